@@ -1,0 +1,370 @@
+// AWS Signature Version 4 verification (Authorization header and presigned query) for the non-S3 services.
+// Error codes and texts follow what AWS's own front end answers; JSON-protocol clients see the coral types.
+// In anonymous mode nothing is verified: the credential scope only names the caller, region and service.
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { AwsError } from "../protocol/errors.ts";
+import { CredentialStore, DEFAULT_ACCOUNT } from "./credentials.ts";
+
+export interface SigningInput {
+  method: string;
+  /** Raw request path without the query string, exactly as on the wire (still percent-encoded). */
+  path: string;
+  /** Raw query string without '?', '' when none. */
+  query: string;
+  /** node's req.rawHeaders (name, value, ...); for HTTP/2 it includes ':authority' and the other pseudo headers. */
+  rawHeaders: string[];
+  /** Hex sha256 of the body the server actually read. */
+  bodySha256: string;
+}
+
+export interface Caller {
+  accessKeyId: string;
+  accountId: string;
+  region: string;
+  service: string;
+  /** The request carried a SigV4 credential (verified unless the store is anonymous). */
+  signed: boolean;
+}
+
+const ALGORITHM = "AWS4-HMAC-SHA256";
+const TERMINATOR = "aws4_request";
+const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+const MAX_SKEW_MS = 15 * 60 * 1000;
+const MAX_EXPIRES_S = 7 * 24 * 3600;
+const CORAL = "com.amazon.coral.service#";
+const SIGNATURE_MISMATCH =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+const UNRESERVED_PATH = /^[A-Za-z0-9\-._~/]*$/;
+const ENCODE_MORE = /[!'()*]/g;
+const NEEDS_TRIM = /^[ \t]|[ \t]$|[ \t][ \t]|\t/;
+const BLANK_RUNS = /[ \t]+/g;
+const AMZ_DATE = /^\d{8}T\d{6}Z$/;
+const DIGITS = /^\d+$/;
+
+// --- errors -------------------------------------------------------------------------------------------------
+
+function denied(code: string, message: string, coralType: string): AwsError {
+  return new AwsError(code, message, { status: 403, jsonType: CORAL + coralType });
+}
+const missingToken = () =>
+  denied("MissingAuthenticationToken", "Request is missing Authentication Token", "MissingAuthenticationTokenException");
+const incomplete = (message: string) => denied("IncompleteSignature", message, "IncompleteSignatureException");
+const mismatch = (message = SIGNATURE_MISMATCH) => denied("SignatureDoesNotMatch", message, "InvalidSignatureException");
+const unknownKey = () =>
+  denied("InvalidClientTokenId", "The security token included in the request is invalid.", "UnrecognizedClientException");
+const expired = () => denied("AccessDenied", "Request has expired", "AccessDeniedException");
+
+// --- canonical forms ----------------------------------------------------------------------------------------
+
+/** RFC 3986 encoding: everything but A-Z a-z 0-9 - _ . ~ is percent-encoded (UTF-8, upper-case hex). */
+function encode(s: string): string {
+  if (UNRESERVED.test(s)) return s;
+  return encodeURIComponent(s).replace(ENCODE_MORE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function decode(s: string): string {
+  if (s.indexOf("%") < 0 && s.indexOf("+") < 0) return s;
+  const spaced = s.replaceAll("+", " ");
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced;
+  }
+}
+
+/** Trims a header value and collapses inner runs of blanks to one space. */
+function trimAll(v: string): string {
+  return NEEDS_TRIM.test(v) ? v.replace(BLANK_RUNS, " ").trim() : v;
+}
+
+/** Lower-cased header names to values; repeated headers are joined with ','. */
+function headerMap(raw: string[]): Map<string, string> {
+  const headers = new Map<string, string>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    const prev = headers.get(name);
+    headers.set(name, prev === undefined ? raw[i + 1] : `${trimAll(prev)},${trimAll(raw[i + 1])}`);
+  }
+  return headers;
+}
+
+type Pair = [key: string, value: string];
+
+/** Decoded query parameters in wire order. */
+function parseQuery(query: string): Pair[] {
+  const pairs: Pair[] = [];
+  if (query === "") return pairs;
+  for (const part of query.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    pairs.push(eq < 0 ? [decode(part), ""] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))]);
+  }
+  return pairs;
+}
+
+/** The non-S3 canonical URI: the wire path (already encoded once) with each segment encoded again. */
+function canonicalUri(path: string): string {
+  if (path === "") return "/";
+  if (UNRESERVED_PATH.test(path)) return path;
+  return path.split("/").map(encode).join("/");
+}
+
+/** The path the AWS SDKs sign when they normalize: no empty, '.' or '..' segments. */
+function normalizePath(path: string): string {
+  const segments: string[] = [];
+  for (const s of path.split("/")) {
+    if (s === "" || s === ".") continue;
+    if (s === "..") segments.pop();
+    else segments.push(s);
+  }
+  const joined = `/${segments.join("/")}`;
+  return segments.length > 0 && path.endsWith("/") ? `${joined}/` : joined;
+}
+
+function comparePairs(a: Pair, b: Pair): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+}
+
+/** Encoded pairs sorted by key then value, without X-Amz-Signature. */
+function canonicalQuery(params: Pair[]): string {
+  if (params.length === 0) return "";
+  const encoded: Pair[] = [];
+  for (const [k, v] of params) {
+    if (k.length === 15 && k.toLowerCase() === "x-amz-signature") continue;
+    encoded.push([encode(k), encode(v)]);
+  }
+  encoded.sort(comparePairs);
+  let out = "";
+  for (const [k, v] of encoded) out += out === "" ? `${k}=${v}` : `&${k}=${v}`;
+  return out;
+}
+
+/** "name:value\n" for each signed header; over HTTP/2 'host' and ':authority' stand in for each other. */
+function canonicalHeaders(headers: Map<string, string>, signed: string[]): string {
+  let out = "";
+  for (const name of signed) {
+    let value = headers.get(name);
+    if (value === undefined) {
+      if (name === "host") value = headers.get(":authority");
+      else if (name === ":authority") value = headers.get("host");
+    }
+    out += `${name}:${value === undefined ? "" : trimAll(value)}\n`;
+  }
+  return out;
+}
+
+// --- dates --------------------------------------------------------------------------------------------------
+
+function parseAmzDate(s: string): number {
+  if (!AMZ_DATE.test(s)) return Number.NaN;
+  const n = (from: number, to: number) => Number(s.slice(from, to));
+  return Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(9, 11), n(11, 13), n(13, 15));
+}
+
+/** ISO 8601 basic format, as in X-Amz-Date: 20261123T184100Z. */
+function amzDate(ms: number): string {
+  const s = new Date(ms).toISOString();
+  return `${s.slice(0, 4)}${s.slice(5, 7)}${s.slice(8, 10)}T${s.slice(11, 13)}${s.slice(14, 16)}${s.slice(17, 19)}Z`;
+}
+
+// --- request parsing ----------------------------------------------------------------------------------------
+
+interface Signature {
+  presigned: boolean;
+  algorithm: string;
+  credential: string;
+  signedHeaders: string;
+  signature: string;
+  /** The request time as signed (ISO 8601 basic). */
+  date: string;
+  /** X-Amz-Expires, presigned only. */
+  expires?: string;
+}
+
+function fromAuthorization(auth: string, headers: Map<string, string>): Signature {
+  const space = auth.indexOf(" ");
+  const algorithm = space < 0 ? auth : auth.slice(0, space);
+  let credential = "";
+  let signedHeaders = "";
+  let signature = "";
+  if (space >= 0) {
+    for (const part of auth.slice(space + 1).split(",")) {
+      const item = part.trim();
+      const eq = item.indexOf("=");
+      if (eq < 0) continue;
+      const key = item.slice(0, eq);
+      if (key === "Credential") credential = item.slice(eq + 1);
+      else if (key === "SignedHeaders") signedHeaders = item.slice(eq + 1);
+      else if (key === "Signature") signature = item.slice(eq + 1);
+    }
+  }
+  let date = headers.get("x-amz-date");
+  if (date === undefined) {
+    const http = headers.get("date");
+    if (http !== undefined) date = Number.isNaN(Date.parse(http)) ? http : amzDate(Date.parse(http));
+  }
+  let msg = "";
+  if (credential === "") msg += "Authorization header requires 'Credential' parameter. ";
+  if (signature === "") msg += "Authorization header requires 'Signature' parameter. ";
+  if (signedHeaders === "") msg += "Authorization header requires 'SignedHeaders' parameter. ";
+  if (date === undefined) msg += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+  if (msg !== "" || date === undefined) throw incomplete(`${msg}Authorization=${auth}`);
+  return { presigned: false, algorithm, credential, signedHeaders, signature, date };
+}
+
+function fromQuery(params: Pair[]): Signature {
+  const sig: Signature = { presigned: true, algorithm: "", credential: "", signedHeaders: "", signature: "", date: "" };
+  for (const [k, v] of params) {
+    if (k === "X-Amz-Algorithm") sig.algorithm = v;
+    else if (k === "X-Amz-Credential") sig.credential = v;
+    else if (k === "X-Amz-Signature") sig.signature = v;
+    else if (k === "X-Amz-SignedHeaders") sig.signedHeaders = v;
+    else if (k === "X-Amz-Date") sig.date = v;
+    else if (k === "X-Amz-Expires") sig.expires = v;
+  }
+  let msg = "";
+  if (sig.algorithm === "") msg += "AWS query-string parameters must include 'X-Amz-Algorithm'. ";
+  if (sig.credential === "") msg += "AWS query-string parameters must include 'X-Amz-Credential'. ";
+  if (sig.signature === "") msg += "AWS query-string parameters must include 'X-Amz-Signature'. ";
+  if (sig.signedHeaders === "") msg += "AWS query-string parameters must include 'X-Amz-SignedHeaders'. ";
+  if (sig.date === "") msg += "AWS query-string parameters must include 'X-Amz-Date'. ";
+  if (msg !== "") throw incomplete(`${msg}Re-examine the query-string parameters.`);
+  return sig;
+}
+
+function checkTime(sig: Signature, time: number, nowMs: number): void {
+  if (time - nowMs > MAX_SKEW_MS) {
+    const later = amzDate(nowMs + MAX_SKEW_MS);
+    throw mismatch(`Signature not yet current: ${sig.date} is still later than ${later} (${amzDate(nowMs)} + 15 min.)`);
+  }
+  if (sig.expires !== undefined) {
+    if (!DIGITS.test(sig.expires)) throw incomplete("X-Amz-Expires should be a number");
+    const seconds = Number(sig.expires);
+    if (seconds > MAX_EXPIRES_S) throw incomplete(`X-Amz-Expires must be less than a week (in seconds) that is ${MAX_EXPIRES_S}`);
+    if (nowMs > time + seconds * 1000) throw expired();
+  } else if (nowMs - time > MAX_SKEW_MS) {
+    const earlier = amzDate(nowMs - MAX_SKEW_MS);
+    throw mismatch(`Signature expired: ${sig.date} is now earlier than ${earlier} (${amzDate(nowMs)} - 15 min.)`);
+  }
+}
+
+// --- signing ------------------------------------------------------------------------------------------------
+
+const signingKeys = new Map<string, Buffer>();
+
+function hmac(key: string | Buffer, data: string): Buffer {
+  return createHmac("sha256", key).update(data).digest();
+}
+
+function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  const id = `${secret}\n${date}\n${region}\n${service}`;
+  let key = signingKeys.get(id);
+  if (key === undefined) {
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), TERMINATOR);
+    if (signingKeys.size >= 1000) signingKeys.clear();
+    signingKeys.set(id, key);
+  }
+  return key;
+}
+
+// --- entry points -------------------------------------------------------------------------------------------
+
+/** Verifies the request's SigV4 signature and returns who sent it; throws a 403 AwsError when it does not hold. */
+export function verifySigV4(req: SigningInput, creds: CredentialStore, nowMs: number): Caller {
+  const headers = headerMap(req.rawHeaders);
+  const auth = headers.get("authorization");
+  if (creds.anonymous) {
+    const scope = scopeOf(auth, req.query);
+    if (scope === undefined) return { accessKeyId: "anonymous", accountId: DEFAULT_ACCOUNT, region: "us-east-1", service: "", signed: false };
+    return { ...scope, accountId: CredentialStore.anonymousAccount(scope.accessKeyId), signed: true };
+  }
+
+  const params = parseQuery(req.query);
+  const presigned = params.some((p) => p[0] === "X-Amz-Algorithm");
+  if (presigned && auth !== undefined) {
+    throw mismatch("Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+  }
+  let sig: Signature;
+  if (presigned) sig = fromQuery(params);
+  else if (auth?.startsWith("AWS4-")) sig = fromAuthorization(auth, headers);
+  else throw missingToken();
+
+  const time = parseAmzDate(sig.date);
+  if (Number.isNaN(time)) throw incomplete(`Date must be in ISO-8601 'basic format'. Got '${sig.date}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  checkTime(sig, time, nowMs);
+  const signed = sig.signedHeaders.split(";");
+  if (!signed.includes("host") && !signed.includes(":authority")) {
+    throw mismatch("'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  if (sig.algorithm !== ALGORITHM) throw incomplete(`Unsupported AWS 'algorithm': '${sig.algorithm}' (only ${ALGORITHM} for now).`);
+  const parts = sig.credential.split("/");
+  if (parts.length !== 5) {
+    throw incomplete(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${sig.credential}'`);
+  }
+  const [accessKeyId, scopeDate, region, service, terminator] = parts;
+  if (terminator !== TERMINATOR) {
+    throw mismatch(`Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${terminator}'.`);
+  }
+  if (scopeDate !== sig.date.slice(0, 8)) {
+    throw mismatch(
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${sig.date.slice(0, 8)}', from '${sig.date}'.`,
+    );
+  }
+  const key = creds.lookup(accessKeyId);
+  if (key === undefined) throw unknownKey();
+
+  const provided = sig.signature.length === 64 ? Buffer.from(sig.signature, "hex") : undefined;
+  if (provided === undefined || provided.length !== 32) throw mismatch();
+  const kSigning = signingKey(key.secretAccessKey, scopeDate, region, service);
+  const stringToSignHead = `${ALGORITHM}\n${sig.date}\n${sig.credential.slice(accessKeyId.length + 1)}\n`;
+  const rest = `\n${canonicalQuery(params)}\n${canonicalHeaders(headers, signed)}\n${sig.signedHeaders}\n`;
+
+  // What clients sign differs in a few places; try each plausible canonical request (almost always one).
+  const paths = [req.path];
+  const normalized = normalizePath(req.path);
+  if (req.path !== "" && normalized !== req.path) paths.push(normalized);
+  const payloads = sig.presigned ? [req.bodySha256, UNSIGNED_PAYLOAD] : [req.bodySha256];
+  for (const path of paths) {
+    const head = `${req.method}\n${canonicalUri(path)}${rest}`;
+    for (const payload of payloads) {
+      const hash = createHash("sha256").update(head + payload).digest("hex");
+      const expected = createHmac("sha256", kSigning).update(stringToSignHead + hash).digest();
+      if (timingSafeEqual(expected, provided)) return { accessKeyId, accountId: key.accountId, region, service, signed: true };
+    }
+  }
+  throw mismatch();
+}
+
+/** Region/service from the credential scope without verifying (for routing); undefined when the request is unsigned. */
+export function readScope(req: { query: string; rawHeaders: string[] }): { accessKeyId: string; region: string; service: string } | undefined {
+  let auth: string | undefined;
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i].length === 13 && raw[i].toLowerCase() === "authorization") {
+      auth = raw[i + 1];
+      break;
+    }
+  }
+  return scopeOf(auth, req.query);
+}
+
+function scopeOf(auth: string | undefined, query: string): { accessKeyId: string; region: string; service: string } | undefined {
+  let credential: string | undefined;
+  if (auth?.startsWith("AWS4-")) {
+    const at = auth.indexOf("Credential=");
+    if (at >= 0) {
+      const end = auth.indexOf(",", at);
+      credential = auth.slice(at + 11, end < 0 ? auth.length : end).trim();
+    }
+  } else if (query.includes("X-Amz-Credential=")) {
+    for (const part of query.split("&")) {
+      if (part.startsWith("X-Amz-Credential=")) credential = decode(part.slice(17));
+    }
+  }
+  const parts = credential?.split("/");
+  if (parts === undefined || parts.length !== 5) return undefined;
+  return { accessKeyId: parts[0], region: parts[2], service: parts[3] };
+}

@@ -1,0 +1,44 @@
+// The `mailroom` command: starts the server with options from flags, then MAILROOM_* variables, then defaults.
+import { Command, Option } from "commander";
+import { parseAccessKeys } from "../auth/credentials.ts";
+import { DEFAULTS, optionsFromEnv, type MailroomOptions } from "../config/options.ts";
+import { startMailroom } from "../index.ts";
+
+const program = new Command()
+  .name("mailroom")
+  .description("Self-hosted AWS messaging APIs (SQS today) on one port, durable on SQLite.")
+  .addOption(new Option("--host <host>", `address to listen on (env MAILROOM_HOST, default ${DEFAULTS.host})`))
+  .addOption(new Option("--port <port>", `port to listen on, 0 for any free one (env MAILROOM_PORT, default ${DEFAULTS.port})`).argParser(Number))
+  .addOption(new Option("--data-dir <dir>", `directory of the SQLite database (env MAILROOM_DATA_DIR, default ${DEFAULTS.dataDir})`))
+  .addOption(new Option("--memory", "keep all data in memory; nothing survives a restart (env MAILROOM_MEMORY=1)"))
+  .addOption(new Option("--log-level <level>", `debug, info, warn, error or silent (env MAILROOM_LOG_LEVEL, default ${DEFAULTS.logLevel})`))
+  .addOption(new Option("--access-keys <list>", "AKID:SECRET[:ACCOUNT],... accepted keys; none = any key (env MAILROOM_ACCESS_KEYS)"))
+  .addOption(new Option("--allow-anonymous", "accept any key even when listening beyond loopback (env MAILROOM_ALLOW_ANONYMOUS=1)"))
+  .addOption(new Option("--durability <mode>", `strict (fsync before each response) or relaxed (survives a process crash only) (env MAILROOM_DURABILITY, default ${DEFAULTS.durability})`))
+  .action(async (flags: Record<string, unknown>) => {
+    const fromFlags: MailroomOptions = {};
+    if (flags.host !== undefined) fromFlags.host = flags.host as string;
+    if (flags.port !== undefined) fromFlags.port = flags.port as number;
+    if (flags.dataDir !== undefined) fromFlags.dataDir = flags.dataDir as string;
+    if (flags.memory) fromFlags.memory = true;
+    if (flags.logLevel !== undefined) fromFlags.logLevel = flags.logLevel as MailroomOptions["logLevel"];
+    if (flags.accessKeys !== undefined) fromFlags.accessKeys = parseAccessKeys(flags.accessKeys as string);
+    if (flags.allowAnonymous) fromFlags.allowAnonymous = true;
+    if (flags.durability !== undefined) fromFlags.durability = flags.durability as MailroomOptions["durability"];
+    let mailroom: Awaited<ReturnType<typeof startMailroom>>;
+    try {
+      mailroom = await startMailroom({ ...optionsFromEnv(), ...fromFlags });
+    } catch (e) {
+      process.stderr.write(`mailroom: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    }
+    process.stdout.write(`Mailroom ready at ${mailroom.endpoint}\n`);
+    const stop = async () => {
+      await mailroom.close();
+      process.exit(0);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+
+await program.parseAsync(process.argv);

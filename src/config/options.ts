@@ -1,0 +1,69 @@
+// Mailroom's options: defaults, and how each is read from MAILROOM_* environment variables. The CLI and
+// startMailroom() both resolve options through here, so every option has one meaning.
+import { parseAccessKeys, type AccessKey } from "../auth/credentials.ts";
+import type { Durability } from "../storage/sqlite/db.ts";
+import type { LogLevel } from "../util/log.ts";
+
+export interface MailroomOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Directory of the SQLite database; ignored with memory. */
+  dataDir?: string;
+  /** Keep everything in memory (nothing survives a restart). */
+  memory?: boolean;
+  logLevel?: LogLevel;
+  /** Access keys; none means any key is accepted (loopback only, unless allowAnonymous). */
+  accessKeys?: AccessKey[];
+  allowAnonymous?: boolean;
+  /** strict: fsync before every response; relaxed: survives a process crash, not power loss. */
+  durability?: Durability;
+  /** Injected clock (tests). */
+  clock?: import("../engine/clock.ts").Clock;
+}
+
+export type ResolvedOptions = Required<Omit<MailroomOptions, "clock">> & Pick<MailroomOptions, "clock">;
+
+export const DEFAULTS = {
+  host: "127.0.0.1",
+  port: 4566,
+  dataDir: ".mailroom",
+  logLevel: "info" as LogLevel,
+  durability: "strict" as Durability,
+};
+
+/** Options from MAILROOM_* variables (HOST, PORT, DATA_DIR, MEMORY, LOG_LEVEL, ACCESS_KEYS, ALLOW_ANONYMOUS, DURABILITY). */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): MailroomOptions {
+  const o: MailroomOptions = {};
+  if (env.MAILROOM_HOST) o.host = env.MAILROOM_HOST;
+  if (env.MAILROOM_PORT) o.port = Number(env.MAILROOM_PORT);
+  if (env.MAILROOM_DATA_DIR) o.dataDir = env.MAILROOM_DATA_DIR;
+  if (env.MAILROOM_MEMORY) o.memory = env.MAILROOM_MEMORY === "1" || env.MAILROOM_MEMORY === "true";
+  if (env.MAILROOM_LOG_LEVEL) o.logLevel = env.MAILROOM_LOG_LEVEL as LogLevel;
+  if (env.MAILROOM_ACCESS_KEYS) o.accessKeys = parseAccessKeys(env.MAILROOM_ACCESS_KEYS);
+  if (env.MAILROOM_ALLOW_ANONYMOUS) o.allowAnonymous = env.MAILROOM_ALLOW_ANONYMOUS === "1" || env.MAILROOM_ALLOW_ANONYMOUS === "true";
+  if (env.MAILROOM_DURABILITY) o.durability = env.MAILROOM_DURABILITY as Durability;
+  return o;
+}
+
+export function resolveOptions(o: MailroomOptions): ResolvedOptions {
+  const r: ResolvedOptions = {
+    host: o.host ?? DEFAULTS.host,
+    port: o.port ?? DEFAULTS.port,
+    dataDir: o.dataDir ?? DEFAULTS.dataDir,
+    memory: o.memory ?? false,
+    logLevel: o.logLevel ?? DEFAULTS.logLevel,
+    accessKeys: o.accessKeys ?? [],
+    allowAnonymous: o.allowAnonymous ?? false,
+    durability: o.durability ?? DEFAULTS.durability,
+    clock: o.clock,
+  };
+  if (!Number.isInteger(r.port) || r.port < 0 || r.port > 65535) throw new Error(`invalid port: ${o.port}`);
+  if (!["debug", "info", "warn", "error", "silent"].includes(r.logLevel)) throw new Error(`invalid log level: ${r.logLevel}`);
+  if (r.durability !== "strict" && r.durability !== "relaxed") throw new Error(`invalid durability: ${r.durability} (strict or relaxed)`);
+  return r;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
+}

@@ -1,0 +1,184 @@
+// The request pipeline shared by every service: read the body, detect protocol and operation, verify SigV4,
+// decode and type-check the input from the model, call the service, and write the result or the AWS error
+// in the envelope of the protocol the request came in.
+import { createHash, randomUUID } from "node:crypto";
+import type http from "node:http";
+import type http2 from "node:http2";
+import type { CredentialStore } from "../auth/credentials.ts";
+import { readScope, verifySigV4, type Caller } from "../auth/sigv4.ts";
+import type { Clock } from "../engine/clock.ts";
+import { detect, header } from "../protocol/detect.ts";
+import { AwsError, internalError, jsonError, queryError } from "../protocol/errors.ts";
+import { decodeQuery } from "../protocol/query/decode.ts";
+import { encodeQueryResponse } from "../protocol/query/encode.ts";
+import { readShape, toJsonValue } from "../protocol/shapes.ts";
+import type { ServiceDefinition } from "../services/types.ts";
+import type { Logger } from "../util/log.ts";
+
+type Req = http.IncomingMessage | http2.Http2ServerRequest;
+type Res = http.ServerResponse | http2.Http2ServerResponse;
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const DEFAULT_REGION = "us-east-1";
+
+export interface HandlerDeps {
+  services: ServiceDefinition[];
+  credentials: CredentialStore;
+  clock: Clock;
+  log: Logger;
+  /** Internal routes (/_mailroom/...); return true when handled. */
+  internal?: (req: Req, res: Res, path: string) => boolean;
+}
+
+interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function readBody(req: Req): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new AwsError("RequestEntityTooLarge", "Request body is too large.", { status: 413 }));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+export function createHandler(deps: HandlerDeps) {
+  const byPrefix = new Map<string, ServiceDefinition>();
+  const bySigningName = new Map<string, ServiceDefinition>();
+  for (const s of deps.services) {
+    if (s.model.metadata.targetPrefix) byPrefix.set(s.model.metadata.targetPrefix, s);
+    bySigningName.set(s.signingName, s);
+  }
+
+  /** Query requests name their service by the credential scope, else by which service has the action. */
+  function queryService(scopeService: string | undefined, action: string | undefined): ServiceDefinition | undefined {
+    const s = scopeService ? bySigningName.get(scopeService) : undefined;
+    if (s?.protocols.includes("query")) return s;
+    return deps.services.find((x) => x.protocols.includes("query") && action !== undefined && action in x.model.operations);
+  }
+
+  async function handle(req: Req, res: Res, signal: AbortSignal): Promise<Reply> {
+    const requestId = randomUUID();
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q >= 0 ? url.slice(0, q) : url;
+    const query = q >= 0 ? url.slice(q + 1) : "";
+    const raw = req.rawHeaders;
+    const body = await readBody(req);
+    const found = detect(req.method ?? "GET", query, header(raw, "content-type"), header(raw, "x-amz-target"), body);
+    const scope = readScope({ query, rawHeaders: raw });
+    const host = header(raw, "host") ?? header(raw, ":authority") ?? "localhost:4566";
+    const baseUrl = `http://${host}`;
+
+    let service: ServiceDefinition | undefined;
+    let operation: string;
+    let protocol: "json" | "query";
+    let rawInput: unknown;
+    if (found.protocol === "json") {
+      protocol = "json";
+      service = byPrefix.get(found.prefix);
+      operation = found.operation;
+      if (!service) {
+        return jsonError(new AwsError("UnknownOperationException", "", { jsonType: "com.amazon.coral.service#UnknownOperationException", queryCode: "InvalidAction" }), "", requestId, found.contentType, false);
+      }
+    } else if (found.protocol === "query") {
+      protocol = "query";
+      service = queryService(scope?.service, found.action);
+      operation = found.action ?? "";
+      if (!service) return queryError(invalidAction(operation), "", requestId);
+    } else {
+      return { status: 404, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, body: '<?xml version="1.0"?><UnknownOperationException/>' };
+    }
+    const svc = service;
+    const fail = (err: AwsError): Reply =>
+      protocol === "json"
+        ? jsonError(err, svc.jsonNamespace, requestId, found.protocol === "json" ? found.contentType : "", svc.queryCompatible)
+        : queryError(err, svc.model.metadata.xmlNamespace ?? "", requestId);
+
+    try {
+      const caller = authenticate(req, path, query, body);
+      const opModel = svc.model.operations[operation];
+      const handler = svc.operations[operation];
+      if (!opModel || !handler) {
+        throw protocol === "json"
+          ? new AwsError("UnknownOperationException", "", { jsonType: "com.amazon.coral.service#UnknownOperationException", queryCode: "InvalidAction" })
+          : invalidAction(operation);
+      }
+      if (protocol === "json") {
+        try {
+          rawInput = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
+        } catch {
+          throw new AwsError("SerializationException", "", { jsonType: "com.amazon.coral.service#SerializationException", queryCode: "MalformedInput" });
+        }
+      } else {
+        const params = (found as { params: URLSearchParams }).params;
+        const fromPath = path !== "/" && svc.pathInput ? svc.pathInput(path, baseUrl) : undefined;
+        rawInput = opModel.input ? decodeQuery(svc.model, opModel.input, params) : {};
+        if (fromPath) rawInput = { ...fromPath, ...(rawInput as object) };
+      }
+      const input = opModel.input
+        ? (readShape(svc.model, opModel.input, rawInput ?? {}, svc.inputErrors, "", protocol === "query") as Record<string, unknown>)
+        : {};
+      const ctx = {
+        requestId, baseUrl, signal,
+        accountId: caller.accountId, region: caller.region || DEFAULT_REGION, accessKeyId: caller.accessKeyId,
+      };
+      const output = await handler(ctx, input);
+      if (protocol === "json") {
+        return {
+          status: 200,
+          headers: { "content-type": (found as { contentType: string }).contentType, "x-amzn-requestid": requestId },
+          body: JSON.stringify(toJsonValue(output ?? {})),
+        };
+      }
+      return { status: 200, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, body: encodeQueryResponse(svc.model, operation, output, requestId) };
+    } catch (e) {
+      if (e instanceof AwsError) return fail(e);
+      deps.log.error("request failed", { requestId, operation, error: e instanceof Error ? e.stack : String(e) });
+      return fail(internalError());
+    }
+  }
+
+  function authenticate(req: Req, path: string, query: string, body: Buffer): Caller {
+    const anonymous = deps.credentials.anonymous;
+    const bodySha256 = anonymous ? "" : createHash("sha256").update(body).digest("hex");
+    return verifySigV4({ method: req.method ?? "GET", path, query, rawHeaders: req.rawHeaders, bodySha256 }, deps.credentials, deps.clock.now());
+  }
+
+  return (req: Req, res: Res): void => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path.startsWith("/_mailroom/") && deps.internal?.(req, res, path)) return;
+    const abort = new AbortController();
+    res.on("close", () => {
+      if (!res.writableEnded) abort.abort();
+    });
+    handle(req, res, abort.signal)
+      .catch((e: unknown) => {
+        const err = e instanceof AwsError ? e : internalError();
+        if (!(e instanceof AwsError)) deps.log.error("request failed", { error: e instanceof Error ? e.stack : String(e) });
+        return { status: err.status, headers: { "content-type": "text/plain" }, body: err.message } as Reply;
+      })
+      .then((reply) => {
+        if (res.writableEnded || res.destroyed) return;
+        const headers = { ...reply.headers, "content-length": String(Buffer.byteLength(reply.body)) };
+        res.writeHead(reply.status, headers);
+        res.end(reply.body);
+      });
+  };
+}
+
+function invalidAction(action: string): AwsError {
+  return new AwsError("InvalidAction", `The action ${action} is not valid for this endpoint.`);
+}

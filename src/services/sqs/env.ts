@@ -1,0 +1,53 @@
+// What SQS operations share: storage, clock, wake-ups, and the lookups every operation starts with
+// (queue from QueueUrl, with the caller's account checked).
+import type { Clock } from "../../engine/clock.ts";
+import type { Notifier } from "../../engine/notify.ts";
+import type { RequestContext } from "../types.ts";
+import { accessDenied, invalidParameter, missingParameter, queueDoesNotExist, sqsError } from "./errors.ts";
+import { parseQueueArn, parseQueueUrl, queueArn } from "./domain/queues.ts";
+import type { QueueRecord, SqsStore } from "./store.ts";
+
+export interface SqsEnv {
+  store: SqsStore;
+  clock: Clock;
+  notifier: Notifier;
+}
+
+export function wakeKey(queueId: number): string {
+  return `sqs:${queueId}`;
+}
+
+export function arnOf(q: QueueRecord): string {
+  return queueArn(q.region, q.account, q.name);
+}
+
+/** The queue a QueueUrl names, for this caller: QueueDoesNotExist when missing, AccessDenied for another account. */
+export async function resolveQueue(env: SqsEnv, ctx: RequestContext, url: unknown): Promise<QueueRecord> {
+  if (typeof url !== "string" || url === "") throw missingParameter("QueueUrl");
+  const parsed = parseQueueUrl(url);
+  if (!parsed) throw sqsError("InvalidAddress", `The address ${url} is not valid for this endpoint.`);
+  // Cross-account access needs queue policies, which arrive with permissions support.
+  if (parsed.account !== ctx.accountId) throw accessDenied(url);
+  const q = await env.store.getQueue({ account: parsed.account, region: parsed.region ?? ctx.region, name: parsed.name });
+  if (!q) throw queueDoesNotExist();
+  return q;
+}
+
+export async function queueByArn(env: SqsEnv, arn: string): Promise<QueueRecord | undefined> {
+  const p = parseQueueArn(arn);
+  return p ? env.store.getQueue(p) : undefined;
+}
+
+/** Epoch ms before which a message of this queue has outlived MessageRetentionPeriod. */
+export function expiredBefore(q: QueueRecord, now: number): number {
+  return now - Number(q.attributes.MessageRetentionPeriod) * 1000;
+}
+
+export function intParam(name: string, value: unknown, min: number, max: number, message?: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value as number;
+  if (n < min || n > max) {
+    throw invalidParameter(message ?? `Value ${n} for parameter ${name} is invalid. Reason: Must be between ${min} and ${max}, if provided.`);
+  }
+  return n;
+}

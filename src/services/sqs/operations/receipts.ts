@@ -1,0 +1,70 @@
+// Operations on received messages by receipt handle: DeleteMessage, ChangeMessageVisibility and their batches.
+import type { RequestContext } from "../../types.ts";
+import { invalidParameter, missingParameter, receiptHandleIsInvalid } from "../errors.ts";
+import { MAX_VISIBILITY_SECONDS } from "../domain/limits.ts";
+import { decodeReceiptHandle } from "../domain/receipt-handle.ts";
+import { resolveQueue, wakeKey, type SqsEnv } from "../env.ts";
+import type { QueueRecord } from "../store.ts";
+import { checkBatch, failureOf, type BatchFailure } from "./batch.ts";
+
+type Input = Record<string, unknown>;
+
+function handleOf(q: QueueRecord, raw: unknown) {
+  if (typeof raw !== "string" || raw === "") throw missingParameter("ReceiptHandle");
+  const h = decodeReceiptHandle(raw);
+  if (!h || h.queueId !== q.id) throw receiptHandleIsInvalid(raw);
+  return h;
+}
+
+async function deleteOne(env: SqsEnv, q: QueueRecord, raw: unknown): Promise<void> {
+  const h = handleOf(q, raw);
+  // A stale or already-used handle succeeds; the message is deleted only by its latest receipt
+  // (DeleteMessage API reference: "the request succeeds, but the message might not be deleted").
+  await env.store.deleteMessage(q.id, h.rowId, h.nonce);
+}
+
+async function changeOne(env: SqsEnv, q: QueueRecord, raw: unknown, timeout: unknown): Promise<void> {
+  const h = handleOf(q, raw);
+  if (typeof timeout !== "number") throw missingParameter("VisibilityTimeout");
+  if (timeout < 0 || timeout > MAX_VISIBILITY_SECONDS) {
+    throw invalidParameter(`Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and ${MAX_VISIBILITY_SECONDS}.`);
+  }
+  const now = env.clock.now();
+  const outcome = await env.store.changeVisibility(q.id, h.rowId, h.nonce, now + timeout * 1000);
+  if (outcome === "missing" || outcome === "stale") {
+    throw invalidParameter(`Value ${String(raw)} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`);
+  }
+  if (timeout === 0) env.notifier.notify(wakeKey(q.id));
+}
+
+export async function deleteMessage(env: SqsEnv, ctx: RequestContext, input: Input) {
+  const q = await resolveQueue(env, ctx, input.QueueUrl);
+  await deleteOne(env, q, input.ReceiptHandle);
+  return undefined;
+}
+
+export async function changeMessageVisibility(env: SqsEnv, ctx: RequestContext, input: Input) {
+  const q = await resolveQueue(env, ctx, input.QueueUrl);
+  await changeOne(env, q, input.ReceiptHandle, input.VisibilityTimeout);
+  return undefined;
+}
+
+async function eachEntry(entries: (Input & { Id: string })[], fn: (e: Input) => Promise<void>) {
+  const results = await Promise.all(entries.map((e) => fn(e).then(() => undefined, (err: unknown) => failureOf(e.Id, err))));
+  const Successful: { Id: string }[] = [];
+  const Failed: BatchFailure[] = [];
+  results.forEach((f, i) => (f ? Failed.push(f) : Successful.push({ Id: entries[i].Id })));
+  return { Successful, Failed };
+}
+
+export async function deleteMessageBatch(env: SqsEnv, ctx: RequestContext, input: Input) {
+  const q = await resolveQueue(env, ctx, input.QueueUrl);
+  const entries = checkBatch(input.Entries as (Input & { Id: string })[], "DeleteMessageBatchRequestEntry");
+  return eachEntry(entries, (e) => deleteOne(env, q, e.ReceiptHandle));
+}
+
+export async function changeMessageVisibilityBatch(env: SqsEnv, ctx: RequestContext, input: Input) {
+  const q = await resolveQueue(env, ctx, input.QueueUrl);
+  const entries = checkBatch(input.Entries as (Input & { Id: string })[], "ChangeMessageVisibilityBatchRequestEntry");
+  return eachEntry(entries, (e) => changeOne(env, q, e.ReceiptHandle, e.VisibilityTimeout));
+}

@@ -1,0 +1,115 @@
+// SendMessage and SendMessageBatch: validate body and attributes against the queue's limits, compute the
+// MD5s clients verify, and store the messages (delayed by DelaySeconds) before answering.
+import { randomUUID } from "node:crypto";
+import type { RequestContext } from "../../types.ts";
+import { invalidParameter, missingParameter, sqsError } from "../errors.ts";
+import { MAX_DELAY_SECONDS, MAX_MESSAGE_BYTES } from "../domain/limits.ts";
+import { md5Hex, md5OfAttributes } from "../domain/md5.ts";
+import { checkBodyCharacters, checkMessageAttributes, checkSystemAttributes } from "../domain/messages.ts";
+import { resolveQueue, wakeKey, type SqsEnv } from "../env.ts";
+import type { MessageAttributeValue, NewMessage, QueueRecord } from "../store.ts";
+import { checkBatch, failureOf, type BatchFailure } from "./batch.ts";
+
+type Input = Record<string, unknown>;
+type Attrs = Record<string, MessageAttributeValue & { StringListValues?: unknown; BinaryListValues?: unknown }>;
+
+interface Prepared {
+  message: NewMessage;
+  result: Record<string, string>;
+  size: number;
+}
+
+function prepare(q: QueueRecord, ctx: RequestContext, entry: Input, now: number): Prepared {
+  const body = entry.MessageBody as string | undefined;
+  if (body === undefined || body === "") throw missingParameter("MessageBody");
+  checkBodyCharacters(body);
+  const attributes = entry.MessageAttributes as Attrs | undefined;
+  for (const a of Object.values(attributes ?? {})) {
+    if (a?.StringListValues !== undefined || a?.BinaryListValues !== undefined) {
+      throw sqsError("UnsupportedOperation", "Message attribute list values in SendMessage operation are not supported.");
+    }
+  }
+  const attrBytes = checkMessageAttributes(attributes);
+  const systemAttributes = entry.MessageSystemAttributes as Attrs | undefined;
+  checkSystemAttributes(systemAttributes);
+  const size = Buffer.byteLength(body, "utf8") + attrBytes;
+  const max = Number(q.attributes.MaximumMessageSize ?? MAX_MESSAGE_BYTES);
+  if (size > max) throw invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${max} bytes.`);
+  let delay = Number(q.attributes.DelaySeconds ?? 0);
+  if (entry.DelaySeconds !== undefined) {
+    delay = entry.DelaySeconds as number;
+    if (delay < 0 || delay > MAX_DELAY_SECONDS) {
+      throw invalidParameter(`Value ${delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= ${MAX_DELAY_SECONDS}.`);
+    }
+  }
+  if (entry.MessageDeduplicationId !== undefined) {
+    // Deduplication ids belong to FIFO queues (recorded AWS wording, "include" sic).
+    throw invalidParameter(`Value ${entry.MessageDeduplicationId} for parameter MessageDeduplicationId is invalid. Reason: The request include parameter that is not valid for this queue type.`);
+  }
+  const groupId = entry.MessageGroupId as string | undefined;
+  if (groupId !== undefined && !/^[\x21-\x7e]{1,128}$/.test(groupId)) {
+    // Standard queues accept MessageGroupId since fair queues (2025); receives do not yet balance by group.
+    throw invalidParameter(`Value ${groupId} for parameter MessageGroupId is invalid. Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.`);
+  }
+  const md5OfBody = md5Hex(body);
+  const md5OfAttrs = md5OfAttributes(attributes);
+  const md5OfSys = md5OfAttributes(systemAttributes);
+  const messageId = randomUUID();
+  const result: Record<string, string> = { MessageId: messageId, MD5OfMessageBody: md5OfBody };
+  if (md5OfAttrs) result.MD5OfMessageAttributes = md5OfAttrs;
+  if (md5OfSys) result.MD5OfMessageSystemAttributes = md5OfSys;
+  return {
+    size,
+    result,
+    message: {
+      messageId, body, md5OfBody, attributes: clean(attributes), md5OfAttributes: md5OfAttrs,
+      systemAttributes: clean(systemAttributes), md5OfSystemAttributes: md5OfSys,
+      senderId: ctx.accessKeyId, visibleAt: now + delay * 1000, messageGroupId: groupId,
+    },
+  };
+}
+
+function clean(attrs: Attrs | undefined): Record<string, MessageAttributeValue> | undefined {
+  if (!attrs || Object.keys(attrs).length === 0) return undefined;
+  const out: Record<string, MessageAttributeValue> = {};
+  for (const [k, a] of Object.entries(attrs)) {
+    out[k] = a.BinaryValue !== undefined ? { DataType: a.DataType, BinaryValue: a.BinaryValue } : { DataType: a.DataType, StringValue: a.StringValue };
+  }
+  return out;
+}
+
+async function store(env: SqsEnv, q: QueueRecord, messages: NewMessage[], now: number): Promise<void> {
+  if (messages.length === 0) return;
+  await env.store.enqueue(q.id, messages, now);
+  env.notifier.notify(wakeKey(q.id));
+}
+
+export async function sendMessage(env: SqsEnv, ctx: RequestContext, input: Input) {
+  const q = await resolveQueue(env, ctx, input.QueueUrl);
+  const now = env.clock.now();
+  const p = prepare(q, ctx, input, now);
+  await store(env, q, [p.message], now);
+  return p.result;
+}
+
+export async function sendMessageBatch(env: SqsEnv, ctx: RequestContext, input: Input) {
+  const q = await resolveQueue(env, ctx, input.QueueUrl);
+  const entries = checkBatch(input.Entries as (Input & { Id: string })[], "SendMessageBatchRequestEntry");
+  const now = env.clock.now();
+  const ok: { id: string; p: Prepared }[] = [];
+  const Failed: BatchFailure[] = [];
+  for (const e of entries) {
+    try {
+      ok.push({ id: e.Id, p: prepare(q, ctx, e, now) });
+    } catch (err) {
+      Failed.push(failureOf(e.Id, err));
+    }
+  }
+  const total = ok.reduce((n, x) => n + x.p.size, 0);
+  const max = MAX_MESSAGE_BYTES;
+  if (total > max) {
+    throw sqsError("BatchRequestTooLong", `Batch requests cannot be longer than ${max} bytes. You have sent ${total} bytes.`);
+  }
+  await store(env, q, ok.map((x) => x.p.message), now);
+  return { Successful: ok.map((x) => ({ Id: x.id, ...x.p.result })), Failed };
+}

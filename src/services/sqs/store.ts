@@ -1,0 +1,113 @@
+// The storage port SQS needs, in domain words. Every method is one atomic unit (one transaction in SQL
+// adapters), resolves only after its writes are durable, and takes time as an argument (`now`, epoch ms).
+
+export interface QueueKey {
+  account: string;
+  region: string;
+  name: string;
+}
+
+export interface QueueRecord extends QueueKey {
+  id: number;
+  /** Settable attributes as AWS names them, values as AWS strings (defaults filled in). */
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+  createdAt: number;
+  modifiedAt: number;
+  /** When the last PurgeQueue started, or 0. */
+  purgedAt: number;
+}
+
+/** Attributes as stored, plus the two values storage indexes on (derived by the domain, not parsed by adapters). */
+export interface QueueSettings {
+  attributes: Record<string, string>;
+  retentionMs: number;
+  /** dead-letter target ARN of the RedrivePolicy, if any. */
+  deadLetterArn?: string;
+}
+
+export interface MessageAttributeValue {
+  DataType: string;
+  StringValue?: string;
+  BinaryValue?: Buffer;
+}
+
+export interface NewMessage {
+  messageId: string;
+  body: string;
+  md5OfBody: string;
+  attributes?: Record<string, MessageAttributeValue>;
+  md5OfAttributes?: string;
+  /** Message system attributes sent by the producer (AWSTraceHeader). */
+  systemAttributes?: Record<string, MessageAttributeValue>;
+  md5OfSystemAttributes?: string;
+  senderId: string;
+  /** MessageGroupId of a fair-queue message (standard queues accept one). */
+  messageGroupId?: string;
+  /** Epoch ms at which it first becomes receivable. */
+  visibleAt: number;
+}
+
+export interface StoredMessage extends NewMessage {
+  rowId: number;
+  sentAt: number;
+  receiveCount: number;
+  firstReceivedAt: number;
+  /** Nonce of the most recent receive, part of its receipt handle. */
+  receiptNonce: string;
+  /** ARN of the queue the message was moved from by a redrive policy. */
+  deadLetterSourceArn?: string;
+}
+
+export interface ReceiveOptions {
+  max: number;
+  visibilityMs: number;
+  now: number;
+  /** Messages sent before this (now - MessageRetentionPeriod) are expired and never returned. */
+  expiredBefore: number;
+  /** Redrive: a message already received maxReceiveCount times moves to the dead-letter queue instead. */
+  redrive?: { maxReceiveCount: number; deadLetterQueueId: number; sourceArn: string };
+  /** New receipt nonces, one per returned message (the adapter does not make randomness up). */
+  nonces: string[];
+}
+
+export interface QueueCounts {
+  visible: number;
+  notVisible: number;
+  delayed: number;
+}
+
+export type ReceiptOutcome = "ok" | "stale" | "missing";
+
+export interface SqsStore {
+  /** Creates the queue, or returns the existing one with `created: false`. */
+  createQueue(key: QueueKey, settings: QueueSettings, tags: Record<string, string>, now: number): Promise<{ queue: QueueRecord; created: boolean }>;
+  getQueue(key: QueueKey): Promise<QueueRecord | undefined>;
+  getQueueById(id: number): Promise<QueueRecord | undefined>;
+  /** Queues of one account and region whose name starts with prefix, ordered by name, names > after. */
+  listQueues(account: string, region: string, prefix: string, after: string, limit: number): Promise<QueueRecord[]>;
+  /** Queues whose RedrivePolicy names deadLetterArn. */
+  listDeadLetterSources(account: string, region: string, deadLetterArn: string, after: string, limit: number): Promise<QueueRecord[]>;
+  /** Deletes the queue and its messages; remembers the deletion time (QueueDeletedRecently). */
+  deleteQueue(id: number, now: number): Promise<void>;
+  /** When a queue of this key was last deleted, or undefined. */
+  lastDeletedAt(key: QueueKey): Promise<number | undefined>;
+  setAttributes(id: number, settings: QueueSettings, now: number): Promise<void>;
+  setTags(id: number, tags: Record<string, string>): Promise<void>;
+  /** Deletes every message sent before `now` and records purgedAt. */
+  purge(id: number, now: number): Promise<void>;
+
+  enqueue(queueId: number, messages: NewMessage[], now: number): Promise<void>;
+  /** Claims up to max receivable messages, oldest first, making them invisible until now + visibilityMs. */
+  receive(queueId: number, opts: ReceiveOptions): Promise<StoredMessage[]>;
+  /** Deletes the message if the nonce is its latest receipt: "stale" when an older receipt, "missing" when gone. */
+  deleteMessage(queueId: number, rowId: number, nonce: string): Promise<ReceiptOutcome>;
+  /** Sets visibleAt of a message whose latest receipt is nonce (also after its visibility expired, as AWS allows). */
+  changeVisibility(queueId: number, rowId: number, nonce: string, visibleAt: number): Promise<ReceiptOutcome>;
+  counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts>;
+  /** Earliest visibleAt after now among unexpired messages (for long-poll wake-ups), or undefined. */
+  nextVisibleAt(queueId: number, now: number): Promise<number | undefined>;
+  /** Deletes messages older than their queue's MessageRetentionPeriod attribute, across queues; returns how many. */
+  deleteExpired(now: number): Promise<number>;
+  close(): Promise<void>;
+}

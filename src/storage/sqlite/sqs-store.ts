@@ -1,0 +1,268 @@
+// SQLite adapter of the SQS storage port. Writes go through SqliteDb.write (group commit); the receive path
+// claims rows by primary key after an indexed scan of ready messages, so cost does not grow with backlog.
+import type Database from "better-sqlite3";
+import type {
+  MessageAttributeValue, NewMessage, QueueCounts, QueueKey, QueueRecord, QueueSettings, ReceiptOutcome,
+  ReceiveOptions, SqsStore, StoredMessage,
+} from "../../services/sqs/store.ts";
+import type { SqliteDb } from "./db.ts";
+
+interface QueueRow {
+  id: number; account: string; region: string; name: string; attributes: string; tags: string;
+  created_at: number; modified_at: number; purged_at: number;
+}
+
+interface MessageRow {
+  id: number; message_id: string; body: string; md5_body: string; attributes: string | null;
+  md5_attributes: string | null; system_attributes: string | null; md5_system_attributes: string | null;
+  sender_id: string; message_group_id: string | null; sent_at: number; visible_at: number; receive_count: number; first_received_at: number;
+  receipt_nonce: string; dead_letter_source_arn: string | null;
+}
+
+type StoredAttrs = Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
+
+function packAttrs(a: Record<string, MessageAttributeValue> | undefined): string | null {
+  if (!a || Object.keys(a).length === 0) return null;
+  const out: StoredAttrs = {};
+  for (const [k, v] of Object.entries(a)) {
+    out[k] = { DataType: v.DataType, StringValue: v.StringValue, BinaryValue: v.BinaryValue?.toString("base64") };
+  }
+  return JSON.stringify(out);
+}
+
+function unpackAttrs(s: string | null): Record<string, MessageAttributeValue> | undefined {
+  if (!s) return undefined;
+  const out: Record<string, MessageAttributeValue> = {};
+  for (const [k, v] of Object.entries(JSON.parse(s) as StoredAttrs)) {
+    out[k] = { DataType: v.DataType };
+    if (v.StringValue !== undefined) out[k].StringValue = v.StringValue;
+    if (v.BinaryValue !== undefined) out[k].BinaryValue = Buffer.from(v.BinaryValue, "base64");
+  }
+  return out;
+}
+
+function toQueue(r: QueueRow): QueueRecord {
+  return {
+    id: r.id, account: r.account, region: r.region, name: r.name, attributes: JSON.parse(r.attributes),
+    tags: JSON.parse(r.tags), createdAt: r.created_at, modifiedAt: r.modified_at, purgedAt: r.purged_at,
+  };
+}
+
+function toMessage(r: MessageRow): StoredMessage {
+  return {
+    rowId: r.id, messageId: r.message_id, body: r.body, md5OfBody: r.md5_body,
+    attributes: unpackAttrs(r.attributes), md5OfAttributes: r.md5_attributes ?? undefined,
+    systemAttributes: unpackAttrs(r.system_attributes), md5OfSystemAttributes: r.md5_system_attributes ?? undefined,
+    senderId: r.sender_id, messageGroupId: r.message_group_id ?? undefined, sentAt: r.sent_at, visibleAt: r.visible_at, receiveCount: r.receive_count,
+    firstReceivedAt: r.first_received_at, receiptNonce: r.receipt_nonce,
+    deadLetterSourceArn: r.dead_letter_source_arn ?? undefined,
+  };
+}
+
+export class SqliteSqsStore implements SqsStore {
+  private readonly s: ReturnType<typeof prepare>;
+  private readonly sql: SqliteDb;
+
+  constructor(sql: SqliteDb) {
+    this.sql = sql;
+    this.s = prepare(sql.db);
+  }
+
+  async createQueue(key: QueueKey, settings: QueueSettings, tags: Record<string, string>, now: number) {
+    return this.sql.write(() => {
+      const existing = this.s.queueByKey.get(key.account, key.region, key.name) as QueueRow | undefined;
+      if (existing) return { queue: toQueue(existing), created: false };
+      const row = this.s.insertQueue.get(
+        key.account, key.region, key.name, JSON.stringify(settings.attributes), JSON.stringify(tags),
+        settings.retentionMs, settings.deadLetterArn ?? null, now, now,
+      ) as QueueRow;
+      return { queue: toQueue(row), created: true };
+    });
+  }
+
+  async getQueue(key: QueueKey) {
+    const r = this.s.queueByKey.get(key.account, key.region, key.name) as QueueRow | undefined;
+    return r && toQueue(r);
+  }
+
+  async getQueueById(id: number) {
+    const r = this.s.queueById.get(id) as QueueRow | undefined;
+    return r && toQueue(r);
+  }
+
+  async listQueues(account: string, region: string, prefix: string, after: string, limit: number) {
+    const rows = this.s.listQueues.all(account, region, after, prefix, prefix, limit) as QueueRow[];
+    return rows.map(toQueue);
+  }
+
+  async listDeadLetterSources(account: string, region: string, deadLetterArn: string, after: string, limit: number) {
+    const rows = this.s.listSources.all(deadLetterArn, account, region, after, limit) as QueueRow[];
+    return rows.map(toQueue);
+  }
+
+  async deleteQueue(id: number, now: number) {
+    await this.sql.write(() => {
+      const q = this.s.queueById.get(id) as QueueRow | undefined;
+      if (!q) return;
+      this.s.deleteMessagesOfQueue.run(id);
+      this.s.deleteQueue.run(id);
+      this.s.rememberDeleted.run(q.account, q.region, q.name, now);
+    });
+  }
+
+  async lastDeletedAt(key: QueueKey) {
+    return (this.s.lastDeleted.pluck().get(key.account, key.region, key.name) as number | undefined) ?? undefined;
+  }
+
+  async setAttributes(id: number, settings: QueueSettings, now: number) {
+    await this.sql.write(() => {
+      this.s.updateAttributes.run(JSON.stringify(settings.attributes), settings.retentionMs, settings.deadLetterArn ?? null, now, id);
+    });
+  }
+
+  async setTags(id: number, tags: Record<string, string>) {
+    await this.sql.write(() => this.s.updateTags.run(JSON.stringify(tags), id));
+  }
+
+  async purge(id: number, now: number) {
+    await this.sql.write(() => {
+      this.s.purgeMessages.run(id, now);
+      this.s.setPurgedAt.run(now, id);
+    });
+  }
+
+  async enqueue(queueId: number, messages: NewMessage[], now: number) {
+    await this.sql.write(() => {
+      for (const m of messages) {
+        this.s.insertMessage.run(
+          queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
+          packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, now, m.visibleAt,
+        );
+      }
+    });
+  }
+
+  async receive(queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {
+    return this.sql.write(() => {
+      const out: StoredMessage[] = [];
+      let after = { visibleAt: -Infinity, id: 0 };
+      while (out.length < o.max) {
+        const candidates = this.s.readyAfter.all(queueId, o.now, after.visibleAt, after.visibleAt, after.id, o.max * 2) as
+          { id: number; visible_at: number; sent_at: number; receive_count: number }[];
+        if (candidates.length === 0) break;
+        for (const c of candidates) {
+          after = { visibleAt: c.visible_at, id: c.id };
+          if (out.length >= o.max) break;
+          if (c.sent_at < o.expiredBefore) {
+            this.s.deleteMessage.run(c.id);
+          } else if (o.redrive && c.receive_count >= o.redrive.maxReceiveCount) {
+            // A message received maxReceiveCount times moves to the DLQ on its next receive
+            // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
+            this.s.moveToDeadLetter.run(o.redrive.deadLetterQueueId, o.now, o.redrive.sourceArn, c.id);
+          } else {
+            const row = this.s.claim.get(o.now + o.visibilityMs, o.now, o.nonces[out.length], c.id) as MessageRow;
+            out.push(toMessage(row));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  async deleteMessage(queueId: number, rowId: number, nonce: string): Promise<ReceiptOutcome> {
+    return this.sql.write(() => {
+      const nonceNow = this.s.nonceOf.pluck().get(rowId, queueId) as string | undefined;
+      if (nonceNow === undefined) return "missing";
+      if (nonceNow !== nonce) return "stale";
+      this.s.deleteMessage.run(rowId);
+      return "ok";
+    });
+  }
+
+  async changeVisibility(queueId: number, rowId: number, nonce: string, visibleAt: number) {
+    return this.sql.write((): ReceiptOutcome => {
+      const current = this.s.nonceOf.pluck().get(rowId, queueId) as string | undefined;
+      if (current === undefined) return "missing";
+      if (current !== nonce) return "stale";
+      this.s.setVisibleAt.run(visibleAt, rowId);
+      return "ok";
+    });
+  }
+
+  async counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts> {
+    const r = this.s.counts.get(now, now, now, queueId, expiredBefore) as { v: number | null; nv: number | null; d: number | null };
+    return { visible: r.v ?? 0, notVisible: r.nv ?? 0, delayed: r.d ?? 0 };
+  }
+
+  async nextVisibleAt(queueId: number, now: number) {
+    return (this.s.nextVisible.pluck().get(queueId, now) as number | null) ?? undefined;
+  }
+
+  async deleteExpired(now: number) {
+    return this.sql.write(() => this.s.deleteExpired.run(now).changes);
+  }
+
+  async close() {
+    await this.sql.close();
+  }
+}
+
+function prepare(db: Database.Database) {
+  const queueCols = "id, account, region, name, attributes, tags, created_at, modified_at, purged_at";
+  return {
+    queueByKey: db.prepare(`SELECT ${queueCols} FROM sqs_queues WHERE account = ? AND region = ? AND name = ?`),
+    queueById: db.prepare(`SELECT ${queueCols} FROM sqs_queues WHERE id = ?`),
+    insertQueue: db.prepare(
+      `INSERT INTO sqs_queues (account, region, name, attributes, tags, retention_ms, dead_letter_arn, created_at, modified_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${queueCols}`,
+    ),
+    listQueues: db.prepare(
+      `SELECT ${queueCols} FROM sqs_queues WHERE account = ? AND region = ? AND name > ?
+       AND substr(name, 1, length(?)) = ? ORDER BY name LIMIT ?`,
+    ),
+    listSources: db.prepare(
+      `SELECT ${queueCols} FROM sqs_queues WHERE dead_letter_arn = ? AND account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?`,
+    ),
+    deleteQueue: db.prepare("DELETE FROM sqs_queues WHERE id = ?"),
+    deleteMessagesOfQueue: db.prepare("DELETE FROM sqs_messages WHERE queue_id = ?"),
+    rememberDeleted: db.prepare(
+      `INSERT INTO sqs_deleted_queues (account, region, name, deleted_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (account, region, name) DO UPDATE SET deleted_at = excluded.deleted_at`,
+    ),
+    lastDeleted: db.prepare("SELECT deleted_at FROM sqs_deleted_queues WHERE account = ? AND region = ? AND name = ?"),
+    updateAttributes: db.prepare("UPDATE sqs_queues SET attributes = ?, retention_ms = ?, dead_letter_arn = ?, modified_at = ? WHERE id = ?"),
+    updateTags: db.prepare("UPDATE sqs_queues SET tags = ? WHERE id = ?"),
+    purgeMessages: db.prepare("DELETE FROM sqs_messages WHERE queue_id = ? AND sent_at <= ?"),
+    setPurgedAt: db.prepare("UPDATE sqs_queues SET purged_at = ? WHERE id = ?"),
+    insertMessage: db.prepare(
+      `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
+       md5_system_attributes, sender_id, message_group_id, sent_at, visible_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    readyAfter: db.prepare(
+      `SELECT id, visible_at, sent_at, receive_count FROM sqs_messages
+       WHERE queue_id = ? AND visible_at <= ? AND (visible_at > ? OR (visible_at = ? AND id > ?))
+       ORDER BY visible_at, id LIMIT ?`,
+    ),
+    claim: db.prepare(
+      `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1,
+       first_received_at = CASE WHEN first_received_at = 0 THEN ? ELSE first_received_at END, receipt_nonce = ?
+       WHERE id = ? RETURNING *`,
+    ),
+    moveToDeadLetter: db.prepare(
+      `UPDATE sqs_messages SET queue_id = ?, visible_at = ?, receive_count = 0, first_received_at = 0, receipt_nonce = '',
+       dead_letter_source_arn = ? WHERE id = ?`,
+    ),
+    deleteMessage: db.prepare("DELETE FROM sqs_messages WHERE id = ?"),
+    nonceOf: db.prepare("SELECT receipt_nonce FROM sqs_messages WHERE id = ? AND queue_id = ?"),
+    setVisibleAt: db.prepare("UPDATE sqs_messages SET visible_at = ? WHERE id = ?"),
+    counts: db.prepare(
+      `SELECT SUM(visible_at <= ?) AS v, SUM(visible_at > ? AND receive_count > 0) AS nv,
+       SUM(visible_at > ? AND receive_count = 0) AS d FROM sqs_messages WHERE queue_id = ? AND sent_at >= ?`,
+    ),
+    nextVisible: db.prepare("SELECT MIN(visible_at) FROM sqs_messages WHERE queue_id = ? AND visible_at > ?"),
+    deleteExpired: db.prepare(
+      `DELETE FROM sqs_messages WHERE id IN (SELECT m.id FROM sqs_messages m JOIN sqs_queues q ON q.id = m.queue_id
+       WHERE m.sent_at < ? - q.retention_ms)`,
+    ),
+  };
+}
