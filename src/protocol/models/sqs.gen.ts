@@ -7,12 +7,13 @@ export const sqsModel: ServiceModel = {
   "apiVersion": "2012-11-05",
   "endpointPrefix": "sqs",
   "jsonVersion": "1.0",
-  "serviceId": "SQS",
   "targetPrefix": "AmazonSQS",
+  "serviceId": "SQS",
   "xmlNamespace": "http://queue.amazonaws.com/doc/2012-11-05/"
  },
  "operations": {
   "AddPermission": {
+   "input": "AddPermissionRequest",
    "errors": [
     "OverLimit",
     "RequestThrottled",
@@ -20,21 +21,21 @@ export const sqsModel: ServiceModel = {
     "InvalidAddress",
     "InvalidSecurity",
     "UnsupportedOperation"
-   ],
-   "input": "AddPermissionRequest"
+   ]
   },
   "CancelMessageMoveTask": {
+   "input": "CancelMessageMoveTaskRequest",
+   "output": "CancelMessageMoveTaskResult",
    "errors": [
     "ResourceNotFoundException",
     "RequestThrottled",
     "InvalidAddress",
     "InvalidSecurity",
     "UnsupportedOperation"
-   ],
-   "input": "CancelMessageMoveTaskRequest",
-   "output": "CancelMessageMoveTaskResult"
+   ]
   },
   "ChangeMessageVisibility": {
+   "input": "ChangeMessageVisibilityRequest",
    "errors": [
     "MessageNotInflight",
     "ReceiptHandleIsInvalid",
@@ -43,10 +44,11 @@ export const sqsModel: ServiceModel = {
     "UnsupportedOperation",
     "InvalidAddress",
     "InvalidSecurity"
-   ],
-   "input": "ChangeMessageVisibilityRequest"
+   ]
   },
   "ChangeMessageVisibilityBatch": {
+   "input": "ChangeMessageVisibilityBatchRequest",
+   "output": "ChangeMessageVisibilityBatchResult",
    "errors": [
     "TooManyEntriesInBatchRequest",
     "EmptyBatchRequest",
@@ -57,11 +59,11 @@ export const sqsModel: ServiceModel = {
     "UnsupportedOperation",
     "InvalidAddress",
     "InvalidSecurity"
-   ],
-   "input": "ChangeMessageVisibilityBatchRequest",
-   "output": "ChangeMessageVisibilityBatchResult"
+   ]
   },
   "CreateQueue": {
+   "input": "CreateQueueRequest",
+   "output": "CreateQueueResult",
    "errors": [
     "QueueDeletedRecently",
     "QueueNameExists",
@@ -71,11 +73,10 @@ export const sqsModel: ServiceModel = {
     "InvalidAttributeValue",
     "UnsupportedOperation",
     "InvalidSecurity"
-   ],
-   "input": "CreateQueueRequest",
-   "output": "CreateQueueResult"
+   ]
   },
   "DeleteMessage": {
+   "input": "DeleteMessageRequest",
    "errors": [
     "InvalidIdFormat",
     "ReceiptHandleIsInvalid",
@@ -84,10 +85,11 @@ export const sqsModel: ServiceModel = {
     "UnsupportedOperation",
     "InvalidSecurity",
     "InvalidAddress"
-   ],
-   "input": "DeleteMessageRequest"
+   ]
   },
   "DeleteMessageBatch": {
+   "input": "DeleteMessageBatchRequest",
+   "output": "DeleteMessageBatchResult",
    "errors": [
     "TooManyEntriesInBatchRequest",
     "EmptyBatchRequest",
@@ -98,21 +100,21 @@ export const sqsModel: ServiceModel = {
     "UnsupportedOperation",
     "InvalidAddress",
     "InvalidSecurity"
-   ],
-   "input": "DeleteMessageBatchRequest",
-   "output": "DeleteMessageBatchResult"
+   ]
   },
   "DeleteQueue": {
+   "input": "DeleteQueueRequest",
    "errors": [
     "RequestThrottled",
     "QueueDoesNotExist",
     "InvalidAddress",
     "UnsupportedOperation",
     "InvalidSecurity"
-   ],
-   "input": "DeleteQueueRequest"
+   ]
   },
   "GetQueueAttributes": {
+   "input": "GetQueueAttributesRequest",
+   "output": "GetQueueAttributesResult",
    "errors": [
     "InvalidAttributeName",
     "RequestThrottled",
@@ -120,65 +122,64 @@ export const sqsModel: ServiceModel = {
     "UnsupportedOperation",
     "InvalidSecurity",
     "InvalidAddress"
-   ],
-   "input": "GetQueueAttributesRequest",
-   "output": "GetQueueAttributesResult"
+   ]
   },
   "GetQueueUrl": {
+   "input": "GetQueueUrlRequest",
+   "output": "GetQueueUrlResult",
    "errors": [
     "RequestThrottled",
     "QueueDoesNotExist",
     "InvalidAddress",
     "InvalidSecurity",
     "UnsupportedOperation"
-   ],
-   "input": "GetQueueUrlRequest",
-   "output": "GetQueueUrlResult"
+   ]
   },
   "ListDeadLetterSourceQueues": {
+   "input": "ListDeadLetterSourceQueuesRequest",
+   "output": "ListDeadLetterSourceQueuesResult",
    "errors": [
     "QueueDoesNotExist",
     "RequestThrottled",
     "InvalidSecurity",
     "InvalidAddress",
     "UnsupportedOperation"
-   ],
-   "input": "ListDeadLetterSourceQueuesRequest",
-   "output": "ListDeadLetterSourceQueuesResult"
+   ]
   },
   "ListMessageMoveTasks": {
+   "input": "ListMessageMoveTasksRequest",
+   "output": "ListMessageMoveTasksResult",
    "errors": [
     "ResourceNotFoundException",
     "RequestThrottled",
     "InvalidAddress",
     "InvalidSecurity",
     "UnsupportedOperation"
-   ],
-   "input": "ListMessageMoveTasksRequest",
-   "output": "ListMessageMoveTasksResult"
+   ]
   },
   "ListQueueTags": {
+   "input": "ListQueueTagsRequest",
+   "output": "ListQueueTagsResult",
    "errors": [
     "RequestThrottled",
     "QueueDoesNotExist",
     "UnsupportedOperation",
     "InvalidAddress",
     "InvalidSecurity"
-   ],
-   "input": "ListQueueTagsRequest",
-   "output": "ListQueueTagsResult"
+   ]
   },
   "ListQueues": {
+   "input": "ListQueuesRequest",
+   "output": "ListQueuesResult",
    "errors": [
     "RequestThrottled",
     "InvalidSecurity",
     "InvalidAddress",
     "UnsupportedOperation"
-   ],
-   "input": "ListQueuesRequest",
-   "output": "ListQueuesResult"
+   ]
   },
   "PurgeQueue": {
+   "input": "PurgeQueueRequest",
    "errors": [
     "QueueDoesNotExist",
     "PurgeQueueInProgress",
@@ -186,10 +187,11 @@ export const sqsModel: ServiceModel = {
     "InvalidAddress",
     "InvalidSecurity",
     "UnsupportedOperation"
-   ],
-   "input": "PurgeQueueRequest"
+   ]
   },
   "ReceiveMessage": {
+   "input": "ReceiveMessageRequest",
+   "output": "ReceiveMessageResult",
    "errors": [
     "UnsupportedOperation",
     "OverLimit",
@@ -204,21 +206,21 @@ export const sqsModel: ServiceModel = {
     "KmsAccessDenied",
     "KmsInvalidKeyUsage",
     "InvalidAddress"
-   ],
-   "input": "ReceiveMessageRequest",
-   "output": "ReceiveMessageResult"
+   ]
   },
   "RemovePermission": {
+   "input": "RemovePermissionRequest",
    "errors": [
     "InvalidAddress",
     "RequestThrottled",
     "QueueDoesNotExist",
     "InvalidSecurity",
     "UnsupportedOperation"
-   ],
-   "input": "RemovePermissionRequest"
+   ]
   },
   "SendMessage": {
+   "input": "SendMessageRequest",
+   "output": "SendMessageResult",
    "errors": [
     "InvalidMessageContents",
     "UnsupportedOperation",
@@ -233,11 +235,11 @@ export const sqsModel: ServiceModel = {
     "KmsAccessDenied",
     "KmsInvalidKeyUsage",
     "InvalidAddress"
-   ],
-   "input": "SendMessageRequest",
-   "output": "SendMessageResult"
+   ]
   },
   "SendMessageBatch": {
+   "input": "SendMessageBatchRequest",
+   "output": "SendMessageBatchResult",
    "errors": [
     "TooManyEntriesInBatchRequest",
     "EmptyBatchRequest",
@@ -256,11 +258,10 @@ export const sqsModel: ServiceModel = {
     "KmsAccessDenied",
     "KmsInvalidKeyUsage",
     "InvalidAddress"
-   ],
-   "input": "SendMessageBatchRequest",
-   "output": "SendMessageBatchResult"
+   ]
   },
   "SetQueueAttributes": {
+   "input": "SetQueueAttributesRequest",
    "errors": [
     "InvalidAttributeName",
     "InvalidAttributeValue",
@@ -270,146 +271,145 @@ export const sqsModel: ServiceModel = {
     "OverLimit",
     "InvalidAddress",
     "InvalidSecurity"
-   ],
-   "input": "SetQueueAttributesRequest"
+   ]
   },
   "StartMessageMoveTask": {
+   "input": "StartMessageMoveTaskRequest",
+   "output": "StartMessageMoveTaskResult",
    "errors": [
     "ResourceNotFoundException",
     "RequestThrottled",
     "InvalidAddress",
     "InvalidSecurity",
     "UnsupportedOperation"
-   ],
-   "input": "StartMessageMoveTaskRequest",
-   "output": "StartMessageMoveTaskResult"
+   ]
   },
   "TagQueue": {
+   "input": "TagQueueRequest",
    "errors": [
     "InvalidAddress",
     "RequestThrottled",
     "QueueDoesNotExist",
     "InvalidSecurity",
     "UnsupportedOperation"
-   ],
-   "input": "TagQueueRequest"
+   ]
   },
   "UntagQueue": {
+   "input": "UntagQueueRequest",
    "errors": [
     "InvalidAddress",
     "RequestThrottled",
     "QueueDoesNotExist",
     "InvalidSecurity",
     "UnsupportedOperation"
-   ],
-   "input": "UntagQueueRequest"
+   ]
   }
  },
  "shapes": {
   "AWSAccountIdList": {
+   "type": "list",
    "flattened": true,
    "member": {
-    "locationName": "AWSAccountId",
-    "shape": "String"
-   },
-   "type": "list"
+    "shape": "String",
+    "locationName": "AWSAccountId"
+   }
   },
   "ActionNameList": {
+   "type": "list",
    "flattened": true,
    "member": {
-    "locationName": "ActionName",
-    "shape": "String"
-   },
-   "type": "list"
+    "shape": "String",
+    "locationName": "ActionName"
+   }
   },
   "AddPermissionRequest": {
-   "members": {
-    "AWSAccountIds": {
-     "shape": "AWSAccountIdList"
-    },
-    "Actions": {
-     "shape": "ActionNameList"
-    },
-    "Label": {
-     "shape": "String"
-    },
-    "QueueUrl": {
-     "shape": "String"
-    }
-   },
+   "type": "structure",
    "required": [
     "QueueUrl",
     "Label",
     "AWSAccountIds",
     "Actions"
    ],
-   "type": "structure"
+   "members": {
+    "QueueUrl": {
+     "shape": "String"
+    },
+    "Label": {
+     "shape": "String"
+    },
+    "AWSAccountIds": {
+     "shape": "AWSAccountIdList"
+    },
+    "Actions": {
+     "shape": "ActionNameList"
+    }
+   }
   },
   "AttributeNameList": {
+   "type": "list",
    "flattened": true,
    "member": {
-    "locationName": "AttributeName",
-    "shape": "QueueAttributeName"
-   },
-   "type": "list"
+    "shape": "QueueAttributeName",
+    "locationName": "AttributeName"
+   }
   },
   "BatchEntryIdsNotDistinct": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "BatchRequestTooLong": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "BatchResultErrorEntry": {
-   "members": {
-    "Code": {
-     "shape": "String"
-    },
-    "Id": {
-     "shape": "String"
-    },
-    "Message": {
-     "shape": "String"
-    },
-    "SenderFault": {
-     "shape": "Boolean"
-    }
-   },
+   "type": "structure",
    "required": [
     "Id",
     "SenderFault",
     "Code"
    ],
-   "type": "structure"
+   "members": {
+    "Id": {
+     "shape": "String"
+    },
+    "SenderFault": {
+     "shape": "Boolean"
+    },
+    "Code": {
+     "shape": "String"
+    },
+    "Message": {
+     "shape": "String"
+    }
+   }
   },
   "BatchResultErrorEntryList": {
+   "type": "list",
    "flattened": true,
    "member": {
-    "locationName": "BatchResultErrorEntry",
-    "shape": "BatchResultErrorEntry"
-   },
-   "type": "list"
+    "shape": "BatchResultErrorEntry",
+    "locationName": "BatchResultErrorEntry"
+   }
   },
   "Binary": {
    "type": "blob"
   },
   "BinaryList": {
+   "type": "list",
    "member": {
-    "locationName": "BinaryListValue",
-    "shape": "Binary"
-   },
-   "type": "list"
+    "shape": "Binary",
+    "locationName": "BinaryListValue"
+   }
   },
   "Boolean": {
    "type": "boolean"
@@ -418,218 +418,223 @@ export const sqsModel: ServiceModel = {
    "type": "integer"
   },
   "CancelMessageMoveTaskRequest": {
+   "type": "structure",
+   "required": [
+    "TaskHandle"
+   ],
    "members": {
     "TaskHandle": {
      "shape": "String"
     }
-   },
-   "required": [
-    "TaskHandle"
-   ],
-   "type": "structure"
+   }
   },
   "CancelMessageMoveTaskResult": {
+   "type": "structure",
    "members": {
     "ApproximateNumberOfMessagesMoved": {
      "shape": "Long"
     }
-   },
-   "type": "structure"
+   }
   },
   "ChangeMessageVisibilityBatchRequest": {
-   "members": {
-    "Entries": {
-     "shape": "ChangeMessageVisibilityBatchRequestEntryList"
-    },
-    "QueueUrl": {
-     "shape": "String"
-    }
-   },
+   "type": "structure",
    "required": [
     "QueueUrl",
     "Entries"
    ],
-   "type": "structure"
-  },
-  "ChangeMessageVisibilityBatchRequestEntry": {
-   "members": {
-    "Id": {
-     "shape": "String"
-    },
-    "ReceiptHandle": {
-     "shape": "String"
-    },
-    "VisibilityTimeout": {
-     "shape": "NullableInteger"
-    }
-   },
-   "required": [
-    "Id",
-    "ReceiptHandle"
-   ],
-   "type": "structure"
-  },
-  "ChangeMessageVisibilityBatchRequestEntryList": {
-   "flattened": true,
-   "member": {
-    "locationName": "ChangeMessageVisibilityBatchRequestEntry",
-    "shape": "ChangeMessageVisibilityBatchRequestEntry"
-   },
-   "type": "list"
-  },
-  "ChangeMessageVisibilityBatchResult": {
-   "members": {
-    "Failed": {
-     "shape": "BatchResultErrorEntryList"
-    },
-    "Successful": {
-     "shape": "ChangeMessageVisibilityBatchResultEntryList"
-    }
-   },
-   "required": [
-    "Successful",
-    "Failed"
-   ],
-   "type": "structure"
-  },
-  "ChangeMessageVisibilityBatchResultEntry": {
-   "members": {
-    "Id": {
-     "shape": "String"
-    }
-   },
-   "required": [
-    "Id"
-   ],
-   "type": "structure"
-  },
-  "ChangeMessageVisibilityBatchResultEntryList": {
-   "flattened": true,
-   "member": {
-    "locationName": "ChangeMessageVisibilityBatchResultEntry",
-    "shape": "ChangeMessageVisibilityBatchResultEntry"
-   },
-   "type": "list"
-  },
-  "ChangeMessageVisibilityRequest": {
    "members": {
     "QueueUrl": {
      "shape": "String"
     },
+    "Entries": {
+     "shape": "ChangeMessageVisibilityBatchRequestEntryList"
+    }
+   }
+  },
+  "ChangeMessageVisibilityBatchRequestEntry": {
+   "type": "structure",
+   "required": [
+    "Id",
+    "ReceiptHandle"
+   ],
+   "members": {
+    "Id": {
+     "shape": "String"
+    },
     "ReceiptHandle": {
      "shape": "String"
     },
     "VisibilityTimeout": {
      "shape": "NullableInteger"
     }
-   },
+   }
+  },
+  "ChangeMessageVisibilityBatchRequestEntryList": {
+   "type": "list",
+   "flattened": true,
+   "member": {
+    "shape": "ChangeMessageVisibilityBatchRequestEntry",
+    "locationName": "ChangeMessageVisibilityBatchRequestEntry"
+   }
+  },
+  "ChangeMessageVisibilityBatchResult": {
+   "type": "structure",
+   "required": [
+    "Successful",
+    "Failed"
+   ],
+   "members": {
+    "Successful": {
+     "shape": "ChangeMessageVisibilityBatchResultEntryList"
+    },
+    "Failed": {
+     "shape": "BatchResultErrorEntryList"
+    }
+   }
+  },
+  "ChangeMessageVisibilityBatchResultEntry": {
+   "type": "structure",
+   "required": [
+    "Id"
+   ],
+   "members": {
+    "Id": {
+     "shape": "String"
+    }
+   }
+  },
+  "ChangeMessageVisibilityBatchResultEntryList": {
+   "type": "list",
+   "flattened": true,
+   "member": {
+    "shape": "ChangeMessageVisibilityBatchResultEntry",
+    "locationName": "ChangeMessageVisibilityBatchResultEntry"
+   }
+  },
+  "ChangeMessageVisibilityRequest": {
+   "type": "structure",
    "required": [
     "QueueUrl",
     "ReceiptHandle",
     "VisibilityTimeout"
    ],
-   "type": "structure"
-  },
-  "CreateQueueRequest": {
    "members": {
-    "Attributes": {
-     "locationName": "Attribute",
-     "shape": "QueueAttributeMap"
-    },
-    "QueueName": {
+    "QueueUrl": {
      "shape": "String"
     },
-    "tags": {
-     "locationName": "Tag",
-     "shape": "TagMap"
+    "ReceiptHandle": {
+     "shape": "String"
+    },
+    "VisibilityTimeout": {
+     "shape": "NullableInteger"
     }
-   },
+   }
+  },
+  "CreateQueueRequest": {
+   "type": "structure",
    "required": [
     "QueueName"
    ],
-   "type": "structure"
+   "members": {
+    "QueueName": {
+     "shape": "String"
+    },
+    "Attributes": {
+     "shape": "QueueAttributeMap",
+     "locationName": "Attribute"
+    },
+    "tags": {
+     "shape": "TagMap",
+     "locationName": "Tag"
+    }
+   }
   },
   "CreateQueueResult": {
+   "type": "structure",
    "members": {
     "QueueUrl": {
      "shape": "String"
     }
-   },
-   "type": "structure"
+   }
   },
   "DeleteMessageBatchRequest": {
-   "members": {
-    "Entries": {
-     "shape": "DeleteMessageBatchRequestEntryList"
-    },
-    "QueueUrl": {
-     "shape": "String"
-    }
-   },
+   "type": "structure",
    "required": [
     "QueueUrl",
     "Entries"
    ],
-   "type": "structure"
-  },
-  "DeleteMessageBatchRequestEntry": {
    "members": {
-    "Id": {
+    "QueueUrl": {
      "shape": "String"
     },
-    "ReceiptHandle": {
-     "shape": "String"
+    "Entries": {
+     "shape": "DeleteMessageBatchRequestEntryList"
     }
-   },
+   }
+  },
+  "DeleteMessageBatchRequestEntry": {
+   "type": "structure",
    "required": [
     "Id",
     "ReceiptHandle"
    ],
-   "type": "structure"
+   "members": {
+    "Id": {
+     "shape": "String"
+    },
+    "ReceiptHandle": {
+     "shape": "String"
+    }
+   }
   },
   "DeleteMessageBatchRequestEntryList": {
+   "type": "list",
    "flattened": true,
    "member": {
-    "locationName": "DeleteMessageBatchRequestEntry",
-    "shape": "DeleteMessageBatchRequestEntry"
-   },
-   "type": "list"
+    "shape": "DeleteMessageBatchRequestEntry",
+    "locationName": "DeleteMessageBatchRequestEntry"
+   }
   },
   "DeleteMessageBatchResult": {
-   "members": {
-    "Failed": {
-     "shape": "BatchResultErrorEntryList"
-    },
-    "Successful": {
-     "shape": "DeleteMessageBatchResultEntryList"
-    }
-   },
+   "type": "structure",
    "required": [
     "Successful",
     "Failed"
    ],
-   "type": "structure"
+   "members": {
+    "Successful": {
+     "shape": "DeleteMessageBatchResultEntryList"
+    },
+    "Failed": {
+     "shape": "BatchResultErrorEntryList"
+    }
+   }
   },
   "DeleteMessageBatchResultEntry": {
+   "type": "structure",
+   "required": [
+    "Id"
+   ],
    "members": {
     "Id": {
      "shape": "String"
     }
-   },
-   "required": [
-    "Id"
-   ],
-   "type": "structure"
+   }
   },
   "DeleteMessageBatchResultEntryList": {
+   "type": "list",
    "flattened": true,
    "member": {
-    "locationName": "DeleteMessageBatchResultEntry",
-    "shape": "DeleteMessageBatchResultEntry"
-   },
-   "type": "list"
+    "shape": "DeleteMessageBatchResultEntry",
+    "locationName": "DeleteMessageBatchResultEntry"
+   }
   },
   "DeleteMessageRequest": {
+   "type": "structure",
+   "required": [
+    "QueueUrl",
+    "ReceiptHandle"
+   ],
    "members": {
     "QueueUrl": {
      "shape": "String"
@@ -637,60 +642,59 @@ export const sqsModel: ServiceModel = {
     "ReceiptHandle": {
      "shape": "String"
     }
-   },
-   "required": [
-    "QueueUrl",
-    "ReceiptHandle"
-   ],
-   "type": "structure"
+   }
   },
   "DeleteQueueRequest": {
+   "type": "structure",
+   "required": [
+    "QueueUrl"
+   ],
    "members": {
     "QueueUrl": {
      "shape": "String"
     }
-   },
-   "required": [
-    "QueueUrl"
-   ],
-   "type": "structure"
+   }
   },
   "EmptyBatchRequest": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "ExceptionMessage": {
    "type": "string"
   },
   "GetQueueAttributesRequest": {
-   "members": {
-    "AttributeNames": {
-     "shape": "AttributeNameList"
-    },
-    "QueueUrl": {
-     "shape": "String"
-    }
-   },
+   "type": "structure",
    "required": [
     "QueueUrl"
    ],
-   "type": "structure"
+   "members": {
+    "QueueUrl": {
+     "shape": "String"
+    },
+    "AttributeNames": {
+     "shape": "AttributeNameList"
+    }
+   }
   },
   "GetQueueAttributesResult": {
+   "type": "structure",
    "members": {
     "Attributes": {
-     "locationName": "Attribute",
-     "shape": "QueueAttributeMap"
+     "shape": "QueueAttributeMap",
+     "locationName": "Attribute"
     }
-   },
-   "type": "structure"
+   }
   },
   "GetQueueUrlRequest": {
+   "type": "structure",
+   "required": [
+    "QueueName"
+   ],
    "members": {
     "QueueName": {
      "shape": "String"
@@ -698,407 +702,404 @@ export const sqsModel: ServiceModel = {
     "QueueOwnerAWSAccountId": {
      "shape": "String"
     }
-   },
-   "required": [
-    "QueueName"
-   ],
-   "type": "structure"
+   }
   },
   "GetQueueUrlResult": {
+   "type": "structure",
    "members": {
     "QueueUrl": {
      "shape": "String"
     }
-   },
-   "type": "structure"
+   }
   },
   "InvalidAddress": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "InvalidAttributeName": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "InvalidAttributeValue": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "InvalidBatchEntryId": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "InvalidIdFormat": {
+   "type": "structure",
    "exception": true,
-   "members": {},
-   "type": "structure"
+   "members": {}
   },
   "InvalidMessageContents": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "InvalidSecurity": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "KmsAccessDenied": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "KmsDisabled": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "KmsInvalidKeyUsage": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "KmsInvalidState": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "KmsNotFound": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "KmsOptInRequired": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "KmsThrottled": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "ListDeadLetterSourceQueuesRequest": {
-   "members": {
-    "MaxResults": {
-     "shape": "BoxedInteger"
-    },
-    "NextToken": {
-     "shape": "Token"
-    },
-    "QueueUrl": {
-     "shape": "String"
-    }
-   },
+   "type": "structure",
    "required": [
     "QueueUrl"
    ],
-   "type": "structure"
-  },
-  "ListDeadLetterSourceQueuesResult": {
    "members": {
+    "QueueUrl": {
+     "shape": "String"
+    },
     "NextToken": {
      "shape": "Token"
     },
-    "queueUrls": {
-     "shape": "QueueUrlList"
+    "MaxResults": {
+     "shape": "BoxedInteger"
     }
-   },
+   }
+  },
+  "ListDeadLetterSourceQueuesResult": {
+   "type": "structure",
    "required": [
     "queueUrls"
    ],
-   "type": "structure"
+   "members": {
+    "queueUrls": {
+     "shape": "QueueUrlList"
+    },
+    "NextToken": {
+     "shape": "Token"
+    }
+   }
   },
   "ListMessageMoveTasksRequest": {
-   "members": {
-    "MaxResults": {
-     "shape": "NullableInteger"
-    },
-    "SourceArn": {
-     "shape": "String"
-    }
-   },
+   "type": "structure",
    "required": [
     "SourceArn"
    ],
-   "type": "structure"
+   "members": {
+    "SourceArn": {
+     "shape": "String"
+    },
+    "MaxResults": {
+     "shape": "NullableInteger"
+    }
+   }
   },
   "ListMessageMoveTasksResult": {
+   "type": "structure",
    "members": {
     "Results": {
-     "flattened": true,
-     "shape": "ListMessageMoveTasksResultEntryList"
+     "shape": "ListMessageMoveTasksResultEntryList",
+     "flattened": true
     }
-   },
-   "type": "structure"
+   }
   },
   "ListMessageMoveTasksResultEntry": {
+   "type": "structure",
    "members": {
+    "TaskHandle": {
+     "shape": "String"
+    },
+    "Status": {
+     "shape": "String"
+    },
+    "SourceArn": {
+     "shape": "String"
+    },
+    "DestinationArn": {
+     "shape": "String"
+    },
+    "MaxNumberOfMessagesPerSecond": {
+     "shape": "NullableInteger"
+    },
     "ApproximateNumberOfMessagesMoved": {
      "shape": "Long"
     },
     "ApproximateNumberOfMessagesToMove": {
      "shape": "NullableLong"
     },
-    "DestinationArn": {
-     "shape": "String"
-    },
     "FailureReason": {
-     "shape": "String"
-    },
-    "MaxNumberOfMessagesPerSecond": {
-     "shape": "NullableInteger"
-    },
-    "SourceArn": {
      "shape": "String"
     },
     "StartedTimestamp": {
      "shape": "Long"
-    },
-    "Status": {
-     "shape": "String"
-    },
-    "TaskHandle": {
-     "shape": "String"
     }
-   },
-   "type": "structure"
+   }
   },
   "ListMessageMoveTasksResultEntryList": {
+   "type": "list",
    "flattened": true,
    "member": {
     "shape": "ListMessageMoveTasksResultEntry"
-   },
-   "type": "list"
+   }
   },
   "ListQueueTagsRequest": {
+   "type": "structure",
+   "required": [
+    "QueueUrl"
+   ],
    "members": {
     "QueueUrl": {
      "shape": "String"
     }
-   },
-   "required": [
-    "QueueUrl"
-   ],
-   "type": "structure"
+   }
   },
   "ListQueueTagsResult": {
+   "type": "structure",
    "members": {
     "Tags": {
-     "locationName": "Tag",
-     "shape": "TagMap"
+     "shape": "TagMap",
+     "locationName": "Tag"
     }
-   },
-   "type": "structure"
+   }
   },
   "ListQueuesRequest": {
+   "type": "structure",
    "members": {
-    "MaxResults": {
-     "shape": "BoxedInteger"
-    },
-    "NextToken": {
-     "shape": "Token"
-    },
     "QueueNamePrefix": {
      "shape": "String"
-    }
-   },
-   "type": "structure"
-  },
-  "ListQueuesResult": {
-   "members": {
+    },
     "NextToken": {
      "shape": "Token"
     },
+    "MaxResults": {
+     "shape": "BoxedInteger"
+    }
+   }
+  },
+  "ListQueuesResult": {
+   "type": "structure",
+   "members": {
     "QueueUrls": {
      "shape": "QueueUrlList"
+    },
+    "NextToken": {
+     "shape": "Token"
     }
-   },
-   "type": "structure"
+   }
   },
   "Long": {
    "type": "long"
   },
   "Message": {
+   "type": "structure",
    "members": {
-    "Attributes": {
-     "locationName": "Attribute",
-     "shape": "MessageSystemAttributeMap"
-    },
-    "Body": {
-     "shape": "String"
-    },
-    "MD5OfBody": {
-     "shape": "String"
-    },
-    "MD5OfMessageAttributes": {
-     "shape": "String"
-    },
-    "MessageAttributes": {
-     "locationName": "MessageAttribute",
-     "shape": "MessageBodyAttributeMap"
-    },
     "MessageId": {
      "shape": "String"
     },
     "ReceiptHandle": {
      "shape": "String"
+    },
+    "MD5OfBody": {
+     "shape": "String"
+    },
+    "Body": {
+     "shape": "String"
+    },
+    "Attributes": {
+     "shape": "MessageSystemAttributeMap",
+     "locationName": "Attribute"
+    },
+    "MD5OfMessageAttributes": {
+     "shape": "String"
+    },
+    "MessageAttributes": {
+     "shape": "MessageBodyAttributeMap",
+     "locationName": "MessageAttribute"
     }
-   },
-   "type": "structure"
+   }
   },
   "MessageAttributeName": {
    "type": "string"
   },
   "MessageAttributeNameList": {
+   "type": "list",
    "flattened": true,
    "member": {
-    "locationName": "MessageAttributeName",
-    "shape": "MessageAttributeName"
-   },
-   "type": "list"
+    "shape": "MessageAttributeName",
+    "locationName": "MessageAttributeName"
+   }
   },
   "MessageAttributeValue": {
+   "type": "structure",
+   "required": [
+    "DataType"
+   ],
    "members": {
-    "BinaryListValues": {
-     "flattened": true,
-     "locationName": "BinaryListValue",
-     "shape": "BinaryList"
+    "StringValue": {
+     "shape": "String"
     },
     "BinaryValue": {
      "shape": "Binary"
     },
+    "StringListValues": {
+     "shape": "StringList",
+     "locationName": "StringListValue",
+     "flattened": true
+    },
+    "BinaryListValues": {
+     "shape": "BinaryList",
+     "locationName": "BinaryListValue",
+     "flattened": true
+    },
     "DataType": {
      "shape": "String"
-    },
-    "StringListValues": {
-     "flattened": true,
-     "locationName": "StringListValue",
-     "shape": "StringList"
-    },
-    "StringValue": {
-     "shape": "String"
     }
-   },
-   "required": [
-    "DataType"
-   ],
-   "type": "structure"
+   }
   },
   "MessageBodyAttributeMap": {
+   "type": "map",
    "flattened": true,
    "key": {
-    "locationName": "Name",
-    "shape": "String"
+    "shape": "String",
+    "locationName": "Name"
    },
-   "type": "map",
    "value": {
-    "locationName": "Value",
-    "shape": "MessageAttributeValue"
+    "shape": "MessageAttributeValue",
+    "locationName": "Value"
    }
   },
   "MessageBodySystemAttributeMap": {
+   "type": "map",
    "flattened": true,
    "key": {
-    "locationName": "Name",
-    "shape": "MessageSystemAttributeNameForSends"
+    "shape": "MessageSystemAttributeNameForSends",
+    "locationName": "Name"
    },
-   "type": "map",
    "value": {
-    "locationName": "Value",
-    "shape": "MessageSystemAttributeValue"
+    "shape": "MessageSystemAttributeValue",
+    "locationName": "Value"
    }
   },
   "MessageList": {
+   "type": "list",
    "flattened": true,
    "member": {
-    "locationName": "Message",
-    "shape": "Message"
-   },
-   "type": "list"
+    "shape": "Message",
+    "locationName": "Message"
+   }
   },
   "MessageNotInflight": {
+   "type": "structure",
    "exception": true,
-   "members": {},
-   "type": "structure"
+   "members": {}
   },
   "MessageSystemAttributeList": {
+   "type": "list",
    "flattened": true,
    "member": {
     "shape": "MessageSystemAttributeName"
-   },
-   "type": "list"
+   }
   },
   "MessageSystemAttributeMap": {
-   "flattened": true,
-   "key": {
-    "locationName": "Name",
-    "shape": "MessageSystemAttributeName"
-   },
-   "locationName": "Attribute",
    "type": "map",
+   "flattened": true,
+   "locationName": "Attribute",
+   "key": {
+    "shape": "MessageSystemAttributeName",
+    "locationName": "Name"
+   },
    "value": {
-    "locationName": "Value",
-    "shape": "String"
+    "shape": "String",
+    "locationName": "Value"
    }
   },
   "MessageSystemAttributeName": {
+   "type": "string",
    "enum": [
     "All",
     "SenderId",
@@ -1110,41 +1111,40 @@ export const sqsModel: ServiceModel = {
     "MessageGroupId",
     "AWSTraceHeader",
     "DeadLetterQueueSourceArn"
-   ],
-   "type": "string"
+   ]
   },
   "MessageSystemAttributeNameForSends": {
+   "type": "string",
    "enum": [
     "AWSTraceHeader"
-   ],
-   "type": "string"
+   ]
   },
   "MessageSystemAttributeValue": {
+   "type": "structure",
+   "required": [
+    "DataType"
+   ],
    "members": {
-    "BinaryListValues": {
-     "flattened": true,
-     "locationName": "BinaryListValue",
-     "shape": "BinaryList"
+    "StringValue": {
+     "shape": "String"
     },
     "BinaryValue": {
      "shape": "Binary"
     },
+    "StringListValues": {
+     "shape": "StringList",
+     "locationName": "StringListValue",
+     "flattened": true
+    },
+    "BinaryListValues": {
+     "shape": "BinaryList",
+     "locationName": "BinaryListValue",
+     "flattened": true
+    },
     "DataType": {
      "shape": "String"
-    },
-    "StringListValues": {
-     "flattened": true,
-     "locationName": "StringListValue",
-     "shape": "StringList"
-    },
-    "StringValue": {
-     "shape": "String"
     }
-   },
-   "required": [
-    "DataType"
-   ],
-   "type": "structure"
+   }
   },
   "NullableInteger": {
    "type": "integer"
@@ -1153,48 +1153,49 @@ export const sqsModel: ServiceModel = {
    "type": "long"
   },
   "OverLimit": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "PurgeQueueInProgress": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "PurgeQueueRequest": {
+   "type": "structure",
+   "required": [
+    "QueueUrl"
+   ],
    "members": {
     "QueueUrl": {
      "shape": "String"
     }
-   },
-   "required": [
-    "QueueUrl"
-   ],
-   "type": "structure"
+   }
   },
   "QueueAttributeMap": {
-   "flattened": true,
-   "key": {
-    "locationName": "Name",
-    "shape": "QueueAttributeName"
-   },
-   "locationName": "Attribute",
    "type": "map",
+   "flattened": true,
+   "locationName": "Attribute",
+   "key": {
+    "shape": "QueueAttributeName",
+    "locationName": "Name"
+   },
    "value": {
-    "locationName": "Value",
-    "shape": "String"
+    "shape": "String",
+    "locationName": "Value"
    }
   },
   "QueueAttributeName": {
+   "type": "string",
    "enum": [
     "All",
     "Policy",
@@ -1218,270 +1219,270 @@ export const sqsModel: ServiceModel = {
     "FifoThroughputLimit",
     "RedriveAllowPolicy",
     "SqsManagedSseEnabled"
-   ],
-   "type": "string"
+   ]
   },
   "QueueDeletedRecently": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "QueueDoesNotExist": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "QueueNameExists": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "QueueUrlList": {
+   "type": "list",
    "flattened": true,
    "member": {
-    "locationName": "QueueUrl",
-    "shape": "String"
-   },
-   "type": "list"
+    "shape": "String",
+    "locationName": "QueueUrl"
+   }
   },
   "ReceiptHandleIsInvalid": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "ReceiveMessageRequest": {
+   "type": "structure",
+   "required": [
+    "QueueUrl"
+   ],
    "members": {
+    "QueueUrl": {
+     "shape": "String"
+    },
     "AttributeNames": {
      "shape": "AttributeNameList"
-    },
-    "MaxNumberOfMessages": {
-     "shape": "NullableInteger"
-    },
-    "MessageAttributeNames": {
-     "shape": "MessageAttributeNameList"
     },
     "MessageSystemAttributeNames": {
      "shape": "MessageSystemAttributeList"
     },
-    "QueueUrl": {
-     "shape": "String"
+    "MessageAttributeNames": {
+     "shape": "MessageAttributeNameList"
     },
-    "ReceiveRequestAttemptId": {
-     "shape": "String"
+    "MaxNumberOfMessages": {
+     "shape": "NullableInteger"
     },
     "VisibilityTimeout": {
      "shape": "NullableInteger"
     },
     "WaitTimeSeconds": {
      "shape": "NullableInteger"
+    },
+    "ReceiveRequestAttemptId": {
+     "shape": "String"
     }
-   },
-   "required": [
-    "QueueUrl"
-   ],
-   "type": "structure"
+   }
   },
   "ReceiveMessageResult": {
+   "type": "structure",
    "members": {
     "Messages": {
      "shape": "MessageList"
     }
-   },
-   "type": "structure"
+   }
   },
   "RemovePermissionRequest": {
-   "members": {
-    "Label": {
-     "shape": "String"
-    },
-    "QueueUrl": {
-     "shape": "String"
-    }
-   },
+   "type": "structure",
    "required": [
     "QueueUrl",
     "Label"
    ],
-   "type": "structure"
-  },
-  "RequestThrottled": {
-   "exception": true,
    "members": {
-    "message": {
-     "shape": "ExceptionMessage"
-    }
-   },
-   "type": "structure"
-  },
-  "ResourceNotFoundException": {
-   "exception": true,
-   "members": {
-    "message": {
-     "shape": "ExceptionMessage"
-    }
-   },
-   "type": "structure"
-  },
-  "SendMessageBatchRequest": {
-   "members": {
-    "Entries": {
-     "shape": "SendMessageBatchRequestEntryList"
-    },
     "QueueUrl": {
      "shape": "String"
+    },
+    "Label": {
+     "shape": "String"
     }
-   },
+   }
+  },
+  "RequestThrottled": {
+   "type": "structure",
+   "exception": true,
+   "members": {
+    "message": {
+     "shape": "ExceptionMessage"
+    }
+   }
+  },
+  "ResourceNotFoundException": {
+   "type": "structure",
+   "exception": true,
+   "members": {
+    "message": {
+     "shape": "ExceptionMessage"
+    }
+   }
+  },
+  "SendMessageBatchRequest": {
+   "type": "structure",
    "required": [
     "QueueUrl",
     "Entries"
    ],
-   "type": "structure"
+   "members": {
+    "QueueUrl": {
+     "shape": "String"
+    },
+    "Entries": {
+     "shape": "SendMessageBatchRequestEntryList"
+    }
+   }
   },
   "SendMessageBatchRequestEntry": {
+   "type": "structure",
+   "required": [
+    "Id",
+    "MessageBody"
+   ],
    "members": {
-    "DelaySeconds": {
-     "shape": "NullableInteger"
-    },
     "Id": {
      "shape": "String"
     },
-    "MessageAttributes": {
-     "locationName": "MessageAttribute",
-     "shape": "MessageBodyAttributeMap"
-    },
     "MessageBody": {
      "shape": "String"
+    },
+    "DelaySeconds": {
+     "shape": "NullableInteger"
+    },
+    "MessageAttributes": {
+     "shape": "MessageBodyAttributeMap",
+     "locationName": "MessageAttribute"
+    },
+    "MessageSystemAttributes": {
+     "shape": "MessageBodySystemAttributeMap",
+     "locationName": "MessageSystemAttribute"
     },
     "MessageDeduplicationId": {
      "shape": "String"
     },
     "MessageGroupId": {
      "shape": "String"
-    },
-    "MessageSystemAttributes": {
-     "locationName": "MessageSystemAttribute",
-     "shape": "MessageBodySystemAttributeMap"
     }
-   },
-   "required": [
-    "Id",
-    "MessageBody"
-   ],
-   "type": "structure"
+   }
   },
   "SendMessageBatchRequestEntryList": {
+   "type": "list",
    "flattened": true,
    "member": {
-    "locationName": "SendMessageBatchRequestEntry",
-    "shape": "SendMessageBatchRequestEntry"
-   },
-   "type": "list"
+    "shape": "SendMessageBatchRequestEntry",
+    "locationName": "SendMessageBatchRequestEntry"
+   }
   },
   "SendMessageBatchResult": {
-   "members": {
-    "Failed": {
-     "shape": "BatchResultErrorEntryList"
-    },
-    "Successful": {
-     "shape": "SendMessageBatchResultEntryList"
-    }
-   },
+   "type": "structure",
    "required": [
     "Successful",
     "Failed"
    ],
-   "type": "structure"
+   "members": {
+    "Successful": {
+     "shape": "SendMessageBatchResultEntryList"
+    },
+    "Failed": {
+     "shape": "BatchResultErrorEntryList"
+    }
+   }
   },
   "SendMessageBatchResultEntry": {
-   "members": {
-    "Id": {
-     "shape": "String"
-    },
-    "MD5OfMessageAttributes": {
-     "shape": "String"
-    },
-    "MD5OfMessageBody": {
-     "shape": "String"
-    },
-    "MD5OfMessageSystemAttributes": {
-     "shape": "String"
-    },
-    "MessageId": {
-     "shape": "String"
-    },
-    "SequenceNumber": {
-     "shape": "String"
-    }
-   },
+   "type": "structure",
    "required": [
     "Id",
     "MessageId",
     "MD5OfMessageBody"
    ],
-   "type": "structure"
+   "members": {
+    "Id": {
+     "shape": "String"
+    },
+    "MessageId": {
+     "shape": "String"
+    },
+    "MD5OfMessageBody": {
+     "shape": "String"
+    },
+    "MD5OfMessageAttributes": {
+     "shape": "String"
+    },
+    "MD5OfMessageSystemAttributes": {
+     "shape": "String"
+    },
+    "SequenceNumber": {
+     "shape": "String"
+    }
+   }
   },
   "SendMessageBatchResultEntryList": {
+   "type": "list",
    "flattened": true,
    "member": {
-    "locationName": "SendMessageBatchResultEntry",
-    "shape": "SendMessageBatchResultEntry"
-   },
-   "type": "list"
+    "shape": "SendMessageBatchResultEntry",
+    "locationName": "SendMessageBatchResultEntry"
+   }
   },
   "SendMessageRequest": {
+   "type": "structure",
+   "required": [
+    "QueueUrl",
+    "MessageBody"
+   ],
    "members": {
+    "QueueUrl": {
+     "shape": "String"
+    },
+    "MessageBody": {
+     "shape": "String"
+    },
     "DelaySeconds": {
      "shape": "NullableInteger"
     },
     "MessageAttributes": {
-     "locationName": "MessageAttribute",
-     "shape": "MessageBodyAttributeMap"
+     "shape": "MessageBodyAttributeMap",
+     "locationName": "MessageAttribute"
     },
-    "MessageBody": {
-     "shape": "String"
+    "MessageSystemAttributes": {
+     "shape": "MessageBodySystemAttributeMap",
+     "locationName": "MessageSystemAttribute"
     },
     "MessageDeduplicationId": {
      "shape": "String"
     },
     "MessageGroupId": {
      "shape": "String"
-    },
-    "MessageSystemAttributes": {
-     "locationName": "MessageSystemAttribute",
-     "shape": "MessageBodySystemAttributeMap"
-    },
-    "QueueUrl": {
-     "shape": "String"
     }
-   },
-   "required": [
-    "QueueUrl",
-    "MessageBody"
-   ],
-   "type": "structure"
+   }
   },
   "SendMessageResult": {
+   "type": "structure",
    "members": {
-    "MD5OfMessageAttributes": {
+    "MD5OfMessageBody": {
      "shape": "String"
     },
-    "MD5OfMessageBody": {
+    "MD5OfMessageAttributes": {
      "shape": "String"
     },
     "MD5OfMessageSystemAttributes": {
@@ -1493,85 +1494,89 @@ export const sqsModel: ServiceModel = {
     "SequenceNumber": {
      "shape": "String"
     }
-   },
-   "type": "structure"
+   }
   },
   "SetQueueAttributesRequest": {
-   "members": {
-    "Attributes": {
-     "locationName": "Attribute",
-     "shape": "QueueAttributeMap"
-    },
-    "QueueUrl": {
-     "shape": "String"
-    }
-   },
+   "type": "structure",
    "required": [
     "QueueUrl",
     "Attributes"
    ],
-   "type": "structure"
+   "members": {
+    "QueueUrl": {
+     "shape": "String"
+    },
+    "Attributes": {
+     "shape": "QueueAttributeMap",
+     "locationName": "Attribute"
+    }
+   }
   },
   "StartMessageMoveTaskRequest": {
+   "type": "structure",
+   "required": [
+    "SourceArn"
+   ],
    "members": {
+    "SourceArn": {
+     "shape": "String"
+    },
     "DestinationArn": {
      "shape": "String"
     },
     "MaxNumberOfMessagesPerSecond": {
      "shape": "NullableInteger"
-    },
-    "SourceArn": {
-     "shape": "String"
     }
-   },
-   "required": [
-    "SourceArn"
-   ],
-   "type": "structure"
+   }
   },
   "StartMessageMoveTaskResult": {
+   "type": "structure",
    "members": {
     "TaskHandle": {
      "shape": "String"
     }
-   },
-   "type": "structure"
+   }
   },
   "String": {
    "type": "string"
   },
   "StringList": {
+   "type": "list",
    "member": {
-    "locationName": "StringListValue",
-    "shape": "String"
-   },
-   "type": "list"
+    "shape": "String",
+    "locationName": "StringListValue"
+   }
   },
   "TagKey": {
    "type": "string"
   },
   "TagKeyList": {
+   "type": "list",
    "flattened": true,
    "member": {
-    "locationName": "TagKey",
-    "shape": "TagKey"
-   },
-   "type": "list"
+    "shape": "TagKey",
+    "locationName": "TagKey"
+   }
   },
   "TagMap": {
-   "flattened": true,
-   "key": {
-    "locationName": "Key",
-    "shape": "TagKey"
-   },
-   "locationName": "Tag",
    "type": "map",
+   "flattened": true,
+   "locationName": "Tag",
+   "key": {
+    "shape": "TagKey",
+    "locationName": "Key"
+   },
    "value": {
-    "locationName": "Value",
-    "shape": "TagValue"
+    "shape": "TagValue",
+    "locationName": "Value"
    }
   },
   "TagQueueRequest": {
+   "type": "structure",
+   "required": [
+    "QueueUrl",
+    "Tags"
+   ],
    "members": {
     "QueueUrl": {
      "shape": "String"
@@ -1579,12 +1584,7 @@ export const sqsModel: ServiceModel = {
     "Tags": {
      "shape": "TagMap"
     }
-   },
-   "required": [
-    "QueueUrl",
-    "Tags"
-   ],
-   "type": "structure"
+   }
   },
   "TagValue": {
    "type": "string"
@@ -1593,24 +1593,29 @@ export const sqsModel: ServiceModel = {
    "type": "string"
   },
   "TooManyEntriesInBatchRequest": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "UnsupportedOperation": {
+   "type": "structure",
    "exception": true,
    "members": {
     "message": {
      "shape": "ExceptionMessage"
     }
-   },
-   "type": "structure"
+   }
   },
   "UntagQueueRequest": {
+   "type": "structure",
+   "required": [
+    "QueueUrl",
+    "TagKeys"
+   ],
    "members": {
     "QueueUrl": {
      "shape": "String"
@@ -1618,12 +1623,7 @@ export const sqsModel: ServiceModel = {
     "TagKeys": {
      "shape": "TagKeyList"
     }
-   },
-   "required": [
-    "QueueUrl",
-    "TagKeys"
-   ],
-   "type": "structure"
+   }
   }
  }
 };

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ManualClock } from "./clock.ts";
+import { LocalNotifier } from "./notify.ts";
+
+test("ManualClock fires due timers in order and not before", () => {
+  const c = new ManualClock(1000);
+  const fired: string[] = [];
+  c.setTimer(50, () => fired.push("b"));
+  c.setTimer(10, () => fired.push("a"));
+  const cancelled = c.setTimer(20, () => fired.push("x"));
+  cancelled.cancel();
+  c.advance(49);
+  assert.deepEqual(fired, ["a"]);
+  c.advance(1);
+  assert.deepEqual(fired, ["a", "b"]);
+  assert.equal(c.now(), 1050);
+});
+
+test("a notify between subscribe and wait is not lost", async () => {
+  const c = new ManualClock();
+  const n = new LocalNotifier(c);
+  const sub = n.subscribe("k");
+  n.notify("k");
+  await sub.wait(60_000);
+  sub.close();
+});
+
+test("wait ends on timeout by the clock, or on abort", async () => {
+  const c = new ManualClock();
+  const n = new LocalNotifier(c);
+  const sub = n.subscribe("k");
+  const p = sub.wait(1000);
+  c.advance(1000);
+  await p;
+  const ac = new AbortController();
+  const q = sub.wait(1000, ac.signal);
+  ac.abort();
+  await q;
+  sub.close();
+});
