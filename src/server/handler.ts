@@ -108,7 +108,12 @@ export function createHandler(deps: HandlerDeps) {
         : queryError(err, svc.model.metadata.xmlNamespace ?? "", requestId);
 
     try {
-      const caller = authenticate(req, path, query, body);
+      let caller: Caller;
+      try {
+        caller = authenticate(req, path, query, body);
+      } catch (e) {
+        throw e instanceof AwsError && svc.authError ? svc.authError(e, baseUrl) : e;
+      }
       const opModel = svc.model.operations[operation];
       const handler = svc.operations[operation];
       if (!opModel || !handler) {

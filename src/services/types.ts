@@ -1,6 +1,7 @@
 // The contract between the server and a service: which wire protocols it speaks, its model, and a handler
 // per operation. Handlers receive the decoded, type-checked input and return the output object.
 import type { ServiceModel } from "../protocol/model.ts";
+import type { AwsError } from "../protocol/errors.ts";
 import type { InputErrors } from "../protocol/shapes.ts";
 
 export interface RequestContext {
@@ -31,5 +32,7 @@ export interface ServiceDefinition {
   operations: Record<string, Handler>;
   /** Query requests may be posted to a resource path (SQS queue URLs): the input member to fill from it. */
   pathInput?: (path: string, baseUrl: string) => Record<string, string> | undefined;
+  /** How this service words authentication errors, when it differs from the SigV4 defaults. */
+  authError?: (err: AwsError, baseUrl: string) => AwsError;
   close?(): Promise<void>;
 }

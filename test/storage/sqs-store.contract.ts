@@ -176,10 +176,13 @@ export function sqsStoreContract(name: string, factory: StoreFactory): void {
         const { queue } = await s.createQueue(key("cmv"), settings(), {}, T0);
         await s.enqueue(queue.id, [msg("x")], T0);
         const [m] = await s.receive(queue.id, { max: 1, visibilityMs: 30_000, now: T0, expiredBefore: 0, nonces: ["nonce-aaaaaaaaaa"] });
-        assert.equal(await s.changeVisibility(queue.id, m.rowId, "nonce-aaaaaaaaaa", T0), "ok");
+        const limit = 43_200_000;
+        assert.equal(await s.changeVisibility(queue.id, m.rowId, "nonce-aaaaaaaaaa", T0, limit), "ok");
         assert.deepEqual(await s.counts(queue.id, T0, 0), { visible: 1, notVisible: 0, delayed: 0 });
-        assert.equal(await s.changeVisibility(queue.id, m.rowId, "other-nonce-xxxx", T0 + 10), "stale");
-        assert.equal(await s.changeVisibility(queue.id, 999_999, "nonce-aaaaaaaaaa", T0), "missing");
+        assert.equal(await s.changeVisibility(queue.id, m.rowId, "other-nonce-xxxx", T0 + 10, limit), "stale");
+        assert.equal(await s.changeVisibility(queue.id, 999_999, "nonce-aaaaaaaaaa", T0, limit), "missing");
+        assert.equal(await s.changeVisibility(queue.id, m.rowId, "nonce-aaaaaaaaaa", T0 + limit + 1, limit), "over-limit");
+        assert.equal(await s.changeVisibility(queue.id, m.rowId, "nonce-aaaaaaaaaa", T0 + limit, limit), "ok");
       } finally {
         await s.close();
       }

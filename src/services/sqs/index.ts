@@ -4,7 +4,7 @@ import { AwsError } from "../../protocol/errors.ts";
 import { sqsModel } from "../../protocol/models/sqs.gen.ts";
 import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
 import type { SqsEnv } from "./env.ts";
-import { invalidParameter, missingParameter, queueDoesNotExist } from "./errors.ts";
+import { accessDenied, invalidParameter, missingParameter, queueDoesNotExist } from "./errors.ts";
 import * as queues from "./operations/queues.ts";
 import * as receipts from "./operations/receipts.ts";
 import { receiveMessage } from "./operations/receive.ts";
@@ -64,6 +64,8 @@ export function createSqsService(env: SqsEnv): ServiceDefinition {
       invalid: (member, value) => invalidParameter(`Value ${String(value)} for parameter ${member} is invalid.`),
     },
     operations,
+    // SQS answers an unsigned request with AccessDenied on the endpoint (recorded SQS responses).
+    authError: (err, baseUrl) => (err.code === "MissingAuthenticationToken" ? accessDenied(`${baseUrl}/`) : err),
     // Query requests posted to a queue URL act on that queue (queue URL as endpoint, SQS query API docs).
     pathInput: (path, baseUrl) => (/^\/\d{12}\/[^/]+$/.test(path) ? { QueueUrl: `${baseUrl}${path}` } : undefined),
   };

@@ -102,8 +102,11 @@ export interface SqsStore {
   receive(queueId: number, opts: ReceiveOptions): Promise<StoredMessage[]>;
   /** Deletes the message if the nonce is its latest receipt: "stale" when an older receipt, "missing" when gone. */
   deleteMessage(queueId: number, rowId: number, nonce: string): Promise<ReceiptOutcome>;
-  /** Sets visibleAt of a message whose latest receipt is nonce (also after its visibility expired, as AWS allows). */
-  changeVisibility(queueId: number, rowId: number, nonce: string, visibleAt: number): Promise<ReceiptOutcome>;
+  /**
+   * Sets visibleAt of a message whose latest receipt is nonce (also after its visibility expired, as AWS
+   * allows); "over-limit" when visibleAt is more than maxSinceReceiveMs after that receive.
+   */
+  changeVisibility(queueId: number, rowId: number, nonce: string, visibleAt: number, maxSinceReceiveMs: number): Promise<ReceiptOutcome | "over-limit">;
   counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts>;
   /** Earliest visibleAt after now among unexpired messages (for long-poll wake-ups), or undefined. */
   nextVisibleAt(queueId: number, now: number): Promise<number | undefined>;

@@ -160,7 +160,7 @@ export class SqliteSqsStore implements SqsStore {
             // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
             this.s.moveToDeadLetter.run(o.redrive.deadLetterQueueId, o.now, o.redrive.sourceArn, c.id);
           } else {
-            const row = this.s.claim.get(o.now + o.visibilityMs, o.now, o.nonces[out.length], c.id) as MessageRow;
+            const row = this.s.claim.get(o.now + o.visibilityMs, o.now, o.now, o.nonces[out.length], c.id) as MessageRow;
             out.push(toMessage(row));
           }
         }
@@ -179,11 +179,12 @@ export class SqliteSqsStore implements SqsStore {
     });
   }
 
-  async changeVisibility(queueId: number, rowId: number, nonce: string, visibleAt: number) {
-    return this.sql.write((): ReceiptOutcome => {
-      const current = this.s.nonceOf.pluck().get(rowId, queueId) as string | undefined;
-      if (current === undefined) return "missing";
-      if (current !== nonce) return "stale";
+  async changeVisibility(queueId: number, rowId: number, nonce: string, visibleAt: number, maxSinceReceiveMs: number) {
+    return this.sql.write((): ReceiptOutcome | "over-limit" => {
+      const row = this.s.receiptOf.get(rowId, queueId) as { receipt_nonce: string; received_at: number } | undefined;
+      if (!row) return "missing";
+      if (row.receipt_nonce !== nonce) return "stale";
+      if (visibleAt > row.received_at + maxSinceReceiveMs) return "over-limit";
       this.s.setVisibleAt.run(visibleAt, rowId);
       return "ok";
     });
@@ -245,8 +246,8 @@ function prepare(db: Database.Database) {
     ),
     claim: db.prepare(
       `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1,
-       first_received_at = CASE WHEN first_received_at = 0 THEN ? ELSE first_received_at END, receipt_nonce = ?
-       WHERE id = ? RETURNING *`,
+       first_received_at = CASE WHEN first_received_at = 0 THEN ? ELSE first_received_at END, received_at = ?,
+       receipt_nonce = ? WHERE id = ? RETURNING *`,
     ),
     moveToDeadLetter: db.prepare(
       `UPDATE sqs_messages SET queue_id = ?, visible_at = ?, receive_count = 0, first_received_at = 0, receipt_nonce = '',
@@ -254,6 +255,7 @@ function prepare(db: Database.Database) {
     ),
     deleteMessage: db.prepare("DELETE FROM sqs_messages WHERE id = ?"),
     nonceOf: db.prepare("SELECT receipt_nonce FROM sqs_messages WHERE id = ? AND queue_id = ?"),
+    receiptOf: db.prepare("SELECT receipt_nonce, received_at FROM sqs_messages WHERE id = ? AND queue_id = ?"),
     setVisibleAt: db.prepare("UPDATE sqs_messages SET visible_at = ? WHERE id = ?"),
     counts: db.prepare(
       `SELECT SUM(visible_at <= ?) AS v, SUM(visible_at > ? AND receive_count > 0) AS nv,

@@ -30,7 +30,11 @@ async function changeOne(env: SqsEnv, q: QueueRecord, raw: unknown, timeout: unk
     throw invalidParameter(`Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and ${MAX_VISIBILITY_SECONDS}.`);
   }
   const now = env.clock.now();
-  const outcome = await env.store.changeVisibility(q.id, h.rowId, h.nonce, now + timeout * 1000);
+  const outcome = await env.store.changeVisibility(q.id, h.rowId, h.nonce, now + timeout * 1000, MAX_VISIBILITY_SECONDS * 1000);
+  if (outcome === "over-limit") {
+    // Visibility may not extend past 12 hours after the receive (ChangeMessageVisibility API reference).
+    throw invalidParameter(`Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${MAX_VISIBILITY_SECONDS} seconds]`);
+  }
   if (outcome === "missing" || outcome === "stale") {
     throw invalidParameter(`Value ${String(raw)} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`);
   }

@@ -39,6 +39,7 @@ CREATE TABLE sqs_messages (
   visible_at INTEGER NOT NULL,
   receive_count INTEGER NOT NULL DEFAULT 0,
   first_received_at INTEGER NOT NULL DEFAULT 0,
+  received_at INTEGER NOT NULL DEFAULT 0,
   receipt_nonce TEXT NOT NULL DEFAULT '',
   dead_letter_source_arn TEXT
 );
