@@ -1,17 +1,15 @@
 // Programmatic API: startMailroom(options) starts the server in-process (port 0 picks a free port, memory
 // keeps data in RAM) and returns its endpoint and a close() that flushes and stops everything.
-import { join } from "node:path";
 import { CredentialStore } from "./auth/credentials.ts";
 import { SystemClock } from "./engine/clock.ts";
-import { LocalNotifier } from "./engine/notify.ts";
+import { createJobRunner } from "./engine/leases.ts";
 import { isLoopback, resolveOptions, type MailroomOptions } from "./config/options.ts";
 import { createFront } from "./server/front.ts";
 import { createHandler } from "./server/handler.ts";
 import { internalRoutes } from "./server/internal.ts";
 import { createSqsService } from "./services/sqs/index.ts";
-import { startRetentionSweep } from "./services/sqs/retention.ts";
-import { SqliteDb } from "./storage/sqlite/db.ts";
-import { SqliteSqsStore } from "./storage/sqlite/sqs-store.ts";
+import { scheduleRetentionSweep } from "./services/sqs/retention.ts";
+import { openStorage } from "./storage/open.ts";
 import { createLogger } from "./util/log.ts";
 
 export type { MailroomOptions } from "./config/options.ts";
@@ -33,22 +31,29 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   }
   const log = createLogger(o.logLevel);
   const clock = o.clock ?? new SystemClock();
-  const db = new SqliteDb(o.memory ? ":memory:" : join(o.dataDir, "mailroom.db"), o.durability);
-  const store = new SqliteSqsStore(db);
-  const notifier = new LocalNotifier(clock);
+  const storage = await openStorage(o, clock, log);
+  const { notifier } = storage;
+  const store = storage.sqs;
+  const jobs = createJobRunner(storage.leases, clock, (job, e) => log.warn("background job failed", { job, error: String(e) }));
   const sqs = createSqsService({ store, clock, notifier });
-  const sweep = startRetentionSweep(store, clock, log);
+  scheduleRetentionSweep(jobs, store, clock, log);
   const handler = createHandler({ services: [sqs], credentials: new CredentialStore(o.accessKeys), clock, log, internal: internalRoutes() });
   const front = createFront(handler);
-  await new Promise<void>((resolve, reject) => {
-    front.server.once("error", reject);
-    front.server.listen(o.port, o.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      front.server.once("error", reject);
+      front.server.listen(o.port, o.host, () => resolve());
+    });
+  } catch (e) {
+    await jobs.stop();
+    await storage.close();
+    throw e;
+  }
   const address = front.server.address();
   const port = typeof address === "object" && address ? address.port : o.port;
   const hostForUrl = o.host.includes(":") ? `[${o.host}]` : o.host === "0.0.0.0" ? "127.0.0.1" : o.host;
   const endpoint = `http://${hostForUrl}:${port}`;
-  log.info("mailroom listening", { endpoint, storage: o.memory ? "memory" : join(o.dataDir, "mailroom.db"), durability: o.durability });
+  log.info("mailroom listening", { endpoint, storage: storage.description, durability: o.durability, node: jobs.nodeId });
   let closed = false;
   return {
     endpoint,
@@ -56,9 +61,9 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
     close: async () => {
       if (closed) return;
       closed = true;
-      sweep.stop();
       await front.close();
-      await store.close();
+      await jobs.stop();
+      await storage.close();
     },
   };
 }

@@ -6,9 +6,10 @@ import { startMailroom } from "../index.ts";
 
 const program = new Command()
   .name("mailroom")
-  .description("Self-hosted AWS messaging APIs (SQS today) on one port, durable on SQLite.")
+  .description("Self-hosted AWS messaging APIs (SQS today) on one port, durable on SQLite or PostgreSQL.")
   .addOption(new Option("--host <host>", `address to listen on (env MAILROOM_HOST, default ${DEFAULTS.host})`))
   .addOption(new Option("--port <port>", `port to listen on, 0 for any free one (env MAILROOM_PORT, default ${DEFAULTS.port})`).argParser(Number))
+  .addOption(new Option("--database <url>", "postgres://user@host/db: keep all data in PostgreSQL, shareable by many nodes (env MAILROOM_DATABASE_URL)"))
   .addOption(new Option("--data-dir <dir>", `directory of the SQLite database (env MAILROOM_DATA_DIR, default ${DEFAULTS.dataDir})`))
   .addOption(new Option("--memory", "keep all data in memory; nothing survives a restart (env MAILROOM_MEMORY=1)"))
   .addOption(new Option("--log-level <level>", `debug, info, warn, error or silent (env MAILROOM_LOG_LEVEL, default ${DEFAULTS.logLevel})`))
@@ -19,6 +20,7 @@ const program = new Command()
     const fromFlags: MailroomOptions = {};
     if (flags.host !== undefined) fromFlags.host = flags.host as string;
     if (flags.port !== undefined) fromFlags.port = flags.port as number;
+    if (flags.database !== undefined) fromFlags.database = flags.database as string;
     if (flags.dataDir !== undefined) fromFlags.dataDir = flags.dataDir as string;
     if (flags.memory) fromFlags.memory = true;
     if (flags.logLevel !== undefined) fromFlags.logLevel = flags.logLevel as MailroomOptions["logLevel"];

@@ -8,6 +8,8 @@ export interface MailroomOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** postgres://… URL: store everything in PostgreSQL (many nodes may share it); default SQLite. */
+  database?: string;
   /** Directory of the SQLite database; ignored with memory. */
   dataDir?: string;
   /** Keep everything in memory (nothing survives a restart). */
@@ -22,7 +24,7 @@ export interface MailroomOptions {
   clock?: import("../engine/clock.ts").Clock;
 }
 
-export type ResolvedOptions = Required<Omit<MailroomOptions, "clock">> & Pick<MailroomOptions, "clock">;
+export type ResolvedOptions = Required<Omit<MailroomOptions, "clock" | "database">> & Pick<MailroomOptions, "clock" | "database">;
 
 export const DEFAULTS = {
   host: "127.0.0.1",
@@ -32,11 +34,12 @@ export const DEFAULTS = {
   durability: "strict" as Durability,
 };
 
-/** Options from MAILROOM_* variables (HOST, PORT, DATA_DIR, MEMORY, LOG_LEVEL, ACCESS_KEYS, ALLOW_ANONYMOUS, DURABILITY). */
+/** Options from MAILROOM_* variables (HOST, PORT, DATABASE_URL, DATA_DIR, MEMORY, LOG_LEVEL, ACCESS_KEYS, ALLOW_ANONYMOUS, DURABILITY). */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): MailroomOptions {
   const o: MailroomOptions = {};
   if (env.MAILROOM_HOST) o.host = env.MAILROOM_HOST;
   if (env.MAILROOM_PORT) o.port = Number(env.MAILROOM_PORT);
+  if (env.MAILROOM_DATABASE_URL) o.database = env.MAILROOM_DATABASE_URL;
   if (env.MAILROOM_DATA_DIR) o.dataDir = env.MAILROOM_DATA_DIR;
   if (env.MAILROOM_MEMORY) o.memory = env.MAILROOM_MEMORY === "1" || env.MAILROOM_MEMORY === "true";
   if (env.MAILROOM_LOG_LEVEL) o.logLevel = env.MAILROOM_LOG_LEVEL as LogLevel;
@@ -50,6 +53,7 @@ export function resolveOptions(o: MailroomOptions): ResolvedOptions {
   const r: ResolvedOptions = {
     host: o.host ?? DEFAULTS.host,
     port: o.port ?? DEFAULTS.port,
+    database: o.database,
     dataDir: o.dataDir ?? DEFAULTS.dataDir,
     memory: o.memory ?? false,
     logLevel: o.logLevel ?? DEFAULTS.logLevel,

@@ -1,11 +1,37 @@
-// Starts an in-process Mailroom for a test file (memory storage unless told otherwise) and builds SDK clients for it.
+// Starts an in-process Mailroom for a test file and builds SDK clients for it. The backend is SQLite in
+// memory unless MAILROOM_TEST_BACKEND=postgres, which gives each server a fresh PostgreSQL database (the
+// same one again for the same dataDir, so restart tests work on both backends).
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { startMailroom, type Mailroom, type MailroomOptions } from "../../src/index.ts";
+import { freshDatabase } from "./postgres.ts";
 
 export const TEST_CREDENTIALS = { accessKeyId: "AKIDTEST", secretAccessKey: "test-secret" };
+export const TEST_BACKEND = process.env.MAILROOM_TEST_BACKEND === "postgres" ? "postgres" : "sqlite";
+
+const databases = new Map<string, Promise<{ url: string; drop(): Promise<void> }>>();
+let dropping = false;
+process.on("beforeExit", () => {
+  if (dropping || databases.size === 0) return;
+  dropping = true;
+  void Promise.allSettled([...databases.values()].map(async (d) => (await d).drop()));
+});
+
+async function databaseFor(key: string | undefined): Promise<string> {
+  const k = key ?? `anon-${databases.size}`;
+  let d = databases.get(k);
+  if (!d) {
+    d = freshDatabase("it");
+    databases.set(k, d);
+  }
+  return (await d).url;
+}
 
 export async function startTestServer(options: MailroomOptions = {}): Promise<Mailroom> {
-  return startMailroom({ port: 0, memory: true, logLevel: "silent", ...options });
+  const base: MailroomOptions = { port: 0, logLevel: "silent", ...options };
+  if (TEST_BACKEND === "postgres" && !options.database) {
+    return startMailroom({ ...base, database: await databaseFor(options.dataDir) });
+  }
+  return startMailroom({ memory: options.dataDir === undefined, ...base });
 }
 
 export function sqsClient(endpoint: string, opts: { region?: string; accessKeyId?: string; secretAccessKey?: string } = {}): SQSClient {

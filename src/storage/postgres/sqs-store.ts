@@ -1,0 +1,202 @@
+// PostgreSQL adapter of the SQS storage port, safe for many Mailroom nodes on one database: receives claim
+// rows with FOR UPDATE SKIP LOCKED in one statement (moving over-received messages to the dead-letter
+// queue in the same statement), and every other change is a single statement or one transaction.
+import type {
+  NewMessage, QueueCounts, QueueKey, QueueRecord, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
+} from "../../services/sqs/store.ts";
+import { type MessageRow, type QueueRow, packAttrs, toMessage, toQueue } from "../sqs-rows.ts";
+import type { PgDb } from "./db.ts";
+
+const QUEUE_COLS = "id, account, region, name, attributes, tags, created_at, modified_at, purged_at";
+const NO_REDRIVE = 2_147_483_647;
+
+export class PgSqsStore implements SqsStore {
+  private readonly db: PgDb;
+
+  constructor(db: PgDb) {
+    this.db = db;
+  }
+
+  async createQueue(key: QueueKey, settings: QueueSettings, tags: Record<string, string>, now: number): Promise<{ queue: QueueRecord; created: boolean }> {
+    const inserted = await this.db.query<QueueRow>(
+      `INSERT INTO sqs_queues (account, region, name, attributes, tags, retention_ms, dead_letter_arn, created_at, modified_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (account, region, name) DO NOTHING RETURNING ${QUEUE_COLS}`,
+      [key.account, key.region, key.name, JSON.stringify(settings.attributes), JSON.stringify(tags), settings.retentionMs, settings.deadLetterArn ?? null, now],
+    );
+    if (inserted.rows[0]) return { queue: toQueue(inserted.rows[0]), created: true };
+    const existing = await this.getQueue(key);
+    if (!existing) return this.createQueue(key, settings, tags, now); // deleted in between: try again
+    return { queue: existing, created: false };
+  }
+
+  async getQueue(key: QueueKey) {
+    const r = await this.db.query<QueueRow>(`SELECT ${QUEUE_COLS} FROM sqs_queues WHERE account = $1 AND region = $2 AND name = $3`, [key.account, key.region, key.name]);
+    return r.rows[0] && toQueue(r.rows[0]);
+  }
+
+  async getQueueById(id: number) {
+    const r = await this.db.query<QueueRow>(`SELECT ${QUEUE_COLS} FROM sqs_queues WHERE id = $1`, [id]);
+    return r.rows[0] && toQueue(r.rows[0]);
+  }
+
+  async listQueues(account: string, region: string, prefix: string, after: string, limit: number) {
+    const r = await this.db.query<QueueRow>(
+      `SELECT ${QUEUE_COLS} FROM sqs_queues WHERE account = $1 AND region = $2 AND name > $3 AND starts_with(name, $4)
+       ORDER BY name LIMIT $5`,
+      [account, region, after, prefix, limit],
+    );
+    return r.rows.map(toQueue);
+  }
+
+  async listDeadLetterSources(account: string, region: string, deadLetterArn: string, after: string, limit: number) {
+    const r = await this.db.query<QueueRow>(
+      `SELECT ${QUEUE_COLS} FROM sqs_queues WHERE dead_letter_arn = $1 AND account = $2 AND region = $3 AND name > $4 ORDER BY name LIMIT $5`,
+      [deadLetterArn, account, region, after, limit],
+    );
+    return r.rows.map(toQueue);
+  }
+
+  async deleteQueue(id: number, now: number) {
+    await this.db.tx(async (c) => {
+      const r = await c.query<QueueRow>(`DELETE FROM sqs_queues WHERE id = $1 RETURNING ${QUEUE_COLS}`, [id]);
+      const q = r.rows[0];
+      if (!q) return;
+      await c.query(
+        `INSERT INTO sqs_deleted_queues (account, region, name, deleted_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (account, region, name) DO UPDATE SET deleted_at = excluded.deleted_at`,
+        [q.account, q.region, q.name, now],
+      );
+    });
+  }
+
+  async lastDeletedAt(key: QueueKey) {
+    const r = await this.db.query<{ deleted_at: number }>(
+      "SELECT deleted_at FROM sqs_deleted_queues WHERE account = $1 AND region = $2 AND name = $3",
+      [key.account, key.region, key.name],
+    );
+    return r.rows[0]?.deleted_at;
+  }
+
+  async setAttributes(id: number, settings: QueueSettings, now: number) {
+    await this.db.query("UPDATE sqs_queues SET attributes = $1, retention_ms = $2, dead_letter_arn = $3, modified_at = $4 WHERE id = $5", [
+      JSON.stringify(settings.attributes), settings.retentionMs, settings.deadLetterArn ?? null, now, id,
+    ]);
+  }
+
+  async setTags(id: number, tags: Record<string, string>) {
+    await this.db.query("UPDATE sqs_queues SET tags = $1 WHERE id = $2", [JSON.stringify(tags), id]);
+  }
+
+  async purge(id: number, now: number) {
+    await this.db.tx(async (c) => {
+      await c.query("DELETE FROM sqs_messages WHERE queue_id = $1 AND sent_at <= $2", [id, now]);
+      await c.query("UPDATE sqs_queues SET purged_at = $1 WHERE id = $2", [now, id]);
+    });
+  }
+
+  async enqueue(queueId: number, messages: NewMessage[], now: number) {
+    if (messages.length === 0) return;
+    const cols: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
+    for (const m of messages) {
+      const values = [m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null, packAttrs(m.systemAttributes),
+        m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, m.visibleAt];
+      values.forEach((v, i) => cols[i].push(v));
+    }
+    // One multi-row INSERT for a whole batch.
+    await this.db.query(
+      `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
+         md5_system_attributes, sender_id, message_group_id, visible_at, sent_at)
+       SELECT $1, *, $12 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+         $9::text[], $10::text[], $11::bigint[])`,
+      [queueId, ...cols, now],
+    );
+  }
+
+  async receive(queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {
+    const out: StoredMessage[] = [];
+    for (;;) {
+      const want = o.max - out.length;
+      const nonces = o.nonces.slice(out.length, out.length + want);
+      // One statement: lock up to `want` ready rows no other receiver holds, move those received
+      // maxReceiveCount times to the dead-letter queue, claim the rest with their new receipt nonces.
+      const r = await this.db.query<MessageRow & { moved: number }>(
+        `WITH cand AS (
+           SELECT id, receive_count, row_number() OVER (ORDER BY visible_at, id) AS rn FROM (
+             SELECT id, receive_count, visible_at FROM sqs_messages
+             WHERE queue_id = $1 AND visible_at <= $2 AND sent_at >= $3
+             ORDER BY visible_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) s),
+         moved AS (
+           UPDATE sqs_messages m SET queue_id = $7, visible_at = $2, receive_count = 0, first_received_at = 0,
+             received_at = 0, receipt_nonce = '', dead_letter_source_arn = $8
+           FROM cand WHERE m.id = cand.id AND cand.receive_count >= $6 RETURNING m.id),
+         claimed AS (
+           UPDATE sqs_messages m SET visible_at = $9, receive_count = m.receive_count + 1,
+             first_received_at = CASE WHEN m.first_received_at = 0 THEN $2 ELSE m.first_received_at END,
+             received_at = $2, receipt_nonce = ($5::text[])[cand.rn]
+           FROM cand WHERE m.id = cand.id AND cand.receive_count < $6 RETURNING m.*)
+         SELECT c.*, (SELECT count(*) FROM moved)::int AS moved FROM (SELECT 1) one LEFT JOIN claimed c ON true`,
+        [queueId, o.now, o.expiredBefore, want, nonces, o.redrive?.maxReceiveCount ?? NO_REDRIVE,
+          o.redrive?.deadLetterQueueId ?? null, o.redrive?.sourceArn ?? null, o.now + o.visibilityMs],
+      );
+      const claimed = r.rows.filter((row) => row.id !== null);
+      const moved = r.rows[0]?.moved ?? 0;
+      claimed.sort((a, b) => a.visible_at - b.visible_at || a.id - b.id);
+      for (const row of claimed) out.push(toMessage(row));
+      // Rows moved to the dead-letter queue left room: look again for more.
+      if (moved === 0 || out.length >= o.max) return out;
+    }
+  }
+
+  async deleteMessage(queueId: number, rowId: number, nonce: string): Promise<ReceiptOutcome> {
+    const r = await this.db.query<{ outcome: string }>(
+      `WITH d AS (DELETE FROM sqs_messages WHERE id = $1 AND queue_id = $2 AND receipt_nonce = $3 RETURNING id)
+       SELECT CASE WHEN EXISTS (SELECT 1 FROM d) THEN 'ok'
+                   WHEN EXISTS (SELECT 1 FROM sqs_messages WHERE id = $1 AND queue_id = $2) THEN 'stale'
+                   ELSE 'missing' END AS outcome`,
+      [rowId, queueId, nonce],
+    );
+    return r.rows[0].outcome as ReceiptOutcome;
+  }
+
+  async changeVisibility(queueId: number, rowId: number, nonce: string, visibleAt: number, maxSinceReceiveMs: number) {
+    const r = await this.db.query<{ outcome: string }>(
+      `WITH cur AS (SELECT receipt_nonce, received_at FROM sqs_messages WHERE id = $1 AND queue_id = $2 FOR UPDATE),
+       u AS (UPDATE sqs_messages SET visible_at = $4 WHERE id = $1 AND queue_id = $2 AND receipt_nonce = $3
+             AND $4 <= received_at + $5 RETURNING id)
+       SELECT CASE WHEN EXISTS (SELECT 1 FROM u) THEN 'ok'
+                   WHEN NOT EXISTS (SELECT 1 FROM cur) THEN 'missing'
+                   WHEN (SELECT receipt_nonce FROM cur) <> $3 THEN 'stale'
+                   ELSE 'over-limit' END AS outcome`,
+      [rowId, queueId, nonce, visibleAt, maxSinceReceiveMs],
+    );
+    return r.rows[0].outcome as ReceiptOutcome | "over-limit";
+  }
+
+  async counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts> {
+    const r = await this.db.query<{ v: number; nv: number; d: number }>(
+      `SELECT count(*) FILTER (WHERE visible_at <= $2)::int AS v,
+              count(*) FILTER (WHERE visible_at > $2 AND receive_count > 0)::int AS nv,
+              count(*) FILTER (WHERE visible_at > $2 AND receive_count = 0)::int AS d
+       FROM sqs_messages WHERE queue_id = $1 AND sent_at >= $3`,
+      [queueId, now, expiredBefore],
+    );
+    return { visible: r.rows[0].v, notVisible: r.rows[0].nv, delayed: r.rows[0].d };
+  }
+
+  async nextVisibleAt(queueId: number, now: number) {
+    const r = await this.db.query<{ t: number | null }>("SELECT min(visible_at) AS t FROM sqs_messages WHERE queue_id = $1 AND visible_at > $2", [queueId, now]);
+    return r.rows[0].t ?? undefined;
+  }
+
+  async deleteExpired(now: number) {
+    const r = await this.db.query(
+      "DELETE FROM sqs_messages m USING sqs_queues q WHERE q.id = m.queue_id AND m.sent_at < $1 - q.retention_ms",
+      [now],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  async close() {
+    await this.db.close();
+  }
+}

@@ -1,0 +1,56 @@
+// Row shapes of the SQS tables and their mapping to domain records, shared by the SQL adapters (the
+// SQLite and PostgreSQL schemas use the same column names). Attributes are stored as JSON text.
+import type { MessageAttributeValue, QueueRecord, StoredMessage } from "../services/sqs/store.ts";
+
+export interface QueueRow {
+  id: number; account: string; region: string; name: string; attributes: string; tags: string;
+  created_at: number; modified_at: number; purged_at: number;
+}
+
+export interface MessageRow {
+  id: number; message_id: string; body: string; md5_body: string; attributes: string | null;
+  md5_attributes: string | null; system_attributes: string | null; md5_system_attributes: string | null;
+  sender_id: string; message_group_id: string | null; sent_at: number; visible_at: number; receive_count: number; first_received_at: number;
+  receipt_nonce: string; dead_letter_source_arn: string | null;
+}
+
+type StoredAttrs = Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
+
+export function packAttrs(a: Record<string, MessageAttributeValue> | undefined): string | null {
+  if (!a || Object.keys(a).length === 0) return null;
+  const out: StoredAttrs = {};
+  for (const [k, v] of Object.entries(a)) {
+    out[k] = { DataType: v.DataType, StringValue: v.StringValue, BinaryValue: v.BinaryValue?.toString("base64") };
+  }
+  return JSON.stringify(out);
+}
+
+function unpackAttrs(s: string | null): Record<string, MessageAttributeValue> | undefined {
+  if (!s) return undefined;
+  const out: Record<string, MessageAttributeValue> = {};
+  for (const [k, v] of Object.entries(JSON.parse(s) as StoredAttrs)) {
+    out[k] = { DataType: v.DataType };
+    if (v.StringValue !== undefined) out[k].StringValue = v.StringValue;
+    if (v.BinaryValue !== undefined) out[k].BinaryValue = Buffer.from(v.BinaryValue, "base64");
+  }
+  return out;
+}
+
+export function toQueue(r: QueueRow): QueueRecord {
+  return {
+    id: r.id, account: r.account, region: r.region, name: r.name, attributes: JSON.parse(r.attributes),
+    tags: JSON.parse(r.tags), createdAt: r.created_at, modifiedAt: r.modified_at, purgedAt: r.purged_at,
+  };
+}
+
+export function toMessage(r: MessageRow): StoredMessage {
+  return {
+    rowId: r.id, messageId: r.message_id, body: r.body, md5OfBody: r.md5_body,
+    attributes: unpackAttrs(r.attributes), md5OfAttributes: r.md5_attributes ?? undefined,
+    systemAttributes: unpackAttrs(r.system_attributes), md5OfSystemAttributes: r.md5_system_attributes ?? undefined,
+    senderId: r.sender_id, messageGroupId: r.message_group_id ?? undefined, sentAt: r.sent_at, visibleAt: r.visible_at, receiveCount: r.receive_count,
+    firstReceivedAt: r.first_received_at, receiptNonce: r.receipt_nonce,
+    deadLetterSourceArn: r.dead_letter_source_arn ?? undefined,
+  };
+}
+
