@@ -59,7 +59,8 @@ function write(model: ServiceModel, ref: MemberRef, name: string, value: unknown
 function writeMembers(model: ServiceModel, shapeName: string, value: Record<string, unknown>, out: string[]): void {
   const shape = model.shapes[shapeName];
   for (const [name, mref] of Object.entries(shape?.members ?? {})) {
-    if (value[name] !== undefined) write(model, mref, mref.locationName ?? name, value[name], out);
+    // A member without its own locationName takes its shape's, as botocore's model resolution does.
+    if (value[name] !== undefined) write(model, mref, mref.locationName ?? model.shapes[mref.shape]?.locationName ?? name, value[name], out);
   }
 }
 
