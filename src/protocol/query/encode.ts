@@ -69,9 +69,11 @@ export function encodeQueryResponse(model: ServiceModel, operation: string, outp
   const out: string[] = [`<?xml version="1.0"?><${operation}Response xmlns="${ns}">`];
   const outShape = model.operations[operation]?.output;
   if (outShape) {
-    out.push(`<${operation}Result>`);
+    const start = out.push(`<${operation}Result>`);
     if (output) writeMembers(model, outShape, output, out);
-    out.push(`</${operation}Result>`);
+    // An empty result is a self-closing element, e.g. <ReceiveMessageResult/> (LocalStack test_get_send_and_receive_messages, AWS-validated).
+    if (out.length === start) out[start - 1] = `<${operation}Result/>`;
+    else out.push(`</${operation}Result>`);
   }
   out.push(`<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`);
   return out.join("");
