@@ -93,12 +93,17 @@ export function createHandler(deps: HandlerDeps) {
       if (!service) {
         return jsonError(new AwsError("UnknownOperationException", "", { jsonType: "com.amazon.coral.service#UnknownOperationException", queryCode: "InvalidAction" }), "", requestId, found.contentType, false);
       }
-    } else if (found.protocol === "query") {
+    } else if (found.protocol === "query" && found.action !== undefined) {
       protocol = "query";
       service = queryService(scope?.service, found.action);
-      operation = found.action ?? "";
-      if (!service) return queryError(invalidAction(operation), "", requestId);
+      operation = found.action;
+      if (!service) {
+        // Unsigned requests name no service: answer in the namespace of the only query service, if there is one.
+        const only = deps.services.filter((x) => x.protocols.includes("query"));
+        return queryError(invalidAction(operation), only.length === 1 ? (only[0].model.metadata.xmlNamespace ?? "") : "", requestId);
+      }
     } else {
+      // No X-Amz-Target and no Action: 404 UnknownOperationException (LocalStack test_get_without_query_returns_unknown_operation, AWS-validated).
       return { status: 404, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, body: '<?xml version="1.0"?><UnknownOperationException/>' };
     }
     const svc = service;
@@ -129,7 +134,7 @@ export function createHandler(deps: HandlerDeps) {
         }
       } else {
         const params = (found as { params: URLSearchParams }).params;
-        const fromPath = path !== "/" && svc.pathInput ? svc.pathInput(path, baseUrl) : undefined;
+        const fromPath = path !== "/" && svc.pathInput ? svc.pathInput(path, baseUrl, operation) : undefined;
         rawInput = opModel.input ? decodeQuery(svc.model, opModel.input, params) : {};
         if (fromPath) rawInput = { ...fromPath, ...(rawInput as object) };
       }

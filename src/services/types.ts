@@ -30,8 +30,8 @@ export interface ServiceDefinition {
   queryCompatible: boolean;
   inputErrors: InputErrors;
   operations: Record<string, Handler>;
-  /** Query requests may be posted to a resource path (SQS queue URLs): the input member to fill from it. */
-  pathInput?: (path: string, baseUrl: string) => Record<string, string> | undefined;
+  /** Query requests may be posted to a resource path (SQS queue URLs): the input member to fill from it (may throw for operations not allowed there). */
+  pathInput?: (path: string, baseUrl: string, operation: string) => Record<string, string> | undefined;
   /** How this service words authentication errors, when it differs from the SigV4 defaults. */
   authError?: (err: AwsError, baseUrl: string) => AwsError;
   close?(): Promise<void>;

@@ -116,6 +116,23 @@ export function sqsStoreContract(name: string, factory: StoreFactory): void {
       }
     });
 
+    test("a receive with visibility 0 returns each message once, also past dead-letter moves", async () => {
+      const s = await factory.open();
+      try {
+        const { queue: dlq } = await s.createQueue(key("zero-dlq"), settings(), {}, T0);
+        const { queue } = await s.createQueue(key("zero"), settings(), {}, T0);
+        const redrive = { maxReceiveCount: 1, deadLetterQueueId: dlq.id, sourceArn: "arn:aws:sqs:us-east-1:000000000000:zero" };
+        await s.enqueue(queue.id, [msg("a"), msg("b")], T0);
+        const first = await s.receive(queue.id, { max: 1, visibilityMs: 0, now: T0, expiredBefore: 0, redrive, nonces: nonces(1, "f") });
+        assert.deepEqual(first.map((m) => m.body), ["a"]);
+        await s.enqueue(queue.id, [msg("c")], T0);
+        const got = await s.receive(queue.id, { max: 10, visibilityMs: 0, now: T0, expiredBefore: 0, redrive, nonces: nonces(10, "g") });
+        assert.deepEqual(got.map((m) => m.body).sort(), ["b", "c"]);
+      } finally {
+        await s.close();
+      }
+    });
+
     test("delayed messages count as delayed and are received once due", async () => {
       const s = await factory.open();
       try {

@@ -52,7 +52,8 @@ function read(model: ServiceModel, ref: MemberRef, node: Node | undefined): unkn
 
 function readMember(model: ServiceModel, name: string, mref: MemberRef, parent: Node): unknown {
   const shape = model.shapes[mref.shape];
-  const serialized = mref.locationName ?? name;
+  // botocore merges the target shape's locationName into a member that has none (TagQueue's Tags → Tag.N.Key).
+  const serialized = mref.locationName ?? shape?.locationName ?? name;
   if (shape?.type === "list") {
     const flattened = mref.flattened ?? shape.flattened;
     const elem = shape.member!;

@@ -59,7 +59,8 @@ function write(model: ServiceModel, ref: MemberRef, name: string, value: unknown
 function writeMembers(model: ServiceModel, shapeName: string, value: Record<string, unknown>, out: string[]): void {
   const shape = model.shapes[shapeName];
   for (const [name, mref] of Object.entries(shape?.members ?? {})) {
-    if (value[name] !== undefined) write(model, mref, mref.locationName ?? name, value[name], out);
+    // A member without its own locationName takes its shape's, as botocore's model resolution does.
+    if (value[name] !== undefined) write(model, mref, mref.locationName ?? model.shapes[mref.shape]?.locationName ?? name, value[name], out);
   }
 }
 
@@ -68,9 +69,11 @@ export function encodeQueryResponse(model: ServiceModel, operation: string, outp
   const out: string[] = [`<?xml version="1.0"?><${operation}Response xmlns="${ns}">`];
   const outShape = model.operations[operation]?.output;
   if (outShape) {
-    out.push(`<${operation}Result>`);
+    const start = out.push(`<${operation}Result>`);
     if (output) writeMembers(model, outShape, output, out);
-    out.push(`</${operation}Result>`);
+    // An empty result is a self-closing element, e.g. <ReceiveMessageResult/> (LocalStack test_get_send_and_receive_messages, AWS-validated).
+    if (out.length === start) out[start - 1] = `<${operation}Result/>`;
+    else out.push(`</${operation}Result>`);
   }
   out.push(`<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`);
   return out.join("");

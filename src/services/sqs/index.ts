@@ -67,6 +67,14 @@ export function createSqsService(env: SqsEnv): ServiceDefinition {
     // SQS answers an unsigned request with AccessDenied on the endpoint (recorded SQS responses).
     authError: (err, baseUrl) => (err.code === "MissingAuthenticationToken" ? accessDenied(`${baseUrl}/`) : err),
     // Query requests posted to a queue URL act on that queue (queue URL as endpoint, SQS query API docs).
-    pathInput: (path, baseUrl) => (/^\/\d{12}\/[^/]+$/.test(path) ? { QueueUrl: `${baseUrl}${path}` } : undefined),
+    pathInput: (path, baseUrl, operation) => {
+      if (!/^\/\d{12}\/[^/]+$/.test(path)) return undefined;
+      // CreateQueue and ListQueues at a queue URL are InvalidAction (LocalStack test_get_create_queue_fails /
+      // test_get_list_queues_fails, AWS-validated).
+      if (operation === "CreateQueue" || operation === "ListQueues") {
+        throw new AwsError("InvalidAction", `The action ${operation} is not valid for this endpoint.`);
+      }
+      return { QueueUrl: `${baseUrl}${path}` };
+    },
   };
 }

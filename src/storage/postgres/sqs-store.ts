@@ -123,7 +123,7 @@ export class PgSqsStore implements SqsStore {
         `WITH cand AS (
            SELECT id, receive_count, row_number() OVER (ORDER BY visible_at, id) AS rn FROM (
              SELECT id, receive_count, visible_at FROM sqs_messages
-             WHERE queue_id = $1 AND visible_at <= $2 AND sent_at >= $3
+             WHERE queue_id = $1 AND visible_at <= $2 AND sent_at >= $3 AND NOT (id = ANY($10::bigint[]))
              ORDER BY visible_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) s),
          moved AS (
            UPDATE sqs_messages m SET queue_id = $7, visible_at = $2, receive_count = 0, first_received_at = 0,
@@ -136,7 +136,9 @@ export class PgSqsStore implements SqsStore {
            FROM cand WHERE m.id = cand.id AND cand.receive_count < $6 RETURNING m.*)
          SELECT c.*, (SELECT count(*) FROM moved)::int AS moved FROM (SELECT 1) one LEFT JOIN claimed c ON true`,
         [queueId, o.now, o.expiredBefore, want, nonces, o.redrive?.maxReceiveCount ?? NO_REDRIVE,
-          o.redrive?.deadLetterQueueId ?? null, o.redrive?.sourceArn ?? null, o.now + o.visibilityMs],
+          o.redrive?.deadLetterQueueId ?? null, o.redrive?.sourceArn ?? null, o.now + o.visibilityMs,
+          // A claim with VisibilityTimeout 0 leaves its row ready at `now`: never hand it out twice in one receive.
+          out.map((m) => m.rowId)],
       );
       const claimed = r.rows.filter((row) => row.id !== null);
       const moved = r.rows[0]?.moved ?? 0;

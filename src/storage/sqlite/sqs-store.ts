@@ -94,6 +94,8 @@ export class SqliteSqsStore implements SqsStore {
     return this.sql.write(() => {
       const out: StoredMessage[] = [];
       let after = { visibleAt: -Infinity, id: 0 };
+      // A claim with VisibilityTimeout 0 leaves the row visible at `now`, ahead of the cursor: never return it twice.
+      const seen = new Set<number>();
       while (out.length < o.max) {
         const candidates = this.s.readyAfter.all(queueId, o.now, after.visibleAt, after.visibleAt, after.id, o.max * 2) as
           { id: number; visible_at: number; sent_at: number; receive_count: number }[];
@@ -101,6 +103,8 @@ export class SqliteSqsStore implements SqsStore {
         for (const c of candidates) {
           after = { visibleAt: c.visible_at, id: c.id };
           if (out.length >= o.max) break;
+          if (seen.has(c.id)) continue;
+          seen.add(c.id);
           if (c.sent_at < o.expiredBefore) {
             this.s.deleteMessage.run(c.id);
           } else if (o.redrive && c.receive_count >= o.redrive.maxReceiveCount) {
