@@ -8,6 +8,7 @@ import { createFront } from "./server/front.ts";
 import { createHandler } from "./server/handler.ts";
 import { internalRoutes } from "./server/internal.ts";
 import { createSqsService } from "./services/sqs/index.ts";
+import { cachedQueues } from "./services/sqs/queue-cache.ts";
 import { scheduleRetentionSweep } from "./services/sqs/retention.ts";
 import { openStorage } from "./storage/open.ts";
 import { createLogger } from "./util/log.ts";
@@ -33,7 +34,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const clock = o.clock ?? new SystemClock();
   const storage = await openStorage(o, clock, log);
   const { notifier } = storage;
-  const store = storage.sqs;
+  const store = cachedQueues(storage.sqs, clock);
   const jobs = createJobRunner(storage.leases, clock, (job, e) => log.warn("background job failed", { job, error: String(e) }));
   const sqs = createSqsService({ store, clock, notifier });
   scheduleRetentionSweep(jobs, store, clock, log);

@@ -20,6 +20,7 @@ export type Queryable = Pick<pg.PoolClient, "query">;
 export class PgDb {
   readonly pool: pg.Pool;
   readonly url: string;
+  private readonly statementNames = new Map<string, string>();
 
   constructor(url: string, poolSize = 10) {
     this.url = url;
@@ -60,8 +61,14 @@ export class PgDb {
     }
   }
 
+  /** Runs a statement as a named prepared statement, so PostgreSQL parses and plans it once per connection. */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
-    return this.pool.query<R>(text, values);
+    let name = this.statementNames.get(text);
+    if (!name) {
+      name = `mr${this.statementNames.size}`;
+      this.statementNames.set(text, name);
+    }
+    return this.pool.query<R>({ name, text, values });
   }
 
   /** Runs fn in one transaction; retried a few times on serialization failures and deadlocks. */

@@ -6,12 +6,31 @@ import type {
 } from "../../services/sqs/store.ts";
 import { type MessageRow, type QueueRow, packAttrs, toMessage, toQueue } from "../sqs-rows.ts";
 import type { PgDb } from "./db.ts";
+import { ItemFailure, TurnBatcher } from "./turn-batch.ts";
 
 const QUEUE_COLS = "id, account, region, name, attributes, tags, created_at, modified_at, purged_at";
 const NO_REDRIVE = 2_147_483_647;
 
+interface EnqueueItem {
+  queueId: number;
+  messages: NewMessage[];
+  now: number;
+}
+interface ReceiveItem {
+  queueId: number;
+  o: ReceiveOptions;
+}
+interface DeleteItem {
+  queueId: number;
+  rowId: number;
+  nonce: string;
+}
+
 export class PgSqsStore implements SqsStore {
   private readonly db: PgDb;
+  private readonly inserts = new TurnBatcher<EnqueueItem, void>((items) => this.insertAll(items));
+  private readonly receives = new TurnBatcher<ReceiveItem, StoredMessage[]>((items) => this.receiveAll(items));
+  private readonly deletes = new TurnBatcher<DeleteItem, ReceiptOutcome>((items) => this.deleteAll(items));
 
   constructor(db: PgDb) {
     this.db = db;
@@ -94,32 +113,74 @@ export class PgSqsStore implements SqsStore {
     });
   }
 
-  async enqueue(queueId: number, messages: NewMessage[], now: number) {
-    if (messages.length === 0) return;
-    const cols: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
-    for (const m of messages) {
-      const values = [m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null, packAttrs(m.systemAttributes),
-        m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, m.visibleAt];
-      values.forEach((v, i) => cols[i].push(v));
+  enqueue(queueId: number, messages: NewMessage[], now: number): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    return this.inserts.add({ queueId, messages, now });
+  }
+
+  /** One multi-row INSERT for every send of the turn; if it fails, each send is tried alone so one bad one fails alone. */
+  private async insertAll(items: EnqueueItem[]): Promise<(void | ItemFailure)[]> {
+    try {
+      await this.insertRows(items);
+      return items.map(() => undefined);
+    } catch (e) {
+      if (items.length === 1) throw e;
+      const results = await Promise.allSettled(items.map((it) => this.insertRows([it])));
+      return results.map((r) => (r.status === "fulfilled" ? undefined : new ItemFailure(r.reason)));
     }
-    // One multi-row INSERT for a whole batch.
+  }
+
+  private async insertRows(items: EnqueueItem[]): Promise<void> {
+    const cols: unknown[][] = Array.from({ length: 12 }, () => []);
+    for (const { queueId, messages, now } of items) {
+      for (const m of messages) {
+        const values = [queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
+          packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, m.visibleAt, now];
+        values.forEach((v, i) => cols[i].push(v));
+      }
+    }
     await this.db.query(
       `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
          md5_system_attributes, sender_id, message_group_id, visible_at, sent_at)
-       SELECT $1, *, $12 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-         $9::text[], $10::text[], $11::bigint[])`,
-      [queueId, ...cols, now],
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+         $9::text[], $10::text[], $11::bigint[], $12::bigint[])`,
+      cols,
     );
   }
 
-  async receive(queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {
+  receive(queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {
+    // Receives of one queue with the same visibility and redrive settings in one turn share one claim.
+    const group = `${queueId}|${o.visibilityMs}|${o.redrive ? `${o.redrive.deadLetterQueueId}/${o.redrive.maxReceiveCount}` : ""}`;
+    return this.receives.add({ queueId, o }, group);
+  }
+
+  private async receiveAll(items: ReceiveItem[]): Promise<StoredMessage[][]> {
+    const first = items[0];
+    const now = Math.min(...items.map((it) => it.o.now));
+    const expiredBefore = Math.max(...items.map((it) => it.o.expiredBefore));
+    const max = items.reduce((n, it) => n + it.o.max, 0);
+    const nonces = items.flatMap((it) => it.o.nonces.slice(0, it.o.max));
+    const all = await this.claim(first.queueId, { ...first.o, now, expiredBefore, max, nonces });
+    // Hand the claimed messages out in order; each message carries the nonce of the request it goes to.
+    const out: StoredMessage[][] = [];
+    let k = 0;
+    for (const it of items) {
+      const mine = new Set(it.o.nonces.slice(0, it.o.max));
+      const list: StoredMessage[] = [];
+      while (k < all.length && list.length < it.o.max && mine.has(all[k].receiptNonce)) list.push(all[k++]);
+      out.push(list);
+    }
+    return out;
+  }
+
+  private async claim(queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {
     const out: StoredMessage[] = [];
     for (;;) {
       const want = o.max - out.length;
       const nonces = o.nonces.slice(out.length, out.length + want);
       // One statement: lock up to `want` ready rows no other receiver holds, move those received
       // maxReceiveCount times to the dead-letter queue, claim the rest with their new receipt nonces.
-      const r = await this.db.query<MessageRow & { moved: number }>(
+      const r = await this.db.query<MessageRow & { moved: number; rn: number }>(
         `WITH cand AS (
            SELECT id, receive_count, row_number() OVER (ORDER BY visible_at, id) AS rn FROM (
              SELECT id, receive_count, visible_at FROM sqs_messages
@@ -133,7 +194,7 @@ export class PgSqsStore implements SqsStore {
            UPDATE sqs_messages m SET visible_at = $9, receive_count = m.receive_count + 1,
              first_received_at = CASE WHEN m.first_received_at = 0 THEN $2 ELSE m.first_received_at END,
              received_at = $2, receipt_nonce = ($5::text[])[cand.rn]
-           FROM cand WHERE m.id = cand.id AND cand.receive_count < $6 RETURNING m.*)
+           FROM cand WHERE m.id = cand.id AND cand.receive_count < $6 RETURNING m.*, cand.rn)
          SELECT c.*, (SELECT count(*) FROM moved)::int AS moved FROM (SELECT 1) one LEFT JOIN claimed c ON true`,
         [queueId, o.now, o.expiredBefore, want, nonces, o.redrive?.maxReceiveCount ?? NO_REDRIVE,
           o.redrive?.deadLetterQueueId ?? null, o.redrive?.sourceArn ?? null, o.now + o.visibilityMs,
@@ -142,22 +203,45 @@ export class PgSqsStore implements SqsStore {
       );
       const claimed = r.rows.filter((row) => row.id !== null);
       const moved = r.rows[0]?.moved ?? 0;
-      claimed.sort((a, b) => a.visible_at - b.visible_at || a.id - b.id);
+      claimed.sort((a, b) => a.rn - b.rn);
+      // Nonces go by candidate rank, so rows claimed after a dead-letter move leave gaps: re-pack in order.
       for (const row of claimed) out.push(toMessage(row));
-      // Rows moved to the dead-letter queue left room: look again for more.
-      if (moved === 0 || out.length >= o.max) return out;
+      if (moved === 0 || out.length >= o.max) return this.renonce(out, o.nonces);
     }
   }
 
-  async deleteMessage(queueId: number, rowId: number, nonce: string): Promise<ReceiptOutcome> {
-    const r = await this.db.query<{ outcome: string }>(
-      `WITH d AS (DELETE FROM sqs_messages WHERE id = $1 AND queue_id = $2 AND receipt_nonce = $3 RETURNING id)
-       SELECT CASE WHEN EXISTS (SELECT 1 FROM d) THEN 'ok'
-                   WHEN EXISTS (SELECT 1 FROM sqs_messages WHERE id = $1 AND queue_id = $2) THEN 'stale'
-                   ELSE 'missing' END AS outcome`,
-      [rowId, queueId, nonce],
+  /** After dead-letter moves the claimed rows' nonces are not consecutive; the batch hand-out relies on it. */
+  private async renonce(msgs: StoredMessage[], nonces: string[]): Promise<StoredMessage[]> {
+    const misplaced = msgs.filter((m, i) => m.receiptNonce !== nonces[i]);
+    if (misplaced.length === 0) return msgs;
+    const ids = msgs.map((m) => m.rowId);
+    const wanted = msgs.map((_, i) => nonces[i]);
+    await this.db.query(
+      "UPDATE sqs_messages m SET receipt_nonce = v.nonce FROM unnest($1::bigint[], $2::text[]) AS v(id, nonce) WHERE m.id = v.id",
+      [ids, wanted],
     );
-    return r.rows[0].outcome as ReceiptOutcome;
+    return msgs.map((m, i) => ({ ...m, receiptNonce: wanted[i] }));
+  }
+
+  deleteMessage(queueId: number, rowId: number, nonce: string): Promise<ReceiptOutcome> {
+    return this.deletes.add({ queueId, rowId, nonce });
+  }
+
+  /** One DELETE for every delete of the turn; the rare misses are then told apart (stale or gone). */
+  private async deleteAll(items: DeleteItem[]): Promise<ReceiptOutcome[]> {
+    const r = await this.db.query<{ id: number }>(
+      `DELETE FROM sqs_messages m USING unnest($1::bigint[], $2::bigint[], $3::text[]) AS v(id, queue_id, nonce)
+       WHERE m.id = v.id AND m.queue_id = v.queue_id AND m.receipt_nonce = v.nonce RETURNING m.id`,
+      [items.map((i) => i.rowId), items.map((i) => i.queueId), items.map((i) => i.nonce)],
+    );
+    const deleted = new Set(r.rows.map((x) => x.id));
+    const missed = items.filter((i) => !deleted.has(i.rowId));
+    let present = new Set<number>();
+    if (missed.length > 0) {
+      const p = await this.db.query<{ id: number }>("SELECT id FROM sqs_messages WHERE id = ANY($1::bigint[])", [missed.map((i) => i.rowId)]);
+      present = new Set(p.rows.map((x) => x.id));
+    }
+    return items.map((i) => (deleted.has(i.rowId) ? "ok" : present.has(i.rowId) ? "stale" : "missing"));
   }
 
   async changeVisibility(queueId: number, rowId: number, nonce: string, visibleAt: number, maxSinceReceiveMs: number) {

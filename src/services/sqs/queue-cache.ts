@@ -1,0 +1,66 @@
+// Queue records cached in front of the storage port: every request starts by looking up its queue, which
+// on PostgreSQL is a round trip. This node's own changes go through the wrapper and update the cache at
+// once; another node's are seen within TTL_MS. AWS documents the same latency, and longer: attribute changes
+// take up to 60 seconds to propagate and a deleted queue may accept requests for up to 60 seconds
+// (SetQueueAttributes and DeleteQueue API references).
+import type { Clock } from "../../engine/clock.ts";
+import { queueDoesNotExist } from "./errors.ts";
+import type { NewMessage, QueueKey, QueueRecord, QueueSettings, SqsStore } from "./store.ts";
+
+export const TTL_MS = 1000;
+
+const keyOf = (k: QueueKey) => `${k.account}\u0000${k.region}\u0000${k.name}`;
+
+export function cachedQueues(store: SqsStore, clock: Clock): SqsStore {
+  const byKey = new Map<string, { q: QueueRecord; at: number }>();
+  const forget = (id: number) => {
+    for (const [k, v] of byKey) if (v.q.id === id) byKey.delete(k);
+  };
+  const remember = (q: QueueRecord) => byKey.set(keyOf(q), { q, at: clock.now() });
+  // Everything not overridden below is the store's own method (the wrapper inherits from the store).
+  const wrapper: SqsStore = Object.create(store);
+  return Object.assign(wrapper, {
+    async getQueue(key: QueueKey) {
+      const hit = byKey.get(keyOf(key));
+      if (hit && clock.now() - hit.at < TTL_MS) return hit.q;
+      const q = await store.getQueue(key);
+      if (q) remember(q);
+      else byKey.delete(keyOf(key));
+      return q;
+    },
+    async createQueue(key: QueueKey, settings: QueueSettings, tags: Record<string, string>, now: number) {
+      const r = await store.createQueue(key, settings, tags, now);
+      remember(r.queue);
+      return r;
+    },
+    async deleteQueue(id: number, now: number) {
+      forget(id);
+      await store.deleteQueue(id, now);
+      forget(id);
+    },
+    async setAttributes(id: number, settings: QueueSettings, now: number) {
+      await store.setAttributes(id, settings, now);
+      forget(id);
+    },
+    async setTags(id: number, tags: Record<string, string>) {
+      await store.setTags(id, tags);
+      forget(id);
+    },
+    async purge(id: number, now: number) {
+      await store.purge(id, now);
+      forget(id);
+    },
+    async enqueue(queueId: number, messages: NewMessage[], now: number) {
+      try {
+        await store.enqueue(queueId, messages, now);
+      } catch (e) {
+        // Deleted on another node since it was cached: answer as for any missing queue.
+        if (!(await store.getQueueById(queueId))) {
+          forget(queueId);
+          throw queueDoesNotExist();
+        }
+        throw e;
+      }
+    },
+  } satisfies Partial<SqsStore>);
+}
