@@ -156,6 +156,10 @@ export function createHandler(deps: HandlerDeps) {
       return { status: 200, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, body: encodeQueryResponse(svc.model, operation, output, requestId) };
     } catch (e) {
       if (e instanceof AwsError) return fail(e);
+      if (storageUnavailable(e)) {
+        deps.log.warn("storage unavailable", { requestId, operation, error: String(e) });
+        return fail(serviceUnavailable());
+      }
       deps.log.error("request failed", { requestId, operation, error: e instanceof Error ? e.stack : String(e) });
       return fail(internalError());
     }
@@ -187,6 +191,18 @@ export function createHandler(deps: HandlerDeps) {
         res.end(reply.body);
       });
   };
+}
+
+/** Database connection loss or shutdown (socket errors, PostgreSQL classes 08 and 57P): a temporary failure. */
+function storageUnavailable(e: unknown): boolean {
+  const code = String((e as { code?: unknown })?.code ?? "");
+  const msg = e instanceof Error ? e.message : "";
+  return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|08|57P)/.test(code) || /Connection terminated|timeout exceeded when trying to connect/.test(msg);
+}
+
+/** AWS's temporary-failure answer (HTTP 503), which the SDKs retry (Common Errors, ServiceUnavailable). */
+function serviceUnavailable(): AwsError {
+  return new AwsError("ServiceUnavailable", "The request has failed due to a temporary failure of the server.", { status: 503, sender: false });
 }
 
 function invalidAction(action: string): AwsError {

@@ -24,7 +24,7 @@ export class PgDb {
 
   constructor(url: string, poolSize = 10) {
     this.url = url;
-    this.pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+    this.pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: 5000 });
     // An idle client losing its connection (database restart) must not crash the process.
     this.pool.on("error", () => {});
   }
