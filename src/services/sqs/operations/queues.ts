@@ -52,7 +52,8 @@ export async function createQueue(env: SqsEnv, ctx: RequestContext, input: Input
   const deletedAt = await env.store.lastDeletedAt(key);
   if (deletedAt !== undefined && now - deletedAt < RECREATE_AFTER_DELETE_MS) {
     // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html: wait 60 s before reusing a name.
-    throw sqsError("QueueDeletedRecently", "You must wait 60 seconds after deleting a queue before you can create another queue with the same name.");
+    // Wording as recorded from AWS (LocalStack test_create_queue_recently_deleted, validated).
+    throw sqsError("QueueDeletedRecently", "You must wait 60 seconds after deleting a queue before you can create another with the same name.");
   }
   const attributes = applyAttributes(defaultAttributes(), given);
   const settings = await settingsFor(env, ctx, attributes);
