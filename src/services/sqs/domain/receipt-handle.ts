@@ -1,5 +1,6 @@
 // Receipt handles: opaque to clients, they locate the message row without an index (queue id, row id) and
-// carry the nonce of the receive that issued them, so each receive yields a new handle and stale ones are told apart.
+// carry the nonce of the receive that issued them, so each receive yields a new handle and stale ones are told apart;
+// the nonce also records when that receive happened.
 import { randomBytes } from "node:crypto";
 
 const VERSION = "1";
@@ -10,8 +11,17 @@ export interface ReceiptHandle {
   nonce: string;
 }
 
-export function newNonce(): string {
-  return randomBytes(12).toString("base64url");
+/** 16 base64url chars: the receive time (6 bytes, epoch ms, for the 12-hour visibility cap) and 6 random bytes. */
+export function newNonce(now: number): string {
+  const b = Buffer.alloc(12);
+  b.writeUIntBE(Math.max(0, Math.min(now, 2 ** 48 - 1)), 0, 6);
+  randomBytes(6).copy(b, 6);
+  return b.toString("base64url");
+}
+
+/** Epoch ms of the receive that issued this nonce. */
+export function receivedAtOf(nonce: string): number {
+  return Buffer.from(nonce, "base64url").readUIntBE(0, 6);
 }
 
 export function encodeReceiptHandle(h: ReceiptHandle): string {

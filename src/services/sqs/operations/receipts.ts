@@ -2,7 +2,7 @@
 import type { RequestContext } from "../../types.ts";
 import { invalidParameter, missingParameter, receiptHandleIsInvalid } from "../errors.ts";
 import { MAX_VISIBILITY_SECONDS } from "../domain/limits.ts";
-import { decodeReceiptHandle } from "../domain/receipt-handle.ts";
+import { decodeReceiptHandle, receivedAtOf } from "../domain/receipt-handle.ts";
 import { resolveQueue, wakeKey, type SqsEnv } from "../env.ts";
 import type { QueueRecord } from "../store.ts";
 import { checkBatch, failureOf, type BatchFailure } from "./batch.ts";
@@ -30,6 +30,11 @@ async function changeOne(env: SqsEnv, q: QueueRecord, raw: unknown, timeout: unk
     throw invalidParameter(`Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and ${MAX_VISIBILITY_SECONDS}.`);
   }
   const now = env.clock.now();
+  const receivedAt = receivedAtOf(h.nonce);
+  if (receivedAt <= now && now + timeout * 1000 > receivedAt + MAX_VISIBILITY_SECONDS * 1000) {
+    // At most 12 hours in flight from the receive; more is an error, not clamped (ChangeMessageVisibility API reference).
+    throw invalidParameter(`Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${MAX_VISIBILITY_SECONDS} seconds]`);
+  }
   const outcome = await env.store.changeVisibility(q.id, h.rowId, h.nonce, now + timeout * 1000);
   if (outcome === "missing" || outcome === "stale") {
     throw invalidParameter(`Value ${String(raw)} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`);

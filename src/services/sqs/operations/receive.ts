@@ -45,7 +45,7 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
       const now = env.clock.now();
       const opts: ReceiveOptions = {
         max, visibilityMs: visibility * 1000, now, expiredBefore: expiredBefore(q, now), redrive,
-        nonces: Array.from({ length: max }, newNonce),
+        nonces: Array.from({ length: max }, () => newNonce(now)),
       };
       const messages = await env.store.receive(q.id, opts);
       if (redrive) env.notifier.notify(wakeKey(redrive.deadLetterQueueId));
