@@ -194,3 +194,43 @@ describe("ListDeadLetterSourceQueues", () => {
     });
   });
 });
+
+describe("RedriveAllowPolicy", () => {
+  test("is stored and returned; allowAll permits any source", async () => {
+    const dlq = await create("rap-allow", { RedriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
+    const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ["RedriveAllowPolicy"] }));
+    assert.deepEqual(JSON.parse(a.Attributes?.RedriveAllowPolicy ?? "{}"), { redrivePermission: "allowAll" });
+    await create("rap-allow-src", { RedrivePolicy: policy("rap-allow", 3) });
+  });
+
+  test("denyAll refuses every source queue", async () => {
+    await create("rap-deny", { RedriveAllowPolicy: JSON.stringify({ redrivePermission: "denyAll" }) });
+    const src = await create("rap-deny-src");
+    await rejectsAws(sqs.send(new SetQueueAttributesCommand({ QueueUrl: src, Attributes: { RedrivePolicy: policy("rap-deny", 3) } })), {
+      name: "InvalidParameterValue", code: "InvalidParameterValue", status: 400,
+    });
+  });
+
+  test("byQueue admits only the listed source queues", async () => {
+    await create("rap-by", { RedriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [arn("rap-by-ok")] }) });
+    await create("rap-by-ok", { RedrivePolicy: policy("rap-by", 3) });
+    const other = await create("rap-by-other");
+    await rejectsAws(sqs.send(new SetQueueAttributesCommand({ QueueUrl: other, Attributes: { RedrivePolicy: policy("rap-by", 3) } })), {
+      name: "InvalidParameterValue", status: 400,
+    });
+  });
+
+  for (const [label, value] of [
+    ["an unknown permission", { redrivePermission: "sometimes" }],
+    ["byQueue without sourceQueueArns", { redrivePermission: "byQueue" }],
+    ["byQueue with 11 source queues", { redrivePermission: "byQueue", sourceQueueArns: Array.from({ length: 11 }, (_, i) => arn(`s${i}`)) }],
+    ["sourceQueueArns with allowAll", { redrivePermission: "allowAll", sourceQueueArns: [arn("x")] }],
+  ] as const) {
+    test(`${label} is rejected`, async () => {
+      const q = await create("rap-invalid");
+      await rejectsAws(sqs.send(new SetQueueAttributesCommand({ QueueUrl: q, Attributes: { RedriveAllowPolicy: JSON.stringify(value) } })), {
+        status: 400, fault: "client", message: /RedriveAllowPolicy/,
+      });
+    });
+  }
+});
