@@ -175,6 +175,25 @@ describe("SetQueueAttributes", () => {
     assert.deepEqual(await attrs(url, ["Policy"]), {});
   });
 
+  test("KmsMasterKeyId is stored; KmsDataKeyReusePeriodSeconds appears with it and SSE-SQS turns off", async () => {
+    const url = await create("sa-kms", { KmsMasterKeyId: "alias/aws/sqs", KmsDataKeyReusePeriodSeconds: "600" });
+    const a = await attrs(url);
+    assert.equal(a.KmsMasterKeyId, "alias/aws/sqs");
+    assert.equal(a.KmsDataKeyReusePeriodSeconds, "600");
+    assert.equal(a.SqsManagedSseEnabled, "false");
+    // Back to SSE-SQS: the KMS settings go.
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { SqsManagedSseEnabled: "true" } }));
+    const b = await attrs(url);
+    assert.equal(b.SqsManagedSseEnabled, "true");
+    assert.equal(b.KmsMasterKeyId, undefined);
+    assert.equal(b.KmsDataKeyReusePeriodSeconds, undefined);
+  });
+
+  test("KmsDataKeyReusePeriodSeconds defaults to 300 with a key", async () => {
+    const url = await create("sa-kms-default", { KmsMasterKeyId: "alias/mine" });
+    assert.equal((await attrs(url, ["KmsDataKeyReusePeriodSeconds"])).KmsDataKeyReusePeriodSeconds, "300");
+  });
+
   test("SqsManagedSseEnabled can be turned off", async () => {
     const url = await create("sa-sse");
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { SqsManagedSseEnabled: "false" } }));

@@ -233,6 +233,39 @@ describe("system attributes", () => {
   });
 });
 
+describe("standard-queue parameters", () => {
+  test("MessageGroupId is accepted (fair queues) and returned as a system attribute", async () => {
+    const url = await create("std-group");
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "g", MessageGroupId: "tenant-1" }));
+    const m = await receiveOne(url, { MessageSystemAttributeNames: ["MessageGroupId"] });
+    assert.deepEqual(m.Attributes, { MessageGroupId: "tenant-1" });
+  });
+
+  test("an invalid MessageGroupId is InvalidParameterValue", async () => {
+    const url = await create("std-group-bad");
+    await rejectsAws(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "g", MessageGroupId: "has space" })), {
+      name: "InvalidParameterValue", code: "InvalidParameterValue", status: 400,
+      message: "Value has space for parameter MessageGroupId is invalid. Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.",
+    });
+  });
+
+  test("MessageDeduplicationId is not valid for a standard queue", async () => {
+    const url = await create("std-dedup");
+    await rejectsAws(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "d", MessageDeduplicationId: "d1" })), {
+      name: "InvalidParameterValue", code: "InvalidParameterValue", status: 400,
+      message: "Value d1 for parameter MessageDeduplicationId is invalid. Reason: The request include parameter that is not valid for this queue type.",
+    });
+  });
+
+  test("MessageAttributeNames All on a message without attributes gives neither attributes nor digest", async () => {
+    const url = await create("std-noattrs");
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "plain" }));
+    const m = await receiveOne(url, { MessageAttributeNames: ["All"] });
+    assert.equal(m.MessageAttributes, undefined);
+    assert.equal(m.MD5OfMessageAttributes, undefined);
+  });
+});
+
 describe("receive and delete", () => {
   test("MaxNumberOfMessages caps the batch; oldest first", async () => {
     const url = await create("rcv-max");

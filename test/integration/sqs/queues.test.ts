@@ -150,6 +150,14 @@ describe("GetQueueUrl", () => {
       message: "The specified queue does not exist.",
     });
   });
+
+  test("a queue URL with an AWS host resolves by its path (and region from the host)", async () => {
+    const url = await create("gqu-awshost");
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "via aws host" }));
+    const awsUrl = "https://sqs.us-east-1.amazonaws.com/000000000000/gqu-awshost";
+    const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: awsUrl }));
+    assert.equal(r.Messages?.[0].Body, "via aws host");
+  });
 });
 
 describe("ListQueues", () => {

@@ -167,5 +167,15 @@ export function normaliseAttributes(input: Record<string, string>): Record<strin
 export function applyAttributes(current: Record<string, string>, changes: Record<string, string>): Record<string, string> {
   const next = { ...current, ...changes };
   for (const [k, v] of Object.entries(changes)) if (v === "" && !(k in INT_ATTRIBUTES)) delete next[k];
+  // One server-side encryption per queue: SSE-KMS (with its key reuse period, default 300) or SSE-SQS
+  // (SetQueueAttributes API reference, SqsManagedSseEnabled and KmsDataKeyReusePeriodSeconds).
+  if (changes.KmsMasterKeyId) {
+    next.SqsManagedSseEnabled = "false";
+    next.KmsDataKeyReusePeriodSeconds ??= "300";
+  } else if (changes.SqsManagedSseEnabled === "true") {
+    delete next.KmsMasterKeyId;
+    delete next.KmsDataKeyReusePeriodSeconds;
+  }
+  if (changes.KmsMasterKeyId === "") delete next.KmsDataKeyReusePeriodSeconds;
   return next;
 }
