@@ -36,7 +36,9 @@ export function createFront(handler: RequestHandler): Front {
       socket.setTimeout(0);
       socket.unshift(seen);
       (isH2 ? h2 : h1).emit("connection", socket);
-      socket.resume();
+      // The h2 session reads the socket's native handle itself (and drains what was unshifted); resuming the JS
+      // stream here would race it for those bytes and the session answers GOAWAY INTERNAL_ERROR.
+      if (!isH2) socket.resume();
     };
     socket.on("data", onData);
   });

@@ -63,6 +63,7 @@ test("three nodes, concurrent producers and consumers, then kill -9 one node", {
   // body -> times it was handed out, and whether the holder deleted it
   const receipts = new Map<string, { at: number; deleted: boolean }[]>();
   const alive = [true, true, true];
+  const errors: string[] = [];
   let producing = true;
 
   const produce = async (i: number, count: number) => {
@@ -80,12 +81,15 @@ test("three nodes, concurrent producers and consumers, then kill -9 one node", {
 
   const consume = async (i: number, dropEvery: number) => {
     let n = 0;
-    while (producing || acked.size > [...receipts.values()].filter((r) => r.some((x) => x.deleted)).length) {
+    // Run until every acknowledged message has been deleted (sends that were committed but never
+    // acknowledged, because their node died mid-request, may be received too and do not count).
+    while (producing || [...acked].some((b) => !receipts.get(b)?.some((x) => x.deleted))) {
       if (!alive[i]) return;
       let got;
       try {
         got = await clients[i].send(new ReceiveMessageCommand({ QueueUrl: url(i), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-      } catch {
+      } catch (e) {
+        if (alive[i]) errors.push(`receive on node ${i}: ${String(e)}`);
         return;
       }
       const toDelete = [];
@@ -102,7 +106,8 @@ test("three nodes, concurrent producers and consumers, then kill -9 one node", {
         try {
           await clients[i].send(new DeleteMessageBatchCommand({ QueueUrl: url(i), Entries: toDelete.map(({ m }, k) => ({ Id: `d${k}`, ReceiptHandle: m.ReceiptHandle })) }));
           for (const d of toDelete) d.entry.deleted = true;
-        } catch {
+        } catch (e) {
+          if (alive[i]) errors.push(`delete on node ${i}: ${String(e)}`);
           return;
         }
       }
@@ -121,6 +126,7 @@ test("three nodes, concurrent producers and consumers, then kill -9 one node", {
   producing = false;
   await Promise.race([Promise.all(consumers), new Promise((r) => setTimeout(r, 30_000))]);
 
+  assert.deepEqual(errors, [], "no request to a live node failed");
   const missing = [...acked].filter((b) => !receipts.get(b)?.some((r) => r.deleted));
   assert.deepEqual(missing, [], "every acknowledged message was received and deleted");
   let redelivered = 0;

@@ -82,6 +82,43 @@ export function parseRedrivePolicy(value: string): RedrivePolicy {
   return { deadLetterTargetArn, maxReceiveCount: count };
 }
 
+export interface RedriveAllowPolicy {
+  redrivePermission: "allowAll" | "denyAll" | "byQueue";
+  sourceQueueArns?: string[];
+}
+
+const MAX_SOURCE_QUEUE_ARNS = 10;
+
+/** RedriveAllowPolicy of a dead-letter queue (SetQueueAttributes API reference: allowAll, denyAll, byQueue with 1-10 ARNs). */
+export function parseRedriveAllowPolicy(value: string): RedriveAllowPolicy {
+  // Reasons worded as third-party emulators record them ("Amazon SQS can't create the redrive allow policy. ..."); not AWS-verified.
+  const cannot = (reason: string) =>
+    invalidParameter(`Value ${value} for parameter RedriveAllowPolicy is invalid. Reason: Amazon SQS can't create the redrive allow policy. ${reason}`);
+  let p: unknown;
+  try {
+    p = JSON.parse(value);
+  } catch {
+    p = undefined;
+  }
+  const o = p && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, unknown>) : undefined;
+  const arns = o?.sourceQueueArns;
+  const perm = o?.redrivePermission;
+  if (!o || Object.keys(o).some((k) => k !== "redrivePermission" && k !== "sourceQueueArns") ||
+    (perm !== "allowAll" && perm !== "denyAll" && perm !== "byQueue") ||
+    (arns !== undefined && (!Array.isArray(arns) || arns.some((a) => typeof a !== "string")))) {
+    throw invalidValue("RedriveAllowPolicy", "Amazon SQS can't create the redrive allow policy, as it's in an unsupported format.");
+  }
+  const list = arns as string[] | undefined;
+  if (list !== undefined && perm !== "byQueue") {
+    throw cannot("To specify one or more source queue ARNs, you must set redrivePermission to byQueue.");
+  }
+  if (perm === "byQueue" && (!list || list.length === 0)) {
+    throw cannot("When you specify the byQueue permission type, you must also specify one or more sourceQueueArns values.");
+  }
+  if (list && list.length > MAX_SOURCE_QUEUE_ARNS) throw cannot(`The maximum number of source queue ARNs you can specify is ${MAX_SOURCE_QUEUE_ARNS}.`);
+  return { redrivePermission: perm, sourceQueueArns: list };
+}
+
 /**
  * Validates attributes given to CreateQueue/SetQueueAttributes; returns them normalised (integers as
  * canonical strings, RedrivePolicy re-serialised with a numeric maxReceiveCount as AWS returns it).
@@ -101,7 +138,10 @@ export function normaliseAttributes(input: Record<string, string>): Record<strin
     } else if (name === "SqsManagedSseEnabled") {
       if (value !== "true" && value !== "false") throw invalidValue(name);
       out[name] = value;
-    } else if (name === "Policy" || name === "RedriveAllowPolicy") {
+    } else if (name === "RedriveAllowPolicy") {
+      if (value !== "") parseRedriveAllowPolicy(value);
+      out[name] = value;
+    } else if (name === "Policy") {
       if (value !== "") {
         try {
           const parsed = JSON.parse(value);
@@ -127,5 +167,15 @@ export function normaliseAttributes(input: Record<string, string>): Record<strin
 export function applyAttributes(current: Record<string, string>, changes: Record<string, string>): Record<string, string> {
   const next = { ...current, ...changes };
   for (const [k, v] of Object.entries(changes)) if (v === "" && !(k in INT_ATTRIBUTES)) delete next[k];
+  // One server-side encryption per queue: SSE-KMS (with its key reuse period, default 300) or SSE-SQS
+  // (SetQueueAttributes API reference, SqsManagedSseEnabled and KmsDataKeyReusePeriodSeconds).
+  if (changes.KmsMasterKeyId) {
+    next.SqsManagedSseEnabled = "false";
+    next.KmsDataKeyReusePeriodSeconds ??= "300";
+  } else if (changes.SqsManagedSseEnabled === "true") {
+    delete next.KmsMasterKeyId;
+    delete next.KmsDataKeyReusePeriodSeconds;
+  }
+  if (changes.KmsMasterKeyId === "") delete next.KmsDataKeyReusePeriodSeconds;
   return next;
 }

@@ -5,17 +5,20 @@ import { invalidParameter, missingParameter, queueDoesNotExist, sqsError } from 
 import { MAX_LIST_QUEUES_RESULTS, PURGE_INTERVAL_MS, RECREATE_AFTER_DELETE_MS } from "../domain/limits.ts";
 import {
   COMPUTED_ATTRIBUTES, STORED_ATTRIBUTE_ORDER, applyAttributes, defaultAttributes, isKnownAttributeName,
-  normaliseAttributes, parseRedrivePolicy, redrivePolicyError,
+  normaliseAttributes, parseRedriveAllowPolicy, parseRedrivePolicy, redrivePolicyError,
 } from "../domain/queue-attributes.ts";
-import { checkQueueName, parseQueueArn, queueUrl } from "../domain/queues.ts";
+import { checkQueueName, parseQueueArn, queueArn, queueUrl } from "../domain/queues.ts";
 import { arnOf, expiredBefore, intParam, queueByArn, resolveQueue, type SqsEnv } from "../env.ts";
 import type { QueueRecord, QueueSettings } from "../store.ts";
 import { checkTags } from "./tags.ts";
 
 type Input = Record<string, unknown>;
 
-/** Checks a RedrivePolicy's dead-letter queue and derives what storage indexes on. */
-async function settingsFor(env: SqsEnv, ctx: RequestContext, attributes: Record<string, string>): Promise<QueueSettings> {
+/**
+ * Checks a RedrivePolicy's dead-letter queue and derives what storage indexes on. `source` names the queue
+ * when its RedrivePolicy is being set, so the dead-letter queue's RedriveAllowPolicy is consulted.
+ */
+async function settingsFor(env: SqsEnv, ctx: RequestContext, attributes: Record<string, string>, source?: string): Promise<QueueSettings> {
   let deadLetterArn: string | undefined;
   if (attributes.RedrivePolicy) {
     const policy = parseRedrivePolicy(attributes.RedrivePolicy);
@@ -24,6 +27,12 @@ async function settingsFor(env: SqsEnv, ctx: RequestContext, attributes: Record<
     // The dead-letter queue must exist in the same account and region (SQS dead-letter queue docs).
     if (!dlq || dlq.region !== ctx.region) {
       throw redrivePolicyError(attributes.RedrivePolicy, "Dead letter target does not exist.");
+    }
+    const allow = source !== undefined && dlq.attributes.RedriveAllowPolicy ? parseRedriveAllowPolicy(dlq.attributes.RedriveAllowPolicy) : undefined;
+    const sourceArn = source !== undefined ? queueArn(ctx.region, ctx.accountId, source) : "";
+    if (allow && (allow.redrivePermission === "denyAll" || (allow.redrivePermission === "byQueue" && !allow.sourceQueueArns?.includes(sourceArn)))) {
+      // The dead-letter queue's RedriveAllowPolicy decides which sources may use it (SQS dead-letter queue docs).
+      throw redrivePolicyError(attributes.RedrivePolicy, `Queue ${sourceArn} is not allowed to use ${arnOf(dlq)} as its dead-letter queue by its RedriveAllowPolicy.`);
     }
     deadLetterArn = policy.deadLetterTargetArn;
   }
@@ -56,7 +65,7 @@ export async function createQueue(env: SqsEnv, ctx: RequestContext, input: Input
     throw sqsError("QueueDeletedRecently", "You must wait 60 seconds after deleting a queue before you can create another with the same name.");
   }
   const attributes = applyAttributes(defaultAttributes(), given);
-  const settings = await settingsFor(env, ctx, attributes);
+  const settings = await settingsFor(env, ctx, attributes, given.RedrivePolicy ? name : undefined);
   const { queue, created } = await env.store.createQueue(key, settings, tags, now);
   if (!created) return { QueueUrl: checkSameAttributes(ctx, queue, given) };
   return { QueueUrl: urlOf(ctx, queue) };
@@ -163,7 +172,7 @@ export async function setQueueAttributes(env: SqsEnv, ctx: RequestContext, input
   }
   const changes = normaliseAttributes(raw);
   const next = applyAttributes(q.attributes, changes);
-  const settings = await settingsFor(env, ctx, next);
+  const settings = await settingsFor(env, ctx, next, changes.RedrivePolicy ? q.name : undefined);
   await env.store.setAttributes(q.id, settings, env.clock.now());
   return undefined;
 }
