@@ -69,7 +69,7 @@ export function createHandler(deps: HandlerDeps) {
     return deps.services.find((x) => x.protocols.includes("query") && action !== undefined && action in x.model.operations);
   }
 
-  async function handle(req: Req, res: Res, signal: AbortSignal): Promise<Reply> {
+  async function handle(req: Req, res: Res, signal: () => AbortSignal): Promise<Reply> {
     const requestId = randomUUID();
     const url = req.url ?? "/";
     const q = url.indexOf("?");
@@ -142,7 +142,10 @@ export function createHandler(deps: HandlerDeps) {
         ? (readShape(svc.model, opModel.input, rawInput ?? {}, svc.inputErrors, "", protocol === "query") as Record<string, unknown>)
         : {};
       const ctx = {
-        requestId, baseUrl, signal,
+        requestId, baseUrl,
+        get signal() {
+          return signal();
+        },
         accountId: caller.accountId, region: caller.region || DEFAULT_REGION, accessKeyId: caller.accessKeyId,
       };
       const output = await handler(ctx, input);
@@ -174,11 +177,20 @@ export function createHandler(deps: HandlerDeps) {
   return (req: Req, res: Res): void => {
     const path = (req.url ?? "/").split("?")[0];
     if (path.startsWith("/_mailroom/") && deps.internal?.(req, res, path)) return;
-    const abort = new AbortController();
-    res.on("close", () => {
-      if (!res.writableEnded) abort.abort();
-    });
-    handle(req, res, abort.signal)
+    // The abort signal (client gone) is made only for the requests that ask for it: long polls.
+    let abort: AbortController | undefined;
+    const signal = () => {
+      if (!abort) {
+        const a = new AbortController();
+        abort = a;
+        if (req.socket?.destroyed) a.abort();
+        res.on("close", () => {
+          if (!res.writableEnded) a.abort();
+        });
+      }
+      return abort.signal;
+    };
+    handle(req, res, signal)
       .catch((e: unknown) => {
         const err = e instanceof AwsError ? e : internalError();
         if (!(e instanceof AwsError)) deps.log.error("request failed", { error: e instanceof Error ? e.stack : String(e) });

@@ -24,17 +24,36 @@ export class SqliteDb {
   private closed = false;
   /** Commits made so far (for tests and metrics). */
   commits = 0;
+  /** Called when a write or a whole commit was rolled back, so in-memory state derived from writes can be dropped. */
+  onFailure: (() => void) | undefined;
+  private readonly tx: Record<"begin" | "savepoint" | "release" | "rollbackTo" | "commit", Database.Statement>;
 
   constructor(file: string, durability: Durability = "strict") {
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
+    try {
+      this.db.pragma("busy_timeout = 1000");
+      if (file !== ":memory:") {
+        // One Mailroom process per database file: its in-memory ready index must see every write. Exclusive
+        // locking keeps the lock once taken, so a second process on the same file fails here, at start.
+        this.db.pragma("locking_mode = EXCLUSIVE");
+      }
+      this.db.pragma("journal_mode = WAL");
+      this.db.exec("BEGIN IMMEDIATE; COMMIT");
+    } catch (e) {
+      this.db.close();
+      throw new Error(`${file} is in use by another Mailroom process (${e instanceof Error ? e.message : String(e)})`);
+    }
     // strict: fsync on every commit (survives power loss); relaxed: survives a process crash only
     // (https://www.sqlite.org/pragma.html#pragma_synchronous).
     this.db.pragma(`synchronous = ${durability === "strict" ? "FULL" : "NORMAL"}`);
     this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
     this.migrate();
+    const p = (sql: string) => this.db.prepare(sql);
+    this.tx = {
+      begin: p("BEGIN IMMEDIATE"), savepoint: p("SAVEPOINT w"), release: p("RELEASE w"),
+      rollbackTo: p("ROLLBACK TO w"), commit: p("COMMIT"),
+    };
   }
 
   private migrate(): void {
@@ -66,26 +85,29 @@ export class SqliteDb {
 
   private flush(): void {
     this.scheduled = false;
+    const t = this.tx;
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_BATCH);
       const results: { ok: boolean; value: unknown }[] = [];
       try {
-        this.db.exec("BEGIN IMMEDIATE");
+        t.begin.run();
         for (const w of batch) {
-          this.db.exec("SAVEPOINT w");
+          t.savepoint.run();
           try {
             results.push({ ok: true, value: w.fn(this.db) });
-            this.db.exec("RELEASE w");
+            t.release.run();
           } catch (e) {
-            this.db.exec("ROLLBACK TO w");
-            this.db.exec("RELEASE w");
+            t.rollbackTo.run();
+            t.release.run();
             results.push({ ok: false, value: e });
+            this.onFailure?.();
           }
         }
-        this.db.exec("COMMIT");
+        t.commit.run();
         this.commits++;
       } catch (e) {
         if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        this.onFailure?.();
         for (const w of batch) w.reject(e);
         continue;
       }

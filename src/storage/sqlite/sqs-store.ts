@@ -1,19 +1,28 @@
-// SQLite adapter of the SQS storage port. Writes go through SqliteDb.write (group commit); the receive path
-// claims rows by primary key after an indexed scan of ready messages, so cost does not grow with backlog.
+// SQLite adapter of the SQS storage port. Writes go through SqliteDb.write (group commit); receives pop
+// receivable messages from an in-memory ready index (ready-index.ts) and claim each by primary key, so their
+// cost does not grow with the backlog.
 import type Database from "better-sqlite3";
 import type {
   NewMessage, QueueCounts, QueueKey, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
 import { type MessageRow, type QueueRow, packAttrs, toMessage, toQueue } from "../sqs-rows.ts";
 import type { SqliteDb } from "./db.ts";
+import { type Entry, ReadyIndex } from "./ready-index.ts";
 
 export class SqliteSqsStore implements SqsStore {
   private readonly s: ReturnType<typeof prepare>;
   private readonly sql: SqliteDb;
+  private readonly ready: ReadyIndex;
 
   constructor(sql: SqliteDb) {
     this.sql = sql;
     this.s = prepare(sql.db);
+    this.ready = new ReadyIndex((queueId) =>
+      (this.s.indexRows.all(queueId) as { id: number; visible_at: number; sent_at: number; receive_count: number }[]).map((r) => ({
+        id: r.id, visibleAt: r.visible_at, sentAt: r.sent_at, receiveCount: r.receive_count,
+      })));
+    // A rolled-back write may have changed an index: rebuild them all from the database when next used.
+    sql.onFailure = () => this.ready.dropAll();
   }
 
   async createQueue(key: QueueKey, settings: QueueSettings, tags: Record<string, string>, now: number) {
@@ -52,6 +61,7 @@ export class SqliteSqsStore implements SqsStore {
     await this.sql.write(() => {
       const q = this.s.queueById.get(id) as QueueRow | undefined;
       if (!q) return;
+      this.ready.drop(id);
       this.s.deleteMessagesOfQueue.run(id);
       this.s.deleteQueue.run(id);
       this.s.rememberDeleted.run(q.account, q.region, q.name, now);
@@ -74,6 +84,7 @@ export class SqliteSqsStore implements SqsStore {
 
   async purge(id: number, now: number) {
     await this.sql.write(() => {
+      this.ready.drop(id);
       this.s.purgeMessages.run(id, now);
       this.s.setPurgedAt.run(now, id);
     });
@@ -81,53 +92,59 @@ export class SqliteSqsStore implements SqsStore {
 
   async enqueue(queueId: number, messages: NewMessage[], now: number) {
     await this.sql.write(() => {
+      const idx = this.ready.loaded(queueId);
       for (const m of messages) {
-        this.s.insertMessage.run(
+        const info = this.s.insertMessage.run(
           queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
           packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, now, m.visibleAt,
         );
+        idx?.add({ id: Number(info.lastInsertRowid), visibleAt: m.visibleAt, sentAt: now, receiveCount: 0 });
       }
     });
   }
 
   async receive(queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {
     return this.sql.write(() => {
+      const idx = this.ready.of(queueId);
       const out: StoredMessage[] = [];
-      let after = { visibleAt: -Infinity, id: 0 };
-      // A claim with VisibilityTimeout 0 leaves the row visible at `now`, ahead of the cursor: never return it twice.
-      const seen = new Set<number>();
+      const claimed: Entry[] = [];
       while (out.length < o.max) {
-        const candidates = this.s.readyAfter.all(queueId, o.now, after.visibleAt, after.visibleAt, after.id, o.max * 2) as
-          { id: number; visible_at: number; sent_at: number; receive_count: number }[];
-        if (candidates.length === 0) break;
-        for (const c of candidates) {
-          after = { visibleAt: c.visible_at, id: c.id };
-          if (out.length >= o.max) break;
-          if (seen.has(c.id)) continue;
-          seen.add(c.id);
-          if (c.sent_at < o.expiredBefore) {
-            this.s.deleteMessage.run(c.id);
-          } else if (o.redrive && c.receive_count >= o.redrive.maxReceiveCount) {
-            // A message received maxReceiveCount times moves to the DLQ on its next receive
-            // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
-            this.s.moveToDeadLetter.run(o.redrive.deadLetterQueueId, o.now, o.redrive.sourceArn, c.id);
-          } else {
-            const row = this.s.claim.get(o.now + o.visibilityMs, o.now, o.now, o.nonces[out.length], c.id) as MessageRow;
-            out.push(toMessage(row));
+        const e = idx.popReady(o.now);
+        if (!e) break;
+        if (e.sentAt < o.expiredBefore) {
+          this.s.deleteMessage.run(e.id);
+          idx.remove(e.id);
+        } else if (o.redrive && e.receiveCount >= o.redrive.maxReceiveCount) {
+          // A message received maxReceiveCount times moves to the DLQ on its next receive
+          // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
+          this.s.moveToDeadLetter.run(o.redrive.deadLetterQueueId, o.now, o.redrive.sourceArn, e.id);
+          idx.remove(e.id);
+          this.ready.loaded(o.redrive.deadLetterQueueId)?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0 });
+        } else {
+          const row = this.s.claim.get(o.now + o.visibilityMs, o.now, o.now, o.nonces[out.length], e.id) as MessageRow | undefined;
+          if (!row) {
+            idx.remove(e.id); // deleted behind the index's back (retention sweep)
+            continue;
           }
+          e.receiveCount = row.receive_count;
+          claimed.push(e);
+          out.push(toMessage(row));
         }
       }
+      // Re-time claimed entries only now: with visibility 0 they are ready again at once, and must not be
+      // handed out twice by this same receive.
+      for (const e of claimed) idx.setVisibleAt(e.id, o.now + o.visibilityMs);
       return out;
     });
   }
 
   async deleteMessage(queueId: number, rowId: number, nonce: string): Promise<ReceiptOutcome> {
     return this.sql.write(() => {
-      const nonceNow = this.s.nonceOf.pluck().get(rowId, queueId) as string | undefined;
-      if (nonceNow === undefined) return "missing";
-      if (nonceNow !== nonce) return "stale";
-      this.s.deleteMessage.run(rowId);
-      return "ok";
+      if (this.s.deleteByReceipt.run(rowId, queueId, nonce).changes === 1) {
+        this.ready.loaded(queueId)?.remove(rowId);
+        return "ok";
+      }
+      return this.s.nonceOf.pluck().get(rowId, queueId) === undefined ? "missing" : "stale";
     });
   }
 
@@ -138,6 +155,7 @@ export class SqliteSqsStore implements SqsStore {
       if (row.receipt_nonce !== nonce) return "stale";
       if (visibleAt > row.received_at + maxSinceReceiveMs) return "over-limit";
       this.s.setVisibleAt.run(visibleAt, rowId);
+      this.ready.loaded(queueId)?.setVisibleAt(rowId, visibleAt);
       return "ok";
     });
   }
@@ -191,11 +209,8 @@ function prepare(db: Database.Database) {
       `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
        md5_system_attributes, sender_id, message_group_id, sent_at, visible_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    readyAfter: db.prepare(
-      `SELECT id, visible_at, sent_at, receive_count FROM sqs_messages
-       WHERE queue_id = ? AND visible_at <= ? AND (visible_at > ? OR (visible_at = ? AND id > ?))
-       ORDER BY visible_at, id LIMIT ?`,
-    ),
+    indexRows: db.prepare("SELECT id, visible_at, sent_at, receive_count FROM sqs_messages WHERE queue_id = ?"),
+    deleteByReceipt: db.prepare("DELETE FROM sqs_messages WHERE id = ? AND queue_id = ? AND receipt_nonce = ?"),
     claim: db.prepare(
       `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1,
        first_received_at = CASE WHEN first_received_at = 0 THEN ? ELSE first_received_at END, received_at = ?,

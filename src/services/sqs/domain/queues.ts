@@ -21,8 +21,21 @@ export function queueArn(region: string, account: string, name: string): string 
   return `arn:aws:sqs:${region}:${account}:${name}`;
 }
 
-/** Account, name and (for AWS-style hosts) region of a queue URL; undefined when it is not one. */
-export function parseQueueUrl(url: string): { account: string; name: string; region?: string } | undefined {
+type ParsedUrl = { account: string; name: string; region?: string } | undefined;
+const parsedUrls = new Map<string, ParsedUrl>();
+
+/** Account, name and (for AWS-style hosts) region of a queue URL; undefined when it is not one. Memoised: every request parses one. */
+export function parseQueueUrl(url: string): ParsedUrl {
+  let p = parsedUrls.get(url);
+  if (p === undefined && !parsedUrls.has(url)) {
+    if (parsedUrls.size >= 10_000) parsedUrls.clear();
+    p = parseUrl(url);
+    parsedUrls.set(url, p);
+  }
+  return p;
+}
+
+function parseUrl(url: string): ParsedUrl {
   let path = url;
   let host = "";
   const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)(.*)$/.exec(url);
