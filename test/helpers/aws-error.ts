@@ -40,3 +40,13 @@ export async function rejectsAws(p: Promise<unknown>, expected: ExpectedAwsError
   else if (expected.message) assert.match(err.message, expected.message, ctx);
   return err;
 }
+
+/** The query code of the AwsError fn throws (for unit tests of domain rules), or "ok" when it does not throw. */
+export function thrownCode(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as { queryCode?: string }).queryCode ?? String(e);
+  }
+  return "ok";
+}

@@ -1,16 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { thrownCode } from "../../../../test/helpers/aws-error.ts";
 import { AwsError } from "../../../protocol/errors.ts";
 import { checkBodyCharacters, checkMessageAttributes, checkSystemAttributes } from "./messages.ts";
 
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as AwsError).queryCode;
-  }
-  return "ok";
-};
+const code = thrownCode;
 const s = (v: string, t = "String") => ({ DataType: t, StringValue: v });
 
 test("body characters: XML-valid unicode only", () => {

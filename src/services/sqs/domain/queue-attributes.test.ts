@@ -1,16 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { AwsError } from "../../../protocol/errors.ts";
+import { thrownCode } from "../../../../test/helpers/aws-error.ts";
 import { applyAttributes, defaultAttributes, normaliseAttributes, parseRedrivePolicy } from "./queue-attributes.ts";
 
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as AwsError).queryCode;
-  }
-  return "ok";
-};
+const code = thrownCode;
 
 test("defaults as AWS reports them for a new standard queue", () => {
   assert.deepEqual(defaultAttributes(), {
