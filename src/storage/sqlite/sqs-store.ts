@@ -13,6 +13,7 @@ export class SqliteSqsStore implements SqsStore {
   private readonly s: ReturnType<typeof prepare>;
   private readonly sql: SqliteDb;
   private readonly ready: ReadyIndex;
+  private readonly inserts = new Map<number, Database.Statement>();
 
   constructor(sql: SqliteDb) {
     this.sql = sql;
@@ -93,14 +94,31 @@ export class SqliteSqsStore implements SqsStore {
   async enqueue(queueId: number, messages: NewMessage[], now: number) {
     await this.sql.write(() => {
       const idx = this.ready.loaded(queueId);
-      for (const m of messages) {
-        const info = this.s.insertMessage.run(
-          queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
-          packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, now, m.visibleAt,
-        );
-        idx?.add({ id: Number(info.lastInsertRowid), visibleAt: m.visibleAt, sentAt: now, receiveCount: 0 });
+      // One multi-row INSERT per batch (statements for 1..10 rows are prepared once).
+      const values = messages.flatMap((m) => [
+        queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
+        packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, now, m.visibleAt,
+      ]);
+      const rows = this.insertStatement(messages.length).all(...values) as { id: number; message_id: string }[];
+      if (idx) {
+        // RETURNING order is not guaranteed (https://www.sqlite.org/lang_returning.html): match rows by message id.
+        const idOf = new Map(rows.map((r) => [r.message_id, r.id]));
+        for (const m of messages) idx.add({ id: idOf.get(m.messageId) ?? 0, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0 });
       }
     });
+  }
+
+  private insertStatement(rows: number): Database.Statement {
+    let st = this.inserts.get(rows);
+    if (!st) {
+      st = this.sql.db.prepare(
+        `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
+         md5_system_attributes, sender_id, message_group_id, sent_at, visible_at) VALUES
+         ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")} RETURNING id, message_id`,
+      );
+      this.inserts.set(rows, st);
+    }
+    return st;
   }
 
   async receive(queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {
@@ -205,10 +223,6 @@ function prepare(db: Database.Database) {
     updateTags: db.prepare("UPDATE sqs_queues SET tags = ? WHERE id = ?"),
     purgeMessages: db.prepare("DELETE FROM sqs_messages WHERE queue_id = ? AND sent_at <= ?"),
     setPurgedAt: db.prepare("UPDATE sqs_queues SET purged_at = ? WHERE id = ?"),
-    insertMessage: db.prepare(
-      `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
-       md5_system_attributes, sender_id, message_group_id, sent_at, visible_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
     indexRows: db.prepare("SELECT id, visible_at, sent_at, receive_count FROM sqs_messages WHERE queue_id = ?"),
     deleteByReceipt: db.prepare("DELETE FROM sqs_messages WHERE id = ? AND queue_id = ? AND receipt_nonce = ?"),
     claim: db.prepare(
