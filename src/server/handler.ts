@@ -98,9 +98,9 @@ export function createHandler(deps: HandlerDeps) {
       service = queryService(scope?.service, found.action);
       operation = found.action;
       if (!service) {
-        // Unsigned requests name no service: answer in the namespace of the only query service, if there is one.
-        const only = deps.services.filter((x) => x.protocols.includes("query"));
-        return queryError(invalidAction(operation), only.length === 1 ? (only[0].model.metadata.xmlNamespace ?? "") : "", requestId);
+        // Unsigned requests name no service: answer in the namespace of the first query service (SQS, the default).
+        const first = deps.services.find((x) => x.protocols.includes("query"));
+        return queryError(invalidAction(operation), first?.model.metadata.xmlNamespace ?? "", requestId);
       }
     } else {
       // No X-Amz-Target and no Action: 404 UnknownOperationException (LocalStack test_get_without_query_returns_unknown_operation, AWS-validated).

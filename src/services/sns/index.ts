@@ -1,0 +1,58 @@
+// The SNS service definition: its model (query/XML only), how input problems are named, and the operations table.
+import { AwsError } from "../../protocol/errors.ts";
+import { snsModel } from "../../protocol/models/sns.gen.ts";
+import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
+import type { SnsEnv } from "./env.ts";
+import { invalidParameter } from "./errors.ts";
+import * as permissions from "./operations/permissions.ts";
+import * as subscriptions from "./operations/subscriptions.ts";
+import * as tags from "./operations/tags.ts";
+import * as topics from "./operations/topics.ts";
+
+type Op = (env: SnsEnv, ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
+
+const OPERATIONS: Record<string, Op> = {
+  CreateTopic: topics.createTopic,
+  DeleteTopic: topics.deleteTopic,
+  ListTopics: topics.listTopics,
+  GetTopicAttributes: topics.getTopicAttributes,
+  SetTopicAttributes: topics.setTopicAttributes,
+  TagResource: tags.tagResource,
+  UntagResource: tags.untagResource,
+  ListTagsForResource: tags.listTagsForResource,
+  AddPermission: permissions.addPermission,
+  RemovePermission: permissions.removePermission,
+  Subscribe: subscriptions.subscribe,
+  ConfirmSubscription: subscriptions.confirmSubscription,
+  Unsubscribe: subscriptions.unsubscribe,
+  ListSubscriptions: subscriptions.listSubscriptions,
+  ListSubscriptionsByTopic: subscriptions.listSubscriptionsByTopic,
+  GetSubscriptionAttributes: subscriptions.getSubscriptionAttributes,
+  SetSubscriptionAttributes: subscriptions.setSubscriptionAttributes,
+};
+
+/** Operations in the model that this version does not carry out yet (answered with a clear error). */
+export const PENDING_OPERATIONS = Object.keys(snsModel.operations).filter((op) => !(op in OPERATIONS));
+
+export function createSnsService(env: SnsEnv): ServiceDefinition {
+  const operations: Record<string, Handler> = {};
+  for (const [name, op] of Object.entries(OPERATIONS)) operations[name] = (ctx, input) => op(env, ctx, input);
+  for (const name of PENDING_OPERATIONS) {
+    operations[name] = async () => {
+      throw new AwsError("InvalidAction", `${name} is not supported by this Mailroom version yet.`);
+    };
+  }
+  return {
+    signingName: "sns",
+    model: snsModel,
+    protocols: ["query"],
+    jsonNamespace: "com.amazonaws.sns",
+    queryCompatible: false,
+    inputErrors: {
+      // SNS names the member in its InvalidParameter message (recorded AWS responses).
+      missing: (member) => invalidParameter(member.split(".").pop() ?? member),
+      invalid: (member) => invalidParameter(member.split(".").pop() ?? member),
+    },
+    operations,
+  };
+}
