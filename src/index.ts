@@ -8,6 +8,8 @@ import { createFront } from "./server/front.ts";
 import { createHandler } from "./server/handler.ts";
 import { internalRoutes } from "./server/internal.ts";
 import { createSnsService } from "./services/sns/index.ts";
+import { snsRoutes } from "./services/sns/routes.ts";
+import { createSigner } from "./services/sns/signer.ts";
 import { createSqsService } from "./services/sqs/index.ts";
 import { cachedQueues } from "./services/sqs/queue-cache.ts";
 import { scheduleRetentionSweep } from "./services/sqs/retention.ts";
@@ -38,9 +40,10 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const store = cachedQueues(storage.sqs, clock);
   const jobs = createJobRunner(storage.leases, clock, (job, e) => log.warn("background job failed", { job, error: String(e) }));
   const sqs = createSqsService({ store, clock, notifier });
-  const sns = createSnsService({ store: storage.sns, sqs: store, clock, notifier });
+  const signer = createSigner(storage.sns);
+  const sns = createSnsService({ store: storage.sns, sqs: store, clock, notifier }, signer);
   scheduleRetentionSweep(jobs, store, clock, log);
-  const handler = createHandler({ services: [sqs, sns], credentials: new CredentialStore(o.accessKeys), clock, log, internal: internalRoutes() });
+  const handler = createHandler({ services: [sqs, sns], credentials: new CredentialStore(o.accessKeys), clock, log, internal: internalRoutes([snsRoutes(storage.sns, signer)]) });
   const front = createFront(handler);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -26,7 +26,7 @@ export interface HandlerDeps {
   credentials: CredentialStore;
   clock: Clock;
   log: Logger;
-  /** Internal routes (/_mailroom/...); return true when handled. */
+  /** Internal routes (/_mailroom/..., /_aws/...); return true when handled. */
   internal?: (req: Req, res: Res, path: string) => boolean;
 }
 
@@ -173,7 +173,7 @@ export function createHandler(deps: HandlerDeps) {
 
   return (req: Req, res: Res): void => {
     const path = (req.url ?? "/").split("?")[0];
-    if (path.startsWith("/_mailroom/") && deps.internal?.(req, res, path)) return;
+    if ((path.startsWith("/_mailroom/") || path.startsWith("/_aws/")) && deps.internal?.(req, res, path)) return;
     const abort = new AbortController();
     res.on("close", () => {
       if (!res.writableEnded) abort.abort();

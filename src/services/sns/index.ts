@@ -4,14 +4,16 @@ import { snsModel } from "../../protocol/models/sns.gen.ts";
 import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
 import type { SnsEnv } from "./env.ts";
 import { invalidParameter } from "./errors.ts";
+import { createSigner, type Signer } from "./signer.ts";
 import * as permissions from "./operations/permissions.ts";
+import { publish, publishBatch } from "./operations/publish.ts";
 import * as subscriptions from "./operations/subscriptions.ts";
 import * as tags from "./operations/tags.ts";
 import * as topics from "./operations/topics.ts";
 
 type Op = (env: SnsEnv, ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
 
-const OPERATIONS: Record<string, Op> = {
+const OPERATIONS = (signer: Signer): Record<string, Op> => ({
   CreateTopic: topics.createTopic,
   DeleteTopic: topics.deleteTopic,
   ListTopics: topics.listTopics,
@@ -29,14 +31,16 @@ const OPERATIONS: Record<string, Op> = {
   ListSubscriptionsByTopic: subscriptions.listSubscriptionsByTopic,
   GetSubscriptionAttributes: subscriptions.getSubscriptionAttributes,
   SetSubscriptionAttributes: subscriptions.setSubscriptionAttributes,
-};
+  Publish: publish(signer),
+  PublishBatch: publishBatch(signer),
+});
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */
-export const PENDING_OPERATIONS = Object.keys(snsModel.operations).filter((op) => !(op in OPERATIONS));
+export const PENDING_OPERATIONS = Object.keys(snsModel.operations).filter((op) => !(op in OPERATIONS({} as Signer)));
 
-export function createSnsService(env: SnsEnv): ServiceDefinition {
+export function createSnsService(env: SnsEnv, signer: Signer = createSigner(env.store)): ServiceDefinition {
   const operations: Record<string, Handler> = {};
-  for (const [name, op] of Object.entries(OPERATIONS)) operations[name] = (ctx, input) => op(env, ctx, input);
+  for (const [name, op] of Object.entries(OPERATIONS(signer))) operations[name] = (ctx, input) => op(env, ctx, input);
   for (const name of PENDING_OPERATIONS) {
     operations[name] = async () => {
       throw new AwsError("InvalidAction", `${name} is not supported by this Mailroom version yet.`);
