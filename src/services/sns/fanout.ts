@@ -98,6 +98,8 @@ export async function planDeliveries(
         });
         break;
       default:
+        // A disabled platform endpoint gets nothing (mobile push docs: Enabled=false stops deliveries).
+        if (sub.protocol === "application" && (await env.store.getPlatformEndpoint(sub.endpoint))?.attributes.Enabled === "false") break;
         // sms, application, lambda, firehose: recorded in the local sink of that name.
         write.sinks.push({
           sink: sub.protocol === "application" ? "application" : sub.protocol, account: topic.account, region: topic.region, target: sub.endpoint,

@@ -6,6 +6,7 @@ import type { SnsEnv } from "./env.ts";
 import { invalidParameter } from "./errors.ts";
 import { createSigner, type Signer } from "./signer.ts";
 import * as permissions from "./operations/permissions.ts";
+import * as platform from "./operations/platform-apps.ts";
 import { publish, publishBatch } from "./operations/publish.ts";
 import * as subscriptions from "./operations/subscriptions.ts";
 import * as tags from "./operations/tags.ts";
@@ -33,6 +34,16 @@ const OPERATIONS = (signer: Signer): Record<string, Op> => ({
   SetSubscriptionAttributes: subscriptions.setSubscriptionAttributes,
   Publish: publish(signer),
   PublishBatch: publishBatch(signer),
+  CreatePlatformApplication: platform.createPlatformApplication,
+  GetPlatformApplicationAttributes: platform.getPlatformApplicationAttributes,
+  SetPlatformApplicationAttributes: platform.setPlatformApplicationAttributes,
+  ListPlatformApplications: platform.listPlatformApplications,
+  DeletePlatformApplication: platform.deletePlatformApplication,
+  CreatePlatformEndpoint: platform.createPlatformEndpoint,
+  GetEndpointAttributes: platform.getEndpointAttributes,
+  SetEndpointAttributes: platform.setEndpointAttributes,
+  ListEndpointsByPlatformApplication: platform.listEndpointsByPlatformApplication,
+  DeleteEndpoint: platform.deleteEndpoint,
 });
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */
