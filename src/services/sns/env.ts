@@ -15,6 +15,8 @@ export interface SnsEnv {
   notifier: Notifier;
   /** Called after outbox rows were committed, so the HTTP deliverer looks for due work. */
   outboxChanged?: () => void;
+  /** The shared message signer (replays sign with it too). */
+  signer?: import("./signer.ts").Signer;
 }
 
 export function arnOfTopic(t: TopicRecord): string {

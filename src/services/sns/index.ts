@@ -49,7 +49,8 @@ const OPERATIONS = (signer: Signer): Record<string, Op> => ({
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */
 export const PENDING_OPERATIONS = Object.keys(snsModel.operations).filter((op) => !(op in OPERATIONS({} as Signer)));
 
-export function createSnsService(env: SnsEnv, signer: Signer = createSigner(env.store)): ServiceDefinition {
+export function createSnsService(base: SnsEnv, signer: Signer = createSigner(base.store)): ServiceDefinition {
+  const env: SnsEnv = { ...base, signer };
   const operations: Record<string, Handler> = {};
   for (const [name, op] of Object.entries(OPERATIONS(signer))) operations[name] = (ctx, input) => op(env, ctx, input);
   for (const name of PENDING_OPERATIONS) {

@@ -6,9 +6,10 @@ import type { RequestContext } from "../../types.ts";
 import { parsePlatformArn } from "../domain/arns.ts";
 import { checkSubscriptionAttribute, subscriptionAttributesView } from "../domain/subscription-attributes.ts";
 import { arnOfTopic, decodeToken, encodeToken, resolveSubscription, resolveTopic, type SnsEnv } from "../env.ts";
-import { invalidParameter } from "../errors.ts";
+import { invalidParameter, subscriptionNotFound } from "../errors.ts";
 import type { SubscriptionRecord, TopicRecord } from "../store.ts";
 import { confirmationRequest } from "./confirm-request.ts";
+import { replay } from "./replay.ts";
 
 type Input = Record<string, unknown>;
 const PAGE = 100; // ListSubscriptions and ListSubscriptionsByTopic return up to 100 a page (API reference).
@@ -47,9 +48,8 @@ export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) 
   if (!PROTOCOLS.has(protocol)) throw invalidParameter(`Amazon SNS does not support this protocol string: ${String(input.Protocol)}`);
   const endpoint = checkEndpoint(protocol, input.Endpoint as string | undefined);
   const fifo = topic.attributes.FifoTopic === "true";
-  // FIFO topics deliver to SQS queues only (FIFO topics developer guide).
-  if (fifo && protocol !== "sqs") throw invalidParameter("Invalid protocol type: " + protocol);
-  if (fifo && !endpoint.endsWith(".fifo")) throw invalidParameter("Invalid parameter: Endpoint Reason: FIFO SNS Topics currently only support FIFO SQS queues as subscription endpoints");
+  // FIFO topics deliver to SQS queues only, FIFO or standard (FIFO topics developer guide, "FIFO topic code examples").
+  if (fifo && protocol !== "sqs") throw invalidParameter(`Invalid protocol type: ${protocol}`);
   const given = (input.Attributes as Record<string, string> | undefined) ?? {};
   const attributes: Record<string, string> = {};
   for (const [k, v] of Object.entries(given)) attributes[k] = checkSubscriptionAttribute(k, v, protocol, given.FilterPolicyScope);
@@ -139,6 +139,12 @@ export async function setSubscriptionAttributes(env: SnsEnv, ctx: RequestContext
   const checked = checkSubscriptionAttribute(name, value, s.protocol, scope);
   // Changing the scope re-checks the current policy against it (a nested policy cannot become attribute-scoped).
   if (name === "FilterPolicyScope" && s.attributes.FilterPolicy) checkSubscriptionAttribute("FilterPolicy", s.attributes.FilterPolicy, s.protocol, value);
-  await env.store.setSubscriptionAttributes(s.arn, { ...s.attributes, [name]: checked });
+  const attributes = { ...s.attributes, [name]: checked };
+  if (name === "ReplayPolicy" && checked !== "") {
+    const topic = await topicOf(env, s);
+    if (!topic) throw subscriptionNotFound();
+    attributes.ReplayStatus = await replay(env, ctx, topic, s, checked);
+  }
+  await env.store.setSubscriptionAttributes(s.arn, attributes);
   return undefined;
 }
