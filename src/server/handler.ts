@@ -117,7 +117,11 @@ export function createHandler(deps: HandlerDeps) {
       try {
         caller = authenticate(req, path, query, body);
       } catch (e) {
-        throw e instanceof AwsError && svc.authError ? svc.authError(e, baseUrl) : e;
+        const unsigned = e instanceof AwsError && e.code === "MissingAuthenticationToken" && protocol === "query"
+          ? svc.unsignedCaller?.(operation, (found as { params: URLSearchParams }).params)
+          : undefined;
+        if (!unsigned) throw e instanceof AwsError && svc.authError ? svc.authError(e, baseUrl) : e;
+        caller = { accessKeyId: "anonymous", service: svc.signingName, signed: false, ...unsigned };
       }
       const opModel = svc.model.operations[operation];
       const handler = svc.operations[operation];

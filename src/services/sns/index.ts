@@ -3,6 +3,7 @@ import { AwsError } from "../../protocol/errors.ts";
 import { snsModel } from "../../protocol/models/sns.gen.ts";
 import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
 import type { SnsEnv } from "./env.ts";
+import { parseSubscriptionArn, parseTopicArn } from "./domain/arns.ts";
 import { invalidParameter } from "./errors.ts";
 import { createSigner, type Signer } from "./signer.ts";
 import * as permissions from "./operations/permissions.ts";
@@ -70,5 +71,12 @@ export function createSnsService(base: SnsEnv, signer: Signer = createSigner(bas
       invalid: (member) => invalidParameter(member.split(".").pop() ?? member),
     },
     operations,
+    // The links in SNS messages work unsigned: SubscribeURL confirms, UnsubscribeURL unsubscribes (HTTP/S
+    // subscription confirmation and message format docs); they act for the account and region in the ARN.
+    unsignedCaller: (operation, params) => {
+      const arn = operation === "ConfirmSubscription" ? params.get("TopicArn") : operation === "Unsubscribe" ? params.get("SubscriptionArn") : null;
+      const p = arn ? (operation === "Unsubscribe" ? parseSubscriptionArn(arn) : parseTopicArn(arn)) : undefined;
+      return p ? { accountId: p.account, region: p.region } : undefined;
+    },
   };
 }
