@@ -163,3 +163,17 @@ test("subscription attributes: defaults, RawMessageDelivery, FilterPolicy with s
   await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
   await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
 });
+
+test("odd but well-typed input gets AWS errors, never a 500", async () => {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "odd" }));
+  await sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: "Policy", AttributeValue: "[]" }));
+  await sns.send(new AddPermissionCommand({ TopicArn, Label: "x", AWSAccountId: ["111111111111"], ActionName: ["Publish"] }));
+  await rejectsAws(sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: "Policy", AttributeValue: "{bad" })), { name: "InvalidParameterException" });
+  await rejectsAws(sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: "DeliveryPolicy", AttributeValue: '{"http":{"defaultHealthyRetryPolicy":{"numRetries":500}}}' })), { name: "InvalidParameterException" });
+  await rejectsAws(sns.send(new ListSubscriptionsCommand({ NextToken: "bm90LWEtbnVtYmVy" })), { name: "InvalidParameterException", message: "Invalid parameter: NextToken" });
+  await rejectsAws(sns.send(new ListTopicsCommand({ NextToken: "%%%" })), { name: "InvalidParameterException" });
+  const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: QARN("odd") }));
+  for (const [name, value] of [["ReplayPolicy", "null"], ["RedrivePolicy", "null"], ["FilterPolicy", "null"], ["FilterPolicy", "{}"], ["DeliveryPolicy", "5"], ["RawMessageDelivery", "yes"], ["FilterPolicyScope", "Body"]]) {
+    await rejectsAws(sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName: name, AttributeValue: value })), { name: "InvalidParameterException", status: 400 });
+  }
+});

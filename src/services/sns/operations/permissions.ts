@@ -10,10 +10,22 @@ interface Policy {
   Statement: { Sid?: string }[];
 }
 
+/** The stored policy (or AWS's default); a stored value without a Statement list counts as an empty one. */
+function policyOf(stored: string | undefined, arn: string, account: string): Policy {
+  let p: unknown;
+  try {
+    p = JSON.parse(stored || defaultPolicy(arn, account));
+  } catch {
+    p = {};
+  }
+  const o = (p && typeof p === "object" && !Array.isArray(p) ? p : {}) as Record<string, unknown>;
+  return { ...o, Statement: Array.isArray(o.Statement) ? (o.Statement as { Sid?: string }[]) : [] };
+}
+
 export async function addPermission(env: SnsEnv, ctx: RequestContext, input: Input) {
   const t = await resolveTopic(env, ctx, input.TopicArn);
   const arn = arnOfTopic(t);
-  const policy = JSON.parse(t.attributes.Policy || defaultPolicy(arn, t.account)) as Policy;
+  const policy = policyOf(t.attributes.Policy, arn, t.account);
   const label = input.Label as string;
   if (policy.Statement.some((s) => s.Sid === label)) throw invalidParameter("Statement already exists");
   const accounts = (input.AWSAccountId as string[] | undefined) ?? [];
@@ -31,7 +43,7 @@ export async function addPermission(env: SnsEnv, ctx: RequestContext, input: Inp
 
 export async function removePermission(env: SnsEnv, ctx: RequestContext, input: Input) {
   const t = await resolveTopic(env, ctx, input.TopicArn);
-  const policy = JSON.parse(t.attributes.Policy || defaultPolicy(arnOfTopic(t), t.account)) as Policy;
+  const policy = policyOf(t.attributes.Policy, arnOfTopic(t), t.account);
   const kept = policy.Statement.filter((s) => s.Sid !== input.Label);
   // Removing a label that is not there is not an error (AWS answers 200).
   if (kept.length !== policy.Statement.length) {

@@ -18,7 +18,7 @@ export async function replay(env: SnsEnv, ctx: RequestContext, topic: TopicRecor
   if (topic.attributes.FifoTopic !== "true" || !topic.attributes.ArchivePolicy) {
     throw invalidParameter("ReplayPolicy: Topic must have an ArchivePolicy to replay messages");
   }
-  const p = parseJson(policyJson, "ReplayPolicy: failed to parse JSON") as { PointType?: string; StartingPoint?: string; EndingPoint?: string };
+  const p = (parseJson(policyJson, "ReplayPolicy: failed to parse JSON") ?? {}) as { PointType?: string; StartingPoint?: string; EndingPoint?: string };
   if (p.PointType !== "Timestamp") throw invalidParameter("ReplayPolicy: PointType must be Timestamp");
   const from = Date.parse(p.StartingPoint ?? "");
   const to = p.EndingPoint === undefined ? Infinity : Date.parse(p.EndingPoint);

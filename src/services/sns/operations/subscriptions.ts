@@ -96,12 +96,18 @@ function listed(s: SubscriptionRecord, topicArnOf: string) {
   };
 }
 
+function cursor(token: unknown): number {
+  const s = decodeToken(token);
+  if (s !== "" && !/^\d{1,15}$/.test(s)) throw invalidParameter("NextToken");
+  return Number(s || 0);
+}
+
 function topicArnOfSub(s: SubscriptionRecord): string {
   return s.arn.slice(0, s.arn.lastIndexOf(":"));
 }
 
 export async function listSubscriptions(env: SnsEnv, ctx: RequestContext, input: Input) {
-  const after = Number(decodeToken(input.NextToken) || 0);
+  const after = cursor(input.NextToken);
   const rows = await env.store.listSubscriptions(ctx.accountId, ctx.region, after, PAGE + 1);
   const page = rows.slice(0, PAGE);
   const out: Record<string, unknown> = { Subscriptions: page.map((s) => listed(s, topicArnOfSub(s))) };
@@ -111,7 +117,7 @@ export async function listSubscriptions(env: SnsEnv, ctx: RequestContext, input:
 
 export async function listSubscriptionsByTopic(env: SnsEnv, ctx: RequestContext, input: Input) {
   const topic = await resolveTopic(env, ctx, input.TopicArn);
-  const after = Number(decodeToken(input.NextToken) || 0);
+  const after = cursor(input.NextToken);
   const rows = await env.store.listSubscriptionsByTopic(topic.id, after, PAGE + 1);
   const page = rows.slice(0, PAGE);
   const out: Record<string, unknown> = { Subscriptions: page.map((s) => listed(s, arnOfTopic(topic))) };
