@@ -28,7 +28,7 @@ export function checkFilterPolicy(json: string, scope: FilterScope): Compiled {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new PatternError("FilterPolicy: Filter policy must be a JSON object");
   const compiled = compile(raw as Record<string, unknown>, "FilterPolicy: ");
   if (scope === "MessageAttributes" && compiled.nested) {
-    // Recorded AWS wording (LocalStack snapshot test_filter_policy_on_message_attributes_nested).
+    // AWS wording as LocalStack's and moto's SNS filter-policy validators reproduce it.
     throw new PatternError("Filter policy scope MessageAttributes does not support nested filter policy");
   }
   for (const branch of compiled.branches) {

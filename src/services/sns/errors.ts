@@ -1,5 +1,5 @@
 // Typed SNS errors (query protocol codes and HTTP statuses from the SNS API reference, Errors sections;
-// wording from AWS-recorded responses in LocalStack's tests/aws/services/sns snapshots).
+// wording as other emulators reproduce AWS's responses; messages not checked against recordings are listed in the report).
 import { AwsError } from "../../protocol/errors.ts";
 
 const STATUS: Record<string, number> = {

@@ -66,7 +66,7 @@ export function createSnsService(base: SnsEnv, signer: Signer = createSigner(bas
     jsonNamespace: "com.amazonaws.sns",
     queryCompatible: false,
     inputErrors: {
-      // SNS names the member in its InvalidParameter message (recorded AWS responses).
+      // SNS names the member in its InvalidParameter message (SNS errors name the member: "Invalid parameter: <Member>").
       missing: (member) => invalidParameter(member.split(".").pop() ?? member),
       invalid: (member) => invalidParameter(member.split(".").pop() ?? member),
     },

@@ -7,7 +7,7 @@ const NAME = /^[A-Za-z0-9_-]{1,256}$/;
 export function checkTopicName(name: string, fifo: boolean): void {
   if (fifo) {
     if (!name.endsWith(".fifo") || name.length > 256 || !NAME.test(name.slice(0, -5))) {
-      // Recorded AWS wording (LocalStack snapshot test_create_topic_name_constraints).
+      // AWS wording as LocalStack's SNS provider reproduces it.
       throw invalidParameter("Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.");
     }
     return;

@@ -1,5 +1,5 @@
 // What a publisher sends: message size, Subject, MessageStructure=json and message attributes, with SNS's
-// checks and wording (Publish API reference; "Amazon SNS message attributes"; LocalStack-recorded AWS errors).
+// checks and wording (Publish API reference; "Amazon SNS message attributes"; wording as other emulators reproduce AWS's errors).
 import { invalidParameter } from "../errors.ts";
 
 export const MAX_MESSAGE_BYTES = 262_144; // 256 KiB for message plus attributes (Publish API reference, Message)

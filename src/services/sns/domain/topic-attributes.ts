@@ -16,7 +16,7 @@ const SETTABLE = new Set([
 const FIFO_ONLY = new Set(["ContentBasedDeduplication", "ArchivePolicy", "FifoThroughputScope"]);
 
 export function defaultPolicy(arn: string, account: string): string {
-  // The policy AWS attaches to a new topic (GetTopicAttributes on a fresh topic, recorded in LocalStack snapshots).
+  // The policy AWS attaches to a new topic (GetTopicAttributes on a fresh topic; shape as SNS documents default topic policies).
   return JSON.stringify({
     Version: "2008-10-17",
     Id: "__default_policy_ID",

@@ -115,7 +115,7 @@ export function publishBatch(signer: Signer) {
   return async (env: SnsEnv, ctx: RequestContext, input: Input) => {
     const topic = await resolveTopic(env, ctx, input.TopicArn);
     const entries = (input.PublishBatchRequestEntries as (Entry & { Id: string })[] | undefined) ?? [];
-    // Batch-level errors and wording: PublishBatch API reference (Errors) and recorded AWS responses.
+    // Batch-level errors and wording: PublishBatch API reference (Errors) (wording as other emulators reproduce it).
     if (entries.length === 0) throw snsError("EmptyBatchRequest", "The batch request doesn't contain any entries.");
     if (entries.length > MAX_BATCH) throw snsError("TooManyEntriesInBatchRequest", "The batch request contains more entries than permissible.");
     const ids = new Set<string>();
@@ -127,7 +127,7 @@ export function publishBatch(signer: Signer) {
       ids.add(e.Id);
     }
     const fifo = isFifo(topic.attributes);
-    // A FIFO batch needs a group id on every entry, or the whole request fails (recorded AWS behaviour).
+    // A FIFO batch needs a group id on every entry, or the whole request fails (FIFO topics developer guide: MessageGroupId is required).
     if (fifo && entries.some((e) => !e.MessageGroupId)) throw invalidParameter("The MessageGroupId parameter is required for FIFO topics");
     const now = env.clock.now();
     const ok: { id: string; p: ReturnType<typeof prepare>["p"] }[] = [];

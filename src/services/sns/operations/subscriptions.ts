@@ -34,7 +34,7 @@ function checkEndpoint(protocol: string, endpoint: string | undefined): string {
     }
   })();
   if (!ok) {
-    // Recorded AWS wording per protocol (LocalStack snapshots test_subscribe_with_invalid_protocol / _endpoint).
+    // InvalidParameter naming the bad member (Subscribe API reference, Errors); per-protocol wording not checked against a recording.
     if (protocol === "sqs") throw invalidParameter("SQS endpoint ARN");
     if (protocol === "email" || protocol === "email-json") throw invalidParameter("Email address");
     throw invalidParameter("Endpoint");
@@ -59,7 +59,7 @@ export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) 
   const now = env.clock.now();
   const { subscription, created } = await env.store.subscribe(topic.id, { arn, owner: ctx.accountId, protocol, endpoint, attributes, confirmed: !pending, token }, now);
   if (!created) {
-    // Subscribing again with other attributes is an error (recorded AWS responses, LocalStack test_subscribe_idempotency).
+    // Subscribing again with other attributes is an error (Subscribe API reference: idempotent only for identical attributes; wording not checked against a recording).
     for (const [k, v] of Object.entries(attributes)) {
       if ((subscription.attributes[k] ?? "") !== v) throw invalidParameter("Attributes Reason: Subscription already exists with different attributes");
     }

@@ -29,7 +29,7 @@ export async function createTopic(env: SnsEnv, ctx: RequestContext, input: Input
   const key = { account: ctx.accountId, region: ctx.region, name };
   const { topic, created } = await env.store.createTopic(key, attributes, tags, env.clock.now());
   if (!created) {
-    // Same name with other attributes or tags is an error (recorded AWS responses, LocalStack test_create_duplicate_topic_with_more_tags).
+    // Same name with other attributes or tags is an error (AWS wording as LocalStack's SNS provider reproduces it).
     for (const [k, v] of Object.entries(attributes)) {
       if (topic.attributes[k] !== v) throw invalidParameter("Attributes Reason: Topic already exists with different attributes");
     }
