@@ -9,7 +9,7 @@ Usage: python3 scripts/gen-models.py [--check]
 import glob, gzip, json, os, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SERVICES = {"sqs": "2012-11-05"}
+SERVICES = {"sqs": "2012-11-05", "sns": "2010-03-31"}
 KEEP = ("type", "required", "enum", "min", "max", "pattern", "flattened", "locationName", "exception")
 
 

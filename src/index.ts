@@ -7,6 +7,10 @@ import { isLoopback, resolveOptions, type MailroomOptions } from "./config/optio
 import { createFront } from "./server/front.ts";
 import { createHandler } from "./server/handler.ts";
 import { internalRoutes } from "./server/internal.ts";
+import { startDeliverer } from "./services/sns/deliverer.ts";
+import { createSnsService } from "./services/sns/index.ts";
+import { snsRoutes } from "./services/sns/routes.ts";
+import { createSigner } from "./services/sns/signer.ts";
 import { createSqsService } from "./services/sqs/index.ts";
 import { cachedQueues } from "./services/sqs/queue-cache.ts";
 import { scheduleRetentionSweep } from "./services/sqs/retention.ts";
@@ -37,8 +41,11 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const store = cachedQueues(storage.sqs, clock);
   const jobs = createJobRunner(storage.leases, clock, (job, e) => log.warn("background job failed", { job, error: String(e) }));
   const sqs = createSqsService({ store, clock, notifier });
+  const signer = createSigner(storage.sns);
+  const deliverer = startDeliverer({ store: storage.sns, sqs: store, clock, notifier, signer, log });
+  const sns = createSnsService({ store: storage.sns, sqs: store, clock, notifier, outboxChanged: deliverer.wake }, signer);
   scheduleRetentionSweep(jobs, store, clock, log);
-  const handler = createHandler({ services: [sqs], credentials: new CredentialStore(o.accessKeys), clock, log, internal: internalRoutes() });
+  const handler = createHandler({ services: [sqs, sns], credentials: new CredentialStore(o.accessKeys), clock, log, internal: internalRoutes([snsRoutes(storage.sns, signer)]) });
   const front = createFront(handler);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -46,6 +53,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
       front.server.listen(o.port, o.host, () => resolve());
     });
   } catch (e) {
+    await deliverer.stop();
     await jobs.stop();
     await storage.close();
     throw e;
@@ -63,6 +71,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
       if (closed) return;
       closed = true;
       await front.close();
+      await deliverer.stop();
       await jobs.stop();
       await storage.close();
     },

@@ -26,7 +26,7 @@ export interface HandlerDeps {
   credentials: CredentialStore;
   clock: Clock;
   log: Logger;
-  /** Internal routes (/_mailroom/...); return true when handled. */
+  /** Internal routes (/_mailroom/..., /_aws/...); return true when handled. */
   internal?: (req: Req, res: Res, path: string) => boolean;
 }
 
@@ -98,9 +98,9 @@ export function createHandler(deps: HandlerDeps) {
       service = queryService(scope?.service, found.action);
       operation = found.action;
       if (!service) {
-        // Unsigned requests name no service: answer in the namespace of the only query service, if there is one.
-        const only = deps.services.filter((x) => x.protocols.includes("query"));
-        return queryError(invalidAction(operation), only.length === 1 ? (only[0].model.metadata.xmlNamespace ?? "") : "", requestId);
+        // Unsigned requests name no service: answer in the namespace of the first query service (SQS, the default).
+        const first = deps.services.find((x) => x.protocols.includes("query"));
+        return queryError(invalidAction(operation), first?.model.metadata.xmlNamespace ?? "", requestId);
       }
     } else {
       // No X-Amz-Target and no Action: 404 UnknownOperationException (LocalStack test_get_without_query_returns_unknown_operation, AWS-validated).
@@ -117,7 +117,11 @@ export function createHandler(deps: HandlerDeps) {
       try {
         caller = authenticate(req, path, query, body);
       } catch (e) {
-        throw e instanceof AwsError && svc.authError ? svc.authError(e, baseUrl) : e;
+        const unsigned = e instanceof AwsError && e.code === "MissingAuthenticationToken" && protocol === "query"
+          ? svc.unsignedCaller?.(operation, (found as { params: URLSearchParams }).params)
+          : undefined;
+        if (!unsigned) throw e instanceof AwsError && svc.authError ? svc.authError(e, baseUrl) : e;
+        caller = { accessKeyId: "anonymous", service: svc.signingName, signed: false, ...unsigned };
       }
       const opModel = svc.model.operations[operation];
       const handler = svc.operations[operation];
@@ -176,7 +180,7 @@ export function createHandler(deps: HandlerDeps) {
 
   return (req: Req, res: Res): void => {
     const path = (req.url ?? "/").split("?")[0];
-    if (path.startsWith("/_mailroom/") && deps.internal?.(req, res, path)) return;
+    if ((path.startsWith("/_mailroom/") || path.startsWith("/_aws/")) && deps.internal?.(req, res, path)) return;
     // The abort signal (client gone) is made only for the requests that ask for it: long polls.
     let abort: AbortController | undefined;
     const signal = () => {

@@ -1,18 +1,22 @@
-// Internal routes under /_mailroom/: health for load balancers and scripts.
+// Internal routes: /_mailroom/health for load balancers and scripts, plus the routes services add under
+// /_aws/ (e.g. SNS's signing certificate and local delivery sinks).
 import type http from "node:http";
 import type http2 from "node:http2";
 
 type Req = http.IncomingMessage | http2.Http2ServerRequest;
 type Res = http.ServerResponse | http2.Http2ServerResponse;
 
-export function internalRoutes() {
-  return (_req: Req, res: Res, path: string): boolean => {
+/** A service's internal route handler: returns true when it answers the path. */
+export type InternalRoute = (req: Req, res: Res, path: string) => boolean;
+
+export function internalRoutes(routes: InternalRoute[] = []) {
+  return (req: Req, res: Res, path: string): boolean => {
     if (path === "/_mailroom/health") {
-      const body = JSON.stringify({ status: "ok", services: { sqs: "running" } });
+      const body = JSON.stringify({ status: "ok", services: { sqs: "running", sns: "running" } });
       res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
       res.end(body);
       return true;
     }
-    return false;
+    return routes.some((r) => r(req, res, path));
   };
 }

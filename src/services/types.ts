@@ -32,6 +32,11 @@ export interface ServiceDefinition {
   operations: Record<string, Handler>;
   /** Query requests may be posted to a resource path (SQS queue URLs): the input member to fill from it (may throw for operations not allowed there). */
   pathInput?: (path: string, baseUrl: string, operation: string) => Record<string, string> | undefined;
+  /**
+   * Operations AWS accepts without a signature (SNS's SubscribeURL and UnsubscribeURL links): the account and
+   * region the unsigned query request acts for, or undefined when it is not one of them.
+   */
+  unsignedCaller?: (operation: string, params: URLSearchParams) => { accountId: string; region: string } | undefined;
   /** How this service words authentication errors, when it differs from the SigV4 defaults. */
   authError?: (err: AwsError, baseUrl: string) => AwsError;
   close?(): Promise<void>;

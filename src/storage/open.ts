@@ -1,17 +1,20 @@
-// Opens the configured backend and returns every storage-side piece the services need: the SQS store,
+// Opens the configured backend and returns every storage-side piece the services need: the SQS and SNS stores,
 // leases for background jobs and the wake-up notifier (in-process on SQLite, LISTEN/NOTIFY on PostgreSQL).
 import { join } from "node:path";
 import type { Clock } from "../engine/clock.ts";
 import type { LeaseStore } from "../engine/leases.ts";
 import { LocalNotifier, type Notifier } from "../engine/notify.ts";
+import type { SnsStore } from "../services/sns/store.ts";
 import type { SqsStore } from "../services/sqs/store.ts";
 import type { Logger } from "../util/log.ts";
 import { PgDb } from "./postgres/db.ts";
 import { PgLeaseStore } from "./postgres/leases.ts";
 import { PgNotifier } from "./postgres/notify.ts";
+import { PgSnsStore } from "./postgres/sns-store.ts";
 import { PgSqsStore } from "./postgres/sqs-store.ts";
 import { type Durability, SqliteDb } from "./sqlite/db.ts";
 import { SqliteLeaseStore } from "./sqlite/leases.ts";
+import { SqliteSnsStore } from "./sqlite/sns-store.ts";
 import { SqliteSqsStore } from "./sqlite/sqs-store.ts";
 
 export interface StorageOptions {
@@ -25,6 +28,7 @@ export interface StorageOptions {
 export interface Storage {
   description: string;
   sqs: SqsStore;
+  sns: SnsStore;
   leases: LeaseStore;
   notifier: Notifier;
   close(): Promise<void>;
@@ -45,6 +49,7 @@ export async function openStorage(o: StorageOptions, clock: Clock, log: Logger):
     return {
       description: `postgres ${safe.toString()}`,
       sqs,
+      sns: new PgSnsStore(db),
       leases: new PgLeaseStore(db),
       notifier,
       close: async () => {
@@ -55,9 +60,11 @@ export async function openStorage(o: StorageOptions, clock: Clock, log: Logger):
   }
   const file = o.memory ? ":memory:" : join(o.dataDir, "mailroom.db");
   const db = new SqliteDb(file, o.durability);
+  const sqs = new SqliteSqsStore(db);
   return {
     description: o.memory ? "sqlite (memory)" : `sqlite ${file}`,
-    sqs: new SqliteSqsStore(db),
+    sqs,
+    sns: new SqliteSnsStore(db, sqs),
     leases: new SqliteLeaseStore(db),
     notifier: new LocalNotifier(clock),
     close: () => db.close(),

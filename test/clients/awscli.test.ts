@@ -74,3 +74,20 @@ test("an error exits non-zero with the AWS code and message", async () => {
     return true;
   });
 });
+
+async function snsCli(...args: string[]): Promise<Record<string, any>> {
+  const { stdout } = await run(AWS, ["--endpoint-url", server.endpoint, "--output", "json", "sns", ...args], { env: env() });
+  return stdout.trim() === "" ? {} : JSON.parse(stdout);
+}
+
+test("sns create-topic, subscribe an SQS queue, publish, and the queue has the notification", async () => {
+  const { QueueUrl } = await sqs("create-queue", "--queue-name", "cli-sns-q");
+  const { TopicArn } = await snsCli("create-topic", "--name", "cli-topic");
+  assert.equal(TopicArn, "arn:aws:sns:us-east-1:000000000000:cli-topic");
+  await snsCli("subscribe", "--topic-arn", TopicArn, "--protocol", "sqs", "--notification-endpoint", "arn:aws:sqs:us-east-1:000000000000:cli-sns-q");
+  const { MessageId } = await snsCli("publish", "--topic-arn", TopicArn, "--message", "from the CLI", "--subject", "cli");
+  const got = await sqs("receive-message", "--queue-url", QueueUrl);
+  const env = JSON.parse(got.Messages[0].Body);
+  assert.deepEqual([env.MessageId, env.Message, env.Subject], [MessageId, "from the CLI", "cli"]);
+  await assert.rejects(snsCli("get-topic-attributes", "--topic-arn", `${TopicArn}-missing`), /NotFound/);
+});

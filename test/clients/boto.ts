@@ -53,6 +53,8 @@ export interface BotoOptions {
   python?: string;
   /** Protocol the driver must find in botocore's SQS model ("query" for QUERY_PYTHON, "json" for JSON_PYTHON). */
   protocol?: "query" | "json";
+  /** The boto3 client's service (default sqs). */
+  service?: "sqs" | "sns";
 }
 
 /** A value passed to boto3 as bytes (e.g. BinaryValue). */
@@ -70,6 +72,7 @@ export async function startBoto(endpoint: string, opts: BotoOptions = {}): Promi
     env: {
       ...withoutAws(process.env),
       MAILROOM_ENDPOINT: endpoint,
+      MAILROOM_SERVICE: opts.service ?? "sqs",
       MAILROOM_EXPECT_PROTOCOL: opts.protocol ?? (python === QUERY_PYTHON ? "query" : "json"),
       AWS_ACCESS_KEY_ID: opts.accessKeyId ?? "AKIDTEST",
       AWS_SECRET_ACCESS_KEY: opts.secretAccessKey ?? "test-secret",

@@ -1,6 +1,7 @@
 // Starts an in-process Mailroom for a test file and builds SDK clients for it. The backend is SQLite in
 // memory unless MAILROOM_TEST_BACKEND=postgres, which gives each server a fresh PostgreSQL database (the
 // same one again for the same dataDir, so restart tests work on both backends).
+import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { startMailroom, type Mailroom, type MailroomOptions } from "../../src/index.ts";
 import { freshDatabase } from "./postgres.ts";
@@ -36,6 +37,18 @@ export async function startTestServer(options: MailroomOptions = {}): Promise<Ma
 
 export function sqsClient(endpoint: string, opts: { region?: string; accessKeyId?: string; secretAccessKey?: string } = {}): SQSClient {
   return new SQSClient({
+    endpoint,
+    region: opts.region ?? "us-east-1",
+    credentials: {
+      accessKeyId: opts.accessKeyId ?? TEST_CREDENTIALS.accessKeyId,
+      secretAccessKey: opts.secretAccessKey ?? TEST_CREDENTIALS.secretAccessKey,
+    },
+    maxAttempts: 1,
+  });
+}
+
+export function snsClient(endpoint: string, opts: { region?: string; accessKeyId?: string; secretAccessKey?: string } = {}): SNSClient {
+  return new SNSClient({
     endpoint,
     region: opts.region ?? "us-east-1",
     credentials: {

@@ -1,7 +1,9 @@
 // Runs the storage contract against the PostgreSQL adapter, on a fresh database.
 import { after, before, test } from "node:test";
 import { PgDb } from "../../src/storage/postgres/db.ts";
+import { PgSnsStore } from "../../src/storage/postgres/sns-store.ts";
 import { PgSqsStore } from "../../src/storage/postgres/sqs-store.ts";
+import { snsStoreContract } from "./sns-store.contract.ts";
 import { freshDatabase, postgresAvailable } from "../helpers/postgres.ts";
 import { sqsStoreContract } from "./sqs-store.contract.ts";
 
@@ -20,6 +22,13 @@ if (!available) {
       const pg = await PgDb.open(db.url, 4);
       await pg.query("TRUNCATE sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
       return new PgSqsStore(pg);
+    },
+  });
+  snsStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query("TRUNCATE sns_topics, sns_subscriptions, sns_outbox, sns_sink_messages, sns_platform_applications, sns_platform_endpoints, sns_dedup, sns_archive, sns_keys, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
+      return { sns: new PgSnsStore(pg), sqs: new PgSqsStore(pg), close: () => pg.close() };
     },
   });
 }

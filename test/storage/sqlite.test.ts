@@ -5,10 +5,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { SqliteDb } from "../../src/storage/sqlite/db.ts";
+import { SqliteSnsStore } from "../../src/storage/sqlite/sns-store.ts";
 import { SqliteSqsStore } from "../../src/storage/sqlite/sqs-store.ts";
+import { snsStoreContract } from "./sns-store.contract.ts";
 import { sqsStoreContract } from "./sqs-store.contract.ts";
 
 sqsStoreContract("sqlite (memory)", { open: async () => new SqliteSqsStore(new SqliteDb(":memory:")) });
+snsStoreContract("sqlite (memory)", {
+  open: async () => {
+    const db = new SqliteDb(":memory:");
+    const sqs = new SqliteSqsStore(db);
+    return { sns: new SqliteSnsStore(db, sqs), sqs, close: () => db.close() };
+  },
+});
 
 const dir = mkdtempSync(join(tmpdir(), "mailroom-store-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -92,20 +92,32 @@ export class SqliteSqsStore implements SqsStore {
   }
 
   async enqueue(queueId: number, messages: NewMessage[], now: number) {
-    await this.sql.write(() => {
-      const idx = this.ready.loaded(queueId);
-      // One multi-row INSERT per batch (statements for 1..10 rows are prepared once).
-      const values = messages.flatMap((m) => [
-        queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
-        packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, now, m.visibleAt,
-      ]);
-      const rows = this.insertStatement(messages.length).all(...values) as { id: number; message_id: string }[];
-      if (idx) {
-        // RETURNING order is not guaranteed (https://www.sqlite.org/lang_returning.html): match rows by message id.
-        const idOf = new Map(rows.map((r) => [r.message_id, r.id]));
-        for (const m of messages) idx.add({ id: idOf.get(m.messageId) ?? 0, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0 });
-      }
-    });
+    await this.sql.write(() => this.appendInTransaction(queueId, messages, now));
+  }
+
+  /**
+   * Inserts messages inside the caller's SqliteDb.write and keeps the ready index in step: the one way rows
+   * enter sqs_messages on SQLite, also for SNS deliveries written in the publish's transaction.
+   */
+  appendInTransaction(queueId: number, messages: NewMessage[], now: number): void {
+    if (messages.length === 0) return;
+    const idx = this.ready.loaded(queueId);
+    // One multi-row INSERT per batch (statements for 1..10 rows are prepared once).
+    const values = messages.flatMap((m) => [
+      queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
+      packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, now, m.visibleAt,
+    ]);
+    const rows = this.insertStatement(messages.length).all(...values) as { id: number; message_id: string }[];
+    if (idx) {
+      // RETURNING order is not guaranteed (https://www.sqlite.org/lang_returning.html): match rows by message id.
+      const idOf = new Map(rows.map((r) => [r.message_id, r.id]));
+      for (const m of messages) idx.add({ id: idOf.get(m.messageId) ?? 0, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0 });
+    }
+  }
+
+  /** Whether the queue still exists (inside a write: SNS skips queues deleted since the publish began). */
+  queueExistsInTransaction(queueId: number): boolean {
+    return this.s.queueById.get(queueId) !== undefined;
   }
 
   private insertStatement(rows: number): Database.Statement {

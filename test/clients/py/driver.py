@@ -2,7 +2,7 @@
 
 Started by test/clients/boto.ts with the interpreter under test (Debian /usr/bin/python3 with boto3 1.26, which
 speaks the SQS query protocol, or a newer boto3 that speaks AWS JSON). Configuration comes from the environment:
-MAILROOM_ENDPOINT, MAILROOM_EXPECT_PROTOCOL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION.
+MAILROOM_ENDPOINT, MAILROOM_EXPECT_PROTOCOL, MAILROOM_SERVICE (sqs or sns), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION.
 
 Command:  {"op": "send_message", "args": {...}}   (a value {"$b64": "..."} in args is passed as bytes)
 Result:   the boto3 response (ResponseMetadata dropped, bytes base64, datetimes ISO), or
@@ -107,8 +107,9 @@ def check_checksums(op, args, resp):
 def main():
     endpoint = os.environ["MAILROOM_ENDPOINT"]
     expect = os.environ.get("MAILROOM_EXPECT_PROTOCOL", "query")
+    service = os.environ.get("MAILROOM_SERVICE", "sqs")
     client = boto3.client(
-        "sqs",
+        service,
         endpoint_url=endpoint,
         region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
         aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID"),
@@ -117,7 +118,7 @@ def main():
     )
     protocol = client.meta.service_model.protocol
     # The whole point of this driver: prove which wire protocol the requests use.
-    assert protocol == expect, f"botocore {botocore.__version__} speaks {protocol} to SQS, expected {expect}"
+    assert protocol == expect, f"botocore {botocore.__version__} speaks {protocol} to {service}, expected {expect}"
     print(json.dumps({"ready": True, "protocol": protocol, "boto3": boto3.__version__, "botocore": botocore.__version__}), flush=True)
 
     for line in sys.stdin:

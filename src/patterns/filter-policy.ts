@@ -1,0 +1,94 @@
+// SNS filter policies on top of the shared matcher: parse and validate a policy as SNS does (AWS's error
+// wording, the 5-key and 150-combination limits of "Filter policy constraints in Amazon SNS"), and match it
+// against message attributes (flat; String, String.Array and Number types) or a JSON message body (nested).
+import { compile, matches, PatternError, type Compiled, type Lookup } from "./matcher.ts";
+
+export { PatternError };
+export type FilterScope = "MessageAttributes" | "MessageBody";
+
+export interface AttributeValue {
+  DataType: string;
+  StringValue?: string;
+  BinaryValue?: Buffer;
+}
+
+const MAX_KEYS = 5; // "A filter policy can have a maximum of five keys."
+const MAX_COMBINATIONS = 150; // "The total combination of values in a filter policy must not exceed 150."
+const MAX_BYTES = 256 * 1024; // "The maximum size of a filter policy is 256 KB."
+
+/** Validates a policy; throws PatternError with AWS's message (the text after "Invalid parameter: "). */
+export function checkFilterPolicy(json: string, scope: FilterScope): Compiled {
+  if (Buffer.byteLength(json, "utf8") > MAX_BYTES) throw new PatternError("FilterPolicy: Filter policy is too large");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new PatternError("FilterPolicy: failed to parse JSON. Unexpected character");
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new PatternError("FilterPolicy: Filter policy must be a JSON object");
+  const compiled = compile(raw as Record<string, unknown>, "FilterPolicy: ");
+  if (scope === "MessageAttributes" && compiled.nested) {
+    // AWS wording as LocalStack's and moto's SNS filter-policy validators reproduce it.
+    throw new PatternError("Filter policy scope MessageAttributes does not support nested filter policy");
+  }
+  for (const branch of compiled.branches) {
+    if (branch.keys > MAX_KEYS) throw new PatternError("FilterPolicy: Filter policy can not have more than 5 keys");
+  }
+  const combinations = compiled.branches.reduce((n, b) => n + b.combinations, 0);
+  if (combinations > MAX_COMBINATIONS) throw new PatternError("FilterPolicy: Filter policy is too complex");
+  return compiled;
+}
+
+/** Message attributes as filter values: Binary attributes are ignored, String.Array is a list (SNS attribute-based filtering). */
+function attributeLookup(attrs: Record<string, AttributeValue> | undefined): Lookup {
+  return (path) => {
+    if (path.length !== 1) return { found: false };
+    const a = attrs?.[path[0]];
+    if (!a || a.DataType.startsWith("Binary")) return { found: false };
+    const s = a.StringValue ?? "";
+    if (a.DataType.startsWith("Number")) return { found: true, value: Number(s) };
+    if (a.DataType.startsWith("String.Array")) {
+      try {
+        const v = JSON.parse(s);
+        if (Array.isArray(v)) return { found: true, value: v };
+      } catch {
+        // An unparsable array is matched as its plain string.
+      }
+    }
+    return { found: true, value: s };
+  };
+}
+
+function bodyLookup(body: unknown): Lookup {
+  return (path) => {
+    let cur: unknown[] = [body];
+    for (const key of path) {
+      const next: unknown[] = [];
+      for (const c of cur) {
+        // Arrays of objects in the payload: a key matches if any element has it.
+        for (const o of Array.isArray(c) ? c : [c]) {
+          if (o && typeof o === "object" && !Array.isArray(o) && key in (o as object)) next.push((o as Record<string, unknown>)[key]);
+        }
+      }
+      if (next.length === 0) return { found: false };
+      cur = next;
+    }
+    return { found: true, value: cur.length === 1 ? cur[0] : cur.flat() };
+  };
+}
+
+export function matchesAttributes(policy: Compiled, attrs: Record<string, AttributeValue> | undefined): boolean {
+  return matches(policy, attributeLookup(attrs));
+}
+
+/** Body scope: a message that is not a JSON object matches no policy (payload-based filtering docs). */
+export function matchesBody(policy: Compiled, message: string): boolean {
+  let body: unknown;
+  try {
+    body = JSON.parse(message);
+  } catch {
+    return false;
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
+  return matches(policy, bodyLookup(body));
+}

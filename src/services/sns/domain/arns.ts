@@ -1,0 +1,46 @@
+// SNS identity: topic names, topic and subscription ARNs (`arn:aws:sns:<region>:<account>:<topic>[:<id>]`).
+import { invalidParameter } from "../errors.ts";
+
+const NAME = /^[A-Za-z0-9_-]{1,256}$/;
+
+/** Topic names: 1-256 letters, digits, hyphens, underscores; FIFO names end in .fifo (CreateTopic API reference, Name). */
+export function checkTopicName(name: string, fifo: boolean): void {
+  if (fifo) {
+    if (!name.endsWith(".fifo") || name.length > 256 || !NAME.test(name.slice(0, -5))) {
+      // AWS wording as LocalStack's SNS provider reproduces it.
+      throw invalidParameter("Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.");
+    }
+    return;
+  }
+  if (!NAME.test(name)) throw invalidParameter("Topic Name");
+}
+
+export function topicArn(region: string, account: string, name: string): string {
+  return `arn:aws:sns:${region}:${account}:${name}`;
+}
+
+export interface ParsedTopicArn {
+  region: string;
+  account: string;
+  name: string;
+}
+
+export function parseTopicArn(arn: string): ParsedTopicArn | undefined {
+  const m = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_.-]+)$/.exec(arn);
+  return m ? { region: m[1], account: m[2], name: m[3] } : undefined;
+}
+
+/** Topic part of a subscription ARN (`<topic arn>:<uuid>`). */
+export function parseSubscriptionArn(arn: string): (ParsedTopicArn & { id: string }) | undefined {
+  const m = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_.-]+):([0-9a-f-]{36})$/.exec(arn);
+  return m ? { region: m[1], account: m[2], name: m[3], id: m[4] } : undefined;
+}
+
+export function platformApplicationArn(region: string, account: string, platform: string, name: string): string {
+  return `arn:aws:sns:${region}:${account}:app/${platform}/${name}`;
+}
+
+export function parsePlatformArn(arn: string): { region: string; account: string; kind: "app" | "endpoint"; platform: string; name: string; id?: string } | undefined {
+  const m = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):(app|endpoint)\/([A-Za-z_]+)\/([^/]+)(?:\/([0-9a-f-]{36}))?$/.exec(arn);
+  return m ? { region: m[1], account: m[2], kind: m[3] as "app" | "endpoint", platform: m[4], name: m[5], id: m[6] } : undefined;
+}

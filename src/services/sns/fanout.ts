@@ -1,0 +1,115 @@
+// Turns one published message into the writes of its deliveries: SQS messages (envelope or raw), HTTP/S outbox
+// rows, and local sink records, for every confirmed subscription whose filter policy matches. Storage writes them
+// all in the publish's transaction (SNS to SQS fan-out is atomic: a 200 means every matching queue has it).
+import { randomUUID } from "node:crypto";
+import { md5Hex, md5OfAttributes } from "../sqs/domain/md5.ts";
+import { parseQueueArn } from "../sqs/domain/queues.ts";
+import { envelopeAttributes, renderEnvelope, type Notification } from "./domain/envelope.ts";
+import { passesFilter } from "./domain/filter.ts";
+import { messageFor, type SnsAttribute } from "./domain/messages.ts";
+import type { SnsEnv } from "./env.ts";
+import type { Signer } from "./signer.ts";
+import type { PublishWrite, SubscriptionRecord, TopicRecord } from "./store.ts";
+
+export interface Published {
+  messageId: string;
+  topicArn: string;
+  message: string;
+  subject?: string;
+  structure?: Record<string, string>;
+  attributes?: Record<string, SnsAttribute>;
+  groupId?: string;
+  dedupId?: string;
+  sequenceNumber?: string;
+  timestamp: string;
+}
+
+/** What an HTTP/S outbox row carries: the notification without its signature (signed when sent). */
+export interface HttpPayload {
+  notification: Omit<Notification, "Signature" | "SigningCertURL">;
+  raw: boolean;
+  baseUrl: string;
+}
+
+export async function allSubscriptions(env: SnsEnv, topic: TopicRecord): Promise<SubscriptionRecord[]> {
+  const out: SubscriptionRecord[] = [];
+  for (let after = 0; ;) {
+    const page = await env.store.listSubscriptionsByTopic(topic.id, after, 1000);
+    out.push(...page);
+    if (page.length < 1000) return out;
+    after = page[page.length - 1].id;
+  }
+}
+
+export async function planDeliveries(
+  env: SnsEnv, signer: Signer, baseUrl: string, topic: TopicRecord, subs: SubscriptionRecord[], p: Published,
+): Promise<PublishWrite> {
+  const write: PublishWrite = { queues: [], outbox: [], sinks: [] };
+  const version = topic.attributes.SignatureVersion === "2" ? "2" : "1";
+  const signatures = new Map<string, Promise<string>>();
+  const certUrl = `${baseUrl}${await signer.certificatePath()}`;
+  const notification = (message: string, sub: SubscriptionRecord): Omit<Notification, "Signature" | "SigningCertURL"> => ({
+    Type: "Notification", MessageId: p.messageId, SequenceNumber: p.sequenceNumber, TopicArn: p.topicArn, Subject: p.subject,
+    Message: message, Timestamp: p.timestamp, SignatureVersion: version,
+    UnsubscribeURL: `${baseUrl}/?Action=Unsubscribe&SubscriptionArn=${sub.arn}`,
+    MessageAttributes: envelopeAttributes(p.attributes),
+  });
+  const signed = async (message: string, sub: SubscriptionRecord): Promise<string> => {
+    const n = notification(message, sub);
+    let sig = signatures.get(message);
+    if (!sig) signatures.set(message, (sig = signer.sign(n, version)));
+    const { UnsubscribeURL, MessageAttributes, ...head } = n;
+    return renderEnvelope({ ...head, Signature: await sig, SigningCertURL: certUrl, UnsubscribeURL, MessageAttributes });
+  };
+  for (const sub of subs) {
+    if (!sub.confirmed) continue;
+    const message = messageFor(p.structure, p.message, sub.protocol);
+    if (!passesFilter(sub.attributes, message, p.attributes)) continue;
+    const raw = sub.attributes.RawMessageDelivery === "true";
+    switch (sub.protocol) {
+      case "sqs": {
+        const key = parseQueueArn(sub.endpoint);
+        const q = key && (await env.sqs.getQueue(key));
+        if (!q) break; // AWS drops deliveries to a queue that does not exist (no DLQ without a queue either)
+        const body = raw ? message : await signed(message, sub);
+        const attrs = raw ? p.attributes : undefined;
+        write.queues.push({
+          queueId: q.id,
+          message: {
+            messageId: randomUUID(), body, md5OfBody: md5Hex(body), attributes: attrs, md5OfAttributes: md5OfAttributes(attrs),
+            senderId: topic.account, visibleAt: Date.parse(p.timestamp), messageGroupId: p.groupId,
+          },
+        });
+        break;
+      }
+      case "http":
+      case "https": {
+        const payload: HttpPayload = { notification: notification(message, sub), raw, baseUrl };
+        write.outbox.push({ subscriptionArn: sub.arn, kind: "notification", payload: JSON.stringify(payload), dueAt: Date.parse(p.timestamp) });
+        break;
+      }
+      case "email":
+      case "email-json":
+        write.sinks.push({
+          sink: "email", account: topic.account, region: topic.region, target: sub.endpoint,
+          payload: JSON.stringify(sub.protocol === "email"
+            ? { Subject: p.subject, Message: message, MessageId: p.messageId, TopicArn: p.topicArn, SubscriptionArn: sub.arn }
+            : { Subject: p.subject, Message: await signed(message, sub), MessageId: p.messageId, TopicArn: p.topicArn, SubscriptionArn: sub.arn }),
+        });
+        break;
+      default:
+        // A disabled platform endpoint gets nothing (mobile push docs: Enabled=false stops deliveries).
+        if (sub.protocol === "application" && (await env.store.getPlatformEndpoint(sub.endpoint))?.attributes.Enabled === "false") break;
+        // sms, application, lambda, firehose: recorded in the local sink of that name.
+        write.sinks.push({
+          sink: sub.protocol === "application" ? "application" : sub.protocol, account: topic.account, region: topic.region, target: sub.endpoint,
+          payload: JSON.stringify({
+            PhoneNumber: sub.protocol === "sms" ? sub.endpoint : undefined, TopicArn: p.topicArn, SubscriptionArn: sub.arn,
+            MessageId: p.messageId, Message: message, Subject: p.subject, MessageAttributes: envelopeAttributes(p.attributes),
+            Timestamp: p.timestamp,
+          }),
+        });
+    }
+  }
+  return write;
+}

@@ -1,0 +1,82 @@
+// The SNS service definition: its model (query/XML only), how input problems are named, and the operations table.
+import { AwsError } from "../../protocol/errors.ts";
+import { snsModel } from "../../protocol/models/sns.gen.ts";
+import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
+import type { SnsEnv } from "./env.ts";
+import { parseSubscriptionArn, parseTopicArn } from "./domain/arns.ts";
+import { invalidParameter } from "./errors.ts";
+import { createSigner, type Signer } from "./signer.ts";
+import * as permissions from "./operations/permissions.ts";
+import * as platform from "./operations/platform-apps.ts";
+import { publish, publishBatch } from "./operations/publish.ts";
+import * as subscriptions from "./operations/subscriptions.ts";
+import * as tags from "./operations/tags.ts";
+import * as topics from "./operations/topics.ts";
+
+type Op = (env: SnsEnv, ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
+
+const OPERATIONS = (signer: Signer): Record<string, Op> => ({
+  CreateTopic: topics.createTopic,
+  DeleteTopic: topics.deleteTopic,
+  ListTopics: topics.listTopics,
+  GetTopicAttributes: topics.getTopicAttributes,
+  SetTopicAttributes: topics.setTopicAttributes,
+  TagResource: tags.tagResource,
+  UntagResource: tags.untagResource,
+  ListTagsForResource: tags.listTagsForResource,
+  AddPermission: permissions.addPermission,
+  RemovePermission: permissions.removePermission,
+  Subscribe: subscriptions.subscribe,
+  ConfirmSubscription: subscriptions.confirmSubscription,
+  Unsubscribe: subscriptions.unsubscribe,
+  ListSubscriptions: subscriptions.listSubscriptions,
+  ListSubscriptionsByTopic: subscriptions.listSubscriptionsByTopic,
+  GetSubscriptionAttributes: subscriptions.getSubscriptionAttributes,
+  SetSubscriptionAttributes: subscriptions.setSubscriptionAttributes,
+  Publish: publish(signer),
+  PublishBatch: publishBatch(signer),
+  CreatePlatformApplication: platform.createPlatformApplication,
+  GetPlatformApplicationAttributes: platform.getPlatformApplicationAttributes,
+  SetPlatformApplicationAttributes: platform.setPlatformApplicationAttributes,
+  ListPlatformApplications: platform.listPlatformApplications,
+  DeletePlatformApplication: platform.deletePlatformApplication,
+  CreatePlatformEndpoint: platform.createPlatformEndpoint,
+  GetEndpointAttributes: platform.getEndpointAttributes,
+  SetEndpointAttributes: platform.setEndpointAttributes,
+  ListEndpointsByPlatformApplication: platform.listEndpointsByPlatformApplication,
+  DeleteEndpoint: platform.deleteEndpoint,
+});
+
+/** Operations in the model that this version does not carry out yet (answered with a clear error). */
+export const PENDING_OPERATIONS = Object.keys(snsModel.operations).filter((op) => !(op in OPERATIONS({} as Signer)));
+
+export function createSnsService(base: SnsEnv, signer: Signer = createSigner(base.store)): ServiceDefinition {
+  const env: SnsEnv = { ...base, signer };
+  const operations: Record<string, Handler> = {};
+  for (const [name, op] of Object.entries(OPERATIONS(signer))) operations[name] = (ctx, input) => op(env, ctx, input);
+  for (const name of PENDING_OPERATIONS) {
+    operations[name] = async () => {
+      throw new AwsError("InvalidAction", `${name} is not supported by this Mailroom version yet.`);
+    };
+  }
+  return {
+    signingName: "sns",
+    model: snsModel,
+    protocols: ["query"],
+    jsonNamespace: "com.amazonaws.sns",
+    queryCompatible: false,
+    inputErrors: {
+      // SNS names the member in its InvalidParameter message (SNS errors name the member: "Invalid parameter: <Member>").
+      missing: (member) => invalidParameter(member.split(".").pop() ?? member),
+      invalid: (member) => invalidParameter(member.split(".").pop() ?? member),
+    },
+    operations,
+    // The links in SNS messages work unsigned: SubscribeURL confirms, UnsubscribeURL unsubscribes (HTTP/S
+    // subscription confirmation and message format docs); they act for the account and region in the ARN.
+    unsignedCaller: (operation, params) => {
+      const arn = operation === "ConfirmSubscription" ? params.get("TopicArn") : operation === "Unsubscribe" ? params.get("SubscriptionArn") : null;
+      const p = arn ? (operation === "Unsubscribe" ? parseSubscriptionArn(arn) : parseTopicArn(arn)) : undefined;
+      return p ? { accountId: p.account, region: p.region } : undefined;
+    },
+  };
+}

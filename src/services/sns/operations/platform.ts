@@ -1,0 +1,32 @@
+// Publishing straight to a platform endpoint (TargetArn) or a phone number: no provider is reachable, so the
+// message is recorded in the local "application" or "sms" sink (inspectable at /_aws/sns/...).
+import type { RequestContext } from "../../types.ts";
+import { envelopeAttributes } from "../domain/envelope.ts";
+import { messageFor } from "../domain/messages.ts";
+import type { SnsEnv } from "../env.ts";
+import { authorizationError, invalidParameter, snsError } from "../errors.ts";
+import type { Published } from "../fanout.ts";
+import { parsePlatformArn } from "../domain/arns.ts";
+
+type Prepared = Omit<Published, "topicArn">;
+
+export async function publishToPhone(env: SnsEnv, ctx: RequestContext, phone: string, p: Prepared, now: number) {
+  // E.164: + and up to 15 digits (Publish API reference, PhoneNumber).
+  if (!/^\+?[1-9]\d{1,14}$/.test(phone)) throw invalidParameter("PhoneNumber Reason: " + phone + " is not valid to publish to");
+  const payload = { PhoneNumber: phone, MessageId: p.messageId, Message: messageFor(p.structure, p.message, "sms"), MessageAttributes: envelopeAttributes(p.attributes), Timestamp: p.timestamp };
+  await env.store.publish({ queues: [], outbox: [], sinks: [{ sink: "sms", account: ctx.accountId, region: ctx.region, target: phone, payload: JSON.stringify(payload) }] }, now);
+  return { MessageId: p.messageId };
+}
+
+export async function publishToEndpoint(env: SnsEnv, ctx: RequestContext, arn: string, p: Prepared, now: number) {
+  const parsed = parsePlatformArn(arn);
+  if (!parsed || parsed.kind !== "endpoint") throw invalidParameter("TargetArn");
+  if (parsed.account !== ctx.accountId) throw authorizationError(`User: ${ctx.accessKeyId} is not authorized to access ${arn}`);
+  const ep = await env.store.getPlatformEndpoint(arn);
+  if (!ep) throw snsError("NotFound", "Endpoint does not exist");
+  // A disabled endpoint refuses publishes (Publish API reference, EndpointDisabled).
+  if (ep.attributes.Enabled === "false") throw snsError("EndpointDisabled", "Endpoint is disabled");
+  const payload = { TargetArn: arn, MessageId: p.messageId, Message: messageFor(p.structure, p.message, parsed.platform), MessageAttributes: envelopeAttributes(p.attributes), Timestamp: p.timestamp };
+  await env.store.publish({ queues: [], outbox: [], sinks: [{ sink: "application", account: ctx.accountId, region: ctx.region, target: arn, payload: JSON.stringify(payload) }] }, now);
+  return { MessageId: p.messageId };
+}

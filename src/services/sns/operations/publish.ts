@@ -1,0 +1,156 @@
+// Publish and PublishBatch: validate the message, resolve the destination (topic, platform endpoint, phone
+// number), plan every subscription's delivery and write them all in one transaction; then wake the queues'
+// long polls and the HTTP deliverer. FIFO topics add MessageGroupId, deduplication (5-minute window, durable)
+// and SequenceNumber (FIFO topics developer guide).
+import { createHash, randomUUID } from "node:crypto";
+import type { AwsError } from "../../../protocol/errors.ts";
+import { wakeKey } from "../../sqs/env.ts";
+import type { RequestContext } from "../../types.ts";
+import { parsePlatformArn, parseTopicArn } from "../domain/arns.ts";
+import { checkAttributes, checkSubject, MAX_MESSAGE_BYTES, parseStructure, type SnsAttribute } from "../domain/messages.ts";
+import { isFifo } from "../domain/topic-attributes.ts";
+import { arnOfTopic, resolveTopic, type SnsEnv } from "../env.ts";
+import { invalidParameter, snsError } from "../errors.ts";
+import { allSubscriptions, planDeliveries, type Published } from "../fanout.ts";
+import type { Signer } from "../signer.ts";
+import type { PublishWrite, TopicRecord } from "../store.ts";
+import { publishToEndpoint, publishToPhone } from "./platform.ts";
+
+type Input = Record<string, unknown>;
+export const DEDUP_WINDOW_MS = 5 * 60_000; // FIFO deduplication interval (FIFO topics developer guide)
+
+interface Entry {
+  Message?: string;
+  Subject?: string;
+  MessageStructure?: string;
+  MessageAttributes?: Record<string, SnsAttribute>;
+  MessageGroupId?: string;
+  MessageDeduplicationId?: string;
+}
+
+/** Validates one message; returns it with its size. */
+export function prepare(topic: TopicRecord | undefined, e: Entry, now: number): { p: Omit<Published, "topicArn">; size: number } {
+  const message = e.Message;
+  if (message === undefined || message === "") throw invalidParameter("Empty message");
+  checkSubject(e.Subject);
+  if (e.MessageStructure !== undefined && e.MessageStructure !== "json") throw invalidParameter("MessageStructure");
+  const structure = e.MessageStructure === "json" ? parseStructure(message) : undefined;
+  const size = Buffer.byteLength(message, "utf8") + checkAttributes(e.MessageAttributes);
+  if (size > MAX_MESSAGE_BYTES) throw invalidParameter("Message too long");
+  const fifo = topic ? isFifo(topic.attributes) : false;
+  let dedupId = e.MessageDeduplicationId;
+  if (fifo) {
+    if (!e.MessageGroupId) throw invalidParameter("The MessageGroupId parameter is required for FIFO topics");
+    if (!dedupId) {
+      if (topic?.attributes.ContentBasedDeduplication !== "true") {
+        throw invalidParameter("The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
+      }
+      // Content-based deduplication: SHA-256 of the message body (FIFO topics developer guide).
+      dedupId = createHash("sha256").update(message).digest("hex");
+    }
+  } else if (dedupId !== undefined) {
+    throw invalidParameter("MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type");
+  }
+  for (const [name, v] of [["MessageGroupId", e.MessageGroupId], ["MessageDeduplicationId", dedupId]] as const) {
+    if (v !== undefined && !/^[\x21-\x7e]{1,128}$/.test(v)) throw invalidParameter(`${name} Reason: ${name} can only include alphanumeric and punctuation characters. 1 to 128 in length.`);
+  }
+  const attributes = e.MessageAttributes && Object.keys(e.MessageAttributes).length > 0 ? e.MessageAttributes : undefined;
+  return {
+    size,
+    p: {
+      messageId: randomUUID(), message, subject: e.Subject, structure, attributes, groupId: e.MessageGroupId, dedupId,
+      timestamp: new Date(now).toISOString(),
+    },
+  };
+}
+
+/** Plans and writes one message to a topic; returns MessageId (and SequenceNumber on FIFO topics). */
+export async function publishToTopic(env: SnsEnv, signer: Signer, baseUrl: string, topic: TopicRecord, prepared: Omit<Published, "topicArn">, now: number) {
+  const p: Published = { ...prepared, topicArn: arnOfTopic(topic) };
+  const fifo = isFifo(topic.attributes);
+  if (fifo) p.sequenceNumber = String(await env.store.nextSequence(topic.id)).padStart(20, "0");
+  const write: PublishWrite = await planDeliveries(env, signer, baseUrl, topic, await allSubscriptions(env, topic), p);
+  if (fifo && topic.attributes.ArchivePolicy) write.archive = [{ topicId: topic.id, message: JSON.stringify(archived(p)) }];
+  const dedup = fifo && p.dedupId
+    ? { topicId: topic.id, dedupId: p.dedupId, messageId: p.messageId, sequenceNumber: p.sequenceNumber!, expiresAt: now + DEDUP_WINDOW_MS }
+    : undefined;
+  const r = await env.store.publish(write, now, dedup);
+  if (r.duplicateOf) return { MessageId: r.duplicateOf.messageId, SequenceNumber: r.duplicateOf.sequenceNumber };
+  for (const id of new Set(write.queues.map((d) => d.queueId))) env.notifier.notify(wakeKey(id));
+  if (write.outbox.length > 0) env.outboxChanged?.();
+  return fifo ? { MessageId: p.messageId, SequenceNumber: p.sequenceNumber } : { MessageId: p.messageId };
+}
+
+/** The archive keeps what replay needs to deliver the message again. */
+function archived(p: Published) {
+  const attrs = p.attributes && Object.fromEntries(Object.entries(p.attributes).map(([k, a]) => [k, { ...a, BinaryValue: a.BinaryValue?.toString("base64") }]));
+  return { ...p, attributes: attrs };
+}
+
+export function unarchive(s: string): Published {
+  const p = JSON.parse(s) as Published & { attributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }> };
+  const attributes = p.attributes && Object.fromEntries(Object.entries(p.attributes).map(([k, a]) =>
+    [k, { DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue === undefined ? undefined : Buffer.from(a.BinaryValue, "base64") }]));
+  return { ...p, attributes };
+}
+
+export function publish(signer: Signer) {
+  return async (env: SnsEnv, ctx: RequestContext, input: Input) => {
+    const targets = [input.TopicArn, input.TargetArn, input.PhoneNumber].filter((x) => x !== undefined && x !== "");
+    if (targets.length === 0) throw invalidParameter("TopicArn or TargetArn Reason: no value for required parameter");
+    if (targets.length > 1) throw invalidParameter("TopicArn Reason: Only one of TopicArn, TargetArn or PhoneNumber may be specified");
+    const now = env.clock.now();
+    if (input.PhoneNumber !== undefined) return publishToPhone(env, ctx, input.PhoneNumber as string, prepare(undefined, input, now).p, now);
+    const arn = (input.TopicArn ?? input.TargetArn) as string;
+    if (input.TargetArn !== undefined && parsePlatformArn(arn)) return publishToEndpoint(env, ctx, arn, prepare(undefined, input, now).p, now);
+    if (input.TargetArn !== undefined && !parseTopicArn(arn)) throw invalidParameter("TargetArn");
+    const topic = await resolveTopic(env, ctx, arn, input.TopicArn !== undefined ? "TopicArn" : "TargetArn");
+    return publishToTopic(env, signer, ctx.baseUrl, topic, prepare(topic, input, now).p, now);
+  };
+}
+
+const MAX_BATCH = 10; // PublishBatch: up to 10 entries (API reference)
+
+export function publishBatch(signer: Signer) {
+  return async (env: SnsEnv, ctx: RequestContext, input: Input) => {
+    const topic = await resolveTopic(env, ctx, input.TopicArn);
+    const entries = (input.PublishBatchRequestEntries as (Entry & { Id: string })[] | undefined) ?? [];
+    // Batch-level errors and wording: PublishBatch API reference (Errors) (wording as other emulators reproduce it).
+    if (entries.length === 0) throw snsError("EmptyBatchRequest", "The batch request doesn't contain any entries.");
+    if (entries.length > MAX_BATCH) throw snsError("TooManyEntriesInBatchRequest", "The batch request contains more entries than permissible.");
+    const ids = new Set<string>();
+    for (const e of entries) {
+      if (!/^[A-Za-z0-9_-]{1,80}$/.test(e.Id ?? "")) {
+        throw snsError("InvalidBatchEntryId", "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.");
+      }
+      if (ids.has(e.Id)) throw snsError("BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.");
+      ids.add(e.Id);
+    }
+    const fifo = isFifo(topic.attributes);
+    // A FIFO batch needs a group id on every entry, or the whole request fails (FIFO topics developer guide: MessageGroupId is required).
+    if (fifo && entries.some((e) => !e.MessageGroupId)) throw invalidParameter("The MessageGroupId parameter is required for FIFO topics");
+    const now = env.clock.now();
+    const ok: { id: string; p: ReturnType<typeof prepare>["p"] }[] = [];
+    const Failed: Record<string, unknown>[] = [];
+    let total = 0;
+    for (const e of entries) {
+      try {
+        const r = prepare(topic, e, now);
+        total += r.size;
+        ok.push({ id: e.Id, p: r.p });
+      } catch (err) {
+        const a = err as AwsError;
+        Failed.push({ Id: e.Id, Code: a.code ?? "InternalError", Message: a.message, SenderFault: a.sender ?? false });
+      }
+    }
+    if (total > MAX_MESSAGE_BYTES) throw snsError("BatchRequestTooLong", "The length of all the messages put together is more than the limit.");
+    const Successful: Record<string, unknown>[] = [];
+    if (fifo) {
+      for (const x of ok) Successful.push({ Id: x.id, ...(await publishToTopic(env, signer, ctx.baseUrl, topic, x.p, now)) });
+    } else {
+      const results = await Promise.all(ok.map((x) => publishToTopic(env, signer, ctx.baseUrl, topic, x.p, now)));
+      ok.forEach((x, i) => Successful.push({ Id: x.id, ...results[i] }));
+    }
+    return { Successful, Failed };
+  };
+}

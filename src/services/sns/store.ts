@@ -1,0 +1,168 @@
+// The storage port SNS needs, in domain words. Every method is one atomic unit (one transaction), resolves
+// only after its writes are durable, and takes time as an argument. `publish` writes the SQS deliveries,
+// the HTTP outbox rows and the local sink records of one publish in the same transaction.
+import type { NewMessage } from "../sqs/store.ts";
+
+export interface TopicKey {
+  account: string;
+  region: string;
+  name: string;
+}
+
+export interface TopicRecord extends TopicKey {
+  id: number;
+  /** Stored attributes as AWS names them (DisplayName, Policy, DeliveryPolicy, FifoTopic, ...). */
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+  subscriptionsDeleted: number;
+  createdAt: number;
+}
+
+export interface NewSubscription {
+  arn: string;
+  owner: string;
+  protocol: string;
+  endpoint: string;
+  attributes: Record<string, string>;
+  confirmed: boolean;
+  /** Confirmation token of a pending subscription. */
+  token?: string;
+}
+
+export interface SubscriptionRecord extends NewSubscription {
+  id: number;
+  topicId: number;
+  createdAt: number;
+}
+
+export interface SubscriptionCounts {
+  confirmed: number;
+  pending: number;
+}
+
+/** A message on its way to an SQS queue (queue id resolved by the service). */
+export interface QueueDelivery {
+  queueId: number;
+  message: NewMessage;
+}
+
+/** Work for the background deliverer (HTTP/HTTPS POSTs), due at dueAt. */
+export interface OutboxItem {
+  subscriptionArn: string;
+  kind: string;
+  payload: string;
+  dueAt: number;
+}
+
+export interface OutboxRow extends OutboxItem {
+  id: number;
+  attempts: number;
+  createdAt: number;
+}
+
+/** A delivery recorded in a local sink (sms, email, application). */
+export interface SinkItem {
+  sink: string;
+  account: string;
+  region: string;
+  target: string;
+  payload: string;
+}
+
+export interface SinkRow extends SinkItem {
+  id: number;
+  createdAt: number;
+}
+
+export interface PublishWrite {
+  queues: QueueDelivery[];
+  outbox: OutboxItem[];
+  sinks: SinkItem[];
+  /** FIFO topics: archive copy kept for replay. */
+  archive?: { topicId: number; message: string }[];
+}
+
+export interface DedupClaim {
+  topicId: number;
+  dedupId: string;
+  messageId: string;
+  sequenceNumber: string;
+  expiresAt: number;
+}
+
+export interface PlatformApplication {
+  arn: string;
+  account: string;
+  region: string;
+  name: string;
+  platform: string;
+  attributes: Record<string, string>;
+}
+
+export interface PlatformEndpoint {
+  arn: string;
+  applicationArn: string;
+  token: string;
+  attributes: Record<string, string>;
+}
+
+export interface SnsStore {
+  createTopic(key: TopicKey, attributes: Record<string, string>, tags: Record<string, string>, now: number): Promise<{ topic: TopicRecord; created: boolean }>;
+  getTopic(key: TopicKey): Promise<TopicRecord | undefined>;
+  /** Topics of one account and region ordered by name, names > after. */
+  listTopics(account: string, region: string, after: string, limit: number): Promise<TopicRecord[]>;
+  /** Deletes the topic and its subscriptions. */
+  deleteTopic(id: number): Promise<void>;
+  setTopicAttributes(id: number, attributes: Record<string, string>): Promise<void>;
+  setTopicTags(id: number, tags: Record<string, string>): Promise<void>;
+
+  /** Adds the subscription, or returns the topic's existing one for the same protocol and endpoint. */
+  subscribe(topicId: number, sub: NewSubscription, now: number): Promise<{ subscription: SubscriptionRecord; created: boolean }>;
+  getSubscription(arn: string): Promise<SubscriptionRecord | undefined>;
+  subscriptionByToken(token: string): Promise<SubscriptionRecord | undefined>;
+  /** Marks it confirmed (and forgets the token). */
+  confirmSubscription(arn: string): Promise<void>;
+  setSubscriptionAttributes(arn: string, attributes: Record<string, string>): Promise<void>;
+  /** Removes it and counts it in the topic's SubscriptionsDeleted; false when it did not exist. */
+  unsubscribe(arn: string): Promise<boolean>;
+  /** Subscriptions owned by an account in one region, by id, ids > after. */
+  listSubscriptions(owner: string, region: string, after: number, limit: number): Promise<SubscriptionRecord[]>;
+  listSubscriptionsByTopic(topicId: number, after: number, limit: number): Promise<SubscriptionRecord[]>;
+  subscriptionCounts(topicId: number): Promise<SubscriptionCounts>;
+
+  /**
+   * Writes one publish atomically. With a dedup claim, nothing is written when an unexpired claim for the same
+   * topic and id exists: the earlier message id and sequence number are returned instead.
+   */
+  publish(write: PublishWrite, now: number, dedup?: DedupClaim): Promise<{ duplicateOf?: { messageId: string; sequenceNumber: string } }>;
+  /** Next sequence number of a FIFO topic (monotonic). */
+  nextSequence(topicId: number): Promise<number>;
+  /** Archived messages of a topic published at or after `from`, oldest first; deletes those before `expiredBefore`. */
+  archived(topicId: number, from: number, expiredBefore: number): Promise<{ publishedAt: number; message: string }[]>;
+
+  /** Claims up to max due outbox rows for leaseMs (SKIP LOCKED on PostgreSQL). */
+  claimOutbox(now: number, leaseMs: number, max: number): Promise<OutboxRow[]>;
+  /** Done (delivered or given up): the row goes; `then` writes its follow-up (DLQ message) in the same transaction. */
+  finishOutbox(id: number, now: number, then?: QueueDelivery): Promise<void>;
+  /** Failed attempt: schedule the next one. */
+  retryOutbox(id: number, attempts: number, dueAt: number): Promise<void>;
+  /** Earliest due_at of unleased work, for the deliverer's timer. */
+  nextOutboxDue(): Promise<number | undefined>;
+
+  sinkMessages(sink: string, account?: string, region?: string): Promise<SinkRow[]>;
+  clearSink(sink: string): Promise<void>;
+
+  putPlatformApplication(app: PlatformApplication): Promise<void>;
+  getPlatformApplication(arn: string): Promise<PlatformApplication | undefined>;
+  listPlatformApplications(account: string, region: string): Promise<PlatformApplication[]>;
+  deletePlatformApplication(arn: string): Promise<void>;
+  putPlatformEndpoint(ep: PlatformEndpoint): Promise<void>;
+  getPlatformEndpoint(arn: string): Promise<PlatformEndpoint | undefined>;
+  endpointByToken(applicationArn: string, token: string): Promise<PlatformEndpoint | undefined>;
+  listPlatformEndpoints(applicationArn: string): Promise<PlatformEndpoint[]>;
+  deletePlatformEndpoint(arn: string): Promise<void>;
+
+  /** The signing key pair and certificate all nodes share; created by the first caller. */
+  signingKey(make: () => { privateKey: string; certificate: string }): Promise<{ privateKey: string; certificate: string }>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,286 @@
+// SQLite adapter of the SNS storage port. Writes go through SqliteDb.write (group commit); a publish writes its
+// SQS messages (into sqs_messages, skipping queues deleted meanwhile), outbox rows and sink records in one write.
+import type Database from "better-sqlite3";
+import type {
+  DedupClaim, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, QueueDelivery, SnsStore, TopicKey,
+} from "../../services/sns/store.ts";
+import {
+  type OutboxDbRow, type SinkDbRow, type SubscriptionRow, SUB_COLS, TOPIC_COLS, type TopicRow,
+  toApplication, toEndpoint, toOutbox, toSink, toSubscription, toTopic,
+} from "../sns-rows.ts";
+import type { SqliteSqsStore } from "./sqs-store.ts";
+import type { SqliteDb } from "./db.ts";
+
+export class SqliteSnsStore implements SnsStore {
+  private readonly sql: SqliteDb;
+  private readonly s: ReturnType<typeof prepare>;
+  private readonly sqs: SqliteSqsStore;
+
+  /** Queue deliveries go through the SQS store, which keeps its in-memory ready index in step. */
+  constructor(sql: SqliteDb, sqs: SqliteSqsStore) {
+    this.sql = sql;
+    this.sqs = sqs;
+    this.s = prepare(sql.db);
+  }
+
+  async createTopic(key: TopicKey, attributes: Record<string, string>, tags: Record<string, string>, now: number) {
+    return this.sql.write(() => {
+      const existing = this.s.topicByKey.get(key.account, key.region, key.name) as TopicRow | undefined;
+      if (existing) return { topic: toTopic(existing), created: false };
+      const row = this.s.insertTopic.get(key.account, key.region, key.name, JSON.stringify(attributes), JSON.stringify(tags), now) as TopicRow;
+      return { topic: toTopic(row), created: true };
+    });
+  }
+
+  async getTopic(key: TopicKey) {
+    const r = this.s.topicByKey.get(key.account, key.region, key.name) as TopicRow | undefined;
+    return r && toTopic(r);
+  }
+
+  async listTopics(account: string, region: string, after: string, limit: number) {
+    return (this.s.listTopics.all(account, region, after, limit) as TopicRow[]).map(toTopic);
+  }
+
+  async deleteTopic(id: number) {
+    await this.sql.write(() => this.s.deleteTopic.run(id));
+  }
+
+  async setTopicAttributes(id: number, attributes: Record<string, string>) {
+    await this.sql.write(() => this.s.setTopicAttributes.run(JSON.stringify(attributes), id));
+  }
+
+  async setTopicTags(id: number, tags: Record<string, string>) {
+    await this.sql.write(() => this.s.setTopicTags.run(JSON.stringify(tags), id));
+  }
+
+  async subscribe(topicId: number, sub: NewSubscription, now: number) {
+    return this.sql.write(() => {
+      const existing = this.s.subByEndpoint.get(topicId, sub.protocol, sub.endpoint) as SubscriptionRow | undefined;
+      if (existing) return { subscription: toSubscription(existing), created: false };
+      const row = this.s.insertSub.get(
+        sub.arn, topicId, sub.owner, sub.protocol, sub.endpoint, JSON.stringify(sub.attributes), sub.confirmed ? 1 : 0, sub.token ?? null, now,
+      ) as SubscriptionRow;
+      return { subscription: toSubscription(row), created: true };
+    });
+  }
+
+  async getSubscription(arn: string) {
+    const r = this.s.subByArn.get(arn) as SubscriptionRow | undefined;
+    return r && toSubscription(r);
+  }
+
+  async subscriptionByToken(token: string) {
+    const r = this.s.subByToken.get(token) as SubscriptionRow | undefined;
+    return r && toSubscription(r);
+  }
+
+  async confirmSubscription(arn: string) {
+    await this.sql.write(() => this.s.confirm.run(arn));
+  }
+
+  async setSubscriptionAttributes(arn: string, attributes: Record<string, string>) {
+    await this.sql.write(() => this.s.setSubAttributes.run(JSON.stringify(attributes), arn));
+  }
+
+  async unsubscribe(arn: string) {
+    return this.sql.write(() => {
+      const r = this.s.deleteSub.get(arn) as { topic_id: number } | undefined;
+      if (!r) return false;
+      this.s.countDeleted.run(r.topic_id);
+      return true;
+    });
+  }
+
+  async listSubscriptions(owner: string, region: string, after: number, limit: number) {
+    return (this.s.listSubs.all(owner, region, after, limit) as SubscriptionRow[]).map(toSubscription);
+  }
+
+  async listSubscriptionsByTopic(topicId: number, after: number, limit: number) {
+    return (this.s.listSubsByTopic.all(topicId, after, limit) as SubscriptionRow[]).map(toSubscription);
+  }
+
+  async subscriptionCounts(topicId: number) {
+    const r = this.s.counts.get(topicId) as { c: number | null; p: number | null };
+    return { confirmed: r.c ?? 0, pending: r.p ?? 0 };
+  }
+
+  async publish(w: PublishWrite, now: number, dedup?: DedupClaim) {
+    return this.sql.write(() => {
+      if (dedup) {
+        const prior = this.s.dedupOf.get(dedup.topicId, dedup.dedupId) as { message_id: string; sequence_number: string; expires_at: number } | undefined;
+        if (prior && prior.expires_at > now) return { duplicateOf: { messageId: prior.message_id, sequenceNumber: prior.sequence_number } };
+        this.s.putDedup.run(dedup.topicId, dedup.dedupId, dedup.messageId, dedup.sequenceNumber, dedup.expiresAt);
+      }
+      for (const d of w.queues) this.insertMessage(d, now);
+      for (const o of w.outbox) this.s.insertOutbox.run(o.subscriptionArn, o.kind, o.payload, o.dueAt, now);
+      for (const k of w.sinks) this.s.insertSink.run(k.sink, k.account, k.region, k.target, k.payload, now);
+      for (const a of w.archive ?? []) this.s.insertArchive.run(a.topicId, now, a.message);
+      return {};
+    });
+  }
+
+  private insertMessage(d: QueueDelivery, now: number): void {
+    // A queue deleted since the publish began is skipped.
+    if (this.sqs.queueExistsInTransaction(d.queueId)) this.sqs.appendInTransaction(d.queueId, [d.message], now);
+  }
+
+  async nextSequence(topicId: number) {
+    return this.sql.write(() => this.s.nextSequence.pluck().get(topicId) as number);
+  }
+
+  async archived(topicId: number, from: number, expiredBefore: number) {
+    await this.sql.write(() => this.s.expireArchive.run(topicId, expiredBefore));
+    const rows = this.s.archived.all(topicId, from) as { published_at: number; message: string }[];
+    return rows.map((r) => ({ publishedAt: r.published_at, message: r.message }));
+  }
+
+  async claimOutbox(now: number, leaseMs: number, max: number) {
+    return this.sql.write(() =>
+      (this.s.claimOutbox.all(now + leaseMs, now, now, max) as OutboxDbRow[]).map(toOutbox).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id));
+  }
+
+  async finishOutbox(id: number, now: number, then?: QueueDelivery) {
+    await this.sql.write(() => {
+      this.s.deleteOutbox.run(id);
+      if (then) this.insertMessage(then, now);
+    });
+  }
+
+  async retryOutbox(id: number, attempts: number, dueAt: number) {
+    await this.sql.write(() => this.s.retryOutbox.run(attempts, dueAt, id));
+  }
+
+  async nextOutboxDue() {
+    return (this.s.nextDue.pluck().get() as number | null) ?? undefined;
+  }
+
+  async sinkMessages(sink: string, account?: string, region?: string) {
+    return (this.s.sinkMessages.all(sink, account ?? null, account ?? null, region ?? null, region ?? null) as SinkDbRow[]).map(toSink);
+  }
+
+  async clearSink(sink: string) {
+    await this.sql.write(() => this.s.clearSink.run(sink));
+  }
+
+  async putPlatformApplication(a: PlatformApplication) {
+    await this.sql.write(() => this.s.putApp.run(a.arn, a.account, a.region, a.name, a.platform, JSON.stringify(a.attributes)));
+  }
+
+  async getPlatformApplication(arn: string) {
+    const r = this.s.getApp.get(arn) as Parameters<typeof toApplication>[0] | undefined;
+    return r && toApplication(r);
+  }
+
+  async listPlatformApplications(account: string, region: string) {
+    return (this.s.listApps.all(account, region) as Parameters<typeof toApplication>[0][]).map(toApplication);
+  }
+
+  async deletePlatformApplication(arn: string) {
+    await this.sql.write(() => this.s.deleteApp.run(arn));
+  }
+
+  async putPlatformEndpoint(e: PlatformEndpoint) {
+    await this.sql.write(() => this.s.putEndpoint.run(e.arn, e.applicationArn, e.token, JSON.stringify(e.attributes)));
+  }
+
+  async getPlatformEndpoint(arn: string) {
+    const r = this.s.getEndpoint.get(arn) as Parameters<typeof toEndpoint>[0] | undefined;
+    return r && toEndpoint(r);
+  }
+
+  async endpointByToken(applicationArn: string, token: string) {
+    const r = this.s.endpointByToken.get(applicationArn, token) as Parameters<typeof toEndpoint>[0] | undefined;
+    return r && toEndpoint(r);
+  }
+
+  async listPlatformEndpoints(applicationArn: string) {
+    return (this.s.listEndpoints.all(applicationArn) as Parameters<typeof toEndpoint>[0][]).map(toEndpoint);
+  }
+
+  async deletePlatformEndpoint(arn: string) {
+    await this.sql.write(() => this.s.deleteEndpoint.run(arn));
+  }
+
+  async signingKey(make: () => { privateKey: string; certificate: string }) {
+    return this.sql.write(() => {
+      const r = this.s.getKey.get("signing") as { private_key: string; certificate: string } | undefined;
+      if (r) return { privateKey: r.private_key, certificate: r.certificate };
+      const k = make();
+      this.s.putKey.run("signing", k.privateKey, k.certificate);
+      return k;
+    });
+  }
+
+  async close() {
+    await this.sql.close();
+  }
+}
+
+function prepare(db: Database.Database) {
+  return {
+    topicByKey: db.prepare(`SELECT ${TOPIC_COLS} FROM sns_topics WHERE account = ? AND region = ? AND name = ?`),
+    insertTopic: db.prepare(
+      `INSERT INTO sns_topics (account, region, name, attributes, tags, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING ${TOPIC_COLS}`,
+    ),
+    listTopics: db.prepare(`SELECT ${TOPIC_COLS} FROM sns_topics WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?`),
+    deleteTopic: db.prepare("DELETE FROM sns_topics WHERE id = ?"),
+    setTopicAttributes: db.prepare("UPDATE sns_topics SET attributes = ? WHERE id = ?"),
+    setTopicTags: db.prepare("UPDATE sns_topics SET tags = ? WHERE id = ?"),
+    subByEndpoint: db.prepare(`SELECT ${SUB_COLS} FROM sns_subscriptions WHERE topic_id = ? AND protocol = ? AND endpoint = ?`),
+    insertSub: db.prepare(
+      `INSERT INTO sns_subscriptions (arn, topic_id, owner, protocol, endpoint, attributes, confirmed, token, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${SUB_COLS}`,
+    ),
+    subByArn: db.prepare(`SELECT ${SUB_COLS} FROM sns_subscriptions WHERE arn = ?`),
+    subByToken: db.prepare(`SELECT ${SUB_COLS} FROM sns_subscriptions WHERE token = ?`),
+    confirm: db.prepare("UPDATE sns_subscriptions SET confirmed = 1, token = NULL WHERE arn = ?"),
+    setSubAttributes: db.prepare("UPDATE sns_subscriptions SET attributes = ? WHERE arn = ?"),
+    deleteSub: db.prepare("DELETE FROM sns_subscriptions WHERE arn = ? RETURNING topic_id"),
+    countDeleted: db.prepare("UPDATE sns_topics SET subscriptions_deleted = subscriptions_deleted + 1 WHERE id = ?"),
+    listSubs: db.prepare(
+      `SELECT s.id, s.arn, s.topic_id, s.owner, s.protocol, s.endpoint, s.attributes, s.confirmed, s.token, s.created_at
+       FROM sns_subscriptions s JOIN sns_topics t ON t.id = s.topic_id WHERE s.owner = ? AND t.region = ? AND s.id > ? ORDER BY s.id LIMIT ?`,
+    ),
+    listSubsByTopic: db.prepare(`SELECT ${SUB_COLS} FROM sns_subscriptions WHERE topic_id = ? AND id > ? ORDER BY id LIMIT ?`),
+    counts: db.prepare("SELECT SUM(confirmed = 1) AS c, SUM(confirmed = 0) AS p FROM sns_subscriptions WHERE topic_id = ?"),
+    dedupOf: db.prepare("SELECT message_id, sequence_number, expires_at FROM sns_dedup WHERE topic_id = ? AND dedup_id = ?"),
+    putDedup: db.prepare(
+      `INSERT INTO sns_dedup (topic_id, dedup_id, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (topic_id, dedup_id) DO UPDATE SET message_id = excluded.message_id, sequence_number = excluded.sequence_number, expires_at = excluded.expires_at`,
+    ),
+    insertOutbox: db.prepare("INSERT INTO sns_outbox (subscription_arn, kind, payload, due_at, created_at) VALUES (?, ?, ?, ?, ?)"),
+    insertSink: db.prepare("INSERT INTO sns_sink_messages (sink, account, region, target, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
+    insertArchive: db.prepare("INSERT INTO sns_archive (topic_id, published_at, message) VALUES (?, ?, ?)"),
+    nextSequence: db.prepare("UPDATE sns_topics SET sequence = sequence + 1 WHERE id = ? RETURNING sequence"),
+    expireArchive: db.prepare("DELETE FROM sns_archive WHERE topic_id = ? AND published_at < ?"),
+    archived: db.prepare("SELECT published_at, message FROM sns_archive WHERE topic_id = ? AND published_at >= ? ORDER BY published_at, id"),
+    claimOutbox: db.prepare(
+      `UPDATE sns_outbox SET leased_until = ? WHERE id IN (SELECT id FROM sns_outbox WHERE due_at <= ? AND leased_until <= ?
+       ORDER BY due_at, id LIMIT ?) RETURNING id, subscription_arn, kind, payload, attempts, due_at, created_at`,
+    ),
+    deleteOutbox: db.prepare("DELETE FROM sns_outbox WHERE id = ?"),
+    retryOutbox: db.prepare("UPDATE sns_outbox SET attempts = ?, due_at = ?, leased_until = 0 WHERE id = ?"),
+    nextDue: db.prepare("SELECT MIN(MAX(due_at, leased_until)) FROM sns_outbox"),
+    sinkMessages: db.prepare(
+      `SELECT * FROM sns_sink_messages WHERE sink = ? AND (? IS NULL OR account = ?) AND (? IS NULL OR region = ?) ORDER BY id`,
+    ),
+    clearSink: db.prepare("DELETE FROM sns_sink_messages WHERE sink = ?"),
+    putApp: db.prepare(
+      `INSERT INTO sns_platform_applications (arn, account, region, name, platform, attributes) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (arn) DO UPDATE SET attributes = excluded.attributes`,
+    ),
+    getApp: db.prepare("SELECT * FROM sns_platform_applications WHERE arn = ?"),
+    listApps: db.prepare("SELECT * FROM sns_platform_applications WHERE account = ? AND region = ? ORDER BY arn"),
+    deleteApp: db.prepare("DELETE FROM sns_platform_applications WHERE arn = ?"),
+    putEndpoint: db.prepare(
+      `INSERT INTO sns_platform_endpoints (arn, application_arn, token, attributes) VALUES (?, ?, ?, ?)
+       ON CONFLICT (arn) DO UPDATE SET token = excluded.token, attributes = excluded.attributes`,
+    ),
+    getEndpoint: db.prepare("SELECT * FROM sns_platform_endpoints WHERE arn = ?"),
+    endpointByToken: db.prepare("SELECT * FROM sns_platform_endpoints WHERE application_arn = ? AND token = ?"),
+    listEndpoints: db.prepare("SELECT * FROM sns_platform_endpoints WHERE application_arn = ? ORDER BY arn"),
+    deleteEndpoint: db.prepare("DELETE FROM sns_platform_endpoints WHERE arn = ?"),
+    getKey: db.prepare("SELECT private_key, certificate FROM sns_keys WHERE name = ?"),
+    putKey: db.prepare("INSERT INTO sns_keys (name, private_key, certificate) VALUES (?, ?, ?)"),
+  };
+}

@@ -1,0 +1,164 @@
+// The SNS storage contract: one body of tests the SQLite and PostgreSQL adapters must pass unchanged. Each
+// factory opens an SNS store and the SQS store on the same database (publishes write SQS messages).
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { SnsStore } from "../../src/services/sns/store.ts";
+import type { SqsStore } from "../../src/services/sqs/store.ts";
+
+export interface SnsStoreFactory {
+  open(): Promise<{ sns: SnsStore; sqs: SqsStore; close(): Promise<void> }>;
+}
+
+const T0 = Date.UTC(2026, 0, 1);
+const ACCT = "000000000000";
+const key = (name: string, account = ACCT, region = "us-east-1") => ({ account, region, name });
+const sub = (arn: string, protocol = "sqs", endpoint = "arn:aws:sqs:us-east-1:000000000000:q", confirmed = true) =>
+  ({ arn, owner: ACCT, protocol, endpoint, attributes: {}, confirmed, token: confirmed ? undefined : `tok-${arn}` });
+const msg = (id: string, body: string) => ({ messageId: id, body, md5OfBody: "x", senderId: "sns", visibleAt: T0 });
+const nonces = (n: number) => Array.from({ length: n }, (_, i) => `n${i}`.padEnd(16, "x"));
+
+export function snsStoreContract(name: string, factory: SnsStoreFactory): void {
+  describe(`SnsStore contract: ${name}`, () => {
+    const withStore = (fn: (s: SnsStore, q: SqsStore) => Promise<void>) => async () => {
+      const h = await factory.open();
+      try {
+        await fn(h.sns, h.sqs);
+      } finally {
+        await h.close();
+      }
+    };
+
+    test("createTopic is idempotent, keeps accounts and regions apart, lists by name", withStore(async (s) => {
+      const a = await s.createTopic(key("t1"), { DisplayName: "x" }, { env: "test" }, T0);
+      assert.equal(a.created, true);
+      assert.deepEqual(a.topic.attributes, { DisplayName: "x" });
+      assert.deepEqual(a.topic.tags, { env: "test" });
+      const again = await s.createTopic(key("t1"), {}, {}, T0);
+      assert.equal(again.created, false);
+      assert.equal(again.topic.id, a.topic.id);
+      await s.createTopic(key("t1", "111111111111"), {}, {}, T0);
+      await s.createTopic(key("t1", ACCT, "eu-west-1"), {}, {}, T0);
+      await s.createTopic(key("t0"), {}, {}, T0);
+      await s.createTopic(key("t2"), {}, {}, T0);
+      assert.deepEqual((await s.listTopics(ACCT, "us-east-1", "", 10)).map((t) => t.name), ["t0", "t1", "t2"]);
+      assert.deepEqual((await s.listTopics(ACCT, "us-east-1", "t0", 1)).map((t) => t.name), ["t1"]);
+      await s.setTopicAttributes(a.topic.id, { DisplayName: "y" });
+      await s.setTopicTags(a.topic.id, {});
+      const got = await s.getTopic(key("t1"));
+      assert.deepEqual(got?.attributes, { DisplayName: "y" });
+      assert.deepEqual(got?.tags, {});
+      await s.deleteTopic(a.topic.id);
+      assert.equal(await s.getTopic(key("t1")), undefined);
+    }));
+
+    test("subscriptions: idempotent per endpoint, tokens, confirm, counts, unsubscribe, pages", withStore(async (s) => {
+      const { topic } = await s.createTopic(key("subs"), {}, {}, T0);
+      const tArn = "arn:aws:sns:us-east-1:000000000000:subs";
+      const a = await s.subscribe(topic.id, sub(`${tArn}:00000000-0000-0000-0000-000000000001`), T0);
+      assert.equal(a.created, true);
+      const dup = await s.subscribe(topic.id, sub(`${tArn}:00000000-0000-0000-0000-000000000009`), T0);
+      assert.equal(dup.created, false);
+      assert.equal(dup.subscription.arn, a.subscription.arn);
+      const p = await s.subscribe(topic.id, sub(`${tArn}:00000000-0000-0000-0000-000000000002`, "https", "https://example.com/", false), T0);
+      assert.equal(p.subscription.confirmed, false);
+      assert.deepEqual(await s.subscriptionCounts(topic.id), { confirmed: 1, pending: 1 });
+      assert.equal((await s.subscriptionByToken(p.subscription.token!))?.arn, p.subscription.arn);
+      await s.confirmSubscription(p.subscription.arn);
+      assert.equal((await s.getSubscription(p.subscription.arn))?.confirmed, true);
+      assert.equal(await s.subscriptionByToken(p.subscription.token!), undefined);
+      await s.setSubscriptionAttributes(a.subscription.arn, { RawMessageDelivery: "true" });
+      assert.deepEqual((await s.getSubscription(a.subscription.arn))?.attributes, { RawMessageDelivery: "true" });
+      const byTopic = await s.listSubscriptionsByTopic(topic.id, 0, 1);
+      assert.equal(byTopic.length, 1);
+      assert.equal((await s.listSubscriptionsByTopic(topic.id, byTopic[0].id, 10)).length, 1);
+      assert.equal((await s.listSubscriptions(ACCT, "us-east-1", 0, 10)).length, 2);
+      assert.equal((await s.listSubscriptions(ACCT, "eu-west-1", 0, 10)).length, 0);
+      assert.equal(await s.unsubscribe(a.subscription.arn), true);
+      assert.equal(await s.unsubscribe(a.subscription.arn), false);
+      assert.equal((await s.getTopic(key("subs")))?.subscriptionsDeleted, 1);
+      await s.deleteTopic(topic.id);
+      assert.equal(await s.getSubscription(p.subscription.arn), undefined);
+    }));
+
+    test("publish writes queue messages, outbox rows and sink records together; skips deleted queues", withStore(async (s, q) => {
+      const { queue } = await q.createQueue({ account: ACCT, region: "us-east-1", name: "fan" }, { attributes: {}, retentionMs: 60_000 }, {}, T0);
+      const { queue: gone } = await q.createQueue({ account: ACCT, region: "us-east-1", name: "gone" }, { attributes: {}, retentionMs: 60_000 }, {}, T0);
+      await q.deleteQueue(gone.id, T0);
+      await s.publish({
+        queues: [{ queueId: queue.id, message: msg("m1", "one") }, { queueId: gone.id, message: msg("m2", "lost") }, { queueId: queue.id, message: msg("m3", "two") }],
+        outbox: [{ subscriptionArn: "arn:x", kind: "notification", payload: "{}", dueAt: T0 }],
+        sinks: [{ sink: "sms", account: ACCT, region: "us-east-1", target: "+15550100", payload: "{\"m\":1}" }],
+      }, T0);
+      const got = await q.receive(queue.id, { max: 10, visibilityMs: 1000, now: T0, expiredBefore: 0, nonces: nonces(10) });
+      assert.deepEqual(got.map((m) => m.body), ["one", "two"]);
+      const sms = await s.sinkMessages("sms", ACCT, "us-east-1");
+      assert.equal(sms.length, 1);
+      assert.equal(sms[0].target, "+15550100");
+      assert.equal((await s.sinkMessages("sms", "111111111111")).length, 0);
+      await s.clearSink("sms");
+      assert.equal((await s.sinkMessages("sms")).length, 0);
+    }));
+
+    test("dedup claims: a second publish within the window writes nothing and names the first", withStore(async (s, q) => {
+      const { topic } = await s.createTopic(key("d.fifo"), { FifoTopic: "true" }, {}, T0);
+      const { queue } = await q.createQueue({ account: ACCT, region: "us-east-1", name: "dq" }, { attributes: {}, retentionMs: 60_000 }, {}, T0);
+      const claim = (id: string, at: number) => ({ topicId: topic.id, dedupId: "d1", messageId: id, sequenceNumber: `${at}`, expiresAt: at + 300_000 });
+      const write = (body: string) => ({ queues: [{ queueId: queue.id, message: msg(body, body) }], outbox: [], sinks: [] });
+      assert.deepEqual(await s.publish(write("a"), T0, claim("a", T0)), {});
+      assert.deepEqual(await s.publish(write("b"), T0 + 1000, claim("b", T0 + 1000)), { duplicateOf: { messageId: "a", sequenceNumber: `${T0}` } });
+      assert.deepEqual(await s.publish(write("c"), T0 + 300_001, claim("c", T0 + 300_001)), {});
+      const got = await q.receive(queue.id, { max: 10, visibilityMs: 1000, now: T0 + 300_001, expiredBefore: 0, nonces: nonces(10) });
+      assert.deepEqual(got.map((m) => m.body), ["a", "c"]);
+      assert.equal(await s.nextSequence(topic.id), 1);
+      assert.equal(await s.nextSequence(topic.id), 2);
+    }));
+
+    test("outbox: due rows are claimed once under a lease, retried later, finished with a follow-up message", withStore(async (s, q) => {
+      const { queue } = await q.createQueue({ account: ACCT, region: "us-east-1", name: "dlq" }, { attributes: {}, retentionMs: 60_000 }, {}, T0);
+      await s.publish({ queues: [], sinks: [], outbox: [
+        { subscriptionArn: "a", kind: "notification", payload: "1", dueAt: T0 },
+        { subscriptionArn: "b", kind: "notification", payload: "2", dueAt: T0 + 5000 },
+      ] }, T0);
+      const first = await s.claimOutbox(T0, 30_000, 10);
+      assert.deepEqual(first.map((r) => r.payload), ["1"]);
+      assert.deepEqual(await s.claimOutbox(T0 + 1000, 30_000, 10), []);
+      assert.equal(await s.nextOutboxDue(), T0 + 5000);
+      await s.retryOutbox(first[0].id, 1, T0 + 20_000);
+      const later = await s.claimOutbox(T0 + 20_000, 30_000, 10);
+      assert.deepEqual(later.map((r) => [r.payload, r.attempts]), [["2", 0], ["1", 1]]);
+      await s.finishOutbox(later[1].id, T0 + 20_000, { queueId: queue.id, message: msg("dl", "dead") });
+      await s.finishOutbox(later[0].id, T0 + 20_000);
+      assert.equal(await s.nextOutboxDue(), undefined);
+      const got = await q.receive(queue.id, { max: 10, visibilityMs: 1000, now: T0 + 20_000, expiredBefore: 0, nonces: nonces(10) });
+      assert.deepEqual(got.map((m) => m.body), ["dead"]);
+    }));
+
+    test("archive keeps messages for replay and drops expired ones", withStore(async (s) => {
+      const { topic } = await s.createTopic(key("arch.fifo"), { FifoTopic: "true" }, {}, T0);
+      await s.publish({ queues: [], outbox: [], sinks: [], archive: [{ topicId: topic.id, message: "old" }] }, T0);
+      await s.publish({ queues: [], outbox: [], sinks: [], archive: [{ topicId: topic.id, message: "new" }] }, T0 + 10_000);
+      assert.deepEqual((await s.archived(topic.id, T0, 0)).map((a) => a.message), ["old", "new"]);
+      assert.deepEqual((await s.archived(topic.id, 0, T0 + 1)).map((a) => a.message), ["new"]);
+    }));
+
+    test("platform applications and endpoints; the signing key is made once", withStore(async (s) => {
+      const app = { arn: "arn:aws:sns:us-east-1:000000000000:app/GCM/a", account: ACCT, region: "us-east-1", name: "a", platform: "GCM", attributes: { Enabled: "true" } };
+      await s.putPlatformApplication(app);
+      assert.deepEqual(await s.getPlatformApplication(app.arn), app);
+      assert.equal((await s.listPlatformApplications(ACCT, "us-east-1")).length, 1);
+      const ep = { arn: `${app.arn.replace(":app/", ":endpoint/")}/00000000-0000-0000-0000-000000000001`, applicationArn: app.arn, token: "tok", attributes: { Enabled: "true" } };
+      await s.putPlatformEndpoint(ep);
+      assert.deepEqual(await s.endpointByToken(app.arn, "tok"), ep);
+      await s.putPlatformEndpoint({ ...ep, attributes: { Enabled: "false" } });
+      assert.equal((await s.getPlatformEndpoint(ep.arn))?.attributes.Enabled, "false");
+      assert.equal((await s.listPlatformEndpoints(app.arn)).length, 1);
+      await s.deletePlatformApplication(app.arn);
+      assert.equal(await s.getPlatformEndpoint(ep.arn), undefined);
+      let made = 0;
+      const make = () => ({ privateKey: `k${++made}`, certificate: "c" });
+      const k1 = await s.signingKey(make);
+      const k2 = await s.signingKey(make);
+      assert.deepEqual(k1, k2);
+    }));
+  });
+}
