@@ -4,7 +4,10 @@ import { PENDING_OPERATIONS, createSqsService } from "../src/services/sqs/index.
 import type { SqsEnv } from "../src/services/sqs/env.ts";
 
 export function operationsDoc(): string {
-  const services = [{ name: "SQS", protocols: "AWS JSON 1.0, query/XML", def: createSqsService({} as SqsEnv), pending: PENDING_OPERATIONS }];
+  const services = [{
+    name: "SQS", protocols: "AWS JSON 1.0, query/XML", def: createSqsService({} as SqsEnv), pending: PENDING_OPERATIONS,
+    note: "Queue types: standard and FIFO (`.fifo` names with `FifoQueue=true`: group order, deduplication, high-throughput settings).",
+  }];
   const lines = [
     "# Implemented operations",
     "",
@@ -13,7 +16,7 @@ export function operationsDoc(): string {
     "",
   ];
   for (const s of services) {
-    lines.push(`## ${s.name} (${s.protocols})`, "", "| operation | status |", "|---|---|");
+    lines.push(`## ${s.name} (${s.protocols})`, "", s.note, "", "| operation | status |", "|---|---|");
     for (const op of Object.keys(s.def.model.operations).sort()) {
       lines.push(`| ${op} | ${s.pending.includes(op) ? "pending" : "implemented"} |`);
     }

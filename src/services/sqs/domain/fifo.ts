@@ -50,8 +50,9 @@ export function fifoFields(q: QueueRecord, entry: Record<string, unknown>, body:
     // Recorded AWS wording, no trailing period (LocalStack snapshot test_posting_to_fifo_requires_deduplicationid_group_id).
     throw invalidParameter("The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
   }
-  // DeduplicationScope messageGroup: ids are unique per group, not per queue (CreateQueue API reference).
-  const dedupKey = q.attributes.DeduplicationScope === "messageGroup" ? `${groupId}\u0000${deduplicationId}` : deduplicationId;
+  // DeduplicationScope messageGroup: ids are unique per group, not per queue (CreateQueue API reference). A space
+  // cannot occur in either id, so it separates them unambiguously (and PostgreSQL text cannot hold NUL).
+  const dedupKey = q.attributes.DeduplicationScope === "messageGroup" ? `${groupId} ${deduplicationId}` : deduplicationId;
   return { groupId, deduplicationId, dedupKey };
 }
 
