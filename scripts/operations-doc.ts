@@ -7,8 +7,11 @@ import type { SnsEnv } from "../src/services/sns/env.ts";
 
 export function operationsDoc(): string {
   const services = [
-    { name: "SQS", protocols: "AWS JSON 1.0, query/XML", def: createSqsService({} as SqsEnv), pending: PENDING_OPERATIONS },
-    { name: "SNS", protocols: "query/XML", def: createSnsService({} as SnsEnv), pending: SNS_PENDING },
+    {
+      name: "SQS", protocols: "AWS JSON 1.0, query/XML", def: createSqsService({} as SqsEnv), pending: PENDING_OPERATIONS,
+      note: "Queue types: standard and FIFO (`.fifo` names with `FifoQueue=true`: group order, deduplication, high-throughput settings).",
+    },
+    { name: "SNS", protocols: "query/XML", def: createSnsService({} as SnsEnv), pending: SNS_PENDING, note: "" },
   ];
   const lines = [
     "# Implemented operations",
@@ -18,7 +21,7 @@ export function operationsDoc(): string {
     "",
   ];
   for (const s of services) {
-    lines.push(`## ${s.name} (${s.protocols})`, "", "| operation | status |", "|---|---|");
+    lines.push(`## ${s.name} (${s.protocols})`, "", ...(s.note ? [s.note, ""] : []), "| operation | status |", "|---|---|");
     for (const op of Object.keys(s.def.model.operations).sort()) {
       lines.push(`| ${op} | ${s.pending.includes(op) ? "pending" : "implemented"} |`);
     }

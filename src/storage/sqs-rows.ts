@@ -12,6 +12,7 @@ export interface MessageRow {
   md5_attributes: string | null; system_attributes: string | null; md5_system_attributes: string | null;
   sender_id: string; message_group_id: string | null; sent_at: number; visible_at: number; receive_count: number; first_received_at: number;
   receipt_nonce: string; dead_letter_source_arn: string | null;
+  sequence_number?: number | null; deduplication_id?: string | null;
 }
 
 type StoredAttrs = Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
@@ -51,6 +52,7 @@ export function toMessage(r: MessageRow): StoredMessage {
     senderId: r.sender_id, messageGroupId: r.message_group_id ?? undefined, sentAt: r.sent_at, visibleAt: r.visible_at, receiveCount: r.receive_count,
     firstReceivedAt: r.first_received_at, receiptNonce: r.receipt_nonce,
     deadLetterSourceArn: r.dead_letter_source_arn ?? undefined,
+    sequenceNumber: r.sequence_number ?? undefined, deduplicationId: r.deduplication_id ?? undefined,
   };
 }
 

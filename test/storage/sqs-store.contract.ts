@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { NewMessage, QueueSettings, SqsStore } from "../../src/services/sqs/store.ts";
+import { fifoContract } from "./sqs-store-fifo.contract.ts";
 
 export interface StoreFactory {
   open(): Promise<SqsStore>;
@@ -279,5 +280,6 @@ export function sqsStoreContract(name: string, factory: StoreFactory): void {
         await s.close();
       }
     });
+    fifoContract(factory);
   });
 }

@@ -5,7 +5,7 @@
 // (SetQueueAttributes and DeleteQueue API references).
 import type { Clock } from "../../engine/clock.ts";
 import { queueDoesNotExist } from "./errors.ts";
-import type { NewMessage, QueueKey, QueueRecord, QueueSettings, SqsStore } from "./store.ts";
+import type { NewFifoMessage, NewMessage, QueueKey, QueueRecord, QueueSettings, SqsStore } from "./store.ts";
 
 export const TTL_MS = 1000;
 
@@ -17,6 +17,12 @@ export function cachedQueues(store: SqsStore, clock: Clock): SqsStore {
     for (const [k, v] of byKey) if (v.q.id === id) byKey.delete(k);
   };
   const remember = (q: QueueRecord) => byKey.set(keyOf(q), { q, at: clock.now() });
+  // Deleted on another node since it was cached: answer as for any missing queue.
+  const missingQueue = async (queueId: number, e: unknown) => {
+    if (await store.getQueueById(queueId)) return e;
+    forget(queueId);
+    return queueDoesNotExist();
+  };
   // Everything not overridden below is the store's own method (the wrapper inherits from the store).
   const wrapper: SqsStore = Object.create(store);
   return Object.assign(wrapper, {
@@ -54,12 +60,14 @@ export function cachedQueues(store: SqsStore, clock: Clock): SqsStore {
       try {
         await store.enqueue(queueId, messages, now);
       } catch (e) {
-        // Deleted on another node since it was cached: answer as for any missing queue.
-        if (!(await store.getQueueById(queueId))) {
-          forget(queueId);
-          throw queueDoesNotExist();
-        }
-        throw e;
+        throw await missingQueue(queueId, e);
+      }
+    },
+    async enqueueFifo(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number) {
+      try {
+        return await store.enqueueFifo(queueId, messages, now, dedupWindowMs);
+      } catch (e) {
+        throw await missingQueue(queueId, e);
       }
     },
   } satisfies Partial<SqsStore>);

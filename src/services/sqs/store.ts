@@ -48,6 +48,21 @@ export interface NewMessage {
   visibleAt: number;
 }
 
+/** A message for a FIFO queue: its group, its deduplication id, and the key deduplication is checked on. */
+export interface NewFifoMessage extends NewMessage {
+  messageGroupId: string;
+  deduplicationId: string;
+  /** The deduplication id, qualified by the group when DeduplicationScope is messageGroup. */
+  dedupKey: string;
+}
+
+/** What a FIFO send stored: for a duplicate, the original message's id and sequence number. */
+export interface FifoSendResult {
+  messageId: string;
+  sequenceNumber: number;
+  duplicate: boolean;
+}
+
 export interface StoredMessage extends NewMessage {
   rowId: number;
   sentAt: number;
@@ -57,6 +72,9 @@ export interface StoredMessage extends NewMessage {
   receiptNonce: string;
   /** ARN of the queue the message was moved from by a redrive policy. */
   deadLetterSourceArn?: string;
+  /** FIFO queues: the queue's sequence number for the message, and its deduplication id. */
+  sequenceNumber?: number;
+  deduplicationId?: string;
 }
 
 export interface ReceiveOptions {
@@ -69,6 +87,11 @@ export interface ReceiveOptions {
   redrive?: { maxReceiveCount: number; deadLetterQueueId: number; sourceArn: string };
   /** New receipt nonces, one per returned message (the adapter does not make randomness up). */
   nonces: string[];
+  /**
+   * FIFO queues: messages are claimed in sequence order per message group, a group with a message in flight
+   * is skipped, and a retried attemptId within attemptWindowMs returns the same claims with their visibility reset.
+   */
+  fifo?: { attemptId?: string; attemptWindowMs: number };
 }
 
 export interface QueueCounts {
@@ -98,10 +121,19 @@ export interface SqsStore {
   purge(id: number, now: number): Promise<void>;
 
   enqueue(queueId: number, messages: NewMessage[], now: number): Promise<void>;
+  /**
+   * FIFO send: in order, each message whose dedupKey was not stored within the window gets the queue's next
+   * sequence number and is stored with its deduplication record (kept dedupWindowMs, also after the message
+   * is deleted); a duplicate is not stored and reports the original message.
+   */
+  enqueueFifo(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number): Promise<FifoSendResult[]>;
   /** Claims up to max receivable messages, oldest first, making them invisible until now + visibilityMs. */
   receive(queueId: number, opts: ReceiveOptions): Promise<StoredMessage[]>;
-  /** Deletes the message if the nonce is its latest receipt: "stale" when an older receipt, "missing" when gone. */
-  deleteMessage(queueId: number, rowId: number, nonce: string): Promise<ReceiptOutcome>;
+  /**
+   * Deletes the message if the nonce is its latest receipt: "stale" when an older receipt, "missing" when gone.
+   * With inFlightAt (FIFO queues), a receipt whose visibility ended by then is "stale" too and deletes nothing.
+   */
+  deleteMessage(queueId: number, rowId: number, nonce: string, inFlightAt?: number): Promise<ReceiptOutcome>;
   /**
    * Sets visibleAt of a message whose latest receipt is nonce (also after its visibility expired, as AWS
    * allows); "over-limit" when visibleAt is more than maxSinceReceiveMs after that receive.
@@ -110,7 +142,8 @@ export interface SqsStore {
   counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts>;
   /** Earliest visibleAt after now among unexpired messages (for long-poll wake-ups), or undefined. */
   nextVisibleAt(queueId: number, now: number): Promise<number | undefined>;
-  /** Deletes messages older than their queue's MessageRetentionPeriod attribute, across queues; returns how many. */
+  /** Deletes messages older than their queue's MessageRetentionPeriod attribute, across queues, and FIFO
+   * deduplication records and receive attempts past their window; returns how many messages. */
   deleteExpired(now: number): Promise<number>;
   close(): Promise<void>;
 }

@@ -2,10 +2,11 @@
 // rows with FOR UPDATE SKIP LOCKED in one statement (moving over-received messages to the dead-letter
 // queue in the same statement), and every other change is a single statement or one transaction.
 import type {
-  NewMessage, QueueCounts, QueueKey, QueueRecord, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
+  FifoSendResult, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueRecord, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
 import { type MessageRow, type QueueRow, packAttrs, toMessage, toQueue } from "../sqs-rows.ts";
 import type { PgDb } from "./db.ts";
+import { enqueueFifo, receiveFifo } from "./fifo.ts";
 import { ItemFailure, TurnBatcher } from "./turn-batch.ts";
 
 const QUEUE_COLS = "id, account, region, name, attributes, tags, created_at, modified_at, purged_at";
@@ -24,6 +25,7 @@ interface DeleteItem {
   queueId: number;
   rowId: number;
   nonce: string;
+  inFlightAt: number;
 }
 
 export class PgSqsStore implements SqsStore {
@@ -118,6 +120,10 @@ export class PgSqsStore implements SqsStore {
     return this.inserts.add({ queueId, messages, now });
   }
 
+  enqueueFifo(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number): Promise<FifoSendResult[]> {
+    return enqueueFifo(this.db, queueId, messages, now, dedupWindowMs);
+  }
+
   /** One multi-row INSERT for every send of the turn; if it fails, each send is tried alone so one bad one fails alone. */
   private async insertAll(items: EnqueueItem[]): Promise<(void | ItemFailure)[]> {
     try {
@@ -149,6 +155,7 @@ export class PgSqsStore implements SqsStore {
   }
 
   receive(queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {
+    if (o.fifo) return receiveFifo(this.db, queueId, o);
     // Receives of one queue with the same visibility and redrive settings in one turn share one claim.
     const group = `${queueId}|${o.visibilityMs}|${o.redrive ? `${o.redrive.deadLetterQueueId}/${o.redrive.maxReceiveCount}` : ""}`;
     return this.receives.add({ queueId, o }, group);
@@ -223,16 +230,16 @@ export class PgSqsStore implements SqsStore {
     return msgs.map((m, i) => ({ ...m, receiptNonce: wanted[i] }));
   }
 
-  deleteMessage(queueId: number, rowId: number, nonce: string): Promise<ReceiptOutcome> {
-    return this.deletes.add({ queueId, rowId, nonce });
+  deleteMessage(queueId: number, rowId: number, nonce: string, inFlightAt = -1): Promise<ReceiptOutcome> {
+    return this.deletes.add({ queueId, rowId, nonce, inFlightAt });
   }
 
   /** One DELETE for every delete of the turn; the rare misses are then told apart (stale or gone). */
   private async deleteAll(items: DeleteItem[]): Promise<ReceiptOutcome[]> {
     const r = await this.db.query<{ id: number }>(
-      `DELETE FROM sqs_messages m USING unnest($1::bigint[], $2::bigint[], $3::text[]) AS v(id, queue_id, nonce)
-       WHERE m.id = v.id AND m.queue_id = v.queue_id AND m.receipt_nonce = v.nonce RETURNING m.id`,
-      [items.map((i) => i.rowId), items.map((i) => i.queueId), items.map((i) => i.nonce)],
+      `DELETE FROM sqs_messages m USING unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[]) AS v(id, queue_id, nonce, in_flight_at)
+       WHERE m.id = v.id AND m.queue_id = v.queue_id AND m.receipt_nonce = v.nonce AND m.visible_at > v.in_flight_at RETURNING m.id`,
+      [items.map((i) => i.rowId), items.map((i) => i.queueId), items.map((i) => i.nonce), items.map((i) => i.inFlightAt)],
     );
     const deleted = new Set(r.rows.map((x) => x.id));
     const missed = items.filter((i) => !deleted.has(i.rowId));
@@ -275,6 +282,8 @@ export class PgSqsStore implements SqsStore {
   }
 
   async deleteExpired(now: number) {
+    await this.db.query("DELETE FROM sqs_fifo_dedup WHERE expires_at <= $1", [now]);
+    await this.db.query("DELETE FROM sqs_fifo_receive_attempts WHERE expires_at <= $1", [now]);
     const r = await this.db.query(
       "DELETE FROM sqs_messages m USING sqs_queues q WHERE q.id = m.queue_id AND m.sent_at < $1 - q.retention_ms",
       [now],

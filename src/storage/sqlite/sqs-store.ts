@@ -3,14 +3,16 @@
 // cost does not grow with the backlog.
 import type Database from "better-sqlite3";
 import type {
-  NewMessage, QueueCounts, QueueKey, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
+  FifoSendResult, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
 import { type MessageRow, type QueueRow, packAttrs, toMessage, toQueue } from "../sqs-rows.ts";
 import type { SqliteDb } from "./db.ts";
+import { type FifoStatements, prepareFifo, receiveFifo } from "./fifo.ts";
 import { type Entry, ReadyIndex } from "./ready-index.ts";
 
 export class SqliteSqsStore implements SqsStore {
   private readonly s: ReturnType<typeof prepare>;
+  private readonly f: FifoStatements;
   private readonly sql: SqliteDb;
   private readonly ready: ReadyIndex;
   private readonly inserts = new Map<number, Database.Statement>();
@@ -18,6 +20,7 @@ export class SqliteSqsStore implements SqsStore {
   constructor(sql: SqliteDb) {
     this.sql = sql;
     this.s = prepare(sql.db);
+    this.f = prepareFifo(sql.db);
     this.ready = new ReadyIndex((queueId) =>
       (this.s.indexRows.all(queueId) as { id: number; visible_at: number; sent_at: number; receive_count: number }[]).map((r) => ({
         id: r.id, visibleAt: r.visible_at, sentAt: r.sent_at, receiveCount: r.receive_count,
@@ -120,6 +123,27 @@ export class SqliteSqsStore implements SqsStore {
     return this.s.queueById.get(queueId) !== undefined;
   }
 
+  async enqueueFifo(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number): Promise<FifoSendResult[]> {
+    // FIFO queues never build a ready index (their receives go through fifo.ts), so none is kept in step here.
+    return this.sql.write(() => {
+      const out: FifoSendResult[] = [];
+      for (const m of messages) {
+        const dup = this.f.dedupOf.get(queueId, m.dedupKey, now) as { message_id: string; sequence_number: number } | undefined;
+        if (dup) {
+          out.push({ messageId: dup.message_id, sequenceNumber: dup.sequence_number, duplicate: true });
+          continue;
+        }
+        const seq = this.f.nextSeq.pluck().get(queueId) as number | undefined;
+        if (seq === undefined) throw new Error(`queue ${queueId} does not exist`);
+        this.f.putDedup.run(queueId, m.dedupKey, m.messageId, seq, now + dedupWindowMs);
+        this.f.insert.run(queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
+          packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId, now, m.visibleAt, seq, m.deduplicationId);
+        out.push({ messageId: m.messageId, sequenceNumber: seq, duplicate: false });
+      }
+      return out;
+    });
+  }
+
   private insertStatement(rows: number): Database.Statement {
     let st = this.inserts.get(rows);
     if (!st) {
@@ -134,6 +158,7 @@ export class SqliteSqsStore implements SqsStore {
   }
 
   async receive(queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {
+    if (o.fifo) return this.sql.write(() => receiveFifo(this.s.claim, this.f, queueId, o));
     return this.sql.write(() => {
       const idx = this.ready.of(queueId);
       const out: StoredMessage[] = [];
@@ -168,9 +193,9 @@ export class SqliteSqsStore implements SqsStore {
     });
   }
 
-  async deleteMessage(queueId: number, rowId: number, nonce: string): Promise<ReceiptOutcome> {
+  async deleteMessage(queueId: number, rowId: number, nonce: string, inFlightAt = -1): Promise<ReceiptOutcome> {
     return this.sql.write(() => {
-      if (this.s.deleteByReceipt.run(rowId, queueId, nonce).changes === 1) {
+      if (this.s.deleteByReceipt.run(rowId, queueId, nonce, inFlightAt).changes === 1) {
         this.ready.loaded(queueId)?.remove(rowId);
         return "ok";
       }
@@ -200,7 +225,11 @@ export class SqliteSqsStore implements SqsStore {
   }
 
   async deleteExpired(now: number) {
-    return this.sql.write(() => this.s.deleteExpired.run(now).changes);
+    return this.sql.write(() => {
+      this.f.deleteExpiredDedup.run(now);
+      this.f.deleteExpiredAttempts.run(now);
+      return this.s.deleteExpired.run(now).changes;
+    });
   }
 
   async close() {
@@ -236,7 +265,7 @@ function prepare(db: Database.Database) {
     purgeMessages: db.prepare("DELETE FROM sqs_messages WHERE queue_id = ? AND sent_at <= ?"),
     setPurgedAt: db.prepare("UPDATE sqs_queues SET purged_at = ? WHERE id = ?"),
     indexRows: db.prepare("SELECT id, visible_at, sent_at, receive_count FROM sqs_messages WHERE queue_id = ?"),
-    deleteByReceipt: db.prepare("DELETE FROM sqs_messages WHERE id = ? AND queue_id = ? AND receipt_nonce = ?"),
+    deleteByReceipt: db.prepare("DELETE FROM sqs_messages WHERE id = ? AND queue_id = ? AND receipt_nonce = ? AND visible_at > ?"),
     claim: db.prepare(
       `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1,
        first_received_at = CASE WHEN first_received_at = 0 THEN ? ELSE first_received_at END, received_at = ?,

@@ -83,13 +83,12 @@ describe("CreateQueue", () => {
     });
   }
 
-  test("a FIFO queue is answered with a clear error, not created", async () => {
-    const err = await rejectsAws(
-      sqs.send(new CreateQueueCommand({ QueueName: "cq-fifo.fifo", Attributes: { FifoQueue: "true" } })),
-      { status: 400, fault: "client" },
-    );
-    assert.match(err.message, /FIFO/);
-    await rejectsAws(sqs.send(new GetQueueUrlCommand({ QueueName: "cq-fifo.fifo" })), { name: "QueueDoesNotExist" });
+  test("a FIFO queue needs FifoQueue=true and a .fifo name", async () => {
+    await rejectsAws(sqs.send(new CreateQueueCommand({ QueueName: "cq-fifo", Attributes: { FifoQueue: "true" } })), {
+      name: "InvalidParameterValue", message: NAME_RULE,
+    });
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "cq-fifo.fifo", Attributes: { FifoQueue: "true" } }));
+    assert.ok(QueueUrl?.endsWith("/cq-fifo.fifo"));
   });
 
   test("FIFO-only attributes on a standard queue are InvalidAttributeName", async () => {
@@ -99,6 +98,10 @@ describe("CreateQueue", () => {
     await rejectsAws(
       sqs.send(new CreateQueueCommand({ QueueName: "cq-fifoattr", Attributes: { ContentBasedDeduplication: "true" } })),
       { name: "InvalidAttributeName", message: "Unknown Attribute ContentBasedDeduplication." },
+    );
+    await rejectsAws(
+      sqs.send(new CreateQueueCommand({ QueueName: "cq-fifoattr", Attributes: { DeduplicationScope: "queue" } })),
+      { name: "InvalidAttributeName", message: "You can specify the DeduplicationScope only when FifoQueue is set to true." },
     );
   });
 

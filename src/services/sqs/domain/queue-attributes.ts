@@ -32,16 +32,29 @@ export const COMPUTED_ATTRIBUTES = [
 export const STORED_ATTRIBUTE_ORDER = [
   "VisibilityTimeout", "MaximumMessageSize", "MessageRetentionPeriod", "DelaySeconds", "ReceiveMessageWaitTimeSeconds",
   "Policy", "RedrivePolicy", "RedriveAllowPolicy", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled",
+  "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit",
 ];
+
+/** Values the FIFO attributes accept (CreateQueue API reference). */
+const FIFO_VALUES: Record<string, string[]> = {
+  FifoQueue: ["true"],
+  ContentBasedDeduplication: ["true", "false"],
+  DeduplicationScope: ["queue", "messageGroup"],
+  FifoThroughputLimit: ["perQueue", "perMessageGroupId"],
+};
 
 export function isKnownAttributeName(name: string): boolean {
   return name in INT_ATTRIBUTES || OTHER_SETTABLE.has(name) || FIFO_ONLY.has(name) || COMPUTED_ATTRIBUTES.includes(name) || name === "All";
 }
 
-export function defaultAttributes(): Record<string, string> {
+export function defaultAttributes(fifo = false): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, rule] of Object.entries(INT_ATTRIBUTES)) if (rule.def !== undefined) out[name] = String(rule.def);
   out.SqsManagedSseEnabled = "true";
+  if (fifo) {
+    // A FIFO queue's defaults as GetQueueAttributes(All) returns them (LocalStack snapshot test_fifo_set_content_based_deduplication_strategy).
+    Object.assign(out, { FifoQueue: "true", ContentBasedDeduplication: "false", DeduplicationScope: "queue", FifoThroughputLimit: "perQueue" });
+  }
   return out;
 }
 
@@ -123,7 +136,7 @@ export function parseRedriveAllowPolicy(value: string): RedriveAllowPolicy {
  * Validates attributes given to CreateQueue/SetQueueAttributes; returns them normalised (integers as
  * canonical strings, RedrivePolicy re-serialised with a numeric maxReceiveCount as AWS returns it).
  */
-export function normaliseAttributes(input: Record<string, string>): Record<string, string> {
+export function normaliseAttributes(input: Record<string, string>, fifo = false): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, raw] of Object.entries(input)) {
     const value = String(raw);
@@ -153,9 +166,12 @@ export function normaliseAttributes(input: Record<string, string>): Record<strin
       out[name] = value;
     } else if (name === "KmsMasterKeyId") {
       out[name] = value;
-    } else if (FIFO_ONLY.has(name)) {
-      // FIFO queues arrive in a later release; a standard queue rejects these as AWS does.
-      throw sqsError("InvalidAttributeName", `Unknown Attribute ${name}.`);
+    } else if (FIFO_ONLY.has(name) && fifo) {
+      if (!FIFO_VALUES[name].includes(value)) throw invalidValue(name);
+      out[name] = value;
+    } else if (name === "DeduplicationScope" || name === "FifoThroughputLimit") {
+      // Recorded AWS wording on a standard queue (LocalStack snapshot test_create_standard_queue_with_fifo_attribute_raises_error).
+      throw sqsError("InvalidAttributeName", `You can specify the ${name} only when FifoQueue is set to true.`);
     } else {
       throw sqsError("InvalidAttributeName", `Unknown Attribute ${name}.`);
     }

@@ -1,6 +1,7 @@
 // Operations on received messages by receipt handle: DeleteMessage, ChangeMessageVisibility and their batches.
 import type { RequestContext } from "../../types.ts";
 import { invalidParameter, missingParameter, receiptHandleIsInvalid } from "../errors.ts";
+import { isFifo } from "../domain/fifo.ts";
 import { MAX_VISIBILITY_SECONDS } from "../domain/limits.ts";
 import { decodeReceiptHandle } from "../domain/receipt-handle.ts";
 import { resolveQueue, wakeKey, type SqsEnv } from "../env.ts";
@@ -18,6 +19,15 @@ function handleOf(q: QueueRecord, raw: unknown) {
 
 async function deleteOne(env: SqsEnv, q: QueueRecord, raw: unknown): Promise<void> {
   const h = handleOf(q, raw);
+  if (isFifo(q)) {
+    // On a FIFO queue a handle whose visibility timeout has passed is rejected (LocalStack snapshot
+    // test_fifo_delete_after_visibility_timeout; https://repost.aws/knowledge-center/sqs-receipt-handle-error).
+    const outcome = await env.store.deleteMessage(q.id, h.rowId, h.nonce, env.clock.now());
+    if (outcome === "stale") throw invalidParameter(`Value ${String(raw)} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
+    // The message's group may now hand out its next message: wake long polls.
+    if (outcome === "ok") env.notifier.notify(wakeKey(q.id));
+    return;
+  }
   // A stale or already-used handle succeeds; the message is deleted only by its latest receipt
   // (DeleteMessage API reference: "the request succeeds, but the message might not be deleted").
   await env.store.deleteMessage(q.id, h.rowId, h.nonce);

@@ -4,6 +4,7 @@
 import type { RequestContext } from "../../types.ts";
 import { invalidParameter, sqsError } from "../errors.ts";
 import { MAX_RECEIVE_MESSAGES, MAX_VISIBILITY_SECONDS, MAX_WAIT_SECONDS } from "../domain/limits.ts";
+import { RECEIVE_ATTEMPT_WINDOW_MS, checkFifoId, formatSequenceNumber, isFifo } from "../domain/fifo.ts";
 import { md5OfAttributes } from "../domain/md5.ts";
 import { parseRedrivePolicy } from "../domain/queue-attributes.ts";
 import { encodeReceiptHandle, newNonce } from "../domain/receipt-handle.ts";
@@ -37,6 +38,10 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
   const attributeNames = (input.MessageAttributeNames as string[]) ?? [];
 
   const redrive = await redriveOf(env, q);
+  // ReceiveRequestAttemptId applies only to FIFO queues (ReceiveMessage API reference).
+  const attemptId = input.ReceiveRequestAttemptId as string | undefined;
+  if (attemptId !== undefined && isFifo(q)) checkFifoId("ReceiveRequestAttemptId", attemptId);
+  const fifo = isFifo(q) ? { attemptId, attemptWindowMs: RECEIVE_ATTEMPT_WINDOW_MS } : undefined;
   const deadline = env.clock.now() + wait * 1000;
   for (;;) {
     // Subscribe before looking, so a send between the look and the wait still wakes us.
@@ -45,7 +50,7 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
       const now = env.clock.now();
       const opts: ReceiveOptions = {
         max, visibilityMs: visibility * 1000, now, expiredBefore: expiredBefore(q, now), redrive,
-        nonces: Array.from({ length: max }, newNonce),
+        nonces: Array.from({ length: max }, newNonce), fifo,
       };
       const messages = await env.store.receive(q.id, opts);
       if (redrive) env.notifier.notify(wakeKey(redrive.deadLetterQueueId));
@@ -100,6 +105,8 @@ function systemAttributes(m: StoredMessage, names: string[]): Record<string, str
   const trace = m.systemAttributes?.AWSTraceHeader?.StringValue;
   if (trace !== undefined && want("AWSTraceHeader")) out.AWSTraceHeader = trace;
   if (m.messageGroupId !== undefined && want("MessageGroupId")) out.MessageGroupId = m.messageGroupId;
+  if (m.deduplicationId !== undefined && want("MessageDeduplicationId")) out.MessageDeduplicationId = m.deduplicationId;
+  if (m.sequenceNumber !== undefined && want("SequenceNumber")) out.SequenceNumber = formatSequenceNumber(m.sequenceNumber);
   if (m.deadLetterSourceArn !== undefined && want("DeadLetterQueueSourceArn")) out.DeadLetterQueueSourceArn = m.deadLetterSourceArn;
   return Object.keys(out).length > 0 ? out : undefined;
 }

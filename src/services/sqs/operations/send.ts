@@ -5,6 +5,7 @@ import type { RequestContext } from "../../types.ts";
 import { invalidParameter, missingParameter, sqsError } from "../errors.ts";
 import { MAX_DELAY_SECONDS, MAX_MESSAGE_BYTES } from "../domain/limits.ts";
 import { md5Hex, md5OfAttributes } from "../domain/md5.ts";
+import { DEDUP_WINDOW_MS, type FifoFields, fifoFields, formatSequenceNumber, isFifo } from "../domain/fifo.ts";
 import { checkBodyCharacters, checkMessageAttributes, checkSystemAttributes } from "../domain/messages.ts";
 import { resolveQueue, wakeKey, type SqsEnv } from "../env.ts";
 import type { MessageAttributeValue, NewMessage, QueueRecord } from "../store.ts";
@@ -17,6 +18,8 @@ interface Prepared {
   message: NewMessage;
   result: Record<string, string>;
   size: number;
+  /** FIFO queues: group and deduplication of the message. */
+  fifo?: FifoFields;
 }
 
 function prepare(q: QueueRecord, ctx: RequestContext, entry: Input, now: number, inBatch = false): Prepared {
@@ -39,19 +42,20 @@ function prepare(q: QueueRecord, ctx: RequestContext, entry: Input, now: number,
     const what = inBatch ? "cannot be validated" : "are invalid";
     throw invalidParameter(`One or more parameters ${what}. Reason: Message must be shorter than ${max} bytes.`);
   }
+  const fifo = isFifo(q) ? fifoFields(q, entry, body) : undefined;
   let delay = Number(q.attributes.DelaySeconds ?? 0);
-  if (entry.DelaySeconds !== undefined) {
+  if (entry.DelaySeconds !== undefined && !fifo) {
     delay = entry.DelaySeconds as number;
     if (delay < 0 || delay > MAX_DELAY_SECONDS) {
       throw invalidParameter(`Value ${delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= ${MAX_DELAY_SECONDS}.`);
     }
   }
-  if (entry.MessageDeduplicationId !== undefined) {
+  if (entry.MessageDeduplicationId !== undefined && !fifo) {
     // Deduplication ids belong to FIFO queues (recorded AWS wording, "include" sic).
     throw invalidParameter(`Value ${entry.MessageDeduplicationId} for parameter MessageDeduplicationId is invalid. Reason: The request include parameter that is not valid for this queue type.`);
   }
-  const groupId = entry.MessageGroupId as string | undefined;
-  if (groupId !== undefined && !/^[\x21-\x7e]{1,128}$/.test(groupId)) {
+  const groupId = fifo?.groupId ?? (entry.MessageGroupId as string | undefined);
+  if (groupId !== undefined && !fifo && !/^[\x21-\x7e]{1,128}$/.test(groupId)) {
     // Standard queues accept MessageGroupId since fair queues (2025); receives do not yet balance by group.
     throw invalidParameter(`Value ${groupId} for parameter MessageGroupId is invalid. Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.`);
   }
@@ -65,6 +69,7 @@ function prepare(q: QueueRecord, ctx: RequestContext, entry: Input, now: number,
   return {
     size,
     result,
+    fifo,
     message: {
       messageId, body, md5OfBody, attributes: clean(attributes), md5OfAttributes: md5OfAttrs,
       systemAttributes: clean(systemAttributes), md5OfSystemAttributes: md5OfSys,
@@ -82,17 +87,31 @@ function clean(attrs: Attrs | undefined): Record<string, MessageAttributeValue> 
   return out;
 }
 
-async function store(env: SqsEnv, q: QueueRecord, messages: NewMessage[], now: number): Promise<void> {
-  if (messages.length === 0) return;
-  await env.store.enqueue(q.id, messages, now);
+async function store(env: SqsEnv, q: QueueRecord, prepared: Prepared[], now: number): Promise<void> {
+  if (prepared.length === 0) return;
+  if (isFifo(q)) await storeFifo(env, q, prepared, now);
+  else await env.store.enqueue(q.id, prepared.map((p) => p.message), now);
   env.notifier.notify(wakeKey(q.id));
+}
+
+/** FIFO sends answer with a SequenceNumber; a duplicate within the window with the original MessageId and SequenceNumber. */
+async function storeFifo(env: SqsEnv, q: QueueRecord, prepared: Prepared[], now: number): Promise<void> {
+  const messages = prepared.map((p) => {
+    const f = p.fifo as FifoFields;
+    return { ...p.message, messageGroupId: f.groupId, deduplicationId: f.deduplicationId, dedupKey: f.dedupKey };
+  });
+  const results = await env.store.enqueueFifo(q.id, messages, now, DEDUP_WINDOW_MS);
+  results.forEach((r, i) => {
+    prepared[i].result.MessageId = r.messageId;
+    prepared[i].result.SequenceNumber = formatSequenceNumber(r.sequenceNumber);
+  });
 }
 
 export async function sendMessage(env: SqsEnv, ctx: RequestContext, input: Input) {
   const q = await resolveQueue(env, ctx, input.QueueUrl);
   const now = env.clock.now();
   const p = prepare(q, ctx, input, now);
-  await store(env, q, [p.message], now);
+  await store(env, q, [p], now);
   return p.result;
 }
 
@@ -114,6 +133,6 @@ export async function sendMessageBatch(env: SqsEnv, ctx: RequestContext, input: 
   if (total > max) {
     throw sqsError("BatchRequestTooLong", `Batch requests cannot be longer than ${max} bytes. You have sent ${total} bytes.`);
   }
-  await store(env, q, ok.map((x) => x.p.message), now);
+  await store(env, q, ok.map((x) => x.p), now);
   return { Successful: ok.map((x) => ({ Id: x.id, ...x.p.result })), Failed };
 }

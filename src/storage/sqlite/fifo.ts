@@ -1,0 +1,72 @@
+// FIFO parts of the SQLite adapter: sequence numbers, durable deduplication records, group-ordered claims
+// (fifo-pick.ts decides which messages) and receive attempts. FIFO queues do not use the ready index: a
+// receive reads the queue's messages in sequence order inside its write transaction.
+import type Database from "better-sqlite3";
+import type { ReceiveOptions, StoredMessage } from "../../services/sqs/store.ts";
+import { fifoCandidates, type FifoRow } from "../fifo-pick.ts";
+import { type MessageRow, toMessage } from "../sqs-rows.ts";
+
+export type FifoStatements = ReturnType<typeof prepareFifo>;
+
+export function prepareFifo(db: Database.Database) {
+  return {
+    dedupOf: db.prepare("SELECT message_id, sequence_number FROM sqs_fifo_dedup WHERE queue_id = ? AND dedup_key = ? AND expires_at > ?"),
+    nextSeq: db.prepare("UPDATE sqs_queues SET fifo_seq = fifo_seq + 1 WHERE id = ? RETURNING fifo_seq"),
+    putDedup: db.prepare("INSERT OR REPLACE INTO sqs_fifo_dedup (queue_id, dedup_key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)"),
+    insert: db.prepare(
+      `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
+       md5_system_attributes, sender_id, message_group_id, sent_at, visible_at, sequence_number, deduplication_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    rows: db.prepare(
+      `SELECT id, coalesce(message_group_id, '') AS "group", visible_at AS visibleAt, receive_count AS receiveCount
+       FROM sqs_messages WHERE queue_id = ? AND sent_at >= ? ORDER BY sequence_number, id`,
+    ),
+    moveToDeadLetter: db.prepare(
+      `UPDATE sqs_messages SET queue_id = ?, visible_at = ?, receive_count = 0, first_received_at = 0, receipt_nonce = '',
+       dead_letter_source_arn = ?, sequence_number = ? WHERE id = ?`,
+    ),
+    attemptOf: db.prepare("SELECT claims FROM sqs_fifo_receive_attempts WHERE queue_id = ? AND attempt_id = ? AND expires_at > ?"),
+    putAttempt: db.prepare("INSERT OR REPLACE INTO sqs_fifo_receive_attempts (queue_id, attempt_id, expires_at, claims) VALUES (?, ?, ?, ?)"),
+    renew: db.prepare("UPDATE sqs_messages SET visible_at = ? WHERE id = ? AND queue_id = ? AND receipt_nonce = ? RETURNING *"),
+    deleteExpiredDedup: db.prepare("DELETE FROM sqs_fifo_dedup WHERE expires_at <= ?"),
+    deleteExpiredAttempts: db.prepare("DELETE FROM sqs_fifo_receive_attempts WHERE expires_at <= ?"),
+  };
+}
+
+/** A FIFO receive, inside one write transaction. `claim` is the adapter's claim-by-id statement. */
+export function receiveFifo(claim: Database.Statement, f: FifoStatements, queueId: number, o: ReceiveOptions): StoredMessage[] {
+  const attemptId = o.fifo?.attemptId;
+  if (attemptId !== undefined) {
+    const previous = f.attemptOf.pluck().get(queueId, attemptId, o.now) as string | undefined;
+    if (previous !== undefined) {
+      // A retried attempt returns the same messages and receipt handles and resets their visibility timeout
+      // (ReceiveMessage API reference, ReceiveRequestAttemptId); messages deleted or re-received since are left out.
+      const out: StoredMessage[] = [];
+      for (const [id, nonce] of JSON.parse(previous) as [number, string][]) {
+        const row = f.renew.get(o.now + o.visibilityMs, id, queueId, nonce) as MessageRow | undefined;
+        if (row) out.push(toMessage(row));
+      }
+      return out;
+    }
+  }
+  const out: StoredMessage[] = [];
+  const groups = fifoCandidates(f.rows.all(queueId, o.expiredBefore) as FifoRow[], o.now);
+  outer: for (const group of groups) {
+    for (const r of group) {
+      if (out.length >= o.max) break outer;
+      if (o.redrive && r.receiveCount >= o.redrive.maxReceiveCount) {
+        // Moved in group order with the dead-letter queue's next sequence number, so the DLQ keeps group order.
+        const seq = f.nextSeq.pluck().get(o.redrive.deadLetterQueueId) as number;
+        f.moveToDeadLetter.run(o.redrive.deadLetterQueueId, o.now, o.redrive.sourceArn, seq, r.id);
+        continue;
+      }
+      const row = claim.get(o.now + o.visibilityMs, o.now, o.now, o.nonces[out.length], r.id) as MessageRow;
+      out.push(toMessage(row));
+    }
+  }
+  if (attemptId !== undefined && out.length > 0) {
+    f.putAttempt.run(queueId, attemptId, o.now + (o.fifo?.attemptWindowMs ?? 0), JSON.stringify(out.map((m) => [m.rowId, m.receiptNonce])));
+  }
+  return out;
+}

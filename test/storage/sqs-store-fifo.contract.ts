@@ -1,0 +1,128 @@
+// The FIFO part of the SQS storage contract (called from sqs-store.contract.ts, so it runs on every
+// adapter): sequence numbers, durable deduplication, group order and blocking, dead-letter moves in group
+// order, receive attempts and expired FIFO receipts.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { NewFifoMessage, ReceiveOptions, SqsStore } from "../../src/services/sqs/store.ts";
+
+interface Factory {
+  open(): Promise<SqsStore>;
+}
+
+const T0 = Date.UTC(2026, 0, 1);
+const WINDOW = 300_000;
+const settings = { attributes: { VisibilityTimeout: "30", MessageRetentionPeriod: "345600", FifoQueue: "true" }, retentionMs: 345_600_000 };
+const key = (name: string) => ({ account: "000000000000", region: "us-east-1", name });
+let seq = 0;
+function fm(body: string, group: string, dedup = `d-${body}`): NewFifoMessage {
+  seq++;
+  return { messageId: `f-${seq}`, body, md5OfBody: "x", senderId: "AKID", visibleAt: T0, messageGroupId: group, deduplicationId: dedup, dedupKey: dedup };
+}
+let n = 0;
+function ro(now: number, max = 10, extra: Partial<ReceiveOptions> = {}): ReceiveOptions {
+  n++;
+  return {
+    max, visibilityMs: 30_000, now, expiredBefore: 0, fifo: { attemptWindowMs: WINDOW },
+    nonces: Array.from({ length: max }, (_, i) => `f${n}-${i}`.padEnd(16, "x")), ...extra,
+  };
+}
+
+async function withStore(factory: Factory, fn: (s: SqsStore) => Promise<void>) {
+  const s = await factory.open();
+  try {
+    await fn(s);
+  } finally {
+    await s.close();
+  }
+}
+
+export function fifoContract(factory: Factory): void {
+  test("FIFO: sequence numbers increase; duplicates within the window report the original, also after its deletion", () =>
+    withStore(factory, async (s) => {
+      const { queue } = await s.createQueue(key("seq.fifo"), settings, {}, T0);
+      const a = await s.enqueueFifo(queue.id, [fm("a", "g"), fm("b", "g"), fm("a2", "g", "d-a")], T0, WINDOW);
+      assert.equal(a[0].duplicate, false);
+      assert.ok(a[1].sequenceNumber > a[0].sequenceNumber);
+      assert.deepEqual(a[2], { messageId: a[0].messageId, sequenceNumber: a[0].sequenceNumber, duplicate: true });
+      const got = await s.receive(queue.id, ro(T0));
+      assert.deepEqual(got.map((m) => m.body), ["a", "b"]);
+      assert.equal(got[0].sequenceNumber, a[0].sequenceNumber);
+      assert.equal(got[0].deduplicationId, "d-a");
+      assert.equal(await s.deleteMessage(queue.id, got[0].rowId, got[0].receiptNonce), "ok");
+      const again = await s.enqueueFifo(queue.id, [fm("a3", "g", "d-a")], T0 + WINDOW - 1, WINDOW);
+      assert.equal(again[0].duplicate, true);
+      assert.equal(again[0].messageId, a[0].messageId);
+      const later = await s.enqueueFifo(queue.id, [fm("a4", "g", "d-a")], T0 + WINDOW, WINDOW);
+      assert.equal(later[0].duplicate, false);
+      assert.ok(later[0].sequenceNumber > a[1].sequenceNumber);
+      assert.equal(await s.deleteExpired(T0 + WINDOW + 1), 0);
+    }));
+
+  test("FIFO: a group is received in order and blocked while one of its messages is in flight", () =>
+    withStore(factory, async (s) => {
+      const { queue } = await s.createQueue(key("order.fifo"), settings, {}, T0);
+      await s.enqueueFifo(queue.id, [fm("a1", "A"), fm("b1", "B"), fm("a2", "A"), fm("a3", "A"), fm("b2", "B")], T0, WINDOW);
+      const first = await s.receive(queue.id, ro(T0, 2));
+      assert.deepEqual(first.map((m) => m.body), ["a1", "a2"], "as many of one group as possible, in order");
+      const second = await s.receive(queue.id, ro(T0, 10));
+      assert.deepEqual(second.map((m) => m.body), ["b1", "b2"], "group A is blocked while a1/a2 are in flight");
+      assert.deepEqual(await s.receive(queue.id, ro(T0 + 1)), []);
+      for (const m of second) assert.equal(await s.deleteMessage(queue.id, m.rowId, m.receiptNonce), "ok");
+      assert.equal(await s.deleteMessage(queue.id, first[0].rowId, first[0].receiptNonce), "ok");
+      assert.deepEqual(await s.receive(queue.id, ro(T0 + 2)), [], "a2 is still in flight");
+      // a2's visibility expires: it comes back before a3.
+      const back = await s.receive(queue.id, ro(T0 + 30_000, 1));
+      assert.deepEqual(back.map((m) => [m.body, m.receiveCount]), [["a2", 2]]);
+      assert.equal(await s.changeVisibility(queue.id, back[0].rowId, back[0].receiptNonce, T0 + 30_000, 43_200_000), "ok");
+      assert.deepEqual((await s.receive(queue.id, ro(T0 + 30_000))).map((m) => m.body), ["a2", "a3"]);
+    }));
+
+  test("FIFO: an expired receipt deletes nothing when inFlightAt is given", () =>
+    withStore(factory, async (s) => {
+      const { queue } = await s.createQueue(key("exp.fifo"), settings, {}, T0);
+      await s.enqueueFifo(queue.id, [fm("x", "g")], T0, WINDOW);
+      const [m] = await s.receive(queue.id, ro(T0, 1));
+      assert.equal(await s.deleteMessage(queue.id, m.rowId, m.receiptNonce, T0 + 30_000), "stale");
+      assert.equal(await s.deleteMessage(queue.id, m.rowId, m.receiptNonce, T0 + 29_999), "ok");
+    }));
+
+  test("FIFO: over-received messages move to the dead-letter queue in group order", () =>
+    withStore(factory, async (s) => {
+      const { queue: dlq } = await s.createQueue(key("dead.fifo"), settings, {}, T0);
+      const { queue } = await s.createQueue(key("live.fifo"), settings, {}, T0);
+      const redrive = { maxReceiveCount: 1, deadLetterQueueId: dlq.id, sourceArn: "arn:aws:sqs:us-east-1:000000000000:live.fifo" };
+      await s.enqueueFifo(queue.id, [fm("1", "g"), fm("2", "g"), fm("3", "g")], T0, WINDOW);
+      assert.equal((await s.receive(queue.id, ro(T0, 10, { visibilityMs: 0, redrive }))).length, 3);
+      assert.deepEqual(await s.receive(queue.id, ro(T0 + 1, 10, { redrive })), []);
+      const moved = await s.receive(dlq.id, ro(T0 + 2));
+      assert.deepEqual(moved.map((m) => m.body), ["1", "2", "3"]);
+      assert.equal(moved[0].deadLetterSourceArn, redrive.sourceArn);
+      assert.equal(moved[0].messageGroupId, "g");
+    }));
+
+  test("FIFO: a retried receive attempt returns the same messages and receipts and resets their visibility", () =>
+    withStore(factory, async (s) => {
+      const { queue } = await s.createQueue(key("attempt.fifo"), settings, {}, T0);
+      await s.enqueueFifo(queue.id, [fm("1", "g"), fm("2", "h")], T0, WINDOW);
+      const attempt = { attemptId: "try-1", attemptWindowMs: WINDOW };
+      const first = await s.receive(queue.id, ro(T0, 1, { fifo: attempt }));
+      const retry = await s.receive(queue.id, ro(T0 + 20_000, 1, { fifo: attempt }));
+      assert.deepEqual(retry.map((m) => [m.rowId, m.receiptNonce]), first.map((m) => [m.rowId, m.receiptNonce]));
+      // Visibility now ends at T0 + 50 s: at T0 + 40 s group g is still blocked.
+      assert.deepEqual((await s.receive(queue.id, ro(T0 + 40_000))).map((m) => m.body), ["2"]);
+      const other = await s.receive(queue.id, ro(T0 + 60_000, 1, { fifo: { attemptId: "try-2", attemptWindowMs: WINDOW } }));
+      assert.deepEqual(other.map((m) => m.body), ["1"]);
+    }));
+
+  test("FIFO: concurrent receives never hand out two messages of one group", () =>
+    withStore(factory, async (s) => {
+      const { queue } = await s.createQueue(key("race.fifo"), settings, {}, T0);
+      const msgs = Array.from({ length: 40 }, (_, i) => fm(`m${i}`, `g${i % 4}`));
+      await s.enqueueFifo(queue.id, msgs, T0, WINDOW);
+      const got = (await Promise.all(Array.from({ length: 12 }, () => s.receive(queue.id, ro(T0, 1))))).flat();
+      const groups = got.map((m) => m.messageGroupId);
+      assert.equal(new Set(groups).size, groups.length, `one message per group: ${groups.join(",")}`);
+      assert.equal(got.length, 4);
+      assert.deepEqual(got.map((m) => m.body).sort(), ["m0", "m1", "m2", "m3"]);
+    }));
+}
