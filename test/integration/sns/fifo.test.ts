@@ -112,3 +112,12 @@ test("archive and replay: a ReplayPolicy redelivers archived messages from a tim
     name: "InvalidParameterException",
   });
 });
+
+test("FIFO queues: standard topics cannot subscribe them; FIFO topic to FIFO queue is refused until it keeps FIFO guarantees", async () => {
+  const { TopicArn: standard } = await sns.send(new CreateTopicCommand({ Name: "std-for-fifo-queue" }));
+  const { TopicArn: fifo } = await sns.send(new CreateTopicCommand({ Name: "fifo-for-fifo-queue.fifo", Attributes: { FifoTopic: "true" } }));
+  await sqs.send(new CreateQueueCommand({ QueueName: "target.fifo", Attributes: { FifoQueue: "true" } }));
+  const Endpoint = "arn:aws:sqs:us-east-1:000000000000:target.fifo";
+  await rejectsAws(sns.send(new SubscribeCommand({ TopicArn: standard, Protocol: "sqs", Endpoint })), { name: "InvalidParameterException" });
+  await rejectsAws(sns.send(new SubscribeCommand({ TopicArn: fifo, Protocol: "sqs", Endpoint })), { name: "InvalidParameterException" });
+});

@@ -50,6 +50,13 @@ export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) 
   const fifo = topic.attributes.FifoTopic === "true";
   // FIFO topics deliver to SQS queues only, FIFO or standard (FIFO topics developer guide, "FIFO topic code examples").
   if (fifo && protocol !== "sqs") throw invalidParameter(`Invalid protocol type: ${protocol}`);
+  if (protocol === "sqs" && endpoint.endsWith(".fifo")) {
+    // Standard topics cannot deliver to FIFO queues (SNS FIFO topics developer guide; wording not checked
+    // against a recording). FIFO topic to FIFO queue delivery (group order, deduplication) is not built yet:
+    // refuse it rather than deliver without FIFO guarantees.
+    if (!fifo) throw invalidParameter("Endpoint Reason: standard topics cannot be subscribed by FIFO queues");
+    throw invalidParameter("Endpoint Reason: delivery from FIFO topics to FIFO queues is not supported by this Mailroom version yet");
+  }
   const given = (input.Attributes as Record<string, string> | undefined) ?? {};
   const attributes: Record<string, string> = {};
   for (const [k, v] of Object.entries(given)) attributes[k] = checkSubscriptionAttribute(k, v, protocol, given.FilterPolicyScope);
