@@ -90,12 +90,11 @@ function started(proc: ChildProcess, port: number): Started {
   };
 }
 
-/** Starts bin/mailroom.js pinned to `core` (taskset -c; the pid is node's, taskset execs it). */
-export async function startMailroomProcess(args: string[], core = "0", port?: number): Promise<Started> {
+/** Starts bin/mailroom.js pinned to `core` (taskset -c; the pid is node's, taskset execs it), or unpinned with null. */
+export async function startMailroomProcess(args: string[], core: string | null = "0", port?: number): Promise<Started> {
   const p = port ?? (await freePort());
-  const proc = spawn("taskset", ["-c", core, process.execPath, "bin/mailroom.js", "--port", String(p), "--log-level", "warn", ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const argv = [process.execPath, "bin/mailroom.js", "--port", String(p), "--log-level", "warn", ...args];
+  const proc = core === null ? spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "inherit"] }) : spawn("taskset", ["-c", core, ...argv], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     let out = "";
     proc.stdout?.on("data", (d: Buffer) => {

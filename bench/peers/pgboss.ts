@@ -1,6 +1,6 @@
 // pg-boss peer on the local PostgreSQL (a fresh database per row): W1 send; W2 insert of 10; W3 send → fetch →
 // complete per job; W3b insert 10 → fetch(batchSize 10) → complete; W4 boss.work() polling every 0.5 s (its
-// minimum). Its database backends are pinned to core 0 once they exist (pgBackends), and their CPU counted;
+// minimum) for up to 1000 jobs a poll. Its database backends are pinned to core 0 once they exist (pgBackends), and their CPU counted;
 // PostgreSQL's shared processes (WAL writer, checkpointer) stay unpinned and uncounted.
 import { execFileSync } from "node:child_process";
 import pg from "pg";
@@ -27,7 +27,7 @@ export async function pgBossWorkers(url: string, connections: number, batch: boo
   const openLoop = (): OpenLoopSystem => ({
     maxInFlight: connections,
     async start(onReceive) {
-      await boss.work<{ at: number }>(queue, { batchSize: 10, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      await boss.work<{ at: number }>(queue, { batchSize: 1000, pollingIntervalSeconds: 0.5 }, async (jobs) => {
         for (const j of jobs) onReceive(j.data.at);
       });
     },

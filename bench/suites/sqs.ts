@@ -190,7 +190,14 @@ function bullmq(mode: "strict" | "relaxed"): SystemSpec {
     durability: mode === "strict" ? "appendonly yes, appendfsync always" : "Redis defaults (no AOF, RDB snapshots)",
     mode,
     workloads: ["W1", "W2", "W3", "W3b", "W4"],
-    available: async () => undefined,
+    available: async () => {
+      try {
+        await import("ioredis" as string);
+        return undefined;
+      } catch {
+        return "BullMQ 6.7 needs the 'ioredis' package (an optional peer dependency), which is not installed";
+      }
+    },
     run: async (w) => {
       const redis = await startRedis(config);
       spec.system = `BullMQ 6.7 on Redis ${redis.version}`;
