@@ -14,7 +14,7 @@ const JOB_OPTS = { removeOnComplete: true, removeOnFail: true };
 export interface BullBench {
   sendWorker(batch: boolean): () => Promise<() => Promise<number>>;
   cycleWorker(batch: boolean): () => Promise<() => Promise<number>>;
-  openLoop(): OpenLoopSystem;
+  openLoop(consumers?: number): OpenLoopSystem;
   stop(): Promise<void>;
 }
 

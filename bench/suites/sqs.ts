@@ -3,7 +3,7 @@
 // at defaults, pg-boss on the local PostgreSQL). `npm run bench -- sqs [W1 W3 …] [mailroom rabbitmq bullmq
 // pgboss …] [strict|relaxed]` picks rows; each row gets a fresh server/queue/database. Prints the machine,
 // what was pinned, the table, per-row notes and the targets met or missed.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import { execFileSync } from "node:child_process";
 import pg from "pg";
@@ -15,6 +15,7 @@ import { Signer } from "../lib/sigv4.ts";
 import { bullBench } from "../peers/bullmq.ts";
 import { pgBackends, pgBossWorkers } from "../peers/pgboss.ts";
 import { rabbitAvailable, rabbitBench, rabbitVersion } from "../peers/rabbitmq.ts";
+import { redisListBench } from "../peers/redis-list.ts";
 import { createQueue, cycleWorker, drainWorker, queueDepth, sendWorker, sqsOpenLoop, type SqsTarget } from "../workloads/sqs.ts";
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -182,15 +183,20 @@ function rabbitmq(version: string): SystemSpec {
 // --- BullMQ --------------------------------------------------------------------------------------------------
 
 let redisVersion = "?";
-function bullmq(mode: "strict" | "relaxed"): SystemSpec {
-  const config = mode === "strict" ? ["--appendonly", "yes", "--appendfsync", "always", "--save", ""] : [];
+const REDIS_STRICT = ["--appendonly", "yes", "--appendfsync", "always", "--save", ""];
+
+/** BullMQ, or the raw Redis list queue standing in for it, on a private redis-server per row. */
+function redisPeer(kind: "bullmq" | "redislist", mode: "strict" | "relaxed"): SystemSpec {
+  const config = mode === "strict" ? REDIS_STRICT : [];
+  const name = (v: string) => (kind === "bullmq" ? `BullMQ 6.7 on Redis ${v}` : `Redis ${v} list queue (LPUSH/LMOVE/LREM; BullMQ stand-in)`);
   const spec: SystemSpec = {
-    id: `bullmq-${mode}`,
-    system: `BullMQ 6.7 on Redis ${redisVersion}`,
+    id: `${kind}-${mode}`,
+    system: name(redisVersion),
     durability: mode === "strict" ? "appendonly yes, appendfsync always" : "Redis defaults (no AOF, RDB snapshots)",
     mode,
     workloads: ["W1", "W2", "W3", "W3b", "W4"],
     available: async () => {
+      if (kind === "redislist") return undefined;
       try {
         await import("ioredis" as string);
         return undefined;
@@ -200,9 +206,8 @@ function bullmq(mode: "strict" | "relaxed"): SystemSpec {
     },
     run: async (w) => {
       const redis = await startRedis(config);
-      spec.system = `BullMQ 6.7 on Redis ${redis.version}`;
       const pids = { serverPids: [redis.pid] };
-      const b = bullBench(redis.port);
+      const b = kind === "bullmq" ? bullBench(redis.port) : redisListBench(redis.port);
       try {
         switch (w) {
           case "W1":
@@ -213,7 +218,7 @@ function bullmq(mode: "strict" | "relaxed"): SystemSpec {
             return [row(spec, w, await closedLoop(loop(pids), b.cycleWorker(w === "W3b")))];
           case "W4": {
             const rate = await w4Rate(spec, () => closedLoop({ ...loop(pids), measureMs: QUICK ? 500 : 3000 }, b.cycleWorker(false)));
-            const m = await openLoop({ ratePerSec: rate, warmupMs, measureMs: seconds * 1000, ...pids }, b.openLoop());
+            const m = await openLoop({ ratePerSec: rate, warmupMs, measureMs: seconds * 1000, ...pids }, b.openLoop(w4Consumers));
             return [row(spec, w, m, `W4 e2e latency @ ${Math.round(rate).toLocaleString("en-US")} msgs/s`)];
           }
           default:
@@ -292,6 +297,18 @@ function cmd(file: string, args: string[]): string {
   }
 }
 
+/** Busy % of all CPUs (of 100 × cores) over `ms`, from /proc/stat: what else runs on this machine. */
+async function hostBusy(ms: number): Promise<number> {
+  const read = () => {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    return { idle: f[3] + f[4], total: f.reduce((a, b) => a + b, 0) };
+  };
+  const a = read();
+  await sleep(ms);
+  const b = read();
+  return b.total === a.total ? 0 : (100 * (1 - (b.idle - a.idle) / (b.total - a.total))) * os.cpus().length;
+}
+
 function targets(rows: Row[]): string[] {
   const get = (id: string, w: Workload) => rows.find((r) => r.system === systemsById.get(id)?.system && r.durability === systemsById.get(id)?.durability && r.workload.startsWith(`${w} `));
   const out: string[] = [];
@@ -317,6 +334,7 @@ function targets(rows: Row[]): string[] {
   ratio("W1 ≥ 2× RabbitMQ persistent+confirms", m("W1"), get("rabbitmq", "W1"), 2);
   ratio("W3 ≥ 0.8× RabbitMQ cycle", w3, get("rabbitmq", "W3"), 0.8);
   ratio("W3 ≥ 1× BullMQ appendfsync always", w3, get("bullmq-strict", "W3"), 1);
+  if (!get("bullmq-strict", "W3")) ratio("  (stand-in) W3 vs Redis list queue, appendfsync always", w3, get("redislist-strict", "W3"), 1);
   ratio("W3 ≥ 10× pg-boss", w3, get("pgboss", "W3"), 10);
   return out;
 }
@@ -330,16 +348,19 @@ export async function sqsSuite(args: string[]): Promise<string> {
   const names = args.filter((a) => !/^w\d+b?$/i.test(a) && a !== "strict" && a !== "relaxed");
   const [rv, pgv] = await Promise.all([rabbitVersion().catch(() => "?"), pgServerVersion()]);
   redisVersion = /v=([\d.]+)/.exec(cmd("redis-server", ["--version"]))?.[1] ?? "?";
-  const all = [mailroom("strict"), mailroom("relaxed"), rabbitmq(rv), bullmq("strict"), bullmq("relaxed"), pgboss(pgv)];
+  const all = [mailroom("strict"), mailroom("relaxed"), rabbitmq(rv), redisPeer("bullmq", "strict"), redisPeer("bullmq", "relaxed"), redisPeer("redislist", "strict"), redisPeer("redislist", "relaxed"), pgboss(pgv)];
   for (const s of all) systemsById.set(s.id, s);
   const chosen = all.filter((s) => (names.length === 0 || names.some((n) => s.id.startsWith(n.toLowerCase()))) && (modes.length === 0 || modes.includes(s.mode)));
   if (chosen.length === 0) throw new Error(`no system matches ${names.join(" ")}; systems: ${all.map((s) => s.id).join(", ")}`);
 
   const genCpus = affinityOf(process.pid);
+  const busy = await hostBusy(1000);
+  const busyLine = `# host before the run: load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}, ${busy.toFixed(0)} % CPU busy (of ${os.cpus().length * 100} %) over 1 s${busy > 15 ? " — OTHER WORK IS RUNNING ON THIS MACHINE, the figures below are disturbed by it" : ""}`;
   const header = [
     `# bench sqs: ${os.cpus().length} vCPU (${os.cpus()[0]?.model}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}, PostgreSQL ${pgv}, RabbitMQ ${rv}, Redis ${redisVersion}`,
     `# ${connections} connections per closed-loop row, ${seconds} s measured after ${warmupMs / 1000} s warm-up${QUICK ? " (BENCH_QUICK: smoke run, numbers meaningless)" : ""}; 1 KiB bodies; W4 ${w4Consumers} long-poll consumers; W5 ${w5Messages.toLocaleString("en-US")} messages`,
     `# Mailroom requests are SigV4-signed (node:crypto, cached key) and verified by the server (--access-keys).`,
+    busyLine,
     `# pinning: Mailroom and our Redis servers: taskset -c 0; load generator (this process, incl. peers' client libraries): CPUs ${genCpus}${genCpus === "1" ? "" : " — NOT pinned to core 1, run through `npm run bench`"}.`,
   ];
   console.log(header.join("\n"));
@@ -366,7 +387,10 @@ export async function sqsSuite(args: string[]): Promise<string> {
   }
   const order = (r: Row) => WORKLOADS.findIndex((w) => r.workload.startsWith(`${w} `));
   rows.sort((a, b) => order(a) - order(b));
+  const endBusy = await hostBusy(500);
   const pinning = [
+    busyLine.replace("# ", "- "),
+    `- host after the run: load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}, ${endBusy.toFixed(0)} % CPU busy over 0.5 s.`,
     `- Pinning: Mailroom (node, all threads) and our redis-server instances ran under taskset -c 0; the generator on CPUs ${genCpus}.`,
     chosen.some((s) => s.id === "rabbitmq") ? `- RabbitMQ was already running (system service, not started by the bench): ${rabbitPinned}.` : "",
     chosen.some((s) => s.id === "pgboss") ? "- PostgreSQL: pg-boss's backend processes pinned to core 0 after the warm-up and their CPU counted; postmaster, WAL writer and checkpointer unpinned and not counted; no RSS for PostgreSQL (shared buffers)." : "",
