@@ -18,18 +18,30 @@ export interface BullBench {
   stop(): Promise<void>;
 }
 
-export function bullBench(port: number): BullBench {
-  const connection = { host: "127.0.0.1", port, maxRetriesPerRequest: null };
+/** BullMQ's ESM build cannot require() ioredis itself, so each Queue/Worker gets an ioredis client made here. */
+type RedisCtor = new (o: object) => object;
+let ioredis: RedisCtor | undefined;
+async function redisCtor(): Promise<RedisCtor> {
+  if (!ioredis) {
+    const mod = (await import("ioredis" as string)) as { default?: RedisCtor; Redis?: RedisCtor };
+    ioredis = (mod.Redis ?? mod.default) as RedisCtor;
+  }
+  return ioredis;
+}
+
+export async function bullBench(port: number): Promise<BullBench> {
+  const Redis = await redisCtor();
+  const client = () => new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: null }) as never;
   const name = `bench${Date.now()}`;
   const closers: (() => Promise<unknown>)[] = [];
   const queue = () => {
-    const q = new Queue(name, { connection });
+    const q = new Queue(name, { connection: client() });
     q.on("error", () => {});
     closers.push(() => q.close());
     return q;
   };
   const worker = (processor: ((job: { data: { at?: number } }) => Promise<void>) | null, concurrency = 1) => {
-    const w = new Worker(name, processor, { connection, concurrency, autorun: processor !== null, drainDelay: 5 });
+    const w = new Worker(name, processor, { connection: client(), concurrency, autorun: processor !== null, drainDelay: 5 });
     w.on("error", () => {});
     closers.push(() => w.close(true));
     return w;
