@@ -2,7 +2,8 @@
 // request, or a message's whole cycle) during a warm-up and then a measured window; reports msgs/s, latency
 // percentiles of the unit, server CPU-seconds per 1k messages and peak RSS (from /proc, for the given pids),
 // and the load generator's own CPU use. openLoop (./open-loop.ts) and the backlog drain reuse the pieces here.
-import { cpuSeconds, rssMb } from "./process.ts";
+import { readFileSync } from "node:fs";
+import { CLOCK_TICKS, cpuSeconds, rssMb } from "./process.ts";
 
 export interface Row {
   workload: string;
@@ -16,11 +17,20 @@ export interface Row {
   peakRssMb: number | undefined;
   /** The load generator's CPU use during the window, % of one core (all its threads). */
   genCpuPct?: number;
+  /** CPU used on the machine by everything but the server and the generator, % of one core (disturbance). */
+  otherCpuPct?: number;
   /** Free text shown under the table (errors, rates, what was measured). */
   note?: string;
 }
 
-export type Measured = Pick<Row, "msgsPerSec" | "p50" | "p99" | "p999" | "cpuPer1k" | "peakRssMb" | "genCpuPct" | "note">;
+export type Measured = Pick<Row, "msgsPerSec" | "p50" | "p99" | "p999" | "cpuPer1k" | "peakRssMb" | "genCpuPct" | "otherCpuPct" | "note">;
+
+/** Busy CPU-seconds of the whole machine so far (all CPUs), from /proc/stat. */
+export function hostCpuSeconds(): number {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const busy = f.slice(0, 8).reduce((a, b) => a + b, 0) - f[3] - f[4];
+  return busy / CLOCK_TICKS;
+}
 
 /** Processes whose CPU (and RSS) count as the server's. */
 export interface ServerPids {
@@ -91,19 +101,24 @@ export class CpuWindow {
   private readonly p: ServerPids;
   private readonly server0: number;
   private readonly gen0: NodeJS.CpuUsage;
+  private readonly host0: number;
   private readonly t0 = performance.now();
 
   constructor(p: ServerPids) {
     this.p = p;
     this.server0 = cpuOf(p);
     this.gen0 = process.cpuUsage();
+    this.host0 = hostCpuSeconds();
   }
 
-  /** Elapsed seconds, server CPU-seconds used, generator CPU % of one core. */
-  end(): { elapsed: number; serverCpu: number; genCpuPct: number } {
+  /** Elapsed seconds, server CPU-seconds used, generator and other CPU as % of one core. */
+  end(): { elapsed: number; serverCpu: number; genCpuPct: number; otherCpuPct: number } {
     const elapsed = (performance.now() - this.t0) / 1000;
     const g = process.cpuUsage(this.gen0);
-    return { elapsed, serverCpu: cpuOf(this.p) - this.server0, genCpuPct: ((g.user + g.system) / 1e6 / elapsed) * 100 };
+    const serverCpu = cpuOf(this.p) - this.server0;
+    const genCpu = (g.user + g.system) / 1e6;
+    const other = Math.max(0, hostCpuSeconds() - this.host0 - serverCpu - genCpu);
+    return { elapsed, serverCpu, genCpuPct: (genCpu / elapsed) * 100, otherCpuPct: (other / elapsed) * 100 };
   }
 }
 
@@ -150,7 +165,7 @@ export async function closedLoop(o: LoopOptions, makeWorker: (i: number) => Prom
   measuring = true;
   await Promise.race([sleep(o.measureMs), failed]);
   measuring = false;
-  const { elapsed, serverCpu, genCpuPct } = cpu.end();
+  const { elapsed, serverCpu, genCpuPct, otherCpuPct } = cpu.end();
   stop = true;
   sampler.stop();
   await failed;
@@ -161,6 +176,7 @@ export async function closedLoop(o: LoopOptions, makeWorker: (i: number) => Prom
     cpuPer1k: hasPids && done > 0 ? (serverCpu / done) * 1000 : undefined,
     peakRssMb: pids.serverPids.length > 0 ? Math.max(sampler.peak, rssOf(pids)) : undefined,
     genCpuPct,
+    otherCpuPct,
     note: errors > 0 ? `${errors} failed calls (first: ${String(firstError).slice(0, 160)})` : undefined,
   };
 }
@@ -168,14 +184,14 @@ export async function closedLoop(o: LoopOptions, makeWorker: (i: number) => Prom
 const f = (n: number | undefined, d: number) => (n === undefined || Number.isNaN(n) ? "–" : n.toFixed(d));
 
 export function table(rows: Row[]): string {
-  const head = "| workload | system | durability | msgs/s | p50 ms | p99 ms | p99.9 ms | server CPU-s / 1k msgs | peak RSS MB | gen CPU % |";
-  const sep = "|---|---|---|---:|---:|---:|---:|---:|---:|---:|";
+  const head = "| workload | system | durability | msgs/s | p50 ms | p99 ms | p99.9 ms | server CPU-s / 1k msgs | peak RSS MB | gen CPU % | other CPU % |";
+  const sep = "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|";
   return [
     head,
     sep,
     ...rows.map(
       (r) =>
-        `| ${r.workload} | ${r.system} | ${r.durability} | ${Math.round(r.msgsPerSec).toLocaleString("en-US")} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.cpuPer1k, 3)} | ${f(r.peakRssMb, 0)} | ${f(r.genCpuPct, 0)} |`,
+        `| ${r.workload} | ${r.system} | ${r.durability} | ${Math.round(r.msgsPerSec).toLocaleString("en-US")} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.cpuPer1k, 3)} | ${f(r.peakRssMb, 0)} | ${f(r.genCpuPct, 0)} | ${f(r.otherCpuPct, 0)} |`,
     ),
   ].join("\n");
 }
@@ -221,7 +237,7 @@ export async function countedLoop(o: CountedOptions, makeWorker: (i: number) => 
       }
     }),
   );
-  const { elapsed, serverCpu, genCpuPct } = cpu.end();
+  const { elapsed, serverCpu, genCpuPct, otherCpuPct } = cpu.end();
   sampler.stop();
   const hasPids = o.serverPids.length + (o.cpuOnlyPids?.length ?? 0) > 0;
   return {
@@ -233,6 +249,7 @@ export async function countedLoop(o: CountedOptions, makeWorker: (i: number) => 
     cpuPer1k: hasPids && done > 0 ? (serverCpu / done) * 1000 : undefined,
     peakRssMb: o.serverPids.length > 0 ? Math.max(sampler.peak, rssOf(o)) : undefined,
     genCpuPct,
+    otherCpuPct,
     note: `${done.toLocaleString("en-US")} messages in ${elapsed.toFixed(1)} s${emptyUnits > 0 ? `, ${emptyUnits} empty receives` : ""}${done < o.total ? ` — STOPPED at the ${o.timeoutMs / 1000} s timeout` : ""}`,
   };
 }

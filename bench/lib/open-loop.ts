@@ -108,6 +108,7 @@ export async function openLoop(o: OpenLoopOptions, sys: OpenLoopSystem): Promise
     cpuPer1k: hasPids && received > 0 && cpuResult ? (cpuResult.serverCpu / received) * 1000 : undefined,
     peakRssMb: o.serverPids.length > 0 ? Math.max(sampler?.peak ?? 0, rssOf(o)) : undefined,
     genCpuPct: cpuResult?.genCpuPct,
+    otherCpuPct: cpuResult?.otherCpuPct,
     note: notes.join("; "),
   };
 }
