@@ -1,8 +1,10 @@
-// Starting a server under test as a child process pinned to one core, and reading its CPU time and RSS
-// from /proc, so every row of a benchmark table reports the same resource figures.
-import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+// Starting servers under test as child processes pinned to one core (Mailroom, our own Redis instances),
+// pinning processes we did not start (taskset -a -p, restorable), and reading CPU time and RSS from /proc,
+// so every row of a benchmark table reports the same resource figures.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import os from "node:os";
 
 export const CLOCK_TICKS = 100;
 
@@ -15,7 +17,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** utime+stime of a process and its threads, in seconds. */
+/** utime+stime of a process (all its threads), in seconds. */
 export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
@@ -28,28 +30,107 @@ export function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : 0;
 }
 
+/** The CPU list a process may run on (e.g. "0-1"), from taskset -p. */
+export function affinityOf(pid: number): string {
+  const out = execFileSync("taskset", ["-c", "-p", String(pid)], { encoding: "utf8" });
+  return out.slice(out.lastIndexOf(":") + 1).trim();
+}
+
+/** Pins every thread of a process to a CPU list; returns false when not permitted. */
+export function pin(pid: number, cpus: string): boolean {
+  try {
+    execFileSync("taskset", ["-a", "-c", "-p", cpus, String(pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pids of processes whose command line contains `needle` (e.g. RabbitMQ's beam.smp). */
+export function pidsOf(needle: string): number[] {
+  try {
+    return execFileSync("pgrep", ["-f", needle], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 export interface Started {
   proc: ChildProcess;
   port: number;
+  pid: number;
   stop(): Promise<void>;
+  kill9(): Promise<void>;
 }
 
-export async function startMailroomProcess(args: string[], core = "0"): Promise<Started> {
-  const port = await freePort();
-  const proc = spawn("taskset", ["-c", core, process.execPath, "bin/mailroom.js", "--port", String(port), "--log-level", "warn", ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
+function waitExit(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) resolve();
+    else proc.once("exit", () => resolve());
   });
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout?.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
-    proc.once("exit", (code) => reject(new Error(`mailroom exited with ${code}`)));
-  });
+}
+
+function started(proc: ChildProcess, port: number): Started {
   return {
     proc,
     port,
-    stop: () =>
-      new Promise((resolve) => {
-        proc.once("exit", () => resolve());
-        proc.kill("SIGTERM");
-      }),
+    pid: proc.pid ?? 0,
+    stop: async () => {
+      const exited = waitExit(proc);
+      proc.kill("SIGTERM");
+      const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(t);
+    },
+    kill9: async () => {
+      const exited = waitExit(proc);
+      proc.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+/** Starts bin/mailroom.js pinned to `core` (taskset -c; the pid is node's, taskset execs it), or unpinned with null. */
+export async function startMailroomProcess(args: string[], core: string | null = "0", port?: number): Promise<Started> {
+  const p = port ?? (await freePort());
+  const argv = [process.execPath, "bin/mailroom.js", "--port", String(p), "--log-level", "warn", ...args];
+  const proc = core === null ? spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "inherit"] }) : spawn("taskset", ["-c", core, ...argv], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    proc.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("ready")) resolve();
+    });
+    proc.once("exit", (code) => reject(new Error(`mailroom exited with ${code}`)));
+  });
+  return started(proc, p);
+}
+
+/** Starts a private redis-server on a free port, pinned to `core`, data in a temporary directory. */
+export async function startRedis(config: string[], core = "0"): Promise<Started & { version: string }> {
+  const port = await freePort();
+  const dir = mkdtempSync(`${os.tmpdir()}/mailroom-bench-redis-`);
+  const proc = spawn("taskset", ["-c", core, "redis-server", "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", ...config], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let version = "";
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    proc.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      version ||= /v=([\d.]+)/.exec(out)?.[1] ?? /Redis version=([\d.]+)/.exec(out)?.[1] ?? "";
+      if (out.includes("Ready to accept connections")) resolve();
+    });
+    proc.once("exit", (code) => reject(new Error(`redis-server exited with ${code}: ${out.slice(-500)}`)));
+  });
+  proc.stdout?.resume();
+  const s = started(proc, port);
+  return {
+    ...s,
+    version,
+    stop: async () => {
+      await s.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
