@@ -5,8 +5,18 @@
 // moveToCompleted; W3b addBulk(10) → 10 × getNextJob → moveToCompleted each (open-source BullMQ has no batch
 // fetch/complete); W4 a Worker with a processor (concurrency 64). Completed jobs are removed.
 import { randomUUID } from "node:crypto";
-import { Queue, Worker } from "bullmq";
 import { type OpenLoopSystem } from "../lib/open-loop.ts";
+
+// bullmq and ioredis are not project dependencies: bullmq pulls optional native packages the registry
+// here cannot serve, which breaks `npm ci`. Install them for a benchmark run with
+// `npm i --no-save bullmq ioredis`; without them the BullMQ rows are skipped.
+// biome-ignore lint: loosely typed optional module
+type Loose = any;
+let bull: { Queue: Loose; Worker: Loose } | undefined;
+async function bullmq() {
+  bull ??= (await import("bullmq" as string)) as { Queue: Loose; Worker: Loose };
+  return bull;
+}
 
 const DATA = { body: "x".repeat(1024) };
 const JOB_OPTS = { removeOnComplete: true, removeOnFail: true };
@@ -31,6 +41,7 @@ async function redisCtor(): Promise<RedisCtor> {
 
 export async function bullBench(port: number): Promise<BullBench> {
   const Redis = await redisCtor();
+  const { Queue, Worker } = await bullmq();
   const client = () => new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: null }) as never;
   const name = `bench${Date.now()}`;
   const closers: (() => Promise<unknown>)[] = [];
@@ -76,7 +87,7 @@ export async function bullBench(port: number): Promise<BullBench> {
       };
     },
     openLoop: () => {
-      let q: Queue | undefined;
+      let q: Loose;
       return {
         maxInFlight: 64,
         async start(onReceive) {
@@ -86,7 +97,7 @@ export async function bullBench(port: number): Promise<BullBench> {
           await w.waitUntilReady();
         },
         async send(at) {
-          await (q as Queue).add("j", { at, body: DATA.body }, JOB_OPTS);
+          await q.add("j", { at, body: DATA.body }, JOB_OPTS);
         },
         async stop() {},
       };
