@@ -12,6 +12,7 @@ import { createSnsService } from "./services/sns/index.ts";
 import { snsRoutes } from "./services/sns/routes.ts";
 import { createSigner } from "./services/sns/signer.ts";
 import { createSqsService } from "./services/sqs/index.ts";
+import { sqsPeekRoute } from "./services/sqs/peek.ts";
 import { cachedQueues } from "./services/sqs/queue-cache.ts";
 import { scheduleRetentionSweep } from "./services/sqs/retention.ts";
 import { openStorage } from "./storage/open.ts";
@@ -45,7 +46,9 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const deliverer = startDeliverer({ store: storage.sns, sqs: store, clock, notifier, signer, log });
   const sns = createSnsService({ store: storage.sns, sqs: store, clock, notifier, outboxChanged: deliverer.wake }, signer);
   scheduleRetentionSweep(jobs, store, clock, log);
-  const handler = createHandler({ services: [sqs, sns], credentials: new CredentialStore(o.accessKeys), clock, log, internal: internalRoutes([snsRoutes(storage.sns, signer)]) });
+  const credentials = new CredentialStore(o.accessKeys);
+  const internal = internalRoutes([snsRoutes(storage.sns, signer), sqsPeekRoute(store, clock, credentials)]);
+  const handler = createHandler({ services: [sqs, sns], credentials, clock, log, internal });
   const front = createFront(handler);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -146,7 +146,7 @@ export function createHandler(deps: HandlerDeps) {
         ? (readShape(svc.model, opModel.input, rawInput ?? {}, svc.inputErrors, "", protocol === "query") as Record<string, unknown>)
         : {};
       const ctx = {
-        requestId, baseUrl,
+        requestId, baseUrl, operation,
         get signal() {
           return signal();
         },

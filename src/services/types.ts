@@ -11,6 +11,8 @@ export interface RequestContext {
   accessKeyId: string;
   /** Scheme and authority the client used, e.g. "http://127.0.0.1:4566" (for queue URLs). */
   baseUrl: string;
+  /** The operation being called (e.g. "SendMessage"), for resource policies. */
+  operation?: string;
   /** Aborted when the client goes away (long polls stop waiting). */
   signal: AbortSignal;
 }

@@ -1,8 +1,9 @@
 // What SQS operations share: storage, clock, wake-ups, and the lookups every operation starts with
-// (queue from QueueUrl, with the caller's account checked).
+// (queue from QueueUrl, with the caller's account checked against the queue policy).
 import type { Clock } from "../../engine/clock.ts";
 import type { Notifier } from "../../engine/notify.ts";
 import type { RequestContext } from "../types.ts";
+import { mayAccess } from "./access.ts";
 import { accessDenied, invalidParameter, missingParameter, queueDoesNotExist, sqsError } from "./errors.ts";
 import { parseQueueArn, parseQueueUrl, queueArn } from "./domain/queues.ts";
 import type { QueueRecord, SqsStore } from "./store.ts";
@@ -26,9 +27,10 @@ export async function resolveQueue(env: SqsEnv, ctx: RequestContext, url: unknow
   if (typeof url !== "string" || url === "") throw missingParameter("QueueUrl");
   const parsed = parseQueueUrl(url);
   if (!parsed) throw sqsError("InvalidAddress", `The address ${url} is not valid for this endpoint.`);
-  // Cross-account access needs queue policies, which arrive with permissions support.
-  if (parsed.account !== ctx.accountId) throw accessDenied(url);
   const q = await env.store.getQueue({ account: parsed.account, region: parsed.region ?? ctx.region, name: parsed.name });
+  // Another account's queue: allowed only by its Policy (access.ts); a missing one is refused alike, so that
+  // existence is not revealed across accounts.
+  if (parsed.account !== ctx.accountId && (!q || !mayAccess(q, ctx))) throw accessDenied(url);
   if (!q) throw queueDoesNotExist();
   return q;
 }

@@ -5,6 +5,7 @@ import { sqsModel } from "../../protocol/models/sqs.gen.ts";
 import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
 import type { SqsEnv } from "./env.ts";
 import { accessDenied, invalidParameter, missingParameter, queueDoesNotExist } from "./errors.ts";
+import * as permissions from "./operations/permissions.ts";
 import * as queues from "./operations/queues.ts";
 import * as receipts from "./operations/receipts.ts";
 import { receiveMessage } from "./operations/receive.ts";
@@ -32,6 +33,8 @@ const OPERATIONS: Record<string, Op> = {
   TagQueue: tags.tagQueue,
   UntagQueue: tags.untagQueue,
   ListQueueTags: tags.listQueueTags,
+  AddPermission: permissions.addPermission,
+  RemovePermission: permissions.removePermission,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */

@@ -140,6 +140,11 @@ export interface SqsStore {
    */
   changeVisibility(queueId: number, rowId: number, nonce: string, visibleAt: number, maxSinceReceiveMs: number): Promise<ReceiptOutcome | "over-limit">;
   counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts>;
+  /**
+   * Reads up to limit of the queue's unexpired messages in send order, whatever their state, changing nothing
+   * (no visibility, receive count or receipt change): the developer listing of /_aws/sqs/messages.
+   */
+  peek(queueId: number, expiredBefore: number, limit: number): Promise<StoredMessage[]>;
   /** Earliest visibleAt after now among unexpired messages (for long-poll wake-ups), or undefined. */
   nextVisibleAt(queueId: number, now: number): Promise<number | undefined>;
   /** Deletes messages older than their queue's MessageRetentionPeriod attribute, across queues, and FIFO

@@ -276,6 +276,11 @@ export class PgSqsStore implements SqsStore {
     return { visible: r.rows[0].v, notVisible: r.rows[0].nv, delayed: r.rows[0].d };
   }
 
+  async peek(queueId: number, expiredBefore: number, limit: number) {
+    const r = await this.db.query<MessageRow>("SELECT * FROM sqs_messages WHERE queue_id = $1 AND sent_at >= $2 ORDER BY id LIMIT $3", [queueId, expiredBefore, limit]);
+    return r.rows.map(toMessage);
+  }
+
   async nextVisibleAt(queueId: number, now: number) {
     const r = await this.db.query<{ t: number | null }>("SELECT min(visible_at) AS t FROM sqs_messages WHERE queue_id = $1 AND visible_at > $2", [queueId, now]);
     return r.rows[0].t ?? undefined;

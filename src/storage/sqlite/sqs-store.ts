@@ -220,6 +220,10 @@ export class SqliteSqsStore implements SqsStore {
     return { visible: r.v ?? 0, notVisible: r.nv ?? 0, delayed: r.d ?? 0 };
   }
 
+  async peek(queueId: number, expiredBefore: number, limit: number) {
+    return (this.s.peek.all(queueId, expiredBefore, limit) as MessageRow[]).map(toMessage);
+  }
+
   async nextVisibleAt(queueId: number, now: number) {
     return (this.s.nextVisible.pluck().get(queueId, now) as number | null) ?? undefined;
   }
@@ -283,6 +287,7 @@ function prepare(db: Database.Database) {
       `SELECT SUM(visible_at <= ?) AS v, SUM(visible_at > ? AND receive_count > 0) AS nv,
        SUM(visible_at > ? AND receive_count = 0) AS d FROM sqs_messages WHERE queue_id = ? AND sent_at >= ?`,
     ),
+    peek: db.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND sent_at >= ? ORDER BY id LIMIT ?"),
     nextVisible: db.prepare("SELECT MIN(visible_at) FROM sqs_messages WHERE queue_id = ? AND visible_at > ?"),
     deleteExpired: db.prepare(
       `DELETE FROM sqs_messages WHERE id IN (SELECT m.id FROM sqs_messages m JOIN sqs_queues q ON q.id = m.queue_id

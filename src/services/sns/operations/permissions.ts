@@ -1,25 +1,16 @@
 // AddPermission and RemovePermission edit the statements of the topic's Policy attribute (AddPermission API
 // reference). Policies are stored and returned, not enforced (cross-account calls are refused outright).
+import { type PolicyDocument, accountRoot, hasStatement, readPolicy } from "../../../auth/policy.ts";
 import type { RequestContext } from "../../types.ts";
 import { defaultPolicy } from "../domain/topic-attributes.ts";
 import { arnOfTopic, resolveTopic, type SnsEnv } from "../env.ts";
 import { invalidParameter } from "../errors.ts";
 
 type Input = Record<string, unknown>;
-interface Policy {
-  Statement: { Sid?: string }[];
-}
 
 /** The stored policy (or AWS's default); a stored value without a Statement list counts as an empty one. */
-function policyOf(stored: string | undefined, arn: string, account: string): Policy {
-  let p: unknown;
-  try {
-    p = JSON.parse(stored || defaultPolicy(arn, account));
-  } catch {
-    p = {};
-  }
-  const o = (p && typeof p === "object" && !Array.isArray(p) ? p : {}) as Record<string, unknown>;
-  return { ...o, Statement: Array.isArray(o.Statement) ? (o.Statement as { Sid?: string }[]) : [] };
+function policyOf(stored: string | undefined, arn: string, account: string): PolicyDocument {
+  return readPolicy(stored, () => defaultPolicy(arn, account));
 }
 
 export async function addPermission(env: SnsEnv, ctx: RequestContext, input: Input) {
@@ -27,16 +18,16 @@ export async function addPermission(env: SnsEnv, ctx: RequestContext, input: Inp
   const arn = arnOfTopic(t);
   const policy = policyOf(t.attributes.Policy, arn, t.account);
   const label = input.Label as string;
-  if (policy.Statement.some((s) => s.Sid === label)) throw invalidParameter("Statement already exists");
+  if (hasStatement(policy, label)) throw invalidParameter("Statement already exists");
   const accounts = (input.AWSAccountId as string[] | undefined) ?? [];
   const actions = (input.ActionName as string[] | undefined) ?? [];
   if (accounts.length === 0) throw invalidParameter("AWSAccountId");
   if (actions.length === 0) throw invalidParameter("ActionName");
   policy.Statement.push({
     Sid: label, Effect: "Allow",
-    Principal: { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) },
+    Principal: { AWS: accounts.map(accountRoot) },
     Action: actions.map((a) => `SNS:${a}`), Resource: arn,
-  } as { Sid: string });
+  });
   await env.store.setTopicAttributes(t.id, { ...t.attributes, Policy: JSON.stringify(policy) });
   return undefined;
 }

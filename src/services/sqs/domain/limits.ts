@@ -20,3 +20,6 @@ export const MAX_TAG_VALUE_LENGTH = 256;
 export const PURGE_INTERVAL_MS = 60_000;
 export const RECREATE_AFTER_DELETE_MS = 60_000;
 export const MAX_RECEIVE_COUNT_LIMIT = 1000;
+// AddPermission: a label of at most 80 characters, at most seven actions per statement (AddPermission API reference).
+export const MAX_PERMISSION_LABEL_LENGTH = 80;
+export const MAX_PERMISSION_ACTIONS = 7;

@@ -158,7 +158,7 @@ export function normaliseAttributes(input: Record<string, string>, fifo = false)
       if (value !== "") {
         try {
           const parsed = JSON.parse(value);
-          if (!parsed || typeof parsed !== "object") throw new Error();
+          if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error();
         } catch {
           throw invalidValue(name);
         }

@@ -1,6 +1,7 @@
 // Queue management: CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, Get/SetQueueAttributes, PurgeQueue,
 // ListDeadLetterSourceQueues.
 import type { RequestContext } from "../../types.ts";
+import { mayAccess } from "../access.ts";
 import { invalidParameter, missingParameter, queueDoesNotExist, sqsError } from "../errors.ts";
 import { MAX_LIST_QUEUES_RESULTS, PURGE_INTERVAL_MS, RECREATE_AFTER_DELETE_MS } from "../domain/limits.ts";
 import {
@@ -86,9 +87,10 @@ function checkSameAttributes(ctx: RequestContext, q: QueueRecord, given: Record<
 
 export async function getQueueUrl(env: SqsEnv, ctx: RequestContext, input: Input) {
   const owner = (input.QueueOwnerAWSAccountId as string | undefined) ?? ctx.accountId;
-  if (owner !== ctx.accountId) throw queueDoesNotExist();
   const q = await env.store.getQueue({ account: owner, region: ctx.region, name: input.QueueName as string });
-  if (!q) throw queueDoesNotExist();
+  // Another account's queue is found only when its policy allows GetQueueUrl (unverified against AWS: a refused
+  // lookup is answered as a missing queue, which reveals nothing).
+  if (!q || !mayAccess(q, ctx, "GetQueueUrl")) throw queueDoesNotExist();
   return { QueueUrl: urlOf(ctx, q) };
 }
 

@@ -76,7 +76,7 @@ async function redriveOf(env: SqsEnv, q: QueueRecord): Promise<ReceiveOptions["r
   return { maxReceiveCount: policy.maxReceiveCount, deadLetterQueueId: dlq.id, sourceArn: arnOf(q) };
 }
 
-function shape(q: QueueRecord, m: StoredMessage, systemNames: string[], attributeNames: string[]): Record<string, unknown> {
+export function shape(q: QueueRecord, m: StoredMessage, systemNames: string[], attributeNames: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {
     MessageId: m.messageId,
     ReceiptHandle: encodeReceiptHandle({ queueId: q.id, rowId: m.rowId, nonce: m.receiptNonce }),
