@@ -12,6 +12,7 @@ import { createSnsService } from "./services/sns/index.ts";
 import { snsRoutes } from "./services/sns/routes.ts";
 import { createSigner } from "./services/sns/signer.ts";
 import { createSqsService } from "./services/sqs/index.ts";
+import { scheduleMoveTasks } from "./services/sqs/move-tasks.ts";
 import { cachedQueues } from "./services/sqs/queue-cache.ts";
 import { scheduleRetentionSweep } from "./services/sqs/retention.ts";
 import { openStorage } from "./storage/open.ts";
@@ -45,6 +46,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const deliverer = startDeliverer({ store: storage.sns, sqs: store, clock, notifier, signer, log });
   const sns = createSnsService({ store: storage.sns, sqs: store, clock, notifier, outboxChanged: deliverer.wake }, signer);
   scheduleRetentionSweep(jobs, store, clock, log);
+  scheduleMoveTasks(jobs, store, clock, notifier, log);
   const handler = createHandler({ services: [sqs, sns], credentials: new CredentialStore(o.accessKeys), clock, log, internal: internalRoutes([snsRoutes(storage.sns, signer)]) });
   const front = createFront(handler);
   try {

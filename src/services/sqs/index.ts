@@ -5,6 +5,7 @@ import { sqsModel } from "../../protocol/models/sqs.gen.ts";
 import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
 import type { SqsEnv } from "./env.ts";
 import { accessDenied, invalidParameter, missingParameter, queueDoesNotExist } from "./errors.ts";
+import * as moves from "./operations/move-tasks.ts";
 import * as queues from "./operations/queues.ts";
 import * as receipts from "./operations/receipts.ts";
 import { receiveMessage } from "./operations/receive.ts";
@@ -32,6 +33,9 @@ const OPERATIONS: Record<string, Op> = {
   TagQueue: tags.tagQueue,
   UntagQueue: tags.untagQueue,
   ListQueueTags: tags.listQueueTags,
+  StartMessageMoveTask: moves.startMessageMoveTask,
+  ListMessageMoveTasks: moves.listMessageMoveTasks,
+  CancelMessageMoveTask: moves.cancelMessageMoveTask,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */

@@ -2,9 +2,9 @@
 // rows with FOR UPDATE SKIP LOCKED in one statement (moving over-received messages to the dead-letter
 // queue in the same statement), and every other change is a single statement or one transaction.
 import type {
-  FifoSendResult, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueRecord, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
+  FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueRecord, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
-import { type MessageRow, type QueueRow, packAttrs, toMessage, toQueue } from "../sqs-rows.ts";
+import { MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, packAttrs, toMessage, toMoveTask, toQueue } from "../sqs-rows.ts";
 import type { PgDb } from "./db.ts";
 import { enqueueFifo, receiveFifo } from "./fifo.ts";
 import { ItemFailure, TurnBatcher } from "./turn-batch.ts";
@@ -289,6 +289,70 @@ export class PgSqsStore implements SqsStore {
       [now],
     );
     return r.rowCount ?? 0;
+  }
+
+  async startMoveTask(t: NewMoveTask, now: number, expiredBefore: number): Promise<MoveTask | undefined> {
+    // The partial unique index on active tasks per source makes a concurrent second start insert nothing.
+    const r = await this.db.query<MoveTaskRow>(
+      `INSERT INTO sqs_move_tasks (task_id, source_queue_id, source_arn, destination_arn, max_per_second, status, to_move, started_at)
+       SELECT $1, $2, $3, $4, $5, 'RUNNING', (SELECT count(*) FROM sqs_messages WHERE queue_id = $2 AND visible_at <= $6 AND sent_at >= $7), $6
+       ON CONFLICT (source_arn) WHERE status IN ('RUNNING', 'CANCELLING') DO NOTHING RETURNING ${MOVE_TASK_COLS}`,
+      [t.taskId, t.sourceQueueId, t.sourceArn, t.destinationArn ?? null, t.maxPerSecond ?? null, now, expiredBefore],
+    );
+    return r.rows[0] && toMoveTask(r.rows[0]);
+  }
+
+  async getMoveTask(taskId: string) {
+    const r = await this.db.query<MoveTaskRow>(`SELECT ${MOVE_TASK_COLS} FROM sqs_move_tasks WHERE task_id = $1`, [taskId]);
+    return r.rows[0] && toMoveTask(r.rows[0]);
+  }
+
+  async listMoveTasks(sourceArn: string, limit: number) {
+    const r = await this.db.query<MoveTaskRow>(`SELECT ${MOVE_TASK_COLS} FROM sqs_move_tasks WHERE source_arn = $1 ORDER BY id DESC LIMIT $2`, [sourceArn, limit]);
+    return r.rows.map(toMoveTask);
+  }
+
+  async runningMoveTasks() {
+    const r = await this.db.query<MoveTaskRow>(`SELECT ${MOVE_TASK_COLS} FROM sqs_move_tasks WHERE status = 'RUNNING' ORDER BY id`);
+    return r.rows.map(toMoveTask);
+  }
+
+  async cancelMoveTask(taskId: string) {
+    await this.db.query("UPDATE sqs_move_tasks SET status = 'CANCELLED' WHERE task_id = $1 AND status = 'RUNNING'", [taskId]);
+    return this.getMoveTask(taskId);
+  }
+
+  async moveCandidates(queueId: number, now: number, expiredBefore: number, limit: number): Promise<MoveCandidate[]> {
+    const r = await this.db.query<{ id: number; dead_letter_source_arn: string | null }>(
+      "SELECT id, dead_letter_source_arn FROM sqs_messages WHERE queue_id = $1 AND visible_at <= $2 AND sent_at >= $3 ORDER BY id LIMIT $4",
+      [queueId, now, expiredBefore, limit],
+    );
+    return r.rows.map((x) => ({ rowId: x.id, deadLetterSourceArn: x.dead_letter_source_arn ?? undefined }));
+  }
+
+  async moveMessages(taskId: string, items: MoveItem[], now: number): Promise<number> {
+    return this.db.tx(async (c) => {
+      // Locking the task row orders this move after a concurrent cancel (and a cancel after it).
+      const t = await c.query<{ source_queue_id: number; status: string }>(
+        "SELECT source_queue_id, status FROM sqs_move_tasks WHERE task_id = $1 FOR UPDATE", [taskId]);
+      if (t.rows[0]?.status !== "RUNNING") return 0;
+      const r = await c.query(
+        `UPDATE sqs_messages m SET queue_id = v.queue_id, message_id = v.message_id, sent_at = $4, visible_at = $4, receive_count = 0,
+           first_received_at = 0, received_at = 0, receipt_nonce = '', dead_letter_source_arn = NULL
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS v(id, queue_id, message_id)
+         WHERE m.id = v.id AND m.queue_id = $5 AND m.visible_at <= $4`,
+        [items.map((i) => i.rowId), items.map((i) => i.queueId), items.map((i) => i.messageId), now, t.rows[0].source_queue_id],
+      );
+      const moved = r.rowCount ?? 0;
+      if (moved > 0) await c.query("UPDATE sqs_move_tasks SET moved = moved + $1 WHERE task_id = $2", [moved, taskId]);
+      return moved;
+    });
+  }
+
+  async finishMoveTask(taskId: string, status: "COMPLETED" | "FAILED", failureReason?: string) {
+    await this.db.query("UPDATE sqs_move_tasks SET status = $1, failure_reason = $2 WHERE task_id = $3 AND status = 'RUNNING'", [
+      status, failureReason ?? null, taskId,
+    ]);
   }
 
   async close() {

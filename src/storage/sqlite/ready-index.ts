@@ -9,6 +9,8 @@ export interface Entry {
   visibleAt: number;
   sentAt: number;
   receiveCount: number;
+  /** MessageGroupId of a fair-queue message, or "" (messages without a group share one bucket). */
+  group?: string;
   /** Bumped on every re-timing, so older heap nodes of the same entry go stale. */
   v?: number;
 }

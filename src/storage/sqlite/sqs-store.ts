@@ -3,9 +3,9 @@
 // cost does not grow with the backlog.
 import type Database from "better-sqlite3";
 import type {
-  FifoSendResult, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
+  FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
-import { type MessageRow, type QueueRow, packAttrs, toMessage, toQueue } from "../sqs-rows.ts";
+import { MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, packAttrs, toMessage, toMoveTask, toQueue } from "../sqs-rows.ts";
 import type { SqliteDb } from "./db.ts";
 import { type FifoStatements, prepareFifo, receiveFifo } from "./fifo.ts";
 import { type Entry, ReadyIndex } from "./ready-index.ts";
@@ -232,6 +232,65 @@ export class SqliteSqsStore implements SqsStore {
     });
   }
 
+  async startMoveTask(t: NewMoveTask, now: number, expiredBefore: number): Promise<MoveTask | undefined> {
+    return this.sql.write(() => {
+      if (this.s.activeMoveTask.get(t.sourceArn)) return undefined;
+      const toMove = this.s.countReceivable.pluck().get(t.sourceQueueId, now, expiredBefore) as number;
+      const row = this.s.insertMoveTask.get(t.taskId, t.sourceQueueId, t.sourceArn, t.destinationArn ?? null, t.maxPerSecond ?? null,
+        toMove, now) as MoveTaskRow;
+      return toMoveTask(row);
+    });
+  }
+
+  async getMoveTask(taskId: string) {
+    const r = this.s.moveTask.get(taskId) as MoveTaskRow | undefined;
+    return r && toMoveTask(r);
+  }
+
+  async listMoveTasks(sourceArn: string, limit: number) {
+    return (this.s.listMoveTasks.all(sourceArn, limit) as MoveTaskRow[]).map(toMoveTask);
+  }
+
+  async runningMoveTasks() {
+    return (this.s.runningMoveTasks.all() as MoveTaskRow[]).map(toMoveTask);
+  }
+
+  async cancelMoveTask(taskId: string) {
+    return this.sql.write(() => {
+      this.s.setMoveTaskStatus.run("CANCELLED", null, taskId);
+      const r = this.s.moveTask.get(taskId) as MoveTaskRow | undefined;
+      return r && toMoveTask(r);
+    });
+  }
+
+  async moveCandidates(queueId: number, now: number, expiredBefore: number, limit: number): Promise<MoveCandidate[]> {
+    const rows = this.s.moveCandidates.all(queueId, now, expiredBefore, limit) as { id: number; dead_letter_source_arn: string | null }[];
+    return rows.map((r) => ({ rowId: r.id, deadLetterSourceArn: r.dead_letter_source_arn ?? undefined }));
+  }
+
+  async moveMessages(taskId: string, items: MoveItem[], now: number): Promise<number> {
+    return this.sql.write(() => {
+      const task = this.s.moveTask.get(taskId) as MoveTaskRow | undefined;
+      if (!task || task.status !== "RUNNING") return 0;
+      const from = this.ready.loaded(task.source_queue_id);
+      let moved = 0;
+      for (const it of items) {
+        const row = this.s.moveMessage.get(it.queueId, it.messageId, now, now, it.rowId, task.source_queue_id, now) as
+          { sent_at: number; message_group_id: string | null } | undefined;
+        if (!row) continue; // received or deleted since it was picked
+        moved++;
+        from?.remove(it.rowId);
+        this.ready.loaded(it.queueId)?.add({ id: it.rowId, visibleAt: now, sentAt: now, receiveCount: 0, group: row.message_group_id ?? "" });
+      }
+      if (moved > 0) this.s.addMoved.run(moved, taskId);
+      return moved;
+    });
+  }
+
+  async finishMoveTask(taskId: string, status: "COMPLETED" | "FAILED", failureReason?: string) {
+    await this.sql.write(() => this.s.setMoveTaskStatus.run(status, failureReason ?? null, taskId));
+  }
+
   async close() {
     await this.sql.close();
   }
@@ -240,6 +299,25 @@ export class SqliteSqsStore implements SqsStore {
 function prepare(db: Database.Database) {
   const queueCols = "id, account, region, name, attributes, tags, created_at, modified_at, purged_at";
   return {
+    activeMoveTask: db.prepare("SELECT 1 FROM sqs_move_tasks WHERE source_arn = ? AND status IN ('RUNNING', 'CANCELLING')"),
+    countReceivable: db.prepare("SELECT count(*) FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at >= ?"),
+    insertMoveTask: db.prepare(
+      `INSERT INTO sqs_move_tasks (task_id, source_queue_id, source_arn, destination_arn, max_per_second, status, to_move, started_at)
+       VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?) RETURNING ${MOVE_TASK_COLS}`,
+    ),
+    moveTask: db.prepare(`SELECT ${MOVE_TASK_COLS} FROM sqs_move_tasks WHERE task_id = ?`),
+    listMoveTasks: db.prepare(`SELECT ${MOVE_TASK_COLS} FROM sqs_move_tasks WHERE source_arn = ? ORDER BY id DESC LIMIT ?`),
+    runningMoveTasks: db.prepare(`SELECT ${MOVE_TASK_COLS} FROM sqs_move_tasks WHERE status = 'RUNNING' ORDER BY id`),
+    setMoveTaskStatus: db.prepare("UPDATE sqs_move_tasks SET status = ?, failure_reason = ? WHERE task_id = ? AND status = 'RUNNING'"),
+    addMoved: db.prepare("UPDATE sqs_move_tasks SET moved = moved + ? WHERE task_id = ?"),
+    moveCandidates: db.prepare(
+      "SELECT id, dead_letter_source_arn FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at >= ? ORDER BY id LIMIT ?",
+    ),
+    moveMessage: db.prepare(
+      `UPDATE sqs_messages SET queue_id = ?, message_id = ?, sent_at = ?, visible_at = ?, receive_count = 0, first_received_at = 0,
+       received_at = 0, receipt_nonce = '', dead_letter_source_arn = NULL WHERE id = ? AND queue_id = ? AND visible_at <= ?
+       RETURNING sent_at, message_group_id`,
+    ),
     queueByKey: db.prepare(`SELECT ${queueCols} FROM sqs_queues WHERE account = ? AND region = ? AND name = ?`),
     queueById: db.prepare(`SELECT ${queueCols} FROM sqs_queues WHERE id = ?`),
     insertQueue: db.prepare(

@@ -20,3 +20,5 @@ export const MAX_TAG_VALUE_LENGTH = 256;
 export const PURGE_INTERVAL_MS = 60_000;
 export const RECREATE_AFTER_DELETE_MS = 60_000;
 export const MAX_RECEIVE_COUNT_LIMIT = 1000;
+export const MAX_MOVE_MESSAGES_PER_SECOND = 500; // StartMessageMoveTask API reference
+export const MAX_LIST_MOVE_TASKS_RESULTS = 10; // ListMessageMoveTasks API reference (default 1)
