@@ -1,6 +1,6 @@
 // SQLite adapter of the SQS storage port. Writes go through SqliteDb.write (group commit); receives pop
-// receivable messages from an in-memory ready index (ready-index.ts) and claim each by primary key, so their
-// cost does not grow with the backlog.
+// receivable messages from an in-memory ready index (ready-index.ts), taking message groups in turn (fair queues),
+// and claim each by primary key, so their cost does not grow with the backlog.
 import type Database from "better-sqlite3";
 import type {
   FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
@@ -22,9 +22,8 @@ export class SqliteSqsStore implements SqsStore {
     this.s = prepare(sql.db);
     this.f = prepareFifo(sql.db);
     this.ready = new ReadyIndex((queueId) =>
-      (this.s.indexRows.all(queueId) as { id: number; visible_at: number; sent_at: number; receive_count: number }[]).map((r) => ({
-        id: r.id, visibleAt: r.visible_at, sentAt: r.sent_at, receiveCount: r.receive_count,
-      })));
+      (this.s.indexRows.all(queueId) as { id: number; visible_at: number; sent_at: number; receive_count: number; message_group_id: string | null }[])
+        .map((r) => ({ id: r.id, visibleAt: r.visible_at, sentAt: r.sent_at, receiveCount: r.receive_count, group: r.message_group_id ?? "" })));
     // A rolled-back write may have changed an index: rebuild them all from the database when next used.
     sql.onFailure = () => this.ready.dropAll();
   }
@@ -114,7 +113,7 @@ export class SqliteSqsStore implements SqsStore {
     if (idx) {
       // RETURNING order is not guaranteed (https://www.sqlite.org/lang_returning.html): match rows by message id.
       const idOf = new Map(rows.map((r) => [r.message_id, r.id]));
-      for (const m of messages) idx.add({ id: idOf.get(m.messageId) ?? 0, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0 });
+      for (const m of messages) idx.add({ id: idOf.get(m.messageId) ?? 0, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0, group: m.messageGroupId ?? "" });
     }
   }
 
@@ -174,7 +173,7 @@ export class SqliteSqsStore implements SqsStore {
           // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
           this.s.moveToDeadLetter.run(o.redrive.deadLetterQueueId, o.now, o.redrive.sourceArn, e.id);
           idx.remove(e.id);
-          this.ready.loaded(o.redrive.deadLetterQueueId)?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0 });
+          this.ready.loaded(o.redrive.deadLetterQueueId)?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group });
         } else {
           const row = this.s.claim.get(o.now + o.visibilityMs, o.now, o.now, o.nonces[out.length], e.id) as MessageRow | undefined;
           if (!row) {
@@ -342,7 +341,7 @@ function prepare(db: Database.Database) {
     updateTags: db.prepare("UPDATE sqs_queues SET tags = ? WHERE id = ?"),
     purgeMessages: db.prepare("DELETE FROM sqs_messages WHERE queue_id = ? AND sent_at <= ?"),
     setPurgedAt: db.prepare("UPDATE sqs_queues SET purged_at = ? WHERE id = ?"),
-    indexRows: db.prepare("SELECT id, visible_at, sent_at, receive_count FROM sqs_messages WHERE queue_id = ?"),
+    indexRows: db.prepare("SELECT id, visible_at, sent_at, receive_count, message_group_id FROM sqs_messages WHERE queue_id = ?"),
     deleteByReceipt: db.prepare("DELETE FROM sqs_messages WHERE id = ? AND queue_id = ? AND receipt_nonce = ? AND visible_at > ?"),
     claim: db.prepare(
       `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1,

@@ -15,3 +15,8 @@ CREATE TABLE sqs_move_tasks (
 );
 CREATE UNIQUE INDEX sqs_move_tasks_active ON sqs_move_tasks (source_arn) WHERE status IN ('RUNNING', 'CANCELLING');
 CREATE INDEX sqs_move_tasks_source ON sqs_move_tasks (source_arn, id);
+
+-- Fair queues: a receive on a queue with message groups takes each group's oldest ready messages in turn, found
+-- per group (and for the messages without a group) through these indexes rather than by scanning the backlog.
+CREATE INDEX sqs_messages_group_ready ON sqs_messages (queue_id, message_group_id, visible_at, id) WHERE message_group_id IS NOT NULL;
+CREATE INDEX sqs_messages_ungrouped_ready ON sqs_messages (queue_id, visible_at, id) WHERE message_group_id IS NULL;
