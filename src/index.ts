@@ -13,6 +13,7 @@ import { snsRoutes } from "./services/sns/routes.ts";
 import { createSigner } from "./services/sns/signer.ts";
 import { createSqsService } from "./services/sqs/index.ts";
 import { sqsPeekRoute } from "./services/sqs/peek.ts";
+import { scheduleMoveTasks } from "./services/sqs/move-tasks.ts";
 import { cachedQueues } from "./services/sqs/queue-cache.ts";
 import { scheduleRetentionSweep } from "./services/sqs/retention.ts";
 import { openStorage } from "./storage/open.ts";
@@ -46,6 +47,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const deliverer = startDeliverer({ store: storage.sns, sqs: store, clock, notifier, signer, log });
   const sns = createSnsService({ store: storage.sns, sqs: store, clock, notifier, outboxChanged: deliverer.wake }, signer);
   scheduleRetentionSweep(jobs, store, clock, log);
+  scheduleMoveTasks(jobs, store, clock, notifier, log);
   const credentials = new CredentialStore(o.accessKeys);
   const internal = internalRoutes([snsRoutes(storage.sns, signer), sqsPeekRoute(store, clock, credentials)]);
   const handler = createHandler({ services: [sqs, sns], credentials, clock, log, internal });

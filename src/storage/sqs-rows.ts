@@ -1,6 +1,6 @@
 // Row shapes of the SQS tables and their mapping to domain records, shared by the SQL adapters (the
 // SQLite and PostgreSQL schemas use the same column names). Attributes are stored as JSON text.
-import type { MessageAttributeValue, QueueRecord, StoredMessage } from "../services/sqs/store.ts";
+import type { MessageAttributeValue, MoveTask, MoveTaskStatus, QueueRecord, StoredMessage } from "../services/sqs/store.ts";
 
 export interface QueueRow {
   id: number; account: string; region: string; name: string; attributes: string; tags: string;
@@ -56,3 +56,21 @@ export function toMessage(r: MessageRow): StoredMessage {
   };
 }
 
+
+export interface MoveTaskRow {
+  task_id: string; source_queue_id: number; source_arn: string; destination_arn: string | null; max_per_second: number | null;
+  status: string; to_move: number; moved: number; failure_reason: string | null; started_at: number;
+}
+
+export const MOVE_TASK_COLS = "task_id, source_queue_id, source_arn, destination_arn, max_per_second, status, to_move, moved, failure_reason, started_at";
+
+export function toMoveTask(r: MoveTaskRow): MoveTask {
+  const t: MoveTask = {
+    taskId: r.task_id, sourceQueueId: r.source_queue_id, sourceArn: r.source_arn, status: r.status as MoveTaskStatus,
+    toMove: r.to_move, moved: r.moved, startedAt: r.started_at,
+  };
+  if (r.destination_arn !== null) t.destinationArn = r.destination_arn;
+  if (r.max_per_second !== null) t.maxPerSecond = r.max_per_second;
+  if (r.failure_reason !== null) t.failureReason = r.failure_reason;
+  return t;
+}

@@ -6,6 +6,7 @@ import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
 import type { SqsEnv } from "./env.ts";
 import { accessDenied, invalidParameter, missingParameter, queueDoesNotExist } from "./errors.ts";
 import * as permissions from "./operations/permissions.ts";
+import * as moves from "./operations/move-tasks.ts";
 import * as queues from "./operations/queues.ts";
 import * as receipts from "./operations/receipts.ts";
 import { receiveMessage } from "./operations/receive.ts";
@@ -35,6 +36,9 @@ const OPERATIONS: Record<string, Op> = {
   ListQueueTags: tags.listQueueTags,
   AddPermission: permissions.addPermission,
   RemovePermission: permissions.removePermission,
+  StartMessageMoveTask: moves.startMessageMoveTask,
+  ListMessageMoveTasks: moves.listMessageMoveTasks,
+  CancelMessageMoveTask: moves.cancelMessageMoveTask,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */

@@ -102,7 +102,7 @@ export interface QueueCounts {
 
 export type ReceiptOutcome = "ok" | "stale" | "missing";
 
-export interface SqsStore {
+export interface SqsStore extends MoveTaskStore {
   /** Creates the queue, or returns the existing one with `created: false`. */
   createQueue(key: QueueKey, settings: QueueSettings, tags: Record<string, string>, now: number): Promise<{ queue: QueueRecord; created: boolean }>;
   getQueue(key: QueueKey): Promise<QueueRecord | undefined>;
@@ -151,4 +151,61 @@ export interface SqsStore {
    * deduplication records and receive attempts past their window; returns how many messages. */
   deleteExpired(now: number): Promise<number>;
   close(): Promise<void>;
+}
+
+/** Status of a message move task (ListMessageMoveTasksResultEntry.Status). */
+export type MoveTaskStatus = "RUNNING" | "COMPLETED" | "CANCELLING" | "CANCELLED" | "FAILED";
+
+/** A dead-letter queue redrive (StartMessageMoveTask), stored so it survives restarts. */
+export interface MoveTask {
+  taskId: string;
+  sourceQueueId: number;
+  sourceArn: string;
+  /** Absent: each message goes back to the queue it was dead-lettered from. */
+  destinationArn?: string;
+  maxPerSecond?: number;
+  status: MoveTaskStatus;
+  /** Movable messages in the source queue when the task started. */
+  toMove: number;
+  moved: number;
+  failureReason?: string;
+  startedAt: number;
+}
+
+export type NewMoveTask = Pick<MoveTask, "taskId" | "sourceQueueId" | "sourceArn" | "destinationArn" | "maxPerSecond">;
+
+/** A message a move task may take next: its row and the queue it was dead-lettered from. */
+export interface MoveCandidate {
+  rowId: number;
+  deadLetterSourceArn?: string;
+}
+
+/** One message to move: its row, its new queue and its new message id (a moved message is a new message). */
+export interface MoveItem {
+  rowId: number;
+  queueId: number;
+  messageId: string;
+}
+
+/** Message move tasks (dead-letter queue redrive); part of SqsStore. */
+export interface MoveTaskStore {
+  /** Records a RUNNING task counting the source's receivable messages; undefined when the source already has an active one. */
+  startMoveTask(task: NewMoveTask, now: number, expiredBefore: number): Promise<MoveTask | undefined>;
+  getMoveTask(taskId: string): Promise<MoveTask | undefined>;
+  /** Tasks of a source queue, newest first. */
+  listMoveTasks(sourceArn: string, limit: number): Promise<MoveTask[]>;
+  /** Every RUNNING task (what the background mover works on). */
+  runningMoveTasks(): Promise<MoveTask[]>;
+  /** RUNNING → CANCELLED; returns the task as it is afterwards, or undefined when unknown. */
+  cancelMoveTask(taskId: string): Promise<MoveTask | undefined>;
+  /** Up to limit receivable, unexpired messages of the queue, oldest first. */
+  moveCandidates(queueId: number, now: number, expiredBefore: number, limit: number): Promise<MoveCandidate[]>;
+  /**
+   * In one transaction, while the task is RUNNING: moves each item still receivable in the task's source queue to
+   * its queue as a new message (new id, sent now, receive count and dead-letter source cleared), and adds the
+   * number moved to the task's count. Returns how many moved (0 when the task is no longer RUNNING).
+   */
+  moveMessages(taskId: string, items: MoveItem[], now: number): Promise<number>;
+  /** RUNNING → COMPLETED or FAILED (with its reason). */
+  finishMoveTask(taskId: string, status: "COMPLETED" | "FAILED", failureReason?: string): Promise<void>;
 }

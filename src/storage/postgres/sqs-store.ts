@@ -2,15 +2,59 @@
 // rows with FOR UPDATE SKIP LOCKED in one statement (moving over-received messages to the dead-letter
 // queue in the same statement), and every other change is a single statement or one transaction.
 import type {
-  FifoSendResult, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueRecord, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
+  FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueRecord, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
-import { type MessageRow, type QueueRow, packAttrs, toMessage, toQueue } from "../sqs-rows.ts";
+import { MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, packAttrs, toMessage, toMoveTask, toQueue } from "../sqs-rows.ts";
 import type { PgDb } from "./db.ts";
 import { enqueueFifo, receiveFifo } from "./fifo.ts";
 import { ItemFailure, TurnBatcher } from "./turn-batch.ts";
 
 const QUEUE_COLS = "id, account, region, name, attributes, tags, created_at, modified_at, purged_at";
 const NO_REDRIVE = 2_147_483_647;
+/** How many message groups one fair receive looks at (from a random starting group, wrapping around). */
+const FAIR_GROUPS = 100;
+
+// Candidates of a receive, oldest first ($1 queue, $2 now, $3 expiredBefore, $4 how many, $10 rows to skip), each row
+// locked with SKIP LOCKED so concurrent receivers (other nodes) never claim one row twice.
+const OLDEST_CANDIDATES = `cand AS (
+           SELECT id, receive_count, row_number() OVER (ORDER BY visible_at, id) AS rn FROM (
+             SELECT id, receive_count, visible_at FROM sqs_messages
+             WHERE queue_id = $1 AND visible_at <= $2 AND sent_at >= $3 AND NOT (id = ANY($10::bigint[]))
+             ORDER BY visible_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) s)`;
+
+// Fair queues: the same, but message groups take turns. Up to $12 groups are found by a skip scan of the group index
+// starting after $11 (random) and wrapping around; each group's (and the ungrouped messages') oldest $4 ready rows are
+// ranked within their group, the lowest ranks are taken first, and only those rows are locked.
+const FAIR_CANDIDATES = `RECURSIVE
+         g1 AS (
+           (SELECT message_group_id AS k, 1 AS n FROM sqs_messages WHERE queue_id = $1 AND message_group_id > $11
+            ORDER BY message_group_id LIMIT 1)
+           UNION ALL
+           SELECT (SELECT message_group_id FROM sqs_messages WHERE queue_id = $1 AND message_group_id > g1.k
+                   ORDER BY message_group_id LIMIT 1), g1.n + 1 FROM g1 WHERE g1.k IS NOT NULL AND g1.n < $12),
+         g2 AS (
+           (SELECT message_group_id AS k, 1 AS n FROM sqs_messages WHERE queue_id = $1 AND message_group_id IS NOT NULL
+            ORDER BY message_group_id LIMIT 1)
+           UNION ALL
+           SELECT (SELECT message_group_id FROM sqs_messages WHERE queue_id = $1 AND message_group_id > g2.k
+                   ORDER BY message_group_id LIMIT 1), g2.n + 1 FROM g2 WHERE g2.k IS NOT NULL AND g2.k <= $11 AND g2.n < $12),
+         grp AS (SELECT k FROM g1 WHERE k IS NOT NULL UNION SELECT k FROM g2 WHERE k IS NOT NULL AND k <= $11),
+         heads AS (
+           SELECT r.id, r.visible_at, r.grank FROM grp CROSS JOIN LATERAL (
+             SELECT id, visible_at, row_number() OVER (ORDER BY visible_at, id) AS grank FROM (
+               SELECT id, visible_at FROM sqs_messages
+               WHERE queue_id = $1 AND message_group_id = grp.k AND visible_at <= $2 AND sent_at >= $3 AND NOT (id = ANY($10::bigint[]))
+               ORDER BY visible_at, id LIMIT $4) x) r
+           UNION ALL
+           SELECT id, visible_at, row_number() OVER (ORDER BY visible_at, id) FROM (
+             SELECT id, visible_at FROM sqs_messages
+             WHERE queue_id = $1 AND message_group_id IS NULL AND visible_at <= $2 AND sent_at >= $3 AND NOT (id = ANY($10::bigint[]))
+             ORDER BY visible_at, id LIMIT $4) u),
+         picked AS (SELECT id, grank, visible_at FROM heads ORDER BY grank, visible_at, id LIMIT $4),
+         cand AS (
+           SELECT id, receive_count, row_number() OVER (ORDER BY grank, visible_at, id) AS rn FROM (
+             SELECT m.id, m.receive_count, p.grank, p.visible_at FROM sqs_messages m JOIN picked p ON p.id = m.id
+             WHERE m.queue_id = $1 AND m.visible_at <= $2 FOR UPDATE OF m SKIP LOCKED) s)`;
 
 interface EnqueueItem {
   queueId: number;
@@ -32,6 +76,7 @@ export class PgSqsStore implements SqsStore {
   private readonly db: PgDb;
   private readonly inserts = new TurnBatcher<EnqueueItem, void>((items) => this.insertAll(items));
   private readonly receives = new TurnBatcher<ReceiveItem, StoredMessage[]>((items) => this.receiveAll(items));
+  private readonly grouped = new Map<number, { yes: boolean; at: number }>();
   private readonly deletes = new TurnBatcher<DeleteItem, ReceiptOutcome>((items) => this.deleteAll(items));
 
   constructor(db: PgDb) {
@@ -180,6 +225,18 @@ export class PgSqsStore implements SqsStore {
     return out;
   }
 
+  /** Whether the queue holds messages with a MessageGroupId (a fair queue), remembered for up to a second. */
+  private async hasGroups(queueId: number, now: number): Promise<boolean> {
+    const hit = this.grouped.get(queueId);
+    if (hit && now - hit.at < 1000 && now >= hit.at) return hit.yes;
+    const r = await this.db.query<{ yes: boolean }>(
+      "SELECT EXISTS (SELECT 1 FROM sqs_messages WHERE queue_id = $1 AND message_group_id IS NOT NULL) AS yes", [queueId]);
+    const yes = r.rows[0].yes;
+    if (this.grouped.size > 10_000) this.grouped.clear();
+    this.grouped.set(queueId, { yes, at: now });
+    return yes;
+  }
+
   private async claim(queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {
     const out: StoredMessage[] = [];
     for (;;) {
@@ -187,12 +244,9 @@ export class PgSqsStore implements SqsStore {
       const nonces = o.nonces.slice(out.length, out.length + want);
       // One statement: lock up to `want` ready rows no other receiver holds, move those received
       // maxReceiveCount times to the dead-letter queue, claim the rest with their new receipt nonces.
+      const fair = await this.hasGroups(queueId, o.now);
       const r = await this.db.query<MessageRow & { moved: number; rn: number }>(
-        `WITH cand AS (
-           SELECT id, receive_count, row_number() OVER (ORDER BY visible_at, id) AS rn FROM (
-             SELECT id, receive_count, visible_at FROM sqs_messages
-             WHERE queue_id = $1 AND visible_at <= $2 AND sent_at >= $3 AND NOT (id = ANY($10::bigint[]))
-             ORDER BY visible_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) s),
+        `WITH ${fair ? FAIR_CANDIDATES : OLDEST_CANDIDATES},
          moved AS (
            UPDATE sqs_messages m SET queue_id = $7, visible_at = $2, receive_count = 0, first_received_at = 0,
              received_at = 0, receipt_nonce = '', dead_letter_source_arn = $8
@@ -206,7 +260,7 @@ export class PgSqsStore implements SqsStore {
         [queueId, o.now, o.expiredBefore, want, nonces, o.redrive?.maxReceiveCount ?? NO_REDRIVE,
           o.redrive?.deadLetterQueueId ?? null, o.redrive?.sourceArn ?? null, o.now + o.visibilityMs,
           // A claim with VisibilityTimeout 0 leaves its row ready at `now`: never hand it out twice in one receive.
-          out.map((m) => m.rowId)],
+          out.map((m) => m.rowId), ...(fair ? [o.nonces[0] ?? "", FAIR_GROUPS] : [])],
       );
       const claimed = r.rows.filter((row) => row.id !== null);
       const moved = r.rows[0]?.moved ?? 0;
@@ -294,6 +348,70 @@ export class PgSqsStore implements SqsStore {
       [now],
     );
     return r.rowCount ?? 0;
+  }
+
+  async startMoveTask(t: NewMoveTask, now: number, expiredBefore: number): Promise<MoveTask | undefined> {
+    // The partial unique index on active tasks per source makes a concurrent second start insert nothing.
+    const r = await this.db.query<MoveTaskRow>(
+      `INSERT INTO sqs_move_tasks (task_id, source_queue_id, source_arn, destination_arn, max_per_second, status, to_move, started_at)
+       SELECT $1, $2, $3, $4, $5, 'RUNNING', (SELECT count(*) FROM sqs_messages WHERE queue_id = $2 AND visible_at <= $6 AND sent_at >= $7), $6
+       ON CONFLICT (source_arn) WHERE status IN ('RUNNING', 'CANCELLING') DO NOTHING RETURNING ${MOVE_TASK_COLS}`,
+      [t.taskId, t.sourceQueueId, t.sourceArn, t.destinationArn ?? null, t.maxPerSecond ?? null, now, expiredBefore],
+    );
+    return r.rows[0] && toMoveTask(r.rows[0]);
+  }
+
+  async getMoveTask(taskId: string) {
+    const r = await this.db.query<MoveTaskRow>(`SELECT ${MOVE_TASK_COLS} FROM sqs_move_tasks WHERE task_id = $1`, [taskId]);
+    return r.rows[0] && toMoveTask(r.rows[0]);
+  }
+
+  async listMoveTasks(sourceArn: string, limit: number) {
+    const r = await this.db.query<MoveTaskRow>(`SELECT ${MOVE_TASK_COLS} FROM sqs_move_tasks WHERE source_arn = $1 ORDER BY id DESC LIMIT $2`, [sourceArn, limit]);
+    return r.rows.map(toMoveTask);
+  }
+
+  async runningMoveTasks() {
+    const r = await this.db.query<MoveTaskRow>(`SELECT ${MOVE_TASK_COLS} FROM sqs_move_tasks WHERE status = 'RUNNING' ORDER BY id`);
+    return r.rows.map(toMoveTask);
+  }
+
+  async cancelMoveTask(taskId: string) {
+    await this.db.query("UPDATE sqs_move_tasks SET status = 'CANCELLED' WHERE task_id = $1 AND status = 'RUNNING'", [taskId]);
+    return this.getMoveTask(taskId);
+  }
+
+  async moveCandidates(queueId: number, now: number, expiredBefore: number, limit: number): Promise<MoveCandidate[]> {
+    const r = await this.db.query<{ id: number; dead_letter_source_arn: string | null }>(
+      "SELECT id, dead_letter_source_arn FROM sqs_messages WHERE queue_id = $1 AND visible_at <= $2 AND sent_at >= $3 ORDER BY id LIMIT $4",
+      [queueId, now, expiredBefore, limit],
+    );
+    return r.rows.map((x) => ({ rowId: x.id, deadLetterSourceArn: x.dead_letter_source_arn ?? undefined }));
+  }
+
+  async moveMessages(taskId: string, items: MoveItem[], now: number): Promise<number> {
+    return this.db.tx(async (c) => {
+      // Locking the task row orders this move after a concurrent cancel (and a cancel after it).
+      const t = await c.query<{ source_queue_id: number; status: string }>(
+        "SELECT source_queue_id, status FROM sqs_move_tasks WHERE task_id = $1 FOR UPDATE", [taskId]);
+      if (t.rows[0]?.status !== "RUNNING") return 0;
+      const r = await c.query(
+        `UPDATE sqs_messages m SET queue_id = v.queue_id, message_id = v.message_id, sent_at = $4, visible_at = $4, receive_count = 0,
+           first_received_at = 0, received_at = 0, receipt_nonce = '', dead_letter_source_arn = NULL
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS v(id, queue_id, message_id)
+         WHERE m.id = v.id AND m.queue_id = $5 AND m.visible_at <= $4`,
+        [items.map((i) => i.rowId), items.map((i) => i.queueId), items.map((i) => i.messageId), now, t.rows[0].source_queue_id],
+      );
+      const moved = r.rowCount ?? 0;
+      if (moved > 0) await c.query("UPDATE sqs_move_tasks SET moved = moved + $1 WHERE task_id = $2", [moved, taskId]);
+      return moved;
+    });
+  }
+
+  async finishMoveTask(taskId: string, status: "COMPLETED" | "FAILED", failureReason?: string) {
+    await this.db.query("UPDATE sqs_move_tasks SET status = $1, failure_reason = $2 WHERE task_id = $3 AND status = 'RUNNING'", [
+      status, failureReason ?? null, taskId,
+    ]);
   }
 
   async close() {

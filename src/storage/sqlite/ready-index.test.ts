@@ -30,3 +30,30 @@ test("stale nodes are compacted away", () => {
   assert.equal(q.popReady(4999)?.id, 1);
   assert.equal(q.popReady(1e9), undefined);
 });
+
+const grouped = (id: number, visibleAt: number, group: string) => ({ id, visibleAt, sentAt: 0, receiveCount: 0, group });
+
+test("groups take turns: a group with a large backlog does not starve the others", () => {
+  const q = new QueueIndex([]);
+  for (let i = 1; i <= 1000; i++) q.add(grouped(i, 0, "A"));
+  for (let i = 1001; i <= 1010; i++) q.add(grouped(i, 1, "B"));
+  q.add(grouped(2000, 1, ""));
+  const first = Array.from({ length: 10 }, () => q.popReady(1)?.id);
+  assert.deepEqual(first, [1, 1001, 2000, 2, 1002, 3, 1003, 4, 1004, 5]);
+  // Across receives the rotation goes on where it stopped.
+  const next = Array.from({ length: 4 }, () => q.popReady(1)?.id);
+  assert.deepEqual(next, [1005, 6, 1006, 7]);
+});
+
+test("a group whose messages are all in flight leaves the rotation and rejoins when one is due", () => {
+  const q = new QueueIndex([grouped(1, 0, "A"), grouped(2, 0, "B"), grouped(3, 0, "B")]);
+  const a = q.popReady(0)!;
+  q.setVisibleAt(a.id, 10);
+  assert.deepEqual([q.popReady(0)?.id, q.popReady(0)?.id, q.popReady(0)?.id], [2, 3, undefined]);
+  assert.equal(q.popReady(9), undefined);
+  assert.equal(q.popReady(10)?.id, 1);
+  q.remove(2);
+  q.setVisibleAt(3, 20);
+  q.setVisibleAt(3, 5); // visibility shortened again
+  assert.equal(q.popReady(5)?.id, 3);
+});

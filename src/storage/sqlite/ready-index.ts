@@ -1,5 +1,5 @@
-// In-memory ready index of the SQLite adapter (design D in ../shared/research/group-commit.md): per queue, a
-// min-heap of messages by (visible_at, id), so a receive pops receivable rows instead of scanning an index
+// In-memory ready index of the SQLite adapter (design D in ../shared/research/group-commit.md): per queue and
+// message group, a min-heap of messages by (visible_at, id), groups taking turns (fair queues), so a receive pops receivable rows instead of scanning an index
 // that grows with the backlog, and claims each by primary key. SQLite stays the log of record: a queue's
 // index is built from it on first use, kept in step inside the same write transactions, and dropped
 // (rebuilt later) whenever a write is rolled back.
@@ -9,6 +9,8 @@ export interface Entry {
   visibleAt: number;
   sentAt: number;
   receiveCount: number;
+  /** MessageGroupId of a fair-queue message, or "" (messages without a group share one bucket). */
+  group?: string;
   /** Bumped on every re-timing, so older heap nodes of the same entry go stale. */
   v?: number;
 }
@@ -22,28 +24,31 @@ interface Node {
 
 const versionOf = (e: Entry) => e.v ?? 0;
 
-const before = (a: Node, b: Node) => a.at < b.at || (a.at === b.at && a.e.id < b.e.id);
+class Heap<T> {
+  items: T[] = [];
+  private readonly before: (a: T, b: T) => boolean;
 
-class Heap {
-  items: Node[] = [];
+  constructor(before: (a: T, b: T) => boolean) {
+    this.before = before;
+  }
 
-  push(n: Node): void {
+  push(n: T): void {
     const h = this.items;
     h.push(n);
     let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!before(h[i], h[p])) break;
+      if (!this.before(h[i], h[p])) break;
       [h[i], h[p]] = [h[p], h[i]];
       i = p;
     }
   }
 
-  peek(): Node | undefined {
+  peek(): T | undefined {
     return this.items[0];
   }
 
-  pop(): Node | undefined {
+  pop(): T | undefined {
     const h = this.items;
     const top = h[0];
     const last = h.pop();
@@ -54,8 +59,8 @@ class Heap {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
-        if (l < h.length && before(h[l], h[m])) m = l;
-        if (r < h.length && before(h[r], h[m])) m = r;
+        if (l < h.length && this.before(h[l], h[m])) m = l;
+        if (r < h.length && this.before(h[r], h[m])) m = r;
         if (m === i) break;
         [h[i], h[m]] = [h[m], h[i]];
         i = m;
@@ -64,25 +69,101 @@ class Heap {
     return top;
   }
 
-  rebuild(nodes: Node[]): void {
-    this.items = [];
-    nodes.sort((a, b) => (before(a, b) ? -1 : 1));
+  rebuild(nodes: T[]): void {
+    nodes.sort((a, b) => (this.before(a, b) ? -1 : 1));
     this.items = nodes; // a sorted array is a valid heap
   }
 }
 
+const nodeBefore = (a: Node, b: Node) => a.at < b.at || (a.at === b.at && a.e.id < b.e.id);
+
+/** One message group's messages (messages without a group form the group ""). */
+interface Group {
+  key: string;
+  heap: Heap<Node>;
+  /** In the round-robin rotation of groups with a receivable head. */
+  inRotation: boolean;
+  /** Earliest time of this group's outstanding node in the waiting heap (Infinity: none). */
+  waitingAt: number;
+}
+
+interface Waiting {
+  at: number;
+  g: Group;
+  seq: number;
+}
+
+const waitingBefore = (a: Waiting, b: Waiting) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+
+/**
+ * One queue's receivable messages, fair across message groups (SQS fair queues): each group keeps a heap by
+ * (visibleAt, id); groups whose head is receivable take turns in a rotation (one message per turn, within a receive
+ * and across receives), and the other groups wait in a heap by their head's time. A group with a large backlog
+ * therefore cannot starve the others, and a pop costs O(log n) whatever the backlog.
+ */
 export class QueueIndex {
   private readonly entries = new Map<number, Entry>();
-  private readonly heap = new Heap();
+  private readonly groups = new Map<string, Group>();
+  private readonly waiting = new Heap<Waiting>(waitingBefore);
+  private rotation: Group[] = [];
+  private rotationHead = 0;
+  private nodes = 0;
+  private seq = 0;
 
   constructor(rows: Entry[]) {
-    for (const e of rows) this.entries.set(e.id, e);
-    this.heap.rebuild(rows.map((e) => ({ e, at: e.visibleAt, v: versionOf(e) })));
+    const byGroup = new Map<string, Node[]>();
+    for (const e of rows) {
+      this.entries.set(e.id, e);
+      const k = e.group ?? "";
+      let list = byGroup.get(k);
+      if (!list) byGroup.set(k, (list = []));
+      list.push({ e, at: e.visibleAt, v: versionOf(e) });
+    }
+    for (const [k, list] of byGroup) {
+      const g = this.group(k);
+      g.heap.rebuild(list);
+      this.nodes += list.length;
+      this.wait(g, list[0].at);
+    }
+  }
+
+  private group(key: string): Group {
+    let g = this.groups.get(key);
+    if (!g) {
+      g = { key, heap: new Heap<Node>(nodeBefore), inRotation: false, waitingAt: Number.POSITIVE_INFINITY };
+      this.groups.set(key, g);
+    }
+    return g;
+  }
+
+  /** Makes sure a group not in the rotation is looked at again by `at`. */
+  private wait(g: Group, at: number): void {
+    if (g.inRotation || at >= g.waitingAt) return;
+    g.waitingAt = at;
+    this.waiting.push({ at, g, seq: this.seq++ });
+  }
+
+  private push(e: Entry): void {
+    const g = this.group(e.group ?? "");
+    g.heap.push({ e, at: e.visibleAt, v: versionOf(e) });
+    this.nodes++;
+    this.wait(g, e.visibleAt);
+  }
+
+  /** The group's earliest live node, dropping stale ones. */
+  private head(g: Group): Node | undefined {
+    for (;;) {
+      const n = g.heap.peek();
+      if (!n) return undefined;
+      if (this.entries.get(n.e.id) === n.e && n.v === versionOf(n.e)) return n;
+      g.heap.pop();
+      this.nodes--;
+    }
   }
 
   add(e: Entry): void {
     this.entries.set(e.id, e);
-    this.heap.push({ e, at: e.visibleAt, v: versionOf(e) });
+    this.push(e);
   }
 
   remove(id: number): void {
@@ -99,21 +180,64 @@ export class QueueIndex {
     if (!e) return;
     e.visibleAt = at;
     e.v = versionOf(e) + 1;
-    this.heap.push({ e, at, v: e.v });
+    this.push(e);
     // Deleted and re-timed messages leave stale nodes behind; compact when they dominate.
-    if (this.heap.items.length > 2 * this.entries.size + 1024) {
-      this.heap.rebuild([...this.entries.values()].map((x) => ({ e: x, at: x.visibleAt, v: versionOf(x) })));
-    }
+    if (this.nodes > 2 * this.entries.size + 1024) this.compact();
   }
 
-  /** Removes and returns the next entry receivable at `now`, skipping stale nodes. */
-  popReady(now: number): Entry | undefined {
-    for (;;) {
-      const n = this.heap.peek();
-      if (!n || n.at > now) return undefined;
-      this.heap.pop();
-      if (this.entries.get(n.e.id) === n.e && n.v === versionOf(n.e)) return n.e;
+  private compact(): void {
+    const byGroup = new Map<string, Node[]>();
+    for (const x of this.entries.values()) {
+      const k = x.group ?? "";
+      let list = byGroup.get(k);
+      if (!list) byGroup.set(k, (list = []));
+      list.push({ e: x, at: x.visibleAt, v: versionOf(x) });
     }
+    for (const [k, g] of this.groups) {
+      const list = byGroup.get(k) ?? [];
+      g.heap.rebuild(list);
+      if (list.length === 0 && !g.inRotation) this.groups.delete(k);
+    }
+    this.nodes = this.entries.size;
+  }
+
+  /** Removes and returns the next entry receivable at `now`: the head of the next group in turn. */
+  popReady(now: number): Entry | undefined {
+    // Groups whose head has fallen due join the end of the rotation.
+    for (let w = this.waiting.peek(); w && w.at <= now; w = this.waiting.peek()) {
+      this.waiting.pop();
+      const g = w.g;
+      if (w.at === g.waitingAt) g.waitingAt = Number.POSITIVE_INFINITY;
+      if (g.inRotation) continue;
+      const h = this.head(g);
+      if (!h) continue;
+      if (h.at <= now) {
+        g.inRotation = true;
+        g.waitingAt = Number.POSITIVE_INFINITY;
+        this.rotation.push(g);
+      } else {
+        this.wait(g, h.at);
+      }
+    }
+    while (this.rotationHead < this.rotation.length) {
+      const g = this.rotation[this.rotationHead++];
+      if (this.rotationHead > 1024 && this.rotationHead * 2 > this.rotation.length) {
+        this.rotation = this.rotation.slice(this.rotationHead);
+        this.rotationHead = 0;
+      }
+      const h = this.head(g);
+      if (!h || h.at > now) {
+        g.inRotation = false;
+        if (h) this.wait(g, h.at);
+        else if (this.groups.get(g.key) === g && g.waitingAt === Number.POSITIVE_INFINITY) this.groups.delete(g.key);
+        continue;
+      }
+      g.heap.pop();
+      this.nodes--;
+      this.rotation.push(g); // its next message waits for the other groups' turns
+      return h.e;
+    }
+    return undefined;
   }
 }
 

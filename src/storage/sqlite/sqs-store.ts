@@ -1,11 +1,11 @@
 // SQLite adapter of the SQS storage port. Writes go through SqliteDb.write (group commit); receives pop
-// receivable messages from an in-memory ready index (ready-index.ts) and claim each by primary key, so their
-// cost does not grow with the backlog.
+// receivable messages from an in-memory ready index (ready-index.ts), taking message groups in turn (fair queues),
+// and claim each by primary key, so their cost does not grow with the backlog.
 import type Database from "better-sqlite3";
 import type {
-  FifoSendResult, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
+  FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
-import { type MessageRow, type QueueRow, packAttrs, toMessage, toQueue } from "../sqs-rows.ts";
+import { MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, packAttrs, toMessage, toMoveTask, toQueue } from "../sqs-rows.ts";
 import type { SqliteDb } from "./db.ts";
 import { type FifoStatements, prepareFifo, receiveFifo } from "./fifo.ts";
 import { type Entry, ReadyIndex } from "./ready-index.ts";
@@ -22,9 +22,8 @@ export class SqliteSqsStore implements SqsStore {
     this.s = prepare(sql.db);
     this.f = prepareFifo(sql.db);
     this.ready = new ReadyIndex((queueId) =>
-      (this.s.indexRows.all(queueId) as { id: number; visible_at: number; sent_at: number; receive_count: number }[]).map((r) => ({
-        id: r.id, visibleAt: r.visible_at, sentAt: r.sent_at, receiveCount: r.receive_count,
-      })));
+      (this.s.indexRows.all(queueId) as { id: number; visible_at: number; sent_at: number; receive_count: number; message_group_id: string | null }[])
+        .map((r) => ({ id: r.id, visibleAt: r.visible_at, sentAt: r.sent_at, receiveCount: r.receive_count, group: r.message_group_id ?? "" })));
     // A rolled-back write may have changed an index: rebuild them all from the database when next used.
     sql.onFailure = () => this.ready.dropAll();
   }
@@ -114,7 +113,7 @@ export class SqliteSqsStore implements SqsStore {
     if (idx) {
       // RETURNING order is not guaranteed (https://www.sqlite.org/lang_returning.html): match rows by message id.
       const idOf = new Map(rows.map((r) => [r.message_id, r.id]));
-      for (const m of messages) idx.add({ id: idOf.get(m.messageId) ?? 0, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0 });
+      for (const m of messages) idx.add({ id: idOf.get(m.messageId) ?? 0, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0, group: m.messageGroupId ?? "" });
     }
   }
 
@@ -174,7 +173,7 @@ export class SqliteSqsStore implements SqsStore {
           // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
           this.s.moveToDeadLetter.run(o.redrive.deadLetterQueueId, o.now, o.redrive.sourceArn, e.id);
           idx.remove(e.id);
-          this.ready.loaded(o.redrive.deadLetterQueueId)?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0 });
+          this.ready.loaded(o.redrive.deadLetterQueueId)?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group });
         } else {
           const row = this.s.claim.get(o.now + o.visibilityMs, o.now, o.now, o.nonces[out.length], e.id) as MessageRow | undefined;
           if (!row) {
@@ -236,6 +235,65 @@ export class SqliteSqsStore implements SqsStore {
     });
   }
 
+  async startMoveTask(t: NewMoveTask, now: number, expiredBefore: number): Promise<MoveTask | undefined> {
+    return this.sql.write(() => {
+      if (this.s.activeMoveTask.get(t.sourceArn)) return undefined;
+      const toMove = this.s.countReceivable.pluck().get(t.sourceQueueId, now, expiredBefore) as number;
+      const row = this.s.insertMoveTask.get(t.taskId, t.sourceQueueId, t.sourceArn, t.destinationArn ?? null, t.maxPerSecond ?? null,
+        toMove, now) as MoveTaskRow;
+      return toMoveTask(row);
+    });
+  }
+
+  async getMoveTask(taskId: string) {
+    const r = this.s.moveTask.get(taskId) as MoveTaskRow | undefined;
+    return r && toMoveTask(r);
+  }
+
+  async listMoveTasks(sourceArn: string, limit: number) {
+    return (this.s.listMoveTasks.all(sourceArn, limit) as MoveTaskRow[]).map(toMoveTask);
+  }
+
+  async runningMoveTasks() {
+    return (this.s.runningMoveTasks.all() as MoveTaskRow[]).map(toMoveTask);
+  }
+
+  async cancelMoveTask(taskId: string) {
+    return this.sql.write(() => {
+      this.s.setMoveTaskStatus.run("CANCELLED", null, taskId);
+      const r = this.s.moveTask.get(taskId) as MoveTaskRow | undefined;
+      return r && toMoveTask(r);
+    });
+  }
+
+  async moveCandidates(queueId: number, now: number, expiredBefore: number, limit: number): Promise<MoveCandidate[]> {
+    const rows = this.s.moveCandidates.all(queueId, now, expiredBefore, limit) as { id: number; dead_letter_source_arn: string | null }[];
+    return rows.map((r) => ({ rowId: r.id, deadLetterSourceArn: r.dead_letter_source_arn ?? undefined }));
+  }
+
+  async moveMessages(taskId: string, items: MoveItem[], now: number): Promise<number> {
+    return this.sql.write(() => {
+      const task = this.s.moveTask.get(taskId) as MoveTaskRow | undefined;
+      if (!task || task.status !== "RUNNING") return 0;
+      const from = this.ready.loaded(task.source_queue_id);
+      let moved = 0;
+      for (const it of items) {
+        const row = this.s.moveMessage.get(it.queueId, it.messageId, now, now, it.rowId, task.source_queue_id, now) as
+          { sent_at: number; message_group_id: string | null } | undefined;
+        if (!row) continue; // received or deleted since it was picked
+        moved++;
+        from?.remove(it.rowId);
+        this.ready.loaded(it.queueId)?.add({ id: it.rowId, visibleAt: now, sentAt: now, receiveCount: 0, group: row.message_group_id ?? "" });
+      }
+      if (moved > 0) this.s.addMoved.run(moved, taskId);
+      return moved;
+    });
+  }
+
+  async finishMoveTask(taskId: string, status: "COMPLETED" | "FAILED", failureReason?: string) {
+    await this.sql.write(() => this.s.setMoveTaskStatus.run(status, failureReason ?? null, taskId));
+  }
+
   async close() {
     await this.sql.close();
   }
@@ -244,6 +302,25 @@ export class SqliteSqsStore implements SqsStore {
 function prepare(db: Database.Database) {
   const queueCols = "id, account, region, name, attributes, tags, created_at, modified_at, purged_at";
   return {
+    activeMoveTask: db.prepare("SELECT 1 FROM sqs_move_tasks WHERE source_arn = ? AND status IN ('RUNNING', 'CANCELLING')"),
+    countReceivable: db.prepare("SELECT count(*) FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at >= ?"),
+    insertMoveTask: db.prepare(
+      `INSERT INTO sqs_move_tasks (task_id, source_queue_id, source_arn, destination_arn, max_per_second, status, to_move, started_at)
+       VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?) RETURNING ${MOVE_TASK_COLS}`,
+    ),
+    moveTask: db.prepare(`SELECT ${MOVE_TASK_COLS} FROM sqs_move_tasks WHERE task_id = ?`),
+    listMoveTasks: db.prepare(`SELECT ${MOVE_TASK_COLS} FROM sqs_move_tasks WHERE source_arn = ? ORDER BY id DESC LIMIT ?`),
+    runningMoveTasks: db.prepare(`SELECT ${MOVE_TASK_COLS} FROM sqs_move_tasks WHERE status = 'RUNNING' ORDER BY id`),
+    setMoveTaskStatus: db.prepare("UPDATE sqs_move_tasks SET status = ?, failure_reason = ? WHERE task_id = ? AND status = 'RUNNING'"),
+    addMoved: db.prepare("UPDATE sqs_move_tasks SET moved = moved + ? WHERE task_id = ?"),
+    moveCandidates: db.prepare(
+      "SELECT id, dead_letter_source_arn FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at >= ? ORDER BY id LIMIT ?",
+    ),
+    moveMessage: db.prepare(
+      `UPDATE sqs_messages SET queue_id = ?, message_id = ?, sent_at = ?, visible_at = ?, receive_count = 0, first_received_at = 0,
+       received_at = 0, receipt_nonce = '', dead_letter_source_arn = NULL WHERE id = ? AND queue_id = ? AND visible_at <= ?
+       RETURNING sent_at, message_group_id`,
+    ),
     queueByKey: db.prepare(`SELECT ${queueCols} FROM sqs_queues WHERE account = ? AND region = ? AND name = ?`),
     queueById: db.prepare(`SELECT ${queueCols} FROM sqs_queues WHERE id = ?`),
     insertQueue: db.prepare(
@@ -268,7 +345,7 @@ function prepare(db: Database.Database) {
     updateTags: db.prepare("UPDATE sqs_queues SET tags = ? WHERE id = ?"),
     purgeMessages: db.prepare("DELETE FROM sqs_messages WHERE queue_id = ? AND sent_at <= ?"),
     setPurgedAt: db.prepare("UPDATE sqs_queues SET purged_at = ? WHERE id = ?"),
-    indexRows: db.prepare("SELECT id, visible_at, sent_at, receive_count FROM sqs_messages WHERE queue_id = ?"),
+    indexRows: db.prepare("SELECT id, visible_at, sent_at, receive_count, message_group_id FROM sqs_messages WHERE queue_id = ?"),
     deleteByReceipt: db.prepare("DELETE FROM sqs_messages WHERE id = ? AND queue_id = ? AND receipt_nonce = ? AND visible_at > ?"),
     claim: db.prepare(
       `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1,

@@ -23,3 +23,5 @@ export const MAX_RECEIVE_COUNT_LIMIT = 1000;
 // AddPermission: a label of at most 80 characters, at most seven actions per statement (AddPermission API reference).
 export const MAX_PERMISSION_LABEL_LENGTH = 80;
 export const MAX_PERMISSION_ACTIONS = 7;
+export const MAX_MOVE_MESSAGES_PER_SECOND = 500; // StartMessageMoveTask API reference
+export const MAX_LIST_MOVE_TASKS_RESULTS = 10; // ListMessageMoveTasks API reference (default 1)
