@@ -109,12 +109,18 @@ export class SqliteSqsStore implements SqsStore {
       queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
       packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, now, m.visibleAt,
     ]);
-    const rows = this.insertStatement(messages.length).all(...values) as { id: number; message_id: string }[];
-    if (idx) {
-      // RETURNING order is not guaranteed (https://www.sqlite.org/lang_returning.html): match rows by message id.
-      const idOf = new Map(rows.map((r) => [r.message_id, r.id]));
-      for (const m of messages) idx.add({ id: idOf.get(m.messageId) ?? 0, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0, group: m.messageGroupId ?? "" });
+    const add = (m: NewMessage, id: number) =>
+      idx?.add({ id, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0, group: m.messageGroupId ?? "" });
+    if (!idx || messages.length === 1) {
+      // No index to feed, or one row: a plain insert (RETURNING costs more than lastInsertRowid).
+      const info = this.insertStatement(messages.length, false).run(...values);
+      if (idx) add(messages[0], Number(info.lastInsertRowid));
+      return;
     }
+    const rows = this.insertStatement(messages.length, true).all(...values) as { id: number; message_id: string }[];
+    // RETURNING order is not guaranteed (https://www.sqlite.org/lang_returning.html): match rows by message id.
+    const idOf = new Map(rows.map((r) => [r.message_id, r.id]));
+    for (const m of messages) add(m, idOf.get(m.messageId) ?? 0);
   }
 
   /** Whether the queue still exists (inside a write: SNS skips queues deleted since the publish began). */
@@ -143,15 +149,16 @@ export class SqliteSqsStore implements SqsStore {
     });
   }
 
-  private insertStatement(rows: number): Database.Statement {
-    let st = this.inserts.get(rows);
+  private insertStatement(rows: number, returning: boolean): Database.Statement {
+    const key = returning ? -rows : rows;
+    let st = this.inserts.get(key);
     if (!st) {
       st = this.sql.db.prepare(
         `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
          md5_system_attributes, sender_id, message_group_id, sent_at, visible_at) VALUES
-         ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")} RETURNING id, message_id`,
+         ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}${returning ? " RETURNING id, message_id" : ""}`,
       );
-      this.inserts.set(rows, st);
+      this.inserts.set(key, st);
     }
     return st;
   }
