@@ -45,12 +45,13 @@ const DIGITS = /^\d+$/;
 
 // --- errors -------------------------------------------------------------------------------------------------
 
-function denied(code: string, message: string, coralType: string): AwsError {
-  return new AwsError(code, message, { status: 403, jsonType: CORAL + coralType });
+function denied(code: string, message: string, coralType: string, status = 403): AwsError {
+  return new AwsError(code, message, { status, jsonType: CORAL + coralType });
 }
 const missingToken = () =>
   denied("MissingAuthenticationToken", "Request is missing Authentication Token", "MissingAuthenticationTokenException");
-const incomplete = (message: string) => denied("IncompleteSignature", message, "IncompleteSignatureException");
+// A malformed signature is a 400, unlike the other authentication errors (AWS Common Errors: IncompleteSignature, HTTP 400).
+const incomplete = (message: string) => denied("IncompleteSignature", message, "IncompleteSignatureException", 400);
 const mismatch = (message = SIGNATURE_MISMATCH) => denied("SignatureDoesNotMatch", message, "InvalidSignatureException");
 const unknownKey = () =>
   denied("InvalidClientTokenId", "The security token included in the request is invalid.", "UnrecognizedClientException");
