@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import pg from "pg";
 import { freshDatabase, postgresAvailable } from "../../test/helpers/postgres.ts";
 import { closedLoop, countedLoop, type Measured, notes, type Row, type ServerPids, rssOf, sleep, table } from "../lib/measure.ts";
-import { openLoop, type OpenLoopSystem } from "../lib/open-loop.ts";
+import { openLoop } from "../lib/open-loop.ts";
 import { affinityOf, pidsOf, pin, startMailroomProcess, startRedis, type Started } from "../lib/process.ts";
 import { Signer } from "../lib/sigv4.ts";
 import { bullBench } from "../peers/bullmq.ts";

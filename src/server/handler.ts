@@ -78,7 +78,6 @@ export function createHandler(deps: HandlerDeps) {
     const raw = req.rawHeaders;
     const body = await readBody(req);
     const found = detect(req.method ?? "GET", query, header(raw, "content-type"), header(raw, "x-amz-target"), body);
-    const scope = readScope({ query, rawHeaders: raw });
     const host = header(raw, "host") ?? header(raw, ":authority") ?? "localhost:4566";
     const baseUrl = `http://${host}`;
 
@@ -95,7 +94,8 @@ export function createHandler(deps: HandlerDeps) {
       }
     } else if (found.protocol === "query" && found.action !== undefined) {
       protocol = "query";
-      service = queryService(scope?.service, found.action);
+      // Only the query protocol needs the credential scope to pick its service (JSON names it in X-Amz-Target).
+      service = queryService(readScope({ query, rawHeaders: raw })?.service, found.action);
       operation = found.action;
       if (!service) {
         // Unsigned requests name no service: answer in the namespace of the first query service (SQS, the default).

@@ -18,10 +18,6 @@ export function invalidParameter(what: string): AwsError {
   return snsError("InvalidParameter", `Invalid parameter: ${what}`);
 }
 
-export function invalidParameterValue(message: string): AwsError {
-  return snsError("InvalidParameterValue", message);
-}
-
 export function topicNotFound(): AwsError {
   return snsError("NotFound", "Topic does not exist");
 }

@@ -45,11 +45,10 @@ export function expiredBefore(q: QueueRecord, now: number): number {
   return now - Number(q.attributes.MessageRetentionPeriod) * 1000;
 }
 
-export function intParam(name: string, value: unknown, min: number, max: number, message?: string): number | undefined {
+/** An optional integer parameter in [min, max]; outside it, InvalidParameterValue in AWS's "Value … Reason: …" form. */
+export function intParam(name: string, value: unknown, min: number, max: number, reason = `Must be between ${min} and ${max}, if provided.`): number | undefined {
   if (value === undefined) return undefined;
   const n = value as number;
-  if (n < min || n > max) {
-    throw invalidParameter(message ?? `Value ${n} for parameter ${name} is invalid. Reason: Must be between ${min} and ${max}, if provided.`);
-  }
+  if (n < min || n > max) throw invalidParameter(`Value ${n} for parameter ${name} is invalid. Reason: ${reason}`);
   return n;
 }

@@ -2,9 +2,9 @@
 // per-entry failures reported as {Id, SenderFault, Code, Message} (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-batch-related.html).
 import { AwsError, internalError } from "../../../protocol/errors.ts";
 import { sqsError } from "../errors.ts";
-import { MAX_BATCH_ENTRIES } from "../domain/limits.ts";
+import { MAX_BATCH_ENTRIES, MAX_BATCH_ID_LENGTH } from "../domain/limits.ts";
 
-const ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
+const ENTRY_ID = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_BATCH_ID_LENGTH}}$`);
 
 export interface BatchFailure {
   Id: string;

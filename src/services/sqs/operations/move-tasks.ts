@@ -28,7 +28,7 @@ export async function startMessageMoveTask(env: SqsEnv, ctx: RequestContext, inp
   const source = await queueOf(env, ctx, input.SourceArn, "SourceArn");
   const sourceArn = input.SourceArn as string;
   const rate = intParam("MaxNumberOfMessagesPerSecond", input.MaxNumberOfMessagesPerSecond, 1, MAX_MOVE_MESSAGES_PER_SECOND,
-    `Value ${String(input.MaxNumberOfMessagesPerSecond)} for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and ${MAX_MOVE_MESSAGES_PER_SECOND}.`);
+    `Must be between 1 and ${MAX_MOVE_MESSAGES_PER_SECOND}.`);
   const sources = await env.store.listDeadLetterSources(source.account, source.region, sourceArn, "", 1);
   if (sources.length === 0) {
     // AWS answers InvalidParameterValue here, not ResourceNotFoundException (LocalStack snapshot test_source_needs_redrive_policy, recorded on AWS).
@@ -58,7 +58,7 @@ export async function listMessageMoveTasks(env: SqsEnv, ctx: RequestContext, inp
   await queueOf(env, ctx, input.SourceArn, "SourceArn");
   // MaxResults defaults to 1, the most recent task (ListMessageMoveTasks API reference).
   const max = intParam("MaxResults", input.MaxResults, 1, MAX_LIST_MOVE_TASKS_RESULTS,
-    `Value ${String(input.MaxResults)} for parameter MaxResults is invalid. Reason: You must enter a number that's between 1 and ${MAX_LIST_MOVE_TASKS_RESULTS}.`) ?? 1;
+    `You must enter a number that's between 1 and ${MAX_LIST_MOVE_TASKS_RESULTS}.`) ?? 1;
   const tasks = await env.store.listMoveTasks(input.SourceArn as string, max);
   return { Results: tasks.map(entryOf) };
 }

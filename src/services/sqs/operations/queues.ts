@@ -2,7 +2,7 @@
 // ListDeadLetterSourceQueues.
 import type { RequestContext } from "../../types.ts";
 import { mayAccess } from "../access.ts";
-import { invalidParameter, missingParameter, queueDoesNotExist, sqsError } from "../errors.ts";
+import { invalidParameter, queueDoesNotExist, sqsError } from "../errors.ts";
 import { MAX_LIST_QUEUES_RESULTS, PURGE_INTERVAL_MS, RECREATE_AFTER_DELETE_MS } from "../domain/limits.ts";
 import {
   COMPUTED_ATTRIBUTES, STORED_ATTRIBUTE_ORDER, applyAttributes, defaultAttributes, isKnownAttributeName,
@@ -95,7 +95,7 @@ export async function getQueueUrl(env: SqsEnv, ctx: RequestContext, input: Input
 }
 
 function pageParams(input: Input): { after: string; limit: number | undefined } {
-  const max = intParam("MaxResults", input.MaxResults, 1, MAX_LIST_QUEUES_RESULTS, "Value for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000.");
+  const max = intParam("MaxResults", input.MaxResults, 1, MAX_LIST_QUEUES_RESULTS, "MaxResults must be an integer between 1 and 1000.");
   let after = "";
   if (input.NextToken !== undefined) {
     try {
@@ -195,8 +195,4 @@ export async function purgeQueue(env: SqsEnv, ctx: RequestContext, input: Input)
   }
   await env.store.purge(q.id, now);
   return undefined;
-}
-
-export function requireName(input: Input): void {
-  if (!input.QueueName) throw missingParameter("QueueName");
 }

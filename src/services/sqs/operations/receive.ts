@@ -2,13 +2,13 @@
 // to WaitTimeSeconds waking on sends and on delayed/in-flight messages falling due, and shapes each message
 // with the system and message attributes asked for.
 import type { RequestContext } from "../../types.ts";
-import { invalidParameter, sqsError } from "../errors.ts";
+import { sqsError } from "../errors.ts";
 import { MAX_RECEIVE_MESSAGES, MAX_VISIBILITY_SECONDS, MAX_WAIT_SECONDS } from "../domain/limits.ts";
 import { RECEIVE_ATTEMPT_WINDOW_MS, checkFifoId, formatSequenceNumber, isFifo } from "../domain/fifo.ts";
 import { md5OfAttributes } from "../domain/md5.ts";
 import { parseRedrivePolicy } from "../domain/queue-attributes.ts";
 import { encodeReceiptHandle, newNonce } from "../domain/receipt-handle.ts";
-import { arnOf, expiredBefore, queueByArn, resolveQueue, wakeKey, type SqsEnv } from "../env.ts";
+import { arnOf, expiredBefore, intParam, queueByArn, resolveQueue, wakeKey, type SqsEnv } from "../env.ts";
 import type { MessageAttributeValue, QueueRecord, ReceiveOptions, StoredMessage } from "../store.ts";
 
 type Input = Record<string, unknown>;
@@ -18,20 +18,13 @@ const SYSTEM_ATTRIBUTES = new Set([
   "MessageDeduplicationId", "MessageGroupId", "AWSTraceHeader", "DeadLetterQueueSourceArn",
 ]);
 
-function range(name: string, value: unknown, min: number, max: number, reason: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = value as number;
-  if (n < min || n > max) throw invalidParameter(`Value ${n} for parameter ${name} is invalid. Reason: ${reason}`);
-  return n;
-}
-
 export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: Input) {
   const q = await resolveQueue(env, ctx, input.QueueUrl);
   // Reasons as AWS words them (recorded responses in LocalStack's SQS snapshots).
-  const max = range("MaxNumberOfMessages", input.MaxNumberOfMessages, 1, MAX_RECEIVE_MESSAGES, "Must be between 1 and 10, if provided.") ?? 1;
-  const wait = range("WaitTimeSeconds", input.WaitTimeSeconds, 0, MAX_WAIT_SECONDS, "Must be >= 0 and <= 20, if provided.") ??
+  const max = intParam("MaxNumberOfMessages", input.MaxNumberOfMessages, 1, MAX_RECEIVE_MESSAGES, "Must be between 1 and 10, if provided.") ?? 1;
+  const wait = intParam("WaitTimeSeconds", input.WaitTimeSeconds, 0, MAX_WAIT_SECONDS, "Must be >= 0 and <= 20, if provided.") ??
     Number(q.attributes.ReceiveMessageWaitTimeSeconds ?? 0);
-  const visibility = range("VisibilityTimeout", input.VisibilityTimeout, 0, MAX_VISIBILITY_SECONDS, "Must be >= 0 and <= 43200, if provided.") ??
+  const visibility = intParam("VisibilityTimeout", input.VisibilityTimeout, 0, MAX_VISIBILITY_SECONDS, "Must be >= 0 and <= 43200, if provided.") ??
     Number(q.attributes.VisibilityTimeout);
   const systemNames = [...((input.AttributeNames as string[]) ?? []), ...((input.MessageSystemAttributeNames as string[]) ?? [])];
   for (const n of systemNames) if (!SYSTEM_ATTRIBUTES.has(n)) throw sqsError("InvalidAttributeName", `Unknown Attribute ${n}.`);
