@@ -93,7 +93,9 @@ function started(proc: ChildProcess, port: number): Started {
 /** Starts bin/mailroom.js pinned to `core` (taskset -c; the pid is node's, taskset execs it), or unpinned with null. */
 export async function startMailroomProcess(args: string[], core: string | null = "0", port?: number): Promise<Started> {
   const p = port ?? (await freePort());
-  const argv = [process.execPath, "bin/mailroom.js", "--port", String(p), "--log-level", "warn", ...args];
+  // BENCH_SERVER_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const argv = [process.execPath, ...nodeArgs, "bin/mailroom.js", "--port", String(p), "--log-level", "warn", ...args];
   const proc = core === null ? spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "inherit"] }) : spawn("taskset", ["-c", core, ...argv], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     let out = "";

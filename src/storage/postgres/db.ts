@@ -1,11 +1,11 @@
 // PostgreSQL connection pool: BIGINTs read as numbers, append-only migrations applied under an advisory
 // lock (so nodes starting together migrate once), and transactions retried on serialization conflicts.
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import pg from "pg";
+import { migrationsDir } from "../migrations-dir.ts";
 
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "migrations");
+const MIGRATIONS_DIR = migrationsDir(import.meta.url, "postgres");
 const MIGRATION_LOCK = 7_224_911_001; // arbitrary advisory lock key for Mailroom migrations
 const RETRYABLE = new Set(["40001", "40P01"]); // serialization_failure, deadlock_detected
 

@@ -4,7 +4,7 @@
 import Database from "better-sqlite3";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { migrationsDir } from "../migrations-dir.ts";
 
 export type Durability = "strict" | "relaxed";
 
@@ -14,7 +14,7 @@ interface PendingWrite {
   reject: (e: unknown) => void;
 }
 
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "migrations");
+const MIGRATIONS_DIR = migrationsDir(import.meta.url, "sqlite");
 const MAX_BATCH = 2000;
 
 export class SqliteDb {
