@@ -1,7 +1,7 @@
 // AWS Signature Version 4 verification (Authorization header and presigned query) for the non-S3 services.
 // Error codes and texts follow what AWS's own front end answers; JSON-protocol clients see the coral types.
 // In anonymous mode nothing is verified: the credential scope only names the caller, region and service.
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, hash as digest, timingSafeEqual } from "node:crypto";
 import { AwsError } from "../protocol/errors.ts";
 import { CredentialStore, DEFAULT_ACCOUNT } from "./credentials.ts";
 
@@ -15,6 +15,8 @@ export interface SigningInput {
   rawHeaders: string[];
   /** Hex sha256 of the body the server actually read. */
   bodySha256: string;
+  /** headerMap(rawHeaders), when the caller has built it already. */
+  headers?: Map<string, string>;
 }
 
 export interface Caller {
@@ -81,7 +83,7 @@ function trimAll(v: string): string {
 }
 
 /** Lower-cased header names to values; repeated headers are joined with ','. */
-function headerMap(raw: string[]): Map<string, string> {
+export function headerMap(raw: string[]): Map<string, string> {
   const headers = new Map<string, string>();
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
@@ -275,7 +277,7 @@ function signingKey(secret: string, date: string, region: string, service: strin
 
 /** Verifies the request's SigV4 signature and returns who sent it; throws a 403 AwsError when it does not hold. */
 export function verifySigV4(req: SigningInput, creds: CredentialStore, nowMs: number): Caller {
-  const headers = headerMap(req.rawHeaders);
+  const headers = req.headers ?? headerMap(req.rawHeaders);
   const auth = headers.get("authorization");
   if (creds.anonymous) {
     const scope = scopeOf(auth, req.query);
@@ -331,7 +333,7 @@ export function verifySigV4(req: SigningInput, creds: CredentialStore, nowMs: nu
   for (const path of paths) {
     const head = `${req.method}\n${canonicalUri(path)}${rest}`;
     for (const payload of payloads) {
-      const hash = createHash("sha256").update(head + payload).digest("hex");
+      const hash = digest("sha256", head + payload, "hex");
       const expected = createHmac("sha256", kSigning).update(stringToSignHead + hash).digest();
       if (timingSafeEqual(expected, provided)) return { accessKeyId, accountId: key.accountId, region, service, signed: true };
     }

@@ -1,13 +1,13 @@
 // The request pipeline shared by every service: read the body, detect protocol and operation, verify SigV4,
 // decode and type-check the input from the model, call the service, and write the result or the AWS error
 // in the envelope of the protocol the request came in.
-import { createHash, randomUUID } from "node:crypto";
+import { hash, randomUUID } from "node:crypto";
 import type http from "node:http";
 import type http2 from "node:http2";
 import type { CredentialStore } from "../auth/credentials.ts";
-import { readScope, verifySigV4, type Caller } from "../auth/sigv4.ts";
+import { headerMap, readScope, verifySigV4, type Caller } from "../auth/sigv4.ts";
 import type { Clock } from "../engine/clock.ts";
-import { detect, header } from "../protocol/detect.ts";
+import { detect } from "../protocol/detect.ts";
 import { AwsError, internalError, jsonError, queryError } from "../protocol/errors.ts";
 import { decodeQuery } from "../protocol/query/decode.ts";
 import { encodeQueryResponse } from "../protocol/query/encode.ts";
@@ -77,8 +77,10 @@ export function createHandler(deps: HandlerDeps) {
     const query = q >= 0 ? url.slice(q + 1) : "";
     const raw = req.rawHeaders;
     const body = await readBody(req);
-    const found = detect(req.method ?? "GET", query, header(raw, "content-type"), header(raw, "x-amz-target"), body);
-    const host = header(raw, "host") ?? header(raw, ":authority") ?? "localhost:4566";
+    // One pass over the headers serves detection, the base URL and SigV4.
+    const headers = headerMap(raw);
+    const found = detect(req.method ?? "GET", query, headers.get("content-type"), headers.get("x-amz-target"), body);
+    const host = headers.get("host") ?? headers.get(":authority") ?? "localhost:4566";
     const baseUrl = `http://${host}`;
 
     let service: ServiceDefinition | undefined;
@@ -115,7 +117,7 @@ export function createHandler(deps: HandlerDeps) {
     try {
       let caller: Caller;
       try {
-        caller = authenticate(req, path, query, body);
+        caller = authenticate(req, path, query, body, headers);
       } catch (e) {
         const unsigned = e instanceof AwsError && e.code === "MissingAuthenticationToken" && protocol === "query"
           ? svc.unsignedCaller?.(operation, (found as { params: URLSearchParams }).params)
@@ -172,10 +174,10 @@ export function createHandler(deps: HandlerDeps) {
     }
   }
 
-  function authenticate(req: Req, path: string, query: string, body: Buffer): Caller {
+  function authenticate(req: Req, path: string, query: string, body: Buffer, headers: Map<string, string>): Caller {
     const anonymous = deps.credentials.anonymous;
-    const bodySha256 = anonymous ? "" : createHash("sha256").update(body).digest("hex");
-    return verifySigV4({ method: req.method ?? "GET", path, query, rawHeaders: req.rawHeaders, bodySha256 }, deps.credentials, deps.clock.now());
+    const bodySha256 = anonymous ? "" : hash("sha256", body, "hex");
+    return verifySigV4({ method: req.method ?? "GET", path, query, rawHeaders: req.rawHeaders, bodySha256, headers }, deps.credentials, deps.clock.now());
   }
 
   return (req: Req, res: Res): void => {
@@ -202,9 +204,11 @@ export function createHandler(deps: HandlerDeps) {
       })
       .then((reply) => {
         if (res.writableEnded || res.destroyed) return;
-        const headers = { ...reply.headers, "content-length": String(Buffer.byteLength(reply.body)) };
-        res.writeHead(reply.status, headers);
-        res.end(reply.body);
+        // One UTF-8 encoding of the body serves both its length and the write.
+        const body = Buffer.from(reply.body, "utf8");
+        reply.headers["content-length"] = String(body.length);
+        res.writeHead(reply.status, reply.headers);
+        res.end(body);
       });
   };
 }

@@ -1,10 +1,10 @@
 // MD5 digests SQS returns and the SDKs verify: of the body, and of message (system) attributes encoded as
 // AWS describes (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-attributes-md5-message-digest-calculation).
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { MessageAttributeValue } from "../store.ts";
 
 export function md5Hex(s: string | Buffer): string {
-  return createHash("md5").update(s).digest("hex");
+  return hash("md5", s, "hex"); // one-shot: cheaper than createHash().update().digest() per call
 }
 
 function lengthPrefixed(parts: Buffer[], value: Buffer): void {
