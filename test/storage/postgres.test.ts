@@ -27,7 +27,7 @@ if (!available) {
   snsStoreContract("postgres", {
     open: async () => {
       const pg = await PgDb.open(db.url, 4);
-      await pg.query("TRUNCATE sns_topics, sns_subscriptions, sns_outbox, sns_sink_messages, sns_platform_applications, sns_platform_endpoints, sns_dedup, sns_archive, sns_keys, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
+      await pg.query("TRUNCATE sns_topics, sns_subscriptions, sns_outbox, sns_sink_messages, sns_platform_applications, sns_platform_endpoints, sns_dedup, sns_archive, sns_keys, sns_replays, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
       return { sns: new PgSnsStore(pg), sqs: new PgSqsStore(pg), close: () => pg.close() };
     },
   });

@@ -133,12 +133,71 @@ export function snsStoreContract(name: string, factory: SnsStoreFactory): void {
       assert.deepEqual(got.map((m) => m.body), ["dead"]);
     }));
 
-    test("archive keeps messages for replay and drops expired ones", withStore(async (s) => {
+    test("archive pages in (publishedAt, id) order within a window; sweeps drop expired archive and dedup rows", withStore(async (s) => {
       const { topic } = await s.createTopic(key("arch.fifo"), { FifoTopic: "true" }, {}, T0);
-      await s.publish({ queues: [], outbox: [], sinks: [], archive: [{ topicId: topic.id, message: "old" }] }, T0);
-      await s.publish({ queues: [], outbox: [], sinks: [], archive: [{ topicId: topic.id, message: "new" }] }, T0 + 10_000);
-      assert.deepEqual((await s.archived(topic.id, T0, 0)).map((a) => a.message), ["old", "new"]);
-      assert.deepEqual((await s.archived(topic.id, 0, T0 + 1)).map((a) => a.message), ["new"]);
+      const archive = (message: string, expiresAt: number) => ({ queues: [], outbox: [], sinks: [], archive: [{ topicId: topic.id, message, expiresAt }] });
+      await s.publish(archive("old", T0 + 1000), T0);
+      await s.publish(archive("a", T0 + 1_000_000), T0 + 10_000);
+      await s.publish(archive("b", T0 + 1_000_000), T0 + 10_000);
+      await s.publish(archive("late", T0 + 1_000_000), T0 + 20_000);
+      const all = await s.archivedPage(topic.id, { publishedAt: 0, id: 0 }, 0, Number.MAX_SAFE_INTEGER, 10);
+      assert.deepEqual(all.map((a) => a.message), ["old", "a", "b", "late"]);
+      const first = await s.archivedPage(topic.id, { publishedAt: 0, id: 0 }, T0 + 1, T0 + 10_000, 1);
+      assert.deepEqual(first.map((a) => [a.message, a.publishedAt]), [["a", T0 + 10_000]]);
+      const next = await s.archivedPage(topic.id, first[0], T0 + 1, T0 + 10_000, 10);
+      assert.deepEqual(next.map((a) => a.message), ["b"]);
+      const claim = (id: string, expiresAt: number) => ({ topicId: topic.id, dedupId: id, messageId: id, sequenceNumber: "1", expiresAt });
+      await s.publish({ queues: [], outbox: [], sinks: [] }, T0, claim("gone", T0 + 300_000));
+      await s.publish({ queues: [], outbox: [], sinks: [] }, T0, claim("kept", T0 + 900_000));
+      assert.deepEqual(await s.sweepExpired(T0 + 300_000), { dedup: 1, archive: 1 });
+      assert.deepEqual(await s.sweepExpired(T0 + 300_000), { dedup: 0, archive: 0 });
+      assert.deepEqual((await s.archivedPage(topic.id, { publishedAt: 0, id: 0 }, 0, Number.MAX_SAFE_INTEGER, 10)).map((a) => a.message), ["a", "b", "late"]);
+      // The unexpired claim still deduplicates.
+      assert.deepEqual(await s.publish({ queues: [], outbox: [], sinks: [] }, T0 + 300_000, claim("kept", T0 + 900_000)), { duplicateOf: { messageId: "kept", sequenceNumber: "1" } });
+    }));
+
+    test("replays: started Pending, listed while active, advanced with their deliveries, replaced ones write nothing", withStore(async (s, q) => {
+      const { topic } = await s.createTopic(key("rep.fifo"), { FifoTopic: "true" }, {}, T0);
+      const arn = "arn:aws:sns:us-east-1:000000000000:rep.fifo:00000000-0000-0000-0000-000000000001";
+      await s.subscribe(topic.id, sub(arn), T0);
+      const { queue } = await q.createQueue({ account: ACCT, region: "us-east-1", name: "rq" }, { attributes: {}, retentionMs: 60_000 }, {}, T0);
+      assert.equal(await s.replayStatus(arn), undefined);
+      await s.startReplay({ subscriptionArn: arn, replayId: "r1", baseUrl: "http://x", topicId: topic.id, startingAt: T0 - 5000 }, T0);
+      assert.equal(await s.replayStatus(arn), "Pending");
+      const [active] = await s.activeReplays(10);
+      assert.deepEqual(active, { subscriptionArn: arn, replayId: "r1", baseUrl: "http://x", topicId: topic.id, startingAt: T0 - 5000, after: { publishedAt: 0, id: 0 }, status: "Pending", createdAt: T0 });
+      const step = (replayId: string, body: string, status: "In progress" | "Completed") => s.publish({
+        queues: [{ queueId: queue.id, message: msg(body, body) }], outbox: [], sinks: [],
+        replay: { subscriptionArn: arn, replayId, cursor: { publishedAt: T0, id: 7 }, status },
+      }, T0);
+      assert.deepEqual(await step("r1", "one", "In progress"), {});
+      assert.equal((await s.activeReplays(10))[0].after.id, 7);
+      // A new replay replaces the first: the old one's next step writes nothing.
+      await s.startReplay({ subscriptionArn: arn, replayId: "r2", baseUrl: "http://x", topicId: topic.id, startingAt: T0 - 1000, endingAt: T0 }, T0 + 1);
+      assert.deepEqual(await step("r1", "stale", "Completed"), { replaced: true });
+      assert.deepEqual((await s.activeReplays(10)).map((r) => [r.replayId, r.after.id, r.endingAt]), [["r2", 0, T0]]);
+      assert.deepEqual(await step("r2", "two", "Completed"), {});
+      assert.equal(await s.replayStatus(arn), "Completed");
+      assert.deepEqual(await s.activeReplays(10), []);
+      const got = await q.receive(queue.id, { max: 10, visibilityMs: 1000, now: T0, expiredBefore: 0, nonces: nonces(10) });
+      assert.deepEqual(got.map((m) => m.body), ["one", "two"]);
+      await s.unsubscribe(arn);
+      assert.equal(await s.replayStatus(arn), undefined);
+    }));
+
+    test("publish into a FIFO queue: the queue's deduplication and sequence numbers apply in the same transaction", withStore(async (s, q) => {
+      const { queue } = await q.createQueue({ account: ACCT, region: "us-east-1", name: "pf.fifo" }, { attributes: { FifoQueue: "true" }, retentionMs: 60_000 }, {}, T0);
+      const fifo = (id: string, group: string, dedup: string) => ({
+        queueId: queue.id, fifo: { dedupWindowMs: 300_000 },
+        message: { ...msg(id, id), messageGroupId: group, deduplicationId: dedup, dedupKey: dedup },
+      });
+      await s.publish({ queues: [fifo("a1", "a", "d1"), fifo("b1", "b", "d2"), fifo("dup", "a", "d1")], outbox: [], sinks: [] }, T0);
+      await s.publish({ queues: [fifo("a2", "a", "d3"), fifo("again", "b", "d2")], outbox: [], sinks: [] }, T0 + 1000);
+      const got = await q.receive(queue.id, { max: 10, visibilityMs: 1000, now: T0 + 1000, expiredBefore: 0, nonces: nonces(10), fifo: { attemptWindowMs: 0 } });
+      assert.deepEqual(got.map((m) => [m.body, m.messageGroupId, m.deduplicationId, m.sequenceNumber]), [["a1", "a", "d1", 1], ["a2", "a", "d3", 3], ["b1", "b", "d2", 2]]);
+      // An existing FIFO send with the same key within the window is a duplicate too.
+      const [r] = await q.enqueueFifo(queue.id, [{ ...msg("x", "x"), messageGroupId: "a", deduplicationId: "d3", dedupKey: "d3" }], T0 + 2000, 300_000);
+      assert.deepEqual(r, { messageId: "a2", sequenceNumber: 3, duplicate: true });
     }));
 
     test("platform applications and endpoints; the signing key is made once", withStore(async (s) => {

@@ -1,6 +1,7 @@
 // What SNS operations share: storage (SNS and the SQS store for queue deliveries), clock, wake-ups, and the
 // lookups every operation starts with (topic from TopicArn, subscription from SubscriptionArn).
 import type { Clock } from "../../engine/clock.ts";
+import type { KeyedLock } from "../../engine/keyed-lock.ts";
 import type { Notifier } from "../../engine/notify.ts";
 import type { SqsStore } from "../sqs/store.ts";
 import type { RequestContext } from "../types.ts";
@@ -17,6 +18,8 @@ export interface SnsEnv {
   outboxChanged?: () => void;
   /** The shared message signer (replays sign with it too). */
   signer?: import("./signer.ts").Signer;
+  /** Serialises publishes per FIFO topic message group on this node (group order into FIFO queues). */
+  publishOrder?: KeyedLock;
 }
 
 export function arnOfTopic(t: TopicRecord): string {

@@ -1,7 +1,9 @@
 // Turns one published message into the writes of its deliveries: SQS messages (envelope or raw), HTTP/S outbox
 // rows, and local sink records, for every confirmed subscription whose filter policy matches. Storage writes them
-// all in the publish's transaction (SNS to SQS fan-out is atomic: a 200 means every matching queue has it).
+// all in the publish's transaction (SNS to SQS fan-out is atomic: a 200 means every matching queue has it); a
+// FIFO queue's copy carries the topic's group and deduplication id and passes the queue's own deduplication.
 import { randomUUID } from "node:crypto";
+import { DEDUP_WINDOW_MS, fifoFields, isFifo as isFifoQueue } from "../sqs/domain/fifo.ts";
 import { md5Hex, md5OfAttributes } from "../sqs/domain/md5.ts";
 import { parseQueueArn } from "../sqs/domain/queues.ts";
 import { envelopeAttributes, renderEnvelope, type Notification } from "./domain/envelope.ts";
@@ -73,12 +75,22 @@ export async function planDeliveries(
         if (!q) break; // AWS drops deliveries to a queue that does not exist (no DLQ without a queue either)
         const body = raw ? message : await signed(message, sub);
         const attrs = raw ? p.attributes : undefined;
+        const m = {
+          messageId: randomUUID(), body, md5OfBody: md5Hex(body), attributes: attrs, md5OfAttributes: md5OfAttributes(attrs),
+          // The queue's DelaySeconds applies to every message it receives (SQS developer guide, "Amazon SQS delay queues").
+          senderId: topic.account, visibleAt: Date.parse(p.timestamp) + Number(q.attributes.DelaySeconds ?? 0) * 1000, messageGroupId: p.groupId,
+        };
+        if (!isFifoQueue(q)) {
+          write.queues.push({ queueId: q.id, message: m });
+          break;
+        }
+        // The topic's message group and deduplication id go with the message into a FIFO queue (SNS developer guide,
+        // "Message deduplication for FIFO topics"), so the queue's own content-based setting never applies; the key
+        // follows the queue's DeduplicationScope like an SQS send's.
+        const f = fifoFields(q, { MessageGroupId: p.groupId, MessageDeduplicationId: p.dedupId }, body);
         write.queues.push({
-          queueId: q.id,
-          message: {
-            messageId: randomUUID(), body, md5OfBody: md5Hex(body), attributes: attrs, md5OfAttributes: md5OfAttributes(attrs),
-            senderId: topic.account, visibleAt: Date.parse(p.timestamp), messageGroupId: p.groupId,
-          },
+          queueId: q.id, message: { ...m, messageGroupId: f.groupId, deduplicationId: f.deduplicationId, dedupKey: f.dedupKey },
+          fifo: { dedupWindowMs: DEDUP_WINDOW_MS },
         });
         break;
       }

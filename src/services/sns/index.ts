@@ -1,4 +1,5 @@
 // The SNS service definition: its model (query/XML only), how input problems are named, and the operations table.
+import { KeyedLock } from "../../engine/keyed-lock.ts";
 import { AwsError } from "../../protocol/errors.ts";
 import { snsModel } from "../../protocol/models/sns.gen.ts";
 import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
@@ -51,7 +52,7 @@ const OPERATIONS = (signer: Signer): Record<string, Op> => ({
 export const PENDING_OPERATIONS = Object.keys(snsModel.operations).filter((op) => !(op in OPERATIONS({} as Signer)));
 
 export function createSnsService(base: SnsEnv, signer: Signer = createSigner(base.store)): ServiceDefinition {
-  const env: SnsEnv = { ...base, signer };
+  const env: SnsEnv = { ...base, signer, publishOrder: base.publishOrder ?? new KeyedLock() };
   const operations: Record<string, Handler> = {};
   for (const [name, op] of Object.entries(OPERATIONS(signer))) operations[name] = (ctx, input) => op(env, ctx, input);
   for (const name of PENDING_OPERATIONS) {

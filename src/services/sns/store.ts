@@ -1,7 +1,8 @@
 // The storage port SNS needs, in domain words. Every method is one atomic unit (one transaction), resolves
 // only after its writes are durable, and takes time as an argument. `publish` writes the SQS deliveries,
-// the HTTP outbox rows and the local sink records of one publish in the same transaction.
-import type { NewMessage } from "../sqs/store.ts";
+// the HTTP outbox rows and the local sink records of one publish in the same transaction (and a replay step's
+// progress with its deliveries).
+import type { NewFifoMessage, NewMessage } from "../sqs/store.ts";
 
 export interface TopicKey {
   account: string;
@@ -40,11 +41,13 @@ export interface SubscriptionCounts {
   pending: number;
 }
 
-/** A message on its way to an SQS queue (queue id resolved by the service). */
-export interface QueueDelivery {
-  queueId: number;
-  message: NewMessage;
-}
+/**
+ * A message on its way to an SQS queue (queue id resolved by the service). To a FIFO queue it goes through the
+ * queue's deduplication (dedupKey within dedupWindowMs) and gets the queue's next sequence number.
+ */
+export type QueueDelivery =
+  | { queueId: number; message: NewMessage; fifo?: undefined }
+  | { queueId: number; message: NewFifoMessage; fifo: { dedupWindowMs: number } };
 
 /** Work for the background deliverer (HTTP/HTTPS POSTs), due at dueAt. */
 export interface OutboxItem {
@@ -78,8 +81,43 @@ export interface PublishWrite {
   queues: QueueDelivery[];
   outbox: OutboxItem[];
   sinks: SinkItem[];
-  /** FIFO topics: archive copy kept for replay. */
-  archive?: { topicId: number; message: string }[];
+  /** FIFO topics: archive copy kept for replay until expiresAt (the ArchivePolicy retention). */
+  archive?: { topicId: number; message: string; expiresAt: number }[];
+  /**
+   * A replay step: its deliveries are written only while this replay (by id) is still the subscription's replay,
+   * together with the archive position reached and the new status.
+   */
+  replay?: { subscriptionArn: string; replayId: string; cursor: ArchiveCursor; status: ReplayStatus };
+}
+
+/** A position in a topic's archive: messages are ordered by (publishedAt, id). */
+export interface ArchiveCursor {
+  publishedAt: number;
+  id: number;
+}
+
+export interface ArchivedMessage extends ArchiveCursor {
+  message: string;
+}
+
+/** ReplayStatus values (GetSubscriptionAttributes API reference). */
+export type ReplayStatus = "Pending" | "In progress" | "Completed" | "Failed";
+
+export interface NewReplay {
+  subscriptionArn: string;
+  replayId: string;
+  /** The endpoint's base URL at the time of the request (for the links in envelopes). */
+  baseUrl: string;
+  topicId: number;
+  startingAt: number;
+  /** Inclusive; open-ended when absent. */
+  endingAt?: number;
+}
+
+export interface ReplayRecord extends NewReplay {
+  after: ArchiveCursor;
+  status: ReplayStatus;
+  createdAt: number;
 }
 
 export interface DedupClaim {
@@ -134,11 +172,20 @@ export interface SnsStore {
    * Writes one publish atomically. With a dedup claim, nothing is written when an unexpired claim for the same
    * topic and id exists: the earlier message id and sequence number are returned instead.
    */
-  publish(write: PublishWrite, now: number, dedup?: DedupClaim): Promise<{ duplicateOf?: { messageId: string; sequenceNumber: string } }>;
+  publish(write: PublishWrite, now: number, dedup?: DedupClaim): Promise<{ duplicateOf?: { messageId: string; sequenceNumber: string }; replaced?: boolean }>;
   /** Next sequence number of a FIFO topic (monotonic). */
   nextSequence(topicId: number): Promise<number>;
-  /** Archived messages of a topic published at or after `from`, oldest first; deletes those before `expiredBefore`. */
-  archived(topicId: number, from: number, expiredBefore: number): Promise<{ publishedAt: number; message: string }[]>;
+  /** Up to limit archived messages of a topic after the cursor, published within [from, to], in archive order. */
+  archivedPage(topicId: number, after: ArchiveCursor, from: number, to: number, limit: number): Promise<ArchivedMessage[]>;
+  /** Deletes deduplication records and archived messages whose expiry is at or before now. */
+  sweepExpired(now: number): Promise<{ dedup: number; archive: number }>;
+
+  /** Starts (or replaces) the subscription's replay: status Pending, from the start of the archive window. */
+  startReplay(replay: NewReplay, now: number): Promise<void>;
+  /** Replays still to run (Pending or In progress), oldest first. */
+  activeReplays(limit: number): Promise<ReplayRecord[]>;
+  /** The subscription's replay status, if it ever had a replay. */
+  replayStatus(subscriptionArn: string): Promise<ReplayStatus | undefined>;
 
   /** Claims up to max due outbox rows for leaseMs (SKIP LOCKED on PostgreSQL). */
   claimOutbox(now: number, leaseMs: number, max: number): Promise<OutboxRow[]>;

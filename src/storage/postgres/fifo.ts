@@ -9,38 +9,49 @@ import type { PgDb, Queryable } from "./db.ts";
 
 export function enqueueFifo(db: PgDb, queueId: number, messages: NewFifoMessage[], now: number, windowMs: number): Promise<FifoSendResult[]> {
   return db.tx(async (c) => {
-    const q = await c.query<{ fifo_seq: number }>("SELECT fifo_seq FROM sqs_queues WHERE id = $1 FOR UPDATE", [queueId]);
-    if (!q.rows[0]) throw new Error(`queue ${queueId} does not exist`);
-    let seq = q.rows[0].fifo_seq;
-    const out: FifoSendResult[] = [];
-    for (const m of messages) {
-      const dup = await c.query<{ message_id: string; sequence_number: number }>(
-        "SELECT message_id, sequence_number FROM sqs_fifo_dedup WHERE queue_id = $1 AND dedup_key = $2 AND expires_at > $3",
-        [queueId, m.dedupKey, now],
-      );
-      if (dup.rows[0]) {
-        out.push({ messageId: dup.rows[0].message_id, sequenceNumber: dup.rows[0].sequence_number, duplicate: true });
-        continue;
-      }
-      seq++;
-      await c.query(
-        `INSERT INTO sqs_fifo_dedup (queue_id, dedup_key, message_id, sequence_number, expires_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (queue_id, dedup_key) DO UPDATE SET message_id = excluded.message_id, sequence_number = excluded.sequence_number,
-         expires_at = excluded.expires_at`,
-        [queueId, m.dedupKey, m.messageId, seq, now + windowMs],
-      );
-      await c.query(
-        `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
-         md5_system_attributes, sender_id, message_group_id, sent_at, visible_at, sequence_number, deduplication_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null, packAttrs(m.systemAttributes),
-          m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId, now, m.visibleAt, seq, m.deduplicationId],
-      );
-      out.push({ messageId: m.messageId, sequenceNumber: seq, duplicate: false });
-    }
-    await c.query("UPDATE sqs_queues SET fifo_seq = $1 WHERE id = $2", [seq, queueId]);
+    const out = await appendFifo(c, queueId, messages, now, windowMs);
+    if (!out) throw new Error(`queue ${queueId} does not exist`);
     return out;
   });
+}
+
+/**
+ * FIFO sends inside the caller's transaction (SQS sends, and SNS deliveries in the publish's transaction): in order,
+ * each message whose dedupKey was not stored within the window gets the queue's next sequence number. Undefined when
+ * the queue does not exist.
+ */
+export async function appendFifo(c: Queryable, queueId: number, messages: NewFifoMessage[], now: number, windowMs: number): Promise<FifoSendResult[] | undefined> {
+  const q = await c.query<{ fifo_seq: number }>("SELECT fifo_seq FROM sqs_queues WHERE id = $1 FOR UPDATE", [queueId]);
+  if (!q.rows[0]) return undefined;
+  let seq = q.rows[0].fifo_seq;
+  const out: FifoSendResult[] = [];
+  for (const m of messages) {
+    const dup = await c.query<{ message_id: string; sequence_number: number }>(
+      "SELECT message_id, sequence_number FROM sqs_fifo_dedup WHERE queue_id = $1 AND dedup_key = $2 AND expires_at > $3",
+      [queueId, m.dedupKey, now],
+    );
+    if (dup.rows[0]) {
+      out.push({ messageId: dup.rows[0].message_id, sequenceNumber: dup.rows[0].sequence_number, duplicate: true });
+      continue;
+    }
+    seq++;
+    await c.query(
+      `INSERT INTO sqs_fifo_dedup (queue_id, dedup_key, message_id, sequence_number, expires_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (queue_id, dedup_key) DO UPDATE SET message_id = excluded.message_id, sequence_number = excluded.sequence_number,
+       expires_at = excluded.expires_at`,
+      [queueId, m.dedupKey, m.messageId, seq, now + windowMs],
+    );
+    await c.query(
+      `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
+       md5_system_attributes, sender_id, message_group_id, sent_at, visible_at, sequence_number, deduplication_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null, packAttrs(m.systemAttributes),
+        m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId, now, m.visibleAt, seq, m.deduplicationId],
+    );
+    out.push({ messageId: m.messageId, sequenceNumber: seq, duplicate: false });
+  }
+  await c.query("UPDATE sqs_queues SET fifo_seq = $1 WHERE id = $2", [seq, queueId]);
+  return out;
 }
 
 const ROWS = `SELECT id, coalesce(message_group_id, '') AS "group", visible_at AS "visibleAt", receive_count AS "receiveCount"

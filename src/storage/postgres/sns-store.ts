@@ -1,16 +1,20 @@
 // PostgreSQL adapter of the SNS storage port, safe for many nodes on one database: a publish writes its SQS
 // messages, outbox rows and sink records in one transaction; outbox rows are claimed with FOR UPDATE SKIP LOCKED.
 import type {
-  DedupClaim, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, QueueDelivery, SnsStore, TopicKey, TopicRecord,
+  ArchiveCursor, DedupClaim, NewReplay, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, QueueDelivery, ReplayStatus, SnsStore,
+  TopicKey, TopicRecord,
 } from "../../services/sns/store.ts";
 import {
-  type OutboxDbRow, type SinkDbRow, type SubscriptionRow, SUB_COLS, TOPIC_COLS, type TopicRow,
-  toApplication, toEndpoint, toOutbox, toSink, toSubscription, toTopic,
+  type ArchiveRow, type OutboxDbRow, REPLAY_ADVANCE, REPLAY_COLS, REPLAY_UPSERT, type ReplayRow, type SinkDbRow, type SubscriptionRow, SUB_COLS,
+  TOPIC_COLS, type TopicRow, toApplication, toArchived, toEndpoint, toOutbox, toReplay, toSink, toSubscription, toTopic,
 } from "../sns-rows.ts";
 import { packAttrs } from "../sqs-rows.ts";
 import type { PgDb, Queryable } from "./db.ts";
+import { appendFifo } from "./fifo.ts";
 
 type AppRow = Parameters<typeof toApplication>[0];
+const REPLAY_UPSERT_PG = REPLAY_UPSERT((n) => `$${n}`);
+const REPLAY_ADVANCE_PG = REPLAY_ADVANCE((n) => `$${n}`);
 type EndpointRow = Parameters<typeof toEndpoint>[0];
 
 export class PgSnsStore implements SnsStore {
@@ -129,6 +133,12 @@ export class PgSnsStore implements SnsStore {
 
   async publish(w: PublishWrite, now: number, dedup?: DedupClaim) {
     return this.db.tx(async (c) => {
+      if (w.replay) {
+        const r = w.replay;
+        // A replay replaced (or its subscription deleted) since this step began writes nothing.
+        const u = await c.query(REPLAY_ADVANCE_PG, [r.cursor.publishedAt, r.cursor.id, r.status, r.subscriptionArn, r.replayId]);
+        if ((u.rowCount ?? 0) === 0) return { replaced: true };
+      }
       if (dedup) {
         // A concurrent first publish of the same id makes this INSERT wait, then do nothing.
         const ins = await c.query(
@@ -157,7 +167,7 @@ export class PgSnsStore implements SnsStore {
         await c.query("INSERT INTO sns_sink_messages (sink, account, region, target, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)", [k.sink, k.account, k.region, k.target, k.payload, now]);
       }
       for (const a of w.archive ?? []) {
-        await c.query("INSERT INTO sns_archive (topic_id, published_at, message) VALUES ($1, $2, $3)", [a.topicId, now, a.message]);
+        await c.query("INSERT INTO sns_archive (topic_id, published_at, message, expires_at) VALUES ($1, $2, $3, $4)", [a.topicId, now, a.message, a.expiresAt]);
       }
       return {};
     });
@@ -168,13 +178,35 @@ export class PgSnsStore implements SnsStore {
     return r.rows[0]?.sequence ?? 0;
   }
 
-  async archived(topicId: number, from: number, expiredBefore: number) {
-    await this.db.query("DELETE FROM sns_archive WHERE topic_id = $1 AND published_at < $2", [topicId, expiredBefore]);
-    const r = await this.db.query<{ published_at: number; message: string }>(
-      "SELECT published_at, message FROM sns_archive WHERE topic_id = $1 AND published_at >= $2 ORDER BY published_at, id",
-      [topicId, from],
+  async archivedPage(topicId: number, after: ArchiveCursor, from: number, to: number, limit: number) {
+    const r = await this.db.query<ArchiveRow>(
+      `SELECT id, published_at, message FROM sns_archive WHERE topic_id = $1 AND (published_at, id) > ($2, $3)
+       AND published_at >= $4 AND published_at <= $5 ORDER BY published_at, id LIMIT $6`,
+      [topicId, after.publishedAt, after.id, from, Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER, limit],
     );
-    return r.rows.map((x) => ({ publishedAt: x.published_at, message: x.message }));
+    return r.rows.map(toArchived);
+  }
+
+  async sweepExpired(now: number) {
+    const d = await this.db.query("DELETE FROM sns_dedup WHERE expires_at <= $1", [now]);
+    const a = await this.db.query("DELETE FROM sns_archive WHERE expires_at <= $1", [now]);
+    return { dedup: d.rowCount ?? 0, archive: a.rowCount ?? 0 };
+  }
+
+  async startReplay(r: NewReplay, now: number) {
+    await this.db.query(REPLAY_UPSERT_PG, [r.subscriptionArn, r.replayId, r.baseUrl, r.topicId, r.startingAt, r.endingAt ?? null, now]);
+  }
+
+  async activeReplays(limit: number) {
+    const r = await this.db.query<ReplayRow>(
+      `SELECT ${REPLAY_COLS} FROM sns_replays WHERE status IN ('Pending', 'In progress') ORDER BY created_at LIMIT $1`, [limit],
+    );
+    return r.rows.map(toReplay);
+  }
+
+  async replayStatus(subscriptionArn: string) {
+    const r = await this.db.query<{ status: ReplayStatus }>("SELECT status FROM sns_replays WHERE subscription_arn = $1", [subscriptionArn]);
+    return r.rows[0]?.status;
   }
 
   async claimOutbox(now: number, leaseMs: number, max: number) {
@@ -277,11 +309,16 @@ export class PgSnsStore implements SnsStore {
   }
 }
 
-/** SQS messages of a publish, one statement; rows for queues deleted meanwhile are skipped (no FK failure). */
+/**
+ * SQS messages of a publish: standard queues' in one statement, FIFO queues' through their deduplication and sequence
+ * (fifo.ts, in this transaction); rows for queues deleted meanwhile are skipped (no FK failure).
+ */
 async function insertMessages(c: Queryable, items: QueueDelivery[], now: number): Promise<void> {
-  if (items.length === 0) return;
+  for (const d of items) if (d.fifo) await appendFifo(c, d.queueId, [d.message], now, d.fifo.dedupWindowMs);
+  const standard = items.filter((d) => !d.fifo);
+  if (standard.length === 0) return;
   const cols: unknown[][] = Array.from({ length: 11 }, () => []);
-  for (const { queueId, message: m } of items) {
+  for (const { queueId, message: m } of standard) {
     [queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null, packAttrs(m.systemAttributes),
       m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, m.visibleAt].forEach((v, i) => cols[i].push(v));
   }

@@ -2,11 +2,11 @@
 // SQS messages (into sqs_messages, skipping queues deleted meanwhile), outbox rows and sink records in one write.
 import type Database from "better-sqlite3";
 import type {
-  DedupClaim, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, QueueDelivery, SnsStore, TopicKey,
+  ArchiveCursor, DedupClaim, NewReplay, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, QueueDelivery, ReplayStatus, SnsStore, TopicKey,
 } from "../../services/sns/store.ts";
 import {
-  type OutboxDbRow, type SinkDbRow, type SubscriptionRow, SUB_COLS, TOPIC_COLS, type TopicRow,
-  toApplication, toEndpoint, toOutbox, toSink, toSubscription, toTopic,
+  type ArchiveRow, type OutboxDbRow, REPLAY_ADVANCE, REPLAY_COLS, REPLAY_UPSERT, type ReplayRow, type SinkDbRow, type SubscriptionRow, SUB_COLS, TOPIC_COLS, type TopicRow,
+  toApplication, toArchived, toEndpoint, toOutbox, toReplay, toSink, toSubscription, toTopic,
 } from "../sns-rows.ts";
 import type { SqliteSqsStore } from "./sqs-store.ts";
 import type { SqliteDb } from "./db.ts";
@@ -106,6 +106,11 @@ export class SqliteSnsStore implements SnsStore {
 
   async publish(w: PublishWrite, now: number, dedup?: DedupClaim) {
     return this.sql.write(() => {
+      if (w.replay) {
+        const r = w.replay;
+        // A replay replaced (or its subscription deleted) since this step began writes nothing.
+        if (this.s.advanceReplay.run(r.cursor.publishedAt, r.cursor.id, r.status, r.subscriptionArn, r.replayId).changes === 0) return { replaced: true };
+      }
       if (dedup) {
         const prior = this.s.dedupOf.get(dedup.topicId, dedup.dedupId) as { message_id: string; sequence_number: string; expires_at: number } | undefined;
         if (prior && prior.expires_at > now) return { duplicateOf: { messageId: prior.message_id, sequenceNumber: prior.sequence_number } };
@@ -114,24 +119,41 @@ export class SqliteSnsStore implements SnsStore {
       for (const d of w.queues) this.insertMessage(d, now);
       for (const o of w.outbox) this.s.insertOutbox.run(o.subscriptionArn, o.kind, o.payload, o.dueAt, now);
       for (const k of w.sinks) this.s.insertSink.run(k.sink, k.account, k.region, k.target, k.payload, now);
-      for (const a of w.archive ?? []) this.s.insertArchive.run(a.topicId, now, a.message);
+      for (const a of w.archive ?? []) this.s.insertArchive.run(a.topicId, now, a.message, a.expiresAt);
       return {};
     });
   }
 
   private insertMessage(d: QueueDelivery, now: number): void {
     // A queue deleted since the publish began is skipped.
-    if (this.sqs.queueExistsInTransaction(d.queueId)) this.sqs.appendInTransaction(d.queueId, [d.message], now);
+    if (!this.sqs.queueExistsInTransaction(d.queueId)) return;
+    if (d.fifo) this.sqs.appendFifoInTransaction(d.queueId, [d.message], now, d.fifo.dedupWindowMs);
+    else this.sqs.appendInTransaction(d.queueId, [d.message], now);
   }
 
   async nextSequence(topicId: number) {
     return this.sql.write(() => this.s.nextSequence.pluck().get(topicId) as number);
   }
 
-  async archived(topicId: number, from: number, expiredBefore: number) {
-    await this.sql.write(() => this.s.expireArchive.run(topicId, expiredBefore));
-    const rows = this.s.archived.all(topicId, from) as { published_at: number; message: string }[];
-    return rows.map((r) => ({ publishedAt: r.published_at, message: r.message }));
+  async archivedPage(topicId: number, after: ArchiveCursor, from: number, to: number, limit: number) {
+    const rows = this.s.archivedPage.all(topicId, after.publishedAt, after.id, from, to, limit) as ArchiveRow[];
+    return rows.map(toArchived);
+  }
+
+  async sweepExpired(now: number) {
+    return this.sql.write(() => ({ dedup: this.s.sweepDedup.run(now).changes, archive: this.s.sweepArchive.run(now).changes }));
+  }
+
+  async startReplay(r: NewReplay, now: number) {
+    await this.sql.write(() => this.s.startReplay.run(r.subscriptionArn, r.replayId, r.baseUrl, r.topicId, r.startingAt, r.endingAt ?? null, now));
+  }
+
+  async activeReplays(limit: number) {
+    return (this.s.activeReplays.all(limit) as ReplayRow[]).map(toReplay);
+  }
+
+  async replayStatus(subscriptionArn: string) {
+    return (this.s.replayStatus.pluck().get(subscriptionArn) as ReplayStatus | undefined) ?? undefined;
   }
 
   async claimOutbox(now: number, leaseMs: number, max: number) {
@@ -250,10 +272,18 @@ function prepare(db: Database.Database) {
     ),
     insertOutbox: db.prepare("INSERT INTO sns_outbox (subscription_arn, kind, payload, due_at, created_at) VALUES (?, ?, ?, ?, ?)"),
     insertSink: db.prepare("INSERT INTO sns_sink_messages (sink, account, region, target, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
-    insertArchive: db.prepare("INSERT INTO sns_archive (topic_id, published_at, message) VALUES (?, ?, ?)"),
+    insertArchive: db.prepare("INSERT INTO sns_archive (topic_id, published_at, message, expires_at) VALUES (?, ?, ?, ?)"),
     nextSequence: db.prepare("UPDATE sns_topics SET sequence = sequence + 1 WHERE id = ? RETURNING sequence"),
-    expireArchive: db.prepare("DELETE FROM sns_archive WHERE topic_id = ? AND published_at < ?"),
-    archived: db.prepare("SELECT published_at, message FROM sns_archive WHERE topic_id = ? AND published_at >= ? ORDER BY published_at, id"),
+    archivedPage: db.prepare(
+      `SELECT id, published_at, message FROM sns_archive WHERE topic_id = ? AND (published_at, id) > (?, ?)
+       AND published_at >= ? AND published_at <= ? ORDER BY published_at, id LIMIT ?`,
+    ),
+    sweepDedup: db.prepare("DELETE FROM sns_dedup WHERE expires_at <= ?"),
+    sweepArchive: db.prepare("DELETE FROM sns_archive WHERE expires_at <= ?"),
+    startReplay: db.prepare(REPLAY_UPSERT(() => "?")),
+    activeReplays: db.prepare(`SELECT ${REPLAY_COLS} FROM sns_replays WHERE status IN ('Pending', 'In progress') ORDER BY created_at LIMIT ?`),
+    replayStatus: db.prepare("SELECT status FROM sns_replays WHERE subscription_arn = ?"),
+    advanceReplay: db.prepare(REPLAY_ADVANCE(() => "?")),
     claimOutbox: db.prepare(
       `UPDATE sns_outbox SET leased_until = ? WHERE id IN (SELECT id FROM sns_outbox WHERE due_at <= ? AND leased_until <= ?
        ORDER BY due_at, id LIMIT ?) RETURNING id, subscription_arn, kind, payload, attempts, due_at, created_at`,

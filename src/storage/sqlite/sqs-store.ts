@@ -129,24 +129,30 @@ export class SqliteSqsStore implements SqsStore {
   }
 
   async enqueueFifo(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number): Promise<FifoSendResult[]> {
-    // FIFO queues never build a ready index (their receives go through fifo.ts), so none is kept in step here.
-    return this.sql.write(() => {
-      const out: FifoSendResult[] = [];
-      for (const m of messages) {
-        const dup = this.f.dedupOf.get(queueId, m.dedupKey, now) as { message_id: string; sequence_number: number } | undefined;
-        if (dup) {
-          out.push({ messageId: dup.message_id, sequenceNumber: dup.sequence_number, duplicate: true });
-          continue;
-        }
-        const seq = this.f.nextSeq.pluck().get(queueId) as number | undefined;
-        if (seq === undefined) throw new Error(`queue ${queueId} does not exist`);
-        this.f.putDedup.run(queueId, m.dedupKey, m.messageId, seq, now + dedupWindowMs);
-        this.f.insert.run(queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
-          packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId, now, m.visibleAt, seq, m.deduplicationId);
-        out.push({ messageId: m.messageId, sequenceNumber: seq, duplicate: false });
+    return this.sql.write(() => this.appendFifoInTransaction(queueId, messages, now, dedupWindowMs));
+  }
+
+  /**
+   * FIFO sends inside the caller's SqliteDb.write (SQS sends, and SNS deliveries in the publish's transaction): in
+   * order, each message whose dedupKey was not stored within the window gets the queue's next sequence number.
+   * FIFO queues never build a ready index (their receives go through fifo.ts), so none is kept in step here.
+   */
+  appendFifoInTransaction(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number): FifoSendResult[] {
+    const out: FifoSendResult[] = [];
+    for (const m of messages) {
+      const dup = this.f.dedupOf.get(queueId, m.dedupKey, now) as { message_id: string; sequence_number: number } | undefined;
+      if (dup) {
+        out.push({ messageId: dup.message_id, sequenceNumber: dup.sequence_number, duplicate: true });
+        continue;
       }
-      return out;
-    });
+      const seq = this.f.nextSeq.pluck().get(queueId) as number | undefined;
+      if (seq === undefined) throw new Error(`queue ${queueId} does not exist`);
+      this.f.putDedup.run(queueId, m.dedupKey, m.messageId, seq, now + dedupWindowMs);
+      this.f.insert.run(queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
+        packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId, now, m.visibleAt, seq, m.deduplicationId);
+      out.push({ messageId: m.messageId, sequenceNumber: seq, duplicate: false });
+    }
+    return out;
   }
 
   private insertStatement(rows: number, returning: boolean): Database.Statement {

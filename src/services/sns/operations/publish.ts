@@ -8,16 +8,18 @@ import { wakeKey } from "../../sqs/env.ts";
 import type { RequestContext } from "../../types.ts";
 import { parsePlatformArn, parseTopicArn } from "../domain/arns.ts";
 import { checkAttributes, checkSubject, MAX_MESSAGE_BYTES, parseStructure, type SnsAttribute } from "../domain/messages.ts";
-import { isFifo } from "../domain/topic-attributes.ts";
+import { checkArchivePolicy, isFifo } from "../domain/topic-attributes.ts";
 import { arnOfTopic, resolveTopic, type SnsEnv } from "../env.ts";
 import { invalidParameter, snsError } from "../errors.ts";
 import { allSubscriptions, planDeliveries, type Published } from "../fanout.ts";
 import type { Signer } from "../signer.ts";
 import type { PublishWrite, TopicRecord } from "../store.ts";
 import { publishToEndpoint, publishToPhone } from "./platform.ts";
+import { replayEnds } from "./replay.ts";
 
 type Input = Record<string, unknown>;
 export const DEDUP_WINDOW_MS = 5 * 60_000; // FIFO deduplication interval (FIFO topics developer guide)
+export const DAY_MS = 86_400_000;
 
 interface Entry {
   Message?: string;
@@ -66,11 +68,24 @@ export function prepare(topic: TopicRecord | undefined, e: Entry, now: number): 
 
 /** Plans and writes one message to a topic; returns MessageId (and SequenceNumber on FIFO topics). */
 export async function publishToTopic(env: SnsEnv, signer: Signer, baseUrl: string, topic: TopicRecord, prepared: Omit<Published, "topicArn">, now: number) {
+  if (!isFifo(topic.attributes) || !env.publishOrder) return writePublish(env, signer, baseUrl, topic, prepared, now);
+  // One publish of a message group at a time on this node, so its messages reach FIFO queues in the order of their
+  // topic sequence numbers (taken before the write).
+  return env.publishOrder.run(`${topic.id} ${prepared.groupId ?? ""}`, () => writePublish(env, signer, baseUrl, topic, prepared, now));
+}
+
+async function writePublish(env: SnsEnv, signer: Signer, baseUrl: string, topic: TopicRecord, prepared: Omit<Published, "topicArn">, now: number) {
   const p: Published = { ...prepared, topicArn: arnOfTopic(topic) };
   const fifo = isFifo(topic.attributes);
   if (fifo) p.sequenceNumber = String(await env.store.nextSequence(topic.id)).padStart(20, "0");
-  const write: PublishWrite = await planDeliveries(env, signer, baseUrl, topic, await allSubscriptions(env, topic), p);
-  if (fifo && topic.attributes.ArchivePolicy) write.archive = [{ topicId: topic.id, message: JSON.stringify(archived(p)) }];
+  // A subscription whose ReplayPolicy names an EndingPoint no longer receives newly published messages
+  // (GetSubscriptionAttributes API reference, ReplayStatus "Completed").
+  const subs = (await allSubscriptions(env, topic)).filter((s) => !fifo || !replayEnds(s.attributes.ReplayPolicy));
+  const write: PublishWrite = await planDeliveries(env, signer, baseUrl, topic, subs, p);
+  if (fifo && topic.attributes.ArchivePolicy) {
+    const expiresAt = now + checkArchivePolicy(topic.attributes.ArchivePolicy) * DAY_MS;
+    write.archive = [{ topicId: topic.id, message: JSON.stringify(archived(p)), expiresAt }];
+  }
   const dedup = fifo && p.dedupId
     ? { topicId: topic.id, dedupId: p.dedupId, messageId: p.messageId, sequenceNumber: p.sequenceNumber!, expiresAt: now + DEDUP_WINDOW_MS }
     : undefined;

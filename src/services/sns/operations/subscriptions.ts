@@ -9,7 +9,7 @@ import { arnOfTopic, decodeToken, encodeToken, resolveSubscription, resolveTopic
 import { invalidParameter, subscriptionNotFound } from "../errors.ts";
 import type { SubscriptionRecord, TopicRecord } from "../store.ts";
 import { confirmationRequest } from "./confirm-request.ts";
-import { replay } from "./replay.ts";
+import { checkReplayPolicy, startReplay } from "./replay.ts";
 
 type Input = Record<string, unknown>;
 const PAGE = 100; // ListSubscriptions and ListSubscriptionsByTopic return up to 100 a page (API reference).
@@ -50,16 +50,16 @@ export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) 
   const fifo = topic.attributes.FifoTopic === "true";
   // FIFO topics deliver to SQS queues only, FIFO or standard (FIFO topics developer guide, "FIFO topic code examples").
   if (fifo && protocol !== "sqs") throw invalidParameter(`Invalid protocol type: ${protocol}`);
-  if (protocol === "sqs" && endpoint.endsWith(".fifo")) {
-    // Standard topics cannot deliver to FIFO queues (SNS FIFO topics developer guide; wording not checked
-    // against a recording). FIFO topic to FIFO queue delivery (group order, deduplication) is not built yet:
-    // refuse it rather than deliver without FIFO guarantees.
-    if (!fifo) throw invalidParameter("Endpoint Reason: standard topics cannot be subscribed by FIFO queues");
-    throw invalidParameter("Endpoint Reason: delivery from FIFO topics to FIFO queues is not supported by this Mailroom version yet");
+  if (protocol === "sqs" && endpoint.endsWith(".fifo") && !fifo) {
+    // Standard topics cannot deliver to FIFO queues (SNS FIFO topics developer guide); AWS's wording as a Terraform
+    // user's log of a real Subscribe error shows it.
+    throw invalidParameter("Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
   }
   const given = (input.Attributes as Record<string, string> | undefined) ?? {};
   const attributes: Record<string, string> = {};
   for (const [k, v] of Object.entries(given)) attributes[k] = checkSubscriptionAttribute(k, v, protocol, given.FilterPolicyScope);
+  // A ReplayPolicy given at Subscribe starts a replay once the subscription exists (replay developer guide).
+  const replayWindow = attributes.ReplayPolicy ? checkReplayPolicy(env, topic, attributes.ReplayPolicy) : undefined;
   const pending = NEEDS_CONFIRMATION.has(protocol);
   const token = pending ? randomBytes(64).toString("hex") : undefined;
   const arn = `${arnOfTopic(topic)}:${randomUUID()}`;
@@ -72,6 +72,8 @@ export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) 
     }
   } else if (pending) {
     await confirmationRequest(env, ctx, topic, subscription, now);
+  } else if (replayWindow) {
+    await startReplay(env, ctx, topic, subscription, replayWindow);
   }
   const showArn = subscription.confirmed || input.ReturnSubscriptionArn === true;
   return { SubscriptionArn: showArn ? subscription.arn : "pending confirmation" };
@@ -141,7 +143,10 @@ async function topicOf(env: SnsEnv, s: SubscriptionRecord): Promise<TopicRecord 
 export async function getSubscriptionAttributes(env: SnsEnv, ctx: RequestContext, input: Input) {
   const s = await resolveSubscription(env, ctx, input.SubscriptionArn);
   const topic = await topicOf(env, s);
-  return { Attributes: subscriptionAttributesView(s, topicArnOfSub(s), topic?.attributes.DeliveryPolicy) };
+  const Attributes = subscriptionAttributesView(s, topicArnOfSub(s), topic?.attributes.DeliveryPolicy);
+  const replayStatus = await env.store.replayStatus(s.arn);
+  if (replayStatus) Attributes.ReplayStatus = replayStatus;
+  return { Attributes };
 }
 
 export async function setSubscriptionAttributes(env: SnsEnv, ctx: RequestContext, input: Input) {
@@ -153,11 +158,11 @@ export async function setSubscriptionAttributes(env: SnsEnv, ctx: RequestContext
   // Changing the scope re-checks the current policy against it (a nested policy cannot become attribute-scoped).
   if (name === "FilterPolicyScope" && s.attributes.FilterPolicy) checkSubscriptionAttribute("FilterPolicy", s.attributes.FilterPolicy, s.protocol, value);
   const attributes = { ...s.attributes, [name]: checked };
-  if (name === "ReplayPolicy" && checked !== "") {
-    const topic = await topicOf(env, s);
-    if (!topic) throw subscriptionNotFound();
-    attributes.ReplayStatus = await replay(env, ctx, topic, s, checked);
-  }
+  delete attributes.ReplayStatus; // read from the replay itself (older versions stored it here)
+  const topic = name === "ReplayPolicy" && checked !== "" ? await topicOf(env, s) : undefined;
+  if (name === "ReplayPolicy" && checked !== "" && !topic) throw subscriptionNotFound();
+  const replayWindow = topic && checkReplayPolicy(env, topic, checked);
   await env.store.setSubscriptionAttributes(s.arn, attributes);
+  if (topic && replayWindow) await startReplay(env, ctx, topic, s, replayWindow);
   return undefined;
 }
