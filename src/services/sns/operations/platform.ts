@@ -4,7 +4,8 @@ import type { RequestContext } from "../../types.ts";
 import { envelopeAttributes } from "../domain/envelope.ts";
 import { messageFor } from "../domain/messages.ts";
 import type { SnsEnv } from "../env.ts";
-import { authorizationError, invalidParameter, snsError } from "../errors.ts";
+import { notAuthorized } from "../access.ts";
+import { invalidParameter, snsError } from "../errors.ts";
 import type { Published } from "../fanout.ts";
 import { parsePlatformArn } from "../domain/arns.ts";
 
@@ -21,7 +22,7 @@ export async function publishToPhone(env: SnsEnv, ctx: RequestContext, phone: st
 export async function publishToEndpoint(env: SnsEnv, ctx: RequestContext, arn: string, p: Prepared, now: number) {
   const parsed = parsePlatformArn(arn);
   if (!parsed || parsed.kind !== "endpoint") throw invalidParameter("TargetArn");
-  if (parsed.account !== ctx.accountId) throw authorizationError(`User: ${ctx.accessKeyId} is not authorized to access ${arn}`);
+  if (parsed.account !== ctx.accountId) throw notAuthorized(ctx, `SNS:${ctx.operation ?? ""}`, String(arn));
   const ep = await env.store.getPlatformEndpoint(arn);
   if (!ep) throw snsError("NotFound", "Endpoint does not exist");
   // A disabled endpoint refuses publishes (Publish API reference, EndpointDisabled).

@@ -43,7 +43,9 @@ function checkEndpoint(protocol: string, endpoint: string | undefined): string {
 }
 
 export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) {
-  const topic = await resolveTopic(env, ctx, input.TopicArn);
+  // Subscribe's service-specific condition keys ("Amazon SNS API permissions", Service-specific keys).
+  const keys = { "sns:protocol": String(input.Protocol ?? "").toLowerCase(), "sns:endpoint": String(input.Endpoint ?? "") };
+  const topic = await resolveTopic(env, ctx, input.TopicArn, "TopicArn", keys);
   const protocol = String(input.Protocol ?? "").toLowerCase();
   if (!PROTOCOLS.has(protocol)) throw invalidParameter(`Amazon SNS does not support this protocol string: ${String(input.Protocol)}`);
   const endpoint = checkEndpoint(protocol, input.Endpoint as string | undefined);
