@@ -8,7 +8,7 @@ import { checkSubscriptionAttribute, subscriptionAttributesView } from "../domai
 import { arnOfTopic, decodeToken, encodeToken, resolveSubscription, resolveTopic, type SnsEnv } from "../env.ts";
 import { invalidParameter, subscriptionNotFound } from "../errors.ts";
 import type { SubscriptionRecord, TopicRecord } from "../store.ts";
-import { confirmationRequest } from "./confirm-request.ts";
+import { confirmationRequest, unsubscribeConfirmation } from "./confirm-request.ts";
 import { replay } from "./replay.ts";
 
 type Input = Record<string, unknown>;
@@ -83,7 +83,12 @@ export async function confirmSubscription(env: SnsEnv, ctx: RequestContext, inpu
   const topic = await resolveTopic(env, ctx, input.TopicArn);
   const token = input.Token as string;
   const sub = await env.store.subscriptionByToken(token);
-  if (!sub || sub.topicId !== topic.id) throw invalidParameter("Token");
+  if (!sub || sub.topicId !== topic.id) {
+    // The token of an UnsubscribeConfirmation restores the subscription it deactivated (developer guide, unsubscribe confirmation format).
+    const restored = typeof token === "string" && token !== "" ? await env.store.restoreSubscription(token, topic.id, env.clock.now()) : undefined;
+    if (!restored) throw invalidParameter("Token");
+    return { SubscriptionArn: restored.arn };
+  }
   await env.store.confirmSubscription(sub.arn);
   return { SubscriptionArn: sub.arn };
 }
@@ -94,7 +99,11 @@ export async function unsubscribe(env: SnsEnv, ctx: RequestContext, input: Input
     if (e.code === "NotFound") return undefined;
     throw e;
   });
-  if (sub) await env.store.unsubscribe(sub.arn);
+  if (!sub) return undefined;
+  // A confirmed HTTP/S endpoint is told, and may restore the subscription ("HTTP/HTTPS unsubscribe confirmation JSON format", developer guide).
+  const tell = sub.confirmed && (sub.protocol === "http" || sub.protocol === "https");
+  if (tell && (await env.store.unsubscribe(sub.arn, unsubscribeConfirmation(ctx, sub, env.clock.now())))) env.outboxChanged?.();
+  else if (!tell) await env.store.unsubscribe(sub.arn);
   return undefined;
 }
 
