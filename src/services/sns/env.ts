@@ -4,7 +4,7 @@ import type { Clock } from "../../engine/clock.ts";
 import type { Notifier } from "../../engine/notify.ts";
 import type { SqsStore } from "../sqs/store.ts";
 import type { RequestContext } from "../types.ts";
-import { parseSubscriptionArn, parseTopicArn, topicArn } from "./domain/arns.ts";
+import { malformedArn, parseSubscriptionArn, parseTopicArn, topicArn } from "./domain/arns.ts";
 import { checkTopicAccess, notAuthorized } from "./access.ts";
 import { invalidParameter, subscriptionNotFound, topicNotFound } from "./errors.ts";
 import type { SnsStore, SubscriptionRecord, TopicRecord } from "./store.ts";
@@ -32,9 +32,9 @@ export function arnOfTopic(t: TopicRecord): string {
 export async function resolveTopic(
   env: SnsEnv, ctx: RequestContext, arn: unknown, member = "TopicArn", keys?: Record<string, string>,
 ): Promise<TopicRecord> {
-  if (typeof arn !== "string" || arn === "") throw invalidParameter(member);
+  if (typeof arn !== "string") throw invalidParameter(member);
   const p = parseTopicArn(arn);
-  if (!p) throw invalidParameter(member);
+  if (!p) throw malformedArn(member, arn);
   const t = await env.store.getTopic(p);
   const operation = ctx.operation ?? "";
   // Another account learns nothing about a topic it may not use: a missing one is refused like a denied one.
@@ -50,9 +50,10 @@ export async function resolveTopic(
  * owner can unsubscribe"); anyone else gets AuthorizationError.
  */
 export async function resolveSubscription(env: SnsEnv, ctx: RequestContext, arn: unknown): Promise<SubscriptionRecord> {
-  if (typeof arn !== "string" || arn === "") throw invalidParameter("SubscriptionArn");
+  // Wording for a missing, short or id-less ARN as recorded in LocalStack's test_unsubscribe_wrong_arn_format snapshot.
+  if (typeof arn !== "string" || arn === "") throw invalidParameter("SubscriptionArn Reason: no value for required parameter");
   const p = parseSubscriptionArn(arn);
-  if (!p) throw invalidParameter("SubscriptionArn");
+  if (!p) throw arn.split(":").length === 6 && parseTopicArn(arn) ? invalidParameter("SubscriptionId") : malformedArn("SubscriptionArn", arn);
   const s = await env.store.getSubscription(arn);
   const mine = p.account === ctx.accountId || s?.owner === ctx.accountId;
   if (!mine) throw notAuthorized(ctx, `SNS:${ctx.operation ?? ""}`, arn);

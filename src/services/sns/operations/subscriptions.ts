@@ -34,7 +34,8 @@ function checkEndpoint(protocol: string, endpoint: string | undefined): string {
     }
   })();
   if (!ok) {
-    // InvalidParameter naming the bad member (Subscribe API reference, Errors); per-protocol wording not checked against a recording.
+    // InvalidParameter naming the bad member (Subscribe API reference, Errors); "SQS endpoint ARN" as recorded in
+    // LocalStack's SNS snapshots, the email and other wordings not checked against a recording.
     if (protocol === "sqs") throw invalidParameter("SQS endpoint ARN");
     if (protocol === "email" || protocol === "email-json") throw invalidParameter("Email address");
     throw invalidParameter("Endpoint");
@@ -53,10 +54,10 @@ export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) 
   // FIFO topics deliver to SQS queues only, FIFO or standard (FIFO topics developer guide, "FIFO topic code examples").
   if (fifo && protocol !== "sqs") throw invalidParameter(`Invalid protocol type: ${protocol}`);
   if (protocol === "sqs" && endpoint.endsWith(".fifo")) {
-    // Standard topics cannot deliver to FIFO queues (SNS FIFO topics developer guide; wording not checked
-    // against a recording). FIFO topic to FIFO queue delivery (group order, deduplication) is not built yet:
+    // Standard topics cannot deliver to FIFO queues (SNS FIFO topics developer guide; AWS's doubled prefix as
+    // recorded in LocalStack's test_validations_for_fifo snapshot). FIFO topic to FIFO queue delivery (group order, deduplication) is not built yet:
     // refuse it rather than deliver without FIFO guarantees.
-    if (!fifo) throw invalidParameter("Endpoint Reason: standard topics cannot be subscribed by FIFO queues");
+    if (!fifo) throw invalidParameter("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
     throw invalidParameter("Endpoint Reason: delivery from FIFO topics to FIFO queues is not supported by this Mailroom version yet");
   }
   const given = (input.Attributes as Record<string, string> | undefined) ?? {};
@@ -68,7 +69,7 @@ export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) 
   const now = env.clock.now();
   const { subscription, created } = await env.store.subscribe(topic.id, { arn, owner: ctx.accountId, protocol, endpoint, attributes, confirmed: !pending, token }, now);
   if (!created) {
-    // Subscribing again with other attributes is an error (Subscribe API reference: idempotent only for identical attributes; wording not checked against a recording).
+    // Subscribing again with other attributes is an error (Subscribe API reference: idempotent only for identical attributes; wording as recorded in LocalStack's SNS snapshots).
     for (const [k, v] of Object.entries(attributes)) {
       if ((subscription.attributes[k] ?? "") !== v) throw invalidParameter("Attributes Reason: Subscription already exists with different attributes");
     }
