@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { globMatch, policyAllows, readPolicy } from "./policy.ts";
+import { globMatch, policyAllows, policyDecision, readPolicy } from "./policy.ts";
 
 const ARN = "arn:aws:sqs:us-east-1:111111111111:q";
 const req = (action: string, account = "222222222222") => ({ account, action, resource: ARN });
@@ -45,4 +45,14 @@ test("conditions: known keys evaluate, absent keys fail positive and pass negate
   assert.ok(allows(s({ Bool: { "aws:SecureTransport": "false" } })));
   assert.ok(!allows(s({ IpAddress: { "aws:SourceIp": "10.0.0.0/8" } })));
   assert.ok(!allows(s({ StringEquals: { "sqs:Whatever": "x" } })));
+});
+
+test("service-specific keys from the request, and explicit versus implicit refusals", () => {
+  const s = { Effect: "Allow", Principal: "*", Action: "sns:Subscribe", Resource: ARN, Condition: { StringEquals: { "sns:Protocol": "sqs" } } };
+  const policy = readPolicy(JSON.stringify({ Statement: [s, { Effect: "Deny", Principal: { AWS: "333333333333" }, Action: "*" }] }));
+  const r = (account: string, protocol?: string) => ({ ...req("sns:Subscribe", account), keys: protocol ? { "sns:protocol": protocol } : undefined });
+  assert.equal(policyDecision(policy, r("222222222222", "sqs")), "allow");
+  assert.equal(policyDecision(policy, r("222222222222", "http")), "implicit");
+  assert.equal(policyDecision(policy, r("222222222222")), "implicit");
+  assert.equal(policyDecision(policy, r("333333333333", "sqs")), "deny");
 });

@@ -39,6 +39,8 @@ export interface PolicyRequest {
   resource: string;
   /** Whether the request came over TLS (aws:SecureTransport). */
   secure?: boolean;
+  /** Service-specific condition keys of this request, lower-cased (e.g. SNS Subscribe's "sns:protocol", "sns:endpoint"). */
+  keys?: Record<string, string>;
 }
 
 /** Parses a stored policy; a missing or unreadable value, or one without a Statement list, gives no statements. */
@@ -113,8 +115,10 @@ function contextValue(key: string, req: PolicyRequest): string | undefined | nul
     case "aws:sourcearn":
     case "aws:sourceowner":
       return undefined;
-    default:
-      return null; // a key this evaluator does not know: the condition cannot be evaluated
+    default: {
+      const own = req.keys?.[key.toLowerCase()];
+      return own ?? null; // a key this evaluator does not know: the condition cannot be evaluated
+    }
   }
 }
 
@@ -135,7 +139,8 @@ const NEGATED: Record<string, string> = {
  * Condition operators understood: StringEquals, StringNotEquals, StringEqualsIgnoreCase, StringNotEqualsIgnoreCase,
  * StringLike, StringNotLike, ArnEquals, ArnNotEquals, ArnLike, ArnNotLike, Bool, Null, each with the IfExists
  * suffix; keys: aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalType, aws:SecureTransport, and
- * aws:SourceAccount, aws:SourceArn, aws:SourceOwner (absent on direct calls). A missing key makes a positive
+ * aws:SourceAccount, aws:SourceArn, aws:SourceOwner (absent on direct calls), plus the service-specific keys the
+ * caller passes in PolicyRequest.keys. A missing key makes a positive
  * operator false and a negated one true (IAM condition operator docs); anything else does not hold.
  */
 function conditionHolds(condition: unknown, req: PolicyRequest): boolean {
@@ -182,14 +187,19 @@ function statementMatches(s: PolicyStatement, req: PolicyRequest, defaultResourc
   return resource && conditionHolds(s.Condition, req);
 }
 
-/** Whether the policy allows the request: some Allow statement matches and no Deny statement does. */
-export function policyAllows(policy: PolicyDocument, req: PolicyRequest): boolean {
+/** "allow" when some Allow statement matches and no Deny does; "deny" when a Deny matches (explicit); else "implicit". */
+export function policyDecision(policy: PolicyDocument, req: PolicyRequest): "allow" | "deny" | "implicit" {
   let allowed = false;
   for (const s of policy.Statement) {
     if (!s || typeof s !== "object") continue;
     if (!statementMatches(s, req, req.resource)) continue;
-    if (s.Effect === "Deny") return false;
+    if (s.Effect === "Deny") return "deny";
     if (s.Effect === "Allow") allowed = true;
   }
-  return allowed;
+  return allowed ? "allow" : "implicit";
+}
+
+/** Whether the policy allows the request: some Allow statement matches and no Deny statement does. */
+export function policyAllows(policy: PolicyDocument, req: PolicyRequest): boolean {
+  return policyDecision(policy, req) === "allow";
 }

@@ -15,6 +15,10 @@ export interface SubscriptionRow {
 export interface OutboxDbRow {
   id: number; subscription_arn: string; kind: string; payload: string; attempts: number; due_at: number; created_at: number;
 }
+/** A subscription removed by Unsubscribe, restorable by its token (sns_unsubscribed). */
+export interface UnsubscribedRow {
+  token: string; topic_id: number; arn: string; owner: string; protocol: string; endpoint: string; attributes: string; expires_at: number;
+}
 export interface SinkDbRow {
   id: number; sink: string; account: string; region: string; target: string; payload: string; created_at: number;
 }

@@ -219,5 +219,41 @@ export function snsStoreContract(name: string, factory: SnsStoreFactory): void {
       const k2 = await s.signingKey(make);
       assert.deepEqual(k1, k2);
     }));
+
+    test("unsubscribe with a farewell queues its outbox row; the token restores the subscription once, until it expires", withStore(async (s) => {
+      const { topic } = await s.createTopic(key("farewell"), {}, {}, T0);
+      const tArn = "arn:aws:sns:us-east-1:000000000000:farewell";
+      const arn = `${tArn}:00000000-0000-0000-0000-0000000000f1`;
+      await s.subscribe(topic.id, { ...sub(arn, "http", "http://h/x"), attributes: { RawMessageDelivery: "true" } }, T0);
+      const outbox = { subscriptionArn: arn, kind: "unsubscribe-confirmation", payload: "{}", dueAt: T0 };
+      assert.equal(await s.unsubscribe(arn, { token: "tok-1", expiresAt: T0 + 1000, outbox, now: T0 }), true);
+      assert.equal(await s.getSubscription(arn), undefined);
+      assert.equal((await s.getTopic(key("farewell")))?.subscriptionsDeleted, 1);
+      assert.deepEqual((await s.claimOutbox(T0, 30_000, 10)).map((r) => [r.subscriptionArn, r.kind]), [[arn, "unsubscribe-confirmation"]]);
+      const other = await s.createTopic(key("farewell-other"), {}, {}, T0);
+      assert.equal(await s.restoreSubscription("tok-1", other.topic.id, T0 + 10), undefined);
+      const back = await s.restoreSubscription("tok-1", topic.id, T0 + 10);
+      assert.equal(back?.arn, arn);
+      assert.equal(back?.confirmed, true);
+      assert.equal(back?.protocol, "http");
+      assert.deepEqual(back?.attributes, { RawMessageDelivery: "true" });
+      assert.equal((await s.getSubscription(arn))?.confirmed, true);
+      assert.equal(await s.restoreSubscription("tok-1", topic.id, T0 + 10), undefined);
+      // Expired tokens restore nothing.
+      await s.unsubscribe(arn, { token: "tok-2", expiresAt: T0 + 1000, outbox, now: T0 });
+      assert.equal(await s.restoreSubscription("tok-2", topic.id, T0 + 1000), undefined);
+    }));
+
+    test("platform tokens marked invalid and valid again", withStore(async (s) => {
+      const app = { arn: "arn:aws:sns:us-east-1:000000000000:app/GCM/inv", account: ACCT, region: "us-east-1", name: "inv", platform: "GCM", attributes: {} };
+      await s.putPlatformApplication(app);
+      assert.equal(await s.tokenInvalid(app.arn, "t1"), false);
+      await s.setTokenInvalid(app.arn, "t1", true);
+      await s.setTokenInvalid(app.arn, "t1", true);
+      assert.equal(await s.tokenInvalid(app.arn, "t1"), true);
+      assert.equal(await s.tokenInvalid(app.arn, "t2"), false);
+      await s.setTokenInvalid(app.arn, "t1", false);
+      assert.equal(await s.tokenInvalid(app.arn, "t1"), false);
+    }));
   });
 }

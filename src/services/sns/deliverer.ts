@@ -16,7 +16,7 @@ import { parseSubscriptionArn } from "./domain/arns.ts";
 import { retryDelayMs, retryPolicyFor } from "./domain/delivery-policy.ts";
 import { renderEnvelope } from "./domain/envelope.ts";
 import type { HttpPayload } from "./fanout.ts";
-import type { ConfirmationPayload } from "./operations/confirm-request.ts";
+import { type ConfirmationPayload, UNSUBSCRIBE_CONFIRMATION } from "./operations/confirm-request.ts";
 import type { Signer } from "./signer.ts";
 import type { OutboxRow, SnsStore, SubscriptionRecord } from "./store.ts";
 
@@ -50,14 +50,14 @@ export function startDeliverer(d: DelivererDeps) {
 
   async function request(row: OutboxRow, sub: SubscriptionRecord, contentType: string): Promise<Request> {
     const base = { "user-agent": "Amazon Simple Notification Service Agent", "content-type": contentType };
-    if (row.kind === "confirmation") {
+    if (row.kind === "confirmation" || row.kind === UNSUBSCRIBE_CONFIRMATION) {
       const p = JSON.parse(row.payload) as ConfirmationPayload;
-      const { baseUrl, ...fields } = p;
+      const { baseUrl, subscription, ...fields } = p;
       const doc = { ...fields, SignatureVersion: "1", Signature: await d.signer.sign(fields, "1"), SigningCertURL: `${baseUrl}${await d.signer.certificatePath()}` };
-      return {
-        body: renderEnvelope(doc),
-        headers: { ...base, "x-amz-sns-message-type": "SubscriptionConfirmation", "x-amz-sns-message-id": p.MessageId, "x-amz-sns-topic-arn": p.TopicArn },
-      };
+      const headers: Record<string, string> = { ...base, "x-amz-sns-message-type": p.Type, "x-amz-sns-message-id": p.MessageId, "x-amz-sns-topic-arn": p.TopicArn };
+      // The unsubscribe confirmation names the subscription too (developer guide example of an UnsubscribeConfirmation POST).
+      if (subscription) headers["x-amz-sns-subscription-arn"] = subscription.arn;
+      return { body: renderEnvelope(doc), headers };
     }
     const p = JSON.parse(row.payload) as HttpPayload;
     const n = p.notification;
@@ -85,8 +85,8 @@ export function startDeliverer(d: DelivererDeps) {
   }
 
   async function deliver(row: OutboxRow): Promise<void> {
-    const sub = await d.store.getSubscription(row.subscriptionArn);
     const now = () => d.clock.now();
+    const sub = await d.store.getSubscription(row.subscriptionArn) ?? farewellTarget(row);
     if (!sub) return d.store.finishOutbox(row.id, now()); // unsubscribed meanwhile: nothing to deliver
     const t = parseSubscriptionArn(sub.arn);
     const topic = t && (await d.store.getTopic(t));
@@ -179,6 +179,13 @@ export function startDeliverer(d: DelivererDeps) {
       await running;
     },
   };
+}
+
+/** An UnsubscribeConfirmation goes to the subscription it was written for, which no longer exists. */
+function farewellTarget(row: OutboxRow): SubscriptionRecord | undefined {
+  if (row.kind !== UNSUBSCRIBE_CONFIRMATION) return undefined;
+  const s = (JSON.parse(row.payload) as ConfirmationPayload).subscription;
+  return s && { ...s, id: 0, topicId: 0, confirmed: false, createdAt: 0 };
 }
 
 function requestContentType(topicPolicy: string | undefined, subPolicy: string | undefined): string {

@@ -5,8 +5,9 @@ import type { KeyedLock } from "../../engine/keyed-lock.ts";
 import type { Notifier } from "../../engine/notify.ts";
 import type { SqsStore } from "../sqs/store.ts";
 import type { RequestContext } from "../types.ts";
-import { parseSubscriptionArn, parseTopicArn, topicArn } from "./domain/arns.ts";
-import { authorizationError, invalidParameter, subscriptionNotFound, topicNotFound } from "./errors.ts";
+import { malformedArn, parseSubscriptionArn, parseTopicArn, topicArn } from "./domain/arns.ts";
+import { checkTopicAccess, notAuthorized } from "./access.ts";
+import { invalidParameter, subscriptionNotFound, topicNotFound } from "./errors.ts";
 import type { SnsStore, SubscriptionRecord, TopicRecord } from "./store.ts";
 
 export interface SnsEnv {
@@ -26,24 +27,39 @@ export function arnOfTopic(t: TopicRecord): string {
   return topicArn(t.region, t.account, t.name);
 }
 
-/** The topic a TopicArn names: InvalidParameter when malformed, AuthorizationError for another account, NotFound when missing. */
-export async function resolveTopic(env: SnsEnv, ctx: RequestContext, arn: unknown, member = "TopicArn"): Promise<TopicRecord> {
-  if (typeof arn !== "string" || arn === "") throw invalidParameter(member);
+/**
+ * The topic a TopicArn names: InvalidParameter when malformed, NotFound when missing, AuthorizationError when
+ * the caller is another account the topic policy does not allow ctx.operation (src/services/sns/access.ts).
+ * `keys`: the request's service-specific condition keys (Subscribe's sns:Protocol and sns:Endpoint).
+ */
+export async function resolveTopic(
+  env: SnsEnv, ctx: RequestContext, arn: unknown, member = "TopicArn", keys?: Record<string, string>,
+): Promise<TopicRecord> {
+  if (typeof arn !== "string") throw invalidParameter(member);
   const p = parseTopicArn(arn);
-  if (!p) throw invalidParameter(member);
-  // Cross-account access needs topic policies to be enforced, which this version does not do.
-  if (p.account !== ctx.accountId) throw authorizationError(`User: ${ctx.accessKeyId} is not authorized to access ${arn}`);
+  if (!p) throw malformedArn(member, arn);
   const t = await env.store.getTopic(p);
-  if (!t) throw topicNotFound();
+  const operation = ctx.operation ?? "";
+  // Another account learns nothing about a topic it may not use: a missing one is refused like a denied one.
+  if (!t) throw p.account === ctx.accountId ? topicNotFound() : notAuthorized(ctx, `SNS:${operation}`, arn);
+  // ConfirmSubscription is authorized by its token, whoever calls it (the subscriber of another account confirms).
+  if (operation !== "ConfirmSubscription") checkTopicAccess(ctx, operation, arn, t.account, t.attributes.Policy, keys);
   return t;
 }
 
+/**
+ * The subscription a SubscriptionArn names. Its topic's account and the subscription's owner (who may be
+ * another account) may use it (Unsubscribe API reference: "only the owner of the subscription or the topic's
+ * owner can unsubscribe"); anyone else gets AuthorizationError.
+ */
 export async function resolveSubscription(env: SnsEnv, ctx: RequestContext, arn: unknown): Promise<SubscriptionRecord> {
-  if (typeof arn !== "string" || arn === "") throw invalidParameter("SubscriptionArn");
+  // Wording for a missing, short or id-less ARN as recorded in LocalStack's test_unsubscribe_wrong_arn_format snapshot.
+  if (typeof arn !== "string" || arn === "") throw invalidParameter("SubscriptionArn Reason: no value for required parameter");
   const p = parseSubscriptionArn(arn);
-  if (!p) throw invalidParameter("SubscriptionArn");
-  if (p.account !== ctx.accountId) throw authorizationError(`User: ${ctx.accessKeyId} is not authorized to access ${arn}`);
+  if (!p) throw arn.split(":").length === 6 && parseTopicArn(arn) ? invalidParameter("SubscriptionId") : malformedArn("SubscriptionArn", arn);
   const s = await env.store.getSubscription(arn);
+  const mine = p.account === ctx.accountId || s?.owner === ctx.accountId;
+  if (!mine) throw notAuthorized(ctx, `SNS:${ctx.operation ?? ""}`, arn);
   if (!s) throw subscriptionNotFound();
   return s;
 }

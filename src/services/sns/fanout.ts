@@ -10,6 +10,7 @@ import { envelopeAttributes, renderEnvelope, type Notification } from "./domain/
 import { passesFilter } from "./domain/filter.ts";
 import { messageFor, type SnsAttribute } from "./domain/messages.ts";
 import type { SnsEnv } from "./env.ts";
+import { deliverable } from "./platform-delivery.ts";
 import type { Signer } from "./signer.ts";
 import type { PublishWrite, SubscriptionRecord, TopicRecord } from "./store.ts";
 
@@ -110,8 +111,11 @@ export async function planDeliveries(
         });
         break;
       default:
-        // A disabled platform endpoint gets nothing (mobile push docs: Enabled=false stops deliveries).
-        if (sub.protocol === "application" && (await env.store.getPlatformEndpoint(sub.endpoint))?.attributes.Enabled === "false") break;
+        if (sub.protocol === "application") {
+          // Disabled endpoints and refused tokens get nothing (src/services/sns/platform-delivery.ts).
+          const ep = await env.store.getPlatformEndpoint(sub.endpoint);
+          if (ep && !(await deliverable(env, baseUrl, ep, p.messageId))) break;
+        }
         // sms, application, lambda, firehose: recorded in the local sink of that name.
         write.sinks.push({
           sink: sub.protocol === "application" ? "application" : sub.protocol, account: topic.account, region: topic.region, target: sub.endpoint,

@@ -2,6 +2,9 @@
 // for deliveries no provider can take (LocalStack's paths: /_aws/sns/sms-messages,
 // /_aws/sns/platform-endpoint-messages; plus /_aws/sns/email-messages and /_aws/sns/<protocol>-messages).
 // GET lists (filter with ?accountId=&region=), DELETE clears.
+// Mailroom's own route /_mailroom/sns/invalid-tokens stands in for a push provider's feedback: POST marks a
+// platform endpoint's device token invalid (?EndpointArn=, or ?PlatformApplicationArn=&Token=), DELETE makes it
+// valid again; the next delivery to an endpoint with a marked token disables it (src/services/sns/platform-delivery.ts).
 import type http from "node:http";
 import type http2 from "node:http2";
 import type { Signer } from "./signer.ts";
@@ -40,6 +43,10 @@ export function snsRoutes(store: SnsStore, signer: Signer) {
       })().catch(() => send(res, 500, "text/plain", "error"));
       return true;
     }
+    if (path === "/_mailroom/sns/invalid-tokens") {
+      void invalidTokens(store, req, res).catch(() => send(res, 500, "text/plain", "error"));
+      return true;
+    }
     const sink = SINKS[path];
     if (!sink) return false;
     void (async () => {
@@ -55,4 +62,26 @@ export function snsRoutes(store: SnsStore, signer: Signer) {
     })().catch(() => send(res, 500, "text/plain", "error"));
     return true;
   };
+}
+
+/** POST marks a token invalid, DELETE clears the mark; answers {PlatformApplicationArn, Token, Invalid}. */
+async function invalidTokens(store: SnsStore, req: Req, res: Res): Promise<void> {
+  if (req.method !== "POST" && req.method !== "DELETE") return send(res, 405, "text/plain", "use POST or DELETE");
+  const q = new URLSearchParams((req.url ?? "").split("?")[1] ?? "");
+  const endpointArn = q.get("EndpointArn");
+  let app = q.get("PlatformApplicationArn") ?? undefined;
+  let token = q.get("Token") ?? undefined;
+  if (endpointArn) {
+    const ep = await store.getPlatformEndpoint(endpointArn);
+    if (!ep) return send(res, 404, "application/json", JSON.stringify({ error: `no platform endpoint ${endpointArn}` }));
+    app = ep.applicationArn;
+    token = ep.token;
+  } else if (!app || !token) {
+    return send(res, 400, "application/json", JSON.stringify({ error: "give EndpointArn, or PlatformApplicationArn and Token" }));
+  } else if (!(await store.getPlatformApplication(app))) {
+    return send(res, 404, "application/json", JSON.stringify({ error: `no platform application ${app}` }));
+  }
+  const invalid = req.method === "POST";
+  await store.setTokenInvalid(app, token!, invalid);
+  send(res, 200, "application/json", JSON.stringify({ PlatformApplicationArn: app, Token: token, Invalid: invalid }));
 }

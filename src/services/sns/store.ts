@@ -120,6 +120,16 @@ export interface ReplayRecord extends NewReplay {
   createdAt: number;
 }
 
+/** What Unsubscribe leaves behind for an HTTP/S subscription: its UnsubscribeConfirmation and the token that restores it. */
+export interface Farewell {
+  /** Restores the subscription (restoreSubscription) until expiresAt. */
+  token: string;
+  expiresAt: number;
+  /** The UnsubscribeConfirmation POST. */
+  outbox: OutboxItem;
+  now: number;
+}
+
 export interface DedupClaim {
   topicId: number;
   dedupId: string;
@@ -161,8 +171,17 @@ export interface SnsStore {
   /** Marks it confirmed (and forgets the token). */
   confirmSubscription(arn: string): Promise<void>;
   setSubscriptionAttributes(arn: string, attributes: Record<string, string>): Promise<void>;
-  /** Removes it and counts it in the topic's SubscriptionsDeleted; false when it did not exist. */
-  unsubscribe(arn: string): Promise<boolean>;
+  /**
+   * Removes it and counts it in the topic's SubscriptionsDeleted; false when it did not exist. With a farewell,
+   * the same transaction queues its outbox row and keeps the subscription restorable by its token.
+   */
+  unsubscribe(arn: string, farewell?: Farewell): Promise<boolean>;
+  /**
+   * Restores, confirmed and under its old ARN, the subscription of the topic unsubscribed with this token and not
+   * expired at `now` (the token is used up); when the topic meanwhile has a subscription for the same protocol
+   * and endpoint, that one. Undefined for an unknown or expired token.
+   */
+  restoreSubscription(token: string, topicId: number, now: number): Promise<SubscriptionRecord | undefined>;
   /** Subscriptions owned by an account in one region, by id, ids > after. */
   listSubscriptions(owner: string, region: string, after: number, limit: number): Promise<SubscriptionRecord[]>;
   listSubscriptionsByTopic(topicId: number, after: number, limit: number): Promise<SubscriptionRecord[]>;
@@ -208,6 +227,9 @@ export interface SnsStore {
   endpointByToken(applicationArn: string, token: string): Promise<PlatformEndpoint | undefined>;
   listPlatformEndpoints(applicationArn: string): Promise<PlatformEndpoint[]>;
   deletePlatformEndpoint(arn: string): Promise<void>;
+  /** Marks a device token of an application invalid (as its push provider would report it), or valid again. */
+  setTokenInvalid(applicationArn: string, token: string, invalid: boolean): Promise<void>;
+  tokenInvalid(applicationArn: string, token: string): Promise<boolean>;
 
   /** The signing key pair and certificate all nodes share; created by the first caller. */
   signingKey(make: () => { privateKey: string; certificate: string }): Promise<{ privateKey: string; certificate: string }>;

@@ -1,12 +1,12 @@
 // PostgreSQL adapter of the SNS storage port, safe for many nodes on one database: a publish writes its SQS
 // messages, outbox rows and sink records in one transaction; outbox rows are claimed with FOR UPDATE SKIP LOCKED.
 import type {
-  ArchiveCursor, DedupClaim, NewReplay, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, QueueDelivery, ReplayStatus, SnsStore,
-  TopicKey, TopicRecord,
+  ArchiveCursor, DedupClaim, Farewell, NewReplay, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, QueueDelivery, ReplayStatus,
+  SnsStore, TopicKey, TopicRecord,
 } from "../../services/sns/store.ts";
 import {
   type ArchiveRow, type OutboxDbRow, REPLAY_ADVANCE, REPLAY_COLS, REPLAY_UPSERT, type ReplayRow, type SinkDbRow, type SubscriptionRow, SUB_COLS,
-  TOPIC_COLS, type TopicRow, toApplication, toArchived, toEndpoint, toOutbox, toReplay, toSink, toSubscription, toTopic,
+  TOPIC_COLS, type TopicRow, type UnsubscribedRow, toApplication, toArchived, toEndpoint, toOutbox, toReplay, toSink, toSubscription, toTopic,
 } from "../sns-rows.ts";
 import { packAttrs } from "../sqs-rows.ts";
 import type { PgDb, Queryable } from "./db.ts";
@@ -97,13 +97,47 @@ export class PgSnsStore implements SnsStore {
     await this.db.query("UPDATE sns_subscriptions SET attributes = $1 WHERE arn = $2", [JSON.stringify(attributes), arn]);
   }
 
-  async unsubscribe(arn: string) {
-    const r = await this.db.query(
-      `WITH d AS (DELETE FROM sns_subscriptions WHERE arn = $1 RETURNING topic_id)
-       UPDATE sns_topics SET subscriptions_deleted = subscriptions_deleted + 1 WHERE id IN (SELECT topic_id FROM d) RETURNING id`,
-      [arn],
-    );
-    return (r.rowCount ?? 0) > 0;
+  async unsubscribe(arn: string, farewell?: Farewell) {
+    if (!farewell) {
+      const r = await this.db.query(
+        `WITH d AS (DELETE FROM sns_subscriptions WHERE arn = $1 RETURNING topic_id)
+         UPDATE sns_topics SET subscriptions_deleted = subscriptions_deleted + 1 WHERE id IN (SELECT topic_id FROM d) RETURNING id`,
+        [arn],
+      );
+      return (r.rowCount ?? 0) > 0;
+    }
+    return this.db.tx(async (c) => {
+      const d = await c.query<SubscriptionRow>(`DELETE FROM sns_subscriptions WHERE arn = $1 RETURNING ${SUB_COLS}`, [arn]);
+      const r = d.rows[0];
+      if (!r) return false;
+      await c.query("UPDATE sns_topics SET subscriptions_deleted = subscriptions_deleted + 1 WHERE id = $1", [r.topic_id]);
+      await c.query("DELETE FROM sns_unsubscribed WHERE expires_at <= $1", [farewell.now]);
+      await c.query(
+        `INSERT INTO sns_unsubscribed (token, topic_id, arn, owner, protocol, endpoint, attributes, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [farewell.token, r.topic_id, r.arn, r.owner, r.protocol, r.endpoint, r.attributes, farewell.expiresAt],
+      );
+      const o = farewell.outbox;
+      await c.query("INSERT INTO sns_outbox (subscription_arn, kind, payload, due_at, created_at) VALUES ($1, $2, $3, $4, $5)", [o.subscriptionArn, o.kind, o.payload, o.dueAt, farewell.now]);
+      return true;
+    });
+  }
+
+  async restoreSubscription(token: string, topicId: number, now: number) {
+    return this.db.tx(async (c) => {
+      await c.query("SELECT id FROM sns_topics WHERE id = $1 FOR UPDATE", [topicId]);
+      const u = (await c.query<UnsubscribedRow>("DELETE FROM sns_unsubscribed WHERE token = $1 AND topic_id = $2 AND expires_at > $3 RETURNING *", [token, topicId, now])).rows[0];
+      if (!u) return undefined;
+      const existing = await c.query<SubscriptionRow>(
+        `SELECT ${SUB_COLS} FROM sns_subscriptions WHERE topic_id = $1 AND protocol = $2 AND endpoint = $3`, [topicId, u.protocol, u.endpoint],
+      );
+      if (existing.rows[0]) return toSubscription(existing.rows[0]);
+      const r = await c.query<SubscriptionRow>(
+        `INSERT INTO sns_subscriptions (arn, topic_id, owner, protocol, endpoint, attributes, confirmed, token, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, true, NULL, $7) RETURNING ${SUB_COLS}`,
+        [u.arn, topicId, u.owner, u.protocol, u.endpoint, u.attributes, now],
+      );
+      return toSubscription(r.rows[0]);
+    });
   }
 
   async listSubscriptions(owner: string, region: string, after: number, limit: number) {
@@ -294,6 +328,20 @@ export class PgSnsStore implements SnsStore {
 
   async deletePlatformEndpoint(arn: string) {
     await this.db.query("DELETE FROM sns_platform_endpoints WHERE arn = $1", [arn]);
+  }
+
+  async setTokenInvalid(applicationArn: string, token: string, invalid: boolean) {
+    await this.db.query(
+      invalid
+        ? "INSERT INTO sns_invalid_tokens (application_arn, token) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+        : "DELETE FROM sns_invalid_tokens WHERE application_arn = $1 AND token = $2",
+      [applicationArn, token],
+    );
+  }
+
+  async tokenInvalid(applicationArn: string, token: string) {
+    const r = await this.db.query("SELECT 1 FROM sns_invalid_tokens WHERE application_arn = $1 AND token = $2", [applicationArn, token]);
+    return (r.rowCount ?? 0) > 0;
   }
 
   async signingKey(make: () => { privateKey: string; certificate: string }) {

@@ -2,11 +2,12 @@
 // SQS messages (into sqs_messages, skipping queues deleted meanwhile), outbox rows and sink records in one write.
 import type Database from "better-sqlite3";
 import type {
-  ArchiveCursor, DedupClaim, NewReplay, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, QueueDelivery, ReplayStatus, SnsStore, TopicKey,
+  ArchiveCursor, DedupClaim, Farewell, NewReplay, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, QueueDelivery, ReplayStatus,
+  SnsStore, TopicKey,
 } from "../../services/sns/store.ts";
 import {
-  type ArchiveRow, type OutboxDbRow, REPLAY_ADVANCE, REPLAY_COLS, REPLAY_UPSERT, type ReplayRow, type SinkDbRow, type SubscriptionRow, SUB_COLS, TOPIC_COLS, type TopicRow,
-  toApplication, toArchived, toEndpoint, toOutbox, toReplay, toSink, toSubscription, toTopic,
+  type ArchiveRow, type OutboxDbRow, REPLAY_ADVANCE, REPLAY_COLS, REPLAY_UPSERT, type ReplayRow, type SinkDbRow, type SubscriptionRow, SUB_COLS,
+  TOPIC_COLS, type TopicRow, type UnsubscribedRow, toApplication, toArchived, toEndpoint, toOutbox, toReplay, toSink, toSubscription, toTopic,
 } from "../sns-rows.ts";
 import type { SqliteSqsStore } from "./sqs-store.ts";
 import type { SqliteDb } from "./db.ts";
@@ -82,12 +83,28 @@ export class SqliteSnsStore implements SnsStore {
     await this.sql.write(() => this.s.setSubAttributes.run(JSON.stringify(attributes), arn));
   }
 
-  async unsubscribe(arn: string) {
+  async unsubscribe(arn: string, farewell?: Farewell) {
     return this.sql.write(() => {
-      const r = this.s.deleteSub.get(arn) as { topic_id: number } | undefined;
+      const r = this.s.deleteSub.get(arn) as SubscriptionRow | undefined;
       if (!r) return false;
       this.s.countDeleted.run(r.topic_id);
+      if (farewell) {
+        const o = farewell.outbox;
+        this.s.expireUnsubscribed.run(farewell.now);
+        this.s.insertUnsubscribed.run(farewell.token, r.topic_id, r.arn, r.owner, r.protocol, r.endpoint, r.attributes, farewell.expiresAt);
+        this.s.insertOutbox.run(o.subscriptionArn, o.kind, o.payload, o.dueAt, farewell.now);
+      }
       return true;
+    });
+  }
+
+  async restoreSubscription(token: string, topicId: number, now: number) {
+    return this.sql.write(() => {
+      const u = this.s.takeUnsubscribed.get(token, topicId, now) as UnsubscribedRow | undefined;
+      if (!u) return undefined;
+      const existing = this.s.subByEndpoint.get(topicId, u.protocol, u.endpoint) as SubscriptionRow | undefined;
+      if (existing) return toSubscription(existing);
+      return toSubscription(this.s.insertSub.get(u.arn, topicId, u.owner, u.protocol, u.endpoint, u.attributes, 1, null, now) as SubscriptionRow);
     });
   }
 
@@ -223,6 +240,14 @@ export class SqliteSnsStore implements SnsStore {
     await this.sql.write(() => this.s.deleteEndpoint.run(arn));
   }
 
+  async setTokenInvalid(applicationArn: string, token: string, invalid: boolean) {
+    await this.sql.write(() => (invalid ? this.s.setTokenInvalid : this.s.setTokenValid).run(applicationArn, token));
+  }
+
+  async tokenInvalid(applicationArn: string, token: string) {
+    return this.s.tokenInvalid.get(applicationArn, token) !== undefined;
+  }
+
   async signingKey(make: () => { privateKey: string; certificate: string }) {
     return this.sql.write(() => {
       const r = this.s.getKey.get("signing") as { private_key: string; certificate: string } | undefined;
@@ -257,7 +282,15 @@ function prepare(db: Database.Database) {
     subByToken: db.prepare(`SELECT ${SUB_COLS} FROM sns_subscriptions WHERE token = ?`),
     confirm: db.prepare("UPDATE sns_subscriptions SET confirmed = 1, token = NULL WHERE arn = ?"),
     setSubAttributes: db.prepare("UPDATE sns_subscriptions SET attributes = ? WHERE arn = ?"),
-    deleteSub: db.prepare("DELETE FROM sns_subscriptions WHERE arn = ? RETURNING topic_id"),
+    deleteSub: db.prepare(`DELETE FROM sns_subscriptions WHERE arn = ? RETURNING ${SUB_COLS}`),
+    insertUnsubscribed: db.prepare(
+      `INSERT INTO sns_unsubscribed (token, topic_id, arn, owner, protocol, endpoint, attributes, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    expireUnsubscribed: db.prepare("DELETE FROM sns_unsubscribed WHERE expires_at <= ?"),
+    takeUnsubscribed: db.prepare("DELETE FROM sns_unsubscribed WHERE token = ? AND topic_id = ? AND expires_at > ? RETURNING *"),
+    setTokenInvalid: db.prepare("INSERT INTO sns_invalid_tokens (application_arn, token) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+    setTokenValid: db.prepare("DELETE FROM sns_invalid_tokens WHERE application_arn = ? AND token = ?"),
+    tokenInvalid: db.prepare("SELECT 1 FROM sns_invalid_tokens WHERE application_arn = ? AND token = ?"),
     countDeleted: db.prepare("UPDATE sns_topics SET subscriptions_deleted = subscriptions_deleted + 1 WHERE id = ?"),
     listSubs: db.prepare(
       `SELECT s.id, s.arn, s.topic_id, s.owner, s.protocol, s.endpoint, s.attributes, s.confirmed, s.token, s.created_at

@@ -1,14 +1,17 @@
 // HTTP/S subscriptions against a local receiver: SubscriptionConfirmation (SubscribeURL confirms), signed
-// notifications with the x-amz-sns-* headers, raw delivery, retries by AWS's delivery policy phases driven by a
+// notifications with the x-amz-sns-* headers, UnsubscribeConfirmation (its SubscribeURL restores the subscription), raw delivery, retries by AWS's delivery policy phases driven by a
 // ManualClock, the dead-letter queue after the last retry, and a restart while a retry is pending.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { CreateTopicCommand, GetSubscriptionAttributesCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import {
+  CreateTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, PublishCommand, SNSClient, SubscribeCommand, UnsubscribeCommand,
+} from "@aws-sdk/client-sns";
 import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { ManualClock, type Mailroom } from "../../../src/index.ts";
+import { rejectsAws } from "../../helpers/aws-error.ts";
 import { startReceiver, type Receiver } from "../../helpers/receiver.ts";
 import { snsClient, sqsClient, startTestServer } from "../../helpers/server.ts";
 
@@ -84,6 +87,36 @@ test("notifications are POSTed with SNS headers and a valid signature; raw deliv
   const r2 = (await receiver.waitFor(b2 + 1))[b2];
   assert.equal(r2.body, "raw http");
   assert.equal(r2.headers["x-amz-sns-rawdelivery"], "true");
+});
+
+test("Unsubscribe POSTs a signed UnsubscribeConfirmation; its SubscribeURL restores the subscription, once", async () => {
+  const { TopicArn, SubscriptionArn } = await confirmedHttp(sns, receiver, { RawMessageDelivery: "true" });
+  const before = receiver.received.length;
+  await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
+  const got = (await receiver.waitFor(before + 1))[before];
+  assert.equal(got.headers["x-amz-sns-message-type"], "UnsubscribeConfirmation");
+  assert.equal(got.headers["x-amz-sns-topic-arn"], TopicArn);
+  assert.equal(got.headers["x-amz-sns-subscription-arn"], SubscriptionArn);
+  assert.equal(got.headers["x-amz-sns-message-id"], got.json!.MessageId);
+  assert.equal(got.json!.Type, "UnsubscribeConfirmation");
+  assert.equal(got.json!.TopicArn, TopicArn);
+  assert.equal(got.json!.Message, `You have chosen to deactivate subscription ${SubscriptionArn}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`);
+  assert.match(got.json!.Token, /^[0-9a-f]{128}$/);
+  assert.equal(got.signatureValid, true);
+  await rejectsAws(sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn })), { name: "NotFoundException", status: 404 });
+  assert.equal((await sns.send(new GetTopicAttributesCommand({ TopicArn }))).Attributes?.SubscriptionsConfirmed, "0");
+
+  const res = await fetch(got.json!.SubscribeURL);
+  assert.equal(res.status, 200);
+  assert.equal(/<SubscriptionArn>([^<]+)<\/SubscriptionArn>/.exec(await res.text())![1], SubscriptionArn);
+  const a = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }))).Attributes!;
+  assert.equal(a.PendingConfirmation, "false");
+  assert.equal(a.RawMessageDelivery, "true");
+  const b2 = receiver.received.length;
+  await sns.send(new PublishCommand({ TopicArn, Message: "after restore" }));
+  assert.equal((await receiver.waitFor(b2 + 1))[b2].body, "after restore");
+  // The token is used up.
+  assert.equal((await fetch(got.json!.SubscribeURL)).status, 400);
 });
 
 test("a receiver failing twice gets the message on the third attempt, 20 s apart by the default policy", async () => {

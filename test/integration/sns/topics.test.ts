@@ -77,7 +77,14 @@ test("GetTopicAttributes has AWS's defaults and live subscription counts; SetTop
 
 test("missing topics are NotFound (404); malformed ARNs InvalidParameter; DeleteTopic is idempotent", async () => {
   await rejectsAws(sns.send(new GetTopicAttributesCommand({ TopicArn: ARN("nope") })), { name: "NotFoundException", status: 404, message: "Topic does not exist" });
-  await rejectsAws(sns.send(new GetTopicAttributesCommand({ TopicArn: "not-an-arn" })), { name: "InvalidParameterException", message: "Invalid parameter: TopicArn" });
+  await rejectsAws(sns.send(new GetTopicAttributesCommand({ TopicArn: "not-an-arn" })), {
+    name: "InvalidParameterException", message: "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1",
+  });
+  // Malformed subscription ARNs, worded as AWS answers (LocalStack test_unsubscribe_wrong_arn_format snapshot).
+  const bad = (SubscriptionArn: string, message: string) => rejectsAws(sns.send(new UnsubscribeCommand({ SubscriptionArn })), { name: "InvalidParameterException", message });
+  await bad("randomstring", "Invalid parameter: SubscriptionArn Reason: An ARN must have at least 6 elements, not 1");
+  await bad("arn:aws:sns:us-east-1:random", "Invalid parameter: SubscriptionArn Reason: An ARN must have at least 6 elements, not 5");
+  await bad("arn:aws:sns:us-east-1:000000000000:random", "Invalid parameter: SubscriptionId");
   await sns.send(new DeleteTopicCommand({ TopicArn: ARN("nope") }));
 });
 

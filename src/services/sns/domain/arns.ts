@@ -44,3 +44,13 @@ export function parsePlatformArn(arn: string): { region: string; account: string
   const m = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):(app|endpoint)\/([A-Za-z_]+)\/([^/]+)(?:\/([0-9a-f-]{36}))?$/.exec(arn);
   return m ? { region: m[1], account: m[2], kind: m[3] as "app" | "endpoint", platform: m[4], name: m[5], id: m[6] } : undefined;
 }
+
+/**
+ * InvalidParameter for an ARN that does not parse: "<member> Reason: An ARN must have at least 6 elements, not <n>"
+ * when it has fewer than six ':'-separated parts, else plain "<member>" (AWS wording recorded in LocalStack's
+ * test_publish_wrong_arn_format and test_unsubscribe_wrong_arn_format snapshots).
+ */
+export function malformedArn(member: string, arn: string): ReturnType<typeof invalidParameter> {
+  const n = arn.split(":").length;
+  return invalidParameter(n < 6 ? `${member} Reason: An ARN must have at least 6 elements, not ${n}` : member);
+}

@@ -1,13 +1,15 @@
 // The confirmation a pending subscription gets: for http/https a SubscriptionConfirmation POST (queued in the
 // outbox, delivered and retried by the deliverer), for email/email-json a record in the email sink. Both carry
 // the Token and a SubscribeURL that confirms when visited (HTTP/S subscription confirmation, developer guide).
-import { randomUUID } from "node:crypto";
+// An unsubscribed HTTP/S subscription gets an UnsubscribeConfirmation the same way, whose SubscribeURL restores it
+// ("HTTP/HTTPS unsubscribe confirmation JSON format", developer guide).
+import { randomBytes, randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
 import { arnOfTopic, type SnsEnv } from "../env.ts";
-import type { SubscriptionRecord, TopicRecord } from "../store.ts";
+import type { Farewell, SubscriptionRecord, TopicRecord } from "../store.ts";
 
 export interface ConfirmationPayload {
-  Type: "SubscriptionConfirmation";
+  Type: "SubscriptionConfirmation" | "UnsubscribeConfirmation";
   MessageId: string;
   Token: string;
   TopicArn: string;
@@ -15,6 +17,39 @@ export interface ConfirmationPayload {
   SubscribeURL: string;
   Timestamp: string;
   baseUrl: string;
+  /** UnsubscribeConfirmation: where it goes and how it is retried, as the subscription row is gone by then. */
+  subscription?: Pick<SubscriptionRecord, "arn" | "owner" | "protocol" | "endpoint" | "attributes">;
+}
+
+/** Outbox kind of an UnsubscribeConfirmation (SubscriptionConfirmations are "confirmation"). */
+export const UNSUBSCRIBE_CONFIRMATION = "unsubscribe-confirmation";
+// Confirmation tokens are valid for three days (Subscribe API reference); the restoring token is kept as long (assumed alike).
+const TOKEN_TTL_MS = 3 * 24 * 3600_000;
+
+function subscribeUrl(baseUrl: string, topicArn: string, token: string): string {
+  return `${baseUrl}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(topicArn)}&Token=${token}`;
+}
+
+/** What Unsubscribe of a confirmed HTTP/S subscription writes with it: the UnsubscribeConfirmation and the restoring token. */
+export function unsubscribeConfirmation(ctx: RequestContext, sub: SubscriptionRecord, now: number): Farewell {
+  const topicArn = sub.arn.slice(0, sub.arn.lastIndexOf(":"));
+  const token = randomBytes(64).toString("hex");
+  const payload: ConfirmationPayload = {
+    Type: "UnsubscribeConfirmation",
+    MessageId: randomUUID(),
+    Token: token,
+    TopicArn: topicArn,
+    // Wording from the developer guide's example ("HTTP/HTTPS unsubscribe confirmation JSON format").
+    Message: `You have chosen to deactivate subscription ${sub.arn}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`,
+    SubscribeURL: subscribeUrl(ctx.baseUrl, topicArn, token),
+    Timestamp: new Date(now).toISOString(),
+    baseUrl: ctx.baseUrl,
+    subscription: { arn: sub.arn, owner: sub.owner, protocol: sub.protocol, endpoint: sub.endpoint, attributes: sub.attributes },
+  };
+  return {
+    token, expiresAt: now + TOKEN_TTL_MS, now,
+    outbox: { subscriptionArn: sub.arn, kind: UNSUBSCRIBE_CONFIRMATION, payload: JSON.stringify(payload), dueAt: now },
+  };
 }
 
 export async function confirmationRequest(env: SnsEnv, ctx: RequestContext, topic: TopicRecord, sub: SubscriptionRecord, now: number): Promise<void> {
@@ -26,7 +61,7 @@ export async function confirmationRequest(env: SnsEnv, ctx: RequestContext, topi
     Token: token,
     TopicArn: arn,
     Message: `You have chosen to subscribe to the topic ${arn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`,
-    SubscribeURL: `${ctx.baseUrl}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(arn)}&Token=${token}`,
+    SubscribeURL: subscribeUrl(ctx.baseUrl, arn, token),
     Timestamp: new Date(now).toISOString(),
     baseUrl: ctx.baseUrl,
   };

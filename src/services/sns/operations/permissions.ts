@@ -1,5 +1,5 @@
 // AddPermission and RemovePermission edit the statements of the topic's Policy attribute (AddPermission API
-// reference). Policies are stored and returned, not enforced (cross-account calls are refused outright).
+// reference). The policy is evaluated for callers from other accounts (src/services/sns/access.ts).
 import { type PolicyDocument, accountRoot, hasStatement, readPolicy } from "../../../auth/policy.ts";
 import type { RequestContext } from "../../types.ts";
 import { defaultPolicy } from "../domain/topic-attributes.ts";

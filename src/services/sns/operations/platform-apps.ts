@@ -5,7 +5,8 @@ import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
 import { parsePlatformArn, platformApplicationArn } from "../domain/arns.ts";
 import type { SnsEnv } from "../env.ts";
-import { authorizationError, invalidParameter, snsError } from "../errors.ts";
+import { notAuthorized } from "../access.ts";
+import { invalidParameter, snsError } from "../errors.ts";
 import type { PlatformApplication, PlatformEndpoint } from "../store.ts";
 
 type Input = Record<string, unknown>;
@@ -16,7 +17,7 @@ const SECRET = new Set(["PlatformCredential", "PlatformPrincipal"]);
 async function application(env: SnsEnv, ctx: RequestContext, arn: unknown): Promise<PlatformApplication> {
   const p = typeof arn === "string" ? parsePlatformArn(arn) : undefined;
   if (!p || p.kind !== "app") throw invalidParameter("PlatformApplicationArn Reason: Wrong number of slashes in relative portion of the ARN.");
-  if (p.account !== ctx.accountId) throw authorizationError(`User: ${ctx.accessKeyId} is not authorized to access ${String(arn)}`);
+  if (p.account !== ctx.accountId) throw notAuthorized(ctx, `SNS:${ctx.operation ?? ""}`, String(arn));
   const app = await env.store.getPlatformApplication(arn as string);
   if (!app) throw snsError("NotFound", "PlatformApplication does not exist");
   return app;
@@ -25,7 +26,7 @@ async function application(env: SnsEnv, ctx: RequestContext, arn: unknown): Prom
 async function endpoint(env: SnsEnv, ctx: RequestContext, arn: unknown): Promise<PlatformEndpoint> {
   const p = typeof arn === "string" ? parsePlatformArn(arn) : undefined;
   if (!p || p.kind !== "endpoint") throw invalidParameter("EndpointArn");
-  if (p.account !== ctx.accountId) throw authorizationError(`User: ${ctx.accessKeyId} is not authorized to access ${String(arn)}`);
+  if (p.account !== ctx.accountId) throw notAuthorized(ctx, `SNS:${ctx.operation ?? ""}`, String(arn));
   const ep = await env.store.getPlatformEndpoint(arn as string);
   if (!ep) throw snsError("NotFound", "Endpoint does not exist");
   return ep;

@@ -4,9 +4,11 @@ import type { RequestContext } from "../../types.ts";
 import { envelopeAttributes } from "../domain/envelope.ts";
 import { messageFor } from "../domain/messages.ts";
 import type { SnsEnv } from "../env.ts";
-import { authorizationError, invalidParameter, snsError } from "../errors.ts";
+import { notAuthorized } from "../access.ts";
+import { invalidParameter, snsError } from "../errors.ts";
 import type { Published } from "../fanout.ts";
 import { parsePlatformArn } from "../domain/arns.ts";
+import { deliverable } from "../platform-delivery.ts";
 
 type Prepared = Omit<Published, "topicArn">;
 
@@ -21,11 +23,13 @@ export async function publishToPhone(env: SnsEnv, ctx: RequestContext, phone: st
 export async function publishToEndpoint(env: SnsEnv, ctx: RequestContext, arn: string, p: Prepared, now: number) {
   const parsed = parsePlatformArn(arn);
   if (!parsed || parsed.kind !== "endpoint") throw invalidParameter("TargetArn");
-  if (parsed.account !== ctx.accountId) throw authorizationError(`User: ${ctx.accessKeyId} is not authorized to access ${arn}`);
+  if (parsed.account !== ctx.accountId) throw notAuthorized(ctx, `SNS:${ctx.operation ?? ""}`, String(arn));
   const ep = await env.store.getPlatformEndpoint(arn);
   if (!ep) throw snsError("NotFound", "Endpoint does not exist");
   // A disabled endpoint refuses publishes (Publish API reference, EndpointDisabled).
   if (ep.attributes.Enabled === "false") throw snsError("EndpointDisabled", "Endpoint is disabled");
+  // A token the provider refuses: the publish is accepted, the delivery fails and disables the endpoint.
+  if (!(await deliverable(env, ctx.baseUrl, ep, p.messageId))) return { MessageId: p.messageId };
   const payload = { TargetArn: arn, MessageId: p.messageId, Message: messageFor(p.structure, p.message, parsed.platform), MessageAttributes: envelopeAttributes(p.attributes), Timestamp: p.timestamp };
   await env.store.publish({ queues: [], outbox: [], sinks: [{ sink: "application", account: ctx.accountId, region: ctx.region, target: arn, payload: JSON.stringify(payload) }] }, now);
   return { MessageId: p.messageId };

@@ -8,7 +8,7 @@ import { checkSubscriptionAttribute, subscriptionAttributesView } from "../domai
 import { arnOfTopic, decodeToken, encodeToken, resolveSubscription, resolveTopic, type SnsEnv } from "../env.ts";
 import { invalidParameter, subscriptionNotFound } from "../errors.ts";
 import type { SubscriptionRecord, TopicRecord } from "../store.ts";
-import { confirmationRequest } from "./confirm-request.ts";
+import { confirmationRequest, unsubscribeConfirmation } from "./confirm-request.ts";
 import { checkReplayPolicy, startReplay } from "./replay.ts";
 
 type Input = Record<string, unknown>;
@@ -34,7 +34,8 @@ function checkEndpoint(protocol: string, endpoint: string | undefined): string {
     }
   })();
   if (!ok) {
-    // InvalidParameter naming the bad member (Subscribe API reference, Errors); per-protocol wording not checked against a recording.
+    // InvalidParameter naming the bad member (Subscribe API reference, Errors); "SQS endpoint ARN" as recorded in
+    // LocalStack's SNS snapshots, the email and other wordings not checked against a recording.
     if (protocol === "sqs") throw invalidParameter("SQS endpoint ARN");
     if (protocol === "email" || protocol === "email-json") throw invalidParameter("Email address");
     throw invalidParameter("Endpoint");
@@ -43,7 +44,9 @@ function checkEndpoint(protocol: string, endpoint: string | undefined): string {
 }
 
 export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) {
-  const topic = await resolveTopic(env, ctx, input.TopicArn);
+  // Subscribe's service-specific condition keys ("Amazon SNS API permissions", Service-specific keys).
+  const keys = { "sns:protocol": String(input.Protocol ?? "").toLowerCase(), "sns:endpoint": String(input.Endpoint ?? "") };
+  const topic = await resolveTopic(env, ctx, input.TopicArn, "TopicArn", keys);
   const protocol = String(input.Protocol ?? "").toLowerCase();
   if (!PROTOCOLS.has(protocol)) throw invalidParameter(`Amazon SNS does not support this protocol string: ${String(input.Protocol)}`);
   const endpoint = checkEndpoint(protocol, input.Endpoint as string | undefined);
@@ -51,9 +54,9 @@ export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) 
   // FIFO topics deliver to SQS queues only, FIFO or standard (FIFO topics developer guide, "FIFO topic code examples").
   if (fifo && protocol !== "sqs") throw invalidParameter(`Invalid protocol type: ${protocol}`);
   if (protocol === "sqs" && endpoint.endsWith(".fifo") && !fifo) {
-    // Standard topics cannot deliver to FIFO queues (SNS FIFO topics developer guide); AWS's wording as a Terraform
-    // user's log of a real Subscribe error shows it.
-    throw invalidParameter("Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
+    // Standard topics cannot deliver to FIFO queues (SNS FIFO topics developer guide; AWS's doubled prefix as
+    // recorded in LocalStack's test_validations_for_fifo snapshot).
+    throw invalidParameter("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
   }
   const given = (input.Attributes as Record<string, string> | undefined) ?? {};
   const attributes: Record<string, string> = {};
@@ -66,7 +69,7 @@ export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) 
   const now = env.clock.now();
   const { subscription, created } = await env.store.subscribe(topic.id, { arn, owner: ctx.accountId, protocol, endpoint, attributes, confirmed: !pending, token }, now);
   if (!created) {
-    // Subscribing again with other attributes is an error (Subscribe API reference: idempotent only for identical attributes; wording not checked against a recording).
+    // Subscribing again with other attributes is an error (Subscribe API reference: idempotent only for identical attributes; wording as recorded in LocalStack's SNS snapshots).
     for (const [k, v] of Object.entries(attributes)) {
       if ((subscription.attributes[k] ?? "") !== v) throw invalidParameter("Attributes Reason: Subscription already exists with different attributes");
     }
@@ -83,7 +86,12 @@ export async function confirmSubscription(env: SnsEnv, ctx: RequestContext, inpu
   const topic = await resolveTopic(env, ctx, input.TopicArn);
   const token = input.Token as string;
   const sub = await env.store.subscriptionByToken(token);
-  if (!sub || sub.topicId !== topic.id) throw invalidParameter("Token");
+  if (!sub || sub.topicId !== topic.id) {
+    // The token of an UnsubscribeConfirmation restores the subscription it deactivated (developer guide, unsubscribe confirmation format).
+    const restored = typeof token === "string" && token !== "" ? await env.store.restoreSubscription(token, topic.id, env.clock.now()) : undefined;
+    if (!restored) throw invalidParameter("Token");
+    return { SubscriptionArn: restored.arn };
+  }
   await env.store.confirmSubscription(sub.arn);
   return { SubscriptionArn: sub.arn };
 }
@@ -94,7 +102,11 @@ export async function unsubscribe(env: SnsEnv, ctx: RequestContext, input: Input
     if (e.code === "NotFound") return undefined;
     throw e;
   });
-  if (sub) await env.store.unsubscribe(sub.arn);
+  if (!sub) return undefined;
+  // A confirmed HTTP/S endpoint is told, and may restore the subscription ("HTTP/HTTPS unsubscribe confirmation JSON format", developer guide).
+  const tell = sub.confirmed && (sub.protocol === "http" || sub.protocol === "https");
+  if (tell && (await env.store.unsubscribe(sub.arn, unsubscribeConfirmation(ctx, sub, env.clock.now())))) env.outboxChanged?.();
+  else if (!tell) await env.store.unsubscribe(sub.arn);
   return undefined;
 }
 

@@ -3,7 +3,8 @@
 import type { RequestContext } from "../../types.ts";
 import { parseTopicArn } from "../domain/arns.ts";
 import type { SnsEnv } from "../env.ts";
-import { authorizationError, invalidParameter, resourceNotFound, snsError } from "../errors.ts";
+import { checkTopicAccess, notAuthorized, topicAction } from "../access.ts";
+import { invalidParameter, resourceNotFound, snsError } from "../errors.ts";
 import type { TopicRecord } from "../store.ts";
 
 type Input = Record<string, unknown>;
@@ -30,10 +31,11 @@ function tagLimit() {
 async function resource(env: SnsEnv, ctx: RequestContext, arn: unknown): Promise<TopicRecord> {
   const p = typeof arn === "string" ? parseTopicArn(arn) : undefined;
   if (!p) throw invalidParameter("ResourceArn");
-  if (p.account !== ctx.accountId) throw authorizationError(`User: ${ctx.accessKeyId} is not authorized to access ${String(arn)}`);
   const t = await env.store.getTopic(p);
+  if (!t && p.account !== ctx.accountId) throw notAuthorized(ctx, topicAction(ctx.operation ?? ""), arn as string);
   // Tagging a missing topic is ResourceNotFound, not NotFound (TagResource API reference, Errors).
   if (!t) throw resourceNotFound();
+  checkTopicAccess(ctx, ctx.operation ?? "", arn as string, t.account, t.attributes.Policy);
   return t;
 }
 
