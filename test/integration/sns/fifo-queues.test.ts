@@ -50,7 +50,7 @@ test("a standard topic cannot subscribe a FIFO queue; a FIFO topic subscribes FI
   const { TopicArn: standard } = await sns.send(new CreateTopicCommand({ Name: "std-for-fifo-queue" }));
   await sqs.send(new CreateQueueCommand({ QueueName: "target.fifo", Attributes: { FifoQueue: "true" } }));
   await rejectsAws(sns.send(new SubscribeCommand({ TopicArn: standard, Protocol: "sqs", Endpoint: "arn:aws:sqs:us-east-1:000000000000:target.fifo" })), {
-    name: "InvalidParameterException", message: "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics",
+    name: "InvalidParameterException", message: "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics",
   });
   const fifo = await topic();
   const r = await sns.send(new SubscribeCommand({ TopicArn: fifo, Protocol: "sqs", Endpoint: "arn:aws:sqs:us-east-1:000000000000:target.fifo" }));
