@@ -3,7 +3,8 @@
 // the subscription's delivery policy; when the policy is exhausted the message goes to the subscription's
 // RedrivePolicy dead-letter queue. Everything pending is a row, so a restart loses nothing.
 // Success is any status 200-499; 5xx, timeouts (15 s) and connection errors are retried (SNS developer guide,
-// "Preparing your HTTP/S endpoint to receive Amazon SNS messages").
+// "Preparing your HTTP/S endpoint to receive Amazon SNS messages"). A throttlePolicy caps deliveries per second and
+// subscription: a delivery over the cap is put back, due at the next second, without using up a retry (per node).
 import { randomUUID } from "node:crypto";
 import type { Clock, TimerHandle } from "../../engine/clock.ts";
 import type { Notifier } from "../../engine/notify.ts";
@@ -13,7 +14,7 @@ import { parseQueueArn } from "../sqs/domain/queues.ts";
 import { wakeKey } from "../sqs/env.ts";
 import type { SqsStore } from "../sqs/store.ts";
 import { parseSubscriptionArn } from "./domain/arns.ts";
-import { retryDelayMs, retryPolicyFor } from "./domain/delivery-policy.ts";
+import { retryDelayMs, retryPolicyFor, throttleFor } from "./domain/delivery-policy.ts";
 import { renderEnvelope } from "./domain/envelope.ts";
 import type { HttpPayload } from "./fanout.ts";
 import { type ConfirmationPayload, UNSUBSCRIBE_CONFIRMATION } from "./operations/confirm-request.ts";
@@ -43,6 +44,18 @@ interface Request {
 
 export function startDeliverer(d: DelivererDeps) {
   let timer: TimerHandle | undefined;
+  /** Deliveries started per subscription in the current one-second window, for throttle policies. */
+  const windows = new Map<string, { start: number; count: number }>();
+
+  /** Counts a delivery against the subscription's throttle; returns when it may go instead if the cap is reached. */
+  function throttled(arn: string, max: number | undefined, now: number): number | undefined {
+    if (max === undefined) return undefined;
+    let w = windows.get(arn);
+    if (!w || now - w.start >= 1000) windows.set(arn, (w = { start: now, count: 0 }));
+    if (w.count >= max) return w.start + 1000;
+    w.count++;
+    return undefined;
+  }
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
@@ -92,6 +105,8 @@ export function startDeliverer(d: DelivererDeps) {
     const topic = t && (await d.store.getTopic(t));
     const topicPolicy = topic?.attributes.DeliveryPolicy;
     const contentType = requestContentType(topicPolicy, sub.attributes.DeliveryPolicy);
+    const later = row.kind === "notification" ? throttled(sub.arn, throttleFor(topicPolicy, sub.attributes.DeliveryPolicy), now()) : undefined;
+    if (later !== undefined) return d.store.retryOutbox(row.id, row.attempts, later);
     const req = await request(row, sub, contentType);
     const result = await post(sub.endpoint, req);
     if (result.ok) return d.store.finishOutbox(row.id, now());

@@ -119,6 +119,24 @@ test("Unsubscribe POSTs a signed UnsubscribeConfirmation; its SubscribeURL resto
   assert.equal((await fetch(got.json!.SubscribeURL)).status, 400);
 });
 
+test("a throttlePolicy caps deliveries per second; the rest follow in the next seconds", async () => {
+  const { TopicArn, SubscriptionArn } = await confirmedHttp(sns, receiver, {}, {
+    DeliveryPolicy: JSON.stringify({ http: { defaultHealthyRetryPolicy: { numRetries: 3 }, defaultThrottlePolicy: { maxReceivesPerSecond: 2 } } }),
+  });
+  const notes = () => receiver.received.filter((x) => x.json?.Type === "Notification" && x.json.TopicArn === TopicArn).length;
+  for (let i = 0; i < 5; i++) await sns.send(new PublishCommand({ TopicArn, Message: `m${i}` }));
+  await settle();
+  assert.equal(notes(), 2);
+  const attrs = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }));
+  assert.deepEqual(JSON.parse(attrs.Attributes!.EffectiveDeliveryPolicy!).throttlePolicy, { maxReceivesPerSecond: 2 });
+  clock.advance(1000);
+  await settle();
+  assert.equal(notes(), 4);
+  clock.advance(1000);
+  await settle();
+  assert.equal(notes(), 5);
+});
+
 test("a receiver failing twice gets the message on the third attempt, 20 s apart by the default policy", async () => {
   const { TopicArn } = await confirmedHttp(sns, receiver);
   const before = receiver.received.length;

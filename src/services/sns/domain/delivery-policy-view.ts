@@ -1,5 +1,5 @@
 // EffectiveDeliveryPolicy of an HTTP/S subscription: its retry policy as resolved against the topic's.
-import { checkDeliveryPolicy, retryPolicyFor } from "./delivery-policy.ts";
+import { checkDeliveryPolicy, retryPolicyFor, throttleFor } from "./delivery-policy.ts";
 
 export { checkDeliveryPolicy };
 
@@ -7,7 +7,7 @@ export function effectiveDeliveryPolicyOf(topicPolicy: string | undefined, subPo
   return JSON.stringify({
     healthyRetryPolicy: retryPolicyFor(topicPolicy, subPolicy),
     sicklyRetryPolicy: null,
-    throttlePolicy: null,
+    throttlePolicy: ((max) => (max === undefined ? null : { maxReceivesPerSecond: max }))(throttleFor(topicPolicy, subPolicy)),
     guaranteed: false,
   });
 }

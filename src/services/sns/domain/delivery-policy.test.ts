@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DEFAULT_RETRY, retryDelayMs, retryPolicyFor } from "./delivery-policy.ts";
+import { DEFAULT_RETRY, checkDeliveryPolicy, retryDelayMs, retryPolicyFor, throttleFor } from "./delivery-policy.ts";
 
 test("the default policy retries 3 times 20 s apart, then gives up", () => {
   assert.deepEqual([1, 2, 3, 4].map((i) => retryDelayMs(DEFAULT_RETRY, i)), [20_000, 20_000, 20_000, undefined]);
@@ -19,4 +19,16 @@ test("a subscription's own policy wins unless the topic disables overrides", () 
   assert.equal(retryPolicyFor(topic, undefined).numRetries, 5);
   const locked = JSON.stringify({ http: { defaultHealthyRetryPolicy: { numRetries: 5 }, disableSubscriptionOverrides: true } });
   assert.equal(retryPolicyFor(locked, sub).numRetries, 5);
+});
+
+test("throttle: the subscription's throttlePolicy unless overrides are disabled, else the topic's; positive integers only", () => {
+  const topic = JSON.stringify({ http: { defaultThrottlePolicy: { maxReceivesPerSecond: 10 } } });
+  const sub = JSON.stringify({ throttlePolicy: { maxReceivesPerSecond: 3 } });
+  assert.equal(throttleFor(undefined, undefined), undefined);
+  assert.equal(throttleFor(topic, undefined), 10);
+  assert.equal(throttleFor(topic, sub), 3);
+  const locked = JSON.stringify({ http: { defaultThrottlePolicy: { maxReceivesPerSecond: 10 }, disableSubscriptionOverrides: true } });
+  assert.equal(throttleFor(locked, sub), 10);
+  assert.throws(() => checkDeliveryPolicy(JSON.stringify({ throttlePolicy: { maxReceivesPerSecond: 0 } }), false), /maxReceivesPerSecond/);
+  assert.throws(() => checkDeliveryPolicy(JSON.stringify({ http: { defaultThrottlePolicy: { maxReceivesPerSecond: 1.5 } } }), true), /maxReceivesPerSecond/);
 });

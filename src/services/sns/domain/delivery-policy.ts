@@ -48,6 +48,12 @@ function checkRetry(p: Record<string, unknown>): RetryPolicy {
   return r;
 }
 
+/** throttlePolicy / defaultThrottlePolicy: maxReceivesPerSecond, a positive integer ("Creating an HTTP/S delivery policy"). */
+function checkThrottle(p: unknown): void {
+  const max = (p as { maxReceivesPerSecond?: unknown } | null)?.maxReceivesPerSecond;
+  if (max !== undefined && (!Number.isInteger(max) || (max as number) < 1)) bad("maxReceivesPerSecond must be a positive integer");
+}
+
 /** Topic level: {"http": {"defaultHealthyRetryPolicy": …}}; subscription level: {"healthyRetryPolicy": …}. */
 export function checkDeliveryPolicy(value: string, topicLevel: boolean): void {
   let p: Record<string, any>;
@@ -59,8 +65,10 @@ export function checkDeliveryPolicy(value: string, topicLevel: boolean): void {
   if (typeof p !== "object" || p === null) bad("must be a JSON object");
   if (topicLevel) {
     if (p.http?.defaultHealthyRetryPolicy) checkRetry(p.http.defaultHealthyRetryPolicy);
-  } else if (p.healthyRetryPolicy) {
-    checkRetry(p.healthyRetryPolicy);
+    if (p.http?.defaultThrottlePolicy) checkThrottle(p.http.defaultThrottlePolicy);
+  } else {
+    if (p.healthyRetryPolicy) checkRetry(p.healthyRetryPolicy);
+    if (p.throttlePolicy) checkThrottle(p.throttlePolicy);
   }
 }
 
@@ -70,6 +78,18 @@ export function retryPolicyFor(topicPolicy: string | undefined, subPolicy: strin
   const sub = subPolicy ? (JSON.parse(subPolicy) as { healthyRetryPolicy?: Partial<RetryPolicy> }) : {};
   if (sub.healthyRetryPolicy && !topic.http?.disableSubscriptionOverrides) return { ...DEFAULT_RETRY, ...sub.healthyRetryPolicy };
   return { ...DEFAULT_RETRY, ...(topic.http?.defaultHealthyRetryPolicy ?? {}) };
+}
+
+/**
+ * Deliveries per second a subscription may get (undefined: no throttling): its own throttlePolicy unless the topic
+ * disables overrides, else the topic's defaultThrottlePolicy (SNS developer guide, "Creating an HTTP/S delivery policy").
+ */
+export function throttleFor(topicPolicy: string | undefined, subPolicy: string | undefined): number | undefined {
+  type Throttle = { maxReceivesPerSecond?: number };
+  const topic = topicPolicy ? (JSON.parse(topicPolicy) as { http?: { defaultThrottlePolicy?: Throttle; disableSubscriptionOverrides?: boolean } }) : {};
+  const sub = subPolicy ? (JSON.parse(subPolicy) as { throttlePolicy?: Throttle }) : {};
+  const own = topic.http?.disableSubscriptionOverrides ? undefined : sub.throttlePolicy?.maxReceivesPerSecond;
+  return own ?? topic.http?.defaultThrottlePolicy?.maxReceivesPerSecond;
 }
 
 /**
