@@ -1,6 +1,6 @@
 // Benchmark runner: `npm run bench -- <suite> [args]` starts what the suite needs, runs each workload against
 // Mailroom and its peers in the same run, and prints one table. Suites: sqs (W1–W5 against Mailroom strict and
-// relaxed, RabbitMQ, BullMQ, pg-boss; args pick workloads and systems, e.g. `sqs W3 mailroom`), pg (Mailroom on
+// relaxed, the node:http floor, RabbitMQ, BullMQ, pg-boss; args pick workloads and systems, e.g. `sqs W3 mailroom`), pg (Mailroom on
 // SQLite and on PostgreSQL, and pg-boss, full send/receive/delete cycle). The npm script pins this process
 // (the load generator) to core 1; the suites pin the servers they start to core 0.
 import os from "node:os";

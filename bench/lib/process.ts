@@ -91,11 +91,16 @@ function started(proc: ChildProcess, port: number): Started {
 }
 
 /** Starts bin/mailroom.js pinned to `core` (taskset -c; the pid is node's, taskset execs it), or unpinned with null. */
-export async function startMailroomProcess(args: string[], core: string | null = "0", port?: number): Promise<Started> {
+export function startMailroomProcess(args: string[], core: string | null = "0", port?: number): Promise<Started> {
+  return startNodeServer("bin/mailroom.js", (p) => ["--port", String(p), "--log-level", "warn", ...args], core, port);
+}
+
+/** Starts a node script that prints "ready" once it listens, pinned like startMailroomProcess. */
+export async function startNodeServer(script: string, args: (port: number) => string[], core: string | null = "0", port?: number): Promise<Started> {
   const p = port ?? (await freePort());
   // BENCH_SERVER_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const argv = [process.execPath, ...nodeArgs, "bin/mailroom.js", "--port", String(p), "--log-level", "warn", ...args];
+  const argv = [process.execPath, ...nodeArgs, script, ...args(p)];
   const proc = core === null ? spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "inherit"] }) : spawn("taskset", ["-c", core, ...argv], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     let out = "";
@@ -103,7 +108,7 @@ export async function startMailroomProcess(args: string[], core: string | null =
       out += d.toString();
       if (out.includes("ready")) resolve();
     });
-    proc.once("exit", (code) => reject(new Error(`mailroom exited with ${code}`)));
+    proc.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
   });
   return started(proc, p);
 }

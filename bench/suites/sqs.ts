@@ -10,7 +10,7 @@ import pg from "pg";
 import { freshDatabase, postgresAvailable } from "../../test/helpers/postgres.ts";
 import { closedLoop, countedLoop, type Measured, notes, type Row, type ServerPids, rssOf, sleep, table } from "../lib/measure.ts";
 import { openLoop } from "../lib/open-loop.ts";
-import { affinityOf, pidsOf, pin, startMailroomProcess, startRedis, type Started } from "../lib/process.ts";
+import { affinityOf, pidsOf, pin, startMailroomProcess, startNodeServer, startRedis, type Started } from "../lib/process.ts";
 import { Signer } from "../lib/sigv4.ts";
 import { bullBench } from "../peers/bullmq.ts";
 import { pgBackends, pgBossWorkers } from "../peers/pgboss.ts";
@@ -114,6 +114,28 @@ function mailroom(mode: "strict" | "relaxed"): SystemSpec {
             return w5(spec, t, s);
         }
       }),
+  };
+  return spec;
+}
+
+/** The node:http floor (bench/peers/http-floor-server.mjs): W1 against a server that does nothing but answer. */
+function httpFloor(): SystemSpec {
+  const spec: SystemSpec = {
+    id: "httpfloor",
+    system: "node:http floor (no work)",
+    durability: "none (reference, stores nothing)",
+    mode: "strict",
+    workloads: ["W1"],
+    available: async () => undefined,
+    run: async (w) => {
+      const s = await startNodeServer("bench/peers/http-floor-server.mjs", (p) => [String(p)]);
+      try {
+        const t = await createQueue(s.port, new Signer(KEY), "bench");
+        return [row(spec, w, await closedLoop(loop({ serverPids: [s.pid] }), sendWorker(t, false)))];
+      } finally {
+        await s.stop();
+      }
+    },
   };
   return spec;
 }
@@ -368,7 +390,7 @@ export async function sqsSuite(args: string[]): Promise<string> {
   explicitNames = names.length > 0;
   const [rv, pgv] = await Promise.all([rabbitVersion().catch(() => "?"), pgServerVersion()]);
   redisVersion = /v=([\d.]+)/.exec(cmd("redis-server", ["--version"]))?.[1] ?? "?";
-  const all = [mailroom("strict"), mailroom("relaxed"), rabbitmq(rv), redisPeer("bullmq", "strict"), redisPeer("bullmq", "relaxed"), redisPeer("redislist", "strict"), redisPeer("redislist", "relaxed"), pgboss(pgv)];
+  const all = [mailroom("strict"), mailroom("relaxed"), httpFloor(), rabbitmq(rv), redisPeer("bullmq", "strict"), redisPeer("bullmq", "relaxed"), redisPeer("redislist", "strict"), redisPeer("redislist", "relaxed"), pgboss(pgv)];
   for (const s of all) systemsById.set(s.id, s);
   const chosen = all.filter((s) => (names.length === 0 || names.some((n) => s.id.startsWith(n.toLowerCase()))) && (modes.length === 0 || modes.includes(s.mode)));
   if (chosen.length === 0) throw new Error(`no system matches ${names.join(" ")}; systems: ${all.map((s) => s.id).join(", ")}`);
