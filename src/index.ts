@@ -7,6 +7,7 @@ import { isLoopback, resolveOptions, type MailroomOptions } from "./config/optio
 import { createFront } from "./server/front.ts";
 import { createHandler } from "./server/handler.ts";
 import { internalRoutes } from "./server/internal.ts";
+import { tlsMaterial } from "./server/tls.ts";
 import { startDeliverer } from "./services/sns/deliverer.ts";
 import { scheduleReplays } from "./services/sns/replayer.ts";
 import { scheduleSnsSweeps } from "./services/sns/sweeps.ts";
@@ -25,7 +26,7 @@ export type { MailroomOptions } from "./config/options.ts";
 export { ManualClock, SystemClock } from "./engine/clock.ts";
 
 export interface Mailroom {
-  /** e.g. http://127.0.0.1:4566 */
+  /** e.g. http://127.0.0.1:4566 (the same port answers https://) */
   endpoint: string;
   port: number;
   close(): Promise<void>;
@@ -40,6 +41,8 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   }
   const log = createLogger(o.logLevel);
   const clock = o.clock ?? new SystemClock();
+  // Reads --tls-cert/--tls-key now (a bad file fails before anything opens); the self-signed key waits for storage.
+  const tls = tlsMaterial(o, { key: (name, make) => storage.sns.key(name, make) });
   const storage = await openStorage(o, clock, log);
   const { notifier } = storage;
   const store = cachedQueues(storage.sqs, clock);
@@ -54,9 +57,9 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   scheduleSnsSweeps(jobs, storage.sns, clock, log);
   scheduleReplays(jobs, snsEnv, log);
   const credentials = new CredentialStore(o.accessKeys);
-  const internal = internalRoutes([snsRoutes(storage.sns, signer), sqsPeekRoute(store, clock, credentials)]);
+  const internal = internalRoutes([snsRoutes(storage.sns, signer), sqsPeekRoute(store, clock, credentials), tls.route]);
   const handler = createHandler({ services: [sqs, sns], credentials, clock, log, internal });
-  const front = createFront(handler);
+  const front = createFront(handler, tls.options);
   try {
     await new Promise<void>((resolve, reject) => {
       front.server.once("error", reject);

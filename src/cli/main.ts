@@ -16,6 +16,8 @@ const program = new Command()
   .addOption(new Option("--access-keys <list>", "AKID:SECRET[:ACCOUNT],... accepted keys; none = any key (env MAILROOM_ACCESS_KEYS)"))
   .addOption(new Option("--allow-anonymous", "accept any key even when listening beyond loopback (env MAILROOM_ALLOW_ANONYMOUS=1)"))
   .addOption(new Option("--durability <mode>", `strict (fsync before each response) or relaxed (survives a process crash only) (env MAILROOM_DURABILITY, default ${DEFAULTS.durability})`))
+  .addOption(new Option("--tls-cert <file>", "PEM certificate (chain) for TLS on the port; default a self-signed one per database (env MAILROOM_TLS_CERT)"))
+  .addOption(new Option("--tls-key <file>", "PEM private key of --tls-cert (env MAILROOM_TLS_KEY)"))
   .action(async (flags: Record<string, unknown>) => {
     const fromFlags: MailroomOptions = {};
     if (flags.host !== undefined) fromFlags.host = flags.host as string;
@@ -27,6 +29,8 @@ const program = new Command()
     if (flags.accessKeys !== undefined) fromFlags.accessKeys = parseAccessKeys(flags.accessKeys as string);
     if (flags.allowAnonymous) fromFlags.allowAnonymous = true;
     if (flags.durability !== undefined) fromFlags.durability = flags.durability as MailroomOptions["durability"];
+    if (flags.tlsCert !== undefined) fromFlags.tlsCert = flags.tlsCert as string;
+    if (flags.tlsKey !== undefined) fromFlags.tlsKey = flags.tlsKey as string;
     let mailroom: Awaited<ReturnType<typeof startMailroom>>;
     try {
       mailroom = await startMailroom({ ...optionsFromEnv(), ...fromFlags });

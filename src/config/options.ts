@@ -20,11 +20,15 @@ export interface MailroomOptions {
   allowAnonymous?: boolean;
   /** strict: fsync before every response; relaxed: survives a process crash, not power loss. */
   durability?: Durability;
+  /** PEM files of a certificate (chain) and its key for TLS on the port; default a self-signed one per database. */
+  tlsCert?: string;
+  tlsKey?: string;
   /** Injected clock (tests). */
   clock?: import("../engine/clock.ts").Clock;
 }
 
-export type ResolvedOptions = Required<Omit<MailroomOptions, "clock" | "database">> & Pick<MailroomOptions, "clock" | "database">;
+type Optional = "clock" | "database" | "tlsCert" | "tlsKey";
+export type ResolvedOptions = Required<Omit<MailroomOptions, Optional>> & Pick<MailroomOptions, Optional>;
 
 export const DEFAULTS = {
   host: "127.0.0.1",
@@ -34,7 +38,7 @@ export const DEFAULTS = {
   durability: "strict" as Durability,
 };
 
-/** Options from MAILROOM_* variables (HOST, PORT, DATABASE_URL, DATA_DIR, MEMORY, LOG_LEVEL, ACCESS_KEYS, ALLOW_ANONYMOUS, DURABILITY). */
+/** Options from MAILROOM_* variables (HOST, PORT, DATABASE_URL, DATA_DIR, MEMORY, LOG_LEVEL, ACCESS_KEYS, ALLOW_ANONYMOUS, DURABILITY, TLS_CERT, TLS_KEY). */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): MailroomOptions {
   const o: MailroomOptions = {};
   if (env.MAILROOM_HOST) o.host = env.MAILROOM_HOST;
@@ -46,6 +50,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): MailroomOp
   if (env.MAILROOM_ACCESS_KEYS) o.accessKeys = parseAccessKeys(env.MAILROOM_ACCESS_KEYS);
   if (env.MAILROOM_ALLOW_ANONYMOUS) o.allowAnonymous = env.MAILROOM_ALLOW_ANONYMOUS === "1" || env.MAILROOM_ALLOW_ANONYMOUS === "true";
   if (env.MAILROOM_DURABILITY) o.durability = env.MAILROOM_DURABILITY as Durability;
+  if (env.MAILROOM_TLS_CERT) o.tlsCert = env.MAILROOM_TLS_CERT;
+  if (env.MAILROOM_TLS_KEY) o.tlsKey = env.MAILROOM_TLS_KEY;
   return o;
 }
 
@@ -60,10 +66,13 @@ export function resolveOptions(o: MailroomOptions): ResolvedOptions {
     accessKeys: o.accessKeys ?? [],
     allowAnonymous: o.allowAnonymous ?? false,
     durability: o.durability ?? DEFAULTS.durability,
+    tlsCert: o.tlsCert,
+    tlsKey: o.tlsKey,
     clock: o.clock,
   };
   if (!Number.isInteger(r.port) || r.port < 0 || r.port > 65535) throw new Error(`invalid port: ${o.port}`);
   if (!["debug", "info", "warn", "error", "silent"].includes(r.logLevel)) throw new Error(`invalid log level: ${r.logLevel}`);
+  if (!r.tlsCert !== !r.tlsKey) throw new Error("give both --tls-cert and --tls-key, or neither");
   if (r.durability !== "strict" && r.durability !== "relaxed") throw new Error(`invalid durability: ${r.durability} (strict or relaxed)`);
   return r;
 }

@@ -215,9 +215,10 @@ export function snsStoreContract(name: string, factory: SnsStoreFactory): void {
       assert.equal(await s.getPlatformEndpoint(ep.arn), undefined);
       let made = 0;
       const make = () => ({ privateKey: `k${++made}`, certificate: "c" });
-      const k1 = await s.signingKey(make);
-      const k2 = await s.signingKey(make);
+      const k1 = await s.key("signing", make);
+      const k2 = await s.key("signing", make);
       assert.deepEqual(k1, k2);
+      assert.notDeepEqual(await s.key("tls", make), k1);
     }));
 
     test("unsubscribe with a farewell queues its outbox row; the token restores the subscription once, until it expires", withStore(async (s) => {

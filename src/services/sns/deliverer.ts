@@ -66,7 +66,7 @@ export function startDeliverer(d: DelivererDeps) {
     if (row.kind === "confirmation" || row.kind === UNSUBSCRIBE_CONFIRMATION) {
       const p = JSON.parse(row.payload) as ConfirmationPayload;
       const { baseUrl, subscription, ...fields } = p;
-      const doc = { ...fields, SignatureVersion: "1", Signature: await d.signer.sign(fields, "1"), SigningCertURL: `${baseUrl}${await d.signer.certificatePath()}` };
+      const doc = { ...fields, SignatureVersion: "1", Signature: await d.signer.sign(fields, "1"), SigningCertURL: await d.signer.certificateUrl(baseUrl) };
       const headers: Record<string, string> = { ...base, "x-amz-sns-message-type": p.Type, "x-amz-sns-message-id": p.MessageId, "x-amz-sns-topic-arn": p.TopicArn };
       // The unsubscribe confirmation names the subscription too (developer guide example of an UnsubscribeConfirmation POST).
       if (subscription) headers["x-amz-sns-subscription-arn"] = subscription.arn;
@@ -81,7 +81,7 @@ export function startDeliverer(d: DelivererDeps) {
     if (p.raw) return { body: n.Message, headers: { ...headers, "x-amz-sns-rawdelivery": "true" } };
     const { UnsubscribeURL, MessageAttributes, ...head } = n;
     const body = renderEnvelope({
-      ...head, Signature: await d.signer.sign(n, n.SignatureVersion), SigningCertURL: `${p.baseUrl}${await d.signer.certificatePath()}`, UnsubscribeURL, MessageAttributes,
+      ...head, Signature: await d.signer.sign(n, n.SignatureVersion), SigningCertURL: await d.signer.certificateUrl(p.baseUrl), UnsubscribeURL, MessageAttributes,
     });
     return { body, headers };
   }

@@ -50,7 +50,7 @@ export async function planDeliveries(
   const write: PublishWrite = { queues: [], outbox: [], sinks: [] };
   const version = topic.attributes.SignatureVersion === "2" ? "2" : "1";
   const signatures = new Map<string, Promise<string>>();
-  const certUrl = `${baseUrl}${await signer.certificatePath()}`;
+  const certUrl = await signer.certificateUrl(baseUrl);
   const notification = (message: string, sub: SubscriptionRecord): Omit<Notification, "Signature" | "SigningCertURL"> => ({
     Type: "Notification", MessageId: p.messageId, SequenceNumber: p.sequenceNumber, TopicArn: p.topicArn, Subject: p.subject,
     Message: message, Timestamp: p.timestamp, SignatureVersion: version,

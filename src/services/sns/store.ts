@@ -231,7 +231,7 @@ export interface SnsStore {
   setTokenInvalid(applicationArn: string, token: string, invalid: boolean): Promise<void>;
   tokenInvalid(applicationArn: string, token: string): Promise<boolean>;
 
-  /** The signing key pair and certificate all nodes share; created by the first caller. */
-  signingKey(make: () => { privateKey: string; certificate: string }): Promise<{ privateKey: string; certificate: string }>;
+  /** A named key pair and certificate all nodes share ("signing" for SNS messages, "tls…" for the listener); created by the first caller. */
+  key(name: string, make: () => { privateKey: string; certificate: string }): Promise<{ privateKey: string; certificate: string }>;
   close(): Promise<void>;
 }

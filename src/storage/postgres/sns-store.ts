@@ -344,11 +344,13 @@ export class PgSnsStore implements SnsStore {
     return (r.rowCount ?? 0) > 0;
   }
 
-  async signingKey(make: () => { privateKey: string; certificate: string }) {
+  async key(name: string, make: () => { privateKey: string; certificate: string }) {
+    const found = await this.db.query<{ private_key: string; certificate: string }>("SELECT private_key, certificate FROM sns_keys WHERE name = $1", [name]);
+    if (found.rows[0]) return { privateKey: found.rows[0].private_key, certificate: found.rows[0].certificate };
     const k = make();
     // First writer wins; every node then reads the same key.
-    await this.db.query("INSERT INTO sns_keys (name, private_key, certificate) VALUES ('signing', $1, $2) ON CONFLICT (name) DO NOTHING", [k.privateKey, k.certificate]);
-    const r = await this.db.query<{ private_key: string; certificate: string }>("SELECT private_key, certificate FROM sns_keys WHERE name = 'signing'");
+    await this.db.query("INSERT INTO sns_keys (name, private_key, certificate) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING", [name, k.privateKey, k.certificate]);
+    const r = await this.db.query<{ private_key: string; certificate: string }>("SELECT private_key, certificate FROM sns_keys WHERE name = $1", [name]);
     return { privateKey: r.rows[0].private_key, certificate: r.rows[0].certificate };
   }
 

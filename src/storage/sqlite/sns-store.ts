@@ -248,12 +248,12 @@ export class SqliteSnsStore implements SnsStore {
     return this.s.tokenInvalid.get(applicationArn, token) !== undefined;
   }
 
-  async signingKey(make: () => { privateKey: string; certificate: string }) {
+  async key(name: string, make: () => { privateKey: string; certificate: string }) {
     return this.sql.write(() => {
-      const r = this.s.getKey.get("signing") as { private_key: string; certificate: string } | undefined;
+      const r = this.s.getKey.get(name) as { private_key: string; certificate: string } | undefined;
       if (r) return { privateKey: r.private_key, certificate: r.certificate };
       const k = make();
-      this.s.putKey.run("signing", k.privateKey, k.certificate);
+      this.s.putKey.run(name, k.privateKey, k.certificate);
       return k;
     });
   }

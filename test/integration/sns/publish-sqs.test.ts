@@ -65,7 +65,8 @@ test("the SQS body is AWS's notification envelope, in AWS's field order and layo
   assert.deepEqual(env.MessageAttributes, {
     s: { Type: "String", Value: "v" }, n: { Type: "Number", Value: "1.5" }, b: { Type: "Binary", Value: "AQID" }, a: { Type: "String.Array", Value: '["x",1]' },
   });
-  assert.ok(env.SigningCertURL.startsWith(`${server.endpoint}/_aws/sns/SimpleNotificationService-`));
+  // SigningCertURL is https on the same port ("Always retrieve the signing certificate using HTTPS", SNS developer guide).
+  assert.ok(env.SigningCertURL.startsWith(`${server.endpoint.replace(/^http:/, "https:")}/_aws/sns/SimpleNotificationService-`));
   assert.equal(await verifySnsMessage(env), true);
   assert.equal(await verifySnsMessage({ ...env, Message: "tampered" }), false);
 });
