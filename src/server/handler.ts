@@ -81,7 +81,8 @@ export function createHandler(deps: HandlerDeps) {
     const headers = headerMap(raw);
     const found = detect(req.method ?? "GET", query, headers.get("content-type"), headers.get("x-amz-target"), body);
     const host = headers.get("host") ?? headers.get(":authority") ?? "localhost:4566";
-    const baseUrl = `http://${host}`;
+    // URLs in answers (queue URLs, SubscribeURL, UnsubscribeURL) keep the scheme the request came in with.
+    const baseUrl = `${(req.socket as { encrypted?: boolean } | null)?.encrypted ? "https" : "http"}://${host}`;
 
     let service: ServiceDefinition | undefined;
     let operation: string;

@@ -55,6 +55,7 @@ test("the SQS client sends and receives over https, trusting the certificate fro
   const sqs = client(ca);
   try {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "over-tls" }));
+    assert.ok(QueueUrl?.startsWith("https://"), `a queue URL over TLS is https: ${QueueUrl}`);
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "secret 📬" }));
     const [m] = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }))).Messages ?? [];
     assert.equal(m?.Body, "secret 📬");
