@@ -61,12 +61,14 @@ export function startDeliverer(d: DelivererDeps) {
   let stopped = false;
   let failed = false;
 
-  async function request(row: OutboxRow, sub: SubscriptionRecord, contentType: string): Promise<Request> {
+  async function request(row: OutboxRow, sub: SubscriptionRecord, contentType: string, topicVersion: string | undefined): Promise<Request> {
     const base = { "user-agent": "Amazon Simple Notification Service Agent", "content-type": contentType };
     if (row.kind === "confirmation" || row.kind === UNSUBSCRIBE_CONFIRMATION) {
       const p = JSON.parse(row.payload) as ConfirmationPayload;
       const { baseUrl, subscription, ...fields } = p;
-      const doc = { ...fields, SignatureVersion: "1", Signature: await d.signer.sign(fields, "1"), SigningCertURL: await d.signer.certificateUrl(baseUrl) };
+      // Confirmations are signed with the topic's SignatureVersion too (SetTopicAttributes API reference, SignatureVersion).
+      const version = topicVersion === "2" ? "2" : "1";
+      const doc = { ...fields, SignatureVersion: version, Signature: await d.signer.sign(fields, version), SigningCertURL: await d.signer.certificateUrl(baseUrl) };
       const headers: Record<string, string> = { ...base, "x-amz-sns-message-type": p.Type, "x-amz-sns-message-id": p.MessageId, "x-amz-sns-topic-arn": p.TopicArn };
       // The unsubscribe confirmation names the subscription too (developer guide example of an UnsubscribeConfirmation POST).
       if (subscription) headers["x-amz-sns-subscription-arn"] = subscription.arn;
@@ -107,7 +109,7 @@ export function startDeliverer(d: DelivererDeps) {
     const contentType = requestContentType(topicPolicy, sub.attributes.DeliveryPolicy);
     const later = row.kind === "notification" ? throttled(sub.arn, throttleFor(topicPolicy, sub.attributes.DeliveryPolicy), now()) : undefined;
     if (later !== undefined) return d.store.retryOutbox(row.id, row.attempts, later);
-    const req = await request(row, sub, contentType);
+    const req = await request(row, sub, contentType, topic?.attributes.SignatureVersion);
     const result = await post(sub.endpoint, req);
     if (result.ok) return d.store.finishOutbox(row.id, now());
     const delay = retryDelayMs(retryPolicyFor(topicPolicy, sub.attributes.DeliveryPolicy), row.attempts + 1);

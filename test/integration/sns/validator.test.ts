@@ -44,6 +44,7 @@ for (const version of ["1", "2"]) {
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: "http", Endpoint: `${receiver.url}/v${n}` }));
     const conf = (await receiver.waitFor(before + 1))[before].json!;
     assert.equal(conf.Type, "SubscriptionConfirmation");
+    assert.equal(conf.SignatureVersion, version);
     assert.match(conf.SigningCertURL, /^https:\/\/127\.0\.0\.1:\d+\/_aws\/sns\/SimpleNotificationService-[0-9a-f]+\.pem$/);
     await validate(conf);
     assert.equal((await fetch(conf.SubscribeURL)).status, 200);
