@@ -125,4 +125,54 @@ export function fifoContract(factory: Factory): void {
       assert.equal(got.length, 4);
       assert.deepEqual(got.map((m) => m.body).sort(), ["m0", "m1", "m2", "m3"]);
     }));
+
+  test("FIFO: a group stays blocked while any message is in flight, also when an earlier one is visible again", () =>
+    withStore(factory, async (s) => {
+      const { queue } = await s.createQueue(key("vis.fifo"), settings, {}, T0);
+      await s.enqueueFifo(queue.id, [fm("a1", "A"), fm("a2", "A"), fm("a3", "A"), fm("b1", "B")], T0, WINDOW);
+      const first = await s.receive(queue.id, ro(T0, 2));
+      assert.deepEqual(first.map((m) => m.body), ["a1", "a2"]);
+      assert.equal(await s.changeVisibility(queue.id, first[0].rowId, first[0].receiptNonce, T0 + 1, 43_200_000), "ok");
+      assert.deepEqual((await s.receive(queue.id, ro(T0 + 1))).map((m) => m.body), ["b1"], "a2 still holds group A");
+      assert.equal(await s.changeVisibility(queue.id, first[1].rowId, first[1].receiptNonce, T0 + 2, 43_200_000), "ok");
+      assert.deepEqual((await s.receive(queue.id, ro(T0 + 2))).map((m) => [m.body, m.receiveCount]), [["a1", 2], ["a2", 2], ["a3", 1]]);
+    }));
+
+  test("FIFO: expired messages are never received and do not block their group; the sweep and purge keep receives right", () =>
+    withStore(factory, async (s) => {
+      const { queue } = await s.createQueue(key("expire.fifo"), settings, {}, T0);
+      const late = T0 + settings.retentionMs - 60_000;
+      await s.enqueueFifo(queue.id, [fm("old-a", "A"), fm("old-b", "B")], T0, WINDOW);
+      await s.enqueueFifo(queue.id, [fm("new-b", "B"), fm("new-a", "A")], T0 + 1000, WINDOW);
+      // old-a is received shortly before it expires and stays in flight for 12 hours.
+      assert.deepEqual((await s.receive(queue.id, ro(late, 1, { visibilityMs: 43_200_000 }))).map((m) => m.body), ["old-a"]);
+      const after = T0 + settings.retentionMs + 1;
+      // Past old-*'s retention: they are not candidates, old-a in flight blocks nothing, and B comes first (new-b is older than new-a).
+      assert.deepEqual((await s.receive(queue.id, ro(after, 10, { expiredBefore: T0 + 1 }))).map((m) => m.body), ["new-b", "new-a"]);
+      // Nothing is left: old-b (expired) is still not a candidate.
+      assert.deepEqual(await s.receive(queue.id, ro(after + 1000, 10, { expiredBefore: T0 + 1 })), []);
+      assert.equal(await s.deleteExpired(after), 2);
+      // The swept in-flight old-a no longer holds group A, whatever the retention says now.
+      const back = await s.receive(queue.id, ro(after + 60_000, 10));
+      assert.deepEqual(back.map((m) => m.body), ["new-b", "new-a"]);
+      await s.purge(queue.id, after + 60_000);
+      await s.enqueueFifo(queue.id, [fm("fresh", "A")], after + 60_001, WINDOW);
+      assert.deepEqual((await s.receive(queue.id, ro(after + 60_002))).map((m) => m.body), ["fresh"]);
+    }));
+
+  test("FIFO: dead-letter moves reach a dead-letter queue that was already received from, after its own messages", () =>
+    withStore(factory, async (s) => {
+      const { queue: dlq } = await s.createQueue(key("dead2.fifo"), settings, {}, T0);
+      const { queue } = await s.createQueue(key("live2.fifo"), settings, {}, T0);
+      const redrive = { maxReceiveCount: 1, deadLetterQueueId: dlq.id, sourceArn: "arn:aws:sqs:us-east-1:000000000000:live2.fifo" };
+      await s.enqueueFifo(dlq.id, [fm("own", "g")], T0, WINDOW);
+      const own = await s.receive(dlq.id, ro(T0, 1, { visibilityMs: 0 }));
+      assert.deepEqual(own.map((m) => m.body), ["own"]);
+      await s.enqueueFifo(queue.id, [fm("1", "g"), fm("2", "h"), fm("3", "g")], T0, WINDOW);
+      assert.equal((await s.receive(queue.id, ro(T0, 10, { visibilityMs: 0, redrive }))).length, 3);
+      assert.deepEqual(await s.receive(queue.id, ro(T0 + 1, 10, { redrive })), []);
+      const moved = await s.receive(dlq.id, ro(T0 + 2));
+      assert.deepEqual(moved.map((m) => m.body), ["own", "1", "3", "2"]);
+      assert.ok(moved[1].sequenceNumber! < moved[2].sequenceNumber! && moved[2].sequenceNumber! < moved[3].sequenceNumber!);
+    }));
 }

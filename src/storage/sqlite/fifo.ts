@@ -1,10 +1,10 @@
-// FIFO parts of the SQLite adapter: sequence numbers, durable deduplication records, group-ordered claims
-// (fifo-pick.ts decides which messages) and receive attempts. FIFO queues do not use the ready index: a
-// receive reads the queue's messages in sequence order inside its write transaction.
+// FIFO parts of the SQLite adapter: sequence numbers, durable deduplication records, group-ordered claims and
+// receive attempts. A receive walks the queue's in-memory FIFO index (fifo-index.ts, ADR 0006), which decides
+// which messages, and claims each by primary key; it reads no more rows than it takes.
 import type Database from "better-sqlite3";
 import type { ReceiveOptions, StoredMessage } from "../../services/sqs/store.ts";
-import { fifoCandidates, type FifoRow } from "../fifo-pick.ts";
 import { type MessageRow, toMessage } from "../sqs-rows.ts";
+import type { FifoEntry, FifoQueueIndex } from "./fifo-index.ts";
 
 export type FifoStatements = ReturnType<typeof prepareFifo>;
 
@@ -18,9 +18,9 @@ export function prepareFifo(db: Database.Database) {
        md5_system_attributes, sender_id, message_group_id, sent_at, visible_at, sequence_number, deduplication_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    rows: db.prepare(
-      `SELECT id, coalesce(message_group_id, '') AS "group", visible_at AS visibleAt, receive_count AS receiveCount
-       FROM sqs_messages WHERE queue_id = ? AND sent_at >= ? ORDER BY sequence_number, id`,
+    indexRows: db.prepare(
+      `SELECT id, coalesce(sequence_number, -9007199254740991) AS seq, coalesce(message_group_id, '') AS "group",
+       visible_at AS visibleAt, sent_at AS sentAt, receive_count AS receiveCount FROM sqs_messages WHERE queue_id = ?`,
     ),
     moveToDeadLetter: db.prepare(
       `UPDATE sqs_messages SET queue_id = ?, visible_at = ?, receive_count = 0, first_received_at = 0, receipt_nonce = '',
@@ -34,8 +34,21 @@ export function prepareFifo(db: Database.Database) {
   };
 }
 
-/** A FIFO receive, inside one write transaction. `claim` is the adapter's claim-by-id statement. */
-export function receiveFifo(claim: Database.Statement, f: FifoStatements, queueId: number, o: ReceiveOptions): StoredMessage[] {
+/** A message moved to the dead-letter queue by a receive, with its new sequence number there. */
+export interface DeadLettered {
+  entry: FifoEntry;
+  seq: number;
+}
+
+/**
+ * A FIFO receive, inside one write transaction. `claim` is the adapter's claim-by-id statement; `idx` the queue's
+ * FIFO index, kept in step here; messages moved to the dead-letter queue are reported to `deadLettered` after the
+ * walk, so the caller can feed the dead-letter queue's index.
+ */
+export function receiveFifo(
+  claim: Database.Statement, f: FifoStatements, idx: FifoQueueIndex, queueId: number, o: ReceiveOptions,
+  deadLettered: (moved: DeadLettered[]) => void,
+): StoredMessage[] {
   const attemptId = o.fifo?.attemptId;
   if (attemptId !== undefined) {
     const previous = f.attemptOf.pluck().get(queueId, attemptId, o.now) as string | undefined;
@@ -45,26 +58,36 @@ export function receiveFifo(claim: Database.Statement, f: FifoStatements, queueI
       const out: StoredMessage[] = [];
       for (const [id, nonce] of JSON.parse(previous) as [number, string][]) {
         const row = f.renew.get(o.now + o.visibilityMs, id, queueId, nonce) as MessageRow | undefined;
-        if (row) out.push(toMessage(row));
+        if (!row) continue;
+        idx.setVisibleAt(id, row.visible_at);
+        out.push(toMessage(row));
       }
       return out;
     }
   }
   const out: StoredMessage[] = [];
-  const groups = fifoCandidates(f.rows.all(queueId, o.expiredBefore) as FifoRow[], o.now);
-  outer: for (const group of groups) {
-    for (const r of group) {
-      if (out.length >= o.max) break outer;
-      if (o.redrive && r.receiveCount >= o.redrive.maxReceiveCount) {
+  const moved: DeadLettered[] = [];
+  if (o.max > 0) {
+    idx.walk(o.now, o.expiredBefore, (e) => {
+      if (o.redrive && e.receiveCount >= o.redrive.maxReceiveCount) {
         // Moved in group order with the dead-letter queue's next sequence number, so the DLQ keeps group order.
         const seq = f.nextSeq.pluck().get(o.redrive.deadLetterQueueId) as number;
-        f.moveToDeadLetter.run(o.redrive.deadLetterQueueId, o.now, o.redrive.sourceArn, seq, r.id);
-        continue;
+        f.moveToDeadLetter.run(o.redrive.deadLetterQueueId, o.now, o.redrive.sourceArn, seq, e.id);
+        moved.push({ entry: { ...e }, seq });
+        idx.remove(e.id);
+        return true;
       }
-      const row = claim.get(o.now + o.visibilityMs, o.now, o.now, o.nonces[out.length], r.id) as MessageRow;
+      const row = claim.get(o.now + o.visibilityMs, o.now, o.now, o.nonces[out.length], e.id) as MessageRow | undefined;
+      if (!row) {
+        idx.remove(e.id); // not in storage any more (cannot happen while every writer keeps the index in step)
+        return true;
+      }
+      idx.claimed(e.id, row.visible_at, row.receive_count);
       out.push(toMessage(row));
-    }
+      return out.length < o.max;
+    });
   }
+  if (moved.length > 0) deadLettered(moved);
   if (attemptId !== undefined && out.length > 0) {
     f.putAttempt.run(queueId, attemptId, o.now + (o.fifo?.attemptWindowMs ?? 0), JSON.stringify(out.map((m) => [m.rowId, m.receiptNonce])));
   }

@@ -1,13 +1,15 @@
 // SQLite adapter of the SQS storage port. Writes go through SqliteDb.write (group commit); receives pop
 // receivable messages from an in-memory ready index (ready-index.ts), taking message groups in turn (fair queues),
-// and claim each by primary key, so their cost does not grow with the backlog.
+// or, on FIFO queues, walk an in-memory FIFO index (fifo-index.ts), and claim each by primary key, so their cost
+// does not grow with the backlog. Every writer of sqs_messages keeps both indexes in step.
 import type Database from "better-sqlite3";
 import type {
   FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
 import { MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, packAttrs, toMessage, toMoveTask, toQueue } from "../sqs-rows.ts";
 import type { SqliteDb } from "./db.ts";
-import { type FifoStatements, prepareFifo, receiveFifo } from "./fifo.ts";
+import { type DeadLettered, type FifoStatements, prepareFifo, receiveFifo } from "./fifo.ts";
+import { type FifoEntry, FifoIndexes } from "./fifo-index.ts";
 import { type Entry, ReadyIndex } from "./ready-index.ts";
 
 export class SqliteSqsStore implements SqsStore {
@@ -15,6 +17,7 @@ export class SqliteSqsStore implements SqsStore {
   private readonly f: FifoStatements;
   private readonly sql: SqliteDb;
   private readonly ready: ReadyIndex;
+  private readonly fifo: FifoIndexes;
   private readonly inserts = new Map<number, Database.Statement>();
 
   constructor(sql: SqliteDb) {
@@ -24,8 +27,12 @@ export class SqliteSqsStore implements SqsStore {
     this.ready = new ReadyIndex((queueId) =>
       (this.s.indexRows.all(queueId) as { id: number; visible_at: number; sent_at: number; receive_count: number; message_group_id: string | null }[])
         .map((r) => ({ id: r.id, visibleAt: r.visible_at, sentAt: r.sent_at, receiveCount: r.receive_count, group: r.message_group_id ?? "" })));
+    this.fifo = new FifoIndexes((queueId) => this.f.indexRows.all(queueId) as FifoEntry[]);
     // A rolled-back write may have changed an index: rebuild them all from the database when next used.
-    sql.onFailure = () => this.ready.dropAll();
+    sql.onFailure = () => {
+      this.ready.dropAll();
+      this.fifo.dropAll();
+    };
   }
 
   async createQueue(key: QueueKey, settings: QueueSettings, tags: Record<string, string>, now: number) {
@@ -65,6 +72,7 @@ export class SqliteSqsStore implements SqsStore {
       const q = this.s.queueById.get(id) as QueueRow | undefined;
       if (!q) return;
       this.ready.drop(id);
+      this.fifo.drop(id);
       this.s.deleteMessagesOfQueue.run(id);
       this.s.deleteQueue.run(id);
       this.s.rememberDeleted.run(q.account, q.region, q.name, now);
@@ -88,6 +96,7 @@ export class SqliteSqsStore implements SqsStore {
   async purge(id: number, now: number) {
     await this.sql.write(() => {
       this.ready.drop(id);
+      this.fifo.drop(id);
       this.s.purgeMessages.run(id, now);
       this.s.setPurgedAt.run(now, id);
     });
@@ -103,6 +112,7 @@ export class SqliteSqsStore implements SqsStore {
    */
   appendInTransaction(queueId: number, messages: NewMessage[], now: number): void {
     if (messages.length === 0) return;
+    this.fifo.drop(queueId); // (never a FIFO queue in practice: rows without a sequence number are rebuilt into place)
     const idx = this.ready.loaded(queueId);
     // One multi-row INSERT per batch (statements for 1..10 rows are prepared once).
     const values = messages.flatMap((m) => [
@@ -135,9 +145,10 @@ export class SqliteSqsStore implements SqsStore {
   /**
    * FIFO sends inside the caller's SqliteDb.write (SQS sends, and SNS deliveries in the publish's transaction): in
    * order, each message whose dedupKey was not stored within the window gets the queue's next sequence number.
-   * FIFO queues never build a ready index (their receives go through fifo.ts), so none is kept in step here.
+   * Keeps the queue's FIFO index in step (FIFO queues never build a ready index).
    */
   appendFifoInTransaction(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number): FifoSendResult[] {
+    const idx = this.fifo.loaded(queueId);
     const out: FifoSendResult[] = [];
     for (const m of messages) {
       const dup = this.f.dedupOf.get(queueId, m.dedupKey, now) as { message_id: string; sequence_number: number } | undefined;
@@ -148,8 +159,9 @@ export class SqliteSqsStore implements SqsStore {
       const seq = this.f.nextSeq.pluck().get(queueId) as number | undefined;
       if (seq === undefined) throw new Error(`queue ${queueId} does not exist`);
       this.f.putDedup.run(queueId, m.dedupKey, m.messageId, seq, now + dedupWindowMs);
-      this.f.insert.run(queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
+      const info = this.f.insert.run(queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
         packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId, now, m.visibleAt, seq, m.deduplicationId);
+      idx?.add({ id: Number(info.lastInsertRowid), seq, group: m.messageGroupId, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0 });
       out.push({ messageId: m.messageId, sequenceNumber: seq, duplicate: false });
     }
     return out;
@@ -170,7 +182,9 @@ export class SqliteSqsStore implements SqsStore {
   }
 
   async receive(queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {
-    if (o.fifo) return this.sql.write(() => receiveFifo(this.s.claim, this.f, queueId, o));
+    if (o.fifo) {
+      return this.sql.write(() => receiveFifo(this.s.claim, this.f, this.fifo.of(queueId), queueId, o, (moved) => this.deadLettered(moved, o)));
+    }
     return this.sql.write(() => {
       const idx = this.ready.of(queueId);
       const out: StoredMessage[] = [];
@@ -187,6 +201,7 @@ export class SqliteSqsStore implements SqsStore {
           this.s.moveToDeadLetter.run(o.redrive.deadLetterQueueId, o.now, o.redrive.sourceArn, e.id);
           idx.remove(e.id);
           this.ready.loaded(o.redrive.deadLetterQueueId)?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group });
+          this.fifo.drop(o.redrive.deadLetterQueueId);
         } else {
           const row = this.s.claim.get(o.now + o.visibilityMs, o.now, o.now, o.nonces[out.length], e.id) as MessageRow | undefined;
           if (!row) {
@@ -205,10 +220,23 @@ export class SqliteSqsStore implements SqsStore {
     });
   }
 
+  /** Feeds messages a FIFO receive moved to its dead-letter queue into that queue's index, if built. */
+  private deadLettered(moved: DeadLettered[], o: ReceiveOptions): void {
+    const dlqId = o.redrive?.deadLetterQueueId;
+    if (dlqId === undefined) return;
+    const fifo = this.fifo.loaded(dlqId);
+    const ready = this.ready.loaded(dlqId);
+    for (const { entry: e, seq } of moved) {
+      fifo?.add({ id: e.id, seq, group: e.group, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0 });
+      ready?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group });
+    }
+  }
+
   async deleteMessage(queueId: number, rowId: number, nonce: string, inFlightAt = -1): Promise<ReceiptOutcome> {
     return this.sql.write(() => {
       if (this.s.deleteByReceipt.run(rowId, queueId, nonce, inFlightAt).changes === 1) {
         this.ready.loaded(queueId)?.remove(rowId);
+        this.fifo.loaded(queueId)?.remove(rowId);
         return "ok";
       }
       return this.s.nonceOf.pluck().get(rowId, queueId) === undefined ? "missing" : "stale";
@@ -223,6 +251,7 @@ export class SqliteSqsStore implements SqsStore {
       if (visibleAt > row.received_at + maxSinceReceiveMs) return "over-limit";
       this.s.setVisibleAt.run(visibleAt, rowId);
       this.ready.loaded(queueId)?.setVisibleAt(rowId, visibleAt);
+      this.fifo.loaded(queueId)?.setVisibleAt(rowId, visibleAt);
       return "ok";
     });
   }
@@ -244,7 +273,14 @@ export class SqliteSqsStore implements SqsStore {
     return this.sql.write(() => {
       this.f.deleteExpiredDedup.run(now);
       this.f.deleteExpiredAttempts.run(now);
-      return this.s.deleteExpired.run(now).changes;
+      // Indexes drop what the sweep deletes (FIFO indexes must: an expired in-flight message that is gone from
+      // storage would otherwise keep its group blocked once the retention period is raised again).
+      const gone = this.s.deleteExpired.raw().all(now) as [number, number][];
+      for (const [id, queueId] of gone) {
+        this.ready.loaded(queueId)?.remove(id);
+        this.fifo.loaded(queueId)?.remove(id);
+      }
+      return gone.length;
     });
   }
 
@@ -289,6 +325,7 @@ export class SqliteSqsStore implements SqsStore {
       const task = this.s.moveTask.get(taskId) as MoveTaskRow | undefined;
       if (!task || task.status !== "RUNNING") return 0;
       const from = this.ready.loaded(task.source_queue_id);
+      const fromFifo = this.fifo.loaded(task.source_queue_id);
       let moved = 0;
       for (const it of items) {
         const row = this.s.moveMessage.get(it.queueId, it.messageId, now, now, it.rowId, task.source_queue_id, now) as
@@ -296,6 +333,8 @@ export class SqliteSqsStore implements SqsStore {
         if (!row) continue; // received or deleted since it was picked
         moved++;
         from?.remove(it.rowId);
+        fromFifo?.remove(it.rowId);
+        this.fifo.drop(it.queueId); // (move tasks never reach FIFO queues: rebuilt with the moved row if one did)
         this.ready.loaded(it.queueId)?.add({ id: it.rowId, visibleAt: now, sentAt: now, receiveCount: 0, group: row.message_group_id ?? "" });
       }
       if (moved > 0) this.s.addMoved.run(moved, taskId);
@@ -381,7 +420,7 @@ function prepare(db: Database.Database) {
     nextVisible: db.prepare("SELECT MIN(visible_at) FROM sqs_messages WHERE queue_id = ? AND visible_at > ?"),
     deleteExpired: db.prepare(
       `DELETE FROM sqs_messages WHERE id IN (SELECT m.id FROM sqs_messages m JOIN sqs_queues q ON q.id = m.queue_id
-       WHERE m.sent_at < ? - q.retention_ms)`,
+       WHERE m.sent_at < ? - q.retention_ms) RETURNING id, queue_id`,
     ),
   };
 }

@@ -1,0 +1,70 @@
+// FIFO receive cost against backlog depth on the SQLite adapter (issue #6), measured at the storage port (no
+// HTTP): fills one FIFO queue with N messages spread over G message groups, then times C cycles of
+// receive(10) + delete of what was received. Usage: node --import tsx bench/fifo-depth.ts [N] [cycles] [groups...]
+// (defaults 100000 1000 100 1). BENCH_DURABILITY=strict|relaxed (default relaxed: fsyncs would dominate).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { NewFifoMessage } from "../src/services/sqs/store.ts";
+import { SqliteDb, type Durability } from "../src/storage/sqlite/db.ts";
+import { SqliteSqsStore } from "../src/storage/sqlite/sqs-store.ts";
+
+const [total = 100_000, cycles = 1000, ...groupArgs] = process.argv.slice(2).map(Number);
+const groupCounts = groupArgs.length > 0 ? groupArgs : [100, 1];
+const durability = (process.env.BENCH_DURABILITY ?? "relaxed") as Durability;
+const BODY = "x".repeat(1024);
+const T0 = Date.UTC(2026, 0, 1);
+const settings = { attributes: { FifoQueue: "true", VisibilityTimeout: "30" }, retentionMs: 345_600_000 };
+
+async function run(groups: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "mailroom-fifo-depth-"));
+  const store = new SqliteSqsStore(new SqliteDb(join(dir, "bench.sqlite"), durability));
+  try {
+    const { queue } = await store.createQueue({ account: "000000000000", region: "us-east-1", name: `depth-${groups}.fifo` }, settings, {}, T0);
+    const fillStart = performance.now();
+    const pending: Promise<unknown>[] = [];
+    for (let i = 0; i < total; i += 10) {
+      const batch: NewFifoMessage[] = Array.from({ length: Math.min(10, total - i) }, (_, j) => {
+        const k = i + j;
+        return {
+          messageId: `m-${k}`, body: BODY, md5OfBody: "x", senderId: "AKID", visibleAt: T0,
+          messageGroupId: `g${k % groups}`, deduplicationId: `d-${k}`, dedupKey: `d-${k}`,
+        };
+      });
+      pending.push(store.enqueueFifo(queue.id, batch, T0, 300_000));
+      if (pending.length >= 500) await Promise.all(pending.splice(0));
+    }
+    await Promise.all(pending);
+    const fillMs = performance.now() - fillStart;
+
+    let now = T0 + 1;
+    let received = 0;
+    const times: number[] = [];
+    const start = performance.now();
+    for (let c = 0; c < cycles; c++) {
+      now++;
+      const t = performance.now();
+      const got = await store.receive(queue.id, {
+        max: 10, visibilityMs: 30_000, now, expiredBefore: now - settings.retentionMs, fifo: { attemptWindowMs: 300_000 },
+        nonces: Array.from({ length: 10 }, (_, i) => `n${c}-${i}`.padEnd(16, "x")),
+      });
+      times.push(performance.now() - t);
+      received += got.length;
+      await Promise.all(got.map((m) => store.deleteMessage(queue.id, m.rowId, m.receiptNonce, now)));
+    }
+    const ms = performance.now() - start;
+    const first = times[0];
+    times.sort((a, b) => a - b);
+    const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(2);
+    console.log(
+      `${total} msgs / ${groups} group(s): fill ${(fillMs / 1000).toFixed(1)} s; ${cycles} × receive(10)+delete ` +
+        `${(ms / 1000).toFixed(2)} s (${((ms * 1000) / cycles).toFixed(0)} µs/cycle, ${received} received); ` +
+        `receive p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, first ${first.toFixed(1)} ms`,
+    );
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+for (const g of groupCounts) await run(g);
