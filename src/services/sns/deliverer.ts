@@ -17,7 +17,7 @@ import { parseSubscriptionArn } from "./domain/arns.ts";
 import { retryDelayMs, retryPolicyFor, throttleFor } from "./domain/delivery-policy.ts";
 import { renderEnvelope } from "./domain/envelope.ts";
 import type { HttpPayload } from "./fanout.ts";
-import { type ConfirmationPayload, UNSUBSCRIBE_CONFIRMATION } from "./operations/confirm-request.ts";
+import { type ConfirmationPayload, signedConfirmation, UNSUBSCRIBE_CONFIRMATION } from "./operations/confirm-request.ts";
 import type { Signer } from "./signer.ts";
 import type { OutboxRow, SnsStore, SubscriptionRecord } from "./store.ts";
 
@@ -65,14 +65,11 @@ export function startDeliverer(d: DelivererDeps) {
     const base = { "user-agent": "Amazon Simple Notification Service Agent", "content-type": contentType };
     if (row.kind === "confirmation" || row.kind === UNSUBSCRIBE_CONFIRMATION) {
       const p = JSON.parse(row.payload) as ConfirmationPayload;
-      const { baseUrl, subscription, ...fields } = p;
-      // Confirmations are signed with the topic's SignatureVersion too (SetTopicAttributes API reference, SignatureVersion).
-      const version = topicVersion === "2" ? "2" : "1";
-      const doc = { ...fields, SignatureVersion: version, Signature: await d.signer.sign(fields, version), SigningCertURL: await d.signer.certificateUrl(baseUrl) };
+      const { subscription } = p;
       const headers: Record<string, string> = { ...base, "x-amz-sns-message-type": p.Type, "x-amz-sns-message-id": p.MessageId, "x-amz-sns-topic-arn": p.TopicArn };
       // The unsubscribe confirmation names the subscription too (developer guide example of an UnsubscribeConfirmation POST).
       if (subscription) headers["x-amz-sns-subscription-arn"] = subscription.arn;
-      return { body: renderEnvelope(doc), headers };
+      return { body: await signedConfirmation(d.signer, p, topicVersion), headers };
     }
     const p = JSON.parse(row.payload) as HttpPayload;
     const n = p.notification;

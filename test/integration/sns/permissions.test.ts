@@ -5,11 +5,11 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
-  AddPermissionCommand, CreateTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsCommand,
+  AddPermissionCommand, ConfirmSubscriptionCommand, CreateTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsCommand,
   ListTagsForResourceCommand, PublishBatchCommand, PublishCommand, RemovePermissionCommand, SetTopicAttributesCommand, type SNSClient,
   SubscribeCommand, TagResourceCommand, UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
-import { CreateQueueCommand } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { Mailroom } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
 import { snsClient, sqsClient, startTestServer } from "../../helpers/server.ts";
@@ -109,4 +109,27 @@ test("a policy with conditions and an explicit Deny: sns:Protocol limits Subscri
   await rejectsAws(carol.send(new UnsubscribeCommand({ SubscriptionArn })), denied(CAROL, "Unsubscribe", SubscriptionArn!));
   await bob.send(new UnsubscribeCommand({ SubscriptionArn }));
   await rejectsAws(alice.send(new GetSubscriptionAttributesCommand({ SubscriptionArn })), { name: "NotFoundException", status: 404 });
+});
+
+test("the topic owner subscribing another account's queue waits for the queue owner's confirmation, sent into the queue", async () => {
+  const arn = await topic("perm-cross-queue");
+  const bobSqs = sqsClient(server.endpoint, BOB);
+  const { QueueUrl } = await bobSqs.send(new CreateQueueCommand({ QueueName: "bob-cross" }));
+  const endpoint = `arn:aws:sqs:us-east-1:${BOB.accountId}:bob-cross`;
+  const sub = await alice.send(new SubscribeCommand({ TopicArn: arn, Protocol: "sqs", Endpoint: endpoint }));
+  assert.equal(sub.SubscriptionArn, "pending confirmation");
+  const [conf] = (await bobSqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 2 }))).Messages ?? [];
+  const doc = JSON.parse(conf.Body!) as Record<string, string>;
+  assert.equal(doc.Type, "SubscriptionConfirmation");
+  assert.equal(doc.TopicArn, arn);
+  assert.match(doc.SubscribeURL, /Action=ConfirmSubscription/);
+  assert.ok(doc.Signature && doc.SigningCertURL.startsWith("https://"));
+
+  await alice.send(new PublishCommand({ TopicArn: arn, Message: "before confirming" }));
+  const { SubscriptionArn } = await bob.send(new ConfirmSubscriptionCommand({ TopicArn: arn, Token: doc.Token }));
+  assert.ok(SubscriptionArn?.startsWith(`${arn}:`));
+  await alice.send(new PublishCommand({ TopicArn: arn, Message: "after confirming" }));
+  const got = (await bobSqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 2, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }))).Messages ?? [];
+  const messages = got.map((m) => (JSON.parse(m.Body!) as { Type: string; Message?: string })).filter((m) => m.Type === "Notification").map((m) => m.Message);
+  assert.deepEqual(messages, ["after confirming"]);
 });

@@ -2,10 +2,16 @@
 // outbox, delivered and retried by the deliverer), for email/email-json a record in the email sink. Both carry
 // the Token and a SubscribeURL that confirms when visited (HTTP/S subscription confirmation, developer guide).
 // An unsubscribed HTTP/S subscription gets an UnsubscribeConfirmation the same way, whose SubscribeURL restores it
-// ("HTTP/HTTPS unsubscribe confirmation JSON format", developer guide).
+// ("HTTP/HTTPS unsubscribe confirmation JSON format", developer guide). An SQS queue of another account than the
+// subscriber's gets the SubscriptionConfirmation as a message, for the queue owner to confirm.
 import { randomBytes, randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
+import { md5Hex } from "../../sqs/domain/md5.ts";
+import { parseQueueArn } from "../../sqs/domain/queues.ts";
+import { wakeKey } from "../../sqs/env.ts";
+import { renderEnvelope } from "../domain/envelope.ts";
 import { arnOfTopic, type SnsEnv } from "../env.ts";
+import type { Signer } from "../signer.ts";
 import type { Farewell, SubscriptionRecord, TopicRecord } from "../store.ts";
 
 export interface ConfirmationPayload {
@@ -25,6 +31,26 @@ export interface ConfirmationPayload {
 export const UNSUBSCRIBE_CONFIRMATION = "unsubscribe-confirmation";
 // Confirmation tokens are valid for three days (Subscribe API reference); the restoring token is kept as long (assumed alike).
 const TOKEN_TTL_MS = 3 * 24 * 3600_000;
+
+/**
+ * The confirmation document as delivered: the payload's fields signed with the topic's SignatureVersion (confirmations
+ * are signed like notifications, SetTopicAttributes API reference, SignatureVersion).
+ */
+export async function signedConfirmation(signer: Signer, p: ConfirmationPayload, topicVersion: string | undefined): Promise<string> {
+  const { baseUrl, subscription: _, ...fields } = p;
+  const version = topicVersion === "2" ? "2" : "1";
+  return renderEnvelope({ ...fields, SignatureVersion: version, Signature: await signer.sign(fields, version), SigningCertURL: await signer.certificateUrl(baseUrl) });
+}
+
+/**
+ * Whether a new subscription waits for confirmation: http/https/email always; an SQS queue when it belongs to another
+ * account than the subscriber's (SNS developer guide, "Sending Amazon SNS messages to an Amazon SQS queue in a
+ * different account": the queue owner confirms, unless the queue owner subscribed it).
+ */
+export function needsConfirmation(protocol: string, endpoint: string, subscriberAccount: string): boolean {
+  if (protocol === "sqs") return parseQueueArn(endpoint)?.account !== subscriberAccount;
+  return protocol === "http" || protocol === "https" || protocol === "email" || protocol === "email-json";
+}
 
 function subscribeUrl(baseUrl: string, topicArn: string, token: string): string {
   return `${baseUrl}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(topicArn)}&Token=${token}`;
@@ -68,6 +94,14 @@ export async function confirmationRequest(env: SnsEnv, ctx: RequestContext, topi
   if (sub.protocol === "http" || sub.protocol === "https") {
     await env.store.publish({ queues: [], outbox: [{ subscriptionArn: sub.arn, kind: "confirmation", payload: JSON.stringify(payload), dueAt: now }], sinks: [] }, now);
     env.outboxChanged?.();
+  } else if (sub.protocol === "sqs") {
+    const key = parseQueueArn(sub.endpoint);
+    const q = key && (await env.sqs.getQueue(key));
+    if (!q || !env.signer) return; // no such queue: nothing to deliver, the subscription stays pending
+    const body = await signedConfirmation(env.signer, payload, topic.attributes.SignatureVersion);
+    const message = { messageId: randomUUID(), body, md5OfBody: md5Hex(body), senderId: topic.account, visibleAt: now };
+    await env.store.publish({ queues: [{ queueId: q.id, message }], outbox: [], sinks: [] }, now);
+    env.notifier.notify(wakeKey(q.id));
   } else {
     await env.store.publish({ queues: [], outbox: [], sinks: [{ sink: "email", account: topic.account, region: topic.region, target: sub.endpoint, payload: JSON.stringify(payload) }] }, now);
   }

@@ -1,5 +1,6 @@
 // Subscribe, ConfirmSubscription, Unsubscribe, ListSubscriptions(ByTopic), Get/SetSubscriptionAttributes.
-// SQS, sms, application, lambda and firehose subscriptions are confirmed at once; http/https and email ones
+// SQS, sms, application, lambda and firehose subscriptions are confirmed at once (an SQS queue of another account than
+// the subscriber's waits for its owner, confirm-request.ts); http/https and email ones
 // wait for ConfirmSubscription with the token sent to the endpoint (Subscribe API reference).
 import { randomBytes, randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
@@ -8,14 +9,13 @@ import { checkSubscriptionAttribute, subscriptionAttributesView } from "../domai
 import { arnOfTopic, decodeToken, encodeToken, resolveSubscription, resolveTopic, type SnsEnv } from "../env.ts";
 import { invalidParameter, subscriptionNotFound } from "../errors.ts";
 import type { SubscriptionRecord, TopicRecord } from "../store.ts";
-import { confirmationRequest, unsubscribeConfirmation } from "./confirm-request.ts";
+import { confirmationRequest, needsConfirmation, unsubscribeConfirmation } from "./confirm-request.ts";
 import { checkReplayPolicy, startReplay } from "./replay.ts";
 
 type Input = Record<string, unknown>;
 const PAGE = 100; // ListSubscriptions and ListSubscriptionsByTopic return up to 100 a page (API reference).
 
 const PROTOCOLS = new Set(["http", "https", "email", "email-json", "sms", "sqs", "application", "lambda", "firehose"]);
-const NEEDS_CONFIRMATION = new Set(["http", "https", "email", "email-json"]);
 
 function checkEndpoint(protocol: string, endpoint: string | undefined): string {
   const e = endpoint ?? "";
@@ -63,7 +63,7 @@ export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) 
   for (const [k, v] of Object.entries(given)) attributes[k] = checkSubscriptionAttribute(k, v, protocol, given.FilterPolicyScope);
   // A ReplayPolicy given at Subscribe starts a replay once the subscription exists (replay developer guide).
   const replayWindow = attributes.ReplayPolicy ? checkReplayPolicy(env, topic, attributes.ReplayPolicy) : undefined;
-  const pending = NEEDS_CONFIRMATION.has(protocol);
+  const pending = needsConfirmation(protocol, endpoint, ctx.accountId);
   const token = pending ? randomBytes(64).toString("hex") : undefined;
   const arn = `${arnOfTopic(topic)}:${randomUUID()}`;
   const now = env.clock.now();
