@@ -4,6 +4,7 @@
 // not yet visible), so its cost does not grow with the backlog. Like the ready index (ADR 0003) it is built from
 // SQLite on first use, kept in step inside the same write transactions, and dropped whenever a write rolls back.
 import { Heap } from "./heap.ts";
+import { PerQueue } from "./per-queue.ts";
 
 export interface FifoEntry {
   id: number;
@@ -207,33 +208,8 @@ export class FifoQueueIndex {
 }
 
 /** The FIFO indexes of all FIFO queues, each built from storage on first use. */
-export class FifoIndexes {
-  private readonly queues = new Map<number, FifoQueueIndex>();
-  private readonly load: (queueId: number) => FifoEntry[];
-
+export class FifoIndexes extends PerQueue<FifoQueueIndex> {
   constructor(load: (queueId: number) => FifoEntry[]) {
-    this.load = load;
-  }
-
-  of(queueId: number): FifoQueueIndex {
-    let q = this.queues.get(queueId);
-    if (!q) {
-      q = new FifoQueueIndex(this.load(queueId));
-      this.queues.set(queueId, q);
-    }
-    return q;
-  }
-
-  /** The queue's index only if it is already built. */
-  loaded(queueId: number): FifoQueueIndex | undefined {
-    return this.queues.get(queueId);
-  }
-
-  drop(queueId: number): void {
-    this.queues.delete(queueId);
-  }
-
-  dropAll(): void {
-    this.queues.clear();
+    super((queueId) => new FifoQueueIndex(load(queueId)));
   }
 }

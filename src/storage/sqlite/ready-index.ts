@@ -4,6 +4,7 @@
 // index is built from it on first use, kept in step inside the same write transactions, and dropped
 // (rebuilt later) whenever a write is rolled back.
 import { Heap } from "./heap.ts";
+import { PerQueue } from "./per-queue.ts";
 
 export interface Entry {
   id: number;
@@ -191,34 +192,9 @@ export class QueueIndex {
   }
 }
 
-export class ReadyIndex {
-  private readonly queues = new Map<number, QueueIndex>();
-  private readonly load: (queueId: number) => Entry[];
-
+/** The ready indexes of all standard queues, each built from storage on first use. */
+export class ReadyIndex extends PerQueue<QueueIndex> {
   constructor(load: (queueId: number) => Entry[]) {
-    this.load = load;
-  }
-
-  /** The queue's index, built from storage on first use. */
-  of(queueId: number): QueueIndex {
-    let q = this.queues.get(queueId);
-    if (!q) {
-      q = new QueueIndex(this.load(queueId));
-      this.queues.set(queueId, q);
-    }
-    return q;
-  }
-
-  /** The queue's index only if it is already built (writes to other queues need not build one). */
-  loaded(queueId: number): QueueIndex | undefined {
-    return this.queues.get(queueId);
-  }
-
-  drop(queueId: number): void {
-    this.queues.delete(queueId);
-  }
-
-  dropAll(): void {
-    this.queues.clear();
+    super((queueId) => new QueueIndex(load(queueId)));
   }
 }
