@@ -24,9 +24,14 @@ export class SqliteSqsStore implements SqsStore {
     this.sql = sql;
     this.s = prepare(sql.db);
     this.f = prepareFifo(sql.db);
-    this.ready = new ReadyIndex((queueId) =>
-      (this.s.indexRows.all(queueId) as { id: number; visible_at: number; sent_at: number; receive_count: number; message_group_id: string | null }[])
-        .map((r) => ({ id: r.id, visibleAt: r.visible_at, sentAt: r.sent_at, receiveCount: r.receive_count, group: r.message_group_id ?? "" })));
+    this.ready = new ReadyIndex((queueId) => {
+      // Rows are streamed as arrays: a deep backlog is never held twice (all rows as objects, then the entries).
+      const out: Entry[] = [];
+      for (const [id, visibleAt, sentAt, receiveCount, group] of this.s.indexRows.iterate(queueId) as Iterable<[number, number, number, number, string | null]>) {
+        out.push({ id, visibleAt, sentAt, receiveCount, group: group ?? "" });
+      }
+      return out;
+    });
     this.fifo = new FifoIndexes((queueId) => this.f.indexRows.all(queueId) as FifoEntry[]);
     // A rolled-back write may have changed an index: rebuild them all from the database when next used.
     sql.onFailure = () => {
@@ -397,7 +402,7 @@ function prepare(db: Database.Database) {
     updateTags: db.prepare("UPDATE sqs_queues SET tags = ? WHERE id = ?"),
     purgeMessages: db.prepare("DELETE FROM sqs_messages WHERE queue_id = ? AND sent_at <= ?"),
     setPurgedAt: db.prepare("UPDATE sqs_queues SET purged_at = ? WHERE id = ?"),
-    indexRows: db.prepare("SELECT id, visible_at, sent_at, receive_count, message_group_id FROM sqs_messages WHERE queue_id = ?"),
+    indexRows: db.prepare("SELECT id, visible_at, sent_at, receive_count, message_group_id FROM sqs_messages WHERE queue_id = ?").raw(true),
     deleteByReceipt: db.prepare("DELETE FROM sqs_messages WHERE id = ? AND queue_id = ? AND receipt_nonce = ? AND visible_at > ?"),
     claim: db.prepare(
       `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1,
