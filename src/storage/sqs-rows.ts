@@ -44,6 +44,20 @@ export function toQueue(r: QueueRow): QueueRecord {
   };
 }
 
+/** The MessageRow columns in a fixed order, for statements read as arrays (cheaper per row than objects in better-sqlite3). */
+export const MESSAGE_COLUMNS = [
+  "id", "message_id", "body", "md5_body", "attributes", "md5_attributes", "system_attributes", "md5_system_attributes", "sender_id",
+  "message_group_id", "sent_at", "visible_at", "receive_count", "first_received_at", "receipt_nonce", "dead_letter_source_arn",
+  "sequence_number", "deduplication_id",
+] as const;
+
+/** A row read as an array of MESSAGE_COLUMNS. */
+export function toMessageFromArray(a: unknown[]): StoredMessage {
+  const r: Record<string, unknown> = {};
+  for (let i = 0; i < MESSAGE_COLUMNS.length; i++) r[MESSAGE_COLUMNS[i]] = a[i];
+  return toMessage(r as unknown as MessageRow);
+}
+
 export function toMessage(r: MessageRow): StoredMessage {
   return {
     rowId: r.id, messageId: r.message_id, body: r.body, md5OfBody: r.md5_body,

@@ -6,7 +6,9 @@ import type Database from "better-sqlite3";
 import type {
   FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
-import { MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, packAttrs, toMessage, toMoveTask, toQueue } from "../sqs-rows.ts";
+import {
+  MESSAGE_COLUMNS, MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, packAttrs, toMessage, toMessageFromArray, toMoveTask, toQueue,
+} from "../sqs-rows.ts";
 import type { SqliteDb } from "./db.ts";
 import { type DeadLettered, type FifoStatements, prepareFifo, receiveFifo } from "./fifo.ts";
 import { type FifoEntry, FifoIndexes } from "./fifo-index.ts";
@@ -208,14 +210,15 @@ export class SqliteSqsStore implements SqsStore {
           this.ready.loaded(o.redrive.deadLetterQueueId)?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group });
           this.fifo.drop(o.redrive.deadLetterQueueId);
         } else {
-          const row = this.s.claim.get(o.now + o.visibilityMs, o.now, o.now, o.nonces[out.length], e.id) as MessageRow | undefined;
+          const row = this.s.claimRaw.get(o.now + o.visibilityMs, o.now, o.now, o.nonces[out.length], e.id) as unknown[] | undefined;
           if (!row) {
             idx.remove(e.id); // deleted behind the index's back (retention sweep)
             continue;
           }
-          e.receiveCount = row.receive_count;
+          const m = toMessageFromArray(row);
+          e.receiveCount = m.receiveCount;
           claimed.push(e);
-          out.push(toMessage(row));
+          out.push(m);
         }
       }
       // Re-time claimed entries only now: with visibility 0 they are ready again at once, and must not be
@@ -356,6 +359,11 @@ export class SqliteSqsStore implements SqsStore {
   }
 }
 
+/** Claims one message by primary key for a receive: new visibility, receive count, first/last receive time, nonce. */
+const CLAIM = `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1,
+  first_received_at = CASE WHEN first_received_at = 0 THEN ? ELSE first_received_at END, received_at = ?,
+  receipt_nonce = ? WHERE id = ?`;
+
 function prepare(db: Database.Database) {
   const queueCols = "id, account, region, name, attributes, tags, created_at, modified_at, purged_at";
   return {
@@ -404,11 +412,9 @@ function prepare(db: Database.Database) {
     setPurgedAt: db.prepare("UPDATE sqs_queues SET purged_at = ? WHERE id = ?"),
     indexRows: db.prepare("SELECT id, visible_at, sent_at, receive_count, message_group_id FROM sqs_messages WHERE queue_id = ?").raw(true),
     deleteByReceipt: db.prepare("DELETE FROM sqs_messages WHERE id = ? AND queue_id = ? AND receipt_nonce = ? AND visible_at > ?"),
-    claim: db.prepare(
-      `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1,
-       first_received_at = CASE WHEN first_received_at = 0 THEN ? ELSE first_received_at END, received_at = ?,
-       receipt_nonce = ? WHERE id = ? RETURNING *`,
-    ),
+    claim: db.prepare(`${CLAIM} RETURNING *`),
+    // The same claim read as an array (about 3 µs cheaper per message than a row object): standard receives.
+    claimRaw: db.prepare(`${CLAIM} RETURNING ${MESSAGE_COLUMNS.join(", ")}`).raw(true),
     moveToDeadLetter: db.prepare(
       `UPDATE sqs_messages SET queue_id = ?, visible_at = ?, receive_count = 0, first_received_at = 0, receipt_nonce = '',
        dead_letter_source_arn = ? WHERE id = ?`,
