@@ -28,11 +28,14 @@ interface WalkRow {
   sentAt: number;
 }
 
-/** Groups with an unexpired message received and not yet visible again (in flight), through the ready index. */
+/**
+ * Groups with an unexpired message received and not yet visible again (in flight), through the ready index
+ * (`sent_at + 0` keeps the prepared generic plan off the sent index, which reads the whole queue).
+ */
 async function inFlightGroups(c: Queryable, w: GroupWalk): Promise<string[]> {
   const r = await c.query<{ group: string }>(
     `SELECT DISTINCT message_group_id AS "group" FROM sqs_messages
-     WHERE queue_id = $1 AND visible_at > $2 AND receive_count > 0 AND sent_at >= $3 AND message_group_id IS NOT NULL`,
+     WHERE queue_id = $1 AND visible_at > $2 AND receive_count > 0 AND sent_at + 0 >= $3 AND message_group_id IS NOT NULL`,
     [w.queueId, w.now, w.expiredBefore],
   );
   return r.rows.map((x) => x.group);
