@@ -1,8 +1,8 @@
-// Which FIFO messages a receive may take (the PostgreSQL adapter; SQLite keeps the same rules in
-// sqlite/fifo-index.ts): a message group whose message is in flight is skipped entirely; of every other group
-// only its ready prefix (in sequence order, up to the first message not yet visible) is a candidate; groups
-// come in the order of their oldest message, and a receive takes as many messages of one group as it can
-// before the next group
+// Which FIFO messages a receive may take, over a whole queue's rows: the reference rule that the adapters'
+// tests check against (SQLite keeps it in sqlite/fifo-index.ts, PostgreSQL in SQL in postgres/fifo-groups.ts).
+// A message group whose message is in flight is skipped entirely; of every other group only its ready prefix
+// (in sequence order, up to the first message not yet visible) is a candidate; groups come in the order of
+// their oldest message, and a receive takes as many messages of one group as it can before the next group
 // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html).
 
 export interface FifoRow {

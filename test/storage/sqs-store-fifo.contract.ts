@@ -138,6 +138,22 @@ export function fifoContract(factory: Factory): void {
       assert.deepEqual((await s.receive(queue.id, ro(T0 + 2))).map((m) => [m.body, m.receiveCount]), [["a1", 2], ["a2", 2], ["a3", 1]]);
     }));
 
+  test("FIFO: a deep in-flight group ahead does not hide the groups behind it, which come in the order of their oldest message", () =>
+    withStore(factory, async (s) => {
+      const { queue } = await s.createQueue(key("deep.fifo"), settings, {}, T0);
+      // More than a PostgreSQL receive walks in sequence order before it searches group by group.
+      for (let i = 0; i < 1300; i += 10) {
+        await s.enqueueFifo(queue.id, Array.from({ length: 10 }, (_, j) => fm(`a${i + j}`, "A")), T0, WINDOW);
+      }
+      await s.enqueueFifo(queue.id, [fm("c1", "C"), fm("b1", "B"), fm("c2", "C"), fm("b2", "B")], T0, WINDOW);
+      const a = await s.receive(queue.id, ro(T0, 1));
+      assert.deepEqual(a.map((m) => m.body), ["a0"]);
+      assert.deepEqual((await s.receive(queue.id, ro(T0, 3))).map((m) => m.body), ["c1", "c2", "b1"]);
+      assert.deepEqual(await s.receive(queue.id, ro(T0 + 1)), [], "A, B and C all have a message in flight");
+      assert.equal(await s.changeVisibility(queue.id, a[0].rowId, a[0].receiptNonce, T0 + 1, 43_200_000), "ok");
+      assert.deepEqual((await s.receive(queue.id, ro(T0 + 1, 2))).map((m) => [m.body, m.receiveCount]), [["a0", 2], ["a1", 1]]);
+    }));
+
   test("FIFO: expired messages are never received and do not block their group; the sweep and purge keep receives right", () =>
     withStore(factory, async (s) => {
       const { queue } = await s.createQueue(key("expire.fifo"), settings, {}, T0);

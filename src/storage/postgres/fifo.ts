@@ -2,10 +2,11 @@
 // checks and sequence numbers of one queue are serialised across nodes. Receives take a transaction-scoped
 // advisory lock per (queue, message group) with pg_try_advisory_xact_lock, skipping groups another node is
 // claiming from, and re-read the group after locking, so two nodes never hand out two messages of one group.
+// Which groups to try comes from fifo-groups.ts, which reads only a bounded part of the queue.
 import type { FifoSendResult, NewFifoMessage, ReceiveOptions, StoredMessage } from "../../services/sqs/store.ts";
-import { fifoCandidates, type FifoRow } from "../fifo-pick.ts";
 import { type MessageRow, packAttrs, toMessage } from "../sqs-rows.ts";
 import type { PgDb, Queryable } from "./db.ts";
+import { candidateGroups } from "./fifo-groups.ts";
 
 export function enqueueFifo(db: PgDb, queueId: number, messages: NewFifoMessage[], now: number, windowMs: number): Promise<FifoSendResult[]> {
   return db.tx(async (c) => {
@@ -54,9 +55,6 @@ export async function appendFifo(c: Queryable, queueId: number, messages: NewFif
   return out;
 }
 
-const ROWS = `SELECT id, coalesce(message_group_id, '') AS "group", visible_at AS "visibleAt", receive_count AS "receiveCount"
-  FROM sqs_messages WHERE queue_id = $1 AND sent_at >= $2`;
-
 export function receiveFifo(db: PgDb, queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {
   return db.tx(async (c) => {
     const attemptId = o.fifo?.attemptId;
@@ -68,35 +66,14 @@ export function receiveFifo(db: PgDb, queueId: number, o: ReceiveOptions): Promi
       if (prev.rows[0]) return renew(c, queueId, o, JSON.parse(prev.rows[0].claims) as [number, string][]);
     }
     const out: StoredMessage[] = [];
-    const all = await c.query<FifoRow>(`${ROWS} ORDER BY sequence_number, id`, [queueId, o.expiredBefore]);
-    for (const candidate of fifoCandidates(all.rows, o.now)) {
+    const walk = { queueId, now: o.now, expiredBefore: o.expiredBefore, max: o.max };
+    for await (const group of candidateGroups(c, walk)) {
       if (out.length >= o.max) break;
-      const group = candidate[0].group;
       const locked = await c.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1::int, hashtext($2)) AS ok", [queueId, group]);
       if (!locked.rows[0].ok) continue; // another node is claiming from this group
-      // Re-read the group now that it is ours: a claim committed since the first read blocks it.
-      const fresh = await c.query<FifoRow>(`${ROWS} AND coalesce(message_group_id, '') = $3 ORDER BY sequence_number, id`, [queueId, o.expiredBefore, group]);
-      for (const r of fifoCandidates(fresh.rows, o.now)[0] ?? []) {
-        if (out.length >= o.max) break;
-        if (o.redrive && r.receiveCount >= o.redrive.maxReceiveCount) {
-          // Moved in group order with the dead-letter queue's next sequence number, so the DLQ keeps group order.
-          const dlq = o.redrive.deadLetterQueueId;
-          const seq = await c.query<{ fifo_seq: number }>("UPDATE sqs_queues SET fifo_seq = fifo_seq + 1 WHERE id = $1 RETURNING fifo_seq", [dlq]);
-          await c.query(
-            `UPDATE sqs_messages SET queue_id = $1, visible_at = $2, receive_count = 0, first_received_at = 0, received_at = 0,
-             receipt_nonce = '', dead_letter_source_arn = $3, sequence_number = $4 WHERE id = $5`,
-            [dlq, o.now, o.redrive.sourceArn, seq.rows[0]?.fifo_seq ?? 0, r.id],
-          );
-          continue;
-        }
-        const row = await c.query<MessageRow>(
-          `UPDATE sqs_messages SET visible_at = $1, receive_count = receive_count + 1,
-           first_received_at = CASE WHEN first_received_at = 0 THEN $2 ELSE first_received_at END, received_at = $2,
-           receipt_nonce = $3 WHERE id = $4 RETURNING *`,
-          [o.now + o.visibilityMs, o.now, o.nonces[out.length], r.id],
-        );
-        out.push(toMessage(row.rows[0]));
-      }
+      // Re-check the group now that it is ours: a claim committed since the walk read it blocks it.
+      if (await groupInFlight(c, queueId, group, o)) continue;
+      await takeGroup(c, queueId, group, o, out);
     }
     if (attemptId !== undefined && out.length > 0) {
       await c.query(
@@ -107,6 +84,71 @@ export function receiveFifo(db: PgDb, queueId: number, o: ReceiveOptions): Promi
     }
     return out;
   });
+}
+
+/** Whether one of the group's unexpired messages is in flight (the group ready index finds it among few rows). */
+async function groupInFlight(c: Queryable, queueId: number, group: string, o: ReceiveOptions): Promise<boolean> {
+  const r = await c.query(
+    `SELECT 1 FROM sqs_messages WHERE queue_id = $1 AND message_group_id = $2 AND visible_at > $3 AND receive_count > 0
+     AND sent_at >= $4 LIMIT 1`,
+    [queueId, group, o.now, o.expiredBefore],
+  );
+  return r.rows.length > 0;
+}
+
+interface PrefixRow {
+  id: number;
+  seq: number;
+  visibleAt: number;
+  receiveCount: number;
+}
+
+/** The group's next `limit` unexpired messages after (seq, id) in sequence order, by the (queue, group, sequence) index. */
+async function groupPage(c: Queryable, queueId: number, group: string, o: ReceiveOptions, after: { seq: number; id: number }, limit: number): Promise<PrefixRow[]> {
+  const r = await c.query<PrefixRow>(
+    `SELECT id, sequence_number AS seq, visible_at AS "visibleAt", receive_count AS "receiveCount" FROM sqs_messages
+     WHERE queue_id = $1 AND message_group_id = $2 AND sequence_number IS NOT NULL AND sent_at >= $3
+       AND (sequence_number, id) > ($4, $5) ORDER BY sequence_number, id LIMIT $6`,
+    [queueId, group, o.expiredBefore, after.seq, after.id, limit],
+  );
+  return r.rows;
+}
+
+/** Claims the group's ready prefix (up to its first message not yet visible) into `out` until it holds o.max. */
+async function takeGroup(c: Queryable, queueId: number, group: string, o: ReceiveOptions, out: StoredMessage[]): Promise<void> {
+  let after = { seq: -1, id: -1 };
+  while (out.length < o.max) {
+    const want = o.max - out.length;
+    const rows = await groupPage(c, queueId, group, o, after, want);
+    for (const r of rows) {
+      if (r.visibleAt > o.now) return; // the end of the ready prefix
+      await claimOrMove(c, r, o, out);
+    }
+    if (rows.length < want) return;
+    after = rows[rows.length - 1];
+  }
+}
+
+/** Claims one ready message into `out`, or moves it to the dead-letter queue when it has been received maxReceiveCount times. */
+async function claimOrMove(c: Queryable, r: PrefixRow, o: ReceiveOptions, out: StoredMessage[]): Promise<void> {
+  if (o.redrive && r.receiveCount >= o.redrive.maxReceiveCount) {
+    // Moved in group order with the dead-letter queue's next sequence number, so the DLQ keeps group order.
+    const dlq = o.redrive.deadLetterQueueId;
+    const seq = await c.query<{ fifo_seq: number }>("UPDATE sqs_queues SET fifo_seq = fifo_seq + 1 WHERE id = $1 RETURNING fifo_seq", [dlq]);
+    await c.query(
+      `UPDATE sqs_messages SET queue_id = $1, visible_at = $2, receive_count = 0, first_received_at = 0, received_at = 0,
+       receipt_nonce = '', dead_letter_source_arn = $3, sequence_number = $4 WHERE id = $5`,
+      [dlq, o.now, o.redrive.sourceArn, seq.rows[0]?.fifo_seq ?? 0, r.id],
+    );
+    return;
+  }
+  const row = await c.query<MessageRow>(
+    `UPDATE sqs_messages SET visible_at = $1, receive_count = receive_count + 1,
+     first_received_at = CASE WHEN first_received_at = 0 THEN $2 ELSE first_received_at END, received_at = $2,
+     receipt_nonce = $3 WHERE id = $4 RETURNING *`,
+    [o.now + o.visibilityMs, o.now, o.nonces[out.length], r.id],
+  );
+  out.push(toMessage(row.rows[0]));
 }
 
 /** A retried attempt: the same messages and receipt handles, visibility reset (ReceiveMessage API reference, ReceiveRequestAttemptId). */
