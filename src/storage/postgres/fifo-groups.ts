@@ -41,13 +41,17 @@ async function inFlightGroups(c: Queryable, w: GroupWalk): Promise<string[]> {
   return r.rows.map((x) => x.group);
 }
 
-/** The next WINDOW messages of the queue after (seq, id) in sequence order. */
-async function nextWindow(c: Queryable, queueId: number, after: { seq: number; id: number }): Promise<WalkRow[]> {
+/**
+ * The next WINDOW messages of the queue after sequence number `after`. Sequence numbers are unique per queue (one
+ * counter assigns them), so ordering by them alone lets the (queue, sequence) index stop after WINDOW rows; a
+ * tie-break on id would make PostgreSQL read and sort every later row.
+ */
+async function nextWindow(c: Queryable, queueId: number, after: number): Promise<WalkRow[]> {
   const r = await c.query<WalkRow>(
     `SELECT id, sequence_number AS seq, message_group_id AS "group", visible_at AS "visibleAt", sent_at AS "sentAt"
-     FROM sqs_messages WHERE queue_id = $1 AND sequence_number >= $2 AND (sequence_number > $2 OR id > $3)
-       AND message_group_id IS NOT NULL ORDER BY sequence_number, id LIMIT $4`,
-    [queueId, after.seq, after.id, WINDOW],
+     FROM sqs_messages WHERE queue_id = $1 AND sequence_number > $2 AND message_group_id IS NOT NULL
+     ORDER BY sequence_number LIMIT $3`,
+    [queueId, after, WINDOW],
   );
   return r.rows;
 }
@@ -80,9 +84,13 @@ async function groupsByHead(c: Queryable, w: GroupWalk, excluded: string[]): Pro
  * pulling once it has enough messages. Each group is offered once and must be re-checked after locking it.
  */
 export async function* candidateGroups(c: Queryable, w: GroupWalk): AsyncGenerator<string> {
+  // Without fresh statistics (a queue just filled) the planner expects a few rows and reads the whole queue with a
+  // bitmap scan and a sort; the walk must stay on the (queue, sequence) index, which stops after WINDOW rows.
+  // SET LOCAL lasts until the receive's transaction ends.
+  await c.query("SET LOCAL enable_bitmapscan = off");
   const blocked = new Set(await inFlightGroups(c, w));
   const seen = new Set<string>();
-  let after = { seq: -1, id: -1 };
+  let after = -1;
   for (let idle = 0; idle < IDLE_WINDOWS; ) {
     const rows = await nextWindow(c, w.queueId, after);
     let offered = false;
@@ -94,7 +102,7 @@ export async function* candidateGroups(c: Queryable, w: GroupWalk): AsyncGenerat
       yield r.group;
     }
     if (rows.length < WINDOW) return; // the whole queue has been walked
-    after = rows[rows.length - 1];
+    after = rows[rows.length - 1].seq;
     idle = offered ? 0 : idle + 1;
   }
   yield* await groupsByHead(c, w, [...blocked, ...seen]);

@@ -86,11 +86,14 @@ export function receiveFifo(db: PgDb, queueId: number, o: ReceiveOptions): Promi
   });
 }
 
-/** Whether one of the group's unexpired messages is in flight (the group ready index finds it among few rows). */
+/**
+ * Whether one of the group's unexpired messages is in flight (the group ready index finds it among few rows;
+ * `sent_at + 0` keeps the prepared generic plan off the sent index, which reads the whole queue).
+ */
 async function groupInFlight(c: Queryable, queueId: number, group: string, o: ReceiveOptions): Promise<boolean> {
   const r = await c.query(
     `SELECT 1 FROM sqs_messages WHERE queue_id = $1 AND message_group_id = $2 AND visible_at > $3 AND receive_count > 0
-     AND sent_at >= $4 LIMIT 1`,
+     AND sent_at + 0 >= $4 LIMIT 1`,
     [queueId, group, o.now, o.expiredBefore],
   );
   return r.rows.length > 0;
@@ -107,7 +110,7 @@ interface PrefixRow {
 async function groupPage(c: Queryable, queueId: number, group: string, o: ReceiveOptions, after: { seq: number; id: number }, limit: number): Promise<PrefixRow[]> {
   const r = await c.query<PrefixRow>(
     `SELECT id, sequence_number AS seq, visible_at AS "visibleAt", receive_count AS "receiveCount" FROM sqs_messages
-     WHERE queue_id = $1 AND message_group_id = $2 AND sequence_number IS NOT NULL AND sent_at >= $3
+     WHERE queue_id = $1 AND message_group_id = $2 AND sequence_number IS NOT NULL AND sent_at + 0 >= $3
        AND (sequence_number, id) > ($4, $5) ORDER BY sequence_number, id LIMIT $6`,
     [queueId, group, o.expiredBefore, after.seq, after.id, limit],
   );
