@@ -135,12 +135,13 @@ async function takeGroup(c: Queryable, queueId: number, group: string, o: Receiv
 /** Claims one ready message into `out`, or moves it to the dead-letter queue when it has been received maxReceiveCount times. */
 async function claimOrMove(c: Queryable, r: PrefixRow, o: ReceiveOptions, out: StoredMessage[]): Promise<void> {
   if (o.redrive && r.receiveCount >= o.redrive.maxReceiveCount) {
-    // Moved in group order with the dead-letter queue's next sequence number, so the DLQ keeps group order.
+    // Moved in group order with the dead-letter queue's next sequence number, so the DLQ keeps group order; the
+    // message id becomes its deduplication id (SQS developer guide, "Configure a dead-letter queue redrive").
     const dlq = o.redrive.deadLetterQueueId;
     const seq = await c.query<{ fifo_seq: number }>("UPDATE sqs_queues SET fifo_seq = fifo_seq + 1 WHERE id = $1 RETURNING fifo_seq", [dlq]);
     await c.query(
       `UPDATE sqs_messages SET queue_id = $1, visible_at = $2, receive_count = 0, first_received_at = 0, received_at = 0,
-       receipt_nonce = '', dead_letter_source_arn = $3, sequence_number = $4 WHERE id = $5`,
+       receipt_nonce = '', dead_letter_source_arn = $3, sequence_number = $4, deduplication_id = message_id WHERE id = $5`,
       [dlq, o.now, o.redrive.sourceArn, seq.rows[0]?.fifo_seq ?? 0, r.id],
     );
     return;

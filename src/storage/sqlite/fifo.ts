@@ -22,9 +22,11 @@ export function prepareFifo(db: Database.Database) {
       `SELECT id, coalesce(sequence_number, -9007199254740991) AS seq, coalesce(message_group_id, '') AS "group",
        visible_at AS visibleAt, sent_at AS sentAt, receive_count AS receiveCount FROM sqs_messages WHERE queue_id = ?`,
     ),
+    // A message moved to a FIFO DLQ gets its message id as deduplication id (SQS developer guide, "Configure a
+    // dead-letter queue redrive": so the DLQ's deduplication cannot merge two independent messages).
     moveToDeadLetter: db.prepare(
       `UPDATE sqs_messages SET queue_id = ?, visible_at = ?, receive_count = 0, first_received_at = 0, receipt_nonce = '',
-       dead_letter_source_arn = ?, sequence_number = ? WHERE id = ?`,
+       dead_letter_source_arn = ?, sequence_number = ?, deduplication_id = message_id WHERE id = ?`,
     ),
     attemptOf: db.prepare("SELECT claims FROM sqs_fifo_receive_attempts WHERE queue_id = ? AND attempt_id = ? AND expires_at > ?"),
     putAttempt: db.prepare("INSERT OR REPLACE INTO sqs_fifo_receive_attempts (queue_id, attempt_id, expires_at, claims) VALUES (?, ?, ?, ?)"),

@@ -178,13 +178,16 @@ describe("FIFO receives", () => {
     const policy = JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:us-east-1:000000000000:fdl-dead.fifo", maxReceiveCount: 1 });
     const src = await fifo("fdl-src", { RedrivePolicy: policy });
     for (const body of ["1", "2", "3"]) await send(src, body, "g");
-    assert.equal((await receive(src, 10, { VisibilityTimeout: 0 })).length, 3);
+    const original = await receive(src, 10, { VisibilityTimeout: 0 });
+    assert.equal(original.length, 3);
     assert.deepEqual(await receive(src), []);
     const moved = await receive(dlq);
     assert.deepEqual(moved.map((m) => m.Body), ["1", "2", "3"]);
     assert.equal(moved[0].Attributes?.DeadLetterQueueSourceArn, "arn:aws:sqs:us-east-1:000000000000:fdl-src.fifo");
     const seqs = moved.map((m) => BigInt(m.Attributes?.SequenceNumber ?? "0"));
     assert.ok(seqs[0] < seqs[1] && seqs[1] < seqs[2]);
+    // In the DLQ a message's deduplication id is its message id (developer guide, dead-letter queue redrive).
+    assert.deepEqual(moved.map((m) => m.Attributes?.MessageDeduplicationId), original.map((m) => m.MessageId));
   });
 });
 
