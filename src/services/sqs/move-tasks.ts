@@ -7,6 +7,7 @@ import type { Clock } from "../../engine/clock.ts";
 import type { JobRunner } from "../../engine/leases.ts";
 import type { Notifier } from "../../engine/notify.ts";
 import type { Logger } from "../../util/log.ts";
+import { isFifo } from "./domain/fifo.ts";
 import { MAX_MOVE_MESSAGES_PER_SECOND } from "./domain/limits.ts";
 import { expiredBefore, queueByArn, wakeKey, type SqsEnv } from "./env.ts";
 import type { MoveItem, MoveTask, SqsStore } from "./store.ts";
@@ -46,7 +47,7 @@ export async function runTask(env: SqsEnv, task: MoveTask): Promise<number> {
         await store.finishMoveTask(task.taskId, "FAILED", NON_EXISTENT_QUEUE);
         return total;
       }
-      items.push({ rowId: c.rowId, queueId: dest.id, messageId: randomUUID() });
+      items.push({ rowId: c.rowId, queueId: dest.id, messageId: randomUUID(), fifo: isFifo(dest) });
     }
     const moved = await store.moveMessages(task.taskId, items, now);
     if (moved === 0 && (await store.getMoveTask(task.taskId))?.status !== "RUNNING") return total; // cancelled

@@ -185,6 +185,8 @@ export interface MoveItem {
   rowId: number;
   queueId: number;
   messageId: string;
+  /** The destination is a FIFO queue: the message takes its next sequence number there. */
+  fifo?: boolean;
 }
 
 /** Message move tasks (dead-letter queue redrive); part of SqsStore. */

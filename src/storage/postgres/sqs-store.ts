@@ -5,7 +5,7 @@ import type {
   FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueRecord, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
 import { MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, packAttrs, toMessage, toMoveTask, toQueue } from "../sqs-rows.ts";
-import type { PgDb } from "./db.ts";
+import type { PgDb, Queryable } from "./db.ts";
 import { enqueueFifo, receiveFifo } from "./fifo.ts";
 import { ItemFailure, TurnBatcher } from "./turn-batch.ts";
 
@@ -70,6 +70,21 @@ interface DeleteItem {
   rowId: number;
   nonce: string;
   inFlightAt: number;
+}
+
+/**
+ * Sequence numbers for moved messages bound for FIFO queues (null for standard ones): each FIFO destination's counter
+ * is advanced once for its items, which take the numbers in their order, so moved messages keep their order.
+ */
+async function sequenceNumbers(c: Queryable, items: MoveItem[]): Promise<(number | null)[]> {
+  const out: (number | null)[] = items.map(() => null);
+  for (const queueId of new Set(items.filter((i) => i.fifo).map((i) => i.queueId))) {
+    const mine = items.flatMap((it, k) => (it.fifo && it.queueId === queueId ? [k] : []));
+    const r = await c.query<{ fifo_seq: number }>("UPDATE sqs_queues SET fifo_seq = fifo_seq + $1 WHERE id = $2 RETURNING fifo_seq", [mine.length, queueId]);
+    const last = r.rows[0]?.fifo_seq ?? 0;
+    mine.forEach((k, n) => (out[k] = last - mine.length + 1 + n));
+  }
+  return out;
 }
 
 export class PgSqsStore implements SqsStore {
@@ -383,7 +398,8 @@ export class PgSqsStore implements SqsStore {
 
   async moveCandidates(queueId: number, now: number, expiredBefore: number, limit: number): Promise<MoveCandidate[]> {
     const r = await this.db.query<{ id: number; dead_letter_source_arn: string | null }>(
-      "SELECT id, dead_letter_source_arn FROM sqs_messages WHERE queue_id = $1 AND visible_at <= $2 AND sent_at >= $3 ORDER BY id LIMIT $4",
+      // Oldest first: FIFO queues by sequence number, standard ones (no sequence numbers) by id (developer guide, DLQ redrive).
+      "SELECT id, dead_letter_source_arn FROM sqs_messages WHERE queue_id = $1 AND visible_at <= $2 AND sent_at >= $3 ORDER BY sequence_number, id LIMIT $4",
       [queueId, now, expiredBefore, limit],
     );
     return r.rows.map((x) => ({ rowId: x.id, deadLetterSourceArn: x.dead_letter_source_arn ?? undefined }));
@@ -395,12 +411,14 @@ export class PgSqsStore implements SqsStore {
       const t = await c.query<{ source_queue_id: number; status: string }>(
         "SELECT source_queue_id, status FROM sqs_move_tasks WHERE task_id = $1 FOR UPDATE", [taskId]);
       if (t.rows[0]?.status !== "RUNNING") return 0;
+      const seqs = await sequenceNumbers(c, items);
       const r = await c.query(
         `UPDATE sqs_messages m SET queue_id = v.queue_id, message_id = v.message_id, sent_at = $4, visible_at = $4, receive_count = 0,
-           first_received_at = 0, received_at = 0, receipt_nonce = '', dead_letter_source_arn = NULL
-         FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS v(id, queue_id, message_id)
+           first_received_at = 0, received_at = 0, receipt_nonce = '', dead_letter_source_arn = NULL,
+           sequence_number = coalesce(v.seq, m.sequence_number)
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $6::bigint[]) AS v(id, queue_id, message_id, seq)
          WHERE m.id = v.id AND m.queue_id = $5 AND m.visible_at <= $4`,
-        [items.map((i) => i.rowId), items.map((i) => i.queueId), items.map((i) => i.messageId), now, t.rows[0].source_queue_id],
+        [items.map((i) => i.rowId), items.map((i) => i.queueId), items.map((i) => i.messageId), now, t.rows[0].source_queue_id, seqs],
       );
       const moved = r.rowCount ?? 0;
       if (moved > 0) await c.query("UPDATE sqs_move_tasks SET moved = moved + $1 WHERE task_id = $2", [moved, taskId]);

@@ -342,8 +342,15 @@ export class SqliteSqsStore implements SqsStore {
         moved++;
         from?.remove(it.rowId);
         fromFifo?.remove(it.rowId);
-        this.fifo.drop(it.queueId); // (move tasks never reach FIFO queues: rebuilt with the moved row if one did)
-        this.ready.loaded(it.queueId)?.add({ id: it.rowId, visibleAt: now, sentAt: now, receiveCount: 0, group: row.message_group_id ?? "" });
+        const group = row.message_group_id ?? "";
+        if (it.fifo) {
+          // Into a FIFO queue the message takes the next sequence number, so moved messages keep their order.
+          const seq = this.f.nextSeq.pluck().get(it.queueId) as number;
+          this.s.setSequenceNumber.run(seq, it.rowId);
+          this.fifo.loaded(it.queueId)?.add({ id: it.rowId, seq, group, visibleAt: now, sentAt: now, receiveCount: 0 });
+        } else {
+          this.ready.loaded(it.queueId)?.add({ id: it.rowId, visibleAt: now, sentAt: now, receiveCount: 0, group });
+        }
       }
       if (moved > 0) this.s.addMoved.run(moved, taskId);
       return moved;
@@ -378,9 +385,11 @@ function prepare(db: Database.Database) {
     runningMoveTasks: db.prepare(`SELECT ${MOVE_TASK_COLS} FROM sqs_move_tasks WHERE status = 'RUNNING' ORDER BY id`),
     setMoveTaskStatus: db.prepare("UPDATE sqs_move_tasks SET status = ?, failure_reason = ? WHERE task_id = ? AND status = 'RUNNING'"),
     addMoved: db.prepare("UPDATE sqs_move_tasks SET moved = moved + ? WHERE task_id = ?"),
+    // Oldest first: FIFO queues by sequence number, standard ones (no sequence numbers) by id (developer guide, DLQ redrive).
     moveCandidates: db.prepare(
-      "SELECT id, dead_letter_source_arn FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at >= ? ORDER BY id LIMIT ?",
+      "SELECT id, dead_letter_source_arn FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at >= ? ORDER BY sequence_number, id LIMIT ?",
     ),
+    setSequenceNumber: db.prepare("UPDATE sqs_messages SET sequence_number = ? WHERE id = ?"),
     moveMessage: db.prepare(
       `UPDATE sqs_messages SET queue_id = ?, message_id = ?, sent_at = ?, visible_at = ?, receive_count = 0, first_received_at = 0,
        received_at = 0, receipt_nonce = '', dead_letter_source_arn = NULL WHERE id = ? AND queue_id = ? AND visible_at <= ?

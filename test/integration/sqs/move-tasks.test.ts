@@ -239,3 +239,47 @@ test("a move task continues after a restart", async () => {
     await s2.close();
   }
 });
+
+describe("StartMessageMoveTask on FIFO queues", () => {
+  test("a FIFO dead-letter queue redrives to its source in order, keeping message groups, with new sequence numbers", async () => {
+    const dlq = await create(sqs, "ff-dlq.fifo", { FifoQueue: "true" });
+    const src = await create(sqs, "ff-src.fifo", {
+      FifoQueue: "true", ContentBasedDeduplication: "true", VisibilityTimeout: "0",
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn("ff-dlq.fifo"), maxReceiveCount: 1 }),
+    });
+    const bodies = ["a1", "b1", "a2", "b2", "a3"];
+    for (const body of bodies) {
+      await sqs.send(new SendMessageBatchCommand({ QueueUrl: src, Entries: [{ Id: "e", MessageBody: body, MessageGroupId: body[0] }] }));
+    }
+    const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"] }));
+    assert.equal(first.Messages?.length, 5);
+    const before = new Map(first.Messages?.map((m) => [m.Body, BigInt(m.Attributes?.SequenceNumber ?? "0")]));
+    // The next receive moves every message (received once) to the dead-letter queue.
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10 }))).Messages, undefined);
+    assert.equal(await visible(sqs, dlq), 5);
+
+    await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn("ff-dlq.fifo") }));
+    clock.advance(1000);
+    const done = await until(sqs, arn("ff-dlq.fifo"), (t) => t.Status === "COMPLETED");
+    assert.equal(done.ApproximateNumberOfMessagesMoved, 5);
+    const back = await sqs.send(new ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"] }));
+    const got = back.Messages ?? [];
+    // Each group in its order, a group's messages together (FIFO receive order), all back in the source.
+    assert.deepEqual(got.map((m) => m.Body), ["a1", "a2", "a3", "b1", "b2"]);
+    for (const m of got) {
+      assert.equal(m.Attributes?.MessageGroupId, m.Body?.[0]);
+      assert.ok(BigInt(m.Attributes?.SequenceNumber ?? "0") > (before.get(m.Body) ?? 0n), "a redriven message gets a new sequence number");
+    }
+    const seqs = got.map((m) => BigInt(m.Attributes?.SequenceNumber ?? "0"));
+    assert.ok(seqs[0] < seqs[1] && seqs[1] < seqs[2] && seqs[3] < seqs[4]);
+  });
+
+  test("a FIFO source cannot redrive into a standard destination", async () => {
+    await create(sqs, "ff2-dlq.fifo", { FifoQueue: "true" });
+    await create(sqs, "ff2-src.fifo", { FifoQueue: "true", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn("ff2-dlq.fifo"), maxReceiveCount: 1 }) });
+    await create(sqs, "ff2-standard");
+    await rejectsAws(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn("ff2-dlq.fifo"), DestinationArn: arn("ff2-standard") })), {
+      name: "InvalidParameterValue", status: 400, message: "The source queue and the destination queue must be of the same queue type.",
+    });
+  });
+});

@@ -41,9 +41,6 @@ export async function startMessageMoveTask(env: SqsEnv, ctx: RequestContext, inp
     if (isFifo(dest) !== isFifo(source)) throw invalidParameter("The source queue and the destination queue must be of the same queue type.");
     destinationArn = input.DestinationArn as string;
   }
-  if (isFifo(source)) {
-    throw sqsError("UnsupportedOperation", "Moving messages out of FIFO dead-letter queues is not supported by this Mailroom version yet.");
-  }
   const now = env.clock.now();
   const task = await env.store.startMoveTask(
     { taskId: randomUUID(), sourceQueueId: source.id, sourceArn, destinationArn, maxPerSecond: rate }, now, expiredBefore(source, now));
