@@ -1,6 +1,8 @@
 // Starts an in-process Mailroom for a test file and builds SDK clients for it. The backend is SQLite in
 // memory unless MAILROOM_TEST_BACKEND=postgres, which gives each server a fresh PostgreSQL database (the
-// same one again for the same dataDir, so restart tests work on both backends).
+// same one again for the same dataDir, so restart tests work on both backends). useTestServer() does the
+// before/after of a whole suite in one line.
+import { after, before } from "node:test";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { startMailroom, type Mailroom, type MailroomOptions } from "../../src/index.ts";
@@ -57,4 +59,33 @@ export function snsClient(endpoint: string, opts: { region?: string; accessKeyId
     },
     maxAttempts: 1,
   });
+}
+
+interface Served {
+  server: Mailroom;
+  sqs: SQSClient;
+  sns: SNSClient;
+}
+
+/**
+ * Starts a server before the enclosing suite's tests (a file, or the describe it is called in) and closes it after
+ * them. The returned server and clients forward to the ones made in `before`, so a suite can name them at its top.
+ */
+export function useTestServer(options: MailroomOptions = {}): Served {
+  let live: Served | undefined;
+  before(async () => {
+    const server = await startTestServer(options);
+    live = { server, sqs: sqsClient(server.endpoint), sns: snsClient(server.endpoint) };
+  });
+  after(() => live?.server.close());
+  const forward = <K extends keyof Served>(key: K): Served[K] =>
+    new Proxy({}, {
+      get(_, prop) {
+        if (!live) throw new Error("the test server starts in before(); use it inside tests and hooks");
+        const target = live[key] as object;
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    }) as Served[K];
+  return { server: forward("server"), sqs: forward("sqs"), sns: forward("sns") };
 }

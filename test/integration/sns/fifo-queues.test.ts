@@ -3,23 +3,15 @@
 // several FIFO queues, and standard topics refusing FIFO queues.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { after, before, test } from "node:test";
-import { CreateTopicCommand, PublishBatchCommand, PublishCommand, type SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import { CreateQueueCommand, DeleteMessageCommand, type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { ManualClock, type Mailroom } from "../../../src/index.ts";
+import { test } from "node:test";
+import { CreateTopicCommand, PublishBatchCommand, PublishCommand, SubscribeCommand } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, DeleteMessageCommand, type Message, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { ManualClock } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
-import { snsClient, sqsClient, startTestServer } from "../../helpers/server.ts";
+import { useTestServer } from "../../helpers/server.ts";
 
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
-let server: Mailroom;
-let sns: SNSClient;
-let sqs: SQSClient;
-before(async () => {
-  server = await startTestServer({ clock });
-  sns = snsClient(server.endpoint);
-  sqs = sqsClient(server.endpoint);
-});
-after(() => server.close());
+const { sqs, sns } = useTestServer({ clock });
 
 let n = 0;
 async function topic(attrs: Record<string, string> = {}): Promise<string> {

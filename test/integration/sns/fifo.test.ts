@@ -1,25 +1,18 @@
 // FIFO topics: MessageGroupId required, deduplication by id and by content within a durable 5-minute window
 // (ManualClock), SequenceNumber, group order in the subscribed queue, archive (ArchivePolicy) and replay.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  CreateTopicCommand, GetSubscriptionAttributesCommand, PublishBatchCommand, PublishCommand, SetSubscriptionAttributesCommand, SNSClient, SubscribeCommand,
+  CreateTopicCommand, GetSubscriptionAttributesCommand, PublishBatchCommand, PublishCommand,
+  SetSubscriptionAttributesCommand, SubscribeCommand,
 } from "@aws-sdk/client-sns";
-import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { ManualClock, type Mailroom } from "../../../src/index.ts";
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { ManualClock } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
-import { snsClient, sqsClient, startTestServer } from "../../helpers/server.ts";
+import { useTestServer } from "../../helpers/server.ts";
 
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
-let server: Mailroom;
-let sns: SNSClient;
-let sqs: SQSClient;
-before(async () => {
-  server = await startTestServer({ clock });
-  sns = snsClient(server.endpoint);
-  sqs = sqsClient(server.endpoint);
-});
-after(() => server.close());
+const { sqs, sns } = useTestServer({ clock });
 
 let n = 0;
 async function fifoTopic(attrs: Record<string, string> = {}, subAttrs: Record<string, string> = {}) {

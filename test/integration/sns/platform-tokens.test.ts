@@ -3,23 +3,16 @@
 // and sends a DeliveryFailure event to the application's EventDeliveryFailure topic; later publishes to the
 // endpoint answer EndpointDisabled; a new token (or clearing the mark) and Enabled=true deliver again.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  CreatePlatformApplicationCommand, CreatePlatformEndpointCommand, CreateTopicCommand, GetEndpointAttributesCommand, PublishCommand,
-  SetEndpointAttributesCommand, type SNSClient, SubscribeCommand,
+  CreatePlatformApplicationCommand, CreatePlatformEndpointCommand, CreateTopicCommand, GetEndpointAttributesCommand,
+  PublishCommand, SetEndpointAttributesCommand, SubscribeCommand,
 } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import type { Mailroom } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
-import { snsClient, sqsClient, startTestServer } from "../../helpers/server.ts";
+import { sqsClient, useTestServer } from "../../helpers/server.ts";
 
-let server: Mailroom;
-let sns: SNSClient;
-before(async () => {
-  server = await startTestServer();
-  sns = snsClient(server.endpoint);
-});
-after(() => server.close());
+const { server, sns } = useTestServer();
 
 const delivered = async (endpointArn: string): Promise<string[]> => {
   const s = await (await fetch(`${server.endpoint}/_aws/sns/platform-endpoint-messages`)).json() as { platform_endpoint_messages: Record<string, { Message: string }[]> };

@@ -1,26 +1,18 @@
 // Publish and PublishBatch to SQS subscriptions: the JSON envelope as AWS writes it with a real signature,
 // raw delivery, MessageStructure=json, filter policies, batch partial failures, long-poll wake-ups, fan-out.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  CreateTopicCommand, PublishBatchCommand, PublishCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand, SNSClient, SubscribeCommand,
+  CreateTopicCommand, PublishBatchCommand, PublishCommand, SetSubscriptionAttributesCommand,
+  SetTopicAttributesCommand, SubscribeCommand,
 } from "@aws-sdk/client-sns";
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { Mailroom } from "../../../src/index.ts";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { rejectsAws } from "../../helpers/aws-error.ts";
 import { md5OfAttributes, md5OfBody } from "../../helpers/md5.ts";
-import { snsClient, sqsClient, startTestServer } from "../../helpers/server.ts";
+import { useTestServer } from "../../helpers/server.ts";
 import { verifySnsMessage } from "../../helpers/sns-verify.ts";
 
-let server: Mailroom;
-let sns: SNSClient;
-let sqs: SQSClient;
-before(async () => {
-  server = await startTestServer();
-  sns = snsClient(server.endpoint);
-  sqs = sqsClient(server.endpoint);
-});
-after(() => server.close());
+const { server, sqs, sns } = useTestServer();
 
 let n = 0;
 async function topicWithQueue(attrs: Record<string, string> = {}, subAttrs: Record<string, string> = {}) {

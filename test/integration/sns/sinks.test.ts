@@ -1,23 +1,17 @@
 // Deliveries no provider can take land in inspectable sinks (/_aws/sns/sms-messages, /email-messages,
 // /platform-endpoint-messages); platform applications and endpoints CRUD; disabled endpoints.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  CreatePlatformApplicationCommand, CreatePlatformEndpointCommand, CreateTopicCommand, DeleteEndpointCommand, DeletePlatformApplicationCommand,
-  GetEndpointAttributesCommand, GetPlatformApplicationAttributesCommand, GetSubscriptionAttributesCommand, ListEndpointsByPlatformApplicationCommand,
-  ListPlatformApplicationsCommand, PublishCommand, SetEndpointAttributesCommand, SNSClient, SubscribeCommand,
+  CreatePlatformApplicationCommand, CreatePlatformEndpointCommand, CreateTopicCommand, DeleteEndpointCommand,
+  DeletePlatformApplicationCommand, GetEndpointAttributesCommand, GetPlatformApplicationAttributesCommand,
+  GetSubscriptionAttributesCommand, ListEndpointsByPlatformApplicationCommand, ListPlatformApplicationsCommand,
+  PublishCommand, SetEndpointAttributesCommand, SubscribeCommand,
 } from "@aws-sdk/client-sns";
-import type { Mailroom } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
-import { snsClient, startTestServer } from "../../helpers/server.ts";
+import { useTestServer } from "../../helpers/server.ts";
 
-let server: Mailroom;
-let sns: SNSClient;
-before(async () => {
-  server = await startTestServer();
-  sns = snsClient(server.endpoint);
-});
-after(() => server.close());
+const { server, sns } = useTestServer();
 
 const sink = async (path: string) => (await fetch(`${server.endpoint}/_aws/sns/${path}`)).json() as Promise<Record<string, Record<string, Record<string, string>[]>>>;
 

@@ -1,23 +1,16 @@
 // Topics, tags, permissions and subscription CRUD through @aws-sdk/client-sns (query protocol).
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
-  AddPermissionCommand, CreateTopicCommand, DeleteTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand,
-  ListSubscriptionsByTopicCommand, ListSubscriptionsCommand, ListTagsForResourceCommand, ListTopicsCommand, RemovePermissionCommand,
-  SetSubscriptionAttributesCommand, SetTopicAttributesCommand, SNSClient, SubscribeCommand, TagResourceCommand, UnsubscribeCommand,
-  UntagResourceCommand,
+  AddPermissionCommand, CreateTopicCommand, DeleteTopicCommand, GetSubscriptionAttributesCommand,
+  GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListSubscriptionsCommand, ListTagsForResourceCommand,
+  ListTopicsCommand, RemovePermissionCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand,
+  SubscribeCommand, TagResourceCommand, UnsubscribeCommand, UntagResourceCommand,
 } from "@aws-sdk/client-sns";
-import type { Mailroom } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
-import { snsClient, startTestServer } from "../../helpers/server.ts";
+import { useTestServer } from "../../helpers/server.ts";
 
-let server: Mailroom;
-let sns: SNSClient;
-before(async () => {
-  server = await startTestServer();
-  sns = snsClient(server.endpoint);
-});
-after(() => server.close());
+const { sns } = useTestServer();
 
 const ARN = (name: string) => `arn:aws:sns:us-east-1:000000000000:${name}`;
 const QARN = (name: string) => `arn:aws:sqs:us-east-1:000000000000:${name}`;

@@ -1,24 +1,17 @@
 // Queue attributes through the JS SDK: GetQueueAttributes (All, each name, live counts, timestamps, QueueArn)
 // and SetQueueAttributes (effects and validation errors), on a ManualClock.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   ChangeMessageVisibilityCommand, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand,
-  SendMessageCommand, SetQueueAttributesCommand, type QueueAttributeName, type SQSClient,
+  SendMessageCommand, SetQueueAttributesCommand, type QueueAttributeName,
 } from "@aws-sdk/client-sqs";
-import { ManualClock, type Mailroom } from "../../../src/index.ts";
+import { ManualClock } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
-import { sqsClient, startTestServer } from "../../helpers/server.ts";
+import { sqsClient, useTestServer } from "../../helpers/server.ts";
 
-let server: Mailroom;
-let sqs: SQSClient;
 const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
-
-before(async () => {
-  server = await startTestServer({ clock });
-  sqs = sqsClient(server.endpoint);
-});
-after(() => server.close());
+const { server, sqs } = useTestServer({ clock });
 
 async function create(name: string, Attributes?: Record<string, string>): Promise<string> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes }));

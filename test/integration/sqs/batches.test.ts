@@ -1,28 +1,22 @@
 // Batch operations through the JS SDK: SendMessageBatch, DeleteMessageBatch, ChangeMessageVisibilityBatch,
 // their request-level errors (empty, too many, ids, total size) and per-entry failures in Failed.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import {
   ChangeMessageVisibilityBatchCommand, CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand,
-  SendMessageBatchCommand, SetQueueAttributesCommand, type Message, type SQSClient, type SendMessageBatchRequestEntry, type SendMessageBatchResultEntry, type BatchResultErrorEntry,
+  SendMessageBatchCommand, SetQueueAttributesCommand, type Message, type SendMessageBatchRequestEntry,
+  type SendMessageBatchResultEntry, type BatchResultErrorEntry,
 } from "@aws-sdk/client-sqs";
-import { ManualClock, type Mailroom } from "../../../src/index.ts";
+import { ManualClock } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
 import { md5OfAttributes, md5OfBody } from "../../helpers/md5.ts";
-import { sqsClient, startTestServer } from "../../helpers/server.ts";
+import { useTestServer } from "../../helpers/server.ts";
 
 const MiB = 1_048_576;
 const ID_RULE = "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.";
 
-let server: Mailroom;
-let sqs: SQSClient;
 const clock = new ManualClock();
-
-before(async () => {
-  server = await startTestServer({ clock });
-  sqs = sqsClient(server.endpoint);
-});
-after(() => server.close());
+const { server, sqs } = useTestServer({ clock });
 
 let n = 0;
 async function queue(Attributes?: Record<string, string>): Promise<string> {

@@ -2,20 +2,15 @@
 // second tenant's messages sent afterwards still come out within the first receives, and the flooding tenant
 // keeps being served (no group blocking as on FIFO queues).
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { CreateQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, type ReceiveMessageCommandOutput, type SQSClient } from "@aws-sdk/client-sqs";
-import { ManualClock, type Mailroom } from "../../../src/index.ts";
-import { sqsClient, startTestServer } from "../../helpers/server.ts";
+import { test } from "node:test";
+import {
+  CreateQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, type ReceiveMessageCommandOutput,
+} from "@aws-sdk/client-sqs";
+import { ManualClock } from "../../../src/index.ts";
+import { useTestServer } from "../../helpers/server.ts";
 
 const clock = new ManualClock();
-let server: Mailroom;
-let sqs: SQSClient;
-
-before(async () => {
-  server = await startTestServer({ clock });
-  sqs = sqsClient(server.endpoint);
-});
-after(() => server.close());
+const { sqs } = useTestServer({ clock });
 
 async function send(QueueUrl: string, group: string | undefined, bodies: string[]) {
   for (let i = 0; i < bodies.length; i += 10) {

@@ -3,24 +3,18 @@
 // sequence numbers, ReceiveRequestAttemptId, expired receipts, batches with partial failures, and FIFO
 // dead-letter queues keeping group order.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
-  ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageBatchCommand, DeleteMessageCommand, GetQueueAttributesCommand,
-  ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SetQueueAttributesCommand, type SQSClient,
+  ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageBatchCommand, DeleteMessageCommand,
+  GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand,
+  SetQueueAttributesCommand,
 } from "@aws-sdk/client-sqs";
-import { ManualClock, type Mailroom } from "../../../src/index.ts";
+import { ManualClock } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
-import { sqsClient, startTestServer } from "../../helpers/server.ts";
+import { useTestServer } from "../../helpers/server.ts";
 
-let server: Mailroom;
-let sqs: SQSClient;
 const clock = new ManualClock();
-
-before(async () => {
-  server = await startTestServer({ clock });
-  sqs = sqsClient(server.endpoint);
-});
-after(() => server.close());
+const { sqs } = useTestServer({ clock });
 
 async function fifo(name: string, Attributes: Record<string, string> = {}): Promise<string> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: "true", ...Attributes } }));

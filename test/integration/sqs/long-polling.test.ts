@@ -2,22 +2,15 @@
 // in total); the ManualClock tests check that delayed and in-flight messages falling due wake a waiting poll.
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   CreateQueueCommand, DeleteQueueCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand,
-  type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { ManualClock, type Mailroom } from "../../../src/index.ts";
-import { sqsClient, startTestServer } from "../../helpers/server.ts";
+import { ManualClock } from "../../../src/index.ts";
+import { useTestServer } from "../../helpers/server.ts";
 
 describe("real clock", () => {
-  let server: Mailroom;
-  let sqs: SQSClient;
-  before(async () => {
-    server = await startTestServer();
-    sqs = sqsClient(server.endpoint);
-  });
-  after(() => server.close());
+  const { sqs } = useTestServer();
 
   let n = 0;
   async function queue(Attributes?: Record<string, string>): Promise<string> {
@@ -98,14 +91,8 @@ describe("real clock", () => {
 });
 
 describe("ManualClock", () => {
-  let server: Mailroom;
-  let sqs: SQSClient;
   const clock = new ManualClock();
-  before(async () => {
-    server = await startTestServer({ clock });
-    sqs = sqsClient(server.endpoint);
-  });
-  after(() => server.close());
+  const { sqs } = useTestServer({ clock });
 
   let n = 0;
   async function queue(Attributes?: Record<string, string>): Promise<string> {

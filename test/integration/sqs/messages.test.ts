@@ -3,25 +3,18 @@
 // implementation), system attributes, MessageAttributeNames filters, receipt handles, DelaySeconds and
 // MessageRetentionPeriod on a ManualClock.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import {
   CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand,
-  SetQueueAttributesCommand, type Message, type MessageAttributeValue, type QueueAttributeName, type SQSClient,
+  SetQueueAttributesCommand, type Message, type MessageAttributeValue, type QueueAttributeName,
 } from "@aws-sdk/client-sqs";
-import { ManualClock, type Mailroom } from "../../../src/index.ts";
+import { ManualClock } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
 import { md5OfAttributes, md5OfBody } from "../../helpers/md5.ts";
-import { TEST_CREDENTIALS, sqsClient, startTestServer } from "../../helpers/server.ts";
+import { TEST_CREDENTIALS, useTestServer } from "../../helpers/server.ts";
 
-let server: Mailroom;
-let sqs: SQSClient;
 const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
-
-before(async () => {
-  server = await startTestServer({ clock });
-  sqs = sqsClient(server.endpoint);
-});
-after(() => server.close());
+const { sqs } = useTestServer({ clock });
 
 async function create(name: string, Attributes?: Record<string, string>): Promise<string> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes }));

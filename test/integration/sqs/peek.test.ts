@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
-  CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient,
+  CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand,
 } from "@aws-sdk/client-sqs";
 import { ManualClock, type Mailroom } from "../../../src/index.ts";
-import { sqsClient, startTestServer } from "../../helpers/server.ts";
+import { sqsClient, startTestServer, useTestServer } from "../../helpers/server.ts";
 
 const clock = new ManualClock(Date.now());
 
@@ -18,13 +18,7 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<{
 }
 
 describe("without access keys", () => {
-  let server: Mailroom;
-  let sqs: SQSClient;
-  before(async () => {
-    server = await startTestServer({ clock });
-    sqs = sqsClient(server.endpoint);
-  });
-  after(() => server.close());
+  const { server, sqs } = useTestServer({ clock });
 
   async function counts(url: string) {
     const a = await sqs.send(new GetQueueAttributesCommand({

@@ -1,26 +1,19 @@
 // Queue lifecycle through the JS SDK: CreateQueue (idempotency, name rules, FIFO), GetQueueUrl, ListQueues
 // paging, DeleteQueue and QueueDeletedRecently, PurgeQueue and PurgeQueueInProgress (on a ManualClock).
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import {
   CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand,
-  PurgeQueueCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient,
+  PurgeQueueCommand, ReceiveMessageCommand, SendMessageCommand,
 } from "@aws-sdk/client-sqs";
-import { ManualClock, type Mailroom } from "../../../src/index.ts";
+import { ManualClock } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
-import { sqsClient, startTestServer } from "../../helpers/server.ts";
+import { useTestServer } from "../../helpers/server.ts";
 
 const NAME_RULE = "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length";
 
-let server: Mailroom;
-let sqs: SQSClient;
 const clock = new ManualClock();
-
-before(async () => {
-  server = await startTestServer({ clock });
-  sqs = sqsClient(server.endpoint);
-});
-after(() => server.close());
+const { server, sqs } = useTestServer({ clock });
 
 async function create(name: string, Attributes?: Record<string, string>): Promise<string> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes }));

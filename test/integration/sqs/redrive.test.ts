@@ -1,25 +1,18 @@
 // Dead-letter queues through the JS SDK on a ManualClock: RedrivePolicy validation and round trip, the move to
 // the DLQ after maxReceiveCount receives (with DeadLetterQueueSourceArn), and ListDeadLetterSourceQueues.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ListDeadLetterSourceQueuesCommand,
-  ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand, type SQSClient,
+  ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand,
 } from "@aws-sdk/client-sqs";
-import { ManualClock, type Mailroom } from "../../../src/index.ts";
+import { ManualClock } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
 import { md5OfAttributes } from "../../helpers/md5.ts";
-import { sqsClient, startTestServer } from "../../helpers/server.ts";
+import { useTestServer } from "../../helpers/server.ts";
 
-let server: Mailroom;
-let sqs: SQSClient;
 const clock = new ManualClock();
-
-before(async () => {
-  server = await startTestServer({ clock });
-  sqs = sqsClient(server.endpoint);
-});
-after(() => server.close());
+const { server, sqs } = useTestServer({ clock });
 
 async function create(name: string, Attributes?: Record<string, string>): Promise<string> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes }));

@@ -1,19 +1,11 @@
 // Queue tags through the JS SDK: TagQueue, UntagQueue, ListQueueTags, CreateQueue tags, and their limits.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { CreateQueueCommand, ListQueueTagsCommand, TagQueueCommand, UntagQueueCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { Mailroom } from "../../../src/index.ts";
+import { test } from "node:test";
+import { CreateQueueCommand, ListQueueTagsCommand, TagQueueCommand, UntagQueueCommand } from "@aws-sdk/client-sqs";
 import { rejectsAws } from "../../helpers/aws-error.ts";
-import { sqsClient, startTestServer } from "../../helpers/server.ts";
+import { useTestServer } from "../../helpers/server.ts";
 
-let server: Mailroom;
-let sqs: SQSClient;
-
-before(async () => {
-  server = await startTestServer();
-  sqs = sqsClient(server.endpoint);
-});
-after(() => server.close());
+const { server, sqs } = useTestServer();
 
 let n = 0;
 async function queue(tags?: Record<string, string>): Promise<string> {

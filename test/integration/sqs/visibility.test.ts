@@ -1,24 +1,17 @@
 // Visibility through the JS SDK on a ManualClock: the queue's VisibilityTimeout and ReceiveMessage's,
 // expiry, ChangeMessageVisibility (extend, shorten, 0, after expiry, after delete, limits).
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
-  ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand,
-  SetQueueAttributesCommand, type Message, type SQSClient,
+  ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand,
+  SendMessageCommand, SetQueueAttributesCommand, type Message,
 } from "@aws-sdk/client-sqs";
-import { ManualClock, type Mailroom } from "../../../src/index.ts";
+import { ManualClock } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
-import { sqsClient, startTestServer } from "../../helpers/server.ts";
+import { useTestServer } from "../../helpers/server.ts";
 
-let server: Mailroom;
-let sqs: SQSClient;
 const clock = new ManualClock();
-
-before(async () => {
-  server = await startTestServer({ clock });
-  sqs = sqsClient(server.endpoint);
-});
-after(() => server.close());
+const { sqs } = useTestServer({ clock });
 
 let n = 0;
 /** A fresh queue holding one message "m". */
