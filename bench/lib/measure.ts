@@ -122,6 +122,19 @@ export class CpuWindow {
   }
 }
 
+/** The figures every loop reports from its window: rate, latency percentiles, server CPU per 1k and peak RSS. */
+function figures(p: ServerPids, w: ReturnType<CpuWindow["end"]>, done: number, latencies: number[], sampler: RssSampler) {
+  const hasPids = p.serverPids.length + (p.cpuOnlyPids?.length ?? 0) > 0;
+  return {
+    msgsPerSec: done / w.elapsed,
+    ...summarize(latencies),
+    cpuPer1k: hasPids && done > 0 ? (w.serverCpu / done) * 1000 : undefined,
+    peakRssMb: p.serverPids.length > 0 ? Math.max(sampler.peak, rssOf(p)) : undefined,
+    genCpuPct: w.genCpuPct,
+    otherCpuPct: w.otherCpuPct,
+  };
+}
+
 export function summarize(latencies: number[]): { p50: number; p99: number; p999: number } {
   const sorted = Float64Array.from(latencies).sort();
   return { p50: pct(sorted, 50), p99: pct(sorted, 99), p999: pct(sorted, 99.9) };
@@ -165,18 +178,12 @@ export async function closedLoop(o: LoopOptions, makeWorker: (i: number) => Prom
   measuring = true;
   await Promise.race([sleep(o.measureMs), failed]);
   measuring = false;
-  const { elapsed, serverCpu, genCpuPct, otherCpuPct } = cpu.end();
+  const window = cpu.end();
   stop = true;
   sampler.stop();
   await failed;
-  const hasPids = pids.serverPids.length + (pids.cpuOnlyPids?.length ?? 0) > 0;
   return {
-    msgsPerSec: done / elapsed,
-    ...summarize(latencies),
-    cpuPer1k: hasPids && done > 0 ? (serverCpu / done) * 1000 : undefined,
-    peakRssMb: pids.serverPids.length > 0 ? Math.max(sampler.peak, rssOf(pids)) : undefined,
-    genCpuPct,
-    otherCpuPct,
+    ...figures(pids, window, done, latencies, sampler),
     note: errors > 0 ? `${errors} failed calls (first: ${String(firstError).slice(0, 160)})` : undefined,
   };
 }
@@ -237,19 +244,14 @@ export async function countedLoop(o: CountedOptions, makeWorker: (i: number) => 
       }
     }),
   );
-  const { elapsed, serverCpu, genCpuPct, otherCpuPct } = cpu.end();
+  const window = cpu.end();
+  const { elapsed } = window;
   sampler.stop();
-  const hasPids = o.serverPids.length + (o.cpuOnlyPids?.length ?? 0) > 0;
   return {
     done,
     elapsed,
     samples: sampler.samples,
-    msgsPerSec: done / elapsed,
-    ...summarize(latencies),
-    cpuPer1k: hasPids && done > 0 ? (serverCpu / done) * 1000 : undefined,
-    peakRssMb: o.serverPids.length > 0 ? Math.max(sampler.peak, rssOf(o)) : undefined,
-    genCpuPct,
-    otherCpuPct,
+    ...figures(o, window, done, latencies, sampler),
     note: `${done.toLocaleString("en-US")} messages in ${elapsed.toFixed(1)} s${emptyUnits > 0 ? `, ${emptyUnits} empty receives` : ""}${done < o.total ? ` — STOPPED at the ${o.timeoutMs / 1000} s timeout` : ""}`,
   };
 }

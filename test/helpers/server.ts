@@ -37,8 +37,11 @@ export async function startTestServer(options: MailroomOptions = {}): Promise<Ma
   return startMailroom({ memory: options.dataDir === undefined, ...base });
 }
 
-export function sqsClient(endpoint: string, opts: { region?: string; accessKeyId?: string; secretAccessKey?: string } = {}): SQSClient {
-  return new SQSClient({
+type ClientOptions = { region?: string; accessKeyId?: string; secretAccessKey?: string };
+
+/** What both SDK clients are built with: the endpoint, a region, the test credentials (or others), no retries. */
+function clientConfig(endpoint: string, opts: ClientOptions) {
+  return {
     endpoint,
     region: opts.region ?? "us-east-1",
     credentials: {
@@ -46,19 +49,15 @@ export function sqsClient(endpoint: string, opts: { region?: string; accessKeyId
       secretAccessKey: opts.secretAccessKey ?? TEST_CREDENTIALS.secretAccessKey,
     },
     maxAttempts: 1,
-  });
+  };
 }
 
-export function snsClient(endpoint: string, opts: { region?: string; accessKeyId?: string; secretAccessKey?: string } = {}): SNSClient {
-  return new SNSClient({
-    endpoint,
-    region: opts.region ?? "us-east-1",
-    credentials: {
-      accessKeyId: opts.accessKeyId ?? TEST_CREDENTIALS.accessKeyId,
-      secretAccessKey: opts.secretAccessKey ?? TEST_CREDENTIALS.secretAccessKey,
-    },
-    maxAttempts: 1,
-  });
+export function sqsClient(endpoint: string, opts: ClientOptions = {}): SQSClient {
+  return new SQSClient(clientConfig(endpoint, opts));
+}
+
+export function snsClient(endpoint: string, opts: ClientOptions = {}): SNSClient {
+  return new SNSClient(clientConfig(endpoint, opts));
 }
 
 interface Served {
