@@ -7,8 +7,7 @@ import http2 from "node:http2";
 import net from "node:net";
 import tls from "node:tls";
 import { once } from "../util/once.ts";
-
-export type RequestHandler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
+import type { Handler } from "./handler.ts";
 
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 const TLS_HANDSHAKE = 0x16;
@@ -20,9 +19,9 @@ export interface Front {
 }
 
 /** tlsOptions: the server's certificate and key (PEM), asked for on the first TLS connection. */
-export function createFront(handler: RequestHandler, tlsOptions?: () => Promise<{ cert: string; key: string }>): Front {
-  const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, handler);
-  const h2 = http2.createServer({}, handler);
+export function createFront(handler: Handler, tlsOptions?: () => Promise<{ cert: string; key: string }>): Front {
+  const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, handler.node);
+  const h2 = http2.createServer({}, handler.node);
   h2.on("sessionError", () => {});
   const sockets = new Set<net.Socket>();
 

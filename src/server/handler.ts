@@ -18,6 +18,36 @@ import type { Logger } from "../util/log.ts";
 type Req = http.IncomingMessage | http2.Http2ServerRequest;
 type Res = http.ServerResponse | http2.Http2ServerResponse;
 
+/** One request as any transport hands it over: node's servers (via the adapter below) or the HTTP/1.1 fast path. */
+export interface WireRequest {
+  method: string;
+  /** Raw request target: path and query, still percent-encoded. */
+  url: string;
+  /** Header names and values in wire order (as node's req.rawHeaders; HTTP/2 includes the pseudo headers). */
+  rawHeaders: string[];
+  body: Buffer;
+  /** Came in over TLS (answers carry https:// URLs). */
+  encrypted: boolean;
+  /** Aborted when the client goes away; made on demand (only long polls ask). */
+  signal: () => AbortSignal;
+}
+
+/** What the pipeline answers: the transport adds content-length and writes it. */
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Handler {
+  /** The pipeline without a transport: never rejects (failures become AWS errors). */
+  wire(req: WireRequest): Promise<Reply>;
+  /** Whether a path belongs to the internal routes, which need node's request and response objects. */
+  isInternal(path: string): boolean;
+  /** The adapter for node's http/http2 servers (internal routes included). */
+  node(req: Req, res: Res): void;
+}
+
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const DEFAULT_REGION = "us-east-1";
 
@@ -28,12 +58,6 @@ export interface HandlerDeps {
   log: Logger;
   /** Internal routes (/_mailroom/..., /_aws/...); return true when handled. */
   internal?: (req: Req, res: Res, path: string) => boolean;
-}
-
-interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
 }
 
 function readBody(req: Req): Promise<Buffer> {
@@ -54,7 +78,7 @@ function readBody(req: Req): Promise<Buffer> {
   });
 }
 
-export function createHandler(deps: HandlerDeps) {
+export function createHandler(deps: HandlerDeps): Handler {
   const byPrefix = new Map<string, ServiceDefinition>();
   const bySigningName = new Map<string, ServiceDefinition>();
   for (const s of deps.services) {
@@ -69,20 +93,19 @@ export function createHandler(deps: HandlerDeps) {
     return deps.services.find((x) => x.protocols.includes("query") && action !== undefined && action in x.model.operations);
   }
 
-  async function handle(req: Req, res: Res, signal: () => AbortSignal): Promise<Reply> {
+  async function handle(req: WireRequest): Promise<Reply> {
     const requestId = randomUUID();
-    const url = req.url ?? "/";
+    const { url, body, signal } = req;
     const q = url.indexOf("?");
     const path = q >= 0 ? url.slice(0, q) : url;
     const query = q >= 0 ? url.slice(q + 1) : "";
     const raw = req.rawHeaders;
-    const body = await readBody(req);
     // One pass over the headers serves detection, the base URL and SigV4.
     const headers = headerMap(raw);
-    const found = detect(req.method ?? "GET", query, headers.get("content-type"), headers.get("x-amz-target"), body);
+    const found = detect(req.method, query, headers.get("content-type"), headers.get("x-amz-target"), body);
     const host = headers.get("host") ?? headers.get(":authority") ?? "localhost:4566";
     // URLs in answers (queue URLs, SubscribeURL, UnsubscribeURL) keep the scheme the request came in with.
-    const baseUrl = `${(req.socket as { encrypted?: boolean } | null)?.encrypted ? "https" : "http"}://${host}`;
+    const baseUrl = `${req.encrypted ? "https" : "http"}://${host}`;
 
     let service: ServiceDefinition | undefined;
     let operation: string;
@@ -175,15 +198,24 @@ export function createHandler(deps: HandlerDeps) {
     }
   }
 
-  function authenticate(req: Req, path: string, query: string, body: Buffer, headers: Map<string, string>): Caller {
+  function authenticate(req: WireRequest, path: string, query: string, body: Buffer, headers: Map<string, string>): Caller {
     const anonymous = deps.credentials.anonymous;
     const bodySha256 = anonymous ? "" : hash("sha256", body, "hex");
-    return verifySigV4({ method: req.method ?? "GET", path, query, rawHeaders: req.rawHeaders, bodySha256, headers }, deps.credentials, deps.clock.now());
+    return verifySigV4({ method: req.method, path, query, rawHeaders: req.rawHeaders, bodySha256, headers }, deps.credentials, deps.clock.now());
   }
 
-  return (req: Req, res: Res): void => {
+  /** A failure outside the protocol pipeline (unreadable body, a bug): a plain-text answer. */
+  const bare = (e: unknown): Reply => {
+    const err = e instanceof AwsError ? e : internalError();
+    if (!(e instanceof AwsError)) deps.log.error("request failed", { error: e instanceof Error ? e.stack : String(e) });
+    return { status: err.status, headers: { "content-type": "text/plain" }, body: err.message };
+  };
+  const wire = (req: WireRequest): Promise<Reply> => handle(req).catch(bare);
+  const isInternal = (path: string) => deps.internal !== undefined && (path.startsWith("/_mailroom/") || path.startsWith("/_aws/"));
+
+  const node = (req: Req, res: Res): void => {
     const path = (req.url ?? "/").split("?")[0];
-    if ((path.startsWith("/_mailroom/") || path.startsWith("/_aws/")) && deps.internal?.(req, res, path)) return;
+    if (isInternal(path) && deps.internal?.(req, res, path)) return;
     // The abort signal (client gone) is made only for the requests that ask for it: long polls.
     let abort: AbortController | undefined;
     const signal = () => {
@@ -197,12 +229,12 @@ export function createHandler(deps: HandlerDeps) {
       }
       return abort.signal;
     };
-    handle(req, res, signal)
-      .catch((e: unknown) => {
-        const err = e instanceof AwsError ? e : internalError();
-        if (!(e instanceof AwsError)) deps.log.error("request failed", { error: e instanceof Error ? e.stack : String(e) });
-        return { status: err.status, headers: { "content-type": "text/plain" }, body: err.message } as Reply;
-      })
+    readBody(req)
+      .then(
+        (body) => wire({ method: req.method ?? "GET", url: req.url ?? "/", rawHeaders: req.rawHeaders, body, signal,
+          encrypted: (req.socket as { encrypted?: boolean } | null)?.encrypted === true }),
+        bare,
+      )
       .then((reply) => {
         if (res.writableEnded || res.destroyed) return;
         // One UTF-8 encoding of the body serves both its length and the write.
@@ -212,6 +244,7 @@ export function createHandler(deps: HandlerDeps) {
         res.end(body);
       });
   };
+  return { wire, isInternal, node };
 }
 
 /** Database connection loss or shutdown (socket errors, PostgreSQL classes 08 and 57P): a temporary failure. */
