@@ -35,3 +35,30 @@ test("a committed write survives reopening the database file", async () => {
   assert.equal(got[0]?.body, "kept");
   await b.close();
 });
+
+test("group commit: a write that throws fails alone; the others of its turn commit, and once each", async () => {
+  const db = new SqliteDb(":memory:");
+  db.db.exec("CREATE TABLE t (v TEXT PRIMARY KEY)");
+  const runs = new Map<string, number>();
+  const insert = (v: string) =>
+    db.write((d) => {
+      runs.set(v, (runs.get(v) ?? 0) + 1);
+      d.prepare("INSERT INTO t (v) VALUES (?)").run(v);
+      if (v === "bad") throw new Error("refused after its insert");
+      return v;
+    });
+  let dropped = 0;
+  db.onFailure = () => dropped++;
+  const results = await Promise.allSettled([insert("a"), insert("bad"), insert("b"), insert("a")]);
+  assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "fulfilled", "rejected"]);
+  assert.equal((results[0] as PromiseFulfilledResult<string>).value, "a");
+  assert.match(String((results[1] as PromiseRejectedResult).reason), /refused after its insert/);
+  assert.match(String((results[3] as PromiseRejectedResult).reason), /UNIQUE/);
+  // Only the committed effects remain: the failing write's own insert was undone.
+  assert.deepEqual(db.db.prepare("SELECT v FROM t ORDER BY v").pluck().all(), ["a", "b"]);
+  assert.ok(dropped >= 1, "in-memory state derived from writes is dropped after a rollback");
+  const before = db.commits;
+  await Promise.all([insert("c"), insert("d")]);
+  assert.equal(db.commits, before + 1, "writes of one turn share one commit");
+  await db.close();
+});

@@ -70,6 +70,7 @@ export function fifoContract(factory: Factory): void {
       for (const m of second) assert.equal(await s.deleteMessage(queue.id, m.rowId, m.receiptNonce), "ok");
       assert.equal(await s.deleteMessage(queue.id, first[0].rowId, first[0].receiptNonce), "ok");
       assert.deepEqual(await s.receive(queue.id, ro(T0 + 2)), [], "a2 is still in flight");
+      assert.equal(await s.nextVisibleAt(queue.id, T0 + 2, true), T0 + 30_000, "a long poll wakes when a2's visibility ends");
       // a2's visibility expires: it comes back before a3.
       const back = await s.receive(queue.id, ro(T0 + 30_000, 1));
       assert.deepEqual(back.map((m) => [m.body, m.receiveCount]), [["a2", 2]]);

@@ -140,9 +140,13 @@ export function sqsStoreContract(name: string, factory: StoreFactory): void {
         const { queue } = await s.createQueue(key("delay"), settings(), {}, T0);
         await s.enqueue(queue.id, [msg("late", T0 + 5000)], T0);
         assert.deepEqual(await s.counts(queue.id, T0, 0), { visible: 0, notVisible: 0, delayed: 1 });
-        assert.equal(await s.nextVisibleAt(queue.id, T0), T0 + 5000);
+        assert.equal(await s.nextVisibleAt(queue.id, T0, false), T0 + 5000);
         assert.equal((await s.receive(queue.id, { max: 1, visibilityMs: 1000, now: T0 + 4999, expiredBefore: 0, nonces: nonces(1) })).length, 0);
         assert.equal((await s.receive(queue.id, { max: 1, visibilityMs: 1000, now: T0 + 5000, expiredBefore: 0, nonces: nonces(1) })).length, 1);
+        // In flight now: the next wake-up is when its visibility timeout ends.
+        assert.equal(await s.nextVisibleAt(queue.id, T0 + 5000, false), T0 + 6000);
+        assert.equal((await s.receive(queue.id, { max: 1, visibilityMs: 1000, now: T0 + 5999, expiredBefore: 0, nonces: nonces(1, "x") })).length, 0);
+        assert.equal(await s.nextVisibleAt(queue.id, T0 + 5999, false), T0 + 6000);
       } finally {
         await s.close();
       }

@@ -145,8 +145,11 @@ export interface SqsStore extends MoveTaskStore {
    * (no visibility, receive count or receipt change): the developer listing of /_aws/sqs/messages.
    */
   peek(queueId: number, expiredBefore: number, limit: number): Promise<StoredMessage[]>;
-  /** Earliest visibleAt after now among unexpired messages (for long-poll wake-ups), or undefined. */
-  nextVisibleAt(queueId: number, now: number): Promise<number | undefined>;
+  /**
+   * When a message of the queue may next become receivable after now (for long-poll wake-ups), or undefined when
+   * none waits. May be early (the poll then looks again), never late. `fifo`: the queue is a FIFO queue.
+   */
+  nextVisibleAt(queueId: number, now: number, fifo: boolean): Promise<number | undefined>;
   /** Deletes messages older than their queue's MessageRetentionPeriod attribute, across queues, and FIFO
    * deduplication records and receive attempts past their window; returns how many messages. */
   deleteExpired(now: number): Promise<number>;

@@ -350,7 +350,7 @@ export class PgSqsStore implements SqsStore {
     return r.rows.map(toMessage);
   }
 
-  async nextVisibleAt(queueId: number, now: number) {
+  async nextVisibleAt(queueId: number, now: number, _fifo: boolean) {
     const r = await this.db.query<{ t: number | null }>("SELECT min(visible_at) AS t FROM sqs_messages WHERE queue_id = $1 AND visible_at > $2", [queueId, now]);
     return r.rows[0].t ?? undefined;
   }

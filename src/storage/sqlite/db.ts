@@ -1,6 +1,6 @@
 // SQLite connection with group commit: writes issued during one event-loop turn run in one transaction
-// (one fsync), each in its own savepoint so a failing write does not undo the others, and every caller's
-// promise settles only after COMMIT has returned. Reads run directly against committed state.
+// (one fsync), a failing write does not undo the others (the batch is rerun with a savepoint per write), and
+// every caller's promise settles only after COMMIT has returned. Reads run directly against committed state.
 import Database from "better-sqlite3";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -12,6 +12,12 @@ interface PendingWrite {
   fn: (db: Database.Database) => unknown;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
+}
+
+/** A batch's results in order; `failed` holds the indexes whose value is the error they threw. */
+interface Outcome {
+  values: unknown[];
+  failed?: Set<number>;
 }
 
 const MIGRATIONS_DIR = migrationsDir(import.meta.url, "sqlite");
@@ -26,7 +32,7 @@ export class SqliteDb {
   commits = 0;
   /** Called when a write or a whole commit was rolled back, so in-memory state derived from writes can be dropped. */
   onFailure: (() => void) | undefined;
-  private readonly tx: Record<"begin" | "savepoint" | "release" | "rollbackTo" | "commit", Database.Statement>;
+  private readonly tx: Record<"begin" | "savepoint" | "release" | "rollbackTo" | "rollback" | "commit", Database.Statement>;
 
   constructor(file: string, durability: Durability = "strict") {
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
@@ -55,7 +61,7 @@ export class SqliteDb {
     const p = (sql: string) => this.db.prepare(sql);
     this.tx = {
       begin: p("BEGIN IMMEDIATE"), savepoint: p("SAVEPOINT w"), release: p("RELEASE w"),
-      rollbackTo: p("ROLLBACK TO w"), commit: p("COMMIT"),
+      rollbackTo: p("ROLLBACK TO w"), rollback: p("ROLLBACK"), commit: p("COMMIT"),
     };
   }
 
@@ -88,34 +94,61 @@ export class SqliteDb {
 
   private flush(): void {
     this.scheduled = false;
-    const t = this.tx;
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_BATCH);
-      const results: { ok: boolean; value: unknown }[] = [];
+      let outcome: Outcome | undefined;
       try {
-        t.begin.run();
-        for (const w of batch) {
-          t.savepoint.run();
-          try {
-            results.push({ ok: true, value: w.fn(this.db) });
-            t.release.run();
-          } catch (e) {
-            t.rollbackTo.run();
-            t.release.run();
-            results.push({ ok: false, value: e });
-            this.onFailure?.();
-          }
-        }
-        t.commit.run();
-        this.commits++;
+        // Optimistic first: no savepoints (two statements per write saved). If a write throws, the whole
+        // transaction rolls back and the batch runs again with each write in its own savepoint, so only the
+        // failing writes fail. Writes touch only the database and the in-memory indexes, which onFailure drops.
+        outcome = this.run(batch, false) ?? this.run(batch, true);
       } catch (e) {
         if (this.db.inTransaction) this.db.exec("ROLLBACK");
         this.onFailure?.();
         for (const w of batch) w.reject(e);
         continue;
       }
-      batch.forEach((w, i) => (results[i].ok ? w.resolve(results[i].value) : w.reject(results[i].value)));
+      const { values, failed } = outcome as Outcome;
+      for (let i = 0; i < batch.length; i++) {
+        if (failed?.has(i)) batch[i].reject(values[i]);
+        else batch[i].resolve(values[i]);
+      }
     }
+  }
+
+  /** One transaction over the batch; undefined when a write failed and `isolated` is off (rolled back). */
+  private run(batch: PendingWrite[], isolated: boolean): Outcome | undefined {
+    const t = this.tx;
+    const values: unknown[] = new Array(batch.length);
+    let failed: Set<number> | undefined;
+    t.begin.run();
+    for (let i = 0; i < batch.length; i++) {
+      const w = batch[i];
+      if (!isolated) {
+        try {
+          values[i] = w.fn(this.db);
+        } catch {
+          t.rollback.run();
+          this.onFailure?.();
+          return undefined;
+        }
+        continue;
+      }
+      t.savepoint.run();
+      try {
+        values[i] = w.fn(this.db);
+        t.release.run();
+      } catch (e) {
+        t.rollbackTo.run();
+        t.release.run();
+        values[i] = e;
+        (failed ??= new Set()).add(i);
+        this.onFailure?.();
+      }
+    }
+    t.commit.run();
+    this.commits++;
+    return { values, failed };
   }
 
   async close(): Promise<void> {

@@ -152,6 +152,20 @@ export class QueueIndex {
     this.nodes = this.entries.size;
   }
 
+  /**
+   * The earliest time a message may become receivable, or undefined when none waits: the heads of the groups
+   * in turn and the first group wake-up. It may be early (a stale wake-up of a group whose head moved later),
+   * never late; after a receive that found nothing it lies after that receive's `now`.
+   */
+  nextAt(): number | undefined {
+    let first = this.waiting.peek()?.at;
+    for (let i = this.rotationHead; i < this.rotation.length; i++) {
+      const h = this.head(this.rotation[i]);
+      if (h && (first === undefined || h.at < first)) first = h.at;
+    }
+    return first;
+  }
+
   /** Removes and returns the next entry receivable at `now`: the head of the next group in turn. */
   popReady(now: number): Entry | undefined {
     // Groups whose head has fallen due join the end of the rotation.

@@ -273,8 +273,11 @@ export class SqliteSqsStore implements SqsStore {
     return (this.s.peek.all(queueId, expiredBefore, limit) as MessageRow[]).map(toMessage);
   }
 
-  async nextVisibleAt(queueId: number, now: number) {
-    return (this.s.nextVisible.pluck().get(queueId, now) as number | null) ?? undefined;
+  async nextVisibleAt(queueId: number, now: number, fifo: boolean) {
+    // Standard queues answer from the ready index (no visible_at index on disk, migration 0010); FIFO queues
+    // from their partial index.
+    if (!fifo) return this.ready.of(queueId).nextAt();
+    return (this.s.nextVisibleFifo.pluck().get(queueId, now) as number | null) ?? undefined;
   }
 
   async deleteExpired(now: number) {
@@ -437,7 +440,9 @@ function prepare(db: Database.Database) {
        SUM(visible_at > ? AND receive_count = 0) AS d FROM sqs_messages WHERE queue_id = ? AND sent_at >= ?`,
     ),
     peek: db.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND sent_at >= ? ORDER BY id LIMIT ?"),
-    nextVisible: db.prepare("SELECT MIN(visible_at) FROM sqs_messages WHERE queue_id = ? AND visible_at > ?"),
+    nextVisibleFifo: db.prepare(
+      "SELECT MIN(visible_at) FROM sqs_messages WHERE queue_id = ? AND visible_at > ? AND sequence_number IS NOT NULL",
+    ),
     deleteExpired: db.prepare(
       `DELETE FROM sqs_messages WHERE id IN (SELECT m.id FROM sqs_messages m JOIN sqs_queues q ON q.id = m.queue_id
        WHERE m.sent_at < ? - q.retention_ms) RETURNING id, queue_id`,

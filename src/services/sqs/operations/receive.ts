@@ -51,7 +51,7 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
         if (messages.length === 0) return {};
         return { Messages: messages.map((m) => shape(q, m, systemNames, attributeNames)) };
       }
-      const next = await env.store.nextVisibleAt(q.id, now);
+      const next = await env.store.nextVisibleAt(q.id, now, fifo !== undefined);
       const wakeAt = Math.min(deadline, next ?? Number.POSITIVE_INFINITY);
       await sub.wait(wakeAt - now, ctx.signal);
     } finally {
