@@ -13,6 +13,17 @@ export interface InputErrors {
 /** Input as it arrived: JSON values, or strings and nested maps from the query codec. */
 export type WireValue = unknown;
 
+/** A structure's members as [name, shape] pairs, listed once per shape (input walks are on the request path). */
+const memberLists = new WeakMap<Shape, [string, string][]>();
+function membersOf(shape: Shape): [string, string][] {
+  let list = memberLists.get(shape);
+  if (!list) {
+    list = Object.entries(shape.members ?? {}).map(([name, ref]) => [name, ref.shape]);
+    memberLists.set(shape, list);
+  }
+  return list;
+}
+
 export function readShape(model: ServiceModel, shapeName: string, value: WireValue, errors: InputErrors, path: string, fromQuery: boolean): unknown {
   const shape: Shape | undefined = model.shapes[shapeName];
   if (!shape) return value;
@@ -22,11 +33,13 @@ export function readShape(model: ServiceModel, shapeName: string, value: WireVal
       if (typeof value !== "object" || Array.isArray(value)) throw errors.invalid(path, value, "structure");
       const out: Record<string, unknown> = {};
       const src = value as Record<string, unknown>;
-      for (const [name, ref] of Object.entries(shape.members ?? {})) {
-        const v = readShape(model, ref.shape, src[name], errors, path ? `${path}.${name}` : name, fromQuery);
+      for (const [name, memberShape] of membersOf(shape)) {
+        const raw = src[name];
+        if (raw === undefined || raw === null) continue;
+        const v = readShape(model, memberShape, raw, errors, path ? `${path}.${name}` : name, fromQuery);
         if (v !== undefined) out[name] = v;
       }
-      for (const req of shape.required ?? []) if (out[req] === undefined) throw errors.missing(path ? `${path}.${req}` : req);
+      if (shape.required) for (const req of shape.required) if (out[req] === undefined) throw errors.missing(path ? `${path}.${req}` : req);
       return out;
     }
     case "list": {
@@ -70,16 +83,27 @@ export function readShape(model: ServiceModel, shapeName: string, value: WireVal
   return value;
 }
 
-/** Prepares an output object for JSON: Buffers become base64, Dates epoch seconds. */
+/**
+ * Prepares an output object for JSON: Buffers become base64, Dates epoch seconds. What needs no change is
+ * returned as it is (JSON.stringify drops undefined members itself), so plain outputs are not copied.
+ */
 export function toJsonValue(value: unknown): unknown {
-  if (value === null || value === undefined) return value;
+  if (value === null || typeof value !== "object") return value;
   if (Buffer.isBuffer(value)) return value.toString("base64");
   if (value instanceof Date) return value.getTime() / 1000;
-  if (Array.isArray(value)) return value.map(toJsonValue);
-  if (typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJsonValue(v);
-    return out;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = toJsonValue(value[i]);
+      if (v !== value[i]) (out ??= value.slice())[i] = v;
+    }
+    return out ?? value;
   }
-  return value;
+  let out: Record<string, unknown> | undefined;
+  for (const k in value as Record<string, unknown>) {
+    const before = (value as Record<string, unknown>)[k];
+    const v = toJsonValue(before);
+    if (v !== before) (out ??= { ...(value as Record<string, unknown>) })[k] = v;
+  }
+  return out ?? value;
 }
