@@ -102,6 +102,12 @@ export interface QueueCounts {
 
 export type ReceiptOutcome = "ok" | "stale" | "missing";
 
+/** What a receipt handle locates: the message's row and the nonce of the receive that handed it out. */
+export interface Receipt {
+  rowId: number;
+  nonce: string;
+}
+
 export interface SqsStore extends MoveTaskStore {
   /** Creates the queue, or returns the existing one with `created: false`. */
   createQueue(key: QueueKey, settings: QueueSettings, tags: Record<string, string>, now: number): Promise<{ queue: QueueRecord; created: boolean }>;
@@ -134,6 +140,8 @@ export interface SqsStore extends MoveTaskStore {
    * With inFlightAt (FIFO queues), a receipt whose visibility ended by then is "stale" too and deletes nothing.
    */
   deleteMessage(queueId: number, rowId: number, nonce: string, inFlightAt?: number): Promise<ReceiptOutcome>;
+  /** deleteMessage for several receipts of one queue at once (DeleteMessageBatch), outcomes in order. */
+  deleteMessages(queueId: number, receipts: Receipt[], inFlightAt?: number): Promise<ReceiptOutcome[]>;
   /**
    * Sets visibleAt of a message whose latest receipt is nonce (also after its visibility expired, as AWS
    * allows); "over-limit" when visibleAt is more than maxSinceReceiveMs after that receive.

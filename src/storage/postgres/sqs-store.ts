@@ -2,7 +2,7 @@
 // rows with FOR UPDATE SKIP LOCKED in one statement (moving over-received messages to the dead-letter
 // queue in the same statement), and every other change is a single statement or one transaction.
 import type {
-  FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueRecord, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
+  FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueRecord, QueueSettings, Receipt, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
 import { MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, packAttrs, toMessage, toMoveTask, toQueue } from "../sqs-rows.ts";
 import type { PgDb, Queryable } from "./db.ts";
@@ -301,6 +301,10 @@ export class PgSqsStore implements SqsStore {
 
   deleteMessage(queueId: number, rowId: number, nonce: string, inFlightAt = -1): Promise<ReceiptOutcome> {
     return this.deletes.add({ queueId, rowId, nonce, inFlightAt });
+  }
+
+  deleteMessages(queueId: number, receipts: Receipt[], inFlightAt = -1): Promise<ReceiptOutcome[]> {
+    return Promise.all(receipts.map((r) => this.deleteMessage(queueId, r.rowId, r.nonce, inFlightAt)));
   }
 
   /** One DELETE for every delete of the turn; the rare misses are then told apart (stale or gone). */

@@ -4,7 +4,7 @@
 // does not grow with the backlog. Every writer of sqs_messages keeps both indexes in step.
 import type Database from "better-sqlite3";
 import type {
-  FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
+  FifoSendResult, MoveCandidate, Receipt, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
 import {
   MESSAGE_COLUMNS, MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, packAttrs, toMessage, toMessageFromArray, toMoveTask, toQueue,
@@ -240,15 +240,21 @@ export class SqliteSqsStore implements SqsStore {
     }
   }
 
-  async deleteMessage(queueId: number, rowId: number, nonce: string, inFlightAt = -1): Promise<ReceiptOutcome> {
-    return this.sql.write(() => {
-      if (this.s.deleteByReceipt.run(rowId, queueId, nonce, inFlightAt).changes === 1) {
-        this.ready.loaded(queueId)?.remove(rowId);
-        this.fifo.loaded(queueId)?.remove(rowId);
-        return "ok";
-      }
-      return this.s.nonceOf.pluck().get(rowId, queueId) === undefined ? "missing" : "stale";
-    });
+  deleteMessage(queueId: number, rowId: number, nonce: string, inFlightAt = -1): Promise<ReceiptOutcome> {
+    return this.sql.write(() => this.deleteOne(queueId, rowId, nonce, inFlightAt));
+  }
+
+  deleteMessages(queueId: number, receipts: Receipt[], inFlightAt = -1): Promise<ReceiptOutcome[]> {
+    return this.sql.write(() => receipts.map((r) => this.deleteOne(queueId, r.rowId, r.nonce, inFlightAt)));
+  }
+
+  private deleteOne(queueId: number, rowId: number, nonce: string, inFlightAt: number): ReceiptOutcome {
+    if (this.s.deleteByReceipt.run(rowId, queueId, nonce, inFlightAt).changes === 1) {
+      this.ready.loaded(queueId)?.remove(rowId);
+      this.fifo.loaded(queueId)?.remove(rowId);
+      return "ok";
+    }
+    return this.s.nonceOf.pluck().get(rowId, queueId) === undefined ? "missing" : "stale";
   }
 
   async changeVisibility(queueId: number, rowId: number, nonce: string, visibleAt: number, maxSinceReceiveMs: number) {

@@ -5,7 +5,8 @@ import { isFifo } from "../domain/fifo.ts";
 import { MAX_VISIBILITY_SECONDS } from "../domain/limits.ts";
 import { decodeReceiptHandle } from "../domain/receipt-handle.ts";
 import { resolveQueue, wakeKey, type SqsEnv } from "../env.ts";
-import type { QueueRecord } from "../store.ts";
+import type { AwsError } from "../../../protocol/errors.ts";
+import type { QueueRecord, Receipt } from "../store.ts";
 import { checkBatch, failureOf, type BatchFailure } from "./batch.ts";
 
 type Input = Record<string, unknown>;
@@ -17,20 +18,24 @@ function handleOf(q: QueueRecord, raw: unknown) {
   return h;
 }
 
-async function deleteOne(env: SqsEnv, q: QueueRecord, raw: unknown): Promise<void> {
-  const h = handleOf(q, raw);
-  if (isFifo(q)) {
-    // On a FIFO queue a handle whose visibility timeout has passed is rejected (LocalStack snapshot
-    // test_fifo_delete_after_visibility_timeout; https://repost.aws/knowledge-center/sqs-receipt-handle-error).
-    const outcome = await env.store.deleteMessage(q.id, h.rowId, h.nonce, env.clock.now());
-    if (outcome === "stale") throw invalidParameter(`Value ${String(raw)} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
-    // The message's group may now hand out its next message: wake long polls.
-    if (outcome === "ok") env.notifier.notify(wakeKey(q.id));
-    return;
+/**
+ * Deletes by receipt handles (already checked with handleOf) in one store call; returns per handle the error
+ * to report, or undefined. A stale or already-used handle succeeds on a standard queue: the message is deleted
+ * only by its latest receipt (DeleteMessage API reference: "the request succeeds, but the message might not be
+ * deleted"). On a FIFO queue a handle whose visibility timeout has passed is rejected (LocalStack snapshot
+ * test_fifo_delete_after_visibility_timeout; https://repost.aws/knowledge-center/sqs-receipt-handle-error).
+ */
+async function deleteReceipts(env: SqsEnv, q: QueueRecord, receipts: Receipt[], raws: unknown[]): Promise<(AwsError | undefined)[]> {
+  if (!isFifo(q)) {
+    await env.store.deleteMessages(q.id, receipts);
+    return receipts.map(() => undefined);
   }
-  // A stale or already-used handle succeeds; the message is deleted only by its latest receipt
-  // (DeleteMessage API reference: "the request succeeds, but the message might not be deleted").
-  await env.store.deleteMessage(q.id, h.rowId, h.nonce);
+  const outcomes = await env.store.deleteMessages(q.id, receipts, env.clock.now());
+  // The message's group may now hand out its next message: wake long polls.
+  if (outcomes.includes("ok")) env.notifier.notify(wakeKey(q.id));
+  return outcomes.map((o, i) =>
+    o === "stale" ? invalidParameter(`Value ${String(raws[i])} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`) : undefined,
+  );
 }
 
 async function changeOne(env: SqsEnv, q: QueueRecord, raw: unknown, timeout: unknown): Promise<void> {
@@ -53,7 +58,8 @@ async function changeOne(env: SqsEnv, q: QueueRecord, raw: unknown, timeout: unk
 
 export async function deleteMessage(env: SqsEnv, ctx: RequestContext, input: Input) {
   const q = await resolveQueue(env, ctx, input.QueueUrl);
-  await deleteOne(env, q, input.ReceiptHandle);
+  const [err] = await deleteReceipts(env, q, [handleOf(q, input.ReceiptHandle)], [input.ReceiptHandle]);
+  if (err) throw err;
   return undefined;
 }
 
@@ -74,7 +80,26 @@ async function eachEntry(entries: (Input & { Id: string })[], fn: (e: Input) => 
 export async function deleteMessageBatch(env: SqsEnv, ctx: RequestContext, input: Input) {
   const q = await resolveQueue(env, ctx, input.QueueUrl);
   const entries = checkBatch(input.Entries as (Input & { Id: string })[], "DeleteMessageBatchRequestEntry");
-  return eachEntry(entries, (e) => deleteOne(env, q, e.ReceiptHandle));
+  // Entries with a malformed handle fail alone; the others are deleted in one store call.
+  const errors: (unknown | undefined)[] = new Array(entries.length);
+  const valid: number[] = [];
+  const receipts: Receipt[] = [];
+  entries.forEach((e, i) => {
+    try {
+      receipts.push(handleOf(q, e.ReceiptHandle));
+      valid.push(i);
+    } catch (err) {
+      errors[i] = err;
+    }
+  });
+  if (receipts.length > 0) {
+    const outcomes = await deleteReceipts(env, q, receipts, valid.map((i) => entries[i].ReceiptHandle));
+    outcomes.forEach((err, k) => (errors[valid[k]] = err));
+  }
+  const Successful: { Id: string }[] = [];
+  const Failed: BatchFailure[] = [];
+  entries.forEach((e, i) => (errors[i] === undefined ? Successful.push({ Id: e.Id }) : Failed.push(failureOf(e.Id, errors[i]))));
+  return { Successful, Failed };
 }
 
 export async function changeMessageVisibilityBatch(env: SqsEnv, ctx: RequestContext, input: Input) {
