@@ -109,13 +109,14 @@ function parseQuery(query: string): Pair[] {
 
 /** The non-S3 canonical URI: the wire path (already encoded once) with each segment encoded again. */
 function canonicalUri(path: string): string {
-  if (path === "") return "/";
+  if (path === "" || path === "/") return "/";
   if (UNRESERVED_PATH.test(path)) return path;
   return path.split("/").map(encode).join("/");
 }
 
 /** The path the AWS SDKs sign when they normalize: no empty, '.' or '..' segments. */
 function normalizePath(path: string): string {
+  if (path === "/") return path;
   const segments: string[] = [];
   for (const s of path.split("/")) {
     if (s === "" || s === ".") continue;
@@ -161,7 +162,18 @@ function canonicalHeaders(headers: Map<string, string>, signed: string[]): strin
 
 // --- dates --------------------------------------------------------------------------------------------------
 
+/** The last X-Amz-Date parsed and its time: clients send the same one for a whole second. */
+let lastDate = "";
+let lastTime = Number.NaN;
+
 function parseAmzDate(s: string): number {
+  if (s === lastDate) return lastTime;
+  lastTime = parseAmzDateUncached(s);
+  lastDate = s;
+  return lastTime;
+}
+
+function parseAmzDateUncached(s: string): number {
   if (!AMZ_DATE.test(s)) return Number.NaN;
   const n = (from: number, to: number) => Number(s.slice(from, to));
   return Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(9, 11), n(11, 13), n(13, 15));
@@ -273,6 +285,60 @@ function signingKey(secret: string, date: string, region: string, service: strin
   return key;
 }
 
+/** What a Credential=… value names, checked once per distinct value: the key, scope parts and signing key. */
+interface Scope {
+  accessKeyId: string;
+  scopeDate: string;
+  region: string;
+  service: string;
+  accountId: string;
+  kSigning: Buffer;
+  /** The credential scope as it goes into the string to sign (credential without the key id). */
+  scope: string;
+}
+
+/** Per credential store (servers in one process have their own keys): checked credentials to their scope. */
+const scopeCache = new WeakMap<CredentialStore, Map<string, Scope>>();
+
+/**
+ * Splits and checks a credential and the request date against its scope (errors as AWS words them, in AWS's
+ * order); a credential of a known key is remembered, so later requests skip the parsing and the key chain.
+ */
+function scopeFor(credential: string, date: string, creds: CredentialStore): Scope {
+  let cache = scopeCache.get(creds);
+  if (cache === undefined) scopeCache.set(creds, (cache = new Map()));
+  const hit = cache.get(credential);
+  if (hit !== undefined) {
+    checkScopeDate(hit.scopeDate, date);
+    return hit;
+  }
+  const parts = credential.split("/");
+  if (parts.length !== 5) {
+    throw incomplete(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
+  }
+  const [accessKeyId, scopeDate, region, service, terminator] = parts;
+  if (terminator !== TERMINATOR) {
+    throw mismatch(`Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${terminator}'.`);
+  }
+  checkScopeDate(scopeDate, date);
+  const key = creds.lookup(accessKeyId);
+  if (key === undefined) throw unknownKey();
+  const scope: Scope = {
+    accessKeyId, scopeDate, region, service, accountId: key.accountId,
+    kSigning: signingKey(key.secretAccessKey, scopeDate, region, service), scope: credential.slice(accessKeyId.length + 1),
+  };
+  if (cache.size >= 1000) cache.clear();
+  cache.set(credential, scope);
+  return scope;
+}
+
+function checkScopeDate(scopeDate: string, date: string): void {
+  if (scopeDate.length === 8 && date.startsWith(scopeDate)) return;
+  throw mismatch(
+    `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${date.slice(0, 8)}', from '${date}'.`,
+  );
+}
+
 // --- entry points -------------------------------------------------------------------------------------------
 
 /** Verifies the request's SigV4 signature and returns who sent it; throws a 403 AwsError when it does not hold. */
@@ -303,26 +369,11 @@ export function verifySigV4(req: SigningInput, creds: CredentialStore, nowMs: nu
     throw mismatch("'Host' must be a 'SignedHeader' in the AWS Authorization.");
   }
   if (sig.algorithm !== ALGORITHM) throw incomplete(`Unsupported AWS 'algorithm': '${sig.algorithm}' (only ${ALGORITHM} for now).`);
-  const parts = sig.credential.split("/");
-  if (parts.length !== 5) {
-    throw incomplete(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${sig.credential}'`);
-  }
-  const [accessKeyId, scopeDate, region, service, terminator] = parts;
-  if (terminator !== TERMINATOR) {
-    throw mismatch(`Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${terminator}'.`);
-  }
-  if (scopeDate !== sig.date.slice(0, 8)) {
-    throw mismatch(
-      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${sig.date.slice(0, 8)}', from '${sig.date}'.`,
-    );
-  }
-  const key = creds.lookup(accessKeyId);
-  if (key === undefined) throw unknownKey();
+  const { accessKeyId, region, service, accountId, kSigning, scope } = scopeFor(sig.credential, sig.date, creds);
 
   const provided = sig.signature.length === 64 ? Buffer.from(sig.signature, "hex") : undefined;
   if (provided === undefined || provided.length !== 32) throw mismatch();
-  const kSigning = signingKey(key.secretAccessKey, scopeDate, region, service);
-  const stringToSignHead = `${ALGORITHM}\n${sig.date}\n${sig.credential.slice(accessKeyId.length + 1)}\n`;
+  const stringToSignHead = `${ALGORITHM}\n${sig.date}\n${scope}\n`;
   const rest = `\n${canonicalQuery(params)}\n${canonicalHeaders(headers, signed)}\n${sig.signedHeaders}\n`;
 
   // What clients sign differs in a few places; try each plausible canonical request (almost always one).
@@ -335,7 +386,7 @@ export function verifySigV4(req: SigningInput, creds: CredentialStore, nowMs: nu
     for (const payload of payloads) {
       const hash = digest("sha256", head + payload, "hex");
       const expected = createHmac("sha256", kSigning).update(stringToSignHead + hash).digest();
-      if (timingSafeEqual(expected, provided)) return { accessKeyId, accountId: key.accountId, region, service, signed: true };
+      if (timingSafeEqual(expected, provided)) return { accessKeyId, accountId, region, service, signed: true };
     }
   }
   throw mismatch();
