@@ -26,13 +26,15 @@ export function cachedQueues(store: SqsStore, clock: Clock): SqsStore {
   // Everything not overridden below is the store's own method (the wrapper inherits from the store).
   const wrapper: SqsStore = Object.create(store);
   return Object.assign(wrapper, {
-    async getQueue(key: QueueKey) {
-      const hit = byKey.get(keyOf(key));
-      if (hit && clock.now() - hit.at < TTL_MS) return hit.q;
-      const q = await store.getQueue(key);
-      if (q) remember(q);
-      else byKey.delete(keyOf(key));
-      return q;
+    getQueue(key: QueueKey) {
+      const k = keyOf(key);
+      const hit = byKey.get(k);
+      if (hit && clock.now() - hit.at < TTL_MS) return Promise.resolve(hit.q);
+      return store.getQueue(key).then((q) => {
+        if (q) remember(q);
+        else byKey.delete(k);
+        return q;
+      });
     },
     async createQueue(key: QueueKey, settings: QueueSettings, tags: Record<string, string>, now: number) {
       const r = await store.createQueue(key, settings, tags, now);
@@ -56,12 +58,11 @@ export function cachedQueues(store: SqsStore, clock: Clock): SqsStore {
       await store.purge(id, now);
       forget(id);
     },
-    async enqueue(queueId: number, messages: NewMessage[], now: number) {
-      try {
-        await store.enqueue(queueId, messages, now);
-      } catch (e) {
+    enqueue(queueId: number, messages: NewMessage[], now: number) {
+      // (no async frame on the hottest path: the store's promise is returned with a rejection handler)
+      return store.enqueue(queueId, messages, now).catch(async (e: unknown) => {
         throw await missingQueue(queueId, e);
-      }
+      });
     },
     async enqueueFifo(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number) {
       try {

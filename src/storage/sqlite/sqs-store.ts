@@ -109,8 +109,8 @@ export class SqliteSqsStore implements SqsStore {
     });
   }
 
-  async enqueue(queueId: number, messages: NewMessage[], now: number) {
-    await this.sql.write(() => this.appendInTransaction(queueId, messages, now));
+  enqueue(queueId: number, messages: NewMessage[], now: number): Promise<void> {
+    return this.sql.write(() => this.appendInTransaction(queueId, messages, now));
   }
 
   /**

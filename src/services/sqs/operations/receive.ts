@@ -30,15 +30,15 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
   for (const n of systemNames) if (!SYSTEM_ATTRIBUTES.has(n)) throw sqsError("InvalidAttributeName", `Unknown Attribute ${n}.`);
   const attributeNames = (input.MessageAttributeNames as string[]) ?? [];
 
-  const redrive = await redriveOf(env, q);
+  const redrive = q.attributes.RedrivePolicy ? await redriveOf(env, q) : undefined;
   // ReceiveRequestAttemptId applies only to FIFO queues (ReceiveMessage API reference).
   const attemptId = input.ReceiveRequestAttemptId as string | undefined;
   if (attemptId !== undefined && isFifo(q)) checkFifoId("ReceiveRequestAttemptId", attemptId);
   const fifo = isFifo(q) ? { attemptId, attemptWindowMs: RECEIVE_ATTEMPT_WINDOW_MS } : undefined;
   const deadline = env.clock.now() + wait * 1000;
   for (;;) {
-    // Subscribe before looking, so a send between the look and the wait still wakes us.
-    const sub = env.notifier.subscribe(wakeKey(q.id));
+    // Subscribe before looking, so a send between the look and the wait still wakes us (short polls never wait).
+    const sub = wait > 0 ? env.notifier.subscribe(wakeKey(q.id)) : undefined;
     try {
       const now = env.clock.now();
       const opts: ReceiveOptions = {
@@ -47,15 +47,15 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
       };
       const messages = await env.store.receive(q.id, opts);
       if (redrive) env.notifier.notify(wakeKey(redrive.deadLetterQueueId));
-      if (messages.length > 0 || now >= deadline || ctx.signal.aborted) {
+      if (messages.length > 0 || wait === 0 || now >= deadline || ctx.signal.aborted) {
         if (messages.length === 0) return {};
         return { Messages: messages.map((m) => shape(q, m, systemNames, attributeNames)) };
       }
       const next = await env.store.nextVisibleAt(q.id, now, fifo !== undefined);
       const wakeAt = Math.min(deadline, next ?? Number.POSITIVE_INFINITY);
-      await sub.wait(wakeAt - now, ctx.signal);
+      await sub?.wait(wakeAt - now, ctx.signal);
     } finally {
-      sub.close();
+      sub?.close();
     }
   }
 }
