@@ -4,8 +4,10 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import net from "node:net";
+import tls from "node:tls";
 import { after, before, test } from "node:test";
 import { startMailroom, type Mailroom } from "../index.ts";
+import { selfSigned } from "../util/x509.ts";
 import { createFront, type Front } from "./front.ts";
 import type { Handler, Reply, WireRequest } from "./handler.ts";
 import { createHttp1 } from "./http1.ts";
@@ -26,8 +28,8 @@ class RawClient {
   ended = false;
   readonly closed: Promise<void>;
 
-  constructor(port: number) {
-    this.socket = net.connect(port, "127.0.0.1");
+  constructor(port: number, ca?: string) {
+    this.socket = ca === undefined ? net.connect(port, "127.0.0.1") : tls.connect({ port, host: "127.0.0.1", ca, ALPNProtocols: ["http/1.1"] });
     this.socket.setNoDelay(true);
     this.socket.on("data", (d: Buffer) => {
       this.buf = Buffer.concat([this.buf, d]);
@@ -133,10 +135,11 @@ const stub: Handler = {
   },
 };
 
+const cert = selfSigned({ commonName: "test", key: "ec", altNames: ["127.0.0.1"] });
 let front: Front;
 let port: number;
 before(async () => {
-  front = createFront(stub);
+  front = createFront(stub, async () => ({ cert: cert.certificate, key: cert.privateKey }));
   await new Promise<void>((resolve) => front.server.listen(0, "127.0.0.1", resolve));
   port = (front.server.address() as net.AddressInfo).port;
 });
@@ -331,6 +334,34 @@ test("the client going away during a slow request aborts its signal()", async ()
   c.close();
   await sleep(100);
   assert.deepEqual(aborted, ["/signal-gone"]);
+});
+
+test("http/1.1 over TLS takes the fast path (encrypted), and hands off to node there too", async () => {
+  const c = new RawClient(port, cert.certificate);
+  c.write(post("/tls?delay=50", "s") + get("/tls2"));
+  const [a, b] = await c.read(2);
+  assert.equal(a.body, "fast POST /tls?delay=50 s ✓");
+  assert.equal(b.body, "fast GET /tls2  ✓");
+  assert.equal(seen.find((r) => r.url === "/tls?delay=50")?.encrypted, true);
+  c.write("POST /tls-chunked HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+  assert.equal((await c.one()).body, "node POST /tls-chunked abc");
+  c.close();
+});
+
+test("close() ends fast-path connections, idle or with a request in flight", async () => {
+  const f = createFront(stub);
+  await new Promise<void>((resolve) => f.server.listen(0, "127.0.0.1", resolve));
+  const p = (f.server.address() as net.AddressInfo).port;
+  const idle = new RawClient(p);
+  idle.write(get("/x"));
+  await idle.one();
+  const busy = new RawClient(p);
+  busy.write(get("/y?delay=3000"));
+  await sleep(50);
+  const t0 = Date.now();
+  await f.close();
+  await Promise.all([idle.closed, busy.closed]);
+  assert.ok(Date.now() - t0 < 1000);
 });
 
 test("an idle keep-alive connection closes after the keep-alive timeout, not while a request runs", async () => {
