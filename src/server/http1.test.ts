@@ -286,6 +286,20 @@ test("invalid Content-Length, request line or header line: 400 and close", async
   }
 });
 
+test("heads the fast path leaves to node's judgement (bare LF, no Host, obs-fold, raw non-ASCII target) get node's 400", async () => {
+  for (const odd of [
+    "GET / HTTP/1.1\nHost: test\n\n",
+    "GET / HTTP/1.1\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: test\r\n folded\r\n\r\n",
+    "GET /\xe9 HTTP/1.1\r\nHost: test\r\n\r\n",
+  ]) {
+    const c = new RawClient(port);
+    c.write(Buffer.from(odd, "latin1"));
+    assert.equal((await c.one()).status, 400, JSON.stringify(odd));
+    await c.closed;
+  }
+});
+
 test("equal duplicate Content-Length headers are accepted", async () => {
   const c = new RawClient(port);
   c.write("POST /dup HTTP/1.1\r\nHost: test\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\nok");

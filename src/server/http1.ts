@@ -29,6 +29,12 @@ export interface Http1Options {
 const TOKEN = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN[c.charCodeAt(0)] = 1;
 
+/** By byte: 1 for a control character refused in a head (all but HTAB; DEL too), 2 for CR (fine before LF). A
+ *  table lookup per byte is the cheapest check measured (cheaper than comparisons or a regular expression). */
+const CONTROL = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) CONTROL[c] = c === 0x09 ? 0 : c === 0x0d ? 2 : 1;
+CONTROL[0x7f] = 1;
+
 // The Date header, made at most once a second (as node's http server caches it).
 let cachedDate: string | undefined;
 function httpDate(): string {
@@ -99,6 +105,8 @@ class Connection {
   /** A body being filled across packets (its request's head already parsed into the fields below). */
   private body: Buffer | undefined;
   private filled = 0;
+  /** Where the search for the end of an incomplete head in buf resumes (the bytes before were searched). */
+  private scanned = 0;
   /** Parsing stopped: "pipeline" (too many answers pending or the socket is backed up), "handoff" (the next
    *  request goes to node once the pending answers are out), "closing" (no more requests on this connection). */
   private stopped: "" | "pipeline" | "handoff" | "closing" = "";
@@ -168,14 +176,18 @@ class Connection {
       // Empty lines before a request line are ignored (RFC 9112 §2.2).
       while (pos + 1 < buf.length && buf[pos] === 13 && buf[pos + 1] === 10) pos += 2;
       if (pos >= buf.length) break;
-      const end = buf.indexOf(CRLF2, pos);
+      // A head arriving in pieces is searched only where its end can be (not again from its start each time).
+      const from = Math.max(pos, this.scanned);
+      const end = buf.indexOf(CRLF2, from);
       if (end < 0 || end + 4 - pos > MAX_HEAD_BYTES) {
         if (buf.length - pos > MAX_HEAD_BYTES) this.refuse(431);
         // Bare-LF line ends: node's parser judges those.
-        else if (buf.indexOf(LF2, pos) >= 0) this.stopForNode(buf, pos);
+        else if (buf.indexOf(LF2, from) >= 0) this.stopForNode(buf, pos);
+        else this.scanned = buf.length - 3; // as an offset in this.buf once it starts at pos (below)
         break;
       }
-      const verdict = this.head(buf.toString("latin1", pos, end));
+      this.scanned = 0;
+      const verdict = this.head(buf, pos, end);
       if (verdict === NODE) {
         this.stopForNode(buf, pos);
         break;
@@ -196,23 +208,33 @@ class Connection {
         pos = buf.length;
       }
     }
-    if (this.stopped === "" || this.stopped === "pipeline") this.buf = pos >= buf.length ? EMPTY : buf.subarray(pos);
+    if (this.stopped === "" || this.stopped === "pipeline") {
+      this.buf = pos >= buf.length ? EMPTY : buf.subarray(pos);
+      this.scanned = Math.max(0, this.scanned - pos);
+    }
   }
 
-  /** Parses a request head into the fields; 0 (fast path), NODE (hand off), or the status of a refusal. */
-  private head(h: string): number {
+  /** Parses the head in buf[start, end) into the fields; 0 (fast path), NODE (hand off), or a refusal's status.
+   *  Character checks read the buffer's bytes (a third of the cost of charCodeAt on the string); the string,
+   *  decoded once, gives the slices (latin1: string index = byte offset - start). */
+  private head(buf: Buffer, start: number, end: number): number {
+    // No control characters but HTAB (in values) and CRLF line ends; node's parser refuses them too.
+    for (let i = start; i < end; i++) {
+      const k = CONTROL[buf[i]];
+      if (k === 0) continue;
+      if (k === 2 && buf[i + 1] === 10) i++;
+      else return 400;
+    }
+    const h = buf.toString("latin1", start, end);
     const sp1 = h.indexOf(" ");
     const lineEnd = h.indexOf("\r\n");
     const reqEnd = lineEnd < 0 ? h.length : lineEnd;
     const sp2 = sp1 < 0 ? -1 : h.indexOf(" ", sp1 + 1);
     if (sp1 <= 0 || sp2 < 0 || sp2 >= reqEnd || sp2 === sp1 + 1) return 400;
-    for (let i = 0; i < sp1; i++) {
-      const c = h.charCodeAt(i);
-      if (c >= 128 || TOKEN[c] === 0) return 400;
-    }
-    for (let i = sp1 + 1; i < sp2; i++) {
-      const c = h.charCodeAt(i);
-      if (c <= 0x20 || c === 0x7f) return 400;
+    if (!isToken(buf, start, start + sp1)) return 400;
+    for (let i = start + sp1 + 1; i < start + sp2; i++) {
+      const c = buf[i];
+      if (c === 0x09) return 400;
       if (c >= 0x80) return NODE; // raw non-ASCII in the target: node's parser judges it
     }
     // Only HTTP/1.1 here; HTTP/1.0 (no keep-alive by default) and anything else go to node, which knows them.
@@ -233,21 +255,13 @@ class Connection {
       if (eol < 0) eol = h.length;
       const first = h.charCodeAt(at);
       if (first === 0x20 || first === 0x09) return NODE; // obs-fold: a continuation line
-      let colon = at;
-      for (; colon < eol; colon++) {
-        const c = h.charCodeAt(colon);
-        if (c === 0x3a) break;
-        if (c >= 128 || TOKEN[c] === 0) return 400; // includes whitespace before the colon
-      }
-      if (colon === at || colon === eol) return 400;
+      const colon = h.indexOf(":", at);
+      // No name, no colon on this line, or a name that is not a token (whitespace before the colon included).
+      if (colon <= at || colon >= eol || !isToken(buf, start + at, start + colon)) return 400;
       let vs = colon + 1;
       let ve = eol;
-      while (vs < ve && (h.charCodeAt(vs) === 0x20 || h.charCodeAt(vs) === 0x09)) vs++;
-      while (ve > vs && (h.charCodeAt(ve - 1) === 0x20 || h.charCodeAt(ve - 1) === 0x09)) ve--;
-      for (let i = vs; i < ve; i++) {
-        const c = h.charCodeAt(i);
-        if ((c < 0x20 && c !== 0x09) || c === 0x7f) return 400; // CR, LF, NUL and other controls
-      }
+      while (vs < ve && (buf[start + vs] === 0x20 || buf[start + vs] === 0x09)) vs++;
+      while (ve > vs && (buf[start + ve - 1] === 0x20 || buf[start + ve - 1] === 0x09)) ve--;
       const name = h.slice(at, colon);
       const value = h.slice(vs, ve);
       raw.push(name, value);
@@ -372,6 +386,14 @@ class Connection {
 
 /** head()'s verdict for a request that goes to node's http server. */
 const NODE = -1;
+
+function isToken(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = buf[i];
+    if (c >= 128 || TOKEN[c] === 0) return false;
+  }
+  return true;
+}
 
 /** A Content-Length value: digits only (no sign, no list); -1 if not. Values past 2^53 are not kept exactly
  *  but stay over the body limit. */
