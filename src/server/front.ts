@@ -37,8 +37,9 @@ export function createFront(handler: Handler, tlsOptions?: () => Promise<{ cert:
 
   /** Hands a (cleartext or decrypted) socket to a server; the first bytes were unshifted back onto it. */
   const serve = (socket: net.Socket, isH2: boolean, encrypted: boolean) => {
-    // The h2 session reads the socket's native handle itself (and drains what was unshifted); resuming the JS
-    // stream here would race it for those bytes and the session answers GOAWAY INTERNAL_ERROR.
+    // The h2 session reads the socket's native handle itself (and drains what was unshifted), so nothing resumes
+    // the JS stream for it: that would race the session for those bytes (it answers GOAWAY INTERNAL_ERROR). The
+    // fast path reads the JS stream and resumes it itself.
     if (isH2) h2.emit("connection", socket);
     else http1(socket, encrypted);
   };
