@@ -276,6 +276,9 @@ test("invalid Content-Length, request line or header line: 400 and close", async
     "GET / HTTP/1.1\r\nHost: test\r\nBad Name: x\r\n\r\n",
     "GET / HTTP/1.1\r\nHost: test\r\nNoColon\r\n\r\n",
     "GET / HTTP/1.1\r\nHost: te\x00st\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: test\r\nA: b\nContent-Length: 5\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: test\r\nA: b\rc\r\n\r\n",
+    "GET /a\x7fb HTTP/1.1\r\nHost: test\r\n\r\n",
   ]) {
     const c = new RawClient(port);
     c.write(get("/ok") + bad);

@@ -29,10 +29,10 @@ export interface Http1Options {
 const TOKEN = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN[c.charCodeAt(0)] = 1;
 
-/** By byte: 1 for a control character refused in a head (all but HTAB; DEL too), 2 for CR (fine before LF). A
- *  table lookup per byte is the cheapest check measured (cheaper than comparisons or a regular expression). */
+/** By byte: 1 for a control character refused in a header value or the target (all but HTAB; DEL too). A table
+ *  lookup per byte is the cheapest check measured (cheaper than comparisons or a regular expression). */
 const CONTROL = new Uint8Array(256);
-for (let c = 0; c < 0x20; c++) CONTROL[c] = c === 0x09 ? 0 : c === 0x0d ? 2 : 1;
+for (let c = 0; c < 0x20; c++) CONTROL[c] = c === 0x09 ? 0 : 1;
 CONTROL[0x7f] = 1;
 
 // The Date header, made at most once a second (as node's http server caches it).
@@ -218,13 +218,9 @@ class Connection {
    *  Character checks read the buffer's bytes (a third of the cost of charCodeAt on the string); the string,
    *  decoded once, gives the slices (latin1: string index = byte offset - start). */
   private head(buf: Buffer, start: number, end: number): number {
-    // No control characters but HTAB (in values) and CRLF line ends; node's parser refuses them too.
-    for (let i = start; i < end; i++) {
-      const k = CONTROL[buf[i]];
-      if (k === 0) continue;
-      if (k === 2 && buf[i + 1] === 10) i++;
-      else return 400;
-    }
+    // Every byte is checked once, by the part it belongs to: method and names are tokens, the target and the
+    // values hold no control characters (but HTAB in values; node's parser refuses them too), the version is
+    // exact, and lines are split at CRLF (so a bare CR or LF lands in one of those parts and is refused).
     const h = buf.toString("latin1", start, end);
     const sp1 = h.indexOf(" ");
     const lineEnd = h.indexOf("\r\n");
@@ -234,7 +230,7 @@ class Connection {
     if (!isToken(buf, start, start + sp1)) return 400;
     for (let i = start + sp1 + 1; i < start + sp2; i++) {
       const c = buf[i];
-      if (c === 0x09) return 400;
+      if (c === 0x09 || CONTROL[c] !== 0) return 400;
       if (c >= 0x80) return NODE; // raw non-ASCII in the target: node's parser judges it
     }
     // Only HTTP/1.1 here; HTTP/1.0 (no keep-alive by default) and anything else go to node, which knows them.
@@ -262,35 +258,38 @@ class Connection {
       let ve = eol;
       while (vs < ve && (buf[start + vs] === 0x20 || buf[start + vs] === 0x09)) vs++;
       while (ve > vs && (buf[start + ve - 1] === 0x20 || buf[start + ve - 1] === 0x09)) ve--;
+      for (let i = start + vs; i < start + ve; i++) if (CONTROL[buf[i]] !== 0) return 400;
       const name = h.slice(at, colon);
       const value = h.slice(vs, ve);
       raw.push(name, value);
-      at = eol + 2;
-      // The headers that shape framing or the connection, found by length first (no lowercasing of the rest).
-      switch (name.length) {
+      // The headers that shape framing or the connection: found by length first, then compared without case
+      // in place (no lowercased copy of any name).
+      const n = start + at;
+      switch (colon - at) {
         case 4:
-          if (name.toLowerCase() === "host") host = true;
+          if (named(buf, n, "host")) host = true;
           break;
         case 6:
-          if (name.toLowerCase() === "expect") return NODE;
+          if (named(buf, n, "expect")) return NODE;
           break;
         case 7:
-          if (name.toLowerCase() === "upgrade") return NODE;
+          if (named(buf, n, "upgrade")) return NODE;
           break;
         case 10:
-          if (name.toLowerCase() === "connection" && hasToken(value, "close")) close = true;
+          if (named(buf, n, "connection") && hasToken(value, "close")) close = true;
           break;
         case 14:
-          if (name.toLowerCase() === "content-length") {
-            const n = digits(value);
-            if (n < 0 || (contentLength >= 0 && n !== contentLength)) return 400;
-            contentLength = n;
+          if (named(buf, n, "content-length")) {
+            const length = digits(value);
+            if (length < 0 || (contentLength >= 0 && length !== contentLength)) return 400;
+            contentLength = length;
           }
           break;
         case 17:
-          if (name.toLowerCase() === "transfer-encoding") return NODE;
+          if (named(buf, n, "transfer-encoding")) return NODE;
           break;
       }
+      at = eol + 2;
     }
     // HTTP/1.1 requires Host; node answers its absence (and the details of that answer are its own).
     if (!host) return NODE;
@@ -386,6 +385,13 @@ class Connection {
 
 /** head()'s verdict for a request that goes to node's http server. */
 const NODE = -1;
+
+/** Whether the header name at buf[at] (a token, as checked) is `lower` in any case: OR-ing 0x20 lowercases a
+ *  letter and keeps "-"; no other token character turns into either. */
+function named(buf: Buffer, at: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) if ((buf[at + i] | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
 
 function isToken(buf: Buffer, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
