@@ -150,6 +150,8 @@ class Connection {
   readonly onClose = (): void => {
     this.closed = true;
     // The client went away before these answers were written: abort what listens (long polls), drop the rest.
+    // A client's FIN counts as going away too (the front's sockets are not half-open; node's http server treats
+    // a FIN the same way by default), which is how a long poll learns its client closed the connection.
     for (const x of this.queue) x.abort?.abort();
     this.queue.length = 0;
     this.buf = EMPTY;
