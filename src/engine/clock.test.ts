@@ -39,3 +39,25 @@ test("wait ends on timeout by the clock, or on abort", async () => {
   await q;
   sub.close();
 });
+
+test("notify with a count wakes that many waiters, oldest first, skipping ones that hold an untaken wake", async () => {
+  const c = new ManualClock();
+  const n = new LocalNotifier(c);
+  const woke: string[] = [];
+  const subs = ["a", "b", "c"].map((name) => ({ name, sub: n.subscribe("k") }));
+  const waits = subs.map(({ name, sub }) => sub.wait(60_000).then(() => woke.push(name)));
+  n.notify("k", 1);
+  await Promise.resolve();
+  assert.deepEqual(woke, ["a"]);
+  // "a" was woken but is still subscribed (it is looking for work): the next wake goes to "b".
+  n.notify("k", 1);
+  await Promise.resolve();
+  assert.deepEqual(woke, ["a", "b"]);
+  const early = n.subscribe("k"); // subscribed, not yet waiting: a wake is kept for its wait
+  n.notify("k");
+  await Promise.all(waits);
+  assert.deepEqual(woke, ["a", "b", "c"]);
+  await early.wait(60_000);
+  for (const { sub } of subs) sub.close();
+  early.close();
+});

@@ -10,11 +10,22 @@ export interface Subscription {
 
 export interface Notifier {
   subscribe(key: string): Subscription;
-  notify(key: string): void;
+  /**
+   * Wakes the key's waiters: all of them, or with `count` only the `count` that subscribed first (n new messages
+   * need at most n receivers; waking every long poll for each message only makes the others look and sleep again).
+   */
+  notify(key: string, count?: number): void;
+}
+
+/** One subscription's wake-up. A subscription is woken once (it serves one look-then-wait of a long poll);
+ *  once fired, later notifies pass it over and its waits return at once. */
+interface Listener {
+  fired: boolean;
+  fire(): void;
 }
 
 export class LocalNotifier implements Notifier {
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Map<string, Set<Listener>>();
 
   private readonly clock: Clock;
 
@@ -23,11 +34,13 @@ export class LocalNotifier implements Notifier {
   }
 
   subscribe(key: string): Subscription {
-    let fired = false;
     let wake: (() => void) | undefined;
-    const listener = () => {
-      fired = true;
-      wake?.();
+    const listener: Listener = {
+      fired: false,
+      fire: () => {
+        listener.fired = true;
+        wake?.();
+      },
     };
     let set = this.waiters.get(key);
     if (!set) this.waiters.set(key, (set = new Set()));
@@ -41,14 +54,13 @@ export class LocalNotifier implements Notifier {
       close,
       wait: (ms, signal) =>
         new Promise<void>((resolve) => {
-          if (fired || signal?.aborted || ms <= 0) return resolve();
+          if (listener.fired || signal?.aborted || ms <= 0) return resolve();
           const timer = this.clock.setTimer(ms, () => done());
           const onAbort = () => done();
           const done = () => {
             timer.cancel();
             signal?.removeEventListener("abort", onAbort);
             wake = undefined;
-            fired = false;
             resolve();
           };
           wake = done;
@@ -57,8 +69,16 @@ export class LocalNotifier implements Notifier {
     };
   }
 
-  notify(key: string): void {
+  notify(key: string, count = Number.POSITIVE_INFINITY): void {
     const set = this.waiters.get(key);
-    if (set) for (const l of [...set]) l();
+    if (!set) return;
+    // Sets iterate in insertion order, so the longest-subscribed waiters go first; one already woken (about to
+    // look, or looking) does not count. Listeners are collected before any fires (firing may close subscriptions).
+    const woken: Listener[] = [];
+    for (const l of set) {
+      if (woken.length >= count) break;
+      if (!l.fired) woken.push(l);
+    }
+    for (const l of woken) l.fire();
   }
 }

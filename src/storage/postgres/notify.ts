@@ -70,8 +70,9 @@ export class PgNotifier implements Notifier {
     return this.local.subscribe(key);
   }
 
-  notify(key: string): void {
-    this.local.notify(key);
+  notify(key: string, count?: number): void {
+    // Other nodes wake all their waiters on the key: they cannot tell how many of theirs are needed.
+    this.local.notify(key, count);
     this.pending.add(key);
     if (!this.flushScheduled) {
       this.flushScheduled = true;

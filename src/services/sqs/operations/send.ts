@@ -91,7 +91,7 @@ async function store(env: SqsEnv, q: QueueRecord, prepared: Prepared[], now: num
   if (prepared.length === 0) return;
   if (isFifo(q)) await storeFifo(env, q, prepared, now);
   else await env.store.enqueue(q.id, prepared.map((p) => p.message), now);
-  env.notifier.notify(wakeKey(q.id));
+  env.notifier.notify(wakeKey(q.id), prepared.length);
 }
 
 /** FIFO sends answer with a SequenceNumber; a duplicate within the window with the original MessageId and SequenceNumber. */
