@@ -109,6 +109,12 @@ export interface Receipt {
 }
 
 export interface SqsStore extends MoveTaskStore {
+  /**
+   * Writes issued in one event-loop turn share a transaction, in order (SQLite's group commit): a receive issued
+   * after a send, before that send's commit, runs in the same transaction and sees it. Senders then wake long
+   * polls at once, so a waiting consumer gets the message with the same commit (one fsync, not two).
+   */
+  readonly wakeBeforeCommit?: boolean;
   /** Creates the queue, or returns the existing one with `created: false`. */
   createQueue(key: QueueKey, settings: QueueSettings, tags: Record<string, string>, now: number): Promise<{ queue: QueueRecord; created: boolean }>;
   getQueue(key: QueueKey): Promise<QueueRecord | undefined>;

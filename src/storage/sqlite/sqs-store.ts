@@ -15,6 +15,8 @@ import { type FifoEntry, FifoIndexes } from "./fifo-index.ts";
 import { type Entry, ReadyIndex } from "./ready-index.ts";
 
 export class SqliteSqsStore implements SqsStore {
+  /** A turn's writes share one transaction in order (SqliteDb group commit). */
+  readonly wakeBeforeCommit = true;
   private readonly s: ReturnType<typeof prepare>;
   private readonly f: FifoStatements;
   private readonly sql: SqliteDb;

@@ -89,9 +89,13 @@ function clean(attrs: Attrs | undefined): Record<string, MessageAttributeValue> 
 
 async function store(env: SqsEnv, q: QueueRecord, prepared: Prepared[], now: number): Promise<void> {
   if (prepared.length === 0) return;
-  if (isFifo(q)) await storeFifo(env, q, prepared, now);
-  else await env.store.enqueue(q.id, prepared.map((p) => p.message), now);
-  env.notifier.notify(wakeKey(q.id), prepared.length);
+  // The write is queued synchronously by either call; with wakeBeforeCommit the long polls woken now receive in
+  // the same transaction, after it (see SqsStore.wakeBeforeCommit), else they are woken once it is committed.
+  const written = isFifo(q) ? storeFifo(env, q, prepared, now) : env.store.enqueue(q.id, prepared.map((p) => p.message), now);
+  const early = env.store.wakeBeforeCommit === true;
+  if (early) env.notifier.notify(wakeKey(q.id), prepared.length);
+  await written;
+  if (!early) env.notifier.notify(wakeKey(q.id), prepared.length);
 }
 
 /** FIFO sends answer with a SequenceNumber; a duplicate within the window with the original MessageId and SequenceNumber. */
