@@ -40,7 +40,7 @@ test("wait ends on timeout by the clock, or on abort", async () => {
   sub.close();
 });
 
-test("notify with a count wakes that many waiters, oldest first, skipping ones that hold an untaken wake", async () => {
+test("notify with a count wakes that many waiters, oldest first, passing over ones already woken", async () => {
   const c = new ManualClock();
   const n = new LocalNotifier(c);
   const woke: string[] = [];
