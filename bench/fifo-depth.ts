@@ -65,7 +65,7 @@ async function run(groups: number): Promise<void> {
       });
       times.push(performance.now() - t);
       received += got.length;
-      await Promise.all(got.map((m) => store.deleteMessage(queue.id, m.rowId, m.receiptNonce, now)));
+      await store.deleteMessages(queue.id, got.map((m) => ({ rowId: m.rowId, nonce: m.receiptNonce })), now);
     }
     const ms = performance.now() - start;
     const first = times[0];

@@ -48,7 +48,7 @@ export function fifoContract(factory: Factory): void {
       assert.deepEqual(got.map((m) => m.body), ["a", "b"]);
       assert.equal(got[0].sequenceNumber, a[0].sequenceNumber);
       assert.equal(got[0].deduplicationId, "d-a");
-      assert.equal(await s.deleteMessage(queue.id, got[0].rowId, got[0].receiptNonce), "ok");
+      assert.equal((await s.deleteMessages(queue.id, [{ rowId: got[0].rowId, nonce: got[0].receiptNonce }]))[0], "ok");
       const again = await s.enqueueFifo(queue.id, [fm("a3", "g", "d-a")], T0 + WINDOW - 1, WINDOW);
       assert.equal(again[0].duplicate, true);
       assert.equal(again[0].messageId, a[0].messageId);
@@ -67,8 +67,8 @@ export function fifoContract(factory: Factory): void {
       const second = await s.receive(queue.id, ro(T0, 10));
       assert.deepEqual(second.map((m) => m.body), ["b1", "b2"], "group A is blocked while a1/a2 are in flight");
       assert.deepEqual(await s.receive(queue.id, ro(T0 + 1)), []);
-      for (const m of second) assert.equal(await s.deleteMessage(queue.id, m.rowId, m.receiptNonce), "ok");
-      assert.equal(await s.deleteMessage(queue.id, first[0].rowId, first[0].receiptNonce), "ok");
+      for (const m of second) assert.equal((await s.deleteMessages(queue.id, [{ rowId: m.rowId, nonce: m.receiptNonce }]))[0], "ok");
+      assert.equal((await s.deleteMessages(queue.id, [{ rowId: first[0].rowId, nonce: first[0].receiptNonce }]))[0], "ok");
       assert.deepEqual(await s.receive(queue.id, ro(T0 + 2)), [], "a2 is still in flight");
       assert.equal(await s.nextVisibleAt(queue.id, T0 + 2, true), T0 + 30_000, "a long poll wakes when a2's visibility ends");
       // a2's visibility expires: it comes back before a3.
@@ -83,8 +83,8 @@ export function fifoContract(factory: Factory): void {
       const { queue } = await s.createQueue(key("exp.fifo"), settings, {}, T0);
       await s.enqueueFifo(queue.id, [fm("x", "g")], T0, WINDOW);
       const [m] = await s.receive(queue.id, ro(T0, 1));
-      assert.equal(await s.deleteMessage(queue.id, m.rowId, m.receiptNonce, T0 + 30_000), "stale");
-      assert.equal(await s.deleteMessage(queue.id, m.rowId, m.receiptNonce, T0 + 29_999), "ok");
+      assert.equal((await s.deleteMessages(queue.id, [{ rowId: m.rowId, nonce: m.receiptNonce }], T0 + 30_000))[0], "stale");
+      assert.equal((await s.deleteMessages(queue.id, [{ rowId: m.rowId, nonce: m.receiptNonce }], T0 + 29_999))[0], "ok");
     }));
 
   test("FIFO: over-received messages move to the dead-letter queue in group order", () =>

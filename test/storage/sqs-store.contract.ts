@@ -183,9 +183,13 @@ export function sqsStoreContract(name: string, factory: StoreFactory): void {
         const [first] = await s.receive(queue.id, { max: 1, visibilityMs: 0, now: T0, expiredBefore: 0, nonces: ["first-nonce-0000"] });
         const [second] = await s.receive(queue.id, { max: 1, visibilityMs: 30_000, now: T0, expiredBefore: 0, nonces: ["second-nonce-000"] });
         assert.equal(first.rowId, second.rowId);
-        assert.equal(await s.deleteMessage(queue.id, first.rowId, "first-nonce-0000"), "stale");
-        assert.equal(await s.deleteMessage(queue.id, second.rowId, "second-nonce-000"), "ok");
-        assert.equal(await s.deleteMessage(queue.id, second.rowId, "second-nonce-000"), "missing");
+        // One call, outcomes in order: an older receipt is stale, the latest deletes, and a repeat finds nothing.
+        const outcomes = await s.deleteMessages(queue.id, [
+          { rowId: first.rowId, nonce: "first-nonce-0000" },
+          { rowId: second.rowId, nonce: "second-nonce-000" },
+          { rowId: second.rowId, nonce: "second-nonce-000" },
+        ]);
+        assert.deepEqual(outcomes, ["stale", "ok", "missing"]);
         assert.deepEqual(await s.counts(queue.id, T0, 0), { visible: 0, notVisible: 0, delayed: 0 });
       } finally {
         await s.close();

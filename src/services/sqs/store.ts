@@ -142,11 +142,10 @@ export interface SqsStore extends MoveTaskStore {
   /** Claims up to max receivable messages, oldest first, making them invisible until now + visibilityMs. */
   receive(queueId: number, opts: ReceiveOptions): Promise<StoredMessage[]>;
   /**
-   * Deletes the message if the nonce is its latest receipt: "stale" when an older receipt, "missing" when gone.
-   * With inFlightAt (FIFO queues), a receipt whose visibility ended by then is "stale" too and deletes nothing.
+   * Deletes each message whose latest receipt is the given nonce, outcomes in order: "stale" when an older
+   * receipt, "missing" when gone. With inFlightAt (FIFO queues), a receipt whose visibility ended by then is
+   * "stale" too and deletes nothing. One call serves DeleteMessage and DeleteMessageBatch.
    */
-  deleteMessage(queueId: number, rowId: number, nonce: string, inFlightAt?: number): Promise<ReceiptOutcome>;
-  /** deleteMessage for several receipts of one queue at once (DeleteMessageBatch), outcomes in order. */
   deleteMessages(queueId: number, receipts: Receipt[], inFlightAt?: number): Promise<ReceiptOutcome[]>;
   /**
    * Sets visibleAt of a message whose latest receipt is nonce (also after its visibility expired, as AWS

@@ -299,29 +299,37 @@ export class PgSqsStore implements SqsStore {
     return msgs.map((m, i) => ({ ...m, receiptNonce: wanted[i] }));
   }
 
-  deleteMessage(queueId: number, rowId: number, nonce: string, inFlightAt = -1): Promise<ReceiptOutcome> {
-    return this.deletes.add({ queueId, rowId, nonce, inFlightAt });
-  }
-
   deleteMessages(queueId: number, receipts: Receipt[], inFlightAt = -1): Promise<ReceiptOutcome[]> {
-    return Promise.all(receipts.map((r) => this.deleteMessage(queueId, r.rowId, r.nonce, inFlightAt)));
+    // Each receipt joins the turn's merged DELETE (deleteAll below).
+    return Promise.all(receipts.map((r) => this.deletes.add({ queueId, rowId: r.rowId, nonce: r.nonce, inFlightAt })));
   }
 
   /** One DELETE for every delete of the turn; the rare misses are then told apart (stale or gone). */
   private async deleteAll(items: DeleteItem[]): Promise<ReceiptOutcome[]> {
-    const r = await this.db.query<{ id: number }>(
+    const r = await this.db.query<{ id: number; nonce: string }>(
       `DELETE FROM sqs_messages m USING unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[]) AS v(id, queue_id, nonce, in_flight_at)
-       WHERE m.id = v.id AND m.queue_id = v.queue_id AND m.receipt_nonce = v.nonce AND m.visible_at > v.in_flight_at RETURNING m.id`,
+       WHERE m.id = v.id AND m.queue_id = v.queue_id AND m.receipt_nonce = v.nonce AND m.visible_at > v.in_flight_at
+       RETURNING m.id, m.receipt_nonce AS nonce`,
       [items.map((i) => i.rowId), items.map((i) => i.queueId), items.map((i) => i.nonce), items.map((i) => i.inFlightAt)],
     );
-    const deleted = new Set(r.rows.map((x) => x.id));
-    const missed = items.filter((i) => !deleted.has(i.rowId));
+    // The outcomes the deletes would have had one after another, in order (as on SQLite): the receipt that deleted
+    // a row is "ok" once; before it, another receipt of that row was "stale" (the row was there); after it, "missing".
+    const deletedBy = new Map(r.rows.map((x) => [Number(x.id), x.nonce]));
+    const gone = new Set<number>();
+    const unknown = items.filter((i) => !deletedBy.has(i.rowId)).map((i) => i.rowId);
     let present = new Set<number>();
-    if (missed.length > 0) {
-      const p = await this.db.query<{ id: number }>("SELECT id FROM sqs_messages WHERE id = ANY($1::bigint[])", [missed.map((i) => i.rowId)]);
-      present = new Set(p.rows.map((x) => x.id));
+    if (unknown.length > 0) {
+      const p = await this.db.query<{ id: number }>("SELECT id FROM sqs_messages WHERE id = ANY($1::bigint[])", [unknown]);
+      present = new Set(p.rows.map((x) => Number(x.id)));
     }
-    return items.map((i) => (deleted.has(i.rowId) ? "ok" : present.has(i.rowId) ? "stale" : "missing"));
+    return items.map((i): ReceiptOutcome => {
+      const by = deletedBy.get(i.rowId);
+      if (by === undefined) return present.has(i.rowId) ? "stale" : "missing";
+      if (gone.has(i.rowId)) return "missing";
+      if (by !== i.nonce) return "stale";
+      gone.add(i.rowId);
+      return "ok";
+    });
   }
 
   async changeVisibility(queueId: number, rowId: number, nonce: string, visibleAt: number, maxSinceReceiveMs: number) {

@@ -242,10 +242,6 @@ export class SqliteSqsStore implements SqsStore {
     }
   }
 
-  deleteMessage(queueId: number, rowId: number, nonce: string, inFlightAt = -1): Promise<ReceiptOutcome> {
-    return this.sql.write(() => this.deleteOne(queueId, rowId, nonce, inFlightAt));
-  }
-
   deleteMessages(queueId: number, receipts: Receipt[], inFlightAt = -1): Promise<ReceiptOutcome[]> {
     return this.sql.write(() => receipts.map((r) => this.deleteOne(queueId, r.rowId, r.nonce, inFlightAt)));
   }
