@@ -14,9 +14,11 @@ import { encodeQueryResponse } from "../protocol/query/encode.ts";
 import { readShape, toJsonValue } from "../protocol/shapes.ts";
 import type { ServiceDefinition } from "../services/types.ts";
 import type { Logger } from "../util/log.ts";
+import { serveNode } from "./node-adapter.ts";
 
 type Req = http.IncomingMessage | http2.Http2ServerRequest;
 type Res = http.ServerResponse | http2.Http2ServerResponse;
+export type InternalHandler = (req: Req, res: Res, path: string) => boolean;
 
 /** One request as any transport hands it over: node's servers (via the adapter below) or the HTTP/1.1 fast path. */
 export interface WireRequest {
@@ -44,11 +46,14 @@ export interface Handler {
   wire(req: WireRequest): Promise<Reply>;
   /** Whether a path belongs to the internal routes, which need node's request and response objects. */
   isInternal(path: string): boolean;
-  /** The adapter for node's http/http2 servers (internal routes included). */
+  /** An AWS error answered before the body is read (413, timeouts), in the protocol the head names, with a request id. */
+  reject(head: RequestHead, err: AwsError): Reply;
+  /** The adapter for node's http/http2 servers (internal routes included): see node-adapter.ts. */
   node(req: Req, res: Res): void;
 }
 
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+export type RequestHead = Pick<WireRequest, "method" | "url" | "rawHeaders">;
+
 const DEFAULT_REGION = "us-east-1";
 
 export interface HandlerDeps {
@@ -57,25 +62,7 @@ export interface HandlerDeps {
   clock: Clock;
   log: Logger;
   /** Internal routes (/_mailroom/..., /_aws/...); return true when handled. */
-  internal?: (req: Req, res: Res, path: string) => boolean;
-}
-
-function readBody(req: Req): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new AwsError("RequestEntityTooLarge", "Request body is too large.", { status: 413 }));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
+  internal?: InternalHandler;
 }
 
 export function createHandler(deps: HandlerDeps): Handler {
@@ -213,38 +200,18 @@ export function createHandler(deps: HandlerDeps): Handler {
   const wire = (req: WireRequest): Promise<Reply> => handle(req).catch(bare);
   const isInternal = (path: string) => deps.internal !== undefined && (path.startsWith("/_mailroom/") || path.startsWith("/_aws/"));
 
-  const node = (req: Req, res: Res): void => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (isInternal(path) && deps.internal?.(req, res, path)) return;
-    // The abort signal (client gone) is made only for the requests that ask for it: long polls.
-    let abort: AbortController | undefined;
-    const signal = () => {
-      if (!abort) {
-        const a = new AbortController();
-        abort = a;
-        if (req.socket?.destroyed) a.abort();
-        res.on("close", () => {
-          if (!res.writableEnded) a.abort();
-        });
-      }
-      return abort.signal;
-    };
-    readBody(req)
-      .then(
-        (body) => wire({ method: req.method ?? "GET", url: req.url ?? "/", rawHeaders: req.rawHeaders, body, signal,
-          encrypted: (req.socket as { encrypted?: boolean } | null)?.encrypted === true }),
-        bare,
-      )
-      .then((reply) => {
-        if (res.writableEnded || res.destroyed) return;
-        // One UTF-8 encoding of the body serves both its length and the write.
-        const body = Buffer.from(reply.body, "utf8");
-        reply.headers["content-length"] = String(body.length);
-        res.writeHead(reply.status, reply.headers);
-        res.end(body);
-      });
+  /** An AWS error in the envelope of the protocol the request's head names, with a request id (413s, timeouts). */
+  const reject = (head: RequestHead, err: AwsError): Reply => {
+    const requestId = randomUUID();
+    const q = head.url.indexOf("?");
+    const headers = headerMap(head.rawHeaders);
+    const found = detect(head.method, q >= 0 ? head.url.slice(q + 1) : "", headers.get("content-type"), headers.get("x-amz-target"), Buffer.alloc(0));
+    const svc = found.protocol === "json" ? byPrefix.get(found.prefix) : deps.services.find((x) => x.protocols.includes("query"));
+    if (found.protocol === "json") return jsonError(err, svc?.jsonNamespace ?? "", requestId, found.contentType, svc?.queryCompatible ?? false);
+    return queryError(err, svc?.model.metadata.xmlNamespace ?? "", requestId);
   };
-  return { wire, isInternal, node };
+  const handler: Handler = { wire, isInternal, reject, node: (req, res) => serveNode(handler, deps.internal, req, res) };
+  return handler;
 }
 
 /** Database connection loss or shutdown (socket errors, PostgreSQL classes 08 and 57P): a temporary failure. */

@@ -124,6 +124,7 @@ const stub: Handler = {
     };
   },
   isInternal: (path) => path.startsWith("/_internal/"),
+  reject: (_head, err) => ({ status: err.status, headers: { "content-type": "text/plain", "x-amzn-requestid": "stub" }, body: err.message }),
   node(req, res) {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
