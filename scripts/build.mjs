@@ -3,7 +3,7 @@
 // Running the bundle instead of the sources through tsx saves the loader thread (about 35 MB of idle RSS) and
 // the per-call name wrappers tsx adds (docs/adr/0005-prebuilt-bundle.md).
 import { build } from "esbuild";
-import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,6 +22,10 @@ await build({
   sourcemap: "linked",
   logLevel: "warning",
 });
-for (const backend of ["sqlite", "postgres"]) {
-  cpSync(join(root, "src/storage", backend, "migrations"), join(dist, "migrations", backend), { recursive: true });
+// Each module's migrations (src/storage/migrations/<backend>, src/services/<name>/migrations/<backend>) go to
+// dist/migrations/<module>/<backend>, where src/storage/migrations.ts looks for them in the bundle.
+cpSync(join(root, "src/storage/migrations"), join(dist, "migrations", "platform"), { recursive: true });
+for (const name of readdirSync(join(root, "src/services"))) {
+  const dir = join(root, "src/services", name, "migrations");
+  if (existsSync(dir)) cpSync(dir, join(dist, "migrations", name), { recursive: true });
 }

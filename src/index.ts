@@ -8,17 +8,9 @@ import { createFront } from "./server/front.ts";
 import { createHandler } from "./server/handler.ts";
 import { internalRoutes } from "./server/internal.ts";
 import { tlsMaterial } from "./server/tls.ts";
-import { startDeliverer } from "./services/sns/deliverer.ts";
-import { scheduleReplays } from "./services/sns/replayer.ts";
-import { scheduleSnsSweeps } from "./services/sns/sweeps.ts";
-import { createSnsService } from "./services/sns/index.ts";
-import { snsRoutes } from "./services/sns/routes.ts";
-import { createSigner } from "./services/sns/signer.ts";
-import { createSqsService } from "./services/sqs/index.ts";
-import { sqsPeekRoute } from "./services/sqs/peek.ts";
-import { scheduleMoveTasks } from "./services/sqs/move-tasks.ts";
-import { cachedQueues } from "./services/sqs/queue-cache.ts";
-import { scheduleRetentionSweep } from "./services/sqs/retention.ts";
+import { SERVICES } from "./services/index.ts";
+import type { StartedService } from "./services/module.ts";
+import type { SnsStore } from "./services/sns/store.ts";
 import { openStorage } from "./storage/open.ts";
 import { createLogger } from "./util/log.ts";
 
@@ -42,23 +34,26 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const log = createLogger(o.logLevel);
   const clock = o.clock ?? new SystemClock();
   // Reads --tls-cert/--tls-key now (a bad file fails before anything opens); the self-signed key waits for storage.
-  const tls = tlsMaterial(o, { key: (name, make) => storage.sns.key(name, make) });
-  const storage = await openStorage(o, clock, log);
+  // The TLS listener's self-signed key is kept in SNS's key table beside its signing key.
+  const tls = tlsMaterial(o, { key: (name, make) => storage.store<SnsStore>("sns").key(name, make) });
+  const storage = await openStorage(o, SERVICES, clock, log);
   const { notifier } = storage;
-  const store = cachedQueues(storage.sqs, clock);
   const jobs = createJobRunner(storage.leases, clock, (job, e) => log.warn("background job failed", { job, error: String(e) }));
-  const sqs = createSqsService({ store, clock, notifier });
-  const signer = createSigner(storage.sns);
-  const deliverer = startDeliverer({ store: storage.sns, sqs: store, clock, notifier, signer, log });
-  const snsEnv = { store: storage.sns, sqs: store, clock, notifier, outboxChanged: deliverer.wake, signer };
-  const sns = createSnsService(snsEnv, signer);
-  scheduleRetentionSweep(jobs, store, clock, log);
-  scheduleMoveTasks(jobs, store, clock, notifier, log);
-  scheduleSnsSweeps(jobs, storage.sns, clock, log);
-  scheduleReplays(jobs, snsEnv, log);
   const credentials = new CredentialStore(o.accessKeys);
-  const internal = internalRoutes([snsRoutes(storage.sns, signer), sqsPeekRoute(store, clock, credentials), tls.route]);
-  const handler = createHandler({ services: [sqs, sns], credentials, clock, log, internal });
+  const started = new Map<string, StartedService>();
+  const api = <T>(name: string): T => {
+    const s = started.get(name);
+    if (!s) throw new Error(`service ${name} is not started yet (module order in src/services/index.ts)`);
+    return s.api as T;
+  };
+  for (const m of SERVICES) started.set(m.name, m.start({ clock, log, notifier, jobs, credentials, api }, storage.store(m.name)));
+  const services = [...started.values()];
+  const stopServices = async () => {
+    for (const s of [...services].reverse()) await s.close?.();
+    await jobs.stop();
+  };
+  const internal = internalRoutes([...services.flatMap((s) => s.routes ?? []), tls.route], SERVICES.map((m) => m.name));
+  const handler = createHandler({ services: services.map((s) => s.definition), credentials, clock, log, internal });
   const front = createFront(handler, tls.options);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -66,8 +61,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
       front.server.listen(o.port, o.host, () => resolve());
     });
   } catch (e) {
-    await deliverer.stop();
-    await jobs.stop();
+    await stopServices();
     await storage.close();
     throw e;
   }
@@ -84,8 +78,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
       if (closed) return;
       closed = true;
       await front.close();
-      await deliverer.stop();
-      await jobs.stop();
+      await stopServices();
       await storage.close();
     },
   };

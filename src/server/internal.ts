@@ -9,10 +9,11 @@ type Res = http.ServerResponse | http2.Http2ServerResponse;
 /** A service's internal route handler: returns true when it answers the path. */
 export type InternalRoute = (req: Req, res: Res, path: string) => boolean;
 
-export function internalRoutes(routes: InternalRoute[] = []) {
+export function internalRoutes(routes: InternalRoute[] = [], services: string[] = []) {
+  const running = Object.fromEntries(services.map((name) => [name, "running"]));
   return (req: Req, res: Res, path: string): boolean => {
     if (path === "/_mailroom/health") {
-      const body = JSON.stringify({ status: "ok", services: { sqs: "running", sns: "running" } });
+      const body = JSON.stringify({ status: "ok", services: running });
       res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
       res.end(body);
       return true;

@@ -1,21 +1,17 @@
-// Opens the configured backend and returns every storage-side piece the services need: the SQS and SNS stores,
-// leases for background jobs and the wake-up notifier (in-process on SQLite, LISTEN/NOTIFY on PostgreSQL).
+// Opens the configured backend and returns every storage-side piece the services need: each service module's
+// store (built by the module's own factory for this backend, in list order), leases for background jobs and the
+// wake-up notifier (in-process on SQLite, LISTEN/NOTIFY on PostgreSQL).
 import { join } from "node:path";
 import type { Clock } from "../engine/clock.ts";
 import type { LeaseStore } from "../engine/leases.ts";
 import { LocalNotifier, type Notifier } from "../engine/notify.ts";
-import type { SnsStore } from "../services/sns/store.ts";
-import type { SqsStore } from "../services/sqs/store.ts";
+import type { ServiceModule } from "../services/module.ts";
 import type { Logger } from "../util/log.ts";
 import { PgDb } from "./postgres/db.ts";
 import { PgLeaseStore } from "./postgres/leases.ts";
 import { PgNotifier } from "./postgres/notify.ts";
-import { PgSnsStore } from "./postgres/sns-store.ts";
-import { PgSqsStore } from "./postgres/sqs-store.ts";
 import { type Durability, SqliteDb } from "./sqlite/db.ts";
 import { SqliteLeaseStore } from "./sqlite/leases.ts";
-import { SqliteSnsStore } from "./sqlite/sns-store.ts";
-import { SqliteSqsStore } from "./sqlite/sqs-store.ts";
 
 export interface StorageOptions {
   /** postgres://… URL; without it, SQLite. */
@@ -27,8 +23,8 @@ export interface StorageOptions {
 
 export interface Storage {
   description: string;
-  sqs: SqsStore;
-  sns: SnsStore;
+  /** A module's store, by module name. */
+  store<T>(module: string): T;
   leases: LeaseStore;
   notifier: Notifier;
   close(): Promise<void>;
@@ -38,18 +34,27 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
-export async function openStorage(o: StorageOptions, clock: Clock, log: Logger): Promise<Storage> {
+/** Builds each module's store in list order; a factory may use the stores built before it. */
+function buildStores(modules: ServiceModule[], make: (m: ServiceModule, lookup: <T>(name: string) => T) => unknown) {
+  const stores = new Map<string, unknown>();
+  const lookup = <T>(name: string): T => {
+    if (!stores.has(name)) throw new Error(`store of module ${name} is not built yet (module order in src/services/index.ts)`);
+    return stores.get(name) as T;
+  };
+  for (const m of modules) stores.set(m.name, make(m, lookup));
+  return lookup;
+}
+
+export async function openStorage(o: StorageOptions, modules: ServiceModule[], clock: Clock, log: Logger): Promise<Storage> {
   if (o.database) {
     if (!isPostgresUrl(o.database)) throw new Error(`unsupported database URL (expected postgres://…): ${o.database}`);
     const db = await PgDb.open(o.database);
     const notifier = await PgNotifier.start(db, clock, log);
-    const sqs = new PgSqsStore(db);
     const safe = new URL(o.database);
     safe.password = safe.password ? "***" : "";
     return {
       description: `postgres ${safe.toString()}`,
-      sqs,
-      sns: new PgSnsStore(db),
+      store: buildStores(modules, (m, lookup) => m.stores.postgres(db, lookup)),
       leases: new PgLeaseStore(db),
       notifier,
       close: async () => {
@@ -60,11 +65,9 @@ export async function openStorage(o: StorageOptions, clock: Clock, log: Logger):
   }
   const file = o.memory ? ":memory:" : join(o.dataDir, "mailroom.db");
   const db = new SqliteDb(file, o.durability);
-  const sqs = new SqliteSqsStore(db);
   return {
     description: o.memory ? "sqlite (memory)" : `sqlite ${file}`,
-    sqs,
-    sns: new SqliteSnsStore(db, sqs),
+    store: buildStores(modules, (m, lookup) => m.stores.sqlite(db, lookup)),
     leases: new SqliteLeaseStore(db),
     notifier: new LocalNotifier(clock),
     close: () => db.close(),

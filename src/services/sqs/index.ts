@@ -85,3 +85,8 @@ export function createSqsService(env: SqsEnv): ServiceDefinition {
     },
   };
 }
+
+/** What other services may use of SQS (the module's api): the queue store behind SQS's own operations. */
+export interface SqsApi {
+  queues: import("./store.ts").SqsStore;
+}

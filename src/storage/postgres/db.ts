@@ -1,11 +1,8 @@
 // PostgreSQL connection pool: BIGINTs read as numbers, append-only migrations applied under an advisory
 // lock (so nodes starting together migrate once), and transactions retried on serialization conflicts.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import pg from "pg";
-import { migrationsDir } from "../migrations-dir.ts";
+import { MIGRATIONS_TABLE_SQL, pendingMigrations } from "../migrations.ts";
 
-const MIGRATIONS_DIR = migrationsDir(import.meta.url, "postgres");
 const MIGRATION_LOCK = 7_224_911_001; // arbitrary advisory lock key for Mailroom migrations
 const RETRYABLE = new Set(["40001", "40P01"]); // serialization_failure, deadlock_detected
 
@@ -39,16 +36,19 @@ export class PgDb {
     const client = await this.pool.connect();
     try {
       await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
-      await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)");
-      const done = new Set((await client.query("SELECT version FROM schema_migrations")).rows.map((r) => r.version as number));
-      const files = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort();
-      for (const file of files) {
-        const version = Number(file.slice(0, 4));
-        if (done.has(version)) continue;
+      await client.query(MIGRATIONS_TABLE_SQL);
+      const applied = new Set((await client.query("SELECT module || '/' || name AS key FROM mailroom_migrations")).rows.map((r) => r.key as string));
+      const legacy = (await client.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")).rows[0].present
+        ? (await client.query("SELECT name FROM schema_migrations")).rows.map((r) => r.name as string)
+        : [];
+      const { adopt, run } = pendingMigrations("postgres", applied, legacy);
+      const record = "INSERT INTO mailroom_migrations (module, name) VALUES ($1, $2)";
+      for (const m of adopt) await client.query(record, [m.module, m.name]);
+      for (const m of run) {
         await client.query("BEGIN");
         try {
-          await client.query(readFileSync(join(MIGRATIONS_DIR, file), "utf8"));
-          await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [version, file]);
+          await client.query(m.sql);
+          await client.query(record, [m.module, m.name]);
           await client.query("COMMIT");
         } catch (e) {
           await client.query("ROLLBACK");

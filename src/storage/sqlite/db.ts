@@ -2,9 +2,9 @@
 // (one fsync), a failing write does not undo the others (the batch is rerun with a savepoint per write), and
 // every caller's promise settles only after COMMIT has returned. Reads run directly against committed state.
 import Database from "better-sqlite3";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { migrationsDir } from "../migrations-dir.ts";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { MIGRATIONS_TABLE_SQL, pendingMigrations } from "../migrations.ts";
 
 export type Durability = "strict" | "relaxed";
 
@@ -20,7 +20,6 @@ interface Outcome {
   failed?: Set<number>;
 }
 
-const MIGRATIONS_DIR = migrationsDir(import.meta.url, "sqlite");
 const MAX_BATCH = 2000;
 
 export class SqliteDb {
@@ -66,16 +65,19 @@ export class SqliteDb {
   }
 
   private migrate(): void {
-    this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)");
-    const done = new Set(this.db.prepare("SELECT version FROM schema_migrations").pluck().all() as number[]);
-    const files = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort();
-    for (const file of files) {
-      const version = Number(file.slice(0, 4));
-      if (done.has(version)) continue;
-      const sql = readFileSync(join(MIGRATIONS_DIR, file), "utf8");
+    this.db.exec(MIGRATIONS_TABLE_SQL);
+    const applied = new Set((this.db.prepare("SELECT module || '/' || name FROM mailroom_migrations").pluck().all() as string[]));
+    const hasLegacy = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+    const legacy = hasLegacy ? (this.db.prepare("SELECT name FROM schema_migrations").pluck().all() as string[]) : [];
+    const { adopt, run } = pendingMigrations("sqlite", applied, legacy);
+    const record = this.db.prepare("INSERT INTO mailroom_migrations (module, name) VALUES (?, ?)");
+    this.db.transaction(() => {
+      for (const m of adopt) record.run(m.module, m.name);
+    })();
+    for (const m of run) {
       this.db.transaction(() => {
-        this.db.exec(sql);
-        this.db.prepare("INSERT INTO schema_migrations (version, name) VALUES (?, ?)").run(version, file);
+        this.db.exec(m.sql);
+        record.run(m.module, m.name);
       })();
     }
   }

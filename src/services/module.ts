@@ -1,0 +1,55 @@
+// What a service brings to the server, in one value: its stores per backend, and a start() that returns its wire
+// definition (ServiceDefinition: codecs, model, operations), internal routes, what other services may use of it,
+// and how it stops. Background work is registered with ctx.jobs in start(). Migrations are found by convention
+// (src/services/<name>/migrations/<backend>/, src/storage/migrations.ts). src/services/index.ts lists the modules;
+// src/storage/open.ts and src/index.ts loop over that list, so a new service touches neither (ADR 0012).
+import type { CredentialStore } from "../auth/credentials.ts";
+import type { Clock } from "../engine/clock.ts";
+import type { JobRunner } from "../engine/leases.ts";
+import type { Notifier } from "../engine/notify.ts";
+import type { InternalRoute } from "../server/internal.ts";
+import type { PgDb } from "../storage/postgres/db.ts";
+import type { SqliteDb } from "../storage/sqlite/db.ts";
+import type { Logger } from "../util/log.ts";
+import type { ServiceDefinition } from "./types.ts";
+
+/** The stores built so far (modules earlier in the list), by module name. */
+export type StoreLookup = <T>(module: string) => T;
+
+export interface StoreFactories<Store> {
+  sqlite(db: SqliteDb, stores: StoreLookup): Store;
+  postgres(db: PgDb, stores: StoreLookup): Store;
+}
+
+/** What the platform hands each service when it starts. */
+export interface ServiceContext {
+  clock: Clock;
+  log: Logger;
+  notifier: Notifier;
+  jobs: JobRunner;
+  credentials: CredentialStore;
+  /** The public API (StartedService.api) of a service started earlier in the list. */
+  api<T>(module: string): T;
+}
+
+export interface StartedService<Api = unknown> {
+  definition: ServiceDefinition;
+  /** Internal routes (/_aws/<service>/..., /_mailroom/<service>/...). */
+  routes?: InternalRoute[];
+  /** What later services may use of this one (e.g. SQS's queue store for deliveries). */
+  api?: Api;
+  /** Stops this service's own background work (jobs registered with ctx.jobs stop with the runner). */
+  close?(): Promise<void>;
+}
+
+export interface ServiceModule<Store = unknown, Api = unknown> {
+  /** Module name: the folder under src/services/, the migrations' module, the key of its store and API. */
+  name: string;
+  stores: StoreFactories<Store>;
+  start(ctx: ServiceContext, store: Store): StartedService<Api>;
+}
+
+/** Lets TypeScript check a module against its store and API types while the list holds them all alike. */
+export function defineService<Store, Api>(m: ServiceModule<Store, Api>): ServiceModule {
+  return m as unknown as ServiceModule;
+}

@@ -1,0 +1,36 @@
+// The SNS module: its stores per backend and what it starts (wire definition, the HTTP/S deliverer, sweeps and
+// replays, the certificate and sink routes). It uses SQS through SQS's api.
+import { PgSnsStore } from "../../storage/postgres/sns-store.ts";
+import { SqliteSnsStore } from "../../storage/sqlite/sns-store.ts";
+import type { SqliteSqsStore } from "../../storage/sqlite/sqs-store.ts";
+import { defineService } from "../module.ts";
+import type { SqsApi } from "../sqs/index.ts";
+import { startDeliverer } from "./deliverer.ts";
+import { createSnsService } from "./index.ts";
+import { scheduleReplays } from "./replayer.ts";
+import { snsRoutes } from "./routes.ts";
+import { createSigner } from "./signer.ts";
+import type { SnsStore } from "./store.ts";
+import { scheduleSnsSweeps } from "./sweeps.ts";
+
+export const snsModule = defineService<SnsStore, undefined>({
+  name: "sns",
+  stores: {
+    sqlite: (db, stores) => new SqliteSnsStore(db, stores<SqliteSqsStore>("sqs")),
+    postgres: (db) => new PgSnsStore(db),
+  },
+  start(ctx, store) {
+    const { clock, notifier, log, jobs } = ctx;
+    const sqs = ctx.api<SqsApi>("sqs").queues;
+    const signer = createSigner(store);
+    const deliverer = startDeliverer({ store, sqs, clock, notifier, signer, log });
+    const env = { store, sqs, clock, notifier, outboxChanged: deliverer.wake, signer };
+    scheduleSnsSweeps(jobs, store, clock, log);
+    scheduleReplays(jobs, env, log);
+    return {
+      definition: createSnsService(env, signer),
+      routes: [snsRoutes(store, signer)],
+      close: () => deliverer.stop(),
+    };
+  },
+});

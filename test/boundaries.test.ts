@@ -1,0 +1,112 @@
+// The layering docs/architecture.md describes, checked on the import graph of src/ (static imports, re-exports and
+// import() with a literal path). Each failure names the importing file, the imported one and the rule.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { test } from "node:test";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const SRC = join(ROOT, "src");
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return files(p);
+    return /\.ts$/.test(name) && !/\.test\.ts$/.test(name) ? [p] : [];
+  });
+}
+
+const IMPORT = /(?:^|[\s;])(?:import|export)\s[^;]*?\sfrom\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s+["']([^"']+)["']/gm;
+
+/** src-relative path → the src-relative paths it imports (package imports left out). */
+export function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of files(SRC)) {
+    const text = readFileSync(file, "utf8");
+    const out: string[] = [];
+    for (const m of text.matchAll(IMPORT)) {
+      const spec = m[1] ?? m[2] ?? m[3];
+      if (!spec.startsWith(".")) continue;
+      out.push(relative(SRC, resolve(dirname(file), spec)));
+    }
+    graph.set(relative(SRC, file), out);
+  }
+  return graph;
+}
+
+const serviceOf = (p: string) => (p.startsWith("services/") && p.split("/").length > 2 ? p.split("/")[1] : undefined);
+
+/** The rules: each returns why an import is not allowed, or undefined. */
+const RULES: ((from: string, to: string) => string | undefined)[] = [
+  (from, to) =>
+    from.startsWith("protocol/") && /^(services|storage|server|delivery|engine)\//.test(to)
+      ? "protocol/ is wire formats only: it imports no services/, storage/, server/, delivery/ or engine/ code"
+      : undefined,
+  (from, to) => {
+    // A service (or the platform's delivery engine) reaches another service only through that service's index.ts;
+    // the storage adapters implement the services' ports, and the composition roots wire everything.
+    const target = serviceOf(to);
+    if (!target || serviceOf(from) === target) return undefined;
+    if (from.startsWith("storage/") || from === "index.ts" || from === "services/index.ts") return undefined;
+    return to === `services/${target}/index.ts` ? undefined : `another service is reached only through services/${target}/index.ts`;
+  },
+  (from, to) =>
+    /^services\/[^/]+\/domain\//.test(from) && /^(storage|server|delivery)\//.test(to)
+      ? "domain code is pure: it imports no storage adapter, server or delivery code"
+      : undefined,
+  (from, to) =>
+    /^(engine|auth|patterns|util)\//.test(from) && /^(services|storage|server|delivery)\//.test(to)
+      ? "engine/, auth/, patterns/ and util/ are below services, storage and the server"
+      : undefined,
+  (from, to) =>
+    from.startsWith("server/") && /^(services\/[^/]+\/|storage\/)/.test(to)
+      ? "the server knows services only through services/types.ts and services/module.ts"
+      : undefined,
+];
+
+test("imports respect the layering", () => {
+  const problems: string[] = [];
+  for (const [from, tos] of importGraph()) {
+    for (const to of tos) {
+      for (const rule of RULES) {
+        const why = rule(from, to);
+        if (why) problems.push(`src/${from} imports src/${to}: ${why}`);
+      }
+    }
+  }
+  assert.deepEqual(problems, [], `\n${problems.join("\n")}`);
+});
+
+test("no import cycles inside a service", () => {
+  const graph = importGraph();
+  const cycles: string[] = [];
+  for (const start of graph.keys()) {
+    const svc = serviceOf(start);
+    if (!svc) continue;
+    // Depth-first search for a path back to start within the same service.
+    const seen = new Set<string>();
+    const walk = (node: string, path: string[]): void => {
+      for (const next of graph.get(node) ?? []) {
+        if (serviceOf(next) !== svc) continue;
+        if (next === start) {
+          cycles.push([...path, next].map((p) => `src/${p}`).join(" → "));
+          continue;
+        }
+        if (seen.has(next)) continue;
+        seen.add(next);
+        walk(next, [...path, next]);
+      }
+    };
+    walk(start, [start]);
+  }
+  // Report each cycle once (from its smallest member).
+  const unique = [...new Set(cycles.filter((c) => c.split(" → ")[0] === [...c.split(" → ")].sort()[0]))];
+  assert.deepEqual(unique, [], `\n${unique.join("\n")}`);
+});
+
+test("the rules see the imports (a self-check of the parser)", () => {
+  const graph = importGraph();
+  assert.ok(graph.get("index.ts")?.includes("services/index.ts"));
+  assert.ok((graph.get("services/sqs/index.ts") ?? []).some((p) => p.startsWith("services/sqs/operations/")));
+});
