@@ -90,9 +90,12 @@ function started(proc: ChildProcess, port: number): Started {
   };
 }
 
-/** Starts bin/mailroom.js pinned to `core` (taskset -c; the pid is node's, taskset execs it), or unpinned with null. */
-export function startMailroomProcess(args: string[], core: string | null = "0", port?: number): Promise<Started> {
-  return startNodeServer("bin/mailroom.js", (p) => ["--port", String(p), "--log-level", "warn", ...args], core, port);
+/**
+ * Starts bin/mailroom.js pinned to `core` (taskset -c; the pid is node's, taskset execs it), or unpinned with null.
+ * `checkout`: another checkout's bin/mailroom.js (BENCH_BASELINE: the same rows for an earlier version, in one run).
+ */
+export function startMailroomProcess(args: string[], core: string | null = "0", port?: number, checkout = "."): Promise<Started> {
+  return startNodeServer(`${checkout}/bin/mailroom.js`, (p) => ["--port", String(p), "--log-level", "warn", ...args], core, port);
 }
 
 /** Starts a node script that prints "ready" once it listens, pinned like startMailroomProcess. */

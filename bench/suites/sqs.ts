@@ -74,9 +74,9 @@ function row(spec: SystemSpec, w: Workload, m: Measured, label = LABEL[w]): Row 
 
 // --- Mailroom ------------------------------------------------------------------------------------------------
 
-async function withMailroom<T>(mode: string, fn: (t: SqsTarget, s: Started) => Promise<T>): Promise<T> {
+async function withMailroom<T>(mode: string, fn: (t: SqsTarget, s: Started) => Promise<T>, checkout?: string): Promise<T> {
   const dir = mkdtempSync(`${os.tmpdir()}/mailroom-bench-`);
-  const s = await startMailroomProcess(["--data-dir", dir, "--durability", mode, "--access-keys", ACCESS_KEYS]);
+  const s = await startMailroomProcess(["--data-dir", dir, "--durability", mode, "--access-keys", ACCESS_KEYS], "0", undefined, checkout);
   try {
     const t = await createQueue(s.port, new Signer(KEY), "bench");
     return await fn(t, s);
@@ -86,10 +86,14 @@ async function withMailroom<T>(mode: string, fn: (t: SqsTarget, s: Started) => P
   }
 }
 
-function mailroom(mode: "strict" | "relaxed"): SystemSpec {
+/** BENCH_BASELINE=<dir>: another checkout of Mailroom (say, main before a change) measured in the same run. */
+const BASELINE = process.env.BENCH_BASELINE;
+
+function mailroom(mode: "strict" | "relaxed", checkout?: string): SystemSpec {
+  const rev = checkout ? cmd("git", ["-C", checkout, "rev-parse", "--short", "HEAD"]).trim() : "";
   const spec: SystemSpec = {
-    id: `mailroom-${mode}`,
-    system: "Mailroom, SQLite",
+    id: checkout ? `baseline-${mode}` : `mailroom-${mode}`,
+    system: checkout ? `Mailroom ${rev} (baseline), SQLite` : "Mailroom, SQLite",
     durability: mode === "strict" ? "strict (fsync before response)" : "relaxed (no fsync per commit)",
     mode,
     workloads: [...WORKLOADS],
@@ -113,7 +117,7 @@ function mailroom(mode: "strict" | "relaxed"): SystemSpec {
           case "W5":
             return w5(spec, t, s);
         }
-      }),
+      }, checkout),
   };
   return spec;
 }
@@ -390,7 +394,8 @@ export async function sqsSuite(args: string[]): Promise<string> {
   explicitNames = names.length > 0;
   const [rv, pgv] = await Promise.all([rabbitVersion().catch(() => "?"), pgServerVersion()]);
   redisVersion = /v=([\d.]+)/.exec(cmd("redis-server", ["--version"]))?.[1] ?? "?";
-  const all = [mailroom("strict"), mailroom("relaxed"), httpFloor(), rabbitmq(rv), redisPeer("bullmq", "strict"), redisPeer("bullmq", "relaxed"), redisPeer("redislist", "strict"), redisPeer("redislist", "relaxed"), pgboss(pgv)];
+  const baseline = BASELINE ? [mailroom("strict", BASELINE), mailroom("relaxed", BASELINE)] : [];
+  const all = [mailroom("strict"), mailroom("relaxed"), ...baseline, httpFloor(), rabbitmq(rv), redisPeer("bullmq", "strict"), redisPeer("bullmq", "relaxed"), redisPeer("redislist", "strict"), redisPeer("redislist", "relaxed"), pgboss(pgv)];
   for (const s of all) systemsById.set(s.id, s);
   const chosen = all.filter((s) => (names.length === 0 || names.some((n) => s.id.startsWith(n.toLowerCase()))) && (modes.length === 0 || modes.includes(s.mode)));
   if (chosen.length === 0) throw new Error(`no system matches ${names.join(" ")}; systems: ${all.map((s) => s.id).join(", ")}`);
