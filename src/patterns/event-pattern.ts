@@ -1,0 +1,96 @@
+// EventBridge event patterns on the shared matcher (EventBridge user guide: "Amazon EventBridge event patterns",
+// "Content filtering in event patterns", "Comparison operators for use in event patterns"). The API EventBridge
+// uses: compileEventPattern (throws PatternError carrying AWS's code and message) and matchesEvent.
+import { compile, matches, PatternError, type Compiled, type Lookup } from "./matcher.ts";
+
+export { PatternError };
+
+/** A compiled event pattern; opaque to callers. */
+export type EventPattern = Compiled & { readonly eventPattern: true };
+
+/** PutRule's EventPattern is at most 4096 characters (PutRule API reference, Length Constraints); the default quota is 2048 ("Amazon EventBridge quotas", Event pattern size). */
+export const MAX_EVENT_PATTERN_CHARS = 4096;
+/** Object nesting accepted: a Mailroom limit (AWS documents none; a 4096-character pattern cannot nest past ~1000). */
+export const MAX_EVENT_PATTERN_DEPTH = 32;
+
+const REASON = "Event pattern is not valid. Reason: ";
+const CODE = "InvalidEventPatternException";
+
+/**
+ * Parses and validates an event pattern. Throws PatternError whose `code` is the AWS error code
+ * (InvalidEventPatternException, or ValidationException for the length constraint) and whose message is AWS's.
+ */
+export function compileEventPattern(text: string, maxChars = MAX_EVENT_PATTERN_CHARS): EventPattern {
+  if (text.length > maxChars) {
+    // The request-validation wording AWS uses for a member over its length constraint.
+    throw new PatternError(`1 validation error detected: Value at 'eventPattern' failed to satisfy constraint: Member must have length less than or equal to ${maxChars}`, "ValidationException");
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new PatternError(`${REASON}${jsonReason(text, e)}`, CODE);
+  }
+  // A pattern that is JSON but not an object (AWS-recorded: LocalStack events snapshot test_invalid_json_event_pattern).
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new PatternError(`${REASON}Filter is not an object`, CODE);
+  try {
+    const compiled = compile(raw as Record<string, unknown>, { prefix: REASON, dialect: "eventbridge", maxDepth: MAX_EVENT_PATTERN_DEPTH, maxNumber: 5e9 });
+    return compiled as EventPattern;
+  } catch (e) {
+    if (e instanceof PatternError) throw new PatternError(e.message, CODE);
+    throw e;
+  }
+}
+
+/** The first line of the Jackson parser message AWS answers for unparsable JSON, approximated. */
+function jsonReason(text: string, e: unknown): string {
+  const m = /Unexpected token '?(.)'?/.exec(String((e as Error)?.message));
+  const word = /^[\s{[,:]*([A-Za-z_]+)/.exec(text.replace(/"[^"]*"/g, ""));
+  if (m && m[1] === "'") return "Unexpected character (''' (code 39)): was expecting double-quote to start field name";
+  if (word) return `Unrecognized token '${word[1]}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`;
+  return "Unexpected end-of-input";
+}
+
+/**
+ * An event as the matcher sees it: every leaf under its dotted path. EventBridge joins nested keys with dots, so
+ * a pattern {"a": {"b": [..]}} also matches an event key "a.b" and the other way round (AWS-recorded: LocalStack
+ * events snapshot dot_joining_event, dot_joining_pattern). Arrays at any level are flattened: an array field
+ * matches when any element does ("Arrays in EventBridge event patterns").
+ */
+function flatten(event: unknown): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  const put = (path: string, v: unknown) => {
+    let list = out.get(path);
+    if (!list) out.set(path, (list = []));
+    list.push(v);
+  };
+  const walk = (v: unknown, path: string, depth: number) => {
+    if (depth > 200) return;
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, path, depth + 1);
+      if (v.length === 0) out.get(path) ?? out.set(path, []);
+    } else if (typeof v === "object" && v !== null) {
+      for (const [k, x] of Object.entries(v)) walk(x, path === "" ? k : `${path}.${k}`, depth + 1);
+    } else {
+      put(path, v);
+    }
+  };
+  walk(event, "", 0);
+  return out;
+}
+
+/** Whether `event` (a parsed JSON object, or its text) matches the pattern. Linear in the event plus the pattern. */
+export function matchesEvent(pattern: EventPattern, event: unknown): boolean {
+  let doc = event;
+  if (typeof event === "string") {
+    try {
+      doc = JSON.parse(event);
+    } catch {
+      return false;
+    }
+  }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return false;
+  const flat = flatten(doc);
+  const lookup: Lookup = (path) => flat.get(path.join(".")) ?? [];
+  return matches(pattern, lookup);
+}
