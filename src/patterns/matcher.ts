@@ -48,7 +48,7 @@ export interface Compiled {
   nested: boolean;
   /** The most leaf keys any one `$or` alternative of the whole pattern can require (counted, not expanded). */
   keys: number;
-  /** The number of value combinations the pattern stands for: values multiply across keys, `$or` branches add. */
+  /** SNS combinations: per leaf its values × its nesting depth, multiplied across keys; `$or` branches add. */
   combinations: number;
   /** Object nesting depth of the deepest leaf ($or levels included). */
   depth: number;
@@ -109,7 +109,9 @@ export function compile(pattern: Record<string, unknown>, opts: CompileOptions):
         const conds = value.map((v) => condition(v, err, opts));
         fields.push({ kind: "leaf", path: [...path, key], conds });
         keys += 1;
-        combos *= conds.length;
+        // A leaf counts its values times its nesting depth ("Filter policy constraints": a four-value key nested
+        // three levels deep counts 3 x 4).
+        combos *= conds.length * (path.length + 1);
         if (depth + 1 > maxDepth) maxDepth = depth + 1;
       } else if (typeof value === "object" && value !== null) {
         nested = true;
@@ -217,6 +219,12 @@ function anythingBut(arg: unknown, err: (m: string) => PatternError, opts: Compi
     const entries = Object.entries(arg);
     if (entries.length !== 1) throw err("Value of anything-but must be an array or single string/number value.");
     const [op, v] = entries[0];
+    if (opts.dialect === "sns" && (op === "suffix" || op === "wildcard")) {
+      // SNS has anything-but prefix but not suffix or wildcard (AWS-recorded: LocalStack SNS snapshot
+      // test_validate_policy_nested_anything_but_operator, error-condition-anything-but-suffix).
+      throw err(`Unsupported anything-but pattern: ${op}`);
+    }
+    if (op === "prefix" && opts.dialect === "sns" && typeof v !== "string") throw err("prefix match pattern must be a string");
     if (op === "prefix" || op === "suffix") {
       if (isObject(v)) throw err("Value of anything-but must be an array or single string/number value.");
       return stringList(v, err, "prefix/suffix match pattern must be a string", "Null prefix/suffix not allowed").map((s) => ({ t: op, v: s }) as Cond);
@@ -232,24 +240,30 @@ function anythingBut(arg: unknown, err: (m: string) => PatternError, opts: Compi
   throw err("Value of anything-but must be an array or single string/number value.");
 }
 
+/**
+ * A numeric range: one comparison, or a lower bound (`>`/`>=`) then an upper bound (`<`/`<=`). The refusals and
+ * their order are AWS's (AWS-recorded: LocalStack SNS snapshot test_validate_policy_numeric_operator and events
+ * snapshot content_numeric_EXC / content_numeric_syntax_EXC).
+ */
 function numeric(arg: unknown, err: (m: string) => PatternError, opts: CompileOptions): [string, number][] {
-  if (!Array.isArray(arg) || arg.length === 0) throw err("Value of numeric must be an array.");
-  const ops: [string, number][] = [];
-  for (let i = 0; i < arg.length; i += 2) {
-    const op = arg[i];
-    const n = arg[i + 1];
-    if (typeof op !== "string" || !NUMERIC_OPS.has(op)) throw err(`Unrecognized numeric range operator: ${String(op)}`);
-    if (ops.length === 1) {
-      // After a lower bound only an upper bound may follow (AWS-recorded: LocalStack events snapshot content_numeric_EXC).
-      const first = ops[0][0];
-      if (first === "=" || first.startsWith("<")) throw err("Too many elements in numeric expression");
-      if (!op.startsWith("<")) throw err(`Bad numeric range operator: ${op}`);
-    }
-    if (ops.length === 2) throw err("Too many elements in numeric expression");
-    if (typeof n !== "number") throw err(`Value of ${op} must be numeric`);
-    ops.push([op, checkNumber(n, err, opts)]);
-  }
-  if (ops.length === 2 && ops[0][1] >= ops[1][1]) throw err("Bottom must be less than top");
+  if (!Array.isArray(arg)) throw err("Value of numeric must be an array.");
+  if (arg.length === 0) throw err("Invalid member in numeric match: ]");
+  const op = arg[0];
+  if (typeof op !== "string") throw err(`Invalid member in numeric match: ${String(op)}`);
+  if (!NUMERIC_OPS.has(op)) throw err(`Unrecognized numeric range operator: ${op}`);
+  const value = (o: string, n: unknown) => {
+    if (typeof n !== "number") throw err(`Value of ${o === "=" ? "equals" : o} must be numeric`);
+    return checkNumber(n, err, opts);
+  };
+  const ops: [string, number][] = [[op, value(op, arg[1])]];
+  if (arg.length === 2) return ops;
+  if (op === "=" || op.startsWith("<")) throw err("Too many elements in numeric expression");
+  const op2 = arg[2];
+  if (typeof op2 !== "string") throw err(`Bad value in numeric range: ${String(op2)}`);
+  if (op2 !== "<" && op2 !== "<=") throw err(`Bad numeric range operator: ${op2}`);
+  ops.push([op2, value(op2, arg[3])]);
+  if (arg.length > 4) throw err("Too many terms in numeric range expression");
+  if (ops[0][1] >= ops[1][1]) throw err("Bottom must be less than top");
   return ops;
 }
 
