@@ -1,7 +1,7 @@
 // EventBridge event patterns on the shared matcher (EventBridge user guide: "Amazon EventBridge event patterns",
 // "Content filtering in event patterns", "Comparison operators for use in event patterns"). The API EventBridge
 // uses: compileEventPattern (throws PatternError carrying AWS's code and message) and matchesEvent.
-import { compile, matches, PatternError, type Compiled, type Lookup } from "./matcher.ts";
+import { compile, flatLookup, matches, PatternError, type Compiled } from "./matcher.ts";
 
 export { PatternError };
 
@@ -54,34 +54,6 @@ function jsonReason(text: string): string {
   return "Unexpected end-of-input";
 }
 
-/**
- * An event as the matcher sees it: every leaf under its dotted path. EventBridge joins nested keys with dots, so
- * a pattern {"a": {"b": [..]}} also matches an event key "a.b" and the other way round (AWS-recorded: LocalStack
- * events snapshot dot_joining_event, dot_joining_pattern). Arrays at any level are flattened: an array field
- * matches when any element does ("Arrays in EventBridge event patterns").
- */
-function flatten(event: unknown): Map<string, unknown[]> {
-  const out = new Map<string, unknown[]>();
-  const put = (path: string, v: unknown) => {
-    let list = out.get(path);
-    if (!list) out.set(path, (list = []));
-    list.push(v);
-  };
-  const walk = (v: unknown, path: string, depth: number) => {
-    if (depth > 200) return;
-    if (Array.isArray(v)) {
-      for (const x of v) walk(x, path, depth + 1);
-      if (v.length === 0) out.get(path) ?? out.set(path, []);
-    } else if (typeof v === "object" && v !== null) {
-      for (const [k, x] of Object.entries(v)) walk(x, path === "" ? k : `${path}.${k}`, depth + 1);
-    } else {
-      put(path, v);
-    }
-  };
-  walk(event, "", 0);
-  return out;
-}
-
 /** Whether `event` (a parsed JSON object, or its text) matches the pattern. Linear in the event plus the pattern. */
 export function matchesEvent(pattern: EventPattern, event: unknown): boolean {
   let doc = event;
@@ -93,7 +65,5 @@ export function matchesEvent(pattern: EventPattern, event: unknown): boolean {
     }
   }
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return false;
-  const flat = flatten(doc);
-  const lookup: Lookup = (path) => flat.get(path.join(".")) ?? [];
-  return matches(pattern, lookup);
+  return matches(pattern, flatLookup(doc));
 }

@@ -135,6 +135,21 @@ const rows: Row[] = [
   ["$or beside a key", { store: ["example_corp"], $or: [{ encrypted: [true] }, { coupon: [null] }] }, true],
   ["$or beside a failing key", { store: ["x"], $or: [{ encrypted: [false] }, { coupon: [null] }] }, false],
   ["$or in $or", { $or: [{ store: ["x"] }, { $or: [{ event: ["y"] }, { price_usd: [210.75] }], encrypted: [false] }] }, true],
+  // Dotted keys: nested keys are joined with dots on both sides (AWS-recorded: LocalStack SNS
+  // test_filter_policy_on_message_body_dot_attribute).
+  ["a dotted policy key matches nested properties", { "object.nested": ["string.value"] }, true, { object: { nested: "string.value" } }],
+  ["a dotted policy key matches a dotted property", { "object.nested": ["string.value"] }, true, { "object.nested": "string.value" }],
+  ["a dotted policy key, other value", { "object.nested": ["string.value"] }, false, { object: { nested: "test-auto" } }],
+  ["a deeper dotted key against a half-dotted body", { "object.nested.test": ["string.value"] }, true, { object: { "nested.test": "string.value" } }],
+  // The S3-records example of the AWS Compute Blog post "Introducing payload-based message filtering for Amazon SNS".
+  ["S3 records: created object with the prefix", { Records: { s3: { object: { key: [{ prefix: "auto-" }] } }, eventName: [{ prefix: "ObjectCreated:" }] } }, true,
+    { Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", s3: { bucket: { name: "insurance-bucket-demo" }, object: { key: "auto-insurance-2314.xml", size: 17 } } }] }],
+  ["S3 records: removed object", { Records: { s3: { object: { key: [{ prefix: "auto-" }] } }, eventName: [{ prefix: "ObjectCreated:" }] } }, false,
+    { Records: [{ eventSource: "aws:s3", eventName: "ObjectRemoved:Delete", s3: { object: { key: "auto-insurance-2314.xml" } } }] }],
+  ["S3 records: another key", { Records: { s3: { object: { key: [{ prefix: "auto-" }] } }, eventName: [{ prefix: "ObjectCreated:" }] } }, false,
+    { Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", s3: { object: { key: "home-insurance-2314.xml" } } }] }],
+  ["S3 records: a list of lists of objects", { Records: { s3: { object: { key: [{ prefix: "auto-" }] } }, eventName: [{ prefix: "ObjectCreated:" }] } }, true,
+    { Records: [{ eventName: "ObjectCreated:Put", s3: { object: [[{ key: "auto-insurance-2314.xml", size: 17 }]] } }, { eventName: "ObjectRemoved:Delete", s3: { object: { key: "home-insurance-2314.xml" } } }] }],
   // Bodies that are not JSON objects match nothing ("Payload-based filtering": the payload must be a JSON object).
   ["a plain-text body", { store: ["example_corp"] }, false, "example_corp"],
   ["a JSON array body", { store: ["example_corp"] }, false, [{ store: "example_corp" }]],

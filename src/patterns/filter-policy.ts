@@ -1,7 +1,7 @@
 // SNS filter policies on top of the shared matcher: parse and validate a policy as SNS does (AWS's error
 // wording, the 5-key and 150-combination limits of "Filter policy constraints in Amazon SNS"), and match it
 // against message attributes (flat; String, String.Array and Number types) or a JSON message body (nested).
-import { compile, jsonLookup, leaves, matches, PatternError, type Compiled, type Lookup } from "./matcher.ts";
+import { compile, flatLookup, leaves, matches, PatternError, type Compiled, type Lookup } from "./matcher.ts";
 
 export { PatternError };
 export type FilterScope = "MessageAttributes" | "MessageBody";
@@ -72,5 +72,5 @@ export function matchesBody(policy: Compiled, message: string): boolean {
     return false;
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
-  return matches(policy, jsonLookup(body));
+  return matches(policy, flatLookup(body));
 }

@@ -319,22 +319,29 @@ export function matches(p: Compiled, lookup: Lookup): boolean {
   return nodeMatches(p.root, lookup);
 }
 
-/** Leaves of a JSON document under a path: objects are walked key by key, arrays at any level are flattened (any element may match). */
-export function jsonLookup(doc: unknown): Lookup {
-  return (path) => {
-    let cur: unknown[] = [doc];
-    for (const key of path) {
-      const next: unknown[] = [];
-      for (const c of cur) {
-        for (const o of Array.isArray(c) ? c : [c]) {
-          if (isObject(o) && Object.prototype.hasOwnProperty.call(o, key)) next.push(o[key]);
-        }
-      }
-      if (next.length === 0) return [];
-      cur = next;
+/**
+ * A JSON document as the matcher sees it: every leaf under its dotted path, computed once, so each leaf lookup is
+ * one map access. Nested keys are joined with dots, so a pattern {"a": {"b": [..]}} also matches a document key
+ * "a.b" and the other way round (AWS-recorded: LocalStack events snapshot dot_joining_event/dot_joining_pattern,
+ * SNS test_filter_policy_on_message_body_dot_attribute). Arrays at any level are flattened: a field matches when
+ * any element does (EventBridge "Arrays in event patterns"; SNS payload-based filtering).
+ */
+export function flatLookup(doc: unknown): Lookup {
+  const out = new Map<string, unknown[]>();
+  const walk = (v: unknown, path: string, depth: number) => {
+    if (depth > 256) return;
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, path, depth + 1);
+    } else if (isObject(v)) {
+      for (const k of Object.keys(v)) walk(v[k], path === "" ? k : `${path}.${k}`, depth + 1);
+    } else {
+      const list = out.get(path);
+      if (list) list.push(v);
+      else out.set(path, [v]);
     }
-    return leaves(cur);
   };
+  walk(doc, "", 0);
+  return (path) => out.get(path.join(".")) ?? [];
 }
 
 /** The leaf values among `values`, arrays (nested too) flattened; objects dropped. */
