@@ -163,6 +163,7 @@ const refusals: [name: string, policy: string, message: string | RegExp][] = [
   ["151 combinations", JSON.stringify({ a: Array.from({ length: 151 }, (_, i) => `v${i}`) }), "FilterPolicy: Filter policy is too complex"],
   ["combinations multiply across keys", JSON.stringify({ a: Array.from({ length: 11 }, (_, i) => i), b: Array.from({ length: 14 }, (_, i) => i) }), "FilterPolicy: Filter policy is too complex"],
   ["$or branches add", JSON.stringify({ $or: [{ a: Array.from({ length: 76 }, (_, i) => i) }, { b: Array.from({ length: 75 }, (_, i) => i) }] }), "FilterPolicy: Filter policy is too complex"],
+  // Mailroom's reading: an $or adds the keys of its largest branch to the keys beside it (AWS documents no example).
   ["$or keys count per branch plus outer keys", JSON.stringify({ a: ["1"], b: ["1"], c: ["1"], $or: [{ d: ["1"], e: ["1"], f: ["1"] }, { g: ["1"] }] }), "FilterPolicy: Filter policy can not have more than 5 keys"],
   ["24 keys each with a 2-way $or is refused without expanding", JSON.stringify(Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`k${i}`, { $or: [{ a: ["1"] }, { b: ["2"] }] }]))), "Filter policy scope MessageAttributes does not support nested filter policy"],
   ["over 256 KB", JSON.stringify({ a: ["x".repeat(256 * 1024)] }), "FilterPolicy: Filter policy is too large"],

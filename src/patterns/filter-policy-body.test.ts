@@ -172,8 +172,9 @@ describe("filter policy on the message body (SNS guide examples)", () => {
 describe("filter policy limits in the body scope", () => {
   const rejects = (policy: string, message: string) =>
     assert.throws(() => checkFilterPolicy(policy, "MessageBody"), (e: unknown) => e instanceof PatternError && e.message === message);
-  test("nested leaves count as keys", () => {
-    rejects(JSON.stringify({ a: { b: ["1"], c: ["1"] }, d: { e: ["1"], f: ["1"], g: ["1"] }, h: ["1"] }), "FilterPolicy: Filter policy can not have more than 5 keys");
+  test("only parent keys count toward the 5 keys (SNS \"Filter policy constraints\", payload-based filtering)", () => {
+    checkFilterPolicy(JSON.stringify({ a: { b: ["1"], c: ["1"] }, d: { e: ["1"], f: ["1"], g: ["1"] }, h: ["1"] }), "MessageBody");
+    rejects(JSON.stringify({ a: { b: ["1"] }, c: { d: ["1"] }, e: ["1"], f: ["1"], g: ["1"], h: { i: ["1"] } }), "FilterPolicy: Filter policy can not have more than 5 keys");
   });
   test("24 keys each holding a 2-way $or: refused at once, nothing expanded", () => {
     const p = JSON.stringify(Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`k${i}`, { $or: [{ a: ["1"] }, { b: ["2"] }] }])));

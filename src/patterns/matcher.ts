@@ -46,7 +46,10 @@ export interface Compiled {
   root: PatternNode;
   /** Whether some key holds an object (a nested pattern). */
   nested: boolean;
-  /** The most leaf keys any one `$or` alternative of the whole pattern can require (counted, not expanded). */
+  /**
+   * SNS keys: the top-level keys one `$or` alternative can require (counted, not expanded). A nested object counts
+   * as its one parent key ("For a nested policy, only parent keys are counted", SNS "Filter policy constraints").
+   */
   keys: number;
   /** SNS combinations: per leaf its values × its nesting depth, multiplied across keys; `$or` branches add. */
   combinations: number;
@@ -79,7 +82,7 @@ export function compile(pattern: Record<string, unknown>, opts: CompileOptions):
   const err = (m: string) => new PatternError(opts.prefix + m);
   let nested = false;
   let maxDepth = 0;
-  // Returns the node with, for it, the most keys one alternative requires and the combinations it stands for.
+  // Returns the node with, for it, the most keys of its own level one alternative requires and the combinations it stands for.
   const parse = (obj: Record<string, unknown>, path: string[], depth: number): { node: PatternNode; keys: number; combos: number } => {
     if (depth > opts.maxDepth) throw err(`${opts.dialect === "sns" ? "Filter policy" : "Event pattern"} is nested deeper than ${opts.maxDepth} levels`);
     if (depth > maxDepth) maxDepth = depth;
@@ -117,7 +120,7 @@ export function compile(pattern: Record<string, unknown>, opts: CompileOptions):
         nested = true;
         const sub = parse(value as Record<string, unknown>, [...path, key], depth + 1);
         fields.push({ kind: "object", node: sub.node });
-        keys += sub.keys;
+        keys += 1;
         combos *= sub.combos;
       } else {
         throw err(`"${key}" must be an object or an array`);
