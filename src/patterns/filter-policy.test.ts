@@ -3,7 +3,7 @@
 // key matching, OR logic; "Filter policy constraints").
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkFilterPolicy, matchesAttributes, matchesBody, PatternError, type AttributeValue } from "./filter-policy.ts";
+import { checkFilterPolicy, compileStoredFilterPolicy, matchesAttributes, matchesBody, PatternError, type AttributeValue } from "./filter-policy.ts";
 
 const S = (v: string): AttributeValue => ({ DataType: "String", StringValue: v });
 const N = (v: string): AttributeValue => ({ DataType: "Number", StringValue: v });
@@ -161,5 +161,20 @@ describe("validation (AWS errors)", () => {
     rejects('{"a":[{"anything-but":{"suffix":"x"}}]}', "FilterPolicy: Unsupported anything-but pattern: suffix");
     rejects('{"a":[[1]]}', "FilterPolicy: Match value must be String, number, true, false, or null");
     rejects('{"$or":[{"a":["1"]}]}', /\$or must be an array of at least 2 objects/);
+  });
+});
+
+describe("stored policies", () => {
+  test("a policy refused by today's checks but stored earlier still filters, without the limits", () => {
+    const older = JSON.stringify({ k: [{ "anything-but": { suffix: ".tmp" } }], a: Array.from({ length: 200 }, (_, i) => `v${i}`) });
+    assert.throws(() => checkFilterPolicy(older, "MessageAttributes"), PatternError);
+    const c = compileStoredFilterPolicy(older, "MessageAttributes");
+    assert.ok(c);
+    assert.equal(matchesAttributes(c, { k: S("a.txt"), a: S("v7") }), true);
+    assert.equal(matchesAttributes(c, { k: S("a.tmp"), a: S("v7") }), false);
+  });
+  test("a policy that does not compile at all gives undefined", () => {
+    assert.equal(compileStoredFilterPolicy("not json", "MessageAttributes"), undefined);
+    assert.equal(compileStoredFilterPolicy('{"a":[{"nope":1}]}', "MessageAttributes"), undefined);
   });
 });

@@ -39,6 +39,27 @@ export function checkFilterPolicy(json: string, scope: FilterScope): Compiled {
   return compiled;
 }
 
+/**
+ * Compiles a policy that is already stored, for matching: the policy as checkFilterPolicy accepts it, or, when a
+ * policy stored under older and looser rules is refused now (e.g. more combinations than the nesting-aware count
+ * allows, or an anything-but suffix), the same policy without SNS's limits and operator restrictions, so that
+ * Publish keeps filtering as before instead of failing. Undefined when the policy cannot be compiled at all.
+ */
+export function compileStoredFilterPolicy(json: string, scope: FilterScope): Compiled | undefined {
+  try {
+    return checkFilterPolicy(json, scope);
+  } catch (e) {
+    if (!(e instanceof PatternError)) throw e;
+  }
+  try {
+    const raw: unknown = JSON.parse(json);
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
+    return compile(raw as Record<string, unknown>, { prefix: "", dialect: "eventbridge", maxDepth: MAX_FILTER_POLICY_DEPTH, maxNumber: Number.MAX_VALUE });
+  } catch {
+    return undefined;
+  }
+}
+
 /** Message attributes as filter values: Binary attributes are ignored, String.Array is a list (SNS attribute-based filtering). */
 function attributeLookup(attrs: Record<string, AttributeValue> | undefined): Lookup {
   return (path) => {
