@@ -66,6 +66,7 @@ const rows: Row[] = [
   ["leaf values against an object", { detail: ["terminated"] }, EC2, false],
   ["account", { account: ["111122223333"] }, EC2, true],
   ["a number does not match a string", { region: [1] }, EC2, false],
+  ["a number beyond the numeric range matches literally (an account number)", { detail: { acct: [111122223333] } }, { ...EC2, detail: { acct: 111122223333 } }, true],
   ["region and source", { region: ["us-west-1"], source: ["aws.ec2"] }, EC2, true],
   ["region differs", { region: ["us-east-1"], source: ["aws.ec2"] }, EC2, false],
   ["every field must match", { source: ["aws.ec2"], detail: { state: ["running"] } }, EC2, false],
@@ -230,6 +231,12 @@ const refusals: [name: string, pattern: string, message: string, code?: string][
   ["not an object", '["not", "a", "dict"]', `${R}Filter is not an object`],
   ["not JSON", "this is not json", `${R}Unrecognized token 'this': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`],
   ["single quotes", "{'bad': 'quotation'}", `${R}Unexpected character (''' (code 39)): was expecting double-quote to start field name`],
+  // aws/event-ruler's rule compiler (JsonRuleCompiler, ComparableNumber):
+  ["$or not followed by an array", '{"$or": {"a": [1]}}', `${R}It must be an Array followed with $or.`],
+  ["$or with one object", '{"$or": [{"a": [1]}]}', `${R}There must have at least 2 Objects in $or relationship.`],
+  ["$or with a non-object", '{"$or": [{"a": [1]}, 2]}', `${R}Only JSON object is allowed in array of $or relationship.`],
+  ["anything-but mixing numbers and strings", '{"a": [{"anything-but": [1, "x"]}]}', `${R}Inside anything but list, either all values are number or string, mixed type is not supported`],
+  ["a numeric bound beyond ±5e9", '{"a": [{"numeric": [">", 6e9]}]}', `${R}Value must be between -5.0E9 and 5.0E9, inclusive`],
   ["nested deeper than the limit", "{\"a\":".repeat(MAX_EVENT_PATTERN_DEPTH + 1) + "[1]" + "}".repeat(MAX_EVENT_PATTERN_DEPTH + 1), `${R}Event pattern is nested deeper than ${MAX_EVENT_PATTERN_DEPTH} levels`],
   ["longer than PutRule's 4096 characters", JSON.stringify({ source: ["x".repeat(4100)] }), "1 validation error detected: Value at 'eventPattern' failed to satisfy constraint: Member must have length less than or equal to 4096", "ValidationException"],
 ];

@@ -92,7 +92,17 @@ export function compile(pattern: Record<string, unknown>, opts: CompileOptions):
     let keys = 0;
     let combos = 1;
     for (const [key, value] of entries) {
+      if (key === "$or" && opts.dialect === "eventbridge" && !Array.isArray(value)) {
+        // EventBridge's rule compiler (aws/event-ruler JsonRuleCompiler) refuses a non-array $or; SNS treats it as
+        // an ordinary key ("AND/OR logic": "$or" is a regular attribute name unless followed by an array).
+        throw err("It must be an Array followed with $or.");
+      }
       if (key === "$or" && Array.isArray(value)) {
+        if (opts.dialect === "eventbridge") {
+          // aws/event-ruler JsonRuleCompiler: elements are checked first, then the count.
+          if (value.some((v) => !isObject(v))) throw err("Only JSON object is allowed in array of $or relationship.");
+          if (value.length < 2) throw err("There must have at least 2 Objects in $or relationship.");
+        }
         if (value.length < 2) throw err("Value of $or must be an array of at least 2 objects");
         const alternatives: PatternNode[] = [];
         let most = 0;
@@ -138,7 +148,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function condition(v: unknown, err: (m: string) => PatternError, opts: CompileOptions): Cond {
   if (v === null || typeof v === "string" || typeof v === "boolean") return { t: "exact", v };
-  if (typeof v === "number") return { t: "exact", v: checkNumber(v, err, opts) };
+  if (typeof v === "number") {
+    // EventBridge accepts any number here and matches it literally as well as numerically, "for example an AWS
+    // account number" (aws/event-ruler JsonRuleCompiler); SNS bounds numbers to ±10^9 ("Filter policy constraints").
+    return { t: "exact", v: opts.dialect === "eventbridge" ? v : checkNumber(v, err, opts) };
+  }
   if (!isObject(v)) throw err("Match value must be String, number, true, false, or null");
   const keys = Object.keys(v);
   if (keys.length !== 1) throw err("Only one key allowed in match expression");
@@ -191,7 +205,7 @@ function wildcard(arg: string, err: (m: string) => PatternError): Wildcard {
 
 function checkNumber(n: number, err: (m: string) => PatternError, opts: CompileOptions): number {
   if (!Number.isFinite(n) || Math.abs(n) > opts.maxNumber) {
-    throw err(opts.dialect === "sns" ? "Numeric value must be between -1.0E9 and 1.0E9" : "Value must be between -5.0E9 and 5.0E9");
+    throw err(opts.dialect === "sns" ? "Numeric value must be between -1.0E9 and 1.0E9" : "Value must be between -5.0E9 and 5.0E9, inclusive");
   }
   return n;
 }
@@ -212,11 +226,16 @@ function anythingBut(arg: unknown, err: (m: string) => PatternError, opts: Compi
   if (typeof arg === "number") return [{ t: "exact", v: checkNumber(arg, err, opts) }];
   if (Array.isArray(arg)) {
     if (arg.length === 0) throw err("Empty arrays are not allowed");
-    return arg.map((x) => {
+    const conds = arg.map((x) => {
       // AWS-recorded wording: LocalStack events snapshot content_anything_but_string_list_null_type_EXC.
       if (typeof x !== "string" && typeof x !== "number") throw err("Inside anything but list, start|null|boolean is not supported.");
       return { t: "exact", v: typeof x === "number" ? checkNumber(x, err, opts) : x } as Cond;
     });
+    if (opts.dialect === "eventbridge" && arg.some((x) => typeof x === "number") && arg.some((x) => typeof x === "string")) {
+      // aws/event-ruler JsonRuleCompiler: an anything-but list is all numbers or all strings.
+      throw err("Inside anything but list, either all values are number or string, mixed type is not supported");
+    }
+    return conds;
   }
   if (isObject(arg)) {
     const entries = Object.entries(arg);
