@@ -138,24 +138,24 @@ export function patternsSuite(): string {
     const attrs = { k: { DataType: "String", StringValue: "a".repeat(n) } };
     const r = time(() => matchesAttributes(wild, attrs));
     lines.push({
-      what: `match ${SEVEN_STARS} against ${n} "a"s (SNS attribute)`,
+      what: `match \`${SEVEN_STARS}\` against ${n} "a"s (SNS attribute)`,
       us: r.us,
       old: n === 60 ? `${once(() => oldWildcard(SEVEN_STARS, "a".repeat(22))).toFixed(0)} µs at 22 "a"s (60: ≈35 s)` : "—",
     });
   }
   // The same stars where every piece is found (the suffix matches), and a piece that nearly matches everywhere.
   const hit = { k: { DataType: "String", StringValue: "a".repeat(1000) + "b" } };
-  lines.push({ what: `match ${SEVEN_STARS} against 1000 "a"s + "b" (a match)`, us: time(() => matchesAttributes(wild, hit)).us, old: "—" });
+  lines.push({ what: `match \`${SEVEN_STARS}\` against 1000 "a"s + "b" (a match)`, us: time(() => matchesAttributes(wild, hit)).us, old: "—" });
   const near = `*${"a".repeat(30)}b*c`;
   const nearP = checkFilterPolicy(JSON.stringify({ k: [{ wildcard: near }] }), "MessageAttributes");
   const nearV = { k: { DataType: "String", StringValue: "a".repeat(1000) + "c" } };
-  lines.push({ what: `match *a×30b*c against 1000 "a"s + "c" (piece search)`, us: time(() => matchesAttributes(nearP, nearV)).us, old: "—" });
+  lines.push({ what: `match \`*a×30b*c\` against 1000 "a"s + "c" (piece search)`, us: time(() => matchesAttributes(nearP, nearV)).us, old: "—" });
   const ep = compileEventPattern(JSON.stringify({ detail: { k: [{ wildcard: SEVEN_STARS }] } }));
   const ev = { detail: { k: "a".repeat(1000) } };
-  lines.push({ what: `match ${SEVEN_STARS} against 1000 "a"s (event pattern)`, us: time(() => matchesEvent(ep, ev)).us, old: "—" });
+  lines.push({ what: `match \`${SEVEN_STARS}\` against 1000 "a"s (event pattern)`, us: time(() => matchesEvent(ep, ev)).us, old: "—" });
 
   lines.push({
-    what: `IAM glob "*?"×12 + "!" against a ${ARN.length}-char ARN`,
+    what: `IAM glob \`*?\`×12 + \`!\` against a ${ARN.length}-char ARN`,
     us: time(() => globMatch(GLOB, ARN)).us,
     old: `${once(() => oldGlob("*?".repeat(5) + "!", ARN)).toFixed(0)} µs at ×5 (×12: ≈72 s)`,
   });
