@@ -37,6 +37,8 @@ function parseV6(s: string): bigint | undefined {
 export function parseCidr(s: string): CidrRange {
   const parts = s.split("/");
   if (parts.length !== 2) throw new Error("Malformed CIDR, one '/' required");
+  // Mask bits are checked before the address (AWS-recorded: LocalStack events snapshot content_ip_address_bad_mask_EXC).
+  if (!/^\d+$/.test(parts[1])) throw new Error("Malformed CIDR, mask bits must be an integer");
   const v6 = parts[0].includes(":");
   const ip = v6 ? parseV6(parts[0]) : parseV4(parts[0]);
   const bits = Number(parts[1]);

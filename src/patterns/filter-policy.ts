@@ -1,7 +1,7 @@
 // SNS filter policies on top of the shared matcher: parse and validate a policy as SNS does (AWS's error
 // wording, the 5-key and 150-combination limits of "Filter policy constraints in Amazon SNS"), and match it
 // against message attributes (flat; String, String.Array and Number types) or a JSON message body (nested).
-import { compile, matches, PatternError, type Compiled, type Lookup } from "./matcher.ts";
+import { compile, flatLookup, leaves, matches, PatternError, type Compiled, type Lookup } from "./matcher.ts";
 
 export { PatternError };
 export type FilterScope = "MessageAttributes" | "MessageBody";
@@ -15,6 +15,8 @@ export interface AttributeValue {
 const MAX_KEYS = 5; // "A filter policy can have a maximum of five keys."
 const MAX_COMBINATIONS = 150; // "The total combination of values in a filter policy must not exceed 150."
 const MAX_BYTES = 256 * 1024; // "The maximum size of a filter policy is 256 KB."
+/** Object nesting accepted in a body-scope policy: a Mailroom limit (AWS documents none), far above real policies. */
+export const MAX_FILTER_POLICY_DEPTH = 32;
 
 /** Validates a policy; throws PatternError with AWS's message (the text after "Invalid parameter: "). */
 export function checkFilterPolicy(json: string, scope: FilterScope): Compiled {
@@ -26,54 +28,55 @@ export function checkFilterPolicy(json: string, scope: FilterScope): Compiled {
     throw new PatternError("FilterPolicy: failed to parse JSON. Unexpected character");
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new PatternError("FilterPolicy: Filter policy must be a JSON object");
-  const compiled = compile(raw as Record<string, unknown>, "FilterPolicy: ");
+  // Parsed into a tree with keys and combinations counted arithmetically: nothing is expanded (ADR 0013).
+  const compiled = compile(raw as Record<string, unknown>, { prefix: "FilterPolicy: ", dialect: "sns", maxDepth: MAX_FILTER_POLICY_DEPTH, maxNumber: 1e9 });
   if (scope === "MessageAttributes" && compiled.nested) {
     // AWS wording as LocalStack's and moto's SNS filter-policy validators reproduce it.
     throw new PatternError("Filter policy scope MessageAttributes does not support nested filter policy");
   }
-  for (const branch of compiled.branches) {
-    if (branch.keys > MAX_KEYS) throw new PatternError("FilterPolicy: Filter policy can not have more than 5 keys");
-  }
-  const combinations = compiled.branches.reduce((n, b) => n + b.combinations, 0);
-  if (combinations > MAX_COMBINATIONS) throw new PatternError("FilterPolicy: Filter policy is too complex");
+  if (compiled.keys > MAX_KEYS) throw new PatternError("FilterPolicy: Filter policy can not have more than 5 keys");
+  if (compiled.combinations > MAX_COMBINATIONS) throw new PatternError("FilterPolicy: Filter policy is too complex");
   return compiled;
+}
+
+/**
+ * Compiles a policy that is already stored, for matching: the policy as checkFilterPolicy accepts it, or, when a
+ * policy stored under older and looser rules is refused now (e.g. more combinations than the nesting-aware count
+ * allows, or an anything-but suffix), the same policy without SNS's limits and operator restrictions, so that
+ * Publish keeps filtering as before instead of failing. Undefined when the policy cannot be compiled at all.
+ */
+export function compileStoredFilterPolicy(json: string, scope: FilterScope): Compiled | undefined {
+  try {
+    return checkFilterPolicy(json, scope);
+  } catch (e) {
+    if (!(e instanceof PatternError)) throw e;
+  }
+  try {
+    const raw: unknown = JSON.parse(json);
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
+    return compile(raw as Record<string, unknown>, { prefix: "", dialect: "eventbridge", maxDepth: MAX_FILTER_POLICY_DEPTH, maxNumber: Number.MAX_VALUE });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Message attributes as filter values: Binary attributes are ignored, String.Array is a list (SNS attribute-based filtering). */
 function attributeLookup(attrs: Record<string, AttributeValue> | undefined): Lookup {
   return (path) => {
-    if (path.length !== 1) return { found: false };
-    const a = attrs?.[path[0]];
-    if (!a || a.DataType.startsWith("Binary")) return { found: false };
+    if (path.length !== 1 || !attrs || !Object.prototype.hasOwnProperty.call(attrs, path[0])) return [];
+    const a = attrs[path[0]];
+    if (!a || a.DataType.startsWith("Binary")) return [];
     const s = a.StringValue ?? "";
-    if (a.DataType.startsWith("Number")) return { found: true, value: Number(s) };
+    if (a.DataType.startsWith("Number")) return [Number(s)];
     if (a.DataType.startsWith("String.Array")) {
       try {
         const v = JSON.parse(s);
-        if (Array.isArray(v)) return { found: true, value: v };
+        if (Array.isArray(v)) return leaves(v);
       } catch {
         // An unparsable array is matched as its plain string.
       }
     }
-    return { found: true, value: s };
-  };
-}
-
-function bodyLookup(body: unknown): Lookup {
-  return (path) => {
-    let cur: unknown[] = [body];
-    for (const key of path) {
-      const next: unknown[] = [];
-      for (const c of cur) {
-        // Arrays of objects in the payload: a key matches if any element has it.
-        for (const o of Array.isArray(c) ? c : [c]) {
-          if (o && typeof o === "object" && !Array.isArray(o) && key in (o as object)) next.push((o as Record<string, unknown>)[key]);
-        }
-      }
-      if (next.length === 0) return { found: false };
-      cur = next;
-    }
-    return { found: true, value: cur.length === 1 ? cur[0] : cur.flat() };
+    return [s];
   };
 }
 
@@ -90,5 +93,5 @@ export function matchesBody(policy: Compiled, message: string): boolean {
     return false;
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
-  return matches(policy, bodyLookup(body));
+  return matches(policy, flatLookup(body));
 }
