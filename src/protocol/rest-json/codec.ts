@@ -32,8 +32,6 @@ function scalar(model: ServiceModel, ref: MemberRef, raw: string): unknown {
     }
     case "boolean":
       return raw === "true" ? true : raw === "false" ? false : raw;
-    case "blob":
-      return raw;
     default:
       return raw;
   }
@@ -104,8 +102,9 @@ function decode(found: Detected, svc: ProtocolService, inputShape: string | unde
           if (all.length > 0) input[name] = all.map((v) => scalar(model, target.member!, v));
         } else if (target?.type === "map") {
           // A map bound to the query string takes every parameter no other member names (Smithy httpQueryParams).
+          const named = new Set(Object.entries(shape.members ?? {}).filter(([, r]) => r.location === "querystring").map(([n, r]) => r.locationName ?? n));
           const m: Record<string, unknown> = {};
-          for (const [k, v] of params) setEntry(m, k, v);
+          for (const [k, v] of params) if (!named.has(k)) setEntry(m, k, v);
           input[name] = m;
         } else {
           const v = params.get(key);
@@ -144,11 +143,10 @@ function decode(found: Detected, svc: ProtocolService, inputShape: string | unde
   return input;
 }
 
-function headerValue(model: ServiceModel, ref: MemberRef, v: unknown): string {
+function headerValue(ref: MemberRef, v: unknown): string {
   // Header timestamps are HTTP dates unless the model says otherwise (Smithy timestampFormat defaults).
   if (v instanceof Date) return ref.timestampFormat === "iso8601" ? v.toISOString() : v.toUTCString();
   if (Buffer.isBuffer(v)) return v.toString("base64");
-  void model;
   return String(v);
 }
 
@@ -164,7 +162,7 @@ function encode(found: Detected, svc: ProtocolService, output: Record<string, un
     for (const [name, ref] of Object.entries(shape.members ?? {})) {
       const v = out[name];
       if (v === undefined || v === null) continue;
-      if (ref.location === "header") headers[(ref.locationName ?? name).toLowerCase()] = headerValue(model, ref, v);
+      if (ref.location === "header") headers[(ref.locationName ?? name).toLowerCase()] = headerValue(ref, v);
       else if (ref.location === "headers") {
         for (const [k, hv] of Object.entries(v as Record<string, unknown>)) headers[`${(ref.locationName ?? "").toLowerCase()}${k}`] = String(hv);
       } else if (ref.location === "statusCode") status = Number(v);
