@@ -45,9 +45,7 @@ export function buildCodecTable<S extends ProtocolService>(services: S[]): Codec
   const querySigning = new Map<string, S>();
   const queryServices: S[] = [];
   const routes: RestRoute<S>[] = [];
-  const first = new Map<Codec, S>();
   for (const s of services) {
-    if (s.codecs.includes("query") && !first.has(queryCodec)) first.set(queryCodec, s);
     const target = s.model.metadata.targetPrefix;
     if (target && (s.codecs.includes("json") || s.codecs.includes("cbor"))) byTarget.set(target, s);
     if (s.codecs.includes("query")) {
@@ -108,5 +106,5 @@ export function buildCodecTable<S extends ProtocolService>(services: S[]): Codec
     return undefined;
   }
 
-  return { detect, fallback: (codec) => first.get(codec) };
+  return { detect, fallback: (codec) => (codec === queryCodec ? queryServices[0] : undefined) };
 }
