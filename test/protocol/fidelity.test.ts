@@ -65,6 +65,16 @@ describe("anonymous server", () => {
     assert.equal(JSON.parse(huge.text).__type, "com.amazon.coral.service#SerializationException");
   });
 
+  test("a JSON body that is not an object is SerializationException (400)", async () => {
+    for (const body of ["[]", '"x"', "5", "null", "{", "{\"a\":1}x"]) {
+      const res = await post(server.endpoint, sqsJson("ListQueues"), body);
+      assert.equal(res.status, 400, body);
+      assert.equal(JSON.parse(res.text).__type, "com.amazon.coral.service#SerializationException", body);
+    }
+    // An empty body is an empty input.
+    assert.equal((await post(server.endpoint, sqsJson("ListQueues"), "")).status, 200);
+  });
+
   test("invalid UTF-8 in a JSON body is SerializationException (400)", async () => {
     const body = Buffer.concat([Buffer.from('{"QueueNamePrefix":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
     const res = await post(server.endpoint, sqsJson("ListQueues"), body);

@@ -71,7 +71,10 @@ export const cborCodec: Codec = {
     } catch {
       throw serializationError();
     }
-    return fromCbor(raw, MAX_DEPTH);
+    const input = fromCbor(raw, MAX_DEPTH);
+    // The input is a structure: a top-level array, string, number or null is not one.
+    if (input === null || typeof input !== "object" || Array.isArray(input) || input instanceof Date || Buffer.isBuffer(input)) throw serializationError();
+    return input;
   },
   encode: (_found: Detected, _svc: ProtocolService, output, requestId) => ({
     status: 200,

@@ -50,6 +50,8 @@ export function parseJsonBody(body: Buffer): unknown {
   } catch {
     throw serializationError();
   }
+  // The input is a structure: a top-level array, string, number or null is not one.
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw serializationError();
   if (tooDeep(value, MAX_DEPTH)) throw serializationError(`JSON nesting exceeds the limit of ${MAX_DEPTH} levels.`);
   return value;
 }
