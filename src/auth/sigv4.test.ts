@@ -125,6 +125,15 @@ describe("verifySigV4 with keys", () => {
     });
   });
 
+  test("the credential scope must name the service addressed", async () => {
+    const req = await signed({ body: BODY });
+    assert.equal(verifySigV4({ ...req, service: "sqs" }, keyed, NOW).service, "sqs");
+    const err = rejects(() => verifySigV4({ ...req, service: "sns" }, keyed, NOW), "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sns'. ");
+    assert.equal(err.jsonType, "com.amazon.coral.service#InvalidSignatureException");
+    const presigned = await signed({ method: "GET", headers: { host: "localhost:4566" }, query: { Action: "ListQueues" }, presign: true });
+    rejects(() => verifySigV4({ ...presigned, service: "states" }, keyed, NOW), "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'states'. ");
+  });
+
   test("accepts a presigned GET (body hash and UNSIGNED-PAYLOAD)", async () => {
     const req = await signed({ method: "GET", headers: { host: "localhost:4566" }, query: { Action: "ListQueues" }, presign: true });
     assert.match(req.query, /X-Amz-Signature=/);

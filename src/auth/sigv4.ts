@@ -17,6 +17,8 @@ export interface SigningInput {
   bodySha256: string;
   /** headerMap(rawHeaders), when the caller has built it already. */
   headers?: Map<string, string>;
+  /** The signing name of the service addressed: the credential scope must name it. */
+  service?: string;
 }
 
 export interface Caller {
@@ -370,6 +372,9 @@ export function verifySigV4(req: SigningInput, creds: CredentialStore, nowMs: nu
   }
   if (sig.algorithm !== ALGORITHM) throw incomplete(`Unsupported AWS 'algorithm': '${sig.algorithm}' (only ${ALGORITHM} for now).`);
   const { accessKeyId, region, service, accountId, kSigning, scope } = scopeFor(sig.credential, sig.date, creds);
+  // A credential scoped to another service is refused before the signature is computed; AWS answers
+  // "Credential should be scoped to correct service: 'batch'. " (aws-signing-proxy issue 25, a response from AWS).
+  if (req.service !== undefined && service !== req.service) throw mismatch(`Credential should be scoped to correct service: '${req.service}'. `);
 
   const provided = sig.signature.length === 64 ? Buffer.from(sig.signature, "hex") : undefined;
   if (provided === undefined || provided.length !== 32) throw mismatch();

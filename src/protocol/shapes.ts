@@ -24,6 +24,15 @@ function membersOf(shape: Shape): [string, string][] {
   return list;
 }
 
+/**
+ * Sets a key on a plain object as an own property, whatever its name: `obj["__proto__"] = v` would replace the
+ * prototype instead, losing a map key (a message attribute may be named __proto__) and polluting the object.
+ */
+export function setEntry(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
 export function readShape(model: ServiceModel, shapeName: string, value: WireValue, errors: InputErrors, path: string, fromQuery: boolean): unknown {
   const shape: Shape | undefined = model.shapes[shapeName];
   if (!shape) return value;
@@ -50,7 +59,7 @@ export function readShape(model: ServiceModel, shapeName: string, value: WireVal
       if (typeof value !== "object" || Array.isArray(value)) throw errors.invalid(path, value, "map");
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        out[k] = readShape(model, shape.value!.shape, v, errors, `${path}.${k}`, fromQuery);
+        setEntry(out, k, readShape(model, shape.value!.shape, v, errors, `${path}.${k}`, fromQuery));
       }
       return out;
     }
@@ -73,9 +82,12 @@ export function readShape(model: ServiceModel, shapeName: string, value: WireVal
       if (fromQuery && (value === "true" || value === "false")) return value === "true";
       throw errors.invalid(path, value, "boolean");
     case "blob":
+      // Binary codecs (CBOR, REST payloads) hand over bytes; text codecs base64.
+      if (Buffer.isBuffer(value)) return value;
       if (typeof value !== "string") throw errors.invalid(path, value, "blob");
       return Buffer.from(value, "base64");
     case "timestamp":
+      if (value instanceof Date) return value;
       if (typeof value === "number") return new Date(value * 1000);
       if (typeof value === "string" && !Number.isNaN(Date.parse(value))) return new Date(value);
       throw errors.invalid(path, value, "timestamp");
@@ -103,7 +115,8 @@ export function toJsonValue(value: unknown): unknown {
   for (const k in value as Record<string, unknown>) {
     const before = (value as Record<string, unknown>)[k];
     const v = toJsonValue(before);
-    if (v !== before) (out ??= { ...(value as Record<string, unknown>) })[k] = v;
+    // Spreading copies an own __proto__ key as a key; setEntry keeps it one when it is replaced.
+    if (v !== before) setEntry((out ??= { ...(value as Record<string, unknown>) }), k, v);
   }
   return out ?? value;
 }

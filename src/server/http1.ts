@@ -47,15 +47,16 @@ function httpDate(): string {
 }
 
 /** The whole answer as one buffer: status line, headers, content-length, date, connection, body. */
-function encode(status: number, headers: Record<string, string>, body: string, close: boolean, omitBody: boolean): Buffer {
+function encode(status: number, headers: Record<string, string>, body: string | Buffer, close: boolean, omitBody: boolean): Buffer {
   let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Unknown"}\r\n`;
   for (const k in headers) head += `${k}: ${headers[k]}\r\n`;
-  const length = Buffer.byteLength(body, "utf8");
+  const length = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.length;
   head += `content-length: ${length}\r\ndate: ${httpDate()}\r\nconnection: ${close ? "close" : "keep-alive"}\r\n\r\n`;
   if (omitBody) return Buffer.from(head, "latin1");
   const out = Buffer.allocUnsafe(head.length + length);
   out.write(head, 0, "latin1");
-  out.write(body, head.length, "utf8");
+  if (typeof body === "string") out.write(body, head.length, "utf8");
+  else body.copy(out, head.length);
   return out;
 }
 

@@ -54,7 +54,7 @@ export function serveNode(handler: Handler, internal: InternalHandler | undefine
     .then((reply) => {
       if (res.writableEnded || res.destroyed) return;
       // One UTF-8 encoding of the body serves both its length and the write.
-      const body = Buffer.from(reply.body, "utf8");
+      const body = typeof reply.body === "string" ? Buffer.from(reply.body, "utf8") : reply.body;
       reply.headers["content-length"] = String(body.length);
       res.writeHead(reply.status, reply.headers);
       res.end(body);

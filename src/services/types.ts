@@ -1,6 +1,6 @@
-// The contract between the server and a service: which wire protocols it speaks, its model, and a handler
+// The contract between the server and a service: which codecs (wire formats) it speaks, its model, and a handler
 // per operation. Handlers receive the decoded, type-checked input and return the output object.
-import type { ServiceModel } from "../protocol/model.ts";
+import type { ProtocolService } from "../protocol/codec.ts";
 import type { AwsError } from "../protocol/errors.ts";
 import type { InputErrors } from "../protocol/shapes.ts";
 
@@ -19,21 +19,17 @@ export interface RequestContext {
 
 export type Handler = (ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
 
-export type WireProtocol = "json" | "query";
+export type { CodecName } from "../protocol/codec.ts";
 
-export interface ServiceDefinition {
-  /** Service name in SigV4 credential scopes (e.g. "sqs"). */
-  signingName: string;
-  model: ServiceModel;
-  protocols: WireProtocol[];
-  /** Namespace of JSON `__type` values, e.g. "com.amazonaws.sqs". */
-  jsonNamespace: string;
-  /** awsQueryCompatible services also send x-amzn-query-error with JSON errors. */
-  queryCompatible: boolean;
+/**
+ * A service as the server sees it. From ProtocolService: signingName, model, `codecs` (the wire formats it speaks,
+ * e.g. SQS ["json", "query"], Kinesis ["json", "cbor"]; detection routes requests by them), jsonNamespace,
+ * queryCompatible and pathInput (query requests posted to a resource path, e.g. an SQS queue URL; may throw for
+ * operations not allowed there).
+ */
+export interface ServiceDefinition extends ProtocolService {
   inputErrors: InputErrors;
   operations: Record<string, Handler>;
-  /** Query requests may be posted to a resource path (SQS queue URLs): the input member to fill from it (may throw for operations not allowed there). */
-  pathInput?: (path: string, baseUrl: string, operation: string) => Record<string, string> | undefined;
   /**
    * Operations AWS accepts without a signature (SNS's SubscribeURL and UnsubscribeURL links): the account and
    * region the unsigned query request acts for, or undefined when it is not one of them.

@@ -19,22 +19,20 @@ type StoredAttrs = Record<string, { DataType: string; StringValue?: string; Bina
 
 export function packAttrs(a: Record<string, MessageAttributeValue> | undefined): string | null {
   if (!a || Object.keys(a).length === 0) return null;
-  const out: StoredAttrs = {};
-  for (const [k, v] of Object.entries(a)) {
-    out[k] = { DataType: v.DataType, StringValue: v.StringValue, BinaryValue: v.BinaryValue?.toString("base64") };
-  }
+  // fromEntries defines each key as its own property: an attribute named __proto__ stays an attribute.
+  const out: StoredAttrs = Object.fromEntries(Object.entries(a).map(([k, v]) =>
+    [k, { DataType: v.DataType, StringValue: v.StringValue, BinaryValue: v.BinaryValue?.toString("base64") }]));
   return JSON.stringify(out);
 }
 
 function unpackAttrs(s: string | null): Record<string, MessageAttributeValue> | undefined {
   if (!s) return undefined;
-  const out: Record<string, MessageAttributeValue> = {};
-  for (const [k, v] of Object.entries(JSON.parse(s) as StoredAttrs)) {
-    out[k] = { DataType: v.DataType };
-    if (v.StringValue !== undefined) out[k].StringValue = v.StringValue;
-    if (v.BinaryValue !== undefined) out[k].BinaryValue = Buffer.from(v.BinaryValue, "base64");
-  }
-  return out;
+  return Object.fromEntries(Object.entries(JSON.parse(s) as StoredAttrs).map(([k, v]) => {
+    const a: MessageAttributeValue = { DataType: v.DataType };
+    if (v.StringValue !== undefined) a.StringValue = v.StringValue;
+    if (v.BinaryValue !== undefined) a.BinaryValue = Buffer.from(v.BinaryValue, "base64");
+    return [k, a];
+  }));
 }
 
 export function toQueue(r: QueueRow): QueueRecord {

@@ -7,6 +7,7 @@ export const snsModel: ServiceModel = {
   "apiVersion": "2010-03-31",
   "endpointPrefix": "sns",
   "serviceId": "SNS",
+  "protocol": "query",
   "xmlNamespace": "http://sns.amazonaws.com/doc/2010-03-31/"
  },
  "operations": {

@@ -9,6 +9,7 @@ export const sqsModel: ServiceModel = {
   "jsonVersion": "1.0",
   "targetPrefix": "AmazonSQS",
   "serviceId": "SQS",
+  "protocol": "json",
   "xmlNamespace": "http://queue.amazonaws.com/doc/2012-11-05/"
  },
  "operations": {

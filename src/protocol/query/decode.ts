@@ -2,6 +2,7 @@
 // rebuilt into the nested structure the model describes, with serialized names and flattening taken from the
 // model as botocore's query serializer writes them.
 import type { MemberRef, ServiceModel } from "../model.ts";
+import { setEntry } from "../shapes.ts";
 
 interface Node {
   value?: string;
@@ -79,7 +80,7 @@ function readMember(model: ServiceModel, name: string, mref: MemberRef, parent: 
     for (const e of entries) {
       const k = e.children.get(keyName)?.value;
       if (k === undefined) continue;
-      out[k] = read(model, shape.value!, e.children.get(valueName));
+      setEntry(out, k, read(model, shape.value!, e.children.get(valueName)));
     }
     return out;
   }

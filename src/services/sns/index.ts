@@ -63,7 +63,7 @@ export function createSnsService(base: SnsEnv, signer: Signer = createSigner(bas
   return {
     signingName: "sns",
     model: snsModel,
-    protocols: ["query"],
+    codecs: ["query"],
     jsonNamespace: "com.amazonaws.sns",
     queryCompatible: false,
     inputErrors: {

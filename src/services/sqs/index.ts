@@ -57,7 +57,7 @@ export function createSqsService(env: SqsEnv): ServiceDefinition {
   return {
     signingName: "sqs",
     model: sqsModel,
-    protocols: ["json", "query"],
+    codecs: ["json", "query"],
     jsonNamespace: "com.amazonaws.sqs",
     queryCompatible: true,
     inputErrors: {

@@ -108,9 +108,8 @@ function systemAttributes(m: StoredMessage, names: string[]): Record<string, str
 function selectAttributes(attrs: Record<string, MessageAttributeValue> | undefined, names: string[]) {
   if (!attrs || names.length === 0) return undefined;
   if (names.some((n) => n === "All" || n === ".*" || n === "*")) return attrs;
-  const out: Record<string, MessageAttributeValue> = {};
-  for (const [k, v] of Object.entries(attrs)) {
-    if (names.some((n) => (n.endsWith(".*") ? k.startsWith(n.slice(0, -2)) : k === n))) out[k] = v;
-  }
+  // fromEntries defines each key as its own property: an attribute named __proto__ stays an attribute.
+  const out: Record<string, MessageAttributeValue> = Object.fromEntries(
+    Object.entries(attrs).filter(([k]) => names.some((n) => (n.endsWith(".*") ? k.startsWith(n.slice(0, -2)) : k === n))));
   return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -80,11 +80,9 @@ function prepare(q: QueueRecord, ctx: RequestContext, entry: Input, now: number,
 
 function clean(attrs: Attrs | undefined): Record<string, MessageAttributeValue> | undefined {
   if (!attrs || Object.keys(attrs).length === 0) return undefined;
-  const out: Record<string, MessageAttributeValue> = {};
-  for (const [k, a] of Object.entries(attrs)) {
-    out[k] = a.BinaryValue !== undefined ? { DataType: a.DataType, BinaryValue: a.BinaryValue } : { DataType: a.DataType, StringValue: a.StringValue };
-  }
-  return out;
+  // fromEntries defines each key as its own property: an attribute named __proto__ stays an attribute.
+  return Object.fromEntries(Object.entries(attrs).map(([k, a]): [string, MessageAttributeValue] =>
+    [k, a.BinaryValue !== undefined ? { DataType: a.DataType, BinaryValue: a.BinaryValue } : { DataType: a.DataType, StringValue: a.StringValue }]));
 }
 
 async function store(env: SqsEnv, q: QueueRecord, prepared: Prepared[], now: number): Promise<void> {

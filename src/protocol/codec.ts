@@ -1,0 +1,72 @@
+// One interface for every wire format (ADR 0010): a codec turns a detected request into the operation's raw input
+// and an operation's output or AwsError into a Reply. Which codec and service a request goes to is decided once by
+// detect.ts from a table built from the service definitions; the pipeline (server/handler.ts) knows no protocol.
+import type { AwsError } from "./errors.ts";
+import type { OperationModel, ServiceModel } from "./model.ts";
+
+/** The wire formats a service may declare (AWS JSON 1.0/1.1 by the model's jsonVersion, query/XML, CBOR, REST-JSON). */
+export type CodecName = "json" | "query" | "cbor" | "rest-json";
+
+/** What a codec needs from a service (services/types.ts ServiceDefinition extends it; protocol/ imports no service). */
+export interface ProtocolService {
+  /** Service name in SigV4 credential scopes (e.g. "sqs"). */
+  signingName: string;
+  model: ServiceModel;
+  /** The codecs the service speaks; detection only routes a request to a codec its service lists. */
+  codecs: CodecName[];
+  /** Namespace of JSON `__type` values, e.g. "com.amazonaws.sqs". */
+  jsonNamespace: string;
+  /** awsQueryCompatible services also send x-amzn-query-error with JSON errors. */
+  queryCompatible: boolean;
+  /** Query requests may be posted to a resource path (SQS queue URLs): the input member to fill from it. */
+  pathInput?: (path: string, baseUrl: string, operation: string) => Record<string, string> | undefined;
+}
+
+/** What the pipeline answers: the transport adds content-length and writes it. */
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  /** Text (JSON, XML) is written as UTF-8; binary formats (CBOR) hand over their bytes. */
+  body: string | Buffer;
+}
+
+/**
+ * One request as detection found it: the codec, the service (undefined when none matched), the operation, and the
+ * request parts the codec reads (carried here so the hot path allocates one object for both).
+ */
+export interface Detected<S extends ProtocolService = ProtocolService> {
+  codec: Codec;
+  service: S | undefined;
+  operation: string;
+  path: string;
+  /** Raw query string (after `?`, still percent-encoded). */
+  query: string;
+  /** Lower-cased header names to values. */
+  headers: Map<string, string>;
+  body: Buffer;
+  /** Response content type for JSON and CBOR (the request's x-amz-json-1.0/1.1 or cbor-1.1). */
+  contentType: string;
+  /** Query protocol: the form and query-string parameters, decoded once. */
+  params?: URLSearchParams;
+  /** Query protocol: the query string or form held a malformed percent-encoding (the codec answers the 4xx). */
+  badEncoding?: boolean;
+  /** REST-JSON: the route's label values, still percent-encoded. */
+  labels?: Record<string, string>;
+}
+
+export interface Codec {
+  readonly name: CodecName;
+  /** Scalars arrive as strings (query forms): readShape then accepts "1" for a number and "true" for a boolean. */
+  readonly stringScalars: boolean;
+  /** The operation's raw input (readShape then checks it against the model); throws the codec's AwsError on bad input. */
+  decode(found: Detected, service: ProtocolService, op: OperationModel, baseUrl: string): unknown;
+  /** The operation's output as the codec's 200 answer. */
+  encode(found: Detected, service: ProtocolService, output: Record<string, unknown> | undefined, requestId: string): Reply;
+  /**
+   * An AWS error in the codec's envelope; `service` is the one addressed, or the table's fallback for the codec;
+   * `found` is undefined when the request was refused before detection could name it (Handler.reject).
+   */
+  error(found: Detected | undefined, service: ProtocolService | undefined, err: AwsError, requestId: string): Reply;
+  /** The error for an operation (or X-Amz-Target prefix) nobody serves, in the codec's terms. */
+  unknownOperation(operation: string): AwsError;
+}
