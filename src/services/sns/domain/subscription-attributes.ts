@@ -3,6 +3,7 @@
 import { checkFilterPolicy, PatternError } from "../../../patterns/filter-policy.ts";
 import { invalidParameter } from "../errors.ts";
 import type { SubscriptionRecord } from "../store.ts";
+import { AUTH_ON_UNSUBSCRIBE } from "./confirmation.ts";
 import { checkDeliveryPolicy, effectiveDeliveryPolicyOf } from "./delivery-policy-view.ts";
 import { parseJson } from "./topic-attributes.ts";
 
@@ -65,7 +66,7 @@ export function subscriptionAttributesView(s: SubscriptionRecord, topicArn: stri
     SubscriptionArn: s.arn,
     SubscriptionPrincipal: `arn:aws:iam::${s.owner}:user/mailroom`,
   };
-  for (const [k, v] of Object.entries(s.attributes)) if (v !== "") out[k] = v;
+  for (const [k, v] of Object.entries(s.attributes)) if (v !== "" && k !== AUTH_ON_UNSUBSCRIBE) out[k] = v;
   // A filter policy without a scope applies to message attributes (FilterPolicyScope docs).
   if (out.FilterPolicy && !out.FilterPolicyScope) out.FilterPolicyScope = "MessageAttributes";
   if (s.protocol === "http" || s.protocol === "https") out.EffectiveDeliveryPolicy = effectiveDeliveryPolicyOf(topicDeliveryPolicy, s.attributes.DeliveryPolicy);

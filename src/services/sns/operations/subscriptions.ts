@@ -4,7 +4,8 @@
 // wait for ConfirmSubscription with the token sent to the endpoint (Subscribe API reference).
 import { randomBytes, randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
-import { parsePlatformArn } from "../domain/arns.ts";
+import { parsePlatformArn, parseTopicArn } from "../domain/arns.ts";
+import { AUTH_ON_UNSUBSCRIBE, checkTokenShape, checkUnsubscribeAllowed, confirmationAttributes, isSigned, wrongTopic } from "../domain/confirmation.ts";
 import { checkSubscriptionAttribute, subscriptionAttributesView } from "../domain/subscription-attributes.ts";
 import { arnOfTopic, decodeToken, encodeToken, resolveSubscription, resolveTopic, type SnsEnv } from "../env.ts";
 import { invalidParameter, subscriptionNotFound } from "../errors.ts";
@@ -83,15 +84,24 @@ export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) 
 }
 
 export async function confirmSubscription(env: SnsEnv, ctx: RequestContext, input: Input) {
-  const topic = await resolveTopic(env, ctx, input.TopicArn);
-  const token = input.Token as string;
+  // ConfirmSubscription is authorized by its token, whoever calls it (the SubscribeURL works unsigned).
+  const p = typeof input.TopicArn === "string" ? parseTopicArn(input.TopicArn) : undefined;
+  if (!p) throw wrongTopic();
+  const token = checkTokenShape(input.Token);
+  const topic = await env.store.getTopic(p);
   const sub = await env.store.subscriptionByToken(token);
-  if (!sub || sub.topicId !== topic.id) {
+  if (!sub) {
     // The token of an UnsubscribeConfirmation restores the subscription it deactivated (developer guide, unsubscribe confirmation format).
-    const restored = typeof token === "string" && token !== "" ? await env.store.restoreSubscription(token, topic.id, env.clock.now()) : undefined;
+    const restored = topic ? await env.store.restoreSubscription(token, topic.id, env.clock.now()) : undefined;
     if (!restored) throw invalidParameter("Token");
     return { SubscriptionArn: restored.arn };
   }
+  if (!topic || sub.topicId !== topic.id) throw wrongTopic();
+  const signed = isSigned(ctx.accessKeyId);
+  const added = confirmationAttributes(signed, input.AuthenticateOnUnsubscribe);
+  // A later unsigned confirmation never lifts the protection an authenticated one set.
+  if (sub.attributes[AUTH_ON_UNSUBSCRIBE] === "true") Object.assign(added, { ConfirmationWasAuthenticated: "true", [AUTH_ON_UNSUBSCRIBE]: "true" });
+  await env.store.setSubscriptionAttributes(sub.arn, { ...sub.attributes, ...added });
   await env.store.confirmSubscription(sub.arn);
   return { SubscriptionArn: sub.arn };
 }
@@ -103,6 +113,7 @@ export async function unsubscribe(env: SnsEnv, ctx: RequestContext, input: Input
     throw e;
   });
   if (!sub) return undefined;
+  checkUnsubscribeAllowed(sub.attributes, isSigned(ctx.accessKeyId));
   // A confirmed HTTP/S endpoint is told, and may restore the subscription ("HTTP/HTTPS unsubscribe confirmation JSON format", developer guide).
   const tell = sub.confirmed && (sub.protocol === "http" || sub.protocol === "https");
   if (tell && (await env.store.unsubscribe(sub.arn, unsubscribeConfirmation(ctx, sub, env.clock.now())))) env.outboxChanged?.();
