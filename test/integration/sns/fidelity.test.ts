@@ -4,8 +4,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
-  ConfirmSubscriptionCommand, CreateTopicCommand, GetSubscriptionAttributesCommand, PublishCommand, type SNSClient,
-  SubscribeCommand, UnsubscribeCommand,
+  ConfirmSubscriptionCommand, CreateTopicCommand, DeleteTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand,
+  ListSubscriptionsByTopicCommand, PublishBatchCommand, PublishCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand,
+  type SNSClient, SubscribeCommand, TagResourceCommand, UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
 import type { Mailroom } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
@@ -105,5 +106,158 @@ describe("ConfirmSubscription errors (LocalStack snapshots test_sns_confirm_subs
     const res = await fetch(broken);
     assert.equal(res.status, 400);
     assert.match(await res.text(), /<Code>InvalidParameter<\/Code>\s*<Message>Invalid parameter: Topic<\/Message>/);
+  });
+});
+
+const invalidParameter = (message: string | RegExp) => ({ name: "InvalidParameterException", status: 400, message });
+
+describe("topic names (LocalStack snapshots test_create_topic_name_constraints, test_create_topic_different_attrs)", () => {
+  test("every bad name is 'Invalid parameter: Topic Name'", async () => {
+    const bad = ["", "a".repeat(257), "test.fifo", ...[":", ";", "!", "@", "|", "^", "%", " "].map((c) => `bad${c}name`)];
+    for (const Name of bad) await rejectsAws(sns.send(new CreateTopicCommand({ Name })), invalidParameter("Invalid parameter: Topic Name"));
+    await rejectsAws(sns.send(new CreateTopicCommand({ Name: "test", Attributes: { FifoTopic: "true" } })), invalidParameter("Invalid parameter: Topic Name"));
+    assert.ok((await sns.send(new CreateTopicCommand({ Name: "a".repeat(256) }))).TopicArn);
+    assert.ok((await sns.send(new CreateTopicCommand({ Name: `${"a".repeat(251)}.fifo`, Attributes: { FifoTopic: "true" } }))).TopicArn);
+  });
+
+  test("an existing standard topic's name with FifoTopic=true is a bad name; FifoTopic=false is no change", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "names-existing", Attributes: { DisplayName: "v1" } }));
+    assert.equal((await sns.send(new CreateTopicCommand({ Name: "names-existing", Attributes: { FifoTopic: "false" } }))).TopicArn, TopicArn);
+    await rejectsAws(sns.send(new CreateTopicCommand({ Name: "names-existing", Attributes: { FifoTopic: "true" } })), invalidParameter("Invalid parameter: Topic Name"));
+    await rejectsAws(sns.send(new CreateTopicCommand({ Name: "names-existing", Attributes: { SignatureVersion: "2", DisplayName: "v1" } })),
+      invalidParameter("Invalid parameter: Attributes Reason: Topic already exists with different attributes"));
+  });
+});
+
+describe("topic ARNs (LocalStack snapshots test_publish_wrong_arn_format, test_subscribe_with_invalid_topic, test_cross_region_access)", () => {
+  test("malformed ARNs name how many elements they have", async () => {
+    await rejectsAws(sns.send(new GetTopicAttributesCommand({ TopicArn: "randomstring" })), invalidParameter("Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1"));
+    await rejectsAws(sns.send(new PublishCommand({ TopicArn: "randomstring:1", Message: "m" })), invalidParameter("Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 2"));
+    await rejectsAws(sns.send(new PublishCommand({ TopicArn: "", Message: "m" })), invalidParameter("Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1"));
+    await rejectsAws(sns.send(new SubscribeCommand({ TopicArn: "arn:aws:sns:us-east-1:random", Protocol: "email", Endpoint: "a@example.com" })),
+      invalidParameter("Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 5"));
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "arns-exists" }));
+    await rejectsAws(sns.send(new SubscribeCommand({ TopicArn: `${TopicArn}aaa`, Protocol: "email", Endpoint: "a@example.com" })), { name: "NotFoundException", status: 404, message: "Topic does not exist" });
+  });
+
+  test("a topic of another region: 'Invalid parameter: TopicArn' for every topic operation", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "arns-region" }));
+    const other = snsClient(server.endpoint, { ...OWNER, region: "eu-west-1" });
+    const refused = invalidParameter("Invalid parameter: TopicArn");
+    await rejectsAws(other.send(new GetTopicAttributesCommand({ TopicArn })), refused);
+    await rejectsAws(other.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: "DisplayName", AttributeValue: "x" })), refused);
+    await rejectsAws(other.send(new PublishCommand({ TopicArn, Message: "m" })), refused);
+    await rejectsAws(other.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: [{ Id: "1", Message: "m" }] })), refused);
+    await rejectsAws(other.send(new SubscribeCommand({ TopicArn, Protocol: "email", Endpoint: "a@example.com" })), refused);
+    await rejectsAws(other.send(new ListSubscriptionsByTopicCommand({ TopicArn })), refused);
+    await rejectsAws(other.send(new DeleteTopicCommand({ TopicArn })), refused);
+    assert.equal((await sns.send(new GetTopicAttributesCommand({ TopicArn }))).Attributes!.TopicArn, TopicArn, "still there");
+  });
+});
+
+describe("subscription attributes (LocalStack snapshots test_validate_set_sub_attributes, test_create_subscriptions_with_attributes, test_subscribe_invalid_filter_policy, test_validations_for_fifo)", () => {
+  const queueArn = (name: string) => `arn:aws:sqs:us-east-1:${OWNER.accountId}:${name}`;
+  const JACKSON = " at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: ";
+
+  test("SetSubscriptionAttributes words problems without the Attributes prefix", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "sattr-set" }));
+    const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: queueArn("sattr-q") }));
+    const set = (AttributeName: string, AttributeValue: string) => sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName, AttributeValue }));
+    await rejectsAws(set("FakeAttribute", "test-value"), invalidParameter("Invalid parameter: AttributeName"));
+    await rejectsAws(set("RawMessageDelivery", "test-ValUe"), invalidParameter("Invalid parameter: RawMessageDelivery: Invalid value [test-ValUe]. Must be true or false."));
+    await rejectsAws(set("RawMessageDelivery", ""), invalidParameter("Invalid parameter: RawMessageDelivery: Invalid value []. Must be true or false."));
+    await rejectsAws(set("RedrivePolicy", JSON.stringify({ deadLetterTargetArn: "fake-arn" })), invalidParameter("Invalid parameter: RedrivePolicy: deadLetterTargetArn is an invalid arn"));
+    await rejectsAws(set("RedrivePolicy", "{invalidjson}"), invalidParameter(
+      `Invalid parameter: RedrivePolicy: failed to parse JSON. Unexpected character ('i' (code 105)): was expecting double-quote to start field name\n${JACKSON}2]`));
+    await rejectsAws(set("FilterPolicy", "{invalidjson}"), invalidParameter(
+      `Invalid parameter: FilterPolicy: failed to parse JSON. Unexpected character ('i' (code 105)): was expecting double-quote to start field name\n${JACKSON}2]`));
+  });
+
+  test("Subscribe words them with 'Attributes Reason: '", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "sattr-sub" }));
+    await rejectsAws(sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: queueArn("sattr-q2"), Attributes: { RawMessageDelivery: "wrongvalue" } })),
+      invalidParameter("Invalid parameter: Attributes Reason: RawMessageDelivery: Invalid value [wrongvalue]. Must be true or false."));
+    await rejectsAws(sns.send(new SubscribeCommand({ TopicArn, Protocol: "email", Endpoint: "t@example.com", Attributes: { FilterPolicy: "invalid-json" } })), invalidParameter(
+      `Invalid parameter: Attributes Reason: FilterPolicy: failed to parse JSON. Unrecognized token 'invalid': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n${JACKSON}8]`));
+  });
+
+  test("a FIFO queue's subscription needs a FIFO dead-letter queue; a standard queue's may keep a standard one", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "sattr.fifo", Attributes: { FifoTopic: "true" } }));
+    const std = await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: queueArn("sattr-std") }));
+    await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: std.SubscriptionArn, AttributeName: "RedrivePolicy", AttributeValue: JSON.stringify({ deadLetterTargetArn: queueArn("dlq") }) }));
+    const fifo = await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: queueArn("sattr-f.fifo") }));
+    await rejectsAws(sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: fifo.SubscriptionArn, AttributeName: "RedrivePolicy", AttributeValue: JSON.stringify({ deadLetterTargetArn: queueArn("dlq") }) })),
+      invalidParameter("Invalid parameter: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic."));
+    await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: fifo.SubscriptionArn, AttributeName: "RedrivePolicy", AttributeValue: JSON.stringify({ deadLetterTargetArn: queueArn("dlq.fifo") }) }));
+  });
+
+  test("SMS endpoints that are not E.164 (LocalStack snapshots test_subscribe_invalid_sms, test_publish_wrong_phone_format)", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "sattr-sms" }));
+    for (const Endpoint of ["+15--551234567", "NAA+15551234567", "+15551234567.", "/+15551234567", "invalid-number"]) {
+      await rejectsAws(sns.send(new SubscribeCommand({ TopicArn, Protocol: "sms", Endpoint })), invalidParameter(`Invalid SMS endpoint: ${Endpoint}`));
+    }
+    assert.ok((await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sms", Endpoint: "+123123123" }))).SubscriptionArn);
+    await rejectsAws(sns.send(new PublishCommand({ PhoneNumber: "+1a234", Message: "m" })), invalidParameter("Invalid parameter: PhoneNumber Reason: +1a234 is not valid to publish to"));
+  });
+});
+
+describe("PublishBatch (LocalStack snapshots test_publish_batch_invalid_entry_id, test_publish_batch_exceptions)", () => {
+  test("entry ids, duplicates, empty and oversized batches", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "batch-ids" }));
+    const batch = (PublishBatchRequestEntries: { Id: string; Message: string }[]) => sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries }));
+    const idError = (message: string) => ({ name: "InvalidBatchEntryIdException", status: 400, message });
+    await rejectsAws(batch([{ Id: "message.id", Message: "m" }]), idError("The Id of a batch entry in the batch request contains an impermissible character: message.id"));
+    await rejectsAws(batch([{ Id: "msg@123#test", Message: "m" }]), idError("The Id of a batch entry in the batch request contains an impermissible character: msg@123#test"));
+    await rejectsAws(batch([{ Id: "a".repeat(81), Message: "m" }]), idError(`The Id of a batch entry in the batch request is too long: ${"a".repeat(81)}`));
+    assert.equal((await batch([{ Id: "a".repeat(80), Message: "m" }])).Successful?.length, 1);
+    assert.equal((await batch([{ Id: "valid-message_123", Message: "m" }])).Successful?.length, 1);
+    await rejectsAws(batch([{ Id: "1", Message: "a" }, { Id: "1", Message: "b" }]), { name: "BatchEntryIdsNotDistinctException", status: 400, message: "Two or more batch entries in the request have the same Id." });
+    await rejectsAws(batch(Array.from({ length: 11 }, (_, i) => ({ Id: `Id_${i}`, Message: "m" }))), { name: "TooManyEntriesInBatchRequestException", status: 400, message: "The batch request contains more entries than permissible." });
+    await rejectsAws(batch([]), { name: "EmptyBatchRequestException", status: 400 });
+  });
+
+  test("an invalid entry fails the whole request with Publish's error", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "batch-exc.fifo", Attributes: { FifoTopic: "true" } }));
+    const batch = (PublishBatchRequestEntries: Record<string, unknown>[]) => sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: PublishBatchRequestEntries as never }));
+    await rejectsAws(batch([{ Id: "1", Message: "no group" }]), invalidParameter("Invalid parameter: The MessageGroupId parameter is required for FIFO topics"));
+    await rejectsAws(batch([{ Id: "1", Message: "no dedup", MessageGroupId: "g" }]),
+      invalidParameter("Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"));
+    await rejectsAws(batch([{ Id: "1", Message: JSON.stringify({ sqs: "x" }), MessageStructure: "json" }]), invalidParameter("Invalid parameter: Message Structure - No default entry in JSON message body"));
+    const std = (await sns.send(new CreateTopicCommand({ Name: "batch-exc-std" }))).TopicArn;
+    await rejectsAws(sns.send(new PublishBatchCommand({
+      TopicArn: std,
+      PublishBatchRequestEntries: [{ Id: "1", Message: "test-batch", MessageAttributes: { attr1: { DataType: "String", StringValue: "" } } }, { Id: "3", Message: "valid-batch" }],
+    })), { name: "InvalidParameterValueException", code: "ParameterValueInvalid", status: 400, message: "The message attribute 'attr1' must contain non-empty message attribute value for message attribute type 'String'." });
+  });
+});
+
+describe("message attributes (LocalStack snapshot test_empty_or_wrong_message_attributes)", () => {
+  test("each problem's ParameterValueInvalid wording", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "msg-attrs" }));
+    const cases: [Record<string, { DataType: string; StringValue?: string; BinaryValue?: Uint8Array }>, string][] = [
+      [{ attr1: { DataType: "String", StringValue: "" } }, "The message attribute 'attr1' must contain non-empty message attribute value for message attribute type 'String'."],
+      [{ attr1: { DataType: "String" } }, "The message attribute 'attr1' must contain non-empty message attribute value for message attribute type 'String'."],
+      [{ attr1: { DataType: "String", BinaryValue: Buffer.from("123") } }, "The message attribute 'attr1' with type 'String' must use field 'String'."],
+      [{ attr1: { DataType: "Number", BinaryValue: Buffer.from("123") } }, "The message attribute 'attr1' with type 'Number' must use field 'String'."],
+      [{ attr1: { DataType: "Binary", StringValue: "123" } }, "The message attribute 'attr1' with type 'Binary' must use field 'Binary'."],
+      [{ attr1: { DataType: "InvalidType", StringValue: "123" } }, "The message attribute 'attr1' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String."],
+      [{ ["a".repeat(257)]: { DataType: "String", StringValue: "123" } }, "Length of message attribute name must be less than 256 bytes."],
+      [{ "a^*?": { DataType: "String", StringValue: "123" } }, "Invalid non-alphanumeric character '#x5E' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots."],
+      [{ ".abc": { DataType: "String", StringValue: "123" } }, "Invalid message attribute name starting with character '.' was found."],
+      [{ "abc.": { DataType: "String", StringValue: "123" } }, "Invalid message attribute name ending with character '.' was found."],
+      [{ "a..bc": { DataType: "String", StringValue: "123" } }, "Message attribute name can not have successive '.' character."],
+    ];
+    for (const [MessageAttributes, message] of cases) {
+      await rejectsAws(sns.send(new PublishCommand({ TopicArn, Message: "test message", MessageAttributes })), { name: "InvalidParameterValueException", code: "ParameterValueInvalid", status: 400, message });
+    }
+  });
+});
+
+describe("tags (LocalStack snapshot test_tags)", () => {
+  test("a key given twice: 'Invalid parameter: Duplicated keys are not allowed.'", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "tags-dup" }));
+    const Tags = [{ Key: "k1", Value: "v1" }, { Key: "k2", Value: "v2" }, { Key: "k2", Value: "v2" }];
+    await rejectsAws(sns.send(new TagResourceCommand({ ResourceArn: TopicArn, Tags })), invalidParameter("Invalid parameter: Duplicated keys are not allowed."));
+    await rejectsAws(sns.send(new CreateTopicCommand({ Name: "tags-dup-create", Tags })), invalidParameter("Invalid parameter: Duplicated keys are not allowed."));
   });
 });

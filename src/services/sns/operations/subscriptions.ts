@@ -3,6 +3,7 @@
 // the subscriber's waits for its owner, confirm-request.ts); http/https and email ones
 // wait for ConfirmSubscription with the token sent to the endpoint (Subscribe API reference).
 import { randomBytes, randomUUID } from "node:crypto";
+import { AwsError } from "../../../protocol/errors.ts";
 import type { RequestContext } from "../../types.ts";
 import { parsePlatformArn, parseTopicArn } from "../domain/arns.ts";
 import { AUTH_ON_UNSUBSCRIBE, checkTokenShape, checkUnsubscribeAllowed, confirmationAttributes, isSigned, wrongTopic } from "../domain/confirmation.ts";
@@ -26,7 +27,7 @@ function checkEndpoint(protocol: string, endpoint: string | undefined): string {
       case "https": return /^https:\/\/[^/\s]+/i.test(e);
       case "email":
       case "email-json": return /^[^@\s]+@[^@\s]+$/.test(e);
-      case "sms": return /^\+?[0-9][0-9 ().-]{4,}$/.test(e);
+      case "sms": return /^\+?[1-9]\d{1,14}$/.test(e); // E.164 (SMS developer guide); "+15--551234567" and "+15551234567." are refused on AWS
       case "sqs": return /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/.test(e);
       case "application": return parsePlatformArn(e)?.kind === "endpoint";
       case "lambda": return /^arn:aws[a-z-]*:lambda:/.test(e);
@@ -38,10 +39,12 @@ function checkEndpoint(protocol: string, endpoint: string | undefined): string {
     // InvalidParameter naming the bad member (Subscribe API reference, Errors); "SQS endpoint ARN" as recorded in
     // LocalStack's SNS snapshots, the email and other wordings not checked against a recording.
     if (protocol === "sqs") throw invalidParameter("SQS endpoint ARN");
+    // Unprefixed, as recorded on AWS (LocalStack snapshots test_subscribe_invalid_sms, test_publish_wrong_phone_format).
+    if (protocol === "sms") throw new AwsError("InvalidParameter", `Invalid SMS endpoint: ${e}`, { status: 400 });
     if (protocol === "email" || protocol === "email-json") throw invalidParameter("Email address");
     throw invalidParameter("Endpoint");
   }
-  return protocol === "sms" ? e.replace(/[ ().-]/g, "") : e;
+  return e;
 }
 
 export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) {
@@ -61,7 +64,8 @@ export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) 
   }
   const given = (input.Attributes as Record<string, string> | undefined) ?? {};
   const attributes: Record<string, string> = {};
-  for (const [k, v] of Object.entries(given)) attributes[k] = checkSubscriptionAttribute(k, v, protocol, given.FilterPolicyScope);
+  const target = { protocol, endpoint, scope: given.FilterPolicyScope, subscribing: true };
+  for (const [k, v] of Object.entries(given)) attributes[k] = checkSubscriptionAttribute(k, v, target);
   // A ReplayPolicy given at Subscribe starts a replay once the subscription exists (replay developer guide).
   const replayWindow = attributes.ReplayPolicy ? checkReplayPolicy(env, topic, attributes.ReplayPolicy) : undefined;
   const pending = needsConfirmation(protocol, endpoint, ctx.accountId);
@@ -177,9 +181,10 @@ export async function setSubscriptionAttributes(env: SnsEnv, ctx: RequestContext
   const name = input.AttributeName as string;
   const value = (input.AttributeValue as string | undefined) ?? "";
   const scope = name === "FilterPolicyScope" ? value : s.attributes.FilterPolicyScope;
-  const checked = checkSubscriptionAttribute(name, value, s.protocol, scope);
+  const target = { protocol: s.protocol, endpoint: s.endpoint, scope, subscribing: false };
+  const checked = checkSubscriptionAttribute(name, value, target);
   // Changing the scope re-checks the current policy against it (a nested policy cannot become attribute-scoped).
-  if (name === "FilterPolicyScope" && s.attributes.FilterPolicy) checkSubscriptionAttribute("FilterPolicy", s.attributes.FilterPolicy, s.protocol, value);
+  if (name === "FilterPolicyScope" && s.attributes.FilterPolicy) checkSubscriptionAttribute("FilterPolicy", s.attributes.FilterPolicy, { ...target, scope: value });
   const attributes = { ...s.attributes, [name]: checked };
   delete attributes.ReplayStatus; // read from the replay itself (older versions stored it here)
   const topic = name === "ReplayPolicy" && checked !== "" ? await topicOf(env, s) : undefined;
