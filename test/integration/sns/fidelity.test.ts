@@ -4,8 +4,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
-  ConfirmSubscriptionCommand, CreateTopicCommand, DeleteTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand,
-  ListSubscriptionsByTopicCommand, PublishBatchCommand, PublishCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand,
+  AddPermissionCommand, ConfirmSubscriptionCommand, CreatePlatformApplicationCommand, CreatePlatformEndpointCommand, CreateTopicCommand, DeleteTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand,
+  GetPlatformApplicationAttributesCommand, ListSubscriptionsByTopicCommand, PublishBatchCommand, SetEndpointAttributesCommand,
+  SetPlatformApplicationAttributesCommand, PublishCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand,
   type SNSClient, SubscribeCommand, TagResourceCommand, UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
 import type { Mailroom } from "../../../src/index.ts";
@@ -259,5 +260,65 @@ describe("tags (LocalStack snapshot test_tags)", () => {
     const Tags = [{ Key: "k1", Value: "v1" }, { Key: "k2", Value: "v2" }, { Key: "k2", Value: "v2" }];
     await rejectsAws(sns.send(new TagResourceCommand({ ResourceArn: TopicArn, Tags })), invalidParameter("Invalid parameter: Duplicated keys are not allowed."));
     await rejectsAws(sns.send(new CreateTopicCommand({ Name: "tags-dup-create", Tags })), invalidParameter("Invalid parameter: Duplicated keys are not allowed."));
+  });
+});
+
+describe("missing members inside lists and maps, and missing maps: ValidationError with AWS's path", () => {
+  const nullAt = (path: string) => ({ name: "ValidationError", status: 400, message: `1 validation error detected: Value null at '${path}' failed to satisfy constraint: Member must not be null` });
+
+  test("a message attribute without DataType, in Publish and in PublishBatch (LocalStack snapshot test_empty_or_wrong_message_attributes)", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "val-datatype" }));
+    const MessageAttributes = { attr1: { StringValue: "value" } } as never;
+    await rejectsAws(sns.send(new PublishCommand({ TopicArn, Message: "m", MessageAttributes })), nullAt("messageAttributes.attr1.member.dataType"));
+    await rejectsAws(sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: [{ Id: "1", Message: "m", MessageAttributes }] })),
+      nullAt("publishBatchRequestEntries.1.member.messageAttributes.attr1.member.dataType"));
+  });
+
+  test("CreatePlatformApplication without Attributes (LocalStack snapshot test_create_platform_application_invalid_attributes)", async () => {
+    await rejectsAws(sns.send(new CreatePlatformApplicationCommand({ Name: "val-app", Platform: "ADM" } as never)), nullAt("attributes"));
+  });
+});
+
+describe("mobile push validation (LocalStack snapshots test_create_platform_application_*, test_*platform_endpoint*, test_publish_non_existent_target)", () => {
+  test("application names, platforms, credentials, ARNs", async () => {
+    const Attributes = { PlatformPrincipal: "dummy", PlatformCredential: "dummy" };
+    const create = (Name: string, Platform = "ADM", attrs: Record<string, string> = Attributes) => sns.send(new CreatePlatformApplicationCommand({ Name, Platform, Attributes: attrs }));
+    await rejectsAws(create("a".repeat(257)), invalidParameter(`Invalid parameter: ${"a".repeat(257)} Reason: must be at most 256 characters long`));
+    await rejectsAws(create(""), invalidParameter("Invalid parameter:  Reason: cannot be empty"));
+    await rejectsAws(create("@name"), invalidParameter("Invalid parameter: @name Reason: must contain only characters 'a'-'z', 'A'-'Z', '0'-'9', '_', '-', and '.'"));
+    await rejectsAws(create("app", "AAA"), invalidParameter("Invalid parameter: Platform Reason: AAA is not supported"));
+    await rejectsAws(create("app", "ADM", { PlatformPrincipal: "p" }), invalidParameter("Invalid parameter: Attributes Reason: PlatformPrincipal attribute provided without PlatformCredential"));
+    await rejectsAws(create("app", "ADM", { PlatformCredential: "c" }), invalidParameter("Invalid parameter: Attributes Reason: PlatformCredential attribute provided without PlatformPrincipal"));
+    await rejectsAws(sns.send(new GetPlatformApplicationAttributesCommand({ PlatformApplicationArn: "invalid-arn" })),
+      invalidParameter("Invalid parameter: PlatformApplicationArn Reason: An ARN must have at least 6 elements, not 1"));
+    await rejectsAws(sns.send(new SetPlatformApplicationAttributesCommand({ PlatformApplicationArn: "invalid-arn", Attributes: { Enabled: "true" } })),
+      invalidParameter("Invalid parameter: PlatformApplicationArn Reason: An ARN must have at least 6 elements, not 1"));
+  });
+
+  test("endpoint attributes, and publishing to a missing endpoint", async () => {
+    const { PlatformApplicationArn } = await sns.send(new CreatePlatformApplicationCommand({ Name: "val-push", Platform: "ADM", Attributes: { PlatformPrincipal: "p", PlatformCredential: "c" } }));
+    const cases: [Record<string, string>, string][] = [
+      [{ PlatformPrincipal: "Principal" }, "Invalid parameter: Attributes Reason: Invalid attribute name: PlatformPrincipal"],
+      [{ PlatformCredential: "Credential" }, "Invalid parameter: Attributes Reason: Invalid attribute name: PlatformCredential"],
+      [{ InvalidKey: "Value" }, "Invalid parameter: Attributes Reason: Invalid attribute name: InvalidKey"],
+      [{ CustomUserData: "A".repeat(2050) }, "Invalid parameter: Attributes Reason: Invalid value for attribute: CustomUserData: must be at most 2048 bytes long in UTF-8 encoding"],
+    ];
+    for (const [Attributes, message] of cases) {
+      await rejectsAws(sns.send(new CreatePlatformEndpointCommand({ PlatformApplicationArn, Token: "token_1", Attributes })), invalidParameter(message));
+    }
+    const { EndpointArn } = await sns.send(new CreatePlatformEndpointCommand({ PlatformApplicationArn, Token: "token_1" }));
+    for (const [Attributes, message] of cases) await rejectsAws(sns.send(new SetEndpointAttributesCommand({ EndpointArn, Attributes })), invalidParameter(message));
+    const missing = `arn:aws:sns:us-east-1:${OWNER.accountId}:endpoint/APNS/abcdef/0f7d5971-aa8b-4bd5-b585-0826e9f93a66`;
+    await rejectsAws(sns.send(new PublishCommand({ TargetArn: missing, Message: "push" })), invalidParameter("Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified"));
+  });
+});
+
+describe("AddPermission (LocalStack snapshot test_add_permission_errors)", () => {
+  test("a duplicate label, an action outside SNS", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "perm-errors" }));
+    await sns.send(new AddPermissionCommand({ TopicArn, Label: "test", AWSAccountId: [OWNER.accountId], ActionName: ["Publish"] }));
+    await rejectsAws(sns.send(new AddPermissionCommand({ TopicArn, Label: "test", AWSAccountId: [OWNER.accountId], ActionName: ["AddPermission"] })), invalidParameter("Invalid parameter: Statement already exists"));
+    await rejectsAws(sns.send(new AddPermissionCommand({ TopicArn, Label: "test-2", AWSAccountId: [OWNER.accountId], ActionName: ["InvalidAction"] })),
+      invalidParameter("Invalid parameter: Policy statement action out of service scope!"));
   });
 });
