@@ -34,6 +34,13 @@ describe("malformed percent-encoding in a queue URL", () => {
     }
   });
 
+  test("developer listing /_aws/sqs/messages/<region>/<account>/<name>: QueueDoesNotExist, not a 500", async () => {
+    const res = await fetch(`${server.endpoint}/_aws/sqs/messages/us-east-1/000000000000/%zz`);
+    const text = await res.text();
+    assert.equal(res.status, 400, text);
+    assert.match(text, /NonExistentQueue|QueueDoesNotExist/);
+  });
+
   test("a well-formed escape still names the queue", async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "pct-ok" }));
     const escaped = QueueUrl!.replace(/pct-ok$/, "pct%2Dok");
