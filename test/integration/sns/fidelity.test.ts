@@ -87,6 +87,27 @@ describe("AuthenticateOnUnsubscribe", () => {
   });
 });
 
+describe("AuthenticateOnUnsubscribe without configured access keys (anonymous mode)", () => {
+  let open: Mailroom;
+  before(async () => {
+    open = await startTestServer();
+  });
+  after(() => open.close());
+
+  test("an unsigned Unsubscribe is still refused, a signed one works", async () => {
+    const client = snsClient(open.endpoint);
+    const { TopicArn } = await client.send(new CreateTopicCommand({ Name: "anon-auth" }));
+    await client.send(new SubscribeCommand({ TopicArn, Protocol: "email-json", Endpoint: "anon@example.com" }));
+    const sink = (await (await fetch(`${open.endpoint}/_aws/sns/email-messages`)).json()) as { email_messages: Record<string, Mail[]> };
+    const { SubscriptionArn } = await client.send(new ConfirmSubscriptionCommand({ TopicArn, Token: sink.email_messages["anon@example.com"][0].Token, AuthenticateOnUnsubscribe: "true" }));
+    const res = await fetch(`${open.endpoint}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(SubscriptionArn!)}`);
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /<Code>MissingAuthenticationToken<\/Code>/);
+    await client.send(new UnsubscribeCommand({ SubscriptionArn }));
+    await rejectsAws(client.send(new GetSubscriptionAttributesCommand({ SubscriptionArn })), { name: "NotFoundException" });
+  });
+});
+
 describe("ConfirmSubscription errors (LocalStack snapshots test_sns_confirm_subscription_wrong_token, test_subscribe_external_http_endpoint)", () => {
   const invalid = (message: string) => ({ name: "InvalidParameterException", status: 400, message });
 
