@@ -118,8 +118,10 @@ describe("ConfirmSubscription errors (LocalStack snapshots test_sns_confirm_subs
     await rejectsAws(sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: "randomtoken" })), invalid("Invalid token"));
     await rejectsAws(sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: "abc123" })), invalid("Invalid parameter: Token"));
     await rejectsAws(sns.send(new ConfirmSubscriptionCommand({ TopicArn: `${TopicArn.slice(0, -1)}x`, Token: "ab".repeat(144) })), invalid("Invalid parameter: Token"));
-    // The right pair still confirms after all that.
-    assert.ok((await sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: token }))).SubscriptionArn);
+    // The token decides: a TopicArn of its region naming no topic still confirms (recorded: nonexistent-token-confirm).
+    const { SubscriptionArn } = await sns.send(new ConfirmSubscriptionCommand({ TopicArn: `${TopicArn}-nonexistent`, Token: token }));
+    assert.ok(SubscriptionArn?.startsWith(`${TopicArn}:`));
+    assert.equal((await subAttrs(SubscriptionArn!)).PendingConfirmation, "false");
   });
 
   test("over the unsigned SubscribeURL too", async () => {
