@@ -5,7 +5,7 @@ import type { KeyedLock } from "../../engine/keyed-lock.ts";
 import type { Notifier } from "../../engine/notify.ts";
 import type { SqsStore } from "../sqs/store.ts";
 import type { RequestContext } from "../types.ts";
-import { malformedArn, parseSubscriptionArn, parseTopicArn, topicArn } from "./domain/arns.ts";
+import { checkTopicRegion, malformedArn, parseSubscriptionArn, parseTopicArn, topicArn } from "./domain/arns.ts";
 import { checkTopicAccess, notAuthorized } from "./access.ts";
 import { invalidParameter, subscriptionNotFound, topicNotFound } from "./errors.ts";
 import type { SnsStore, SubscriptionRecord, TopicRecord } from "./store.ts";
@@ -38,6 +38,7 @@ export async function resolveTopic(
   if (typeof arn !== "string") throw invalidParameter(member);
   const p = parseTopicArn(arn);
   if (!p) throw malformedArn(member, arn);
+  checkTopicRegion(p.region, ctx.region, member);
   const t = await env.store.getTopic(p);
   const operation = ctx.operation ?? "";
   // Another account learns nothing about a topic it may not use: a missing one is refused like a denied one.

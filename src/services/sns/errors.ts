@@ -6,7 +6,7 @@ const STATUS: Record<string, number> = {
   InvalidParameter: 400, InvalidParameterValue: 400, NotFound: 404, ResourceNotFound: 404, AuthorizationError: 403,
   TagLimitExceeded: 400, TagPolicy: 400, InternalError: 500, EndpointDisabled: 400, PlatformApplicationDisabled: 400,
   TooManyEntriesInBatchRequest: 400, EmptyBatchRequest: 400, BatchEntryIdsNotDistinct: 400, InvalidBatchEntryId: 400,
-  BatchRequestTooLong: 400, SubscriptionLimitExceeded: 403, TopicLimitExceeded: 403, ValidationError: 400,
+  BatchRequestTooLong: 400, ParameterValueInvalid: 400, SubscriptionLimitExceeded: 403, TopicLimitExceeded: 403, ValidationError: 400,
 };
 
 export function snsError(code: string, message: string): AwsError {

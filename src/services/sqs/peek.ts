@@ -171,7 +171,12 @@ export function sqsPeekRoute(store: SqsStore, clock: Clock, credentials: Credent
         if (!parsed) throw sqsError("InvalidAddress", `The address ${queueUrl} is not valid for this endpoint.`);
         key = { account: parsed.account, region: parsed.region ?? scopeRegion ?? "us-east-1", name: parsed.name };
       } else {
-        const parts = path.slice(PREFIX.length + 1).split("/").map(decodeURIComponent);
+        let parts: string[];
+        try {
+          parts = path.slice(PREFIX.length + 1).split("/").map(decodeURIComponent);
+        } catch {
+          throw queueDoesNotExist(); // a malformed %-escape names no queue
+        }
         if (parts.length !== 3 || parts.some((p) => p === "")) throw queueDoesNotExist();
         key = { region: parts[0], account: parts[1], name: parts[2] };
       }

@@ -55,7 +55,7 @@ test("a publish to an endpoint with an invalid token disables it and reports Del
 });
 
 test("an application subscription to an endpoint with an invalid token: nothing recorded, the endpoint disabled; clearing the mark", async () => {
-  const { PlatformApplicationArn } = await sns.send(new CreatePlatformApplicationCommand({ Name: "tok-app-2", Platform: "APNS", Attributes: { PlatformCredential: "k" } }));
+  const { PlatformApplicationArn } = await sns.send(new CreatePlatformApplicationCommand({ Name: "tok-app-2", Platform: "APNS", Attributes: { PlatformPrincipal: "p", PlatformCredential: "k" } }));
   const { EndpointArn } = await sns.send(new CreatePlatformEndpointCommand({ PlatformApplicationArn, Token: "dev-2" }));
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "tok-topic" }));
   await sns.send(new SubscribeCommand({ TopicArn, Protocol: "application", Endpoint: EndpointArn }));

@@ -121,7 +121,9 @@ test("Publish validation: empty, too long, bad subject, bad attributes, missing 
   await bad({ Message: "" }, "Invalid parameter: Empty message");
   await bad({ Message: "x".repeat(262_145) }, "Invalid parameter: Message too long");
   await bad({ Subject: "line\nbreak" }, "Invalid parameter: Subject");
-  await bad({ MessageAttributes: { a: { DataType: "Weird", StringValue: "1" } } }, /invalid message attribute type/);
+  await rejectsAws(sns.send(new PublishCommand({ TopicArn, Message: "x", MessageAttributes: { a: { DataType: "Weird", StringValue: "1" } } })), {
+    name: "InvalidParameterValueException", code: "ParameterValueInvalid", status: 400, message: /invalid message attribute type/,
+  });
   await bad({ MessageAttributes: { a: { DataType: "Number", StringValue: "abc" } } }, "Invalid parameter: Could not cast message attribute 'a' value to number.");
   await bad({ MessageDeduplicationId: "d" }, /MessageDeduplicationId/);
   await rejectsAws(sns.send(new PublishCommand({ Message: "x" })), { name: "InvalidParameterException" });
@@ -129,18 +131,21 @@ test("Publish validation: empty, too long, bad subject, bad attributes, missing 
   await sns.send(new PublishCommand({ TopicArn, Message: "x".repeat(262_144) }));
 });
 
-test("PublishBatch: successes and per-entry failures; batch-level errors", async () => {
+test("PublishBatch: successes; an invalid entry fails the whole request (as AWS records show); batch-level errors", async () => {
   const { TopicArn, QueueUrl } = await topicWithQueue();
+  await rejectsAws(sns.send(new PublishBatchCommand({
+    TopicArn,
+    PublishBatchRequestEntries: [{ Id: "ok0", Message: "zero" }, { Id: "bad", Message: "two", Subject: "" }],
+  })), { name: "InvalidParameterException", message: "Invalid parameter: Subject" });
   const r = await sns.send(new PublishBatchCommand({
     TopicArn,
     PublishBatchRequestEntries: [
       { Id: "ok1", Message: "one" },
-      { Id: "bad", Message: "two", Subject: "" },
       { Id: "ok2", Message: "three", MessageAttributes: { k: { DataType: "String", StringValue: "v" } } },
     ],
   }));
   assert.deepEqual(r.Successful!.map((s) => s.Id), ["ok1", "ok2"]);
-  assert.deepEqual(r.Failed, [{ Id: "bad", Code: "InvalidParameter", Message: "Invalid parameter: Subject", SenderFault: true }]);
+  assert.deepEqual(r.Failed, []);
   assert.deepEqual((await receiveAll(QueueUrl)).map((m) => JSON.parse(m.Body!).Message).sort(), ["one", "three"]);
   const entries = (k: number) => Array.from({ length: k }, (_, i) => ({ Id: `e${i}`, Message: "m" }));
   await rejectsAws(sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: entries(11) })), { name: "TooManyEntriesInBatchRequestException" });

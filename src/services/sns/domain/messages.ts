@@ -1,6 +1,7 @@
 // What a publisher sends: message size, Subject, MessageStructure=json and message attributes, with SNS's
 // checks and wording (Publish API reference; "Amazon SNS message attributes"; wording as other emulators reproduce AWS's errors).
-import { invalidParameter } from "../errors.ts";
+import type { AwsError } from "../../../protocol/errors.ts";
+import { invalidParameter, snsError } from "../errors.ts";
 
 export const MAX_MESSAGE_BYTES = 262_144; // 256 KiB for message plus attributes (Publish API reference, Message)
 
@@ -10,30 +11,50 @@ export interface SnsAttribute {
   BinaryValue?: Buffer;
 }
 
-const NAME = /^[A-Za-z0-9_.-]{1,256}$/;
+/** ParameterValueInvalid (400), the code AWS answers bad message attributes with, its message unprefixed. */
+function attributeError(message: string): AwsError {
+  return snsError("ParameterValueInvalid", message);
+}
+
+/**
+ * Message attribute names: at most 256 bytes of letters, digits, '-', '_' and '.', not starting or ending with '.',
+ * no '..' (SNS message attributes, developer guide). Each rule's wording as recorded on AWS (LocalStack snapshot
+ * test_empty_or_wrong_message_attributes); the first character outside the set is named as '#x<hex>'.
+ */
+function checkAttributeName(name: string): void {
+  if (Buffer.byteLength(name, "utf8") > 256) throw attributeError("Length of message attribute name must be less than 256 bytes.");
+  const bad = /[^A-Za-z0-9_.-]/.exec(name);
+  if (bad) {
+    const hex = bad[0].codePointAt(0)!.toString(16).toUpperCase();
+    throw attributeError(`Invalid non-alphanumeric character '#x${hex}' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.`);
+  }
+  if (name.startsWith(".")) throw attributeError("Invalid message attribute name starting with character '.' was found.");
+  if (name.endsWith(".")) throw attributeError("Invalid message attribute name ending with character '.' was found.");
+  if (name.includes("..")) throw attributeError("Message attribute name can not have successive '.' character.");
+  // Reserved prefixes (SNS message attributes, developer guide); this wording is not checked against a recording.
+  if (name === "" || /^(aws|amazon)\./i.test(name)) throw invalidParameter(`MessageAttributes Reason: Message attribute name '${name}' is invalid.`);
+}
 
 /** Validates attributes; returns their size in bytes (names, types and values count toward the 256 KiB). */
 export function checkAttributes(attrs: Record<string, SnsAttribute> | undefined): number {
   let size = 0;
   for (const [name, a] of Object.entries(attrs ?? {})) {
-    if (!NAME.test(name) || name.startsWith(".") || name.endsWith(".") || name.includes("..") || /^(aws|amazon)\./i.test(name)) {
-      throw invalidParameter(`MessageAttributes Reason: Message attribute name '${name}' is invalid.`);
-    }
+    checkAttributeName(name);
     const type = a.DataType ?? "";
     const base = type.split(".")[0];
+    // Wordings as recorded on AWS (LocalStack snapshots test_empty_or_wrong_message_attributes, test_message_attributes_prefixes).
     if (!["String", "Number", "Binary"].includes(base)) {
-      throw invalidParameter(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
+      throw attributeError(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
     }
+    const empty = () => attributeError(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
     if (base === "Binary") {
-      if (!a.BinaryValue || a.BinaryValue.length === 0) {
-        throw invalidParameter(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
-      }
+      if (a.BinaryValue === undefined && a.StringValue !== undefined) throw attributeError(`The message attribute '${name}' with type '${type}' must use field 'Binary'.`);
+      if (!a.BinaryValue || a.BinaryValue.length === 0) throw empty();
       size += a.BinaryValue.length;
     } else {
       const v = a.StringValue;
-      if (v === undefined || v === "") {
-        throw invalidParameter(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
-      }
+      if (v === undefined && a.BinaryValue !== undefined && a.BinaryValue.length > 0) throw attributeError(`The message attribute '${name}' with type '${type}' must use field 'String'.`);
+      if (v === undefined || v === "") throw empty();
       if (base === "Number" && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v.trim())) {
         throw invalidParameter(`Could not cast message attribute '${name}' value to number.`);
       }

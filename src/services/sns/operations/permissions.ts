@@ -1,6 +1,7 @@
 // AddPermission and RemovePermission edit the statements of the topic's Policy attribute (AddPermission API
 // reference). The policy is evaluated for callers from other accounts (src/services/sns/access.ts).
 import { type PolicyDocument, accountRoot, hasStatement, readPolicy } from "../../../auth/policy.ts";
+import { snsModel } from "../../../protocol/models/sns.gen.ts";
 import type { RequestContext } from "../../types.ts";
 import { defaultPolicy } from "../domain/topic-attributes.ts";
 import { arnOfTopic, resolveTopic, type SnsEnv } from "../env.ts";
@@ -23,6 +24,9 @@ export async function addPermission(env: SnsEnv, ctx: RequestContext, input: Inp
   const actions = (input.ActionName as string[] | undefined) ?? [];
   if (accounts.length === 0) throw invalidParameter("AWSAccountId");
   if (actions.length === 0) throw invalidParameter("ActionName");
+  // Actions are SNS API action names (AddPermission API reference, ActionName; wording as recorded on AWS,
+  // LocalStack snapshot test_add_permission_errors).
+  if (actions.some((a) => a !== "*" && !(a in snsModel.operations))) throw invalidParameter("Policy statement action out of service scope!");
   policy.Statement.push({
     Sid: label, Effect: "Allow",
     Principal: { AWS: accounts.map(accountRoot) },

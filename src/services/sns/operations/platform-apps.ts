@@ -3,19 +3,21 @@
 // CustomUserData as AWS does (CreatePlatformApplication / CreatePlatformEndpoint API references).
 import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
-import { parsePlatformArn, platformApplicationArn } from "../domain/arns.ts";
+import { malformedArn, parsePlatformArn, platformApplicationArn } from "../domain/arns.ts";
+import { checkApplicationAttributes, checkApplicationName, checkEndpointAttributes, checkPlatform } from "../domain/platform.ts";
 import type { SnsEnv } from "../env.ts";
 import { notAuthorized } from "../access.ts";
 import { invalidParameter, snsError } from "../errors.ts";
 import type { PlatformApplication, PlatformEndpoint } from "../store.ts";
 
 type Input = Record<string, unknown>;
-const PLATFORMS = new Set(["ADM", "APNS", "APNS_SANDBOX", "APNS_VOIP", "APNS_VOIP_SANDBOX", "BAIDU", "GCM", "MACOS", "MACOS_SANDBOX", "MPNS", "WNS"]);
 // Credentials are write-only: GetPlatformApplicationAttributes does not return them (API reference).
 const SECRET = new Set(["PlatformCredential", "PlatformPrincipal"]);
 
 async function application(env: SnsEnv, ctx: RequestContext, arn: unknown): Promise<PlatformApplication> {
   const p = typeof arn === "string" ? parsePlatformArn(arn) : undefined;
+  // Fewer than six ':'-parts is named so (LocalStack snapshot test_get_platform_application_attributes_invalid_arn).
+  if (typeof arn === "string" && arn.split(":").length < 6) throw malformedArn("PlatformApplicationArn", arn);
   if (!p || p.kind !== "app") throw invalidParameter("PlatformApplicationArn Reason: Wrong number of slashes in relative portion of the ARN.");
   if (p.account !== ctx.accountId) throw notAuthorized(ctx, `SNS:${ctx.operation ?? ""}`, String(arn));
   const app = await env.store.getPlatformApplication(arn as string);
@@ -35,10 +37,12 @@ async function endpoint(env: SnsEnv, ctx: RequestContext, arn: unknown): Promise
 export async function createPlatformApplication(env: SnsEnv, ctx: RequestContext, input: Input) {
   const name = input.Name as string;
   const platform = input.Platform as string;
-  if (!/^[A-Za-z0-9_.-]{1,256}$/.test(name ?? "")) throw invalidParameter("Name");
-  if (!PLATFORMS.has(platform)) throw invalidParameter("Platform");
+  checkApplicationName(name ?? "");
+  checkPlatform(platform);
+  const given = (input.Attributes as Record<string, string> | undefined) ?? {};
+  checkApplicationAttributes(platform, given);
   const arn = platformApplicationArn(ctx.region, ctx.accountId, platform, name);
-  const attributes = { Enabled: "true", ...((input.Attributes as Record<string, string> | undefined) ?? {}) };
+  const attributes = { Enabled: "true", ...given };
   await env.store.putPlatformApplication({ arn, account: ctx.accountId, region: ctx.region, name, platform, attributes });
   return { PlatformApplicationArn: arn };
 }
@@ -75,7 +79,9 @@ export async function createPlatformEndpoint(env: SnsEnv, ctx: RequestContext, i
   const app = await application(env, ctx, input.PlatformApplicationArn);
   const token = input.Token as string;
   if (!token) throw invalidParameter("Token");
-  const attributes: Record<string, string> = { Enabled: "true", Token: token, ...((input.Attributes as Record<string, string> | undefined) ?? {}) };
+  const given = (input.Attributes as Record<string, string> | undefined) ?? {};
+  checkEndpointAttributes(given);
+  const attributes: Record<string, string> = { Enabled: "true", Token: token, ...given };
   if (input.CustomUserData !== undefined) attributes.CustomUserData = input.CustomUserData as string;
   const existing = await env.store.endpointByToken(app.arn, token);
   if (existing) {
@@ -95,10 +101,9 @@ export async function getEndpointAttributes(env: SnsEnv, ctx: RequestContext, in
 
 export async function setEndpointAttributes(env: SnsEnv, ctx: RequestContext, input: Input) {
   const ep = await endpoint(env, ctx, input.EndpointArn);
-  const attributes = { ...ep.attributes, ...((input.Attributes as Record<string, string>) ?? {}) };
-  for (const [k, v] of Object.entries(attributes)) {
-    if (k === "Enabled" && !/^(true|false)$/.test(v)) throw invalidParameter("Attributes Reason: Enabled must be true or false");
-  }
+  const given = (input.Attributes as Record<string, string>) ?? {};
+  checkEndpointAttributes(given);
+  const attributes = { ...ep.attributes, ...given };
   await env.store.putPlatformEndpoint({ ...ep, token: attributes.Token ?? ep.token, attributes });
   return undefined;
 }

@@ -25,7 +25,8 @@ export async function publishToEndpoint(env: SnsEnv, ctx: RequestContext, arn: s
   if (!parsed || parsed.kind !== "endpoint") throw invalidParameter("TargetArn");
   if (parsed.account !== ctx.accountId) throw notAuthorized(ctx, `SNS:${ctx.operation ?? ""}`, String(arn));
   const ep = await env.store.getPlatformEndpoint(arn);
-  if (!ep) throw snsError("NotFound", "Endpoint does not exist");
+  // Publishing to a missing endpoint is InvalidParameter, not NotFound (LocalStack snapshot test_publish_non_existent_target).
+  if (!ep) throw invalidParameter("TargetArn Reason: No endpoint found for the target arn specified");
   // A disabled endpoint refuses publishes (Publish API reference, EndpointDisabled).
   if (ep.attributes.Enabled === "false") throw snsError("EndpointDisabled", "Endpoint is disabled");
   // A token the provider refuses: the publish is accepted, the delivery fails and disables the endpoint.

@@ -3,8 +3,10 @@
 // the subscriber's waits for its owner, confirm-request.ts); http/https and email ones
 // wait for ConfirmSubscription with the token sent to the endpoint (Subscribe API reference).
 import { randomBytes, randomUUID } from "node:crypto";
+import { AwsError } from "../../../protocol/errors.ts";
 import type { RequestContext } from "../../types.ts";
-import { parsePlatformArn } from "../domain/arns.ts";
+import { parsePlatformArn, parseSubscriptionArn, parseTopicArn } from "../domain/arns.ts";
+import { AUTH_ON_UNSUBSCRIBE, checkTokenShape, checkUnsubscribeAllowed, confirmationAttributes, isSigned, wrongTopic } from "../domain/confirmation.ts";
 import { checkSubscriptionAttribute, subscriptionAttributesView } from "../domain/subscription-attributes.ts";
 import { arnOfTopic, decodeToken, encodeToken, resolveSubscription, resolveTopic, type SnsEnv } from "../env.ts";
 import { invalidParameter, subscriptionNotFound } from "../errors.ts";
@@ -25,7 +27,7 @@ function checkEndpoint(protocol: string, endpoint: string | undefined): string {
       case "https": return /^https:\/\/[^/\s]+/i.test(e);
       case "email":
       case "email-json": return /^[^@\s]+@[^@\s]+$/.test(e);
-      case "sms": return /^\+?[0-9][0-9 ().-]{4,}$/.test(e);
+      case "sms": return /^\+?[1-9]\d{1,14}$/.test(e); // E.164 (SMS developer guide); "+15--551234567" and "+15551234567." are refused on AWS
       case "sqs": return /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/.test(e);
       case "application": return parsePlatformArn(e)?.kind === "endpoint";
       case "lambda": return /^arn:aws[a-z-]*:lambda:/.test(e);
@@ -37,10 +39,12 @@ function checkEndpoint(protocol: string, endpoint: string | undefined): string {
     // InvalidParameter naming the bad member (Subscribe API reference, Errors); "SQS endpoint ARN" as recorded in
     // LocalStack's SNS snapshots, the email and other wordings not checked against a recording.
     if (protocol === "sqs") throw invalidParameter("SQS endpoint ARN");
+    // Unprefixed, as recorded on AWS (LocalStack snapshots test_subscribe_invalid_sms, test_publish_wrong_phone_format).
+    if (protocol === "sms") throw new AwsError("InvalidParameter", `Invalid SMS endpoint: ${e}`, { status: 400 });
     if (protocol === "email" || protocol === "email-json") throw invalidParameter("Email address");
     throw invalidParameter("Endpoint");
   }
-  return protocol === "sms" ? e.replace(/[ ().-]/g, "") : e;
+  return e;
 }
 
 export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) {
@@ -60,7 +64,8 @@ export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) 
   }
   const given = (input.Attributes as Record<string, string> | undefined) ?? {};
   const attributes: Record<string, string> = {};
-  for (const [k, v] of Object.entries(given)) attributes[k] = checkSubscriptionAttribute(k, v, protocol, given.FilterPolicyScope);
+  const target = { protocol, endpoint, scope: given.FilterPolicyScope, subscribing: true };
+  for (const [k, v] of Object.entries(given)) attributes[k] = checkSubscriptionAttribute(k, v, target);
   // A ReplayPolicy given at Subscribe starts a replay once the subscription exists (replay developer guide).
   const replayWindow = attributes.ReplayPolicy ? checkReplayPolicy(env, topic, attributes.ReplayPolicy) : undefined;
   const pending = needsConfirmation(protocol, endpoint, ctx.accountId);
@@ -83,15 +88,27 @@ export async function subscribe(env: SnsEnv, ctx: RequestContext, input: Input) 
 }
 
 export async function confirmSubscription(env: SnsEnv, ctx: RequestContext, input: Input) {
-  const topic = await resolveTopic(env, ctx, input.TopicArn);
-  const token = input.Token as string;
+  // ConfirmSubscription is authorized by its token, whoever calls it (the SubscribeURL works unsigned).
+  const p = typeof input.TopicArn === "string" ? parseTopicArn(input.TopicArn) : undefined;
+  if (!p) throw wrongTopic();
+  const token = checkTokenShape(input.Token);
   const sub = await env.store.subscriptionByToken(token);
-  if (!sub || sub.topicId !== topic.id) {
+  if (!sub) {
     // The token of an UnsubscribeConfirmation restores the subscription it deactivated (developer guide, unsubscribe confirmation format).
-    const restored = typeof token === "string" && token !== "" ? await env.store.restoreSubscription(token, topic.id, env.clock.now()) : undefined;
+    const topic = await env.store.getTopic(p);
+    const restored = topic ? await env.store.restoreSubscription(token, topic.id, env.clock.now()) : undefined;
     if (!restored) throw invalidParameter("Token");
     return { SubscriptionArn: restored.arn };
   }
+  // The token decides: a TopicArn of the token's region confirms even when it names no topic, one of another region
+  // is "Invalid parameter: Topic" (recorded AWS responses: LocalStack snapshot test_subscribe_external_http_endpoint,
+  // nonexistent-token-confirm and different-region-arn-confirm).
+  if (parseSubscriptionArn(sub.arn)?.region !== p.region) throw wrongTopic();
+  const signed = isSigned(ctx.accessKeyId);
+  const added = confirmationAttributes(signed, input.AuthenticateOnUnsubscribe);
+  // A later unsigned confirmation never lifts the protection an authenticated one set.
+  if (sub.attributes[AUTH_ON_UNSUBSCRIBE] === "true") Object.assign(added, { ConfirmationWasAuthenticated: "true", [AUTH_ON_UNSUBSCRIBE]: "true" });
+  await env.store.setSubscriptionAttributes(sub.arn, { ...sub.attributes, ...added });
   await env.store.confirmSubscription(sub.arn);
   return { SubscriptionArn: sub.arn };
 }
@@ -103,6 +120,7 @@ export async function unsubscribe(env: SnsEnv, ctx: RequestContext, input: Input
     throw e;
   });
   if (!sub) return undefined;
+  checkUnsubscribeAllowed(sub.attributes, isSigned(ctx.accessKeyId));
   // A confirmed HTTP/S endpoint is told, and may restore the subscription ("HTTP/HTTPS unsubscribe confirmation JSON format", developer guide).
   const tell = sub.confirmed && (sub.protocol === "http" || sub.protocol === "https");
   if (tell && (await env.store.unsubscribe(sub.arn, unsubscribeConfirmation(ctx, sub, env.clock.now())))) env.outboxChanged?.();
@@ -166,9 +184,10 @@ export async function setSubscriptionAttributes(env: SnsEnv, ctx: RequestContext
   const name = input.AttributeName as string;
   const value = (input.AttributeValue as string | undefined) ?? "";
   const scope = name === "FilterPolicyScope" ? value : s.attributes.FilterPolicyScope;
-  const checked = checkSubscriptionAttribute(name, value, s.protocol, scope);
+  const target = { protocol: s.protocol, endpoint: s.endpoint, scope, subscribing: false };
+  const checked = checkSubscriptionAttribute(name, value, target);
   // Changing the scope re-checks the current policy against it (a nested policy cannot become attribute-scoped).
-  if (name === "FilterPolicyScope" && s.attributes.FilterPolicy) checkSubscriptionAttribute("FilterPolicy", s.attributes.FilterPolicy, s.protocol, value);
+  if (name === "FilterPolicyScope" && s.attributes.FilterPolicy) checkSubscriptionAttribute("FilterPolicy", s.attributes.FilterPolicy, { ...target, scope: value });
   const attributes = { ...s.attributes, [name]: checked };
   delete attributes.ReplayStatus; // read from the replay itself (older versions stored it here)
   const topic = name === "ReplayPolicy" && checked !== "" ? await topicOf(env, s) : undefined;

@@ -10,9 +10,13 @@ import type { TopicRecord } from "../store.ts";
 type Input = Record<string, unknown>;
 const MAX_TAGS = 50;
 
+/** Tags as a map; a key given twice is refused (recorded AWS response: LocalStack snapshot test_tags, duplicate-key-error). */
 export function tagMap(list: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const t of (list as { Key: string; Value: string }[] | undefined) ?? []) out[t.Key] = t.Value;
+  for (const t of (list as { Key: string; Value: string }[] | undefined) ?? []) {
+    if (Object.hasOwn(out, t.Key)) throw invalidParameter("Duplicated keys are not allowed.");
+    out[t.Key] = t.Value;
+  }
   return out;
 }
 

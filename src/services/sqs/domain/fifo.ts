@@ -57,6 +57,21 @@ export function fifoFields(q: QueueRecord, entry: Record<string, unknown>, body:
 }
 
 /**
+ * A FIFO SendMessageBatch in which an entry lacks MessageGroupId, or lacks a deduplication id on a queue without
+ * content-based deduplication, fails as a whole with InvalidParameterValue, not that entry alone (recorded AWS
+ * responses: LocalStack snapshots test_send_batch_missing_message_group_id_for_fifo_queue and
+ * test_send_batch_missing_deduplication_id_for_fifo_queue). The first such entry decides the message.
+ */
+export function checkFifoBatch(q: QueueRecord, entries: Record<string, unknown>[]): void {
+  for (const e of entries) {
+    if (e.MessageGroupId === undefined || e.MessageGroupId === "") throw invalidParameter("The request must contain the parameter MessageGroupId.");
+    if (e.MessageDeduplicationId === undefined && q.attributes.ContentBasedDeduplication !== "true") {
+      throw invalidParameter("The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
+    }
+  }
+}
+
+/**
  * Sequence numbers are large numeric strings that grow per queue (AWS returns 20 digits, e.g. 18849496460467696128,
  * SendMessage API reference: "a large, non-consecutive number"); ours are 10^19 + the queue's counter.
  */

@@ -48,7 +48,13 @@ function parseUrl(url: string): ParsedUrl {
   const [account, name] = parts;
   if (!/^\d{12}$/.test(account)) return undefined;
   const region = /^sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(host)?.[1];
-  return { account, name: decodeURIComponent(name), region };
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(name);
+  } catch {
+    return undefined; // a malformed %-escape is not a queue URL (answered InvalidAddress, as any unreadable queue URL)
+  }
+  return { account, name: decoded, region };
 }
 
 export function parseQueueArn(arn: string): { region: string; account: string; name: string } | undefined {

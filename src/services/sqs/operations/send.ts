@@ -5,7 +5,7 @@ import type { RequestContext } from "../../types.ts";
 import { invalidParameter, missingParameter, sqsError } from "../errors.ts";
 import { MAX_DELAY_SECONDS, MAX_MESSAGE_BYTES } from "../domain/limits.ts";
 import { md5Hex, md5OfAttributes } from "../domain/md5.ts";
-import { DEDUP_WINDOW_MS, type FifoFields, fifoFields, formatSequenceNumber, isFifo } from "../domain/fifo.ts";
+import { checkFifoBatch, DEDUP_WINDOW_MS, type FifoFields, fifoFields, formatSequenceNumber, isFifo } from "../domain/fifo.ts";
 import { checkBodyCharacters, checkMessageAttributes, checkSystemAttributes } from "../domain/messages.ts";
 import { resolveQueue, wakeKey, type SqsEnv } from "../env.ts";
 import type { MessageAttributeValue, NewMessage, QueueRecord } from "../store.ts";
@@ -120,6 +120,7 @@ export async function sendMessage(env: SqsEnv, ctx: RequestContext, input: Input
 export async function sendMessageBatch(env: SqsEnv, ctx: RequestContext, input: Input) {
   const q = await resolveQueue(env, ctx, input.QueueUrl);
   const entries = checkBatch(input.Entries as (Input & { Id: string })[], "SendMessageBatchRequestEntry");
+  if (isFifo(q)) checkFifoBatch(q, entries);
   const now = env.clock.now();
   const ok: { id: string; p: Prepared }[] = [];
   const Failed: BatchFailure[] = [];
