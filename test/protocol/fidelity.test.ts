@@ -109,12 +109,16 @@ describe("anonymous server", () => {
     assert.match(got.text, /<MessageAttribute><Name>__proto__<\/Name><Value><StringValue>p<\/StringValue><DataType>String<\/DataType><\/Value><\/MessageAttribute>/);
   });
 
-  test("a malformed percent-encoding in a query form, query string or queue URL path is a 4xx, not a 500", async () => {
+  test("a malformed percent-encoding in a query form or query string is MalformedQueryString, in a queue URL path InvalidAddress", async () => {
     const form = { "content-type": "application/x-www-form-urlencoded" };
-    for (const [path, body] of [["/", "Action=ListQueues&QueueNamePrefix=%zz"], ["/", "Action=ListQueues&QueueNamePrefix=%"], ["/000000000000/q%zz", "Action=GetQueueAttributes"]]) {
+    for (const [path, body, code] of [
+      ["/", "Action=ListQueues&QueueNamePrefix=%zz", "MalformedQueryString"],
+      ["/", "Action=ListQueues&QueueNamePrefix=%", "MalformedQueryString"],
+      ["/000000000000/q%zz", "Action=GetQueueAttributes", "InvalidAddress"],
+    ]) {
       const res = await post(server.endpoint, form, body, path);
       assert.ok(res.status >= 400 && res.status < 500, `${path} ${body}: ${res.status} ${res.text}`);
-      assert.match(res.text, /<Code>MalformedQueryString<\/Code>/);
+      assert.match(res.text, new RegExp(`<Code>${code}</Code>`));
     }
     const get = await fetch(`${server.endpoint}/?Action=ListQueues&QueueNamePrefix=%G1`);
     assert.equal(get.status, 404);

@@ -22,22 +22,15 @@ export function badPercent(s: string): boolean {
   return s.indexOf("%") >= 0 && BAD_PERCENT.test(s);
 }
 
-function checkPercentEncoding(s: string): void {
-  if (badPercent(s)) throw malformedQueryString();
-}
-
 export const queryCodec: Codec = {
   name: "query",
   stringScalars: true,
   decode(found, svc, op, baseUrl) {
     if (found.badEncoding) throw malformedQueryString();
     const params = found.params ?? new URLSearchParams();
-    // A path of a resource (SQS queue URL) names an input member; the parameters win over it.
-    let fromPath: Record<string, string> | undefined;
-    if (found.path !== "/" && svc.pathInput) {
-      checkPercentEncoding(found.path);
-      fromPath = svc.pathInput(found.path, baseUrl, found.operation);
-    }
+    // A path of a resource (SQS queue URL) names an input member; the parameters win over it. The service judges
+    // the path (a malformed %-escape in a queue URL is SQS's InvalidAddress, as in a JSON QueueUrl).
+    const fromPath = found.path !== "/" && svc.pathInput ? svc.pathInput(found.path, baseUrl, found.operation) : undefined;
     const input = op.input ? decodeQuery(svc.model, op.input, params) : {};
     return fromPath ? { ...fromPath, ...input } : input;
   },
