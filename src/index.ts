@@ -59,7 +59,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const credentials = new CredentialStore(o.accessKeys);
   const internal = internalRoutes([snsRoutes(storage.sns, signer), sqsPeekRoute(store, clock, credentials), tls.route]);
   const handler = createHandler({ services: [sqs, sns], credentials, clock, log, internal });
-  const front = createFront(handler, tls.options);
+  const front = createFront(handler, tls.options, o);
   try {
     await new Promise<void>((resolve, reject) => {
       front.server.once("error", reject);
