@@ -127,7 +127,8 @@ function closeAfter(req: Req, res: Res, reply: { headers: Record<string, string>
   if (req.httpVersionMajor === 2) {
     // RFC 9113 §8.1: a complete response before the whole request, then RST_STREAM NO_ERROR.
     const stream = (res as http2.Http2ServerResponse).stream;
-    res.on("finish", () => {
+    // (the stream's own finish: the compat response's comes only once the whole stream has closed)
+    stream.once("finish", () => {
       if (!stream.closed) stream.close(http2.constants.NGHTTP2_NO_ERROR);
     });
     return;
