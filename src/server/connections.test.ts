@@ -399,4 +399,20 @@ describe("413", () => {
     assert.match(d.received, /HTTP\/1\.1 413 [^]*x-amzn-requestid: rejected/);
     await d.closedAfter;
   });
+
+  test("Expect: 100-continue with a Content-Length over 16 MiB gets 413 instead of 100 Continue; under it, 100 then the answer", async () => {
+    const { port } = await start({});
+    const c = new Raw(port);
+    c.write(`POST /big HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\nContent-Length: ${16 * 1024 * 1024 + 1}\r\n\r\n`);
+    await c.until(/"__type":"RequestEntityTooLarge"/);
+    assert.match(c.received, /^HTTP\/1\.1 413 /);
+    assert.doesNotMatch(c.received, /100 Continue/);
+    c.socket.destroy();
+    const d = new Raw(port);
+    d.write("POST /small HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+    await d.until(/100 Continue/);
+    d.write("ok");
+    await d.until(/ok POST \/small 2/);
+    d.socket.destroy();
+  });
 });

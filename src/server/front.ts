@@ -13,7 +13,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { CONNECTION_DEFAULTS } from "../config/options.ts";
 import { once } from "../util/once.ts";
-import { attachLimits, BodyBudget, CLOSING_TIMEOUT_MS, Deadlines, type ConnectionLimits, type Deadline, type NodeLimits } from "./deadlines.ts";
+import { attachLimits, BodyBudget, CLOSING_TIMEOUT_MS, Deadlines, MAX_BODY_BYTES, type ConnectionLimits, type Deadline, type NodeLimits } from "./deadlines.ts";
 import type { Handler } from "./handler.ts";
 import { createHttp1 } from "./http1.ts";
 
@@ -61,6 +61,12 @@ export function createFront(
     requestTimeout: l.headersTimeoutMs + l.bodyTimeoutMs + 2 * deadlines.tickMs,
     connectionsCheckingInterval: deadlines.tickMs,
   }, onRequest);
+  // Expect: 100-continue: a body that will be refused (declared over the cap) is not asked for; the 413 goes out
+  // instead of 100 Continue (node would send 100 Continue itself without this listener).
+  h1.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!(Number(req.headers["content-length"]) > MAX_BODY_BYTES)) res.writeContinue();
+    onRequest(req, res);
+  });
   // node checks headersTimeout/requestTimeout only on a server that has emitted 'listening' (it starts its
   // connection tracking then); this one never listens (the front feeds it sockets), so it is told it does.
   h1.emit("listening");
