@@ -54,7 +54,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   };
   const internal = internalRoutes([...services.flatMap((s) => s.routes ?? []), tls.route], SERVICES.map((m) => m.name));
   const handler = createHandler({ services: services.map((s) => s.definition), credentials, clock, log, internal });
-  const front = createFront(handler, tls.options);
+  const front = createFront(handler, tls.options, o);
   try {
     await new Promise<void>((resolve, reject) => {
       front.server.once("error", reject);

@@ -18,6 +18,12 @@ const program = new Command()
   .addOption(new Option("--durability <mode>", `strict (fsync before each response) or relaxed (survives a process crash only) (env MAILROOM_DURABILITY, default ${DEFAULTS.durability})`))
   .addOption(new Option("--tls-cert <file>", "PEM certificate (chain) for TLS on the port; default a self-signed one per database (env MAILROOM_TLS_CERT)"))
   .addOption(new Option("--tls-key <file>", "PEM private key of --tls-cert (env MAILROOM_TLS_KEY)"))
+  .addOption(new Option("--headers-timeout <ms>", `a request's head must arrive within this of its first byte (env MAILROOM_HEADERS_TIMEOUT_MS, default ${DEFAULTS.headersTimeoutMs})`).argParser(Number))
+  .addOption(new Option("--body-timeout <ms>", `a request's body must arrive within this of its head (env MAILROOM_BODY_TIMEOUT_MS, default ${DEFAULTS.bodyTimeoutMs})`).argParser(Number))
+  .addOption(new Option("--idle-timeout <ms>", `keep-alive connections and HTTP/2 sessions with no request close after this (env MAILROOM_IDLE_TIMEOUT_MS, default ${DEFAULTS.idleTimeoutMs})`).argParser(Number))
+  .addOption(new Option("--tls-handshake-timeout <ms>", `a TLS handshake must end within this of the connect (env MAILROOM_TLS_HANDSHAKE_TIMEOUT_MS, default ${DEFAULTS.tlsHandshakeTimeoutMs})`).argParser(Number))
+  .addOption(new Option("--max-connections <n>", `open connections at most; new ones past it are closed (env MAILROOM_MAX_CONNECTIONS, default ${DEFAULTS.maxConnections})`).argParser(Number))
+  .addOption(new Option("--max-buffered-body <bytes>", `request body bytes buffered across all connections at most (env MAILROOM_MAX_BUFFERED_BODY_BYTES, default ${DEFAULTS.maxBufferedBodyBytes})`).argParser(Number))
   .action(async (flags: Record<string, unknown>) => {
     const fromFlags: MailroomOptions = {};
     if (flags.host !== undefined) fromFlags.host = flags.host as string;
@@ -31,6 +37,12 @@ const program = new Command()
     if (flags.durability !== undefined) fromFlags.durability = flags.durability as MailroomOptions["durability"];
     if (flags.tlsCert !== undefined) fromFlags.tlsCert = flags.tlsCert as string;
     if (flags.tlsKey !== undefined) fromFlags.tlsKey = flags.tlsKey as string;
+    if (flags.headersTimeout !== undefined) fromFlags.headersTimeoutMs = flags.headersTimeout as number;
+    if (flags.bodyTimeout !== undefined) fromFlags.bodyTimeoutMs = flags.bodyTimeout as number;
+    if (flags.idleTimeout !== undefined) fromFlags.idleTimeoutMs = flags.idleTimeout as number;
+    if (flags.tlsHandshakeTimeout !== undefined) fromFlags.tlsHandshakeTimeoutMs = flags.tlsHandshakeTimeout as number;
+    if (flags.maxConnections !== undefined) fromFlags.maxConnections = flags.maxConnections as number;
+    if (flags.maxBufferedBody !== undefined) fromFlags.maxBufferedBodyBytes = flags.maxBufferedBody as number;
     let mailroom: Awaited<ReturnType<typeof startMailroom>>;
     try {
       mailroom = await startMailroom({ ...optionsFromEnv(), ...fromFlags });

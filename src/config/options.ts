@@ -23,6 +23,18 @@ export interface MailroomOptions {
   /** PEM files of a certificate (chain) and its key for TLS on the port; default a self-signed one per database. */
   tlsCert?: string;
   tlsKey?: string;
+  /** A request's head (request line and headers) must arrive within this many ms of its first byte. */
+  headersTimeoutMs?: number;
+  /** A request's body must arrive within this many ms of the end of its head. */
+  bodyTimeoutMs?: number;
+  /** A keep-alive connection or HTTP/2 session with no request in flight closes after this many ms. */
+  idleTimeoutMs?: number;
+  /** A TLS handshake must complete within this many ms of the connection's accept. */
+  tlsHandshakeTimeoutMs?: number;
+  /** Open connections at most; new ones past it are closed at once. */
+  maxConnections?: number;
+  /** Request body bytes buffered across all connections at most; a request that would pass it gets 503 ServiceUnavailable. */
+  maxBufferedBodyBytes?: number;
   /** Injected clock (tests). */
   clock?: import("../engine/clock.ts").Clock;
 }
@@ -30,15 +42,36 @@ export interface MailroomOptions {
 type Optional = "clock" | "database" | "tlsCert" | "tlsKey";
 export type ResolvedOptions = Required<Omit<MailroomOptions, Optional>> & Pick<MailroomOptions, Optional>;
 
+/** The connection limits' defaults (docs/limits.md, "Connections"; ADR 0014). */
+export const CONNECTION_DEFAULTS = {
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 60_000,
+  idleTimeoutMs: 65_000,
+  tlsHandshakeTimeoutMs: 10_000,
+  maxConnections: 1024,
+  maxBufferedBodyBytes: 256 * 1024 * 1024,
+};
+
 export const DEFAULTS = {
   host: "127.0.0.1",
   port: 4566,
   dataDir: ".mailroom",
   logLevel: "info" as LogLevel,
   durability: "strict" as Durability,
+  ...CONNECTION_DEFAULTS,
 };
 
-/** Options from MAILROOM_* variables (HOST, PORT, DATABASE_URL, DATA_DIR, MEMORY, LOG_LEVEL, ACCESS_KEYS, ALLOW_ANONYMOUS, DURABILITY, TLS_CERT, TLS_KEY). */
+/** The connection limits: option name → MAILROOM_* variable. */
+const CONNECTION_ENV: [keyof typeof CONNECTION_DEFAULTS, string][] = [
+  ["headersTimeoutMs", "MAILROOM_HEADERS_TIMEOUT_MS"],
+  ["bodyTimeoutMs", "MAILROOM_BODY_TIMEOUT_MS"],
+  ["idleTimeoutMs", "MAILROOM_IDLE_TIMEOUT_MS"],
+  ["tlsHandshakeTimeoutMs", "MAILROOM_TLS_HANDSHAKE_TIMEOUT_MS"],
+  ["maxConnections", "MAILROOM_MAX_CONNECTIONS"],
+  ["maxBufferedBodyBytes", "MAILROOM_MAX_BUFFERED_BODY_BYTES"],
+];
+
+/** Options from MAILROOM_* variables (HOST, PORT, DATABASE_URL, DATA_DIR, MEMORY, LOG_LEVEL, ACCESS_KEYS, ALLOW_ANONYMOUS, DURABILITY, TLS_CERT, TLS_KEY, and the connection limits above). */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): MailroomOptions {
   const o: MailroomOptions = {};
   if (env.MAILROOM_HOST) o.host = env.MAILROOM_HOST;
@@ -52,6 +85,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): MailroomOp
   if (env.MAILROOM_DURABILITY) o.durability = env.MAILROOM_DURABILITY as Durability;
   if (env.MAILROOM_TLS_CERT) o.tlsCert = env.MAILROOM_TLS_CERT;
   if (env.MAILROOM_TLS_KEY) o.tlsKey = env.MAILROOM_TLS_KEY;
+  for (const [name, variable] of CONNECTION_ENV) if (env[variable]) o[name] = Number(env[variable]);
   return o;
 }
 
@@ -68,8 +102,17 @@ export function resolveOptions(o: MailroomOptions): ResolvedOptions {
     durability: o.durability ?? DEFAULTS.durability,
     tlsCert: o.tlsCert,
     tlsKey: o.tlsKey,
+    headersTimeoutMs: o.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
+    bodyTimeoutMs: o.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs,
+    idleTimeoutMs: o.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
+    tlsHandshakeTimeoutMs: o.tlsHandshakeTimeoutMs ?? DEFAULTS.tlsHandshakeTimeoutMs,
+    maxConnections: o.maxConnections ?? DEFAULTS.maxConnections,
+    maxBufferedBodyBytes: o.maxBufferedBodyBytes ?? DEFAULTS.maxBufferedBodyBytes,
     clock: o.clock,
   };
+  for (const [name] of CONNECTION_ENV) {
+    if (!Number.isSafeInteger(r[name]) || r[name] < 1) throw new Error(`invalid ${name}: ${o[name]} (a positive whole number)`);
+  }
   if (!Number.isInteger(r.port) || r.port < 0 || r.port > 65535) throw new Error(`invalid port: ${o.port}`);
   if (!["debug", "info", "warn", "error", "silent"].includes(r.logLevel)) throw new Error(`invalid log level: ${r.logLevel}`);
   if (!r.tlsCert !== !r.tlsKey) throw new Error("give both --tls-cert and --tls-key, or neither");

@@ -5,17 +5,20 @@
 // the first request it leaves to node: chunked bodies, Expect, Upgrade, other HTTP versions, internal routes
 // (they need node's req/res) and framing it does not judge itself. Answers go out in request order, each as
 // one write, so pipelined requests work.
+// Deadlines (ADR 0014): each connection holds one absolute deadline for the phase it is in — the head of the next
+// request (from its first byte), its body (from the end of its head), idle between requests, a client not reading
+// its answers, closing — set once when the phase begins (so a client sending a byte at a time cannot extend it)
+// and checked by the front's one interval timer; while the server works on a request (a long poll) there is none.
 import { STATUS_CODES } from "node:http";
 import type net from "node:net";
+import type { AwsError } from "../protocol/errors.ts";
+import { BodyBudget, bodyTimedOut, CLOSING_TIMEOUT_MS, Deadlines, MAX_BODY_BYTES, tooLarge, type Deadline } from "./deadlines.ts";
 import type { Handler, Reply, WireRequest } from "./handler.ts";
 
-/** Node's defaults for http.Server that the fast path mirrors: maxHeaderSize and the body limit of the adapter. */
+/** Node's default for http.Server that the fast path mirrors: maxHeaderSize. */
 const MAX_HEAD_BYTES = 16 * 1024;
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Requests parsed ahead of their answers on one connection; beyond that the socket is paused. */
 const MAX_PIPELINE = 32;
-/** How long a connection whose close was asked for (or that was refused) may take to go away. */
-const CLOSING_TIMEOUT_MS = 5_000;
 const EMPTY = Buffer.alloc(0);
 const CRLF2 = Buffer.from("\r\n\r\n");
 const LF2 = Buffer.from("\n\n");
@@ -23,7 +26,30 @@ const LF2 = Buffer.from("\n\n");
 export interface Http1Options {
   /** Idle keep-alive connections close after this long without a request (node's keepAliveTimeout). */
   keepAliveTimeoutMs?: number;
+  /** A request's head must be complete this long after its first byte (else 408 and close). */
+  headersTimeoutMs?: number;
+  /** A request's body must be complete this long after its head (else RequestTimeout and close). */
+  bodyTimeoutMs?: number;
+  /** The front's deadline checker and body budget (else the fast path makes its own). */
+  deadlines?: Deadlines;
+  budget?: BodyBudget;
 }
+
+interface Shared {
+  deadlines: Deadlines;
+  budget: BodyBudget;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+/** What a connection's deadline is for (Connection.phase). */
+const NONE = 0;
+const HEAD = 1;
+const BODY = 2;
+const IDLE = 3;
+const STALLED = 4;
+const CLOSING = 5;
 
 /** tchar (RFC 9110 §5.6.2) by character code, for methods and header names. */
 const TOKEN = new Uint8Array(128);
@@ -73,6 +99,8 @@ class Exchange implements WireRequest {
   readonly encrypted: boolean;
   /** Close the connection after this answer (Connection: close, or a refused request). */
   readonly close: boolean;
+  /** Bytes of the body budget this request holds until answered. */
+  reserved = 0;
   constructor(conn: Connection, method: string, url: string, rawHeaders: string[], body: Buffer, encrypted: boolean, close: boolean) {
     this.conn = conn;
     this.method = method;
@@ -91,14 +119,34 @@ class Exchange implements WireRequest {
     return this.abort.signal;
   };
   done = (reply: Reply): void => {
+    if (this.reserved !== 0) {
+      this.conn.budget.give(this.reserved);
+      this.reserved = 0;
+    }
     if (this.conn.closed) return;
     this.out = encode(reply.status, reply.headers, reply.body, this.close, this.method === "HEAD");
     this.conn.flush();
   };
 }
 
-class Connection {
+class Connection implements Deadline {
   closed = false;
+  /** When the current phase ends (0: none); set by rearm(), checked by the front's Deadlines. */
+  deadline = 0;
+  private phase = NONE;
+  /** Heads parsed on this connection: the key that makes each phase's deadline begin once per request. */
+  private heads = 0;
+  private headFor = 0;
+  private headAt: number;
+  private idleFor = -1;
+  private idleAt = 0;
+  private stallFor = -1;
+  private stallAt = 0;
+  private bodyAt = 0;
+  /** Budget bytes held for the body being filled. */
+  private reserved = 0;
+  readonly budget: BodyBudget;
+  private readonly shared: Shared;
   /** Requests parsed and not yet answered, oldest first; their answers are written in this order. */
   private readonly queue: Exchange[] = [];
   /** Received bytes not yet parsed; they start at a request boundary (or inside a head). */
@@ -124,32 +172,109 @@ class Connection {
   private readonly handoffTo: (socket: net.Socket) => void;
   private readonly encrypted: boolean;
 
-  constructor(socket: net.Socket, handler: Handler, handoffTo: (socket: net.Socket) => void, encrypted: boolean) {
+  constructor(socket: net.Socket, handler: Handler, handoffTo: (socket: net.Socket) => void, encrypted: boolean, shared: Shared, startedAt: number) {
     this.socket = socket;
     this.handler = handler;
     this.handoffTo = handoffTo;
     this.encrypted = encrypted;
+    this.shared = shared;
+    this.budget = shared.budget;
+    // The first request's head is timed from the connection's first byte (or the end of its TLS handshake).
+    this.headAt = startedAt + shared.headersTimeoutMs;
+    shared.deadlines.add(this);
+    this.rearm();
   }
 
   // Listeners, one set per connection.
   readonly onData = (chunk: Buffer): void => {
     if (this.stopped === "closing") return; // no more requests: read and drop what still comes
+    this.receive(chunk);
+    this.rearm();
+  };
+  private receive(chunk: Buffer): void {
     if (this.body !== undefined) {
       const n = Math.min(chunk.length, this.body.length - this.filled);
       chunk.copy(this.body, this.filled, 0, n);
       this.filled += n;
       if (this.filled < this.body.length) return;
       const body = this.body;
+      const reserved = this.reserved;
       this.body = undefined;
-      if (!this.dispatch(body) || n === chunk.length) return;
+      this.reserved = 0;
+      if (!this.dispatch(body, reserved) || n === chunk.length) return;
       chunk = chunk.subarray(n);
     }
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
     // While stopped for the pipeline or a handoff the bytes only wait (they belong to a later request).
     if (this.stopped === "") this.parse();
-  };
+  }
+
+  /** Sets the deadline of the phase the connection is in; a phase's deadline is set once per request. */
+  private rearm(): void {
+    if (this.closed || this.handedOff || this.stopped === "closing") return;
+    const k = this.heads;
+    const busy = this.queue.length > 0;
+    if (this.body !== undefined) {
+      this.phase = BODY;
+      this.deadline = this.bodyAt;
+    } else if (this.stopped !== "") {
+      // Stopped for the pipeline or a handoff: only a client not reading its answers is to blame.
+      if (this.socket.writableNeedDrain) {
+        if (this.stallFor !== k) {
+          this.stallFor = k;
+          this.stallAt = Date.now() + this.shared.idleTimeoutMs;
+        }
+        this.phase = STALLED;
+        this.deadline = this.stallAt;
+      } else {
+        this.phase = NONE;
+        this.deadline = 0;
+      }
+    } else if (this.buf.length > 0 || (k === 0 && !busy)) {
+      // Part of the next head is here (or the first has not come yet): timed from its first byte.
+      if (this.headFor !== k) {
+        this.headFor = k;
+        this.headAt = Date.now() + this.shared.headersTimeoutMs;
+      }
+      this.phase = HEAD;
+      this.deadline = this.headAt;
+    } else if (busy) {
+      // The server works on a request (a long poll may take 20 s): no deadline on the client.
+      this.phase = NONE;
+      this.deadline = 0;
+    } else {
+      if (this.idleFor !== k) {
+        this.idleFor = k;
+        this.idleAt = Date.now() + this.shared.idleTimeoutMs;
+      }
+      this.phase = IDLE;
+      this.deadline = this.idleAt;
+    }
+  }
+
+  /** The deadline of the phase passed. */
+  expire(): void {
+    if (this.closed || this.handedOff) return;
+    switch (this.phase) {
+      case HEAD:
+        this.refuse(408); // as node's http server answers its headersTimeout
+        break;
+      case BODY:
+        this.refuse(408, bodyTimedOut());
+        break;
+      case IDLE:
+      case STALLED:
+      case CLOSING:
+        this.socket.destroy();
+        break;
+    }
+  }
+
   readonly onClose = (): void => {
     this.closed = true;
+    this.deadline = 0;
+    this.shared.deadlines.delete(this);
+    this.dropBody();
     // The client went away before these answers were written: abort what listens (long polls), drop the rest.
     // A client's FIN counts as going away too (the front's sockets are not half-open; node's http server treats
     // a FIN the same way by default), which is how a long poll learns its client closed the connection.
@@ -160,11 +285,17 @@ class Connection {
   };
   readonly onDrain = (): void => {
     if (this.stopped === "pipeline") this.unblock();
+    this.rearm();
   };
-  readonly onTimeout = (): void => {
-    // An idle keep-alive connection (or one being closed) goes; a request in flight (a long poll) keeps it.
-    if (this.queue.length === 0 || this.stopped === "closing") this.socket.destroy();
-  };
+
+  /** Gives back the budget of a body being filled, which will not be answered. */
+  private dropBody(): void {
+    this.body = undefined;
+    if (this.reserved !== 0) {
+      this.budget.give(this.reserved);
+      this.reserved = 0;
+    }
+  }
 
   /** Parses every complete request in buf, dispatching each, until it runs out of bytes or has to stop. */
   private parse(): void {
@@ -196,17 +327,26 @@ class Connection {
         break;
       }
       if (verdict !== 0) {
-        this.refuse(verdict);
+        this.refuse(verdict, verdict === 413 ? tooLarge() : undefined);
         break;
       }
+      this.heads++;
       pos = end + 4;
       const length = this.contentLength;
+      // The body's bytes count against the budget across all connections until the request is answered.
+      const refused = length === 0 ? undefined : this.budget.take(length);
+      if (refused) {
+        this.refuse(refused.status, refused);
+        break;
+      }
       if (buf.length - pos >= length) {
-        this.dispatch(length === 0 ? EMPTY : buf.subarray(pos, pos + length));
+        this.dispatch(length === 0 ? EMPTY : buf.subarray(pos, pos + length), length);
         pos += length;
       } else {
         // The body comes in later packets: fill one buffer of its length rather than concatenating each time.
         this.body = Buffer.allocUnsafe(length);
+        this.reserved = length;
+        this.bodyAt = Date.now() + this.shared.bodyTimeoutMs;
         this.filled = buf.copy(this.body, 0, pos);
         pos = buf.length;
       }
@@ -296,18 +436,18 @@ class Connection {
     }
     // HTTP/1.1 requires Host; node answers its absence (and the details of that answer are its own).
     if (!host) return NODE;
-    if (contentLength > MAX_BODY_BYTES) return 413;
     this.method = method;
     this.url = url;
     this.rawHeaders = raw;
     this.contentLength = contentLength < 0 ? 0 : contentLength;
     this.close = close;
-    return 0;
+    return contentLength > MAX_BODY_BYTES ? 413 : 0;
   }
 
-  /** Starts the request just parsed; false when it is the connection's last. */
-  private dispatch(body: Buffer): boolean {
+  /** Starts the request just parsed (holding `reserved` bytes of the budget); false when it is the connection's last. */
+  private dispatch(body: Buffer, reserved: number): boolean {
     const x = new Exchange(this, this.method, this.url, this.rawHeaders, body, this.encrypted, this.close);
+    x.reserved = reserved;
     this.queue.push(x);
     if (x.close) this.closing();
     this.handler.wire(x).then(x.done);
@@ -328,13 +468,15 @@ class Connection {
       if (x.close) {
         q.length = 0;
         s.end();
-        s.setTimeout(CLOSING_TIMEOUT_MS);
+        this.phase = CLOSING;
+        this.deadline = Date.now() + CLOSING_TIMEOUT_MS;
         break;
       }
     }
     if (corked) s.uncork();
     if (this.stopped === "handoff" && q.length === 0) this.handoff();
     else if (this.stopped === "pipeline" && !s.writableNeedDrain) this.unblock();
+    this.rearm();
   }
 
   private unblock(): void {
@@ -360,29 +502,37 @@ class Connection {
     s.off("data", this.onData);
     s.off("close", this.onClose);
     s.off("drain", this.onDrain);
-    s.off("timeout", this.onTimeout);
-    s.setTimeout(0);
+    // node's http server times the connection from here (its headersTimeout, requestTimeout, keepAliveTimeout).
+    this.deadline = 0;
+    this.shared.deadlines.delete(this);
     if (this.buf.length > 0) s.unshift(this.buf);
     this.buf = EMPTY;
     this.handoffTo(s);
     s.resume();
   }
 
-  /** Answers a request the fast path refuses (after the answers before it) and closes the connection. */
-  private refuse(status: number): void {
+  /** Answers a request the fast path refuses (after the answers before it) and closes the connection: with the
+   *  AWS error of the protocol its head names (and a request id) when there is a head, else bare, as node does. */
+  private refuse(status: number, err?: AwsError): void {
     const x = new Exchange(this, "", "", [], EMPTY, this.encrypted, true);
-    x.out = status === 413
-      ? encode(413, { "content-type": "text/plain" }, "Request body is too large.", true, false)
-      : encode(status, {}, "", true, false);
+    if (err) {
+      const r = this.handler.reject({ method: this.method, url: this.url, rawHeaders: this.rawHeaders }, err);
+      x.out = encode(r.status, r.headers, r.body, true, this.method === "HEAD");
+    } else {
+      x.out = encode(status, {}, "", true, false);
+    }
     this.queue.push(x);
     this.closing();
     this.flush();
   }
 
-  /** No more requests on this connection: what else arrives is read and dropped. */
+  /** No more requests on this connection: what else arrives is read and dropped (until the closing deadline). */
   private closing(): void {
     this.stopped = "closing";
     this.buf = EMPTY;
+    this.dropBody();
+    this.phase = NONE;
+    this.deadline = 0;
   }
 }
 
@@ -428,15 +578,23 @@ function hasToken(value: string, token: string): boolean {
  * bytes were unshifted back onto it); serve takes a socket whose first bytes (if any were read) were unshifted.
  */
 export function createHttp1(handler: Handler, handoff: (socket: net.Socket) => void, options: Http1Options = {}) {
-  const keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 65_000;
-  return function serve(socket: net.Socket, encrypted: boolean): void {
-    const c = new Connection(socket, handler, handoff, encrypted);
+  const timeouts = {
+    idleTimeoutMs: options.keepAliveTimeoutMs ?? 65_000,
+    headersTimeoutMs: options.headersTimeoutMs ?? 10_000,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 60_000,
+  };
+  const shared: Shared = {
+    ...timeouts,
+    deadlines: options.deadlines ?? Deadlines.for({ ...timeouts, tlsHandshakeTimeoutMs: timeouts.headersTimeoutMs }),
+    budget: options.budget ?? new BodyBudget(Number.MAX_SAFE_INTEGER),
+  };
+  /** startedAt: when the connection's first byte came (or its TLS handshake ended): the first head is timed from it. */
+  return function serve(socket: net.Socket, encrypted: boolean, startedAt = Date.now()): void {
+    const c = new Connection(socket, handler, handoff, encrypted, shared, startedAt);
     socket.on("data", c.onData);
     socket.on("close", c.onClose);
     socket.on("drain", c.onDrain);
-    socket.on("timeout", c.onTimeout);
     socket.on("error", () => socket.destroy());
-    socket.setTimeout(keepAliveTimeoutMs);
     socket.resume();
   };
 }

@@ -1,5 +1,6 @@
 // Internal routes: /_mailroom/health for load balancers and scripts, plus the routes services add under
-// /_aws/ (e.g. SNS's signing certificate and local delivery sinks).
+// /_aws/ (e.g. SNS's signing certificate and local delivery sinks). Every answer carries an x-amzn-requestid,
+// set once for all of them by the node adapter before it dispatches here (node-adapter.ts).
 import type http from "node:http";
 import type http2 from "node:http2";
 
