@@ -2,7 +2,7 @@
 // keeps data in RAM) and returns its endpoint and a close() that flushes and stops everything.
 import { CredentialStore } from "./auth/credentials.ts";
 import { SystemClock } from "./engine/clock.ts";
-import { createJobRunner } from "./engine/leases.ts";
+import { createScheduler } from "./engine/scheduler.ts";
 import { isLoopback, resolveOptions, type MailroomOptions } from "./config/options.ts";
 import { createFront } from "./server/front.ts";
 import { createHandler } from "./server/handler.ts";
@@ -46,10 +46,11 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const storage = await openStorage(o, clock, log);
   const { notifier } = storage;
   const store = cachedQueues(storage.sqs, clock);
-  const jobs = createJobRunner(storage.leases, clock, (job, e) => log.warn("background job failed", { job, error: String(e) }));
+  // The one scheduler of the process: every kind of background due work registers with it (one timer).
+  const jobs = createScheduler({ clock, leases: storage.leases, onError: (job, e) => log.warn("background job failed", { job, error: String(e) }) });
   const sqs = createSqsService({ store, clock, notifier });
   const signer = createSigner(storage.sns);
-  const deliverer = startDeliverer({ store: storage.sns, sqs: store, clock, notifier, signer, log });
+  const deliverer = startDeliverer({ store: storage.sns, sqs: store, clock, notifier, signer, log, scheduler: jobs, pollMs: storage.shared ? 1000 : undefined });
   const snsEnv = { store: storage.sns, sqs: store, clock, notifier, outboxChanged: deliverer.wake, signer };
   const sns = createSnsService(snsEnv, signer);
   scheduleRetentionSweep(jobs, store, clock, log);

@@ -31,6 +31,8 @@ export interface Storage {
   sns: SnsStore;
   leases: LeaseStore;
   notifier: Notifier;
+  /** Other nodes may write to the same database (PostgreSQL): due work is also polled for (engine/scheduler.ts pollMs). */
+  shared: boolean;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function openStorage(o: StorageOptions, clock: Clock, log: Logger):
       sns: new PgSnsStore(db),
       leases: new PgLeaseStore(db),
       notifier,
+      shared: true,
       close: async () => {
         await notifier.close();
         await db.close();
@@ -67,6 +70,7 @@ export async function openStorage(o: StorageOptions, clock: Clock, log: Logger):
     sns: new SqliteSnsStore(db, sqs),
     leases: new SqliteLeaseStore(db),
     notifier: new LocalNotifier(clock),
+    shared: false,
     close: () => db.close(),
   };
 }

@@ -6,7 +6,8 @@
 // "Preparing your HTTP/S endpoint to receive Amazon SNS messages"). A throttlePolicy caps deliveries per second and
 // subscription: a delivery over the cap is put back, due at the next second, without using up a retry (per node).
 import { randomUUID } from "node:crypto";
-import type { Clock, TimerHandle } from "../../engine/clock.ts";
+import type { Clock } from "../../engine/clock.ts";
+import type { Scheduler } from "../../engine/scheduler.ts";
 import type { Notifier } from "../../engine/notify.ts";
 import type { Logger } from "../../util/log.ts";
 import { md5Hex, md5OfAttributes } from "../sqs/domain/md5.ts";
@@ -22,7 +23,6 @@ import type { Signer } from "./signer.ts";
 import type { OutboxRow, SnsStore, SubscriptionRecord } from "./store.ts";
 
 const LEASE_MS = 60_000;
-const POLL_MS = 1_000; // other nodes' new work is found within a second
 const TIMEOUT_MS = 15_000;
 const BATCH = 16;
 
@@ -33,6 +33,9 @@ export interface DelivererDeps {
   notifier: Notifier;
   signer: Signer;
   log: Logger;
+  scheduler: Scheduler;
+  /** Shared database: look for other nodes' rows at least this often (1 s). */
+  pollMs?: number;
 }
 
 interface Request {
@@ -43,7 +46,6 @@ interface Request {
 }
 
 export function startDeliverer(d: DelivererDeps) {
-  let timer: TimerHandle | undefined;
   /** Deliveries started per subscription in the current one-second window, for throttle policies. */
   const windows = new Map<string, { start: number; count: number }>();
 
@@ -56,10 +58,7 @@ export function startDeliverer(d: DelivererDeps) {
     w.count++;
     return undefined;
   }
-  let running: Promise<void> | undefined;
-  let again = false;
   let stopped = false;
-  let failed = false;
 
   async function request(row: OutboxRow, sub: SubscriptionRecord, contentType: string, topicVersion: string | undefined): Promise<Request> {
     const base = { "user-agent": "Amazon Simple Notification Service Agent", "content-type": contentType };
@@ -148,49 +147,19 @@ export function startDeliverer(d: DelivererDeps) {
     }
   }
 
-  async function arm(): Promise<void> {
-    if (stopped) return;
-    const due = await d.store.nextOutboxDue().catch(() => undefined);
-    if (stopped) return;
-    timer?.cancel();
-    const wait = due === undefined || failed ? POLL_MS : Math.min(POLL_MS, due - d.clock.now());
-    // Work already due runs now; timer callbacks defer to the next turn so the round reads the clock after it moved.
-    if (wait <= 0) setImmediate(wake);
-    else timer = d.clock.setTimer(wait, () => setImmediate(wake));
-  }
-
-  function wake(): void {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      try {
-        failed = false;
-        await round();
-      } catch (e) {
-        failed = true;
-        d.log.warn("sns deliverer round failed", { error: String(e) });
-      }
-    })().finally(() => {
-      running = undefined;
-      if (again) {
-        again = false;
-        setImmediate(wake);
-      } else {
-        void arm();
-      }
-    });
-  }
-
-  setImmediate(wake);
+  // The outbox is one kind of due work of the process's scheduler: its next due time is the earliest row that is
+  // due and unleased; on a shared database (PostgreSQL) it is looked at again within pollMs for other nodes' rows.
+  const registration = d.scheduler.register({
+    name: "sns.deliveries",
+    nextDue: () => d.store.nextOutboxDue(),
+    run: round,
+    pollMs: d.pollMs,
+  });
   return {
-    wake: () => setImmediate(wake),
+    wake: () => registration.wake(),
     async stop() {
       stopped = true;
-      timer?.cancel();
-      await running;
+      await registration.cancel();
     },
   };
 }

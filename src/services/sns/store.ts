@@ -2,7 +2,7 @@
 // only after its writes are durable, and takes time as an argument. `publish` writes the SQS deliveries,
 // the HTTP outbox rows and the local sink records of one publish in the same transaction (and a replay step's
 // progress with its deliveries).
-import type { NewFifoMessage, NewMessage } from "../sqs/store.ts";
+import type { QueueWrite } from "../sqs/index.ts";
 
 export interface TopicKey {
   account: string;
@@ -41,13 +41,8 @@ export interface SubscriptionCounts {
   pending: number;
 }
 
-/**
- * A message on its way to an SQS queue (queue id resolved by the service). To a FIFO queue it goes through the
- * queue's deduplication (dedupKey within dedupWindowMs) and gets the queue's next sequence number.
- */
-export type QueueDelivery =
-  | { queueId: number; message: NewMessage; fifo?: undefined }
-  | { queueId: number; message: NewFifoMessage; fifo: { dedupWindowMs: number } };
+/** A message on its way to an SQS queue (queue id resolved by the service), written by the SQS store's one enqueue. */
+export type QueueDelivery = QueueWrite;
 
 /** Work for the background deliverer (HTTP/HTTPS POSTs), due at dueAt. */
 export interface OutboxItem {

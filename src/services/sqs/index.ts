@@ -42,6 +42,9 @@ const OPERATIONS: Record<string, Op> = {
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */
+// What other services may use of SQS (a service imports another only through its index.ts).
+export type { NewFifoMessage, NewMessage, QueueRecord, QueueWrite, SqsStore } from "./store.ts";
+
 export const PENDING_OPERATIONS = Object.keys(sqsModel.operations).filter((op) => !(op in OPERATIONS));
 
 export function createSqsService(env: SqsEnv): ServiceDefinition {

@@ -8,9 +8,8 @@ import {
   type ArchiveRow, type OutboxDbRow, REPLAY_ADVANCE, REPLAY_COLS, REPLAY_UPSERT, type ReplayRow, type SinkDbRow, type SubscriptionRow, SUB_COLS,
   TOPIC_COLS, type TopicRow, type UnsubscribedRow, toApplication, toArchived, toEndpoint, toOutbox, toReplay, toSink, toSubscription, toTopic,
 } from "../sns-rows.ts";
-import { packAttrs } from "../sqs-rows.ts";
-import type { PgDb, Queryable } from "./db.ts";
-import { appendFifo } from "./fifo.ts";
+import type { PgDb } from "./db.ts";
+import { enqueueInTransaction } from "./enqueue.ts";
 
 type AppRow = Parameters<typeof toApplication>[0];
 const REPLAY_UPSERT_PG = REPLAY_UPSERT((n) => `$${n}`);
@@ -193,7 +192,7 @@ export class PgSnsStore implements SnsStore {
           );
         }
       }
-      await insertMessages(c, w.queues, now);
+      await enqueueInTransaction(c, w.queues, now);
       for (const o of w.outbox) {
         await c.query("INSERT INTO sns_outbox (subscription_arn, kind, payload, due_at, created_at) VALUES ($1, $2, $3, $4, $5)", [o.subscriptionArn, o.kind, o.payload, o.dueAt, now]);
       }
@@ -256,7 +255,7 @@ export class PgSnsStore implements SnsStore {
   async finishOutbox(id: number, now: number, then?: QueueDelivery) {
     await this.db.tx(async (c) => {
       await c.query("DELETE FROM sns_outbox WHERE id = $1", [id]);
-      if (then) await insertMessages(c, [then], now);
+      if (then) await enqueueInTransaction(c, [then], now);
     });
   }
 
@@ -357,27 +356,4 @@ export class PgSnsStore implements SnsStore {
   async close() {
     await this.db.close();
   }
-}
-
-/**
- * SQS messages of a publish: standard queues' in one statement, FIFO queues' through their deduplication and sequence
- * (fifo.ts, in this transaction); rows for queues deleted meanwhile are skipped (no FK failure).
- */
-async function insertMessages(c: Queryable, items: QueueDelivery[], now: number): Promise<void> {
-  for (const d of items) if (d.fifo) await appendFifo(c, d.queueId, [d.message], now, d.fifo.dedupWindowMs);
-  const standard = items.filter((d) => !d.fifo);
-  if (standard.length === 0) return;
-  const cols: unknown[][] = Array.from({ length: 11 }, () => []);
-  for (const { queueId, message: m } of standard) {
-    [queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null, packAttrs(m.systemAttributes),
-      m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, m.visibleAt].forEach((v, i) => cols[i].push(v));
-  }
-  await c.query(
-    `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
-       md5_system_attributes, sender_id, message_group_id, visible_at, sent_at)
-     SELECT q, mid, b, mb, a, ma, sa, msa, s, g, v, $12::bigint FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-       $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[]) WITH ORDINALITY AS u(q, mid, b, mb, a, ma, sa, msa, s, g, v, o)
-     WHERE EXISTS (SELECT 1 FROM sqs_queues WHERE id = u.q) ORDER BY o`,
-    [...cols, now],
-  );
 }

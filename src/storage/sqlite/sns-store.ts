@@ -133,19 +133,12 @@ export class SqliteSnsStore implements SnsStore {
         if (prior && prior.expires_at > now) return { duplicateOf: { messageId: prior.message_id, sequenceNumber: prior.sequence_number } };
         this.s.putDedup.run(dedup.topicId, dedup.dedupId, dedup.messageId, dedup.sequenceNumber, dedup.expiresAt);
       }
-      for (const d of w.queues) this.insertMessage(d, now);
+      this.sqs.enqueueInTransaction(w.queues, now);
       for (const o of w.outbox) this.s.insertOutbox.run(o.subscriptionArn, o.kind, o.payload, o.dueAt, now);
       for (const k of w.sinks) this.s.insertSink.run(k.sink, k.account, k.region, k.target, k.payload, now);
       for (const a of w.archive ?? []) this.s.insertArchive.run(a.topicId, now, a.message, a.expiresAt);
       return {};
     });
-  }
-
-  private insertMessage(d: QueueDelivery, now: number): void {
-    // A queue deleted since the publish began is skipped.
-    if (!this.sqs.queueExistsInTransaction(d.queueId)) return;
-    if (d.fifo) this.sqs.appendFifoInTransaction(d.queueId, [d.message], now, d.fifo.dedupWindowMs);
-    else this.sqs.appendInTransaction(d.queueId, [d.message], now);
   }
 
   async nextSequence(topicId: number) {
@@ -181,7 +174,7 @@ export class SqliteSnsStore implements SnsStore {
   async finishOutbox(id: number, now: number, then?: QueueDelivery) {
     await this.sql.write(() => {
       this.s.deleteOutbox.run(id);
-      if (then) this.insertMessage(then, now);
+      if (then) this.sqs.enqueueInTransaction([then], now);
     });
   }
 
