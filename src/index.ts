@@ -8,13 +8,14 @@ import { createFront } from "./server/front.ts";
 import { createHandler } from "./server/handler.ts";
 import { internalRoutes } from "./server/internal.ts";
 import { tlsMaterial } from "./server/tls.ts";
-import { startDeliverer } from "./services/sns/deliverer.ts";
+import { startDeliveryEngine } from "./delivery/engine.ts";
+import { SNS_HTTP_KIND, snsHttpDestination } from "./services/sns/deliverer.ts";
 import { scheduleReplays } from "./services/sns/replayer.ts";
 import { scheduleSnsSweeps } from "./services/sns/sweeps.ts";
 import { createSnsService } from "./services/sns/index.ts";
 import { snsRoutes } from "./services/sns/routes.ts";
 import { createSigner } from "./services/sns/signer.ts";
-import { createSqsService } from "./services/sqs/index.ts";
+import { createSqsService, isFifo, parseQueueArn, wakeKey } from "./services/sqs/index.ts";
 import { sqsPeekRoute } from "./services/sqs/peek.ts";
 import { scheduleMoveTasks } from "./services/sqs/move-tasks.ts";
 import { cachedQueues } from "./services/sqs/queue-cache.ts";
@@ -50,7 +51,17 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const jobs = createScheduler({ clock, leases: storage.leases, onError: (job, e) => log.warn("background job failed", { job, error: String(e) }) });
   const sqs = createSqsService({ store, clock, notifier });
   const signer = createSigner(storage.sns);
-  const deliverer = startDeliverer({ store: storage.sns, sqs: store, clock, notifier, signer, log, scheduler: jobs, pollMs: storage.shared ? 1000 : undefined });
+  // The delivery engine: outbox worker registered with the scheduler; destination kinds plug in by name.
+  const deliverer = startDeliveryEngine({
+    outbox: storage.outbox, scheduler: jobs, clock, log, pollMs: storage.shared ? 1000 : undefined,
+    queueByArn: async (arn) => {
+      const key = parseQueueArn(arn);
+      const q = key && (await store.getQueue(key));
+      return q ? { id: q.id, fifo: isFifo(q) } : undefined;
+    },
+    queueWritten: (id) => notifier.notify(wakeKey(id)),
+  });
+  deliverer.register(SNS_HTTP_KIND, snsHttpDestination({ store: storage.sns, signer }));
   const snsEnv = { store: storage.sns, sqs: store, clock, notifier, outboxChanged: deliverer.wake, signer };
   const sns = createSnsService(snsEnv, signer);
   scheduleRetentionSweep(jobs, store, clock, log);

@@ -1,6 +1,7 @@
 // Opens the configured backend and returns every storage-side piece the services need: the SQS and SNS stores,
 // leases for background jobs and the wake-up notifier (in-process on SQLite, LISTEN/NOTIFY on PostgreSQL).
 import { join } from "node:path";
+import type { OutboxStore } from "../delivery/store.ts";
 import type { Clock } from "../engine/clock.ts";
 import type { LeaseStore } from "../engine/leases.ts";
 import { LocalNotifier, type Notifier } from "../engine/notify.ts";
@@ -10,10 +11,12 @@ import type { Logger } from "../util/log.ts";
 import { PgDb } from "./postgres/db.ts";
 import { PgLeaseStore } from "./postgres/leases.ts";
 import { PgNotifier } from "./postgres/notify.ts";
+import { PgOutbox } from "./postgres/outbox.ts";
 import { PgSnsStore } from "./postgres/sns-store.ts";
 import { PgSqsStore } from "./postgres/sqs-store.ts";
 import { type Durability, SqliteDb } from "./sqlite/db.ts";
 import { SqliteLeaseStore } from "./sqlite/leases.ts";
+import { SqliteOutbox } from "./sqlite/outbox.ts";
 import { SqliteSnsStore } from "./sqlite/sns-store.ts";
 import { SqliteSqsStore } from "./sqlite/sqs-store.ts";
 
@@ -30,6 +33,8 @@ export interface Storage {
   sqs: SqsStore;
   sns: SnsStore;
   leases: LeaseStore;
+  /** The delivery engine's durable outbox (src/delivery/store.ts). */
+  outbox: OutboxStore;
   notifier: Notifier;
   /** Other nodes may write to the same database (PostgreSQL): due work is also polled for (engine/scheduler.ts pollMs). */
   shared: boolean;
@@ -53,6 +58,7 @@ export async function openStorage(o: StorageOptions, clock: Clock, log: Logger):
       sqs,
       sns: new PgSnsStore(db),
       leases: new PgLeaseStore(db),
+      outbox: new PgOutbox(db),
       notifier,
       shared: true,
       close: async () => {
@@ -69,6 +75,7 @@ export async function openStorage(o: StorageOptions, clock: Clock, log: Logger):
     sqs,
     sns: new SqliteSnsStore(db, sqs),
     leases: new SqliteLeaseStore(db),
+    outbox: new SqliteOutbox(db, sqs),
     notifier: new LocalNotifier(clock),
     shared: false,
     close: () => db.close(),

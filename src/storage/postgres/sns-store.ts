@@ -1,15 +1,16 @@
 // PostgreSQL adapter of the SNS storage port, safe for many nodes on one database: a publish writes its SQS
-// messages, outbox rows and sink records in one transaction; outbox rows are claimed with FOR UPDATE SKIP LOCKED.
+// messages, outbox rows and sink records in one transaction; delivery outbox rows (postgres/outbox.ts) are claimed with FOR UPDATE SKIP LOCKED.
 import type {
-  ArchiveCursor, DedupClaim, Farewell, NewReplay, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, QueueDelivery, ReplayStatus,
+  ArchiveCursor, DedupClaim, Farewell, NewReplay, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, ReplayStatus,
   SnsStore, TopicKey, TopicRecord,
 } from "../../services/sns/store.ts";
 import {
-  type ArchiveRow, type OutboxDbRow, REPLAY_ADVANCE, REPLAY_COLS, REPLAY_UPSERT, type ReplayRow, type SinkDbRow, type SubscriptionRow, SUB_COLS,
-  TOPIC_COLS, type TopicRow, type UnsubscribedRow, toApplication, toArchived, toEndpoint, toOutbox, toReplay, toSink, toSubscription, toTopic,
+  type ArchiveRow, REPLAY_ADVANCE, REPLAY_COLS, REPLAY_UPSERT, type ReplayRow, type SinkDbRow, type SubscriptionRow, SUB_COLS,
+  TOPIC_COLS, type TopicRow, type UnsubscribedRow, toApplication, toArchived, toEndpoint, snsOutboxItem, toReplay, toSink, toSubscription, toTopic,
 } from "../sns-rows.ts";
 import type { PgDb } from "./db.ts";
 import { enqueueInTransaction } from "./enqueue.ts";
+import { addOutboxInTransaction } from "./outbox.ts";
 
 type AppRow = Parameters<typeof toApplication>[0];
 const REPLAY_UPSERT_PG = REPLAY_UPSERT((n) => `$${n}`);
@@ -116,7 +117,7 @@ export class PgSnsStore implements SnsStore {
         [farewell.token, r.topic_id, r.arn, r.owner, r.protocol, r.endpoint, r.attributes, farewell.expiresAt],
       );
       const o = farewell.outbox;
-      await c.query("INSERT INTO sns_outbox (subscription_arn, kind, payload, due_at, created_at) VALUES ($1, $2, $3, $4, $5)", [o.subscriptionArn, o.kind, o.payload, o.dueAt, farewell.now]);
+      await addOutboxInTransaction(c, [snsOutboxItem(o)], farewell.now);
       return true;
     });
   }
@@ -194,7 +195,7 @@ export class PgSnsStore implements SnsStore {
       }
       await enqueueInTransaction(c, w.queues, now);
       for (const o of w.outbox) {
-        await c.query("INSERT INTO sns_outbox (subscription_arn, kind, payload, due_at, created_at) VALUES ($1, $2, $3, $4, $5)", [o.subscriptionArn, o.kind, o.payload, o.dueAt, now]);
+        await addOutboxInTransaction(c, [snsOutboxItem(o)], now);
       }
       for (const k of w.sinks) {
         await c.query("INSERT INTO sns_sink_messages (sink, account, region, target, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)", [k.sink, k.account, k.region, k.target, k.payload, now]);
@@ -240,32 +241,6 @@ export class PgSnsStore implements SnsStore {
   async replayStatus(subscriptionArn: string) {
     const r = await this.db.query<{ status: ReplayStatus }>("SELECT status FROM sns_replays WHERE subscription_arn = $1", [subscriptionArn]);
     return r.rows[0]?.status;
-  }
-
-  async claimOutbox(now: number, leaseMs: number, max: number) {
-    const r = await this.db.query<OutboxDbRow>(
-      `UPDATE sns_outbox SET leased_until = $1 WHERE id IN (
-         SELECT id FROM sns_outbox WHERE due_at <= $2 AND leased_until <= $2 ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING id, subscription_arn, kind, payload, attempts, due_at, created_at`,
-      [now + leaseMs, now, max],
-    );
-    return r.rows.map(toOutbox).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
-  }
-
-  async finishOutbox(id: number, now: number, then?: QueueDelivery) {
-    await this.db.tx(async (c) => {
-      await c.query("DELETE FROM sns_outbox WHERE id = $1", [id]);
-      if (then) await enqueueInTransaction(c, [then], now);
-    });
-  }
-
-  async retryOutbox(id: number, attempts: number, dueAt: number) {
-    await this.db.query("UPDATE sns_outbox SET attempts = $1, due_at = $2, leased_until = 0 WHERE id = $3", [attempts, dueAt, id]);
-  }
-
-  async nextOutboxDue() {
-    const r = await this.db.query<{ d: number | null }>("SELECT MIN(GREATEST(due_at, leased_until)) AS d FROM sns_outbox");
-    return r.rows[0]?.d ?? undefined;
   }
 
   async sinkMessages(sink: string, account?: string, region?: string) {
