@@ -9,7 +9,8 @@ import { createHandler } from "./server/handler.ts";
 import { internalRoutes } from "./server/internal.ts";
 import { tlsMaterial } from "./server/tls.ts";
 import { startDeliveryEngine } from "./delivery/engine.ts";
-import { SNS_HTTP_KIND, snsHttpDestination } from "./services/sns/deliverer.ts";
+import { HTTP_KIND, httpDestination } from "./delivery/http.ts";
+import { SNS_HTTP_KIND, SNS_TOPIC_KIND, snsHttpDestination, snsTopicDestination } from "./services/sns/deliverer.ts";
 import { scheduleReplays } from "./services/sns/replayer.ts";
 import { scheduleSnsSweeps } from "./services/sns/sweeps.ts";
 import { createSnsService } from "./services/sns/index.ts";
@@ -61,8 +62,10 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
     },
     queueWritten: (id) => notifier.notify(wakeKey(id)),
   });
+  deliverer.register(HTTP_KIND, httpDestination());
   deliverer.register(SNS_HTTP_KIND, snsHttpDestination({ store: storage.sns, signer }));
   const snsEnv = { store: storage.sns, sqs: store, clock, notifier, outboxChanged: deliverer.wake, signer };
+  deliverer.register(SNS_TOPIC_KIND, snsTopicDestination(snsEnv, signer));
   const sns = createSnsService(snsEnv, signer);
   scheduleRetentionSweep(jobs, store, clock, log);
   scheduleMoveTasks(jobs, store, clock, notifier, log);

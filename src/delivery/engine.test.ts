@@ -6,7 +6,7 @@ import { ManualClock } from "../engine/clock.ts";
 import { createScheduler } from "../engine/scheduler.ts";
 import type { QueueWrite } from "../services/sqs/index.ts";
 import { type AttemptResult, startDeliveryEngine } from "./engine.ts";
-import { EVENTBRIDGE_DEFAULT, nextRetryDelayMs } from "./policy.ts";
+import { EVENTBRIDGE_DEFAULT, exhaustedCondition, nextRetryDelayMs } from "./policy.ts";
 import type { NewOutboxItem, OutboxRow, OutboxStore } from "./store.ts";
 
 class MemOutbox implements OutboxStore {
@@ -55,7 +55,7 @@ test("a plain policy retries on failure and gives up into the dead-letter queue 
   const t = setup(() => ({ ok: false, code: "500", message: "boom" }));
   await t.outbox.add([{
     kind: "fake", target: "x", payload: "p", dueAt: 0, policy: { kind: "fixed", retries: 2, backoffMs: 1000 },
-    deadLetter: { queueArn: "arn:aws:sqs:us-east-1:000000000000:dlq", attributes: { RULE_ARN: "r" }, names: { errorCode: "ERROR_CODE", errorMessage: "ERROR_MESSAGE", retryAttempts: "RETRY_ATTEMPTS" } },
+    deadLetter: { queueArn: "arn:aws:sqs:us-east-1:000000000000:dlq", attributes: { RULE_ARN: "r" }, names: { errorCode: "ERROR_CODE", errorMessage: "ERROR_MESSAGE", retryAttempts: "RETRY_ATTEMPTS", exhaustedCondition: "EXHAUSTED_RETRY_CONDITION" } },
   }], 0);
   t.engine.wake();
   await t.scheduler.settled();
@@ -67,7 +67,7 @@ test("a plain policy retries on failure and gives up into the dead-letter queue 
   const m = t.outbox.dead[0].message;
   assert.equal(m.body, "p");
   assert.deepEqual(Object.fromEntries(Object.entries(m.attributes ?? {}).map(([k, v]) => [k, v.StringValue])), {
-    RULE_ARN: "r", ERROR_CODE: "500", ERROR_MESSAGE: "boom", RETRY_ATTEMPTS: "2",
+    RULE_ARN: "r", ERROR_CODE: "500", ERROR_MESSAGE: "boom", RETRY_ATTEMPTS: "2", EXHAUSTED_RETRY_CONDITION: "MaximumRetryAttempts",
   });
   await t.engine.stop();
 });
@@ -105,4 +105,6 @@ test("EventBridge's policy: exponential backoff within 185 retries and the event
   assert.equal(d(10, 86_400_000 - 1000), undefined); // MaximumEventAgeInSeconds reached
   const p = { kind: "exponential" as const, maxRetryAttempts: 0, maxEventAgeMs: 60_000 };
   assert.equal(nextRetryDelayMs(p, 1, 0, 0), undefined);
+  assert.equal(exhaustedCondition(p, 1), "MaximumRetryAttempts");
+  assert.equal(exhaustedCondition(EVENTBRIDGE_DEFAULT, 10), "MaximumEventAgeInSeconds");
 });

@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { Clock } from "../engine/clock.ts";
 import type { Registration, Scheduler } from "../engine/scheduler.ts";
 import { md5Hex, md5OfAttributes, type NewMessage, type QueueWrite } from "../services/sqs/index.ts";
-import { NO_RETRY, nextRetryDelayMs, type RetryPolicy } from "./policy.ts";
+import { exhaustedCondition, NO_RETRY, nextRetryDelayMs, type RetryPolicy } from "./policy.ts";
 import type { DeadLetter, OutboxRow, OutboxStore } from "./store.ts";
 
 export type AttemptResult =
@@ -106,10 +106,10 @@ export function startDeliveryEngine(d: DeliveryDeps): DeliveryEngine {
     const attempts = row.attempts + 1;
     const delay = result.retryable === false ? undefined : nextRetryDelayMs(policy, attempts, first, now(), d.random);
     if (delay !== undefined) return d.outbox.retry(row.id, attempts, first, now() + delay);
-    await giveUp(row, resolved, result, attempts);
+    await giveUp(row, resolved, result, attempts, result.retryable === false ? undefined : exhaustedCondition(policy, attempts));
   }
 
-  async function giveUp(row: OutboxRow, resolved: Resolved, r: Extract<AttemptResult, { ok: false }>, attempts: number): Promise<void> {
+  async function giveUp(row: OutboxRow, resolved: Resolved, r: Extract<AttemptResult, { ok: false }>, attempts: number, exhausted: string | undefined): Promise<void> {
     const dl = resolved.deadLetter ?? row.deadLetter;
     const q = dl && (await d.queueByArn(dl.queueArn));
     const now = d.clock.now();
@@ -127,7 +127,8 @@ export function startDeliveryEngine(d: DeliveryDeps): DeliveryEngine {
     put(dl.names?.errorCode, r.code);
     put(dl.names?.errorMessage, r.message);
     put(dl.names?.retryAttempts, String(attempts - 1));
-    put(dl.names?.exhaustedCondition, r.retryable === false ? "NotRetryable" : "MaximumRetryAttemptsOrEventAge");
+    // Present only when a retry limit ended the delivery, not for errors that are never retried.
+    if (exhausted) put(dl.names?.exhaustedCondition, exhausted);
     const message: NewMessage = {
       messageId: randomUUID(), body, md5OfBody: md5Hex(body), attributes, md5OfAttributes: md5OfAttributes(attributes),
       senderId: resolved.senderId ?? "", visibleAt: now,

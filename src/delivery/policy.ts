@@ -55,6 +55,14 @@ export function nextRetryDelayMs(p: RetryPolicy, retry: number, firstAttemptAt: 
 }
 
 /**
+ * Which limit ended the retries when nextRetryDelayMs returned undefined for `retry`: EventBridge names it in the
+ * dead-letter message's EXHAUSTED_RETRY_CONDITION attribute as MaximumRetryAttempts or MaximumEventAgeInSeconds.
+ */
+export function exhaustedCondition(p: RetryPolicy, retry: number): "MaximumRetryAttempts" | "MaximumEventAgeInSeconds" {
+  return p.kind === "exponential" && retry <= p.maxRetryAttempts ? "MaximumEventAgeInSeconds" : "MaximumRetryAttempts";
+}
+
+/**
  * SNS: delay before retry number `retry`, or undefined past numRetries. AWS does not publish the backoff curves'
  * formulas; these reach maxDelayTarget at the last backoff retry with the documented shapes.
  */

@@ -12,7 +12,10 @@ export interface DeadLetter {
   queueArn: string;
   /** Attributes added as they are (EventBridge: RULE_ARN, TARGET_ARN). */
   attributes?: Record<string, string>;
-  /** Names of the attributes the engine fills in at give-up time (each optional). */
+  /**
+   * Names of the attributes the engine fills in at give-up time (each optional): a request id, the error code and
+   * message, the retries made (attempts - 1) and the limit that ended them (only when one did).
+   */
   names?: { requestId?: string; errorCode?: string; errorMessage?: string; retryAttempts?: string; exhaustedCondition?: string };
 }
 

@@ -175,7 +175,20 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     if (entries.has(work.name)) throw new Error(`scheduler: ${work.name} is already registered`);
     const e: Entry = { work, due: undefined, checkedAt: clock.now(), busy: undefined, again: false, cancelled: false };
     entries.set(work.name, e);
-    wakeEntry(e);
+    // A due time known at once (interval jobs) arms the timer now, before the caller's next step moves the clock.
+    let first: ReturnType<DueWork["nextDue"]> | undefined;
+    try {
+      first = work.nextDue(e.checkedAt);
+    } catch (err) {
+      report(work.name, err);
+    }
+    if (first instanceof Promise) {
+      first.catch(() => undefined);
+      wakeEntry(e);
+    } else {
+      e.due = first;
+      arm();
+    }
     return {
       wake: () => wakeEntry(e),
       cancel: async () => {

@@ -9,10 +9,13 @@
 // ErrorMessage attributes (SNS developer guide, "Amazon SNS dead-letter queues (DLQs)").
 import type { DestinationKind, Resolved } from "../../delivery/engine.ts";
 import type { OutboxRow } from "../../delivery/store.ts";
-import { parseSubscriptionArn } from "./domain/arns.ts";
+import { randomUUID } from "node:crypto";
+import { parseSubscriptionArn, parseTopicArn } from "./domain/arns.ts";
 import { retryPolicyFor, throttleFor } from "./domain/delivery-policy.ts";
 import { renderEnvelope } from "./domain/envelope.ts";
+import type { SnsEnv } from "./env.ts";
 import type { HttpPayload } from "./fanout.ts";
+import { publishToTopic, unarchive } from "./operations/publish.ts";
 import { type ConfirmationPayload, signedConfirmation, UNSUBSCRIBE_CONFIRMATION } from "./operations/confirm-request.ts";
 import type { Signer } from "./signer.ts";
 import { SNS_HTTP_KIND, type SnsStore, type SubscriptionRecord } from "./store.ts";
@@ -98,6 +101,43 @@ export function snsHttpDestination(d: SnsHttpDeps): DestinationKind {
       const result = await post(r.sub.endpoint, req);
       // The dead-letter queue gets the delivered document.
       return result.ok ? { ok: true } : { ok: false, code: result.code, message: result.error, deadLetterBody: req.body };
+    },
+  };
+}
+
+/** The delivery engine's destination kind "publish to an SNS topic" (target = topic ARN). */
+export const SNS_TOPIC_KIND = "sns.topic";
+
+/** What an sns.topic row carries: the message as a publish would prepare it (binary attributes base64). */
+export interface TopicPublishPayload {
+  baseUrl: string;
+  message: string;
+  subject?: string;
+  attributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
+  groupId?: string;
+  dedupId?: string;
+}
+
+/**
+ * An SNS topic as a destination of the delivery engine (EventBridge, Scheduler and Pipes targets, and anything else
+ * that publishes from outside a request): the attempt is a publish, with the topic's own fan-out, filters and FIFO
+ * deduplication. A topic that no longer exists fails at once (no retry), to the caller's dead-letter queue.
+ */
+export function snsTopicDestination(env: SnsEnv, signer: Signer): DestinationKind {
+  return {
+    async attempt(row) {
+      const p = JSON.parse(row.payload) as TopicPublishPayload;
+      const key = parseTopicArn(row.target);
+      const topic = key && (await env.store.getTopic(key));
+      // The dead-letter queue gets the message itself.
+      if (!topic) return { ok: false, code: "NotFound", message: "Topic does not exist", retryable: false, deadLetterBody: p.message };
+      const now = env.clock.now();
+      const { attributes } = unarchive(JSON.stringify({ attributes: p.attributes }));
+      await publishToTopic(env, signer, p.baseUrl, topic, {
+        messageId: randomUUID(), message: p.message, subject: p.subject, attributes, groupId: p.groupId, dedupId: p.dedupId,
+        timestamp: new Date(now).toISOString(),
+      }, now);
+      return { ok: true };
     },
   };
 }

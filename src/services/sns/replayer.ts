@@ -4,7 +4,7 @@
 // ReplayStatus, so a restart resumes where it stopped and a replay replaced meanwhile writes nothing more.
 // A replay covers messages published up to when it started (or its EndingPoint): later ones reach the subscription
 // as live deliveries, so nothing is delivered twice by the replay and the live path.
-import type { JobRunner } from "../../engine/leases.ts";
+import type { Scheduler } from "../../engine/scheduler.ts";
 import type { Logger } from "../../util/log.ts";
 import { wakeKey } from "../sqs/index.ts";
 import { parseSubscriptionArn } from "./domain/arns.ts";
@@ -19,8 +19,8 @@ import type { ArchiveCursor, PublishWrite, ReplayRecord, ReplayStatus } from "./
 export const REPLAY_TICK_MS = 1000;
 export const REPLAY_BATCH = 100;
 
-export function scheduleReplays(jobs: JobRunner, env: SnsEnv, log: Logger): void {
-  jobs.schedule({ name: "sns.replay", intervalMs: REPLAY_TICK_MS }, async () => {
+export function scheduleReplays(jobs: Pick<Scheduler, "every">, env: SnsEnv, log: Logger): void {
+  jobs.every({ name: "sns.replay", intervalMs: REPLAY_TICK_MS }, async () => {
     for (const r of await env.store.activeReplays(100)) {
       const n = await runReplay(env, r);
       if (n > 0) log.debug("messages replayed", { subscription: r.subscriptionArn, count: n });
