@@ -114,7 +114,7 @@ export function startDeliveryEngine(d: DeliveryDeps): DeliveryEngine {
     const q = dl && (await d.queueByArn(dl.queueArn));
     const now = d.clock.now();
     if (!dl || !q) {
-      if (dl) d.log.warn("delivery given up, dead-letter queue missing", { kind: row.kind, target: row.target, error: r.message });
+      d.log.warn(dl ? "delivery given up, dead-letter queue missing" : "delivery given up", { kind: row.kind, target: row.target, error: r.message });
       return d.outbox.finish(row.id, now);
     }
     const body = r.deadLetterBody ?? row.payload;
