@@ -2,12 +2,14 @@
 // keeps data in RAM) and returns its endpoint and a close() that flushes and stops everything.
 import { CredentialStore } from "./auth/credentials.ts";
 import { SystemClock } from "./engine/clock.ts";
-import { createJobRunner } from "./engine/leases.ts";
+import { createScheduler } from "./engine/scheduler.ts";
 import { isLoopback, resolveOptions, type MailroomOptions } from "./config/options.ts";
 import { createFront } from "./server/front.ts";
 import { createHandler } from "./server/handler.ts";
 import { internalRoutes } from "./server/internal.ts";
 import { tlsMaterial } from "./server/tls.ts";
+import { startDeliveryEngine } from "./delivery/engine.ts";
+import { HTTP_KIND, httpDestination } from "./delivery/http.ts";
 import { SERVICES } from "./services/index.ts";
 import type { StartedService } from "./services/module.ts";
 import type { SnsStore } from "./services/sns/store.ts";
@@ -38,7 +40,11 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const tls = tlsMaterial(o, { key: (name, make) => storage.store<SnsStore>("sns").key(name, make) });
   const storage = await openStorage(o, SERVICES, clock, log);
   const { notifier } = storage;
-  const jobs = createJobRunner(storage.leases, clock, (job, e) => log.warn("background job failed", { job, error: String(e) }));
+  // The one scheduler of the process: every kind of background due work registers with it (one timer).
+  const scheduler = createScheduler({ clock, leases: storage.leases, onError: (job, e) => log.warn("background job failed", { job, error: String(e) }) });
+  // The delivery engine: its outbox worker is a scheduler registration; destination kinds plug in by name.
+  const delivery = startDeliveryEngine({ outbox: storage.outbox, scheduler, clock, log, pollMs: storage.shared ? 1000 : undefined });
+  delivery.register(HTTP_KIND, httpDestination());
   const credentials = new CredentialStore(o.accessKeys);
   const started = new Map<string, StartedService>();
   const api = <T>(name: string): T => {
@@ -46,11 +52,12 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
     if (!s) throw new Error(`service ${name} is not started yet (module order in src/services/index.ts)`);
     return s.api as T;
   };
-  for (const m of SERVICES) started.set(m.name, m.start({ clock, log, notifier, jobs, credentials, api }, storage.store(m.name)));
+  for (const m of SERVICES) started.set(m.name, m.start({ clock, log, notifier, scheduler, delivery, credentials, api }, storage.store(m.name)));
   const services = [...started.values()];
   const stopServices = async () => {
     for (const s of [...services].reverse()) await s.close?.();
-    await jobs.stop();
+    await delivery.stop();
+    await scheduler.stop();
   };
   const internal = internalRoutes([...services.flatMap((s) => s.routes ?? []), tls.route], SERVICES.map((m) => m.name));
   const handler = createHandler({ services: services.map((s) => s.definition), credentials, clock, log, internal });
@@ -69,7 +76,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const port = typeof address === "object" && address ? address.port : o.port;
   const hostForUrl = o.host.includes(":") ? `[${o.host}]` : o.host === "0.0.0.0" ? "127.0.0.1" : o.host;
   const endpoint = `http://${hostForUrl}:${port}`;
-  log.info("mailroom listening", { endpoint, storage: storage.description, durability: o.durability, node: jobs.nodeId });
+  log.info("mailroom listening", { endpoint, storage: storage.description, durability: o.durability, node: scheduler.nodeId });
   let closed = false;
   return {
     endpoint,

@@ -1,8 +1,9 @@
 // Background jobs that run once across a cluster: each node tries to take a named lease; the holder runs the
 // job and renews the lease each round, and when it stops renewing (it died) another node takes over after
-// the lease expires. On SQLite there is one node, and the same code simply always wins.
-import { randomUUID } from "node:crypto";
-import type { Clock, TimerHandle } from "./clock.ts";
+// the lease expires. On SQLite there is one node, and the same code simply always wins. The rounds are driven by
+// the one scheduler (scheduler.ts `every`), which holds the only timer.
+import type { Clock } from "./clock.ts";
+import { createScheduler, type IntervalJob, type Scheduler } from "./scheduler.ts";
 
 export interface LeaseStore {
   /** Takes or renews the lease when free, expired or already ours; true when we hold it until now + ttlMs. */
@@ -10,52 +11,14 @@ export interface LeaseStore {
   release(name: string, holder: string): Promise<void>;
 }
 
-export interface JobOptions {
-  name: string;
-  intervalMs: number;
-  /** How long a lease lasts without renewal; a few intervals. */
-  ttlMs?: number;
-}
+export type JobOptions = IntervalJob;
 
-export interface JobRunner {
-  readonly nodeId: string;
-  /** Runs fn every intervalMs on whichever node holds the job's lease. */
-  schedule(job: JobOptions, fn: () => Promise<void>): void;
-  stop(): Promise<void>;
-}
+/** Leased interval jobs are registrations of the one scheduler (engine/scheduler.ts): `schedule` is `every`. */
+export type JobRunner = Pick<Scheduler, "nodeId" | "schedule" | "stop">;
 
-export function createJobRunner(leases: LeaseStore, clock: Clock, onError: (job: string, e: unknown) => void): JobRunner {
-  const nodeId = randomUUID();
-  const timers = new Map<string, TimerHandle>();
-  const running = new Set<Promise<void>>();
-  let stopped = false;
-  return {
-    nodeId,
-    schedule(job, fn) {
-      const ttl = job.ttlMs ?? job.intervalMs * 3;
-      const round = () => {
-        const p = (async () => {
-          try {
-            if (await leases.tryAcquire(job.name, nodeId, clock.now(), ttl)) await fn();
-          } catch (e) {
-            onError(job.name, e);
-          }
-        })();
-        running.add(p);
-        p.finally(() => {
-          running.delete(p);
-          if (!stopped) timers.set(job.name, clock.setTimer(job.intervalMs, round));
-        });
-      };
-      timers.set(job.name, clock.setTimer(job.intervalMs, round));
-    },
-    async stop() {
-      stopped = true;
-      for (const t of timers.values()) t.cancel();
-      await Promise.allSettled([...running]);
-      await Promise.allSettled([...timers.keys()].map((name) => leases.release(name, nodeId)));
-    },
-  };
+/** A scheduler used only for leased interval jobs (kept for tests that run jobs without a server). */
+export function createJobRunner(leases: LeaseStore, clock: Clock, onError: (job: string, e: unknown) => void): Scheduler {
+  return createScheduler({ clock, leases, onError });
 }
 
 /** The lease statement both SQL dialects accept (INSERT … ON CONFLICT … DO UPDATE … WHERE … RETURNING). */

@@ -1,12 +1,13 @@
 // What a service brings to the server, in one value: its stores per backend, and a start() that returns its wire
 // definition (ServiceDefinition: codecs, model, operations), internal routes, what other services may use of it,
-// and how it stops. Background work is registered with ctx.jobs in start(). Migrations are found by convention
+// and how it stops. Background work is registered with ctx.scheduler in start(), destination kinds with ctx.delivery. Migrations are found by convention
 // (src/services/<name>/migrations/<backend>/, src/storage/migrations.ts). src/services/index.ts lists the modules;
 // src/storage/open.ts and src/index.ts loop over that list, so a new service touches neither (ADR 0012).
 import type { CredentialStore } from "../auth/credentials.ts";
+import type { DeliveryEngine } from "../delivery/engine.ts";
 import type { Clock } from "../engine/clock.ts";
-import type { JobRunner } from "../engine/leases.ts";
 import type { Notifier } from "../engine/notify.ts";
+import type { Scheduler } from "../engine/scheduler.ts";
 import type { InternalRoute } from "../server/internal.ts";
 import type { PgDb } from "../storage/postgres/db.ts";
 import type { SqliteDb } from "../storage/sqlite/db.ts";
@@ -26,7 +27,10 @@ export interface ServiceContext {
   clock: Clock;
   log: Logger;
   notifier: Notifier;
-  jobs: JobRunner;
+  /** The process's one scheduler: due work and leased interval jobs register here (engine/scheduler.ts). */
+  scheduler: Scheduler;
+  /** The delivery engine: destination kinds register here; outbox rows are attempted under its retry policies. */
+  delivery: DeliveryEngine;
   credentials: CredentialStore;
   /** The public API (StartedService.api) of a service started earlier in the list. */
   api<T>(module: string): T;
@@ -38,7 +42,7 @@ export interface StartedService<Api = unknown> {
   routes?: InternalRoute[];
   /** What later services may use of this one (e.g. SQS's queue store for deliveries). */
   api?: Api;
-  /** Stops this service's own background work (jobs registered with ctx.jobs stop with the runner). */
+  /** Stops this service's own work (registrations with ctx.scheduler stop with the scheduler). */
   close?(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@
 // store (built by the module's own factory for this backend, in list order), leases for background jobs and the
 // wake-up notifier (in-process on SQLite, LISTEN/NOTIFY on PostgreSQL).
 import { join } from "node:path";
+import type { OutboxStore } from "../delivery/store.ts";
 import type { Clock } from "../engine/clock.ts";
 import type { LeaseStore } from "../engine/leases.ts";
 import { LocalNotifier, type Notifier } from "../engine/notify.ts";
@@ -10,8 +11,11 @@ import type { Logger } from "../util/log.ts";
 import { PgDb } from "./postgres/db.ts";
 import { PgLeaseStore } from "./postgres/leases.ts";
 import { PgNotifier } from "./postgres/notify.ts";
+import { PgOutbox } from "./postgres/outbox.ts";
 import { type Durability, SqliteDb } from "./sqlite/db.ts";
 import { SqliteLeaseStore } from "./sqlite/leases.ts";
+import { SqliteOutbox } from "./sqlite/outbox.ts";
+import type { SqliteSqsStore } from "./sqlite/sqs-store.ts";
 
 export interface StorageOptions {
   /** postgres://… URL; without it, SQLite. */
@@ -26,7 +30,11 @@ export interface Storage {
   /** A module's store, by module name. */
   store<T>(module: string): T;
   leases: LeaseStore;
+  /** The delivery engine's durable outbox (src/delivery/store.ts). */
+  outbox: OutboxStore;
   notifier: Notifier;
+  /** Other nodes may write to the same database (PostgreSQL): due work is also polled for (engine/scheduler.ts pollMs). */
+  shared: boolean;
   close(): Promise<void>;
 }
 
@@ -56,7 +64,10 @@ export async function openStorage(o: StorageOptions, modules: ServiceModule[], c
       description: `postgres ${safe.toString()}`,
       store: buildStores(modules, (m, lookup) => m.stores.postgres(db, lookup)),
       leases: new PgLeaseStore(db),
+      // Dead letters of given-up deliveries go into SQS queues in the transaction that removes the row.
+      outbox: new PgOutbox(db),
       notifier,
+      shared: true,
       close: async () => {
         await notifier.close();
         await db.close();
@@ -65,11 +76,15 @@ export async function openStorage(o: StorageOptions, modules: ServiceModule[], c
   }
   const file = o.memory ? ":memory:" : join(o.dataDir, "mailroom.db");
   const db = new SqliteDb(file, o.durability);
+  const store = buildStores(modules, (m, lookup) => m.stores.sqlite(db, lookup));
   return {
     description: o.memory ? "sqlite (memory)" : `sqlite ${file}`,
-    store: buildStores(modules, (m, lookup) => m.stores.sqlite(db, lookup)),
+    store,
     leases: new SqliteLeaseStore(db),
+    // Dead letters of given-up deliveries go into SQS queues through SQS's one enqueue, in the removing transaction.
+    outbox: new SqliteOutbox(db, store<SqliteSqsStore>("sqs")),
     notifier: new LocalNotifier(clock),
+    shared: false,
     close: () => db.close(),
   };
 }

@@ -1,7 +1,9 @@
 // Row shapes of the SNS tables and their mapping to domain records, shared by the SQL adapters (the SQLite and
 // PostgreSQL schemas use the same column names). Attribute maps are stored as JSON text.
+import type { NewOutboxItem } from "../delivery/store.ts";
+import { SNS_HTTP_KIND } from "../services/sns/store.ts";
 import type {
-  ArchivedMessage, OutboxRow, PlatformApplication, PlatformEndpoint, ReplayRecord, ReplayStatus, SinkRow, SubscriptionRecord, TopicRecord,
+  ArchivedMessage, OutboxItem, PlatformApplication, PlatformEndpoint, ReplayRecord, ReplayStatus, SinkRow, SubscriptionRecord, TopicRecord,
 } from "../services/sns/store.ts";
 
 export interface TopicRow {
@@ -11,9 +13,6 @@ export interface TopicRow {
 export interface SubscriptionRow {
   id: number; arn: string; topic_id: number; owner: string; protocol: string; endpoint: string; attributes: string;
   confirmed: number | boolean; token: string | null; created_at: number;
-}
-export interface OutboxDbRow {
-  id: number; subscription_arn: string; kind: string; payload: string; attempts: number; due_at: number; created_at: number;
 }
 /** A subscription removed by Unsubscribe, restorable by its token (sns_unsubscribed). */
 export interface UnsubscribedRow {
@@ -42,11 +41,9 @@ export function toSubscription(r: SubscriptionRow): SubscriptionRecord {
   return s;
 }
 
-export function toOutbox(r: OutboxDbRow): OutboxRow {
-  return {
-    id: r.id, subscriptionArn: r.subscription_arn, kind: r.kind, payload: r.payload, attempts: r.attempts,
-    dueAt: r.due_at, createdAt: r.created_at,
-  };
+/** SNS's HTTP/S work as a delivery-engine outbox row: kind sns.http, the subscription as target (services/sns/deliverer.ts). */
+export function snsOutboxItem(o: OutboxItem): NewOutboxItem {
+  return { kind: SNS_HTTP_KIND, target: o.subscriptionArn, detail: o.kind, payload: o.payload, dueAt: o.dueAt };
 }
 
 export function toSink(r: SinkDbRow): SinkRow {

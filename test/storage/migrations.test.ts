@@ -46,7 +46,7 @@ describe("sqlite", () => {
     first.db.exec("DROP TABLE mailroom_migrations; CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)");
     const names = everything("sqlite").map((k) => k.split("/")[1]);
     const insert = first.db.prepare("INSERT INTO schema_migrations (version, name) VALUES (?, ?)");
-    for (const n of names) insert.run(Number(n.slice(0, 4)), n);
+    names.forEach((n, i) => insert.run(i + 1, n));
     first.db.exec("INSERT INTO leases (name, holder, expires_at) VALUES ('kept', 'a', 1)");
     await first.close();
     // Re-running any CREATE TABLE of those migrations would throw: opening must adopt them instead.
@@ -75,7 +75,7 @@ describe("postgres", async () => {
     const names = everything("postgres").map((k) => k.split("/")[1]);
     await db.pool.query("DROP TABLE mailroom_migrations");
     await db.pool.query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)");
-    for (const n of names) await db.pool.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [Number(n.slice(0, 4)), n]);
+    for (const [i, n] of names.entries()) await db.pool.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [i + 1, n]);
     await db.close();
     // Two nodes opening together: the advisory lock lets one adopt; neither re-runs a migration.
     const [a, b] = await Promise.all([PgDb.open(fresh.url, 2), PgDb.open(fresh.url, 2)]);

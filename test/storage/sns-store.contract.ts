@@ -4,9 +4,11 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { SnsStore } from "../../src/services/sns/store.ts";
 import type { SqsStore } from "../../src/services/sqs/store.ts";
+import type { OutboxStore } from "../../src/delivery/store.ts";
 
 export interface SnsStoreFactory {
-  open(): Promise<{ sns: SnsStore; sqs: SqsStore; close(): Promise<void> }>;
+  /** The SNS store, the SQS store and the delivery outbox on one database (publishes write queue messages and outbox rows). */
+  open(): Promise<{ sns: SnsStore; sqs: SqsStore; outbox: OutboxStore; close(): Promise<void> }>;
 }
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -19,10 +21,10 @@ const nonces = (n: number) => Array.from({ length: n }, (_, i) => `n${i}`.padEnd
 
 export function snsStoreContract(name: string, factory: SnsStoreFactory): void {
   describe(`SnsStore contract: ${name}`, () => {
-    const withStore = (fn: (s: SnsStore, q: SqsStore) => Promise<void>) => async () => {
+    const withStore = (fn: (s: SnsStore, q: SqsStore, o: OutboxStore) => Promise<void>) => async () => {
       const h = await factory.open();
       try {
-        await fn(h.sns, h.sqs);
+        await fn(h.sns, h.sqs, h.outbox);
       } finally {
         await h.close();
       }
@@ -113,24 +115,14 @@ export function snsStoreContract(name: string, factory: SnsStoreFactory): void {
       assert.equal(await s.nextSequence(topic.id), 2);
     }));
 
-    test("outbox: due rows are claimed once under a lease, retried later, finished with a follow-up message", withStore(async (s, q) => {
-      const { queue } = await q.createQueue({ account: ACCT, region: "us-east-1", name: "dlq" }, { attributes: {}, retentionMs: 60_000 }, {}, T0);
+    test("publish and unsubscribe write SNS HTTP/S work into the delivery outbox in their transaction", withStore(async (s, _q, o) => {
       await s.publish({ queues: [], sinks: [], outbox: [
         { subscriptionArn: "a", kind: "notification", payload: "1", dueAt: T0 },
         { subscriptionArn: "b", kind: "notification", payload: "2", dueAt: T0 + 5000 },
       ] }, T0);
-      const first = await s.claimOutbox(T0, 30_000, 10);
-      assert.deepEqual(first.map((r) => r.payload), ["1"]);
-      assert.deepEqual(await s.claimOutbox(T0 + 1000, 30_000, 10), []);
-      assert.equal(await s.nextOutboxDue(), T0 + 5000);
-      await s.retryOutbox(first[0].id, 1, T0 + 20_000);
-      const later = await s.claimOutbox(T0 + 20_000, 30_000, 10);
-      assert.deepEqual(later.map((r) => [r.payload, r.attempts]), [["2", 0], ["1", 1]]);
-      await s.finishOutbox(later[1].id, T0 + 20_000, { queueId: queue.id, message: msg("dl", "dead") });
-      await s.finishOutbox(later[0].id, T0 + 20_000);
-      assert.equal(await s.nextOutboxDue(), undefined);
-      const got = await q.receive(queue.id, { max: 10, visibilityMs: 1000, now: T0 + 20_000, expiredBefore: 0, nonces: nonces(10) });
-      assert.deepEqual(got.map((m) => m.body), ["dead"]);
+      const first = await o.claim(T0, 30_000, 10);
+      assert.deepEqual(first.map((r) => [r.kind, r.target, r.detail, r.payload, r.attempts]), [["sns.http", "a", "notification", "1", 0]]);
+      assert.equal(await o.nextDue(), T0 + 5000);
     }));
 
     test("archive pages in (publishedAt, id) order within a window; sweeps drop expired archive and dedup rows", withStore(async (s) => {
@@ -221,7 +213,7 @@ export function snsStoreContract(name: string, factory: SnsStoreFactory): void {
       assert.notDeepEqual(await s.key("tls", make), k1);
     }));
 
-    test("unsubscribe with a farewell queues its outbox row; the token restores the subscription once, until it expires", withStore(async (s) => {
+    test("unsubscribe with a farewell queues its outbox row; the token restores the subscription once, until it expires", withStore(async (s, _q, o) => {
       const { topic } = await s.createTopic(key("farewell"), {}, {}, T0);
       const tArn = "arn:aws:sns:us-east-1:000000000000:farewell";
       const arn = `${tArn}:00000000-0000-0000-0000-0000000000f1`;
@@ -230,7 +222,7 @@ export function snsStoreContract(name: string, factory: SnsStoreFactory): void {
       assert.equal(await s.unsubscribe(arn, { token: "tok-1", expiresAt: T0 + 1000, outbox, now: T0 }), true);
       assert.equal(await s.getSubscription(arn), undefined);
       assert.equal((await s.getTopic(key("farewell")))?.subscriptionsDeleted, 1);
-      assert.deepEqual((await s.claimOutbox(T0, 30_000, 10)).map((r) => [r.subscriptionArn, r.kind]), [[arn, "unsubscribe-confirmation"]]);
+      assert.deepEqual((await o.claim(T0, 30_000, 10)).map((r) => [r.target, r.detail]), [[arn, "unsubscribe-confirmation"]]);
       const other = await s.createTopic(key("farewell-other"), {}, {}, T0);
       assert.equal(await s.restoreSubscription("tok-1", other.topic.id, T0 + 10), undefined);
       const back = await s.restoreSubscription("tok-1", topic.id, T0 + 10);

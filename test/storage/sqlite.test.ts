@@ -7,6 +7,8 @@ import { after, test } from "node:test";
 import { SqliteDb } from "../../src/storage/sqlite/db.ts";
 import { SqliteSnsStore } from "../../src/storage/sqlite/sns-store.ts";
 import { SqliteSqsStore } from "../../src/storage/sqlite/sqs-store.ts";
+import { SqliteOutbox } from "../../src/storage/sqlite/outbox.ts";
+import { outboxContract } from "./outbox.contract.ts";
 import { snsStoreContract } from "./sns-store.contract.ts";
 import { sqsStoreContract } from "./sqs-store.contract.ts";
 
@@ -15,7 +17,14 @@ snsStoreContract("sqlite (memory)", {
   open: async () => {
     const db = new SqliteDb(":memory:");
     const sqs = new SqliteSqsStore(db);
-    return { sns: new SqliteSnsStore(db, sqs), sqs, close: () => db.close() };
+    return { sns: new SqliteSnsStore(db, sqs), sqs, outbox: new SqliteOutbox(db, sqs), close: () => db.close() };
+  },
+});
+outboxContract("sqlite (memory)", {
+  open: async () => {
+    const db = new SqliteDb(":memory:");
+    const sqs = new SqliteSqsStore(db);
+    return { sqs, outbox: new SqliteOutbox(db, sqs), close: () => db.close() };
   },
 });
 

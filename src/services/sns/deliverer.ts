@@ -1,69 +1,50 @@
-// The HTTP/S deliverer: claims due outbox rows under a lease (SKIP LOCKED on PostgreSQL, so every node can
-// run one), POSTs them with SNS's headers and a real signature, and on failure schedules the next attempt by
-// the subscription's delivery policy; when the policy is exhausted the message goes to the subscription's
-// RedrivePolicy dead-letter queue. Everything pending is a row, so a restart loses nothing.
+// SNS HTTP/S delivery as a destination kind of the delivery engine (src/delivery/engine.ts): the engine claims the
+// outbox rows (kind sns.http, target = subscription ARN) under a lease, asks this kind for the subscription's current
+// settings (retry policy and throttle from its DeliveryPolicy, dead-letter queue from its RedrivePolicy) and to make
+// the attempt: a POST with SNS's headers and a real signature. Everything pending is a row, so a restart loses nothing.
 // Success is any status 200-499; 5xx, timeouts (15 s) and connection errors are retried (SNS developer guide,
 // "Preparing your HTTP/S endpoint to receive Amazon SNS messages"). A throttlePolicy caps deliveries per second and
-// subscription: a delivery over the cap is put back, due at the next second, without using up a retry (per node).
+// subscription: the engine puts a delivery over the cap back, due at the next second, without using up a retry (per node).
+// After the last retry the message goes to the RedrivePolicy dead-letter queue with RequestID, ErrorCode and
+// ErrorMessage attributes (SNS developer guide, "Amazon SNS dead-letter queues (DLQs)").
+import type { DestinationKind, Resolved } from "../../delivery/engine.ts";
+import type { OutboxRow } from "../../delivery/store.ts";
 import { randomUUID } from "node:crypto";
-import type { Clock, TimerHandle } from "../../engine/clock.ts";
-import type { Notifier } from "../../engine/notify.ts";
-import type { Logger } from "../../util/log.ts";
-import { md5Hex, md5OfAttributes } from "../sqs/domain/md5.ts";
-import { parseQueueArn } from "../sqs/domain/queues.ts";
-import { wakeKey } from "../sqs/env.ts";
-import type { SqsStore } from "../sqs/store.ts";
-import { parseSubscriptionArn } from "./domain/arns.ts";
-import { retryDelayMs, retryPolicyFor, throttleFor } from "./domain/delivery-policy.ts";
+import { parseSubscriptionArn, parseTopicArn } from "./domain/arns.ts";
+import { retryPolicyFor, throttleFor } from "./domain/delivery-policy.ts";
 import { renderEnvelope } from "./domain/envelope.ts";
+import type { SnsEnv } from "./env.ts";
 import type { HttpPayload } from "./fanout.ts";
+import { publishToTopic, unarchive } from "./operations/publish.ts";
 import { type ConfirmationPayload, signedConfirmation, UNSUBSCRIBE_CONFIRMATION } from "./operations/confirm-request.ts";
 import type { Signer } from "./signer.ts";
-import type { OutboxRow, SnsStore, SubscriptionRecord } from "./store.ts";
+import { SNS_HTTP_KIND, type SnsStore, type SubscriptionRecord } from "./store.ts";
 
-const LEASE_MS = 60_000;
-const POLL_MS = 1_000; // other nodes' new work is found within a second
+export { SNS_HTTP_KIND };
+
 const TIMEOUT_MS = 15_000;
-const BATCH = 16;
 
-export interface DelivererDeps {
+export interface SnsHttpDeps {
   store: SnsStore;
-  sqs: SqsStore;
-  clock: Clock;
-  notifier: Notifier;
   signer: Signer;
-  log: Logger;
 }
 
 interface Request {
   body: string;
   headers: Record<string, string>;
-  /** The delivered document, for the dead-letter queue. */
-  deadLetterAttributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: Buffer }>;
 }
 
-export function startDeliverer(d: DelivererDeps) {
-  let timer: TimerHandle | undefined;
-  /** Deliveries started per subscription in the current one-second window, for throttle policies. */
-  const windows = new Map<string, { start: number; count: number }>();
+interface SnsResolved extends Resolved {
+  sub: SubscriptionRecord;
+  contentType: string;
+  signatureVersion: string | undefined;
+}
 
-  /** Counts a delivery against the subscription's throttle; returns when it may go instead if the cap is reached. */
-  function throttled(arn: string, max: number | undefined, now: number): number | undefined {
-    if (max === undefined) return undefined;
-    let w = windows.get(arn);
-    if (!w || now - w.start >= 1000) windows.set(arn, (w = { start: now, count: 0 }));
-    if (w.count >= max) return w.start + 1000;
-    w.count++;
-    return undefined;
-  }
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
-  let failed = false;
-
+/** The sns.http destination kind; register it with the delivery engine under SNS_HTTP_KIND. */
+export function snsHttpDestination(d: SnsHttpDeps): DestinationKind {
   async function request(row: OutboxRow, sub: SubscriptionRecord, contentType: string, topicVersion: string | undefined): Promise<Request> {
     const base = { "user-agent": "Amazon Simple Notification Service Agent", "content-type": contentType };
-    if (row.kind === "confirmation" || row.kind === UNSUBSCRIBE_CONFIRMATION) {
+    if (row.detail === "confirmation" || row.detail === UNSUBSCRIBE_CONFIRMATION) {
       const p = JSON.parse(row.payload) as ConfirmationPayload;
       const { subscription } = p;
       const headers: Record<string, string> = { ...base, "x-amz-sns-message-type": p.Type, "x-amz-sns-message-id": p.MessageId, "x-amz-sns-topic-arn": p.TopicArn };
@@ -96,108 +77,74 @@ export function startDeliverer(d: DelivererDeps) {
     }
   }
 
-  async function deliver(row: OutboxRow): Promise<void> {
-    const now = () => d.clock.now();
-    const sub = await d.store.getSubscription(row.subscriptionArn) ?? farewellTarget(row);
-    if (!sub) return d.store.finishOutbox(row.id, now()); // unsubscribed meanwhile: nothing to deliver
-    const t = parseSubscriptionArn(sub.arn);
-    const topic = t && (await d.store.getTopic(t));
-    const topicPolicy = topic?.attributes.DeliveryPolicy;
-    const contentType = requestContentType(topicPolicy, sub.attributes.DeliveryPolicy);
-    const later = row.kind === "notification" ? throttled(sub.arn, throttleFor(topicPolicy, sub.attributes.DeliveryPolicy), now()) : undefined;
-    if (later !== undefined) return d.store.retryOutbox(row.id, row.attempts, later);
-    const req = await request(row, sub, contentType, topic?.attributes.SignatureVersion);
-    const result = await post(sub.endpoint, req);
-    if (result.ok) return d.store.finishOutbox(row.id, now());
-    const delay = retryDelayMs(retryPolicyFor(topicPolicy, sub.attributes.DeliveryPolicy), row.attempts + 1);
-    if (delay !== undefined) return d.store.retryOutbox(row.id, row.attempts + 1, now() + delay);
-    await giveUp(row, sub, req, result);
-  }
-
-  /** After the last retry: to the RedrivePolicy dead-letter queue, with the error as message attributes (SNS dead-letter queues docs). */
-  async function giveUp(row: OutboxRow, sub: SubscriptionRecord, req: Request, result: { error: string; code: string }): Promise<void> {
-    const dlqArn = sub.attributes.RedrivePolicy ? (JSON.parse(sub.attributes.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn : undefined;
-    const key = row.kind === "notification" && dlqArn ? parseQueueArn(dlqArn) : undefined;
-    const q = key && (await d.sqs.getQueue(key));
-    const now = d.clock.now();
-    if (!q) {
-      d.log.warn("sns delivery given up", { subscription: sub.arn, error: result.error });
-      return d.store.finishOutbox(row.id, now);
-    }
-    const attributes = {
-      RequestID: { DataType: "String", StringValue: randomUUID() },
-      ErrorCode: { DataType: "String", StringValue: result.code },
-      ErrorMessage: { DataType: "String", StringValue: result.error },
-    };
-    await d.store.finishOutbox(row.id, now, {
-      queueId: q.id,
-      message: {
-        messageId: randomUUID(), body: req.body, md5OfBody: md5Hex(req.body), attributes, md5OfAttributes: md5OfAttributes(attributes),
-        senderId: sub.owner, visibleAt: now,
-      },
-    });
-    d.notifier.notify(wakeKey(q.id));
-  }
-
-  async function round(): Promise<void> {
-    for (;;) {
-      if (stopped) return;
-      const rows = await d.store.claimOutbox(d.clock.now(), LEASE_MS, BATCH);
-      if (rows.length === 0) return;
-      await Promise.all(rows.map((r) => deliver(r).catch((e) => d.log.warn("sns delivery failed", { id: r.id, error: String(e) }))));
-    }
-  }
-
-  async function arm(): Promise<void> {
-    if (stopped) return;
-    const due = await d.store.nextOutboxDue().catch(() => undefined);
-    if (stopped) return;
-    timer?.cancel();
-    const wait = due === undefined || failed ? POLL_MS : Math.min(POLL_MS, due - d.clock.now());
-    // Work already due runs now; timer callbacks defer to the next turn so the round reads the clock after it moved.
-    if (wait <= 0) setImmediate(wake);
-    else timer = d.clock.setTimer(wait, () => setImmediate(wake));
-  }
-
-  function wake(): void {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      try {
-        failed = false;
-        await round();
-      } catch (e) {
-        failed = true;
-        d.log.warn("sns deliverer round failed", { error: String(e) });
-      }
-    })().finally(() => {
-      running = undefined;
-      if (again) {
-        again = false;
-        setImmediate(wake);
-      } else {
-        void arm();
-      }
-    });
-  }
-
-  setImmediate(wake);
   return {
-    wake: () => setImmediate(wake),
-    async stop() {
-      stopped = true;
-      timer?.cancel();
-      await running;
+    async resolve(row) {
+      const sub = await d.store.getSubscription(row.target) ?? farewellTarget(row);
+      if (!sub) return undefined; // unsubscribed meanwhile: nothing to deliver
+      const t = parseSubscriptionArn(sub.arn);
+      const topic = t && (await d.store.getTopic(t));
+      const topicPolicy = topic?.attributes.DeliveryPolicy;
+      const subPolicy = sub.attributes.DeliveryPolicy;
+      const notification = row.detail === "notification";
+      const dlqArn = sub.attributes.RedrivePolicy ? (JSON.parse(sub.attributes.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn : undefined;
+      const r: SnsResolved = {
+        sub, contentType: requestContentType(topicPolicy, subPolicy), signatureVersion: topic?.attributes.SignatureVersion, senderId: sub.owner,
+        policy: { kind: "sns", phases: retryPolicyFor(topicPolicy, subPolicy), maxPerSecond: notification ? throttleFor(topicPolicy, subPolicy) : undefined },
+        // Only notifications are dead-lettered; confirmations are dropped after their retries.
+        deadLetter: notification && dlqArn ? { queueArn: dlqArn, names: { requestId: "RequestID", errorCode: "ErrorCode", errorMessage: "ErrorMessage" } } : undefined,
+      };
+      return r;
+    },
+    async attempt(row, resolved) {
+      const r = resolved as SnsResolved;
+      const req = await request(row, r.sub, r.contentType, r.signatureVersion);
+      const result = await post(r.sub.endpoint, req);
+      // The dead-letter queue gets the delivered document.
+      return result.ok ? { ok: true } : { ok: false, code: result.code, message: result.error, deadLetterBody: req.body };
+    },
+  };
+}
+
+/** The delivery engine's destination kind "publish to an SNS topic" (target = topic ARN). */
+export const SNS_TOPIC_KIND = "sns.topic";
+
+/** What an sns.topic row carries: the message as a publish would prepare it (binary attributes base64). */
+export interface TopicPublishPayload {
+  baseUrl: string;
+  message: string;
+  subject?: string;
+  attributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
+  groupId?: string;
+  dedupId?: string;
+}
+
+/**
+ * An SNS topic as a destination of the delivery engine (EventBridge, Scheduler and Pipes targets, and anything else
+ * that publishes from outside a request): the attempt is a publish, with the topic's own fan-out, filters and FIFO
+ * deduplication. A topic that no longer exists fails at once (no retry), to the caller's dead-letter queue.
+ */
+export function snsTopicDestination(env: SnsEnv, signer: Signer): DestinationKind {
+  return {
+    async attempt(row) {
+      const p = JSON.parse(row.payload) as TopicPublishPayload;
+      const key = parseTopicArn(row.target);
+      const topic = key && (await env.store.getTopic(key));
+      // The dead-letter queue gets the message itself.
+      if (!topic) return { ok: false, code: "NotFound", message: "Topic does not exist", retryable: false, deadLetterBody: p.message };
+      const now = env.clock.now();
+      const { attributes } = unarchive(JSON.stringify({ attributes: p.attributes }));
+      await publishToTopic(env, signer, p.baseUrl, topic, {
+        messageId: randomUUID(), message: p.message, subject: p.subject, attributes, groupId: p.groupId, dedupId: p.dedupId,
+        timestamp: new Date(now).toISOString(),
+      }, now);
+      return { ok: true };
     },
   };
 }
 
 /** An UnsubscribeConfirmation goes to the subscription it was written for, which no longer exists. */
 function farewellTarget(row: OutboxRow): SubscriptionRecord | undefined {
-  if (row.kind !== UNSUBSCRIBE_CONFIRMATION) return undefined;
+  if (row.detail !== UNSUBSCRIBE_CONFIRMATION) return undefined;
   const s = (JSON.parse(row.payload) as ConfirmationPayload).subscription;
   return s && { ...s, id: 0, topicId: 0, confirmed: false, createdAt: 0 };
 }

@@ -3,7 +3,7 @@
 import type { Clock } from "../../engine/clock.ts";
 import type { KeyedLock } from "../../engine/keyed-lock.ts";
 import type { Notifier } from "../../engine/notify.ts";
-import type { SqsStore } from "../sqs/store.ts";
+import type { SqsStore } from "../sqs/index.ts";
 import type { RequestContext } from "../types.ts";
 import { checkTopicRegion, malformedArn, parseSubscriptionArn, parseTopicArn, topicArn } from "./domain/arns.ts";
 import { checkTopicAccess, notAuthorized } from "./access.ts";

@@ -3,14 +3,12 @@
 // all in the publish's transaction (SNS to SQS fan-out is atomic: a 200 means every matching queue has it); a
 // FIFO queue's copy carries the topic's group and deduplication id and passes the queue's own deduplication.
 import { randomUUID } from "node:crypto";
-import { DEDUP_WINDOW_MS, fifoFields, isFifo as isFifoQueue } from "../sqs/domain/fifo.ts";
-import { md5Hex, md5OfAttributes } from "../sqs/domain/md5.ts";
-import { parseQueueArn } from "../sqs/domain/queues.ts";
+import { DEDUP_WINDOW_MS, fifoFields, isFifo as isFifoQueue, md5Hex, md5OfAttributes, parseQueueArn } from "../sqs/index.ts";
 import { envelopeAttributes, renderEnvelope, type Notification } from "./domain/envelope.ts";
 import { passesFilter } from "./domain/filter.ts";
 import { messageFor, type SnsAttribute } from "./domain/messages.ts";
 import type { SnsEnv } from "./env.ts";
-import { deliverable } from "./platform-delivery.ts";
+import { deliverable, type TopicEvent } from "./platform-delivery.ts";
 import type { Signer } from "./signer.ts";
 import type { PublishWrite, SubscriptionRecord, TopicRecord } from "./store.ts";
 
@@ -34,6 +32,11 @@ export interface HttpPayload {
   baseUrl: string;
 }
 
+/** A publish's writes, and the events to publish to SNS's own topics once they are committed. */
+export interface Plan extends PublishWrite {
+  events: TopicEvent[];
+}
+
 export async function allSubscriptions(env: SnsEnv, topic: TopicRecord): Promise<SubscriptionRecord[]> {
   const out: SubscriptionRecord[] = [];
   for (let after = 0; ;) {
@@ -46,8 +49,8 @@ export async function allSubscriptions(env: SnsEnv, topic: TopicRecord): Promise
 
 export async function planDeliveries(
   env: SnsEnv, signer: Signer, baseUrl: string, topic: TopicRecord, subs: SubscriptionRecord[], p: Published,
-): Promise<PublishWrite> {
-  const write: PublishWrite = { queues: [], outbox: [], sinks: [] };
+): Promise<Plan> {
+  const write: Plan = { queues: [], outbox: [], sinks: [], events: [] };
   const version = topic.attributes.SignatureVersion === "2" ? "2" : "1";
   const signatures = new Map<string, Promise<string>>();
   const certUrl = await signer.certificateUrl(baseUrl);
@@ -114,7 +117,7 @@ export async function planDeliveries(
         if (sub.protocol === "application") {
           // Disabled endpoints and refused tokens get nothing (src/services/sns/platform-delivery.ts).
           const ep = await env.store.getPlatformEndpoint(sub.endpoint);
-          if (ep && !(await deliverable(env, baseUrl, ep, p.messageId))) break;
+          if (ep && !(await deliverable(env, ep, p.messageId, write.events))) break;
         }
         // sms, application, lambda, firehose: recorded in the local sink of that name.
         write.sinks.push({

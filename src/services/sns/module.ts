@@ -1,11 +1,12 @@
-// The SNS module: its stores per backend and what it starts (wire definition, the HTTP/S deliverer, sweeps and
-// replays, the certificate and sink routes). It uses SQS through SQS's api.
+// The SNS module: its stores per backend and what it starts (wire definition, its destination kinds on the delivery
+// engine — HTTP/S subscriptions and publishes to a topic —, sweeps and replays, the certificate and sink routes).
+// It uses SQS through SQS's api.
 import { PgSnsStore } from "../../storage/postgres/sns-store.ts";
 import { SqliteSnsStore } from "../../storage/sqlite/sns-store.ts";
 import type { SqliteSqsStore } from "../../storage/sqlite/sqs-store.ts";
 import { defineService } from "../module.ts";
 import type { SqsApi } from "../sqs/index.ts";
-import { startDeliverer } from "./deliverer.ts";
+import { SNS_HTTP_KIND, SNS_TOPIC_KIND, snsHttpDestination, snsTopicDestination } from "./deliverer.ts";
 import { createSnsService } from "./index.ts";
 import { scheduleReplays } from "./replayer.ts";
 import { snsRoutes } from "./routes.ts";
@@ -20,17 +21,17 @@ export const snsModule = defineService<SnsStore, undefined>({
     postgres: (db) => new PgSnsStore(db),
   },
   start(ctx, store) {
-    const { clock, notifier, log, jobs } = ctx;
+    const { clock, notifier, log, scheduler, delivery } = ctx;
     const sqs = ctx.api<SqsApi>("sqs").queues;
     const signer = createSigner(store);
-    const deliverer = startDeliverer({ store, sqs, clock, notifier, signer, log });
-    const env = { store, sqs, clock, notifier, outboxChanged: deliverer.wake, signer };
-    scheduleSnsSweeps(jobs, store, clock, log);
-    scheduleReplays(jobs, env, log);
+    const env = { store, sqs, clock, notifier, outboxChanged: delivery.wake, signer };
+    delivery.register(SNS_HTTP_KIND, snsHttpDestination({ store, signer }));
+    delivery.register(SNS_TOPIC_KIND, snsTopicDestination(env, signer));
+    scheduleSnsSweeps(scheduler, store, clock, log);
+    scheduleReplays(scheduler, env, log);
     return {
       definition: createSnsService(env, signer),
       routes: [snsRoutes(store, signer)],
-      close: () => deliverer.stop(),
     };
   },
 });

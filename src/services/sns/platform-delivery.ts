@@ -4,20 +4,29 @@
 // marked sets the endpoint's Enabled to false, as SNS does when a provider reports the endpoint invalid
 // (SetEndpointAttributes API reference, Enabled), records nothing in the sink, and
 // publishes a DeliveryFailure event to the application's EventDeliveryFailure topic when it has one
-// ("Amazon SNS application event notifications for mobile applications").
+// ("Amazon SNS application event notifications for mobile applications"). The event is planned here and published by
+// the caller after its own write (operations/publish.ts), so planning never calls back into publishing (no import cycle).
 import { randomUUID } from "node:crypto";
 import { parsePlatformArn, parseTopicArn } from "./domain/arns.ts";
 import type { SnsEnv } from "./env.ts";
 import type { PlatformEndpoint } from "./store.ts";
-import { publishToTopic } from "./operations/publish.ts";
+import type { Published } from "./fanout.ts";
+import type { TopicRecord } from "./store.ts";
+
+/** A message to publish to one of SNS's own topics after the current write (a platform application event). */
+export interface TopicEvent {
+  topic: TopicRecord;
+  prepared: Omit<Published, "topicArn">;
+}
 
 /** False when the endpoint is disabled, or its token is marked invalid (the endpoint is disabled then). */
-export async function deliverable(env: SnsEnv, baseUrl: string, ep: PlatformEndpoint, messageId: string): Promise<boolean> {
+export async function deliverable(env: SnsEnv, ep: PlatformEndpoint, messageId: string, events: TopicEvent[]): Promise<boolean> {
   // A disabled endpoint gets nothing (mobile push docs: Enabled=false stops deliveries).
   if (ep.attributes.Enabled === "false") return false;
   if (!(await env.store.tokenInvalid(ep.applicationArn, ep.token))) return true;
   await env.store.putPlatformEndpoint({ ...ep, attributes: { ...ep.attributes, Enabled: "false" } });
-  await deliveryFailureEvent(env, baseUrl, ep, messageId);
+  const event = await deliveryFailureEvent(env, ep, messageId);
+  if (event) events.push(event);
   return false;
 }
 
@@ -26,11 +35,11 @@ export async function deliverable(env: SnsEnv, baseUrl: string, ep: PlatformEndp
  * the event but does not print it): a JSON message with EventType, FailureType InvalidPlatformToken, the endpoint
  * and application ARNs.
  */
-async function deliveryFailureEvent(env: SnsEnv, baseUrl: string, ep: PlatformEndpoint, messageId: string): Promise<void> {
+async function deliveryFailureEvent(env: SnsEnv, ep: PlatformEndpoint, messageId: string): Promise<TopicEvent | undefined> {
   const app = await env.store.getPlatformApplication(ep.applicationArn);
   const key = app?.attributes.EventDeliveryFailure ? parseTopicArn(app.attributes.EventDeliveryFailure) : undefined;
   const topic = key && (await env.store.getTopic(key));
-  if (!app || !topic || !env.signer) return;
+  if (!app || !topic || !env.signer) return undefined;
   const now = env.clock.now();
   const time = new Date(now).toISOString();
   const message = JSON.stringify({
@@ -39,7 +48,5 @@ async function deliveryFailureEvent(env: SnsEnv, baseUrl: string, ep: PlatformEn
     MessageId: messageId, Resource: app.arn, Service: "SNS", Time: time,
   });
   const platform = parsePlatformArn(app.arn)?.platform ?? app.platform;
-  await publishToTopic(env, env.signer, baseUrl, topic, {
-    messageId: randomUUID(), message, subject: `DeliveryFailure event for app ${app.name} (${platform})`, timestamp: time,
-  }, now);
+  return { topic, prepared: { messageId: randomUUID(), message, subject: `DeliveryFailure event for app ${app.name} (${platform})`, timestamp: time } };
 }

@@ -4,22 +4,23 @@
 // ReplayStatus, so a restart resumes where it stopped and a replay replaced meanwhile writes nothing more.
 // A replay covers messages published up to when it started (or its EndingPoint): later ones reach the subscription
 // as live deliveries, so nothing is delivered twice by the replay and the live path.
-import type { JobRunner } from "../../engine/leases.ts";
+import type { Scheduler } from "../../engine/scheduler.ts";
 import type { Logger } from "../../util/log.ts";
-import { wakeKey } from "../sqs/env.ts";
+import { wakeKey } from "../sqs/index.ts";
 import { parseSubscriptionArn } from "./domain/arns.ts";
 import { checkArchivePolicy } from "./domain/topic-attributes.ts";
 import type { SnsEnv } from "./env.ts";
 import { planDeliveries } from "./fanout.ts";
-import { DAY_MS, unarchive } from "./operations/publish.ts";
+import { DAY_MS, publishEvents, unarchive } from "./operations/publish.ts";
+import type { TopicEvent } from "./platform-delivery.ts";
 import { createSigner } from "./signer.ts";
 import type { ArchiveCursor, PublishWrite, ReplayRecord, ReplayStatus } from "./store.ts";
 
 export const REPLAY_TICK_MS = 1000;
 export const REPLAY_BATCH = 100;
 
-export function scheduleReplays(jobs: JobRunner, env: SnsEnv, log: Logger): void {
-  jobs.schedule({ name: "sns.replay", intervalMs: REPLAY_TICK_MS }, async () => {
+export function scheduleReplays(jobs: Pick<Scheduler, "every">, env: SnsEnv, log: Logger): void {
+  jobs.every({ name: "sns.replay", intervalMs: REPLAY_TICK_MS }, async () => {
     for (const r of await env.store.activeReplays(100)) {
       const n = await runReplay(env, r);
       if (n > 0) log.debug("messages replayed", { subscription: r.subscriptionArn, count: n });
@@ -51,9 +52,11 @@ export async function runReplay(env: SnsEnv, r: ReplayRecord): Promise<number> {
     const now = env.clock.now();
     const page = await store.archivedPage(topic.id, cursor, Math.max(r.startingAt, now - retentionMs), to, REPLAY_BATCH);
     const write = empty();
+    const events: TopicEvent[] = [];
     for (const a of page) {
       // One message after the other keeps group order; each goes through the subscription's filter again.
       const w = await planDeliveries(env, signer, r.baseUrl, topic, [sub], unarchive(a.message));
+      events.push(...w.events);
       write.queues.push(...w.queues);
       write.outbox.push(...w.outbox);
       write.sinks.push(...w.sinks);
@@ -64,6 +67,7 @@ export async function runReplay(env: SnsEnv, r: ReplayRecord): Promise<number> {
     total += page.length;
     for (const id of new Set(write.queues.map((d) => d.queueId))) env.notifier.notify(wakeKey(id));
     if (write.outbox.length > 0) env.outboxChanged?.();
+    await publishEvents(env, signer, r.baseUrl, events, now);
     if (done) return total;
   }
 }

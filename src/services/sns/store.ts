@@ -2,7 +2,7 @@
 // only after its writes are durable, and takes time as an argument. `publish` writes the SQS deliveries,
 // the HTTP outbox rows and the local sink records of one publish in the same transaction (and a replay step's
 // progress with its deliveries).
-import type { NewFifoMessage, NewMessage } from "../sqs/store.ts";
+import type { QueueWrite } from "../sqs/index.ts";
 
 export interface TopicKey {
   account: string;
@@ -41,15 +41,10 @@ export interface SubscriptionCounts {
   pending: number;
 }
 
-/**
- * A message on its way to an SQS queue (queue id resolved by the service). To a FIFO queue it goes through the
- * queue's deduplication (dedupKey within dedupWindowMs) and gets the queue's next sequence number.
- */
-export type QueueDelivery =
-  | { queueId: number; message: NewMessage; fifo?: undefined }
-  | { queueId: number; message: NewFifoMessage; fifo: { dedupWindowMs: number } };
+/** A message on its way to an SQS queue (queue id resolved by the service), written by the SQS store's one enqueue. */
+export type QueueDelivery = QueueWrite;
 
-/** Work for the background deliverer (HTTP/HTTPS POSTs), due at dueAt. */
+/** HTTP/S work for the delivery engine's outbox (kind sns.http, `kind` here is the row's detail), due at dueAt. */
 export interface OutboxItem {
   subscriptionArn: string;
   kind: string;
@@ -57,11 +52,8 @@ export interface OutboxItem {
   dueAt: number;
 }
 
-export interface OutboxRow extends OutboxItem {
-  id: number;
-  attempts: number;
-  createdAt: number;
-}
+/** The delivery engine's destination kind of SNS HTTP/S work (outbox rows carry it; services/sns/deliverer.ts handles it). */
+export const SNS_HTTP_KIND = "sns.http";
 
 /** A delivery recorded in a local sink (sms, email, application). */
 export interface SinkItem {
@@ -205,15 +197,6 @@ export interface SnsStore {
   activeReplays(limit: number): Promise<ReplayRecord[]>;
   /** The subscription's replay status, if it ever had a replay. */
   replayStatus(subscriptionArn: string): Promise<ReplayStatus | undefined>;
-
-  /** Claims up to max due outbox rows for leaseMs (SKIP LOCKED on PostgreSQL). */
-  claimOutbox(now: number, leaseMs: number, max: number): Promise<OutboxRow[]>;
-  /** Done (delivered or given up): the row goes; `then` writes its follow-up (DLQ message) in the same transaction. */
-  finishOutbox(id: number, now: number, then?: QueueDelivery): Promise<void>;
-  /** Failed attempt: schedule the next one. */
-  retryOutbox(id: number, attempts: number, dueAt: number): Promise<void>;
-  /** Earliest due_at of unleased work, for the deliverer's timer. */
-  nextOutboxDue(): Promise<number | undefined>;
 
   sinkMessages(sink: string, account?: string, region?: string): Promise<SinkRow[]>;
   clearSink(sink: string): Promise<void>;

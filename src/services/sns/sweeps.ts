@@ -2,14 +2,14 @@
 // deduplication records past their 5-minute window, and archived messages past the ArchivePolicy retention they
 // were archived with. Both are already ignored when expired; this keeps the tables from growing.
 import type { Clock } from "../../engine/clock.ts";
-import type { JobRunner } from "../../engine/leases.ts";
+import type { Scheduler } from "../../engine/scheduler.ts";
 import type { Logger } from "../../util/log.ts";
 import type { SnsStore } from "./store.ts";
 
 export const SNS_SWEEP_INTERVAL_MS = 60_000;
 
-export function scheduleSnsSweeps(jobs: JobRunner, store: SnsStore, clock: Clock, log: Logger): void {
-  jobs.schedule({ name: "sns.sweep", intervalMs: SNS_SWEEP_INTERVAL_MS }, async () => {
+export function scheduleSnsSweeps(jobs: Pick<Scheduler, "every">, store: SnsStore, clock: Clock, log: Logger): void {
+  jobs.every({ name: "sns.sweep", intervalMs: SNS_SWEEP_INTERVAL_MS }, async () => {
     const n = await store.sweepExpired(clock.now());
     if (n.dedup + n.archive > 0) log.debug("expired sns rows deleted", n);
   });

@@ -42,6 +42,13 @@ const OPERATIONS: Record<string, Op> = {
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */
+// What other services may use of SQS (a service imports another only through its index.ts).
+export type { NewFifoMessage, NewMessage, QueueRecord, QueueWrite, SqsStore } from "./store.ts";
+export { DEDUP_WINDOW_MS, fifoFields, isFifo } from "./domain/fifo.ts";
+export { md5Hex, md5OfAttributes } from "./domain/md5.ts";
+export { parseQueueArn } from "./domain/queues.ts";
+export { wakeKey } from "./env.ts";
+
 export const PENDING_OPERATIONS = Object.keys(sqsModel.operations).filter((op) => !(op in OPERATIONS));
 
 export function createSqsService(env: SqsEnv): ServiceDefinition {

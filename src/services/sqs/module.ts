@@ -3,7 +3,7 @@
 import { PgSqsStore } from "../../storage/postgres/sqs-store.ts";
 import { SqliteSqsStore } from "../../storage/sqlite/sqs-store.ts";
 import { defineService } from "../module.ts";
-import { createSqsService, type SqsApi } from "./index.ts";
+import { createSqsService, isFifo, parseQueueArn, type SqsApi, wakeKey } from "./index.ts";
 import { scheduleMoveTasks } from "./move-tasks.ts";
 import { sqsPeekRoute } from "./peek.ts";
 import { cachedQueues } from "./queue-cache.ts";
@@ -17,10 +17,19 @@ export const sqsModule = defineService<SqsStore, SqsApi>({
     postgres: (db) => new PgSqsStore(db),
   },
   start(ctx, raw) {
-    const { clock, notifier, log, jobs } = ctx;
+    const { clock, notifier, log, scheduler } = ctx;
     const store = cachedQueues(raw, clock);
-    scheduleRetentionSweep(jobs, store, clock, log);
-    scheduleMoveTasks(jobs, store, clock, notifier, log);
+    scheduleRetentionSweep(scheduler, store, clock, log);
+    scheduleMoveTasks(scheduler, store, clock, notifier, log);
+    // Dead letters of given-up deliveries (SNS, later EventBridge, Scheduler, Pipes) go into SQS queues.
+    ctx.delivery.useQueues({
+      queueByArn: async (arn) => {
+        const key = parseQueueArn(arn);
+        const q = key && (await store.getQueue(key));
+        return q ? { id: q.id, fifo: isFifo(q) } : undefined;
+      },
+      queueWritten: (id) => notifier.notify(wakeKey(id)),
+    });
     return {
       definition: createSqsService({ store, clock, notifier }),
       routes: [sqsPeekRoute(store, clock, ctx.credentials)],

@@ -4,7 +4,7 @@
 // was dead-lettered from. Progress is stored with every batch, so a restart continues where it stopped.
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../engine/clock.ts";
-import type { JobRunner } from "../../engine/leases.ts";
+import type { Scheduler } from "../../engine/scheduler.ts";
 import type { Notifier } from "../../engine/notify.ts";
 import type { Logger } from "../../util/log.ts";
 import { isFifo } from "./domain/fifo.ts";
@@ -18,9 +18,9 @@ export const MOVE_BATCH = 100;
 // test_move_task_delete_destination_queue_while_running, recorded on AWS).
 export const NON_EXISTENT_QUEUE = "AWS.SimpleQueueService.NonExistentQueue";
 
-export function scheduleMoveTasks(jobs: JobRunner, store: SqsStore, clock: Clock, notifier: Notifier, log: Logger): void {
+export function scheduleMoveTasks(jobs: Pick<Scheduler, "every">, store: SqsStore, clock: Clock, notifier: Notifier, log: Logger): void {
   const env: SqsEnv = { store, clock, notifier };
-  jobs.schedule({ name: "sqs.move-tasks", intervalMs: MOVE_TICK_MS }, async () => {
+  jobs.every({ name: "sqs.move-tasks", intervalMs: MOVE_TICK_MS }, async () => {
     for (const task of await store.runningMoveTasks()) {
       const n = await runTask(env, task);
       if (n > 0) log.debug("messages moved", { task: task.taskId, count: n });

@@ -57,6 +57,16 @@ export interface NewFifoMessage extends NewMessage {
 }
 
 /** What a FIFO send stored: for a duplicate, the original message's id and sequence number. */
+/**
+ * A message on its way into a queue from inside another store's transaction (SNS fan-out, the delivery engine's
+ * dead-letter copies). To a FIFO queue it goes through the queue's deduplication (dedupKey within dedupWindowMs) and
+ * gets the queue's next sequence number. Written by the SQS adapter's one enqueue (storage/<backend>: SQLite
+ * `SqliteSqsStore.enqueueInTransaction`, PostgreSQL `enqueue.ts enqueueInTransaction`).
+ */
+export type QueueWrite =
+  | { queueId: number; message: NewMessage; fifo?: undefined }
+  | { queueId: number; message: NewFifoMessage; fifo: { dedupWindowMs: number } };
+
 export interface FifoSendResult {
   messageId: string;
   sequenceNumber: number;

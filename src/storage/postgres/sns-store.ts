@@ -1,16 +1,16 @@
 // PostgreSQL adapter of the SNS storage port, safe for many nodes on one database: a publish writes its SQS
-// messages, outbox rows and sink records in one transaction; outbox rows are claimed with FOR UPDATE SKIP LOCKED.
+// messages, outbox rows and sink records in one transaction; delivery outbox rows (postgres/outbox.ts) are claimed with FOR UPDATE SKIP LOCKED.
 import type {
-  ArchiveCursor, DedupClaim, Farewell, NewReplay, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, QueueDelivery, ReplayStatus,
+  ArchiveCursor, DedupClaim, Farewell, NewReplay, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, ReplayStatus,
   SnsStore, TopicKey, TopicRecord,
 } from "../../services/sns/store.ts";
 import {
-  type ArchiveRow, type OutboxDbRow, REPLAY_ADVANCE, REPLAY_COLS, REPLAY_UPSERT, type ReplayRow, type SinkDbRow, type SubscriptionRow, SUB_COLS,
-  TOPIC_COLS, type TopicRow, type UnsubscribedRow, toApplication, toArchived, toEndpoint, toOutbox, toReplay, toSink, toSubscription, toTopic,
+  type ArchiveRow, REPLAY_ADVANCE, REPLAY_COLS, REPLAY_UPSERT, type ReplayRow, type SinkDbRow, type SubscriptionRow, SUB_COLS,
+  TOPIC_COLS, type TopicRow, type UnsubscribedRow, toApplication, toArchived, toEndpoint, snsOutboxItem, toReplay, toSink, toSubscription, toTopic,
 } from "../sns-rows.ts";
-import { packAttrs } from "../sqs-rows.ts";
-import type { PgDb, Queryable } from "./db.ts";
-import { appendFifo } from "./fifo.ts";
+import type { PgDb } from "./db.ts";
+import { enqueueInTransaction } from "./enqueue.ts";
+import { addOutboxInTransaction } from "./outbox.ts";
 
 type AppRow = Parameters<typeof toApplication>[0];
 const REPLAY_UPSERT_PG = REPLAY_UPSERT((n) => `$${n}`);
@@ -117,7 +117,7 @@ export class PgSnsStore implements SnsStore {
         [farewell.token, r.topic_id, r.arn, r.owner, r.protocol, r.endpoint, r.attributes, farewell.expiresAt],
       );
       const o = farewell.outbox;
-      await c.query("INSERT INTO sns_outbox (subscription_arn, kind, payload, due_at, created_at) VALUES ($1, $2, $3, $4, $5)", [o.subscriptionArn, o.kind, o.payload, o.dueAt, farewell.now]);
+      await addOutboxInTransaction(c, [snsOutboxItem(o)], farewell.now);
       return true;
     });
   }
@@ -193,9 +193,9 @@ export class PgSnsStore implements SnsStore {
           );
         }
       }
-      await insertMessages(c, w.queues, now);
+      await enqueueInTransaction(c, w.queues, now);
       for (const o of w.outbox) {
-        await c.query("INSERT INTO sns_outbox (subscription_arn, kind, payload, due_at, created_at) VALUES ($1, $2, $3, $4, $5)", [o.subscriptionArn, o.kind, o.payload, o.dueAt, now]);
+        await addOutboxInTransaction(c, [snsOutboxItem(o)], now);
       }
       for (const k of w.sinks) {
         await c.query("INSERT INTO sns_sink_messages (sink, account, region, target, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)", [k.sink, k.account, k.region, k.target, k.payload, now]);
@@ -241,32 +241,6 @@ export class PgSnsStore implements SnsStore {
   async replayStatus(subscriptionArn: string) {
     const r = await this.db.query<{ status: ReplayStatus }>("SELECT status FROM sns_replays WHERE subscription_arn = $1", [subscriptionArn]);
     return r.rows[0]?.status;
-  }
-
-  async claimOutbox(now: number, leaseMs: number, max: number) {
-    const r = await this.db.query<OutboxDbRow>(
-      `UPDATE sns_outbox SET leased_until = $1 WHERE id IN (
-         SELECT id FROM sns_outbox WHERE due_at <= $2 AND leased_until <= $2 ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING id, subscription_arn, kind, payload, attempts, due_at, created_at`,
-      [now + leaseMs, now, max],
-    );
-    return r.rows.map(toOutbox).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
-  }
-
-  async finishOutbox(id: number, now: number, then?: QueueDelivery) {
-    await this.db.tx(async (c) => {
-      await c.query("DELETE FROM sns_outbox WHERE id = $1", [id]);
-      if (then) await insertMessages(c, [then], now);
-    });
-  }
-
-  async retryOutbox(id: number, attempts: number, dueAt: number) {
-    await this.db.query("UPDATE sns_outbox SET attempts = $1, due_at = $2, leased_until = 0 WHERE id = $3", [attempts, dueAt, id]);
-  }
-
-  async nextOutboxDue() {
-    const r = await this.db.query<{ d: number | null }>("SELECT MIN(GREATEST(due_at, leased_until)) AS d FROM sns_outbox");
-    return r.rows[0]?.d ?? undefined;
   }
 
   async sinkMessages(sink: string, account?: string, region?: string) {
@@ -357,27 +331,4 @@ export class PgSnsStore implements SnsStore {
   async close() {
     await this.db.close();
   }
-}
-
-/**
- * SQS messages of a publish: standard queues' in one statement, FIFO queues' through their deduplication and sequence
- * (fifo.ts, in this transaction); rows for queues deleted meanwhile are skipped (no FK failure).
- */
-async function insertMessages(c: Queryable, items: QueueDelivery[], now: number): Promise<void> {
-  for (const d of items) if (d.fifo) await appendFifo(c, d.queueId, [d.message], now, d.fifo.dedupWindowMs);
-  const standard = items.filter((d) => !d.fifo);
-  if (standard.length === 0) return;
-  const cols: unknown[][] = Array.from({ length: 11 }, () => []);
-  for (const { queueId, message: m } of standard) {
-    [queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null, packAttrs(m.systemAttributes),
-      m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, m.visibleAt].forEach((v, i) => cols[i].push(v));
-  }
-  await c.query(
-    `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
-       md5_system_attributes, sender_id, message_group_id, visible_at, sent_at)
-     SELECT q, mid, b, mb, a, ma, sa, msa, s, g, v, $12::bigint FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-       $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[]) WITH ORDINALITY AS u(q, mid, b, mb, a, ma, sa, msa, s, g, v, o)
-     WHERE EXISTS (SELECT 1 FROM sqs_queues WHERE id = u.q) ORDER BY o`,
-    [...cols, now],
-  );
 }

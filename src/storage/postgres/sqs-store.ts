@@ -4,8 +4,9 @@
 import type {
   FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueRecord, QueueSettings, Receipt, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
-import { MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, packAttrs, toMessage, toMoveTask, toQueue } from "../sqs-rows.ts";
+import { MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, toMessage, toMoveTask, toQueue } from "../sqs-rows.ts";
 import type { PgDb, Queryable } from "./db.ts";
+import { insertStandard } from "./enqueue.ts";
 import { enqueueFifo, receiveFifo } from "./fifo.ts";
 import { ItemFailure, TurnBatcher } from "./turn-batch.ts";
 
@@ -196,22 +197,8 @@ export class PgSqsStore implements SqsStore {
     }
   }
 
-  private async insertRows(items: EnqueueItem[]): Promise<void> {
-    const cols: unknown[][] = Array.from({ length: 12 }, () => []);
-    for (const { queueId, messages, now } of items) {
-      for (const m of messages) {
-        const values = [queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
-          packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, m.visibleAt, now];
-        values.forEach((v, i) => cols[i].push(v));
-      }
-    }
-    await this.db.query(
-      `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
-         md5_system_attributes, sender_id, message_group_id, visible_at, sent_at)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-         $9::text[], $10::text[], $11::bigint[], $12::bigint[])`,
-      cols,
-    );
+  private insertRows(items: EnqueueItem[]): Promise<void> {
+    return insertStandard(this.db, items, false);
   }
 
   receive(queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {

@@ -1,14 +1,16 @@
 // SQLite adapter of the SNS storage port. Writes go through SqliteDb.write (group commit); a publish writes its
-// SQS messages (into sqs_messages, skipping queues deleted meanwhile), outbox rows and sink records in one write.
+// SQS messages (through the SQS store's one enqueue, skipping queues deleted meanwhile), delivery outbox rows and sink
+// records in one write.
 import type Database from "better-sqlite3";
 import type {
-  ArchiveCursor, DedupClaim, Farewell, NewReplay, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, QueueDelivery, ReplayStatus,
+  ArchiveCursor, DedupClaim, Farewell, NewReplay, NewSubscription, PlatformApplication, PlatformEndpoint, PublishWrite, ReplayStatus,
   SnsStore, TopicKey,
 } from "../../services/sns/store.ts";
 import {
-  type ArchiveRow, type OutboxDbRow, REPLAY_ADVANCE, REPLAY_COLS, REPLAY_UPSERT, type ReplayRow, type SinkDbRow, type SubscriptionRow, SUB_COLS,
-  TOPIC_COLS, type TopicRow, type UnsubscribedRow, toApplication, toArchived, toEndpoint, toOutbox, toReplay, toSink, toSubscription, toTopic,
+  type ArchiveRow, REPLAY_ADVANCE, REPLAY_COLS, REPLAY_UPSERT, type ReplayRow, type SinkDbRow, type SubscriptionRow, SUB_COLS,
+  TOPIC_COLS, type TopicRow, type UnsubscribedRow, toApplication, toArchived, toEndpoint, snsOutboxItem, toReplay, toSink, toSubscription, toTopic,
 } from "../sns-rows.ts";
+import { SqliteOutbox } from "./outbox.ts";
 import type { SqliteSqsStore } from "./sqs-store.ts";
 import type { SqliteDb } from "./db.ts";
 
@@ -16,11 +18,13 @@ export class SqliteSnsStore implements SnsStore {
   private readonly sql: SqliteDb;
   private readonly s: ReturnType<typeof prepare>;
   private readonly sqs: SqliteSqsStore;
+  private readonly outbox: SqliteOutbox;
 
   /** Queue deliveries go through the SQS store, which keeps its in-memory ready index in step. */
   constructor(sql: SqliteDb, sqs: SqliteSqsStore) {
     this.sql = sql;
     this.sqs = sqs;
+    this.outbox = new SqliteOutbox(sql, sqs);
     this.s = prepare(sql.db);
   }
 
@@ -92,7 +96,7 @@ export class SqliteSnsStore implements SnsStore {
         const o = farewell.outbox;
         this.s.expireUnsubscribed.run(farewell.now);
         this.s.insertUnsubscribed.run(farewell.token, r.topic_id, r.arn, r.owner, r.protocol, r.endpoint, r.attributes, farewell.expiresAt);
-        this.s.insertOutbox.run(o.subscriptionArn, o.kind, o.payload, o.dueAt, farewell.now);
+        this.outbox.addInTransaction([snsOutboxItem(o)], farewell.now);
       }
       return true;
     });
@@ -133,19 +137,12 @@ export class SqliteSnsStore implements SnsStore {
         if (prior && prior.expires_at > now) return { duplicateOf: { messageId: prior.message_id, sequenceNumber: prior.sequence_number } };
         this.s.putDedup.run(dedup.topicId, dedup.dedupId, dedup.messageId, dedup.sequenceNumber, dedup.expiresAt);
       }
-      for (const d of w.queues) this.insertMessage(d, now);
-      for (const o of w.outbox) this.s.insertOutbox.run(o.subscriptionArn, o.kind, o.payload, o.dueAt, now);
+      this.sqs.enqueueInTransaction(w.queues, now);
+      this.outbox.addInTransaction(w.outbox.map(snsOutboxItem), now);
       for (const k of w.sinks) this.s.insertSink.run(k.sink, k.account, k.region, k.target, k.payload, now);
       for (const a of w.archive ?? []) this.s.insertArchive.run(a.topicId, now, a.message, a.expiresAt);
       return {};
     });
-  }
-
-  private insertMessage(d: QueueDelivery, now: number): void {
-    // A queue deleted since the publish began is skipped.
-    if (!this.sqs.queueExistsInTransaction(d.queueId)) return;
-    if (d.fifo) this.sqs.appendFifoInTransaction(d.queueId, [d.message], now, d.fifo.dedupWindowMs);
-    else this.sqs.appendInTransaction(d.queueId, [d.message], now);
   }
 
   async nextSequence(topicId: number) {
@@ -171,26 +168,6 @@ export class SqliteSnsStore implements SnsStore {
 
   async replayStatus(subscriptionArn: string) {
     return (this.s.replayStatus.pluck().get(subscriptionArn) as ReplayStatus | undefined) ?? undefined;
-  }
-
-  async claimOutbox(now: number, leaseMs: number, max: number) {
-    return this.sql.write(() =>
-      (this.s.claimOutbox.all(now + leaseMs, now, now, max) as OutboxDbRow[]).map(toOutbox).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id));
-  }
-
-  async finishOutbox(id: number, now: number, then?: QueueDelivery) {
-    await this.sql.write(() => {
-      this.s.deleteOutbox.run(id);
-      if (then) this.insertMessage(then, now);
-    });
-  }
-
-  async retryOutbox(id: number, attempts: number, dueAt: number) {
-    await this.sql.write(() => this.s.retryOutbox.run(attempts, dueAt, id));
-  }
-
-  async nextOutboxDue() {
-    return (this.s.nextDue.pluck().get() as number | null) ?? undefined;
   }
 
   async sinkMessages(sink: string, account?: string, region?: string) {
@@ -303,7 +280,6 @@ function prepare(db: Database.Database) {
       `INSERT INTO sns_dedup (topic_id, dedup_id, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (topic_id, dedup_id) DO UPDATE SET message_id = excluded.message_id, sequence_number = excluded.sequence_number, expires_at = excluded.expires_at`,
     ),
-    insertOutbox: db.prepare("INSERT INTO sns_outbox (subscription_arn, kind, payload, due_at, created_at) VALUES (?, ?, ?, ?, ?)"),
     insertSink: db.prepare("INSERT INTO sns_sink_messages (sink, account, region, target, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
     insertArchive: db.prepare("INSERT INTO sns_archive (topic_id, published_at, message, expires_at) VALUES (?, ?, ?, ?)"),
     nextSequence: db.prepare("UPDATE sns_topics SET sequence = sequence + 1 WHERE id = ? RETURNING sequence"),
@@ -317,13 +293,6 @@ function prepare(db: Database.Database) {
     activeReplays: db.prepare(`SELECT ${REPLAY_COLS} FROM sns_replays WHERE status IN ('Pending', 'In progress') ORDER BY created_at LIMIT ?`),
     replayStatus: db.prepare("SELECT status FROM sns_replays WHERE subscription_arn = ?"),
     advanceReplay: db.prepare(REPLAY_ADVANCE(() => "?")),
-    claimOutbox: db.prepare(
-      `UPDATE sns_outbox SET leased_until = ? WHERE id IN (SELECT id FROM sns_outbox WHERE due_at <= ? AND leased_until <= ?
-       ORDER BY due_at, id LIMIT ?) RETURNING id, subscription_arn, kind, payload, attempts, due_at, created_at`,
-    ),
-    deleteOutbox: db.prepare("DELETE FROM sns_outbox WHERE id = ?"),
-    retryOutbox: db.prepare("UPDATE sns_outbox SET attempts = ?, due_at = ?, leased_until = 0 WHERE id = ?"),
-    nextDue: db.prepare("SELECT MIN(MAX(due_at, leased_until)) FROM sns_outbox"),
     sinkMessages: db.prepare(
       `SELECT * FROM sns_sink_messages WHERE sink = ? AND (? IS NULL OR account = ?) AND (? IS NULL OR region = ?) ORDER BY id`,
     ),

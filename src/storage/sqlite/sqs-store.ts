@@ -4,7 +4,7 @@
 // does not grow with the backlog. Every writer of sqs_messages keeps both indexes in step.
 import type Database from "better-sqlite3";
 import type {
-  FifoSendResult, MoveCandidate, Receipt, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueSettings, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
+  FifoSendResult, MoveCandidate, Receipt, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueSettings, QueueWrite, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
 import {
   MESSAGE_COLUMNS, MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, packAttrs, toMessage, toMessageFromArray, toMoveTask, toQueue,
@@ -119,7 +119,7 @@ export class SqliteSqsStore implements SqsStore {
    * Inserts messages inside the caller's SqliteDb.write and keeps the ready index in step: the one way rows
    * enter sqs_messages on SQLite, also for SNS deliveries written in the publish's transaction.
    */
-  appendInTransaction(queueId: number, messages: NewMessage[], now: number): void {
+  private appendInTransaction(queueId: number, messages: NewMessage[], now: number): void {
     if (messages.length === 0) return;
     this.fifo.drop(queueId); // (never a FIFO queue in practice: rows without a sequence number are rebuilt into place)
     const idx = this.ready.loaded(queueId);
@@ -142,9 +142,17 @@ export class SqliteSqsStore implements SqsStore {
     for (const m of messages) add(m, idOf.get(m.messageId) ?? 0);
   }
 
-  /** Whether the queue still exists (inside a write: SNS skips queues deleted since the publish began). */
-  queueExistsInTransaction(queueId: number): boolean {
-    return this.s.queueById.get(queueId) !== undefined;
+  /**
+   * Messages into queues inside another store's SqliteDb.write (SNS fan-out, the delivery engine's dead-letter
+   * copies): the one enqueue for callers outside SQS, through the same two writers SQS sends use, so the ready and
+   * FIFO indexes stay in step. Queues deleted since the caller resolved them are skipped.
+   */
+  enqueueInTransaction(items: QueueWrite[], now: number): void {
+    for (const d of items) {
+      if (this.s.queueById.get(d.queueId) === undefined) continue;
+      if (d.fifo) this.appendFifoInTransaction(d.queueId, [d.message], now, d.fifo.dedupWindowMs);
+      else this.appendInTransaction(d.queueId, [d.message], now);
+    }
   }
 
   async enqueueFifo(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number): Promise<FifoSendResult[]> {
@@ -156,7 +164,7 @@ export class SqliteSqsStore implements SqsStore {
    * order, each message whose dedupKey was not stored within the window gets the queue's next sequence number.
    * Keeps the queue's FIFO index in step (FIFO queues never build a ready index).
    */
-  appendFifoInTransaction(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number): FifoSendResult[] {
+  private appendFifoInTransaction(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number): FifoSendResult[] {
     const idx = this.fifo.loaded(queueId);
     const out: FifoSendResult[] = [];
     for (const m of messages) {

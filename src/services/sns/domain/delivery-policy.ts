@@ -2,17 +2,10 @@
 // retries" and "Creating an HTTP/S delivery policy"): immediate retries with no delay, pre-backoff retries at
 // minDelayTarget, backoff retries from minDelayTarget to maxDelayTarget by backoffFunction, post-backoff
 // retries at maxDelayTarget. numRetries counts them all; the first attempt is not a retry.
+import { snsPhaseDelayMs, type SnsPhases } from "../../../delivery/policy.ts";
 import { invalidParameter } from "../errors.ts";
 
-export interface RetryPolicy {
-  minDelayTarget: number;
-  maxDelayTarget: number;
-  numRetries: number;
-  numNoDelayRetries: number;
-  numMinDelayRetries: number;
-  numMaxDelayRetries: number;
-  backoffFunction: "linear" | "arithmetic" | "geometric" | "exponential";
-}
+export type RetryPolicy = SnsPhases;
 
 // The default HTTP/S policy: 3 retries 20 s apart (developer guide, delivery protocols and policies table).
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -92,29 +85,5 @@ export function throttleFor(topicPolicy: string | undefined, subPolicy: string |
   return own ?? topic.http?.defaultThrottlePolicy?.maxReceivesPerSecond;
 }
 
-/**
- * Delay in ms before retry number `retry` (1-based), or undefined when the policy has no more retries. AWS does not
- * publish the backoff curves' formulas; these reach maxDelayTarget at the last backoff retry with the documented shapes.
- */
-export function retryDelayMs(p: RetryPolicy, retry: number): number | undefined {
-  if (retry > p.numRetries) return undefined;
-  const backoff = p.numRetries - p.numNoDelayRetries - p.numMinDelayRetries - p.numMaxDelayRetries;
-  if (retry <= p.numNoDelayRetries) return 0;
-  let i = retry - p.numNoDelayRetries;
-  if (i <= p.numMinDelayRetries) return p.minDelayTarget * 1000;
-  i -= p.numMinDelayRetries;
-  if (i <= backoff) {
-    const min = p.minDelayTarget;
-    const max = p.maxDelayTarget;
-    const f = i / backoff;
-    let s: number;
-    switch (p.backoffFunction) {
-      case "linear": s = min + (max - min) * f; break;
-      case "arithmetic": s = min + (max - min) * (i * (i + 1)) / (backoff * (backoff + 1)); break;
-      case "geometric": s = min + (max - min) * (2 ** i - 1) / (2 ** backoff - 1); break;
-      default: s = min * (max / min) ** f;
-    }
-    return Math.round(s * 1000);
-  }
-  return p.maxDelayTarget * 1000;
-}
+/** Delay in ms before retry number `retry` (1-based), or undefined when the policy has no more retries (delivery/policy.ts). */
+export const retryDelayMs: (p: RetryPolicy, retry: number) => number | undefined = snsPhaseDelayMs;

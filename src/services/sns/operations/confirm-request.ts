@@ -6,9 +6,7 @@
 // subscriber's gets the SubscriptionConfirmation as a message, for the queue owner to confirm.
 import { randomBytes, randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
-import { md5Hex } from "../../sqs/domain/md5.ts";
-import { parseQueueArn } from "../../sqs/domain/queues.ts";
-import { wakeKey } from "../../sqs/env.ts";
+import { md5Hex, parseQueueArn, wakeKey } from "../../sqs/index.ts";
 import { renderEnvelope } from "../domain/envelope.ts";
 import { arnOfTopic, type SnsEnv } from "../env.ts";
 import type { Signer } from "../signer.ts";

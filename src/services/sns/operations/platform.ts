@@ -8,7 +8,7 @@ import { notAuthorized } from "../access.ts";
 import { invalidParameter, snsError } from "../errors.ts";
 import type { Published } from "../fanout.ts";
 import { parsePlatformArn } from "../domain/arns.ts";
-import { deliverable } from "../platform-delivery.ts";
+import { deliverable, type TopicEvent } from "../platform-delivery.ts";
 
 type Prepared = Omit<Published, "topicArn">;
 
@@ -20,7 +20,7 @@ export async function publishToPhone(env: SnsEnv, ctx: RequestContext, phone: st
   return { MessageId: p.messageId };
 }
 
-export async function publishToEndpoint(env: SnsEnv, ctx: RequestContext, arn: string, p: Prepared, now: number) {
+export async function publishToEndpoint(env: SnsEnv, ctx: RequestContext, arn: string, p: Prepared, now: number, events: TopicEvent[]) {
   const parsed = parsePlatformArn(arn);
   if (!parsed || parsed.kind !== "endpoint") throw invalidParameter("TargetArn");
   if (parsed.account !== ctx.accountId) throw notAuthorized(ctx, `SNS:${ctx.operation ?? ""}`, String(arn));
@@ -30,7 +30,7 @@ export async function publishToEndpoint(env: SnsEnv, ctx: RequestContext, arn: s
   // A disabled endpoint refuses publishes (Publish API reference, EndpointDisabled).
   if (ep.attributes.Enabled === "false") throw snsError("EndpointDisabled", "Endpoint is disabled");
   // A token the provider refuses: the publish is accepted, the delivery fails and disables the endpoint.
-  if (!(await deliverable(env, ctx.baseUrl, ep, p.messageId))) return { MessageId: p.messageId };
+  if (!(await deliverable(env, ep, p.messageId, events))) return { MessageId: p.messageId };
   const payload = { TargetArn: arn, MessageId: p.messageId, Message: messageFor(p.structure, p.message, parsed.platform), MessageAttributes: envelopeAttributes(p.attributes), Timestamp: p.timestamp };
   await env.store.publish({ queues: [], outbox: [], sinks: [{ sink: "application", account: ctx.accountId, region: ctx.region, target: arn, payload: JSON.stringify(payload) }] }, now);
   return { MessageId: p.messageId };

@@ -3,16 +3,17 @@
 // long polls and the HTTP deliverer. FIFO topics add MessageGroupId, deduplication (5-minute window, durable)
 // and SequenceNumber (FIFO topics developer guide).
 import { createHash, randomUUID } from "node:crypto";
-import { wakeKey } from "../../sqs/env.ts";
+import { wakeKey } from "../../sqs/index.ts";
+import type { TopicEvent } from "../platform-delivery.ts";
 import type { RequestContext } from "../../types.ts";
 import { parsePlatformArn, parseTopicArn } from "../domain/arns.ts";
 import { checkAttributes, checkSubject, MAX_MESSAGE_BYTES, parseStructure, type SnsAttribute } from "../domain/messages.ts";
 import { checkArchivePolicy, isFifo } from "../domain/topic-attributes.ts";
 import { arnOfTopic, resolveTopic, type SnsEnv } from "../env.ts";
 import { invalidParameter, snsError } from "../errors.ts";
-import { allSubscriptions, planDeliveries, type Published } from "../fanout.ts";
+import { allSubscriptions, type Plan, planDeliveries, type Published } from "../fanout.ts";
 import type { Signer } from "../signer.ts";
-import type { PublishWrite, TopicRecord } from "../store.ts";
+import type { TopicRecord } from "../store.ts";
 import { publishToEndpoint, publishToPhone } from "./platform.ts";
 import { replayEnds } from "./replay.ts";
 
@@ -80,7 +81,7 @@ async function writePublish(env: SnsEnv, signer: Signer, baseUrl: string, topic:
   // A subscription whose ReplayPolicy names an EndingPoint no longer receives newly published messages
   // (GetSubscriptionAttributes API reference, ReplayStatus "Completed").
   const subs = (await allSubscriptions(env, topic)).filter((s) => !fifo || !replayEnds(s.attributes.ReplayPolicy));
-  const write: PublishWrite = await planDeliveries(env, signer, baseUrl, topic, subs, p);
+  const { events, ...write }: Plan = await planDeliveries(env, signer, baseUrl, topic, subs, p);
   if (fifo && topic.attributes.ArchivePolicy) {
     const expiresAt = now + checkArchivePolicy(topic.attributes.ArchivePolicy) * DAY_MS;
     write.archive = [{ topicId: topic.id, message: JSON.stringify(archived(p)), expiresAt }];
@@ -92,7 +93,13 @@ async function writePublish(env: SnsEnv, signer: Signer, baseUrl: string, topic:
   if (r.duplicateOf) return { MessageId: r.duplicateOf.messageId, SequenceNumber: r.duplicateOf.sequenceNumber };
   for (const id of new Set(write.queues.map((d) => d.queueId))) env.notifier.notify(wakeKey(id));
   if (write.outbox.length > 0) env.outboxChanged?.();
+  await publishEvents(env, signer, baseUrl, events, now);
   return fifo ? { MessageId: p.messageId, SequenceNumber: p.sequenceNumber } : { MessageId: p.messageId };
+}
+
+/** Platform application events planned by a publish (platform-delivery.ts), published after its write. */
+export async function publishEvents(env: SnsEnv, signer: Signer, baseUrl: string, events: TopicEvent[], now: number): Promise<void> {
+  for (const e of events) await publishToTopic(env, signer, baseUrl, e.topic, e.prepared, now);
 }
 
 /** The archive keeps what replay needs to deliver the message again. */
@@ -117,7 +124,12 @@ export function publish(signer: Signer) {
     const now = env.clock.now();
     if (input.PhoneNumber !== undefined) return publishToPhone(env, ctx, input.PhoneNumber as string, prepare(undefined, input, now).p, now);
     const arn = (input.TopicArn ?? input.TargetArn) as string;
-    if (input.TargetArn !== undefined && parsePlatformArn(arn)) return publishToEndpoint(env, ctx, arn, prepare(undefined, input, now).p, now);
+    if (input.TargetArn !== undefined && parsePlatformArn(arn)) {
+      const events: TopicEvent[] = [];
+      const r = await publishToEndpoint(env, ctx, arn, prepare(undefined, input, now).p, now, events);
+      await publishEvents(env, signer, ctx.baseUrl, events, now);
+      return r;
+    }
     if (input.TargetArn !== undefined && !parseTopicArn(arn)) throw invalidParameter("TargetArn");
     const topic = await resolveTopic(env, ctx, arn, input.TopicArn !== undefined ? "TopicArn" : "TargetArn");
     return publishToTopic(env, signer, ctx.baseUrl, topic, prepare(topic, input, now).p, now);
