@@ -1,18 +1,21 @@
 // Builds docs/operations.md from the services' operation tables, so the list of implemented operations
 // cannot drift from the code. `npm run gen:docs` writes it; test/docs.test.ts checks it is current.
-import { PENDING_OPERATIONS, createSqsService } from "../src/services/sqs/index.ts";
-import type { SqsEnv } from "../src/services/sqs/env.ts";
-import { PENDING_OPERATIONS as SNS_PENDING, createSnsService } from "../src/services/sns/index.ts";
-import type { SnsEnv } from "../src/services/sns/env.ts";
+import type { CodecName } from "../src/services/types.ts";
+import { SERVICES } from "../src/services/index.ts";
+
+const CODEC_NAMES: Record<CodecName, (jsonVersion?: string) => string> = {
+  json: (v) => `AWS JSON ${v ?? "1.0"}`,
+  query: () => "query/XML",
+  cbor: () => "CBOR",
+  "rest-json": () => "REST-JSON",
+};
 
 export function operationsDoc(): string {
-  const services = [
-    {
-      name: "SQS", protocols: "AWS JSON 1.0, query/XML", def: createSqsService({} as SqsEnv), pending: PENDING_OPERATIONS,
-      note: "Queue types: standard and FIFO (`.fifo` names with `FifoQueue=true`: group order, deduplication, high-throughput settings).",
-    },
-    { name: "SNS", protocols: "query/XML", def: createSnsService({} as SnsEnv), pending: SNS_PENDING, note: "" },
-  ];
+  const services = SERVICES.map((m) => {
+    const def = m.docs.definition();
+    const protocols = def.codecs.map((c) => CODEC_NAMES[c](def.model.metadata.jsonVersion)).join(", ");
+    return { name: m.docs.title, protocols, def, pending: m.docs.pending, note: m.docs.note ?? "" };
+  });
   const lines = [
     "# Implemented operations",
     "",

@@ -112,5 +112,26 @@ test("no import cycles inside a service (at run time: type-only imports are eras
 test("the rules see the imports (a self-check of the parser)", () => {
   const graph = importGraph();
   assert.ok(graph.get("index.ts")?.includes("services/index.ts"));
-  assert.ok((graph.get("services/sqs/index.ts") ?? []).some((p) => p.startsWith("services/sqs/operations/")));
+  assert.ok((graph.get("services/sqs/service.ts") ?? []).some((p) => p.startsWith("services/sqs/operations/")));
+});
+
+test("every service folder has the same shape", () => {
+  // index.ts: the module and public surface; service.ts: the wire definition (operations table); operations/ only
+  // operations; domain/ pure logic; store.ts the port; errors.ts its AWS errors; migrations/ its tables. Background
+  // work lives in jobs/ and internal routes in routes.ts when a service has them.
+  const REQUIRED = ["index.ts", "service.ts", "store.ts", "errors.ts", "operations", "domain", "migrations"];
+  const problems: string[] = [];
+  for (const name of readdirSync(join(SRC, "services"))) {
+    const dir = join(SRC, "services", name);
+    if (!statSync(dir).isDirectory()) continue;
+    const entries = new Set(readdirSync(dir));
+    for (const r of REQUIRED) if (!entries.has(r)) problems.push(`src/services/${name}/ has no ${r}`);
+    for (const f of files(dir)) {
+      const rel = relative(dir, f);
+      if (/\b(setTimeout|setInterval|setTimer)\(/.test(readFileSync(f, "utf8"))) {
+        problems.push(`src/services/${name}/${rel} holds a timer: due work registers with the scheduler (engine/scheduler.ts) from jobs/`);
+      }
+    }
+  }
+  assert.deepEqual(problems, [], `\n${problems.join("\n")}`);
 });

@@ -49,6 +49,15 @@ export interface StartedService<Api = unknown> {
 export interface ServiceModule<Store = unknown, Api = unknown> {
   /** Module name: the folder under src/services/, the migrations' module, the key of its store and API. */
   name: string;
+  /** For docs/operations.md (scripts/operations-doc.ts): what the service is called and what it does not do yet. */
+  docs: {
+    title: string;
+    note?: string;
+    /** Operations of the model answered with an error until the issue that brings them lands. */
+    pending: readonly string[];
+    /** The wire definition built without an environment: for its model and codecs only (never call its handlers). */
+    definition(): ServiceDefinition;
+  };
   stores: StoreFactories<Store>;
   start(ctx: ServiceContext, store: Store): StartedService<Api>;
 }

@@ -7,7 +7,7 @@ import { startDeliveryEngine } from "../../src/delivery/engine.ts";
 import { ManualClock } from "../../src/engine/clock.ts";
 import { LocalNotifier } from "../../src/engine/notify.ts";
 import { createScheduler } from "../../src/engine/scheduler.ts";
-import { SNS_TOPIC_KIND, snsTopicDestination } from "../../src/services/sns/deliverer.ts";
+import { SNS_TOPIC_KIND, snsTopicDestination } from "../../src/services/sns/jobs/deliverer.ts";
 import { createSigner } from "../../src/services/sns/signer.ts";
 import { SqliteDb } from "../../src/storage/sqlite/db.ts";
 import { SqliteOutbox } from "../../src/storage/sqlite/outbox.ts";

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ManualClock } from "../../src/engine/clock.ts";
 import { createJobRunner } from "../../src/engine/leases.ts";
-import { SNS_SWEEP_INTERVAL_MS, scheduleSnsSweeps } from "../../src/services/sns/sweeps.ts";
+import { SNS_SWEEP_INTERVAL_MS, scheduleSnsSweeps } from "../../src/services/sns/jobs/sweeps.ts";
 import { SqliteDb } from "../../src/storage/sqlite/db.ts";
 import { SqliteLeaseStore } from "../../src/storage/sqlite/leases.ts";
 import { SqliteSnsStore } from "../../src/storage/sqlite/sns-store.ts";

@@ -1,99 +1,62 @@
-// The SQS service definition: its model, protocols (AWS JSON 1.0 and query/XML, also at queue-URL paths),
-// how input problems are named, and the operations table.
-import { AwsError } from "../../protocol/errors.ts";
-import { sqsModel } from "../../protocol/models/sqs.gen.ts";
-import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
+// The SQS module: its stores per backend and what it starts (wire definition, background jobs, the developer
+// listing route), and SQS's public surface: other services import SQS only from this file, and reach its running
+// store through the module's `api` (SqsApi).
+import { PgSqsStore } from "../../storage/postgres/sqs-store.ts";
+import { SqliteSqsStore } from "../../storage/sqlite/sqs-store.ts";
+import { defineService } from "../module.ts";
+import { isFifo } from "./domain/fifo.ts";
+import { parseQueueArn } from "./domain/queues.ts";
+import { wakeKey } from "./env.ts";
 import type { SqsEnv } from "./env.ts";
-import { accessDenied, invalidParameter, missingParameter, queueDoesNotExist } from "./errors.ts";
-import * as permissions from "./operations/permissions.ts";
-import * as moves from "./operations/move-tasks.ts";
-import * as queues from "./operations/queues.ts";
-import * as receipts from "./operations/receipts.ts";
-import { receiveMessage } from "./operations/receive.ts";
-import { sendMessage, sendMessageBatch } from "./operations/send.ts";
-import * as tags from "./operations/tags.ts";
+import { createSqsService, PENDING_OPERATIONS } from "./service.ts";
+import { scheduleMoveTasks } from "./jobs/move-tasks.ts";
+import { sqsPeekRoute } from "./routes.ts";
+import { cachedQueues } from "./queue-cache.ts";
+import { scheduleRetentionSweep } from "./jobs/retention.ts";
+import type { SqsStore } from "./store.ts";
 
-type Op = (env: SqsEnv, ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
-
-const OPERATIONS: Record<string, Op> = {
-  CreateQueue: queues.createQueue,
-  GetQueueUrl: queues.getQueueUrl,
-  ListQueues: queues.listQueues,
-  DeleteQueue: queues.deleteQueue,
-  GetQueueAttributes: queues.getQueueAttributes,
-  SetQueueAttributes: queues.setQueueAttributes,
-  PurgeQueue: queues.purgeQueue,
-  ListDeadLetterSourceQueues: queues.listDeadLetterSourceQueues,
-  SendMessage: sendMessage,
-  SendMessageBatch: sendMessageBatch,
-  ReceiveMessage: receiveMessage,
-  DeleteMessage: receipts.deleteMessage,
-  DeleteMessageBatch: receipts.deleteMessageBatch,
-  ChangeMessageVisibility: receipts.changeMessageVisibility,
-  ChangeMessageVisibilityBatch: receipts.changeMessageVisibilityBatch,
-  TagQueue: tags.tagQueue,
-  UntagQueue: tags.untagQueue,
-  ListQueueTags: tags.listQueueTags,
-  AddPermission: permissions.addPermission,
-  RemovePermission: permissions.removePermission,
-  StartMessageMoveTask: moves.startMessageMoveTask,
-  ListMessageMoveTasks: moves.listMessageMoveTasks,
-  CancelMessageMoveTask: moves.cancelMessageMoveTask,
-};
-
-/** Operations in the model that this version does not carry out yet (answered with a clear error). */
-// What other services may use of SQS (a service imports another only through its index.ts).
 export type { NewFifoMessage, NewMessage, QueueRecord, QueueWrite, SqsStore } from "./store.ts";
 export { DEDUP_WINDOW_MS, fifoFields, isFifo } from "./domain/fifo.ts";
 export { md5Hex, md5OfAttributes } from "./domain/md5.ts";
 export { parseQueueArn } from "./domain/queues.ts";
 export { wakeKey } from "./env.ts";
+export { createSqsService, PENDING_OPERATIONS } from "./service.ts";
 
-export const PENDING_OPERATIONS = Object.keys(sqsModel.operations).filter((op) => !(op in OPERATIONS));
-
-export function createSqsService(env: SqsEnv): ServiceDefinition {
-  const operations: Record<string, Handler> = {};
-  for (const [name, op] of Object.entries(OPERATIONS)) operations[name] = (ctx, input) => op(env, ctx, input);
-  for (const name of PENDING_OPERATIONS) {
-    operations[name] = async () => {
-      throw new AwsError("UnsupportedOperation", `${name} is not supported by this Mailroom version yet.`, {
-        queryCode: "AWS.SimpleQueueService.UnsupportedOperation",
-      });
-    };
-  }
-  return {
-    signingName: "sqs",
-    model: sqsModel,
-    codecs: ["json", "query"],
-    jsonNamespace: "com.amazonaws.sqs",
-    queryCompatible: true,
-    inputErrors: {
-      missing: (member) => {
-        // A missing QueueUrl is answered as a queue that does not exist; a missing QueueName as an invalid value
-        // (recorded AWS responses).
-        if (member === "QueueUrl") return queueDoesNotExist();
-        if (member === "QueueName") return invalidParameter("Value for parameter QueueName is invalid. Reason: Must specify a queue name.");
-        return missingParameter(member.split(".").pop() ?? member);
-      },
-      invalid: (member, value) => invalidParameter(`Value ${String(value)} for parameter ${member} is invalid.`),
-    },
-    operations,
-    // SQS answers an unsigned request with AccessDenied on the endpoint (recorded SQS responses).
-    authError: (err, baseUrl) => (err.code === "MissingAuthenticationToken" ? accessDenied(`${baseUrl}/`) : err),
-    // Query requests posted to a queue URL act on that queue (queue URL as endpoint, SQS query API docs).
-    pathInput: (path, baseUrl, operation) => {
-      if (!/^\/\d{12}\/[^/]+$/.test(path)) return undefined;
-      // CreateQueue and ListQueues at a queue URL are InvalidAction (LocalStack test_get_create_queue_fails /
-      // test_get_list_queues_fails, AWS-validated).
-      if (operation === "CreateQueue" || operation === "ListQueues") {
-        throw new AwsError("InvalidAction", `The action ${operation} is not valid for this endpoint.`);
-      }
-      return { QueueUrl: `${baseUrl}${path}` };
-    },
-  };
-}
-
-/** What other services may use of SQS (the module's api): the queue store behind SQS's own operations. */
+/** What other services may use of SQS at run time (the module's api): the queue store behind SQS's own operations. */
 export interface SqsApi {
-  queues: import("./store.ts").SqsStore;
+  queues: SqsStore;
 }
+
+export const sqsModule = defineService<SqsStore, SqsApi>({
+  name: "sqs",
+  docs: {
+    title: "SQS",
+    note: "Queue types: standard and FIFO (`.fifo` names with `FifoQueue=true`: group order, deduplication, high-throughput settings).",
+    pending: PENDING_OPERATIONS,
+    definition: () => createSqsService({} as SqsEnv),
+  },
+  stores: {
+    sqlite: (db) => new SqliteSqsStore(db),
+    postgres: (db) => new PgSqsStore(db),
+  },
+  start(ctx, raw) {
+    const { clock, notifier, log, scheduler } = ctx;
+    const store = cachedQueues(raw, clock);
+    scheduleRetentionSweep(scheduler, store, clock, log);
+    scheduleMoveTasks(scheduler, store, clock, notifier, log);
+    // Dead letters of given-up deliveries (SNS, later EventBridge, Scheduler, Pipes) go into SQS queues.
+    ctx.delivery.useQueues({
+      queueByArn: async (arn) => {
+        const key = parseQueueArn(arn);
+        const q = key && (await store.getQueue(key));
+        return q ? { id: q.id, fifo: isFifo(q) } : undefined;
+      },
+      queueWritten: (id) => notifier.notify(wakeKey(id)),
+    });
+    return {
+      definition: createSqsService({ store, clock, notifier }),
+      routes: [sqsPeekRoute(store, clock, ctx.credentials)],
+      api: { queues: store },
+    };
+  },
+});

@@ -11,7 +11,7 @@ import { checkSubscriptionAttribute, subscriptionAttributesView } from "../domai
 import { arnOfTopic, decodeToken, encodeToken, resolveSubscription, resolveTopic, type SnsEnv } from "../env.ts";
 import { invalidParameter, subscriptionNotFound } from "../errors.ts";
 import type { SubscriptionRecord, TopicRecord } from "../store.ts";
-import { confirmationRequest, needsConfirmation, unsubscribeConfirmation } from "./confirm-request.ts";
+import { confirmationRequest, needsConfirmation, unsubscribeConfirmation } from "../confirm-request.ts";
 import { checkReplayPolicy, startReplay } from "./replay.ts";
 
 type Input = Record<string, unknown>;

@@ -4,17 +4,17 @@
 // ReplayStatus, so a restart resumes where it stopped and a replay replaced meanwhile writes nothing more.
 // A replay covers messages published up to when it started (or its EndingPoint): later ones reach the subscription
 // as live deliveries, so nothing is delivered twice by the replay and the live path.
-import type { Scheduler } from "../../engine/scheduler.ts";
-import type { Logger } from "../../util/log.ts";
-import { wakeKey } from "../sqs/index.ts";
-import { parseSubscriptionArn } from "./domain/arns.ts";
-import { checkArchivePolicy } from "./domain/topic-attributes.ts";
-import type { SnsEnv } from "./env.ts";
-import { planDeliveries } from "./fanout.ts";
-import { DAY_MS, publishEvents, unarchive } from "./operations/publish.ts";
-import type { TopicEvent } from "./platform-delivery.ts";
-import { createSigner } from "./signer.ts";
-import type { ArchiveCursor, PublishWrite, ReplayRecord, ReplayStatus } from "./store.ts";
+import type { Scheduler } from "../../../engine/scheduler.ts";
+import type { Logger } from "../../../util/log.ts";
+import { wakeKey } from "../../sqs/index.ts";
+import { parseSubscriptionArn } from "../domain/arns.ts";
+import { checkArchivePolicy } from "../domain/topic-attributes.ts";
+import type { SnsEnv } from "../env.ts";
+import { planDeliveries } from "../fanout.ts";
+import { DAY_MS, publishEvents, unarchive } from "../operations/publish.ts";
+import type { TopicEvent } from "../platform-delivery.ts";
+import { createSigner } from "../signer.ts";
+import type { ArchiveCursor, PublishWrite, ReplayRecord, ReplayStatus } from "../store.ts";
 
 export const REPLAY_TICK_MS = 1000;
 export const REPLAY_BATCH = 100;

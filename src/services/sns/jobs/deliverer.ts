@@ -7,18 +7,18 @@
 // subscription: the engine puts a delivery over the cap back, due at the next second, without using up a retry (per node).
 // After the last retry the message goes to the RedrivePolicy dead-letter queue with RequestID, ErrorCode and
 // ErrorMessage attributes (SNS developer guide, "Amazon SNS dead-letter queues (DLQs)").
-import type { DestinationKind, Resolved } from "../../delivery/engine.ts";
-import type { OutboxRow } from "../../delivery/store.ts";
+import type { DestinationKind, Resolved } from "../../../delivery/engine.ts";
+import type { OutboxRow } from "../../../delivery/store.ts";
 import { randomUUID } from "node:crypto";
-import { parseSubscriptionArn, parseTopicArn } from "./domain/arns.ts";
-import { retryPolicyFor, throttleFor } from "./domain/delivery-policy.ts";
-import { renderEnvelope } from "./domain/envelope.ts";
-import type { SnsEnv } from "./env.ts";
-import type { HttpPayload } from "./fanout.ts";
-import { publishToTopic, unarchive } from "./operations/publish.ts";
-import { type ConfirmationPayload, signedConfirmation, UNSUBSCRIBE_CONFIRMATION } from "./operations/confirm-request.ts";
-import type { Signer } from "./signer.ts";
-import { SNS_HTTP_KIND, type SnsStore, type SubscriptionRecord } from "./store.ts";
+import { parseSubscriptionArn, parseTopicArn } from "../domain/arns.ts";
+import { retryPolicyFor, throttleFor } from "../domain/delivery-policy.ts";
+import { renderEnvelope } from "../domain/envelope.ts";
+import type { SnsEnv } from "../env.ts";
+import type { HttpPayload } from "../fanout.ts";
+import { publishToTopic, unarchive } from "../operations/publish.ts";
+import { type ConfirmationPayload, signedConfirmation, UNSUBSCRIBE_CONFIRMATION } from "../confirm-request.ts";
+import type { Signer } from "../signer.ts";
+import { SNS_HTTP_KIND, type SnsStore, type SubscriptionRecord } from "../store.ts";
 
 export { SNS_HTTP_KIND };
 

@@ -3,14 +3,14 @@
 // given) in batches of at most MOVE_BATCH, oldest first, each to the task's destination or back to the queue it
 // was dead-lettered from. Progress is stored with every batch, so a restart continues where it stopped.
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../../engine/clock.ts";
-import type { Scheduler } from "../../engine/scheduler.ts";
-import type { Notifier } from "../../engine/notify.ts";
-import type { Logger } from "../../util/log.ts";
-import { isFifo } from "./domain/fifo.ts";
-import { MAX_MOVE_MESSAGES_PER_SECOND } from "./domain/limits.ts";
-import { expiredBefore, queueByArn, wakeKey, type SqsEnv } from "./env.ts";
-import type { MoveItem, MoveTask, SqsStore } from "./store.ts";
+import type { Clock } from "../../../engine/clock.ts";
+import type { Scheduler } from "../../../engine/scheduler.ts";
+import type { Notifier } from "../../../engine/notify.ts";
+import type { Logger } from "../../../util/log.ts";
+import { isFifo } from "../domain/fifo.ts";
+import { MAX_MOVE_MESSAGES_PER_SECOND } from "../domain/limits.ts";
+import { expiredBefore, queueByArn, wakeKey, type SqsEnv } from "../env.ts";
+import type { MoveItem, MoveTask, SqsStore } from "../store.ts";
 
 export const MOVE_TICK_MS = 1000;
 export const MOVE_BATCH = 100;

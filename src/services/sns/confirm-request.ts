@@ -5,12 +5,12 @@
 // ("HTTP/HTTPS unsubscribe confirmation JSON format", developer guide). An SQS queue of another account than the
 // subscriber's gets the SubscriptionConfirmation as a message, for the queue owner to confirm.
 import { randomBytes, randomUUID } from "node:crypto";
-import type { RequestContext } from "../../types.ts";
-import { md5Hex, parseQueueArn, wakeKey } from "../../sqs/index.ts";
-import { renderEnvelope } from "../domain/envelope.ts";
-import { arnOfTopic, type SnsEnv } from "../env.ts";
-import type { Signer } from "../signer.ts";
-import type { Farewell, SubscriptionRecord, TopicRecord } from "../store.ts";
+import type { RequestContext } from "../types.ts";
+import { md5Hex, parseQueueArn, wakeKey } from "../sqs/index.ts";
+import { renderEnvelope } from "./domain/envelope.ts";
+import { arnOfTopic, type SnsEnv } from "./env.ts";
+import type { Signer } from "./signer.ts";
+import type { Farewell, SubscriptionRecord, TopicRecord } from "./store.ts";
 
 export interface ConfirmationPayload {
   Type: "SubscriptionConfirmation" | "UnsubscribeConfirmation";

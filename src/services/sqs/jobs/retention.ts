@@ -1,9 +1,9 @@
 // MessageRetentionPeriod enforcement in the background: expired messages are never returned (receive skips
 // them) and this job deletes them from storage once a minute, on one node of a cluster (under a lease).
-import type { Scheduler } from "../../engine/scheduler.ts";
-import type { Logger } from "../../util/log.ts";
-import type { Clock } from "../../engine/clock.ts";
-import type { SqsStore } from "./store.ts";
+import type { Scheduler } from "../../../engine/scheduler.ts";
+import type { Logger } from "../../../util/log.ts";
+import type { Clock } from "../../../engine/clock.ts";
+import type { SqsStore } from "../store.ts";
 
 export const SWEEP_INTERVAL_MS = 60_000;
 
