@@ -1,32 +1,13 @@
 // Tests for SigV4 verification and access-key parsing, with the AWS SDK's own signer (@smithy/signature-v4)
 // producing the requests, so what is checked is agreement with real clients rather than with ourselves.
 import assert from "node:assert/strict";
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { AwsError } from "../protocol/errors.ts";
 import { CredentialStore, parseAccessKeys } from "./credentials.ts";
 import { readScope, type SigningInput, verifySigV4 } from "./sigv4.ts";
-
-/** The sha256 constructor the smithy signer wants: plain hash, or HMAC when given a secret. */
-class Sha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.h = secret === undefined ? createHash("sha256") : createHmac("sha256", toBuffer(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.h.update(toBuffer(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-}
-
-function toBuffer(d: string | ArrayBuffer | ArrayBufferView): Buffer {
-  if (typeof d === "string") return Buffer.from(d, "utf8");
-  if (ArrayBuffer.isView(d)) return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-  return Buffer.from(d);
-}
+import { Sha256 } from "../../test/helpers/sha256.ts";
 
 const AKID = "AKIDEXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";

@@ -2,7 +2,6 @@
 // SerializationException (400), never 500; a credential scoped to another service is refused; a map key named
 // __proto__ is stored and answered like any other; a malformed percent-encoding in a query form is a 4xx.
 import assert from "node:assert/strict";
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
@@ -11,26 +10,7 @@ import type { Mailroom } from "../../src/index.ts";
 import { MAX_DEPTH } from "../../src/protocol/json/codec.ts";
 import { rejectsAws } from "../helpers/aws-error.ts";
 import { startTestServer } from "../helpers/server.ts";
-
-/** The sha256 constructor the smithy signer wants: plain hash, or HMAC when given a secret. */
-class Sha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.h = secret === undefined ? createHash("sha256") : createHmac("sha256", toBuffer(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.h.update(toBuffer(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-}
-
-function toBuffer(d: string | ArrayBuffer | ArrayBufferView): Buffer {
-  if (typeof d === "string") return Buffer.from(d, "utf8");
-  if (ArrayBuffer.isView(d)) return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-  return Buffer.from(d);
-}
+import { Sha256 } from "../helpers/sha256.ts";
 
 const KEY = { accessKeyId: "AKIDFIDELITY", secretAccessKey: "fidelity-secret", accountId: "123456789012" };
 
