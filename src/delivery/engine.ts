@@ -10,45 +10,13 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../engine/clock.ts";
 import type { Registration, Scheduler } from "../engine/scheduler.ts";
-import { md5Hex, md5OfAttributes, type NewMessage, type QueueWrite } from "../services/sqs/index.ts";
-import { exhaustedCondition, NO_RETRY, nextRetryDelayMs, type RetryPolicy } from "./policy.ts";
-import type { DeadLetter, OutboxRow, OutboxStore } from "./store.ts";
+import type { NewMessage, QueueWrite } from "../services/sqs/index.ts";
+import { md5Hex, md5OfAttributes } from "../util/md5.ts";
+import { exhaustedCondition, NO_RETRY, nextRetryDelayMs } from "./policy.ts";
+import type { OutboxStore } from "./store.ts";
+import type { AttemptResult, DeliveryEngine, DestinationKind, OutboxRow, QueueDirectory, Resolved } from "./types.ts";
 
-export type AttemptResult =
-  | { ok: true }
-  | {
-    ok: false;
-    /** Short code (an HTTP status, "ConnectionError"); goes into the DLQ's error-code attribute. */
-    code: string;
-    message: string;
-    /** false: give up now (AWS sends some errors to the DLQ without retrying). Default true. */
-    retryable?: boolean;
-    /** The body the dead-letter queue gets (default: the row's payload). */
-    deadLetterBody?: string;
-  };
-
-/** What the caller's settings say about a row now (SNS keeps policy and DLQ in subscription attributes). */
-export interface Resolved {
-  policy?: RetryPolicy;
-  deadLetter?: DeadLetter;
-  /** The DLQ message's sender (the account of the caller). */
-  senderId?: string;
-}
-
-/** A kind of remote destination. Kinesis, Step Functions, event buses, HTTP targets plug in with one `register`. */
-export interface DestinationKind {
-  /** The caller's current settings for the row; undefined means the target is gone and the row is dropped. */
-  resolve?(row: OutboxRow): Promise<Resolved | undefined>;
-  attempt(row: OutboxRow, resolved: Resolved): Promise<AttemptResult>;
-}
-
-/** Where dead letters go: SQS's queues, plugged in by the SQS module at start (DeliveryEngine.useQueues). */
-export interface QueueDirectory {
-  /** Resolves a dead-letter queue ARN to a queue. */
-  queueByArn(arn: string): Promise<{ id: number; fifo: boolean } | undefined>;
-  /** After a dead-letter copy was committed: wake the queue's long polls. */
-  queueWritten?(queueId: number): void;
-}
+export type { AttemptResult, DeliveryEngine, DestinationKind, QueueDirectory, Resolved } from "./types.ts";
 
 export interface DeliveryDeps extends Partial<QueueDirectory> {
   outbox: OutboxStore;
@@ -60,16 +28,6 @@ export interface DeliveryDeps extends Partial<QueueDirectory> {
   leaseMs?: number;
   batch?: number;
   random?: () => number;
-}
-
-export interface DeliveryEngine {
-  /** Registers a destination kind (once per name). */
-  register(kind: string, k: DestinationKind): void;
-  /** The queues dead letters go to (SQS registers itself when it starts). */
-  useQueues(q: QueueDirectory): void;
-  /** Outbox rows were committed: look for due work now. */
-  wake(): void;
-  stop(): Promise<void>;
 }
 
 const LEASE_MS = 60_000;

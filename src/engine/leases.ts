@@ -2,23 +2,11 @@
 // job and renews the lease each round, and when it stops renewing (it died) another node takes over after
 // the lease expires. On SQLite there is one node, and the same code simply always wins. The rounds are driven by
 // the one scheduler (scheduler.ts `every`), which holds the only timer.
-import type { Clock } from "./clock.ts";
-import { createScheduler, type IntervalJob, type Scheduler } from "./scheduler.ts";
 
 export interface LeaseStore {
   /** Takes or renews the lease when free, expired or already ours; true when we hold it until now + ttlMs. */
   tryAcquire(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
   release(name: string, holder: string): Promise<void>;
-}
-
-export type JobOptions = IntervalJob;
-
-/** Leased interval jobs are registrations of the one scheduler (engine/scheduler.ts): `schedule` is `every`. */
-export type JobRunner = Pick<Scheduler, "nodeId" | "schedule" | "stop">;
-
-/** A scheduler used only for leased interval jobs (kept for tests that run jobs without a server). */
-export function createJobRunner(leases: LeaseStore, clock: Clock, onError: (job: string, e: unknown) => void): Scheduler {
-  return createScheduler({ clock, leases, onError });
 }
 
 /** The lease statement both SQL dialects accept (INSERT … ON CONFLICT … DO UPDATE … WHERE … RETURNING). */

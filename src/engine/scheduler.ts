@@ -44,8 +44,6 @@ export interface Scheduler {
   register(work: DueWork): Registration;
   /** Runs fn every intervalMs (after the previous round ended) on whichever node holds the job's lease. */
   every(job: IntervalJob, fn: () => Promise<void>): Registration;
-  /** Same as `every` (the former JobRunner interface). */
-  schedule(job: IntervalJob, fn: () => Promise<void>): Registration;
   /** Asks the named registration (or all) for its next due time again. */
   wake(name?: string): void;
   /** Resolves once nothing is running or about to run now (tests: after clock.advance). */
@@ -221,7 +219,6 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     nodeId,
     register,
     every,
-    schedule: every,
     wake(name) {
       if (name === undefined) for (const e of entries.values()) wakeEntry(e);
       else {

@@ -2,8 +2,6 @@
 // operation from the codec table (protocol/detect.ts), verify SigV4, decode with the codec and type-check the
 // input from the model, call the service, and encode the result or the AWS error with the same codec (ADR 0010).
 import { hash, randomUUID } from "node:crypto";
-import type http from "node:http";
-import type http2 from "node:http2";
 import type { CredentialStore } from "../auth/credentials.ts";
 import { headerMap, readScope, verifySigV4, type Caller } from "../auth/sigv4.ts";
 import type { Clock } from "../engine/clock.ts";
@@ -14,39 +12,10 @@ import { readShape } from "../protocol/shapes.ts";
 import type { ServiceDefinition } from "../services/types.ts";
 import type { Logger } from "../util/log.ts";
 import { serveNode } from "./node-adapter.ts";
+import type { Handler, InternalHandler, RequestHead, WireRequest } from "./wire.ts";
 
 export type { Reply } from "../protocol/codec.ts";
-
-type Req = http.IncomingMessage | http2.Http2ServerRequest;
-type Res = http.ServerResponse | http2.Http2ServerResponse;
-export type InternalHandler = (req: Req, res: Res, path: string) => boolean;
-
-/** One request as any transport hands it over: node's servers (via the adapter below) or the HTTP/1.1 fast path. */
-export interface WireRequest {
-  method: string;
-  /** Raw request target: path and query, still percent-encoded. */
-  url: string;
-  /** Header names and values in wire order (as node's req.rawHeaders; HTTP/2 includes the pseudo headers). */
-  rawHeaders: string[];
-  body: Buffer;
-  /** Came in over TLS (answers carry https:// URLs). */
-  encrypted: boolean;
-  /** Aborted when the client goes away; made on demand (only long polls ask). */
-  signal: () => AbortSignal;
-}
-
-export interface Handler {
-  /** The pipeline without a transport: never rejects (failures become AWS errors). */
-  wire(req: WireRequest): Promise<Reply>;
-  /** Whether a path belongs to the internal routes, which need node's request and response objects. */
-  isInternal(path: string): boolean;
-  /** An AWS error answered before the body is read (413, timeouts), in the codec the head names, with a request id. */
-  reject(head: RequestHead, err: AwsError): Reply;
-  /** The adapter for node's http/http2 servers (internal routes included): see node-adapter.ts. */
-  node(req: Req, res: Res): void;
-}
-
-export type RequestHead = Pick<WireRequest, "method" | "url" | "rawHeaders">;
+export type { Handler, InternalHandler, RequestHead, WireRequest } from "./wire.ts";
 
 const DEFAULT_REGION = "us-east-1";
 const EMPTY = Buffer.alloc(0);

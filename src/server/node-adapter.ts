@@ -8,7 +8,7 @@ import http2 from "node:http2";
 import type net from "node:net";
 import { AwsError, internalError } from "../protocol/errors.ts";
 import { bodyTimedOut, CLOSING_TIMEOUT_MS, limitsOf, MAX_BODY_BYTES, tooLarge, type Deadline, type NodeLimits } from "./deadlines.ts";
-import type { Handler, InternalHandler, RequestHead } from "./handler.ts";
+import type { Handler, InternalHandler, RequestHead } from "./wire.ts";
 
 type Req = http.IncomingMessage | http2.Http2ServerRequest;
 type Res = http.ServerResponse | http2.Http2ServerResponse;

@@ -4,7 +4,7 @@
 // (src/services/<name>/migrations/<backend>/, src/storage/migrations.ts). src/services/index.ts lists the modules;
 // src/storage/open.ts and src/index.ts loop over that list, so a new service touches neither (ADR 0012).
 import type { CredentialStore } from "../auth/credentials.ts";
-import type { DeliveryEngine } from "../delivery/engine.ts";
+import type { DeliveryEngine } from "../delivery/types.ts";
 import type { Clock } from "../engine/clock.ts";
 import type { Notifier } from "../engine/notify.ts";
 import type { Scheduler } from "../engine/scheduler.ts";

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
-import { createJobRunner } from "../../src/engine/leases.ts";
+import { createScheduler } from "../../src/engine/scheduler.ts";
 import { ManualClock, startMailroom, type Mailroom } from "../../src/index.ts";
 import { PgDb } from "../../src/storage/postgres/db.ts";
 import { PgLeaseStore } from "../../src/storage/postgres/leases.ts";
@@ -71,8 +71,8 @@ test("a background job runs on one node at a time and moves when its holder stop
   const pgs = await Promise.all([PgDb.open(db.url, 2), PgDb.open(db.url, 2)]);
   const ran: string[] = [];
   const runners = pgs.map((p, i) => {
-    const r = createJobRunner(new PgLeaseStore(p), clock, () => {});
-    r.schedule({ name: "test.job", intervalMs: 1000, ttlMs: 3000 }, async () => {
+    const r = createScheduler({ clock, leases: new PgLeaseStore(p), onError: () => {} });
+    r.every({ name: "test.job", intervalMs: 1000, ttlMs: 3000 }, async () => {
       ran.push(`n${i}`);
     });
     return r;

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ManualClock } from "../../src/engine/clock.ts";
-import { createJobRunner } from "../../src/engine/leases.ts";
+import { createScheduler } from "../../src/engine/scheduler.ts";
 import { SNS_SWEEP_INTERVAL_MS, scheduleSnsSweeps } from "../../src/services/sns/jobs/sweeps.ts";
 import { SqliteDb } from "../../src/storage/sqlite/db.ts";
 import { SqliteLeaseStore } from "../../src/storage/sqlite/leases.ts";
@@ -15,7 +15,7 @@ test("the sweep job deletes expired dedup records and archived messages on its i
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const db = new SqliteDb(":memory:");
   const sns = new SqliteSnsStore(db, new SqliteSqsStore(db));
-  const jobs = createJobRunner(new SqliteLeaseStore(db), clock, (job, e) => assert.fail(`${job}: ${String(e)}`));
+  const jobs = createScheduler({ clock, leases: new SqliteLeaseStore(db), onError: (job, e) => assert.fail(`${job}: ${String(e)}`) });
   const count = (table: string) => db.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
   try {
     const t0 = clock.now();

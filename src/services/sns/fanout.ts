@@ -6,24 +6,11 @@ import { randomUUID } from "node:crypto";
 import { DEDUP_WINDOW_MS, fifoFields, isFifo as isFifoQueue, md5Hex, md5OfAttributes, parseQueueArn } from "../sqs/index.ts";
 import { envelopeAttributes, renderEnvelope, type Notification } from "./domain/envelope.ts";
 import { passesFilter } from "./domain/filter.ts";
-import { messageFor, type SnsAttribute } from "./domain/messages.ts";
+import { messageFor, type Published } from "./domain/messages.ts";
 import type { SnsEnv } from "./env.ts";
 import { deliverable, type TopicEvent } from "./platform-delivery.ts";
 import type { Signer } from "./signer.ts";
 import type { PublishWrite, SubscriptionRecord, TopicRecord } from "./store.ts";
-
-export interface Published {
-  messageId: string;
-  topicArn: string;
-  message: string;
-  subject?: string;
-  structure?: Record<string, string>;
-  attributes?: Record<string, SnsAttribute>;
-  groupId?: string;
-  dedupId?: string;
-  sequenceNumber?: string;
-  timestamp: string;
-}
 
 /** What an HTTP/S outbox row carries: the notification without its signature (signed when sent). */
 export interface HttpPayload {

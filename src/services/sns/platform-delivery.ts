@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { parsePlatformArn, parseTopicArn } from "./domain/arns.ts";
 import type { SnsEnv } from "./env.ts";
 import type { PlatformEndpoint } from "./store.ts";
-import type { Published } from "./fanout.ts";
+import type { Published } from "./domain/messages.ts";
 import type { TopicRecord } from "./store.ts";
 
 /** A message to publish to one of SNS's own topics after the current write (a platform application event). */

@@ -17,7 +17,7 @@ import type { SqsStore } from "./store.ts";
 
 export type { NewFifoMessage, NewMessage, QueueRecord, QueueWrite, SqsStore } from "./store.ts";
 export { DEDUP_WINDOW_MS, fifoFields, isFifo } from "./domain/fifo.ts";
-export { md5Hex, md5OfAttributes } from "./domain/md5.ts";
+export { md5Hex, md5OfAttributes } from "../../util/md5.ts";
 export { parseQueueArn } from "./domain/queues.ts";
 export { wakeKey } from "./env.ts";
 export { createSqsService, PENDING_OPERATIONS } from "./service.ts";

@@ -1,5 +1,8 @@
 // The storage port SQS needs, in domain words. Every method is one atomic unit (one transaction in SQL
 // adapters), resolves only after its writes are durable, and takes time as an argument (`now`, epoch ms).
+import type { MessageAttributeValue } from "../../util/md5.ts";
+
+export type { MessageAttributeValue } from "../../util/md5.ts";
 
 export interface QueueKey {
   account: string;
@@ -26,11 +29,6 @@ export interface QueueSettings {
   deadLetterArn?: string;
 }
 
-export interface MessageAttributeValue {
-  DataType: string;
-  StringValue?: string;
-  BinaryValue?: Buffer;
-}
 
 export interface NewMessage {
   messageId: string;
@@ -56,7 +54,6 @@ export interface NewFifoMessage extends NewMessage {
   dedupKey: string;
 }
 
-/** What a FIFO send stored: for a duplicate, the original message's id and sequence number. */
 /**
  * A message on its way into a queue from inside another store's transaction (SNS fan-out, the delivery engine's
  * dead-letter copies). To a FIFO queue it goes through the queue's deduplication (dedupKey within dedupWindowMs) and
@@ -67,6 +64,7 @@ export type QueueWrite =
   | { queueId: number; message: NewMessage; fifo?: undefined }
   | { queueId: number; message: NewFifoMessage; fifo: { dedupWindowMs: number } };
 
+/** What a FIFO send stored: for a duplicate, the original message's id and sequence number. */
 export interface FifoSendResult {
   messageId: string;
   sequenceNumber: number;

@@ -101,3 +101,17 @@ export function messageFor(structure: Record<string, string> | undefined, messag
   if (!structure) return message;
   return structure[protocol] ?? structure.default;
 }
+
+/** A message as published to a topic, before fan-out (what every delivery is made from). */
+export interface Published {
+  messageId: string;
+  topicArn: string;
+  message: string;
+  subject?: string;
+  structure?: Record<string, string>;
+  attributes?: Record<string, SnsAttribute>;
+  groupId?: string;
+  dedupId?: string;
+  sequenceNumber?: string;
+  timestamp: string;
+}

@@ -7,8 +7,8 @@
 // subscription: the engine puts a delivery over the cap back, due at the next second, without using up a retry (per node).
 // After the last retry the message goes to the RedrivePolicy dead-letter queue with RequestID, ErrorCode and
 // ErrorMessage attributes (SNS developer guide, "Amazon SNS dead-letter queues (DLQs)").
-import type { DestinationKind, Resolved } from "../../../delivery/engine.ts";
-import type { OutboxRow } from "../../../delivery/store.ts";
+import type { DestinationKind, Resolved } from "../../../delivery/types.ts";
+import type { OutboxRow } from "../../../delivery/types.ts";
 import { randomUUID } from "node:crypto";
 import { parseSubscriptionArn, parseTopicArn } from "../domain/arns.ts";
 import { retryPolicyFor, throttleFor } from "../domain/delivery-policy.ts";

@@ -6,7 +6,7 @@ import { messageFor } from "../domain/messages.ts";
 import type { SnsEnv } from "../env.ts";
 import { notAuthorized } from "../access.ts";
 import { invalidParameter, snsError } from "../errors.ts";
-import type { Published } from "../fanout.ts";
+import type { Published } from "../domain/messages.ts";
 import { parsePlatformArn } from "../domain/arns.ts";
 import { deliverable, type TopicEvent } from "../platform-delivery.ts";
 

@@ -5,7 +5,7 @@ import type { RequestContext } from "../../types.ts";
 import { sqsError } from "../errors.ts";
 import { MAX_RECEIVE_MESSAGES, MAX_VISIBILITY_SECONDS, MAX_WAIT_SECONDS } from "../domain/limits.ts";
 import { RECEIVE_ATTEMPT_WINDOW_MS, checkFifoId, formatSequenceNumber, isFifo } from "../domain/fifo.ts";
-import { md5OfAttributes } from "../domain/md5.ts";
+import { md5OfAttributes } from "../../../util/md5.ts";
 import { parseRedrivePolicy } from "../domain/queue-attributes.ts";
 import { encodeReceiptHandle, newNonce } from "../domain/receipt-handle.ts";
 import { arnOf, expiredBefore, intParam, queueByArn, resolveQueue, wakeKey, type SqsEnv } from "../env.ts";

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
 import { invalidParameter, missingParameter, sqsError } from "../errors.ts";
 import { MAX_DELAY_SECONDS, MAX_MESSAGE_BYTES } from "../domain/limits.ts";
-import { md5Hex, md5OfAttributes } from "../domain/md5.ts";
+import { md5Hex, md5OfAttributes } from "../../../util/md5.ts";
 import { checkFifoBatch, DEDUP_WINDOW_MS, type FifoFields, fifoFields, formatSequenceNumber, isFifo } from "../domain/fifo.ts";
 import { checkBodyCharacters, checkMessageAttributes, checkSystemAttributes } from "../domain/messages.ts";
 import { resolveQueue, wakeKey, type SqsEnv } from "../env.ts";

@@ -1,7 +1,13 @@
 // MD5 digests SQS returns and the SDKs verify: of the body, and of message (system) attributes encoded as
 // AWS describes (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-attributes-md5-message-digest-calculation).
 import { hash } from "node:crypto";
-import type { MessageAttributeValue } from "../store.ts";
+
+/** A message attribute as SQS (and SNS, EventBridge's SQS targets) carry it. */
+export interface MessageAttributeValue {
+  DataType: string;
+  StringValue?: string;
+  BinaryValue?: Buffer;
+}
 
 export function md5Hex(s: string | Buffer): string {
   return hash("md5", s, "hex"); // one-shot: cheaper than createHash().update().digest() per call
