@@ -43,6 +43,16 @@ export function outboxContract(name: string, factory: OutboxFactory): void {
       assert.deepEqual((await o.claim(T0 + 30_000, 30_000, 10)).map((r) => r.payload), ["1"]);
     }));
 
+    test("claims racing each other hand every due row to exactly one claimer", withStore(async (o) => {
+      // Several claims at once (on PostgreSQL each on its own pooled connection: FOR UPDATE SKIP LOCKED decides).
+      await o.add(Array.from({ length: 40 }, (_, i) => ({ kind: "http", target: `u${i}`, payload: String(i), dueAt: T0 })), T0);
+      const claims = await Promise.all(Array.from({ length: 6 }, () => o.claim(T0, 30_000, 10)));
+      const ids = claims.flat().map((r) => r.id);
+      assert.equal(new Set(ids).size, ids.length, "no row handed out twice");
+      const rest = await o.claim(T0, 30_000, 100);
+      assert.equal(ids.length + rest.length, 40, "every row claimed once in all");
+    }));
+
     test("retry keeps attempts and the first-attempt time and releases the lease; finish removes the row", withStore(async (o) => {
       await o.add([{ kind: "http", target: "u", payload: "p", dueAt: T0 }], T0);
       const [r] = await o.claim(T0, 60_000, 10);

@@ -1,4 +1,5 @@
 // Runs the storage contract against the PostgreSQL adapter, on a fresh database.
+import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { PgDb } from "../../src/storage/postgres/db.ts";
 import { PgSnsStore } from "../../src/storage/postgres/sns-store.ts";
@@ -39,5 +40,21 @@ if (!available) {
       await pg.query("TRUNCATE delivery_outbox, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
       return { sqs: new PgSqsStore(pg), outbox: new PgOutbox(pg), close: () => pg.close() };
     },
+  });
+  test("two nodes on one database race for the same outbox rows: each row goes to one of them", async () => {
+    const [a, b] = await Promise.all([PgDb.open(db.url, 4), PgDb.open(db.url, 4)]);
+    try {
+      await a.query("TRUNCATE delivery_outbox RESTART IDENTITY");
+      const [oa, ob] = [new PgOutbox(a), new PgOutbox(b)];
+      const T0 = Date.UTC(2026, 0, 1);
+      await oa.add(Array.from({ length: 200 }, (_, i) => ({ kind: "http", target: `u${i}`, payload: String(i), dueAt: T0 })), T0);
+      const rounds = await Promise.all([0, 1, 2, 3].flatMap(() => [oa.claim(T0, 60_000, 16), ob.claim(T0, 60_000, 16)]));
+      const ids = rounds.flat().map((r) => r.id);
+      assert.equal(new Set(ids).size, ids.length);
+      assert.ok(ids.length > 0);
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 }
