@@ -9,7 +9,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { after, describe, test } from "node:test";
 import { selfSigned } from "../util/x509.ts";
-import { createFront, type ConnectionLimits, type Front } from "./front.ts";
+import { createFront, MAX_CONCURRENT_STREAMS, type ConnectionLimits, type Front } from "./front.ts";
 import type { Handler, Reply } from "./handler.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -272,6 +272,15 @@ describe("HTTP/2", () => {
       const idle = (await closed) - t;
       assert.ok(idle >= 250 && idle < 1500, `${url}: closed after ${idle} ms idle`);
     }
+  });
+
+  test("an HTTP/2 session is offered a bounded number of concurrent streams", async () => {
+    const { port } = await start(FAST);
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    session.on("error", () => {});
+    const settings = await new Promise<http2.Settings>((resolve) => session.once("remoteSettings", resolve));
+    assert.equal(settings.maxConcurrentStreams, MAX_CONCURRENT_STREAMS);
+    session.destroy();
   });
 
   test("a stream whose body stalls gets RequestTimeout", async () => {

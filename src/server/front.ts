@@ -21,6 +21,7 @@ export type { ConnectionLimits } from "./deadlines.ts";
 
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 const TLS_HANDSHAKE = 0x16;
+export const MAX_CONCURRENT_STREAMS = 128;
 
 export interface Front {
   server: net.Server;
@@ -70,7 +71,9 @@ export function createFront(
   // node checks headersTimeout/requestTimeout only on a server that has emitted 'listening' (it starts its
   // connection tracking then); this one never listens (the front feeds it sockets), so it is told it does.
   h1.emit("listening");
-  const h2 = http2.createServer({}, onRequest);
+  // Concurrent streams per HTTP/2 session are capped (node's default is 2^32-1): with the body budget, one session
+  // cannot hold unbounded work (docs/limits.md "Connections").
+  const h2 = http2.createServer({ settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS } }, onRequest);
   h2.on("sessionError", () => {});
   // An HTTP/2 session with no open stream closes after the idle timeout (from its start or its last stream's
   // close, not reset by frames); a stream's body is timed by the adapter.
