@@ -73,6 +73,12 @@ for (const transport of ["HTTP/2 (default handler)", "HTTP/1.1"] as const) {
       assert.equal(od.StreamModeDetails?.StreamMode, "ON_DEMAND");
       assert.equal(od.OpenShardCount, 4);
 
+      // A name alone makes an on-demand stream of 4 shards.
+      await k.send(new CreateStreamCommand({ StreamName: "bare" }));
+      const bare = (await k.send(new DescribeStreamSummaryCommand({ StreamName: "bare" }))).StreamDescriptionSummary!;
+      assert.deepEqual([bare.StreamModeDetails?.StreamMode, bare.OpenShardCount], ["ON_DEMAND", 4]);
+      await k.send(new DeleteStreamCommand({ StreamName: "bare" }));
+
       const l1 = await k.send(new ListStreamsCommand({ Limit: 1 }));
       assert.deepEqual(l1.StreamNames, ["od"]);
       assert.equal(l1.HasMoreStreams, true);
@@ -124,7 +130,8 @@ for (const transport of ["HTTP/2 (default handler)", "HTTP/1.1"] as const) {
       assert.equal(o.ShardId, "shardId-000000000000");
       await rejectsAws(k.send(new PutRecordCommand({ StreamName: "three", PartitionKey: "x", Data: Buffer.from("e"), ExplicitHashKey: "340282366920938463463374607431768211456" })), { name: "InvalidArgumentException" });
       await rejectsAws(k.send(new PutRecordCommand({ StreamName: "three", PartitionKey: "k".repeat(257), Data: Buffer.from("e") })), { name: "ValidationException" });
-      await rejectsAws(k.send(new PutRecordCommand({ StreamName: "three", PartitionKey: "k", Data: Buffer.alloc(1024 * 1024 + 1) })), { name: "ValidationException" });
+      await rejectsAws(k.send(new PutRecordCommand({ StreamName: "three", PartitionKey: "k", Data: Buffer.alloc(1024 * 1024 + 1) })), { name: "InvalidArgumentException" });
+      await k.send(new PutRecordCommand({ StreamName: "three", PartitionKey: "k", Data: Buffer.alloc(1024 * 1024) }));
       await rejectsAws(k.send(new PutRecordCommand({ StreamName: "nope", PartitionKey: "k", Data: Buffer.from("e") })), {
         name: "ResourceNotFoundException", status: 400, message: `Stream nope under account ${ACCOUNT} not found.`,
       });

@@ -21,9 +21,10 @@ export async function createStream(env: KinesisEnv, ctx: RequestContext, input: 
   const modeDetails = input.StreamModeDetails as { StreamMode?: string } | undefined;
   checkEnum(modeDetails?.StreamMode, "streamModeDetails.streamMode", ["PROVISIONED", "ON_DEMAND"]);
   const shardCount = input.ShardCount as number | undefined;
-  checkRange(shardCount, "shardCount", 1, 100_000);
-  // Without a mode, a stream given a ShardCount is provisioned and one without is on-demand (CreateStream API
-  // reference: ShardCount is optional; provisioned streams "must specify the number of shards").
+  checkRange(shardCount, "shardCount", 1, Number.MAX_SAFE_INTEGER);
+  // Without a mode, a stream given a ShardCount is provisioned and one without is on-demand with 4 shards (CreateStream
+  // API reference: ShardCount is optional, provisioned streams "must specify the number of shards"; LocalStack's
+  // AWS-validated snapshot test_create_stream_without_shard_count shows 4 shards for a CreateStream with a name only).
   const mode = (modeDetails?.StreamMode ?? (shardCount === undefined ? "ON_DEMAND" : "PROVISIONED")) as "PROVISIONED" | "ON_DEMAND";
   if (mode === "PROVISIONED" && shardCount === undefined) throw invalidArgument("ShardCount is required for a stream in PROVISIONED mode.");
   if (mode === "ON_DEMAND" && shardCount !== undefined) throw invalidArgument("ShardCount cannot be specified for a stream in ON_DEMAND mode.");
