@@ -56,6 +56,7 @@ export function kinesisStoreContract(name: string, factory: KinesisStoreFactory)
       const st = (await s.createStream(stream("log"), ranges(2), 10)) as StreamRecord;
       assert.deepEqual(await s.append(st.id, [rec(0, "a"), rec(1, "b"), rec(0, "c")], T0), [1, 1, 2]);
       const [x, y] = await Promise.all([s.append(st.id, [rec(0, "d")], T0 + 10), s.append(st.id, [rec(0, "e"), rec(1, "f")], T0 + 10)]);
+      assert.ok(x && y);
       assert.deepEqual(new Set([x[0], y[0]]), new Set([3, 4]));
       assert.equal(y[1], 2);
       const shards = await s.shards(st.id);
@@ -87,6 +88,7 @@ export function kinesisStoreContract(name: string, factory: KinesisStoreFactory)
       const st = (await s.createStream(stream("gone"), ranges(1), 10)) as StreamRecord;
       await s.append(st.id, [rec(0, "a")], T0);
       assert.equal(await s.deleteStream(st.id), true);
+      assert.equal(await s.append(st.id, [rec(0, "late")], T0), undefined, "an append to a deleted stream changes nothing");
       assert.equal(await s.deleteStream(st.id), false);
       assert.equal(await s.getStreamById(st.id), undefined);
       assert.deepEqual(await s.shards(st.id), []);

@@ -2,7 +2,7 @@
 // stream named by StreamName or StreamARN).
 import type { Clock } from "../../engine/clock.ts";
 import type { RequestContext } from "../types.ts";
-import { parseStreamArn } from "./domain/streams.ts";
+import { checkStreamName, parseStreamArn } from "./domain/streams.ts";
 import { accessDenied, invalidArgument, streamNotFound } from "./errors.ts";
 import type { KinesisStore, StreamRecord } from "./store.ts";
 
@@ -36,5 +36,6 @@ export function addressedStream(ctx: RequestContext, input: Record<string, unkno
     return { account: parts.account, region: parts.region, name: parts.name };
   }
   if (name === undefined) throw invalidArgument("Either StreamName or StreamARN should be provided.");
+  checkStreamName(name);
   return { account: ctx.accountId, region: ctx.region, name };
 }

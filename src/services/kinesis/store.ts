@@ -49,8 +49,8 @@ export interface KinesisStore {
   /** Deletes the stream, its shards and records; false when it was gone already. */
   deleteStream(id: number): Promise<boolean>;
   shards(streamId: number): Promise<ShardRecord[]>;
-  /** Appends the records in order, one transaction; returns each one's counter in its shard. */
-  append(streamId: number, records: NewRecord[], now: number): Promise<number[]>;
+  /** Appends the records in order, one transaction; returns each one's counter in its shard (undefined when the stream was deleted meanwhile). */
+  append(streamId: number, records: NewRecord[], now: number): Promise<number[] | undefined>;
   /** Records of a shard with a counter above `after`, oldest first, at most `limit` and about `maxBytes` of data (at least one). */
   read(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<StoredRecord[]>;
   /** The highest counter of a record of the shard that arrived before `time` (0 when none). */

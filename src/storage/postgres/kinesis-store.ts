@@ -72,8 +72,11 @@ export class PgKinesisStore implements KinesisStore {
 
   deleteStream(id: number): Promise<boolean> {
     return this.db.tx(async (c) => {
+      // The stream first: its cascade to the shard rows waits for appends holding them, so the records deleted next
+      // include theirs, and later appends find no shard.
+      const gone = ((await c.query("DELETE FROM kinesis_streams WHERE id = $1", [id])).rowCount ?? 0) > 0;
       await c.query("DELETE FROM kinesis_records WHERE stream_id = $1", [id]);
-      return ((await c.query("DELETE FROM kinesis_streams WHERE id = $1", [id])).rowCount ?? 0) > 0;
+      return gone;
     });
   }
 
@@ -82,7 +85,7 @@ export class PgKinesisStore implements KinesisStore {
     return r.rows.map((x) => ({ index: x.shard_index, startHashKey: x.start_hash_key, endHashKey: x.end_hash_key, lastCounter: Number(x.last_counter) }));
   }
 
-  append(streamId: number, records: NewRecord[], now: number): Promise<number[]> {
+  append(streamId: number, records: NewRecord[], now: number): Promise<number[] | undefined> {
     return this.db.tx(async (c) => {
       const perShard = new Map<number, number>();
       for (const r of records) perShard.set(r.shardIndex, (perShard.get(r.shardIndex) ?? 0) + 1);
@@ -93,7 +96,8 @@ export class PgKinesisStore implements KinesisStore {
           "WHERE k.stream_id = $1 AND k.shard_index = t.shard RETURNING k.shard_index, k.last_counter",
         [streamId, shards, shards.map((s) => perShard.get(s)!)],
       );
-      if (bumped.rowCount !== shards.length) throw new Error(`a shard of stream ${streamId} is gone`);
+      // The stream was deleted since the caller looked it up: nothing to append to (the transaction changed no row).
+      if (bumped.rowCount !== shards.length) return undefined;
       const next = new Map<number, number>();
       for (const row of bumped.rows) next.set(row.shard_index, Number(row.last_counter) - perShard.get(row.shard_index)! + 1);
       const counters = records.map((r) => {

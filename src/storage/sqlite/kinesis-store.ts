@@ -87,7 +87,7 @@ export class SqliteKinesisStore implements KinesisStore {
     }));
   }
 
-  append(streamId: number, records: NewRecord[], now: number): Promise<number[]> {
+  append(streamId: number, records: NewRecord[], now: number): Promise<number[] | undefined> {
     return this.sql.write(() => {
       // Take each shard's counters once: count the records per shard, bump, then number them in order.
       const perShard = new Map<number, number>();
@@ -95,7 +95,8 @@ export class SqliteKinesisStore implements KinesisStore {
       const next = new Map<number, number>();
       for (const [shard, n] of perShard) {
         const last = this.s.bump.get(n, streamId, shard) as number | undefined;
-        if (last === undefined) throw new Error(`shard ${shard} of stream ${streamId} is gone`);
+        // The stream was deleted since the caller looked it up (writes are serial: nothing was changed yet).
+        if (last === undefined) return undefined;
         next.set(shard, last - n + 1);
       }
       return records.map((r) => {

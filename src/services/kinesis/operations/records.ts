@@ -5,7 +5,7 @@ import { hashKeyOf, shardFor } from "../domain/hash-keys.ts";
 import { checkRecord, checkSequenceNumberForOrdering, MAX_PUT_RECORDS, MAX_PUT_RECORDS_BYTES, type RecordInput } from "../domain/records.ts";
 import { sequenceNumber, shardId } from "../domain/sequence.ts";
 import { findStream, type KinesisEnv } from "../env.ts";
-import { invalidArgument, validation } from "../errors.ts";
+import { invalidArgument, streamNotFound, validation } from "../errors.ts";
 import type { StreamRecord } from "../store.ts";
 
 type Input = Record<string, unknown>;
@@ -19,6 +19,7 @@ async function put(env: KinesisEnv, stream: StreamRecord, records: { input: Reco
     data: r.input.Data,
   }));
   const counters = await env.store.append(stream.id, placed, env.clock.now());
+  if (!counters) throw streamNotFound(stream.name, stream.account);
   return placed.map((p, i) => ({ ShardId: shardId(p.shardIndex), SequenceNumber: sequenceNumber(stream.createdAt, p.shardIndex, counters[i]) }));
 }
 
