@@ -26,9 +26,9 @@ const OPERATIONS: Record<string, Op> = {
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */
 export const PENDING_OPERATIONS = Object.keys(kinesisModel.operations).filter((op) => !(op in OPERATIONS));
 
-/** The member path as coral's validation messages write it (lower camel case per segment). */
+/** The member path as coral's validation messages write it: lower camel case, list items as "records.1.member.data". */
 function memberPath(member: string): string {
-  return member.split(".").map((p) => (/^\d+$/.test(p) ? p : p.charAt(0).toLowerCase() + p.slice(1))).join(".");
+  return member.split(".").map((p) => (/^\d+$/.test(p) ? `${p}.member` : p.charAt(0).toLowerCase() + p.slice(1))).join(".");
 }
 
 export function createKinesisService(env: KinesisEnv): ServiceDefinition {

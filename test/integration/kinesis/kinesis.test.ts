@@ -226,6 +226,14 @@ for (const transport of ["HTTP/2 (default handler)", "HTTP/1.1"] as const) {
       await rejectsAws(k.send(new CreateStreamCommand({ StreamName: "huge", ShardCount: 501 })), { name: "LimitExceededException" });
       await rejectsAws(k.send(new CreateStreamCommand({ StreamName: "tagged", ShardCount: 1, Tags: { a: "b" } })), { name: "InvalidArgumentException" });
       await rejectsAws(k.send(new DescribeStreamCommand({})), { name: "InvalidArgumentException" });
+      await rejectsAws(k.send(new DescribeStreamCommand({ StreamARN: "arn:aws:kinesis:us-east-1:111111111111:stream/read" })), { name: "AccessDeniedException" });
+      await rejectsAws(k.send(new DescribeStreamCommand({ StreamARN: `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/read` })), { name: "InvalidArgumentException" });
+      await rejectsAws(k.send(new DescribeStreamCommand({ StreamName: "other", StreamARN: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/read` })), { name: "InvalidArgumentException" });
+      await rejectsAws(k.send(new DescribeStreamCommand({ StreamId: "abc" } as never)), { name: "InvalidArgumentException", message: /StreamId is not supported/ });
+      await rejectsAws(k.send(new DescribeStreamCommand({ StreamName: "read", ExclusiveStartShardId: "bad id" })), { name: "ValidationException" });
+      await rejectsAws(k.send(new PutRecordsCommand({ StreamName: "read", Records: [{ Data: Buffer.from("x") } as never] })), {
+        name: "ValidationException", message: "1 validation error detected: Value 'null' at 'records.1.member.partitionKey' failed to satisfy constraint: Member must not be null",
+      });
       const it = (await k.send(new GetShardIteratorCommand({ StreamName: "read", ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" }))).ShardIterator!;
       await k.send(new DeleteStreamCommand({ StreamARN: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/read`, EnforceConsumerDeletion: true }));
       await rejectsAws(k.send(new DescribeStreamCommand({ StreamName: "read" })), { name: "ResourceNotFoundException" });

@@ -18,6 +18,13 @@ export function parseStreamArn(arn: string): { region: string; account: string; 
   return m ? { region: m[1], account: m[2], name: m[3] } : undefined;
 }
 
+/** A ShardId member: 1–128 characters of [a-zA-Z0-9_.-] (model constraint). */
+export function checkShardIdText(id: string, member: string): void {
+  if (id.length < 1 || id.length > 128 || !/^[a-zA-Z0-9_.-]+$/.test(id)) {
+    throw validation(id, member, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  }
+}
+
 /** An integer member within [min, max] (model range constraints, coral wording). */
 export function checkRange(value: number | undefined, member: string, min: number, max: number): void {
   if (value === undefined) return;

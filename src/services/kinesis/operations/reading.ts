@@ -3,7 +3,7 @@
 import type { RequestContext } from "../../types.ts";
 import { decodeIterator, encodeIterator, ITERATOR_TTL_MS } from "../domain/iterator.ts";
 import { isSequenceNumberText, parseSequenceNumber, parseShardId, sequenceNumber, shardId } from "../domain/sequence.ts";
-import { checkEnum, checkRange } from "../domain/streams.ts";
+import { checkEnum, checkRange, checkShardIdText } from "../domain/streams.ts";
 import { findStream, type KinesisEnv } from "../env.ts";
 import { expiredIterator, invalidArgument, resourceNotFound, validation } from "../errors.ts";
 import { arnOf } from "../domain/views.ts";
@@ -29,6 +29,7 @@ export async function getShardIterator(env: KinesisEnv, ctx: RequestContext, inp
   if (type !== "AT_TIMESTAMP" && timestamp !== undefined) throw invalidArgument(`Timestamp cannot be used with ShardIteratorType ${type}.`);
   const stream = await findStream(env, ctx, input);
   const id = input.ShardId as string;
+  checkShardIdText(id, "shardId");
   const index = parseShardId(id);
   const shard = index === undefined ? undefined : (await env.store.shards(stream.id)).find((s) => s.index === index);
   if (!shard) throw resourceNotFound(`Shard ${id} in stream ${stream.name} under account ${stream.account} does not exist`);

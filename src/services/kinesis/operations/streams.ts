@@ -3,7 +3,7 @@ import type { RequestContext } from "../../types.ts";
 import { evenRanges } from "../domain/hash-keys.ts";
 import { parseShardId, shardId } from "../domain/sequence.ts";
 import {
-  checkEnum, checkRange, checkStreamName, decodeToken, encodeToken, NEXT_TOKEN_TTL_MS, ON_DEMAND_INITIAL_SHARDS, shardQuota,
+  checkEnum, checkRange, checkShardIdText, checkStreamName, decodeToken, encodeToken, NEXT_TOKEN_TTL_MS, ON_DEMAND_INITIAL_SHARDS, shardQuota,
 } from "../domain/streams.ts";
 import { descriptionView, shardView, summaryView } from "../domain/views.ts";
 import { addressedStream, findStream, type KinesisEnv } from "../env.ts";
@@ -63,6 +63,7 @@ export async function describeStream(env: KinesisEnv, ctx: RequestContext, input
   const stream = await findStream(env, ctx, input);
   const shards = await env.store.shards(stream.id);
   const after = input.ExclusiveStartShardId as string | undefined;
+  if (after !== undefined) checkShardIdText(after, "exclusiveStartShardId");
   // Shards after the exclusive start id, by id order ("ExclusiveStartShardId: the shard ID of the shard to start with";
   // an id that names no shard still pages from its position).
   const rest = after === undefined ? shards : shards.filter((s) => shardId(s.index) > after);
@@ -173,9 +174,9 @@ export async function listShards(env: KinesisEnv, ctx: RequestContext, input: In
 
 /** The index after which listing starts, for a shard id (one not of our form pages by its string order). */
 function exclusiveStart(id: string): number {
+  checkShardIdText(id, "exclusiveStartShardId");
   const index = parseShardId(id);
   if (index !== undefined) return index;
-  if (!/^[a-zA-Z0-9_.-]{1,128}$/.test(id)) throw invalidArgument(`ShardId ${id} is not valid.`);
   // Ids sort as strings: any id below "shardId-" starts at the first shard, any id above it lists none.
   return id < "shardId-" ? -1 : Number.MAX_SAFE_INTEGER;
 }
