@@ -49,7 +49,7 @@ export function shardQuota(region: string): number {
 }
 export const ON_DEMAND_INITIAL_SHARDS = 4;
 
-/** Opaque paging tokens (ListStreams, ListShards), valid 300 seconds like AWS's (ListShards API reference: "tokens expire after 300 seconds"). */
+/** Opaque paging tokens (ListStreams, ListShards), valid 300 seconds (ListShards API reference: NextToken "Tokens expire after 300 seconds", ExpiredNextTokenException); ListStreams' tokens are given the same life. */
 export const NEXT_TOKEN_TTL_MS = 300_000;
 
 export function encodeToken(fields: (string | number)[]): string {

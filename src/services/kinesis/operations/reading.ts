@@ -11,7 +11,7 @@ import { arnOf } from "../domain/views.ts";
 type Input = Record<string, unknown>;
 
 const ITERATOR_TYPES = ["AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"];
-/** "The size of the data returned by GetRecords varies … The maximum size of data that GetRecords can return is 10 MiB" (GetRecords API reference). */
+/** A GetRecords call returns up to 10 MiB of data (GetRecords API reference). */
 const MAX_GET_BYTES = 10 * 1024 * 1024;
 
 export async function getShardIterator(env: KinesisEnv, ctx: RequestContext, input: Input) {
@@ -55,7 +55,8 @@ export async function getRecords(env: KinesisEnv, ctx: RequestContext, input: In
   if (!it) throw invalidArgument("Invalid ShardIterator.");
   const now = env.clock.now();
   if (now - it.issuedAt > ITERATOR_TTL_MS) {
-    // ExpiredIteratorException's wording (GetRecords API reference, "The provided iterator exceeds the maximum age allowed").
+    // ExpiredIteratorException: "The provided iterator exceeds the maximum age allowed" (GetRecords API reference); the
+    // message names both times, as AWS's does, in Mailroom's words.
     throw expiredIterator(`Iterator expired. The iterator was created at time ${new Date(it.issuedAt).toISOString()} while right now it is ${new Date(now).toISOString()} which is further in the future than the tolerated delay of ${ITERATOR_TTL_MS} milliseconds.`);
   }
   const stream = await env.store.getStreamById(it.streamId);
