@@ -26,6 +26,7 @@ export async function getShardIterator(env: KinesisEnv, ctx: RequestContext, inp
   if (bySeq && seq === undefined) throw invalidArgument(`The StartingSequenceNumber parameter is required for ShardIteratorType ${type}.`);
   if (!bySeq && seq !== undefined) throw invalidArgument(`StartingSequenceNumber cannot be used with ShardIteratorType ${type}.`);
   if (type === "AT_TIMESTAMP" && timestamp === undefined) throw invalidArgument("The Timestamp parameter is required for ShardIteratorType AT_TIMESTAMP.");
+  if (timestamp !== undefined && !Number.isFinite(timestamp.getTime())) throw invalidArgument("The Timestamp parameter is not a valid time.");
   if (type !== "AT_TIMESTAMP" && timestamp !== undefined) throw invalidArgument(`Timestamp cannot be used with ShardIteratorType ${type}.`);
   const stream = await findStream(env, ctx, input);
   const id = input.ShardId as string;
