@@ -2,9 +2,11 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { PgDb } from "../../src/storage/postgres/db.ts";
+import { PgKinesisStore } from "../../src/storage/postgres/kinesis-store.ts";
 import { PgSnsStore } from "../../src/storage/postgres/sns-store.ts";
 import { PgSqsStore } from "../../src/storage/postgres/sqs-store.ts";
 import { PgOutbox } from "../../src/storage/postgres/outbox.ts";
+import { kinesisStoreContract } from "./kinesis-store.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
 import { snsStoreContract } from "./sns-store.contract.ts";
 import { freshDatabase, postgresAvailable } from "../helpers/postgres.ts";
@@ -39,6 +41,13 @@ if (!available) {
       const pg = await PgDb.open(db.url, 4);
       await pg.query("TRUNCATE delivery_outbox, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
       return { sqs: new PgSqsStore(pg), outbox: new PgOutbox(pg), close: () => pg.close() };
+    },
+  });
+  kinesisStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query("TRUNCATE kinesis_records, kinesis_shards, kinesis_streams RESTART IDENTITY CASCADE");
+      return new PgKinesisStore(pg);
     },
   });
   test("two nodes on one database race for the same outbox rows: each row goes to one of them", async () => {

@@ -5,9 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { SqliteDb } from "../../src/storage/sqlite/db.ts";
+import { SqliteKinesisStore } from "../../src/storage/sqlite/kinesis-store.ts";
 import { SqliteSnsStore } from "../../src/storage/sqlite/sns-store.ts";
 import { SqliteSqsStore } from "../../src/storage/sqlite/sqs-store.ts";
 import { SqliteOutbox } from "../../src/storage/sqlite/outbox.ts";
+import { kinesisStoreContract } from "./kinesis-store.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
 import { snsStoreContract } from "./sns-store.contract.ts";
 import { sqsStoreContract } from "./sqs-store.contract.ts";
@@ -27,6 +29,8 @@ outboxContract("sqlite (memory)", {
     return { sqs, outbox: new SqliteOutbox(db, sqs), close: () => db.close() };
   },
 });
+
+kinesisStoreContract("sqlite (memory)", { open: async () => new SqliteKinesisStore(new SqliteDb(":memory:")) });
 
 const dir = mkdtempSync(join(tmpdir(), "mailroom-store-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

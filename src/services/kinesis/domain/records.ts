@@ -1,0 +1,47 @@
+// Limits of records as AWS states them: a data blob of at most 1 MiB (a stream's default maximum record size; the
+// model allows up to 10 MiB for streams whose MaxRecordSizeInKiB was raised, which is pending here), a partition key of 1–256 Unicode characters,
+// at most 500 records and 5 MiB (data and partition keys) per PutRecords (PutRecord and PutRecords API references;
+// the Data, PartitionKey, HashKey and SequenceNumber model constraints), and ExplicitHashKey within [0, 2^128 − 1].
+import { invalidArgument, validation } from "../errors.ts";
+import { parseHashKey } from "./hash-keys.ts";
+import { isSequenceNumberText } from "./sequence.ts";
+
+export const MAX_DATA_BYTES = 1024 * 1024;
+/** The Data member's model constraint (10 MiB). */
+const MODEL_MAX_DATA_BYTES = 10 * 1024 * 1024;
+export const MAX_PUT_RECORDS = 500;
+export const MAX_PUT_RECORDS_BYTES = 5 * 1024 * 1024;
+
+export interface RecordInput {
+  Data: Buffer;
+  PartitionKey: string;
+  ExplicitHashKey?: string;
+}
+
+/** Checks one record; returns the explicit hash key when one was given. `at` is the member path prefix ("" or "records.3.member."). */
+export function checkRecord(r: RecordInput, at: string): bigint | undefined {
+  if (r.Data.length > MODEL_MAX_DATA_BYTES) {
+    throw validation("java.nio.HeapByteBuffer", `${at}data`, `Member must have length less than or equal to ${MODEL_MAX_DATA_BYTES}`);
+  }
+  if (r.Data.length > MAX_DATA_BYTES) {
+    throw invalidArgument(`Record size ${r.Data.length} bytes exceeds the stream's maximum record size of 1024 KiB.`);
+  }
+  const keyLength = [...r.PartitionKey].length;
+  if (keyLength < 1) throw validation(r.PartitionKey, `${at}partitionKey`, "Member must have length greater than or equal to 1");
+  if (keyLength > 256) throw validation(r.PartitionKey, `${at}partitionKey`, "Member must have length less than or equal to 256");
+  if (r.ExplicitHashKey === undefined) return undefined;
+  if (!/^(0|[1-9]\d{0,38})$/.test(r.ExplicitHashKey)) {
+    throw validation(r.ExplicitHashKey, `${at}explicitHashKey`, "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})");
+  }
+  const key = parseHashKey(r.ExplicitHashKey);
+  if (key === undefined) {
+    throw invalidArgument(`Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${r.ExplicitHashKey}`);
+  }
+  return key;
+}
+
+export function checkSequenceNumberForOrdering(s: string | undefined): void {
+  if (s !== undefined && !isSequenceNumberText(s)) {
+    throw validation(s, "sequenceNumberForOrdering", "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})");
+  }
+}

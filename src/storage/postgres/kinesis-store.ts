@@ -1,0 +1,147 @@
+// The Kinesis store on PostgreSQL: an append locks each touched shard row while it takes counters (UPDATE … RETURNING),
+// so appends to one shard from several nodes are numbered in commit order, and inserts the records in one statement.
+import type { KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamRecord } from "../../services/kinesis/store.ts";
+import type { PgDb } from "./db.ts";
+
+interface StreamRow {
+  id: number;
+  account: string;
+  region: string;
+  name: string;
+  mode: string;
+  retention_hours: number;
+  shard_count: number;
+  created_at: number;
+}
+
+function toStream(r: StreamRow): StreamRecord {
+  return {
+    id: r.id, account: r.account, region: r.region, name: r.name, mode: r.mode as StreamRecord["mode"], status: "ACTIVE",
+    retentionHours: r.retention_hours, shardCount: r.shard_count, createdAt: r.created_at,
+  };
+}
+
+/** Rows read per round trip while filling a GetRecords answer up to its byte budget. */
+const READ_PAGE = 500;
+
+export class PgKinesisStore implements KinesisStore {
+  private readonly db: PgDb;
+
+  constructor(db: PgDb) {
+    this.db = db;
+  }
+
+  createStream(st: Omit<StreamRecord, "id" | "status">, shards: { startHashKey: string; endHashKey: string }[], quota: number): Promise<StreamRecord | "exists" | "quota"> {
+    return this.db.tx(async (c) => {
+      // One creator at a time per account and region, so the quota check and the name check see each other's streams.
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('kinesis:' || $1 || ':' || $2))", [st.account, st.region]);
+      const taken = await c.query("SELECT 1 FROM kinesis_streams WHERE account = $1 AND region = $2 AND name = $3", [st.account, st.region, st.name]);
+      if (taken.rowCount) return "exists" as const;
+      const open = await c.query("SELECT COALESCE(SUM(shard_count), 0)::bigint AS n FROM kinesis_streams WHERE account = $1 AND region = $2", [st.account, st.region]);
+      if (Number(open.rows[0].n) + shards.length > quota) return "quota" as const;
+      const ins = await c.query(
+        "INSERT INTO kinesis_streams (account, region, name, mode, retention_hours, shard_count, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        [st.account, st.region, st.name, st.mode, st.retentionHours, shards.length, st.createdAt],
+      );
+      const id = Number(ins.rows[0].id);
+      await c.query(
+        "INSERT INTO kinesis_shards (stream_id, shard_index, start_hash_key, end_hash_key) SELECT $1, i - 1, s, e FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(s, e, i)",
+        [id, shards.map((s) => s.startHashKey), shards.map((s) => s.endHashKey)],
+      );
+      return { ...st, id, status: "ACTIVE" as const, shardCount: shards.length };
+    });
+  }
+
+  async getStream(account: string, region: string, name: string): Promise<StreamRecord | undefined> {
+    const r = await this.db.query<StreamRow>("SELECT * FROM kinesis_streams WHERE account = $1 AND region = $2 AND name = $3", [account, region, name]);
+    return r.rows[0] && toStream(r.rows[0]);
+  }
+
+  async getStreamById(id: number): Promise<StreamRecord | undefined> {
+    const r = await this.db.query<StreamRow>("SELECT * FROM kinesis_streams WHERE id = $1", [id]);
+    return r.rows[0] && toStream(r.rows[0]);
+  }
+
+  async listStreams(account: string, region: string, afterName: string, limit: number): Promise<StreamRecord[]> {
+    const r = await this.db.query<StreamRow>(
+      "SELECT * FROM kinesis_streams WHERE account = $1 AND region = $2 AND name > $3 COLLATE \"C\" ORDER BY name COLLATE \"C\" LIMIT $4",
+      [account, region, afterName, limit],
+    );
+    return r.rows.map(toStream);
+  }
+
+  deleteStream(id: number): Promise<boolean> {
+    return this.db.tx(async (c) => {
+      // The stream first: its cascade to the shard rows waits for appends holding them, so the records deleted next
+      // include theirs, and later appends find no shard.
+      const gone = ((await c.query("DELETE FROM kinesis_streams WHERE id = $1", [id])).rowCount ?? 0) > 0;
+      await c.query("DELETE FROM kinesis_records WHERE stream_id = $1", [id]);
+      return gone;
+    });
+  }
+
+  async shards(streamId: number): Promise<ShardRecord[]> {
+    const r = await this.db.query("SELECT shard_index, start_hash_key, end_hash_key, last_counter FROM kinesis_shards WHERE stream_id = $1 ORDER BY shard_index", [streamId]);
+    return r.rows.map((x) => ({ index: x.shard_index, startHashKey: x.start_hash_key, endHashKey: x.end_hash_key, lastCounter: Number(x.last_counter) }));
+  }
+
+  append(streamId: number, records: NewRecord[], now: number): Promise<number[] | undefined> {
+    return this.db.tx(async (c) => {
+      const perShard = new Map<number, number>();
+      for (const r of records) perShard.set(r.shardIndex, (perShard.get(r.shardIndex) ?? 0) + 1);
+      // Lock shard rows in index order, so two appends touching the same shards never deadlock.
+      const shards = [...perShard.keys()].sort((a, b) => a - b);
+      const bumped = await c.query(
+        "UPDATE kinesis_shards k SET last_counter = k.last_counter + t.n FROM unnest($2::int[], $3::bigint[]) AS t(shard, n) " +
+          "WHERE k.stream_id = $1 AND k.shard_index = t.shard RETURNING k.shard_index, k.last_counter",
+        [streamId, shards, shards.map((s) => perShard.get(s)!)],
+      );
+      // The stream was deleted since the caller looked it up: nothing to append to (the transaction changed no row).
+      if (bumped.rowCount !== shards.length) return undefined;
+      const next = new Map<number, number>();
+      for (const row of bumped.rows) next.set(row.shard_index, Number(row.last_counter) - perShard.get(row.shard_index)! + 1);
+      const counters = records.map((r) => {
+        const counter = next.get(r.shardIndex)!;
+        next.set(r.shardIndex, counter + 1);
+        return counter;
+      });
+      await c.query(
+        "INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) " +
+          "SELECT $1, s, n, k, d, $6 FROM unnest($2::int[], $3::bigint[], $4::text[], $5::bytea[]) AS t(s, n, k, d)",
+        [streamId, records.map((r) => r.shardIndex), counters, records.map((r) => r.partitionKey), records.map((r) => r.data), now],
+      );
+      return counters;
+    });
+  }
+
+  async read(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<StoredRecord[]> {
+    const out: StoredRecord[] = [];
+    let bytes = 0;
+    let from = after;
+    while (out.length < limit) {
+      const page = Math.min(READ_PAGE, limit - out.length);
+      const r = await this.db.query(
+        "SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = $1 AND shard_index = $2 AND counter > $3 ORDER BY counter LIMIT $4",
+        [streamId, shardIndex, from, page],
+      );
+      for (const row of r.rows) {
+        const data = row.data as Buffer;
+        if (out.length > 0 && bytes + data.length > maxBytes) return out;
+        bytes += data.length;
+        out.push({ counter: Number(row.counter), partitionKey: row.partition_key, data, arrivedAt: Number(row.arrived_at) });
+      }
+      if (r.rows.length < page) break;
+      from = out[out.length - 1].counter;
+    }
+    return out;
+  }
+
+  async counterBefore(streamId: number, shardIndex: number, time: number): Promise<number> {
+    const r = await this.db.query("SELECT COALESCE(MAX(counter), 0)::bigint AS c FROM kinesis_records WHERE stream_id = $1 AND shard_index = $2 AND arrived_at < $3", [streamId, shardIndex, time]);
+    return Number(r.rows[0].c);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}

@@ -1,0 +1,129 @@
+// The Kinesis store on SQLite: writes through the group commit (SqliteDb.write), reads against committed state.
+// An append takes each touched shard's counter and inserts the records, in one write.
+import type Database from "better-sqlite3";
+import type { KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamRecord } from "../../services/kinesis/store.ts";
+import type { SqliteDb } from "./db.ts";
+
+interface StreamRow {
+  id: number;
+  account: string;
+  region: string;
+  name: string;
+  mode: string;
+  retention_hours: number;
+  shard_count: number;
+  created_at: number;
+}
+
+function toStream(r: StreamRow): StreamRecord {
+  return {
+    id: r.id, account: r.account, region: r.region, name: r.name, mode: r.mode as StreamRecord["mode"], status: "ACTIVE",
+    retentionHours: r.retention_hours, shardCount: r.shard_count, createdAt: r.created_at,
+  };
+}
+
+function prepare(db: Database.Database) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    byName: p("SELECT * FROM kinesis_streams WHERE account = ? AND region = ? AND name = ?"),
+    byId: p("SELECT * FROM kinesis_streams WHERE id = ?"),
+    list: p("SELECT * FROM kinesis_streams WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?"),
+    openShards: p("SELECT COALESCE(SUM(shard_count), 0) FROM kinesis_streams WHERE account = ? AND region = ?").pluck(),
+    insertStream: p("INSERT INTO kinesis_streams (account, region, name, mode, retention_hours, shard_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+    insertShard: p("INSERT INTO kinesis_shards (stream_id, shard_index, start_hash_key, end_hash_key) VALUES (?, ?, ?, ?)"),
+    deleteRecords: p("DELETE FROM kinesis_records WHERE stream_id = ?"),
+    deleteStream: p("DELETE FROM kinesis_streams WHERE id = ?"),
+    shards: p("SELECT shard_index, start_hash_key, end_hash_key, last_counter FROM kinesis_shards WHERE stream_id = ? ORDER BY shard_index"),
+    bump: p("UPDATE kinesis_shards SET last_counter = last_counter + ? WHERE stream_id = ? AND shard_index = ? RETURNING last_counter").pluck(),
+    insertRecord: p("INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) VALUES (?, ?, ?, ?, ?, ?)"),
+    read: p("SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND counter > ? ORDER BY counter LIMIT ?"),
+    before: p("SELECT COALESCE(MAX(counter), 0) FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND arrived_at < ?").pluck(),
+  };
+}
+
+export class SqliteKinesisStore implements KinesisStore {
+  private readonly sql: SqliteDb;
+  private readonly s: ReturnType<typeof prepare>;
+
+  constructor(sql: SqliteDb) {
+    this.sql = sql;
+    this.s = prepare(sql.db);
+  }
+
+  createStream(st: Omit<StreamRecord, "id" | "status">, shards: { startHashKey: string; endHashKey: string }[], quota: number): Promise<StreamRecord | "exists" | "quota"> {
+    return this.sql.write(() => {
+      if (this.s.byName.get(st.account, st.region, st.name)) return "exists" as const;
+      if ((this.s.openShards.get(st.account, st.region) as number) + shards.length > quota) return "quota" as const;
+      const id = Number(this.s.insertStream.run(st.account, st.region, st.name, st.mode, st.retentionHours, shards.length, st.createdAt).lastInsertRowid);
+      shards.forEach((sh, i) => this.s.insertShard.run(id, i, sh.startHashKey, sh.endHashKey));
+      return { ...st, id, status: "ACTIVE" as const, shardCount: shards.length };
+    });
+  }
+
+  async getStream(account: string, region: string, name: string): Promise<StreamRecord | undefined> {
+    const r = this.s.byName.get(account, region, name) as StreamRow | undefined;
+    return r && toStream(r);
+  }
+
+  async getStreamById(id: number): Promise<StreamRecord | undefined> {
+    const r = this.s.byId.get(id) as StreamRow | undefined;
+    return r && toStream(r);
+  }
+
+  async listStreams(account: string, region: string, afterName: string, limit: number): Promise<StreamRecord[]> {
+    return (this.s.list.all(account, region, afterName, limit) as StreamRow[]).map(toStream);
+  }
+
+  deleteStream(id: number): Promise<boolean> {
+    return this.sql.write(() => {
+      this.s.deleteRecords.run(id);
+      return this.s.deleteStream.run(id).changes > 0;
+    });
+  }
+
+  async shards(streamId: number): Promise<ShardRecord[]> {
+    return (this.s.shards.all(streamId) as { shard_index: number; start_hash_key: string; end_hash_key: string; last_counter: number }[]).map((r) => ({
+      index: r.shard_index, startHashKey: r.start_hash_key, endHashKey: r.end_hash_key, lastCounter: r.last_counter,
+    }));
+  }
+
+  append(streamId: number, records: NewRecord[], now: number): Promise<number[] | undefined> {
+    return this.sql.write(() => {
+      // Take each shard's counters once: count the records per shard, bump, then number them in order.
+      const perShard = new Map<number, number>();
+      for (const r of records) perShard.set(r.shardIndex, (perShard.get(r.shardIndex) ?? 0) + 1);
+      const next = new Map<number, number>();
+      for (const [shard, n] of perShard) {
+        const last = this.s.bump.get(n, streamId, shard) as number | undefined;
+        // The stream was deleted since the caller looked it up (writes are serial: nothing was changed yet).
+        if (last === undefined) return undefined;
+        next.set(shard, last - n + 1);
+      }
+      return records.map((r) => {
+        const counter = next.get(r.shardIndex)!;
+        next.set(r.shardIndex, counter + 1);
+        this.s.insertRecord.run(streamId, r.shardIndex, counter, r.partitionKey, r.data, now);
+        return counter;
+      });
+    });
+  }
+
+  async read(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<StoredRecord[]> {
+    const out: StoredRecord[] = [];
+    let bytes = 0;
+    for (const r of this.s.read.iterate(streamId, shardIndex, after, limit) as IterableIterator<{ counter: number; partition_key: string; data: Buffer; arrived_at: number }>) {
+      if (out.length > 0 && bytes + r.data.length > maxBytes) break;
+      bytes += r.data.length;
+      out.push({ counter: r.counter, partitionKey: r.partition_key, data: r.data, arrivedAt: r.arrived_at });
+    }
+    return out;
+  }
+
+  async counterBefore(streamId: number, shardIndex: number, time: number): Promise<number> {
+    return this.s.before.get(streamId, shardIndex, time) as number;
+  }
+
+  close(): Promise<void> {
+    return this.sql.close();
+  }
+}
