@@ -1,0 +1,105 @@
+// PutEvents entries: their size, the per-entry checks AWS answers in Entries[].ErrorCode, and the event EventBridge
+// forms from an entry (EventBridge user guide, "Amazon EventBridge events": version, id, detail-type, source,
+// account, time, region, resources, detail); what a target receives (Input, InputPath).
+import { JSONPath } from "jsonpath-plus";
+
+/** PutEvents' total entry size limit, 256 KiB (PutEvents API reference; "Calculating PutEvents event entry size"). */
+export const MAX_PUT_EVENTS_BYTES = 256 * 1024;
+
+export interface Entry {
+  Time?: Date;
+  Source?: string;
+  Resources?: string[];
+  DetailType?: string;
+  Detail?: string;
+  EventBusName?: string;
+  TraceHeader?: string;
+}
+
+/**
+ * An entry's size as the user guide computes it ("Calculating Amazon EventBridge PutEvents event entry size"): 14
+ * bytes for Time when given, plus the UTF-8 bytes of Source, DetailType, Detail and each Resource.
+ */
+export function entrySize(e: Entry): number {
+  let n = e.Time ? 14 : 0;
+  for (const s of [e.Source, e.DetailType, e.Detail, ...(e.Resources ?? [])]) if (s) n += Buffer.byteLength(s, "utf8");
+  return n;
+}
+
+export interface EntryError {
+  ErrorCode: string;
+  ErrorMessage: string;
+}
+
+/**
+ * The per-entry error of an entry AWS does not accept, or its parsed Detail. Codes and wording recorded against AWS
+ * (LocalStack events snapshots test_put_events_without_source, test_put_event_without_detail_type,
+ * test_put_event_without_detail, test_put_event_malformed_detail: a string, an array or unparsable JSON).
+ */
+export function checkEntry(e: Entry): { error: EntryError } | { detail: Record<string, unknown> } {
+  const required = (name: string): { error: EntryError } => ({
+    error: { ErrorCode: "InvalidArgument", ErrorMessage: `Parameter ${name} is not valid. Reason: ${name} is a required argument.` },
+  });
+  if (!e.Source) return required("Source");
+  if (!e.DetailType) return required("DetailType");
+  if (!e.Detail) return required("Detail");
+  let detail: unknown;
+  try {
+    detail = JSON.parse(e.Detail);
+  } catch {
+    detail = undefined;
+  }
+  if (typeof detail !== "object" || detail === null || Array.isArray(detail)) {
+    return { error: { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." } };
+  }
+  // Sources starting with "aws." are reserved for AWS services (PutEvents API reference, PutEventsRequestEntry
+  // Source: "reserved ... aws."; error code NotAuthorizedForSourceException in the PutEvents Errors section).
+  if (e.Source.startsWith("aws.")) return { error: { ErrorCode: "NotAuthorizedForSourceException", ErrorMessage: "Not authorized for the source." } };
+  return { detail: detail as Record<string, unknown> };
+}
+
+/** The event's time: whole seconds in ISO 8601 UTC, as EventBridge writes it ("2019-12-10T18:42:54Z"). */
+export function eventTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, "Z");
+}
+
+export interface FormedEvent {
+  version: "0";
+  id: string;
+  "detail-type": string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+}
+
+export function formEvent(id: string, e: Entry, detail: Record<string, unknown>, account: string, region: string, now: number): FormedEvent {
+  return {
+    version: "0", id, "detail-type": e.DetailType as string, source: e.Source as string, account,
+    time: eventTime(e.Time ? e.Time.getTime() : now), region, resources: e.Resources ?? [], detail,
+  };
+}
+
+/**
+ * What a target receives: the constant Input, the part of the event InputPath selects (JSONPath), or the whole
+ * event (PutTargets API reference, Target Input / InputPath). Undefined when InputPath selects nothing.
+ */
+export function targetBody(event: FormedEvent, input?: string, inputPath?: string): string | undefined {
+  if (input !== undefined) return input;
+  if (inputPath === undefined) return JSON.stringify(event);
+  const found = JSONPath({ path: inputPath, json: event as object, wrap: false }) as unknown;
+  return found === undefined ? undefined : JSON.stringify(found);
+}
+
+/** Whether a JSONPath is one InputPath accepts: starts at the root `$` and parses. */
+export function validInputPath(path: string): boolean {
+  if (!path.startsWith("$") || path.length > 256) return false;
+  try {
+    JSONPath({ path, json: {}, wrap: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
