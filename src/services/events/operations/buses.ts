@@ -48,6 +48,8 @@ export async function deleteEventBus(env: EventsEnv, ctx: RequestContext, input:
   const name = String(input.Name);
   // Recorded on AWS: ValidationException "Cannot delete event bus default." (LocalStack snapshot test_delete_default_event_bus).
   if (name === DEFAULT_BUS) throw validation("Cannot delete event bus default.");
+  // The bus's rules (and their targets) go with it (EventBridge user guide, "Deleting an event bus": "Deleting an
+  // event bus deletes the rules associated with that event bus").
   // Recorded on AWS: a missing bus is ResourceNotFoundException (LocalStack snapshot test_describe_delete_not_existing_event_bus).
   if (!(await env.store.deleteBus({ account: ctx.accountId, region: ctx.region, name }))) throw busNotFound(name);
   return undefined;

@@ -72,7 +72,7 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
           visibleAt: now + Number(q.attributes.DelaySeconds ?? 0) * 1000,
         };
         if (!isFifo(q)) {
-          writes.push({ queueId: q.id, message: m });
+          writes.push({ queueId: q.id, message: t.messageGroupId === undefined ? m : { ...m, messageGroupId: t.messageGroupId } });
           continue;
         }
         // A FIFO queue target needs content-based deduplication (PutTargets API reference, SqsParameters: "If you

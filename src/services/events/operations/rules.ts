@@ -32,7 +32,8 @@ export async function putRule(env: EventsEnv, ctx: RequestContext, input: Input)
   if (input.ScheduleExpression !== undefined) throw notSupported("ScheduleExpression");
   if (Array.isArray(input.Tags) && input.Tags.length > 0) throw notSupported("Tags");
   const pattern = input.EventPattern as string | undefined;
-  // A rule needs an event pattern or a schedule (PutRule API reference: "A rule must contain at least an EventPattern or ScheduleExpression").
+  // A rule needs an event pattern or a schedule (PutRule API reference: "A rule must contain at least an EventPattern or
+  // ScheduleExpression"); AWS's wording as quoted in awsdocs/aws-cloudformation-user-guide pull request 456.
   if (pattern === undefined) throw validation("Parameter(s) EventPattern or ScheduleExpression must be specified.");
   checkPattern(pattern);
   const state = (input.State as string | undefined) ?? "ENABLED";

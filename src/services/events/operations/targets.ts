@@ -65,7 +65,9 @@ export async function putTargets(env: EventsEnv, ctx: RequestContext, input: Inp
       failed.push({ TargetId: id, ErrorCode: "ValidationException", ErrorMessage: "SqsParameters.MessageGroupId is required for a FIFO queue target." });
       return;
     }
-    if (!queue.name.endsWith(".fifo") && sqsp?.MessageGroupId !== undefined) throw notSupported("SqsParameters.MessageGroupId for a standard queue");
+    // MessageGroupId: at most 100 characters (SqsParameters API reference); on a standard queue it makes a fair-queue
+    // message ("parameters ... for a target that is an Amazon SQS fair or FIFO queue").
+    if (sqsp?.MessageGroupId !== undefined && sqsp.MessageGroupId.length > 100) throw constraint(sqsp.MessageGroupId, `targets.${i + 1}.member.sqsParameters.messageGroupId`, "have length less than or equal to 100");
     ok.push({ id, arn, input: t.Input as string | undefined, inputPath: t.InputPath as string | undefined, messageGroupId: sqsp?.MessageGroupId });
   });
   if (ok.length > 0 && !(await env.store.putTargets(rule.id, ok, MAX_TARGETS_PER_RULE))) {
