@@ -44,7 +44,7 @@ export function eventsStoreContract(name: string, factory: EventsStoreFactory): 
       await s.createBus({ ...bus("x"), createdAt: T0 });
       const r1 = await s.putRule(rule("x", "r1"), { eventPattern: P, state: "ENABLED", description: "d" }, T0);
       assert.equal(r1.bus, "x");
-      assert.equal(await s.putTargets(r1.id, [{ id: "t", arn: "arn:aws:sqs:us-east-1:000000000000:q" }], 5), true);
+      assert.equal(await s.putTargets(r1.id, [{ id: "t", arn: "arn:aws:sqs:us-east-1:000000000000:q" }], 5), "ok");
       const again = await s.putRule(rule("x", "r1"), { eventPattern: P, state: "DISABLED" }, T0 + 5);
       assert.equal(again.id, r1.id);
       assert.equal(again.createdAt, T0);
@@ -73,7 +73,8 @@ export function eventsStoreContract(name: string, factory: EventsStoreFactory): 
       await s.putTargets(a.id, [{ id: "1", arn: q, input: "{}" }, { id: "2", arn: q, inputPath: "$.detail", messageGroupId: "g" }], 3);
       await s.putTargets(a.id, [{ id: "1", arn: q }], 3);
       assert.deepEqual(await s.listTargets(a.id, "", 10), [{ id: "1", arn: q, input: undefined, inputPath: undefined, messageGroupId: undefined }, { id: "2", arn: q, input: undefined, inputPath: "$.detail", messageGroupId: "g" }].map((t) => ({ ...t })));
-      assert.equal(await s.putTargets(a.id, [{ id: "3", arn: q }, { id: "4", arn: q }], 3), false);
+      assert.equal(await s.putTargets(a.id, [{ id: "3", arn: q }, { id: "4", arn: q }], 3), "limit");
+      assert.equal(await s.putTargets(999_999, [{ id: "3", arn: q }], 3), "missing");
       assert.equal((await s.listTargets(a.id, "", 10)).length, 2);
       await s.putTargets(b.id, [{ id: "1", arn: q }], 3);
       assert.deepEqual(await s.ruleNamesByTarget(bus("default"), q, "", 10), ["a", "b"]);
@@ -82,6 +83,29 @@ export function eventsStoreContract(name: string, factory: EventsStoreFactory): 
       assert.deepEqual(enabled.map((r) => [r.name, r.targets.map((t) => t.id)]), [["a", ["1", "2"]]]);
       assert.deepEqual(await s.removeTargets(a.id, ["2", "zz"]), ["2"]);
       assert.deepEqual((await s.listTargets(a.id, "", 10)).map((t) => t.id), ["1"]);
+    }));
+
+    test("busVersion grows with every change to a bus's rules and targets, also across re-creating the bus", withStore(async (s) => {
+      const seen = [await s.busVersion(bus("v"))];
+      const step = async (what: Promise<unknown>) => {
+        await what;
+        const v = await s.busVersion(bus("v"));
+        assert.ok(v > seen[seen.length - 1], `version grows: ${seen.join(",")} then ${v}`);
+        seen.push(v);
+      };
+      assert.equal(seen[0], 0);
+      await s.createBus({ ...bus("v"), createdAt: T0 });
+      await step(s.putRule(rule("v", "r"), { eventPattern: P, state: "ENABLED" }, T0));
+      const r = (await s.getRule(rule("v", "r")))!;
+      await step(s.putTargets(r.id, [{ id: "1", arn: "arn:aws:sqs:us-east-1:000000000000:q" }], 5));
+      await step(s.setRuleState(rule("v", "r"), "DISABLED"));
+      await step(s.removeTargets(r.id, ["1"]));
+      await step(s.deleteRule(rule("v", "r")));
+      await step(s.putRule(rule("v", "r2"), { eventPattern: P, state: "ENABLED" }, T0));
+      await step(s.deleteBus(bus("v")));
+      await s.createBus({ ...bus("v"), createdAt: T0 });
+      assert.equal(await s.busVersion(bus("v")), seen[seen.length - 1]);
+      assert.equal(await s.busVersion(bus("other")), 0);
     }));
 
     test("deliver writes queue messages in one transaction and skips queues deleted meanwhile", withStore(async (s, sqs) => {

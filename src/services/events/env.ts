@@ -7,7 +7,8 @@ import type { SqsStore } from "../sqs/index.ts";
 import type { RequestContext } from "../types.ts";
 import { DEFAULT_BUS, parseBusRef } from "./domain/names.ts";
 import { busNotFound, constraint, ruleNotFound, validation } from "./errors.ts";
-import type { BusKey, EventsStore, RuleRecord } from "./store.ts";
+import { RuleIndex } from "./domain/rule-index.ts";
+import type { BusKey, EventsStore, RuleRecord, RuleWithTargets } from "./store.ts";
 
 export interface EventsEnv {
   store: EventsStore;
@@ -15,6 +16,8 @@ export interface EventsEnv {
   clock: Clock;
   notifier: Notifier;
   patterns?: Map<string, EventPattern>;
+  /** Each bus's rule index, kept while the bus's change counter (EventsStore.busVersion) is unchanged. */
+  indexes?: Map<string, { version: number; index: RuleIndex<RuleWithTargets> }>;
 }
 
 const CACHE = 10_000;
@@ -29,6 +32,24 @@ export function compiled(env: EventsEnv, text: string): EventPattern {
     cache.set(text, p);
   }
   return p;
+}
+
+/**
+ * The bus's enabled rules, indexed by source. The counter is read before the rules, so an index is never kept under
+ * a counter newer than its rules: any change committed meanwhile makes the next PutEvents read them again (on this
+ * node and on every other node sharing the database).
+ */
+export async function ruleIndex(env: EventsEnv, bus: BusKey): Promise<RuleIndex<RuleWithTargets>> {
+  const cache = (env.indexes ??= new Map());
+  const key = `${bus.account}/${bus.region}/${bus.name}`;
+  const version = await env.store.busVersion(bus);
+  const hit = cache.get(key);
+  if (hit && hit.version === version) return hit.index;
+  const rules = await env.store.enabledRules(bus);
+  const index = new RuleIndex(rules.map((r) => ({ rule: r, text: r.eventPattern })), (t) => compiled(env, t));
+  if (cache.size >= 1000 && !hit) cache.delete(cache.keys().next().value as string);
+  cache.set(key, { version, index });
+  return index;
 }
 
 /**

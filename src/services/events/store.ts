@@ -66,12 +66,17 @@ export interface EventsStore {
   /** Names of the bus's rules with a target of this ARN, names > after, by name. */
   ruleNamesByTarget(bus: BusKey, arn: string, after: string, limit: number): Promise<string[]>;
 
-  /** Adds or replaces targets (by id) of a rule, within the limit of targets per rule; false (nothing written) over it. */
-  putTargets(ruleId: number, targets: TargetRecord[], maxPerRule: number): Promise<boolean>;
+  /** Adds or replaces targets (by id) of a rule within the limit of targets per rule; over it, or when the rule is gone, nothing is written. */
+  putTargets(ruleId: number, targets: TargetRecord[], maxPerRule: number): Promise<"ok" | "limit" | "missing">;
   /** Removes targets by id; returns the ids that existed. */
   removeTargets(ruleId: number, ids: string[]): Promise<string[]>;
   listTargets(ruleId: number, after: string, limit: number): Promise<TargetRecord[]>;
 
+  /**
+   * The bus's change counter: it grows with every change to the bus's rules or their targets (committed with the
+   * change), and never goes back, also across a deletion and re-creation of the bus. 0 for a bus never changed.
+   */
+  busVersion(bus: BusKey): Promise<number>;
   /** The bus's enabled rules with their targets (PutEvents matching). */
   enabledRules(bus: BusKey): Promise<RuleWithTargets[]>;
   /** Writes the SQS deliveries of one PutEvents, in one transaction (queues deleted meanwhile are skipped). */

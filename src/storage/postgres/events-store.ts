@@ -12,6 +12,11 @@ const bus = (r: Row) => toBus(r as any);
 const rule = (r: Row) => toRule(r as any);
 const target = (r: Row) => toTarget(r as any);
 
+const BUMP = `INSERT INTO events_bus_versions (account, region, bus, version) VALUES ($1, $2, $3, 1)
+  ON CONFLICT (account, region, bus) DO UPDATE SET version = events_bus_versions.version + 1`;
+const BUMP_OF_RULE = `INSERT INTO events_bus_versions (account, region, bus, version) SELECT account, region, bus, 1 FROM events_rules WHERE id = $1
+  ON CONFLICT (account, region, bus) DO UPDATE SET version = events_bus_versions.version + 1`;
+
 export class PgEventsStore implements EventsStore {
   private readonly db: PgDb;
 
@@ -39,6 +44,8 @@ export class PgEventsStore implements EventsStore {
 
   async deleteBus(k: BusKey) {
     return this.db.tx(async (c) => {
+      // Every change takes its bus's counter row first: one lock order for all writers (no deadlocks between them).
+      await c.query(BUMP, [k.account, k.region, k.name]);
       const r = await c.query("DELETE FROM events_buses WHERE account = $1 AND region = $2 AND name = $3", [k.account, k.region, k.name]);
       if ((r.rowCount ?? 0) === 0) return false;
       await c.query("DELETE FROM events_rules WHERE account = $1 AND region = $2 AND bus = $3", [k.account, k.region, k.name]);
@@ -47,11 +54,14 @@ export class PgEventsStore implements EventsStore {
   }
 
   async putRule(k: RuleKey, n: NewRule, now: number) {
-    const r = await this.db.query(
+    const r = await this.db.tx(async (c) => {
+      await c.query(BUMP, [k.account, k.region, k.name]);
+      return c.query(
       `INSERT INTO events_rules (account, region, bus, name, event_pattern, state, description, role_arn, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (account, region, bus, name) DO UPDATE SET event_pattern = excluded.event_pattern, state = excluded.state,
        description = excluded.description, role_arn = excluded.role_arn RETURNING *`,
       [k.account, k.region, k.name, k.rule, n.eventPattern, n.state, n.description ?? null, n.roleArn ?? null, now]);
+    });
     return rule(r.rows[0]);
   }
 
@@ -68,12 +78,16 @@ export class PgEventsStore implements EventsStore {
   }
 
   async setRuleState(k: RuleKey, state: "ENABLED" | "DISABLED") {
-    const r = await this.db.query("UPDATE events_rules SET state = $1 WHERE account = $2 AND region = $3 AND bus = $4 AND name = $5", [state, k.account, k.region, k.name, k.rule]);
-    return (r.rowCount ?? 0) > 0;
+    return this.db.tx(async (c) => {
+      await c.query(BUMP, [k.account, k.region, k.name]);
+      const r = await c.query("UPDATE events_rules SET state = $1 WHERE account = $2 AND region = $3 AND bus = $4 AND name = $5", [state, k.account, k.region, k.name, k.rule]);
+      return (r.rowCount ?? 0) > 0;
+    });
   }
 
   async deleteRule(k: RuleKey) {
     return this.db.tx(async (c): Promise<"deleted" | "missing" | "has-targets"> => {
+      await c.query(BUMP, [k.account, k.region, k.name]);
       const r = await c.query<{ id: number }>("SELECT id FROM events_rules WHERE account = $1 AND region = $2 AND bus = $3 AND name = $4 FOR UPDATE", [k.account, k.region, k.name, k.rule]);
       const id = r.rows[0]?.id;
       if (id === undefined) return "missing";
@@ -93,13 +107,14 @@ export class PgEventsStore implements EventsStore {
   }
 
   async putTargets(ruleId: number, targets: TargetRecord[], maxPerRule: number) {
-    return this.db.tx(async (c) => {
-      // The rule row's lock serialises concurrent PutTargets on one rule, so the limit holds.
-      await c.query("SELECT 1 FROM events_rules WHERE id = $1 FOR UPDATE", [ruleId]);
+    return this.db.tx(async (c): Promise<"ok" | "limit" | "missing"> => {
+      // The bus's counter row (taken first, as by every writer) serialises concurrent PutTargets on one rule, so the limit holds.
+      const bumped = await c.query(BUMP_OF_RULE, [ruleId]);
+      if ((bumped.rowCount ?? 0) === 0) return "missing";
       const ids = await c.query<{ target_id: string }>("SELECT target_id FROM events_targets WHERE rule_id = $1", [ruleId]);
       const all = new Set(ids.rows.map((r) => r.target_id));
       for (const t of targets) all.add(t.id);
-      if (all.size > maxPerRule) return false;
+      if (all.size > maxPerRule) return "limit";
       for (const t of targets) {
         await c.query(
           `INSERT INTO events_targets (rule_id, target_id, arn, input, input_path, message_group_id) VALUES ($1, $2, $3, $4, $5, $6)
@@ -107,19 +122,27 @@ export class PgEventsStore implements EventsStore {
            message_group_id = excluded.message_group_id`,
           [ruleId, t.id, t.arn, t.input ?? null, t.inputPath ?? null, t.messageGroupId ?? null]);
       }
-      return true;
+      return "ok";
     });
   }
 
   async removeTargets(ruleId: number, ids: string[]) {
-    const r = await this.db.query<{ target_id: string }>("DELETE FROM events_targets WHERE rule_id = $1 AND target_id = ANY($2::text[]) RETURNING target_id", [ruleId, ids]);
-    const gone = new Set(r.rows.map((x) => x.target_id));
+    const gone = await this.db.tx(async (c) => {
+      await c.query(BUMP_OF_RULE, [ruleId]);
+      const r = await c.query<{ target_id: string }>("DELETE FROM events_targets WHERE rule_id = $1 AND target_id = ANY($2::text[]) RETURNING target_id", [ruleId, ids]);
+      return new Set(r.rows.map((x) => x.target_id));
+    });
     return ids.filter((id) => gone.has(id));
   }
 
   async listTargets(ruleId: number, after: string, limit: number) {
     const r = await this.db.query(`SELECT * FROM events_targets WHERE rule_id = $1 AND target_id COLLATE "C" > $2 ORDER BY target_id COLLATE "C" LIMIT $3`, [ruleId, after, limit]);
     return r.rows.map(target);
+  }
+
+  async busVersion(b: BusKey) {
+    const r = await this.db.query<{ version: number }>("SELECT version FROM events_bus_versions WHERE account = $1 AND region = $2 AND bus = $3", [b.account, b.region, b.name]);
+    return Number(r.rows[0]?.version ?? 0);
   }
 
   async enabledRules(b: BusKey) {

@@ -52,13 +52,19 @@ export class SqliteEventsStore implements EventsStore {
   async deleteBus(k: BusKey) {
     return this.sql.write(() => {
       const gone = this.s.deleteBus.run(k.account, k.region, k.name).changes > 0;
-      if (gone) this.s.deleteBusRules.run(k.account, k.region, k.name);
+      if (gone) {
+        this.s.deleteBusRules.run(k.account, k.region, k.name);
+        this.s.bump.run(k.account, k.region, k.name);
+      }
       return gone;
     });
   }
 
   async putRule(k: RuleKey, r: NewRule, now: number) {
-    return this.sql.write(() => toRule(this.s.upsertRule.get(k.account, k.region, k.name, k.rule, r.eventPattern, r.state, r.description ?? null, r.roleArn ?? null, now) as RuleRow));
+    return this.sql.write(() => {
+      this.s.bump.run(k.account, k.region, k.name);
+      return toRule(this.s.upsertRule.get(k.account, k.region, k.name, k.rule, r.eventPattern, r.state, r.description ?? null, r.roleArn ?? null, now) as RuleRow);
+    });
   }
 
   async getRule(k: RuleKey) {
@@ -71,7 +77,11 @@ export class SqliteEventsStore implements EventsStore {
   }
 
   async setRuleState(k: RuleKey, state: "ENABLED" | "DISABLED") {
-    return this.sql.write(() => this.s.setState.run(state, k.account, k.region, k.name, k.rule).changes > 0);
+    return this.sql.write(() => {
+      const changed = this.s.setState.run(state, k.account, k.region, k.name, k.rule).changes > 0;
+      if (changed) this.s.bump.run(k.account, k.region, k.name);
+      return changed;
+    });
   }
 
   async deleteRule(k: RuleKey) {
@@ -80,6 +90,7 @@ export class SqliteEventsStore implements EventsStore {
       if (!r) return "missing";
       if (this.s.anyTarget.get(r.id)) return "has-targets";
       this.s.deleteRule.run(r.id);
+      this.s.bump.run(k.account, k.region, k.name);
       return "deleted";
     });
   }
@@ -89,21 +100,31 @@ export class SqliteEventsStore implements EventsStore {
   }
 
   async putTargets(ruleId: number, targets: TargetRecord[], maxPerRule: number) {
-    return this.sql.write(() => {
+    return this.sql.write((): "ok" | "limit" | "missing" => {
+      if (!this.s.ruleById.get(ruleId)) return "missing";
       const existing = new Set(this.s.targetIds.pluck().all(ruleId) as string[]);
       for (const t of targets) existing.add(t.id);
-      if (existing.size > maxPerRule) return false;
+      if (existing.size > maxPerRule) return "limit";
       for (const t of targets) this.s.upsertTarget.run(ruleId, t.id, t.arn, t.input ?? null, t.inputPath ?? null, t.messageGroupId ?? null);
-      return true;
+      this.s.bumpOfRule.run(ruleId);
+      return "ok";
     });
   }
 
   async removeTargets(ruleId: number, ids: string[]) {
-    return this.sql.write(() => ids.filter((id) => this.s.deleteTarget.run(ruleId, id).changes > 0));
+    return this.sql.write(() => {
+      const gone = ids.filter((id) => this.s.deleteTarget.run(ruleId, id).changes > 0);
+      if (gone.length > 0) this.s.bumpOfRule.run(ruleId);
+      return gone;
+    });
   }
 
   async listTargets(ruleId: number, after: string, limit: number) {
     return (this.s.listTargets.all(ruleId, after, limit) as TargetRow[]).map(toTarget);
+  }
+
+  async busVersion(b: BusKey) {
+    return Number((this.s.version.pluck().get(b.account, b.region, b.name) as number | undefined) ?? 0);
   }
 
   async enabledRules(b: BusKey) {
@@ -145,6 +166,7 @@ function prepare(db: Database.Database) {
       `SELECT DISTINCT r.name FROM events_targets t JOIN events_rules r ON r.id = t.rule_id
        WHERE t.arn = ? AND r.account = ? AND r.region = ? AND r.bus = ? AND r.name > ? ORDER BY r.name LIMIT ?`,
     ),
+    ruleById: db.prepare("SELECT 1 FROM events_rules WHERE id = ?"),
     targetIds: db.prepare("SELECT target_id FROM events_targets WHERE rule_id = ?"),
     upsertTarget: db.prepare(
       `INSERT INTO events_targets (rule_id, target_id, arn, input, input_path, message_group_id) VALUES (?, ?, ?, ?, ?, ?)
@@ -153,6 +175,15 @@ function prepare(db: Database.Database) {
     ),
     deleteTarget: db.prepare("DELETE FROM events_targets WHERE rule_id = ? AND target_id = ?"),
     listTargets: db.prepare("SELECT * FROM events_targets WHERE rule_id = ? AND target_id > ? ORDER BY target_id LIMIT ?"),
+    bump: db.prepare(
+      `INSERT INTO events_bus_versions (account, region, bus, version) VALUES (?, ?, ?, 1)
+       ON CONFLICT (account, region, bus) DO UPDATE SET version = version + 1`,
+    ),
+    bumpOfRule: db.prepare(
+      `INSERT INTO events_bus_versions (account, region, bus, version) SELECT account, region, bus, 1 FROM events_rules WHERE id = ? AND true
+       ON CONFLICT (account, region, bus) DO UPDATE SET version = version + 1`,
+    ),
+    version: db.prepare("SELECT version FROM events_bus_versions WHERE account = ? AND region = ? AND bus = ?"),
     enabledRules: db.prepare("SELECT * FROM events_rules WHERE account = ? AND region = ? AND bus = ? AND state = 'ENABLED' ORDER BY id"),
     enabledTargets: db.prepare(
       `SELECT t.* FROM events_targets t JOIN events_rules r ON r.id = t.rule_id

@@ -5,8 +5,8 @@ import { randomUUID } from "node:crypto";
 import { DEDUP_WINDOW_MS, fifoFields, isFifo, md5Hex, parseQueueArn, wakeKey, type QueueWrite } from "../../sqs/index.ts";
 import type { RequestContext } from "../../types.ts";
 import { checkEntry, entrySize, formEvent, MAX_PUT_EVENTS_BYTES, targetBody, type Entry, type EntryError } from "../domain/event.ts";
-import { RuleIndex } from "../domain/rule-index.ts";
-import { compiled, resolveBus, type EventsEnv } from "../env.ts";
+import type { RuleIndex } from "../domain/rule-index.ts";
+import { resolveBus, ruleIndex, type EventsEnv } from "../env.ts";
 import { notSupported, validation } from "../errors.ts";
 import type { BusKey, RuleWithTargets } from "../store.ts";
 
@@ -26,14 +26,10 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
     const ref = e.EventBusName ?? "default";
     if (!buses.has(ref)) buses.set(ref, await resolveBus(env, ctx, e.EventBusName, "entries.member.eventBusName"));
   }
-  const indexes = new Map<string, RuleIndex<RuleWithTargets>>();
-  const indexOf = async (bus: BusKey) => {
+  const indexes = new Map<string, Promise<RuleIndex<RuleWithTargets>>>();
+  const indexOf = (bus: BusKey) => {
     let idx = indexes.get(bus.name);
-    if (!idx) {
-      const rules = await env.store.enabledRules(bus);
-      idx = new RuleIndex(rules.map((r) => ({ rule: r, text: r.eventPattern })), (t) => compiled(env, t));
-      indexes.set(bus.name, idx);
-    }
+    if (!idx) indexes.set(bus.name, (idx = ruleIndex(env, bus)));
     return idx;
   };
   const now = env.clock.now();

@@ -6,7 +6,7 @@ import type { RequestContext } from "../../types.ts";
 import { validInputPath } from "../domain/event.ts";
 import { checkRuleName } from "../domain/names.ts";
 import { decodeToken, encodeToken, pageLimit, resolveRule, type EventsEnv } from "../env.ts";
-import { constraint, limitExceeded, notSupported, validation } from "../errors.ts";
+import { constraint, limitExceeded, notSupported, ruleNotFound, validation } from "../errors.ts";
 import type { TargetRecord } from "../store.ts";
 
 type Input = Record<string, unknown>;
@@ -70,10 +70,10 @@ export async function putTargets(env: EventsEnv, ctx: RequestContext, input: Inp
     if (sqsp?.MessageGroupId !== undefined && sqsp.MessageGroupId.length > 100) throw constraint(sqsp.MessageGroupId, `targets.${i + 1}.member.sqsParameters.messageGroupId`, "have length less than or equal to 100");
     ok.push({ id, arn, input: t.Input as string | undefined, inputPath: t.InputPath as string | undefined, messageGroupId: sqsp?.MessageGroupId });
   });
-  if (ok.length > 0 && !(await env.store.putTargets(rule.id, ok, MAX_TARGETS_PER_RULE))) {
-    // Recorded on AWS: LimitExceededException (LocalStack snapshot test_add_exceed_fife_targets_per_rule).
-    throw limitExceeded();
-  }
+  const outcome = ok.length > 0 ? await env.store.putTargets(rule.id, ok, MAX_TARGETS_PER_RULE) : "ok";
+  // Recorded on AWS: LimitExceededException (LocalStack snapshot test_add_exceed_fife_targets_per_rule).
+  if (outcome === "limit") throw limitExceeded();
+  if (outcome === "missing") throw ruleNotFound(rule.name, rule.bus);
   return { FailedEntryCount: failed.length, FailedEntries: failed };
 }
 

@@ -34,3 +34,13 @@ CREATE TABLE events_targets (
   PRIMARY KEY (rule_id, target_id)
 );
 CREATE INDEX events_targets_arn ON events_targets (arn, rule_id);
+
+-- A counter per bus, bumped in the same transaction as every change to its rules or their targets: PutEvents keeps
+-- its compiled rule index while the counter is unchanged (one key lookup instead of reading every rule).
+CREATE TABLE events_bus_versions (
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  bus TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  PRIMARY KEY (account, region, bus)
+);
