@@ -35,6 +35,7 @@ test("event buses: create, describe, list with prefix and paging, the default bu
   assert.equal(d.Name, "orders-bus");
   assert.equal(d.Description, "orders");
   assert.ok(d.CreationTime instanceof Date);
+  assert.equal((await eb().send(new DescribeEventBusCommand({ Name: c.EventBusArn }))).Name, "orders-bus");
   const def = await eb().send(new DescribeEventBusCommand({}));
   assert.equal(def.Arn, `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`);
   for (const n of ["pg-0", "pg-1", "pg-2", "pg-3", "pg-4"]) await eb().send(new CreateEventBusCommand({ Name: n }));
@@ -98,6 +99,9 @@ test("TestEventPattern", async () => {
     name: "InvalidEventPatternException", message: "Event pattern is not valid. Reason: Empty arrays are not allowed",
   });
   await rejectsAws(eb().send(new TestEventPatternCommand({ EventPattern: JSON.stringify({ source: ["x"] }), Event: "plain" })), { name: "ValidationException", message: "Parameter Event is not valid." });
+  // resources is one of the mandatory fields (TestEventPattern API reference, Event).
+  const { resources: _r, ...noResources } = JSON.parse(event);
+  await rejectsAws(eb().send(new TestEventPatternCommand({ EventPattern: JSON.stringify({ source: ["x"] }), Event: JSON.stringify(noResources) })), { name: "ValidationException", message: "Parameter Event is not valid." });
 });
 
 test("targets: put, list, remove; other target kinds fail their entry; unsupported features refused; 5 per rule", async () => {
@@ -116,6 +120,8 @@ test("targets: put, list, remove; other target kinds fail their entry; unsupport
   });
   await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "tr", Targets: [{ Id: "x", Arn: q.arn, RetryPolicy: { MaximumRetryAttempts: 1 } }] })), { name: "ValidationException", message: /RetryPolicy is not supported/ });
   await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "tr", Targets: [{ Id: "x", Arn: q.arn, InputTransformer: { InputTemplate: "{}" } }] })), { name: "ValidationException", message: /InputTransformer is not supported/ });
+  await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "tr", Targets: [{ Id: "x", Arn: q.arn, InputPath: "$..detail" }] })), { name: "ValidationException", message: /InputPath for target x is not supported/ });
+  await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "tr", Targets: [{ Id: "x", Arn: q.arn, Input: "{" }] })), { name: "ValidationException", message: "Input for target x is not valid JSON text." });
   await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "tr", Targets: [{ Id: "x", Arn: q.arn, Input: "{}", InputPath: "$" }] })), {
     name: "ValidationException", message: "Only one of Input, InputPath, or InputTransformer must be provided for target x.",
   });

@@ -2,7 +2,7 @@
 // region without being created, and cannot be deleted (EventBridge user guide, "Event buses").
 import type { RequestContext } from "../../types.ts";
 import { busArn, checkBusName, DEFAULT_BUS } from "../domain/names.ts";
-import { decodeToken, encodeToken, pageLimit, type EventsEnv } from "../env.ts";
+import { decodeToken, encodeToken, pageLimit, resolveBus, type EventsEnv } from "../env.ts";
 import { busExists, busNotFound, constraint, notSupported, validation } from "../errors.ts";
 import type { BusRecord } from "../store.ts";
 
@@ -36,16 +36,16 @@ export async function createEventBus(env: EventsEnv, ctx: RequestContext, input:
 }
 
 export async function describeEventBus(env: EventsEnv, ctx: RequestContext, input: Input) {
-  const ref = (input.Name as string | undefined) ?? DEFAULT_BUS;
-  const name = ref.startsWith("arn:") ? ref.slice(ref.indexOf("event-bus/") + "event-bus/".length) : ref;
-  if (name === DEFAULT_BUS) return view(defaultBus(ctx));
-  const b = await env.store.getBus({ account: ctx.accountId, region: ctx.region, name });
-  if (!b) throw busNotFound(name);
+  // Name: the bus's name or ARN, the default bus when absent (DescribeEventBus API reference).
+  const key = await resolveBus(env, ctx, input.Name, "name");
+  if (key.name === DEFAULT_BUS) return view(defaultBus(ctx));
+  const b = await env.store.getBus(key);
+  if (!b) throw busNotFound(key.name);
   return view(b);
 }
 
 export async function deleteEventBus(env: EventsEnv, ctx: RequestContext, input: Input) {
-  const name = String(input.Name);
+  const name = checkBusName(input.Name);
   // Recorded on AWS: ValidationException "Cannot delete event bus default." (LocalStack snapshot test_delete_default_event_bus).
   if (name === DEFAULT_BUS) throw validation("Cannot delete event bus default.");
   // The bus's rules (and their targets) go with it (EventBridge user guide, "Deleting an event bus": "Deleting an

@@ -97,7 +97,7 @@ export async function listRuleNamesByTarget(env: EventsEnv, ctx: RequestContext,
 
 /**
  * TestEventPattern: the event must be a JSON object with the fields EventBridge events carry (TestEventPattern API
- * reference, Event: "id, account, source, time, region, resources, detail-type" are required); otherwise
+ * reference, Event: "the following fields are mandatory: id, account, source, time, region, resources, detail-type"); otherwise
  * ValidationException "Parameter Event is not valid." (recorded: LocalStack snapshot test_plain_string_payload).
  */
 export async function testEventPattern(_env: EventsEnv, _ctx: RequestContext, input: Input) {
@@ -110,8 +110,8 @@ export async function testEventPattern(_env: EventsEnv, _ctx: RequestContext, in
   }
   if (typeof event !== "object" || event === null || Array.isArray(event)) throw validation("Parameter Event is not valid.");
   const e = event as Record<string, unknown>;
-  for (const f of ["id", "account", "source", "time", "region", "detail-type"]) {
-    if (!(f in e)) throw validation(`Parameter Event is not valid.`);
+  for (const f of ["id", "account", "source", "time", "region", "resources", "detail-type"]) {
+    if (!(f in e)) throw validation("Parameter Event is not valid.");
   }
   return { Result: matchesEvent(pattern, e) };
 }

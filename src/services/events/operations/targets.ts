@@ -3,7 +3,7 @@
 // PutTargets reports targets it did not add); features this version does not carry out are refused outright.
 import { parseQueueArn } from "../../sqs/index.ts";
 import type { RequestContext } from "../../types.ts";
-import { validInputPath } from "../domain/event.ts";
+import { parseInputPath } from "../domain/event.ts";
 import { checkRuleName } from "../domain/names.ts";
 import { decodeToken, encodeToken, pageLimit, resolveRule, type EventsEnv } from "../env.ts";
 import { constraint, limitExceeded, notSupported, ruleNotFound, validation } from "../errors.ts";
@@ -52,7 +52,9 @@ export async function putTargets(env: EventsEnv, ctx: RequestContext, input: Inp
         throw validation(`Input for target ${id} is not valid JSON text.`);
       }
     }
-    if (t.InputPath !== undefined && !validInputPath(String(t.InputPath))) throw validation(`InputPath for target ${id} is not a valid JSONPath.`);
+    if (t.InputPath !== undefined && !parseInputPath(String(t.InputPath))) {
+      throw validation(`InputPath for target ${id} is not supported: this Mailroom version takes $ followed by .name, ['name'] or [index] steps.`);
+    }
     const queue = parseQueueArn(arn);
     if (!queue) {
       const kind = arn.split(":")[2] ?? "";
