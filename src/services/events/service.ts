@@ -34,9 +34,9 @@ const OPERATIONS: Record<string, Op> = {
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */
 export const PENDING_OPERATIONS = Object.keys(eventsModel.operations).filter((op) => !(op in OPERATIONS));
 
-/** A member path in AWS's validation wording: lowerCamel members ("Name" → "name", "Targets.0.Id" → "targets.1.member.id"). */
+/** A member path in AWS's validation wording: lowerCamel members, list positions (1-based) followed by "member" ("Targets.1.Id" → "targets.1.member.id"). */
 function awsPath(member: string): string {
-  return member.split(".").map((p) => (/^\d+$/.test(p) ? `${Number(p) + 1}.member` : p.charAt(0).toLowerCase() + p.slice(1))).join(".");
+  return member.split(".").map((p) => (/^\d+$/.test(p) ? `${p}.member` : p.charAt(0).toLowerCase() + p.slice(1))).join(".");
 }
 
 export function createEventsService(env: EventsEnv): ServiceDefinition {

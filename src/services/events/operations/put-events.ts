@@ -7,7 +7,7 @@ import type { RequestContext } from "../../types.ts";
 import { checkEntry, entrySize, formEvent, MAX_PUT_EVENTS_BYTES, targetBody, type Entry, type EntryError } from "../domain/event.ts";
 import type { RuleIndex } from "../domain/rule-index.ts";
 import { resolveBus, ruleIndex, type EventsEnv } from "../env.ts";
-import { notSupported, validation } from "../errors.ts";
+import { constraint, notSupported, validation } from "../errors.ts";
 import type { BusKey, RuleWithTargets } from "../store.ts";
 
 type Input = Record<string, unknown>;
@@ -20,11 +20,17 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
   if (input.EndpointId !== undefined) throw notSupported("EndpointId (global endpoints)");
   // Recorded on AWS: ValidationException "Total size of the entries in the request is over the limit." (LocalStack snapshot test_put_event_with_too_big_detail).
   if (entries.reduce((n, e) => n + entrySize(e), 0) > MAX_PUT_EVENTS_BYTES) throw validation("Total size of the entries in the request is over the limit.");
+  entries.forEach((e, i) => {
+    // A timestamp outside what a date can hold (the model's timestamp type; epoch seconds beyond ±8.64e12).
+    if (e.Time && Number.isNaN(e.Time.getTime())) throw constraint(String(e.Time), `entries.${i + 1}.member.time`, "be of type timestamp");
+    // Resources are strings (PutEventsRequestEntry Resources: "Array of strings").
+    if (e.Resources?.some((r) => typeof r !== "string")) throw validation(`1 validation error detected: Value null at 'entries.${i + 1}.member.resources' failed to satisfy constraint: Member must not be null`);
+  });
   // Every named bus must exist: a missing one fails the whole request (recorded: LocalStack snapshot test_put_events_nonexistent_event_bus).
   const buses = new Map<string, BusKey>();
-  for (const e of entries) {
+  for (const [i, e] of entries.entries()) {
     const ref = e.EventBusName ?? "default";
-    if (!buses.has(ref)) buses.set(ref, await resolveBus(env, ctx, e.EventBusName, "entries.member.eventBusName"));
+    if (!buses.has(ref)) buses.set(ref, await resolveBus(env, ctx, e.EventBusName, `entries.${i + 1}.member.eventBusName`));
   }
   const indexes = new Map<string, Promise<RuleIndex<RuleWithTargets>>>();
   const indexOf = (bus: BusKey) => {
