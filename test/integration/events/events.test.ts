@@ -179,11 +179,12 @@ test("PutEvents delivers the formed event to matching SQS targets, with Input an
   });
 });
 
-test("PutEvents into a FIFO queue target with SqsParameters.MessageGroupId; FIFO target without a group fails its entry", async () => {
+test("PutEvents into a FIFO queue target with SqsParameters.MessageGroupId; FIFO target without a group is refused", async () => {
   const f = await queue("pe.fifo", { FifoQueue: "true", ContentBasedDeduplication: "true" });
   await eb().send(new PutRuleCommand({ Name: "fifo", EventPattern: JSON.stringify({ source: ["fifo-src"] }) }));
-  const bad = await eb().send(new PutTargetsCommand({ Rule: "fifo", Targets: [{ Id: "f", Arn: f.arn }] }));
-  assert.equal(bad.FailedEntryCount, 1);
+  await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "fifo", Targets: [{ Id: "f", Arn: f.arn }] })), {
+    name: "ValidationException", message: "Parameter(s) SqsParameters must be specified for target: f.",
+  });
   await eb().send(new PutTargetsCommand({ Rule: "fifo", Targets: [{ Id: "f", Arn: f.arn, SqsParameters: { MessageGroupId: "g1" } }] }));
   await eb().send(new PutEventsCommand({ Entries: [1, 2, 3].map((n) => ({ Source: "fifo-src", DetailType: "t", Detail: JSON.stringify({ n }) })) }));
   const got = await receive(f.url);

@@ -63,10 +63,9 @@ export async function putTargets(env: EventsEnv, ctx: RequestContext, input: Inp
     }
     const sqsp = t.SqsParameters as { MessageGroupId?: string } | undefined;
     // SqsParameters.MessageGroupId: the group of messages sent to a FIFO queue target (PutTargets API reference, SqsParameters).
-    if (queue.name.endsWith(".fifo") && !sqsp?.MessageGroupId) {
-      failed.push({ TargetId: id, ErrorCode: "ValidationException", ErrorMessage: "SqsParameters.MessageGroupId is required for a FIFO queue target." });
-      return;
-    }
+    // A FIFO queue target without SqsParameters fails the whole request; AWS's wording as quoted in
+    // hashicorp/terraform issue 20263 and awslabs/aws-ddk issue 183.
+    if (queue.name.endsWith(".fifo") && !sqsp?.MessageGroupId) throw validation(`Parameter(s) SqsParameters must be specified for target: ${id}.`);
     // MessageGroupId: at most 100 characters (SqsParameters API reference); on a standard queue it makes a fair-queue
     // message ("parameters ... for a target that is an Amazon SQS fair or FIFO queue").
     if (sqsp?.MessageGroupId !== undefined && sqsp.MessageGroupId.length > 100) throw constraint(sqsp.MessageGroupId, `targets.${i + 1}.member.sqsParameters.messageGroupId`, "have length less than or equal to 100");
