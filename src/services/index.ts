@@ -1,8 +1,9 @@
 // The services this server runs, in start order (a service may use the stores and APIs of those before it).
-// Adding a service is one folder under src/services/ and one line here (ADR 0012).
+// Adding a service is one folder under src/services/ and one entry here (ADR 0012).
+import { eventsModule } from "./events/index.ts";
 import { kinesisModule } from "./kinesis/index.ts";
 import type { ServiceModule } from "./module.ts";
 import { snsModule } from "./sns/index.ts";
 import { sqsModule } from "./sqs/index.ts";
 
-export const SERVICES: ServiceModule[] = [sqsModule, snsModule, kinesisModule];
+export const SERVICES: ServiceModule[] = [sqsModule, snsModule, eventsModule, kinesisModule];

@@ -8,6 +8,8 @@ import { PgSqsStore } from "../../src/storage/postgres/sqs-store.ts";
 import { PgOutbox } from "../../src/storage/postgres/outbox.ts";
 import { kinesisStoreContract } from "./kinesis-store.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
+import { eventsStoreContract } from "./events-store.contract.ts";
+import { PgEventsStore } from "../../src/storage/postgres/events-store.ts";
 import { snsStoreContract } from "./sns-store.contract.ts";
 import { freshDatabase, postgresAvailable } from "../helpers/postgres.ts";
 import { sqsStoreContract } from "./sqs-store.contract.ts";
@@ -34,6 +36,13 @@ if (!available) {
       const pg = await PgDb.open(db.url, 4);
       await pg.query("TRUNCATE sns_topics, sns_subscriptions, delivery_outbox, sns_sink_messages, sns_platform_applications, sns_platform_endpoints, sns_dedup, sns_archive, sns_keys, sns_replays, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
       return { sns: new PgSnsStore(pg), sqs: new PgSqsStore(pg), outbox: new PgOutbox(pg), close: () => pg.close() };
+    },
+  });
+  eventsStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query("TRUNCATE events_targets, events_rules, events_buses, events_bus_versions, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
+      return { events: new PgEventsStore(pg), sqs: new PgSqsStore(pg), close: () => pg.close() };
     },
   });
   outboxContract("postgres", {

@@ -11,6 +11,8 @@ import { SqliteSqsStore } from "../../src/storage/sqlite/sqs-store.ts";
 import { SqliteOutbox } from "../../src/storage/sqlite/outbox.ts";
 import { kinesisStoreContract } from "./kinesis-store.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
+import { eventsStoreContract } from "./events-store.contract.ts";
+import { SqliteEventsStore } from "../../src/storage/sqlite/events-store.ts";
 import { snsStoreContract } from "./sns-store.contract.ts";
 import { sqsStoreContract } from "./sqs-store.contract.ts";
 
@@ -20,6 +22,13 @@ snsStoreContract("sqlite (memory)", {
     const db = new SqliteDb(":memory:");
     const sqs = new SqliteSqsStore(db);
     return { sns: new SqliteSnsStore(db, sqs), sqs, outbox: new SqliteOutbox(db, sqs), close: () => db.close() };
+  },
+});
+eventsStoreContract("sqlite (memory)", {
+  open: async () => {
+    const db = new SqliteDb(":memory:");
+    const sqs = new SqliteSqsStore(db);
+    return { events: new SqliteEventsStore(db, sqs), sqs, close: () => db.close() };
   },
 });
 outboxContract("sqlite (memory)", {

@@ -1,0 +1,63 @@
+// The EventBridge service definition: its model (AWS JSON 1.1, X-Amz-Target AWSEvents.*), how input problems are
+// named, and the operations table. Operations of the model not in the table answer a clear error.
+import { AwsError } from "../../protocol/errors.ts";
+import { eventsModel } from "../../protocol/models/events.gen.ts";
+import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
+import type { EventsEnv } from "./env.ts";
+import { validation } from "./errors.ts";
+import * as buses from "./operations/buses.ts";
+import { putEvents } from "./operations/put-events.ts";
+import * as rules from "./operations/rules.ts";
+import * as targets from "./operations/targets.ts";
+
+type Op = (env: EventsEnv, ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
+
+const OPERATIONS: Record<string, Op> = {
+  CreateEventBus: buses.createEventBus,
+  DescribeEventBus: buses.describeEventBus,
+  DeleteEventBus: buses.deleteEventBus,
+  ListEventBuses: buses.listEventBuses,
+  PutRule: rules.putRule,
+  DescribeRule: rules.describeRule,
+  ListRules: rules.listRules,
+  EnableRule: rules.enableRule,
+  DisableRule: rules.disableRule,
+  DeleteRule: rules.deleteRule,
+  ListRuleNamesByTarget: rules.listRuleNamesByTarget,
+  TestEventPattern: rules.testEventPattern,
+  PutTargets: targets.putTargets,
+  RemoveTargets: targets.removeTargets,
+  ListTargetsByRule: targets.listTargetsByRule,
+  PutEvents: putEvents,
+};
+
+/** Operations in the model that this version does not carry out yet (answered with a clear error). */
+export const PENDING_OPERATIONS = Object.keys(eventsModel.operations).filter((op) => !(op in OPERATIONS));
+
+/** A member path in AWS's validation wording: lowerCamel members, list positions (1-based) followed by "member" ("Targets.1.Id" → "targets.1.member.id"). */
+function awsPath(member: string): string {
+  return member.split(".").map((p) => (/^\d+$/.test(p) ? `${p}.member` : p.charAt(0).toLowerCase() + p.slice(1))).join(".");
+}
+
+export function createEventsService(env: EventsEnv): ServiceDefinition {
+  const operations: Record<string, Handler> = {};
+  for (const [name, op] of Object.entries(OPERATIONS)) operations[name] = (ctx, input) => op(env, ctx, input);
+  for (const name of PENDING_OPERATIONS) {
+    operations[name] = async () => {
+      throw new AwsError("UnsupportedOperation", `${name} is not supported by this Mailroom version yet.`);
+    };
+  }
+  return {
+    signingName: "events",
+    model: eventsModel,
+    codecs: ["json"],
+    jsonNamespace: "com.amazonaws.events",
+    queryCompatible: false,
+    inputErrors: {
+      // The request-validation wording AWS uses for a required member that is missing.
+      missing: (member) => validation(`1 validation error detected: Value null at '${awsPath(member)}' failed to satisfy constraint: Member must not be null`),
+      invalid: (member, value, expected) => validation(`1 validation error detected: Value '${typeof value === "object" ? JSON.stringify(value) : String(value)}' at '${awsPath(member)}' failed to satisfy constraint: Member must be of type ${expected}`),
+    },
+    operations,
+  };
+}

@@ -1,0 +1,119 @@
+// The EventBridge storage contract: one body of tests the SQLite and PostgreSQL adapters must pass unchanged. Each
+// factory opens an EventBridge store and the SQS store on the same database (PutEvents writes SQS messages).
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { EventsStore } from "../../src/services/events/store.ts";
+import type { SqsStore } from "../../src/services/sqs/store.ts";
+
+export interface EventsStoreFactory {
+  open(): Promise<{ events: EventsStore; sqs: SqsStore; close(): Promise<void> }>;
+}
+
+const T0 = Date.UTC(2026, 0, 1);
+const ACCT = "000000000000";
+const bus = (name: string, account = ACCT, region = "us-east-1") => ({ account, region, name });
+const rule = (b: string, r: string) => ({ ...bus(b), rule: r });
+const P = JSON.stringify({ source: ["a"] });
+
+export function eventsStoreContract(name: string, factory: EventsStoreFactory): void {
+  describe(`EventsStore contract: ${name}`, () => {
+    const withStore = (fn: (s: EventsStore, q: SqsStore) => Promise<void>) => async () => {
+      const h = await factory.open();
+      try {
+        await fn(h.events, h.sqs);
+      } finally {
+        await h.close();
+      }
+    };
+
+    test("buses: create once, keep accounts and regions apart, list by prefix in name order after a cursor", withStore(async (s) => {
+      assert.equal(await s.createBus({ ...bus("b1"), description: "d", createdAt: T0 }), true);
+      assert.equal(await s.createBus({ ...bus("b1"), createdAt: T0 + 1 }), false);
+      assert.equal(await s.createBus({ ...bus("b1", "111111111111"), createdAt: T0 }), true);
+      assert.equal(await s.createBus({ ...bus("b1", ACCT, "eu-west-1"), createdAt: T0 }), true);
+      for (const n of ["b_2", "b3", "c1", "b%"]) await s.createBus({ ...bus(n), createdAt: T0 });
+      const got = await s.getBus(bus("b1"));
+      assert.deepEqual(got, { ...bus("b1"), description: "d", createdAt: T0 });
+      // "_" and "%" in a prefix are literal characters, not LIKE wildcards.
+      assert.deepEqual((await s.listBuses(ACCT, "us-east-1", "b_", "", 10)).map((b) => b.name), ["b_2"]);
+      assert.deepEqual((await s.listBuses(ACCT, "us-east-1", "b", "", 10)).map((b) => b.name), ["b%", "b1", "b3", "b_2"]);
+      assert.deepEqual((await s.listBuses(ACCT, "us-east-1", "b", "b1", 2)).map((b) => b.name), ["b3", "b_2"]);
+    }));
+
+    test("rules: upsert keeps id and targets, list by prefix, state, delete refused with targets, bus deletion takes its rules", withStore(async (s) => {
+      await s.createBus({ ...bus("x"), createdAt: T0 });
+      const r1 = await s.putRule(rule("x", "r1"), { eventPattern: P, state: "ENABLED", description: "d" }, T0);
+      assert.equal(r1.bus, "x");
+      assert.equal(await s.putTargets(r1.id, [{ id: "t", arn: "arn:aws:sqs:us-east-1:000000000000:q" }], 5), "ok");
+      const again = await s.putRule(rule("x", "r1"), { eventPattern: P, state: "DISABLED" }, T0 + 5);
+      assert.equal(again.id, r1.id);
+      assert.equal(again.createdAt, T0);
+      assert.equal(again.description, undefined);
+      assert.equal(again.state, "DISABLED");
+      assert.equal((await s.listTargets(r1.id, "", 10)).length, 1);
+      await s.putRule(rule("x", "r2"), { eventPattern: P, state: "ENABLED" }, T0);
+      await s.putRule(rule("default", "r1"), { eventPattern: P, state: "ENABLED" }, T0);
+      assert.deepEqual((await s.listRules(bus("x"), "r", "", 10)).map((r) => r.name), ["r1", "r2"]);
+      assert.deepEqual((await s.listRules(bus("x"), "", "r1", 10)).map((r) => r.name), ["r2"]);
+      assert.equal(await s.setRuleState(rule("x", "r1"), "ENABLED"), true);
+      assert.equal(await s.setRuleState(rule("x", "nope"), "ENABLED"), false);
+      assert.equal(await s.deleteRule(rule("x", "r1")), "has-targets");
+      assert.equal(await s.deleteRule(rule("x", "nope")), "missing");
+      assert.equal(await s.deleteRule(rule("x", "r2")), "deleted");
+      assert.equal(await s.deleteBus(bus("x")), true);
+      assert.equal(await s.getRule(rule("x", "r1")), undefined);
+      assert.equal(await s.deleteBus(bus("x")), false);
+      assert.ok(await s.getRule(rule("default", "r1")));
+    }));
+
+    test("targets: upsert by id, limit per rule, remove reports what existed, names by target, enabled rules carry targets", withStore(async (s) => {
+      const q = "arn:aws:sqs:us-east-1:000000000000:q";
+      const a = await s.putRule(rule("default", "a"), { eventPattern: P, state: "ENABLED" }, T0);
+      const b = await s.putRule(rule("default", "b"), { eventPattern: P, state: "DISABLED" }, T0);
+      await s.putTargets(a.id, [{ id: "1", arn: q, input: "{}" }, { id: "2", arn: q, inputPath: "$.detail", messageGroupId: "g" }], 3);
+      await s.putTargets(a.id, [{ id: "1", arn: q }], 3);
+      assert.deepEqual(await s.listTargets(a.id, "", 10), [{ id: "1", arn: q, input: undefined, inputPath: undefined, messageGroupId: undefined }, { id: "2", arn: q, input: undefined, inputPath: "$.detail", messageGroupId: "g" }].map((t) => ({ ...t })));
+      assert.equal(await s.putTargets(a.id, [{ id: "3", arn: q }, { id: "4", arn: q }], 3), "limit");
+      assert.equal(await s.putTargets(999_999, [{ id: "3", arn: q }], 3), "missing");
+      assert.equal((await s.listTargets(a.id, "", 10)).length, 2);
+      await s.putTargets(b.id, [{ id: "1", arn: q }], 3);
+      assert.deepEqual(await s.ruleNamesByTarget(bus("default"), q, "", 10), ["a", "b"]);
+      assert.deepEqual(await s.ruleNamesByTarget(bus("default"), q, "a", 10), ["b"]);
+      const enabled = await s.enabledRules(bus("default"));
+      assert.deepEqual(enabled.map((r) => [r.name, r.targets.map((t) => t.id)]), [["a", ["1", "2"]]]);
+      assert.deepEqual(await s.removeTargets(a.id, ["2", "zz"]), ["2"]);
+      assert.deepEqual((await s.listTargets(a.id, "", 10)).map((t) => t.id), ["1"]);
+    }));
+
+    test("busVersion grows with every change to a bus's rules and targets, also across re-creating the bus", withStore(async (s) => {
+      const seen = [await s.busVersion(bus("v"))];
+      const step = async (what: Promise<unknown>) => {
+        await what;
+        const v = await s.busVersion(bus("v"));
+        assert.ok(v > seen[seen.length - 1], `version grows: ${seen.join(",")} then ${v}`);
+        seen.push(v);
+      };
+      assert.equal(seen[0], 0);
+      await s.createBus({ ...bus("v"), createdAt: T0 });
+      await step(s.putRule(rule("v", "r"), { eventPattern: P, state: "ENABLED" }, T0));
+      const r = (await s.getRule(rule("v", "r")))!;
+      await step(s.putTargets(r.id, [{ id: "1", arn: "arn:aws:sqs:us-east-1:000000000000:q" }], 5));
+      await step(s.setRuleState(rule("v", "r"), "DISABLED"));
+      await step(s.removeTargets(r.id, ["1"]));
+      await step(s.deleteRule(rule("v", "r")));
+      await step(s.putRule(rule("v", "r2"), { eventPattern: P, state: "ENABLED" }, T0));
+      await step(s.deleteBus(bus("v")));
+      await s.createBus({ ...bus("v"), createdAt: T0 });
+      assert.equal(await s.busVersion(bus("v")), seen[seen.length - 1]);
+      assert.equal(await s.busVersion(bus("other")), 0);
+    }));
+
+    test("deliver writes queue messages in one transaction and skips queues deleted meanwhile", withStore(async (s, sqs) => {
+      const { queue } = await sqs.createQueue({ account: ACCT, region: "us-east-1", name: "evq" }, { attributes: {}, retentionMs: 60_000 }, {}, T0);
+      const m = (id: string) => ({ messageId: id, body: id, md5OfBody: "x", senderId: ACCT, visibleAt: T0 });
+      await s.deliver([{ queueId: queue.id, message: m("m1") }, { queueId: 999_999, message: m("m2") }, { queueId: queue.id, message: m("m3") }], T0);
+      const got = await sqs.receive(queue.id, { max: 10, visibilityMs: 1000, now: T0 + 1, expiredBefore: 0, nonces: Array.from({ length: 10 }, (_, i) => `n${i}`.padEnd(16, "x")) });
+      assert.deepEqual(got.map((x) => x.body).sort(), ["m1", "m3"]);
+    }));
+  });
+}
