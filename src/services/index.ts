@@ -3,5 +3,6 @@
 import type { ServiceModule } from "./module.ts";
 import { snsModule } from "./sns/index.ts";
 import { sqsModule } from "./sqs/index.ts";
+import { stepfunctionsModule } from "./stepfunctions/index.ts";
 
-export const SERVICES: ServiceModule[] = [sqsModule, snsModule];
+export const SERVICES: ServiceModule[] = [sqsModule, snsModule, stepfunctionsModule];

@@ -1,0 +1,153 @@
+// One step of an execution, pure: from its stored position (about to enter a state, or waiting in one) to the
+// history events it adds and the next position, or the end of the execution. The runner commits each step with its
+// events, so an execution resumes after a restart at the step it reached. Event types and details as AWS names them
+// (HistoryEvent in the API reference: PassStateEntered, WaitStateExited, ExecutionSucceeded, ...).
+import type { ExecutionPosition, ExecutionStatus } from "../store.ts";
+import { evaluateRule } from "./choice.ts";
+import { parseTimestamp, type Definition, type Json, type State } from "./definition.ts";
+import { applyInputPath, applyTemplate, PathError, placeResult, select } from "./paths.ts";
+
+export interface NewEvent {
+  type: string;
+  detailsKey?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface ExecutionInfo {
+  arn: string;
+  name: string;
+  input: string;
+  roleArn: string;
+  startDate: number;
+  machineArn: string;
+  machineName: string;
+}
+
+export interface StepResult {
+  events: NewEvent[];
+  status: ExecutionStatus;
+  position: ExecutionPosition;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function contextObject(x: ExecutionInfo, state: string, enteredAt: number): Json {
+  return {
+    Execution: { Id: x.arn, Input: JSON.parse(x.input), Name: x.name, RoleArn: x.roleArn, StartTime: iso(x.startDate) },
+    State: { EnteredTime: iso(enteredAt), Name: state },
+    StateMachine: { Id: x.machineArn, Name: x.machineName },
+  };
+}
+
+const entered = (type: string, name: string, input: string): NewEvent => ({
+  type: `${type}StateEntered`, detailsKey: "stateEnteredEventDetails", details: { name, input, inputDetails: { truncated: false } },
+});
+const exited = (type: string, name: string, output: string): NewEvent => ({
+  type: `${type}StateExited`, detailsKey: "stateExitedEventDetails", details: { name, output, outputDetails: { truncated: false } },
+});
+
+/** The first position of an execution: entering StartAt with the execution's input, due now. */
+export function startPosition(def: Definition, input: string, now: number): ExecutionPosition {
+  return { state: def.StartAt, stateInput: input, phase: "enter", dueAt: now, enteredEventId: 0, enteredAt: now };
+}
+
+function failed(events: NewEvent[], pos: ExecutionPosition, error: string, cause: string | undefined): StepResult {
+  const details: Record<string, unknown> = { error };
+  if (cause !== undefined) details.cause = cause;
+  events.push({ type: "ExecutionFailed", detailsKey: "executionFailedEventDetails", details });
+  return { events, status: "FAILED", position: { ...pos, dueAt: undefined }, error, cause };
+}
+
+/** Advances one step at `now`. `lastEventId` is the id of the newest event so far (to name the entered event). */
+export function step(def: Definition, x: ExecutionInfo, pos: ExecutionPosition, lastEventId: number, now: number): StepResult {
+  const name = pos.state;
+  const s: State = def.States[name];
+  const type = s.Type as string;
+  const events: NewEvent[] = [];
+  let enteredEventId = pos.enteredEventId;
+  let enteredAt = pos.enteredAt;
+  if (pos.phase === "enter") {
+    events.push(entered(type, name, pos.stateInput));
+    enteredEventId = lastEventId + 1;
+    enteredAt = now;
+  }
+  const here = { ...pos, enteredEventId, enteredAt };
+  const ctx = contextObject(x, name, enteredAt);
+  const input = JSON.parse(pos.stateInput) as Json;
+  try {
+    const effective = applyInputPath(s.InputPath, input, ctx);
+    let output: Json;
+    let next = s.Next as string | undefined;
+    switch (type) {
+      case "Pass": {
+        const result = s.Parameters !== undefined ? applyTemplate(s.Parameters, effective, ctx) : s.Result !== undefined ? s.Result : effective;
+        output = placeResult(s.ResultPath, effective, result);
+        break;
+      }
+      case "Wait": {
+        if (pos.phase === "enter") {
+          const until = waitUntil(s, effective, ctx, now);
+          if (until > now) return { events, status: "RUNNING", position: { ...here, phase: "wait", dueAt: until } };
+        }
+        output = effective;
+        break;
+      }
+      case "Choice": {
+        const rule = (s.Choices as Record<string, Json>[]).find((r) => evaluateRule(r, effective, ctx));
+        next = (rule?.Next ?? s.Default) as string | undefined;
+        // No rule matched and no Default: States.NoChoiceMatched (States Language "Choice State").
+        if (next === undefined) return failed(events, here, "States.NoChoiceMatched", `No Matches!`);
+        output = effective;
+        break;
+      }
+      case "Succeed":
+        output = effective;
+        break;
+      case "Fail": {
+        const error = s.ErrorPath !== undefined ? stringAt(s.ErrorPath as string, input, ctx) : (s.Error as string | undefined);
+        const cause = s.CausePath !== undefined ? stringAt(s.CausePath as string, input, ctx) : (s.Cause as string | undefined);
+        return failed(events, here, error ?? "", cause);
+      }
+      default:
+        throw new PathError(`State type ${type} is not supported`);
+    }
+    if (s.OutputPath !== undefined) output = s.OutputPath === null ? {} : select(s.OutputPath as string, output, ctx);
+    const text = JSON.stringify(output);
+    events.push(exited(type, name, text));
+    if (type === "Succeed" || s.End === true) {
+      events.push({ type: "ExecutionSucceeded", detailsKey: "executionSucceededEventDetails", details: { output: text, outputDetails: { truncated: false } } });
+      return { events, status: "SUCCEEDED", position: { ...here, dueAt: undefined }, output: text };
+    }
+    return { events, status: "RUNNING", position: { state: next!, stateInput: text, phase: "enter", dueAt: now, enteredEventId: 0, enteredAt: now } };
+  } catch (e) {
+    if (!(e instanceof PathError)) throw e;
+    // Input/output processing failures fail the execution with States.Runtime, naming the state and its entered event.
+    return failed(events, here, "States.Runtime", `An error occurred while executing the state '${name}' (entered at the event id #${enteredEventId}). ${e.message}`);
+  }
+}
+
+function stringAt(path: string, input: Json, ctx: Json): string {
+  const v = select(path, input, ctx);
+  if (typeof v !== "string") throw new PathError(`The value at path '${path}' must be a string, but was: ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** When a Wait state ends (Seconds, Timestamp, SecondsPath, TimestampPath). */
+function waitUntil(s: State, input: Json, ctx: Json, now: number): number {
+  if (typeof s.Seconds === "number") return now + s.Seconds * 1000;
+  if (typeof s.Timestamp === "string") return parseTimestamp(s.Timestamp)!;
+  if (typeof s.SecondsPath === "string") {
+    const v = select(s.SecondsPath, input, ctx);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+      throw new PathError(`The SecondsPath parameter does not reference a valid integer value: ${JSON.stringify(v)}`);
+    }
+    return now + v * 1000;
+  }
+  const v = select(s.TimestampPath as string, input, ctx);
+  const t = typeof v === "string" ? parseTimestamp(v) : undefined;
+  if (t === undefined) throw new PathError(`The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${JSON.stringify(v)}`);
+  return t;
+}

@@ -1,0 +1,46 @@
+// The execution runner: one registration with the process's scheduler whose due time is the earliest stored due
+// time of a running execution (a new start is due now; a Wait is due when it ends). It advances each due execution
+// step by step, committing every step with its events (store.advance, guarded by the row's version: a step that
+// lost a race to a stop or to another node is dropped). No timer of its own.
+import type { Scheduler, Registration } from "../../../engine/scheduler.ts";
+import type { Logger } from "../../../util/log.ts";
+import { parseMachineArn } from "../domain/arns.ts";
+import type { Definition } from "../domain/definition.ts";
+import { step } from "../domain/step.ts";
+import type { HistoryEventRecord, StepFunctionsStore } from "../store.ts";
+
+/** Steps one execution takes per round before others get their turn (a Pass loop cannot starve the rest). */
+const STEPS_PER_ROUND = 100;
+const BATCH = 64;
+
+export function scheduleRunner(scheduler: Scheduler, store: StepFunctionsStore, log: Logger, pollMs?: number): Registration {
+  return scheduler.register({
+    name: "stepfunctions.executions",
+    pollMs,
+    nextDue: () => store.nextDue(),
+    run: async (now) => {
+      const due = await store.dueExecutions(now, BATCH);
+      await Promise.all(due.map((arn) => runExecution(store, arn, now).catch((e) => log.warn("execution step failed", { arn, error: String(e) }))));
+    },
+  });
+}
+
+export async function runExecution(store: StepFunctionsStore, arn: string, now: number): Promise<void> {
+  for (let i = 0; i < STEPS_PER_ROUND; i++) {
+    const x = await store.getExecution(arn);
+    if (!x || x.status !== "RUNNING" || x.position.dueAt === undefined || x.position.dueAt > now) return;
+    const def = JSON.parse(x.definition) as Definition;
+    const r = step(def, {
+      arn: x.arn, name: x.name, input: x.input, roleArn: x.roleArn, startDate: x.startDate,
+      machineArn: x.machineArn, machineName: parseMachineArn(x.machineArn)?.name ?? "",
+    }, x.position, x.lastEventId, now);
+    const events: HistoryEventRecord[] = r.events.map((e, k) => ({
+      id: x.lastEventId + 1 + k, previousEventId: x.lastEventId + k, timestamp: now, type: e.type, detailsKey: e.detailsKey, details: e.details,
+    }));
+    const ok = await store.advance(arn, x.version, {
+      status: r.status, output: r.output, error: r.error, cause: r.cause, stopDate: r.status === "RUNNING" ? undefined : now,
+      position: r.position, lastEventId: x.lastEventId + events.length,
+    }, events);
+    if (!ok) return;
+  }
+}

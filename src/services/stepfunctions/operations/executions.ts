@@ -1,0 +1,150 @@
+// StartExecution, DescribeExecution, ListExecutions, StopExecution, GetExecutionHistory.
+import { randomUUID } from "node:crypto";
+import type { RequestContext } from "../../types.ts";
+import { executionArn, parseExecutionArn, parseMachineArn, validName } from "../domain/arns.ts";
+import type { Definition } from "../domain/definition.ts";
+import { startPosition } from "../domain/step.ts";
+import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
+import { executionExists, executionNotFound, invalidArn, invalidInput, invalidName, invalidToken, validation } from "../errors.ts";
+import type { ExecutionRecord, ExecutionStatus, HistoryEventRecord } from "../store.ts";
+import { pageSize, resolveMachine } from "./state-machines.ts";
+
+type In = Record<string, unknown>;
+
+/** Execution input and output are at most 256 KiB (Step Functions service quotas: "Maximum input or output size"). */
+const MAX_INPUT = 262_144;
+const STATUSES = new Set(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]);
+
+async function resolveExecution(env: SfnEnv, ctx: RequestContext, arn: unknown): Promise<ExecutionRecord> {
+  const s = String(arn);
+  const p = parseExecutionArn(s);
+  if (!p) throw invalidArn(s);
+  const x = p.account === ctx.accountId && p.region === ctx.region ? await env.store.getExecution(s) : undefined;
+  if (!x) throw executionNotFound(s);
+  return x;
+}
+
+export async function startExecution(env: SfnEnv, ctx: RequestContext, input: In) {
+  const m = await resolveMachine(env, ctx, input.stateMachineArn);
+  const name = input.name === undefined ? randomUUID() : String(input.name);
+  if (!validName(name)) throw invalidName(name);
+  if (input.traceHeader !== undefined) throw validation("traceHeader (X-Ray tracing) is not supported by this Mailroom version yet.");
+  const text = input.input === undefined ? "{}" : String(input.input);
+  if (Buffer.byteLength(text) > MAX_INPUT) throw invalidInput(`Input exceeds the maximum size of ${MAX_INPUT} bytes`);
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    throw invalidInput(e instanceof Error ? e.message : String(e));
+  }
+  const now = env.clock.now();
+  const arn = executionArn(parseMachineArn(m.arn)!, name);
+  const def = JSON.parse(m.definition) as Definition;
+  const record: ExecutionRecord = {
+    arn, machineArn: m.arn, name, status: "RUNNING", input: text, startDate: now, definition: m.definition, roleArn: m.roleArn,
+    position: startPosition(def, text, now), lastEventId: 1, version: 0,
+  };
+  const started: HistoryEventRecord = {
+    id: 1, previousEventId: 0, timestamp: now, type: "ExecutionStarted", detailsKey: "executionStartedEventDetails",
+    details: { input: text, inputDetails: { truncated: false }, roleArn: m.roleArn },
+  };
+  const { execution, created } = await env.store.startExecution(record, [started]);
+  if (!created) {
+    // The same name and input as a RUNNING execution answers that execution; otherwise ExecutionAlreadyExists
+    // (StartExecution API reference: "Idempotent" for running executions with the same name and input).
+    if (execution.status !== "RUNNING" || execution.input !== text) throw executionExists(arn);
+    return { executionArn: arn, startDate: new Date(execution.startDate) };
+  }
+  env.wake();
+  return { executionArn: arn, startDate: new Date(now) };
+}
+
+export async function describeExecution(env: SfnEnv, ctx: RequestContext, input: In) {
+  const x = await resolveExecution(env, ctx, input.executionArn);
+  if (input.includedData !== undefined && input.includedData !== "ALL_DATA") throw validation("includedData METADATA_ONLY is not supported by this Mailroom version yet.");
+  return {
+    executionArn: x.arn, stateMachineArn: x.machineArn, name: x.name, status: x.status, startDate: new Date(x.startDate),
+    stopDate: x.stopDate === undefined ? undefined : new Date(x.stopDate), input: x.input, inputDetails: { included: true },
+    output: x.output, outputDetails: x.output === undefined ? undefined : { included: true }, error: x.error, cause: x.cause,
+  };
+}
+
+export async function listExecutions(env: SfnEnv, ctx: RequestContext, input: In) {
+  if (input.mapRunArn !== undefined) throw validation("Map runs are not supported by this Mailroom version yet.");
+  if (input.redriveFilter !== undefined) throw validation("redriveFilter is not supported by this Mailroom version yet (executions are never redriven).");
+  // Either a state machine or a map run must be named (ListExecutions API reference).
+  if (input.stateMachineArn === undefined) throw validation("Must provide a StateMachine ARN or MapRun ARN");
+  const m = await resolveMachine(env, ctx, input.stateMachineArn);
+  const status = input.statusFilter as string | undefined;
+  if (status !== undefined && !STATUSES.has(status)) {
+    throw validation(`1 validation error detected: Value '${status}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${[...STATUSES].join(", ")}]`);
+  }
+  const limit = pageSize(input.maxResults);
+  const token = decodeToken(input.nextToken);
+  if (input.nextToken !== undefined && token === undefined) throw invalidToken(String(input.nextToken));
+  let after: { startDate: number; arn: string } | undefined;
+  if (token !== undefined) {
+    const i = token.indexOf(" ");
+    after = { startDate: Number(token.slice(0, i)), arn: token.slice(i + 1) };
+    if (i < 0 || !Number.isFinite(after.startDate)) throw invalidToken(String(input.nextToken));
+  }
+  const rows = await env.store.listExecutions(m.arn, status as ExecutionStatus | undefined, after, limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    executions: page.map((x) => ({
+      executionArn: x.arn, stateMachineArn: x.machineArn, name: x.name, status: x.status, startDate: new Date(x.startDate),
+      stopDate: x.stopDate === undefined ? undefined : new Date(x.stopDate),
+    })),
+    nextToken: rows.length > limit ? encodeToken(`${last.startDate} ${last.arn}`) : undefined,
+  };
+}
+
+export async function stopExecution(env: SfnEnv, ctx: RequestContext, input: In) {
+  const arn = input.executionArn;
+  for (;;) {
+    const x = await resolveExecution(env, ctx, arn);
+    if (x.status !== "RUNNING") {
+      // Stopping an execution that has already ended changes nothing; its stop date is answered.
+      return { stopDate: new Date(x.stopDate ?? env.clock.now()) };
+    }
+    const now = env.clock.now();
+    const details: Record<string, unknown> = {};
+    if (input.error !== undefined) details.error = String(input.error);
+    if (input.cause !== undefined) details.cause = String(input.cause);
+    const event: HistoryEventRecord = {
+      id: x.lastEventId + 1, previousEventId: x.lastEventId, timestamp: now, type: "ExecutionAborted", detailsKey: "executionAbortedEventDetails", details,
+    };
+    const ok = await env.store.advance(x.arn, x.version, {
+      status: "ABORTED", error: details.error as string | undefined, cause: details.cause as string | undefined, stopDate: now,
+      position: { ...x.position, dueAt: undefined }, lastEventId: x.lastEventId + 1,
+    }, [event]);
+    if (ok) return { stopDate: new Date(now) };
+    // The runner committed a step meanwhile: look again.
+  }
+}
+
+export async function getExecutionHistory(env: SfnEnv, ctx: RequestContext, input: In) {
+  const x = await resolveExecution(env, ctx, input.executionArn);
+  const limit = pageSize(input.maxResults);
+  const reverse = input.reverseOrder === true;
+  const withData = input.includeExecutionData !== false;
+  const token = decodeToken(input.nextToken);
+  const start = token === undefined ? 0 : Number(token);
+  if (input.nextToken !== undefined && (token === undefined || !Number.isInteger(start) || start < 0)) throw invalidToken(String(input.nextToken));
+  let events = await env.store.history(x.arn);
+  if (reverse) events = events.reverse();
+  const page = events.slice(start, start + limit);
+  return {
+    events: page.map((e) => {
+      const out: Record<string, unknown> = { timestamp: new Date(e.timestamp), type: e.type, id: e.id, previousEventId: e.previousEventId };
+      if (e.detailsKey) {
+        const d = { ...e.details };
+        // includeExecutionData false leaves input and output out of the events (GetExecutionHistory API reference).
+        if (!withData) for (const k of ["input", "output", "inputDetails", "outputDetails"]) delete d[k];
+        out[e.detailsKey] = d;
+      }
+      return out;
+    }),
+    nextToken: start + limit < events.length ? encodeToken(String(start + limit)) : undefined,
+  };
+}
