@@ -1,0 +1,140 @@
+// Step Functions state machines through @aws-sdk/client-sfn: create (validation with AWS's InvalidDefinition
+// diagnostics, name and role rules, idempotency), describe, list with paging, delete; refusals of what this
+// version does not run; pending operations.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import {
+  CreateActivityCommand, CreateStateMachineCommand, DeleteStateMachineCommand, DescribeStateMachineCommand, ListStateMachinesCommand,
+  type CreateStateMachineCommandInput,
+} from "@aws-sdk/client-sfn";
+import { useTestServer } from "../../helpers/server.ts";
+import { def, ROLE, sfnClient } from "./helpers.ts";
+
+const { server } = useTestServer();
+const sfn = () => sfnClient(server.endpoint);
+let n = 0;
+const PASS = def({ A: { Type: "Pass", End: true } });
+
+async function create(input: Partial<CreateStateMachineCommandInput>) {
+  return sfn().send(new CreateStateMachineCommand({ name: `sm-${++n}`, roleArn: ROLE, definition: PASS, ...input } as CreateStateMachineCommandInput));
+}
+
+async function refused(input: Partial<CreateStateMachineCommandInput>, code: string, message?: RegExp | string) {
+  await assert.rejects(create(input), (e: Error) => {
+    assert.equal(e.name, code);
+    if (typeof message === "string") assert.equal(e.message, message);
+    else if (message) assert.match(e.message, message);
+    return true;
+  });
+}
+
+describe("CreateStateMachine and DescribeStateMachine", () => {
+  test("a STANDARD machine is created and described as given", async () => {
+    const { stateMachineArn, creationDate } = await create({ name: "orders" });
+    assert.equal(stateMachineArn, "arn:aws:states:us-east-1:000000000000:stateMachine:orders");
+    assert.ok(creationDate instanceof Date);
+    const d = await sfn().send(new DescribeStateMachineCommand({ stateMachineArn }));
+    assert.equal(d.name, "orders");
+    assert.equal(d.status, "ACTIVE");
+    assert.equal(d.type, "STANDARD");
+    assert.equal(d.definition, PASS);
+    assert.equal(d.roleArn, ROLE);
+    assert.deepEqual(d.loggingConfiguration, { level: "OFF", includeExecutionData: false });
+  });
+
+  test("creating the same machine again is idempotent; a different definition under the name is StateMachineAlreadyExists", async () => {
+    const a = await create({ name: "twice" });
+    const b = await create({ name: "twice" });
+    assert.equal(b.stateMachineArn, a.stateMachineArn);
+    assert.equal(b.creationDate?.getTime(), a.creationDate?.getTime());
+    await refused({ name: "twice", definition: def({ B: { Type: "Succeed" } }) }, "StateMachineAlreadyExists", `State Machine Already Exists: '${a.stateMachineArn}'`);
+  });
+
+  test("names: 1 to 80 characters without whitespace, brackets, wildcards or special characters", async () => {
+    await create({ name: "a".repeat(80) });
+    for (const bad of ["a".repeat(81), "with space", "a/b", "a:b", "a*", "{x}", "a$"]) await refused({ name: bad }, "InvalidName", `Invalid Name: '${bad}'`);
+  });
+
+  test("roleArn is required and must name an IAM role", async () => {
+    await refused({ roleArn: undefined }, "ValidationException", /Value null at 'roleArn' failed to satisfy constraint: Member must not be null/);
+    await refused({ roleArn: "not-an-arn" }, "InvalidArn", "Invalid Arn: 'not-an-arn'");
+  });
+
+  test("structural errors answer InvalidDefinition with AWS's diagnostics", async () => {
+    const cases: [string, RegExp][] = [
+      ["{not json", /^Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: /],
+      [JSON.stringify({ States: { A: { Type: "Succeed" } } }), /SCHEMA_VALIDATION_FAILED: These fields are required: \[StartAt\] at \//],
+      [JSON.stringify({ StartAt: "A" }), /SCHEMA_VALIDATION_FAILED: These fields are required: \[States\] at \//],
+      [def({ A: { Type: "Pass", Next: "B" } }), /MISSING_TRANSITION_TARGET: Missing 'Next' target: B at \/States\/A\/Next/],
+      [def({ A: { Type: "Succeed" } }, "X"), /MISSING_TRANSITION_TARGET: Missing 'Next' target: X at \/StartAt/],
+      [def({ A: { Type: "Succeed" }, B: { Type: "Succeed" } }), /MISSING_TRANSITION_TARGET: State "B" is not reachable\. at \/States\/B/],
+      [def({ A: { Type: "Pass", Next: "B" }, B: { Type: "Pass", Next: "A" } }), /MISSING_TERMINAL_STATE: Workflow has no terminal state at \//],
+      [def({ A: { Type: "Pass" } }), /exactly one of 'Next' or 'End' at \/States\/A/],
+      [def({ A: { Type: "Wait", End: true } }), /exactly one of 'Seconds', 'SecondsPath', 'Timestamp', or 'TimestampPath'/],
+      [def({ A: { Type: "Choice", Choices: [] } }), /The field 'Choices' should be non-empty/],
+      [def({ A: { Type: "Choice", Choices: [{ Variable: "$.x", Bogus: 1, Next: "A" }] } }), /The field 'Bogus' is not supported/],
+      [def({ A: { Type: "Nope", End: true } }), /The field 'Type' should have one of these values/],
+      [def({ A: { Type: "Pass", End: true, Foo: 1 } }), /Field 'Foo' is not supported for state type 'Pass' at \/States\/A\/Foo/],
+      [def({ A: { Type: "Pass", End: true, ResultPath: "$.a[*]" } }), /'ResultPath' must be a valid Reference Path/],
+    ];
+    for (const [definition, message] of cases) await refused({ definition }, "InvalidDefinition", message);
+  });
+
+  test("what this version does not run is refused at creation, never accepted and ignored", async () => {
+    const cases: [Partial<CreateStateMachineCommandInput>, string, RegExp][] = [
+      [{ definition: def({ A: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", End: true } }) }, "InvalidDefinition", /Task states are not supported by this Mailroom version yet/],
+      [{ definition: def({ A: { Type: "Parallel", Branches: [], End: true } }) }, "InvalidDefinition", /Parallel states are not supported/],
+      [{ definition: def({ A: { Type: "Map", End: true } }) }, "InvalidDefinition", /Map states are not supported/],
+      [{ definition: JSON.stringify({ QueryLanguage: "JSONata", StartAt: "A", States: { A: { Type: "Pass", End: true } } }) }, "InvalidDefinition", /JSONata is not supported/],
+      [{ definition: def({ A: { Type: "Pass", Parameters: { "u.$": "States.UUID()" }, End: true } }) }, "InvalidDefinition", /Intrinsic functions are not supported/],
+      [{ definition: def({ A: { Type: "Pass", Retry: [], End: true } }) }, "InvalidDefinition", /Field 'Retry' is not supported for state type 'Pass'/],
+      [{ definition: JSON.stringify({ StartAt: "A", TimeoutSeconds: 5, States: { A: { Type: "Pass", End: true } } }) }, "InvalidDefinition", /TimeoutSeconds is not supported/],
+      [{ type: "EXPRESS" }, "InvalidDefinition", /EXPRESS state machines are not supported/],
+      [{ tags: [{ key: "k", value: "v" }] }, "ValidationException", /Tagging state machines is not supported/],
+      [{ loggingConfiguration: { level: "ALL" } }, "ValidationException", /loggingConfiguration/],
+      [{ tracingConfiguration: { enabled: true } }, "ValidationException", /tracingConfiguration/],
+      [{ publish: true }, "ValidationException", /versions is not supported/],
+    ];
+    for (const [input, code, message] of cases) await refused(input, code, message);
+  });
+});
+
+describe("ListStateMachines and DeleteStateMachine", () => {
+  test("pages through every machine once, in ARN order", async () => {
+    const client = sfnClient(server.endpoint);
+    for (let i = 0; i < 5; i++) await create({ name: `page-${i}` });
+    const seen: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const r = await client.send(new ListStateMachinesCommand({ maxResults: 2, nextToken }));
+      assert.ok(r.stateMachines!.length <= 2);
+      for (const m of r.stateMachines!) {
+        assert.equal(m.type, "STANDARD");
+        assert.ok(m.creationDate instanceof Date);
+        seen.push(m.name!);
+      }
+      nextToken = r.nextToken;
+    } while (nextToken);
+    assert.deepEqual(seen.filter((s) => s.startsWith("page-")), ["page-0", "page-1", "page-2", "page-3", "page-4"]);
+    assert.equal(new Set(seen).size, seen.length);
+    assert.deepEqual(seen, [...seen].sort());
+    await assert.rejects(client.send(new ListStateMachinesCommand({ nextToken: "garbage!" })), { name: "InvalidToken" });
+  });
+
+  test("a deleted machine is gone; deleting again succeeds; a malformed ARN is InvalidArn", async () => {
+    const { stateMachineArn } = await create({ name: "doomed" });
+    await sfn().send(new DeleteStateMachineCommand({ stateMachineArn }));
+    await assert.rejects(sfn().send(new DescribeStateMachineCommand({ stateMachineArn })), {
+      name: "StateMachineDoesNotExist", message: `State Machine Does Not Exist: '${stateMachineArn}'`,
+    });
+    await sfn().send(new DeleteStateMachineCommand({ stateMachineArn }));
+    await assert.rejects(sfn().send(new DeleteStateMachineCommand({ stateMachineArn: "arn:nope" })), { name: "InvalidArn" });
+    await assert.rejects(sfn().send(new DescribeStateMachineCommand({ stateMachineArn: "arn:nope" })), { name: "InvalidArn" });
+  });
+
+  test("operations of later increments answer UnsupportedOperation", async () => {
+    await assert.rejects(sfn().send(new CreateActivityCommand({ name: "act" })), {
+      name: "UnsupportedOperation", message: "CreateActivity is not supported by this Mailroom version yet.",
+    });
+  });
+});
