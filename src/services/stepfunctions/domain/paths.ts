@@ -12,7 +12,13 @@ export function select(path: string, data: Json, context: Json): Json {
   const root = path.startsWith("$$") ? context : data;
   const p = path.startsWith("$$") ? path.slice(1) : path;
   if (p === "$") return root;
-  const results = JSONPath({ path: p, json: root as object, wrap: true, eval: false, resultType: "all" }) as { value: Json; path: string }[];
+  let results: { value: Json; path: string }[];
+  try {
+    results = JSONPath({ path: p, json: root as object, wrap: true, eval: false, resultType: "all" }) as { value: Json; path: string }[];
+  } catch (e) {
+    // Filter scripts are refused by eval: false; any path the library cannot run is a runtime error of the state.
+    throw new PathError(`Invalid path '${path}' : ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (results.length === 0) throw new PathError(`Invalid path '${path}' : No results for path: ${normalize(p)}`);
   const definite = /^\$((\.[A-Za-z_][\w-]*)|(\[\d+\])|(\['[^']*'\]))*$/.test(p);
   return definite ? results[0].value : results.map((r) => r.value);

@@ -123,9 +123,10 @@ export function step(def: Definition, x: ExecutionInfo, pos: ExecutionPosition, 
     }
     return { events, status: "RUNNING", position: { state: next!, stateInput: text, phase: "enter", dueAt: now, enteredEventId: 0, enteredAt: now } };
   } catch (e) {
-    if (!(e instanceof PathError)) throw e;
+    // Whatever else goes wrong in a state's processing (a malformed value) fails the execution the same way rather
+    // than leaving it running and retried forever.
     // Input/output processing failures fail the execution with States.Runtime, naming the state and its entered event.
-    return failed(events, here, "States.Runtime", `An error occurred while executing the state '${name}' (entered at the event id #${enteredEventId}). ${e.message}`);
+    return failed(events, here, "States.Runtime", `An error occurred while executing the state '${name}' (entered at the event id #${enteredEventId}). ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
