@@ -4,6 +4,8 @@ import { after, before, test } from "node:test";
 import { PgDb } from "../../src/storage/postgres/db.ts";
 import { PgSnsStore } from "../../src/storage/postgres/sns-store.ts";
 import { PgSqsStore } from "../../src/storage/postgres/sqs-store.ts";
+import { PgStepFunctionsStore } from "../../src/storage/postgres/stepfunctions-store.ts";
+import { stepFunctionsStoreContract } from "./stepfunctions-store.contract.ts";
 import { PgOutbox } from "../../src/storage/postgres/outbox.ts";
 import { outboxContract } from "./outbox.contract.ts";
 import { snsStoreContract } from "./sns-store.contract.ts";
@@ -32,6 +34,13 @@ if (!available) {
       const pg = await PgDb.open(db.url, 4);
       await pg.query("TRUNCATE sns_topics, sns_subscriptions, delivery_outbox, sns_sink_messages, sns_platform_applications, sns_platform_endpoints, sns_dedup, sns_archive, sns_keys, sns_replays, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
       return { sns: new PgSnsStore(pg), sqs: new PgSqsStore(pg), outbox: new PgOutbox(pg), close: () => pg.close() };
+    },
+  });
+  stepFunctionsStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query("TRUNCATE sfn_state_machines, sfn_executions, sfn_history");
+      return new PgStepFunctionsStore(pg);
     },
   });
   outboxContract("postgres", {

@@ -7,6 +7,8 @@ import { after, test } from "node:test";
 import { SqliteDb } from "../../src/storage/sqlite/db.ts";
 import { SqliteSnsStore } from "../../src/storage/sqlite/sns-store.ts";
 import { SqliteSqsStore } from "../../src/storage/sqlite/sqs-store.ts";
+import { SqliteStepFunctionsStore } from "../../src/storage/sqlite/stepfunctions-store.ts";
+import { stepFunctionsStoreContract } from "./stepfunctions-store.contract.ts";
 import { SqliteOutbox } from "../../src/storage/sqlite/outbox.ts";
 import { outboxContract } from "./outbox.contract.ts";
 import { snsStoreContract } from "./sns-store.contract.ts";
@@ -27,6 +29,7 @@ outboxContract("sqlite (memory)", {
     return { sqs, outbox: new SqliteOutbox(db, sqs), close: () => db.close() };
   },
 });
+stepFunctionsStoreContract("sqlite (memory)", { open: async () => new SqliteStepFunctionsStore(new SqliteDb(":memory:")) });
 
 const dir = mkdtempSync(join(tmpdir(), "mailroom-store-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,12 +11,14 @@ function toMachine(r: any): StateMachineRecord {
 }
 
 function toExecution(r: any): ExecutionRecord {
-  return {
+  const x: ExecutionRecord = {
     arn: r.arn, machineArn: r.machine_arn, name: r.name, status: r.status as ExecutionStatus, input: r.input,
     output: r.output ?? undefined, error: r.error ?? undefined, cause: r.cause ?? undefined, startDate: Number(r.start_date),
     stopDate: r.stop_date === null ? undefined : Number(r.stop_date), definition: r.definition, roleArn: r.role_arn,
     position: JSON.parse(r.position), lastEventId: Number(r.last_event_id), version: Number(r.version),
   };
+  for (const k of ["output", "error", "cause", "stopDate"] as const) if (x[k] === undefined) delete x[k];
+  return x;
 }
 
 async function insertEvents(c: Queryable, arn: string, events: HistoryEventRecord[]) {
