@@ -7,7 +7,9 @@ export function sfnError(code: string, message: string): AwsError {
   return new AwsError(code, message, { status: 400 });
 }
 
-export const invalidArn = (what: string) => sfnError("InvalidArn", `Invalid Arn: '${what}'`);
+/** "Invalid Arn: 'Invalid ARN prefix: <arn>'" for a value not starting with "arn:" (LocalStack snapshot test_describe_invalid_arn_sm). */
+export const invalidArn = (arn: string) =>
+  sfnError("InvalidArn", `Invalid Arn: '${arn.startsWith("arn:") ? `Resource type not valid in this context: ${arn.split(":")[5] ?? ""}` : `Invalid ARN prefix: ${arn}`}'`);
 export const invalidName = (name: string) => sfnError("InvalidName", `Invalid Name: '${name}'`);
 export const invalidDefinition = (message: string) => sfnError("InvalidDefinition", `Invalid State Machine Definition: '${message}'`);
 export const machineNotFound = (arn: string) => sfnError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);

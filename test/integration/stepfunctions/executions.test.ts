@@ -38,15 +38,18 @@ describe("StartExecution, DescribeExecution, GetExecutionHistory", () => {
     const d = await run({ A: { Type: "Pass", Result: { v: 1 }, ResultPath: "$.r", Next: "B" }, B: { Type: "Succeed" } }, { in: true });
     assert.equal(d.status, "SUCCEEDED");
     assert.deepEqual(d.output, { in: true, r: { v: 1 } });
+    assert.deepEqual(d.inputDetails, { included: true });
+    assert.deepEqual(d.outputDetails, { included: true });
+    assert.equal(d.redriveCount, 0);
+    assert.equal(d.redriveStatus, "NOT_REDRIVABLE");
+    assert.equal(d.redriveStatusReason, "Execution is SUCCEEDED and cannot be redriven");
     assert.ok(d.stopDate instanceof Date);
     const events = await history(d.executionArn!);
     assert.deepEqual(events.map((e) => e.type), [
       "ExecutionStarted", "PassStateEntered", "PassStateExited", "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded",
     ]);
-    events.forEach((e, i) => {
-      assert.equal(e.id, i + 1);
-      assert.equal(e.previousEventId, i);
-    });
+    // Each event names the one before, except the first state's entered event (0, as AWS records it).
+    assert.deepEqual(events.map((e) => [e.id, e.previousEventId]), [[1, 0], [2, 0], [3, 2], [4, 3], [5, 4], [6, 5]]);
     assert.deepEqual(events[0].executionStartedEventDetails, { input: '{"in":true}', inputDetails: { truncated: false }, roleArn: ROLE });
     assert.deepEqual(events[1].stateEnteredEventDetails, { name: "A", input: '{"in":true}', inputDetails: { truncated: false } });
     assert.equal(events[2].stateExitedEventDetails?.output, '{"in":true,"r":{"v":1}}');
@@ -131,6 +134,7 @@ describe("ListExecutions and StopExecution", () => {
     const events = await history(arns[1]);
     assert.deepEqual(events.map((e) => e.type), ["ExecutionStarted", "WaitStateEntered", "ExecutionAborted"]);
     assert.deepEqual(events[2].executionAbortedEventDetails, { error: "Bored", cause: "took too long" });
+    assert.equal(events[2].previousEventId, 0);
     // The stopped execution does not go on when its Wait ends.
     clock.advance(1_000_000);
     await waitFor(sfn(), arns[0], (x) => x.status === "SUCCEEDED");
@@ -178,6 +182,27 @@ describe("states", () => {
     const types = (await history(executionArn!)).map((e) => e.type);
     assert.equal(types.filter((t) => t === "WaitStateEntered").length, 4);
     assert.equal(types.filter((t) => t === "WaitStateExited").length, 4);
+  });
+
+  test("Wait runtime errors are States.Runtime with AWS's causes", async () => {
+    const W = (extra: Record<string, unknown>) => ({ W: { Type: "Wait", End: true, ...extra } });
+    const cause = (m: string) => `An error occurred while executing the state 'W' (entered at the event id #2). ${m}`;
+    // Causes recorded on AWS (LocalStack snapshots test_base_wait_seconds_path, test_wait_timestamppath, test_timestamp_too_far_in_future_boundary).
+    const cases: [Record<string, unknown>, unknown, string][] = [
+      [{ SecondsPath: "$.s" }, { s: -1 }, "The SecondsPath parameter references a negative value: $.s == -1"],
+      [{ SecondsPath: "$.s" }, { s: 1.5 }, "The SecondsPath parameter cannot be parsed as a long value: $.s == 1.5"],
+      [{ SecondsPath: "$.s" }, {}, "The SecondsPath parameter does not reference an input value: $.s"],
+      [{ TimestampPath: "$.t" }, { t: "2026-01-01T00:00:00" }, "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: $.t == 2026-01-01T00:00:00"],
+      [{ TimestampPath: "$.t" }, { t: new Date(clock.now() + 24_856 * 86_400_000).toISOString() }, "Wait state delay is too long."],
+    ];
+    for (const [extra, input, expected] of cases) {
+      const d = await run(W(extra), input);
+      assert.equal(d.status, "FAILED");
+      assert.equal(d.error, "States.Runtime");
+      assert.equal(d.cause, cause(expected));
+    }
+    const ok = await run(W({ TimestampPath: "$.t" }), { t: new Date(clock.now() - 1).toISOString().replace("Z", "123456Z") });
+    assert.equal(ok.status, "SUCCEEDED");
   });
 
   test("a Timestamp in the past and Seconds 0 do not wait", async () => {
@@ -232,6 +257,9 @@ describe("states", () => {
     assert.equal(d.status, "FAILED");
     assert.equal(d.error, "States.Runtime");
     assert.equal(d.cause, "An error occurred while executing the state 'B' (entered at the event id #4). Invalid path '$.nope' : No results for path: $['nope']");
+    // A missing step before the last is worded differently (LocalStack snapshot test_catch_states_runtime).
+    const e = await run({ A: { Type: "Pass", OutputPath: "$.no.such.path", End: true } }, { x: 1 });
+    assert.equal(e.cause, "An error occurred while executing the state 'A' (entered at the event id #2). Invalid path '$.no.such.path' : Missing property in path $['no']");
   });
 
   test("a filter expression is never evaluated as code", async () => {

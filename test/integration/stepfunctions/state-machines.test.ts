@@ -57,7 +57,7 @@ describe("CreateStateMachine and DescribeStateMachine", () => {
 
   test("roleArn is required and must name an IAM role", async () => {
     await refused({ roleArn: undefined }, "ValidationException", /Value null at 'roleArn' failed to satisfy constraint: Member must not be null/);
-    await refused({ roleArn: "not-an-arn" }, "InvalidArn", "Invalid Arn: 'not-an-arn'");
+    await refused({ roleArn: "not-an-arn" }, "InvalidArn", "Invalid Arn: 'Invalid ARN prefix: not-an-arn'");
   });
 
   test("structural errors answer InvalidDefinition with AWS's diagnostics", async () => {
@@ -76,6 +76,10 @@ describe("CreateStateMachine and DescribeStateMachine", () => {
       [def({ A: { Type: "Nope", End: true } }), /The field 'Type' should have one of these values/],
       [def({ A: { Type: "Pass", End: true, Foo: 1 } }), /Field 'Foo' is not supported for state type 'Pass' at \/States\/A\/Foo/],
       [def({ A: { Type: "Pass", End: true, ResultPath: "$.a[*]" } }), /'ResultPath' must be a valid Reference Path/],
+      // Wording and cases recorded on AWS (LocalStack snapshot test_wait_timestamp_invalid).
+      ...["2016-12-05 21:29:29Z", "2016-12-05T21:29:29", "2016-13-05T21:29:29Z", "2016-12-05T25:29:29Z", "05-12-2016T21:29:29Z", "2016-02-30T00:00:00Z"].map(
+        (t): [string, RegExp] => [def({ WaitUntil: { Type: "Wait", Timestamp: t, End: true } }), /^Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: String does not match RFC3339 timestamp at \/States\/WaitUntil\/Timestamp'$/],
+      ),
     ];
     for (const [definition, message] of cases) await refused({ definition }, "InvalidDefinition", message);
   });
@@ -130,6 +134,10 @@ describe("ListStateMachines and DeleteStateMachine", () => {
     await sfn().send(new DeleteStateMachineCommand({ stateMachineArn }));
     await assert.rejects(sfn().send(new DeleteStateMachineCommand({ stateMachineArn: "arn:nope" })), { name: "InvalidArn" });
     await assert.rejects(sfn().send(new DescribeStateMachineCommand({ stateMachineArn: "arn:nope" })), { name: "InvalidArn" });
+    // Recorded on AWS (LocalStack snapshot test_describe_invalid_arn_sm).
+    await assert.rejects(sfn().send(new DescribeStateMachineCommand({ stateMachineArn: "not_a_valid_arn" })), {
+      name: "InvalidArn", message: "Invalid Arn: 'Invalid ARN prefix: not_a_valid_arn'",
+    });
   });
 
   test("operations of later increments answer UnsupportedOperation", async () => {

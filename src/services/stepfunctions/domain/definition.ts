@@ -97,9 +97,12 @@ function checkChoiceRule(p: Problems, rule: Json, path: string, top: boolean) {
   else if (typeof value !== "string") bad();
 }
 
-/** An RFC 3339 timestamp as ASL requires it (with a time zone: "Z" or an offset); epoch ms, or undefined. */
+/** An RFC 3339 timestamp as ASL requires it (a "T", a time zone "Z" or an offset, any fraction); epoch ms, or undefined. */
 export function parseTimestamp(v: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v)) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(v);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, se] = m.slice(1, 7).map(Number);
+  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate() || h > 23 || mi > 59 || se > 59) return undefined;
   const t = Date.parse(v);
   return Number.isNaN(t) ? undefined : t;
 }
@@ -144,7 +147,7 @@ function checkState(p: Problems, name: string, s: Json, names: Set<string>, out:
     const given = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"].filter((k) => k in s);
     if (given.length !== 1) p.add("SCHEMA_VALIDATION_FAILED", "A Wait state must contain exactly one of 'Seconds', 'SecondsPath', 'Timestamp', or 'TimestampPath'", at);
     if ("Seconds" in s && !(Number.isInteger(s.Seconds) && (s.Seconds as number) >= 0 && (s.Seconds as number) <= 99999999)) p.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'Seconds' must be a non-negative INTEGER", `${at}/Seconds`);
-    if ("Timestamp" in s && !(typeof s.Timestamp === "string" && parseTimestamp(s.Timestamp) !== undefined)) p.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'Timestamp' must be a valid ISO-8601 timestamp", `${at}/Timestamp`);
+    if ("Timestamp" in s && !(typeof s.Timestamp === "string" && parseTimestamp(s.Timestamp) !== undefined)) p.add("SCHEMA_VALIDATION_FAILED", "String does not match RFC3339 timestamp", `${at}/Timestamp`);
     for (const k of ["SecondsPath", "TimestampPath"]) if (k in s && !isPath(s[k])) p.add("SCHEMA_VALIDATION_FAILED", `The value for the field '${k}' must be a valid JSONPath`, `${at}/${k}`);
   }
   if (type === "Fail") {

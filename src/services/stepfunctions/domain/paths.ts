@@ -7,25 +7,40 @@ import type { Json } from "./definition.ts";
 /** A States.Runtime failure while processing a state's input or output (the caller words the cause). */
 export class PathError extends Error {}
 
-/** The value a path selects: one match as is; a path with wildcards or filters yields the list of matches. */
+const DEFINITE = /^\$((\.[A-Za-z_][\w-]*)|(\[\d+\])|(\['[^']*'\]))*$/;
+const TOKEN = /\.([A-Za-z_][\w-]*)|\[(\d+)\]|\['([^']*)'\]/g;
+
+/**
+ * The value a path selects. A definite path (members and indexes only) yields its one value, or fails as AWS words
+ * it: "No results for path: $['a']['b']" when the last step is missing, "Missing property in path $['a']" when an
+ * earlier one is (LocalStack snapshots, test_base_scenarios). Other paths (wildcards, slices, filters) yield the
+ * list of their matches, evaluated by jsonpath-plus without script evaluation.
+ */
 export function select(path: string, data: Json, context: Json): Json {
   const root = path.startsWith("$$") ? context : data;
   const p = path.startsWith("$$") ? path.slice(1) : path;
-  if (p === "$") return root;
-  let results: { value: Json; path: string }[];
+  if (DEFINITE.test(p)) {
+    const steps = [...p.slice(1).matchAll(TOKEN)].map((m) => (m[2] !== undefined ? Number(m[2]) : (m[1] ?? m[3])));
+    let node: Json = root;
+    let shown = "$";
+    for (let i = 0; i < steps.length; i++) {
+      const k = steps[i];
+      shown += typeof k === "number" ? `[${k}]` : `['${k}']`;
+      const ok = typeof k === "number" ? Array.isArray(node) && k < node.length : node !== null && typeof node === "object" && !Array.isArray(node) && Object.hasOwn(node, k);
+      if (!ok) {
+        const last = i === steps.length - 1;
+        throw new PathError(`Invalid path '${path}' : ${last ? `No results for path: ${shown}` : `Missing property in path ${shown}`}`);
+      }
+      node = (node as Record<string | number, Json>)[k];
+    }
+    return node;
+  }
   try {
-    results = JSONPath({ path: p, json: root as object, wrap: true, eval: false, resultType: "all" }) as { value: Json; path: string }[];
+    return (JSONPath({ path: p, json: root as object, wrap: true, eval: false }) as Json[]) ?? [];
   } catch (e) {
     // Filter scripts are refused by eval: false; any path the library cannot run is a runtime error of the state.
     throw new PathError(`Invalid path '${path}' : ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (results.length === 0) throw new PathError(`Invalid path '${path}' : No results for path: ${normalize(p)}`);
-  const definite = /^\$((\.[A-Za-z_][\w-]*)|(\[\d+\])|(\['[^']*'\]))*$/.test(p);
-  return definite ? results[0].value : results.map((r) => r.value);
-}
-
-function normalize(p: string): string {
-  return p.replace(/\.([A-Za-z_][\w-]*)/g, "['$1']");
 }
 
 /** A payload template: keys ending in ".$" take the value their path selects, under the key without ".$". */

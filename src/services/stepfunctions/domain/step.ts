@@ -136,19 +136,39 @@ function stringAt(path: string, input: Json, ctx: Json): string {
   return v;
 }
 
-/** When a Wait state ends (Seconds, Timestamp, SecondsPath, TimestampPath). */
+/** A Wait may last at most 2^31 - 1 seconds: 24855 days succeed, 24856 fail (LocalStack snapshot test_timestamp_too_far_in_future_boundary). */
+const MAX_WAIT_MS = 2_147_483_647_000;
+
+/** When a Wait state ends (Seconds, Timestamp, SecondsPath, TimestampPath); runtime errors worded as AWS's (LocalStack test_wait snapshots). */
 function waitUntil(s: State, input: Json, ctx: Json, now: number): number {
-  if (typeof s.Seconds === "number") return now + s.Seconds * 1000;
-  if (typeof s.Timestamp === "string") return parseTimestamp(s.Timestamp)!;
-  if (typeof s.SecondsPath === "string") {
-    const v = select(s.SecondsPath, input, ctx);
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
-      throw new PathError(`The SecondsPath parameter does not reference a valid integer value: ${JSON.stringify(v)}`);
+  let until: number;
+  if (typeof s.Seconds === "number") until = now + s.Seconds * 1000;
+  else if (typeof s.Timestamp === "string") until = parseTimestamp(s.Timestamp)!;
+  else if (typeof s.SecondsPath === "string") {
+    const path = s.SecondsPath;
+    let v: Json;
+    try {
+      v = select(path, input, ctx);
+    } catch {
+      throw new PathError(`The SecondsPath parameter does not reference an input value: ${path}`);
     }
-    return now + v * 1000;
+    if (typeof v !== "number" || !Number.isInteger(v)) throw new PathError(`The SecondsPath parameter cannot be parsed as a long value: ${path} == ${show(v)}`);
+    if (v < 0) throw new PathError(`The SecondsPath parameter references a negative value: ${path} == ${v}`);
+    until = now + v * 1000;
+  } else {
+    const path = s.TimestampPath as string;
+    let v: Json;
+    try {
+      v = select(path, input, ctx);
+    } catch {
+      throw new PathError(`The TimestampPath parameter does not reference an input value: ${path}`);
+    }
+    const t = typeof v === "string" ? parseTimestamp(v) : undefined;
+    if (t === undefined) throw new PathError(`The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${path} == ${show(v)}`);
+    until = t;
   }
-  const v = select(s.TimestampPath as string, input, ctx);
-  const t = typeof v === "string" ? parseTimestamp(v) : undefined;
-  if (t === undefined) throw new PathError(`The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${JSON.stringify(v)}`);
-  return t;
+  if (until - now > MAX_WAIT_MS) throw new PathError("Wait state delay is too long.");
+  return until;
 }
+
+const show = (v: Json) => (typeof v === "string" ? v : JSON.stringify(v));

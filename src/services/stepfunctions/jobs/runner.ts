@@ -25,6 +25,12 @@ export function scheduleRunner(scheduler: Scheduler, store: StepFunctionsStore, 
   });
 }
 
+/**
+ * Each event names the one before it, except the first state's entered event (id 2), whose previousEventId is 0
+ * as AWS records it (LocalStack snapshots test_wait, test_base_scenarios: "id": 2, "previousEventId": 0).
+ */
+export const previousEventId = (id: number) => (id === 2 ? 0 : id - 1);
+
 export async function runExecution(store: StepFunctionsStore, arn: string, now: number): Promise<void> {
   for (let i = 0; i < STEPS_PER_ROUND; i++) {
     const x = await store.getExecution(arn);
@@ -35,7 +41,7 @@ export async function runExecution(store: StepFunctionsStore, arn: string, now: 
       machineArn: x.machineArn, machineName: parseMachineArn(x.machineArn)?.name ?? "",
     }, x.position, x.lastEventId, now);
     const events: HistoryEventRecord[] = r.events.map((e, k) => ({
-      id: x.lastEventId + 1 + k, previousEventId: x.lastEventId + k, timestamp: now, type: e.type, detailsKey: e.detailsKey, details: e.details,
+      id: x.lastEventId + 1 + k, previousEventId: previousEventId(x.lastEventId + 1 + k), timestamp: now, type: e.type, detailsKey: e.detailsKey, details: e.details,
     }));
     const ok = await store.advance(arn, x.version, {
       status: r.status, output: r.output, error: r.error, cause: r.cause, stopDate: r.status === "RUNNING" ? undefined : now,

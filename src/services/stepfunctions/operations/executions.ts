@@ -13,7 +13,8 @@ type In = Record<string, unknown>;
 
 /** Execution input and output are at most 256 KiB (Step Functions service quotas: "Maximum input or output size"). */
 const MAX_INPUT = 262_144;
-const STATUSES = new Set(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]);
+// In the order AWS lists them in its enum error (LocalStack snapshot test_state_machine_status_filter).
+const STATUSES = new Set(["SUCCEEDED", "TIMED_OUT", "PENDING_REDRIVE", "ABORTED", "FAILED", "RUNNING"]);
 
 async function resolveExecution(env: SfnEnv, ctx: RequestContext, arn: unknown): Promise<ExecutionRecord> {
   const s = String(arn);
@@ -65,6 +66,11 @@ export async function describeExecution(env: SfnEnv, ctx: RequestContext, input:
     executionArn: x.arn, stateMachineArn: x.machineArn, name: x.name, status: x.status, startDate: new Date(x.startDate),
     stopDate: x.stopDate === undefined ? undefined : new Date(x.stopDate), input: x.input, inputDetails: { included: true },
     output: x.output, outputDetails: x.output === undefined ? undefined : { included: true }, error: x.error, cause: x.cause,
+    // Redrive fields as AWS answers them (LocalStack snapshot test_describe_execution: redriveCount 0, NOT_REDRIVABLE,
+    // "Execution is SUCCEEDED and cannot be redriven"). RedriveExecution is not carried out yet, so no execution is redrivable.
+    redriveCount: 0, redriveStatus: "NOT_REDRIVABLE",
+    redriveStatusReason: x.status === "RUNNING" || x.status === "SUCCEEDED"
+      ? `Execution is ${x.status} and cannot be redriven` : "RedriveExecution is not supported by this Mailroom version yet",
   };
 }
 
@@ -112,7 +118,8 @@ export async function stopExecution(env: SfnEnv, ctx: RequestContext, input: In)
     if (input.error !== undefined) details.error = String(input.error);
     if (input.cause !== undefined) details.cause = String(input.cause);
     const event: HistoryEventRecord = {
-      id: x.lastEventId + 1, previousEventId: x.lastEventId, timestamp: now, type: "ExecutionAborted", detailsKey: "executionAbortedEventDetails", details,
+      // ExecutionAborted names no previous event (LocalStack snapshot test_stop_execution: "previousEventId": 0).
+      id: x.lastEventId + 1, previousEventId: 0, timestamp: now, type: "ExecutionAborted", detailsKey: "executionAbortedEventDetails", details,
     };
     const ok = await env.store.advance(x.arn, x.version, {
       status: "ABORTED", error: details.error as string | undefined, cause: details.cause as string | undefined, stopDate: now,
