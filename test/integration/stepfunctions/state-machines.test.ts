@@ -63,6 +63,8 @@ describe("CreateStateMachine and DescribeStateMachine", () => {
   test("structural errors answer InvalidDefinition with AWS's diagnostics", async () => {
     const cases: [string, RegExp][] = [
       ["{not json", /^Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: /],
+      ["[1]", /^Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Definition must be a valid JSON object'$/],
+      ["{}", /^Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: These fields are required: \[States, StartAt\] at \/'$/],
       [JSON.stringify({ States: { A: { Type: "Succeed" } } }), /SCHEMA_VALIDATION_FAILED: These fields are required: \[StartAt\] at \//],
       [JSON.stringify({ StartAt: "A" }), /SCHEMA_VALIDATION_FAILED: These fields are required: \[States\] at \//],
       [def({ A: { Type: "Pass", Next: "B" } }), /MISSING_TRANSITION_TARGET: Missing 'Next' target: B at \/States\/A\/Next/],

@@ -173,6 +173,9 @@ function checkState(p: Problems, name: string, s: Json, names: Set<string>, out:
 
 /** The definition parsed and checked, or the list of diagnostics (first ones reported by CreateStateMachine). */
 export function validateDefinition(text: string): { definition: Definition } | { problems: string[] } {
+  // An empty or non-object definition (LocalStack snapshot test_validate_state_machine_definition_not_a_definition).
+  const notObject = "SCHEMA_VALIDATION_FAILED: Definition must be a valid JSON object";
+  if (text.trim() === "") return { problems: [notObject] };
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -180,7 +183,7 @@ export function validateDefinition(text: string): { definition: Definition } | {
     return { problems: [`INVALID_JSON_DESCRIPTION: ${e instanceof Error ? e.message : String(e)}`] };
   }
   const p = new Problems();
-  if (!isObject(doc)) return { problems: ["INVALID_JSON_DESCRIPTION: The definition must be a JSON object"] };
+  if (!isObject(doc)) return { problems: [notObject] };
   const required = ["States", "StartAt"].filter((k) => !(k in doc));
   if (required.length > 0) p.add("SCHEMA_VALIDATION_FAILED", `These fields are required: [${required.join(", ")}]`, "/");
   if ("QueryLanguage" in doc && doc.QueryLanguage !== "JSONPath") p.add("SCHEMA_VALIDATION_FAILED", "QueryLanguage JSONata is not supported by this Mailroom version yet", "/QueryLanguage");
