@@ -219,6 +219,16 @@ describe("states", () => {
     assert.deepEqual(d.output, { id: 7, fixed: "x", items: ["a", "b"], state: "A", exec: d.name, nested: { first: "a" } });
   });
 
+  test("ResultPath combines the result with the state's raw input, not the InputPath selection", async () => {
+    const d = await run({ A: { Type: "Pass", InputPath: "$.a", Parameters: { "v.$": "$.v" }, ResultPath: "$.r", End: true } }, { a: { v: 1 }, b: 2 });
+    assert.deepEqual(d.output, { a: { v: 1 }, b: 2, r: { v: 1 } });
+    const e = await run({ A: { Type: "Pass", InputPath: "$.a", ResultPath: null, End: true } }, { a: { v: 1 }, b: 2 });
+    assert.deepEqual(e.output, { a: { v: 1 }, b: 2 });
+    const f = await run({ A: { Type: "Pass", ResultPath: "$.r", End: true } }, "scalar");
+    assert.equal(f.status, "FAILED");
+    assert.equal(f.error, "States.Runtime");
+  });
+
   test("Choice: every comparison kind, Path forms, And/Or/Not, type tests, Default", async () => {
     const choices = [
       { Variable: "$.s", StringEquals: "hello", Next: "No" },

@@ -83,8 +83,12 @@ export function step(def: Definition, x: ExecutionInfo, pos: ExecutionPosition, 
     let next = s.Next as string | undefined;
     switch (type) {
       case "Pass": {
-        const result = s.Parameters !== undefined ? applyTemplate(s.Parameters, effective, ctx) : s.Result !== undefined ? s.Result : effective;
-        output = placeResult(s.ResultPath, effective, result);
+        // Parameters shape the effective input; Result, when given, is the result; ResultPath combines the result with
+        // the state's raw input (States Language "Input and Output Processing": "the raw input's combination with or
+        // replacement by the state's result").
+        const shaped = s.Parameters !== undefined ? applyTemplate(s.Parameters, effective, ctx) : effective;
+        const result = s.Result !== undefined ? s.Result : shaped;
+        output = placeResult(s.ResultPath, input, result);
         break;
       }
       case "Wait": {
