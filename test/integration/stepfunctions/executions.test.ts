@@ -99,6 +99,10 @@ describe("StartExecution, DescribeExecution, GetExecutionHistory", () => {
     await assert.rejects(sfn().send(new StartExecutionCommand({ stateMachineArn: gone })), { name: "StateMachineDoesNotExist", message: `State Machine Does Not Exist: '${gone}'` });
     await assert.rejects(sfn().send(new StartExecutionCommand({ stateMachineArn: "arn:aws:sqs:x" })), { name: "InvalidArn" });
     await assert.rejects(sfn().send(new StartExecutionCommand({ stateMachineArn, traceHeader: "Root=1" })), { name: "ValidationException" });
+    await assert.rejects(sfn().send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify("y".repeat(262_143)) })), { name: "ValidationException" });
+    await assert.rejects(sfn().send(new ListExecutionsCommand({ stateMachineArn, nextToken: "t".repeat(3097) })), {
+      name: "ValidationException", message: `1 validation error detected: Value '${"t".repeat(3097)}' at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 3096`,
+    });
     const missing = stateMachineArn.replace(":stateMachine:", ":execution:") + ":nope";
     await assert.rejects(sfn().send(new GetExecutionHistoryCommand({ executionArn: missing })), { name: "ExecutionDoesNotExist", message: `Execution Does Not Exist: '${missing}'` });
   });
@@ -270,6 +274,13 @@ describe("states", () => {
     // A missing step before the last is worded differently (LocalStack snapshot test_catch_states_runtime).
     const e = await run({ A: { Type: "Pass", OutputPath: "$.no.such.path", End: true } }, { x: 1 });
     assert.equal(e.cause, "An error occurred while executing the state 'A' (entered at the event id #2). Invalid path '$.no.such.path' : Missing property in path $['no']");
+  });
+
+  test("a state output over 256 KiB fails with States.DataLimitExceeded", async () => {
+    const big = "x".repeat(200_000);
+    const d = await run({ A: { Type: "Pass", Parameters: { "a.$": "$.s", "b.$": "$.s" }, End: true } }, { s: big });
+    assert.equal(d.status, "FAILED");
+    assert.equal(d.error, "States.DataLimitExceeded");
   });
 
   test("a filter expression is never evaluated as code", async () => {

@@ -125,6 +125,10 @@ describe("ListStateMachines and DeleteStateMachine", () => {
     assert.equal(new Set(seen).size, seen.length);
     assert.deepEqual(seen, [...seen].sort());
     await assert.rejects(client.send(new ListStateMachinesCommand({ nextToken: "garbage!" })), { name: "InvalidToken" });
+    await assert.rejects(client.send(new ListStateMachinesCommand({ maxResults: 1001 })), {
+      name: "ValidationException", message: "1 validation error detected: Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000",
+    });
+    await assert.rejects(client.send(new ListStateMachinesCommand({ nextToken: "t".repeat(1025) })), { name: "ValidationException" });
   });
 
   test("a deleted machine is gone; deleting again succeeds; a malformed ARN is InvalidArn", async () => {

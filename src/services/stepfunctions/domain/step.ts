@@ -33,6 +33,7 @@ export interface StepResult {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const MAX_DATA = 262_144;
 
 function contextObject(x: ExecutionInfo, state: string, enteredAt: number): Json {
   return {
@@ -120,6 +121,11 @@ export function step(def: Definition, x: ExecutionInfo, pos: ExecutionPosition, 
     }
     if (s.OutputPath !== undefined) output = s.OutputPath === null ? {} : select(s.OutputPath as string, output, ctx);
     const text = JSON.stringify(output);
+    // A state's output is at most 256 KiB (Step Functions quotas, "Maximum input or output size for a task, state,
+    // or execution"); beyond it the execution fails with States.DataLimitExceeded (States Language, error names).
+    if (Buffer.byteLength(text) > MAX_DATA) {
+      return failed(events, here, "States.DataLimitExceeded", `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`);
+    }
     events.push(exited(type, name, text));
     if (type === "Succeed" || s.End === true) {
       events.push({ type: "ExecutionSucceeded", detailsKey: "executionSucceededEventDetails", details: { output: text, outputDetails: { truncated: false } } });

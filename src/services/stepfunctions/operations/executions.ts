@@ -7,7 +7,7 @@ import { startPosition } from "../domain/step.ts";
 import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
 import { executionExists, executionNotFound, invalidArn, invalidInput, invalidName, invalidToken, validation } from "../errors.ts";
 import type { ExecutionRecord, ExecutionStatus, HistoryEventRecord } from "../store.ts";
-import { pageSize, resolveMachine } from "./state-machines.ts";
+import { checkTokenLength, pageSize, resolveMachine } from "./state-machines.ts";
 
 type In = Record<string, unknown>;
 
@@ -31,7 +31,8 @@ export async function startExecution(env: SfnEnv, ctx: RequestContext, input: In
   if (!validName(name)) throw invalidName(name);
   if (input.traceHeader !== undefined) throw validation("traceHeader (X-Ray tracing) is not supported by this Mailroom version yet.");
   const text = input.input === undefined ? "{}" : String(input.input);
-  if (Buffer.byteLength(text) > MAX_INPUT) throw invalidInput(`Input exceeds the maximum size of ${MAX_INPUT} bytes`);
+  // The input member is at most 262144 characters (StartExecution API reference, `input`: "Length Constraints: Maximum length of 262144").
+  if (text.length > MAX_INPUT) throw validation(`1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT}`);
   try {
     JSON.parse(text);
   } catch (e) {
@@ -84,6 +85,7 @@ export async function listExecutions(env: SfnEnv, ctx: RequestContext, input: In
   if (status !== undefined && !STATUSES.has(status)) {
     throw validation(`1 validation error detected: Value '${status}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${[...STATUSES].join(", ")}]`);
   }
+  checkTokenLength(input.nextToken, 3096);
   const limit = pageSize(input.maxResults);
   const token = decodeToken(input.nextToken);
   if (input.nextToken !== undefined && token === undefined) throw invalidToken(String(input.nextToken));
@@ -132,6 +134,7 @@ export async function stopExecution(env: SfnEnv, ctx: RequestContext, input: In)
 
 export async function getExecutionHistory(env: SfnEnv, ctx: RequestContext, input: In) {
   const x = await resolveExecution(env, ctx, input.executionArn);
+  checkTokenLength(input.nextToken, 1024);
   const limit = pageSize(input.maxResults);
   const reverse = input.reverseOrder === true;
   const withData = input.includeExecutionData !== false;

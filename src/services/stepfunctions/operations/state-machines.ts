@@ -73,7 +73,18 @@ export function pageSize(v: unknown): number {
   return n === 0 ? 100 : n;
 }
 
+/**
+ * nextToken is at most 1024 characters (PageToken), 3096 for ListExecutions: longer ones are a ValidationException
+ * (LocalStack snapshots test_list_sms_pagination, test_list_executions_pagination).
+ */
+export function checkTokenLength(token: unknown, max: number): void {
+  if (typeof token === "string" && token.length > max) {
+    throw validation(`1 validation error detected: Value '${token}' at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to ${max}`);
+  }
+}
+
 export async function listStateMachines(env: SfnEnv, ctx: RequestContext, input: In) {
+  checkTokenLength(input.nextToken, 1024);
   const limit = pageSize(input.maxResults);
   const after = decodeToken(input.nextToken);
   if (after === undefined && input.nextToken !== undefined) throw invalidToken(String(input.nextToken));
