@@ -45,6 +45,17 @@ export function stepFunctionsStoreContract(name: string, factory: StepFunctionsS
       const rest = await s.listStateMachines("000000000000", "us-east-1", first[1].arn, 10);
       assert.deepEqual(rest.map((m) => m.name), ["c"]);
       assert.deepEqual(await s.getStateMachine(machine("a").arn), machine("a"));
+      // Binary order whatever the database's collation: upper case before lower case, paging agrees with sorting.
+      await s.createStateMachine(machine("B-upper"));
+      const names: string[] = [];
+      let after = "";
+      for (;;) {
+        const page = await s.listStateMachines("000000000000", "us-east-1", after, 1);
+        if (page.length === 0) break;
+        names.push(page[0].name);
+        after = page[0].arn;
+      }
+      assert.deepEqual(names, ["B-upper", "a", "b", "c"]);
       await s.deleteStateMachine(machine("a").arn);
       assert.equal(await s.getStateMachine(machine("a").arn), undefined);
     }));

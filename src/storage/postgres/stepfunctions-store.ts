@@ -48,7 +48,7 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
   }
 
   async listStateMachines(account: string, region: string, after: string, limit: number) {
-    const r = await this.db.query("SELECT * FROM sfn_state_machines WHERE account = $1 AND region = $2 AND arn > $3 ORDER BY arn COLLATE \"C\" LIMIT $4",
+    const r = await this.db.query("SELECT * FROM sfn_state_machines WHERE account = $1 AND region = $2 AND arn COLLATE \"C\" > $3 ORDER BY arn COLLATE \"C\" LIMIT $4",
       [account, region, after, limit]);
     return r.rows.map(toMachine);
   }
