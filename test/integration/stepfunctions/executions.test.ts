@@ -283,6 +283,26 @@ describe("states", () => {
     assert.equal(d.error, "States.DataLimitExceeded");
   });
 
+  test("a runaway loop fails at 25,000 history events with States.Runtime, the last event being ExecutionFailed", { timeout: 120_000 }, async () => {
+    const stateMachineArn = await machine({
+      A: { Type: "Pass", Next: "C" },
+      C: { Type: "Choice", Choices: [{ Variable: "$.stop", IsPresent: true, Next: "Done" }], Default: "A" },
+      Done: { Type: "Succeed" },
+    });
+    const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn }));
+    let d = await waitFor(sfn(), executionArn!, () => true);
+    for (let i = 0; i < 2000 && d.status === "RUNNING"; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      d = await waitFor(sfn(), executionArn!, () => true);
+    }
+    assert.equal(d.status, "FAILED");
+    assert.equal(d.error, "States.Runtime");
+    assert.equal(d.cause, "The execution reached the maximum number of history events (25000).");
+    const last = await history(executionArn!, { reverseOrder: true, maxResults: 1 });
+    assert.equal(last[0].id, 25_000);
+    assert.equal(last[0].type, "ExecutionFailed");
+  });
+
   test("a filter expression is never evaluated as code", async () => {
     const d = await run({ A: { Type: "Pass", InputPath: "$.items[?(@.constructor.constructor('return process')().exit())]", End: true } }, { items: [1] });
     assert.equal(d.status, "FAILED");

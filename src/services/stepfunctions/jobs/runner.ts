@@ -12,6 +12,7 @@ import type { HistoryEventRecord, StepFunctionsStore } from "../store.ts";
 /** Steps one execution takes per round before others get their turn (a Pass loop cannot starve the rest). */
 const STEPS_PER_ROUND = 100;
 const BATCH = 64;
+const MAX_EVENTS = 25_000;
 
 export function scheduleRunner(scheduler: Scheduler, store: StepFunctionsStore, log: Logger, pollMs?: number): Registration {
   return scheduler.register({
@@ -40,6 +41,14 @@ export async function runExecution(store: StepFunctionsStore, arn: string, now: 
       arn: x.arn, name: x.name, input: x.input, roleArn: x.roleArn, startDate: x.startDate,
       machineArn: x.machineArn, machineName: parseMachineArn(x.machineArn)?.name ?? "",
     }, x.position, x.lastEventId, now);
+    // At most 25,000 history events: the execution fails with States.Runtime, event 25,000 being its
+    // ExecutionFailed (measured on AWS, floci-io/floci#2734: "The execution reached the maximum number of history events (25000).").
+    if (x.lastEventId + r.events.length >= MAX_EVENTS && !(r.status !== "RUNNING" && x.lastEventId + r.events.length <= MAX_EVENTS)) {
+      const cause = `The execution reached the maximum number of history events (${MAX_EVENTS}).`;
+      r.events = r.events.slice(0, MAX_EVENTS - 1 - x.lastEventId);
+      r.events.push({ type: "ExecutionFailed", detailsKey: "executionFailedEventDetails", details: { error: "States.Runtime", cause } });
+      Object.assign(r, { status: "FAILED", error: "States.Runtime", cause, output: undefined, position: { ...r.position, dueAt: undefined } });
+    }
     const events: HistoryEventRecord[] = r.events.map((e, k) => ({
       id: x.lastEventId + 1 + k, previousEventId: previousEventId(x.lastEventId + 1 + k), timestamp: now, type: e.type, detailsKey: e.detailsKey, details: e.details,
     }));
