@@ -209,6 +209,35 @@ describe("states", () => {
     assert.equal(ok.status, "SUCCEEDED");
   });
 
+  test("a machine-level TimeoutSeconds times the execution out at exactly its start plus the timeout", async () => {
+    const r = await sfn().send(new CreateStateMachineCommand({
+      name: `x-${++n}`, roleArn: ROLE, definition: JSON.stringify({ StartAt: "W", TimeoutSeconds: 60, States: { W: { Type: "Wait", Seconds: 3600, End: true } } }),
+    }));
+    const { executionArn, startDate } = await sfn().send(new StartExecutionCommand({ stateMachineArn: r.stateMachineArn }));
+    for (let i = 0; i < 200 && (await history(executionArn!)).length < 2; i++) await new Promise((res) => setTimeout(res, 5));
+    clock.advance(59_999);
+    await new Promise((res) => setTimeout(res, 30));
+    assert.equal((await waitFor(sfn(), executionArn!, () => true)).status, "RUNNING");
+    clock.advance(1);
+    const d = await waitFor(sfn(), executionArn!);
+    assert.equal(d.status, "TIMED_OUT");
+    assert.equal(d.error, "States.Timeout");
+    assert.equal(d.cause, undefined);
+    assert.equal(d.stopDate!.getTime(), startDate!.getTime() + 60_000);
+    const events = await history(executionArn!);
+    assert.deepEqual(events.map((e) => e.type), ["ExecutionStarted", "WaitStateEntered", "ExecutionTimedOut"]);
+    // Shape measured on AWS (floci-io/floci#2965): error without cause, previousEventId 0.
+    assert.deepEqual(events[2].executionTimedOutEventDetails, { error: "States.Timeout" });
+    assert.equal(events[2].previousEventId, 0);
+    const ok = await sfn().send(new CreateStateMachineCommand({
+      name: `x-${++n}`, roleArn: ROLE, definition: JSON.stringify({ StartAt: "W", TimeoutSeconds: 60, States: { W: { Type: "Wait", Seconds: 10, End: true } } }),
+    }));
+    const e2 = await sfn().send(new StartExecutionCommand({ stateMachineArn: ok.stateMachineArn }));
+    for (let i = 0; i < 200 && (await history(e2.executionArn!)).length < 2; i++) await new Promise((res) => setTimeout(res, 5));
+    clock.advance(10_000);
+    assert.equal((await waitFor(sfn(), e2.executionArn!)).status, "SUCCEEDED");
+  });
+
   test("a Timestamp in the past and Seconds 0 do not wait", async () => {
     const d = await run({ A: { Type: "Wait", Timestamp: "2000-01-01T00:00:00Z", Next: "B" }, B: { Type: "Wait", Seconds: 0, End: true } });
     assert.equal(d.status, "SUCCEEDED");

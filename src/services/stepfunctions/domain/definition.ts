@@ -188,7 +188,10 @@ export function validateDefinition(text: string): { definition: Definition } | {
   if (required.length > 0) p.add("SCHEMA_VALIDATION_FAILED", `These fields are required: [${required.join(", ")}]`, "/");
   if ("QueryLanguage" in doc && doc.QueryLanguage !== "JSONPath") p.add("SCHEMA_VALIDATION_FAILED", "QueryLanguage JSONata is not supported by this Mailroom version yet", "/QueryLanguage");
   for (const k of Object.keys(doc)) if (!["StartAt", "States", "Comment", "TimeoutSeconds", "Version", "QueryLanguage"].includes(k)) p.add("SCHEMA_VALIDATION_FAILED", `Field '${k}' is not supported`, `/${k}`);
-  if ("TimeoutSeconds" in doc) p.add("SCHEMA_VALIDATION_FAILED", "A machine-level TimeoutSeconds is not supported by this Mailroom version yet", "/TimeoutSeconds");
+  // TimeoutSeconds: the execution's limit, a positive integer (States Language "Top-level fields").
+  if ("TimeoutSeconds" in doc && !(Number.isInteger(doc.TimeoutSeconds) && (doc.TimeoutSeconds as number) > 0 && (doc.TimeoutSeconds as number) <= 99_999_999)) {
+    p.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'TimeoutSeconds' must be a positive INTEGER", "/TimeoutSeconds");
+  }
   if (p.list.length > 0) return { problems: p.list };
   if (!isObject(doc.States) || Object.keys(doc.States).length === 0) return { problems: ["SCHEMA_VALIDATION_FAILED: The field 'States' should be a non-empty OBJECT at /States"] };
   const names = new Set(Object.keys(doc.States));

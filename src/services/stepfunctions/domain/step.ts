@@ -50,6 +50,11 @@ const exited = (type: string, name: string, output: string): NewEvent => ({
   type: `${type}StateExited`, detailsKey: "stateExitedEventDetails", details: { name, output, outputDetails: { truncated: false } },
 });
 
+/** When a machine-level TimeoutSeconds ends the execution (epoch ms), or undefined. */
+export function deadlineOf(def: Definition, startDate: number): number | undefined {
+  return def.TimeoutSeconds === undefined ? undefined : startDate + def.TimeoutSeconds * 1000;
+}
+
 /** The first position of an execution: entering StartAt with the execution's input, due now. */
 export function startPosition(def: Definition, input: string, now: number): ExecutionPosition {
   return { state: def.StartAt, stateInput: input, phase: "enter", dueAt: now, enteredEventId: 0, enteredAt: now };
