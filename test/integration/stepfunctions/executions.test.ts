@@ -262,6 +262,16 @@ describe("states", () => {
     assert.equal(f.error, "States.Runtime");
   });
 
+  test("the context object $$ as a whole, in InputPath", async () => {
+    const d = await run({ TestState: { Type: "Pass", InputPath: "$$", End: true } }, { "input-value": 0 });
+    assert.deepEqual(d.output, {
+      Execution: { Id: d.executionArn, Input: { "input-value": 0 }, StartTime: d.startDate!.toISOString(), Name: d.name, RoleArn: ROLE, RedriveCount: 0 },
+      StateMachine: { Id: d.stateMachineArn, Name: d.stateMachineArn.split(":").pop() },
+      State: { Name: "TestState", EnteredTime: d.output.State.EnteredTime },
+    });
+    assert.ok(!Number.isNaN(Date.parse(d.output.State.EnteredTime)));
+  });
+
   test("Choice: every comparison kind, Path forms, And/Or/Not, type tests, Default", async () => {
     const choices = [
       { Variable: "$.s", StringEquals: "hello", Next: "No" },

@@ -36,10 +36,11 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const MAX_DATA = 262_144;
 
 function contextObject(x: ExecutionInfo, state: string, enteredAt: number): Json {
+  // Members as recorded on AWS (LocalStack snapshot test_context_object, "$$"): RedriveCount included.
   return {
-    Execution: { Id: x.arn, Input: JSON.parse(x.input), Name: x.name, RoleArn: x.roleArn, StartTime: iso(x.startDate) },
-    State: { EnteredTime: iso(enteredAt), Name: state },
+    Execution: { Id: x.arn, Input: JSON.parse(x.input), StartTime: iso(x.startDate), Name: x.name, RoleArn: x.roleArn, RedriveCount: 0 },
     StateMachine: { Id: x.machineArn, Name: x.machineName },
+    State: { Name: state, EnteredTime: iso(enteredAt) },
   };
 }
 
