@@ -342,6 +342,28 @@ describe("states", () => {
     assert.equal(last[0].type, "ExecutionFailed");
   });
 
+  test("JSONPath filters: comparisons, && and ||, existence, as AWS evaluates them", async () => {
+    // Recorded on AWS (LocalStack snapshot test_state_pass_regex_json_path_base).
+    const users = [{ year: 1997, status: 0 }, { year: 1998, status: 1 }];
+    const a = await run({ S: { Type: "Pass", Parameters: { "FromInput.$": "$.users[?(@.status == 0)]" }, End: true } }, { users });
+    assert.deepEqual(a.output, { FromInput: [{ year: 1997, status: 0 }] });
+    const items = [{ n: "a", v: 1 }, { n: "b", v: 2, tag: "x" }, { n: "c", v: 3 }, { n: "d" }];
+    const b = await run({
+      S: {
+        Type: "Pass",
+        Parameters: {
+          "range.$": "$.items[?(@.v >= 2 && @.v < 3 || @.n == 'd')].n",
+          "tagged.$": "$.items[?(@.tag)].n",
+          "notB.$": "$.items[?(@.n != \"b\")].n",
+          "mixed.$": "$.items[?(@.v == '1')].n",
+          "none.$": "$.items[?(@.v > 10)]",
+        },
+        End: true,
+      },
+    }, { items });
+    assert.deepEqual(b.output, { range: ["b", "d"], tagged: ["b"], notB: ["a", "c", "d"], mixed: [], none: [] });
+  });
+
   test("a filter expression is never evaluated as code", async () => {
     const d = await run({ A: { Type: "Pass", InputPath: "$.items[?(@.constructor.constructor('return process')().exit())]", End: true } }, { items: [1] });
     assert.equal(d.status, "FAILED");

@@ -3,6 +3,7 @@
 // evaluated by jsonpath-plus with script evaluation disabled (eval: false), so user input never reaches code.
 import { JSONPath } from "jsonpath-plus";
 import type { Json } from "./definition.ts";
+import { evaluateFilter } from "./filter.ts";
 
 /** A States.Runtime failure while processing a state's input or output (the caller words the cause). */
 export class PathError extends Error {}
@@ -14,7 +15,7 @@ const TOKEN = /\.([A-Za-z_][\w-]*)|\[(\d+)\]|\['([^']*)'\]/g;
  * The value a path selects. A definite path (members and indexes only) yields its one value, or fails as AWS words
  * it: "No results for path: $['a']['b']" when the last step is missing, "Missing property in path $['a']" when an
  * earlier one is (LocalStack snapshots, test_base_scenarios). Other paths (wildcards, slices, filters) yield the
- * list of their matches, evaluated by jsonpath-plus without script evaluation.
+ * list of their matches, evaluated by jsonpath-plus; filters by domain/filter.ts, never by script evaluation.
  */
 export function select(path: string, data: Json, context: Json): Json {
   const root = path.startsWith("$$") ? context : data;
@@ -36,9 +37,10 @@ export function select(path: string, data: Json, context: Json): Json {
     return node;
   }
   try {
-    return (JSONPath({ path: p, json: root as object, wrap: true, eval: false }) as Json[]) ?? [];
+    // Filters go to domain/filter.ts's interpreter (a callback), never to JavaScript evaluation.
+    return (JSONPath({ path: p, json: root as object, wrap: true, eval: evaluateFilter as never }) as Json[]) ?? [];
   } catch (e) {
-    // Filter scripts are refused by eval: false; any path the library cannot run is a runtime error of the state.
+    // A filter outside the supported grammar, or any path the library cannot run, is a runtime error of the state.
     throw new PathError(`Invalid path '${path}' : ${e instanceof Error ? e.message : String(e)}`);
   }
 }
