@@ -262,6 +262,16 @@ describe("states", () => {
     assert.equal(f.error, "States.Runtime");
   });
 
+  test("null InputPath and OutputPath give {} (recorded on AWS: test_state_pass_result_null_input_output_paths)", async () => {
+    const d = await run({
+      State0: { Type: "Pass", Parameters: { Arg1: "argument1", "FromInput.$": "$" }, Next: "State1" },
+      State1: { Type: "Pass", InputPath: null, Parameters: { Arg2: "argument2", "FromInput.$": "$" }, Next: "State2" },
+      State2: { Type: "Pass", OutputPath: null, End: true },
+    }, { InputValue: 0 });
+    const outputs = (await history(d.executionArn!)).filter((e) => e.type === "PassStateExited").map((e) => JSON.parse(e.stateExitedEventDetails!.output!));
+    assert.deepEqual(outputs, [{ Arg1: "argument1", FromInput: { InputValue: 0 } }, { Arg2: "argument2", FromInput: {} }, {}]);
+  });
+
   test("the context object $$ as a whole, in InputPath", async () => {
     const d = await run({ TestState: { Type: "Pass", InputPath: "$$", End: true } }, { "input-value": 0 });
     assert.deepEqual(d.output, {
@@ -300,6 +310,11 @@ describe("states", () => {
     const ev = await history(a.executionArn!);
     assert.deepEqual(ev.map((e) => e.type), ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]);
     assert.deepEqual(ev[2].executionFailedEventDetails, { error: "Custom.Error", cause: "because" });
+    const empty = await run({ F: { Type: "Fail" } });
+    assert.equal(empty.status, "FAILED");
+    assert.equal(empty.error, undefined);
+    assert.equal(empty.cause, undefined);
+    assert.deepEqual((await history(empty.executionArn!))[2].executionFailedEventDetails, {});
     const b = await run({ F: { Type: "Fail", ErrorPath: "$.e", CausePath: "$.c" } }, { e: "E1", c: "C1" });
     assert.equal(b.error, "E1");
     assert.equal(b.cause, "C1");

@@ -61,8 +61,10 @@ export function startPosition(def: Definition, input: string, now: number): Exec
   return { state: def.StartAt, stateInput: input, phase: "enter", dueAt: now, enteredEventId: 0, enteredAt: now };
 }
 
-function failed(events: NewEvent[], pos: ExecutionPosition, error: string, cause: string | undefined): StepResult {
-  const details: Record<string, unknown> = { error };
+/** Ends the execution FAILED; a Fail state without Error or Cause leaves them out (recorded on AWS: test_state_fail_empty, "executionFailedEventDetails": {}). */
+function failed(events: NewEvent[], pos: ExecutionPosition, error: string | undefined, cause: string | undefined): StepResult {
+  const details: Record<string, unknown> = {};
+  if (error !== undefined) details.error = error;
   if (cause !== undefined) details.cause = cause;
   events.push({ type: "ExecutionFailed", detailsKey: "executionFailedEventDetails", details });
   return { events, status: "FAILED", position: { ...pos, dueAt: undefined }, error, cause };
@@ -120,7 +122,7 @@ export function step(def: Definition, x: ExecutionInfo, pos: ExecutionPosition, 
       case "Fail": {
         const error = s.ErrorPath !== undefined ? stringAt(s.ErrorPath as string, input, ctx) : (s.Error as string | undefined);
         const cause = s.CausePath !== undefined ? stringAt(s.CausePath as string, input, ctx) : (s.Cause as string | undefined);
-        return failed(events, here, error ?? "", cause);
+        return failed(events, here, error, cause);
       }
       default:
         throw new PathError(`State type ${type} is not supported`);
