@@ -379,6 +379,15 @@ describe("states", () => {
     assert.deepEqual(b.output, { range: ["b", "d"], tagged: ["b"], notB: ["a", "c", "d"], mixed: [], none: [] });
   });
 
+  test("an input nested too deeply to serialize fails the execution instead of leaving it stuck", async () => {
+    const stateMachineArn = await machine({ A: { Type: "Pass", End: true } });
+    const input = "[".repeat(100_000) + "]".repeat(100_000);
+    const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn, input }));
+    const d = await waitFor(sfn(), executionArn!);
+    assert.equal(d.status, "FAILED");
+    assert.equal(d.error, "States.Runtime");
+  });
+
   test("a filter expression is never evaluated as code", async () => {
     const d = await run({ A: { Type: "Pass", InputPath: "$.items[?(@.constructor.constructor('return process')().exit())]", End: true } }, { items: [1] });
     assert.equal(d.status, "FAILED");

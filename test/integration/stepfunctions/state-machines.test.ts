@@ -63,6 +63,9 @@ describe("CreateStateMachine and DescribeStateMachine", () => {
   test("structural errors answer InvalidDefinition with AWS's diagnostics", async () => {
     const cases: [string, RegExp][] = [
       ["{not json", /^Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: /],
+      // Built as text: the client could not serialize such nesting itself.
+      [`{"StartAt":"A","States":{"A":{"Type":"Pass","End":true,"Parameters":${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}}}}`, /nested more than 256 levels/],
+      [`{"StartAt":"A","States":{"B":{"Type":"Succeed"},"A":{"Type":"Choice","Default":"B","Choices":[{"Next":"A",${'"Not":{'.repeat(20_000)}"Variable":"$.x","IsNull":true${"}".repeat(20_000)}}]}}}`, /nested more than 256 levels/],
       ["[1]", /^Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Definition must be a valid JSON object'$/],
       ["{}", /^Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: These fields are required: \[States, StartAt\] at \/'$/],
       [JSON.stringify({ States: { A: { Type: "Succeed" } } }), /SCHEMA_VALIDATION_FAILED: These fields are required: \[StartAt\] at \//],

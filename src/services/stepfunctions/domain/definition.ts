@@ -29,6 +29,21 @@ export const CHOICE_OPERATORS = new Set([
   ...COMPARISONS, ...COMPARISONS.map((c) => `${c}Path`), "StringMatches", "IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp",
 ]);
 
+const MAX_DEPTH = 256;
+
+/** Nesting depth of a JSON value, computed iteratively. */
+function depth(root: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (d > MAX_DEPTH) return d;
+    if (v !== null && typeof v === "object") for (const c of Object.values(v)) stack.push([c, d + 1]);
+  }
+  return max;
+}
+
 class Problems {
   list: string[] = [];
   add(code: string, message: string, path: string) {
@@ -184,6 +199,9 @@ export function validateDefinition(text: string): { definition: Definition } | {
   }
   const p = new Problems();
   if (!isObject(doc)) return { problems: [notObject] };
+  // Checked without recursion first, so a deeply nested definition is refused instead of overflowing the stack
+  // (AWS's own depth limit is not documented; this one is Mailroom's).
+  if (depth(doc) > MAX_DEPTH) return { problems: [`SCHEMA_VALIDATION_FAILED: The definition is nested more than ${MAX_DEPTH} levels deep at /`] };
   const required = ["States", "StartAt"].filter((k) => !(k in doc));
   if (required.length > 0) p.add("SCHEMA_VALIDATION_FAILED", `These fields are required: [${required.join(", ")}]`, "/");
   if ("QueryLanguage" in doc && doc.QueryLanguage !== "JSONPath") p.add("SCHEMA_VALIDATION_FAILED", "QueryLanguage JSONata is not supported by this Mailroom version yet", "/QueryLanguage");
