@@ -128,7 +128,8 @@ describe("ListExecutions and StopExecution", () => {
     } while (nextToken);
     assert.deepEqual(seen, ["e4", "e3", "e2", "e1", "e0"]);
     const aborted = await sfn().send(new ListExecutionsCommand({ stateMachineArn, statusFilter: "ABORTED" }));
-    assert.deepEqual(aborted.executions!.map((e) => [e.name, e.status]), [["e1", "ABORTED"]]);
+    assert.deepEqual(aborted.executions!.map((e) => [e.name, e.status, e.redriveCount]), [["e1", "ABORTED", 0]]);
+    assert.ok(aborted.executions![0].stopDate instanceof Date);
     const running = await sfn().send(new ListExecutionsCommand({ stateMachineArn, statusFilter: "RUNNING" }));
     assert.equal(running.executions!.length, 4);
     const d = await waitFor(sfn(), arns[1]);
