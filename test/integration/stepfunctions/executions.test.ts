@@ -94,6 +94,15 @@ describe("StartExecution, DescribeExecution, GetExecutionHistory", () => {
       assert.match(e.message, /^Invalid State Machine Execution Input: '/);
       return true;
     });
+    // Wordings recorded on AWS (LocalStack snapshot test_invalid_start_execution_input); a number or a string is valid input.
+    for (const [input, why] of [
+      ["not json", "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"],
+      ["{'not': 'json'}", "Unexpected character (''' (code 39)): was expecting double-quote to start field name"],
+      ["", "Invalid execution input."],
+    ]) {
+      await assert.rejects(sfn().send(new StartExecutionCommand({ stateMachineArn, input })), { name: "InvalidExecutionInput", message: `Invalid State Machine Execution Input: '${why}'` });
+    }
+    for (const input of ["2", '"a string"']) assert.ok((await sfn().send(new StartExecutionCommand({ stateMachineArn, input }))).executionArn);
     await assert.rejects(sfn().send(new StartExecutionCommand({ stateMachineArn, name: "a b" })), { name: "InvalidName", message: "Invalid Name: 'a b'" });
     const gone = stateMachineArn + "-gone";
     await assert.rejects(sfn().send(new StartExecutionCommand({ stateMachineArn: gone })), { name: "StateMachineDoesNotExist", message: `State Machine Does Not Exist: '${gone}'` });

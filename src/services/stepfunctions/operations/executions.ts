@@ -16,6 +16,21 @@ const MAX_INPUT = 262_144;
 // In the order AWS lists them in its enum error (LocalStack snapshot test_state_machine_status_filter).
 const STATUSES = new Set(["SUCCEEDED", "TIMED_OUT", "PENDING_REDRIVE", "ABORTED", "FAILED", "RUNNING"]);
 
+/**
+ * Why an input is not JSON, in the words AWS's parser uses where they are recorded (LocalStack snapshot
+ * test_invalid_start_execution_input): an empty input, a bare word, a single-quoted member name; otherwise node's.
+ */
+function parseProblem(text: string, e: unknown): string {
+  const t = text.trim();
+  if (t === "") return "Invalid execution input.";
+  const word = /^[A-Za-z_]\w*/.exec(t);
+  if (word && !["true", "false", "null"].includes(word[0])) {
+    return `Unrecognized token '${word[0]}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`;
+  }
+  if (/^\{\s*'/.test(t)) return "Unexpected character (''' (code 39)): was expecting double-quote to start field name";
+  return e instanceof Error ? e.message : String(e);
+}
+
 async function resolveExecution(env: SfnEnv, ctx: RequestContext, arn: unknown): Promise<ExecutionRecord> {
   const s = String(arn);
   const p = parseExecutionArn(s);
@@ -36,7 +51,7 @@ export async function startExecution(env: SfnEnv, ctx: RequestContext, input: In
   try {
     JSON.parse(text);
   } catch (e) {
-    throw invalidInput(e instanceof Error ? e.message : String(e));
+    throw invalidInput(parseProblem(text, e));
   }
   const now = env.clock.now();
   const arn = executionArn(parseMachineArn(m.arn)!, name);
