@@ -14,7 +14,7 @@ const machine = (name: string, account = "000000000000", region = "us-east-1"): 
 });
 const execution = (m: StateMachineRecord, name: string, startDate = T0, due: number | null = startDate): ExecutionRecord => ({
   arn: `${m.arn.replace(":stateMachine:", ":execution:")}:${name}`, machineArn: m.arn, name, status: "RUNNING", input: "{}", startDate,
-  definition: m.definition, roleArn: m.roleArn, position: { state: "A", stateInput: "{}", phase: "enter", dueAt: due ?? undefined, enteredEventId: 0, enteredAt: startDate },
+  definition: m.definition, roleArn: m.roleArn, machineCreatedAt: m.createdAt, position: { state: "A", stateInput: "{}", phase: "enter", dueAt: due ?? undefined, enteredEventId: 0, enteredAt: startDate },
   lastEventId: 1, version: 0,
 });
 const started = (t = T0): HistoryEventRecord => ({ id: 1, previousEventId: 0, timestamp: t, type: "ExecutionStarted", detailsKey: "executionStartedEventDetails", details: { input: "{}" } });

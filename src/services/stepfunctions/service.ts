@@ -21,6 +21,7 @@ const OPERATIONS: Record<string, Op> = {
   ListExecutions: executions.listExecutions,
   StopExecution: executions.stopExecution,
   GetExecutionHistory: executions.getExecutionHistory,
+  DescribeStateMachineForExecution: executions.describeStateMachineForExecution,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */

@@ -42,6 +42,8 @@ export interface ExecutionRecord {
   /** The definition the execution started with (it runs on that one). */
   definition: string;
   roleArn: string;
+  /** When the machine it runs on was created (DescribeStateMachineForExecution's updateDate). */
+  machineCreatedAt: number;
   position: ExecutionPosition;
   lastEventId: number;
   version: number;

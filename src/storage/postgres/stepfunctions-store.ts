@@ -14,7 +14,7 @@ function toExecution(r: any): ExecutionRecord {
   const x: ExecutionRecord = {
     arn: r.arn, machineArn: r.machine_arn, name: r.name, status: r.status as ExecutionStatus, input: r.input,
     output: r.output ?? undefined, error: r.error ?? undefined, cause: r.cause ?? undefined, startDate: Number(r.start_date),
-    stopDate: r.stop_date === null ? undefined : Number(r.stop_date), definition: r.definition, roleArn: r.role_arn,
+    stopDate: r.stop_date === null ? undefined : Number(r.stop_date), definition: r.definition, roleArn: r.role_arn, machineCreatedAt: Number(r.machine_created_at),
     position: JSON.parse(r.position), lastEventId: Number(r.last_event_id), version: Number(r.version),
   };
   for (const k of ["output", "error", "cause", "stopDate"] as const) if (x[k] === undefined) delete x[k];
@@ -60,10 +60,10 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
   async startExecution(e: ExecutionRecord, events: HistoryEventRecord[]) {
     const created = await this.db.tx(async (c) => {
       const r = await c.query(`INSERT INTO sfn_executions (arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date,
-          definition, role_arn, position, due_at, last_event_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+          definition, role_arn, machine_created_at, position, due_at, last_event_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
           ON CONFLICT (arn) DO NOTHING`,
       [e.arn, e.machineArn, e.name, e.status, e.input, e.output ?? null, e.error ?? null, e.cause ?? null, e.startDate,
-        e.stopDate ?? null, e.definition, e.roleArn, JSON.stringify(e.position), e.position.dueAt ?? null, e.lastEventId, e.version]);
+        e.stopDate ?? null, e.definition, e.roleArn, e.machineCreatedAt, JSON.stringify(e.position), e.position.dueAt ?? null, e.lastEventId, e.version]);
       if (r.rowCount !== 1) return false;
       await insertEvents(c, e.arn, events);
       return true;

@@ -8,7 +8,7 @@ import type { SqliteDb } from "./db.ts";
 interface MachineRow { arn: string; account: string; region: string; name: string; definition: string; role_arn: string; type: string; created_at: number }
 interface ExecRow {
   arn: string; machine_arn: string; name: string; status: string; input: string; output: string | null; error: string | null;
-  cause: string | null; start_date: number; stop_date: number | null; definition: string; role_arn: string; position: string;
+  cause: string | null; start_date: number; stop_date: number | null; definition: string; role_arn: string; machine_created_at: number; position: string;
   last_event_id: number; version: number;
 }
 
@@ -20,7 +20,7 @@ export function toExecution(r: ExecRow): ExecutionRecord {
   const x: ExecutionRecord = {
     arn: r.arn, machineArn: r.machine_arn, name: r.name, status: r.status as ExecutionStatus, input: r.input,
     output: r.output ?? undefined, error: r.error ?? undefined, cause: r.cause ?? undefined, startDate: Number(r.start_date),
-    stopDate: r.stop_date === null ? undefined : Number(r.stop_date), definition: r.definition, roleArn: r.role_arn,
+    stopDate: r.stop_date === null ? undefined : Number(r.stop_date), definition: r.definition, roleArn: r.role_arn, machineCreatedAt: Number(r.machine_created_at),
     position: JSON.parse(r.position), lastEventId: Number(r.last_event_id), version: Number(r.version),
   };
   for (const k of ["output", "error", "cause", "stopDate"] as const) if (x[k] === undefined) delete x[k];
@@ -66,9 +66,9 @@ export class SqliteStepFunctionsStore implements StepFunctionsStore {
       const existing = db.prepare("SELECT * FROM sfn_executions WHERE arn = ?").get(e.arn) as ExecRow | undefined;
       if (existing) return { execution: toExecution(existing), created: false };
       db.prepare(`INSERT INTO sfn_executions (arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date,
-          definition, role_arn, position, due_at, last_event_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+          definition, role_arn, machine_created_at, position, due_at, last_event_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(e.arn, e.machineArn, e.name, e.status, e.input, e.output ?? null, e.error ?? null, e.cause ?? null, e.startDate,
-          e.stopDate ?? null, e.definition, e.roleArn, JSON.stringify(e.position), e.position.dueAt ?? null, e.lastEventId, e.version);
+          e.stopDate ?? null, e.definition, e.roleArn, e.machineCreatedAt, JSON.stringify(e.position), e.position.dueAt ?? null, e.lastEventId, e.version);
       this.insertEvents(db, e.arn, events);
       return { execution: e, created: true };
     });

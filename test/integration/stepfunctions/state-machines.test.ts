@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+  DescribeStateMachineForExecutionCommand, StartExecutionCommand,
   CreateActivityCommand, CreateStateMachineCommand, DeleteStateMachineCommand, DescribeStateMachineCommand, ListStateMachinesCommand,
   type CreateStateMachineCommandInput,
 } from "@aws-sdk/client-sfn";
@@ -149,6 +150,22 @@ describe("ListStateMachines and DeleteStateMachine", () => {
     await assert.rejects(sfn().send(new DescribeStateMachineCommand({ stateMachineArn: "not_a_valid_arn" })), {
       name: "InvalidArn", message: "Invalid Arn: 'Invalid ARN prefix: not_a_valid_arn'",
     });
+  });
+
+  test("DescribeStateMachineForExecution answers the machine the execution runs on, even after its deletion", async () => {
+    const { stateMachineArn, creationDate } = await create({ name: "for-exec" });
+    const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn }));
+    await sfn().send(new DeleteStateMachineCommand({ stateMachineArn }));
+    const d = await sfn().send(new DescribeStateMachineForExecutionCommand({ executionArn }));
+    assert.equal(d.stateMachineArn, stateMachineArn);
+    assert.equal(d.name, "for-exec");
+    assert.equal(d.definition, PASS);
+    assert.equal(d.roleArn, ROLE);
+    assert.equal(d.updateDate?.getTime(), creationDate?.getTime());
+    assert.deepEqual(d.loggingConfiguration, { level: "OFF", includeExecutionData: false });
+    assert.deepEqual(d.tracingConfiguration, { enabled: false });
+    await assert.rejects(sfn().send(new DescribeStateMachineForExecutionCommand({ executionArn: `${executionArn}x` })), { name: "ExecutionDoesNotExist" });
+    await assert.rejects(sfn().send(new DescribeStateMachineForExecutionCommand({ executionArn: "nope" })), { name: "InvalidArn", message: "Invalid Arn: 'Invalid ARN prefix: nope'" });
   });
 
   test("operations of later increments answer UnsupportedOperation", async () => {

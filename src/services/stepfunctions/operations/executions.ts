@@ -57,7 +57,7 @@ export async function startExecution(env: SfnEnv, ctx: RequestContext, input: In
   const arn = executionArn(parseMachineArn(m.arn)!, name);
   const def = JSON.parse(m.definition) as Definition;
   const record: ExecutionRecord = {
-    arn, machineArn: m.arn, name, status: "RUNNING", input: text, startDate: now, definition: m.definition, roleArn: m.roleArn,
+    arn, machineArn: m.arn, name, status: "RUNNING", input: text, startDate: now, definition: m.definition, roleArn: m.roleArn, machineCreatedAt: m.createdAt,
     position: startPosition(def, text, now), lastEventId: 1, version: 0,
   };
   const started: HistoryEventRecord = {
@@ -173,5 +173,17 @@ export async function getExecutionHistory(env: SfnEnv, ctx: RequestContext, inpu
       return out;
     }),
     nextToken: start + limit < events.length ? encodeToken(String(start + limit)) : undefined,
+  };
+}
+
+/** The machine as the execution runs it: the definition and role it started with (kept even if the machine was deleted since). */
+export async function describeStateMachineForExecution(env: SfnEnv, ctx: RequestContext, input: In) {
+  const x = await resolveExecution(env, ctx, input.executionArn);
+  if (input.includedData !== undefined && input.includedData !== "ALL_DATA") throw validation("includedData METADATA_ONLY is not supported by this Mailroom version yet.");
+  // Members as recorded on AWS (LocalStack snapshot test_describe_state_machine_for_execution); updateDate is the
+  // creation date of a machine never updated (API reference, updateDate).
+  return {
+    stateMachineArn: x.machineArn, name: parseMachineArn(x.machineArn)!.name, definition: x.definition, roleArn: x.roleArn,
+    updateDate: new Date(x.machineCreatedAt), loggingConfiguration: { level: "OFF", includeExecutionData: false }, tracingConfiguration: { enabled: false },
   };
 }

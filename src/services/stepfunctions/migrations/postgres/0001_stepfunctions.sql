@@ -25,6 +25,7 @@ CREATE TABLE sfn_executions (
   stop_date BIGINT,
   definition TEXT NOT NULL,
   role_arn TEXT NOT NULL,
+  machine_created_at BIGINT NOT NULL,
   position TEXT NOT NULL,
   due_at BIGINT,
   last_event_id BIGINT NOT NULL,

@@ -25,6 +25,7 @@ CREATE TABLE sfn_executions (
   stop_date INTEGER,
   definition TEXT NOT NULL,
   role_arn TEXT NOT NULL,
+  machine_created_at INTEGER NOT NULL,
   position TEXT NOT NULL,
   due_at INTEGER,
   last_event_id INTEGER NOT NULL,
