@@ -10,7 +10,7 @@ export interface StepFunctionsStoreFactory {
 const T0 = Date.UTC(2026, 0, 1);
 const machine = (name: string, account = "000000000000", region = "us-east-1"): StateMachineRecord => ({
   arn: `arn:aws:states:${region}:${account}:stateMachine:${name}`, account, region, name, definition: '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}',
-  roleArn: "arn:aws:iam::000000000000:role/r", type: "STANDARD", createdAt: T0,
+  roleArn: "arn:aws:iam::000000000000:role/r", type: "STANDARD", createdAt: T0, tags: [],
 });
 const execution = (m: StateMachineRecord, name: string, startDate = T0, due: number | null = startDate): ExecutionRecord => ({
   arn: `${m.arn.replace(":stateMachine:", ":execution:")}:${name}`, machineArn: m.arn, name, status: "RUNNING", input: "{}", startDate,
@@ -56,6 +56,9 @@ export function stepFunctionsStoreContract(name: string, factory: StepFunctionsS
         after = page[0].arn;
       }
       assert.deepEqual(names, ["B-upper", "a", "b", "c"]);
+      assert.equal(await s.setTags(machine("a").arn, [["z", "1"], ["a", ""], ["1", "x"]]), true);
+      assert.deepEqual((await s.getStateMachine(machine("a").arn))!.tags, [["z", "1"], ["a", ""], ["1", "x"]], "tags keep their order");
+      assert.equal(await s.setTags(machine("nope").arn, []), false);
       await s.deleteStateMachine(machine("a").arn);
       assert.equal(await s.getStateMachine(machine("a").arn), undefined);
     }));

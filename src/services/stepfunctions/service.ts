@@ -8,6 +8,7 @@ import type { SfnEnv } from "./env.ts";
 import { notNull, validation } from "./errors.ts";
 import * as executions from "./operations/executions.ts";
 import * as machines from "./operations/state-machines.ts";
+import * as tags from "./operations/tags.ts";
 
 type Op = (env: SfnEnv, ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
 
@@ -22,6 +23,9 @@ const OPERATIONS: Record<string, Op> = {
   StopExecution: executions.stopExecution,
   GetExecutionHistory: executions.getExecutionHistory,
   DescribeStateMachineForExecution: executions.describeStateMachineForExecution,
+  TagResource: tags.tagResource,
+  UntagResource: tags.untagResource,
+  ListTagsForResource: tags.listTagsForResource,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */

@@ -12,6 +12,8 @@ export interface StateMachineRecord {
   roleArn: string;
   type: string;
   createdAt: number;
+  /** Tags in the order they were first set, as [key, value] pairs. */
+  tags: [string, string][];
 }
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
@@ -76,6 +78,8 @@ export interface StepFunctionsStore {
   /** By ARN order, after the given ARN. */
   listStateMachines(account: string, region: string, after: string, limit: number): Promise<StateMachineRecord[]>;
   deleteStateMachine(arn: string): Promise<void>;
+  /** Replaces the machine's tags; false when it does not exist. */
+  setTags(arn: string, tags: [string, string][]): Promise<boolean>;
   /** Inserts the execution and its first events, or returns the existing one of that machine and name. */
   startExecution(e: ExecutionRecord, events: HistoryEventRecord[]): Promise<{ execution: ExecutionRecord; created: boolean }>;
   getExecution(arn: string): Promise<ExecutionRecord | undefined>;

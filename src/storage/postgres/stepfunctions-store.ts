@@ -7,7 +7,7 @@ import type { PgDb, Queryable } from "./db.ts";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 function toMachine(r: any): StateMachineRecord {
-  return { arn: r.arn, account: r.account, region: r.region, name: r.name, definition: r.definition, roleArn: r.role_arn, type: r.type, createdAt: Number(r.created_at) };
+  return { arn: r.arn, account: r.account, region: r.region, name: r.name, definition: r.definition, roleArn: r.role_arn, type: r.type, createdAt: Number(r.created_at), tags: JSON.parse(r.tags) };
 }
 
 function toExecution(r: any): ExecutionRecord {
@@ -34,9 +34,9 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
   }
 
   async createStateMachine(m: StateMachineRecord): Promise<{ machine: StateMachineRecord; created: boolean }> {
-    const ins = await this.db.query(`INSERT INTO sfn_state_machines (arn, account, region, name, definition, role_arn, type, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (arn) DO NOTHING`,
-    [m.arn, m.account, m.region, m.name, m.definition, m.roleArn, m.type, m.createdAt]);
+    const ins = await this.db.query(`INSERT INTO sfn_state_machines (arn, account, region, name, definition, role_arn, type, created_at, tags)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (arn) DO NOTHING`,
+    [m.arn, m.account, m.region, m.name, m.definition, m.roleArn, m.type, m.createdAt, JSON.stringify(m.tags)]);
     if (ins.rowCount === 1) return { machine: m, created: true };
     const existing = await this.getStateMachine(m.arn);
     return existing ? { machine: existing, created: false } : this.createStateMachine(m);
@@ -55,6 +55,10 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
 
   async deleteStateMachine(arn: string) {
     await this.db.query("DELETE FROM sfn_state_machines WHERE arn = $1", [arn]);
+  }
+
+  async setTags(arn: string, tags: [string, string][]) {
+    return (await this.db.query("UPDATE sfn_state_machines SET tags = $1 WHERE arn = $2", [JSON.stringify(tags), arn])).rowCount === 1;
   }
 
   async startExecution(e: ExecutionRecord, events: HistoryEventRecord[]) {

@@ -5,7 +5,7 @@ import type {
 } from "../../services/stepfunctions/store.ts";
 import type { SqliteDb } from "./db.ts";
 
-interface MachineRow { arn: string; account: string; region: string; name: string; definition: string; role_arn: string; type: string; created_at: number }
+interface MachineRow { arn: string; account: string; region: string; name: string; definition: string; role_arn: string; type: string; created_at: number; tags: string }
 interface ExecRow {
   arn: string; machine_arn: string; name: string; status: string; input: string; output: string | null; error: string | null;
   cause: string | null; start_date: number; stop_date: number | null; definition: string; role_arn: string; machine_created_at: number; position: string;
@@ -13,7 +13,7 @@ interface ExecRow {
 }
 
 export function toMachine(r: MachineRow): StateMachineRecord {
-  return { arn: r.arn, account: r.account, region: r.region, name: r.name, definition: r.definition, roleArn: r.role_arn, type: r.type, createdAt: Number(r.created_at) };
+  return { arn: r.arn, account: r.account, region: r.region, name: r.name, definition: r.definition, roleArn: r.role_arn, type: r.type, createdAt: Number(r.created_at), tags: JSON.parse(r.tags) };
 }
 
 export function toExecution(r: ExecRow): ExecutionRecord {
@@ -40,8 +40,8 @@ export class SqliteStepFunctionsStore implements StepFunctionsStore {
     return this.sql.write((db) => {
       const existing = db.prepare("SELECT * FROM sfn_state_machines WHERE arn = ?").get(m.arn) as MachineRow | undefined;
       if (existing) return { machine: toMachine(existing), created: false };
-      db.prepare("INSERT INTO sfn_state_machines (arn, account, region, name, definition, role_arn, type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        .run(m.arn, m.account, m.region, m.name, m.definition, m.roleArn, m.type, m.createdAt);
+      db.prepare("INSERT INTO sfn_state_machines (arn, account, region, name, definition, role_arn, type, created_at, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .run(m.arn, m.account, m.region, m.name, m.definition, m.roleArn, m.type, m.createdAt, JSON.stringify(m.tags));
       return { machine: m, created: true };
     });
   }
@@ -59,6 +59,10 @@ export class SqliteStepFunctionsStore implements StepFunctionsStore {
 
   async deleteStateMachine(arn: string) {
     await this.sql.write((db) => db.prepare("DELETE FROM sfn_state_machines WHERE arn = ?").run(arn));
+  }
+
+  async setTags(arn: string, tags: [string, string][]) {
+    return this.sql.write((db) => db.prepare("UPDATE sfn_state_machines SET tags = ? WHERE arn = ?").run(JSON.stringify(tags), arn).changes === 1);
   }
 
   async startExecution(e: ExecutionRecord, events: HistoryEventRecord[]) {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
-  DescribeStateMachineForExecutionCommand, StartExecutionCommand,
+  DescribeStateMachineForExecutionCommand, ListTagsForResourceCommand, StartExecutionCommand, TagResourceCommand, UntagResourceCommand,
   CreateActivityCommand, CreateStateMachineCommand, DeleteStateMachineCommand, DescribeStateMachineCommand, ListStateMachinesCommand,
   type CreateStateMachineCommandInput,
 } from "@aws-sdk/client-sfn";
@@ -102,7 +102,6 @@ describe("CreateStateMachine and DescribeStateMachine", () => {
       [{ definition: def({ A: { Type: "Pass", Retry: [], End: true } }) }, "InvalidDefinition", /Field 'Retry' is not supported for state type 'Pass'/],
 
       [{ type: "EXPRESS" }, "InvalidDefinition", /EXPRESS state machines are not supported/],
-      [{ tags: [{ key: "k", value: "v" }] }, "ValidationException", /Tagging state machines is not supported/],
       [{ loggingConfiguration: { level: "ALL" } }, "ValidationException", /loggingConfiguration/],
       [{ tracingConfiguration: { enabled: true } }, "ValidationException", /tracingConfiguration/],
       [{ publish: true }, "ValidationException", /versions is not supported/],
@@ -166,6 +165,31 @@ describe("ListStateMachines and DeleteStateMachine", () => {
     assert.deepEqual(d.tracingConfiguration, { enabled: false });
     await assert.rejects(sfn().send(new DescribeStateMachineForExecutionCommand({ executionArn: `${executionArn}x` })), { name: "ExecutionDoesNotExist" });
     await assert.rejects(sfn().send(new DescribeStateMachineForExecutionCommand({ executionArn: "nope" })), { name: "InvalidArn", message: "Invalid Arn: 'Invalid ARN prefix: nope'" });
+  });
+
+  test("tags: set at creation or later, in order, replaced by key, removed; AWS's errors", async () => {
+    const { stateMachineArn } = await create({ name: "tagged", tags: [{ key: "key1", value: "value1" }, { key: "key2", value: "value2" }] });
+    const list = async () => (await sfn().send(new ListTagsForResourceCommand({ resourceArn: stateMachineArn }))).tags;
+    // Recorded on AWS (LocalStack snapshot test_create_state_machine, tagging).
+    assert.deepEqual(await list(), [{ key: "key1", value: "value1" }, { key: "key2", value: "value2" }]);
+    await sfn().send(new TagResourceCommand({ resourceArn: stateMachineArn, tags: [{ key: "key1", value: "" }, { key: "key3", value: "v3" }, { key: "key3", value: "v3" }] }));
+    assert.deepEqual(await list(), [{ key: "key1", value: "" }, { key: "key2", value: "value2" }, { key: "key3", value: "v3" }]);
+    await sfn().send(new UntagResourceCommand({ resourceArn: stateMachineArn, tagKeys: ["key1", "key1", "nope"] }));
+    assert.deepEqual(await list(), [{ key: "key2", value: "value2" }, { key: "key3", value: "v3" }]);
+    await sfn().send(new TagResourceCommand({ resourceArn: stateMachineArn, tags: [] }));
+    assert.equal((await list())!.length, 2);
+    const many = Array.from({ length: 49 }, (_, i) => ({ key: `k${i}`, value: "v" }));
+    await assert.rejects(sfn().send(new TagResourceCommand({ resourceArn: stateMachineArn, tags: many })), { name: "TooManyTags" });
+    await assert.rejects(sfn().send(new TagResourceCommand({ resourceArn: stateMachineArn, tags: [{ key: "k".repeat(129), value: "v" }] })), { name: "ValidationException" });
+    await assert.rejects(sfn().send(new TagResourceCommand({ resourceArn: stateMachineArn, tags: [{ key: "k", value: "v".repeat(257) }] })), { name: "ValidationException" });
+    await assert.rejects(create({ name: "too-many-tags", tags: Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: "v" })) }), { name: "TooManyTags" });
+    // A version ARN is not a taggable resource (recorded: test_tag_state_machine_version).
+    await assert.rejects(sfn().send(new TagResourceCommand({ resourceArn: `${stateMachineArn}:1`, tags: [{ key: "a", value: "b" }] })), {
+      name: "ResourceNotFound", message: `Resource not found: '${stateMachineArn}:1'`,
+    });
+    await assert.rejects(sfn().send(new ListTagsForResourceCommand({ resourceArn: "nope" })), { name: "InvalidArn" });
+    await sfn().send(new DeleteStateMachineCommand({ stateMachineArn }));
+    await assert.rejects(sfn().send(new ListTagsForResourceCommand({ resourceArn: stateMachineArn })), { name: "ResourceNotFound" });
   });
 
   test("operations of later increments answer UnsupportedOperation", async () => {

@@ -5,6 +5,7 @@ import { validateDefinition } from "../domain/definition.ts";
 import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
 import { invalidArn, invalidDefinition, invalidName, invalidToken, machineExists, machineNotFound, validation } from "../errors.ts";
 import type { StateMachineRecord } from "../store.ts";
+import { mergeTags, readTags } from "./tags.ts";
 
 type In = Record<string, unknown>;
 
@@ -31,7 +32,6 @@ function refuseUnsupported(input: In) {
   if ((input.tracingConfiguration as In | undefined)?.enabled === true) throw pending("tracingConfiguration (X-Ray tracing)");
   if (input.publish === true || input.versionDescription !== undefined) throw pending("Publishing state machine versions");
   if (input.encryptionConfiguration !== undefined) throw pending("encryptionConfiguration");
-  if (Array.isArray(input.tags) && input.tags.length > 0) throw pending("Tagging state machines");
 }
 
 export async function createStateMachine(env: SfnEnv, ctx: RequestContext, input: In) {
@@ -49,7 +49,8 @@ export async function createStateMachine(env: SfnEnv, ctx: RequestContext, input
   if ("problems" in checked) throw invalidDefinition(checked.problems.join(", "));
   refuseUnsupported(input);
   const arn = machineArn(ctx.region, ctx.accountId, name);
-  const record: StateMachineRecord = { arn, account: ctx.accountId, region: ctx.region, name, definition, roleArn, type, createdAt: env.clock.now() };
+  const tags = mergeTags([], readTags(input.tags), arn);
+  const record: StateMachineRecord = { arn, account: ctx.accountId, region: ctx.region, name, definition, roleArn, type, createdAt: env.clock.now(), tags };
   const { machine, created } = await env.store.createStateMachine(record);
   // Idempotent for the same name, definition, type and role; otherwise StateMachineAlreadyExists (CreateStateMachine API reference).
   if (!created && (machine.definition !== definition || machine.roleArn !== roleArn || machine.type !== type)) throw machineExists(arn);

@@ -8,7 +8,8 @@ CREATE TABLE sfn_state_machines (
   definition TEXT NOT NULL,
   role_arn TEXT NOT NULL,
   type TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  tags TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX sfn_state_machines_scope ON sfn_state_machines (account, region, arn);
 
