@@ -14,7 +14,7 @@ const machine = (name: string, account = "000000000000", region = "us-east-1"): 
 });
 const execution = (m: StateMachineRecord, name: string, startDate = T0, due: number | null = startDate): ExecutionRecord => ({
   arn: `${m.arn.replace(":stateMachine:", ":execution:")}:${name}`, machineArn: m.arn, name, status: "RUNNING", input: "{}", startDate,
-  definition: m.definition, roleArn: m.roleArn, machineCreatedAt: m.createdAt, position: { state: "A", stateInput: "{}", phase: "enter", dueAt: due ?? undefined, enteredEventId: 0, enteredAt: startDate },
+  definition: m.definition, roleArn: m.roleArn, machineUpdatedAt: m.createdAt, position: { state: "A", stateInput: "{}", phase: "enter", dueAt: due ?? undefined, enteredEventId: 0, enteredAt: startDate },
   lastEventId: 1, version: 0,
 });
 const started = (t = T0): HistoryEventRecord => ({ id: 1, previousEventId: 0, timestamp: t, type: "ExecutionStarted", detailsKey: "executionStartedEventDetails", details: { input: "{}" } });
@@ -59,6 +59,10 @@ export function stepFunctionsStoreContract(name: string, factory: StepFunctionsS
       assert.equal(await s.setTags(machine("a").arn, [["z", "1"], ["a", ""], ["1", "x"]]), true);
       assert.deepEqual((await s.getStateMachine(machine("a").arn))!.tags, [["z", "1"], ["a", ""], ["1", "x"]], "tags keep their order");
       assert.equal(await s.setTags(machine("nope").arn, []), false);
+      assert.equal(await s.updateStateMachine(machine("a").arn, { definition: "{}", roleArn: "r2", revisionId: "rev-1", updatedAt: T0 + 9 }), true);
+      const updated = (await s.getStateMachine(machine("a").arn))!;
+      assert.deepEqual([updated.definition, updated.roleArn, updated.revisionId, updated.updatedAt, updated.createdAt], ["{}", "r2", "rev-1", T0 + 9, T0]);
+      assert.equal(await s.updateStateMachine(machine("nope").arn, { definition: "{}", roleArn: "r2", revisionId: "rev-1", updatedAt: T0 }), false);
       await s.deleteStateMachine(machine("a").arn);
       assert.equal(await s.getStateMachine(machine("a").arn), undefined);
     }));

@@ -17,6 +17,7 @@ const OPERATIONS: Record<string, Op> = {
   DescribeStateMachine: machines.describeStateMachine,
   ListStateMachines: machines.listStateMachines,
   DeleteStateMachine: machines.deleteStateMachine,
+  UpdateStateMachine: machines.updateStateMachine,
   StartExecution: executions.startExecution,
   DescribeExecution: executions.describeExecution,
   ListExecutions: executions.listExecutions,

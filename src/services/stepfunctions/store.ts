@@ -14,6 +14,9 @@ export interface StateMachineRecord {
   createdAt: number;
   /** Tags in the order they were first set, as [key, value] pairs. */
   tags: [string, string][];
+  /** Set by the first UpdateStateMachine that changed something, and by each later one. */
+  revisionId?: string;
+  updatedAt?: number;
 }
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
@@ -44,8 +47,9 @@ export interface ExecutionRecord {
   /** The definition the execution started with (it runs on that one). */
   definition: string;
   roleArn: string;
-  /** When the machine it runs on was created (DescribeStateMachineForExecution's updateDate). */
-  machineCreatedAt: number;
+  /** When the machine revision it runs on was created or last updated, and that revision (DescribeStateMachineForExecution). */
+  machineUpdatedAt: number;
+  machineRevisionId?: string;
   position: ExecutionPosition;
   lastEventId: number;
   version: number;
@@ -78,6 +82,8 @@ export interface StepFunctionsStore {
   /** By ARN order, after the given ARN. */
   listStateMachines(account: string, region: string, after: string, limit: number): Promise<StateMachineRecord[]>;
   deleteStateMachine(arn: string): Promise<void>;
+  /** Replaces the machine's definition and role with a new revision; false when it does not exist. */
+  updateStateMachine(arn: string, u: { definition: string; roleArn: string; revisionId: string; updatedAt: number }): Promise<boolean>;
   /** Replaces the machine's tags; false when it does not exist. */
   setTags(arn: string, tags: [string, string][]): Promise<boolean>;
   /** Inserts the execution and its first events, or returns the existing one of that machine and name. */

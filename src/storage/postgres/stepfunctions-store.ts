@@ -7,16 +7,18 @@ import type { PgDb, Queryable } from "./db.ts";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 function toMachine(r: any): StateMachineRecord {
-  return { arn: r.arn, account: r.account, region: r.region, name: r.name, definition: r.definition, roleArn: r.role_arn, type: r.type, createdAt: Number(r.created_at), tags: JSON.parse(r.tags) };
+  return { arn: r.arn, account: r.account, region: r.region, name: r.name, definition: r.definition, roleArn: r.role_arn, type: r.type, createdAt: Number(r.created_at), tags: JSON.parse(r.tags),
+    ...(r.revision_id === null ? {} : { revisionId: r.revision_id, updatedAt: Number(r.updated_at) }) };
 }
 
 function toExecution(r: any): ExecutionRecord {
   const x: ExecutionRecord = {
     arn: r.arn, machineArn: r.machine_arn, name: r.name, status: r.status as ExecutionStatus, input: r.input,
     output: r.output ?? undefined, error: r.error ?? undefined, cause: r.cause ?? undefined, startDate: Number(r.start_date),
-    stopDate: r.stop_date === null ? undefined : Number(r.stop_date), definition: r.definition, roleArn: r.role_arn, machineCreatedAt: Number(r.machine_created_at),
+    stopDate: r.stop_date === null ? undefined : Number(r.stop_date), definition: r.definition, roleArn: r.role_arn, machineUpdatedAt: Number(r.machine_updated_at),
     position: JSON.parse(r.position), lastEventId: Number(r.last_event_id), version: Number(r.version),
   };
+  if (r.machine_revision_id !== null) x.machineRevisionId = r.machine_revision_id;
   for (const k of ["output", "error", "cause", "stopDate"] as const) if (x[k] === undefined) delete x[k];
   return x;
 }
@@ -57,6 +59,12 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
     await this.db.query("DELETE FROM sfn_state_machines WHERE arn = $1", [arn]);
   }
 
+  async updateStateMachine(arn: string, u: { definition: string; roleArn: string; revisionId: string; updatedAt: number }) {
+    const r = await this.db.query("UPDATE sfn_state_machines SET definition = $1, role_arn = $2, revision_id = $3, updated_at = $4 WHERE arn = $5",
+      [u.definition, u.roleArn, u.revisionId, u.updatedAt, arn]);
+    return r.rowCount === 1;
+  }
+
   async setTags(arn: string, tags: [string, string][]) {
     return (await this.db.query("UPDATE sfn_state_machines SET tags = $1 WHERE arn = $2", [JSON.stringify(tags), arn])).rowCount === 1;
   }
@@ -64,10 +72,10 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
   async startExecution(e: ExecutionRecord, events: HistoryEventRecord[]) {
     const created = await this.db.tx(async (c) => {
       const r = await c.query(`INSERT INTO sfn_executions (arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date,
-          definition, role_arn, machine_created_at, position, due_at, last_event_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+          definition, role_arn, machine_updated_at, machine_revision_id, position, due_at, last_event_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
           ON CONFLICT (arn) DO NOTHING`,
       [e.arn, e.machineArn, e.name, e.status, e.input, e.output ?? null, e.error ?? null, e.cause ?? null, e.startDate,
-        e.stopDate ?? null, e.definition, e.roleArn, e.machineCreatedAt, JSON.stringify(e.position), e.position.dueAt ?? null, e.lastEventId, e.version]);
+        e.stopDate ?? null, e.definition, e.roleArn, e.machineUpdatedAt, e.machineRevisionId ?? null, JSON.stringify(e.position), e.position.dueAt ?? null, e.lastEventId, e.version]);
       if (r.rowCount !== 1) return false;
       await insertEvents(c, e.arn, events);
       return true;

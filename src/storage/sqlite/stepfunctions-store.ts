@@ -5,24 +5,29 @@ import type {
 } from "../../services/stepfunctions/store.ts";
 import type { SqliteDb } from "./db.ts";
 
-interface MachineRow { arn: string; account: string; region: string; name: string; definition: string; role_arn: string; type: string; created_at: number; tags: string }
+interface MachineRow {
+  arn: string; account: string; region: string; name: string; definition: string; role_arn: string; type: string; created_at: number; tags: string;
+  revision_id: string | null; updated_at: number | null;
+}
 interface ExecRow {
   arn: string; machine_arn: string; name: string; status: string; input: string; output: string | null; error: string | null;
-  cause: string | null; start_date: number; stop_date: number | null; definition: string; role_arn: string; machine_created_at: number; position: string;
+  cause: string | null; start_date: number; stop_date: number | null; definition: string; role_arn: string; machine_updated_at: number; machine_revision_id: string | null; position: string;
   last_event_id: number; version: number;
 }
 
 export function toMachine(r: MachineRow): StateMachineRecord {
-  return { arn: r.arn, account: r.account, region: r.region, name: r.name, definition: r.definition, roleArn: r.role_arn, type: r.type, createdAt: Number(r.created_at), tags: JSON.parse(r.tags) };
+  return { arn: r.arn, account: r.account, region: r.region, name: r.name, definition: r.definition, roleArn: r.role_arn, type: r.type, createdAt: Number(r.created_at), tags: JSON.parse(r.tags),
+    ...(r.revision_id === null ? {} : { revisionId: r.revision_id, updatedAt: Number(r.updated_at) }) };
 }
 
 export function toExecution(r: ExecRow): ExecutionRecord {
   const x: ExecutionRecord = {
     arn: r.arn, machineArn: r.machine_arn, name: r.name, status: r.status as ExecutionStatus, input: r.input,
     output: r.output ?? undefined, error: r.error ?? undefined, cause: r.cause ?? undefined, startDate: Number(r.start_date),
-    stopDate: r.stop_date === null ? undefined : Number(r.stop_date), definition: r.definition, roleArn: r.role_arn, machineCreatedAt: Number(r.machine_created_at),
+    stopDate: r.stop_date === null ? undefined : Number(r.stop_date), definition: r.definition, roleArn: r.role_arn, machineUpdatedAt: Number(r.machine_updated_at),
     position: JSON.parse(r.position), lastEventId: Number(r.last_event_id), version: Number(r.version),
   };
+  if (r.machine_revision_id !== null) x.machineRevisionId = r.machine_revision_id;
   for (const k of ["output", "error", "cause", "stopDate"] as const) if (x[k] === undefined) delete x[k];
   return x;
 }
@@ -61,6 +66,11 @@ export class SqliteStepFunctionsStore implements StepFunctionsStore {
     await this.sql.write((db) => db.prepare("DELETE FROM sfn_state_machines WHERE arn = ?").run(arn));
   }
 
+  async updateStateMachine(arn: string, u: { definition: string; roleArn: string; revisionId: string; updatedAt: number }) {
+    return this.sql.write((db) => db.prepare("UPDATE sfn_state_machines SET definition = ?, role_arn = ?, revision_id = ?, updated_at = ? WHERE arn = ?")
+      .run(u.definition, u.roleArn, u.revisionId, u.updatedAt, arn).changes === 1);
+  }
+
   async setTags(arn: string, tags: [string, string][]) {
     return this.sql.write((db) => db.prepare("UPDATE sfn_state_machines SET tags = ? WHERE arn = ?").run(JSON.stringify(tags), arn).changes === 1);
   }
@@ -70,9 +80,9 @@ export class SqliteStepFunctionsStore implements StepFunctionsStore {
       const existing = db.prepare("SELECT * FROM sfn_executions WHERE arn = ?").get(e.arn) as ExecRow | undefined;
       if (existing) return { execution: toExecution(existing), created: false };
       db.prepare(`INSERT INTO sfn_executions (arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date,
-          definition, role_arn, machine_created_at, position, due_at, last_event_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+          definition, role_arn, machine_updated_at, machine_revision_id, position, due_at, last_event_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(e.arn, e.machineArn, e.name, e.status, e.input, e.output ?? null, e.error ?? null, e.cause ?? null, e.startDate,
-          e.stopDate ?? null, e.definition, e.roleArn, e.machineCreatedAt, JSON.stringify(e.position), e.position.dueAt ?? null, e.lastEventId, e.version);
+          e.stopDate ?? null, e.definition, e.roleArn, e.machineUpdatedAt, e.machineRevisionId ?? null, JSON.stringify(e.position), e.position.dueAt ?? null, e.lastEventId, e.version);
       this.insertEvents(db, e.arn, events);
       return { execution: e, created: true };
     });

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+  UpdateStateMachineCommand, StopExecutionCommand,
   DescribeStateMachineForExecutionCommand, ListTagsForResourceCommand, StartExecutionCommand, TagResourceCommand, UntagResourceCommand,
   CreateActivityCommand, CreateStateMachineCommand, DeleteStateMachineCommand, DescribeStateMachineCommand, ListStateMachinesCommand,
   type CreateStateMachineCommandInput,
@@ -190,6 +191,35 @@ describe("ListStateMachines and DeleteStateMachine", () => {
     await assert.rejects(sfn().send(new ListTagsForResourceCommand({ resourceArn: "nope" })), { name: "InvalidArn" });
     await sfn().send(new DeleteStateMachineCommand({ stateMachineArn }));
     await assert.rejects(sfn().send(new ListTagsForResourceCommand({ resourceArn: stateMachineArn })), { name: "ResourceNotFound" });
+  });
+
+  test("UpdateStateMachine: a new revision for a change, the same for none; running executions keep theirs", async () => {
+    const WAIT = def({ W: { Type: "Wait", Seconds: 100_000, End: true } });
+    const { stateMachineArn, creationDate } = await create({ name: "updated", definition: WAIT });
+    const before = await sfn().send(new DescribeStateMachineCommand({ stateMachineArn }));
+    assert.equal(before.revisionId, undefined);
+    const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn }));
+    const ROLE2 = "arn:aws:iam::000000000000:role/other";
+    const u1 = await sfn().send(new UpdateStateMachineCommand({ stateMachineArn, definition: PASS, roleArn: ROLE2 }));
+    assert.match(u1.revisionId!, /^[0-9a-f-]{36}$/);
+    assert.ok(u1.updateDate instanceof Date);
+    const after = await sfn().send(new DescribeStateMachineCommand({ stateMachineArn }));
+    assert.deepEqual([after.definition, after.roleArn, after.revisionId, after.creationDate?.getTime()], [PASS, ROLE2, u1.revisionId, creationDate?.getTime()]);
+    const same = await sfn().send(new UpdateStateMachineCommand({ stateMachineArn, roleArn: ROLE2 }));
+    assert.equal(same.revisionId, u1.revisionId);
+    const old = await sfn().send(new DescribeStateMachineForExecutionCommand({ executionArn }));
+    assert.deepEqual([old.definition, old.roleArn, old.revisionId, old.updateDate?.getTime()], [WAIT, ROLE, undefined, creationDate?.getTime()]);
+    const { executionArn: second } = await sfn().send(new StartExecutionCommand({ stateMachineArn }));
+    const now = await sfn().send(new DescribeStateMachineForExecutionCommand({ executionArn: second }));
+    assert.deepEqual([now.definition, now.revisionId, now.updateDate?.getTime()], [PASS, u1.revisionId, u1.updateDate?.getTime()]);
+    await sfn().send(new StopExecutionCommand({ executionArn }));
+    await assert.rejects(sfn().send(new UpdateStateMachineCommand({ stateMachineArn })), {
+      name: "MissingRequiredParameter", message: "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified",
+    });
+    await assert.rejects(sfn().send(new UpdateStateMachineCommand({ stateMachineArn, definition: "{}" })), { name: "InvalidDefinition" });
+    await assert.rejects(sfn().send(new UpdateStateMachineCommand({ stateMachineArn, roleArn: "role" })), { name: "InvalidArn" });
+    await assert.rejects(sfn().send(new UpdateStateMachineCommand({ stateMachineArn, publish: true, definition: PASS })), { name: "ValidationException" });
+    await assert.rejects(sfn().send(new UpdateStateMachineCommand({ stateMachineArn: `${stateMachineArn}-gone`, definition: PASS })), { name: "StateMachineDoesNotExist" });
   });
 
   test("operations of later increments answer UnsupportedOperation", async () => {

@@ -57,7 +57,7 @@ export async function startExecution(env: SfnEnv, ctx: RequestContext, input: In
   const arn = executionArn(parseMachineArn(m.arn)!, name);
   const def = JSON.parse(m.definition) as Definition;
   const record: ExecutionRecord = {
-    arn, machineArn: m.arn, name, status: "RUNNING", input: text, startDate: now, definition: m.definition, roleArn: m.roleArn, machineCreatedAt: m.createdAt,
+    arn, machineArn: m.arn, name, status: "RUNNING", input: text, startDate: now, definition: m.definition, roleArn: m.roleArn, machineUpdatedAt: m.updatedAt ?? m.createdAt, machineRevisionId: m.revisionId,
     position: startPosition(def, text, now), lastEventId: 1, version: 0,
   };
   const started: HistoryEventRecord = {
@@ -181,9 +181,9 @@ export async function describeStateMachineForExecution(env: SfnEnv, ctx: Request
   const x = await resolveExecution(env, ctx, input.executionArn);
   if (input.includedData !== undefined && input.includedData !== "ALL_DATA") throw validation("includedData METADATA_ONLY is not supported by this Mailroom version yet.");
   // Members as recorded on AWS (LocalStack snapshot test_describe_state_machine_for_execution); updateDate is the
-  // creation date of a machine never updated (API reference, updateDate).
+  // creation date of a machine never updated (API reference, updateDate), else the update the execution started on.
   return {
     stateMachineArn: x.machineArn, name: parseMachineArn(x.machineArn)!.name, definition: x.definition, roleArn: x.roleArn,
-    updateDate: new Date(x.machineCreatedAt), loggingConfiguration: { level: "OFF", includeExecutionData: false }, tracingConfiguration: { enabled: false },
+    updateDate: new Date(x.machineUpdatedAt), revisionId: x.machineRevisionId, loggingConfiguration: { level: "OFF", includeExecutionData: false }, tracingConfiguration: { enabled: false },
   };
 }

@@ -1,9 +1,10 @@
 // CreateStateMachine, DescribeStateMachine, ListStateMachines, DeleteStateMachine (STANDARD machines).
+import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
 import { machineArn, parseMachineArn, validName } from "../domain/arns.ts";
 import { validateDefinition } from "../domain/definition.ts";
 import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
-import { invalidArn, invalidDefinition, invalidName, invalidToken, machineExists, machineNotFound, validation } from "../errors.ts";
+import { invalidArn, invalidDefinition, invalidName, invalidToken, machineExists, machineNotFound, sfnError, validation } from "../errors.ts";
 import type { StateMachineRecord } from "../store.ts";
 import { mergeTags, readTags } from "./tags.ts";
 
@@ -41,12 +42,9 @@ export async function createStateMachine(env: SfnEnv, ctx: RequestContext, input
   if (type === "EXPRESS") throw invalidDefinition("EXPRESS state machines are not supported by this Mailroom version yet; use STANDARD");
   if (type !== "STANDARD") throw validation(`1 validation error detected: Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]`);
   const roleArn = String(input.roleArn);
-  // A role ARN names an IAM role: arn:<partition>:iam::<account>:role/<name> (CreateStateMachine API reference, roleArn).
-  if (!/^arn:[\w-]+:iam::\d{12}:role\/.+$/.test(roleArn)) throw invalidArn(roleArn);
+  checkRoleArn(roleArn);
   const definition = String(input.definition);
-  if (definition.length > MAX_DEFINITION) throw validation(`1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DEFINITION}`);
-  const checked = validateDefinition(definition);
-  if ("problems" in checked) throw invalidDefinition(checked.problems.join(", "));
+  checkDefinition(definition);
   refuseUnsupported(input);
   const arn = machineArn(ctx.region, ctx.accountId, name);
   const tags = mergeTags([], readTags(input.tags), arn);
@@ -64,7 +62,45 @@ export async function describeStateMachine(env: SfnEnv, ctx: RequestContext, inp
     stateMachineArn: m.arn, name: m.name, status: "ACTIVE", definition: m.definition, roleArn: m.roleArn, type: m.type,
     creationDate: new Date(m.createdAt), loggingConfiguration: { level: "OFF", includeExecutionData: false },
     tracingConfiguration: { enabled: false },
+    // Present once the machine has been updated (recorded on AWS: test_create_update_state_machine_base_definition).
+    revisionId: m.revisionId,
   };
+}
+
+/** A role ARN names an IAM role: arn:<partition>:iam::<account>:role/<name> (CreateStateMachine API reference, roleArn). */
+function checkRoleArn(roleArn: string): void {
+  if (!/^arn:[\w-]+:iam::\d{12}:role\/.+$/.test(roleArn)) throw invalidArn(roleArn);
+}
+
+function checkDefinition(definition: string): void {
+  if (definition.length > MAX_DEFINITION) throw validation(`1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DEFINITION}`);
+  const checked = validateDefinition(definition);
+  if ("problems" in checked) throw invalidDefinition(checked.problems.join(", "));
+}
+
+/**
+ * Replaces the definition and/or role. Executions already started keep the revision they started on. A change makes
+ * a new revisionId; an update that changes nothing keeps the current one (recorded on AWS:
+ * test_create_update_state_machine_same_parameters). Nothing to update is MissingRequiredParameter (recorded:
+ * test_create_update_state_machine_base_update_none).
+ */
+export async function updateStateMachine(env: SfnEnv, ctx: RequestContext, input: In) {
+  const m = await resolveMachine(env, ctx, input.stateMachineArn);
+  if (input.definition === undefined && input.roleArn === undefined && input.loggingConfiguration === undefined && input.tracingConfiguration === undefined) {
+    throw sfnError("MissingRequiredParameter", "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified");
+  }
+  const definition = input.definition === undefined ? m.definition : String(input.definition);
+  const roleArn = input.roleArn === undefined ? m.roleArn : String(input.roleArn);
+  if (input.roleArn !== undefined) checkRoleArn(roleArn);
+  if (input.definition !== undefined) checkDefinition(definition);
+  refuseUnsupported(input);
+  if (definition === m.definition && roleArn === m.roleArn) {
+    return { updateDate: new Date(m.updatedAt ?? m.createdAt), revisionId: m.revisionId };
+  }
+  const revisionId = randomUUID();
+  const updatedAt = env.clock.now();
+  if (!(await env.store.updateStateMachine(m.arn, { definition, roleArn, revisionId, updatedAt }))) throw machineNotFound(m.arn);
+  return { updateDate: new Date(updatedAt), revisionId };
 }
 
 /** maxResults 0–1000, 0 meaning the default of 100 (ListStateMachines API reference). */

@@ -9,7 +9,9 @@ CREATE TABLE sfn_state_machines (
   role_arn TEXT NOT NULL,
   type TEXT NOT NULL,
   created_at BIGINT NOT NULL,
-  tags TEXT NOT NULL DEFAULT '[]'
+  tags TEXT NOT NULL DEFAULT '[]',
+  revision_id TEXT,
+  updated_at BIGINT
 );
 CREATE INDEX sfn_state_machines_scope ON sfn_state_machines (account, region, arn);
 
@@ -26,7 +28,8 @@ CREATE TABLE sfn_executions (
   stop_date BIGINT,
   definition TEXT NOT NULL,
   role_arn TEXT NOT NULL,
-  machine_created_at BIGINT NOT NULL,
+  machine_updated_at BIGINT NOT NULL,
+  machine_revision_id TEXT,
   position TEXT NOT NULL,
   due_at BIGINT,
   last_event_id BIGINT NOT NULL,

@@ -9,7 +9,9 @@ CREATE TABLE sfn_state_machines (
   role_arn TEXT NOT NULL,
   type TEXT NOT NULL,
   created_at INTEGER NOT NULL,
-  tags TEXT NOT NULL DEFAULT '[]'
+  tags TEXT NOT NULL DEFAULT '[]',
+  revision_id TEXT,
+  updated_at INTEGER
 );
 CREATE INDEX sfn_state_machines_scope ON sfn_state_machines (account, region, arn);
 
@@ -26,7 +28,8 @@ CREATE TABLE sfn_executions (
   stop_date INTEGER,
   definition TEXT NOT NULL,
   role_arn TEXT NOT NULL,
-  machine_created_at INTEGER NOT NULL,
+  machine_updated_at INTEGER NOT NULL,
+  machine_revision_id TEXT,
   position TEXT NOT NULL,
   due_at INTEGER,
   last_event_id INTEGER NOT NULL,
