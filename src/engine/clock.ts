@@ -17,7 +17,9 @@ export class SystemClock implements Clock {
     return Date.now();
   }
   setTimer(ms: number, fn: () => void): TimerHandle {
-    const t = setTimeout(fn, Math.max(0, ms));
+    // Node fires a timeout longer than 2^31-1 ms after 1 ms (TimeoutOverflowWarning): cap it, so a far due time
+    // (a Step Functions Wait of a year) wakes the scheduler early once a ~24.8-day period, which re-arms, instead of every millisecond.
+    const t = setTimeout(fn, Math.min(Math.max(0, ms), 2_147_483_647));
     t.unref?.();
     return { cancel: () => clearTimeout(t) };
   }

@@ -5,5 +5,6 @@ import { kinesisModule } from "./kinesis/index.ts";
 import type { ServiceModule } from "./module.ts";
 import { snsModule } from "./sns/index.ts";
 import { sqsModule } from "./sqs/index.ts";
+import { stepfunctionsModule } from "./stepfunctions/index.ts";
 
-export const SERVICES: ServiceModule[] = [sqsModule, snsModule, eventsModule, kinesisModule];
+export const SERVICES: ServiceModule[] = [sqsModule, snsModule, eventsModule, kinesisModule, stepfunctionsModule];

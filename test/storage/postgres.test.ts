@@ -5,6 +5,8 @@ import { PgDb } from "../../src/storage/postgres/db.ts";
 import { PgKinesisStore } from "../../src/storage/postgres/kinesis-store.ts";
 import { PgSnsStore } from "../../src/storage/postgres/sns-store.ts";
 import { PgSqsStore } from "../../src/storage/postgres/sqs-store.ts";
+import { PgStepFunctionsStore } from "../../src/storage/postgres/stepfunctions-store.ts";
+import { stepFunctionsStoreContract } from "./stepfunctions-store.contract.ts";
 import { PgOutbox } from "../../src/storage/postgres/outbox.ts";
 import { kinesisStoreContract } from "./kinesis-store.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
@@ -43,6 +45,13 @@ if (!available) {
       const pg = await PgDb.open(db.url, 4);
       await pg.query("TRUNCATE events_targets, events_rules, events_buses, events_bus_versions, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
       return { events: new PgEventsStore(pg), sqs: new PgSqsStore(pg), close: () => pg.close() };
+    },
+  });
+  stepFunctionsStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query("TRUNCATE sfn_state_machines, sfn_executions, sfn_history");
+      return new PgStepFunctionsStore(pg);
     },
   });
   outboxContract("postgres", {

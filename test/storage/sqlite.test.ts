@@ -8,6 +8,8 @@ import { SqliteDb } from "../../src/storage/sqlite/db.ts";
 import { SqliteKinesisStore } from "../../src/storage/sqlite/kinesis-store.ts";
 import { SqliteSnsStore } from "../../src/storage/sqlite/sns-store.ts";
 import { SqliteSqsStore } from "../../src/storage/sqlite/sqs-store.ts";
+import { SqliteStepFunctionsStore } from "../../src/storage/sqlite/stepfunctions-store.ts";
+import { stepFunctionsStoreContract } from "./stepfunctions-store.contract.ts";
 import { SqliteOutbox } from "../../src/storage/sqlite/outbox.ts";
 import { kinesisStoreContract } from "./kinesis-store.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
@@ -38,6 +40,7 @@ outboxContract("sqlite (memory)", {
     return { sqs, outbox: new SqliteOutbox(db, sqs), close: () => db.close() };
   },
 });
+stepFunctionsStoreContract("sqlite (memory)", { open: async () => new SqliteStepFunctionsStore(new SqliteDb(":memory:")) });
 
 kinesisStoreContract("sqlite (memory)", { open: async () => new SqliteKinesisStore(new SqliteDb(":memory:")) });
 

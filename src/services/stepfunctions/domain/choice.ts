@@ -1,0 +1,76 @@
+// Choice rule evaluation (States Language "Choice Rules"): every comparison operator and its Path form,
+// StringMatches with "*" wildcards ("\*" and "\\" escapes), the type tests, And/Or/Not.
+import { parseTimestamp, type Json } from "./definition.ts";
+import { select } from "./paths.ts";
+
+function variable(path: string, input: Json, context: Json): { present: boolean; value?: Json } {
+  try {
+    return { present: true, value: select(path, input, context) };
+  } catch {
+    return { present: false };
+  }
+}
+
+function matches(value: string, pattern: string): boolean {
+  let re = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\" && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    else if (c === "*") re += "[\\s\\S]*";
+    else re += c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`).test(value);
+}
+
+function compare(kind: string, rel: string, a: Json, b: Json): boolean {
+  let x: number | string;
+  let y: number | string;
+  if (kind === "String") {
+    if (typeof a !== "string" || typeof b !== "string") return false;
+    x = a; y = b;
+  } else if (kind === "Numeric") {
+    if (typeof a !== "number" || typeof b !== "number") return false;
+    x = a; y = b;
+  } else if (kind === "Timestamp") {
+    const ta = typeof a === "string" ? parseTimestamp(a) : undefined;
+    const tb = typeof b === "string" ? parseTimestamp(b) : undefined;
+    if (ta === undefined || tb === undefined) return false;
+    x = ta; y = tb;
+  } else {
+    return typeof a === "boolean" && a === b;
+  }
+  switch (rel) {
+    case "Equals": return x === y;
+    case "LessThan": return x < y;
+    case "GreaterThan": return x > y;
+    case "LessThanEquals": return x <= y;
+    case "GreaterThanEquals": return x >= y;
+  }
+  return false;
+}
+
+export function evaluateRule(rule: Record<string, Json>, input: Json, context: Json): boolean {
+  if (Array.isArray(rule.And)) return rule.And.every((r) => evaluateRule(r as Record<string, Json>, input, context));
+  if (Array.isArray(rule.Or)) return rule.Or.some((r) => evaluateRule(r as Record<string, Json>, input, context));
+  if (rule.Not !== undefined) return !evaluateRule(rule.Not as Record<string, Json>, input, context);
+  const op = Object.keys(rule).find((k) => k !== "Next" && k !== "Variable" && k !== "Comment")!;
+  const v = variable(rule.Variable as string, input, context);
+  const arg = rule[op];
+  if (op === "IsPresent") return v.present === arg;
+  if (!v.present) {
+    // A missing Variable is a runtime error, except for IsPresent (States Language "Choice Rules").
+    select(rule.Variable as string, input, context);
+  }
+  const value = v.value as Json;
+  switch (op) {
+    case "IsNull": return (value === null) === arg;
+    case "IsNumeric": return (typeof value === "number") === arg;
+    case "IsString": return (typeof value === "string") === arg;
+    case "IsBoolean": return (typeof value === "boolean") === arg;
+    case "IsTimestamp": return (typeof value === "string" && parseTimestamp(value) !== undefined) === arg;
+    case "StringMatches": return typeof value === "string" && matches(value, arg as string);
+  }
+  const m = /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals)(Path)?$/.exec(op)!;
+  const other = m[3] ? select(arg as string, input, context) : arg;
+  return compare(m[1], m[2], value, other);
+}

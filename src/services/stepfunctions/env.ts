@@ -1,0 +1,21 @@
+// What Step Functions operations share: the store, the clock, and the runner's wake-up (a new execution is due now).
+import type { Clock } from "../../engine/clock.ts";
+import type { StepFunctionsStore } from "./store.ts";
+
+export interface SfnEnv {
+  store: StepFunctionsStore;
+  clock: Clock;
+  /** Asks the runner to look for due executions (after a start). */
+  wake: () => void;
+}
+
+/** Opaque NextToken over a string cursor. */
+export function encodeToken(cursor: string): string {
+  return Buffer.from(cursor, "utf8").toString("base64url");
+}
+
+export function decodeToken(token: unknown): string | undefined {
+  if (token === undefined) return undefined;
+  const s = Buffer.from(String(token), "base64url").toString("utf8");
+  return encodeToken(s) === token ? s : undefined;
+}

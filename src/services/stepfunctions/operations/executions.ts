@@ -1,0 +1,189 @@
+// StartExecution, DescribeExecution, ListExecutions, StopExecution, GetExecutionHistory.
+import { randomUUID } from "node:crypto";
+import type { RequestContext } from "../../types.ts";
+import { executionArn, parseExecutionArn, parseMachineArn, validName } from "../domain/arns.ts";
+import type { Definition } from "../domain/definition.ts";
+import { startPosition } from "../domain/step.ts";
+import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
+import { executionExists, executionNotFound, invalidArn, invalidInput, invalidName, invalidToken, validation } from "../errors.ts";
+import type { ExecutionRecord, ExecutionStatus, HistoryEventRecord } from "../store.ts";
+import { checkTokenLength, pageSize, resolveMachine } from "./state-machines.ts";
+
+type In = Record<string, unknown>;
+
+/** Execution input and output are at most 256 KiB (Step Functions service quotas: "Maximum input or output size"). */
+const MAX_INPUT = 262_144;
+// In the order AWS lists them in its enum error (LocalStack snapshot test_state_machine_status_filter).
+const STATUSES = new Set(["SUCCEEDED", "TIMED_OUT", "PENDING_REDRIVE", "ABORTED", "FAILED", "RUNNING"]);
+
+/**
+ * Why an input is not JSON, in the words AWS's parser uses where they are recorded (LocalStack snapshot
+ * test_invalid_start_execution_input): an empty input, a bare word, a single-quoted member name; otherwise node's.
+ */
+function parseProblem(text: string, e: unknown): string {
+  const t = text.trim();
+  if (t === "") return "Invalid execution input.";
+  const word = /^[A-Za-z_]\w*/.exec(t);
+  if (word && !["true", "false", "null"].includes(word[0])) {
+    return `Unrecognized token '${word[0]}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`;
+  }
+  if (/^\{\s*'/.test(t)) return "Unexpected character (''' (code 39)): was expecting double-quote to start field name";
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function resolveExecution(env: SfnEnv, ctx: RequestContext, arn: unknown): Promise<ExecutionRecord> {
+  const s = String(arn);
+  const p = parseExecutionArn(s);
+  if (!p) throw invalidArn(s);
+  const x = p.account === ctx.accountId && p.region === ctx.region ? await env.store.getExecution(s) : undefined;
+  if (!x) throw executionNotFound(s);
+  return x;
+}
+
+export async function startExecution(env: SfnEnv, ctx: RequestContext, input: In) {
+  const m = await resolveMachine(env, ctx, input.stateMachineArn);
+  const name = input.name === undefined ? randomUUID() : String(input.name);
+  if (!validName(name)) throw invalidName(name);
+  if (input.traceHeader !== undefined) throw validation("traceHeader (X-Ray tracing) is not supported by this Mailroom version yet.");
+  const text = input.input === undefined ? "{}" : String(input.input);
+  // The input member is at most 262144 characters (StartExecution API reference, `input`: "Length Constraints: Maximum length of 262144").
+  if (text.length > MAX_INPUT) throw validation(`1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT}`);
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    throw invalidInput(parseProblem(text, e));
+  }
+  const now = env.clock.now();
+  const arn = executionArn(parseMachineArn(m.arn)!, name);
+  const def = JSON.parse(m.definition) as Definition;
+  const record: ExecutionRecord = {
+    arn, machineArn: m.arn, name, status: "RUNNING", input: text, startDate: now, definition: m.definition, roleArn: m.roleArn, machineUpdatedAt: m.updatedAt ?? m.createdAt, machineRevisionId: m.revisionId,
+    position: startPosition(def, text, now), lastEventId: 1, version: 0,
+  };
+  const started: HistoryEventRecord = {
+    id: 1, previousEventId: 0, timestamp: now, type: "ExecutionStarted", detailsKey: "executionStartedEventDetails",
+    details: { input: text, inputDetails: { truncated: false }, roleArn: m.roleArn },
+  };
+  const { execution, created } = await env.store.startExecution(record, [started]);
+  if (!created) {
+    // The same name and input as a RUNNING execution answers that execution; otherwise ExecutionAlreadyExists
+    // (StartExecution API reference: "Idempotent" for running executions with the same name and input).
+    if (execution.status !== "RUNNING" || execution.input !== text) throw executionExists(arn);
+    return { executionArn: arn, startDate: new Date(execution.startDate) };
+  }
+  env.wake();
+  return { executionArn: arn, startDate: new Date(now) };
+}
+
+export async function describeExecution(env: SfnEnv, ctx: RequestContext, input: In) {
+  const x = await resolveExecution(env, ctx, input.executionArn);
+  if (input.includedData !== undefined && input.includedData !== "ALL_DATA") throw validation("includedData METADATA_ONLY is not supported by this Mailroom version yet.");
+  return {
+    executionArn: x.arn, stateMachineArn: x.machineArn, name: x.name, status: x.status, startDate: new Date(x.startDate),
+    stopDate: x.stopDate === undefined ? undefined : new Date(x.stopDate), input: x.input, inputDetails: { included: true },
+    output: x.output, outputDetails: x.output === undefined ? undefined : { included: true }, error: x.error, cause: x.cause,
+    // Redrive fields as AWS answers them (LocalStack snapshot test_describe_execution: redriveCount 0, NOT_REDRIVABLE,
+    // "Execution is SUCCEEDED and cannot be redriven"). RedriveExecution is not carried out yet, so no execution is redrivable.
+    redriveCount: 0, redriveStatus: "NOT_REDRIVABLE",
+    redriveStatusReason: x.status === "RUNNING" || x.status === "SUCCEEDED"
+      ? `Execution is ${x.status} and cannot be redriven` : "RedriveExecution is not supported by this Mailroom version yet",
+  };
+}
+
+export async function listExecutions(env: SfnEnv, ctx: RequestContext, input: In) {
+  if (input.mapRunArn !== undefined) throw validation("Map runs are not supported by this Mailroom version yet.");
+  if (input.redriveFilter !== undefined) throw validation("redriveFilter is not supported by this Mailroom version yet (executions are never redriven).");
+  // Either a state machine or a map run must be named (ListExecutions API reference).
+  if (input.stateMachineArn === undefined) throw validation("Must provide a StateMachine ARN or MapRun ARN");
+  const m = await resolveMachine(env, ctx, input.stateMachineArn);
+  const status = input.statusFilter as string | undefined;
+  if (status !== undefined && !STATUSES.has(status)) {
+    throw validation(`1 validation error detected: Value '${status}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${[...STATUSES].join(", ")}]`);
+  }
+  checkTokenLength(input.nextToken, 3096);
+  const limit = pageSize(input.maxResults);
+  const token = decodeToken(input.nextToken);
+  if (input.nextToken !== undefined && token === undefined) throw invalidToken(String(input.nextToken));
+  let after: { startDate: number; arn: string } | undefined;
+  if (token !== undefined) {
+    const i = token.indexOf(" ");
+    after = { startDate: Number(token.slice(0, i)), arn: token.slice(i + 1) };
+    if (i < 0 || !Number.isFinite(after.startDate)) throw invalidToken(String(input.nextToken));
+  }
+  const rows = await env.store.listExecutions(m.arn, status as ExecutionStatus | undefined, after, limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    executions: page.map((x) => ({
+      executionArn: x.arn, stateMachineArn: x.machineArn, name: x.name, status: x.status, startDate: new Date(x.startDate),
+      stopDate: x.stopDate === undefined ? undefined : new Date(x.stopDate),
+      // Items carry redriveCount (recorded on AWS: LocalStack snapshot test_list_executions_pagination).
+      redriveCount: 0,
+    })),
+    nextToken: rows.length > limit ? encodeToken(`${last.startDate} ${last.arn}`) : undefined,
+  };
+}
+
+export async function stopExecution(env: SfnEnv, ctx: RequestContext, input: In) {
+  const arn = input.executionArn;
+  for (;;) {
+    const x = await resolveExecution(env, ctx, arn);
+    if (x.status !== "RUNNING") {
+      // Stopping an execution that has already ended changes nothing; its stop date is answered.
+      return { stopDate: new Date(x.stopDate ?? env.clock.now()) };
+    }
+    const now = env.clock.now();
+    const details: Record<string, unknown> = {};
+    if (input.error !== undefined) details.error = String(input.error);
+    if (input.cause !== undefined) details.cause = String(input.cause);
+    const event: HistoryEventRecord = {
+      // ExecutionAborted names no previous event (LocalStack snapshot test_stop_execution: "previousEventId": 0).
+      id: x.lastEventId + 1, previousEventId: 0, timestamp: now, type: "ExecutionAborted", detailsKey: "executionAbortedEventDetails", details,
+    };
+    const ok = await env.store.advance(x.arn, x.version, {
+      status: "ABORTED", error: details.error as string | undefined, cause: details.cause as string | undefined, stopDate: now,
+      position: { ...x.position, dueAt: undefined }, lastEventId: x.lastEventId + 1,
+    }, [event]);
+    if (ok) return { stopDate: new Date(now) };
+    // The runner committed a step meanwhile: look again.
+  }
+}
+
+export async function getExecutionHistory(env: SfnEnv, ctx: RequestContext, input: In) {
+  const x = await resolveExecution(env, ctx, input.executionArn);
+  checkTokenLength(input.nextToken, 1024);
+  const limit = pageSize(input.maxResults);
+  const reverse = input.reverseOrder === true;
+  const withData = input.includeExecutionData !== false;
+  const token = decodeToken(input.nextToken);
+  const start = token === undefined ? 0 : Number(token);
+  if (input.nextToken !== undefined && (token === undefined || !Number.isInteger(start) || start < 0)) throw invalidToken(String(input.nextToken));
+  let events = await env.store.history(x.arn);
+  if (reverse) events = events.reverse();
+  const page = events.slice(start, start + limit);
+  return {
+    events: page.map((e) => {
+      const out: Record<string, unknown> = { timestamp: new Date(e.timestamp), type: e.type, id: e.id, previousEventId: e.previousEventId };
+      if (e.detailsKey) {
+        const d = { ...e.details };
+        // includeExecutionData false leaves input and output out of the events (GetExecutionHistory API reference).
+        if (!withData) for (const k of ["input", "output", "inputDetails", "outputDetails"]) delete d[k];
+        out[e.detailsKey] = d;
+      }
+      return out;
+    }),
+    nextToken: start + limit < events.length ? encodeToken(String(start + limit)) : undefined,
+  };
+}
+
+/** The machine as the execution runs it: the definition and role it started with (kept even if the machine was deleted since). */
+export async function describeStateMachineForExecution(env: SfnEnv, ctx: RequestContext, input: In) {
+  const x = await resolveExecution(env, ctx, input.executionArn);
+  if (input.includedData !== undefined && input.includedData !== "ALL_DATA") throw validation("includedData METADATA_ONLY is not supported by this Mailroom version yet.");
+  // Members as recorded on AWS (LocalStack snapshot test_describe_state_machine_for_execution); updateDate is the
+  // creation date of a machine never updated (API reference, updateDate), else the update the execution started on.
+  return {
+    stateMachineArn: x.machineArn, name: parseMachineArn(x.machineArn)!.name, definition: x.definition, roleArn: x.roleArn,
+    updateDate: new Date(x.machineUpdatedAt), revisionId: x.machineRevisionId, loggingConfiguration: { level: "OFF", includeExecutionData: false }, tracingConfiguration: { enabled: false },
+  };
+}

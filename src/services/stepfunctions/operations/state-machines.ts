@@ -1,0 +1,144 @@
+// CreateStateMachine, DescribeStateMachine, ListStateMachines, DeleteStateMachine (STANDARD machines).
+import { randomUUID } from "node:crypto";
+import type { RequestContext } from "../../types.ts";
+import { machineArn, parseMachineArn, validName } from "../domain/arns.ts";
+import { validateDefinition } from "../domain/definition.ts";
+import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
+import { invalidArn, invalidDefinition, invalidName, invalidToken, machineExists, machineNotFound, sfnError, validation } from "../errors.ts";
+import type { StateMachineRecord } from "../store.ts";
+import { mergeTags, readTags } from "./tags.ts";
+
+type In = Record<string, unknown>;
+
+/** Definitions are at most 1 MiB (CreateStateMachine API reference, `definition`: "Length Constraints: Maximum length of 1048576"). */
+const MAX_DEFINITION = 1_048_576;
+
+/** The machine an ARN names, in the caller's account and region; InvalidArn or StateMachineDoesNotExist otherwise. */
+export async function resolveMachine(env: SfnEnv, ctx: RequestContext, arn: unknown): Promise<StateMachineRecord> {
+  const s = String(arn);
+  const p = parseMachineArn(s);
+  if (!p) throw invalidArn(s);
+  const m = p.account === ctx.accountId && p.region === ctx.region ? await env.store.getStateMachine(s) : undefined;
+  if (!m) throw machineNotFound(s);
+  return m;
+}
+
+/** Parameters this version does not carry out are refused rather than stored and ignored. */
+function refuseUnsupported(input: In) {
+  const pending = (what: string) => validation(`${what} is not supported by this Mailroom version yet.`);
+  const logging = input.loggingConfiguration as In | undefined;
+  if (logging && ((logging.level !== undefined && logging.level !== "OFF") || logging.includeExecutionData === true || (Array.isArray(logging.destinations) && logging.destinations.length > 0))) {
+    throw pending("loggingConfiguration (execution logging)");
+  }
+  if ((input.tracingConfiguration as In | undefined)?.enabled === true) throw pending("tracingConfiguration (X-Ray tracing)");
+  if (input.publish === true || input.versionDescription !== undefined) throw pending("Publishing state machine versions");
+  if (input.encryptionConfiguration !== undefined) throw pending("encryptionConfiguration");
+}
+
+export async function createStateMachine(env: SfnEnv, ctx: RequestContext, input: In) {
+  const name = String(input.name);
+  if (!validName(name)) throw invalidName(name);
+  const type = (input.type as string | undefined) ?? "STANDARD";
+  if (type === "EXPRESS") throw invalidDefinition("EXPRESS state machines are not supported by this Mailroom version yet; use STANDARD");
+  if (type !== "STANDARD") throw validation(`1 validation error detected: Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]`);
+  const roleArn = String(input.roleArn);
+  checkRoleArn(roleArn);
+  const definition = String(input.definition);
+  checkDefinition(definition);
+  refuseUnsupported(input);
+  const arn = machineArn(ctx.region, ctx.accountId, name);
+  const tags = mergeTags([], readTags(input.tags), arn);
+  const record: StateMachineRecord = { arn, account: ctx.accountId, region: ctx.region, name, definition, roleArn, type, createdAt: env.clock.now(), tags };
+  const { machine, created } = await env.store.createStateMachine(record);
+  // Idempotent for the same name, definition, type and role; otherwise StateMachineAlreadyExists (CreateStateMachine API reference).
+  if (!created && (machine.definition !== definition || machine.roleArn !== roleArn || machine.type !== type)) throw machineExists(arn);
+  return { stateMachineArn: arn, creationDate: new Date(machine.createdAt) };
+}
+
+export async function describeStateMachine(env: SfnEnv, ctx: RequestContext, input: In) {
+  const m = await resolveMachine(env, ctx, input.stateMachineArn);
+  if (input.includedData !== undefined && input.includedData !== "ALL_DATA") throw validation("includedData METADATA_ONLY is not supported by this Mailroom version yet.");
+  return {
+    stateMachineArn: m.arn, name: m.name, status: "ACTIVE", definition: m.definition, roleArn: m.roleArn, type: m.type,
+    creationDate: new Date(m.createdAt), loggingConfiguration: { level: "OFF", includeExecutionData: false },
+    tracingConfiguration: { enabled: false },
+    // Present once the machine has been updated (recorded on AWS: test_create_update_state_machine_base_definition).
+    revisionId: m.revisionId,
+  };
+}
+
+/** A role ARN names an IAM role: arn:<partition>:iam::<account>:role/<name> (CreateStateMachine API reference, roleArn). */
+function checkRoleArn(roleArn: string): void {
+  if (!/^arn:[\w-]+:iam::\d{12}:role\/.+$/.test(roleArn)) throw invalidArn(roleArn);
+}
+
+function checkDefinition(definition: string): void {
+  if (definition.length > MAX_DEFINITION) throw validation(`1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DEFINITION}`);
+  const checked = validateDefinition(definition);
+  if ("problems" in checked) throw invalidDefinition(checked.problems.join(", "));
+}
+
+/**
+ * Replaces the definition and/or role. Executions already started keep the revision they started on. A change makes
+ * a new revisionId; an update that changes nothing keeps the current one (recorded on AWS:
+ * test_create_update_state_machine_same_parameters). Nothing to update is MissingRequiredParameter (recorded:
+ * test_create_update_state_machine_base_update_none).
+ */
+export async function updateStateMachine(env: SfnEnv, ctx: RequestContext, input: In) {
+  const m = await resolveMachine(env, ctx, input.stateMachineArn);
+  if (input.definition === undefined && input.roleArn === undefined && input.loggingConfiguration === undefined && input.tracingConfiguration === undefined) {
+    throw sfnError("MissingRequiredParameter", "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified");
+  }
+  const definition = input.definition === undefined ? m.definition : String(input.definition);
+  const roleArn = input.roleArn === undefined ? m.roleArn : String(input.roleArn);
+  if (input.roleArn !== undefined) checkRoleArn(roleArn);
+  if (input.definition !== undefined) checkDefinition(definition);
+  refuseUnsupported(input);
+  if (definition === m.definition && roleArn === m.roleArn) {
+    return { updateDate: new Date(m.updatedAt ?? m.createdAt), revisionId: m.revisionId };
+  }
+  const revisionId = randomUUID();
+  const updatedAt = env.clock.now();
+  if (!(await env.store.updateStateMachine(m.arn, { definition, roleArn, revisionId, updatedAt }))) throw machineNotFound(m.arn);
+  return { updateDate: new Date(updatedAt), revisionId };
+}
+
+/** maxResults 0–1000, 0 meaning the default of 100 (ListStateMachines API reference). */
+export function pageSize(v: unknown): number {
+  const n = v === undefined ? 0 : Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 1000) throw validation(`1 validation error detected: Value '${String(v)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`);
+  return n === 0 ? 100 : n;
+}
+
+/**
+ * nextToken is at most 1024 characters (PageToken), 3096 for ListExecutions: longer ones are a ValidationException
+ * (LocalStack snapshots test_list_sms_pagination, test_list_executions_pagination).
+ */
+export function checkTokenLength(token: unknown, max: number): void {
+  if (typeof token === "string" && token.length > max) {
+    throw validation(`1 validation error detected: Value '${token}' at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to ${max}`);
+  }
+}
+
+export async function listStateMachines(env: SfnEnv, ctx: RequestContext, input: In) {
+  checkTokenLength(input.nextToken, 1024);
+  const limit = pageSize(input.maxResults);
+  const after = decodeToken(input.nextToken);
+  if (after === undefined && input.nextToken !== undefined) throw invalidToken(String(input.nextToken));
+  const rows = await env.store.listStateMachines(ctx.accountId, ctx.region, after ?? "", limit + 1);
+  const page = rows.slice(0, limit);
+  return {
+    stateMachines: page.map((m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: new Date(m.createdAt) })),
+    nextToken: rows.length > limit ? encodeToken(page[page.length - 1].arn) : undefined,
+  };
+}
+
+export async function deleteStateMachine(env: SfnEnv, ctx: RequestContext, input: In) {
+  const arn = String(input.stateMachineArn);
+  const p = parseMachineArn(arn);
+  if (!p) throw invalidArn(arn);
+  // Deleting a machine that does not exist succeeds (DeleteStateMachine is idempotent). Its executions keep the
+  // definition they started with and run to their end, as on AWS ("executions ... continue to run").
+  if (p.account === ctx.accountId && p.region === ctx.region) await env.store.deleteStateMachine(arn);
+  return {};
+}

@@ -1,0 +1,56 @@
+// The Step Functions service definition: AWS JSON 1.0 (X-Amz-Target AWSStepFunctions.*, signing name "states"),
+// how input problems are named, and the operations table. Operations of the model not carried out yet answer a
+// clear UnsupportedOperation error.
+import { AwsError } from "../../protocol/errors.ts";
+import { stepfunctionsModel } from "../../protocol/models/stepfunctions.gen.ts";
+import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
+import type { SfnEnv } from "./env.ts";
+import { notNull, validation } from "./errors.ts";
+import * as executions from "./operations/executions.ts";
+import * as machines from "./operations/state-machines.ts";
+import * as tags from "./operations/tags.ts";
+
+type Op = (env: SfnEnv, ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
+
+const OPERATIONS: Record<string, Op> = {
+  CreateStateMachine: machines.createStateMachine,
+  DescribeStateMachine: machines.describeStateMachine,
+  ListStateMachines: machines.listStateMachines,
+  DeleteStateMachine: machines.deleteStateMachine,
+  UpdateStateMachine: machines.updateStateMachine,
+  StartExecution: executions.startExecution,
+  DescribeExecution: executions.describeExecution,
+  ListExecutions: executions.listExecutions,
+  StopExecution: executions.stopExecution,
+  GetExecutionHistory: executions.getExecutionHistory,
+  DescribeStateMachineForExecution: executions.describeStateMachineForExecution,
+  TagResource: tags.tagResource,
+  UntagResource: tags.untagResource,
+  ListTagsForResource: tags.listTagsForResource,
+};
+
+/** Operations in the model that this version does not carry out yet (answered with a clear error). */
+export const PENDING_OPERATIONS = Object.keys(stepfunctionsModel.operations).filter((op) => !(op in OPERATIONS));
+
+export function createStepFunctionsService(env: SfnEnv): ServiceDefinition {
+  const operations: Record<string, Handler> = {};
+  for (const [name, op] of Object.entries(OPERATIONS)) operations[name] = (ctx, input) => op(env, ctx, input);
+  for (const name of PENDING_OPERATIONS) {
+    operations[name] = async () => {
+      throw new AwsError("UnsupportedOperation", `${name} is not supported by this Mailroom version yet.`);
+    };
+  }
+  return {
+    signingName: "states",
+    model: stepfunctionsModel,
+    codecs: ["json"],
+    jsonNamespace: "com.amazonaws.sfn",
+    queryCompatible: false,
+    inputErrors: {
+      // A missing required member is a ValidationException naming it (AWS's Coral validation wording).
+      missing: (member) => notNull(member),
+      invalid: (member, value) => validation(`1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must be of the expected type`),
+    },
+    operations,
+  };
+}

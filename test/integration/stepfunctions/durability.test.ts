@@ -1,0 +1,73 @@
+// Durability of executions: a server is closed while an execution waits in a Wait state, and a new one on the same
+// data directory (SQLite file, or the same PostgreSQL database) resumes it where it was: the Wait ends at its
+// stored due time, the execution finishes once with the right output, and its history continues without a gap.
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { CreateStateMachineCommand, GetExecutionHistoryCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { ManualClock, type Mailroom } from "../../../src/index.ts";
+import { startTestServer } from "../../helpers/server.ts";
+import { def, ROLE, sfnClient, waitFor } from "./helpers.ts";
+
+let dataDir: string;
+const clock = new ManualClock(Date.UTC(2026, 0, 1));
+const open: Mailroom[] = [];
+
+async function start(): Promise<Mailroom> {
+  const s = await startTestServer({ memory: false, dataDir, clock });
+  open.push(s);
+  return s;
+}
+
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "mailroom-sfn-"));
+});
+after(async () => {
+  for (const s of open) await s.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+test("an execution waiting in a Wait state survives a restart and continues where it was", async () => {
+  const first = await start();
+  let sfn = sfnClient(first.endpoint);
+  const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+    name: "durable", roleArn: ROLE, definition: def({
+      Before: { Type: "Pass", Result: 1, ResultPath: "$.before", Next: "W" },
+      W: { Type: "Wait", Seconds: 3600, Next: "After" },
+      After: { Type: "Pass", Result: 2, ResultPath: "$.after", End: true },
+    }),
+  }));
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{"id":"x"}' }));
+  const waiting = async () => {
+    for (let i = 0; i < 200; i++) {
+      const ev = (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events!;
+      if (ev[ev.length - 1].type === "WaitStateEntered") return ev;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error("never reached the Wait");
+  };
+  const before = await waiting();
+  await first.close();
+  open.pop();
+  clock.advance(1_800_000);
+
+  const second = await start();
+  sfn = sfnClient(second.endpoint);
+  assert.deepEqual((await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events!.map((e) => e.id), before.map((e) => e.id));
+  assert.equal((await waitFor(sfn, executionArn!, () => true)).status, "RUNNING");
+  clock.advance(1_799_999);
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal((await waitFor(sfn, executionArn!, () => true)).status, "RUNNING", "the Wait's stored due time is kept");
+  clock.advance(1);
+  const d = await waitFor(sfn, executionArn!);
+  assert.equal(d.status, "SUCCEEDED");
+  assert.deepEqual(JSON.parse(d.output!), { id: "x", before: 1, after: 2 });
+  const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events!;
+  assert.deepEqual(events.map((e) => e.type), [
+    "ExecutionStarted", "PassStateEntered", "PassStateExited", "WaitStateEntered", "WaitStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded",
+  ]);
+  events.forEach((e, i) => assert.equal(e.id, i + 1));
+  assert.equal(events[4].timestamp!.getTime(), Date.UTC(2026, 0, 1) + 3_600_000);
+});

@@ -1,0 +1,130 @@
+// The Step Functions storage contract: one body of tests the SQLite and PostgreSQL adapters must pass unchanged.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { ExecutionRecord, HistoryEventRecord, StateMachineRecord, StepFunctionsStore } from "../../src/services/stepfunctions/store.ts";
+
+export interface StepFunctionsStoreFactory {
+  open(): Promise<StepFunctionsStore>;
+}
+
+const T0 = Date.UTC(2026, 0, 1);
+const machine = (name: string, account = "000000000000", region = "us-east-1"): StateMachineRecord => ({
+  arn: `arn:aws:states:${region}:${account}:stateMachine:${name}`, account, region, name, definition: '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}',
+  roleArn: "arn:aws:iam::000000000000:role/r", type: "STANDARD", createdAt: T0, tags: [],
+});
+const execution = (m: StateMachineRecord, name: string, startDate = T0, due: number | null = startDate): ExecutionRecord => ({
+  arn: `${m.arn.replace(":stateMachine:", ":execution:")}:${name}`, machineArn: m.arn, name, status: "RUNNING", input: "{}", startDate,
+  definition: m.definition, roleArn: m.roleArn, machineUpdatedAt: m.createdAt, position: { state: "A", stateInput: "{}", phase: "enter", dueAt: due ?? undefined, enteredEventId: 0, enteredAt: startDate },
+  lastEventId: 1, version: 0,
+});
+const started = (t = T0): HistoryEventRecord => ({ id: 1, previousEventId: 0, timestamp: t, type: "ExecutionStarted", detailsKey: "executionStartedEventDetails", details: { input: "{}" } });
+
+export function stepFunctionsStoreContract(name: string, factory: StepFunctionsStoreFactory): void {
+  describe(`StepFunctionsStore contract: ${name}`, () => {
+    const withStore = (fn: (s: StepFunctionsStore) => Promise<void>) => async () => {
+      const s = await factory.open();
+      try {
+        await fn(s);
+      } finally {
+        await s.close();
+      }
+    };
+
+    test("createStateMachine returns the existing machine of that ARN; list pages by ARN within an account and region", withStore(async (s) => {
+      const a = await s.createStateMachine(machine("b"));
+      assert.equal(a.created, true);
+      const again = await s.createStateMachine({ ...machine("b"), definition: "{}", createdAt: T0 + 5 });
+      assert.equal(again.created, false);
+      assert.deepEqual(again.machine, machine("b"));
+      await s.createStateMachine(machine("a"));
+      await s.createStateMachine(machine("c"));
+      await s.createStateMachine(machine("other", "111111111111"));
+      await s.createStateMachine(machine("west", "000000000000", "us-west-2"));
+      const first = await s.listStateMachines("000000000000", "us-east-1", "", 2);
+      assert.deepEqual(first.map((m) => m.name), ["a", "b"]);
+      const rest = await s.listStateMachines("000000000000", "us-east-1", first[1].arn, 10);
+      assert.deepEqual(rest.map((m) => m.name), ["c"]);
+      assert.deepEqual(await s.getStateMachine(machine("a").arn), machine("a"));
+      // Binary order whatever the database's collation: upper case before lower case, paging agrees with sorting.
+      await s.createStateMachine(machine("B-upper"));
+      const names: string[] = [];
+      let after = "";
+      for (;;) {
+        const page = await s.listStateMachines("000000000000", "us-east-1", after, 1);
+        if (page.length === 0) break;
+        names.push(page[0].name);
+        after = page[0].arn;
+      }
+      assert.deepEqual(names, ["B-upper", "a", "b", "c"]);
+      assert.equal(await s.setTags(machine("a").arn, [["z", "1"], ["a", ""], ["1", "x"]]), true);
+      assert.deepEqual((await s.getStateMachine(machine("a").arn))!.tags, [["z", "1"], ["a", ""], ["1", "x"]], "tags keep their order");
+      assert.equal(await s.setTags(machine("nope").arn, []), false);
+      assert.equal(await s.updateStateMachine(machine("a").arn, { definition: "{}", roleArn: "r2", revisionId: "rev-1", updatedAt: T0 + 9 }), true);
+      const updated = (await s.getStateMachine(machine("a").arn))!;
+      assert.deepEqual([updated.definition, updated.roleArn, updated.revisionId, updated.updatedAt, updated.createdAt], ["{}", "r2", "rev-1", T0 + 9, T0]);
+      assert.equal(await s.updateStateMachine(machine("nope").arn, { definition: "{}", roleArn: "r2", revisionId: "rev-1", updatedAt: T0 }), false);
+      await s.deleteStateMachine(machine("a").arn);
+      assert.equal(await s.getStateMachine(machine("a").arn), undefined);
+    }));
+
+    test("startExecution inserts once with its events; the second start of that ARN returns the first", withStore(async (s) => {
+      const m = machine("m1");
+      const e = execution(m, "e");
+      const a = await s.startExecution(e, [started()]);
+      assert.equal(a.created, true);
+      const b = await s.startExecution({ ...e, input: '{"other":1}' }, [started()]);
+      assert.equal(b.created, false);
+      assert.deepEqual(b.execution, e);
+      assert.deepEqual(await s.history(e.arn), [started()]);
+      assert.deepEqual(await s.getExecution(e.arn), e);
+    }));
+
+    test("advance commits a step with its events only at the expected version", withStore(async (s) => {
+      const e = execution(machine("m2"), "e");
+      await s.startExecution(e, [started()]);
+      const ev = (id: number, type: string): HistoryEventRecord => ({ id, previousEventId: id - 1, timestamp: T0 + id, type });
+      const pos = { ...e.position, state: "B", dueAt: T0 + 1000 };
+      assert.equal(await s.advance(e.arn, 0, { status: "RUNNING", position: pos, lastEventId: 3 }, [ev(2, "PassStateEntered"), ev(3, "PassStateExited")]), true);
+      assert.equal(await s.advance(e.arn, 0, { status: "ABORTED", position: pos, lastEventId: 4, stopDate: T0 }, [ev(4, "ExecutionAborted")]), false, "a stale version loses");
+      const x = (await s.getExecution(e.arn))!;
+      assert.equal(x.version, 1);
+      assert.equal(x.lastEventId, 3);
+      assert.deepEqual(x.position, pos);
+      assert.deepEqual((await s.history(e.arn)).map((h) => h.type), ["ExecutionStarted", "PassStateEntered", "PassStateExited"]);
+      assert.equal(await s.advance(e.arn, 1, { status: "SUCCEEDED", output: '{"ok":1}', stopDate: T0 + 2000, position: { ...pos, dueAt: undefined }, lastEventId: 4 }, [ev(4, "ExecutionSucceeded")]), true);
+      const done = (await s.getExecution(e.arn))!;
+      assert.equal(done.status, "SUCCEEDED");
+      assert.equal(done.output, '{"ok":1}');
+      assert.equal(done.stopDate, T0 + 2000);
+    }));
+
+    test("due executions: only running ones whose next step is due, earliest first; nextDue is the earliest", withStore(async (s) => {
+      const m = machine("m3");
+      assert.equal(await s.nextDue(), undefined);
+      await s.startExecution(execution(m, "late", T0, T0 + 5000), []);
+      await s.startExecution(execution(m, "soon", T0, T0 + 1000), []);
+      await s.startExecution(execution(m, "idle", T0, null), []);
+      assert.equal(await s.nextDue(), T0 + 1000);
+      assert.deepEqual(await s.dueExecutions(T0 + 999, 10), []);
+      assert.deepEqual((await s.dueExecutions(T0 + 5000, 10)).map((a) => a.split(":").pop()), ["soon", "late"]);
+      const soon = execution(m, "soon", T0, T0 + 1000);
+      await s.advance(soon.arn, 0, { status: "ABORTED", stopDate: T0, position: soon.position, lastEventId: 1 }, []);
+      assert.deepEqual((await s.dueExecutions(T0 + 5000, 10)).map((a) => a.split(":").pop()), ["late"]);
+      assert.equal(await s.nextDue(), T0 + 5000);
+    }));
+
+    test("listExecutions: newest first, by status, after a cursor", withStore(async (s) => {
+      const m = machine("m4");
+      for (let i = 0; i < 4; i++) await s.startExecution(execution(m, `e${i}`, T0 + i), []);
+      await s.startExecution(execution(machine("m5"), "elsewhere", T0 + 9), []);
+      const e1 = execution(m, "e1", T0 + 1);
+      await s.advance(e1.arn, 0, { status: "FAILED", stopDate: T0 + 5, error: "E", position: e1.position, lastEventId: 1 }, []);
+      const all = await s.listExecutions(m.arn, undefined, undefined, 10);
+      assert.deepEqual(all.map((x) => x.name), ["e3", "e2", "e1", "e0"]);
+      const page = await s.listExecutions(m.arn, undefined, { startDate: all[1].startDate, arn: all[1].arn }, 10);
+      assert.deepEqual(page.map((x) => x.name), ["e1", "e0"]);
+      assert.deepEqual((await s.listExecutions(m.arn, "FAILED", undefined, 10)).map((x) => [x.name, x.error]), [["e1", "E"]]);
+      assert.deepEqual((await s.listExecutions(m.arn, "RUNNING", undefined, 2)).map((x) => x.name), ["e3", "e2"]);
+    }));
+  });
+}
