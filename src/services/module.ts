@@ -32,6 +32,8 @@ export interface ServiceContext {
   /** The delivery engine: destination kinds register here; outbox rows are attempted under its retry policies. */
   delivery: DeliveryEngine;
   credentials: CredentialStore;
+  /** Other nodes may write to the same database (PostgreSQL): due work they add is found by polling (pollMs). */
+  shared: boolean;
   /** The public API (StartedService.api) of a service started earlier in the list. */
   api<T>(module: string): T;
 }

@@ -24,8 +24,9 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, undefined>(
     postgres: (db) => new PgStepFunctionsStore(db),
   },
   start(ctx, store) {
-    // On PostgreSQL other nodes may start executions: look for their due steps every second.
-    const runner = scheduleRunner(ctx.scheduler, store, ctx.log, 1000);
+    // On PostgreSQL other nodes may start executions: look for their due steps every second (on SQLite this node
+    // wakes the runner itself).
+    const runner = scheduleRunner(ctx.scheduler, store, ctx.log, ctx.shared ? 1000 : undefined);
     return { definition: createStepFunctionsService({ store, clock: ctx.clock, wake: () => runner.wake() }) };
   },
 });
