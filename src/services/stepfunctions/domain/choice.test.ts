@@ -59,6 +59,15 @@ test("StringMatches: * matches any run, \\* and \\\\ are literal", () => {
   assert.equal(m("a.b", "a?b"), false);
 });
 
+test("StringMatches cannot be made to backtrack: a 7-star pattern against 60 and 100,000 a's answers at once", () => {
+  const m = (v: string, p: string) => evaluateRule({ Variable: "$.v", StringMatches: p }, { v }, {});
+  const t0 = performance.now();
+  assert.equal(m("a".repeat(60), "*a*a*a*a*a*a*a*b"), false);
+  assert.equal(m("a".repeat(100_000), "*a*a*a*a*a*a*a*b"), false);
+  assert.equal(m(`${"a".repeat(100_000)}b`, "*a*a*a*a*a*a*a*b"), true);
+  assert.ok(performance.now() - t0 < 50, `took ${performance.now() - t0} ms`);
+});
+
 test("IsPresent does not need the variable; other operators fail on a missing one", () => {
   assert.equal(evaluateRule({ Variable: "$.nope", IsPresent: false }, {}, {}), true);
   assert.equal(evaluateRule({ Variable: "$.nope", IsPresent: true }, {}, {}), false);

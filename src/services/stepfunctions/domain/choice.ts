@@ -2,6 +2,7 @@
 // StringMatches with "*" wildcards ("\*" and "\\" escapes), the type tests, And/Or/Not.
 import { parseTimestamp, type Json } from "./definition.ts";
 import { select } from "./paths.ts";
+import { wildcardMatches } from "../../../patterns/wildcard.ts";
 
 function variable(path: string, input: Json, context: Json): { present: boolean; value?: Json } {
   try {
@@ -11,15 +12,23 @@ function variable(path: string, input: Json, context: Json): { present: boolean;
   }
 }
 
+/**
+ * StringMatches: `*` matches any run of characters, a backslash makes the next character literal. Matched without a
+ * RegExp, in time linear in pattern × value, so `*a*a*a*a*a*a*a*b` cannot backtrack (DESIGN.md §9, patterns/wildcard.ts).
+ */
 function matches(value: string, pattern: string): boolean {
-  let re = "";
+  const pieces: string[] = [];
+  let cur = "";
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === "\\" && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    else if (c === "*") re += "[\\s\\S]*";
-    else re += c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    if (c === "\\" && i + 1 < pattern.length) cur += pattern[++i];
+    else if (c === "*") {
+      pieces.push(cur);
+      cur = "";
+    } else cur += c;
   }
-  return new RegExp(`^${re}$`).test(value);
+  pieces.push(cur);
+  return wildcardMatches({ pieces }, value);
 }
 
 function compare(kind: string, rel: string, a: Json, b: Json): boolean {
