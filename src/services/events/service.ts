@@ -2,7 +2,8 @@
 // named, and the operations table. Operations of the model not in the table answer a clear error.
 import { AwsError } from "../../protocol/errors.ts";
 import { eventsModel } from "../../protocol/models/events.gen.ts";
-import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
+import type { ServiceDefinition } from "../types.ts";
+import { bindOperations, type Operation, pendingOperations } from "../operations.ts";
 import type { EventsEnv } from "./env.ts";
 import { validation } from "./errors.ts";
 import * as buses from "./operations/buses.ts";
@@ -10,7 +11,7 @@ import { putEvents } from "./operations/put-events.ts";
 import * as rules from "./operations/rules.ts";
 import * as targets from "./operations/targets.ts";
 
-type Op = (env: EventsEnv, ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
+type Op = Operation<EventsEnv>;
 
 const OPERATIONS: Record<string, Op> = {
   CreateEventBus: buses.createEventBus,
@@ -32,7 +33,7 @@ const OPERATIONS: Record<string, Op> = {
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */
-export const PENDING_OPERATIONS = Object.keys(eventsModel.operations).filter((op) => !(op in OPERATIONS));
+export const PENDING_OPERATIONS = pendingOperations(eventsModel, OPERATIONS);
 
 /** A member path in AWS's validation wording: lowerCamel members, list positions (1-based) followed by "member" ("Targets.1.Id" → "targets.1.member.id"). */
 function awsPath(member: string): string {
@@ -40,13 +41,7 @@ function awsPath(member: string): string {
 }
 
 export function createEventsService(env: EventsEnv): ServiceDefinition {
-  const operations: Record<string, Handler> = {};
-  for (const [name, op] of Object.entries(OPERATIONS)) operations[name] = (ctx, input) => op(env, ctx, input);
-  for (const name of PENDING_OPERATIONS) {
-    operations[name] = async () => {
-      throw new AwsError("UnsupportedOperation", `${name} is not supported by this Mailroom version yet.`);
-    };
-  }
+  const operations = bindOperations(eventsModel, OPERATIONS, env, (name) => new AwsError("UnsupportedOperation", `${name} is not supported by this Mailroom version yet.`));
   return {
     signingName: "events",
     model: eventsModel,

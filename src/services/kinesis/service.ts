@@ -1,14 +1,15 @@
 // The Kinesis service definition: its model, protocols (AWS JSON 1.1 and CBOR, application/x-amz-cbor-1.1, the Java
 // SDK's and the KCL's default), how input problems are named, and the operations table.
 import { kinesisModel } from "../../protocol/models/kinesis.gen.ts";
-import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
+import type { ServiceDefinition } from "../types.ts";
+import { bindOperations, type Operation, pendingOperations } from "../operations.ts";
 import type { KinesisEnv } from "./env.ts";
 import { invalidArgument, unsupported, validation } from "./errors.ts";
 import * as reading from "./operations/reading.ts";
 import * as records from "./operations/records.ts";
 import * as streams from "./operations/streams.ts";
 
-type Op = (env: KinesisEnv, ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
+type Op = Operation<KinesisEnv>;
 
 const OPERATIONS: Record<string, Op> = {
   CreateStream: streams.createStream,
@@ -24,7 +25,7 @@ const OPERATIONS: Record<string, Op> = {
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */
-export const PENDING_OPERATIONS = Object.keys(kinesisModel.operations).filter((op) => !(op in OPERATIONS));
+export const PENDING_OPERATIONS = pendingOperations(kinesisModel, OPERATIONS);
 
 /** The member path as coral's validation messages write it: lower camel case, list items as "records.1.member.data". */
 function memberPath(member: string): string {
@@ -32,13 +33,7 @@ function memberPath(member: string): string {
 }
 
 export function createKinesisService(env: KinesisEnv): ServiceDefinition {
-  const operations: Record<string, Handler> = {};
-  for (const [name, op] of Object.entries(OPERATIONS)) operations[name] = (ctx, input) => op(env, ctx, input);
-  for (const name of PENDING_OPERATIONS) {
-    operations[name] = async () => {
-      throw unsupported(name);
-    };
-  }
+  const operations = bindOperations(kinesisModel, OPERATIONS, env, unsupported);
   return {
     signingName: "kinesis",
     model: kinesisModel,

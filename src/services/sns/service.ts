@@ -2,7 +2,8 @@
 import { KeyedLock } from "../../engine/keyed-lock.ts";
 import { AwsError } from "../../protocol/errors.ts";
 import { snsModel } from "../../protocol/models/sns.gen.ts";
-import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
+import type { ServiceDefinition } from "../types.ts";
+import { bindOperations, type Operation, pendingOperations } from "../operations.ts";
 import type { SnsEnv } from "./env.ts";
 import { parseSubscriptionArn, parseTopicArn } from "./domain/arns.ts";
 import { invalidParameter } from "./errors.ts";
@@ -14,7 +15,7 @@ import * as subscriptions from "./operations/subscriptions.ts";
 import * as tags from "./operations/tags.ts";
 import * as topics from "./operations/topics.ts";
 
-type Op = (env: SnsEnv, ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
+type Op = Operation<SnsEnv>;
 
 const OPERATIONS = (signer: Signer): Record<string, Op> => ({
   CreateTopic: topics.createTopic,
@@ -49,7 +50,7 @@ const OPERATIONS = (signer: Signer): Record<string, Op> => ({
 });
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */
-export const PENDING_OPERATIONS = Object.keys(snsModel.operations).filter((op) => !(op in OPERATIONS({} as Signer)));
+export const PENDING_OPERATIONS = pendingOperations(snsModel, OPERATIONS({} as Signer));
 
 /** Shape type of each member name across SNS's input structures (member names keep one type throughout SNS's model). */
 const MEMBER_TYPES = new Map<string, string>();
@@ -81,13 +82,7 @@ function snsValidationError(member: string): AwsError | undefined {
 
 export function createSnsService(base: SnsEnv, signer: Signer = createSigner(base.store)): ServiceDefinition {
   const env: SnsEnv = { ...base, signer, publishOrder: base.publishOrder ?? new KeyedLock() };
-  const operations: Record<string, Handler> = {};
-  for (const [name, op] of Object.entries(OPERATIONS(signer))) operations[name] = (ctx, input) => op(env, ctx, input);
-  for (const name of PENDING_OPERATIONS) {
-    operations[name] = async () => {
-      throw new AwsError("InvalidAction", `${name} is not supported by this Mailroom version yet.`);
-    };
-  }
+  const operations = bindOperations(snsModel, OPERATIONS(signer), env, (name) => new AwsError("InvalidAction", `${name} is not supported by this Mailroom version yet.`));
   return {
     signingName: "sns",
     model: snsModel,

@@ -2,7 +2,8 @@
 // how input problems are named, and the operations table.
 import { AwsError } from "../../protocol/errors.ts";
 import { sqsModel } from "../../protocol/models/sqs.gen.ts";
-import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
+import type { ServiceDefinition } from "../types.ts";
+import { bindOperations, type Operation, pendingOperations } from "../operations.ts";
 import type { SqsEnv } from "./env.ts";
 import { accessDenied, invalidParameter, missingParameter, queueDoesNotExist } from "./errors.ts";
 import * as permissions from "./operations/permissions.ts";
@@ -13,7 +14,7 @@ import { receiveMessage } from "./operations/receive.ts";
 import { sendMessage, sendMessageBatch } from "./operations/send.ts";
 import * as tags from "./operations/tags.ts";
 
-type Op = (env: SqsEnv, ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
+type Op = Operation<SqsEnv>;
 
 const OPERATIONS: Record<string, Op> = {
   CreateQueue: queues.createQueue,
@@ -42,18 +43,12 @@ const OPERATIONS: Record<string, Op> = {
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */
-export const PENDING_OPERATIONS = Object.keys(sqsModel.operations).filter((op) => !(op in OPERATIONS));
+export const PENDING_OPERATIONS = pendingOperations(sqsModel, OPERATIONS);
 
 export function createSqsService(env: SqsEnv): ServiceDefinition {
-  const operations: Record<string, Handler> = {};
-  for (const [name, op] of Object.entries(OPERATIONS)) operations[name] = (ctx, input) => op(env, ctx, input);
-  for (const name of PENDING_OPERATIONS) {
-    operations[name] = async () => {
-      throw new AwsError("UnsupportedOperation", `${name} is not supported by this Mailroom version yet.`, {
+  const operations = bindOperations(sqsModel, OPERATIONS, env, (name) => new AwsError("UnsupportedOperation", `${name} is not supported by this Mailroom version yet.`, {
         queryCode: "AWS.SimpleQueueService.UnsupportedOperation",
-      });
-    };
-  }
+      }));
   return {
     signingName: "sqs",
     model: sqsModel,

@@ -3,14 +3,15 @@
 // clear UnsupportedOperation error.
 import { AwsError } from "../../protocol/errors.ts";
 import { stepfunctionsModel } from "../../protocol/models/stepfunctions.gen.ts";
-import type { Handler, RequestContext, ServiceDefinition } from "../types.ts";
+import type { ServiceDefinition } from "../types.ts";
+import { bindOperations, type Operation, pendingOperations } from "../operations.ts";
 import type { SfnEnv } from "./env.ts";
 import { notNull, validation } from "./errors.ts";
 import * as executions from "./operations/executions.ts";
 import * as machines from "./operations/state-machines.ts";
 import * as tags from "./operations/tags.ts";
 
-type Op = (env: SfnEnv, ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
+type Op = Operation<SfnEnv>;
 
 const OPERATIONS: Record<string, Op> = {
   CreateStateMachine: machines.createStateMachine,
@@ -30,16 +31,10 @@ const OPERATIONS: Record<string, Op> = {
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */
-export const PENDING_OPERATIONS = Object.keys(stepfunctionsModel.operations).filter((op) => !(op in OPERATIONS));
+export const PENDING_OPERATIONS = pendingOperations(stepfunctionsModel, OPERATIONS);
 
 export function createStepFunctionsService(env: SfnEnv): ServiceDefinition {
-  const operations: Record<string, Handler> = {};
-  for (const [name, op] of Object.entries(OPERATIONS)) operations[name] = (ctx, input) => op(env, ctx, input);
-  for (const name of PENDING_OPERATIONS) {
-    operations[name] = async () => {
-      throw new AwsError("UnsupportedOperation", `${name} is not supported by this Mailroom version yet.`);
-    };
-  }
+  const operations = bindOperations(stepfunctionsModel, OPERATIONS, env, (name) => new AwsError("UnsupportedOperation", `${name} is not supported by this Mailroom version yet.`));
   return {
     signingName: "states",
     model: stepfunctionsModel,
