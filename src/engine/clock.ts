@@ -46,6 +46,10 @@ export class ManualClock implements Clock {
     this.timers.push(timer);
     return { cancel: () => { timer.cancelled = true; } };
   }
+  /** Due times of the timers still pending, earliest first (tests wait for a long poll to have armed its timer). */
+  pending(): number[] {
+    return this.timers.filter((t) => !t.cancelled).map((t) => t.at).sort((a, b) => a - b);
+  }
   /** Moves time forward, firing every timer that falls due, in due order. */
   advance(ms: number): void {
     const target = this.current + ms;
