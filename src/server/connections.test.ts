@@ -280,7 +280,11 @@ describe("HTTP/2", () => {
     session.on("error", () => {});
     const settings = await new Promise<http2.Settings>((resolve) => session.once("remoteSettings", resolve));
     assert.equal(settings.maxConcurrentStreams, MAX_CONCURRENT_STREAMS);
-    session.destroy();
+    // A request on the session, then a graceful close (GOAWAY after the stream), as a client ends a session.
+    const req = session.request({ ":path": "/h2", ":method": "GET" });
+    req.resume();
+    await new Promise((resolve) => req.on("close", resolve));
+    await new Promise<void>((resolve) => session.close(() => resolve()));
   });
 
   test("a stream whose body stalls gets RequestTimeout", async () => {
@@ -389,7 +393,8 @@ describe("413", () => {
     const chunk = Buffer.concat([Buffer.from("100000\r\n"), Buffer.alloc(0x100000, 0x61), Buffer.from("\r\n")]);
     // The client keeps sending after the answer (as a real one would, mid-upload): it still reads the answer.
     for (let i = 0; i < 20 && !c.socket.destroyed; i++) {
-      if (!c.socket.write(chunk)) await new Promise((r) => c.socket.once("drain", r));
+      // The server may close the connection while this write waits for room (after its 5 s of draining).
+      if (!c.socket.write(chunk)) await new Promise((r) => { c.socket.once("drain", r); c.socket.once("close", r); });
     }
     await c.until(/"__type":"RequestEntityTooLarge"/);
     assert.match(c.received, /^HTTP\/1\.1 413 /);

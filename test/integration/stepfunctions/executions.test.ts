@@ -4,7 +4,7 @@
 // processing and its States.Runtime failures.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
+import { type SFNClient,
   CreateStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, StartExecutionCommand, StopExecutionCommand,
   type HistoryEvent,
 } from "@aws-sdk/client-sfn";
@@ -14,7 +14,9 @@ import { def, ROLE, sfnClient, waitFor } from "./helpers.ts";
 
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
 const { server } = useTestServer({ clock });
-const sfn = () => sfnClient(server.endpoint);
+// One client for the file: a client per call would leave a keep-alive connection each, past the server's connection cap.
+let client: SFNClient | undefined;
+const sfn = () => (client ??= sfnClient(server.endpoint));
 let n = 0;
 
 async function machine(states: Record<string, unknown>, startAt?: string): Promise<string> {

@@ -3,7 +3,7 @@
 // version does not run; pending operations.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
+import { type SFNClient,
   UpdateStateMachineCommand, StopExecutionCommand,
   DescribeStateMachineForExecutionCommand, ListTagsForResourceCommand, StartExecutionCommand, TagResourceCommand, UntagResourceCommand,
   CreateActivityCommand, CreateStateMachineCommand, DeleteStateMachineCommand, DescribeStateMachineCommand, ListStateMachinesCommand,
@@ -13,7 +13,9 @@ import { useTestServer } from "../../helpers/server.ts";
 import { def, ROLE, sfnClient } from "./helpers.ts";
 
 const { server } = useTestServer();
-const sfn = () => sfnClient(server.endpoint);
+// One client for the file: a client per call would leave a keep-alive connection each, past the server's connection cap.
+let client: SFNClient | undefined;
+const sfn = () => (client ??= sfnClient(server.endpoint));
 let n = 0;
 const PASS = def({ A: { Type: "Pass", End: true } });
 
