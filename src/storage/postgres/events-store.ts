@@ -2,15 +2,15 @@
 // (enqueue.ts enqueueInTransaction) in one transaction.
 import type { BusKey, BusRecord, EventsStore, NewRule, RuleKey, RuleWithTargets, TargetRecord } from "../../services/events/store.ts";
 import type { QueueWrite } from "../../services/sqs/store.ts";
-import { likePrefix, toBus, toRule, toTarget } from "../sqlite/events-store.ts";
+import { type BusRow, likePrefix, type RuleRow, type TargetRow, toBus, toRule, toTarget } from "../events-rows.ts";
 import type { PgDb } from "./db.ts";
 import { enqueueInTransaction } from "./enqueue.ts";
 
+// node-postgres types rows loosely; these tables' rows have the shapes in events-rows.ts.
 type Row = Record<string, unknown>;
-/* eslint-disable @typescript-eslint/no-explicit-any */
-const bus = (r: Row) => toBus(r as any);
-const rule = (r: Row) => toRule(r as any);
-const target = (r: Row) => toTarget(r as any);
+const bus = (r: Row) => toBus(r as unknown as BusRow);
+const rule = (r: Row) => toRule(r as unknown as RuleRow);
+const target = (r: Row) => toTarget(r as unknown as TargetRow);
 
 const BUMP = `INSERT INTO events_bus_versions (account, region, bus, version) VALUES ($1, $2, $3, 1)
   ON CONFLICT (account, region, bus) DO UPDATE SET version = events_bus_versions.version + 1`;

@@ -1,27 +1,9 @@
 // The Kinesis store on PostgreSQL: an append locks each touched shard row while it takes counters (UPDATE … RETURNING),
 // so appends to one shard from several nodes are numbered in commit order, and inserts the records in one statement.
 import type { KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamRecord } from "../../services/kinesis/store.ts";
+import { type StreamRow, toStream } from "../kinesis-rows.ts";
 import type { PgDb } from "./db.ts";
 
-interface StreamRow {
-  id: number;
-  account: string;
-  region: string;
-  name: string;
-  mode: string;
-  retention_hours: number;
-  shard_count: number;
-  created_at: number;
-}
-
-function toStream(r: StreamRow): StreamRecord {
-  return {
-    id: r.id, account: r.account, region: r.region, name: r.name, mode: r.mode as StreamRecord["mode"], status: "ACTIVE",
-    retentionHours: r.retention_hours, shardCount: r.shard_count, createdAt: r.created_at,
-  };
-}
-
-/** Rows read per round trip while filling a GetRecords answer up to its byte budget. */
 const READ_PAGE = 500;
 
 export class PgKinesisStore implements KinesisStore {

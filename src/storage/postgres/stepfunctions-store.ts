@@ -4,25 +4,9 @@ import type {
   ExecutionRecord, ExecutionStatus, ExecutionUpdate, HistoryEventRecord, StateMachineRecord, StepFunctionsStore,
 } from "../../services/stepfunctions/store.ts";
 import type { PgDb, Queryable } from "./db.ts";
+import { type ExecRow, type MachineRow, toExecution, toMachine } from "../stepfunctions-rows.ts";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-function toMachine(r: any): StateMachineRecord {
-  return { arn: r.arn, account: r.account, region: r.region, name: r.name, definition: r.definition, roleArn: r.role_arn, type: r.type, createdAt: Number(r.created_at), tags: JSON.parse(r.tags),
-    ...(r.revision_id === null ? {} : { revisionId: r.revision_id, updatedAt: Number(r.updated_at) }) };
-}
-
-function toExecution(r: any): ExecutionRecord {
-  const x: ExecutionRecord = {
-    arn: r.arn, machineArn: r.machine_arn, name: r.name, status: r.status as ExecutionStatus, input: r.input,
-    output: r.output ?? undefined, error: r.error ?? undefined, cause: r.cause ?? undefined, startDate: Number(r.start_date),
-    stopDate: r.stop_date === null ? undefined : Number(r.stop_date), definition: r.definition, roleArn: r.role_arn, machineUpdatedAt: Number(r.machine_updated_at),
-    position: JSON.parse(r.position), lastEventId: Number(r.last_event_id), version: Number(r.version),
-  };
-  if (r.machine_revision_id !== null) x.machineRevisionId = r.machine_revision_id;
-  for (const k of ["output", "error", "cause", "stopDate"] as const) if (x[k] === undefined) delete x[k];
-  return x;
-}
-
 async function insertEvents(c: Queryable, arn: string, events: HistoryEventRecord[]) {
   if (events.length === 0) return;
   await c.query("INSERT INTO sfn_history (execution_arn, id, body) SELECT $1, * FROM unnest($2::bigint[], $3::text[])",
@@ -45,12 +29,12 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
   }
 
   async getStateMachine(arn: string) {
-    const r = await this.db.query("SELECT * FROM sfn_state_machines WHERE arn = $1", [arn]);
+    const r = await this.db.query<MachineRow>("SELECT * FROM sfn_state_machines WHERE arn = $1", [arn]);
     return r.rows[0] && toMachine(r.rows[0]);
   }
 
   async listStateMachines(account: string, region: string, after: string, limit: number) {
-    const r = await this.db.query("SELECT * FROM sfn_state_machines WHERE account = $1 AND region = $2 AND arn COLLATE \"C\" > $3 ORDER BY arn COLLATE \"C\" LIMIT $4",
+    const r = await this.db.query<MachineRow>("SELECT * FROM sfn_state_machines WHERE account = $1 AND region = $2 AND arn COLLATE \"C\" > $3 ORDER BY arn COLLATE \"C\" LIMIT $4",
       [account, region, after, limit]);
     return r.rows.map(toMachine);
   }
@@ -85,12 +69,12 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
   }
 
   async getExecution(arn: string) {
-    const r = await this.db.query("SELECT * FROM sfn_executions WHERE arn = $1", [arn]);
+    const r = await this.db.query<ExecRow>("SELECT * FROM sfn_executions WHERE arn = $1", [arn]);
     return r.rows[0] && toExecution(r.rows[0]);
   }
 
   async listExecutions(machineArn: string, status: ExecutionStatus | undefined, after: { startDate: number; arn: string } | undefined, limit: number) {
-    const r = await this.db.query(`SELECT * FROM sfn_executions WHERE machine_arn = $1 AND ($2::text IS NULL OR status = $2)
+    const r = await this.db.query<ExecRow>(`SELECT * FROM sfn_executions WHERE machine_arn = $1 AND ($2::text IS NULL OR status = $2)
         AND ($3::bigint IS NULL OR start_date < $3 OR (start_date = $3 AND arn COLLATE "C" < $4)) ORDER BY start_date DESC, arn COLLATE "C" DESC LIMIT $5`,
     [machineArn, status ?? null, after?.startDate ?? null, after?.arn ?? "", limit]);
     return r.rows.map(toExecution);

@@ -1,29 +1,11 @@
 // SQLite adapter of the EventBridge storage port. Writes go through SqliteDb.write (group commit); PutEvents'
 // deliveries go through the SQS store's one enqueue inside that write, so a 200 means every matching queue has them.
 import type Database from "better-sqlite3";
-import type { BusKey, BusRecord, EventsStore, NewRule, RuleKey, RuleRecord, RuleWithTargets, TargetRecord } from "../../services/events/store.ts";
+import type { BusKey, BusRecord, EventsStore, NewRule, RuleKey, RuleWithTargets, TargetRecord } from "../../services/events/store.ts";
 import type { QueueWrite } from "../../services/sqs/store.ts";
+import { type BusRow, likePrefix, type RuleRow, type TargetRow, toBus, toRule, toTarget } from "../events-rows.ts";
 import type { SqliteDb } from "./db.ts";
 import type { SqliteSqsStore } from "./sqs-store.ts";
-
-interface BusRow { account: string; region: string; name: string; description: string | null; created_at: number }
-interface RuleRow {
-  id: number; account: string; region: string; bus: string; name: string; event_pattern: string; state: string;
-  description: string | null; role_arn: string | null; created_at: number;
-}
-interface TargetRow { rule_id: number; target_id: string; arn: string; input: string | null; input_path: string | null; message_group_id: string | null }
-
-export const toBus = (r: BusRow): BusRecord => ({ account: r.account, region: r.region, name: r.name, description: r.description ?? undefined, createdAt: Number(r.created_at) });
-export const toRule = (r: RuleRow): RuleRecord => ({
-  id: Number(r.id), account: r.account, region: r.region, bus: r.bus, name: r.name, eventPattern: r.event_pattern,
-  state: r.state as RuleRecord["state"], description: r.description ?? undefined, roleArn: r.role_arn ?? undefined, createdAt: Number(r.created_at),
-});
-export const toTarget = (r: TargetRow): TargetRecord => ({
-  id: r.target_id, arn: r.arn, input: r.input ?? undefined, inputPath: r.input_path ?? undefined, messageGroupId: r.message_group_id ?? undefined,
-});
-
-/** LIKE pattern for a literal prefix (escape character '\'). */
-export const likePrefix = (p: string) => `${p.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export class SqliteEventsStore implements EventsStore {
   private readonly sql: SqliteDb;

@@ -2,25 +2,8 @@
 // An append takes each touched shard's counter and inserts the records, in one write.
 import type Database from "better-sqlite3";
 import type { KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamRecord } from "../../services/kinesis/store.ts";
+import { type StreamRow, toStream } from "../kinesis-rows.ts";
 import type { SqliteDb } from "./db.ts";
-
-interface StreamRow {
-  id: number;
-  account: string;
-  region: string;
-  name: string;
-  mode: string;
-  retention_hours: number;
-  shard_count: number;
-  created_at: number;
-}
-
-function toStream(r: StreamRow): StreamRecord {
-  return {
-    id: r.id, account: r.account, region: r.region, name: r.name, mode: r.mode as StreamRecord["mode"], status: "ACTIVE",
-    retentionHours: r.retention_hours, shardCount: r.shard_count, createdAt: r.created_at,
-  };
-}
 
 function prepare(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
