@@ -1,7 +1,7 @@
 // The `mailroom` command: starts the server with options from flags, then MAILROOM_* variables, then defaults.
 import { Command, Option } from "commander";
 import { parseAccessKeys } from "../auth/credentials.ts";
-import { DEFAULTS, optionsFromEnv, type MailroomOptions } from "../config/options.ts";
+import { DEFAULTS, optionsFromEnv, parseLambdaFunctions, type MailroomOptions } from "../config/options.ts";
 import { startMailroom } from "../index.ts";
 
 const program = new Command()
@@ -24,6 +24,8 @@ const program = new Command()
   .addOption(new Option("--tls-handshake-timeout <ms>", `a TLS handshake must end within this of the connect (env MAILROOM_TLS_HANDSHAKE_TIMEOUT_MS, default ${DEFAULTS.tlsHandshakeTimeoutMs})`).argParser(Number))
   .addOption(new Option("--max-connections <n>", `open connections at most; new ones past it are closed (env MAILROOM_MAX_CONNECTIONS, default ${DEFAULTS.maxConnections})`).argParser(Number))
   .addOption(new Option("--max-buffered-body <bytes>", `request body bytes buffered across all connections at most (env MAILROOM_MAX_BUFFERED_BODY_BYTES, default ${DEFAULTS.maxBufferedBodyBytes})`).argParser(Number))
+  .addOption(new Option("--lambda-functions <list>", "NAME=URL,... local functions for Step Functions Lambda tasks: the payload is POSTed to URL (env MAILROOM_LAMBDA_FUNCTIONS)"))
+  .addOption(new Option("--sfn-mock-config <file>", "Step Functions Local mock-config file of mocked task results (env SFN_MOCK_CONFIG or MAILROOM_SFN_MOCK_CONFIG)"))
   .action(async (flags: Record<string, unknown>) => {
     const fromFlags: MailroomOptions = {};
     if (flags.host !== undefined) fromFlags.host = flags.host as string;
@@ -43,6 +45,8 @@ const program = new Command()
     if (flags.tlsHandshakeTimeout !== undefined) fromFlags.tlsHandshakeTimeoutMs = flags.tlsHandshakeTimeout as number;
     if (flags.maxConnections !== undefined) fromFlags.maxConnections = flags.maxConnections as number;
     if (flags.maxBufferedBody !== undefined) fromFlags.maxBufferedBodyBytes = flags.maxBufferedBody as number;
+    if (flags.lambdaFunctions !== undefined) fromFlags.lambdaFunctions = parseLambdaFunctions(flags.lambdaFunctions as string);
+    if (flags.sfnMockConfig !== undefined) fromFlags.sfnMockConfig = flags.sfnMockConfig as string;
     let mailroom: Awaited<ReturnType<typeof startMailroom>>;
     try {
       mailroom = await startMailroom({ ...optionsFromEnv(), ...fromFlags });

@@ -35,11 +35,18 @@ export interface MailroomOptions {
   maxConnections?: number;
   /** Request body bytes buffered across all connections at most; a request that would pass it gets 503 ServiceUnavailable. */
   maxBufferedBodyBytes?: number;
+  /**
+   * Step Functions: local functions for Lambda Task resources, by function name: the URL Mailroom POSTs the payload
+   * to (its JSON answer is the function's result). A Lambda function not named here fails the task.
+   */
+  lambdaFunctions?: Record<string, string>;
+  /** Step Functions: a mock-config file (the Step Functions Local format) of mocked task results for tests. */
+  sfnMockConfig?: string;
   /** Injected clock (tests). */
   clock?: import("../engine/clock.ts").Clock;
 }
 
-type Optional = "clock" | "database" | "tlsCert" | "tlsKey";
+type Optional = "clock" | "database" | "tlsCert" | "tlsKey" | "lambdaFunctions" | "sfnMockConfig";
 export type ResolvedOptions = Required<Omit<MailroomOptions, Optional>> & Pick<MailroomOptions, Optional>;
 
 /** The connection limits' defaults (docs/limits.md, "Connections"; ADR 0014). */
@@ -86,7 +93,24 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): MailroomOp
   if (env.MAILROOM_TLS_CERT) o.tlsCert = env.MAILROOM_TLS_CERT;
   if (env.MAILROOM_TLS_KEY) o.tlsKey = env.MAILROOM_TLS_KEY;
   for (const [name, variable] of CONNECTION_ENV) if (env[variable]) o[name] = Number(env[variable]);
+  if (env.MAILROOM_LAMBDA_FUNCTIONS) o.lambdaFunctions = parseLambdaFunctions(env.MAILROOM_LAMBDA_FUNCTIONS);
+  // SFN_MOCK_CONFIG is the variable Step Functions Local reads the same file from.
+  const mock = env.MAILROOM_SFN_MOCK_CONFIG ?? env.SFN_MOCK_CONFIG;
+  if (mock) o.sfnMockConfig = mock;
   return o;
+}
+
+/** `name=url,name=url` (the --lambda-functions flag and MAILROOM_LAMBDA_FUNCTIONS). */
+export function parseLambdaFunctions(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const i = part.indexOf("=");
+    if (i <= 0) throw new Error(`invalid lambda function ${JSON.stringify(part)} (NAME=URL)`);
+    const url = part.slice(i + 1);
+    if (!/^https?:\/\//.test(url)) throw new Error(`invalid lambda function URL ${JSON.stringify(url)} (http:// or https://)`);
+    out[part.slice(0, i)] = url;
+  }
+  return out;
 }
 
 export function resolveOptions(o: MailroomOptions): ResolvedOptions {
@@ -109,6 +133,8 @@ export function resolveOptions(o: MailroomOptions): ResolvedOptions {
     maxConnections: o.maxConnections ?? DEFAULTS.maxConnections,
     maxBufferedBodyBytes: o.maxBufferedBodyBytes ?? DEFAULTS.maxBufferedBodyBytes,
     clock: o.clock,
+    lambdaFunctions: o.lambdaFunctions,
+    sfnMockConfig: o.sfnMockConfig,
   };
   for (const [name] of CONNECTION_ENV) {
     if (!Number.isSafeInteger(r[name]) || r[name] < 1) throw new Error(`invalid ${name}: ${o[name]} (a positive whole number)`);

@@ -4,6 +4,7 @@
 // (src/services/<name>/migrations/<backend>/, src/storage/migrations.ts). src/services/index.ts lists the modules;
 // src/storage/open.ts and src/index.ts loop over that list, so a new service touches neither (ADR 0012).
 import type { CredentialStore } from "../auth/credentials.ts";
+import type { ResolvedOptions } from "../config/options.ts";
 import type { DeliveryEngine } from "../delivery/types.ts";
 import type { Clock } from "../engine/clock.ts";
 import type { Notifier } from "../engine/notify.ts";
@@ -34,6 +35,8 @@ export interface ServiceContext {
   credentials: CredentialStore;
   /** Other nodes may write to the same database (PostgreSQL): due work they add is found by polling (pollMs). */
   shared: boolean;
+  /** The resolved options (a service reads its own, e.g. Step Functions' lambdaFunctions and sfnMockConfig). */
+  options: ResolvedOptions;
   /** The public API (StartedService.api) of a service started earlier in the list. */
   api<T>(module: string): T;
 }

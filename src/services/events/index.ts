@@ -4,6 +4,7 @@ import { PgEventsStore } from "../../storage/postgres/events-store.ts";
 import { SqliteEventsStore } from "../../storage/sqlite/events-store.ts";
 import type { SqliteSqsStore } from "../../storage/sqlite/sqs-store.ts";
 import { defineService } from "../module.ts";
+import { serviceCall, type ServiceCall } from "../operations.ts";
 import type { SqsApi } from "../sqs/index.ts";
 import type { EventsEnv } from "./env.ts";
 import { createEventsService, PENDING_OPERATIONS } from "./service.ts";
@@ -12,7 +13,12 @@ import type { EventsStore } from "./store.ts";
 export { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 export type { EventsStore } from "./store.ts";
 
-export const eventsModule = defineService<EventsStore, undefined>({
+/** What other services may use of EventBridge at run time: its operations called in-process (Step Functions tasks). */
+export interface EventsApi {
+  call: ServiceCall;
+}
+
+export const eventsModule = defineService<EventsStore, EventsApi>({
   name: "events",
   docs: {
     title: "EventBridge",
@@ -26,6 +32,7 @@ export const eventsModule = defineService<EventsStore, undefined>({
   },
   start(ctx, store) {
     const sqs = ctx.api<SqsApi>("sqs").queues;
-    return { definition: createEventsService({ store, sqs, clock: ctx.clock, notifier: ctx.notifier }) };
+    const definition = createEventsService({ store, sqs, clock: ctx.clock, notifier: ctx.notifier });
+    return { definition, api: { call: serviceCall(definition) } };
   },
 });

@@ -4,6 +4,7 @@
 import { PgKinesisStore } from "../../storage/postgres/kinesis-store.ts";
 import { SqliteKinesisStore } from "../../storage/sqlite/kinesis-store.ts";
 import { defineService } from "../module.ts";
+import { serviceCall, type ServiceCall } from "../operations.ts";
 import type { KinesisEnv } from "./env.ts";
 import { createKinesisService, PENDING_OPERATIONS } from "./service.ts";
 import type { KinesisStore } from "./store.ts";
@@ -11,7 +12,12 @@ import type { KinesisStore } from "./store.ts";
 export { createKinesisService, PENDING_OPERATIONS } from "./service.ts";
 export type { KinesisStore } from "./store.ts";
 
-export const kinesisModule = defineService<KinesisStore, undefined>({
+/** What other services may use of Kinesis at run time: its operations called in-process (Step Functions tasks). */
+export interface KinesisApi {
+  call: ServiceCall;
+}
+
+export const kinesisModule = defineService<KinesisStore, KinesisApi>({
   name: "kinesis",
   docs: {
     title: "Kinesis Data Streams",
@@ -24,6 +30,7 @@ export const kinesisModule = defineService<KinesisStore, undefined>({
     postgres: (db) => new PgKinesisStore(db),
   },
   start(ctx, store) {
-    return { definition: createKinesisService({ store, clock: ctx.clock }) };
+    const definition = createKinesisService({ store, clock: ctx.clock });
+    return { definition, api: { call: serviceCall(definition) } };
   },
 });

@@ -5,6 +5,7 @@ import { PgSnsStore } from "../../storage/postgres/sns-store.ts";
 import { SqliteSnsStore } from "../../storage/sqlite/sns-store.ts";
 import type { SqliteSqsStore } from "../../storage/sqlite/sqs-store.ts";
 import { defineService } from "../module.ts";
+import { serviceCall, type ServiceCall } from "../operations.ts";
 import type { SqsApi } from "../sqs/index.ts";
 import { SNS_HTTP_KIND, SNS_TOPIC_KIND, snsHttpDestination, snsTopicDestination } from "./jobs/deliverer.ts";
 import type { SnsEnv } from "./env.ts";
@@ -17,7 +18,12 @@ import type { SnsStore } from "./store.ts";
 export { createSnsService, PENDING_OPERATIONS } from "./service.ts";
 import { scheduleSnsSweeps } from "./jobs/sweeps.ts";
 
-export const snsModule = defineService<SnsStore, undefined>({
+/** What other services may use of SNS at run time: its operations called in-process (Step Functions tasks). */
+export interface SnsApi {
+  call: ServiceCall;
+}
+
+export const snsModule = defineService<SnsStore, SnsApi>({
   name: "sns",
   docs: { title: "SNS", pending: PENDING_OPERATIONS, definition: () => createSnsService({} as SnsEnv) },
   stores: {
@@ -33,9 +39,11 @@ export const snsModule = defineService<SnsStore, undefined>({
     delivery.register(SNS_TOPIC_KIND, snsTopicDestination(env, signer));
     scheduleSnsSweeps(scheduler, store, clock, log);
     scheduleReplays(scheduler, env, log);
+    const definition = createSnsService(env, signer);
     return {
-      definition: createSnsService(env, signer),
+      definition,
       routes: [snsRoutes(store, signer)],
+      api: { call: serviceCall(definition) },
     };
   },
 });

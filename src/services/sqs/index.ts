@@ -4,6 +4,7 @@
 import { PgSqsStore } from "../../storage/postgres/sqs-store.ts";
 import { SqliteSqsStore } from "../../storage/sqlite/sqs-store.ts";
 import { defineService } from "../module.ts";
+import { serviceCall, type ServiceCall } from "../operations.ts";
 import { isFifo } from "./domain/fifo.ts";
 import { parseQueueArn } from "./domain/queues.ts";
 import { wakeKey } from "./env.ts";
@@ -25,6 +26,8 @@ export { createSqsService, PENDING_OPERATIONS } from "./service.ts";
 /** What other services may use of SQS at run time (the module's api): the queue store behind SQS's own operations. */
 export interface SqsApi {
   queues: SqsStore;
+  /** SQS's operations called in-process (Step Functions tasks). */
+  call: ServiceCall;
 }
 
 export const sqsModule = defineService<SqsStore, SqsApi>({
@@ -53,10 +56,11 @@ export const sqsModule = defineService<SqsStore, SqsApi>({
       },
       queueWritten: (id) => notifier.notify(wakeKey(id)),
     });
+    const definition = createSqsService({ store, clock, notifier });
     return {
-      definition: createSqsService({ store, clock, notifier }),
+      definition,
       routes: [sqsPeekRoute(store, clock, ctx.credentials)],
-      api: { queues: store },
+      api: { queues: store, call: serviceCall(definition) },
     };
   },
 });
