@@ -26,10 +26,14 @@ const validAliasName = (n: string) => n.length >= 1 && n.length <= 80 && /^(?=.*
 const notFound = (arn: string) => sfnError("ResourceNotFound", `Resource not found: '${arn}'`);
 
 /** 1 or 2 versions of the machine, each at most once, weights 0–100 adding up to 100 (RoutingConfigurationListItem). */
-function readRouting(v: unknown, machineArn: string): RoutingEntry[] {
+function checkRoutingLength(v: unknown): void {
   if (!Array.isArray(v) || v.length < 1 || v.length > 2) {
     throw validation(`1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: Member must have length less than or equal to 2 and greater than or equal to 1`);
   }
+}
+
+function readRouting(v: unknown, machineArn: string): RoutingEntry[] {
+  checkRoutingLength(v);
   const entries = v.map((e: Record<string, unknown>) => ({ stateMachineVersionArn: String(e.stateMachineVersionArn), weight: Number(e.weight) }));
   for (const e of entries) {
     const p = parseVersionArn(e.stateMachineVersionArn);
@@ -50,7 +54,8 @@ export async function createStateMachineAlias(env: SfnEnv, ctx: RequestContext, 
   const name = String(input.name);
   if (!validAliasName(name)) throw invalidName(name);
   const description = checkDescription(input.description);
-  const first = (input.routingConfiguration as Record<string, unknown>[] | undefined)?.[0];
+  checkRoutingLength(input.routingConfiguration);
+  const first = (input.routingConfiguration as Record<string, unknown>[])[0];
   const versionArn = String(first?.stateMachineVersionArn ?? "");
   const pv = parseVersionArn(versionArn);
   if (!pv) throw invalidArn(versionArn);
