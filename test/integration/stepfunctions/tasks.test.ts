@@ -166,7 +166,8 @@ test("aws-sdk:kinesis:putRecord writes a record that GetRecords reads", async ()
 });
 
 test("states:startExecution starts the child and answers ExecutionArn and StartDate; errors are StepFunctions.<Error>Exception", async () => {
-  const { stateMachineArn: child } = await sfn.send(new CreateStateMachineCommand({ name: "child", roleArn: ROLE, definition: def({ P: { Type: "Pass", End: true } }) }));
+  const { stateMachineArn: childArn } = await sfn.send(new CreateStateMachineCommand({ name: "child", roleArn: ROLE, definition: def({ P: { Type: "Pass", End: true } }) }));
+  const child = childArn!;
   const r = await runTask({ Resource: "arn:aws:states:::states:startExecution", Parameters: { StateMachineArn: child, Name: "kid", Input: { a: 1 } } });
   assert.equal(r.status, "SUCCEEDED", r.cause);
   const out = JSON.parse(r.output!);

@@ -34,7 +34,7 @@ function checkRoutingLength(v: unknown): void {
 
 function readRouting(v: unknown, machineArn: string): RoutingEntry[] {
   checkRoutingLength(v);
-  const entries = v.map((e: Record<string, unknown>) => ({ stateMachineVersionArn: String(e.stateMachineVersionArn), weight: Number(e.weight) }));
+  const entries = (v as Record<string, unknown>[]).map((e: Record<string, unknown>) => ({ stateMachineVersionArn: String(e.stateMachineVersionArn), weight: Number(e.weight) }));
   for (const e of entries) {
     const p = parseVersionArn(e.stateMachineVersionArn);
     if (!p) throw invalidArn(e.stateMachineVersionArn);

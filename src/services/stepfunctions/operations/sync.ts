@@ -63,6 +63,18 @@ export function checkInput(input: In, parseProblem: (text: string, e: unknown) =
 /** arn:aws:states:<region>:<account>:express:<machine>:<execution>:<id> (EXPRESS executions' ARNs). */
 const expressArn = (m: StateMachineRecord, name: string) => `arn:aws:states:${m.region}:${m.account}:express:${m.name}:${name}:${randomUUID()}`;
 
+/** Parsed definitions by their text (EXPRESS starts parse nothing twice); a small bounded cache. */
+const parsed = new Map<string, Definition>();
+function definitionOf(text: string): Definition {
+  let d = parsed.get(text);
+  if (!d) {
+    d = JSON.parse(text) as Definition;
+    if (parsed.size >= 256) parsed.delete(parsed.keys().next().value!);
+    parsed.set(text, d);
+  }
+  return d;
+}
+
 /** Starts an EXPRESS execution in memory; the promise settles when it ends. */
 export function runExpress(env: SfnEnv, t: StartTarget, name: string, text: string) {
   if (!env.express) throw sfnError("StateMachineTypeNotSupported", "EXPRESS state machines are not available");
@@ -70,7 +82,7 @@ export function runExpress(env: SfnEnv, t: StartTarget, name: string, text: stri
   const arn = expressArn(m, name);
   const startDate = env.clock.now();
   if (t.testCase !== undefined) env.tasks?.useTestCase(arn, m.name, t.testCase);
-  const def = JSON.parse(m.definition) as Definition;
+  const def = definitionOf(m.definition);
   const done = env.express.run(def, { arn, name, input: text, roleArn: m.roleArn, startDate, machineArn: m.arn, machineName: m.name }, m.region, m.account);
   return { arn, startDate, done };
 }
