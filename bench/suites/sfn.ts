@@ -44,6 +44,8 @@ interface SfnRow {
   p50?: number;
   p99?: number;
   serverCpuPct?: number;
+  /** CPU used by everything but the server and the generator during the window, % of one core (disturbance). */
+  otherCpuPct?: number;
   note?: string;
 }
 
@@ -76,7 +78,7 @@ async function createMachine(port: number, name: string, type: "STANDARD" | "EXP
 
 const fromMeasured = (what: string, system: string, durability: string, m: Measured, windowS: number): SfnRow => ({
   what, system, durability, executionsPerSec: m.msgsPerSec, transitionsPerSec: m.msgsPerSec * TRANSITIONS, p50: m.p50, p99: m.p99,
-  serverCpuPct: m.cpuPer1k === undefined ? undefined : (m.cpuPer1k * m.msgsPerSec) / 10, note: m.note ?? `${windowS} s window`,
+  serverCpuPct: m.cpuPer1k === undefined ? undefined : (m.cpuPer1k * m.msgsPerSec) / 10, otherCpuPct: m.otherCpuPct, note: m.note ?? `${windowS} s window`,
 });
 
 async function expressRow(): Promise<SfnRow> {
@@ -141,7 +143,7 @@ async function standardRow(): Promise<SfnRow> {
     return {
       what: "StartExecution, 10-state Pass/Choice, until all ended", system: "Mailroom STANDARD", durability: "strict (fsync per commit)",
       executionsPerSec: succeeded / total, transitionsPerSec: (succeeded * TRANSITIONS) / total,
-      serverCpuPct: (window.serverCpu / window.elapsed) * 100,
+      serverCpuPct: (window.serverCpu / window.elapsed) * 100, otherCpuPct: window.otherCpuPct,
       note: `${started} started in ${startWindow.toFixed(1)} s (${Math.round(started / startWindow)}/s accepted), ${succeeded} succeeded, all ended after ${total.toFixed(1)} s`,
     };
   } finally {
@@ -173,9 +175,10 @@ export async function sfnSuite(args: string[]): Promise<string> {
   if (want("standard")) rows.push(await standardRow());
   const out = [
     `# bench sfn: ${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}; server on core 0, generator (and the in-process peer) on core 1; ${connections} connections, ${seconds} s windows`,
-    "| workload | system | durability | transitions/s | executions/s | p50 ms | p99 ms | server CPU % |",
-    "|---|---|---|---:|---:|---:|---:|---:|",
-    ...rows.map((r) => `| ${r.what} | ${r.system} | ${r.durability} | ${n(r.transitionsPerSec)} | ${n(r.executionsPerSec)} | ${n(r.p50, 2)} | ${n(r.p99, 2)} | ${n(r.serverCpuPct)} |`),
+    `# host load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (other CPU % above ~10 means the row was disturbed)`,
+    "| workload | system | durability | transitions/s | executions/s | p50 ms | p99 ms | server CPU % | other CPU % |",
+    "|---|---|---|---:|---:|---:|---:|---:|---:|",
+    ...rows.map((r) => `| ${r.what} | ${r.system} | ${r.durability} | ${n(r.transitionsPerSec)} | ${n(r.executionsPerSec)} | ${n(r.p50, 2)} | ${n(r.p99, 2)} | ${n(r.serverCpuPct)} | ${n(r.otherCpuPct)} |`),
     "",
     ...rows.filter((r) => r.note).map((r) => `- ${r.system}: ${r.note}`),
   ];
