@@ -3,6 +3,7 @@
 // EXPRESS (ListExecutions) and for STANDARD (StartSyncExecution), Waits on the ManualClock, the 5-minute bound, and
 // LoggingConfiguration/TracingConfiguration stored and returned.
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 import {
   CreateStateMachineCommand, DescribeStateMachineCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient,
@@ -32,8 +33,12 @@ export const TEN_STATES = def({
   Done: { Type: "Succeed" },
 });
 
+// A local function that never answers (a Task bounded by the execution's deadline).
+const hanging = createServer(() => undefined);
+
 before(async () => {
-  server = await startTestServer({ clock });
+  await new Promise<void>((r) => hanging.listen(0, "127.0.0.1", r));
+  server = await startTestServer({ clock, lambdaFunctions: { hang: `http://127.0.0.1:${(hanging.address() as { port: number }).port}/` } });
   const config = { endpoint: server.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1 };
   sfn = new SFNClient({ ...config, disableHostPrefix: true });
   // A client that keeps the modelled "sync-" host prefix: its requests reach the same port with Host: sync-localhost:<port>.
@@ -50,6 +55,8 @@ before(async () => {
   });
 });
 after(async () => {
+  hanging.closeAllConnections();
+  hanging.close();
   await server?.close();
 });
 
@@ -164,4 +171,35 @@ test("LoggingConfiguration and TracingConfiguration are stored and returned", as
     name: "badlog", roleArn: ROLE, definition: def({ P: { Type: "Pass", End: true } }),
     loggingConfiguration: { level: "ALL", destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: "nope" } }] },
   })), { name: "InvalidLoggingConfiguration" });
+});
+
+test("an EXPRESS execution that starts itself synchronously nests only up to the running bound, then unwinds", async () => {
+  const arn = "arn:aws:states:us-east-1:000000000000:stateMachine:self";
+  await sfn.send(new CreateStateMachineCommand({
+    name: "self", roleArn: ROLE, type: "EXPRESS",
+    definition: def({ Again: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:sfn:startSyncExecution", Parameters: { StateMachineArn: arn }, End: true } }),
+  }));
+  const t0 = Date.now();
+  const r = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: arn }));
+  // The outermost succeeds with its child's outcome; down the chain a start was throttled (or an output grew past
+  // 256 KiB, as each level quotes the one below), and the chain unwound.
+  assert.equal(r.status, "SUCCEEDED");
+  let out = JSON.parse(r.output!);
+  while (out.Output !== undefined) out = JSON.parse(out.Output);
+  assert.equal(out.Status, "FAILED");
+  assert.ok(Date.now() - t0 < 60_000);
+  // The server still answers afterwards.
+  assert.equal((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }))).name, "self");
+});
+
+test("a Task that never answers ends the EXPRESS execution at its deadline (TIMED_OUT)", async () => {
+  const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+    name: "hangs", roleArn: ROLE, type: "EXPRESS", definition: JSON.stringify({
+      TimeoutSeconds: 30, StartAt: "L", States: { L: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:000000000000:function:hang", End: true } },
+    }),
+  }));
+  const r = await drive(sfn.send(new StartSyncExecutionCommand({ stateMachineArn })));
+  assert.equal(r.status, "TIMED_OUT");
+  assert.equal(r.error, "States.Timeout");
+  assert.equal(r.stopDate!.getTime() - r.startDate!.getTime(), 30_000);
 });

@@ -13,6 +13,11 @@ import type { ExecutionStatus } from "../store.ts";
 const MAX_EXPRESS_MS = 5 * 60 * 1000;
 /** Steps between yields to the event loop, so a long Pass/Choice loop does not hold the server. */
 const STEPS_PER_TURN = 2000;
+/**
+ * EXPRESS executions running at once on a node (Mailroom's bound; AWS documents none for Express, but throttles its
+ * APIs): past it a start is throttled, so an execution that starts itself through a task cannot nest without end.
+ */
+export const MAX_RUNNING_EXPRESS = 1_000;
 
 export interface ExpressResult {
   status: ExecutionStatus;
@@ -30,29 +35,47 @@ export interface ExpressRunner {
 }
 
 export function createExpressRunner(scheduler: Scheduler, clock: Clock, tasks: TaskResources | undefined): ExpressRunner {
+  // Parked wake-ups by id; the earliest due time is cached (recomputed only when the earliest one leaves).
   const parked = new Map<number, { dueAt: number; resume: () => void }>();
   let nextId = 0;
   let active = 0;
+  let earliest: number | undefined;
+  let stale = false;
+  const remove = (id: number) => {
+    const p = parked.get(id);
+    if (!p) return;
+    parked.delete(id);
+    if (p.dueAt === earliest) stale = true;
+  };
   const registration = scheduler.register({
     name: "stepfunctions.express-waits",
     nextDue: async () => {
-      let min: number | undefined;
-      for (const p of parked.values()) if (min === undefined || p.dueAt < min) min = p.dueAt;
-      return min;
+      if (stale) {
+        earliest = undefined;
+        for (const p of parked.values()) if (earliest === undefined || p.dueAt < earliest) earliest = p.dueAt;
+        stale = false;
+      }
+      return earliest;
     },
     run: async (now) => {
       for (const [id, p] of parked) {
         if (p.dueAt <= now) {
-          parked.delete(id);
+          remove(id);
           p.resume();
         }
       }
     },
   });
-  const sleepUntil = (dueAt: number) => new Promise<void>((resume) => {
-    parked.set(nextId++, { dueAt, resume });
-    registration.wake();
-  });
+  /** Parks until dueAt on the scheduler; cancel() drops the wake-up (the task it bounded answered first). */
+  const park = (dueAt: number) => {
+    const id = nextId++;
+    const wait = new Promise<void>((resume) => parked.set(id, { dueAt, resume }));
+    if (earliest === undefined || dueAt < earliest) {
+      earliest = dueAt;
+      registration.wake();
+    }
+    return { wait, cancel: () => remove(id) };
+  };
 
   async function run(def: Definition, info: ExecutionInfo, region: string, account: string): Promise<ExpressResult> {
     active++;
@@ -65,19 +88,25 @@ export function createExpressRunner(scheduler: Scheduler, clock: Clock, tasks: T
         const now = clock.now();
         if (now >= deadline) return { status: "TIMED_OUT", error: "States.Timeout", stopDate: deadline, transitions };
         if (pos.dueAt !== undefined && pos.dueAt > now) {
-          await sleepUntil(Math.min(pos.dueAt, deadline));
+          await park(Math.min(pos.dueAt, deadline)).wait;
           continue;
         }
         let r;
         if (pos.phase === "task") {
           let outcome: TaskOutcome;
           try {
-            outcome = tasks
-              ? await tasks.invoke({
+            const call = tasks
+              ? tasks.invoke({
                 resource: String(def.States[pos.state].Resource), pattern: "request-response", parameters: taskParameters(def, info, pos),
                 executionArn: info.arn, stateMachineArn: info.machineArn, stateName: pos.state, account, region,
               })
-              : { type: "failed", error: "States.Runtime", cause: "Task resources are not available." };
+              : Promise.resolve<TaskOutcome>({ type: "failed", error: "States.Runtime", cause: "Task resources are not available." });
+            // The execution's deadline holds while a task runs too (a task that never answers, a nested sync execution).
+            const bound = park(deadline);
+            const first = await Promise.race([call, bound.wait.then(() => "timeout" as const)]);
+            if (first === "timeout") return { status: "TIMED_OUT", error: "States.Timeout", stopDate: deadline, transitions };
+            bound.cancel();
+            outcome = first;
           } catch (e) {
             outcome = { type: "failed", error: "States.Runtime", cause: e instanceof Error ? e.message : String(e) };
           }

@@ -10,6 +10,7 @@ import { hasTestCase, splitTestCase } from "../domain/mock-config.ts";
 import type { SfnEnv } from "../env.ts";
 import { invalidInput, invalidName, sfnError, validation } from "../errors.ts";
 import type { StateMachineRecord } from "../store.ts";
+import { MAX_RUNNING_EXPRESS } from "../jobs/express.ts";
 import { parseAliasArn, pickVersion, resolveAlias } from "./aliases.ts";
 import { resolveMachine } from "./state-machines.ts";
 import { parseVersionArn, resolveVersion } from "./versions.ts";
@@ -78,6 +79,8 @@ function definitionOf(text: string): Definition {
 /** Starts an EXPRESS execution in memory; the promise settles when it ends. */
 export function runExpress(env: SfnEnv, t: StartTarget, name: string, text: string) {
   if (!env.express) throw sfnError("StateMachineTypeNotSupported", "EXPRESS state machines are not available");
+  // Too many EXPRESS executions at once: throttled as AWS throttles its APIs ("Rate exceeded").
+  if (env.express.running() >= MAX_RUNNING_EXPRESS) throw sfnError("ThrottlingException", "Rate exceeded");
   const m = t.machine;
   const arn = expressArn(m, name);
   const startDate = env.clock.now();
