@@ -240,3 +240,18 @@ test("a STANDARD execution records TaskScheduled, TaskStarted, TaskSucceeded and
   assert.equal(h[2].taskScheduledEventDetails?.resourceType, "lambda");
   assert.equal(h[2].taskScheduledEventDetails?.parameters, '{"n":5}');
 });
+
+test("aws-sdk outputs keep map keys as they are (message attributes)", async () => {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "attrs" }));
+  const sent = await runTask({
+    Resource: "arn:aws:states:::aws-sdk:sqs:sendMessage",
+    Parameters: { QueueUrl, MessageBody: "b", MessageAttributes: { lowerCase: { DataType: "String", StringValue: "v" }, Upper: { DataType: "Number", StringValue: "1" } } },
+  });
+  assert.equal(sent.status, "SUCCEEDED", sent.cause);
+  const got = await runTask({ Resource: "arn:aws:states:::aws-sdk:sqs:receiveMessage", Parameters: { QueueUrl, MessageAttributeNames: ["All"] } });
+  assert.equal(got.status, "SUCCEEDED", got.cause);
+  const msg = JSON.parse(got.output!).Messages[0];
+  assert.equal(msg.Body, "b");
+  assert.deepEqual(Object.keys(msg.MessageAttributes).sort(), ["Upper", "lowerCase"]);
+  assert.equal(msg.MessageAttributes.lowerCase.StringValue, "v");
+});

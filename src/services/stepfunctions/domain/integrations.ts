@@ -3,8 +3,8 @@
 // Functions' PascalCase parameters map onto a service's input members, how outputs are shaped and how a service's
 // errors are named in the execution (Step Functions developer guide: "Service integration patterns", "Integrating
 // services", "AWS SDK integrations").
-import type { Shape } from "../../../protocol/model.ts";
-import type { ServiceModel } from "../../../protocol/model.ts";
+import type { ServiceModel, Shape } from "../../../protocol/model.ts";
+import { setEntry } from "../../../protocol/shapes.ts";
 import type { Json } from "./definition.ts";
 import type { IntegrationPattern } from "./tasks.ts";
 
@@ -54,8 +54,9 @@ export function toServiceInput(model: ServiceModel, shapeName: string | undefine
       const out: Record<string, Json> = {};
       const members = shape.members ?? {};
       for (const [k, v] of Object.entries(value)) {
-        const name = k in members ? k : Object.keys(members).find((m) => m.toLowerCase() === k.toLowerCase()) ?? k;
-        out[name] = toServiceInput(model, members[name]?.shape, v);
+        const name = Object.hasOwn(members, k) ? k : Object.keys(members).find((m) => m.toLowerCase() === k.toLowerCase()) ?? k;
+        // setEntry: a key named __proto__ stays a key (never the object's prototype).
+        setEntry(out, name, toServiceInput(model, Object.hasOwn(members, name) ? members[name].shape : undefined, v));
       }
       return out;
     }
@@ -64,6 +65,7 @@ export function toServiceInput(model: ServiceModel, shapeName: string | undefine
     case "map":
       if (typeof value !== "object" || Array.isArray(value)) return value;
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toServiceInput(model, shape.value?.shape, v)]));
+
     case "blob":
       return typeof value === "string" ? Buffer.from(value, "utf8").toString("base64") : value;
     case "timestamp":
@@ -75,19 +77,23 @@ export function toServiceInput(model: ServiceModel, shapeName: string | undefine
 }
 
 /**
- * A service's output as an aws-sdk Task returns it: member names in PascalCase (as the parameters are), timestamps as
- * ISO-8601 text, blobs as their text. Undefined members are left out.
+ * A service's output as an aws-sdk Task returns it: structure member names in PascalCase (as the parameters are), map
+ * keys as they are, timestamps as ISO-8601 text, blobs as their text. Undefined members are left out. Without a
+ * shape (or for values the shape does not describe) structures are converted the same way.
  */
-export function fromServiceOutput(value: unknown): Json {
+export function fromServiceOutput(value: unknown, model?: ServiceModel, shapeName?: string): Json {
   if (value === undefined || value === null) return null;
   if (value instanceof Date) return value.toISOString();
   if (Buffer.isBuffer(value)) return value.toString("utf8");
-  if (Array.isArray(value)) return value.map(fromServiceOutput);
+  const shape: Shape | undefined = model && shapeName ? model.shapes[shapeName] : undefined;
+  if (Array.isArray(value)) return value.map((v) => fromServiceOutput(v, model, shape?.type === "list" ? shape.member?.shape : undefined));
   if (typeof value === "object") {
     const out: Record<string, Json> = {};
+    const isMap = shape?.type === "map";
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       if (v === undefined) continue;
-      out[k.charAt(0).toUpperCase() + k.slice(1)] = fromServiceOutput(v);
+      const inner = isMap ? shape.value?.shape : shape?.members && Object.hasOwn(shape.members, k) ? shape.members[k].shape : undefined;
+      setEntry(out, isMap ? k : k.charAt(0).toUpperCase() + k.slice(1), fromServiceOutput(v, model, inner));
     }
     return out;
   }

@@ -128,7 +128,7 @@ export function createTaskResources(deps: TaskResourceDeps): MockedTaskResources
     try {
       const out = await target.call(ctx, op, toServiceInput(target.model, model.input, call.parameters) as Record<string, unknown>);
       if (pattern === "waitForTaskToken") return { type: "pending" };
-      return { type: "succeeded", output: fromServiceOutput(out) };
+      return { type: "succeeded", output: fromServiceOutput(out, target.model, model.output) };
     } catch (e) {
       if (!(e instanceof AwsError)) throw e;
       return failed(sdkErrorName(service, e.code), sdkErrorCause(service, e.message, e.status, ctx.requestId));
@@ -149,18 +149,18 @@ export function createTaskResources(deps: TaskResourceDeps): MockedTaskResources
         case "sqs:sendMessage": {
           if (!deps.services.sqs) break;
           const out = await deps.services.sqs(ctx, "SendMessage", toServiceInput(sqsModel, "SendMessageRequest", { ...p, MessageBody: asText(p.MessageBody) ?? null }) as Record<string, unknown>);
-          return done({ ...(fromServiceOutput(out) as Record<string, Json>), ...meta(out, "application/x-amz-json-1.0") });
+          return done({ ...(fromServiceOutput(out, sqsModel, "SendMessageResult") as Record<string, Json>), ...meta(out, "application/x-amz-json-1.0") });
         }
         case "sns:publish": {
           if (!deps.services.sns) break;
           const out = await deps.services.sns(ctx, "Publish", toServiceInput(snsModel, "PublishInput", { ...p, Message: asText(p.Message) ?? null }) as Record<string, unknown>);
-          return done({ ...(fromServiceOutput(out) as Record<string, Json>), ...meta(out, "text/xml") });
+          return done({ ...(fromServiceOutput(out, snsModel, "PublishResponse") as Record<string, Json>), ...meta(out, "text/xml") });
         }
         case "events:putEvents": {
           if (!deps.services.events) break;
           // Detail may be given as JSON; it travels as text (EventBridge integration: "Detail": {...}).
           const entries = Array.isArray(p.Entries) ? p.Entries.map((e) => (e && typeof e === "object" && !Array.isArray(e) ? { ...e, Detail: asText(e.Detail) ?? null } : e)) : p.Entries;
-          const out = fromServiceOutput(await deps.services.events(ctx, "PutEvents", toServiceInput(eventsModel, "PutEventsRequest", { ...p, Entries: entries }) as Record<string, unknown>)) as Record<string, Json>;
+          const out = fromServiceOutput(await deps.services.events(ctx, "PutEvents", toServiceInput(eventsModel, "PutEventsRequest", { ...p, Entries: entries }) as Record<string, unknown>), eventsModel, "PutEventsResponse") as Record<string, Json>;
           // A PutEvents with failed entries fails the task with EventBridge.FailedEntry, the response as its cause
           // (Step Functions developer guide, "Add EventBridge events": "EventBridge.FailedEntry").
           if (typeof out.FailedEntryCount === "number" && out.FailedEntryCount > 0) return failed("EventBridge.FailedEntry", JSON.stringify(out));
