@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sqsModel } from "../../../protocol/models/sqs.gen.ts";
-import { childExecutionOutput, fromServiceOutput, parseResource, sdkErrorName, toServiceInput } from "./integrations.ts";
+import { childExecutionOutput, fromServiceOutput, parseResource, sdkErrorName, syncParentOutcome, toServiceInput } from "./integrations.ts";
 import { hasTestCase, mockedOutcome, parseMockConfig, splitTestCase } from "./mock-config.ts";
 
 test("resource ARNs: optimized, aws-sdk, patterns, Lambda, activities, HTTP, unknown", () => {
@@ -53,6 +53,10 @@ test(".sync and .sync:2 outputs: DescribeExecution in PascalCase; :2 parses Inpu
   const two = childExecutionOutput(child, "sync:2") as Record<string, unknown>;
   assert.deepEqual(two.Input, { i: 1 });
   assert.deepEqual(two.Output, { o: 2 });
+  assert.equal(syncParentOutcome(child, "sync").type, "succeeded");
+  const failed = syncParentOutcome({ ...child, status: "FAILED", output: undefined, error: "E", cause: "C" }, "sync:2");
+  assert.equal(failed.type === "failed" && failed.error, "States.TaskFailed");
+  assert.equal(failed.type === "failed" && JSON.parse(failed.cause!).Error, "E");
 });
 
 test("mock config: Return/Throw per invocation and range, test cases by '#', problems named", () => {

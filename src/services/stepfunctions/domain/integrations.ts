@@ -6,7 +6,7 @@
 import type { ServiceModel, Shape } from "../../../protocol/model.ts";
 import { setEntry } from "../../../protocol/shapes.ts";
 import type { Json } from "./definition.ts";
-import type { IntegrationPattern } from "./tasks.ts";
+import type { IntegrationPattern, TaskOutcome } from "./tasks.ts";
 
 export type ResourceKind =
   | { kind: "optimized"; service: string; action: string; pattern: IntegrationPattern }
@@ -179,4 +179,16 @@ export function childExecutionOutput(child: {
   if (child.error !== undefined) out.Error = child.error;
   if (child.cause !== undefined) out.Cause = child.cause;
   return out;
+}
+
+/**
+ * How a .sync / .sync:2 parent task ends once its child execution has: SUCCEEDED gives the child's output shape;
+ * anything else fails the task with States.TaskFailed and that shape as the cause (Step Functions developer guide,
+ * "Run a Job (.sync)": the task fails when the job fails). Part A's runner calls this when an execution with a
+ * `childLink` ends, and completes the parent's task token with the outcome.
+ */
+export function syncParentOutcome(child: Parameters<typeof childExecutionOutput>[0], pattern: "sync" | "sync:2"): TaskOutcome {
+  const output = childExecutionOutput(child, pattern);
+  if (child.status === "SUCCEEDED") return { type: "succeeded", output };
+  return { type: "failed", error: "States.TaskFailed", cause: JSON.stringify(output) };
 }
