@@ -16,6 +16,8 @@ export interface SfnEnv {
   mock?: MockConfig;
   /** Runs EXPRESS executions in memory. */
   express?: ExpressRunner;
+  /** Called after this node updated or deleted a machine (caches of machine records drop it). */
+  onMachineChanged?: (arn: string) => void;
   /** The base URL clients last reached Step Functions at (queue URLs and links in task results). */
   baseUrl: { current: string };
 }

@@ -14,6 +14,7 @@ import type { SfnEnv } from "./env.ts";
 import { createTaskResources } from "./integrations/resources.ts";
 import { createExpressRunner } from "./jobs/express.ts";
 import { scheduleRunner } from "./jobs/runner.ts";
+import { forgetMachine } from "./operations/sync.ts";
 import { createStepFunctionsService, PENDING_OPERATIONS } from "./service.ts";
 import type { StepFunctionsStore } from "./store.ts";
 
@@ -56,7 +57,9 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, undefined>(
     // wakes the runner itself).
     const runner = scheduleRunner(ctx.scheduler, store, ctx.log, ctx.shared ? 1000 : undefined, tasks);
     const express = createExpressRunner(ctx.scheduler, ctx.clock, tasks);
-    const definition = createStepFunctionsService({ store, clock: ctx.clock, wake: () => runner.wake(), tasks, mock, express, baseUrl });
+    const env: SfnEnv = { store, clock: ctx.clock, wake: () => runner.wake(), tasks, mock, express, baseUrl };
+    env.onMachineChanged = (arn) => forgetMachine(env, arn);
+    const definition = createStepFunctionsService(env);
     self = serviceCall(definition);
     return { definition };
   },

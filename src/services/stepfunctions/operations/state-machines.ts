@@ -143,6 +143,7 @@ export async function updateStateMachine(env: SfnEnv, ctx: RequestContext, input
   const revisionId = randomUUID();
   const updatedAt = env.clock.now();
   if (!(await env.store.updateStateMachine(m.arn, { definition, roleArn, revisionId, updatedAt }))) throw machineNotFound(m.arn);
+  env.onMachineChanged?.(m.arn);
   return { updateDate: new Date(updatedAt), revisionId, stateMachineVersionArn: await publishNow({ ...m, definition, roleArn, revisionId, updatedAt }) };
 }
 
@@ -184,6 +185,7 @@ export async function deleteStateMachine(env: SfnEnv, ctx: RequestContext, input
   // definition they started with and run to their end, as on AWS ("executions ... continue to run").
   if (p.account === ctx.accountId && p.region === ctx.region) {
     await env.store.deleteStateMachine(arn);
+    env.onMachineChanged?.(arn);
     // Its versions and aliases go with it (DeleteStateMachine API reference).
     await env.store.deleteMachineExtras(arn);
   }

@@ -25,8 +25,32 @@ export interface StartTarget {
   testCase?: string;
 }
 
+/**
+ * Machines read for StartSyncExecution, kept up to 1 s (this node's own updates and deletes drop them at once):
+ * "executions started immediately after calling UpdateStateMachine might use the previous state machine definition
+ * and roleArn" (UpdateStateMachine API reference). STANDARD starts always read the store.
+ */
+const MACHINE_TTL_MS = 1000;
+const machineCache = new WeakMap<SfnEnv, Map<string, { m: StateMachineRecord; at: number }>>();
+
+export function forgetMachine(env: SfnEnv, arn: string): void {
+  machineCache.get(env)?.delete(arn);
+}
+
+async function cachedMachine(env: SfnEnv, ctx: RequestContext, arn: string): Promise<StateMachineRecord> {
+  let cache = machineCache.get(env);
+  if (!cache) machineCache.set(env, (cache = new Map()));
+  const now = env.clock.now();
+  const hit = cache.get(arn);
+  if (hit && now - hit.at < MACHINE_TTL_MS && hit.m.account === ctx.accountId && hit.m.region === ctx.region) return hit.m;
+  const m = await resolveMachine(env, ctx, arn);
+  if (cache.size >= 1024) cache.clear();
+  cache.set(arn, { m, at: now });
+  return m;
+}
+
 /** The machine, version or alias a StartExecution/StartSyncExecution names. */
-export async function resolveStartTarget(env: SfnEnv, ctx: RequestContext, arnIn: unknown): Promise<StartTarget> {
+export async function resolveStartTarget(env: SfnEnv, ctx: RequestContext, arnIn: unknown, cached = false): Promise<StartTarget> {
   const { arn, testCase } = splitTestCase(String(arnIn));
   let target: StartTarget;
   if (parseVersionArn(arn)) {
@@ -39,7 +63,7 @@ export async function resolveStartTarget(env: SfnEnv, ctx: RequestContext, arnIn
     const m = await resolveMachine(env, ctx, a.machineArn);
     target = { machine: { ...m, definition: v.definition, roleArn: v.roleArn, type: v.type, revisionId: v.revisionId }, versionArn: v.arn, aliasArn: a.arn };
   } else {
-    target = { machine: await resolveMachine(env, ctx, arn) };
+    target = { machine: cached ? await cachedMachine(env, ctx, arn) : await resolveMachine(env, ctx, arn) };
   }
   if (testCase !== undefined) {
     // Step Functions Local answers an unknown test case with a validation error naming it.
@@ -97,7 +121,7 @@ const defaultProblem = (_t: string, e: unknown) => (e instanceof Error ? e.messa
  * machine answers StateMachineTypeNotSupported. A failed execution is still a 200 with status FAILED.
  */
 export async function startSyncExecution(env: SfnEnv, ctx: RequestContext, input: In) {
-  const t = await resolveStartTarget(env, ctx, input.stateMachineArn);
+  const t = await resolveStartTarget(env, ctx, input.stateMachineArn, true);
   if (t.machine.type !== "EXPRESS") throw sfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
   const name = input.name === undefined ? randomUUID() : String(input.name);
   if (!validName(name)) throw invalidName(name);
