@@ -114,6 +114,14 @@ test("what AWS refuses: StartSyncExecution of STANDARD, ListExecutions of EXPRES
   await assert.rejects(sfn.send(new StartSyncExecutionCommand({ stateMachineArn, input: "x".repeat(262_145) })), { name: "ValidationException" });
 });
 
+test("EXPRESS definitions refuse .sync, .waitForTaskToken and activities (request-response only)", async () => {
+  for (const resource of ["arn:aws:states:::sqs:sendMessage.waitForTaskToken", "arn:aws:states:::states:startExecution.sync:2", "arn:aws:states:us-east-1:000000000000:activity:a"]) {
+    await assert.rejects(sfn.send(new CreateStateMachineCommand({
+      name: "no-callbacks", roleArn: ROLE, type: "EXPRESS", definition: def({ T: { Type: "Task", Resource: resource, End: true } }),
+    })), { name: "InvalidDefinition", message: /Express state machine does not support .* at \/States\/T\/Resource/ }, resource);
+  }
+});
+
 test("StartExecution of an EXPRESS machine answers an express ARN at once and runs it in memory", async () => {
   const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: "async-exp", roleArn: ROLE, type: "EXPRESS", definition: TEN_STATES }));
   const r = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: "a1" }));

@@ -36,6 +36,28 @@ export function parseResource(resource: string): ResourceKind {
   return { kind: "optimized", service: m[2], action: m[3], pattern };
 }
 
+/** Why an EXPRESS definition cannot run: Task resources with .sync or .waitForTaskToken, or activities (nested states included). */
+export function expressProblems(def: { States: Record<string, Record<string, Json>> }): string[] {
+  const out: string[] = [];
+  const walk = (states: Record<string, Record<string, Json>>, at: string) => {
+    for (const [name, s] of Object.entries(states)) {
+      if (s.Type === "Task" && typeof s.Resource === "string") {
+        const r = parseResource(s.Resource);
+        if (r.kind === "activity" || ((r.kind === "optimized" || r.kind === "aws-sdk") && r.pattern !== "request-response")) {
+          out.push(`SCHEMA_VALIDATION_FAILED: Express state machine does not support '${r.kind === "activity" ? "activity" : `.${r.pattern}`}' service integration at ${at}/${name}/Resource`);
+        }
+      }
+      for (const branch of Array.isArray(s.Branches) ? s.Branches : []) {
+        if (branch && typeof branch === "object" && !Array.isArray(branch) && branch.States && typeof branch.States === "object") walk(branch.States as Record<string, Record<string, Json>>, `${at}/${name}/Branches`);
+      }
+      const proc = (s.ItemProcessor ?? s.Iterator) as Record<string, Json> | undefined;
+      if (proc && typeof proc === "object" && !Array.isArray(proc) && proc.States && typeof proc.States === "object") walk(proc.States as Record<string, Record<string, Json>>, `${at}/${name}/ItemProcessor`);
+    }
+  };
+  walk(def.States, "/States");
+  return out;
+}
+
 /** The operation name of an action: sendMessage → SendMessage. */
 export const operationName = (action: string) => action.charAt(0).toUpperCase() + action.slice(1);
 

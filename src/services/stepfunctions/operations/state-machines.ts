@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
 import { machineArn, parseMachineArn, validName } from "../domain/arns.ts";
 import { validateDefinition } from "../domain/definition.ts";
+import { expressProblems } from "../domain/integrations.ts";
 import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
 import { invalidArn, invalidDefinition, invalidName, invalidToken, machineExists, machineNotFound, sfnError, validation } from "../errors.ts";
 import type { StateMachineRecord } from "../store.ts";
@@ -72,7 +73,7 @@ export async function createStateMachine(env: SfnEnv, ctx: RequestContext, input
   const roleArn = String(input.roleArn);
   checkRoleArn(roleArn);
   const definition = String(input.definition);
-  checkDefinition(definition);
+  checkDefinition(definition, type);
   refuseUnsupported(input);
   const logging = readLogging(input.loggingConfiguration);
   const tracing = readTracing(input.tracingConfiguration);
@@ -107,10 +108,16 @@ function checkRoleArn(roleArn: string): void {
   if (!/^arn:[\w-]+:iam::\d{12}:role\/.+$/.test(roleArn)) throw invalidArn(roleArn);
 }
 
-function checkDefinition(definition: string): void {
+function checkDefinition(definition: string, type = "STANDARD"): void {
   if (definition.length > MAX_DEFINITION) throw validation(`1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DEFINITION}`);
   const checked = validateDefinition(definition);
   if ("problems" in checked) throw invalidDefinition(checked.problems.join(", "));
+  if (type === "EXPRESS") {
+    // Express workflows support neither .sync nor .waitForTaskToken, nor activities (developer guide, "Choosing
+    // workflow type": Express supports the request-response pattern only).
+    const problems = expressProblems(checked.definition);
+    if (problems.length > 0) throw invalidDefinition(problems.join(", "));
+  }
 }
 
 /**
@@ -127,7 +134,7 @@ export async function updateStateMachine(env: SfnEnv, ctx: RequestContext, input
   const definition = input.definition === undefined ? m.definition : String(input.definition);
   const roleArn = input.roleArn === undefined ? m.roleArn : String(input.roleArn);
   if (input.roleArn !== undefined) checkRoleArn(roleArn);
-  if (input.definition !== undefined) checkDefinition(definition);
+  if (input.definition !== undefined) checkDefinition(definition, m.type);
   refuseUnsupported(input);
   const logging = readLogging(input.loggingConfiguration);
   const tracing = readTracing(input.tracingConfiguration);
