@@ -211,3 +211,22 @@ test("a Task that never answers ends the EXPRESS execution at its deadline (TIME
   assert.equal(r.error, "States.Timeout");
   assert.equal(r.stopDate!.getTime() - r.startDate!.getTime(), 30_000);
 });
+
+test("a deeply nested input (100,000 levels) gets an answer, never a 500 or a hang", async () => {
+  const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+    name: "deep", roleArn: ROLE, type: "EXPRESS", definition: def({ P: { Type: "Pass", ResultPath: "$", End: true } }),
+  }));
+  const input = "[".repeat(100_000) + "]".repeat(100_000);
+  const r = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn, input }));
+  assert.ok(["SUCCEEDED", "FAILED"].includes(r.status!), r.status);
+  assert.equal((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }))).name, "deep");
+});
+
+test("a Task given 100,000-level parameters fails cleanly", async () => {
+  const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+    name: "deep-task", roleArn: ROLE, type: "EXPRESS",
+    definition: def({ T: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:sqs:listQueues", Parameters: { "QueueNamePrefix.$": "$" }, End: true } }),
+  }));
+  const r = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn, input: "[".repeat(100_000) + "]".repeat(100_000) }));
+  assert.equal(r.status, "FAILED");
+});

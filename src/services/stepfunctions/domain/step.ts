@@ -173,8 +173,15 @@ export function completeTask(def: Definition, x: ExecutionInfo, pos: ExecutionPo
   const resourceType = m ? (resource.includes(":aws-sdk:") ? `aws-sdk:${m[1]}` : m[1]) : resource.split(":")[2] ?? "";
   const resourceName = m ? m[2] : resource;
   const ctx = contextObject(x, name, pos.enteredAt);
+  let parameters: string;
+  try {
+    parameters = JSON.stringify(taskParameters(def, x, pos));
+  } catch {
+    // Parameters that cannot be written out (nested too deep for the serializer) are left out of the event.
+    parameters = "{}";
+  }
   const events: NewEvent[] = [
-    { type: "TaskScheduled", detailsKey: "taskScheduledEventDetails", details: { resourceType, resource: resourceName, region, parameters: JSON.stringify(taskParameters(def, x, pos)) } },
+    { type: "TaskScheduled", detailsKey: "taskScheduledEventDetails", details: { resourceType, resource: resourceName, region, parameters } },
     { type: "TaskStarted", detailsKey: "taskStartedEventDetails", details: { resourceType, resource: resourceName } },
   ];
   if (outcome.type === "failed") {
