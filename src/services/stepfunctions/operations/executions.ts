@@ -102,6 +102,15 @@ export async function describeExecution(env: SfnEnv, ctx: RequestContext, input:
   };
 }
 
+/** The machine's LoggingConfiguration and TracingConfiguration as stored (OFF and disabled when never set). */
+async function settingsOf(env: SfnEnv, machineArn: string) {
+  const s = await env.store.getMachineSettings(machineArn);
+  return {
+    loggingConfiguration: s?.logging ? JSON.parse(s.logging) : { level: "OFF", includeExecutionData: false },
+    tracingConfiguration: s?.tracing ? JSON.parse(s.tracing) : { enabled: false },
+  };
+}
+
 /** stateMachineVersionArn / stateMachineAliasArn of an execution started through them (DescribeExecution API reference). */
 async function sourceOf(env: SfnEnv, arn: string) {
   const src = await env.store.getExecutionSource(arn);
@@ -207,6 +216,6 @@ export async function describeStateMachineForExecution(env: SfnEnv, ctx: Request
   // creation date of a machine never updated (API reference, updateDate), else the update the execution started on.
   return {
     stateMachineArn: x.machineArn, name: parseMachineArn(x.machineArn)!.name, definition: x.definition, roleArn: x.roleArn,
-    updateDate: new Date(x.machineUpdatedAt), revisionId: x.machineRevisionId, loggingConfiguration: { level: "OFF", includeExecutionData: false }, tracingConfiguration: { enabled: false },
+    updateDate: new Date(x.machineUpdatedAt), revisionId: x.machineRevisionId, ...(await settingsOf(env, x.machineArn)),
   };
 }
