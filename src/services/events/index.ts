@@ -21,7 +21,7 @@ export const eventsModule = defineService<EventsStore, undefined>({
   name: "events",
   docs: {
     title: "EventBridge",
-    note: "First increment: event buses, rules with event patterns, SQS queue targets (Input, InputPath), PutEvents, TestEventPattern.",
+    note: "Event buses (with resource policies), rules with event patterns, TestEventPattern, PutEvents; targets: SQS queues, SNS topics, event buses and API destinations with connections (Input, InputPath, InputTransformer, RetryPolicy, DeadLetterConfig).",
     pending: PENDING_OPERATIONS,
     definition: () => createEventsService({} as EventsEnv),
   },
