@@ -78,7 +78,7 @@ async function destination(auth: "BASIC" | "API_KEY" | "OAUTH_CLIENT_CREDENTIALS
   const AuthParameters = auth === "BASIC"
     ? { BasicAuthParameters: { Username: "user", Password: "pa ss" } }
     : auth === "API_KEY" ? { ApiKeyAuthParameters: { ApiKeyName: "x-api-key", ApiKeyValue: "secret-key" } }
-    : { OAuthParameters: { ClientParameters: { ClientID: "cid", ClientSecret: "csecret" }, AuthorizationEndpoint: `${endpoint}/token`, HttpMethod: "POST" } };
+    : { OAuthParameters: { ClientParameters: { ClientID: "cid", ClientSecret: "csecret" }, AuthorizationEndpoint: `${endpoint}/token`, HttpMethod: "POST" as const } };
   const { ConnectionArn } = await eb().send(new CreateConnectionCommand({ Name: name, AuthorizationType: auth, AuthParameters }));
   const { ApiDestinationArn } = await eb().send(new CreateApiDestinationCommand({
     Name: `d${n}`, ConnectionArn, InvocationEndpoint: `${endpoint}${path}`, HttpMethod: "POST", ...extra,

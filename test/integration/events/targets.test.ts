@@ -86,7 +86,7 @@ test("InputTransformer into SQS; the predefined variables; quoting as the user g
   const [m] = await messages(`${server.endpoint}/${ACCOUNT}/xf-s`);
   assert.equal(m.Body, '"hello ann"');
   const listed = (await eb().send(new ListTargetsByRuleCommand({ Rule: "xf" }))).Targets!;
-  assert.equal(listed[0].InputTransformer?.InputTemplate.startsWith('{"who"'), true);
+  assert.equal(listed[0].InputTransformer?.InputTemplate?.startsWith('{"who"'), true);
   await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "xf", Targets: [{ Id: "bad", Arn: q.arn, InputTransformer: { InputTemplate: '{"a": <nope>}' } }] })), {
     name: "ValidationException", message: "InputTemplate for target bad contains invalid placeholder nope.",
   });
@@ -115,6 +115,20 @@ test("targets that do not exist: the event goes to the target's dead-letter queu
   assert.equal(JSON.parse(q.Body!).detail.rule, "nores");
   assert.equal(byTarget[`arn:aws:sns:us-east-1:${ACCOUNT}:no-such-topic`].Body, '{"fixed":true}');
   assert.ok(byTarget[`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/no-such-bus`]);
+});
+
+test("probe: an InputTransformer whose output would pass 256 KiB fails its target at once (dead letter), the request does not", async () => {
+  const dlq = await queue("big-dlq");
+  const q = await queue("big-q");
+  const template = `[${Array.from({ length: 2000 }, () => "<v>").join(",")}]`;
+  await rule("big", [{ Id: "q", Arn: q.arn, InputTransformer: { InputPathsMap: { v: "$.detail.v" }, InputTemplate: template }, DeadLetterConfig: { Arn: dlq.arn } }]);
+  const started = Date.now();
+  const r = await emit("big", { v: "x".repeat(200_000) });
+  assert.equal(r.FailedEntryCount, 0);
+  assert.ok(Date.now() - started < 5000);
+  assert.deepEqual(await messages(q.url), []);
+  const [m] = await messages(dlq.url);
+  assert.equal(m.MessageAttributes!.ERROR_CODE.StringValue, "INPUT_TOO_LARGE");
 });
 
 test("a FIFO queue target gets the target's MessageGroupId; SqsParameters is required for it", async () => {

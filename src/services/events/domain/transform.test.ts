@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { AwsError } from "../../../protocol/errors.ts";
-import { applyTransformer, checkTransformer, parsePath, selectPath } from "./transform.ts";
+import { applyTransformer, checkTransformer, MAX_TRANSFORMED_BYTES, parsePath, selectPath, TransformTooLarge } from "./transform.ts";
 
 const EVENT = {
   version: "0", id: "7bf73129-1428-4cd3-a780-95db273d1602", "detail-type": "EC2 Instance State-change Notification", source: "aws.ec2",
@@ -66,7 +66,19 @@ test("PutTargets checks: undefined or reserved variables, JSON-only variables in
 test("a long template and a deep event are handled in linear time", () => {
   const template = `{${Array.from({ length: 400 }, (_, i) => `"k${i}": <v>`).join(",")}}`.slice(0, 8192 - 2) + "}";
   const started = performance.now();
-  for (let i = 0; i < 100; i++) applyTransformer({ InputPathsMap: { v: "$.detail.v" }, InputTemplate: template }, { detail: { v: "x".repeat(1000) } }, CTX);
+  for (let i = 0; i < 100; i++) applyTransformer({ InputPathsMap: { v: "$.detail.v" }, InputTemplate: template }, { detail: { v: "x".repeat(500) } }, CTX);
   assert.ok(performance.now() - started < 2000);
   assert.equal(applyTransformer({ InputTemplate: "<<<<<<<<<<".repeat(800) }, {}, CTX), "<<<<<<<<<<".repeat(800));
+});
+
+test("probe: a short template repeating a large value stops at the size bound instead of growing without limit", () => {
+  const big = { detail: { v: "x".repeat(200_000), list: Array.from({ length: 20_000 }, (_, i) => ({ a: [i, { b: i }] })) } };
+  const template = `[${Array.from({ length: 2000 }, () => "<v>").join(",")}]`;
+  const started = performance.now();
+  assert.throws(() => applyTransformer({ InputPathsMap: { v: "$.detail.v" }, InputTemplate: template }, big, CTX), TransformTooLarge);
+  // 100 wildcard paths over 20,000 nodes: each path visits every node once per level, then is rendered once.
+  const map = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`w${i}`, "$.detail.list[*].a[1].b"]));
+  const out = applyTransformer({ InputPathsMap: map, InputTemplate: "<w0>" }, big, CTX);
+  assert.equal(out.length < MAX_TRANSFORMED_BYTES, true);
+  assert.ok(performance.now() - started < 3000, `took ${performance.now() - started} ms`);
 });

@@ -153,9 +153,18 @@ export interface TransformContext {
 }
 
 /**
+ * The largest transformed input: 256 KiB, what PutEvents accepts for a whole request (PutEvents API reference). A
+ * Mailroom bound: a short template repeating a placeholder of a large value would otherwise grow without limit.
+ */
+export const MAX_TRANSFORMED_BYTES = 256 * 1024;
+
+export class TransformTooLarge extends Error {}
+
+/**
  * Fills the template. A placeholder outside a string literal becomes the value as JSON (a string quoted, a missing
  * value null); inside a string literal it becomes the text itself (a string unescaped, as the user guide's "Common
  * issues" says: "EventBridge doesn't escape values extracted by Input Path"; other values as JSON text; missing: nothing).
+ * Throws TransformTooLarge past MAX_TRANSFORMED_BYTES characters.
  */
 export function applyTransformer(t: InputTransformer, event: Record<string, unknown>, c: TransformContext): string {
   const values = new Map<string, unknown>();
@@ -172,15 +181,25 @@ export function applyTransformer(t: InputTransformer, event: Record<string, unkn
     "aws.events.event": withoutDetail,
     "aws.events.event.json": event,
   };
-  let out = "";
-  for (const piece of tokenize(t.InputTemplate)) {
-    if (piece.variable === undefined) {
-      out += piece.text;
-      continue;
+  // Each value is rendered once per form, however often the template repeats it.
+  const rendered = new Map<string, string>();
+  const render = (name: string, quoted: boolean): string => {
+    const key = `${quoted ? "q" : "j"}${name}`;
+    let r = rendered.get(key);
+    if (r === undefined) {
+      const v = name in predefined && !values.has(name) ? predefined[name] : values.get(name);
+      r = quoted ? (v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v)) : v === undefined ? "null" : JSON.stringify(v);
+      rendered.set(key, r);
     }
-    const v = piece.variable in predefined && !values.has(piece.variable) ? predefined[piece.variable] : values.get(piece.variable);
-    if (piece.quoted) out += v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v);
-    else out += v === undefined ? "null" : JSON.stringify(v);
+    return r;
+  };
+  const parts: string[] = [];
+  let size = 0;
+  for (const piece of tokenize(t.InputTemplate)) {
+    const text = piece.variable === undefined ? (piece.text as string) : render(piece.variable, piece.quoted === true);
+    size += text.length;
+    if (size > MAX_TRANSFORMED_BYTES) throw new TransformTooLarge(`The transformed input is larger than ${MAX_TRANSFORMED_BYTES} characters.`);
+    parts.push(text);
   }
-  return out;
+  return parts.join("");
 }

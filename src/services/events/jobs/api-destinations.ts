@@ -41,10 +41,36 @@ export interface ApiDestinationDeps {
   tokens: Map<string, { token: string; expiresAt: number }>;
 }
 
+/** Response bytes read at most (a token response is small; an endpoint's answer is not used). */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** Reads at most MAX_RESPONSE_BYTES of a response body, so an endpoint cannot make the node buffer without limit. */
+async function boundedText(res: Response): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let n = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      n += value.length;
+      if (n > MAX_RESPONSE_BYTES) {
+        await reader.cancel().catch(() => undefined);
+        break;
+      }
+    }
+  } catch {
+    // A body cut short: what arrived is what there is.
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString("utf8");
+}
+
 async function send(r: HttpRequest): Promise<{ status: number; text: string } | { error: string; timeout: boolean }> {
   try {
     const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body, redirect: "manual", signal: AbortSignal.timeout(TIMEOUT_MS) });
-    const text = await res.text().catch(() => "");
+    const text = await boundedText(res);
     return { status: res.status, text };
   } catch (e) {
     const err = e as Error;

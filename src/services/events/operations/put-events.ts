@@ -11,7 +11,7 @@ import type { RequestContext } from "../../types.ts";
 import { deadLetterOf, immediateDeadLetter, retryPolicyOf } from "../dead-letters.ts";
 import { checkEntry, entrySize, formEvent, MAX_PUT_EVENTS_BYTES, targetBody, type Entry, type EntryError, type FormedEvent } from "../domain/event.ts";
 import { busArn, DEFAULT_BUS, parseBusRef, ruleArn, targetKind } from "../domain/names.ts";
-import { applyTransformer } from "../domain/transform.ts";
+import { applyTransformer, TransformTooLarge } from "../domain/transform.ts";
 import { ruleIndex, type EventsEnv } from "../env.ts";
 import { busNotFound, constraint, notSupported, validation } from "../errors.ts";
 import { API_DESTINATION_KIND, type ApiDestinationPayload } from "../jobs/api-destinations.ts";
@@ -113,7 +113,14 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
     }
     return planDispatch(env, target, [event], { ...o, ruleNames: undefined }, plan, true);
   }
-  const body = bodyFor(rule, t, event, now);
+  let body: string | undefined;
+  try {
+    body = bodyFor(rule, t, event, now);
+  } catch (e) {
+    if (!(e instanceof TransformTooLarge)) throw e;
+    // A Mailroom bound (MAX_TRANSFORMED_BYTES): the invocation fails without retry, like a target that cannot take it.
+    return deadLetterNow(env, plan, dl, "INPUT_TOO_LARGE", e.message, JSON.stringify(event), sender, now);
+  }
   // InputPath selecting nothing: there is nothing to send.
   if (body === undefined) return;
   switch (kind.kind) {
