@@ -168,6 +168,10 @@ export function eventsStoreContract(name: string, factory: EventsStoreFactory): 
       assert.equal(await s.deleteDocument("connection", bus("c1")), true);
       assert.equal(await s.deleteDocument("connection", bus("c1")), false);
       assert.equal(await s.getDocument("connection", bus("c1")), undefined);
+      // Racing creations never pass the limit.
+      const raced = await Promise.all(Array.from({ length: 8 }, (_, i) => s.createDocument("api-destination", bus(`r${i}`, "999999999999"), "x", 5)));
+      assert.equal(raced.filter((r) => r === "ok").length, 5);
+      assert.equal(raced.filter((r) => r === "limit").length, 3);
     }));
   });
 }

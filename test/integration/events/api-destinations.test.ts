@@ -29,6 +29,7 @@ const eb = () => (client ??= new EventBridgeClient({ endpoint: server.endpoint, 
 interface Hit { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
 const hits: Hit[] = [];
 const tokens: Hit[] = [];
+const slow: Hit[] = [];
 /** Statuses the endpoint answers next (then 200). */
 const statuses: number[] = [];
 let endpoint = "";
@@ -38,6 +39,11 @@ const receiver = http.createServer((req, res) => {
   req.on("data", (c: Buffer) => chunks.push(c));
   req.on("end", () => {
     const hit = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+    // A slow endpoint: never answers (the request is cut by EventBridge's 5-second timeout).
+    if (req.url?.startsWith("/slow")) {
+      slow.push(hit);
+      return;
+    }
     if (req.url?.startsWith("/token")) {
       tokens.push(hit);
       res.writeHead(200, { "content-type": "application/json" });
@@ -53,7 +59,10 @@ before(async () => {
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 });
-after(() => new Promise<void>((r) => receiver.close(() => r())));
+after(() => new Promise<void>((r) => {
+  receiver.closeAllConnections();
+  receiver.close(() => r());
+}));
 
 /** Waits (real time) until `n` requests arrived. */
 async function waitHits(n: number, list = hits): Promise<Hit[]> {
@@ -299,6 +308,20 @@ test("after MaximumRetryAttempts the event goes to the dead-letter queue with Ev
   const r3 = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, WaitTimeSeconds: 2, MessageAttributeNames: ["All"] }));
   assert.equal(r3.Messages![0].MessageAttributes!.ERROR_CODE.StringValue, "NO_RESOURCE");
   assert.equal(JSON.parse(r3.Messages![0].Body!).detail.k, "gone");
+});
+
+test("probe: an endpoint that never answers is cut after 5 seconds (TIMEOUT) and, without retries left, dead-lettered", async () => {
+  const dlq = await queue("slow-dlq");
+  const d = await destination("API_KEY", {}, "/slow");
+  await rule("slow", [{ Id: "api", Arn: d.ApiDestinationArn, RetryPolicy: { MaximumRetryAttempts: 0 }, DeadLetterConfig: { Arn: dlq.arn } }]);
+  const started = Date.now();
+  await emit("slow");
+  await waitHits(1, slow);
+  const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, WaitTimeSeconds: 10, MessageAttributeNames: ["All"] }));
+  const a = r.Messages![0].MessageAttributes!;
+  assert.equal(a.ERROR_CODE.StringValue, "TIMEOUT");
+  assert.equal(a.EXHAUSTED_RETRY_CONDITION.StringValue, "MaximumRetryAttempts");
+  assert.ok(Date.now() - started >= 4900, "cut after 5 s, not before");
 });
 
 test("InvocationRateLimitPerSecond: deliveries over the rate wait for the next second", async () => {
