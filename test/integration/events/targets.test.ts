@@ -131,6 +131,18 @@ test("probe: an InputTransformer whose output would pass 256 KiB fails its targe
   assert.equal(m.MessageAttributes!.ERROR_CODE.StringValue, "INPUT_TOO_LARGE");
 });
 
+test("a queue whose MaximumMessageSize the event exceeds does not get it: the target's DLQ does", async () => {
+  const dlq = await queue("small-dlq");
+  const small = await queue("small-q", { MaximumMessageSize: "1024" });
+  await rule("small", [{ Id: "q", Arn: small.arn, DeadLetterConfig: { Arn: dlq.arn } }]);
+  await emit("small", { pad: "x".repeat(2000) });
+  assert.deepEqual(await messages(small.url), []);
+  const [m] = await messages(dlq.url);
+  assert.equal(m.MessageAttributes!.ERROR_CODE.StringValue, "INPUT_TOO_LARGE");
+  await emit("small", { pad: "fits" });
+  assert.equal((await bodies(small.url))[0].detail.pad, "fits");
+});
+
 test("a FIFO queue target gets the target's MessageGroupId; SqsParameters is required for it", async () => {
   const q = await queue("eb.fifo", { FifoQueue: "true", ContentBasedDeduplication: "true" });
   await rejectsAws(eb().send(new PutRuleCommand({ Name: "fifo", EventPattern: JSON.stringify({ source: ["app"], detail: { rule: ["fifo"] } }) })).then(() =>

@@ -19,6 +19,8 @@ import type { BusKey, DeliveryWrite, RuleWithTargets, TargetRecord } from "../st
 
 type Input = Record<string, unknown>;
 
+const SNS_MAX_BYTES = 262_144;
+
 export interface DispatchOptions {
   /** Scheme and authority of the request (links in SNS envelopes). */
   baseUrl: string;
@@ -127,6 +129,9 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
     case "sqs": {
       const q = await queueOf(env, plan, t.arn);
       if (!q) return deadLetterNow(env, plan, dl, "NO_RESOURCE", "The specified queue does not exist.", body, sender, now);
+      // A message over the queue's MaximumMessageSize is refused by SQS (SendMessage API reference): the invocation fails.
+      const max = Number(q.attributes.MaximumMessageSize ?? 1_048_576);
+      if (Buffer.byteLength(body, "utf8") > max) return deadLetterNow(env, plan, dl, "INPUT_TOO_LARGE", `The message is longer than the queue's MaximumMessageSize of ${max} bytes.`, body, sender, now);
       const m = {
         messageId: randomUUID(), body, md5OfBody: md5Hex(body), senderId: sender,
         // The queue's DelaySeconds applies to every message it receives (SQS developer guide, "Amazon SQS delay queues").
@@ -149,6 +154,8 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
       return;
     }
     case "sns": {
+      // SNS messages: at most 256 KiB (Publish API reference, Message); a larger event fails the invocation.
+      if (Buffer.byteLength(body, "utf8") > SNS_MAX_BYTES) return deadLetterNow(env, plan, dl, "INPUT_TOO_LARGE", "The message is longer than SNS's 262144 bytes.", body, sender, now);
       const p = env.sns ? await env.sns.planTopicPublish(t.arn, body, o.baseUrl, now) : undefined;
       if (p === undefined) return deadLetterNow(env, plan, dl, "NO_RESOURCE", "Topic does not exist", body, sender, now);
       if (p === "fifo") return deadLetterNow(env, plan, dl, "NO_PERMISSIONS", "SNS FIFO topics are not supported as EventBridge targets by this Mailroom version.", body, sender, now);
