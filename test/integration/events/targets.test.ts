@@ -173,11 +173,12 @@ test("PutTargets: retry policy ranges, dead-letter ARNs, HttpParameters only for
     Rule: "pt", Targets: [
       { Id: "k", Arn: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/s` },
       { Id: "s", Arn: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:m` },
+      { Id: "f", Arn: `arn:aws:sns:us-east-1:${ACCOUNT}:t.fifo` },
       { Id: "ok", Arn: q.arn, RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 }, DeadLetterConfig: { Arn: q.arn }, RoleArn: "arn:aws:iam::000000000000:role/r" },
     ],
   }));
-  assert.equal(kinds.FailedEntryCount, 2);
-  assert.deepEqual(kinds.FailedEntries!.map((f) => [f.TargetId, f.ErrorCode]), [["k", "UnsupportedTarget"], ["s", "UnsupportedTarget"]]);
+  assert.equal(kinds.FailedEntryCount, 3);
+  assert.deepEqual(kinds.FailedEntries!.map((f) => [f.TargetId, f.ErrorCode]), [["k", "UnsupportedTarget"], ["s", "UnsupportedTarget"], ["f", "UnsupportedTarget"]]);
   assert.match(kinds.FailedEntries![0].ErrorMessage!, /Kinesis/);
   const [t] = (await eb().send(new ListTargetsByRuleCommand({ Rule: "pt" }))).Targets!;
   assert.deepEqual([t.Id, t.RetryPolicy, t.DeadLetterConfig, t.RoleArn], ["ok", { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 }, { Arn: q.arn }, "arn:aws:iam::000000000000:role/r"]);

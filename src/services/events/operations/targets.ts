@@ -148,6 +148,10 @@ function checkTarget(ctx: RequestContext, t: Record<string, unknown>, i: number)
       break;
     }
     case "sns":
+      // FIFO topics keep their sequence numbers and deduplication inside SNS's own Publish (ADR 0018): refused here
+      // rather than accepted and failed at every delivery.
+      if (arn.endsWith(".fifo")) return fail("UnsupportedTarget", `SNS FIFO topic targets are not supported by this Mailroom version yet (target ${id}).`);
+      break;
     case "api-destination":
       break;
     case "bus":
