@@ -163,6 +163,10 @@ export function eventsStoreContract(name: string, factory: EventsStoreFactory): 
       assert.equal(await s.saveDocument("connection", bus("c1"), "d1b"), true);
       assert.equal(await s.saveDocument("connection", bus("zz"), "x"), false);
       assert.equal(await s.getDocument("connection", bus("c1")), "d1b");
+      // Compare-and-set: only over the version expected.
+      assert.equal(await s.saveDocument("connection", bus("c1"), "d1c", "d1"), false);
+      assert.equal(await s.saveDocument("connection", bus("c1"), "d1c", "d1b"), true);
+      assert.equal(await s.saveDocument("connection", bus("c1"), "d1b", "d1c"), true);
       assert.deepEqual(await s.listDocuments("connection", ACCT, "us-east-1", "c_", "", 10), [["c_2", "d2"]]);
       assert.deepEqual((await s.listDocuments("connection", ACCT, "us-east-1", "", "c1", 10)).map(([n]) => n), ["c_2", "d3"]);
       assert.equal(await s.deleteDocument("connection", bus("c1")), true);

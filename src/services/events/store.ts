@@ -120,8 +120,8 @@ export interface EventsStore {
   /** Creates a named document; "exists" when one of that name exists, "limit" when the account has `max` of that kind. */
   createDocument(kind: DocumentKind, key: BusKey, data: string, max: number): Promise<"ok" | "exists" | "limit">;
   getDocument(kind: DocumentKind, key: BusKey): Promise<string | undefined>;
-  /** Replaces an existing document; false when it does not exist. */
-  saveDocument(kind: DocumentKind, key: BusKey, data: string): Promise<boolean>;
+  /** Replaces an existing document, only while it still holds `expected` when given; false when it does not (or no longer) exist(s) so. */
+  saveDocument(kind: DocumentKind, key: BusKey, data: string, expected?: string): Promise<boolean>;
   deleteDocument(kind: DocumentKind, key: BusKey): Promise<boolean>;
   /** Documents whose name starts with prefix, names > after, by name: [name, data]. */
   listDocuments(kind: DocumentKind, account: string, region: string, prefix: string, after: string, limit: number): Promise<[string, string][]>;

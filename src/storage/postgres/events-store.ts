@@ -212,8 +212,11 @@ export class PgEventsStore implements EventsStore {
     return r.rows[0]?.data;
   }
 
-  async saveDocument(kind: DocumentKind, k: BusKey, data: string) {
-    const r = await this.db.query("UPDATE events_documents SET data = $1 WHERE kind = $2 AND account = $3 AND region = $4 AND name = $5", [data, kind, k.account, k.region, k.name]);
+  async saveDocument(kind: DocumentKind, k: BusKey, data: string, expected?: string) {
+    const r = expected === undefined
+      ? await this.db.query("UPDATE events_documents SET data = $1 WHERE kind = $2 AND account = $3 AND region = $4 AND name = $5", [data, kind, k.account, k.region, k.name])
+      : await this.db.query("UPDATE events_documents SET data = $1 WHERE kind = $2 AND account = $3 AND region = $4 AND name = $5 AND data = $6",
+        [data, kind, k.account, k.region, k.name, expected]);
     return (r.rowCount ?? 0) > 0;
   }
 

@@ -165,8 +165,10 @@ export class SqliteEventsStore implements EventsStore {
     return (this.s.getDoc.pluck().get(kind, k.account, k.region, k.name) as string | undefined) ?? undefined;
   }
 
-  async saveDocument(kind: DocumentKind, k: BusKey, data: string) {
-    return this.sql.write(() => this.s.saveDoc.run(data, kind, k.account, k.region, k.name).changes > 0);
+  async saveDocument(kind: DocumentKind, k: BusKey, data: string, expected?: string) {
+    return this.sql.write(() => (expected === undefined
+      ? this.s.saveDoc.run(data, kind, k.account, k.region, k.name)
+      : this.s.saveDocIf.run(data, kind, k.account, k.region, k.name, expected)).changes > 0);
   }
 
   async deleteDocument(kind: DocumentKind, k: BusKey) {
@@ -231,6 +233,7 @@ function prepare(db: Database.Database) {
     countDocs: db.prepare("SELECT count(*) FROM events_documents WHERE kind = ? AND account = ? AND region = ?"),
     insertDoc: db.prepare("INSERT INTO events_documents (kind, account, region, name, data) VALUES (?, ?, ?, ?, ?)"),
     saveDoc: db.prepare("UPDATE events_documents SET data = ? WHERE kind = ? AND account = ? AND region = ? AND name = ?"),
+    saveDocIf: db.prepare("UPDATE events_documents SET data = ? WHERE kind = ? AND account = ? AND region = ? AND name = ? AND data = ?"),
     deleteDoc: db.prepare("DELETE FROM events_documents WHERE kind = ? AND account = ? AND region = ? AND name = ?"),
     listDocs: db.prepare(
       "SELECT name, data FROM events_documents WHERE kind = ? AND account = ? AND region = ? AND name LIKE ? ESCAPE '\\' AND name > ? ORDER BY name LIMIT ?",

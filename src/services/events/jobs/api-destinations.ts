@@ -32,6 +32,8 @@ interface ApiResolved extends Resolved {
   dest?: ApiDestinationDoc;
   conn?: ConnectionDoc;
   connKey?: { account: string; region: string; name: string };
+  /** The connection document as read (compare-and-set when marking it authorized). */
+  connText?: string;
   missing?: { code: string; message: string };
 }
 
@@ -103,7 +105,8 @@ export function apiDestinationKind(d: ApiDestinationDeps): DestinationKind {
     d.tokens.set(key, { token: parsed.access_token, expiresAt: now + ttl });
     if (conn.state !== "AUTHORIZED" && r.connKey) {
       // The first token authorizes the connection (CreateConnection answers AUTHORIZING for OAuth connections).
-      await d.store.saveDocument("connection", r.connKey, JSON.stringify({ ...conn, state: "AUTHORIZED", authorizedAt: now }));
+      // Only while the connection is still the one the token was fetched for (an update meanwhile wins).
+      await d.store.saveDocument("connection", r.connKey, JSON.stringify({ ...conn, state: "AUTHORIZED", authorizedAt: now }), r.connText);
     }
     return parsed.access_token;
   }
@@ -124,7 +127,7 @@ export function apiDestinationKind(d: ApiDestinationDeps): DestinationKind {
       if (!conn || conn.uuid !== c?.uuid) return { ...base, missing: { code: "NO_RESOURCE", message: "The API destination's connection does not exist." } };
       if (conn.state === "DEAUTHORIZED") return { ...base, missing: { code: "NO_PERMISSIONS", message: "The API destination's connection is deauthorized." } };
       const policy = row.policy && dest.rateLimit !== undefined ? { ...row.policy, maxPerSecond: dest.rateLimit } : row.policy;
-      return { ...base, policy, dest, conn, connKey };
+      return { ...base, policy, dest, conn, connKey, connText: cs };
     },
     async attempt(row, resolved) {
       const r = resolved as ApiResolved;

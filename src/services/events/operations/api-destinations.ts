@@ -25,10 +25,10 @@ function notFound(name: string): AwsError {
   return new AwsError("ResourceNotFoundException", `Failed to describe the api-destination(s). An api-destination '${name}' does not exist.`);
 }
 
-async function load(env: EventsEnv, ctx: RequestContext, name: string): Promise<ApiDestinationDoc> {
+async function load(env: EventsEnv, ctx: RequestContext, name: string): Promise<ApiDestinationDoc & { stored: string }> {
   const s = await env.store.getDocument("api-destination", key(ctx, name));
   if (!s) throw notFound(name);
-  return JSON.parse(s) as ApiDestinationDoc;
+  return { ...(JSON.parse(s) as ApiDestinationDoc), stored: s };
 }
 
 /** The connection must exist in the caller's account and region (CreateApiDestination: ResourceNotFoundException). */
@@ -88,15 +88,17 @@ export async function createApiDestination(env: EventsEnv, ctx: RequestContext, 
 
 export async function describeApiDestination(env: EventsEnv, ctx: RequestContext, input: Input) {
   const name = checkName(input.Name);
-  return view(ctx, name, await load(env, ctx, name));
+  const { stored: _s, ...d } = await load(env, ctx, name);
+  return view(ctx, name, d);
 }
 
 export async function updateApiDestination(env: EventsEnv, ctx: RequestContext, input: Input) {
   const name = checkName(input.Name);
   const d = await load(env, ctx, name);
   // Only the members given change (UpdateApiDestination API reference).
+  const { stored, ...current } = d;
   const next: ApiDestinationDoc = {
-    ...d,
+    ...current,
     description: input.Description === undefined ? d.description : checkDescription(input.Description),
     endpoint: input.InvocationEndpoint === undefined ? d.endpoint : checkEndpoint(input.InvocationEndpoint, "invocationEndpoint"),
     method: input.HttpMethod === undefined ? d.method : checkMethod(input.HttpMethod),
@@ -104,7 +106,11 @@ export async function updateApiDestination(env: EventsEnv, ctx: RequestContext, 
     connectionArn: input.ConnectionArn === undefined ? d.connectionArn : await checkConnection(env, ctx, input.ConnectionArn),
     modifiedAt: env.clock.now(),
   };
-  if (!(await env.store.saveDocument("api-destination", key(ctx, name), JSON.stringify(next)))) throw notFound(name);
+  // Only over the version read: another change meanwhile answers ConcurrentModificationException (in the model's errors).
+  if (!(await env.store.saveDocument("api-destination", key(ctx, name), JSON.stringify(next), stored))) {
+    if (!(await env.store.getDocument("api-destination", key(ctx, name)))) throw notFound(name);
+    throw new AwsError("ConcurrentModificationException", "There is concurrent modification on a resource.");
+  }
   return short(ctx, name, next);
 }
 

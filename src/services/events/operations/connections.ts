@@ -122,10 +122,18 @@ function notFound(name: string): AwsError {
 
 const key = (ctx: RequestContext, name: string) => ({ account: ctx.accountId, region: ctx.region, name });
 
-async function load(env: EventsEnv, ctx: RequestContext, name: string): Promise<ConnectionDoc> {
+async function load(env: EventsEnv, ctx: RequestContext, name: string): Promise<ConnectionDoc & { stored: string }> {
   const s = await env.store.getDocument("connection", key(ctx, name));
   if (!s) throw notFound(name);
-  return JSON.parse(s) as ConnectionDoc;
+  return { ...(JSON.parse(s) as ConnectionDoc), stored: s };
+}
+
+/** Saves a change only over the version it was made from: another change meanwhile answers ConcurrentModificationException (in the model's errors). */
+async function save(env: EventsEnv, ctx: RequestContext, name: string, next: ConnectionDoc, from: string): Promise<void> {
+  const { stored: _s, ...doc } = next as ConnectionDoc & { stored?: string };
+  if (await env.store.saveDocument("connection", key(ctx, name), JSON.stringify(doc), from)) return;
+  if (!(await env.store.getDocument("connection", key(ctx, name)))) throw notFound(name);
+  throw new AwsError("ConcurrentModificationException", "There is concurrent modification on a resource.");
 }
 
 function times(c: ConnectionDoc) {
@@ -187,7 +195,7 @@ export async function updateConnection(env: EventsEnv, ctx: RequestContext, inpu
     ...c, description: description ?? c.description, authorizationType: type, auth, state, stateReason: undefined, modifiedAt: now,
     authorizedAt: state === "AUTHORIZED" ? now : c.authorizedAt,
   };
-  if (!(await env.store.saveDocument("connection", key(ctx, name), JSON.stringify(next)))) throw notFound(name);
+  await save(env, ctx, name, next, c.stored);
   return { ConnectionArn: connectionArn(ctx.region, ctx.accountId, name, c.uuid), ConnectionState: state, ...times(next) };
 }
 
@@ -208,7 +216,7 @@ export async function deauthorizeConnection(env: EventsEnv, ctx: RequestContext,
   const c = await load(env, ctx, name);
   const now = env.clock.now();
   const next: ConnectionDoc = { ...c, auth: { InvocationHttpParameters: c.auth.InvocationHttpParameters }, state: "DEAUTHORIZED", modifiedAt: now };
-  if (!(await env.store.saveDocument("connection", key(ctx, name), JSON.stringify(next)))) throw notFound(name);
+  await save(env, ctx, name, next, c.stored);
   return { ConnectionArn: connectionArn(ctx.region, ctx.accountId, name, c.uuid), ConnectionState: "DEAUTHORIZING", ...times(next) };
 }
 
