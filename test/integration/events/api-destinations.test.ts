@@ -30,8 +30,8 @@ interface Hit { method: string; url: string; headers: http.IncomingHttpHeaders; 
 const hits: Hit[] = [];
 const tokens: Hit[] = [];
 const slow: Hit[] = [];
-/** Statuses the endpoint answers next (then 200). */
-const statuses: number[] = [];
+/** Statuses the endpoint answers next (then 200), with a Retry-After header when given as [status, retryAfter]. */
+const statuses: (number | [number, string])[] = [];
 let endpoint = "";
 let tokenCount = 0;
 const receiver = http.createServer((req, res) => {
@@ -51,7 +51,9 @@ const receiver = http.createServer((req, res) => {
       return;
     }
     hits.push(hit);
-    res.writeHead(statuses.shift() ?? 200);
+    const next = statuses.shift() ?? 200;
+    if (Array.isArray(next)) res.writeHead(next[0], { "retry-after": next[1] });
+    else res.writeHead(next);
     res.end();
   });
 });
@@ -322,6 +324,29 @@ test("probe: an endpoint that never answers is cut after 5 seconds (TIMEOUT) and
   assert.equal(a.ERROR_CODE.StringValue, "TIMEOUT");
   assert.equal(a.EXHAUSTED_RETRY_CONDITION.StringValue, "MaximumRetryAttempts");
   assert.ok(Date.now() - started >= 4900, "cut after 5 s, not before");
+});
+
+test("a 429 with Retry-After waits that long before the retry; a negative Retry-After ends the retries", async () => {
+  const dlq = await queue("ra-dlq");
+  const d = await destination("API_KEY");
+  await rule("ra", [{ Id: "api", Arn: d.ApiDestinationArn, DeadLetterConfig: { Arn: dlq.arn } }]);
+  const before = hits.length;
+  statuses.push([429, "10"]);
+  await emit("ra");
+  await waitHits(before + 1);
+  await recorded();
+  clock.advance(9000);
+  await recorded();
+  assert.equal(hits.length, before + 1);
+  clock.advance(1000);
+  await waitHits(before + 2);
+  statuses.push([503, "-1"]);
+  await emit("ra", { n: 2 });
+  await waitHits(before + 3);
+  const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, WaitTimeSeconds: 2, MessageAttributeNames: ["All"] }));
+  const a = r.Messages![0].MessageAttributes!;
+  assert.equal(a.ERROR_CODE.StringValue, "503");
+  assert.equal(a.RETRY_ATTEMPTS.StringValue, "0");
 });
 
 test("InvocationRateLimitPerSecond: deliveries over the rate wait for the next second", async () => {

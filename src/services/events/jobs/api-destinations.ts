@@ -69,11 +69,23 @@ async function boundedText(res: Response): Promise<string> {
   return Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString("utf8");
 }
 
-async function send(r: HttpRequest): Promise<{ status: number; text: string } | { error: string; timeout: boolean }> {
+/**
+ * A Retry-After header in ms (delta seconds or an HTTP date, RFC 9110 §10.2.3); negative when the seconds are
+ * negative ("If Retry-After value is negative, EventBridge stops retrying"); undefined when absent or unreadable.
+ */
+export function retryAfterMs(value: string | null, now: number): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const v = value.trim();
+  if (/^-?\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+async function send(r: HttpRequest): Promise<{ status: number; text: string; retryAfter: string | null } | { error: string; timeout: boolean }> {
   try {
     const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body, redirect: "manual", signal: AbortSignal.timeout(TIMEOUT_MS) });
     const text = await boundedText(res);
-    return { status: res.status, text };
+    return { status: res.status, text, retryAfter: res.headers.get("retry-after") };
   } catch (e) {
     const err = e as Error;
     return { error: err.message, timeout: err.name === "TimeoutError" || err.name === "AbortError" };
@@ -149,12 +161,17 @@ export function apiDestinationKind(d: ApiDestinationDeps): DestinationKind {
       const s = res.status;
       if (s >= 200 && s < 300) return { ok: true };
       const message = `The API destination endpoint responded with HTTP status ${s}.`;
+      // Retry-After: the more conservative of it and the retry policy; a negative one stops the retries (user guide,
+      // "API destination error codes").
+      const after = retryAfterMs(res.retryAfter, d.clock.now());
+      if (after !== undefined && after < 0) return { ok: false, code: s === 429 ? "THROTTLING" : String(s), message, retryable: false, deadLetterBody: p.body };
+      const wait = after === undefined ? {} : { retryAfterMs: after };
       if (conn.authorizationType === "OAUTH_CLIENT_CREDENTIALS" && (s === 401 || s === 407)) {
         for (const key of [...d.tokens.keys()]) if (key.includes(`#${conn.uuid}#`)) d.tokens.delete(key);
-        return { ok: false, code: String(s), message, deadLetterBody: p.body };
+        return { ok: false, code: String(s), message, deadLetterBody: p.body, ...wait };
       }
-      if (s === 429) return { ok: false, code: "THROTTLING", message, deadLetterBody: p.body };
-      return { ok: false, code: String(s), message, retryable: s >= 500, deadLetterBody: p.body };
+      if (s === 429) return { ok: false, code: "THROTTLING", message, deadLetterBody: p.body, ...wait };
+      return { ok: false, code: String(s), message, retryable: s >= 500, deadLetterBody: p.body, ...wait };
     },
   };
 }
