@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  CreateEventBusCommand, DescribeEventBusCommand, EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand, PutPermissionCommand,
+  CreateEventBusCommand, DescribeEventBusCommand, EventBridgeClient, ListEventBusesCommand, ListTargetsByRuleCommand, PutEventsCommand, PutPermissionCommand,
   PutRuleCommand, PutTargetsCommand, RemovePermissionCommand, RemoveTargetsCommand, UpdateEventBusCommand,
 } from "@aws-sdk/client-eventbridge";
 import { CreateTopicCommand, SubscribeCommand } from "@aws-sdk/client-sns";
@@ -84,6 +84,11 @@ test("InputTransformer into SQS; the predefined variables; quoting as the user g
   assert.deepEqual({ ...b, event: undefined }, { who: "ann", n: 3, text: "ann is 3", rule: `arn:aws:events:us-east-1:${ACCOUNT}:rule/xf`, event: undefined });
   assert.equal(b.event.id, r.Entries![0].EventId);
   const [m] = await messages(`${server.endpoint}/${ACCOUNT}/xf-s`);
+  // InputPath takes the same paths, wildcards included (a list).
+  const wild = await queue("xf-wild");
+  await rule("xf-wild", [{ Id: "w", Arn: wild.arn, InputPath: "$.detail.items[*].id" }]);
+  await emit("xf-wild", { items: [{ id: 1 }, { id: 2 }] });
+  assert.deepEqual((await bodies(wild.url))[0], [1, 2]);
   assert.equal(m.Body, '"hello ann"');
   const listed = (await eb().send(new ListTargetsByRuleCommand({ Rule: "xf" }))).Targets!;
   assert.equal(listed[0].InputTransformer?.InputTemplate?.startsWith('{"who"'), true);
@@ -196,6 +201,7 @@ test("UpdateEventBus and DescribeEventBus; PutPermission and RemovePermission ke
   const d = await eb().send(new DescribeEventBusCommand({ Name: "upd" }));
   assert.equal(d.Description, "two");
   assert.equal(d.Policy, undefined);
+  assert.ok(d.LastModifiedTime);
   await rejectsAws(eb().send(new UpdateEventBusCommand({ Name: "missing", Description: "x" })), { name: "ResourceNotFoundException", message: "Event bus missing does not exist." });
   await rejectsAws(eb().send(new UpdateEventBusCommand({ Name: "upd", KmsKeyIdentifier: "k" })), { name: "ValidationException", message: /KmsKeyIdentifier is not supported/ });
 
@@ -203,6 +209,8 @@ test("UpdateEventBus and DescribeEventBus; PutPermission and RemovePermission ke
   await eb().send(new PutPermissionCommand({ EventBusName: "upd", Action: "events:PutEvents", Principal: "111111111111", StatementId: "s1" }));
   await eb().send(new PutPermissionCommand({ EventBusName: "upd", Action: "events:PutEvents", Principal: "*", StatementId: "s2", Condition: { Type: "StringEquals", Key: "aws:PrincipalOrgID", Value: "o-1" } }));
   const policy = JSON.parse((await eb().send(new DescribeEventBusCommand({ Name: "upd" }))).Policy!);
+  const listed = (await eb().send(new ListEventBusesCommand({ NamePrefix: "upd" }))).EventBuses!;
+  assert.deepEqual(JSON.parse(listed[0].Policy!), policy);
   assert.deepEqual(policy, {
     Version: "2012-10-17",
     Statement: [

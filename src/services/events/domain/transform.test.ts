@@ -38,6 +38,13 @@ test("values keep their JSON type outside strings, are text inside, missing ones
 });
 
 test("paths: brackets, wildcards, slashes; nothing for a missing step", () => {
+  assert.deepEqual(parsePath("$"), []);
+  assert.deepEqual(parsePath("$[\"detail-type\"]"), ["detail-type"]);
+  for (const bad of ["detail", "$..x", "$[?(@.x)]", "$.a[", "$.a b", `$.${"a".repeat(256)}`]) assert.equal(parsePath(bad), undefined, bad);
+  const e = { detail: { items: [{ a: 1 }, { "a b": "x" }], n: null } };
+  assert.equal(selectPath(e, parsePath("$.detail.items[1]['a b']")!), "x");
+  assert.equal(selectPath(e, parsePath("$.detail.n")!), null);
+  assert.equal(selectPath(e, parsePath("$.detail.items.length")!), undefined);
   assert.deepEqual(parsePath("$.detail['a b'][2].c"), ["detail", "a b", 2, "c"]);
   assert.equal(parsePath("detail"), undefined);
   assert.equal(parsePath("$..x"), undefined);

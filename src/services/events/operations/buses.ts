@@ -91,7 +91,9 @@ export async function listEventBuses(env: EventsEnv, ctx: RequestContext, input:
     rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
   const page = rows.slice(0, limit);
-  const out: Record<string, unknown> = { EventBuses: page.map((b) => view(b)) };
+  // Each bus with its resource policy, when it has one (ListEventBuses API reference, EventBus Policy).
+  const policies = await Promise.all(page.map((b) => env.store.busPolicy(b)));
+  const out: Record<string, unknown> = { EventBuses: page.map((b, i) => view(b, policies[i])) };
   if (rows.length > limit) out.NextToken = encodeToken(page[page.length - 1].name);
   return out;
 }

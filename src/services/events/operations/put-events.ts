@@ -9,9 +9,9 @@ import type { DeadLetter } from "../../../delivery/types.ts";
 import { DEDUP_WINDOW_MS, fifoFields, isFifo, md5Hex, parseQueueArn, wakeKey, type QueueRecord } from "../../sqs/index.ts";
 import type { RequestContext } from "../../types.ts";
 import { deadLetterOf, immediateDeadLetter, retryPolicyOf } from "../dead-letters.ts";
-import { checkEntry, entrySize, formEvent, MAX_PUT_EVENTS_BYTES, targetBody, type Entry, type EntryError, type FormedEvent } from "../domain/event.ts";
+import { checkEntry, entrySize, formEvent, MAX_PUT_EVENTS_BYTES, type Entry, type EntryError, type FormedEvent } from "../domain/event.ts";
 import { busArn, DEFAULT_BUS, parseBusRef, ruleArn, targetKind } from "../domain/names.ts";
-import { applyTransformer, TransformTooLarge } from "../domain/transform.ts";
+import { applyTransformer, parsePath, selectPath, TransformTooLarge } from "../domain/transform.ts";
 import { ruleIndex, type EventsEnv } from "../env.ts";
 import { busNotFound, constraint, notSupported, validation } from "../errors.ts";
 import { API_DESTINATION_KIND, type ApiDestinationPayload } from "../jobs/api-destinations.ts";
@@ -72,7 +72,12 @@ async function planDispatch(env: EventsEnv, bus: BusKey, events: FormedEvent[], 
 function bodyFor(rule: RuleWithTargets, t: TargetRecord, event: FormedEvent, now: number): string | undefined {
   const it = t.settings?.InputTransformer;
   if (it) return applyTransformer(it, event as unknown as Record<string, unknown>, { ruleArn: ruleArn(rule.region, rule.account, rule.bus, rule.name), ruleName: rule.name, ingestedAt: now });
-  return targetBody(event, t.input, t.inputPath);
+  if (t.input !== undefined) return t.input;
+  if (t.inputPath === undefined) return JSON.stringify(event);
+  // InputPath: the same JSONPath subset as InputPathsMap (wildcards select a list); nothing selected, nothing sent.
+  const steps = parsePath(t.inputPath);
+  const v = steps ? selectPath(event, steps) : undefined;
+  return v === undefined ? undefined : JSON.stringify(v);
 }
 
 async function queueOf(env: EventsEnv, plan: Plan, arn: string): Promise<QueueRecord | undefined> {

@@ -6,9 +6,8 @@
 // refused outright, never stored and ignored.
 import { parseQueueArn } from "../../sqs/index.ts";
 import type { RequestContext } from "../../types.ts";
-import { parseInputPath } from "../domain/event.ts";
 import { checkRuleName, targetKind } from "../domain/names.ts";
-import { checkTransformer } from "../domain/transform.ts";
+import { checkTransformer, parsePath } from "../domain/transform.ts";
 import { decodeToken, encodeToken, pageLimit, resolveRule, type EventsEnv } from "../env.ts";
 import { constraint, limitExceeded, notSupported, ruleNotFound, validation } from "../errors.ts";
 import type { TargetRecord, TargetSettings } from "../store.ts";
@@ -99,8 +98,10 @@ function checkTarget(ctx: RequestContext, t: Record<string, unknown>, i: number)
       throw validation(`Input for target ${id} is not valid JSON text.`);
     }
   }
-  if (t.InputPath !== undefined && !parseInputPath(String(t.InputPath))) {
-    throw validation(`InputPath for target ${id} is not supported: this Mailroom version takes $ followed by .name, ['name'] or [index] steps.`);
+  if (t.InputPath !== undefined && !parsePath(String(t.InputPath))) {
+    // InputPath: at most 256 characters of the JSONPath subset EventBridge reads (user guide, "input transformation":
+    // dot notation, array indices, wildcards); filters and recursive descent are not part of it.
+    throw validation(`InputPath for target ${id} is not supported: this Mailroom version takes $ followed by .name, ['name'], [index] or * steps.`);
   }
   const settings: TargetSettings = {};
   if (t.InputTransformer !== undefined) {
