@@ -249,6 +249,11 @@ test("PutEvents: TraceHeader accepted within 500 characters, aws. sources refuse
   assert.equal(r.FailedEntryCount, 1);
   assert.equal(r.Entries![1].ErrorCode, "NotAuthorizedForSourceException");
   assert.equal((await bodies(q.url)).length, 1);
+  // Probe: a Detail nested deeper than 1,000 levels is malformed for its entry, never a 500.
+  const deep = (n: number) => `{"rule":"pe-checks","a":${"[".repeat(n)}${"]".repeat(n)}}`;
+  const nested = await eb().send(new PutEventsCommand({ Entries: [5000, 120_000, 998].map((n) => ({ Source: "app", DetailType: "d", Detail: deep(n) })) }));
+  assert.deepEqual(nested.Entries!.map((x) => x.ErrorCode), ["MalformedDetail", "MalformedDetail", undefined]);
+  assert.equal((await bodies(q.url)).length, 1);
   await rejectsAws(eb().send(new PutEventsCommand({ Entries: [{ Source: "app", DetailType: "d", Detail: "{}", TraceHeader: "x".repeat(501) }] })), {
     name: "ValidationException", message: /traceHeader' failed to satisfy constraint: Member must have length less than or equal to 500/,
   });

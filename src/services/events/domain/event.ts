@@ -25,6 +25,26 @@ export function entrySize(e: Entry): number {
   return n;
 }
 
+/** How deep a Detail may nest (objects and arrays), a Mailroom limit (docs/limits.md). */
+export const MAX_DETAIL_DEPTH = 1000;
+
+/** The deepest nesting of objects and arrays in JSON text, counted in one pass (brackets inside strings do not count). */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) max = Math.max(max, ++depth);
+    else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
 export interface EntryError {
   ErrorCode: string;
   ErrorMessage: string;
@@ -42,6 +62,9 @@ export function checkEntry(e: Entry): { error: EntryError } | { detail: Record<s
   if (!e.Source) return required("Source");
   if (!e.DetailType) return required("DetailType");
   if (!e.Detail) return required("Detail");
+  // A Mailroom bound: Detail nests at most MAX_DETAIL_DEPTH levels (deeper documents overflow the stack of the code
+  // that matches, serialises and transforms events); deeper ones are answered as malformed.
+  if (nestingDepth(e.Detail) > MAX_DETAIL_DEPTH) return { error: { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." } };
   let detail: unknown;
   try {
     detail = JSON.parse(e.Detail);
