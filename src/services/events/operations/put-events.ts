@@ -68,6 +68,14 @@ async function planDispatch(env: EventsEnv, bus: BusKey, events: FormedEvent[], 
   }
 }
 
+/** Each target's kind, parsed once per target record (records live in the cached rule index). */
+const kinds = new WeakMap<TargetRecord, ReturnType<typeof targetKind>>();
+function kindOf(t: TargetRecord) {
+  let k = kinds.get(t);
+  if (!k) kinds.set(t, (k = targetKind(t.arn)));
+  return k;
+}
+
 /** What the target receives: Input, InputPath's selection, the InputTransformer's output, or the event. */
 function bodyFor(rule: RuleWithTargets, t: TargetRecord, event: FormedEvent, now: number): string | undefined {
   const it = t.settings?.InputTransformer;
@@ -105,7 +113,7 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
   const rArn = ruleArn(rule.region, rule.account, rule.bus, rule.name);
   const dl = deadLetterOf(rArn, t);
   const sender = rule.account;
-  const kind = targetKind(t.arn);
+  const kind = kindOf(t);
   if (kind.kind === "bus") {
     // One hop only: "EventBridge can't route events received from a sender event bus to a third event bus" (user
     // guide, "Sending and receiving events between event buses"; the same for accounts, "Sending and receiving events
