@@ -7,7 +7,10 @@ import type { KinesisEnv } from "./env.ts";
 import { invalidArgument, unsupported, validation } from "./errors.ts";
 import * as reading from "./operations/reading.ts";
 import * as records from "./operations/records.ts";
+import * as resharding from "./operations/resharding.ts";
+import * as settings from "./operations/settings.ts";
 import * as streams from "./operations/streams.ts";
+import * as tags from "./operations/tags.ts";
 
 type Op = Operation<KinesisEnv>;
 
@@ -22,6 +25,26 @@ const OPERATIONS: Record<string, Op> = {
   PutRecords: records.putRecords,
   GetShardIterator: reading.getShardIterator,
   GetRecords: reading.getRecords,
+  SplitShard: resharding.splitShard,
+  MergeShards: resharding.mergeShards,
+  UpdateShardCount: resharding.updateShardCount,
+  UpdateStreamMode: resharding.updateStreamMode,
+  IncreaseStreamRetentionPeriod: settings.increaseStreamRetentionPeriod,
+  DecreaseStreamRetentionPeriod: settings.decreaseStreamRetentionPeriod,
+  StartStreamEncryption: settings.startStreamEncryption,
+  StopStreamEncryption: settings.stopStreamEncryption,
+  EnableEnhancedMonitoring: settings.enableEnhancedMonitoring,
+  DisableEnhancedMonitoring: settings.disableEnhancedMonitoring,
+  UpdateMaxRecordSize: settings.updateMaxRecordSize,
+  AddTagsToStream: tags.addTagsToStream,
+  RemoveTagsFromStream: tags.removeTagsFromStream,
+  ListTagsForStream: tags.listTagsForStream,
+  TagResource: tags.tagResource,
+  UntagResource: tags.untagResource,
+  ListTagsForResource: tags.listTagsForResource,
+  PutResourcePolicy: tags.putResourcePolicy,
+  GetResourcePolicy: tags.getResourcePolicy,
+  DeleteResourcePolicy: tags.deleteResourcePolicy,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */
