@@ -81,7 +81,9 @@ export class ShardThroughput {
   write(streamId: number, shard: number, bytes: number): boolean {
     const b = this.of(streamId, shard);
     const now = this.clock.now();
-    if (b.records.level(now) < 1 || b.writeBytes.level(now) < bytes) return false;
+    // A record larger than the byte budget (a 1 MiB record with its partition key) passes when the budget is full and
+    // leaves it in debt, so a maximum-size record is never refused for its size alone.
+    if (b.records.level(now) < 1 || b.writeBytes.level(now) < Math.min(bytes, WRITE_BYTES_PER_SECOND)) return false;
     b.records.take(1);
     b.writeBytes.take(bytes);
     return true;
