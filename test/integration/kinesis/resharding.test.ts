@@ -122,7 +122,7 @@ describe("Kinesis resharding", () => {
       }
     }
     // The uniform result: three open shards with a new stream's even ranges.
-    assert.deepEqual(open.map((x) => [x.HashKeyRange!.StartingHashKey, x.HashKeyRange!.EndingHashKey]).sort((a, b) => (BigInt(a[0]) < BigInt(b[0]) ? -1 : 1)), [
+    assert.deepEqual(open.map((x) => [x.HashKeyRange!.StartingHashKey, x.HashKeyRange!.EndingHashKey]).sort((a, b) => (BigInt(a[0]!) < BigInt(b[0]!) ? -1 : 1)), [
       ["0", "113427455640312821154458202477256070484"],
       ["113427455640312821154458202477256070485", "226854911280625642308916404954512140969"],
       ["226854911280625642308916404954512140970", "340282366920938463463374607431768211455"],
