@@ -9,7 +9,7 @@ import {
   GetShardIteratorCommand, KinesisClient, ListShardsCommand, ListStreamsCommand, PutRecordCommand,
   PutRecordsCommand, UpdateStreamWarmThroughputCommand,
 } from "@aws-sdk/client-kinesis";
-import { cbor } from "@smithy/core/cbor";
+import { cbor, tag } from "@smithy/core/cbor";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { ManualClock, type Mailroom } from "../../../src/index.ts";
@@ -281,6 +281,19 @@ describe("Kinesis over CBOR (application/x-amz-cbor-1.1), as the Java SDK sends 
     // Timestamps are tag 1 with epoch milliseconds, as the Java SDK v2 reads them (src/protocol/cbor/codec.ts).
     const at = rec.ApproximateArrivalTimestamp as { tag: number; value: number };
     assert.deepEqual([at.tag, at.value], [1, T0]);
+    // Resharding through CBOR: a closed shard read to its end has no NextShardIterator and lists its ChildShards.
+    assert.equal((await call("SplitShard", { StreamName: "c", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "1000" })).status, 200);
+    const end = await call("GetRecords", { ShardIterator: got.value.NextShardIterator });
+    assert.equal(end.status, 200);
+    assert.equal(end.value.NextShardIterator, undefined);
+    assert.deepEqual((end.value.ChildShards as { ShardId: string; ParentShards: string[] }[]).map((c) => [c.ShardId, c.ParentShards]), [
+      ["shardId-000000000001", ["shardId-000000000000"]], ["shardId-000000000002", ["shardId-000000000000"]],
+    ]);
+    // A timestamp member in: tag 1 with epoch seconds, as the Java SDK writes it (src/protocol/cbor/codec.ts).
+    const listed = await call("ListShards", { StreamName: "c", ShardFilter: { Type: "AT_TIMESTAMP", Timestamp: tag({ tag: 1, value: T0 / 1000 }) } });
+    assert.deepEqual((listed.value.Shards as { ShardId: string }[]).map((x) => x.ShardId), ["shardId-000000000000", "shardId-000000000001", "shardId-000000000002"]);
+    assert.equal((await call("AddTagsToStream", { StreamName: "c", Tags: { via: "cbor" } })).status, 200);
+    assert.deepEqual((await call("ListTagsForStream", { StreamName: "c" })).value.Tags, [{ Key: "via", Value: "cbor" }]);
     const missing = await call("DescribeStream", { StreamName: "none" });
     assert.equal(missing.status, 400);
     assert.equal(missing.value.__type, "ResourceNotFoundException");

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
-  CreateStreamCommand, DescribeStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient,
+  CreateStreamCommand, DeleteStreamCommand, DescribeStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient,
   ListShardsCommand, MergeShardsCommand, PutRecordCommand, PutRecordsCommand, SplitShardCommand, UpdateShardCountCommand,
   UpdateStreamModeCommand, type Shard,
 } from "@aws-sdk/client-kinesis";
@@ -170,6 +170,39 @@ describe("Kinesis resharding", () => {
     assert.equal([...got.values()].reduce((n, l) => n + l.length, 0), 6 * KEYS.length);
   });
 
+  test("racing reshards of one shard: exactly one wins, the other gets AWS's error; the ranges stay a partition", async () => {
+    await k.send(new CreateStreamCommand({ StreamName: "duel", ShardCount: 2 }));
+    const tries = await Promise.allSettled([
+      k.send(new SplitShardCommand({ StreamName: "duel", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "100" })),
+      k.send(new SplitShardCommand({ StreamName: "duel", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "200" })),
+      k.send(new MergeShardsCommand({ StreamName: "duel", ShardToMerge: "shardId-000000000000", AdjacentShardToMerge: "shardId-000000000001" })),
+    ]);
+    assert.equal(tries.filter((t) => t.status === "fulfilled").length, 1);
+    for (const t of tries) if (t.status === "rejected") assert.equal((t.reason as Error).name, "InvalidArgumentException");
+    // The open shards still cover the hash key space exactly once.
+    const open = (await k.send(new ListShardsCommand({ StreamName: "duel", ShardFilter: { Type: "AT_LATEST" } }))).Shards!
+      .map((x) => [BigInt(x.HashKeyRange!.StartingHashKey!), BigInt(x.HashKeyRange!.EndingHashKey!)]).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    assert.equal(open[0][0], 0n);
+    for (let i = 1; i < open.length; i++) assert.equal(open[i][0], open[i - 1][1] + 1n);
+    assert.equal(open[open.length - 1][1], (1n << 128n) - 1n);
+  });
+
+  test("a large uniform scaling (100 → 200 → 101 shards) makes a partition of even ranges", async () => {
+    await k.send(new CreateStreamCommand({ StreamName: "wide", ShardCount: 100 }));
+    for (const target of [200, 101]) {
+      await k.send(new UpdateShardCountCommand({ StreamName: "wide", TargetShardCount: target, ScalingType: "UNIFORM_SCALING" }));
+      const open = (await k.send(new ListShardsCommand({ StreamName: "wide", ShardFilter: { Type: "AT_LATEST" }, MaxResults: 10_000 }))).Shards!;
+      assert.equal(open.length, target);
+      const starts = open.map((x) => BigInt(x.HashKeyRange!.StartingHashKey!)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      assert.deepEqual(starts, Array.from({ length: target }, (_, i) => (BigInt(i) * (1n << 128n)) / BigInt(target)));
+    }
+    const all = (await k.send(new ListShardsCommand({ StreamName: "wide", MaxResults: 10_000 }))).Shards!;
+    // Every closed shard has children (nothing dead-ends for a reader) and no shard has more than two parents.
+    const parents = new Set(all.flatMap((x) => [x.ParentShardId, x.AdjacentParentShardId]).filter(Boolean));
+    for (const x of all) if (x.SequenceNumberRange!.EndingSequenceNumber) assert.ok(parents.has(x.ShardId), `${x.ShardId} has children`);
+    await k.send(new DeleteStreamCommand({ StreamName: "wide" }));
+  });
+
   test("AWS's errors for resharding limits and wrong shards", async () => {
     await k.send(new CreateStreamCommand({ StreamName: "err", ShardCount: 2 }));
     await k.send(new SplitShardCommand({ StreamName: "err", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "1000" }));
@@ -196,8 +229,9 @@ describe("Kinesis resharding", () => {
     await rejectsAws(k.send(new UpdateShardCountCommand({ StreamName: "err", TargetShardCount: 3, ScalingType: "UNIFORM_SCALING" })), { name: "LimitExceededException", message: /10 times/ });
     clock.advance(24 * 3_600_000 + 1);
     await k.send(new UpdateShardCountCommand({ StreamName: "err", TargetShardCount: 3, ScalingType: "UNIFORM_SCALING" }));
-    // The account's shard quota (500 in us-east-1) holds for resharding too.
-    await k.send(new CreateStreamCommand({ StreamName: "big", ShardCount: 490 }));
+    // The account's shard quota (500 in us-east-1) holds for resharding too: with 3 + 495 open, 3 more are too many.
+    for (const StreamName of ["rs", "race", "duel"]) await k.send(new DeleteStreamCommand({ StreamName }));
+    await k.send(new CreateStreamCommand({ StreamName: "big", ShardCount: 495 }));
     await rejectsAws(k.send(new UpdateShardCountCommand({ StreamName: "err", TargetShardCount: 6, ScalingType: "UNIFORM_SCALING" })), { name: "LimitExceededException", message: /shard limit/ });
 
     // Capacity modes: on-demand streams are not resharded by hand; the mode switches at most twice a day.
