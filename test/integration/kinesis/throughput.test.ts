@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
+import { optionsFromEnv, resolveOptions } from "../../../src/config/options.ts";
 import { ManualClock, type Mailroom } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
 import { startTestServer, TEST_CREDENTIALS } from "../../helpers/server.ts";
@@ -82,4 +83,12 @@ describe("Kinesis throughput limits", () => {
     clock.advance(200);
     assert.deepEqual((await k.send(new GetRecordsCommand({ ShardIterator: big.NextShardIterator }))).Records, []);
   });
+});
+
+test("the Kinesis options: off and 0 by default, MAILROOM_KINESIS_* variables, a negative delay refused", () => {
+  const d = resolveOptions({});
+  assert.deepEqual([d.kinesisStatusDelayMs, d.kinesisThroughputLimits], [0, false]);
+  assert.deepEqual(optionsFromEnv({ MAILROOM_KINESIS_STATUS_DELAY_MS: "2500", MAILROOM_KINESIS_THROUGHPUT_LIMITS: "1" }), { kinesisStatusDelayMs: 2500, kinesisThroughputLimits: true });
+  assert.throws(() => resolveOptions({ kinesisStatusDelayMs: -1 }), /invalid kinesisStatusDelayMs/);
+  assert.throws(() => resolveOptions({ kinesisStatusDelayMs: 1.5 }), /invalid kinesisStatusDelayMs/);
 });
