@@ -57,6 +57,10 @@ describe("Kinesis resource policies", () => {
     assert.equal((await asOther("DescribeStreamSummary", { StreamARN: arn })).status, 200);
     const notAllowed = await asOther("DeleteStream", { StreamARN: arn });
     assert.deepEqual([notAllowed.status, notAllowed.body.__type], [400, "AccessDeniedException"]);
+    // A forged ListShards NextToken naming the stream reaches it only for an allowed ListShards.
+    const forged = Buffer.from(JSON.stringify(["sh", OTHER.accountId, "us-east-1", 1, -1, Date.now(), "FROM_TRIM_HORIZON"])).toString("base64");
+    const listed = await asOther("ListShards", { NextToken: forged });
+    assert.deepEqual([listed.status, listed.body.__type], [400, "AccessDeniedException"]);
     await k.send(new DeleteResourcePolicyCommand({ ResourceARN: arn }));
     await rejectsAws(k.send(new DeleteResourcePolicyCommand({ ResourceARN: arn })), { name: "ResourceNotFoundException" });
     assert.equal((await asOther("PutRecord", { StreamARN: arn, PartitionKey: "p", Data: "eA==" })).body.__type, "AccessDeniedException");

@@ -8,7 +8,7 @@ import {
   checkEnum, checkRange, checkShardIdText, checkStreamName, decodeToken, encodeToken, NEXT_TOKEN_TTL_MS, ON_DEMAND_INITIAL_SHARDS, shardQuota,
 } from "../domain/streams.ts";
 import { checkTags, MAX_TAGS } from "../domain/tags.ts";
-import { descriptionView, shardView, summaryView } from "../domain/views.ts";
+import { arnOf, descriptionView, shardView, summaryView } from "../domain/views.ts";
 import { addressedStream, findStream, type KinesisEnv } from "../env.ts";
 import { expiredNextToken, invalidArgument, limitExceeded, resourceInUse, streamNotFound } from "../errors.ts";
 import type { ShardRecord, StreamRecord } from "../store.ts";
@@ -183,6 +183,8 @@ export async function listShards(env: KinesisEnv, ctx: RequestContext, input: In
     if (env.clock.now() - issuedAt > NEXT_TOKEN_TTL_MS) throw expiredNextToken("The NextToken has expired.");
     stream = await env.store.getStreamById(id);
     if (!stream) throw invalidArgument("Invalid NextToken: its stream no longer exists.");
+    // Tokens are not signed: one naming another account's stream passes only where that stream's policy allows.
+    if (stream.account !== ctx.accountId || stream.region !== ctx.region) await findStream(env, ctx, { StreamARN: arnOf(stream) });
     after = last;
     filterType = type;
     filterTime = time as number | undefined;
