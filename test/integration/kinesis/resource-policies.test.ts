@@ -61,6 +61,16 @@ describe("Kinesis resource policies", () => {
     const forged = Buffer.from(JSON.stringify(["sh", OTHER.accountId, "us-east-1", 1, -1, Date.now(), "FROM_TRIM_HORIZON"])).toString("base64");
     const listed = await asOther("ListShards", { NextToken: forged });
     assert.deepEqual([listed.status, listed.body.__type], [400, "AccessDeniedException"]);
+    // Probes: a policy over 20 KiB is refused; a Resource of many wildcards is matched in linear time (no RegExp).
+    await rejectsAws(k.send(new PutResourcePolicyCommand({ ResourceARN: arn, Policy: JSON.stringify({ Statement: [{ Effect: "Allow", Sid: "x".repeat(21 * 1024) }] }) })), {
+      name: "InvalidArgumentException", message: /20 KB/,
+    });
+    const wild = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "kinesis:*", Resource: `arn:aws:kinesis:*:*:stream/${"*s".repeat(40)}x` }] });
+    await k.send(new PutResourcePolicyCommand({ ResourceARN: arn, Policy: wild }));
+    const t = Date.now();
+    assert.equal((await asOther("DescribeStreamSummary", { StreamARN: arn })).body.__type, "AccessDeniedException");
+    assert.ok(Date.now() - t < 1000, "a wildcard-heavy Resource is matched at once");
+    await k.send(new PutResourcePolicyCommand({ ResourceARN: arn, Policy: policy }));
     await k.send(new DeleteResourcePolicyCommand({ ResourceARN: arn }));
     await rejectsAws(k.send(new DeleteResourcePolicyCommand({ ResourceARN: arn })), { name: "ResourceNotFoundException" });
     assert.equal((await asOther("PutRecord", { StreamARN: arn, PartitionKey: "p", Data: "eA==" })).body.__type, "AccessDeniedException");

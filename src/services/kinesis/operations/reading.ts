@@ -97,7 +97,7 @@ export async function getRecords(env: KinesisEnv, ctx: RequestContext, input: In
   const read = await env.store.read(stream.id, shard.index, it.after, limit, MAX_GET_BYTES);
   // Records past retention are no longer readable even before the trim job deletes them: the trim horizon moves.
   const horizon = trimHorizon(stream, now);
-  const records = read.filter((r) => r.arrivedAt >= horizon && r.arrivedAt >= now - stream.retentionHours * 3_600_000);
+  const records = read.filter((r) => r.arrivedAt >= horizon);
   const last = read.length > 0 ? read[read.length - 1].counter : it.after;
   env.limits?.readDone(stream.id, shard.index, records.reduce((n, r) => n + r.data.length, 0));
   // A closed shard read to its end: no NextShardIterator, and its ChildShards ("returned … only when the end of the
