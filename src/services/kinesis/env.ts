@@ -4,8 +4,8 @@ import { policyAllows, readPolicy } from "../../auth/policy.ts";
 import type { Clock } from "../../engine/clock.ts";
 import type { RequestContext } from "../types.ts";
 import { checkStreamName, parseStreamArn } from "./domain/streams.ts";
-import type { ShardThroughput } from "./domain/throughput.ts";
-import { accessDenied, invalidArgument, notActive, streamNotFound } from "./errors.ts";
+import type { CallRates, ShardThroughput } from "./domain/throughput.ts";
+import { accessDenied, invalidArgument, limitExceeded, notActive, streamNotFound } from "./errors.ts";
 import type { KinesisStore, StreamRecord } from "./store.ts";
 
 export interface KinesisEnv {
@@ -13,8 +13,9 @@ export interface KinesisEnv {
   clock: Clock;
   /** How long a stream stays CREATING or UPDATING after a change (0: ACTIVE at once). */
   statusDelayMs: number;
-  /** Per-shard throughput limits, when enforced. */
+  /** Per-shard throughput limits and control-plane call rates, when enforced. */
   limits?: ShardThroughput;
+  rates?: CallRates;
   /** A stream's status change was scheduled: the status job asks for its next due time again. */
   statusChanged(): void;
 }
@@ -72,4 +73,9 @@ export function requireReadable(stream: StreamRecord): void {
 /** The status a change leaves a stream in, and until when (UPDATING for the configured delay, or ACTIVE at once). */
 export function afterChange(env: KinesisEnv, now: number): { status: "ACTIVE" | "UPDATING"; statusUntil?: number } {
   return env.statusDelayMs > 0 ? { status: "UPDATING", statusUntil: now + env.statusDelayMs } : { status: "ACTIVE", statusUntil: undefined };
+}
+
+/** Takes one call of `key`'s budget (when call rates are enforced), or AWS's LimitExceededException. */
+export function takeCall(env: KinesisEnv, key: string, perSecond: number, what: string): void {
+  if (env.rates && !env.rates.allow(key, perSecond)) throw limitExceeded(`Rate exceeded for ${what}.`);
 }

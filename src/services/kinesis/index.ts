@@ -4,7 +4,7 @@
 import { PgKinesisStore } from "../../storage/postgres/kinesis-store.ts";
 import { SqliteKinesisStore } from "../../storage/sqlite/kinesis-store.ts";
 import { defineService } from "../module.ts";
-import { ShardThroughput } from "./domain/throughput.ts";
+import { CallRates, ShardThroughput } from "./domain/throughput.ts";
 import type { KinesisEnv } from "./env.ts";
 import { scheduleRetentionTrim } from "./jobs/retention.ts";
 import { scheduleStatusChanges } from "./jobs/status.ts";
@@ -33,6 +33,7 @@ export const kinesisModule = defineService<KinesisStore, undefined>({
     const env: KinesisEnv = {
       store, clock: ctx.clock, statusDelayMs: ctx.options.kinesisStatusDelayMs,
       limits: ctx.options.kinesisThroughputLimits ? new ShardThroughput(ctx.clock) : undefined,
+      rates: ctx.options.kinesisThroughputLimits ? new CallRates(ctx.clock) : undefined,
       statusChanged: () => status.wake(),
     };
     return { definition: createKinesisService(env) };

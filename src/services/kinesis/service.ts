@@ -3,7 +3,8 @@
 import { kinesisModel } from "../../protocol/models/kinesis.gen.ts";
 import type { ServiceDefinition } from "../types.ts";
 import { bindOperations, type Operation, pendingOperations } from "../operations.ts";
-import type { KinesisEnv } from "./env.ts";
+import { CALL_RATES } from "./domain/throughput.ts";
+import { type KinesisEnv, takeCall } from "./env.ts";
 import { invalidArgument, unsupported, validation } from "./errors.ts";
 import * as reading from "./operations/reading.ts";
 import * as records from "./operations/records.ts";
@@ -55,8 +56,19 @@ function memberPath(member: string): string {
   return member.split(".").map((p) => (/^\d+$/.test(p) ? `${p}.member` : p.charAt(0).toLowerCase() + p.slice(1))).join(".");
 }
 
+/** An operation behind its account-wide call rate (CALL_RATES), when call rates are enforced. */
+function rated(name: string, op: Op): Op {
+  const perSecond = CALL_RATES[name];
+  if (perSecond === undefined) return op;
+  return (env, ctx, input) => {
+    takeCall(env, `${ctx.accountId}:${ctx.region}:${name}`, perSecond, `${name} in account ${ctx.accountId} (${perSecond} per second)`);
+    return op(env, ctx, input);
+  };
+}
+
 export function createKinesisService(env: KinesisEnv): ServiceDefinition {
-  const operations = bindOperations(kinesisModel, OPERATIONS, env, unsupported);
+  const table = Object.fromEntries(Object.entries(OPERATIONS).map(([name, op]) => [name, rated(name, op)]));
+  const operations = bindOperations(kinesisModel, table, env, unsupported);
   return {
     signingName: "kinesis",
     model: kinesisModel,

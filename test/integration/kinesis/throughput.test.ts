@@ -1,10 +1,11 @@
 // Kinesis per-shard throughput limits (option kinesisThroughputLimits) through @aws-sdk/client-kinesis, on a
 // ManualClock: writes of 1,000 records/s and 1 MiB/s per shard (PutRecords fails single records with
 // ProvisionedThroughputExceededException, PutRecord the call), reads of 5 GetRecords/s and 2 MiB/s per shard (a large
-// read blocks the shard's next calls until the budget has refilled). Off by default (the other Kinesis test files).
+// read blocks the shard's next calls until the budget has refilled), and the control-plane call rates that come with
+// them (LimitExceededException). Off by default (the other Kinesis test files).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
+import { CreateStreamCommand, DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { optionsFromEnv, resolveOptions } from "../../../src/config/options.ts";
 import { ManualClock, type Mailroom } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
@@ -82,6 +83,23 @@ describe("Kinesis throughput limits", () => {
     await rejectsAws(k.send(new GetRecordsCommand({ ShardIterator: big.NextShardIterator })), { name: "ProvisionedThroughputExceededException" });
     clock.advance(200);
     assert.deepEqual((await k.send(new GetRecordsCommand({ ShardIterator: big.NextShardIterator }))).Records, []);
+  });
+
+  test("control-plane call rates: 5 CreateStream and 10 DescribeStream per second per account, 5 GetShardIterator per second per shard", async () => {
+    clock.advance(5000);
+    for (let i = 0; i < 5; i++) await k.send(new CreateStreamCommand({ StreamName: `rate-${i}`, ShardCount: 1 }));
+    await rejectsAws(k.send(new CreateStreamCommand({ StreamName: "rate-5", ShardCount: 1 })), {
+      name: "LimitExceededException", message: `Rate exceeded for CreateStream in account ${ACCOUNT} (5 per second).`,
+    });
+    for (let i = 0; i < 10; i++) await k.send(new DescribeStreamCommand({ StreamName: "rate-0" }));
+    await rejectsAws(k.send(new DescribeStreamCommand({ StreamName: "rate-0" })), { name: "LimitExceededException" });
+    const iter = (StreamName: string) => k.send(new GetShardIteratorCommand({ StreamName, ShardId: "shardId-000000000000", ShardIteratorType: "LATEST" }));
+    for (let i = 0; i < 5; i++) await iter("rate-1");
+    await rejectsAws(iter("rate-1"), { name: "LimitExceededException", message: /GetShardIterator on shard shardId-000000000000 of stream rate-1/ });
+    await iter("rate-2");
+    clock.advance(1000);
+    await iter("rate-1");
+    await k.send(new CreateStreamCommand({ StreamName: "rate-5", ShardCount: 1 }));
   });
 });
 

@@ -103,3 +103,38 @@ export class ShardThroughput {
     this.of(streamId, shard).readBytes.take(bytes);
   }
 }
+
+/**
+ * Control-plane call rates, enforced with the throughput limits (LimitExceededException): per account and region
+ * unless noted, as each operation's API reference states ("… has a limit of five transactions per second per
+ * account"); ListShards per stream, GetShardIterator per open shard.
+ */
+export const CALL_RATES: Record<string, number> = {
+  CreateStream: 5, DeleteStream: 5, DescribeStream: 10, DescribeStreamSummary: 20, ListStreams: 5, MergeShards: 5, SplitShard: 5,
+  AddTagsToStream: 5, RemoveTagsFromStream: 5, ListTagsForStream: 5, DescribeLimits: 1,
+};
+export const LIST_SHARDS_PER_STREAM = 1000;
+export const GET_SHARD_ITERATOR_PER_SHARD = 5;
+
+/** Token buckets for call rates by key (an account's operation, a stream's ListShards, a shard's GetShardIterator). */
+export class CallRates {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly clock: Clock;
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
+
+  /** Takes one call from the key's budget of `perSecond`; false when it is spent. */
+  allow(key: string, perSecond: number): boolean {
+    const now = this.clock.now();
+    let b = this.buckets.get(key);
+    if (!b) {
+      if (this.buckets.size >= MAX_TRACKED) for (const [k, x] of this.buckets) if (x.full(now)) this.buckets.delete(k);
+      b = new Bucket(perSecond, perSecond, now);
+      this.buckets.set(key, b);
+    }
+    if (b.level(now) < 1) return false;
+    b.take(1);
+    return true;
+  }
+}

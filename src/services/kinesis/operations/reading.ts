@@ -7,7 +7,8 @@ import { type ChildShard, childShardsOf } from "../domain/resharding.ts";
 import { isSequenceNumberText, parseSequenceNumber, parseShardId, sequenceNumber, shardId } from "../domain/sequence.ts";
 import { checkEnum, checkRange, checkShardIdText } from "../domain/streams.ts";
 import { arnOf } from "../domain/views.ts";
-import { findStream, type KinesisEnv, requireReadable } from "../env.ts";
+import { GET_SHARD_ITERATOR_PER_SHARD } from "../domain/throughput.ts";
+import { findStream, type KinesisEnv, requireReadable, takeCall } from "../env.ts";
 import { expiredIterator, invalidArgument, provisionedThroughputExceeded, resourceNotFound, validation } from "../errors.ts";
 import type { KinesisStore, ShardRecord, StreamRecord } from "../store.ts";
 import { liveShards, trimHorizon } from "./streams.ts";
@@ -48,6 +49,7 @@ export async function getShardIterator(env: KinesisEnv, ctx: RequestContext, inp
   const now = env.clock.now();
   const shard = index === undefined ? undefined : liveShards(stream, await env.store.shards(stream.id), now).find((s) => s.index === index);
   if (!shard) throw resourceNotFound(`Shard ${id} in stream ${stream.name} under account ${stream.account} does not exist`);
+  takeCall(env, `${stream.id}:${shard.index}:GetShardIterator`, GET_SHARD_ITERATOR_PER_SHARD, `GetShardIterator on shard ${id} of stream ${stream.name} under account ${stream.account}`);
   let after: number;
   if (type === "TRIM_HORIZON") after = 0;
   else if (type === "LATEST") after = shard.lastCounter;

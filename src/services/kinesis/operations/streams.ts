@@ -9,7 +9,8 @@ import {
 } from "../domain/streams.ts";
 import { checkTags, MAX_TAGS } from "../domain/tags.ts";
 import { arnOf, descriptionView, shardView, summaryView } from "../domain/views.ts";
-import { addressedStream, findStream, type KinesisEnv } from "../env.ts";
+import { LIST_SHARDS_PER_STREAM } from "../domain/throughput.ts";
+import { addressedStream, findStream, type KinesisEnv, takeCall } from "../env.ts";
 import { expiredNextToken, invalidArgument, limitExceeded, resourceInUse, streamNotFound } from "../errors.ts";
 import type { ShardRecord, StreamRecord } from "../store.ts";
 
@@ -218,6 +219,7 @@ export async function listShards(env: KinesisEnv, ctx: RequestContext, input: In
       filterTime = filter.Timestamp?.getTime();
     }
   }
+  takeCall(env, `${stream.id}:ListShards`, LIST_SHARDS_PER_STREAM, `ListShards on stream ${stream.name} under account ${stream.account}`);
   const now = env.clock.now();
   const live = liveShards(stream, await env.store.shards(stream.id), now);
   const shards = filterShards(live, filterType, filterTime, trimHorizon(stream, now)).filter((s) => s.index > after);
