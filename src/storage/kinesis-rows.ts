@@ -1,5 +1,5 @@
 // Row shapes of Kinesis's tables and their mapping to records, shared by the SQLite and PostgreSQL adapters.
-import type { ShardRecord, StreamRecord, StreamSettings } from "../services/kinesis/store.ts";
+import type { AccountUsage, ShardRecord, StreamRecord, StreamSettings } from "../services/kinesis/store.ts";
 
 export interface StreamRow {
   id: number | string;
@@ -19,6 +19,8 @@ export interface StreamRow {
   tags: string;
   scalings: string;
   mode_changes: string;
+  encryption_starts: string;
+  encryption_stops: string;
 }
 
 export function toStream(r: StreamRow): StreamRecord {
@@ -29,20 +31,22 @@ export function toStream(r: StreamRow): StreamRecord {
     encryptionType: r.encryption_type as StreamRecord["encryptionType"], keyId: r.key_id ?? undefined,
     shardLevelMetrics: JSON.parse(r.shard_level_metrics) as string[], maxRecordSizeKiB: r.max_record_size_kib,
     tags: JSON.parse(r.tags) as Record<string, string>, scalings: JSON.parse(r.scalings) as number[],
-    modeChanges: JSON.parse(r.mode_changes) as number[],
+    modeChanges: JSON.parse(r.mode_changes) as number[], encryptionStarts: JSON.parse(r.encryption_starts) as number[],
+    encryptionStops: JSON.parse(r.encryption_stops) as number[],
   };
 }
 
 /** The settings columns in a fixed order, with their values for a stream (INSERT and UPDATE of the control plane). */
 export const SETTINGS_COLUMNS = [
   "mode", "status", "status_until", "retention_hours", "encryption_type", "key_id", "shard_level_metrics", "max_record_size_kib",
-  "tags", "scalings", "mode_changes",
+  "tags", "scalings", "mode_changes", "encryption_starts", "encryption_stops",
 ] as const;
 
 export function settingsValues(s: StreamSettings): (string | number | null)[] {
   return [
     s.mode, s.status, s.statusUntil ?? null, s.retentionHours, s.encryptionType, s.keyId ?? null, JSON.stringify(s.shardLevelMetrics),
     s.maxRecordSizeKiB, JSON.stringify(s.tags), JSON.stringify(s.scalings), JSON.stringify(s.modeChanges),
+    JSON.stringify(s.encryptionStarts), JSON.stringify(s.encryptionStops),
   ];
 }
 
@@ -50,7 +54,7 @@ export function settingsOf(s: StreamRecord): StreamSettings {
   return {
     mode: s.mode, status: s.status, statusUntil: s.statusUntil, retentionHours: s.retentionHours, encryptionType: s.encryptionType,
     keyId: s.keyId, shardLevelMetrics: s.shardLevelMetrics, maxRecordSizeKiB: s.maxRecordSizeKiB, tags: s.tags, scalings: s.scalings,
-    modeChanges: s.modeChanges,
+    modeChanges: s.modeChanges, encryptionStarts: s.encryptionStarts, encryptionStops: s.encryptionStops,
   };
 }
 
@@ -73,4 +77,12 @@ export function toShard(r: ShardRow): ShardRecord {
     parentIndex: r.parent_index ?? undefined, adjacentParentIndex: r.adjacent_parent_index ?? undefined,
     openedAt: Number(r.opened_at), closedAt: r.closed_at === null ? undefined : Number(r.closed_at),
   };
+}
+
+/** The account usage query's row (both backends): open shards and on-demand streams. */
+export const USAGE_SQL = (p: (i: number) => string) =>
+  `SELECT COALESCE(SUM(shard_count), 0) AS shards, COALESCE(SUM(CASE WHEN mode = 'ON_DEMAND' THEN 1 ELSE 0 END), 0) AS on_demand FROM kinesis_streams WHERE account = ${p(1)} AND region = ${p(2)}`;
+
+export function toUsage(r: { shards: number | string; on_demand: number | string }): AccountUsage {
+  return { openShards: Number(r.shards), onDemandStreams: Number(r.on_demand) };
 }

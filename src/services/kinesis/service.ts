@@ -20,6 +20,7 @@ const OPERATIONS: Record<string, Op> = {
   DeleteStream: streams.deleteStream,
   DescribeStream: streams.describeStream,
   DescribeStreamSummary: streams.describeStreamSummary,
+  DescribeLimits: streams.describeLimits,
   ListStreams: streams.listStreams,
   ListShards: streams.listShards,
   PutRecord: records.putRecord,

@@ -24,6 +24,20 @@ export interface StreamSettings {
   scalings: number[];
   /** Times of the UpdateStreamMode calls of the last 24 hours. */
   modeChanges: number[];
+  /** Times of the StartStreamEncryption and StopStreamEncryption calls of the last 24 hours (25 each). */
+  encryptionStarts: number[];
+  encryptionStops: number[];
+}
+
+/** What an account uses in a region (shard quota, on-demand stream quota, DescribeLimits). */
+export interface AccountUsage {
+  openShards: number;
+  onDemandStreams: number;
+}
+
+export interface AccountQuota {
+  shards: number;
+  onDemandStreams: number;
 }
 
 export interface StreamRecord extends StreamSettings {
@@ -81,12 +95,17 @@ export interface StoredRecord {
 }
 
 export interface KinesisStore {
-  /** Creates the stream and its shards unless the name is taken ("exists") or the open shards would pass `shardQuota` ("quota"). */
+  /**
+   * Creates the stream and its shards unless the name is taken ("exists"), the open shards would pass the quota
+   * ("quota"), or an on-demand stream would pass the on-demand stream quota ("onDemandQuota").
+   */
   createStream(
     s: Omit<StreamRecord, "id" | "shardCount">,
     shards: { startHashKey: string; endHashKey: string }[],
-    shardQuota: number,
-  ): Promise<StreamRecord | "exists" | "quota">;
+    quota: AccountQuota,
+  ): Promise<StreamRecord | "exists" | "quota" | "onDemandQuota">;
+  /** The account and region's open shards and on-demand streams. */
+  usage(account: string, region: string): Promise<AccountUsage>;
   getStream(account: string, region: string, name: string): Promise<StreamRecord | undefined>;
   getStreamById(id: number): Promise<StreamRecord | undefined>;
   /** Streams of an account and region by name, after `afterName`, at most `limit`. */
@@ -98,13 +117,13 @@ export interface KinesisStore {
   /**
    * Runs `decide` on the stream and its shards with the stream locked against other changes and appends, and applies
    * what it returns in the same transaction: settings, closing shards (at `now`), adding shards. `decide` may throw
-   * (nothing changes). `openShardsOfAccount` is the account and region's open shard total before the change.
+   * (nothing changes). `usage` is the account and region's usage before the change.
    * Undefined when the stream is gone.
    */
   changeStream(
     id: number,
     now: number,
-    decide: (stream: StreamRecord, shards: ShardRecord[], openShardsOfAccount: number) => StreamChange,
+    decide: (stream: StreamRecord, shards: ShardRecord[], usage: AccountUsage) => StreamChange,
   ): Promise<StreamRecord | undefined>;
   /**
    * Appends the records in order, one transaction; returns each one's counter in its shard, undefined when the stream

@@ -3,10 +3,10 @@
 // statement. A control-plane change locks the stream row and its shard rows (FOR UPDATE), so it waits for appends in
 // flight and appends after it see closed shards (and are routed again by the caller).
 import type {
-  KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamChange, StreamRecord,
+  AccountQuota, AccountUsage, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamChange, StreamRecord,
 } from "../../services/kinesis/store.ts";
 import {
-  type ShardRow, SETTINGS_COLUMNS, SHARD_COLUMNS, settingsOf, settingsValues, type StreamRow, toShard, toStream,
+  type ShardRow, SETTINGS_COLUMNS, SHARD_COLUMNS, settingsOf, settingsValues, type StreamRow, toShard, toStream, toUsage, USAGE_SQL,
 } from "../kinesis-rows.ts";
 import type { PgDb } from "./db.ts";
 
@@ -29,14 +29,15 @@ export class PgKinesisStore implements KinesisStore {
     this.db = db;
   }
 
-  createStream(st: Omit<StreamRecord, "id" | "shardCount">, shards: { startHashKey: string; endHashKey: string }[], quota: number): Promise<StreamRecord | "exists" | "quota"> {
+  createStream(st: Omit<StreamRecord, "id" | "shardCount">, shards: { startHashKey: string; endHashKey: string }[], quota: AccountQuota): Promise<StreamRecord | "exists" | "quota" | "onDemandQuota"> {
     return this.db.tx(async (c) => {
       // One creator at a time per account and region, so the quota check and the name check see each other's streams.
       await c.query("SELECT pg_advisory_xact_lock(hashtext('kinesis:' || $1 || ':' || $2))", [st.account, st.region]);
       const taken = await c.query("SELECT 1 FROM kinesis_streams WHERE account = $1 AND region = $2 AND name = $3", [st.account, st.region, st.name]);
       if (taken.rowCount) return "exists" as const;
-      const open = await c.query("SELECT COALESCE(SUM(shard_count), 0)::bigint AS n FROM kinesis_streams WHERE account = $1 AND region = $2", [st.account, st.region]);
-      if (Number(open.rows[0].n) + shards.length > quota) return "quota" as const;
+      const usage = toUsage((await c.query(USAGE_SQL((i) => `$${i}`), [st.account, st.region])).rows[0] as { shards: string; on_demand: string });
+      if (usage.openShards + shards.length > quota.shards) return "quota" as const;
+      if (st.mode === "ON_DEMAND" && usage.onDemandStreams + 1 > quota.onDemandStreams) return "onDemandQuota" as const;
       const ins = await c.query(
         `INSERT INTO kinesis_streams (account, region, name, shard_count, created_at, ${SETTINGS_COLUMNS.join(", ")}) VALUES ($1, $2, $3, $4, $5, ${placeholders(6, SETTINGS_COLUMNS.length)}) RETURNING id`,
         [st.account, st.region, st.name, shards.length, st.createdAt, ...settingsValues(st)],
@@ -48,6 +49,10 @@ export class PgKinesisStore implements KinesisStore {
       );
       return { ...st, keyId: st.keyId, statusUntil: st.statusUntil, id, shardCount: shards.length };
     });
+  }
+
+  async usage(account: string, region: string): Promise<AccountUsage> {
+    return toUsage((await this.db.query(USAGE_SQL((i) => `$${i}`), [account, region])).rows[0] as { shards: string; on_demand: string });
   }
 
   async getStream(account: string, region: string, name: string): Promise<StreamRecord | undefined> {
@@ -83,14 +88,17 @@ export class PgKinesisStore implements KinesisStore {
     return r.rows.map(toShard);
   }
 
-  changeStream(id: number, now: number, decide: (stream: StreamRecord, shards: ShardRecord[], open: number) => StreamChange): Promise<StreamRecord | undefined> {
+  changeStream(id: number, now: number, decide: (stream: StreamRecord, shards: ShardRecord[], usage: AccountUsage) => StreamChange): Promise<StreamRecord | undefined> {
     return this.db.tx(async (c) => {
       const row = (await c.query<StreamRow>("SELECT * FROM kinesis_streams WHERE id = $1 FOR UPDATE", [id])).rows[0];
       if (!row) return undefined;
       const stream = toStream(row);
       const shards = (await c.query<ShardRow>(`SELECT ${SHARD_COLUMNS} FROM kinesis_shards WHERE stream_id = $1 ORDER BY shard_index FOR UPDATE`, [id])).rows.map(toShard);
-      const open = await c.query("SELECT COALESCE(SUM(shard_count), 0)::bigint AS n FROM kinesis_streams WHERE account = $1 AND region = $2", [stream.account, stream.region]);
-      const change = decide(stream, shards, Number(open.rows[0].n));
+      // Changes that add shards or on-demand streams count the account's usage: one such change at a time per account
+      // and region (the lock CreateStream takes), so two of them cannot both pass a quota.
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('kinesis:' || $1 || ':' || $2))", [stream.account, stream.region]);
+      const usage = toUsage((await c.query(USAGE_SQL((i) => `$${i}`), [stream.account, stream.region])).rows[0] as { shards: string; on_demand: string });
+      const change = decide(stream, shards, usage);
       if (change.close?.length) {
         await c.query("UPDATE kinesis_shards SET closed_at = $1 WHERE stream_id = $2 AND shard_index = ANY($3::int[]) AND closed_at IS NULL", [now, id, change.close]);
       }

@@ -3,10 +3,10 @@
 // and apply inside one write too (writes are serial, so nothing changes the stream in between).
 import type Database from "better-sqlite3";
 import type {
-  KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamChange, StreamRecord,
+  AccountQuota, AccountUsage, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamChange, StreamRecord,
 } from "../../services/kinesis/store.ts";
 import {
-  type ShardRow, SETTINGS_COLUMNS, SHARD_COLUMNS, settingsOf, settingsValues, type StreamRow, toShard, toStream,
+  type ShardRow, SETTINGS_COLUMNS, SHARD_COLUMNS, settingsOf, settingsValues, type StreamRow, toShard, toStream, toUsage, USAGE_SQL,
 } from "../kinesis-rows.ts";
 import type { SqliteDb } from "./db.ts";
 
@@ -24,7 +24,7 @@ function prepare(db: Database.Database) {
     byName: p("SELECT * FROM kinesis_streams WHERE account = ? AND region = ? AND name = ?"),
     byId: p("SELECT * FROM kinesis_streams WHERE id = ?"),
     list: p("SELECT * FROM kinesis_streams WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?"),
-    openShards: p("SELECT COALESCE(SUM(shard_count), 0) FROM kinesis_streams WHERE account = ? AND region = ?").pluck(),
+    usage: p(USAGE_SQL(() => "?")),
     insertStream: p(`INSERT INTO kinesis_streams (account, region, name, shard_count, created_at, ${SETTINGS_COLUMNS.join(", ")}) VALUES (?, ?, ?, ?, ?, ${SETTINGS_COLUMNS.map(() => "?").join(", ")})`),
     updateSettings: p(`UPDATE kinesis_streams SET shard_count = ?, ${SETTINGS_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE id = ?`),
     insertShard: p("INSERT INTO kinesis_shards (stream_id, shard_index, start_hash_key, end_hash_key, parent_index, adjacent_parent_index, opened_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -64,14 +64,24 @@ export class SqliteKinesisStore implements KinesisStore {
     this.s = prepare(sql.db);
   }
 
-  createStream(st: Omit<StreamRecord, "id" | "shardCount">, shards: { startHashKey: string; endHashKey: string }[], quota: number): Promise<StreamRecord | "exists" | "quota"> {
+  createStream(st: Omit<StreamRecord, "id" | "shardCount">, shards: { startHashKey: string; endHashKey: string }[], quota: AccountQuota): Promise<StreamRecord | "exists" | "quota" | "onDemandQuota"> {
     return this.sql.write(() => {
       if (this.s.byName.get(st.account, st.region, st.name)) return "exists" as const;
-      if ((this.s.openShards.get(st.account, st.region) as number) + shards.length > quota) return "quota" as const;
+      const usage = this.usageOf(st.account, st.region);
+      if (usage.openShards + shards.length > quota.shards) return "quota" as const;
+      if (st.mode === "ON_DEMAND" && usage.onDemandStreams + 1 > quota.onDemandStreams) return "onDemandQuota" as const;
       const id = Number(this.s.insertStream.run(st.account, st.region, st.name, shards.length, st.createdAt, ...settingsValues(st)).lastInsertRowid);
       shards.forEach((sh, i) => this.s.insertShard.run(id, i, sh.startHashKey, sh.endHashKey, null, null, st.createdAt, null));
       return { ...st, keyId: st.keyId, statusUntil: st.statusUntil, id, shardCount: shards.length };
     });
+  }
+
+  private usageOf(account: string, region: string): AccountUsage {
+    return toUsage(this.s.usage.get(account, region) as { shards: number; on_demand: number });
+  }
+
+  async usage(account: string, region: string): Promise<AccountUsage> {
+    return this.usageOf(account, region);
   }
 
   async getStream(account: string, region: string, name: string): Promise<StreamRecord | undefined> {
@@ -100,13 +110,13 @@ export class SqliteKinesisStore implements KinesisStore {
     return (this.s.shards.all(streamId) as ShardRow[]).map(toShard);
   }
 
-  changeStream(id: number, now: number, decide: (stream: StreamRecord, shards: ShardRecord[], open: number) => StreamChange): Promise<StreamRecord | undefined> {
+  changeStream(id: number, now: number, decide: (stream: StreamRecord, shards: ShardRecord[], usage: AccountUsage) => StreamChange): Promise<StreamRecord | undefined> {
     return this.sql.write(() => {
       const row = this.s.byId.get(id) as StreamRow | undefined;
       if (!row) return undefined;
       const stream = toStream(row);
       const shards = (this.s.shards.all(id) as ShardRow[]).map(toShard);
-      const change = decide(stream, shards, this.s.openShards.get(stream.account, stream.region) as number);
+      const change = decide(stream, shards, this.usageOf(stream.account, stream.region));
       for (const index of change.close ?? []) this.s.closeShard.run(now, id, index);
       for (const n of change.add ?? []) {
         this.s.insertShard.run(id, n.index, n.startHashKey, n.endHashKey, n.parentIndex ?? null, n.adjacentParentIndex ?? null, now, n.closed ? now : null);

@@ -10,7 +10,7 @@ import {
   GetShardIteratorCommand, IncreaseStreamRetentionPeriodCommand, KinesisClient, ListShardsCommand,
   ListTagsForResourceCommand, ListTagsForStreamCommand, PutRecordCommand, RemoveTagsFromStreamCommand,
   SplitShardCommand, StartStreamEncryptionCommand, StopStreamEncryptionCommand, TagResourceCommand, UntagResourceCommand,
-  UpdateMaxRecordSizeCommand, UpdateShardCountCommand,
+  UpdateMaxRecordSizeCommand, UpdateShardCountCommand, UpdateStreamModeCommand, DescribeLimitsCommand,
 } from "@aws-sdk/client-kinesis";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { ManualClock, type Mailroom } from "../../../src/index.ts";
@@ -162,5 +162,18 @@ describe("Kinesis control plane", () => {
     await rejectsAws(k.send(new AddTagsToStreamCommand({ StreamName: "s", Tags: { ["k".repeat(129)]: "v" } })), { name: "ValidationException" });
     await rejectsAws(k.send(new TagResourceCommand({ ResourceARN: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/none`, Tags: { a: "b" } })), { name: "ResourceNotFoundException" });
     await rejectsAws(k.send(new ListTagsForStreamCommand({ StreamName: "s", Limit: 51 })), { name: "ValidationException" });
+  });
+
+  test("DescribeLimits; at most 50 on-demand streams per account and region, at CreateStream and UpdateStreamMode", async () => {
+    const before = await k.send(new DescribeLimitsCommand({}));
+    assert.equal(before.ShardLimit, 500);
+    assert.equal(before.OnDemandStreamCountLimit, 50);
+    const existing = before.OnDemandStreamCount!;
+    for (let i = existing; i < 50; i++) await k.send(new CreateStreamCommand({ StreamName: `od-${i}`, StreamModeDetails: { StreamMode: "ON_DEMAND" } }));
+    await rejectsAws(k.send(new CreateStreamCommand({ StreamName: "od-51", StreamModeDetails: { StreamMode: "ON_DEMAND" } })), { name: "LimitExceededException", message: /50 streams in ON_DEMAND/ });
+    await rejectsAws(k.send(new UpdateStreamModeCommand({ StreamARN: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/s`, StreamModeDetails: { StreamMode: "ON_DEMAND" } })), { name: "LimitExceededException" });
+    const after = await k.send(new DescribeLimitsCommand({}));
+    assert.equal(after.OnDemandStreamCount, 50);
+    assert.equal(after.OpenShardCount, before.OpenShardCount! + (50 - existing) * 4);
   });
 });

@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import {
   CreateStreamCommand, DeleteStreamCommand, DescribeStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient,
   ListShardsCommand, MergeShardsCommand, PutRecordCommand, PutRecordsCommand, SplitShardCommand, UpdateShardCountCommand,
-  UpdateStreamModeCommand, type Shard,
+  UpdateStreamModeCommand, StartStreamEncryptionCommand, StopStreamEncryptionCommand, type Shard,
 } from "@aws-sdk/client-kinesis";
 import { ManualClock, type Mailroom } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
@@ -246,5 +246,14 @@ describe("Kinesis resharding", () => {
     await k.send(new UpdateStreamModeCommand({ StreamARN: arn, StreamModeDetails: { StreamMode: "PROVISIONED" } }));
     await rejectsAws(k.send(new UpdateStreamModeCommand({ StreamARN: arn, StreamModeDetails: { StreamMode: "ON_DEMAND" } })), { name: "LimitExceededException" });
     await rejectsAws(k.send(new SplitShardCommand({ StreamName: "nope", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "5" })), { name: "ResourceNotFoundException" });
+  });
+
+  test("encryption changes: 25 starts and 25 stops per rolling 24 hours", async () => {
+    await k.send(new CreateStreamCommand({ StreamName: "enc", ShardCount: 1 }));
+    for (let i = 0; i < 25; i++) await k.send(new StartStreamEncryptionCommand({ StreamName: "enc", EncryptionType: "KMS", KeyId: `key-${i}` }));
+    await rejectsAws(k.send(new StartStreamEncryptionCommand({ StreamName: "enc", EncryptionType: "KMS", KeyId: "key-26" })), { name: "LimitExceededException", message: /25 times/ });
+    await k.send(new StopStreamEncryptionCommand({ StreamName: "enc", EncryptionType: "KMS", KeyId: "key-24" }));
+    clock.advance(24 * 3_600_000 + 1);
+    await k.send(new StartStreamEncryptionCommand({ StreamName: "enc", EncryptionType: "KMS", KeyId: "key-26" }));
   });
 });

@@ -4,11 +4,12 @@
 import type { RequestContext } from "../../types.ts";
 import { evenRanges, parseHashKey } from "../domain/hash-keys.ts";
 import { planMerge, planSplit, planUniformScaling } from "../domain/resharding.ts";
-import { checkEnum, checkShardIdText, shardQuota } from "../domain/streams.ts";
+import { checkEnum, checkShardIdText, ON_DEMAND_STREAM_QUOTA, shardQuota } from "../domain/streams.ts";
 import { arnOf } from "../domain/views.ts";
 import { afterChange, findStream, type KinesisEnv, requireActive } from "../env.ts";
 import { invalidArgument, limitExceeded, streamNotFound, validation } from "../errors.ts";
-import type { ShardRecord, StreamChange, StreamRecord } from "../store.ts";
+import type { AccountUsage, ShardRecord, StreamChange, StreamRecord } from "../store.ts";
+import { onDemandQuotaExceeded } from "./streams.ts";
 
 type Input = Record<string, unknown>;
 
@@ -26,7 +27,8 @@ function requireProvisioned(stream: StreamRecord, operation: string): void {
 }
 
 /** New open shards count against the account's shard quota (LimitExceededException, as for CreateStream). */
-function checkQuota(stream: StreamRecord, openOfAccount: number, change: { close: number[]; add: { closed?: boolean }[] }): void {
+function checkQuota(stream: StreamRecord, usage: AccountUsage, change: { close: number[]; add: { closed?: boolean }[] }): void {
+  const openOfAccount = usage.openShards;
   const quota = shardQuota(stream.region);
   const added = change.add.filter((s) => !s.closed).length - change.close.length;
   if (added > 0 && openOfAccount + added > quota) {
@@ -34,11 +36,11 @@ function checkQuota(stream: StreamRecord, openOfAccount: number, change: { close
   }
 }
 
-async function reshard(env: KinesisEnv, stream: StreamRecord, decide: (s: StreamRecord, shards: ShardRecord[], open: number) => StreamChange): Promise<StreamRecord> {
+async function reshard(env: KinesisEnv, stream: StreamRecord, decide: (s: StreamRecord, shards: ShardRecord[], usage: AccountUsage) => StreamChange): Promise<StreamRecord> {
   const now = env.clock.now();
-  const changed = await env.store.changeStream(stream.id, now, (s, shards, open) => {
+  const changed = await env.store.changeStream(stream.id, now, (s, shards, usage) => {
     requireActive(s);
-    const change = decide(s, shards, open);
+    const change = decide(s, shards, usage);
     return { ...change, settings: { ...change.settings, ...afterChange(env, now) } };
   });
   if (!changed) throw streamNotFound(stream.name, stream.account);
@@ -122,7 +124,8 @@ export async function updateStreamMode(env: KinesisEnv, ctx: RequestContext, inp
   if (input.WarmThroughputMiBps !== undefined) throw invalidArgument("WarmThroughputMiBps is not supported by this Mailroom version yet.");
   const mode = details.StreamMode as "PROVISIONED" | "ON_DEMAND";
   const stream = await findStream(env, ctx, input);
-  await reshard(env, stream, (s) => {
+  await reshard(env, stream, (s, _, usage) => {
+    if (mode === "ON_DEMAND" && usage.onDemandStreams + 1 > ON_DEMAND_STREAM_QUOTA) throw onDemandQuotaExceeded(s.account, s.region);
     if (s.mode === mode) throw invalidArgument(`Stream ${s.name} under account ${s.account} is already in ${mode} capacity mode.`);
     const now = env.clock.now();
     const recent = s.modeChanges.filter((t) => t > now - DAY_MS);

@@ -6,7 +6,7 @@ import { checkMaxRecordSize } from "../domain/records.ts";
 import { checkEnum } from "../domain/streams.ts";
 import { arnOf } from "../domain/views.ts";
 import { afterChange, findStream, type KinesisEnv, requireActive } from "../env.ts";
-import { invalidArgument, streamNotFound, validation } from "../errors.ts";
+import { invalidArgument, limitExceeded, streamNotFound, validation } from "../errors.ts";
 import type { StreamRecord, StreamSettings } from "../store.ts";
 
 type Input = Record<string, unknown>;
@@ -74,12 +74,24 @@ function checkKms(input: Input): string {
   return keyId;
 }
 
+const DAY_MS = 24 * 3_600_000;
+/** "You can successfully apply a new AWS KMS key for server-side encryption 25 times in a rolling 24-hour period", and disable it as often (Start/StopStreamEncryption API references). */
+const ENCRYPTION_CHANGES_PER_DAY = 25;
+
+function recentOrRefuse(times: number[], now: number, what: string, stream: StreamRecord): number[] {
+  const recent = times.filter((t) => t > now - DAY_MS);
+  if (recent.length >= ENCRYPTION_CHANGES_PER_DAY) {
+    throw limitExceeded(`${what} on stream ${stream.name} under account ${stream.account} has succeeded ${ENCRYPTION_CHANGES_PER_DAY} times in the last 24 hours; try again later.`);
+  }
+  return [...recent, now];
+}
+
 export async function startStreamEncryption(env: KinesisEnv, ctx: RequestContext, input: Input) {
   const keyId = checkKms(input);
   const stream = await findStream(env, ctx, input);
   // Records are encrypted from then on; the stream is UPDATING meanwhile (StartStreamEncryption API reference). There
   // is no KMS here: the key id is kept and reported as given.
-  await change(env, stream, () => ({ encryptionType: "KMS", keyId }), true);
+  await change(env, stream, (s) => ({ encryptionType: "KMS", keyId, encryptionStarts: recentOrRefuse(s.encryptionStarts, env.clock.now(), "StartStreamEncryption", s) }), true);
   return {};
 }
 
@@ -89,7 +101,7 @@ export async function stopStreamEncryption(env: KinesisEnv, ctx: RequestContext,
   await change(env, stream, (s) => {
     if (s.encryptionType !== "KMS") throw invalidArgument(`Stream ${s.name} under account ${s.account} is not encrypted.`);
     if (s.keyId !== keyId) throw invalidArgument(`KeyId ${keyId} is not the key stream ${s.name} under account ${s.account} is encrypted with.`);
-    return { encryptionType: "NONE", keyId: undefined };
+    return { encryptionType: "NONE", keyId: undefined, encryptionStops: recentOrRefuse(s.encryptionStops, env.clock.now(), "StopStreamEncryption", s) };
   }, true);
   return {};
 }

@@ -5,7 +5,8 @@ import { checkMaxRecordSize, DEFAULT_MAX_RECORD_SIZE_KIB } from "../domain/recor
 import { openAt } from "../domain/resharding.ts";
 import { parseShardId, shardId } from "../domain/sequence.ts";
 import {
-  checkEnum, checkRange, checkShardIdText, checkStreamName, decodeToken, encodeToken, NEXT_TOKEN_TTL_MS, ON_DEMAND_INITIAL_SHARDS, shardQuota,
+  checkEnum, checkRange, checkShardIdText, checkStreamName, decodeToken, encodeToken, NEXT_TOKEN_TTL_MS, ON_DEMAND_INITIAL_SHARDS,
+  ON_DEMAND_STREAM_QUOTA, shardQuota,
 } from "../domain/streams.ts";
 import { checkTags, MAX_TAGS } from "../domain/tags.ts";
 import { arnOf, descriptionView, shardView, summaryView } from "../domain/views.ts";
@@ -49,17 +50,32 @@ export async function createStream(env: KinesisEnv, ctx: RequestContext, input: 
     {
       account: ctx.accountId, region: ctx.region, name, mode, retentionHours: 24, createdAt: now,
       status: env.statusDelayMs > 0 ? "CREATING" : "ACTIVE", statusUntil: env.statusDelayMs > 0 ? now + env.statusDelayMs : undefined,
-      encryptionType: "NONE", shardLevelMetrics: [], maxRecordSizeKiB, tags, scalings: [], modeChanges: [],
+      encryptionType: "NONE", shardLevelMetrics: [], maxRecordSizeKiB, tags, scalings: [], modeChanges: [], encryptionStarts: [], encryptionStops: [],
     },
     ranges,
-    quota,
+    { shards: quota, onDemandStreams: ON_DEMAND_STREAM_QUOTA },
   );
   if (made === "exists") throw resourceInUse(`Stream ${name} under account ${ctx.accountId} already exists.`);
   if (made === "quota") {
     throw limitExceeded(`This request would exceed the shard limit for the account ${ctx.accountId} in ${ctx.region}. Limit: ${quota}. Number of additional shards that would have resulted from this request: ${n}.`);
   }
+  if (made === "onDemandQuota") throw onDemandQuotaExceeded(ctx.accountId, ctx.region);
   if (made.statusUntil !== undefined) env.statusChanged();
   return {};
+}
+
+/** More on-demand streams than the account's quota of 50 (LimitExceededException). */
+export function onDemandQuotaExceeded(account: string, region: string) {
+  return limitExceeded(`This request would exceed the limit of ${ON_DEMAND_STREAM_QUOTA} streams in ON_DEMAND capacity mode for the account ${account} in ${region}.`);
+}
+
+/** DescribeLimits: the shard quota and open shards, and the on-demand stream quota and count, of the caller's account and region. */
+export async function describeLimits(env: KinesisEnv, ctx: RequestContext) {
+  const usage = await env.store.usage(ctx.accountId, ctx.region);
+  return {
+    ShardLimit: shardQuota(ctx.region), OpenShardCount: usage.openShards,
+    OnDemandStreamCount: usage.onDemandStreams, OnDemandStreamCountLimit: ON_DEMAND_STREAM_QUOTA,
+  };
 }
 
 export async function deleteStream(env: KinesisEnv, ctx: RequestContext, input: Input) {

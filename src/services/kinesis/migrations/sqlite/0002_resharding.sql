@@ -1,7 +1,7 @@
 -- Resharding, status changes, retention, and the rest of the control plane (ADR 0020). Shards get their parents and
 -- open/close times (a closed shard keeps its last counter as its end); streams get their status (CREATING or UPDATING
 -- until status_until), encryption, shard-level metrics, maximum record size, tags (JSON object) and the times of their
--- recent scaling and mode changes (JSON arrays, for AWS's rolling 24-hour limits). Resource policies by ARN.
+-- recent scaling, mode and encryption changes (JSON arrays, for AWS's rolling 24-hour limits). Resource policies by ARN.
 ALTER TABLE kinesis_shards ADD COLUMN parent_index INTEGER;
 ALTER TABLE kinesis_shards ADD COLUMN adjacent_parent_index INTEGER;
 ALTER TABLE kinesis_shards ADD COLUMN opened_at INTEGER NOT NULL DEFAULT 0;
@@ -16,6 +16,8 @@ ALTER TABLE kinesis_streams ADD COLUMN max_record_size_kib INTEGER NOT NULL DEFA
 ALTER TABLE kinesis_streams ADD COLUMN tags TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE kinesis_streams ADD COLUMN scalings TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE kinesis_streams ADD COLUMN mode_changes TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE kinesis_streams ADD COLUMN encryption_starts TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE kinesis_streams ADD COLUMN encryption_stops TEXT NOT NULL DEFAULT '[]';
 
 UPDATE kinesis_shards SET opened_at = (SELECT created_at FROM kinesis_streams s WHERE s.id = kinesis_shards.stream_id);
 
