@@ -104,7 +104,9 @@ export async function getRecords(env: KinesisEnv, ctx: RequestContext, input: In
   env.limits?.readDone(stream.id, shard.index, records.reduce((n, r) => n + r.data.length, 0));
   // A closed shard read to its end: no NextShardIterator, and its ChildShards ("returned … only when the end of the
   // current shard is reached"; NextShardIterator "If set to null, the shard has been closed", GetRecords API reference).
-  const atEnd = shard.closedAt !== undefined && last >= shard.lastCounter;
+  // A closed shard with nothing after the iterator is at its end too: retention may have deleted its last records
+  // (the log keeps a suffix), and a closed shard takes no more.
+  const atEnd = shard.closedAt !== undefined && (last >= shard.lastCounter || read.length === 0);
   // Caught up (nothing left after what is returned) is 0; otherwise how old the last record returned is.
   const behind = atEnd || last >= shard.lastCounter || records.length === 0 ? 0 : Math.max(0, now - records[records.length - 1].arrivedAt);
   const encryption = stream.encryptionType === "KMS" ? "KMS" : undefined;
