@@ -65,6 +65,7 @@ describe("Kinesis resource policies", () => {
     await rejectsAws(k.send(new PutResourcePolicyCommand({ ResourceARN: arn, Policy: JSON.stringify({ Statement: [{ Effect: "Allow", Sid: "x".repeat(21 * 1024) }] }) })), {
       name: "InvalidArgumentException", message: /20 KB/,
     });
+    await rejectsAws(k.send(new PutResourcePolicyCommand({ ResourceARN: arn, Policy: `${"[".repeat(10_000)}${"]".repeat(10_000)}` })), { name: "InvalidArgumentException" });
     const wild = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "kinesis:*", Resource: `arn:aws:kinesis:*:*:stream/${"*s".repeat(40)}x` }] });
     await k.send(new PutResourcePolicyCommand({ ResourceARN: arn, Policy: wild }));
     const t = Date.now();
