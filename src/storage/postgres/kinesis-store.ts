@@ -203,6 +203,9 @@ export class PgKinesisStore implements KinesisStore {
       const cutoff = now - Number(st.retention_hours) * 3_600_000;
       const shards = await this.db.query("SELECT shard_index FROM kinesis_shards WHERE stream_id = $1", [id]);
       for (const { shard_index: shard } of shards.rows) {
+        // A read first: most passes find nothing expired and write nothing.
+        const oldest = await this.db.query("SELECT arrived_at FROM kinesis_records WHERE stream_id = $1 AND shard_index = $2 ORDER BY counter LIMIT 1", [id, shard]);
+        if (oldest.rows.length === 0 || Number(oldest.rows[0].arrived_at) >= cutoff) continue;
         for (;;) {
           // The expired prefix of the shard's log, a batch at a time: up to the newest expired record among its oldest `batch`.
           const r = await this.db.query(

@@ -46,6 +46,7 @@ function prepare(db: Database.Database) {
       "DELETE FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND counter <= (SELECT MAX(counter) FROM " +
         "(SELECT counter, arrived_at FROM kinesis_records WHERE stream_id = ? AND shard_index = ? ORDER BY counter LIMIT ?) WHERE arrived_at < ?)",
     ),
+    oldest: p("SELECT arrived_at FROM kinesis_records WHERE stream_id = ? AND shard_index = ? ORDER BY counter LIMIT 1").pluck(),
     expiredShards: p("SELECT shard_index FROM kinesis_shards WHERE stream_id = ? AND closed_at IS NOT NULL AND closed_at < ?").pluck(),
     deleteShardRecords: p("DELETE FROM kinesis_records WHERE stream_id = ? AND shard_index = ?"),
     deleteShard: p("DELETE FROM kinesis_shards WHERE stream_id = ? AND shard_index = ?"),
@@ -182,6 +183,9 @@ export class SqliteKinesisStore implements KinesisStore {
     for (const st of this.s.retention.all() as { id: number; retention_hours: number }[]) {
       const cutoff = now - st.retention_hours * 3_600_000;
       for (const shard of this.s.shardIndexes.all(st.id) as number[]) {
+        // A read first: most passes find nothing expired and write nothing.
+        const oldest = this.s.oldest.get(st.id, shard) as number | undefined;
+        if (oldest === undefined || oldest >= cutoff) continue;
         for (;;) {
           const n = await this.sql.write(() => this.s.trimRecords.run(st.id, shard, st.id, shard, batch, cutoff).changes);
           deleted += n;
