@@ -78,7 +78,7 @@ async function waitHits(n: number, list = hits): Promise<Hit[]> {
  * cannot be told apart in ManualClock.pending(); the write is a local commit, done well within this pause.
  */
 async function recorded(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 400));
   assert.ok(clock.pending().length > 0, "the scheduler has a timer armed");
 }
 const quiet = () => new Promise((r) => setTimeout(r, 100));
