@@ -172,6 +172,8 @@ test("PutTargets: retry policy ranges, dead-letter ARNs, HttpParameters only for
   await rejectsAws(put({ RetryPolicy: { MaximumEventAgeInSeconds: 59 } }), { name: "ValidationException", message: /maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 60/ });
   await rejectsAws(put({ RetryPolicy: { MaximumEventAgeInSeconds: 86_401 } }), { name: "ValidationException", message: /less than or equal to 86400/ });
   await rejectsAws(put({ DeadLetterConfig: { Arn: "arn:aws:sns:us-east-1:000000000000:t" } }), { name: "ValidationException", message: /not a valid SQS queue ARN/ });
+  await rejectsAws(put({ DeadLetterConfig: { Arn: "arn:aws:sqs:us-east-1:000000000000:d.fifo" } }), { name: "ValidationException", message: /FIFO queue/ });
+  await rejectsAws(put({ DeadLetterConfig: { Arn: "arn:aws:sqs:eu-west-1:000000000000:d" } }), { name: "ValidationException", message: /rule's region/ });
   await rejectsAws(put({ HttpParameters: { HeaderParameters: { a: "b" } } }), { name: "ValidationException", message: /only supported for API destination targets/ });
   await rejectsAws(put({ Input: "x".repeat(8193) }), { name: "ValidationException", message: /less than or equal to 8192/ });
   const kinds = await eb().send(new PutTargetsCommand({

@@ -118,6 +118,8 @@ function checkTarget(ctx: RequestContext, t: Record<string, unknown>, i: number)
       const q = parseQueueArn(String(dlq));
       if (!q) throw validation(`DeadLetterConfig Arn for target ${id} is not a valid SQS queue ARN.`);
       if (q.region !== ctx.region) throw validation(`DeadLetterConfig Arn for target ${id} must be in the rule's region ${ctx.region}.`);
+      // "Only standard queues are supported. You can't use a FIFO queue for a DLQ in EventBridge" (same page).
+      if (q.name.endsWith(".fifo")) throw validation(`DeadLetterConfig Arn for target ${id} is a FIFO queue; EventBridge dead-letter queues are standard queues.`);
       settings.DeadLetterConfig = { Arn: String(dlq) };
     } else settings.DeadLetterConfig = {};
   }
