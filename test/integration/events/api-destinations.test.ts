@@ -44,6 +44,12 @@ const receiver = http.createServer((req, res) => {
       slow.push(hit);
       return;
     }
+    if (req.url?.startsWith("/token-fail")) {
+      tokens.push(hit);
+      res.writeHead(500);
+      res.end();
+      return;
+    }
     if (req.url?.startsWith("/token")) {
       tokens.push(hit);
       res.writeHead(200, { "content-type": "application/json" });
@@ -246,6 +252,29 @@ test("an API-key destination and an OAuth one: the token is fetched once, cached
   await waitHits(before + 3);
   assert.equal(tokens.length, t0 + 2);
   assert.notEqual(hits[before + 2].headers.authorization, token);
+});
+
+test("an OAuth token endpoint that fails: the delivery fails (OAUTH_ERROR) and is dead-lettered; a type change takes new parameters", async () => {
+  const dlq = await queue("oauth-dlq");
+  const o = await destination("OAUTH_CLIENT_CREDENTIALS");
+  await eb().send(new UpdateConnectionCommand({ Name: o.name, AuthParameters: { OAuthParameters: { AuthorizationEndpoint: `${endpoint}/token-fail` } } }));
+  // The update kept the client credentials (only the endpoint changed).
+  const desc = await eb().send(new DescribeConnectionCommand({ Name: o.name }));
+  assert.deepEqual([desc.AuthParameters?.OAuthParameters?.ClientParameters?.ClientID, desc.AuthParameters?.OAuthParameters?.AuthorizationEndpoint], ["cid", `${endpoint}/token-fail`]);
+  await rule("oauth-fail", [{ Id: "api", Arn: o.ApiDestinationArn, RetryPolicy: { MaximumRetryAttempts: 0 }, DeadLetterConfig: { Arn: dlq.arn } }]);
+  const before = hits.length;
+  await emit("oauth-fail");
+  const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, WaitTimeSeconds: 5, MessageAttributeNames: ["All"] }));
+  assert.equal(r.Messages![0].MessageAttributes!.ERROR_CODE.StringValue, "OAUTH_ERROR");
+  assert.equal(hits.length, before);
+  // Another authorization type needs all of its parameters; then deliveries use it.
+  await rejectsAws(eb().send(new UpdateConnectionCommand({ Name: o.name, AuthorizationType: "API_KEY" })), { name: "ValidationException" });
+  const up = await eb().send(new UpdateConnectionCommand({ Name: o.name, AuthorizationType: "API_KEY", AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: "x-new", ApiKeyValue: "nv" } } }));
+  assert.equal(up.ConnectionState, "AUTHORIZED");
+  await emit("oauth-fail");
+  const [h] = (await waitHits(before + 1)).slice(before);
+  assert.equal(h.headers["x-new"], "nv");
+  assert.equal(h.headers.authorization, undefined);
 });
 
 test("a failing destination is retried with backoff and gets the event on the third attempt", async () => {
