@@ -16,10 +16,13 @@ import type { SnsStore } from "./store.ts";
 
 export { createSnsService, PENDING_OPERATIONS } from "./service.ts";
 import { scheduleSnsSweeps } from "./jobs/sweeps.ts";
+import { topicResources } from "./resources.ts";
 
 export const snsModule = defineService<SnsStore, undefined>({
   name: "sns",
   docs: { title: "SNS", pending: PENDING_OPERATIONS, definition: () => createSnsService({} as SnsEnv) },
+  // What operators may declare at start (--config, startMailroom({ resources }); ADR 0024).
+  resources: [topicResources],
   stores: {
     sqlite: (db, stores) => new SqliteSnsStore(db, stores<SqliteSqsStore>("sqs")),
     postgres: (db) => new PgSnsStore(db),
