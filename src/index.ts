@@ -21,8 +21,8 @@ import { createTracer, tracesUrl, type Tracer } from "./util/otlp.ts";
 import { VERSION } from "./version.ts";
 
 export type { MailroomOptions, Profile } from "./config/options.ts";
-export type { Declarations } from "./config/declarations.ts";
-export { DeclarationError } from "./config/declarations.ts";
+export type { Declarations } from "./config/declared.ts";
+export { DeclarationError } from "./config/declared.ts";
 export { OptionError } from "./config/options.ts";
 export { ManualClock, SystemClock } from "./engine/clock.ts";
 export type { Clock } from "./engine/clock.ts";

@@ -10,21 +10,9 @@ import { AwsError } from "../protocol/errors.ts";
 import { readShape } from "../protocol/shapes.ts";
 import type { DeclarationScope, OperationCall, ResourceKind, ServiceModule } from "../services/module.ts";
 import type { RequestContext, ServiceDefinition } from "../services/types.ts";
+import { DeclarationError } from "./declared.ts";
 
-/**
- * What may be declared: `account` and `region` (where the resources are made; default the first access key's
- * account or 000000000000, and us-east-1), then one section per service module, each a map of resource kinds to
- * lists: `sqs: { queues: [...] }`, `sns: { topics: [...] }`, `events: { buses, rules }`, `kinesis: { streams }`,
- * `stepfunctions: { stateMachines }`.
- */
-export interface Declarations {
-  account?: string;
-  region?: string;
-  [module: string]: unknown;
-}
-
-/** A declaration file or object that cannot be read or applied: its message is the one line to print. */
-export class DeclarationError extends Error {}
+export { DeclarationError, type Declarations } from "./declared.ts";
 
 /** The largest declaration file read (a guard against pointing --config at something else). */
 export const MAX_DECLARATION_FILE_BYTES = 10 * 1024 * 1024;

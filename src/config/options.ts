@@ -3,9 +3,11 @@
 // agree, and a bad value is refused with one line naming the flag or variable it came from. The CLI and
 // startMailroom() both resolve options through here, so every option has one meaning.
 import { parseAccessKeys, type AccessKey } from "../auth/credentials.ts";
-import type { Durability } from "../storage/sqlite/db.ts";
 import type { LogLevel } from "../util/log.ts";
-import type { Declarations } from "./declarations.ts";
+import type { Declarations } from "./declared.ts";
+
+/** strict: fsync before every response (survives power loss); relaxed: survives a crash of the process only. */
+export type Durability = "strict" | "relaxed";
 
 /**
  * Which of AWS's deliberate waits apply. `aws` (the default on disk and PostgreSQL) is faithful: a deleted queue's
@@ -179,7 +181,7 @@ export function parseOption(spec: OptionSpec, raw: string, from: string): unknow
 }
 
 /** Options from the variables in OPTIONS (an empty variable counts as unset); a bad value throws an OptionError naming it. */
-export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): MailroomOptions {
+export function optionsFromEnv(env: Record<string, string | undefined> = process.env): MailroomOptions {
   const o: Record<string, unknown> = {};
   for (const spec of OPTIONS) {
     const raw = env[spec.env];
