@@ -14,4 +14,6 @@ export interface Declarations {
 }
 
 /** A declaration file or object that cannot be read or applied: its message is the one line to print. */
-export class DeclarationError extends Error {}
+export class DeclarationError extends Error {
+  override name = "DeclarationError";
+}

@@ -169,7 +169,9 @@ export const OPTIONS: OptionSpec[] = [
 ];
 
 /** A bad option value, worded for the one line the CLI prints. */
-export class OptionError extends Error {}
+export class OptionError extends Error {
+  override name = "OptionError";
+}
 
 /** Parses one value for a flag or variable; the error names where it came from. */
 export function parseOption(spec: OptionSpec, raw: string, from: string): unknown {
