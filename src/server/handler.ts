@@ -173,11 +173,12 @@ export function createHandler(deps: HandlerDeps): Handler {
   return handler;
 }
 
-/** Database connection loss or shutdown (socket errors, PostgreSQL classes 08 and 57P): a temporary failure. */
+/** Database connection loss or shutdown (socket errors, PostgreSQL classes 08, 57P and 53, and 3D000: the database
+ *  is gone): a temporary failure. */
 function storageUnavailable(e: unknown): boolean {
   const code = String((e as { code?: unknown })?.code ?? "");
   const msg = e instanceof Error ? e.message : "";
-  return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|08|57P)/.test(code) || /Connection terminated|timeout exceeded when trying to connect/.test(msg);
+  return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|08|57P|53|3D000)/.test(code) || /Connection terminated|timeout exceeded when trying to connect/.test(msg);
 }
 
 /** AWS's temporary-failure answer (HTTP 503), which the SDKs retry (Common Errors, ServiceUnavailable). */
