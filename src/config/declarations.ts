@@ -93,7 +93,12 @@ export function readDeclarationFile(file: string, modules: ServiceModule[], defa
   }
   const lineCounter = new LineCounter();
   // maxAliasCount bounds alias expansion (a "billion laughs" file); uniqueKeys refuses a key given twice.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  } catch (e) {
+    throw new DeclarationError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const lineOf = (offset: number) => lineCounter.linePos(offset).line;
   if (doc.errors.length > 0) {
     const err = doc.errors[0];

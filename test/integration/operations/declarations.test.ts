@@ -199,6 +199,8 @@ describe("a bad declaration stops the start with the file, the line and the reso
     ["an alias bomb", `a: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n`,
       /bad\.yaml: Excessive alias count/],
     ["a bad account", "account: 12\n", /bad\.yaml:1: account must be 12 digits/],
+    ["nesting 200,000 deep", `sqs: ${"[".repeat(200_000)}${"]".repeat(200_000)}\n`, /bad\.yaml(:\d+)?: /],
+    ["a file over 10 MB", `# ${"x".repeat(10 * 1024 * 1024)}\n`, /bad\.yaml: cannot read the declarations: larger than 10485760 bytes/],
     ["a subscription's bad protocol", "sns:\n  topics:\n    - name: t\n      subscriptions:\n        - { protocol: carrier-pigeon, endpoint: x }\n",
       /bad\.yaml:3: sns topics "t": InvalidParameter: .*carrier-pigeon/],
     ["a rule whose bus does not exist", "events:\n  rules:\n    - name: r\n      bus: nowhere\n      eventPattern: { source: [a] }\n",

@@ -5,15 +5,17 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CreateQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { CreateTopicCommand, PublishBatchCommand, PublishCommand, SubscribeCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { Mailroom } from "../../../src/index.ts";
 import { startReceiver, type Receiver } from "../../helpers/receiver.ts";
-import { sqsClient, startTestServer } from "../../helpers/server.ts";
+import { snsClient, sqsClient, startTestServer } from "../../helpers/server.ts";
 
 const TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
 
 /** Adds X-Amzn-Trace-Id to every request of this client while `trace.header` is set. */
-function traced(client: SQSClient, trace: { header?: string }): SQSClient {
-  client.middlewareStack.add(
+function traced<C extends SQSClient | SNSClient>(client: C, trace: { header?: string }): C {
+  type Build = (next: (args: { request: unknown }) => Promise<unknown>) => (args: { request: unknown }) => Promise<unknown>;
+  (client.middlewareStack as unknown as { add(m: Build, o: object): void }).add(
     (next) => async (args) => {
       const req = args.request as { headers: Record<string, string> };
       if (trace.header) req.headers["X-Amzn-Trace-Id"] = trace.header;
@@ -28,6 +30,7 @@ describe("request logs and trace headers", () => {
   let server: Mailroom;
   let receiver: Receiver;
   let sqs: SQSClient;
+  let sns: SNSClient;
   const trace: { header?: string } = {};
   const lines: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
@@ -44,9 +47,11 @@ describe("request logs and trace headers", () => {
     }) as typeof process.stderr.write;
     server = await startTestServer({ logLevel: "debug", otlpEndpoint: receiver.url.replace(/\/$/, "") });
     sqs = traced(sqsClient(server.endpoint), trace);
+    sns = traced(snsClient(server.endpoint), trace);
   });
   after(async () => {
     sqs.destroy();
+    sns.destroy();
     await server.close();
     process.stderr.write = write;
     await receiver.close();
@@ -92,6 +97,23 @@ describe("request logs and trace headers", () => {
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["AWSTraceHeader"] }));
     const byBody = Object.fromEntries((got.Messages ?? []).map((m) => [m.Body, m.Attributes?.AWSTraceHeader]));
     assert.deepEqual(byBody, { one: TRACE, two: TRACE, three: "Root=1-00000000-000000000000000000000001", untraced: undefined });
+  });
+
+  test("a traced Publish or PublishBatch reaches SQS subscribers with the trace as AWSTraceHeader", async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "subscriber" }));
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "traced-topic" }));
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: "arn:aws:sqs:us-east-1:000000000000:subscriber" }));
+    trace.header = TRACE;
+    try {
+      await sns.send(new PublishCommand({ TopicArn, Message: "published" }));
+      await sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: [{ Id: "1", Message: "batched" }] }));
+    } finally {
+      trace.header = undefined;
+    }
+    await sns.send(new PublishCommand({ TopicArn, Message: "untraced" }));
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["AWSTraceHeader"] }));
+    const byMessage = Object.fromEntries((got.Messages ?? []).map((m) => [JSON.parse(m.Body!).Message, m.Attributes?.AWSTraceHeader]));
+    assert.deepEqual(byMessage, { published: TRACE, batched: TRACE, untraced: undefined });
   });
 
   test("OTLP: each request is a SERVER span, exported as JSON, in the X-Ray trace it came with", async () => {
