@@ -115,12 +115,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
     await tracer?.close();
     await storage.close();
   };
-  let resourceCount = 0;
   try {
-    // Declared resources exist before the port opens: a client never sees them half made.
-    const definitions = new Map([...started].map(([name, s]) => [name, s.definition]));
-    const placeholder = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${o.port}`;
-    for (const set of declared) resourceCount += await applyDeclarations(set, definitions, placeholder);
     await new Promise<void>((resolve, reject) => {
       front.server.once("error", reject);
       front.server.listen(o.port, o.host, () => resolve());
@@ -133,6 +128,17 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const port = typeof address === "object" && address ? address.port : o.port;
   const hostForUrl = o.host.includes(":") ? `[${o.host}]` : o.host === "0.0.0.0" ? "127.0.0.1" : o.host;
   const endpoint = `http://${hostForUrl}:${port}`;
+  let resourceCount = 0;
+  try {
+    // Declared resources are applied once the port is known (URLs made meanwhile, such as an HTTP subscription's
+    // SubscribeURL, name the real endpoint) and before the server reports ready.
+    const definitions = new Map([...started].map(([name, s]) => [name, s.definition]));
+    for (const set of declared) resourceCount += await applyDeclarations(set, definitions, endpoint);
+  } catch (e) {
+    await front.close();
+    await shutdown();
+    throw e;
+  }
   const describe = [storage.description, profileNote(o.profile), ...(resourceCount > 0 ? [`${resourceCount} declared resources applied`] : [])].join("; ");
   log.info("mailroom listening", {
     endpoint, version: VERSION, storage: storage.description, durability: o.durability, node: scheduler.nodeId,

@@ -15,6 +15,7 @@ import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscr
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, ListQueuesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { DeclarationError, type Mailroom } from "../../../src/index.ts";
+import { startReceiver } from "../../helpers/receiver.ts";
 import { snsClient, sqsClient, startTestServer, TEST_CREDENTIALS } from "../../helpers/server.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mailroom-declare-"));
@@ -181,6 +182,24 @@ describe("a declaration file applied at every start", () => {
     } finally {
       sqs.destroy();
       await server.close();
+    }
+  });
+});
+
+describe("declared HTTP subscriptions", () => {
+  test("are confirmed through a SubscribeURL on the server's real endpoint", async () => {
+    const receiver = await startReceiver();
+    const server = await startTestServer({
+      resources: { sns: { topics: [{ name: "hooks", subscriptions: [{ protocol: "http", endpoint: `${receiver.url}/hook` }] }] } },
+    });
+    try {
+      const [confirmation] = await receiver.waitFor(1);
+      assert.equal(confirmation.json?.Type, "SubscriptionConfirmation");
+      assert.ok(confirmation.json?.SubscribeURL.startsWith(`${server.endpoint}/?Action=ConfirmSubscription`), confirmation.json?.SubscribeURL);
+      assert.equal((await fetch(confirmation.json!.SubscribeURL)).status, 200);
+    } finally {
+      await server.close();
+      await receiver.close();
     }
   });
 });
