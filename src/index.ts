@@ -37,6 +37,22 @@ export interface Mailroom {
   close(): Promise<void>;
 }
 
+/** Runs a start step; its failure names what it was about (the CLI prints the message as one line). */
+function naming<T>(what: string, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    throw new Error(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+async function namingAsync<T>(what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    throw new Error(`${what}: ${e instanceof Error ? e.message || e.constructor.name : String(e)}`);
+  }
+}
+
 /** What the profile means, for the start line (ADR 0024). */
 function profileNote(profile: string): string {
   return profile === "test"
@@ -62,8 +78,8 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const init = o.initDir ? initScripts(o.initDir, log) : undefined;
   // Reads --tls-cert/--tls-key now (a bad file fails before anything opens); the self-signed key waits for storage.
   // The TLS listener's self-signed key is kept in SNS's key table beside its signing key.
-  const tls = tlsMaterial(o, { key: (name, make) => storage.store<SnsStore>("sns").key(name, make) });
-  const storage = await openStorage(o, SERVICES, clock, log);
+  const tls = naming("TLS certificate (--tls-cert, --tls-key)", () => tlsMaterial(o, { key: (name, make) => storage.store<SnsStore>("sns").key(name, make) }));
+  const storage = await namingAsync(o.database ? "database (--database)" : o.memory ? "storage" : `data directory ${o.dataDir} (--data-dir)`, () => openStorage(o, SERVICES, clock, log));
   const { notifier } = storage;
   // The one scheduler of the process: every kind of background due work registers with it (one timer).
   const scheduler = createScheduler({ clock, leases: storage.leases, onError: (job, e) => log.warn("background job failed", { job, error: String(e) }) });
@@ -122,7 +138,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
     });
   } catch (e) {
     await shutdown();
-    throw e;
+    throw new Error(`cannot listen on ${o.host}:${o.port} (--host, --port): ${e instanceof Error ? e.message : String(e)}`);
   }
   const address = front.server.address();
   const port = typeof address === "object" && address ? address.port : o.port;

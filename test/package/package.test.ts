@@ -133,6 +133,9 @@ test("a bad flag or variable is one line naming it, never a stack trace", () => 
     { args: ["--durability", "maybe"], names: "--durability" },
     { args: ["--no-such-flag"], names: "--no-such-flag" },
     { args: ["--memory", "--port", "0", "--config", "missing.yaml"], names: "missing.yaml" },
+    { args: ["--memory", "--port", "0", "--tls-cert", "missing.pem", "--tls-key", "missing.pem"], names: "--tls-cert" },
+    { args: ["--port", "0", "--data-dir", "/etc/passwd/x"], names: "--data-dir" },
+    { args: ["--port", "0", "--database", "postgres://nobody@127.0.0.1:1/x"], names: "--database" },
   ];
   for (const c of cases) {
     const r = spawnSync(bin, c.args, { cwd: project, env: { ...plainEnv(), ...c.env }, encoding: "utf8", timeout: 20_000 });
