@@ -41,6 +41,8 @@ interface RequestRecord {
   errorCode?: string;
   /** The X-Amzn-Trace-Id header, as sent. */
   traceHeader?: string;
+  /** The W3C traceparent header, as sent (OpenTelemetry clients). */
+  traceparent?: string;
 }
 
 export interface ObservedRequest extends RequestRecord {
@@ -78,6 +80,7 @@ export function createHandler(deps: HandlerDeps): Handler {
     // One pass over the headers serves detection, the base URL and SigV4.
     const headers = headerMap(raw);
     rec.traceHeader = headers.get("x-amzn-trace-id");
+    if (observe) rec.traceparent = headers.get("traceparent");
     const found = table.detect(req.method, path, query, headers, body, () => readScope({ query, rawHeaders: raw })?.service);
     if (found === undefined) return unknownRequest(requestId);
     const { codec, service: svc, operation } = found;

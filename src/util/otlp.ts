@@ -1,7 +1,7 @@
 // Optional OpenTelemetry tracing without an OpenTelemetry package: one SERVER span per API request, batched and
 // posted as OTLP/HTTP JSON (https://opentelemetry.io/docs/specs/otlp/#otlphttp) to
-// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT + "/v1/traces". A request carrying an AWS
-// X-Ray header (X-Amzn-Trace-Id: Root=1-<8 hex>-<24 hex>;Parent=<16 hex>) joins that trace: X-Ray trace ids are
+// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT + "/v1/traces". A request carrying a W3C
+// traceparent joins that trace; else one carrying an AWS X-Ray header (X-Amzn-Trace-Id: Root=1-<8 hex>-<24 hex>;Parent=<16 hex>) joins that trace: X-Ray trace ids are
 // 128 bits like W3C's (X-Ray developer guide, "Tracing header"). Export failures are logged and the spans dropped;
 // the buffer is bounded so a collector that is down never holds memory.
 import { randomBytes } from "node:crypto";
@@ -16,6 +16,7 @@ export interface SpanInput {
   startedAt: number;
   latencyMs: number;
   traceHeader?: string;
+  traceparent?: string;
 }
 
 export interface Tracer {
@@ -35,6 +36,13 @@ export function tracesUrl(endpoint: string | undefined, env: NodeJS.ProcessEnv =
   if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   if (!endpoint) return undefined;
   return `${endpoint.replace(/\/+$/, "")}/v1/traces`;
+}
+
+/** Trace id and parent span id of a W3C traceparent header (version 00; all-zero ids are invalid: W3C Trace Context). */
+export function parseTraceparent(header: string | undefined): { traceId: string; parentSpanId: string } | undefined {
+  const m = header ? /^\s*([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?\s*$/.exec(header) : null;
+  if (!m || m[1] === "ff" || /^0+$/.test(m[2]) || /^0+$/.test(m[3])) return undefined;
+  return { traceId: m[2], parentSpanId: m[3] };
 }
 
 /** Trace id and parent span id of an X-Ray trace header, when it has a well-formed Root. */
@@ -58,7 +66,8 @@ export function createTracer(url: string, opts: { serviceName?: string; version:
   timer.unref();
 
   function toSpan(s: SpanInput): object {
-    const parent = parseTraceHeader(s.traceHeader);
+    // A W3C traceparent (OpenTelemetry clients) first, else an X-Ray header.
+    const parent = parseTraceparent(s.traceparent) ?? parseTraceHeader(s.traceHeader);
     const start = BigInt(Math.round(s.startedAt * 1e6));
     const end = start + BigInt(Math.round(s.latencyMs * 1e6));
     const attributes = [

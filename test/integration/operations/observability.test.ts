@@ -148,4 +148,28 @@ describe("request logs and trace headers", () => {
     assert.equal(attrs["rpc.service"], "sqs");
     assert.equal(attrs["http.response.status_code"], "200");
   });
+
+  test("OTLP: a W3C traceparent (OpenTelemetry clients) names the trace and the parent span", async () => {
+    const res = await fetch(`${server.endpoint}/`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.ListQueues",
+        authorization: "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=00",
+        traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      },
+      body: "{}",
+    });
+    await res.arrayBuffer();
+    const deadline = Date.now() + 5000;
+    let span: Record<string, unknown> | undefined;
+    while (!span && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      for (const r of receiver.received) {
+        for (const rs of JSON.parse(r.body).resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) if (s.name === "sqs.ListQueues") span = s;
+      }
+    }
+    assert.ok(span);
+    assert.equal(span.traceId, "0af7651916cd43dd8448eb211c80319c");
+    assert.equal(span.parentSpanId, "b7ad6b7169203331");
+  });
 });
