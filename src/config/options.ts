@@ -47,6 +47,10 @@ export interface MailroomOptions {
   maxConnections?: number;
   /** Request body bytes buffered across all connections at most; a request that would pass it gets 503 ServiceUnavailable. */
   maxBufferedBodyBytes?: number;
+  /** Kinesis: ms a stream stays CREATING or UPDATING after a change (AWS takes seconds to minutes); 0 = ACTIVE at once. */
+  kinesisStatusDelayMs?: number;
+  /** Kinesis: enforce the per-shard write and read limits (ProvisionedThroughputExceededException). */
+  kinesisThroughputLimits?: boolean;
   /** Injected clock (tests). */
   clock?: import("../engine/clock.ts").Clock;
 
@@ -83,6 +87,8 @@ export const DEFAULTS = {
   logLevel: "info" as LogLevel,
   durability: "strict" as Durability,
   ...CONNECTION_DEFAULTS,
+  kinesisStatusDelayMs: 0,
+  kinesisThroughputLimits: false,
 };
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"];
@@ -161,6 +167,8 @@ export const OPTIONS: OptionSpec[] = [
   { key: "tlsHandshakeTimeoutMs", flag: "--tls-handshake-timeout <ms>", env: "MAILROOM_TLS_HANDSHAKE_TIMEOUT_MS", help: `a TLS handshake must end within this of the connect (default ${DEFAULTS.tlsHandshakeTimeoutMs})`, parse: wholeNumber(1) },
   { key: "maxConnections", flag: "--max-connections <n>", env: "MAILROOM_MAX_CONNECTIONS", help: `open connections at most; new ones past it are closed (default ${DEFAULTS.maxConnections})`, parse: wholeNumber(1) },
   { key: "maxBufferedBodyBytes", flag: "--max-buffered-body <bytes>", env: "MAILROOM_MAX_BUFFERED_BODY_BYTES", help: `request body bytes buffered across all connections at most (default ${DEFAULTS.maxBufferedBodyBytes})`, parse: wholeNumber(1) },
+  { key: "kinesisStatusDelayMs", flag: "--kinesis-status-delay <ms>", env: "MAILROOM_KINESIS_STATUS_DELAY_MS", help: `ms a Kinesis stream stays CREATING/UPDATING after a change (default ${DEFAULTS.kinesisStatusDelayMs}: ACTIVE at once)`, parse: wholeNumber(0) },
+  { key: "kinesisThroughputLimits", flag: "--kinesis-throughput-limits", env: "MAILROOM_KINESIS_THROUGHPUT_LIMITS", help: "enforce Kinesis per-shard write and read limits" },
   // --- Operations (issue 16 part A; ADR 0024)
   { key: "profile", flag: "--profile <name>", env: "MAILROOM_PROFILE", help: "aws: AWS's waits (60 s before re-creating a deleted queue, one purge a minute); test: none of them (default test with --memory, else aws)", parse: oneOf(PROFILES) },
   { key: "config", flag: "--config <file>", env: "MAILROOM_CONFIG", help: "YAML or JSON file of queues, topics, subscriptions, buses, rules, streams and state machines, created or updated at every start", parse: text },
@@ -213,6 +221,8 @@ export function resolveOptions(o: MailroomOptions): ResolvedOptions {
     tlsHandshakeTimeoutMs: o.tlsHandshakeTimeoutMs ?? DEFAULTS.tlsHandshakeTimeoutMs,
     maxConnections: o.maxConnections ?? DEFAULTS.maxConnections,
     maxBufferedBodyBytes: o.maxBufferedBodyBytes ?? DEFAULTS.maxBufferedBodyBytes,
+    kinesisStatusDelayMs: o.kinesisStatusDelayMs ?? DEFAULTS.kinesisStatusDelayMs,
+    kinesisThroughputLimits: o.kinesisThroughputLimits ?? DEFAULTS.kinesisThroughputLimits,
     clock: o.clock,
     profile: o.profile ?? (memory && !o.database ? "test" : "aws"),
     config: o.config,
@@ -223,6 +233,7 @@ export function resolveOptions(o: MailroomOptions): ResolvedOptions {
   for (const name of Object.keys(CONNECTION_DEFAULTS) as (keyof typeof CONNECTION_DEFAULTS)[]) {
     if (!Number.isSafeInteger(r[name]) || r[name] < 1) throw new OptionError(`invalid ${name}: ${o[name]} (a positive whole number)`);
   }
+  if (!Number.isSafeInteger(r.kinesisStatusDelayMs) || r.kinesisStatusDelayMs < 0) throw new OptionError(`invalid kinesisStatusDelayMs: ${o.kinesisStatusDelayMs} (a whole number of ms, 0 or more)`);
   if (!Number.isInteger(r.port) || r.port < 0 || r.port > 65535) throw new OptionError(`invalid port: ${o.port}`);
   if (!LOG_LEVELS.includes(r.logLevel)) throw new OptionError(`invalid log level: ${r.logLevel}`);
   if (!r.tlsCert !== !r.tlsKey) throw new OptionError("give both --tls-cert and --tls-key, or neither");

@@ -98,6 +98,8 @@ function startBin(args: string[]): Promise<{ child: ReturnType<typeof spawn>; en
 test("npx mailroom: --version, starts without compiling, answers, and SIGTERM closes it cleanly", async () => {
   const bin = join(project, "node_modules", ".bin", "mailroom");
   assert.equal(execFileSync(bin, ["--version"], { env: plainEnv(), encoding: "utf8" }).trim(), PKG.version);
+  // npx finds the package's command in the project (no download, no compile).
+  assert.equal(execFileSync("npx", ["--no-install", "mailroom", "--version"], { cwd: project, env: plainEnv(), encoding: "utf8" }).trim(), PKG.version);
   const help = execFileSync(bin, ["--help"], { env: plainEnv(), encoding: "utf8" });
   for (const s of ["SQS", "SNS", "EventBridge", "Kinesis", "Step Functions", "--profile", "--config", "--init-dir"]) assert.ok(help.includes(s), `--help names ${s}`);
   const { child, endpoint, output } = await startBin(["--port", "0", "--memory"]);

@@ -58,7 +58,7 @@ export const sqsModule = defineService<SqsStore, SqsApi>({
     });
     return {
       // The test profile turns AWS's re-create and purge waits off (ADR 0024); the aws profile keeps them.
-      definition: createSqsService({ store, clock, notifier, waits: ctx.profile === "test" ? { recreateAfterDeleteMs: 0, purgeIntervalMs: 0 } : undefined }),
+      definition: createSqsService({ store, clock, notifier, waits: ctx.options.profile === "test" ? { recreateAfterDeleteMs: 0, purgeIntervalMs: 0 } : undefined }),
       routes: [sqsPeekRoute(store, clock, ctx.credentials)],
       api: { queues: store },
     };

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
-import { DescribeStreamSummaryCommand, KinesisClient } from "@aws-sdk/client-kinesis";
+import { DescribeStreamSummaryCommand, KinesisClient, ListTagsForStreamCommand } from "@aws-sdk/client-kinesis";
 import { DescribeStateMachineCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTagsForResourceCommand, PublishCommand } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, ListQueuesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
@@ -55,7 +55,7 @@ events:
         - { id: q, arn: jobs }
 kinesis:
   streams:
-    - { name: clicks, shardCount: 2 }
+    - { name: clicks, shardCount: ${visibility === 45 ? 2 : 4}, retentionHours: ${visibility === 45 ? 24 : 48}, tags: { team: core } }
 stepfunctions:
   stateMachines:
     - name: flow
@@ -93,6 +93,7 @@ async function snapshot(server: Mailroom) {
     const rule = await c.events.send(new DescribeRuleCommand({ Name: "to-jobs", EventBusName: "shop" }));
     const targets = (await c.events.send(new ListTargetsByRuleCommand({ Rule: "to-jobs", EventBusName: "shop" }))).Targets;
     const stream = (await c.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "clicks" }))).StreamDescriptionSummary!;
+    const streamTags = (await c.kinesis.send(new ListTagsForStreamCommand({ StreamName: "clicks" }))).Tags;
     const machine = await c.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:flow` }));
     return {
       queues: urls.map((u) => u.split("/").pop()).sort(),
@@ -106,7 +107,7 @@ async function snapshot(server: Mailroom) {
       subscription: { raw: sub.RawMessageDelivery, filter: JSON.parse(sub.FilterPolicy!), endpoint: sub.Endpoint },
       rule: { pattern: JSON.parse(rule.EventPattern!), state: rule.State },
       targets: targets?.map((t) => ({ Id: t.Id, Arn: t.Arn })),
-      stream: { status: stream.StreamStatus, shards: stream.OpenShardCount },
+      stream: { status: stream.StreamStatus, shards: stream.OpenShardCount, retention: stream.RetentionPeriodHours, tags: streamTags },
       machine: JSON.parse(machine.definition!).States.A.Result,
     };
   } finally {
@@ -133,7 +134,7 @@ describe("a declaration file applied at every start", () => {
       subscription: { raw: "true", filter: { kind: ["order"] }, endpoint: `arn:aws:sqs:us-east-1:${ACCOUNT}:jobs` },
       rule: { pattern: { source: ["shop"] }, state: "ENABLED" },
       targets: [{ Id: "q", Arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:jobs` }],
-      stream: { status: "ACTIVE", shards: 2 },
+      stream: { status: "ACTIVE", shards: 2, retention: 24, tags: [{ Key: "team", Value: "core" }] },
       machine: 45,
     });
     assert.match(server.describe, /8 declared resources applied/);
@@ -151,6 +152,7 @@ describe("a declaration file applied at every start", () => {
       assert.deepEqual(changed.subscription.filter, { kind: ["invoice"] });
       assert.equal(changed.subscriptions, 1, "the subscription is brought up to date, not duplicated");
       assert.equal(changed.machine, 90, "the state machine's definition is updated");
+      assert.deepEqual(changed.stream, { status: "ACTIVE", shards: 4, retention: 48, tags: [{ Key: "team", Value: "core" }] }, "the stream is resharded and its retention raised");
       // The declared subscription delivers: a message with the declared filter reaches the declared queue raw.
       const c = clients(server.endpoint);
       try {
