@@ -73,6 +73,17 @@ program.action(async (flags: Record<string, unknown>) => {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // Under npm (`npx mailroom`, `npm exec`, scripts), a shell stands between npm and node and does not pass on the
+  // SIGTERM npm forwards to it; it exits instead. When the parent goes, stop as on SIGTERM rather than live on orphaned.
+  if (process.env.npm_command !== undefined || process.env.npm_lifecycle_event !== undefined) {
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(watch);
+      stop("parent process exited");
+    }, 250);
+    watch.unref();
+  }
 });
 
 await program.parseAsync(process.argv);

@@ -122,6 +122,29 @@ test("npx mailroom: --version, starts without compiling, answers, and SIGTERM cl
   assert.match(output(), /stopping \(SIGTERM\)/);
 });
 
+test("npx mailroom: SIGTERM to npx stops the server too (npx's shell does not pass it on; the server sees its parent go)", async () => {
+  const child = spawn("npx", ["--no-install", "mailroom", "--port", "0", "--memory"], { cwd: project, env: plainEnv() });
+  let out = "";
+  child.stdout.on("data", (c) => (out += c));
+  child.stderr.on("data", (c) => (out += c));
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", () => {
+      const m = /ready at (http:\/\/[^\s]+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`npx exited with ${code}: ${out}`)));
+  });
+  assert.equal((await fetch(`${endpoint}/_mailroom/health`)).status, 200);
+  child.kill("SIGTERM");
+  const deadline = Date.now() + 10_000;
+  let gone = false;
+  while (!gone && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    gone = await fetch(`${endpoint}/_mailroom/health`).then(() => false, () => true);
+  }
+  assert.ok(gone, "the server stopped after npx did");
+});
+
 test("a bad flag or variable is one line naming it, never a stack trace", () => {
   const bin = join(project, "node_modules", ".bin", "mailroom");
   const cases: { args: string[]; env?: Record<string, string>; names: string }[] = [
