@@ -6,14 +6,18 @@ import { OPTIONS, OptionError, optionsFromEnv, type MailroomOptions } from "../c
 import { startMailroom, type Mailroom } from "../index.ts";
 import { VERSION } from "../version.ts";
 
-const DESCRIPTION = `Self-hosted AWS messaging APIs on one port, durable on SQLite or PostgreSQL:
-  SQS        standard and FIFO queues (AWS JSON 1.0 and query)
-  SNS        topics, FIFO topics, subscriptions to SQS, HTTP/S, email/SMS/push sinks (query)
-  EventBridge  event buses, rules, SQS targets, PutEvents (AWS JSON 1.1)
-  Kinesis    data streams, shards, records (AWS JSON 1.1 and CBOR)
+const DESCRIPTION = "Self-hosted AWS messaging APIs on one port, durable on SQLite or PostgreSQL.";
+const MORE = `
+Services (one port; any AWS SDK or the AWS CLI with --endpoint-url):
+  SQS             standard and FIFO queues (AWS JSON 1.0, query)
+  SNS             topics, FIFO topics; SQS, HTTP/S, email, SMS, push (query)
+  EventBridge     event buses, rules, SQS targets, PutEvents (AWS JSON 1.1)
+  Kinesis         data streams, shards, resharding, records (JSON 1.1, CBOR)
   Step Functions  STANDARD state machines, durable executions (AWS JSON 1.0)
-Every option may also be set by the environment variable named in brackets; flags win.
-Health: GET /_mailroom/health (503 when storage is down) and /_localstack/health.`;
+
+Every option may also be set by the variable in brackets; a flag wins.
+Health: GET /_mailroom/health (503 when storage is down), /_localstack/health.
+Guide: docs/operations-guide.md in the package.`;
 
 function fail(message: string): never {
   process.stderr.write(`mailroom: ${message}\n`);
@@ -24,6 +28,7 @@ const program = new Command()
   .name("mailroom")
   .description(DESCRIPTION)
   .version(VERSION, "-v, --version", "print the version and exit")
+  .addHelpText("after", MORE)
   // Commander's own errors (unknown flag, bad value) as one "mailroom: ..." line, like ours.
   .configureOutput({ outputError: (s, write) => write(`mailroom: ${s.replace(/^error: /, "").trimEnd()}\n`) });
 for (const spec of OPTIONS) {
