@@ -61,7 +61,8 @@ export function createTracer(url: string, opts: { serviceName?: string; version:
   const send = opts.fetch ?? fetch;
   let buffer: object[] = [];
   let dropped = 0;
-  let inFlight: Promise<void> = Promise.resolve();
+  let draining: Promise<void> | undefined;
+  let closing = false;
   const timer = setInterval(() => void flush(), OTLP_INTERVAL_MS);
   timer.unref();
 
@@ -90,7 +91,7 @@ export function createTracer(url: string, opts: { serviceName?: string; version:
     };
   }
 
-  async function exportBatch(spans: object[]): Promise<void> {
+  async function exportBatch(spans: object[]): Promise<boolean> {
     const body = JSON.stringify({
       resourceSpans: [{
         resource: { attributes: [str("service.name", opts.serviceName ?? "mailroom"), str("service.version", opts.version)] },
@@ -101,8 +102,10 @@ export function createTracer(url: string, opts: { serviceName?: string; version:
       const res = await send(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(5000) });
       await res.arrayBuffer().catch(() => undefined);
       if (!res.ok) opts.log.warn("OTLP export refused", { url, status: res.status, spans: spans.length });
+      return res.ok;
     } catch (e) {
       opts.log.warn("OTLP export failed", { url, error: e instanceof Error ? e.message : String(e), spans: spans.length });
+      return false;
     }
   }
 
@@ -111,15 +114,25 @@ export function createTracer(url: string, opts: { serviceName?: string; version:
       opts.log.warn("OTLP spans dropped: the buffer was full", { dropped });
       dropped = 0;
     }
-    // One export at a time, in order.
-    inFlight = inFlight.then(async () => {
-      while (buffer.length > 0) {
-        const batch = buffer.slice(0, OTLP_BATCH);
-        buffer = buffer.slice(OTLP_BATCH);
-        await exportBatch(batch);
+    if (buffer.length === 0) return draining ?? Promise.resolve();
+    // One drain at a time, exporting batch after batch in order until the buffer is empty (its first await comes
+    // before its finally, so `draining` is set before it is cleared). Closing, a failed export drops the rest.
+    draining ??= (async () => {
+      try {
+        while (buffer.length > 0) {
+          const batch = buffer.slice(0, OTLP_BATCH);
+          buffer = buffer.slice(OTLP_BATCH);
+          const ok = await exportBatch(batch);
+          if (!ok && closing && buffer.length > 0) {
+            opts.log.warn("OTLP spans dropped at close: the collector does not answer", { dropped: buffer.length });
+            buffer = [];
+          }
+        }
+      } finally {
+        draining = undefined;
       }
-    });
-    return inFlight;
+    })();
+    return draining;
   }
 
   return {
@@ -133,6 +146,7 @@ export function createTracer(url: string, opts: { serviceName?: string; version:
     },
     flush,
     async close() {
+      closing = true;
       clearInterval(timer);
       await flush();
     },
