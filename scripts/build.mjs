@@ -9,7 +9,8 @@
 // forwards reach the server directly (no shell or second node in between).
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -53,11 +54,13 @@ if (types) buildTypes();
  * .d.ts beside them). A declaration error in a kept file fails the build; one elsewhere is irrelevant.
  */
 function buildTypes() {
-  const scratch = join(root, "node_modules", ".cache", "mailroom-types");
-  rmSync(scratch, { recursive: true, force: true });
+  const scratch = mkdtempSync(join(tmpdir(), "mailroom-types-"));
   const tsc = join(root, "node_modules", ".bin", "tsc");
   const r = spawnSync(tsc, ["-p", join(root, "tsconfig.build.json"), "--outDir", scratch], { cwd: root, encoding: "utf8" });
-  if (r.error) throw new Error(`tsc could not run (${r.error.message}): typescript is a devDependency; run npm ci`);
+  if (r.error) {
+    rmSync(scratch, { recursive: true, force: true });
+    throw new Error(`tsc could not run (${r.error.message}): typescript is a devDependency; run npm ci`);
+  }
   const errors = (r.stdout + r.stderr).split("\n").filter((l) => /^src\/.*\(\d+,\d+\): error/.test(l));
   const kept = new Set();
   const queue = ["index.d.ts"];
