@@ -1,5 +1,7 @@
 // Programmatic API: startMailroom(options) starts the server in-process (port 0 picks a free port, memory
 // keeps data in RAM) and returns its endpoint and a close() that flushes and stops everything.
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { CredentialStore } from "./auth/credentials.ts";
 import { SystemClock } from "./engine/clock.ts";
 import { createScheduler } from "./engine/scheduler.ts";
@@ -53,6 +55,17 @@ async function namingAsync<T>(what: string, step: () => Promise<T>): Promise<T> 
   }
 }
 
+/**
+ * Makes a directory and its missing parents one level at a time. Node's recursive mkdirSync never returns for a path
+ * under /proc (it retries the ENOENT the kernel answers there forever, at full CPU); this answers that error.
+ */
+function makeDirectory(dir: string): void {
+  const full = resolve(dir);
+  if (existsSync(full)) return;
+  makeDirectory(dirname(full));
+  mkdirSync(full);
+}
+
 /** What the profile means, for the start line (ADR 0024). */
 function profileNote(profile: string): string {
   return profile === "test"
@@ -79,7 +92,10 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   // Reads --tls-cert/--tls-key now (a bad file fails before anything opens); the self-signed key waits for storage.
   // The TLS listener's self-signed key is kept in SNS's key table beside its signing key.
   const tls = naming("TLS certificate (--tls-cert, --tls-key)", () => tlsMaterial(o, { key: (name, make) => storage.store<SnsStore>("sns").key(name, make) }));
-  const storage = await namingAsync(o.database ? "database (--database)" : o.memory ? "storage" : `data directory ${o.dataDir} (--data-dir)`, () => openStorage(o, SERVICES, clock, log));
+  const storage = await namingAsync(o.database ? "database (--database)" : o.memory ? "storage" : `data directory ${o.dataDir} (--data-dir)`, async () => {
+    if (!o.database && !o.memory) makeDirectory(o.dataDir);
+    return openStorage(o, SERVICES, clock, log);
+  });
   const { notifier } = storage;
   // The one scheduler of the process: every kind of background due work registers with it (one timer).
   const scheduler = createScheduler({ clock, leases: storage.leases, onError: (job, e) => log.warn("background job failed", { job, error: String(e) }) });
