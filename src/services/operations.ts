@@ -29,7 +29,8 @@ export function bindOperations<Env>(model: ServiceModel, table: Record<string, O
  * One operation of a started service called in-process, as its wire handler would be after decoding: the input is
  * checked against the operation's input shape (the same readShape the codecs use, so another service gets the same
  * validation errors as an SDK) and the handler's output is returned as it is. Step Functions' Task states call the
- * other services through this (services/<svc>/index.ts exposes it in the module's api).
+ * other services through this (services/<svc>/index.ts exposes it in the module's api), and declared resources are
+ * applied through it (config/declarations.ts).
  */
 export type ServiceCall = (ctx: RequestContext, operation: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
@@ -37,7 +38,7 @@ export function serviceCall(definition: ServiceDefinition): ServiceCall {
   return async (ctx, operation, input) => {
     const op = definition.model.operations[operation];
     const handler = definition.operations[operation];
-    if (!op || !handler) throw new AwsErrorClass("UnknownOperationException", `Unknown operation ${operation}`);
+    if (!op || !handler) throw new AwsErrorClass("UnsupportedOperation", `${operation} is not available`);
     const checked = op.input ? (readShape(definition.model, op.input, input, definition.inputErrors, "", false) as Record<string, unknown>) : {};
     return (await handler({ ...ctx, operation }, checked ?? {})) ?? {};
   };
