@@ -103,8 +103,9 @@ export function createTaskResources(deps: TaskResourceDeps): MockedTaskResources
       case "lambda-arn":
         return invokeLambda(deps.lambdaFunctions, r.functionName, call.parameters, "direct");
       case "http":
-        // The HTTP Task needs EventBridge connections (its Authentication.ConnectionArn), which Mailroom does not have yet.
-        return failed("States.Runtime", "The HTTP Task (arn:aws:states:::http:invoke) is not supported by this Mailroom version yet: it needs EventBridge connections.");
+        // The HTTP Task authorizes its request through an EventBridge connection (Authentication.ConnectionArn); EventBridge
+        // does not yet offer other services a way to authorize a request by connection, so the task is refused.
+        return failed("States.Runtime", "The HTTP Task (arn:aws:states:::http:invoke) is not supported by this Mailroom version yet.");
       case "activity":
         return failed("States.Runtime", "Activities are carried out by the interpreter, not by a service integration.");
       case "unknown":
