@@ -51,6 +51,14 @@ before(async () => {
     req.on("end", () => {
       const payload = JSON.parse(body);
       seen.push(payload);
+      if (req.url === "/huge") {
+        // An answer past Lambda's 6 MB response limit, written in 1 MiB chunks.
+        res.writeHead(200, { "content-type": "application/json" });
+        const chunk = Buffer.alloc(1024 * 1024, 0x61);
+        for (let i = 0; i < 8; i++) res.write(chunk);
+        res.end();
+        return;
+      }
       if (req.url === "/fail") {
         res.writeHead(200, { "x-amz-function-error": "Unhandled", "content-type": "application/json" });
         res.end(JSON.stringify({ errorType: "InventoryError", errorMessage: "out of stock", trace: [] }));
@@ -66,7 +74,7 @@ before(async () => {
   const mockFile = join(dir, "MockConfigFile.json");
   writeFileSync(mockFile, JSON.stringify(MOCK));
   server = await startTestServer({
-    lambdaFunctions: { double: `http://127.0.0.1:${port}/double`, failing: `http://127.0.0.1:${port}/fail`, gone: "http://127.0.0.1:1/" },
+    lambdaFunctions: { double: `http://127.0.0.1:${port}/double`, failing: `http://127.0.0.1:${port}/fail`, gone: "http://127.0.0.1:1/", huge: `http://127.0.0.1:${port}/huge` },
     sfnMockConfig: mockFile,
   });
   const config = { endpoint: server.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1 };
@@ -201,6 +209,8 @@ test("Lambda tasks call the local function configured for the name; function err
   assert.match(unknown.cause!, /--lambda-functions nobody=/);
   const unreachable = await runTask({ Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "arn:aws:lambda:us-east-1:000000000000:function:gone", Payload: {} } });
   assert.equal(unreachable.error, "Lambda.SdkClientException");
+  const huge = await runTask({ Resource: "arn:aws:lambda:us-east-1:000000000000:function:huge" });
+  assert.equal(huge.error, "Lambda.ResponseSizeTooLargeException");
 });
 
 test("the HTTP Task and unknown resources fail with a clear cause", async () => {

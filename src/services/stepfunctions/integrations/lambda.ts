@@ -12,6 +12,25 @@ const MAX_PAYLOAD = 6 * 1024 * 1024;
 /** A function runs at most 900 seconds (Lambda quotas, "Function timeout"). */
 const MAX_RUN_MS = 900_000;
 
+/** The answer's text, read only up to the payload limit (undefined past it: a function cannot make the node buffer without end). */
+async function boundedText(res: Response): Promise<string | undefined> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.length;
+    if (n > MAX_PAYLOAD) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 export async function invokeLambda(functions: Record<string, string>, name: string, payload: Json, _mode: "direct" | "invoke"): Promise<TaskOutcome> {
   const url = Object.hasOwn(functions, name) ? functions[name] : undefined;
   if (!url) {
@@ -27,13 +46,14 @@ export async function invokeLambda(functions: Record<string, string>, name: stri
   let res: Response;
   let text: string;
   try {
-    res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(MAX_RUN_MS) });
-    text = await res.text();
+    res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, redirect: "manual", signal: AbortSignal.timeout(MAX_RUN_MS) });
+    const read = await boundedText(res);
+    if (read === undefined) {
+      return { type: "failed", error: "Lambda.ResponseSizeTooLargeException", cause: `Response payload size exceeded maximum allowed payload size (${MAX_PAYLOAD} bytes).` };
+    }
+    text = read;
   } catch (e) {
     return { type: "failed", error: "Lambda.SdkClientException", cause: `Unable to reach the local function ${name} at ${url}: ${e instanceof Error ? e.message : String(e)}` };
-  }
-  if (Buffer.byteLength(text) > MAX_PAYLOAD) {
-    return { type: "failed", error: "Lambda.ResponseSizeTooLargeException", cause: `Response payload size exceeded maximum allowed payload size (${MAX_PAYLOAD} bytes).` };
   }
   let value: Json = null;
   if (text.trim() !== "") {
