@@ -15,6 +15,8 @@ import type { StartedService } from "./services/module.ts";
 import type { SnsStore } from "./services/sns/store.ts";
 import { openStorage } from "./storage/open.ts";
 import { createLogger } from "./util/log.ts";
+import { Metrics } from "./metrics/registry.ts";
+import { metricsRoute, serveMetrics } from "./metrics/route.ts";
 
 export type { MailroomOptions } from "./config/options.ts";
 export { ManualClock, SystemClock } from "./engine/clock.ts";
@@ -23,6 +25,8 @@ export interface Mailroom {
   /** e.g. http://127.0.0.1:4566 (the same port answers https://) */
   endpoint: string;
   port: number;
+  /** http://host:port/metrics when metricsPort was given (/metrics is also on the main port). */
+  metricsEndpoint?: string;
   close(): Promise<void>;
 }
 
@@ -40,6 +44,9 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   const tls = tlsMaterial(o, { key: (name, make) => storage.store<SnsStore>("sns").key(name, make) });
   const storage = await openStorage(o, SERVICES, clock, log);
   const { notifier } = storage;
+  // Metrics (docs/metrics.md): services declare their series at start; the request path and storage report here.
+  const metrics = new Metrics(o.metricsLabelLimit);
+  storage.observeCommits((seconds, writes) => metrics.observeCommit(seconds, writes));
   // The one scheduler of the process: every kind of background due work registers with it (one timer).
   const scheduler = createScheduler({ clock, leases: storage.leases, onError: (job, e) => log.warn("background job failed", { job, error: String(e) }) });
   // The delivery engine: its outbox worker is a scheduler registration; destination kinds plug in by name.
@@ -52,16 +59,17 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
     if (!s) throw new Error(`service ${name} is not started yet (module order in src/services/index.ts)`);
     return s.api as T;
   };
-  for (const m of SERVICES) started.set(m.name, m.start({ clock, log, notifier, scheduler, delivery, credentials, shared: storage.shared, api }, storage.store(m.name)));
+  for (const m of SERVICES) started.set(m.name, m.start({ clock, log, notifier, scheduler, delivery, credentials, shared: storage.shared, api, metrics, options: o }, storage.store(m.name)));
   const services = [...started.values()];
   const stopServices = async () => {
     for (const s of [...services].reverse()) await s.close?.();
     await delivery.stop();
     await scheduler.stop();
   };
-  const internal = internalRoutes([...services.flatMap((s) => s.routes ?? []), tls.route], SERVICES.map((m) => m.name));
-  const handler = createHandler({ services: services.map((s) => s.definition), credentials, clock, log, internal });
+  const internal = internalRoutes([...services.flatMap((s) => s.routes ?? []), tls.route, metricsRoute(metrics)], SERVICES.map((m) => m.name));
+  const handler = createHandler({ services: services.map((s) => s.definition), credentials, clock, log, internal, metrics });
   const front = createFront(handler, tls.options, o);
+  metrics.countConnections(() => new Promise((resolve) => front.server.getConnections((e, n) => resolve(e ? 0 : n))));
   try {
     await new Promise<void>((resolve, reject) => {
       front.server.once("error", reject);
@@ -72,19 +80,33 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
     await storage.close();
     throw e;
   }
+  let metricsServer: import("node:http").Server | undefined;
+  if (o.metricsPort !== undefined) {
+    try {
+      metricsServer = await serveMetrics(metrics, o.host, o.metricsPort);
+    } catch (e) {
+      await front.close();
+      await stopServices();
+      await storage.close();
+      throw e;
+    }
+  }
   const address = front.server.address();
   const port = typeof address === "object" && address ? address.port : o.port;
   const hostForUrl = o.host.includes(":") ? `[${o.host}]` : o.host === "0.0.0.0" ? "127.0.0.1" : o.host;
   const endpoint = `http://${hostForUrl}:${port}`;
   log.info("mailroom listening", { endpoint, storage: storage.description, durability: o.durability, node: scheduler.nodeId });
   let closed = false;
+  const metricsAddress = metricsServer?.address();
   return {
     endpoint,
     port,
+    metricsEndpoint: metricsAddress && typeof metricsAddress === "object" ? `http://${hostForUrl}:${metricsAddress.port}/metrics` : undefined,
     close: async () => {
       if (closed) return;
       closed = true;
       await front.close();
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
       await stopServices();
       await storage.close();
     },

@@ -35,11 +35,18 @@ export interface MailroomOptions {
   maxConnections?: number;
   /** Request body bytes buffered across all connections at most; a request that would pass it gets 503 ServiceUnavailable. */
   maxBufferedBodyBytes?: number;
+  // Metrics and CloudWatch (docs/metrics.md)
+  /** Distinct label sets per metric family at most; past it new resources and operations fold into "other". */
+  metricsLabelLimit?: number;
+  /** Also serve /metrics on this port of the same host (0: any free one); default only on the main port. */
+  metricsPort?: number;
+  /** Days the CloudWatch API keeps datapoints (AWS/* namespaces and custom metrics). */
+  metricsRetentionDays?: number;
   /** Injected clock (tests). */
   clock?: import("../engine/clock.ts").Clock;
 }
 
-type Optional = "clock" | "database" | "tlsCert" | "tlsKey";
+type Optional = "clock" | "database" | "tlsCert" | "tlsKey" | "metricsPort";
 export type ResolvedOptions = Required<Omit<MailroomOptions, Optional>> & Pick<MailroomOptions, Optional>;
 
 /** The connection limits' defaults (docs/limits.md, "Connections"; ADR 0014). */
@@ -52,6 +59,9 @@ export const CONNECTION_DEFAULTS = {
   maxBufferedBodyBytes: 256 * 1024 * 1024,
 };
 
+/** Metrics defaults: 1,000 label sets per family; 15 days of datapoints (AWS keeps 60-second data 15 days, CloudWatch concepts, "Metrics retention"). */
+export const METRICS_DEFAULTS = { metricsLabelLimit: 1000, metricsRetentionDays: 15 };
+
 export const DEFAULTS = {
   host: "127.0.0.1",
   port: 4566,
@@ -59,6 +69,7 @@ export const DEFAULTS = {
   logLevel: "info" as LogLevel,
   durability: "strict" as Durability,
   ...CONNECTION_DEFAULTS,
+  ...METRICS_DEFAULTS,
 };
 
 /** The connection limits: option name → MAILROOM_* variable. */
@@ -86,6 +97,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): MailroomOp
   if (env.MAILROOM_TLS_CERT) o.tlsCert = env.MAILROOM_TLS_CERT;
   if (env.MAILROOM_TLS_KEY) o.tlsKey = env.MAILROOM_TLS_KEY;
   for (const [name, variable] of CONNECTION_ENV) if (env[variable]) o[name] = Number(env[variable]);
+  if (env.MAILROOM_METRICS_LABEL_LIMIT) o.metricsLabelLimit = Number(env.MAILROOM_METRICS_LABEL_LIMIT);
+  if (env.MAILROOM_METRICS_PORT) o.metricsPort = Number(env.MAILROOM_METRICS_PORT);
+  if (env.MAILROOM_METRICS_RETENTION_DAYS) o.metricsRetentionDays = Number(env.MAILROOM_METRICS_RETENTION_DAYS);
   return o;
 }
 
@@ -108,11 +122,17 @@ export function resolveOptions(o: MailroomOptions): ResolvedOptions {
     tlsHandshakeTimeoutMs: o.tlsHandshakeTimeoutMs ?? DEFAULTS.tlsHandshakeTimeoutMs,
     maxConnections: o.maxConnections ?? DEFAULTS.maxConnections,
     maxBufferedBodyBytes: o.maxBufferedBodyBytes ?? DEFAULTS.maxBufferedBodyBytes,
+    metricsLabelLimit: o.metricsLabelLimit ?? DEFAULTS.metricsLabelLimit,
+    metricsPort: o.metricsPort,
+    metricsRetentionDays: o.metricsRetentionDays ?? DEFAULTS.metricsRetentionDays,
     clock: o.clock,
   };
   for (const [name] of CONNECTION_ENV) {
     if (!Number.isSafeInteger(r[name]) || r[name] < 1) throw new Error(`invalid ${name}: ${o[name]} (a positive whole number)`);
   }
+  if (!Number.isSafeInteger(r.metricsLabelLimit) || r.metricsLabelLimit < 1) throw new Error(`invalid metricsLabelLimit: ${o.metricsLabelLimit} (a positive whole number)`);
+  if (!Number.isSafeInteger(r.metricsRetentionDays) || r.metricsRetentionDays < 1 || r.metricsRetentionDays > 455) throw new Error(`invalid metricsRetentionDays: ${o.metricsRetentionDays} (1 to 455 days)`);
+  if (r.metricsPort !== undefined && (!Number.isInteger(r.metricsPort) || r.metricsPort < 0 || r.metricsPort > 65535)) throw new Error(`invalid metricsPort: ${o.metricsPort}`);
   if (!Number.isInteger(r.port) || r.port < 0 || r.port > 65535) throw new Error(`invalid port: ${o.port}`);
   if (!["debug", "info", "warn", "error", "silent"].includes(r.logLevel)) throw new Error(`invalid log level: ${r.logLevel}`);
   if (!r.tlsCert !== !r.tlsKey) throw new Error("give both --tls-cert and --tls-key, or neither");

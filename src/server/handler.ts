@@ -11,6 +11,7 @@ import { AwsError, internalError } from "../protocol/errors.ts";
 import { readShape } from "../protocol/shapes.ts";
 import type { ServiceDefinition } from "../services/types.ts";
 import type { Logger } from "../util/log.ts";
+import type { Metrics } from "../metrics/registry.ts";
 import { serveNode } from "./node-adapter.ts";
 import type { Handler, InternalHandler, RequestHead, WireRequest } from "./wire.ts";
 
@@ -18,6 +19,13 @@ export type { Reply } from "../protocol/codec.ts";
 export type { Handler, InternalHandler, RequestHead, WireRequest } from "./wire.ts";
 
 const DEFAULT_REGION = "us-east-1";
+
+/** What a request turned out to be, for the request metrics (service empty: none matched). */
+interface Seen {
+  service: string;
+  operation: string;
+  code: string;
+}
 const EMPTY = Buffer.alloc(0);
 
 export interface HandlerDeps {
@@ -27,6 +35,8 @@ export interface HandlerDeps {
   log: Logger;
   /** Internal routes (/_mailroom/..., /_aws/...); return true when handled. */
   internal?: InternalHandler;
+  /** Per-operation request counts and latencies (src/metrics/registry.ts); recorded here, for every service. */
+  metrics?: Metrics;
 }
 
 /** No X-Amz-Target, no Action, no REST route: 404 UnknownOperationException (LocalStack test_get_without_query_returns_unknown_operation, AWS-validated). */
@@ -37,7 +47,19 @@ function unknownRequest(requestId: string): Reply {
 export function createHandler(deps: HandlerDeps): Handler {
   const table = buildCodecTable(deps.services);
 
+  const metrics = deps.metrics;
+
+  /** Every request a service answers is recorded once, here: service, operation, error code, latency. */
   async function handle(req: WireRequest): Promise<Reply> {
+    if (metrics === undefined) return serve(req, undefined);
+    const t0 = performance.now();
+    const seen: Seen = { service: "", operation: "", code: "" };
+    const reply = await serve(req, seen);
+    if (seen.service !== "") metrics.observeRequest(seen.service, seen.operation, seen.code, (performance.now() - t0) / 1000);
+    return reply;
+  }
+
+  async function serve(req: WireRequest, seen: Seen | undefined): Promise<Reply> {
     const requestId = randomUUID();
     const { url, body, signal } = req;
     const q = url.indexOf("?");
@@ -80,15 +102,29 @@ export function createHandler(deps: HandlerDeps): Handler {
         accountId: caller.accountId, region: caller.region || DEFAULT_REGION, accessKeyId: caller.accessKeyId,
       };
       const output = await handler(ctx, input);
-      return codec.encode(found, svc, output, requestId);
-    } catch (e) {
-      if (e instanceof AwsError) return codec.error(found, svc, e, requestId);
-      if (storageUnavailable(e)) {
-        deps.log.warn("storage unavailable", { requestId, operation, error: String(e) });
-        return codec.error(found, svc, serviceUnavailable(), requestId);
+      const reply = codec.encode(found, svc, output, requestId);
+      if (seen) {
+        seen.service = svc.signingName;
+        seen.operation = operation;
       }
-      deps.log.error("request failed", { requestId, operation, error: e instanceof Error ? e.stack : String(e) });
-      return codec.error(found, svc, internalError(), requestId);
+      return reply;
+    } catch (e) {
+      let err: AwsError;
+      if (e instanceof AwsError) err = e;
+      else if (storageUnavailable(e)) {
+        deps.log.warn("storage unavailable", { requestId, operation, error: String(e) });
+        err = serviceUnavailable();
+      } else {
+        deps.log.error("request failed", { requestId, operation, error: e instanceof Error ? e.stack : String(e) });
+        err = internalError();
+      }
+      if (seen) {
+        seen.service = svc.signingName;
+        // An operation the model does not have is the client's invention: one label value for all of them.
+        seen.operation = Object.hasOwn(svc.model.operations, operation) ? operation : "other";
+        seen.code = err.code;
+      }
+      return codec.error(found, svc, err, requestId);
     }
   }
 
@@ -109,7 +145,7 @@ export function createHandler(deps: HandlerDeps): Handler {
     return { status: err.status, headers: { "content-type": "text/plain" }, body: err.message };
   };
   const wire = (req: WireRequest): Promise<Reply> => handle(req).catch(bare);
-  const isInternal = (path: string) => deps.internal !== undefined && (path.startsWith("/_mailroom/") || path.startsWith("/_aws/"));
+  const isInternal = (path: string) => deps.internal !== undefined && (path.startsWith("/_mailroom/") || path.startsWith("/_aws/") || path === "/metrics");
 
   /** An AWS error in the envelope of the codec the request's head names, with a request id (413s, timeouts). */
   const reject = (head: RequestHead, err: AwsError): Reply => {

@@ -35,6 +35,8 @@ export interface Storage {
   notifier: Notifier;
   /** Other nodes may write to the same database (PostgreSQL): due work is also polled for (engine/scheduler.ts pollMs). */
   shared: boolean;
+  /** Reports each commit's latency and size (metrics). */
+  observeCommits(fn: (seconds: number, writes: number) => void): void;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,9 @@ export async function openStorage(o: StorageOptions, modules: ServiceModule[], c
       outbox: new PgOutbox(db),
       notifier,
       shared: true,
+      observeCommits: (fn) => {
+        db.onCommit = fn;
+      },
       close: async () => {
         await notifier.close();
         await db.close();
@@ -85,6 +90,9 @@ export async function openStorage(o: StorageOptions, modules: ServiceModule[], c
     outbox: new SqliteOutbox(db, store<SqliteSqsStore>("sqs")),
     notifier: new LocalNotifier(clock),
     shared: false,
+    observeCommits: (fn) => {
+      db.onCommit = fn;
+    },
     close: () => db.close(),
   };
 }

@@ -9,6 +9,7 @@ import { checkTopicRegion, malformedArn, parseSubscriptionArn, parseTopicArn, to
 import { checkTopicAccess, notAuthorized } from "./access.ts";
 import { invalidParameter, subscriptionNotFound, topicNotFound } from "./errors.ts";
 import type { SnsStore, SubscriptionRecord, TopicRecord } from "./store.ts";
+import type { SnsMetrics } from "./metrics.ts";
 
 export interface SnsEnv {
   store: SnsStore;
@@ -21,6 +22,8 @@ export interface SnsEnv {
   signer?: import("./signer.ts").Signer;
   /** Serialises publishes per FIFO topic message group on this node (group order into FIFO queues). */
   publishOrder?: KeyedLock;
+  /** SNS's counters (metrics.ts); absent where no server runs. */
+  metrics?: SnsMetrics;
 }
 
 export function arnOfTopic(t: TopicRecord): string {

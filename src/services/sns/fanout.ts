@@ -22,6 +22,8 @@ export interface HttpPayload {
 /** A publish's writes, and the events to publish to SNS's own topics once they are committed. */
 export interface Plan extends PublishWrite {
   events: TopicEvent[];
+  /** Confirmed subscriptions whose filter policy turned the message away (NumberOfNotificationsFilteredOut). */
+  filtered: number;
 }
 
 export async function allSubscriptions(env: SnsEnv, topic: TopicRecord): Promise<SubscriptionRecord[]> {
@@ -37,7 +39,7 @@ export async function allSubscriptions(env: SnsEnv, topic: TopicRecord): Promise
 export async function planDeliveries(
   env: SnsEnv, signer: Signer, baseUrl: string, topic: TopicRecord, subs: SubscriptionRecord[], p: Published,
 ): Promise<Plan> {
-  const write: Plan = { queues: [], outbox: [], sinks: [], events: [] };
+  const write: Plan = { queues: [], outbox: [], sinks: [], events: [], filtered: 0 };
   const version = topic.attributes.SignatureVersion === "2" ? "2" : "1";
   const signatures = new Map<string, Promise<string>>();
   const certUrl = await signer.certificateUrl(baseUrl);
@@ -57,7 +59,10 @@ export async function planDeliveries(
   for (const sub of subs) {
     if (!sub.confirmed) continue;
     const message = messageFor(p.structure, p.message, sub.protocol);
-    if (!passesFilter(sub.attributes, message, p.attributes)) continue;
+    if (!passesFilter(sub.attributes, message, p.attributes)) {
+      write.filtered++;
+      continue;
+    }
     const raw = sub.attributes.RawMessageDelivery === "true";
     switch (sub.protocol) {
       case "sqs": {

@@ -13,6 +13,7 @@ import { scheduleReplays } from "./jobs/replayer.ts";
 import { snsRoutes } from "./routes.ts";
 import { createSigner } from "./signer.ts";
 import type { SnsStore } from "./store.ts";
+import { snsMetrics } from "./metrics.ts";
 
 export { createSnsService, PENDING_OPERATIONS } from "./service.ts";
 import { scheduleSnsSweeps } from "./jobs/sweeps.ts";
@@ -28,8 +29,9 @@ export const snsModule = defineService<SnsStore, undefined>({
     const { clock, notifier, log, scheduler, delivery } = ctx;
     const sqs = ctx.api<SqsApi>("sqs").queues;
     const signer = createSigner(store);
-    const env = { store, sqs, clock, notifier, outboxChanged: delivery.wake, signer };
-    delivery.register(SNS_HTTP_KIND, snsHttpDestination({ store, signer }));
+    const metrics = snsMetrics(ctx.metrics);
+    const env = { store, sqs, clock, notifier, outboxChanged: delivery.wake, signer, metrics };
+    delivery.register(SNS_HTTP_KIND, snsHttpDestination({ store, signer, metrics }));
     delivery.register(SNS_TOPIC_KIND, snsTopicDestination(env, signer));
     scheduleSnsSweeps(scheduler, store, clock, log);
     scheduleReplays(scheduler, env, log);

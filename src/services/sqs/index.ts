@@ -14,6 +14,7 @@ import { sqsPeekRoute } from "./routes.ts";
 import { cachedQueues } from "./queue-cache.ts";
 import { scheduleRetentionSweep } from "./jobs/retention.ts";
 import type { SqsStore } from "./store.ts";
+import { sqsMetrics } from "./metrics.ts";
 
 export type { NewFifoMessage, NewMessage, QueueRecord, QueueWrite, SqsStore } from "./store.ts";
 export { DEDUP_WINDOW_MS, fifoFields, isFifo } from "./domain/fifo.ts";
@@ -53,8 +54,9 @@ export const sqsModule = defineService<SqsStore, SqsApi>({
       },
       queueWritten: (id) => notifier.notify(wakeKey(id)),
     });
+    const metrics = sqsMetrics(ctx.metrics, store, clock);
     return {
-      definition: createSqsService({ store, clock, notifier }),
+      definition: createSqsService({ store, clock, notifier, metrics }),
       routes: [sqsPeekRoute(store, clock, ctx.credentials)],
       api: { queues: store },
     };

@@ -108,6 +108,11 @@ export interface QueueCounts {
   delayed: number;
 }
 
+/** A queue's figures for metrics: its counts and the send time of its oldest message (undefined when empty). */
+export interface QueueGauge extends QueueKey, QueueCounts {
+  oldestSentAt?: number;
+}
+
 export type ReceiptOutcome = "ok" | "stale" | "missing";
 
 /** What a receipt handle locates: the message's row and the nonce of the receive that handed it out. */
@@ -161,6 +166,8 @@ export interface SqsStore extends MoveTaskStore {
    */
   changeVisibility(queueId: number, rowId: number, nonce: string, visibleAt: number, maxSinceReceiveMs: number): Promise<ReceiptOutcome | "over-limit">;
   counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts>;
+  /** Every queue's counts and oldest message in one read (metrics gauges, read on scrape and once a minute). */
+  gauges(now: number): Promise<QueueGauge[]>;
   /**
    * Reads up to limit of the queue's unexpired messages in send order, whatever their state, changing nothing
    * (no visibility, receive count or receipt change): the developer listing of /_aws/sqs/messages.

@@ -2,7 +2,8 @@
 // rows with FOR UPDATE SKIP LOCKED in one statement (moving over-received messages to the dead-letter
 // queue in the same statement), and every other change is a single statement or one transaction.
 import type {
-  FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueRecord, QueueSettings, Receipt, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
+  FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts,
+  QueueGauge, QueueKey, QueueRecord, QueueSettings, Receipt, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
 import { MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, toMessage, toMoveTask, toQueue } from "../sqs-rows.ts";
 import type { PgDb, Queryable } from "./db.ts";
@@ -331,6 +332,19 @@ export class PgSqsStore implements SqsStore {
       [rowId, queueId, nonce, visibleAt, maxSinceReceiveMs],
     );
     return r.rows[0].outcome as ReceiptOutcome | "over-limit";
+  }
+
+  async gauges(now: number): Promise<QueueGauge[]> {
+    const r = await this.db.query<{ account: string; region: string; name: string; v: number; nv: number; d: number; oldest: string | null }>(
+      `SELECT q.account, q.region, q.name,
+              count(m.id) FILTER (WHERE m.visible_at <= $1)::int AS v,
+              count(m.id) FILTER (WHERE m.visible_at > $1 AND m.receive_count > 0)::int AS nv,
+              count(m.id) FILTER (WHERE m.visible_at > $1 AND m.receive_count = 0)::int AS d,
+              min(m.sent_at) AS oldest
+       FROM sqs_queues q LEFT JOIN sqs_messages m ON m.queue_id = q.id GROUP BY q.id`,
+      [now],
+    );
+    return r.rows.map((x) => ({ account: x.account, region: x.region, name: x.name, visible: x.v, notVisible: x.nv, delayed: x.d, oldestSentAt: x.oldest === null ? undefined : Number(x.oldest) }));
   }
 
   async counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts> {

@@ -4,7 +4,8 @@
 // does not grow with the backlog. Every writer of sqs_messages keeps both indexes in step.
 import type Database from "better-sqlite3";
 import type {
-  FifoSendResult, MoveCandidate, Receipt, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueSettings, QueueWrite, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
+  FifoSendResult, MoveCandidate, Receipt, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts,
+  QueueGauge, QueueKey, QueueSettings, QueueWrite, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
 import {
   MESSAGE_COLUMNS, MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, packAttrs, toMessage, toMessageFromArray, toMoveTask, toQueue,
@@ -276,6 +277,11 @@ export class SqliteSqsStore implements SqsStore {
     });
   }
 
+  async gauges(now: number): Promise<QueueGauge[]> {
+    const rows = this.s.gauges.all({ now }) as { account: string; region: string; name: string; v: number | null; nv: number | null; d: number | null; oldest: number | null }[];
+    return rows.map((r) => ({ account: r.account, region: r.region, name: r.name, visible: r.v ?? 0, notVisible: r.nv ?? 0, delayed: r.d ?? 0, oldestSentAt: r.oldest ?? undefined }));
+  }
+
   async counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts> {
     const r = this.s.counts.get(now, now, now, queueId, expiredBefore) as { v: number | null; nv: number | null; d: number | null };
     return { visible: r.v ?? 0, notVisible: r.nv ?? 0, delayed: r.d ?? 0 };
@@ -450,6 +456,11 @@ function prepare(db: Database.Database) {
     counts: db.prepare(
       `SELECT SUM(visible_at <= ?) AS v, SUM(visible_at > ? AND receive_count > 0) AS nv,
        SUM(visible_at > ? AND receive_count = 0) AS d FROM sqs_messages WHERE queue_id = ? AND sent_at >= ?`,
+    ),
+    gauges: db.prepare(
+      `SELECT q.account, q.region, q.name, SUM(m.visible_at <= :now) AS v, SUM(m.visible_at > :now AND m.receive_count > 0) AS nv,
+       SUM(m.visible_at > :now AND m.receive_count = 0) AS d, MIN(m.sent_at) AS oldest
+       FROM sqs_queues q LEFT JOIN sqs_messages m ON m.queue_id = q.id GROUP BY q.id`,
     ),
     peek: db.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND sent_at >= ? ORDER BY id LIMIT ?"),
     nextVisibleFifo: db.prepare(

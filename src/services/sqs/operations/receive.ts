@@ -48,7 +48,11 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
       const messages = await env.store.receive(q.id, opts);
       if (redrive) env.notifier.notify(wakeKey(redrive.deadLetterQueueId));
       if (messages.length > 0 || wait === 0 || now >= deadline || ctx.signal.aborted) {
-        if (messages.length === 0) return {};
+        if (messages.length === 0) {
+          env.metrics?.emptyReceives.add(q.account, q.region, q.name);
+          return {};
+        }
+        env.metrics?.received.add(q.account, q.region, q.name, messages.length);
         return { Messages: messages.map((m) => shape(q, m, systemNames, attributeNames)) };
       }
       const next = await env.store.nextVisibleAt(q.id, now, fifo !== undefined);
