@@ -2,6 +2,7 @@
 // operation from the codec table (protocol/detect.ts), verify SigV4, decode with the codec and type-check the
 // input from the model, call the service, and encode the result or the AWS error with the same codec (ADR 0010).
 import { hash, randomUUID } from "node:crypto";
+import { gunzipSync } from "node:zlib";
 import type { CredentialStore } from "../auth/credentials.ts";
 import { headerMap, readScope, verifySigV4, type Caller } from "../auth/sigv4.ts";
 import type { Clock } from "../engine/clock.ts";
@@ -44,6 +45,16 @@ function unknownRequest(requestId: string): Reply {
   return { status: 404, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, body: '<?xml version="1.0"?><UnknownOperationException/>' };
 }
 
+/** A gzip request body inflated, at most MAX_INFLATED bytes (a small body cannot expand without bound); undefined when it is not gzip. */
+const MAX_INFLATED = 16 * 1024 * 1024;
+function gunzipBody(body: Buffer): Buffer | undefined {
+  try {
+    return gunzipSync(body, { maxOutputLength: MAX_INFLATED });
+  } catch {
+    return undefined;
+  }
+}
+
 export function createHandler(deps: HandlerDeps): Handler {
   const table = buildCodecTable(deps.services);
 
@@ -61,13 +72,21 @@ export function createHandler(deps: HandlerDeps): Handler {
 
   async function serve(req: WireRequest, seen: Seen | undefined): Promise<Reply> {
     const requestId = randomUUID();
-    const { url, body, signal } = req;
+    const { url, signal } = req;
     const q = url.indexOf("?");
     const path = q >= 0 ? url.slice(0, q) : url;
     const query = q >= 0 ? url.slice(q + 1) : "";
     const raw = req.rawHeaders;
     // One pass over the headers serves detection, the base URL and SigV4.
     const headers = headerMap(raw);
+    let body = req.body;
+    const encoding = headers.get("content-encoding");
+    if (encoding !== undefined && body.length > 0 && /\bgzip\b/i.test(encoding)) {
+      // SDKs gzip large bodies of operations with the requestCompression trait (CloudWatch PutMetricData, Smithy
+      // "requestCompression trait"); SigV4 signs the compressed bytes, so only the decoded body changes.
+      // Bytes that do not inflate stay as they came: the codec then answers its malformed-input error.
+      body = gunzipBody(body) ?? body;
+    }
     const found = table.detect(req.method, path, query, headers, body, () => readScope({ query, rawHeaders: raw })?.service);
     if (found === undefined) return unknownRequest(requestId);
     const { codec, service: svc, operation } = found;
@@ -130,7 +149,8 @@ export function createHandler(deps: HandlerDeps): Handler {
 
   function authenticate(req: WireRequest, found: Detected, service: string): Caller {
     const anonymous = deps.credentials.anonymous;
-    const bodySha256 = anonymous ? "" : hash("sha256", found.body, "hex");
+    // The signature covers the bytes sent (compressed ones too), not the inflated body.
+    const bodySha256 = anonymous ? "" : hash("sha256", req.body, "hex");
     return verifySigV4(
       { method: req.method, path: found.path, query: found.query, rawHeaders: req.rawHeaders, bodySha256, headers: found.headers, service },
       deps.credentials,

@@ -16,6 +16,9 @@ import type { SnsStore } from "./store.ts";
 import { snsMetrics } from "./metrics.ts";
 
 export { createSnsService, PENDING_OPERATIONS } from "./service.ts";
+/** Publishing to a topic from outside a request (CloudWatch alarm actions): the delivery engine's kind and payload. */
+export { SNS_TOPIC_KIND } from "./jobs/deliverer.ts";
+export type { TopicPublishPayload } from "./jobs/deliverer.ts";
 import { scheduleSnsSweeps } from "./jobs/sweeps.ts";
 
 export const snsModule = defineService<SnsStore, undefined>({
