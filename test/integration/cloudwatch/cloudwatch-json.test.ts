@@ -38,7 +38,7 @@ describe("CloudWatch over AWS JSON 1.0", () => {
 
   test("RPC v2 CBOR: unknown operations, unknown services and bad bodies get CBOR errors, never a crash", async () => {
     const post = (path: string, body: Uint8Array | string) => fetch(`${server.endpoint}${path}`, {
-      method: "POST", body, headers: { "smithy-protocol": "rpc-v2-cbor", "content-type": "application/cbor", accept: "application/cbor" },
+      method: "POST", body: typeof body === "string" ? Buffer.from(body, "latin1") : Buffer.from(body), headers: { "smithy-protocol": "rpc-v2-cbor", "content-type": "application/cbor", accept: "application/cbor" },
     });
     let res = await post("/service/GraniteServiceVersion20100801/operation/NoSuchThing", cbor.serialize({}));
     assert.equal(res.status, 400);
