@@ -73,7 +73,7 @@ export class Metrics {
   private readonly requests: Counter;
   private readonly requestSeconds: Histogram;
   private readonly throttled: Counter;
-  private readonly requestKeys = new Set<string>();
+  private readonly requestChildren = new Map<string, { count: Counter.Internal; seconds: Histogram.Internal<string>; throttled?: Counter.Internal }>();
   private readonly commitSeconds: Histogram;
   private readonly commitBatch: Histogram;
   private connections: () => number | Promise<number> = () => 0;
@@ -173,18 +173,21 @@ export class Metrics {
 
   /** One API request: its service, operation, AWS error code ("" for success) and latency. */
   observeRequest(service: string, operation: string, code: string, seconds: number): void {
-    // Operations come from the client (X-Amz-Target, Action): past the cap, unknown combinations fold.
-    let key = `${service}\u0000${operation}\u0000${code}`;
-    if (!this.requestKeys.has(key)) {
-      if (this.requestKeys.size >= REQUEST_SERIES_LIMIT) {
-        operation = OTHER;
-        code = code === "" ? "" : OTHER;
-        key = "";
-      } else this.requestKeys.add(key);
+    // One map lookup on the hot path: the label children of each (service, operation, code) are made once.
+    const key = `${service}\u0000${operation}\u0000${code}`;
+    let c = this.requestChildren.get(key);
+    if (c === undefined) {
+      // Operations come from the client (X-Amz-Target, Action): past the backstop, new combinations fold.
+      const [op, cd] = this.requestChildren.size >= REQUEST_SERIES_LIMIT ? [OTHER, code === "" ? "" : OTHER] : [operation, code];
+      c = {
+        count: this.requests.labels(service, op, cd), seconds: this.requestSeconds.labels(service, op, cd),
+        throttled: cd !== "" && isThrottle(cd) ? this.throttled.labels(service, op) : undefined,
+      };
+      if (this.requestChildren.size < REQUEST_SERIES_LIMIT) this.requestChildren.set(key, c);
     }
-    this.requests.labels(service, operation, code).inc();
-    this.requestSeconds.labels(service, operation, code).observe(seconds);
-    if (code !== "" && isThrottle(code)) this.throttled.labels(service, operation).inc();
+    c.count.inc();
+    c.seconds.observe(seconds);
+    c.throttled?.inc();
   }
 
   /** One storage commit: its latency and how many writes it carried. */

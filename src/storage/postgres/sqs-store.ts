@@ -336,12 +336,15 @@ export class PgSqsStore implements SqsStore {
 
   async gauges(now: number): Promise<QueueGauge[]> {
     const r = await this.db.query<{ account: string; region: string; name: string; v: number; nv: number; d: number; oldest: string | null }>(
+      // Per queue from indexes: a range count on (queue_id, visible_at), the rows not visible only for the
+      // in-flight/delayed split, and one index seek for the oldest send time; never a pass over the backlog's rows.
       `SELECT q.account, q.region, q.name,
-              count(m.id) FILTER (WHERE m.visible_at <= $1)::int AS v,
-              count(m.id) FILTER (WHERE m.visible_at > $1 AND m.receive_count > 0)::int AS nv,
-              count(m.id) FILTER (WHERE m.visible_at > $1 AND m.receive_count = 0)::int AS d,
-              min(m.sent_at) AS oldest
-       FROM sqs_queues q LEFT JOIN sqs_messages m ON m.queue_id = q.id GROUP BY q.id`,
+              (SELECT count(*) FROM sqs_messages m WHERE m.queue_id = q.id AND m.visible_at <= $1)::int AS v,
+              inv.nv, inv.d,
+              (SELECT min(sent_at) FROM sqs_messages m WHERE m.queue_id = q.id) AS oldest
+       FROM sqs_queues q,
+       LATERAL (SELECT count(*) FILTER (WHERE m.receive_count > 0)::int AS nv, count(*) FILTER (WHERE m.receive_count = 0)::int AS d
+                FROM sqs_messages m WHERE m.queue_id = q.id AND m.visible_at > $1) inv`,
       [now],
     );
     return r.rows.map((x) => ({ account: x.account, region: x.region, name: x.name, visible: x.v, notVisible: x.nv, delayed: x.d, oldestSentAt: x.oldest === null ? undefined : Number(x.oldest) }));

@@ -278,8 +278,16 @@ export class SqliteSqsStore implements SqsStore {
   }
 
   async gauges(now: number): Promise<QueueGauge[]> {
-    const rows = this.s.gauges.all({ now }) as { account: string; region: string; name: string; v: number | null; nv: number | null; d: number | null; oldest: number | null }[];
-    return rows.map((r) => ({ account: r.account, region: r.region, name: r.name, visible: r.v ?? 0, notVisible: r.nv ?? 0, delayed: r.d ?? 0, oldestSentAt: r.oldest ?? undefined }));
+    // Standard queues: from the in-memory ready index the store keeps anyway (built on first use, as a receive
+    // would), one pass over its entries and no storage read. FIFO queues: the counts query on their partial index.
+    const queues = this.s.gaugeQueues.all() as { id: number; account: string; region: string; name: string }[];
+    return queues.map((q) => {
+      const key = { account: q.account, region: q.region, name: q.name };
+      if (!q.name.endsWith(".fifo")) return { ...key, ...this.ready.of(q.id).counts(now) };
+      const c = this.s.counts.get(now, now, now, q.id, 0) as { v: number | null; nv: number | null; d: number | null };
+      const oldest = this.s.gaugeOldest.get(q.id) as number | null;
+      return { ...key, visible: c.v ?? 0, notVisible: c.nv ?? 0, delayed: c.d ?? 0, oldestSentAt: oldest ?? undefined };
+    });
   }
 
   async counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts> {
@@ -457,11 +465,8 @@ function prepare(db: Database.Database) {
       `SELECT SUM(visible_at <= ?) AS v, SUM(visible_at > ? AND receive_count > 0) AS nv,
        SUM(visible_at > ? AND receive_count = 0) AS d FROM sqs_messages WHERE queue_id = ? AND sent_at >= ?`,
     ),
-    gauges: db.prepare(
-      `SELECT q.account, q.region, q.name, SUM(m.visible_at <= :now) AS v, SUM(m.visible_at > :now AND m.receive_count > 0) AS nv,
-       SUM(m.visible_at > :now AND m.receive_count = 0) AS d, MIN(m.sent_at) AS oldest
-       FROM sqs_queues q LEFT JOIN sqs_messages m ON m.queue_id = q.id GROUP BY q.id`,
-    ),
+    gaugeQueues: db.prepare("SELECT id, account, region, name FROM sqs_queues"),
+    gaugeOldest: db.prepare("SELECT MIN(sent_at) FROM sqs_messages WHERE queue_id = ?").pluck(),
     peek: db.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND sent_at >= ? ORDER BY id LIMIT ?"),
     nextVisibleFifo: db.prepare(
       "SELECT MIN(visible_at) FROM sqs_messages WHERE queue_id = ? AND visible_at > ? AND sequence_number IS NOT NULL",
