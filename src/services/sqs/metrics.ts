@@ -16,6 +16,8 @@ export const SQS_SERIES = {
   received: counter("mailroom_sqs_number_of_messages_received_total", "NumberOfMessagesReceived", "Messages returned by ReceiveMessage."),
   deleted: counter("mailroom_sqs_number_of_messages_deleted_total", "NumberOfMessagesDeleted", "Messages deleted by a receipt handle that was current."),
   emptyReceives: counter("mailroom_sqs_number_of_empty_receives_total", "NumberOfEmptyReceives", "ReceiveMessage calls that returned no message."),
+  // No CloudWatch metric of AWS's counts these (labelled by the source queue).
+  movedToDeadLetter: { name: "mailroom_sqs_messages_moved_to_dead_letter_total", help: "Messages a receive moved to the dead-letter queue (maxReceiveCount reached), by source queue.", resourceLabel: "queue_name" } as ResourceMetric,
   visible: gauge("mailroom_sqs_approximate_number_of_messages_visible", "ApproximateNumberOfMessagesVisible", "Messages available for retrieval."),
   notVisible: gauge("mailroom_sqs_approximate_number_of_messages_not_visible", "ApproximateNumberOfMessagesNotVisible", "Messages in flight (received, not yet deleted or visible again)."),
   delayed: gauge("mailroom_sqs_approximate_number_of_messages_delayed", "ApproximateNumberOfMessagesDelayed", "Messages delayed and not yet available."),
@@ -27,6 +29,7 @@ export interface SqsMetrics {
   received: ResourceCounter;
   deleted: ResourceCounter;
   emptyReceives: ResourceCounter;
+  movedToDeadLetter: ResourceCounter;
 }
 
 /** Declares SQS's series with the server's metrics; the gauges read every queue's figures in one store call. */
@@ -41,5 +44,5 @@ export function sqsMetrics(metrics: Metrics, store: SqsStore, clock: Clock): Sqs
       { metric: s.age, account: q.account, region: q.region, resource: q.name, value: q.oldestSentAt === undefined ? 0 : Math.max(0, Math.floor((now - q.oldestSentAt) / 1000)) },
     ]);
   });
-  return { sent: metrics.counter(s.sent), received: metrics.counter(s.received), deleted: metrics.counter(s.deleted), emptyReceives: metrics.counter(s.emptyReceives) };
+  return { sent: metrics.counter(s.sent), received: metrics.counter(s.received), deleted: metrics.counter(s.deleted), emptyReceives: metrics.counter(s.emptyReceives), movedToDeadLetter: metrics.counter(s.movedToDeadLetter) };
 }

@@ -100,6 +100,8 @@ export interface ReceiveOptions {
    * is skipped, and a retried attemptId within attemptWindowMs returns the same claims with their visibility reset.
    */
   fifo?: { attemptId?: string; attemptWindowMs: number };
+  /** Told how many messages the receive moved to the dead-letter queue, once they are written (metrics). */
+  deadLettered?: (n: number) => void;
 }
 
 export interface QueueCounts {

@@ -267,6 +267,7 @@ export class PgSqsStore implements SqsStore {
       );
       const claimed = r.rows.filter((row) => row.id !== null);
       const moved = r.rows[0]?.moved ?? 0;
+      if (moved > 0) o.deadLettered?.(moved);
       claimed.sort((a, b) => a.rn - b.rn);
       // Nonces go by candidate rank, so rows claimed after a dead-letter move leave gaps: re-pack in order.
       for (const row of claimed) out.push(toMessage(row));

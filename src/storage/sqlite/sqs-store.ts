@@ -200,10 +200,26 @@ export class SqliteSqsStore implements SqsStore {
   }
 
   async receive(queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {
+    if (!o.redrive || !o.deadLettered) return this.claimFor(queueId, o);
+    // Counted inside the write (reset if the batch reruns after a rollback), reported once it is committed.
+    const counted = { n: 0 };
+    const out = await this.claimFor(queueId, o, counted);
+    if (counted.n > 0) o.deadLettered(counted.n);
+    return out;
+  }
+
+  private claimFor(queueId: number, o: ReceiveOptions, counted?: { n: number }): Promise<StoredMessage[]> {
     if (o.fifo) {
-      return this.sql.write(() => receiveFifo(this.s.claim, this.f, this.fifo.of(queueId), queueId, o, (moved) => this.deadLettered(moved, o)));
+      return this.sql.write(() => {
+        if (counted) counted.n = 0;
+        return receiveFifo(this.s.claim, this.f, this.fifo.of(queueId), queueId, o, (moved) => {
+          if (counted) counted.n += moved.length;
+          this.deadLettered(moved, o);
+        });
+      });
     }
     return this.sql.write(() => {
+      if (counted) counted.n = 0;
       const idx = this.ready.of(queueId);
       const out: StoredMessage[] = [];
       const claimed: Entry[] = [];
@@ -217,6 +233,7 @@ export class SqliteSqsStore implements SqsStore {
           // A message received maxReceiveCount times moves to the DLQ on its next receive
           // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
           this.s.moveToDeadLetter.run(o.redrive.deadLetterQueueId, o.now, o.redrive.sourceArn, e.id);
+          if (counted) counted.n++;
           idx.remove(e.id);
           this.ready.loaded(o.redrive.deadLetterQueueId)?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group });
           this.fifo.drop(o.redrive.deadLetterQueueId);

@@ -99,6 +99,21 @@ describe("prometheus /metrics", () => {
     assert.equal(visible.length, 4);
   });
 
+  test("messages a receive moves to the dead-letter queue", async () => {
+    await sqs.send(new CreateQueueCommand({ QueueName: "dlq-target" }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({
+      QueueName: "dlq-source",
+      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:us-east-1:000000000000:dlq-target", maxReceiveCount: 1 }) },
+    }));
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: "1", MessageBody: "a" }, { Id: "2", MessageBody: "b" }] }));
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+    assert.equal(again.Messages, undefined);
+    const t = await scrape();
+    const own = value(t, "mailroom_sqs_messages_moved_to_dead_letter_total", q("dlq-source"));
+    assert.equal(own, 2);
+  });
+
   test("only GET", async () => {
     const res = await fetch(`${server.endpoint}/metrics`, { method: "POST", body: "x" });
     assert.equal(res.status, 405);
