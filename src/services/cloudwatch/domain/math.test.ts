@@ -77,3 +77,17 @@ test("M out of N and TreatMissingData", () => {
   assert.equal(e.reason, "Threshold Crossed: 1 out of the last 1 datapoints [6.0 (01/01/70 00:00:00)] was greater than the threshold (5.0) (minimum 1 datapoint for OK -> ALARM transition).");
   assert.equal(JSON.parse(e.reasonData).statistic, "Maximum");
 });
+
+test("probe: FILL and IF over the largest grid stay linear", () => {
+  const big = Array.from({ length: 100_800 }, (_, i) => i * 1000);
+  const sparse: Series = { kind: "series", ts: [0, 100_799_000], values: [0, 100_799] };
+  const dense: Series = { kind: "series", ts: big, values: big.map((t) => t / 1000) };
+  const ctx = (expr: string) => ({ expr, lookup: (id: string) => (id === "a" ? sparse : dense), metrics: () => [], grid: big, period: 1 });
+  const t0 = performance.now();
+  const filled = evaluate(parseExpression("FILL(a, LINEAR)"), ctx("FILL(a, LINEAR)")) as Series;
+  assert.equal(filled.values.length, 100_800);
+  assert.equal(filled.values[50_000], 50_000);
+  const picked = evaluate(parseExpression("IF(b > 50000, b, 0 * b)"), ctx("IF(b > 50000, b, 0 * b)")) as Series;
+  assert.equal(picked.values.length, 100_800);
+  assert.ok(performance.now() - t0 < 2000, `took ${performance.now() - t0} ms`);
+});

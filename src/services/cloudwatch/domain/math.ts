@@ -221,8 +221,9 @@ const OPS: Record<string, (x: number, y: number) => number> = {
 const reducers: Record<string, (xs: number[]) => number> = {
   SUM: (xs) => xs.reduce((s, x) => s + x, 0),
   AVG: (xs) => xs.reduce((s, x) => s + x, 0) / xs.length,
-  MIN: (xs) => Math.min(...xs),
-  MAX: (xs) => Math.max(...xs),
+  // (loops, not Math.min(...xs): a long series would overflow the argument list)
+  MIN: (xs) => xs.reduce((m, x) => (x < m ? x : m), Number.POSITIVE_INFINITY),
+  MAX: (xs) => xs.reduce((m, x) => (x > m ? x : m), Number.NEGATIVE_INFINITY),
 };
 
 export function evaluate(n: Node, ctx: MathContext): Value {
@@ -314,18 +315,20 @@ function call(fn: string, args: Node[], ctx: MathContext): Value {
       const cond = evaluate(args[0], ctx);
       const a = evaluate(args[1], ctx);
       const b = args[2] ? evaluate(args[2], ctx) : undefined;
+      // Each branch's values by timestamp, made once (linear, not a search per point).
+      const byTs = (v: Value | undefined): number | Map<number, number> | undefined => {
+        if (v === undefined || typeof v === "number") return v;
+        if (Array.isArray(v)) fail(ctx.expr, "IF takes time series or numbers");
+        return new Map(v.ts.map((t, i) => [t, v.values[i]]));
+      };
+      const ai = byTs(a);
+      const bi = byTs(b);
       const pick = (c: Series): Series => {
-        const at = (v: Value | undefined, t: number): number | undefined => {
-          if (v === undefined) return undefined;
-          if (typeof v === "number") return v;
-          if (Array.isArray(v)) fail(ctx.expr, "IF takes time series or numbers");
-          const i = v.ts.indexOf(t);
-          return i < 0 ? undefined : v.values[i];
-        };
+        const at = (v: number | Map<number, number> | undefined, t: number): number | undefined => (typeof v === "object" ? v.get(t) : v);
         const ts: number[] = [];
         const values: number[] = [];
         c.ts.forEach((t, i) => {
-          const r = c.values[i] !== 0 ? at(a, t) : at(b, t);
+          const r = c.values[i] !== 0 ? at(ai, t) : at(bi, t);
           if (r !== undefined) {
             ts.push(t);
             values.push(r);
@@ -341,48 +344,37 @@ function call(fn: string, args: Node[], ctx: MathContext): Value {
 }
 
 function fill(s: Series, how: number | Series | "REPEAT" | "LINEAR", ctx: MathContext): Series {
+  // Linear in the grid: known values by timestamp, then the previous and next known index of every grid slot.
   const have = new Map(s.ts.map((t, i) => [t, s.values[i]]));
-  const values: number[] = [];
-  let last: number | undefined;
-  for (let k = 0; k < ctx.grid.length; k++) {
-    const t = ctx.grid[k];
-    const v = have.get(t);
-    if (v !== undefined) {
-      values.push(v);
-      last = v;
-      continue;
-    }
-    if (typeof how === "number") values.push(how);
-    else if (how === "REPEAT") values.push(last ?? firstAfter(ctx.grid, have, k) ?? Number.NaN);
-    else if (how === "LINEAR") {
-      const next = nextKnown(ctx.grid, have, k);
-      const prev = prevKnown(ctx.grid, have, k);
-      if (prev && next) values.push(prev.v + ((next.v - prev.v) * (t - prev.t)) / (next.t - prev.t));
-      else values.push((prev ?? next)?.v ?? Number.NaN);
-    } else {
-      const i = how.ts.indexOf(t);
-      values.push(i < 0 ? Number.NaN : how.values[i]);
-    }
+  const other = typeof how === "object" ? new Map(how.ts.map((t, i) => [t, how.values[i]])) : undefined;
+  const n = ctx.grid.length;
+  const prev = new Array<number>(n);
+  const next = new Array<number>(n);
+  for (let k = 0, last = -1; k < n; k++) {
+    prev[k] = last;
+    if (have.has(ctx.grid[k])) last = k;
+  }
+  for (let k = n - 1, last = -1; k >= 0; k--) {
+    next[k] = last;
+    if (have.has(ctx.grid[k])) last = k;
   }
   const ts: number[] = [];
   const out: number[] = [];
-  ctx.grid.forEach((t, i) => {
-    if (!Number.isNaN(values[i])) {
-      ts.push(t);
-      out.push(values[i]);
+  for (let k = 0; k < n; k++) {
+    const t = ctx.grid[k];
+    let v = have.get(t);
+    if (v === undefined) {
+      const p = prev[k] >= 0 ? { t: ctx.grid[prev[k]], v: have.get(ctx.grid[prev[k]])! } : undefined;
+      const q = next[k] >= 0 ? { t: ctx.grid[next[k]], v: have.get(ctx.grid[next[k]])! } : undefined;
+      if (typeof how === "number") v = how;
+      else if (how === "REPEAT") v = (p ?? q)?.v;
+      else if (how === "LINEAR") v = p && q ? p.v + ((q.v - p.v) * (t - p.t)) / (q.t - p.t) : (p ?? q)?.v;
+      else v = other!.get(t);
     }
-  });
+    if (v !== undefined && !Number.isNaN(v)) {
+      ts.push(t);
+      out.push(v);
+    }
+  }
   return { kind: "series", ts, values: out, label: s.label };
-}
-
-function nextKnown(grid: number[], have: Map<number, number>, k: number) {
-  for (let j = k + 1; j < grid.length; j++) if (have.has(grid[j])) return { t: grid[j], v: have.get(grid[j])! };
-  return undefined;
-}
-function prevKnown(grid: number[], have: Map<number, number>, k: number) {
-  for (let j = k - 1; j >= 0; j--) if (have.has(grid[j])) return { t: grid[j], v: have.get(grid[j])! };
-  return undefined;
-}
-function firstAfter(grid: number[], have: Map<number, number>, k: number) {
-  return nextKnown(grid, have, k)?.v;
 }
