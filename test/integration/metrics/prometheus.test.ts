@@ -120,3 +120,24 @@ describe("prometheus /metrics", () => {
     await res.arrayBuffer();
   });
 });
+
+describe("metricsPort", () => {
+  test("/metrics on a port of its own, and a bad limit refused at start", async () => {
+    const { startMailroom } = await import("../../../src/index.ts");
+    const m = await startMailroom({ port: 0, memory: true, logLevel: "silent", metricsPort: 0 });
+    try {
+      assert.match(m.metricsEndpoint ?? "", /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      assert.notEqual(m.metricsEndpoint, `${m.endpoint}/metrics`);
+      const res = await fetch(m.metricsEndpoint!);
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), /mailroom_open_connections/);
+      const other = await fetch(m.metricsEndpoint!.replace("/metrics", "/other"));
+      assert.equal(other.status, 404);
+      await other.arrayBuffer();
+    } finally {
+      await m.close();
+    }
+    await assert.rejects(startMailroom({ port: 0, memory: true, logLevel: "silent", metricsLabelLimit: 0 }), /invalid metricsLabelLimit/);
+    await assert.rejects(startMailroom({ port: 0, memory: true, logLevel: "silent", metricsRetentionDays: 1000 }), /invalid metricsRetentionDays/);
+  });
+});
