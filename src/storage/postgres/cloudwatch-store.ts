@@ -110,7 +110,7 @@ export class PgCloudWatchStore implements CloudWatchStore {
       const r = await c.query(
         `UPDATE cw_alarms SET state = $1, state_reason = $2, state_reason_data = $3, state_updated_at = $4, version = version + 1
          WHERE account = $5 AND region = $6 AND name = $7 AND version = $8`,
-        [to.state, to.reason, to.reasonData ?? null, to.at, k.account, k.region, k.name, version],
+        [to.state, to.reason, to.reasonData || null, to.at, k.account, k.region, k.name, version],
       );
       if (r.rowCount !== 1) return false;
       await addHistory(c, history);

@@ -134,7 +134,7 @@ export class SqliteCloudWatchStore implements CloudWatchStore {
 
   transition(k: AlarmKey, version: number, to: { state: AlarmState; reason: string; reasonData?: string; at: number }, history: HistoryItem[], outbox: NewOutboxItem[]): Promise<boolean> {
     return this.sql.write(() => {
-      const r = this.s.transition.run(to.state, to.reason, to.reasonData ?? null, to.at, k.account, k.region, k.name, version);
+      const r = this.s.transition.run(to.state, to.reason, to.reasonData || null, to.at, k.account, k.region, k.name, version);
       if (r.changes !== 1) return false;
       this.addHistory(history);
       this.outbox.addInTransaction(outbox, to.at);

@@ -212,6 +212,37 @@ describe("CloudWatch over Smithy RPC v2 CBOR", () => {
     assert.deepEqual(forMetric.MetricAlarms?.map((a) => a.AlarmName), ["backlog"]);
   });
 
+  test("a metric math alarm", async () => {
+    const base = Math.floor(clock.now() / 60_000) * 60_000;
+    await cw.send(new PutMetricDataCommand({
+      Namespace: "MathAlarm", MetricData: [
+        { MetricName: "Errors", Timestamp: new Date(base), Value: 3 },
+        { MetricName: "Requests", Timestamp: new Date(base), Value: 10 },
+      ],
+    }));
+    await cw.send(new PutMetricAlarmCommand({
+      AlarmName: "error-rate", EvaluationPeriods: 1, Threshold: 20, ComparisonOperator: "GreaterThanThreshold",
+      Metrics: [
+        { Id: "e", MetricStat: { Metric: { Namespace: "MathAlarm", MetricName: "Errors" }, Period: 60, Stat: "Sum" }, ReturnData: false },
+        { Id: "r", MetricStat: { Metric: { Namespace: "MathAlarm", MetricName: "Requests" }, Period: 60, Stat: "Sum" }, ReturnData: false },
+        { Id: "rate", Expression: "100 * e / r", Label: "Error rate" },
+      ],
+    }));
+    const bad = await cw.send(new PutMetricAlarmCommand({
+      AlarmName: "two-outputs", EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: "GreaterThanThreshold",
+      Metrics: [{ Id: "a", Expression: "1" }, { Id: "b", Expression: "2" }],
+    })).catch((x: Error) => x);
+    assert.equal((bad as Error).name, "InvalidParameterValueException");
+    await nextMinute();
+    const a = await until(async () => {
+      const r = (await cw.send(new DescribeAlarmsCommand({ AlarmNames: ["error-rate"] }))).MetricAlarms!;
+      return r[0].StateValue === "INSUFFICIENT_DATA" ? undefined : r[0];
+    });
+    assert.equal(a.StateValue, "ALARM");
+    assert.equal(a.Metrics?.length, 3);
+    assert.match(a.StateReason ?? "", /\[30\.0 \(/);
+  });
+
   test("SetAlarmState runs the new state's actions unless disabled; TreatMissingData; DeleteAlarms", async () => {
     await cw.send(new PutMetricAlarmCommand({
       AlarmName: "quiet", Namespace: "App", MetricName: "Nothing", Statistic: "Sum", Period: 60, EvaluationPeriods: 2, DatapointsToAlarm: 1,
