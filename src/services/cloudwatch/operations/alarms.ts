@@ -119,10 +119,7 @@ function checkNames(names: string[]): void {
 export async function deleteAlarms(env: AlarmEnv, ctx: RequestContext, input: Input) {
   const names = input.AlarmNames as string[];
   checkNames(names);
-  // All or nothing: a name that is not an alarm fails the request and deletes none (DeleteAlarms API reference, ResourceNotFound).
-  for (const name of names) {
-    if (!(await env.store.getAlarm({ account: ctx.accountId, region: ctx.region, name }))) throw resourceNotFound(`Alarm ${name} not found`);
-  }
+  // "If you specify any incorrect alarm names, the alarms you specify with correct names are still deleted" (DeleteAlarms API reference).
   await env.store.deleteAlarms(ctx.accountId, ctx.region, names);
   return {};
 }
