@@ -172,7 +172,7 @@ describe("CloudWatch over Smithy RPC v2 CBOR", () => {
       return r.MetricAlarms?.[0].StateValue === "INSUFFICIENT_DATA" ? undefined : r;
     });
     assert.equal(alarms.MetricAlarms?.[0].StateValue, "ALARM");
-    assert.match(alarms.MetricAlarms?.[0].StateReason ?? "", /^Threshold Crossed: 1 out of the last 1 datapoints \[4\.0 \(/);
+    assert.match(alarms.MetricAlarms?.[0].StateReason ?? "", /^Threshold Crossed: 1 datapoint \[4\.0 \(\d\d\/\d\d\/\d\d \d\d:\d\d:00\)\] was greater than or equal to the threshold \(3\.0\)\.$/);
 
     // The AWS/SQS datapoints the alarm read are there for GetMetricStatistics too.
     const end = Math.floor(clock.now() / 60_000) * 60_000;

@@ -206,19 +206,35 @@ export function evaluateAlarm(c: AlarmConfig, periods: number[], values: Map<num
   let breaching = present.filter((p) => breaches(c, values.get(p)!)).length;
   const missing = periods.length - present.length;
   if (treat === "breaching") breaching += missing;
+  // (present.length === 0 with breaching/notBreaching is decided below by the missing-data rule alone)
+  // StateReasonData as AWS records it: unit when the alarm has one, missing periods with their timestamp only
+  // (LocalStack's AWS-recorded snapshots, test_cloudwatch.snapshot.json).
   const data = {
-    version: "1.0", queryDate: isoMillis(now), startDate: isoMillis(periods[0] ?? now), statistic: statLabel, period: alarmPeriod(c),
-    recentDatapoints: present.map((p) => values.get(p)!), threshold: c.Threshold,
-    evaluatedDatapoints: newestFirst.map((p) => ({ timestamp: isoMillis(p), value: values.get(p)! })),
+    version: "1.0", queryDate: isoMillis(now), startDate: isoMillis(periods[0] ?? now), ...(c.Unit ? { unit: c.Unit } : {}), statistic: statLabel,
+    period: alarmPeriod(c), recentDatapoints: present.map((p) => values.get(p)!), threshold: c.Threshold,
+    evaluatedDatapoints: [...periods].reverse().map((p) => (values.has(p) ? { timestamp: isoMillis(p), value: values.get(p)! } : { timestamp: isoMillis(p) })),
   };
   const reasonData = JSON.stringify(data);
-  if (present.length === 0 && (treat === "missing" || treat === "ignore")) {
+  if (present.length === 0) {
     if (treat === "ignore") return undefined;
-    return { state: "INSUFFICIENT_DATA", reason: `Insufficient Data: ${n} datapoint${n === 1 ? " was" : "s were"} unknown.`, reasonData };
+    if (treat === "missing") return { state: "INSUFFICIENT_DATA", reason: `Insufficient Data: ${n} datapoint${n === 1 ? " was" : "s were"} unknown.`, reasonData };
+    // "Threshold Crossed: no datapoints were received for 2 periods and 2 missing datapoints were treated as [Breaching]." (recorded)
+    const as = treat === "breaching" ? "Breaching" : "NonBreaching";
+    return {
+      state: treat === "breaching" && n >= m ? "ALARM" : "OK",
+      reason: `Threshold Crossed: no datapoints were received for ${n} period${n === 1 ? "" : "s"} and ${n} missing datapoint${n === 1 ? " was" : "s were"} treated as [${as}].`,
+      reasonData,
+    };
   }
   const shown = newestFirst.map((p) => `${num(values.get(p)!)} (${reasonTime(p)})`).join(", ");
   const word = WORDS[c.ComparisonOperator];
-  if (breaching >= m) {
+  const alarm = breaching >= m;
+  // One period and no DatapointsToAlarm: "Threshold Crossed: 1 datapoint [21.5 (26/10/23 16:42:00)] was greater than
+  // the threshold (2.0)." (recorded); otherwise the M-out-of-N form of AWS's notifications.
+  if (n === 1 && c.DatapointsToAlarm === undefined) {
+    return { state: alarm ? "ALARM" : "OK", reason: `Threshold Crossed: 1 datapoint [${shown}] was ${alarm ? "" : "not "}${word} the threshold (${num(c.Threshold)}).`, reasonData };
+  }
+  if (alarm) {
     return {
       state: "ALARM",
       reason: `Threshold Crossed: ${breaching} out of the last ${n} datapoints [${shown}] ${breaching === 1 ? "was" : "were"} ${word} the threshold (${num(c.Threshold)}) (minimum ${m} datapoint${m === 1 ? "" : "s"} for OK -> ALARM transition).`,
@@ -268,7 +284,7 @@ export function alarmMessage(c: AlarmConfig, account: string, region: string, fr
       MetricName: c.MetricName, Namespace: c.Namespace, StatisticType: c.Statistic ? "Statistic" : "ExtendedStatistic",
       Statistic: c.Statistic ? c.Statistic.toUpperCase() : c.ExtendedStatistic, Unit: c.Unit ?? null,
       Dimensions: (c.Dimensions ?? []).map((d) => ({ value: d.Value, name: d.Name })), Period: c.Period, EvaluationPeriods: c.EvaluationPeriods,
-      DatapointsToAlarm: c.DatapointsToAlarm ?? c.EvaluationPeriods, ComparisonOperator: c.ComparisonOperator, Threshold: c.Threshold,
+      ...(c.DatapointsToAlarm !== undefined ? { DatapointsToAlarm: c.DatapointsToAlarm } : {}), ComparisonOperator: c.ComparisonOperator, Threshold: c.Threshold,
       TreatMissingData: c.TreatMissingData ?? "missing", EvaluateLowSampleCountPercentile: c.EvaluateLowSampleCountPercentile ?? "",
     };
   const body = {

@@ -74,7 +74,14 @@ test("M out of N and TreatMissingData", () => {
   assert.equal(evaluateAlarm(alarm({ TreatMissingData: "notBreaching" }), periods, at([]), 180_000, "Sum")?.state, "OK");
   assert.equal(evaluateAlarm(alarm({ TreatMissingData: "ignore" }), periods, at([]), 180_000, "Sum"), undefined);
   const e = evaluateAlarm(alarm({ EvaluationPeriods: 1 }), [0], at([[0, 6]]), 60_000, "Maximum")!;
-  assert.equal(e.reason, "Threshold Crossed: 1 out of the last 1 datapoints [6.0 (01/01/70 00:00:00)] was greater than the threshold (5.0) (minimum 1 datapoint for OK -> ALARM transition).");
+  // AWS's wording (LocalStack's recorded snapshots): the short form for one period without DatapointsToAlarm.
+  assert.equal(e.reason, "Threshold Crossed: 1 datapoint [6.0 (01/01/70 00:00:00)] was greater than the threshold (5.0).");
+  const two = evaluateAlarm(alarm({ EvaluationPeriods: 2, DatapointsToAlarm: 1 }), [0, 60_000], at([[0, 6], [1, 1]]), 120_000, "Sum")!;
+  assert.equal(two.reason, "Threshold Crossed: 1 out of the last 2 datapoints [1.0 (01/01/70 00:01:00), 6.0 (01/01/70 00:00:00)] was greater than the threshold (5.0) (minimum 1 datapoint for OK -> ALARM transition).");
+  const none = evaluateAlarm(alarm({ EvaluationPeriods: 2, TreatMissingData: "breaching", Unit: "Seconds" }), [0, 60_000], at([]), 120_000, "Average")!;
+  assert.equal(none.reason, "Threshold Crossed: no datapoints were received for 2 periods and 2 missing datapoints were treated as [Breaching].");
+  assert.deepEqual(JSON.parse(none.reasonData).evaluatedDatapoints, [{ timestamp: "1970-01-01T00:01:00.000+0000" }, { timestamp: "1970-01-01T00:00:00.000+0000" }]);
+  assert.equal(JSON.parse(none.reasonData).unit, "Seconds");
   assert.equal(JSON.parse(e.reasonData).statistic, "Maximum");
 });
 
