@@ -69,6 +69,16 @@ for (const [name, python, protocol] of [["query (boto3 1.26)", undefined, "query
       assert.equal(h.AlarmHistoryItems[0].HistorySummary, "Alarm updated from INSUFFICIENT_DATA to OK");
       const missing = await cw.fail("set_alarm_state", { AlarmName: "none", StateValue: "OK", StateReason: "x" });
       assert.deepEqual([missing.Code, missing.HTTPStatusCode], ["ResourceNotFound", 404]);
+      // AWS-recorded (LocalStack snapshots test_set_alarm_invalid_input, test_put_metric_data_validation).
+      const invalid = await cw.fail("set_alarm_state", { AlarmName: "boto-alarm", StateValue: "INVALID", StateReason: "x" });
+      assert.deepEqual([invalid.Code, invalid.HTTPStatusCode, invalid.Message], ["ValidationError", 400,
+        "1 validation error detected: Value 'INVALID' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]"]);
+      const sizes = await cw.fail("put_metric_data", { Namespace: "Boto", MetricData: [{ MetricName: "x", Values: [1, 2], Counts: [1] }] });
+      assert.deepEqual([sizes.Code, sizes.Message], ["InvalidParameterValue", "The parameters MetricData.member.1.Values and MetricData.member.1.Counts must be of the same size."]);
+      const both = await cw.fail("put_metric_data", { Namespace: "Boto", MetricData: [{ MetricName: "x", Value: 1, Values: [1] }] });
+      assert.deepEqual([both.Code, both.Message], ["InvalidParameterCombination", "The parameters MetricData.member.1.Value and MetricData.member.1.Values are mutually exclusive and you have specified both."]);
+      const many = await cw.fail("get_metric_statistics", { Namespace: "Boto", MetricName: "x", StartTime: new Date(T).toISOString(), EndTime: new Date(T + 86_400_000).toISOString(), Period: 1, Statistics: ["Sum"] });
+      assert.deepEqual([many.Code, many.Message], ["InvalidParameterCombination", "You have requested up to 86400 datapoints, which exceeds the limit of 1440. You may reduce the datapoints requested by increasing Period, or decreasing the time range."]);
       const reserved = await cw.fail("put_metric_data", { Namespace: "AWS/Mine", MetricData: [{ MetricName: "x", Value: 1 }] });
       assert.deepEqual([reserved.Code, reserved.HTTPStatusCode], ["InvalidParameterValue", 400]);
       await cw.call("delete_alarms", { AlarmNames: ["boto-alarm"] });

@@ -11,6 +11,8 @@ export const missingParameter = (message: string) => cw("MissingRequiredParamete
 export const invalidCombination = (message: string) => cw("InvalidParameterCombinationException", "InvalidParameterCombination", message);
 export const invalidNextToken = (message = "The service cannot process the provided NextToken.") => cw("InvalidNextToken", "InvalidNextToken", message);
 export const resourceNotFound = (message: string) => cw("ResourceNotFound", "ResourceNotFound", message, 404);
+/** Coral's input validation error (no shape in the model: LocalStack's AWS-recorded snapshots show code ValidationError, 400). */
+export const validationError = (message: string) => cw("ValidationError", "ValidationError", message);
 export const invalidFormat = (message: string) => cw("InvalidFormatFault", "InvalidFormat", message);
 export const limitExceeded = (message: string) => cw("LimitExceededFault", "LimitExceeded", message);
 

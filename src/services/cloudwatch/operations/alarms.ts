@@ -158,7 +158,8 @@ export async function setAlarmState(env: AlarmEnv, ctx: RequestContext, input: I
   }
   for (let attempt = 0; attempt < 5; attempt++) {
     const a = await env.store.getAlarm({ account: ctx.accountId, region: ctx.region, name });
-    if (!a) throw resourceNotFound(`Alarm ${name} not found`);
+    // AWS answers ResourceNotFound without a message (LocalStack's AWS-recorded snapshot test_set_alarm_invalid_input).
+    if (!a) throw resourceNotFound("");
     // The actions of the new state run when it differs from the previous one (SetAlarmState API reference).
     const to = { state: input.StateValue as AlarmState, reason: input.StateReason as string, reasonData: reasonData ?? "" };
     if (to.state === a.state) return {};

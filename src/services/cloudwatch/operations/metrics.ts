@@ -78,7 +78,8 @@ export async function putMetricData(env: CloudWatchEnv, ctx: RequestContext, inp
       if (values.length > MAX_VALUES) throw invalidParameterValue(`The collection ${m}.Values must not have a size greater than ${MAX_VALUES}.`);
       if (values.length === 0) throw missingParameter(`The parameter ${m}.Values must not be empty.`);
       const counts = d.Counts ?? values.map(() => 1);
-      if (counts.length !== values.length) throw invalidCombination(`The parameters ${m}.Values and ${m}.Counts must be of the same size.`);
+      // InvalidParameterValue, not a combination error (LocalStack's AWS-recorded snapshot test_put_metric_data_validation).
+      if (counts.length !== values.length) throw invalidParameterValue(`The parameters ${m}.Values and ${m}.Counts must be of the same size.`);
       values.forEach((v, k) => checkNumber(`${m}.Values.member.${k + 1}`, v));
       counts.forEach((c, k) => {
         if (!Number.isFinite(c) || c < 0) throw invalidParameterValue(`The value ${c} for parameter ${m}.Counts.member.${k + 1} is invalid.`);
