@@ -172,6 +172,9 @@ describe("CloudWatch over Smithy RPC v2 CBOR", () => {
       return r.MetricAlarms?.[0].StateValue === "INSUFFICIENT_DATA" ? undefined : r;
     });
     assert.equal(alarms.MetricAlarms?.[0].StateValue, "ALARM");
+    const reasonData = JSON.parse(alarms.MetricAlarms?.[0].StateReasonData ?? "{}");
+    assert.deepEqual([reasonData.version, reasonData.statistic, reasonData.period, reasonData.recentDatapoints, reasonData.threshold], ["1.0", "Maximum", 60, [4], 3]);
+    assert.deepEqual(Object.keys(reasonData.evaluatedDatapoints[0]), ["timestamp", "sampleCount", "value"]);
     assert.match(alarms.MetricAlarms?.[0].StateReason ?? "", /^Threshold Crossed: 1 datapoint \[4\.0 \(\d\d\/\d\d\/\d\d \d\d:\d\d:00\)\] was greater than or equal to the threshold \(3\.0\)\.$/);
 
     // The AWS/SQS datapoints the alarm read are there for GetMetricStatistics too.
@@ -203,6 +206,10 @@ describe("CloudWatch over Smithy RPC v2 CBOR", () => {
     assert.match(String(msg.StateChangeTime), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
     assert.deepEqual(msg.Trigger.Dimensions, [{ value: "watched", name: "QueueName" }]);
     assert.equal(msg.Trigger.Statistic, "MAXIMUM");
+    assert.equal(msg.Trigger.StatisticType, "Statistic");
+    assert.equal(msg.Trigger.EvaluateLowSampleCountPercentile, "");
+    assert.equal(msg.Trigger.Unit, null);
+    assert.equal(msg.Trigger.DatapointsToAlarm, undefined);
     assert.equal(msg.Trigger.Threshold, 3);
 
     const history = await cw.send(new DescribeAlarmHistoryCommand({ AlarmName: "backlog" }));

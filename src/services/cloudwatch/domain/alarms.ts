@@ -197,7 +197,9 @@ export interface Evaluation {
  * is INSUFFICIENT_DATA). Undefined: keep the current state (ignore with no datapoint).
  * `periods`: the N period starts, oldest first; `values`: the value of each period that has one.
  */
-export function evaluateAlarm(c: AlarmConfig, periods: number[], values: Map<number, number>, now: number, statLabel: string): Evaluation | undefined {
+export function evaluateAlarm(
+  c: AlarmConfig, periods: number[], values: Map<number, number>, now: number, statLabel: string, sampleCounts?: Map<number, number>,
+): Evaluation | undefined {
   const n = c.EvaluationPeriods;
   const m = c.DatapointsToAlarm ?? n;
   const treat = c.TreatMissingData ?? "missing";
@@ -212,7 +214,9 @@ export function evaluateAlarm(c: AlarmConfig, periods: number[], values: Map<num
   const data = {
     version: "1.0", queryDate: isoMillis(now), startDate: isoMillis(periods[0] ?? now), ...(c.Unit ? { unit: c.Unit } : {}), statistic: statLabel,
     period: alarmPeriod(c), recentDatapoints: present.map((p) => values.get(p)!), threshold: c.Threshold,
-    evaluatedDatapoints: [...periods].reverse().map((p) => (values.has(p) ? { timestamp: isoMillis(p), value: values.get(p)! } : { timestamp: isoMillis(p) })),
+    evaluatedDatapoints: [...periods].reverse().map((p) => (values.has(p)
+      ? { timestamp: isoMillis(p), ...(sampleCounts?.has(p) ? { sampleCount: sampleCounts.get(p)! } : {}), value: values.get(p)! }
+      : { timestamp: isoMillis(p) })),
   };
   const reasonData = JSON.stringify(data);
   if (present.length === 0) {
@@ -282,7 +286,8 @@ export function alarmMessage(c: AlarmConfig, account: string, region: string, fr
     }
     : {
       MetricName: c.MetricName, Namespace: c.Namespace, StatisticType: c.Statistic ? "Statistic" : "ExtendedStatistic",
-      Statistic: c.Statistic ? c.Statistic.toUpperCase() : c.ExtendedStatistic, Unit: c.Unit ?? null,
+      // SampleCount → SAMPLE_COUNT, Average → AVERAGE (AWS's notifications, LocalStack's recorded snapshots).
+      Statistic: c.Statistic ? c.Statistic.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase() : c.ExtendedStatistic, Unit: c.Unit ?? null,
       Dimensions: (c.Dimensions ?? []).map((d) => ({ value: d.Value, name: d.Name })), Period: c.Period, EvaluationPeriods: c.EvaluationPeriods,
       ...(c.DatapointsToAlarm !== undefined ? { DatapointsToAlarm: c.DatapointsToAlarm } : {}), ComparisonOperator: c.ComparisonOperator, Threshold: c.Threshold,
       TreatMissingData: c.TreatMissingData ?? "missing", EvaluateLowSampleCountPercentile: c.EvaluateLowSampleCountPercentile ?? "",

@@ -76,6 +76,7 @@ export async function evaluateOne(env: AlarmEnv, a: AlarmRecord, now: number): P
   const from = end - c.EvaluationPeriods * periodMs;
   const periods = Array.from({ length: c.EvaluationPeriods }, (_, i) => from + i * periodMs);
   const values = new Map<number, number>();
+  const counts = new Map<number, number>();
   let label: string;
   if (c.Metrics) {
     label = "";
@@ -88,8 +89,11 @@ export async function evaluateOne(env: AlarmEnv, a: AlarmRecord, now: number): P
     const stat = c.Statistic ?? c.ExtendedStatistic!;
     label = c.Statistic ?? c.ExtendedStatistic!;
     const key = { account: a.account, region: a.region, namespace: c.Namespace!, metric: c.MetricName!, dims: canonicalDimensions(c.Dimensions) };
-    for (const g of groupByPeriod(await env.store.datapoints(key, from, end), period, c.Unit)) values.set(g.ts, statValue(g, stat));
+    for (const g of groupByPeriod(await env.store.datapoints(key, from, end), period, c.Unit)) {
+      values.set(g.ts, statValue(g, stat));
+      counts.set(g.ts, g.count);
+    }
   }
-  const to = evaluateAlarm(c, periods, values, now, label);
+  const to = evaluateAlarm(c, periods, values, now, label, counts);
   if (to) await applyState(env, a, to, now);
 }
