@@ -8,6 +8,11 @@ export interface CloudWatchEnv {
   clock: Clock;
   /** How long datapoints and alarm history are kept (metricsRetentionDays). */
   retentionMs: number;
+  /**
+   * How long after a minute ends its datapoints are complete: 0 on one node; a minute when other nodes write the same
+   * database (each flushes its own counters at the boundary, so an alarm evaluated at once would see part of them).
+   */
+  settleMs: number;
   /** Outbox rows (alarm actions) were committed. */
   outboxChanged?: () => void;
   /** Runs the alarm evaluation now (after PutMetricAlarm, so a new alarm is checked without waiting a minute). */

@@ -30,6 +30,7 @@ export const cloudwatchModule = defineService<CloudWatchStore, undefined>({
   start(ctx, store) {
     const env: AlarmEnv = {
       store, clock: ctx.clock, retentionMs: ctx.options.metricsRetentionDays * 86_400_000, outboxChanged: ctx.delivery.wake,
+      settleMs: ctx.shared ? 60_000 : 0,
       topics: { kind: SNS_TOPIC_KIND, payload: (p) => JSON.stringify(p satisfies TopicPublishPayload) },
     };
     scheduleMinute(ctx.scheduler, env, ctx.metrics, ctx.log);

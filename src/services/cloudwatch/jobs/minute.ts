@@ -52,12 +52,14 @@ export async function recordMinute(env: AlarmEnv, metrics: Metrics, ts: number):
 }
 
 export async function evaluateAlarms(env: AlarmEnv, now: number, log: Logger): Promise<void> {
+  // Periods are judged once every node's counters for them are in (settleMs); the state changes now.
+  const asOf = now - env.settleMs;
   let after: AlarmRecord | undefined;
   for (;;) {
     const page = await env.store.alarmsPage(after, 500);
     for (const a of page) {
       try {
-        await evaluateOne(env, a, now);
+        await evaluateOne(env, a, asOf, now);
       } catch (e) {
         log.warn("alarm evaluation failed", { alarm: a.name, error: String(e) });
       }
@@ -68,11 +70,11 @@ export async function evaluateAlarms(env: AlarmEnv, now: number, log: Logger): P
 }
 
 /** Evaluates one alarm over its last EvaluationPeriods complete periods and applies the state they call for. */
-export async function evaluateOne(env: AlarmEnv, a: AlarmRecord, now: number): Promise<void> {
+export async function evaluateOne(env: AlarmEnv, a: AlarmRecord, asOf: number, now: number): Promise<void> {
   const c = a.config as unknown as AlarmConfig;
   const period = alarmPeriod(c);
   const periodMs = period * 1000;
-  const end = Math.floor(now / periodMs) * periodMs;
+  const end = Math.floor(asOf / periodMs) * periodMs;
   const from = end - c.EvaluationPeriods * periodMs;
   const periods = Array.from({ length: c.EvaluationPeriods }, (_, i) => from + i * periodMs);
   const values = new Map<number, number>();
