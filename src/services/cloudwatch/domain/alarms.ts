@@ -81,6 +81,10 @@ export function checkAlarm(input: Record<string, unknown>, account: string, regi
     throw invalidParameterValue(`The value ${comparison} for parameter ComparisonOperator is not supported by Mailroom (anomaly detection bands are not).`);
   }
   if (input.ThresholdMetricId !== undefined) throw invalidParameterValue("ThresholdMetricId (anomaly detection) is not supported by Mailroom.");
+  // PromQL-style evaluation criteria are not carried out: refused rather than accepted and ignored.
+  if (input.EvaluationCriteria !== undefined || input.EvaluationInterval !== undefined) {
+    throw invalidParameterValue("EvaluationCriteria and EvaluationInterval are not supported by Mailroom yet.");
+  }
   if (input.Threshold === undefined) throw missingParameter("The parameter Threshold is required.");
   const datapoints = input.DatapointsToAlarm as number | undefined;
   if (datapoints !== undefined && (datapoints < 1 || datapoints > evaluationPeriods)) {

@@ -43,6 +43,8 @@ export async function putMetricData(env: CloudWatchEnv, ctx: RequestContext, inp
   const ns = input.Namespace as string;
   // "You cannot specify a namespace that begins with 'AWS/'" (PutMetricData API reference, Namespace).
   if (ns.startsWith("AWS/")) throw invalidParameterValue("The value AWS/ for parameter Namespace is invalid.");
+  // Entity-associated metrics are not carried out: refused rather than accepted and dropped.
+  if (input.EntityMetricData !== undefined) throw invalidParameterValue("EntityMetricData is not supported by Mailroom yet; send the metrics in MetricData.");
   const data = (input.MetricData as Datum[] | undefined) ?? [];
   if (data.length === 0) throw missingParameter("The parameter MetricData is required.");
   if (data.length > MAX_METRIC_DATA) throw invalidParameterValue(`The collection MetricData must not have a size greater than ${MAX_METRIC_DATA}.`);
@@ -186,6 +188,10 @@ export async function runQueries(env: CloudWatchEnv, account: string, region: st
     if (byId.has(q.Id)) throw invalidParameterValue(`The values for parameter id in MetricDataQueries are not unique.`);
     if ((q.MetricStat === undefined) === (q.Expression === undefined)) {
       throw invalidParameterValue(`The parameter MetricDataQueries.member.${q.Id} must specify exactly one of MetricStat or Expression.`);
+    }
+    // Cross-account queries (CloudWatch cross-account observability) are not carried out.
+    if ((q as { AccountId?: string }).AccountId !== undefined && (q as { AccountId?: string }).AccountId !== account) {
+      throw invalidParameterValue(`The value ${(q as { AccountId?: string }).AccountId} for parameter MetricDataQueries.member.AccountId is invalid: cross-account queries are not supported by Mailroom.`);
     }
     if (q.MetricStat) {
       checkPeriod(q.MetricStat.Period, "MetricStat.Period");
