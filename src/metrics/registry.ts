@@ -5,7 +5,9 @@
 // collected from the stores when asked (a scrape, or the CloudWatch minute sample), never kept here.
 // Every family has a cap on its label sets (labelLimit); past it, new resources (or operations) fold into the
 // label value "other", so a client inventing queue names or operations cannot grow the registry without bound.
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+// The hot path only adds to plain numbers; prom-client formats them when scraped (each family is a registered metric
+// whose get() reads the numbers), so a request costs a map lookup and a few additions, not prom-client's label hashing.
+import { Registry } from "prom-client";
 
 /** The CloudWatch metric a series also is: namespace, metric name, the dimension holding the resource, unit. */
 export interface CloudWatchMetric {
@@ -55,65 +57,139 @@ const REQUEST_SERIES_LIMIT = 20_000;
 export const DEFAULT_LABEL_LIMIT = 1000;
 
 interface CounterEntry {
-  child: Counter.Internal;
   pending: number;
+  total: number;
   account: string;
   region: string;
   resource: string;
+}
+
+type Labels = Record<string, string>;
+interface Sample {
+  labels: Labels;
+  value: number;
+  metricName?: string;
 }
 
 /** Request latency buckets (seconds): from a cached read to a long poll. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
+/** A histogram's numbers: per-bucket counts (not cumulative; the last is +Inf), sum and count. */
+class Buckets {
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+  readonly bounds: number[];
+  constructor(bounds: number[]) {
+    this.bounds = bounds;
+    this.counts = new Float64Array(bounds.length + 1);
+  }
+  observe(v: number): void {
+    const b = this.bounds;
+    let i = 0;
+    while (i < b.length && v > b[i]) i++;
+    this.counts[i]++;
+    this.sum += v;
+    this.count++;
+  }
+  samples(name: string, labels: Labels, out: Sample[]): void {
+    let cumulative = 0;
+    for (let i = 0; i < this.bounds.length; i++) {
+      cumulative += this.counts[i];
+      out.push({ metricName: `${name}_bucket`, labels: { le: String(this.bounds[i]), ...labels }, value: cumulative });
+    }
+    out.push({ metricName: `${name}_bucket`, labels: { le: "+Inf", ...labels }, value: this.count });
+    out.push({ metricName: `${name}_sum`, labels, value: this.sum });
+    out.push({ metricName: `${name}_count`, labels, value: this.count });
+  }
+}
+
+interface RequestEntry {
+  labels: Labels;
+  count: number;
+  latency: Buckets;
+  throttled: number;
+}
+
 export class Metrics {
   readonly registry = new Registry();
-  private readonly counters: { metric: ResourceMetric; entries: Map<string, CounterEntry>; family: Counter }[] = [];
+  readonly labelLimit: number;
+  private readonly counters: { metric: ResourceMetric; entries: Map<string, CounterEntry> }[] = [];
   private readonly gaugeSources: { metrics: ResourceMetric[]; collect: () => Promise<GaugeSample[]> }[] = [];
-  private readonly requests: Counter;
-  private readonly requestSeconds: Histogram;
-  private readonly throttled: Counter;
-  private readonly requestChildren = new Map<string, { count: Counter.Internal; seconds: Histogram.Internal<string>; throttled?: Counter.Internal }>();
-  private readonly commitSeconds: Histogram;
-  private readonly commitBatch: Histogram;
+  private readonly requests = new Map<string, RequestEntry>();
+  private readonly commitSeconds = new Buckets(LATENCY_BUCKETS);
+  private readonly commitBatch = new Buckets(BATCH_BUCKETS);
   private connections: () => number | Promise<number> = () => 0;
 
-  readonly labelLimit: number;
-
   constructor(labelLimit = DEFAULT_LABEL_LIMIT) {
-    this.labelLimit = labelLimit;
     if (!Number.isSafeInteger(labelLimit) || labelLimit < 1) throw new Error(`invalid metrics label limit: ${labelLimit} (a positive whole number)`);
-    const r = [this.registry];
-    this.requests = new Counter({ name: "mailroom_requests_total", help: "API requests by service, operation and error code (empty: success).", labelNames: ["service", "operation", "code"], registers: r });
-    this.requestSeconds = new Histogram({ name: "mailroom_request_duration_seconds", help: "API request latency by service, operation and error code.", labelNames: ["service", "operation", "code"], buckets: LATENCY_BUCKETS, registers: r });
-    this.throttled = new Counter({ name: "mailroom_throttled_requests_total", help: "API requests answered with a throttling error.", labelNames: ["service", "operation"], registers: r });
-    this.commitSeconds = new Histogram({ name: "mailroom_storage_commit_duration_seconds", help: "Storage transaction commit latency (SQLite group commits, PostgreSQL transactions).", buckets: LATENCY_BUCKETS, registers: r });
-    this.commitBatch = new Histogram({ name: "mailroom_storage_commit_batch_size", help: "Writes per storage commit (SQLite group commit).", buckets: BATCH_BUCKETS, registers: r });
-    const self = this;
-    new Gauge({ name: "mailroom_open_connections", help: "Open client connections.", registers: r, async collect() {
-      this.set(await self.connections());
-    } });
+    this.labelLimit = labelLimit;
+    const requests = () => [...this.requests.values()];
+    this.family("mailroom_requests_total", "API requests by service, operation and error code (empty: success).", "counter",
+      () => requests().map((r) => ({ labels: r.labels, value: r.count })));
+    this.family("mailroom_request_duration_seconds", "API request latency by service, operation and error code.", "histogram", () => {
+      const out: Sample[] = [];
+      for (const r of requests()) r.latency.samples("mailroom_request_duration_seconds", r.labels, out);
+      return out;
+    });
+    this.family("mailroom_throttled_requests_total", "API requests answered with a throttling error.", "counter", () => {
+      const by = new Map<string, Sample>();
+      for (const r of requests()) {
+        if (r.throttled === 0) continue;
+        const k = `${r.labels.service}\u0000${r.labels.operation}`;
+        const s = by.get(k);
+        if (s) s.value += r.throttled;
+        else by.set(k, { labels: { service: r.labels.service, operation: r.labels.operation }, value: r.throttled });
+      }
+      return [...by.values()];
+    });
+    this.family("mailroom_storage_commit_duration_seconds", "Storage transaction commit latency (SQLite group commits, PostgreSQL transactions).", "histogram", () => {
+      const out: Sample[] = [];
+      this.commitSeconds.samples("mailroom_storage_commit_duration_seconds", {}, out);
+      return out;
+    });
+    this.family("mailroom_storage_commit_batch_size", "Writes per storage commit (SQLite group commit).", "histogram", () => {
+      const out: Sample[] = [];
+      this.commitBatch.samples("mailroom_storage_commit_batch_size", {}, out);
+      return out;
+    });
+    this.family("mailroom_open_connections", "Open client connections.", "gauge", async () => [{ labels: {}, value: await this.connections() }]);
+  }
+
+  /** Registers a family whose values are read when scraped; prom-client formats them. */
+  private family(name: string, help: string, type: "counter" | "gauge" | "histogram", collect: () => Sample[] | Promise<Sample[]>): void {
+    const metric = {
+      name, help, type, aggregator: "sum",
+      get: async () => ({ name, help, type, aggregator: "sum", values: await collect() }),
+      reset: () => {},
+    };
+    this.registry.registerMetric(metric as unknown as Parameters<Registry["registerMetric"]>[0]);
   }
 
   /** A per-resource counter (labels account, region and the resource). */
   counter(metric: ResourceMetric): ResourceCounter {
-    const family = new Counter({ name: metric.name, help: metric.help, labelNames: ["account", "region", metric.resourceLabel], registers: [this.registry] });
     const entries = new Map<string, CounterEntry>();
-    this.counters.push({ metric, entries, family });
+    this.counters.push({ metric, entries });
     const limit = this.labelLimit;
-    let folded: Counter.Internal | undefined;
+    this.family(metric.name, metric.help, "counter", () => {
+      // The first `limit` resources keep their labels; the rest add up under "other" (CloudWatch keeps them by name).
+      const out: Sample[] = [];
+      let other = 0;
+      let n = 0;
+      for (const e of entries.values()) {
+        if (n++ < limit) out.push({ labels: { account: e.account, region: e.region, [metric.resourceLabel]: e.resource }, value: e.total });
+        else other += e.total;
+      }
+      if (n > limit) out.push({ labels: { account: OTHER, region: OTHER, [metric.resourceLabel]: OTHER }, value: other });
+      return out;
+    });
     return {
       add(account, region, resource, n = 1) {
         const key = `${account}\u0000${region}\u0000${resource}`;
         let e = entries.get(key);
-        if (e === undefined) {
-          // Past the cap a new resource's series is "other" in Prometheus; CloudWatch still gets it by name (the
-          // resources are real ones: counting happens after the queue or topic was found).
-          const child = entries.size >= limit ? (folded ??= family.labels(OTHER, OTHER, OTHER)) : family.labels(account, region, resource);
-          e = { child, pending: 0, account, region, resource };
-          entries.set(key, e);
-        }
-        e.child.inc(n);
+        if (e === undefined) entries.set(key, (e = { pending: 0, total: 0, account, region, resource }));
+        e.total += n;
         e.pending += n;
       },
     };
@@ -121,32 +197,27 @@ export class Metrics {
 
   /**
    * Gauges read from a service's stores on scrape (and by the CloudWatch minute sample): `collect` returns the
-   * current value of each of `metrics` per resource.
+   * current value of each of `metrics` per resource. One collect per scrape serves all of the source's families.
    */
   gauges(metrics: ResourceMetric[], collect: () => Promise<GaugeSample[]>): void {
-    const source = { metrics, collect };
-    this.gaugeSources.push(source);
-    const families = new Map<ResourceMetric, Gauge>();
-    for (const m of metrics) {
-      families.set(m, new Gauge({ name: m.name, help: m.help, labelNames: ["account", "region", m.resourceLabel], registers: [this.registry] }));
-    }
-    // One collect per scrape for all the source's families: the first family's collect reads, the others use it.
+    this.gaugeSources.push({ metrics, collect });
     let reading: Promise<GaugeSample[]> | undefined;
     const limit = this.labelLimit;
-    for (const [m, g] of families) {
-      (g as unknown as { collect: () => Promise<void> }).collect = async () => {
+    for (const m of metrics) {
+      this.family(m.name, m.help, "gauge", async () => {
         reading ??= collect().finally(() => setImmediate(() => (reading = undefined)));
         const samples = await reading;
-        g.reset();
+        const out: Sample[] = [];
         let n = 0;
         let other = 0;
         for (const s of samples) {
           if (s.metric !== m) continue;
-          if (n++ < limit) g.labels(s.account, s.region, s.resource).set(s.value);
+          if (n++ < limit) out.push({ labels: { account: s.account, region: s.region, [m.resourceLabel]: s.resource }, value: s.value });
           else other += s.value;
         }
-        if (n > limit) g.labels(OTHER, OTHER, OTHER).set(other);
-      };
+        if (n > limit) out.push({ labels: { account: OTHER, region: OTHER, [m.resourceLabel]: OTHER }, value: other });
+        return out;
+      });
     }
   }
 
@@ -173,21 +244,21 @@ export class Metrics {
 
   /** One API request: its service, operation, AWS error code ("" for success) and latency. */
   observeRequest(service: string, operation: string, code: string, seconds: number): void {
-    // One map lookup on the hot path: the label children of each (service, operation, code) are made once.
     const key = `${service}\u0000${operation}\u0000${code}`;
-    let c = this.requestChildren.get(key);
-    if (c === undefined) {
+    let r = this.requests.get(key);
+    if (r === undefined) {
       // Operations come from the client (X-Amz-Target, Action): past the backstop, new combinations fold.
-      const [op, cd] = this.requestChildren.size >= REQUEST_SERIES_LIMIT ? [OTHER, code === "" ? "" : OTHER] : [operation, code];
-      c = {
-        count: this.requests.labels(service, op, cd), seconds: this.requestSeconds.labels(service, op, cd),
-        throttled: cd !== "" && isThrottle(cd) ? this.throttled.labels(service, op) : undefined,
-      };
-      if (this.requestChildren.size < REQUEST_SERIES_LIMIT) this.requestChildren.set(key, c);
+      const fold = this.requests.size >= REQUEST_SERIES_LIMIT;
+      const k = fold ? `${service}\u0000${OTHER}\u0000${code === "" ? "" : OTHER}` : key;
+      r = this.requests.get(k);
+      if (r === undefined) {
+        r = { labels: { service, operation: fold ? OTHER : operation, code: fold && code !== "" ? OTHER : code }, count: 0, latency: new Buckets(LATENCY_BUCKETS), throttled: 0 };
+        this.requests.set(k, r);
+      }
     }
-    c.count.inc();
-    c.seconds.observe(seconds);
-    c.throttled?.inc();
+    r.count++;
+    r.latency.observe(seconds);
+    if (code !== "" && isThrottle(code)) r.throttled++;
   }
 
   /** One storage commit: its latency and how many writes it carried. */
