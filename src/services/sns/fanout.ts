@@ -24,6 +24,8 @@ export interface Plan extends PublishWrite {
   events: TopicEvent[];
   /** Confirmed subscriptions whose filter policy turned the message away (NumberOfNotificationsFilteredOut). */
   filtered: number;
+  /** Deliveries dropped because their queue no longer exists (NumberOfNotificationsFailed). */
+  failed: number;
 }
 
 export async function allSubscriptions(env: SnsEnv, topic: TopicRecord): Promise<SubscriptionRecord[]> {
@@ -39,7 +41,7 @@ export async function allSubscriptions(env: SnsEnv, topic: TopicRecord): Promise
 export async function planDeliveries(
   env: SnsEnv, signer: Signer, baseUrl: string, topic: TopicRecord, subs: SubscriptionRecord[], p: Published,
 ): Promise<Plan> {
-  const write: Plan = { queues: [], outbox: [], sinks: [], events: [], filtered: 0 };
+  const write: Plan = { queues: [], outbox: [], sinks: [], events: [], filtered: 0, failed: 0 };
   const version = topic.attributes.SignatureVersion === "2" ? "2" : "1";
   const signatures = new Map<string, Promise<string>>();
   const certUrl = await signer.certificateUrl(baseUrl);
@@ -68,7 +70,10 @@ export async function planDeliveries(
       case "sqs": {
         const key = parseQueueArn(sub.endpoint);
         const q = key && (await env.sqs.getQueue(key));
-        if (!q) break; // AWS drops deliveries to a queue that does not exist (no DLQ without a queue either)
+        if (!q) {
+          write.failed++;
+          break; // AWS drops deliveries to a queue that does not exist (no DLQ without a queue either)
+        }
         const body = raw ? message : await signed(message, sub);
         const attrs = raw ? p.attributes : undefined;
         const m = {

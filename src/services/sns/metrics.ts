@@ -8,7 +8,7 @@ const counter = (name: string, metric: string, help: string): ResourceMetric =>
 export const SNS_SERIES = {
   published: counter("mailroom_sns_number_of_messages_published_total", "NumberOfMessagesPublished", "Messages published to a topic."),
   delivered: counter("mailroom_sns_number_of_notifications_delivered_total", "NumberOfNotificationsDelivered", "Notifications delivered to subscriptions (queues and sinks at the publish's commit, HTTP/S when the endpoint accepted them)."),
-  failed: counter("mailroom_sns_number_of_notifications_failed_total", "NumberOfNotificationsFailed", "HTTP/S delivery attempts that failed."),
+  failed: counter("mailroom_sns_number_of_notifications_failed_total", "NumberOfNotificationsFailed", "Deliveries that failed: HTTP/S attempts the endpoint refused or could not take, copies for queues that no longer exist."),
   filteredOut: counter("mailroom_sns_number_of_notifications_filtered_out_total", "NumberOfNotificationsFilteredOut", "Notifications not sent because the subscription's filter policy rejected the message."),
 };
 

@@ -80,6 +80,12 @@ describe("prometheus /metrics", () => {
     assert.equal(value(t, "mailroom_sns_number_of_messages_published_total", topic), 2);
     assert.equal(value(t, "mailroom_sns_number_of_notifications_delivered_total", topic), 1);
     assert.equal(value(t, "mailroom_sns_number_of_notifications_filtered_out_total", topic), 1);
+    // A subscription whose queue was deleted: the copy fails.
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: "arn:aws:sqs:us-east-1:000000000000:never-made" }));
+    await sns.send(new PublishCommand({ TopicArn, Message: "3", MessageAttributes: { kind: { DataType: "String", StringValue: "keep" } } }));
+    const t2 = await scrape();
+    assert.equal(value(t2, "mailroom_sns_number_of_notifications_failed_total", topic), 1);
+    assert.equal(value(t2, "mailroom_sns_number_of_notifications_delivered_total", topic), 2);
   });
 
   test("past the label limit new queues fold into other", async () => {
