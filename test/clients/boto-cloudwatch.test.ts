@@ -52,6 +52,9 @@ for (const [name, python, protocol] of [["query (boto3 1.26)", undefined, "query
       });
       assert.equal(stats.Datapoints.length, 1);
       assert.deepEqual([stats.Datapoints[0].Sum, stats.Datapoints[0].SampleCount, stats.Datapoints[0].Maximum, stats.Datapoints[0].Unit], [7, 4, 3, "Count"]);
+      // 1,000 metrics: over 10 KB, which botocore 1.43 gzips (requestCompression) and 1.26 sends as it is.
+      await cw.call("put_metric_data", { Namespace: "BotoBig", MetricData: Array.from({ length: 1000 }, (_, i) => ({ MetricName: "Big", Dimensions: [{ Name: "N", Value: String(i % 5) }], Timestamp: iso(T), Value: 1 })) });
+      assert.equal((await cw.call("list_metrics", { Namespace: "BotoBig" })).Metrics.length, 5);
       const list = await cw.call("list_metrics", { Namespace: "Boto" });
       assert.deepEqual(list.Metrics, [{ Namespace: "Boto", MetricName: "Hits", Dimensions: [{ Name: "Page", Value: "home" }] }]);
     });
