@@ -3,7 +3,10 @@
 // codes, and the RPC v2 CBOR route refusing what it does not know. Runs on both backends.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { CloudWatchClient, GetMetricStatisticsCommand, ListMetricsCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import {
+  CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand,
+  PutMetricAlarmCommand, PutMetricDataCommand,
+} from "@aws-sdk/client-cloudwatch";
 import { cbor } from "@smithy/core/cbor";
 import { ManualClock } from "../../../src/engine/clock.ts";
 import { TEST_CREDENTIALS, useTestServer } from "../../helpers/server.ts";
@@ -34,6 +37,32 @@ describe("CloudWatch over AWS JSON 1.0", () => {
     const e = (await cw.send(new PutMetricDataCommand({ Namespace: "AWS/X", MetricData: [{ MetricName: "m", Value: 1 }] })).catch((x) => x)) as Error & { Code?: string };
     assert.equal(e.name, "InvalidParameterValueException");
     assert.equal(e.message, "The value AWS/ for parameter Namespace is invalid.");
+  });
+
+  test("probes: forged paging tokens, oversized lists and out-of-range values get AWS errors", async () => {
+    const name = (p: Promise<unknown>) => p.then(() => "accepted", (e: Error) => e.name);
+    for (const token of ["garbage", Buffer.from('{"o":-5}').toString("base64url"), Buffer.from("[]").toString("base64url")]) {
+      assert.equal(await name(cw.send(new ListMetricsCommand({ NextToken: token }))), "InvalidNextToken");
+      assert.equal(await name(cw.send(new DescribeAlarmsCommand({ NextToken: token }))), "InvalidNextToken");
+      assert.equal(await name(cw.send(new DescribeAlarmHistoryCommand({ NextToken: token }))), "InvalidNextToken");
+      assert.equal(await name(cw.send(new GetMetricDataCommand({
+        NextToken: token, StartTime: new Date(T0), EndTime: new Date(T0 + 60_000), MetricDataQueries: [{ Id: "a", Expression: "1" }],
+      }))), "InvalidNextToken");
+    }
+    assert.equal(await name(cw.send(new ListMetricsCommand({ Dimensions: Array.from({ length: 11 }, (_, i) => ({ Name: `d${i}` })) }))), "InvalidParameterValueException");
+    assert.equal(await name(cw.send(new DescribeAlarmsCommand({ MaxRecords: 101 }))), "InvalidParameterValueException");
+    assert.equal(await name(cw.send(new GetMetricDataCommand({
+      StartTime: new Date(T0), EndTime: new Date(T0 + 60_000), MetricDataQueries: Array.from({ length: 501 }, (_, i) => ({ Id: `q${i}`, Expression: "1" })),
+    }))), "InvalidParameterValueException");
+    assert.equal(await name(cw.send(new PutMetricDataCommand({ Namespace: "P", MetricData: [{ MetricName: "m", Dimensions: Array.from({ length: 31 }, (_, i) => ({ Name: `d${i}`, Value: "v" })), Value: 1 }] }))), "InvalidParameterValueException");
+    assert.equal(await name(cw.send(new PutMetricDataCommand({ Namespace: "P", MetricData: [{ MetricName: "m", Value: 2 ** 361 }] }))), "InvalidParameterValueException");
+    assert.equal(await name(cw.send(new PutMetricAlarmCommand({
+      AlarmName: "too-long", Namespace: "P", MetricName: "m", Statistic: "Sum", Period: 3600, EvaluationPeriods: 25, Threshold: 1, ComparisonOperator: "GreaterThanThreshold",
+    }))), "InvalidParameterValueException");
+    assert.equal(await name(cw.send(new PutMetricAlarmCommand({
+      AlarmName: "lambda-action", Namespace: "P", MetricName: "m", Statistic: "Sum", Period: 60, EvaluationPeriods: 1, Threshold: 1,
+      ComparisonOperator: "GreaterThanThreshold", AlarmActions: ["arn:aws:lambda:us-east-1:000000000000:function:f"],
+    }))), "InvalidParameterValueException");
   });
 
   test("RPC v2 CBOR: unknown operations, unknown services and bad bodies get CBOR errors, never a crash", async () => {
