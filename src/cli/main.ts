@@ -24,6 +24,10 @@ const program = new Command()
   .addOption(new Option("--tls-handshake-timeout <ms>", `a TLS handshake must end within this of the connect (env MAILROOM_TLS_HANDSHAKE_TIMEOUT_MS, default ${DEFAULTS.tlsHandshakeTimeoutMs})`).argParser(Number))
   .addOption(new Option("--max-connections <n>", `open connections at most; new ones past it are closed (env MAILROOM_MAX_CONNECTIONS, default ${DEFAULTS.maxConnections})`).argParser(Number))
   .addOption(new Option("--max-buffered-body <bytes>", `request body bytes buffered across all connections at most (env MAILROOM_MAX_BUFFERED_BODY_BYTES, default ${DEFAULTS.maxBufferedBodyBytes})`).argParser(Number))
+  // Metrics (docs/metrics.md)
+  .addOption(new Option("--metrics-port <port>", "also serve /metrics on this port (env MAILROOM_METRICS_PORT; /metrics is always on the main port)").argParser(Number))
+  .addOption(new Option("--metrics-label-limit <n>", `label sets per metric family before new resources fold into "other" (env MAILROOM_METRICS_LABEL_LIMIT, default ${DEFAULTS.metricsLabelLimit})`).argParser(Number))
+  .addOption(new Option("--metrics-retention-days <days>", `days CloudWatch keeps datapoints and alarm history (env MAILROOM_METRICS_RETENTION_DAYS, default ${DEFAULTS.metricsRetentionDays})`).argParser(Number))
   .action(async (flags: Record<string, unknown>) => {
     const fromFlags: MailroomOptions = {};
     if (flags.host !== undefined) fromFlags.host = flags.host as string;
@@ -43,6 +47,9 @@ const program = new Command()
     if (flags.tlsHandshakeTimeout !== undefined) fromFlags.tlsHandshakeTimeoutMs = flags.tlsHandshakeTimeout as number;
     if (flags.maxConnections !== undefined) fromFlags.maxConnections = flags.maxConnections as number;
     if (flags.maxBufferedBody !== undefined) fromFlags.maxBufferedBodyBytes = flags.maxBufferedBody as number;
+    if (flags.metricsPort !== undefined) fromFlags.metricsPort = flags.metricsPort as number;
+    if (flags.metricsLabelLimit !== undefined) fromFlags.metricsLabelLimit = flags.metricsLabelLimit as number;
+    if (flags.metricsRetentionDays !== undefined) fromFlags.metricsRetentionDays = flags.metricsRetentionDays as number;
     let mailroom: Awaited<ReturnType<typeof startMailroom>>;
     try {
       mailroom = await startMailroom({ ...optionsFromEnv(), ...fromFlags });
