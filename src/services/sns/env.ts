@@ -3,7 +3,7 @@
 import type { Clock } from "../../engine/clock.ts";
 import type { KeyedLock } from "../../engine/keyed-lock.ts";
 import type { Notifier } from "../../engine/notify.ts";
-import type { SqsStore } from "../sqs/index.ts";
+import type { QueueKey, SqsStore } from "../sqs/index.ts";
 import type { RequestContext } from "../types.ts";
 import { checkTopicRegion, malformedArn, parseSubscriptionArn, parseTopicArn, topicArn } from "./domain/arns.ts";
 import { checkTopicAccess, notAuthorized } from "./access.ts";
@@ -24,6 +24,8 @@ export interface SnsEnv {
   publishOrder?: KeyedLock;
   /** SNS's counters (metrics.ts); absent where no server runs. */
   metrics?: SnsMetrics;
+  /** SQS's NumberOfMessagesSent for the copies a publish added to queues (SqsApi.countSent). */
+  countSent?: (queue: QueueKey, n: number) => void;
 }
 
 export function arnOfTopic(t: TopicRecord): string {

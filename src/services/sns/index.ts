@@ -30,10 +30,11 @@ export const snsModule = defineService<SnsStore, undefined>({
   },
   start(ctx, store) {
     const { clock, notifier, log, scheduler, delivery } = ctx;
-    const sqs = ctx.api<SqsApi>("sqs").queues;
+    const sqsApi = ctx.api<SqsApi>("sqs");
+    const sqs = sqsApi.queues;
     const signer = createSigner(store);
     const metrics = snsMetrics(ctx.metrics);
-    const env = { store, sqs, clock, notifier, outboxChanged: delivery.wake, signer, metrics };
+    const env = { store, sqs, clock, notifier, outboxChanged: delivery.wake, signer, metrics, countSent: sqsApi.countSent };
     delivery.register(SNS_HTTP_KIND, snsHttpDestination({ store, signer, metrics }));
     delivery.register(SNS_TOPIC_KIND, snsTopicDestination(env, signer));
     scheduleSnsSweeps(scheduler, store, clock, log);

@@ -13,10 +13,10 @@ import { scheduleMoveTasks } from "./jobs/move-tasks.ts";
 import { sqsPeekRoute } from "./routes.ts";
 import { cachedQueues } from "./queue-cache.ts";
 import { scheduleRetentionSweep } from "./jobs/retention.ts";
-import type { SqsStore } from "./store.ts";
+import type { QueueKey, SqsStore } from "./store.ts";
 import { sqsMetrics } from "./metrics.ts";
 
-export type { NewFifoMessage, NewMessage, QueueRecord, QueueWrite, SqsStore } from "./store.ts";
+export type { NewFifoMessage, NewMessage, QueueKey, QueueRecord, QueueWrite, SqsStore } from "./store.ts";
 export { DEDUP_WINDOW_MS, fifoFields, isFifo } from "./domain/fifo.ts";
 export { md5Hex, md5OfAttributes } from "../../util/md5.ts";
 export { parseQueueArn } from "./domain/queues.ts";
@@ -26,6 +26,11 @@ export { createSqsService, PENDING_OPERATIONS } from "./service.ts";
 /** What other services may use of SQS at run time (the module's api): the queue store behind SQS's own operations. */
 export interface SqsApi {
   queues: SqsStore;
+  /**
+   * Counts messages another service added to a queue (SNS deliveries) as sent, once committed: NumberOfMessagesSent
+   * is "the number of messages added to a queue" (SQS developer guide, available CloudWatch metrics).
+   */
+  countSent(queue: QueueKey, n: number): void;
 }
 
 export const sqsModule = defineService<SqsStore, SqsApi>({
@@ -58,7 +63,7 @@ export const sqsModule = defineService<SqsStore, SqsApi>({
     return {
       definition: createSqsService({ store, clock, notifier, metrics }),
       routes: [sqsPeekRoute(store, clock, ctx.credentials)],
-      api: { queues: store },
+      api: { queues: store, countSent: (q, n) => metrics.sent.add(q.account, q.region, q.name, n) },
     };
   },
 });

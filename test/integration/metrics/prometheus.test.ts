@@ -86,20 +86,21 @@ describe("prometheus /metrics", () => {
     const t2 = await scrape();
     assert.equal(value(t2, "mailroom_sns_number_of_notifications_failed_total", topic), 1);
     assert.equal(value(t2, "mailroom_sns_number_of_notifications_delivered_total", topic), 2);
+    // The copies SNS added to the queue are NumberOfMessagesSent of the queue.
+    assert.equal(value(t2, "mailroom_sqs_number_of_messages_sent_total", q("metered-sub")), 2);
   });
 
   test("past the label limit new queues fold into other", async () => {
-    // metricsLabelLimit 3: "metered" holds one sent series (SNS copies are not SendMessage), extra-1 and extra-2 the
-    // others; extra-3 folds.
+    // metricsLabelLimit 3: "metered" and "metered-sub" (SNS's copies) hold two sent series, extra-1 the third;
+    // extra-2 and extra-3 fold into "other".
     for (const name of ["extra-1", "extra-2", "extra-3"]) {
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
       await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x" }));
     }
     const t = await scrape();
     assert.equal(value(t, "mailroom_sqs_number_of_messages_sent_total", q("extra-1")), 1);
-    assert.equal(value(t, "mailroom_sqs_number_of_messages_sent_total", q("extra-2")), 1);
-    assert.equal(value(t, "mailroom_sqs_number_of_messages_sent_total", q("extra-3")), undefined);
-    assert.equal(value(t, "mailroom_sqs_number_of_messages_sent_total", { account: "other", region: "other", queue_name: "other" }), 1);
+    assert.equal(value(t, "mailroom_sqs_number_of_messages_sent_total", q("extra-2")), undefined);
+    assert.equal(value(t, "mailroom_sqs_number_of_messages_sent_total", { account: "other", region: "other", queue_name: "other" }), 2);
     // Gauges fold the same way: 5 queues, 3 series of their own and one "other".
     const visible = t.split("\n").filter((l) => l.startsWith("mailroom_sqs_approximate_number_of_messages_visible{"));
     assert.equal(visible.length, 4);

@@ -81,7 +81,7 @@ async function writePublish(env: SnsEnv, signer: Signer, baseUrl: string, topic:
   // A subscription whose ReplayPolicy names an EndingPoint no longer receives newly published messages
   // (GetSubscriptionAttributes API reference, ReplayStatus "Completed").
   const subs = (await allSubscriptions(env, topic)).filter((s) => !fifo || !replayEnds(s.attributes.ReplayPolicy));
-  const { events, filtered, failed, ...write }: Plan = await planDeliveries(env, signer, baseUrl, topic, subs, p);
+  const { events, filtered, failed, queueKeys, ...write }: Plan = await planDeliveries(env, signer, baseUrl, topic, subs, p);
   if (fifo && topic.attributes.ArchivePolicy) {
     const expiresAt = now + checkArchivePolicy(topic.attributes.ArchivePolicy) * DAY_MS;
     write.archive = [{ topicId: topic.id, message: JSON.stringify(archived(p)), expiresAt }];
@@ -101,6 +101,8 @@ async function writePublish(env: SnsEnv, signer: Signer, baseUrl: string, topic:
     if (filtered > 0) m.filteredOut.add(topic.account, topic.region, topic.name, filtered);
     if (failed > 0) m.failed.add(topic.account, topic.region, topic.name, failed);
   }
+  // (a copy a FIFO queue deduplicated counts too: the store does not say which copies it dropped)
+  if (env.countSent) for (const q of queueKeys) env.countSent(q, 1);
   if (write.outbox.length > 0) env.outboxChanged?.();
   await publishEvents(env, signer, baseUrl, events, now);
   return fifo ? { MessageId: p.messageId, SequenceNumber: p.sequenceNumber } : { MessageId: p.messageId };
