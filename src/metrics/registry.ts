@@ -7,7 +7,7 @@
 // label value "other", so a client inventing queue names or operations cannot grow the registry without bound.
 // The hot path only adds to plain numbers; prom-client formats them when scraped (each family is a registered metric
 // whose get() reads the numbers), so a request costs a map lookup and a few additions, not prom-client's label hashing.
-import { Registry } from "prom-client";
+import { collectDefaultMetrics, Registry } from "prom-client";
 
 /** The CloudWatch metric a series also is: namespace, metric name, the dimension holding the resource, unit. */
 export interface CloudWatchMetric {
@@ -155,6 +155,8 @@ export class Metrics {
       return out;
     });
     this.family("mailroom_open_connections", "Open client connections.", "gauge", async () => [{ labels: {}, value: await this.connections() }]);
+    // The process's own figures (CPU, memory, event-loop delay, GC, handles), read when scraped.
+    collectDefaultMetrics({ register: this.registry, prefix: "mailroom_" });
   }
 
   /** Registers a family whose values are read when scraped; prom-client formats them. */

@@ -65,6 +65,8 @@ describe("prometheus /metrics", () => {
     assert.match(t, /mailroom_request_duration_seconds_bucket\{le="0.005",service="sqs",operation="SendMessage",code=""\}/);
     assert.match(t, /mailroom_storage_commit_duration_seconds_count \d+/);
     assert.match(t, /mailroom_open_connections [1-9]/);
+    assert.match(t, /mailroom_process_resident_memory_bytes \d+/);
+    assert.match(t, /mailroom_nodejs_eventloop_lag_p99_seconds /);
   });
 
   test("SNS published, delivered and filtered out", async () => {
