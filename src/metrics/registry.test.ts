@@ -72,3 +72,21 @@ test("probe: the hot path stays cheap (a counter add and a request observation)"
 test("an invalid limit is refused", () => {
   assert.throws(() => new Metrics(0), /invalid metrics label limit/);
 });
+
+test("past the label limit, counters of resources quiet for an hour are forgotten", async () => {
+  const m = new Metrics(1);
+  const c = m.counter(sent);
+  c.add("1", "r", "old");
+  c.add("1", "r", "busy");
+  for (let i = 0; i < 62; i++) {
+    c.add("1", "r", "busy");
+    m.drainCounters();
+  }
+  c.add("1", "r", "old");
+  // "old" starts again from its new count; "busy" kept its total.
+  const last = m.drainCounters().map((d) => [d.resource, d.value]);
+  assert.deepEqual(last, [["old", 1]]);
+  const text = await m.scrape();
+  assert.match(text, /t_sent_total\{account="1",region="r",queue_name="busy"\} 63/);
+  assert.match(text, /t_sent_total\{account="other",region="other",queue_name="other"\} 1/);
+});

@@ -55,8 +55,12 @@ export const OTHER = "other";
  */
 const REQUEST_SERIES_LIMIT = 20_000;
 export const DEFAULT_LABEL_LIMIT = 1000;
+/** Minute drains after which a quiet counter entry may be forgotten (only while a family is over its label limit). */
+const IDLE_DRAINS = 60;
 
 interface CounterEntry {
+  /** Drains since it last changed (entries of resources gone quiet are forgotten past the label limit). */
+  idle: number;
   pending: number;
   total: number;
   account: string;
@@ -190,7 +194,7 @@ export class Metrics {
       add(account, region, resource, n = 1) {
         const key = `${account}\u0000${region}\u0000${resource}`;
         let e = entries.get(key);
-        if (e === undefined) entries.set(key, (e = { pending: 0, total: 0, account, region, resource }));
+        if (e === undefined) entries.set(key, (e = { idle: 0, pending: 0, total: 0, account, region, resource }));
         e.total += n;
         e.pending += n;
       },
@@ -235,10 +239,17 @@ export class Metrics {
     const out: CounterDelta[] = [];
     for (const c of this.counters) {
       const cw = c.metric.cloudwatch;
-      for (const e of c.entries.values()) {
-        if (e.pending === 0) continue;
+      const crowded = c.entries.size > this.labelLimit;
+      for (const [key, e] of c.entries) {
+        if (e.pending === 0) {
+          // Queues and topics come and go: past the label limit, one quiet for an hour of drains is forgotten (its
+          // Prometheus series goes stale, as a deleted resource's should), so the map stays bounded.
+          if (++e.idle > IDLE_DRAINS && crowded) c.entries.delete(key);
+          continue;
+        }
         if (cw) out.push({ metric: cw, account: e.account, region: e.region, resource: e.resource, value: e.pending });
         e.pending = 0;
+        e.idle = 0;
       }
     }
     return out;
