@@ -63,6 +63,11 @@ describe("CloudWatch over AWS JSON 1.0", () => {
       AlarmName: "lambda-action", Namespace: "P", MetricName: "m", Statistic: "Sum", Period: 60, EvaluationPeriods: 1, Threshold: 1,
       ComparisonOperator: "GreaterThanThreshold", AlarmActions: ["arn:aws:lambda:us-east-1:000000000000:function:f"],
     }))), "InvalidParameterValueException");
+    // Another account's topic would be published to without its topic policy: refused.
+    assert.equal(await name(cw.send(new PutMetricAlarmCommand({
+      AlarmName: "foreign-topic", Namespace: "P", MetricName: "m", Statistic: "Sum", Period: 60, EvaluationPeriods: 1, Threshold: 1,
+      ComparisonOperator: "GreaterThanThreshold", AlarmActions: ["arn:aws:sns:us-east-1:999999999999:theirs"],
+    }))), "InvalidParameterValueException");
   });
 
   test("RPC v2 CBOR: unknown operations, unknown services and bad bodies get CBOR errors, never a crash", async () => {

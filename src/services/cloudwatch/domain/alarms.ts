@@ -57,13 +57,17 @@ export function alarmArn(region: string, account: string, name: string): string 
   return `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`;
 }
 
-function checkActions(member: string, arns: string[] | undefined): string[] {
+function checkActions(member: string, arns: string[] | undefined, account: string, region: string): string[] {
   const list = arns ?? [];
   if (list.length > MAX_ACTIONS) throw invalidParameterValue(`The collection ${member} must not have a size greater than ${MAX_ACTIONS}.`);
   for (const a of list) {
     // SNS topics are the actions carried out here; EC2, Auto Scaling, Systems Manager and Lambda actions are refused.
-    if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$/.test(a)) {
-      throw invalidParameterValue(`Invalid arn syntax: ${a}. Mailroom carries out SNS topic actions only.`);
+    const m = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[A-Za-z0-9_.-]{1,256}$/.exec(a);
+    if (!m) throw invalidParameterValue(`Invalid arn syntax: ${a}. Mailroom carries out SNS topic actions only.`);
+    // An alarm notifies topics of its own Region (CloudWatch user guide, alarm actions); another account's topic would
+    // be published to without its topic policy being asked, so it is refused too.
+    if (m[1] !== region || m[2] !== account) {
+      throw invalidParameterValue(`The topic ${a} is not in the alarm's account and Region; Mailroom notifies topics of the alarm's own account and Region only.`);
     }
   }
   return list;
@@ -103,9 +107,9 @@ export function checkAlarm(input: Record<string, unknown>, account: string, regi
   const config: AlarmConfig = {
     AlarmName: name, AlarmArn: alarmArn(region, account, name), AlarmDescription: input.AlarmDescription as string | undefined,
     ActionsEnabled: input.ActionsEnabled !== false,
-    OKActions: checkActions("OKActions", input.OKActions as string[] | undefined),
-    AlarmActions: checkActions("AlarmActions", input.AlarmActions as string[] | undefined),
-    InsufficientDataActions: checkActions("InsufficientDataActions", input.InsufficientDataActions as string[] | undefined),
+    OKActions: checkActions("OKActions", input.OKActions as string[] | undefined, account, region),
+    AlarmActions: checkActions("AlarmActions", input.AlarmActions as string[] | undefined, account, region),
+    InsufficientDataActions: checkActions("InsufficientDataActions", input.InsufficientDataActions as string[] | undefined, account, region),
     EvaluationPeriods: evaluationPeriods, DatapointsToAlarm: datapoints, Threshold: input.Threshold as number, ComparisonOperator: comparison,
     TreatMissingData: treat, EvaluateLowSampleCountPercentile: low, Tags: input.Tags as AlarmConfig["Tags"], baseUrl,
   };
