@@ -162,6 +162,16 @@ function checkPeriodTimes(period: number, evaluationPeriods: number): void {
   }
 }
 
+/**
+ * Too few samples for a percentile to mean something: fewer than 10/(1−p) for p in [0.5, 1), fewer than 10/p below
+ * 0.5 (CloudWatch user guide, "Percentile-based alarms and low data samples"). p100 and p0 are never too few.
+ */
+export function lowSampleCount(percentile: string, samples: number): boolean {
+  const p = Number(percentile.slice(1)) / 100;
+  if (p >= 1 || p <= 0) return false;
+  return samples < (p >= 0.5 ? 10 / (1 - p) : 10 / p);
+}
+
 /** The alarm's period in seconds (metric math alarms: their queries' longest). */
 export function alarmPeriod(c: AlarmConfig): number {
   if (c.Period !== undefined) return c.Period;

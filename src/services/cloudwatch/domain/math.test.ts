@@ -98,3 +98,13 @@ test("probe: FILL and IF over the largest grid stay linear", () => {
   assert.equal(picked.values.length, 100_800);
   assert.ok(performance.now() - t0 < 2000, `took ${performance.now() - t0} ms`);
 });
+
+test("percentiles with too few samples (EvaluateLowSampleCountPercentile)", async () => {
+  const { lowSampleCount } = await import("./alarms.ts");
+  assert.equal(lowSampleCount("p99", 999), true);
+  assert.equal(lowSampleCount("p99", 1000), false);
+  assert.equal(lowSampleCount("p90", 99), true);
+  assert.equal(lowSampleCount("p10", 99), true);
+  assert.equal(lowSampleCount("p10", 100), false);
+  assert.equal(lowSampleCount("p100", 1), false);
+});

@@ -5,7 +5,7 @@
 import type { Scheduler } from "../../../engine/scheduler.ts";
 import type { Metrics } from "../../../metrics/registry.ts";
 import type { Logger } from "../../../util/log.ts";
-import { type AlarmConfig, alarmPeriod, evaluateAlarm } from "../domain/alarms.ts";
+import { type AlarmConfig, alarmPeriod, evaluateAlarm, lowSampleCount } from "../domain/alarms.ts";
 import { canonicalDimensions } from "../domain/dimensions.ts";
 import { groupByPeriod, statValue } from "../domain/statistics.ts";
 import { MINUTE } from "../env.ts";
@@ -95,6 +95,10 @@ export async function evaluateOne(env: AlarmEnv, a: AlarmRecord, asOf: number, n
       values.set(g.ts, statValue(g, stat));
       counts.set(g.ts, g.count);
     }
+  }
+  // EvaluateLowSampleCountPercentile=ignore: the state does not change while a percentile rests on too few samples.
+  if (c.ExtendedStatistic && c.EvaluateLowSampleCountPercentile === "ignore") {
+    for (const n of counts.values()) if (lowSampleCount(c.ExtendedStatistic, n)) return;
   }
   const to = evaluateAlarm(c, periods, values, now, label, counts);
   if (to) await applyState(env, a, to, now);
