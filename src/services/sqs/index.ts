@@ -14,10 +14,11 @@ import { scheduleMoveTasks } from "./jobs/move-tasks.ts";
 import { sqsPeekRoute } from "./routes.ts";
 import { cachedQueues } from "./queue-cache.ts";
 import { scheduleRetentionSweep } from "./jobs/retention.ts";
-import type { SqsStore } from "./store.ts";
+import type { QueueKey, SqsStore } from "./store.ts";
 import { queueResources } from "./resources.ts";
+import { sqsMetrics } from "./metrics.ts";
 
-export type { NewFifoMessage, NewMessage, QueueRecord, QueueWrite, SqsStore } from "./store.ts";
+export type { NewFifoMessage, NewMessage, QueueKey, QueueRecord, QueueWrite, SqsStore } from "./store.ts";
 export { DEDUP_WINDOW_MS, fifoFields, isFifo } from "./domain/fifo.ts";
 export { md5Hex, md5OfAttributes } from "../../util/md5.ts";
 export { parseQueueArn } from "./domain/queues.ts";
@@ -29,6 +30,11 @@ export interface SqsApi {
   queues: SqsStore;
   /** SQS's operations called in-process (Step Functions tasks). */
   call: ServiceCall;
+  /**
+   * Counts messages another service added to a queue (SNS deliveries) as sent, once committed: NumberOfMessagesSent
+   * is "the number of messages added to a queue" (SQS developer guide, available CloudWatch metrics).
+   */
+  countSent(queue: QueueKey, n: number): void;
 }
 
 export const sqsModule = defineService<SqsStore, SqsApi>({
@@ -59,12 +65,13 @@ export const sqsModule = defineService<SqsStore, SqsApi>({
       },
       queueWritten: (id) => notifier.notify(wakeKey(id)),
     });
+    const metrics = sqsMetrics(ctx.metrics, store, clock);
     // The test profile turns AWS's re-create and purge waits off (ADR 0024); the aws profile keeps them.
-    const definition = createSqsService({ store, clock, notifier, waits: ctx.options.profile === "test" ? { recreateAfterDeleteMs: 0, purgeIntervalMs: 0 } : undefined });
+    const definition = createSqsService({ store, clock, notifier, metrics, waits: ctx.options.profile === "test" ? { recreateAfterDeleteMs: 0, purgeIntervalMs: 0 } : undefined });
     return {
       definition,
       routes: [sqsPeekRoute(store, clock, ctx.credentials)],
-      api: { queues: store, call: serviceCall(definition) },
+      api: { queues: store, countSent: (q, n) => metrics.sent.add(q.account, q.region, q.name, n), call: serviceCall(definition) },
     };
   },
 });
