@@ -51,6 +51,13 @@ export interface MailroomOptions {
   kinesisStatusDelayMs?: number;
   /** Kinesis: enforce the per-shard write and read limits (ProvisionedThroughputExceededException). */
   kinesisThroughputLimits?: boolean;
+  /**
+   * Step Functions: local functions for Lambda Task resources, by function name: the URL Mailroom POSTs the payload
+   * to (its JSON answer is the function's result). A Lambda function not named here fails the task.
+   */
+  lambdaFunctions?: Record<string, string>;
+  /** Step Functions: a mock-config file (the Step Functions Local format) of mocked task results for tests. */
+  sfnMockConfig?: string;
   // Metrics and CloudWatch (docs/metrics.md)
   /** Distinct label sets per metric family at most; past it new resources and operations fold into "other". */
   metricsLabelLimit?: number;
@@ -74,7 +81,7 @@ export interface MailroomOptions {
   otlpEndpoint?: string;
 }
 
-type Optional = "clock" | "database" | "tlsCert" | "tlsKey" | "config" | "resources" | "initDir" | "otlpEndpoint" | "metricsPort";
+type Optional = "clock" | "database" | "tlsCert" | "tlsKey" | "config" | "resources" | "initDir" | "otlpEndpoint" | "metricsPort" | "lambdaFunctions" | "sfnMockConfig";
 export type ResolvedOptions = Required<Omit<MailroomOptions, Optional>> & Pick<MailroomOptions, Optional>;
 
 /** The connection limits' defaults (docs/limits.md, "Connections"; ADR 0014). */
@@ -151,6 +158,16 @@ const url: Parse = (raw) => {
   }
   return raw;
 };
+/** `name=url,name=url` (Step Functions' local Lambda functions). */
+export function parseLambdaFunctions(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of raw.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const i = part.indexOf("=");
+    if (i <= 0) throw new Error("expected NAME=URL,...");
+    out[part.slice(0, i)] = url(part.slice(i + 1)) as string;
+  }
+  return out;
+}
 /** A switch's variable: 1/true/yes-like words are ambiguous, so only these four are taken. */
 function switchValue(raw: string): boolean {
   const v = raw.trim().toLowerCase();
@@ -180,6 +197,9 @@ export const OPTIONS: OptionSpec[] = [
   { key: "maxBufferedBodyBytes", flag: "--max-buffered-body <bytes>", env: "MAILROOM_MAX_BUFFERED_BODY_BYTES", help: `request body bytes buffered across all connections at most (default ${DEFAULTS.maxBufferedBodyBytes})`, parse: wholeNumber(1) },
   { key: "kinesisStatusDelayMs", flag: "--kinesis-status-delay <ms>", env: "MAILROOM_KINESIS_STATUS_DELAY_MS", help: `ms a Kinesis stream stays CREATING/UPDATING after a change (default ${DEFAULTS.kinesisStatusDelayMs}: ACTIVE at once)`, parse: wholeNumber(0) },
   { key: "kinesisThroughputLimits", flag: "--kinesis-throughput-limits", env: "MAILROOM_KINESIS_THROUGHPUT_LIMITS", help: "enforce Kinesis per-shard write and read limits" },
+  { key: "lambdaFunctions", flag: "--lambda-functions <list>", env: "MAILROOM_LAMBDA_FUNCTIONS", help: "NAME=URL,... local functions for Step Functions Lambda tasks: the payload is POSTed to URL", parse: parseLambdaFunctions },
+  // SFN_MOCK_CONFIG is the variable Step Functions Local reads the same file from.
+  { key: "sfnMockConfig", flag: "--sfn-mock-config <file>", env: "SFN_MOCK_CONFIG", help: "Step Functions Local mock-config file of mocked task results (a test case is picked by starting on <state machine ARN>#<TestCase>)", parse: text },
   // --- Operations (issue 16 part A; ADR 0024)
   { key: "profile", flag: "--profile <name>", env: "MAILROOM_PROFILE", help: "aws: AWS's waits (60 s before re-creating a deleted queue, one purge a minute); test: none of them (default test with --memory, else aws)", parse: oneOf(PROFILES) },
   { key: "config", flag: "--config <file>", env: "MAILROOM_CONFIG", help: "YAML or JSON file of queues, topics, subscriptions, buses, rules, streams and state machines, created or updated at every start", parse: text },
@@ -247,6 +267,8 @@ export function resolveOptions(o: MailroomOptions): ResolvedOptions {
     resources: o.resources,
     initDir: o.initDir,
     otlpEndpoint: o.otlpEndpoint,
+    lambdaFunctions: o.lambdaFunctions,
+    sfnMockConfig: o.sfnMockConfig,
   };
   for (const name of Object.keys(CONNECTION_DEFAULTS) as (keyof typeof CONNECTION_DEFAULTS)[]) {
     if (!Number.isSafeInteger(r[name]) || r[name] < 1) throw new OptionError(`invalid ${name}: ${o[name]} (a positive whole number)`);

@@ -7,6 +7,7 @@ import { PgSnsStore } from "../../src/storage/postgres/sns-store.ts";
 import { PgSqsStore } from "../../src/storage/postgres/sqs-store.ts";
 import { PgStepFunctionsStore } from "../../src/storage/postgres/stepfunctions-store.ts";
 import { stepFunctionsStoreContract } from "./stepfunctions-store.contract.ts";
+import { versionStoreContract } from "./stepfunctions-versions.contract.ts";
 import { PgOutbox } from "../../src/storage/postgres/outbox.ts";
 import { kinesisStoreContract } from "./kinesis-store.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
@@ -53,6 +54,13 @@ if (!available) {
     open: async () => {
       const pg = await PgDb.open(db.url, 4);
       await pg.query("TRUNCATE sfn_state_machines, sfn_executions, sfn_history");
+      return new PgStepFunctionsStore(pg);
+    },
+  });
+  versionStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query("TRUNCATE sfn_machine_settings, sfn_versions, sfn_aliases, sfn_execution_sources, sfn_task_children");
       return new PgStepFunctionsStore(pg);
     },
   });

@@ -10,6 +10,7 @@ import { SqliteSnsStore } from "../../src/storage/sqlite/sns-store.ts";
 import { SqliteSqsStore } from "../../src/storage/sqlite/sqs-store.ts";
 import { SqliteStepFunctionsStore } from "../../src/storage/sqlite/stepfunctions-store.ts";
 import { stepFunctionsStoreContract } from "./stepfunctions-store.contract.ts";
+import { versionStoreContract } from "./stepfunctions-versions.contract.ts";
 import { SqliteOutbox } from "../../src/storage/sqlite/outbox.ts";
 import { kinesisStoreContract } from "./kinesis-store.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
@@ -43,6 +44,7 @@ outboxContract("sqlite (memory)", {
   },
 });
 stepFunctionsStoreContract("sqlite (memory)", { open: async () => new SqliteStepFunctionsStore(new SqliteDb(":memory:")) });
+versionStoreContract("sqlite (memory)", { open: async () => new SqliteStepFunctionsStore(new SqliteDb(":memory:")) });
 
 kinesisStoreContract("sqlite (memory)", { open: async () => new SqliteKinesisStore(new SqliteDb(":memory:")) });
 cloudWatchStoreContract("sqlite (memory)", {

@@ -5,6 +5,7 @@ import { PgSnsStore } from "../../storage/postgres/sns-store.ts";
 import { SqliteSnsStore } from "../../storage/sqlite/sns-store.ts";
 import type { SqliteSqsStore } from "../../storage/sqlite/sqs-store.ts";
 import { defineService } from "../module.ts";
+import { serviceCall, type ServiceCall } from "../operations.ts";
 import type { SqsApi } from "../sqs/index.ts";
 import { SNS_HTTP_KIND, SNS_TOPIC_KIND, snsHttpDestination, snsTopicDestination } from "./jobs/deliverer.ts";
 import type { SnsEnv } from "./env.ts";
@@ -32,6 +33,8 @@ export type { TopicPublishPlan };
 export interface SnsApi {
   /** Plans a publish to a topic (EventBridge targets): undefined for a missing topic, "fifo" for a FIFO topic. */
   planTopicPublish(topicArn: string, message: string, baseUrl: string, now: number): Promise<TopicPublishPlan | "fifo" | undefined>;
+  /** SNS's operations called in-process (Step Functions tasks). */
+  call: ServiceCall;
 }
 
 export const snsModule = defineService<SnsStore, SnsApi>({
@@ -54,10 +57,11 @@ export const snsModule = defineService<SnsStore, SnsApi>({
     delivery.register(SNS_TOPIC_KIND, snsTopicDestination(env, signer));
     scheduleSnsSweeps(scheduler, store, clock, log);
     scheduleReplays(scheduler, env, log);
+    const definition = createSnsService(env, signer);
     return {
-      definition: createSnsService(env, signer),
+      definition,
       routes: [snsRoutes(store, signer)],
-      api: { planTopicPublish: (arn, message, baseUrl, now) => planTopicPublish(env, signer, arn, message, baseUrl, now) },
+      api: { planTopicPublish: (arn, message, baseUrl, now) => planTopicPublish(env, signer, arn, message, baseUrl, now), call: serviceCall(definition) },
     };
   },
 });
