@@ -1,6 +1,7 @@
 // The storage port EventBridge needs, in domain words. Every method is one atomic unit (one transaction) and takes
 // time as an argument. `deliver` writes the SQS messages of one PutEvents through SQS's one enqueue, in one transaction.
 import type { QueueWrite } from "../sqs/index.ts";
+import type { DeliveryExtras, EventsArchiveStore } from "./archive-store.ts";
 
 export interface BusKey {
   account: string;
@@ -79,7 +80,13 @@ export interface EventsStore {
   busVersion(bus: BusKey): Promise<number>;
   /** The bus's enabled rules with their targets (PutEvents matching). */
   enabledRules(bus: BusKey): Promise<RuleWithTargets[]>;
-  /** Writes the SQS deliveries of one PutEvents, in one transaction (queues deleted meanwhile are skipped). */
-  deliver(queues: QueueWrite[], now: number): Promise<void>;
+  /**
+   * Writes the SQS deliveries of one PutEvents, in one transaction (queues deleted meanwhile are skipped), with the
+   * extras that commit with them (archived events, a replay's position, a schedule's advance); false, with nothing
+   * written, when an extra's guard failed.
+   */
+  deliver(queues: QueueWrite[], now: number, extras?: DeliveryExtras): Promise<boolean>;
+  /** Archives, replays, rule schedules and tags (archive-store.ts). */
+  readonly archives: EventsArchiveStore;
   close(): Promise<void>;
 }

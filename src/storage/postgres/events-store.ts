@@ -5,6 +5,9 @@ import type { QueueWrite } from "../../services/sqs/store.ts";
 import { type BusRow, likePrefix, type RuleRow, type TargetRow, toBus, toRule, toTarget } from "../events-rows.ts";
 import type { PgDb } from "./db.ts";
 import { enqueueInTransaction } from "./enqueue.ts";
+import type { DeliveryExtras } from "../../services/events/archive-store.ts";
+import { GuardFailed } from "../events-archive-rows.ts";
+import { PgEventsArchiveStore } from "./events-archive-store.ts";
 
 // node-postgres types rows loosely; these tables' rows have the shapes in events-rows.ts.
 type Row = Record<string, unknown>;
@@ -19,9 +22,11 @@ const BUMP_OF_RULE = `INSERT INTO events_bus_versions (account, region, bus, ver
 
 export class PgEventsStore implements EventsStore {
   private readonly db: PgDb;
+  readonly archives: PgEventsArchiveStore;
 
   constructor(db: PgDb) {
     this.db = db;
+    this.archives = new PgEventsArchiveStore(db);
   }
 
   async createBus(b: BusRecord) {
@@ -155,9 +160,18 @@ export class PgEventsStore implements EventsStore {
     return rules;
   }
 
-  async deliver(queues: QueueWrite[], now: number) {
-    if (queues.length === 0) return;
-    await this.db.tx((c) => enqueueInTransaction(c, queues, now));
+  async deliver(queues: QueueWrite[], now: number, extras?: DeliveryExtras) {
+    if (queues.length === 0 && !extras) return true;
+    try {
+      await this.db.tx(async (c) => {
+        await this.archives.applyInTransaction(c, extras, now);
+        if (queues.length > 0) await enqueueInTransaction(c, queues, now);
+      });
+    } catch (e) {
+      if (e instanceof GuardFailed) return false;
+      throw e;
+    }
+    return true;
   }
 
   async close() {

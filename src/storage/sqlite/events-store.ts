@@ -4,18 +4,23 @@ import type Database from "better-sqlite3";
 import type { BusKey, BusRecord, EventsStore, NewRule, RuleKey, RuleWithTargets, TargetRecord } from "../../services/events/store.ts";
 import type { QueueWrite } from "../../services/sqs/store.ts";
 import { type BusRow, likePrefix, type RuleRow, type TargetRow, toBus, toRule, toTarget } from "../events-rows.ts";
+import type { DeliveryExtras } from "../../services/events/archive-store.ts";
+import { GuardFailed } from "../events-archive-rows.ts";
 import type { SqliteDb } from "./db.ts";
+import { SqliteEventsArchiveStore } from "./events-archive-store.ts";
 import type { SqliteSqsStore } from "./sqs-store.ts";
 
 export class SqliteEventsStore implements EventsStore {
   private readonly sql: SqliteDb;
   private readonly sqs: SqliteSqsStore;
   private readonly s: ReturnType<typeof prepare>;
+  readonly archives: SqliteEventsArchiveStore;
 
   constructor(sql: SqliteDb, sqs: SqliteSqsStore) {
     this.sql = sql;
     this.sqs = sqs;
     this.s = prepare(sql.db);
+    this.archives = new SqliteEventsArchiveStore(sql);
   }
 
   async createBus(b: BusRecord) {
@@ -117,9 +122,18 @@ export class SqliteEventsStore implements EventsStore {
     return rules;
   }
 
-  async deliver(queues: QueueWrite[], now: number) {
-    if (queues.length === 0) return;
-    await this.sql.write(() => this.sqs.enqueueInTransaction(queues, now));
+  async deliver(queues: QueueWrite[], now: number, extras?: DeliveryExtras) {
+    if (queues.length === 0 && !extras) return true;
+    try {
+      await this.sql.write(() => {
+        this.archives.applyInTransaction(extras, now);
+        if (queues.length > 0) this.sqs.enqueueInTransaction(queues, now);
+      });
+    } catch (e) {
+      if (e instanceof GuardFailed) return false;
+      throw e;
+    }
+    return true;
   }
 
   async close() {

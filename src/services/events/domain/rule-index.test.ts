@@ -12,6 +12,11 @@ const PATTERNS = [
   { source: ["b"], detail: { n: [{ numeric: [">", 1] }] } },
   { $or: [{ source: ["c"] }, { "detail-type": ["u"] }] },
   { source: ["x"] },
+  { source: ["a", "b"], "detail-type": ["t"] },
+  { source: ["a"], "detail-type": ["u", "t"], detail: { n: [2] } },
+  { "detail-type": ["u"] },
+  { "detail-type": ["u"], source: [{ prefix: "" }] },
+  { source: ["c"], "detail-type": [{ prefix: "t" }] },
 ];
 const EVENTS = ["a", "b", "c", "ab", "x", "z"].flatMap((source) =>
   ["t", "u"].flatMap((dt) => [0, 2].map((n) => ({ source, "detail-type": dt, detail: { n } }))));
@@ -23,8 +28,12 @@ test("plainSources: only lists of plain strings", () => {
 });
 
 test("the index matches exactly what a full scan matches", () => {
-  const rules = PATTERNS.map((p, i) => ({ rule: i, text: JSON.stringify(p) }));
-  const index = new RuleIndex(rules);
+  const rules = PATTERNS.map((p, i) => ({ rule: i, text: JSON.stringify(p), id: i + 100 }));
+  const index = new RuleIndex([...rules, { rule: -1, text: "", id: 7 }], undefined, [{ id: 1 }, { id: 2, text: JSON.stringify({ source: ["a"] }) }]);
+  assert.equal(index.rule(7), -1);
+  assert.equal(index.rule(100), 0);
+  assert.deepEqual(index.archivesFor({ source: "a" }), [1, 2]);
+  assert.deepEqual(index.archivesFor({ source: "b" }), [1]);
   for (const e of EVENTS) {
     const scan = rules.filter((r) => matchesEvent(compileEventPattern(r.text), e)).map((r) => r.rule);
     assert.deepEqual(index.match(e).sort(), scan.sort(), JSON.stringify(e));

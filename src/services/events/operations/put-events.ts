@@ -4,7 +4,9 @@
 import { randomUUID } from "node:crypto";
 import { DEDUP_WINDOW_MS, fifoFields, isFifo, md5Hex, parseQueueArn, wakeKey, type QueueWrite } from "../../sqs/index.ts";
 import type { RequestContext } from "../../types.ts";
-import { checkEntry, entrySize, formEvent, MAX_PUT_EVENTS_BYTES, targetBody, type Entry, type EntryError } from "../domain/event.ts";
+import type { DeliveryExtras, NewArchivedEvent } from "../archive-store.ts";
+import { checkEntry, entrySize, formEvent, MAX_PUT_EVENTS_BYTES, targetBody, type Entry, type EntryError, type FormedEvent } from "../domain/event.ts";
+import { ruleArn } from "../domain/names.ts";
 import type { RuleIndex } from "../domain/rule-index.ts";
 import { resolveBus, ruleIndex, type EventsEnv } from "../env.ts";
 import { constraint, notSupported, validation } from "../errors.ts";
@@ -32,16 +34,9 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
     const ref = e.EventBusName ?? "default";
     if (!buses.has(ref)) buses.set(ref, await resolveBus(env, ctx, e.EventBusName, `entries.${i + 1}.member.eventBusName`));
   }
-  const indexes = new Map<string, Promise<RuleIndex<RuleWithTargets>>>();
-  const indexOf = (bus: BusKey) => {
-    let idx = indexes.get(bus.name);
-    if (!idx) indexes.set(bus.name, (idx = ruleIndex(env, bus)));
-    return idx;
-  };
   const now = env.clock.now();
   const out: ({ EventId: string } | EntryError)[] = [];
-  const writes: QueueWrite[] = [];
-  const queues = new Map<string, Awaited<ReturnType<typeof env.sqs.getQueue>>>();
+  const events: Routed[] = [];
   let failed = 0;
   for (const e of entries) {
     const checked = checkEntry(e);
@@ -57,8 +52,61 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
     }
     const id = randomUUID();
     const bus = buses.get(e.EventBusName ?? "default") as BusKey;
-    const event = formEvent(id, e, checked.detail, ctx.accountId, ctx.region, now);
-    for (const rule of (await indexOf(bus)).match(event)) {
+    events.push({ bus, event: formEvent(id, e, checked.detail, ctx.accountId, ctx.region, now), size: entrySize(e) });
+    out.push({ EventId: id });
+  }
+  await deliverEvents(env, events, now);
+  return { FailedEntryCount: failed, Entries: out };
+}
+
+/** An event to route: its bus, the event as targets receive it, and its entry size (what archives count). */
+export interface Routed {
+  bus: BusKey;
+  event: FormedEvent;
+  size: number;
+}
+
+export interface RouteOptions {
+  /** A replay: matched rules are limited to these ARNs (its Destination.FilterArns), when given; nothing is archived. */
+  replay?: { ruleArns?: ReadonlySet<string> };
+  /** A scheduled firing: the event goes to this rule's targets alone, whatever its pattern; nothing is archived. */
+  ruleId?: number;
+  /** Writes that commit with the deliveries (a replay's position, a schedule's advance). */
+  extras?: DeliveryExtras;
+}
+
+/**
+ * Routes events to their bus's matching rules and writes every target's message, the archived copies and the
+ * extras in one transaction (EventsStore.deliver), then wakes the queues. PutEvents, replays and scheduled rules
+ * all deliver through here. False when an extra's guard failed (nothing was written).
+ */
+export async function deliverEvents(env: EventsEnv, events: Routed[], now: number, opts: RouteOptions = {}): Promise<boolean> {
+  const indexes = new Map<string, Promise<RuleIndex<RuleWithTargets>>>();
+  const indexOf = (bus: BusKey) => {
+    let idx = indexes.get(bus.name);
+    if (!idx) indexes.set(bus.name, (idx = ruleIndex(env, bus)));
+    return idx;
+  };
+  const writes: QueueWrite[] = [];
+  const archive: NewArchivedEvent[] = [];
+  const queues = new Map<string, Awaited<ReturnType<typeof env.sqs.getQueue>>>();
+  for (const { bus, event, size } of events) {
+    const index = await indexOf(bus);
+    let rules: RuleWithTargets[];
+    if (opts.ruleId !== undefined) {
+      const r = index.rule(opts.ruleId);
+      rules = r ? [r] : [];
+    } else {
+      rules = index.match(event);
+      const only = opts.replay?.ruleArns;
+      if (only) rules = rules.filter((r) => only.has(ruleArn(r.region, r.account, r.bus, r.name)));
+      // Replayed events are not archived again (archives take events as they arrive on the bus).
+      if (!opts.replay && index.hasArchives) {
+        const text = JSON.stringify(event);
+        for (const archiveId of index.archivesFor(event)) archive.push({ archiveId, at: Date.parse(event.time), size, event: text });
+      }
+    }
+    for (const rule of rules) {
       for (const t of rule.targets) {
         const key = parseQueueArn(t.arn);
         if (!key) continue;
@@ -69,7 +117,7 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
         const body = targetBody(event, t.input, t.inputPath);
         if (body === undefined) continue;
         const m = {
-          messageId: randomUUID(), body, md5OfBody: md5Hex(body), senderId: ctx.accountId,
+          messageId: randomUUID(), body, md5OfBody: md5Hex(body), senderId: event.account,
           // The queue's DelaySeconds applies to every message it receives (SQS developer guide, "Amazon SQS delay queues").
           visibleAt: now + Number(q.attributes.DelaySeconds ?? 0) * 1000,
         };
@@ -89,9 +137,9 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
         writes.push({ queueId: q.id, message: { ...m, messageGroupId: f.groupId, deduplicationId: f.deduplicationId, dedupKey: f.dedupKey }, fifo: { dedupWindowMs: DEDUP_WINDOW_MS } });
       }
     }
-    out.push({ EventId: id });
   }
-  await env.store.deliver(writes, now);
+  const extras = archive.length > 0 ? { ...opts.extras, archive } : opts.extras;
+  if (!(await env.store.deliver(writes, now, extras))) return false;
   for (const qid of new Set(writes.map((w) => w.queueId))) env.notifier.notify(wakeKey(qid));
-  return { FailedEntryCount: failed, Entries: out };
+  return true;
 }
