@@ -11,7 +11,7 @@ export interface ReplayRow {
   event_start: number; event_end: number; state: string; state_reason: string | null; started_at: number; ended_at: number | null;
   last_replayed: number | null; cursor_at: number | null; cursor_id: number | null;
 }
-export interface ScheduleRow { rule_id: number; expression: string; anchor_at: number; next_at: number | null }
+export interface ScheduleRow { rule_id: number; account: string; region: string; bus: string; rule: string; expression: string; anchor_at: number; next_at: number | null }
 
 const opt = (v: number | string | null) => (v === null ? undefined : typeof v === "string" ? v : Number(v));
 
@@ -28,7 +28,7 @@ export const toReplay = (r: ReplayRow): ReplayRecord => ({
 });
 
 export const toSchedule = (r: ScheduleRow): ScheduleRecord => ({
-  ruleId: Number(r.rule_id), expression: r.expression, anchorAt: Number(r.anchor_at), nextAt: r.next_at === null ? undefined : Number(r.next_at),
+  ruleId: Number(r.rule_id), account: r.account, region: r.region, bus: r.bus, rule: r.rule, expression: r.expression, anchorAt: Number(r.anchor_at), nextAt: r.next_at === null ? undefined : Number(r.next_at),
 });
 
 /** The bump of a bus's change counter (events_bus_versions, ADR 0015): archive changes rebuild the bus's cached index too. */

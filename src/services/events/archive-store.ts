@@ -64,6 +64,11 @@ export interface ReplayRecord {
 
 export interface ScheduleRecord {
   ruleId: number;
+  account: string;
+  region: string;
+  bus: string;
+  /** The rule's name. */
+  rule: string;
   expression: string;
   /** A rate's anchor (the rule's scheduling time). */
   anchorAt: number;
@@ -125,6 +130,8 @@ export interface EventsArchiveStore {
   dueSchedules(now: number, limit: number): Promise<ScheduleRecord[]>;
   nextScheduleDue(): Promise<number | undefined>;
 
+  /** The stored id of a custom bus (its tags are removed with it). */
+  busId(account: string, region: string, name: string): Promise<number | undefined>;
   listTags(arn: string): Promise<Tag[]>;
   /** Adds or replaces tags by key; "limit" (nothing written) when the resource would hold more than `max`. */
   tag(owner: TagOwner, tags: Tag[], max: number): Promise<"ok" | "limit">;

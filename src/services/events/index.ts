@@ -8,6 +8,8 @@ import type { SqsApi } from "../sqs/index.ts";
 import type { EventsEnv } from "./env.ts";
 import { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 import type { EventsStore } from "./store.ts";
+import { scheduleArchiveJobs } from "./jobs/archives.ts";
+import { scheduleRules } from "./jobs/schedules.ts";
 
 export { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 export type { EventsStore } from "./store.ts";
@@ -16,7 +18,7 @@ export const eventsModule = defineService<EventsStore, undefined>({
   name: "events",
   docs: {
     title: "EventBridge",
-    note: "First increment: event buses, rules with event patterns, SQS queue targets (Input, InputPath), PutEvents, TestEventPattern.",
+    note: "Event buses, rules with event patterns and schedules (rate, cron), SQS queue targets (Input, InputPath), PutEvents, TestEventPattern, archives and replays, tags.",
     pending: PENDING_OPERATIONS,
     definition: () => createEventsService({} as EventsEnv),
   },
@@ -26,6 +28,11 @@ export const eventsModule = defineService<EventsStore, undefined>({
   },
   start(ctx, store) {
     const sqs = ctx.api<SqsApi>("sqs").queues;
-    return { definition: createEventsService({ store, sqs, clock: ctx.clock, notifier: ctx.notifier }) };
+    const env: EventsEnv = { store, sqs, clock: ctx.clock, notifier: ctx.notifier };
+    // Background work: scheduled rules (polled each second when other nodes share the database), replays and archive retention.
+    const schedules = scheduleRules(ctx.scheduler, env, ctx.log, ctx.shared ? 1000 : undefined);
+    const jobs = scheduleArchiveJobs(ctx.scheduler, env, ctx.log);
+    env.jobs = { schedulesChanged: () => schedules.wake(), replaysChanged: () => jobs.replays.wake() };
+    return { definition: createEventsService(env) };
   },
 });

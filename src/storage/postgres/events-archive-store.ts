@@ -163,9 +163,9 @@ export class PgEventsArchiveStore implements EventsArchiveStore {
     if (!s) await this.db.query("DELETE FROM events_schedules WHERE rule_id = $1", [ruleId]);
     else {
       await this.db.query(
-        `INSERT INTO events_schedules (rule_id, expression, anchor_at, next_at) VALUES ($1, $2, $3, $4)
+        `INSERT INTO events_schedules (rule_id, account, region, bus, rule, expression, anchor_at, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (rule_id) DO UPDATE SET expression = excluded.expression, anchor_at = excluded.anchor_at, next_at = excluded.next_at`,
-        [ruleId, s.expression, s.anchorAt, s.nextAt ?? null]);
+        [ruleId, s.account, s.region, s.bus, s.rule, s.expression, s.anchorAt, s.nextAt ?? null]);
     }
   }
 
@@ -189,6 +189,11 @@ export class PgEventsArchiveStore implements EventsArchiveStore {
     const r = await this.db.query<{ m: number | null }>("SELECT MIN(next_at) AS m FROM events_schedules WHERE next_at IS NOT NULL");
     const v = r.rows[0]?.m;
     return v === null || v === undefined ? undefined : Number(v);
+  }
+
+  async busId(account: string, region: string, name: string) {
+    const r = await this.db.query<{ id: number }>("SELECT id FROM events_buses WHERE account = $1 AND region = $2 AND name = $3", [account, region, name]);
+    return r.rows[0] === undefined ? undefined : Number(r.rows[0].id);
   }
 
   async listTags(arn: string) {

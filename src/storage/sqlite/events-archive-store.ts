@@ -126,7 +126,7 @@ export class SqliteEventsArchiveStore implements EventsArchiveStore {
   async setSchedule(ruleId: number, s: Omit<ScheduleRecord, "ruleId"> | undefined) {
     await this.sql.write(() => {
       if (!s) this.s.deleteSchedule.run(ruleId);
-      else this.s.upsertSchedule.run(ruleId, s.expression, s.anchorAt, s.nextAt ?? null);
+      else this.s.upsertSchedule.run(ruleId, s.account, s.region, s.bus, s.rule, s.expression, s.anchorAt, s.nextAt ?? null);
     });
   }
 
@@ -144,6 +144,11 @@ export class SqliteEventsArchiveStore implements EventsArchiveStore {
   async nextScheduleDue() {
     const v = this.s.nextDue.pluck().get() as number | null;
     return v === null || v === undefined ? undefined : Number(v);
+  }
+
+  async busId(account: string, region: string, name: string) {
+    const v = this.s.busId.pluck().get(account, region, name) as number | undefined;
+    return v === undefined ? undefined : Number(v);
   }
 
   async listTags(arn: string) {
@@ -208,12 +213,13 @@ function prepare(db: Database.Database) {
        ORDER BY at, id LIMIT ?`),
     deleteSchedule: db.prepare("DELETE FROM events_schedules WHERE rule_id = ?"),
     upsertSchedule: db.prepare(
-      `INSERT INTO events_schedules (rule_id, expression, anchor_at, next_at) VALUES (?, ?, ?, ?)
+      `INSERT INTO events_schedules (rule_id, account, region, bus, rule, expression, anchor_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (rule_id) DO UPDATE SET expression = excluded.expression, anchor_at = excluded.anchor_at, next_at = excluded.next_at`),
     schedulesOf: db.prepare("SELECT * FROM events_schedules WHERE rule_id IN (SELECT value FROM json_each(?))"),
     due: db.prepare("SELECT * FROM events_schedules WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?"),
     nextDue: db.prepare("SELECT MIN(next_at) FROM events_schedules WHERE next_at IS NOT NULL"),
     advanceSchedule: db.prepare("UPDATE events_schedules SET next_at = ? WHERE rule_id = ? AND next_at = ?"),
+    busId: db.prepare("SELECT id FROM events_buses WHERE account = ? AND region = ? AND name = ?"),
     tags: db.prepare("SELECT key, value FROM events_tags WHERE arn = ? ORDER BY position"),
     tagKeys: db.prepare("SELECT key FROM events_tags WHERE arn = ?"),
     maxPos: db.prepare("SELECT MAX(position) FROM events_tags WHERE arn = ?"),

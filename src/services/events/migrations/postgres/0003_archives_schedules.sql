@@ -53,6 +53,10 @@ CREATE INDEX events_replays_active ON events_replays (state) WHERE state IN ('ST
 
 CREATE TABLE events_schedules (
   rule_id BIGINT PRIMARY KEY REFERENCES events_rules (id) ON DELETE CASCADE,
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  bus TEXT NOT NULL,
+  rule TEXT NOT NULL,
   expression TEXT NOT NULL,
   anchor_at BIGINT NOT NULL,
   next_at BIGINT
