@@ -192,7 +192,7 @@ function prepare(db: Database.Database) {
     archiveEvent: db.prepare("INSERT INTO events_archived (archive_id, at, archived_at, size, event) VALUES (?, ?, ?, ?, ?)"),
     trim: db.prepare(
       `DELETE FROM events_archived WHERE id IN (SELECT e.id FROM events_archived e JOIN events_archives a ON a.id = e.archive_id
-       WHERE a.retention_days > 0 AND e.archived_at < ?1 - a.retention_days * 86400000 LIMIT ?2)`),
+       WHERE a.retention_days > 0 AND e.archived_at < ? - a.retention_days * 86400000 LIMIT ?)`),
     insertReplay: db.prepare(
       `INSERT INTO events_replays (account, region, name, archive, description, bus, filter_arns, event_start, event_end, state, started_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *`),
