@@ -120,8 +120,8 @@ export interface EventsArchiveStore {
   activeReplays(limit: number): Promise<ReplayRecord[]>;
   /** Moves a replay from one state to another (guarded by `from`); false when it was not in `from`. */
   setReplayState(id: number, from: ReplayState[], to: ReplayState, now: number, reason?: string): Promise<boolean>;
-  /** Archived events with `from ≤ at < to`, after the cursor (at, id), oldest first. */
-  archivedPage(archiveId: number, from: number, to: number, cursor: { at: number; id: number } | undefined, limit: number): Promise<ArchivedEvent[]>;
+  /** Archived events with `from ≤ at < to` archived at or before `archivedBy`, after the cursor (at, id), oldest first. */
+  archivedPage(archiveId: number, from: number, to: number, archivedBy: number, cursor: { at: number; id: number } | undefined, limit: number): Promise<ArchivedEvent[]>;
 
   /** Sets (or, with undefined, removes) a rule's schedule. */
   setSchedule(ruleId: number, schedule: Omit<ScheduleRecord, "ruleId"> | undefined): Promise<void>;

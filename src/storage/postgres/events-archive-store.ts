@@ -151,11 +151,11 @@ export class PgEventsArchiveStore implements EventsArchiveStore {
     return (r.rowCount ?? 0) > 0;
   }
 
-  async archivedPage(archiveId: number, from: number, to: number, cursor: { at: number; id: number } | undefined, limit: number) {
+  async archivedPage(archiveId: number, from: number, to: number, archivedBy: number, cursor: { at: number; id: number } | undefined, limit: number) {
     const c = cursor ?? { at: from, id: 0 };
     const r = await this.db.query<{ id: number; at: number; event: string }>(
-      `SELECT id, at, event FROM events_archived WHERE archive_id = $1 AND at >= $2 AND at < $3 AND (at, id) > ($4::bigint, $5::bigint)
-       ORDER BY at, id LIMIT $6`, [archiveId, from, to, c.at, c.id, limit]);
+      `SELECT id, at, event FROM events_archived WHERE archive_id = $1 AND at >= $2 AND at < $3 AND archived_at <= $4 AND (at, id) > ($5::bigint, $6::bigint)
+       ORDER BY at, id LIMIT $7`, [archiveId, from, to, archivedBy, c.at, c.id, limit]);
     return r.rows.map((x) => ({ id: Number(x.id), at: Number(x.at), event: x.event }));
   }
 

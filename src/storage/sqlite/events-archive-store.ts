@@ -117,9 +117,9 @@ export class SqliteEventsArchiveStore implements EventsArchiveStore {
     return this.sql.write(() => this.s.setState.run(to, reason ?? null, ended, id, JSON.stringify(from)).changes > 0);
   }
 
-  async archivedPage(archiveId: number, from: number, to: number, cursor: { at: number; id: number } | undefined, limit: number) {
+  async archivedPage(archiveId: number, from: number, to: number, archivedBy: number, cursor: { at: number; id: number } | undefined, limit: number) {
     const c = cursor ?? { at: from, id: 0 };
-    return (this.s.page.all(archiveId, from, to, c.at, c.at, c.id, limit) as { id: number; at: number; event: string }[])
+    return (this.s.page.all(archiveId, from, to, archivedBy, c.at, c.at, c.id, limit) as { id: number; at: number; event: string }[])
       .map((r) => ({ id: Number(r.id), at: Number(r.at), event: r.event }));
   }
 
@@ -209,7 +209,7 @@ function prepare(db: Database.Database) {
     replayDone: db.prepare(
       "UPDATE events_replays SET cursor_at = ?, cursor_id = ?, last_replayed = ?, state = 'COMPLETED', ended_at = ? WHERE id = ? AND state = 'RUNNING'"),
     page: db.prepare(
-      `SELECT id, at, event FROM events_archived WHERE archive_id = ? AND at >= ? AND at < ? AND (at > ? OR (at = ? AND id > ?))
+      `SELECT id, at, event FROM events_archived WHERE archive_id = ? AND at >= ? AND at < ? AND archived_at <= ? AND (at > ? OR (at = ? AND id > ?))
        ORDER BY at, id LIMIT ?`),
     deleteSchedule: db.prepare("DELETE FROM events_schedules WHERE rule_id = ?"),
     upsertSchedule: db.prepare(

@@ -223,3 +223,20 @@ test("a replay started before a restart runs after it", async () => {
   const ns = (await drain(q.url)).map((e) => (e.detail as { n: number }).n).sort((a, b) => a - b);
   assert.deepEqual(ns, Array.from({ length: 150 }, (_, i) => i));
 });
+
+test("an event put after the replay started is not replayed, even with a Time inside the window", async () => {
+  const q = await queue("late-q");
+  await eb.send(new CreateEventBusCommand({ Name: "late-bus" }));
+  await eb.send(new PutRuleCommand({ Name: "late", EventBusName: "late-bus", EventPattern: JSON.stringify({ source: ["app"] }) }));
+  await eb.send(new PutTargetsCommand({ Rule: "late", EventBusName: "late-bus", Targets: [{ Id: "q", Arn: q.arn }] }));
+  await eb.send(new CreateArchiveCommand({ ArchiveName: "late-arch", EventSourceArn: BUS_ARN("late-bus") }));
+  const t0 = clock.now();
+  await put("late-bus", { n: "before" });
+  clock.advance(2000);
+  await eb.send(new StartReplayCommand({ ReplayName: "late-1", EventSourceArn: ARCHIVE_ARN("late-arch"), EventStartTime: new Date(t0 - 1000), EventEndTime: new Date(clock.now()), Destination: { Arn: BUS_ARN("late-bus") } }));
+  clock.advance(1);
+  await eb.send(new PutEventsCommand({ Entries: [{ Source: "app", DetailType: "t", Detail: JSON.stringify({ n: "after" }), EventBusName: "late-bus", Time: new Date(t0) }] }));
+  assert.equal(await finished("late-1"), "COMPLETED");
+  const got = (await drain(q.url)).map((e) => `${(e.detail as { n: string }).n}${e["replay-name"] ? "/replayed" : ""}`).sort();
+  assert.deepEqual(got, ["after", "before", "before/replayed"]);
+});

@@ -61,15 +61,16 @@ export async function runReplay(env: EventsEnv, r: ReplayRecord): Promise<number
     await store.setReplayState(r.id, ["RUNNING"], "FAILED", now0, `Archive ${r.archive} does not exist.`);
     return 0;
   }
-  // Events that arrive after the replay started reach the bus live; the replay covers what was archived before.
-  const to = Math.min(r.eventEnd, r.startedAt + 1);
+  // Events that arrive after the replay started reach the bus live; the replay covers what was archived before it
+  // (by when they were archived: an event's own time may lie before the start).
+  const to = r.eventEnd;
   const filter = r.filterArns && r.filterArns.length > 0 ? new Set(r.filterArns) : undefined;
   const bus = { account: r.account, region: r.region, name: r.bus };
   let cursor = r.cursorAt === undefined ? undefined : { at: r.cursorAt, id: r.cursorId ?? 0 };
   let total = 0;
   for (;;) {
     const now = env.clock.now();
-    const page = await store.archivedPage(archive.id, r.eventStart, to, cursor, REPLAY_BATCH);
+    const page = await store.archivedPage(archive.id, r.eventStart, to, r.startedAt, cursor, REPLAY_BATCH);
     const events: Routed[] = page.map((a) => ({ bus, event: replayed(a.event, r.name), size: 0 }));
     const last = page[page.length - 1];
     const done = page.length < REPLAY_BATCH;
