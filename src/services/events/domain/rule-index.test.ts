@@ -39,3 +39,16 @@ test("the index matches exactly what a full scan matches", () => {
     assert.deepEqual(index.match(e).sort(), scan.sort(), JSON.stringify(e));
   }
 });
+
+test("cost per event stays flat: 10,000 rules by source and detail-type, one candidate per event", () => {
+  const rules = Array.from({ length: 10_000 }, (_, i) => ({ rule: i, text: JSON.stringify({ source: [`s${i % 10}`], "detail-type": [`t${i}`] }) }));
+  const index = new RuleIndex(rules);
+  assert.equal(index.candidates({ source: "s7", "detail-type": "t4567" }), 1);
+  assert.deepEqual(index.match({ source: "s7", "detail-type": "t4567" }), [4567]);
+  assert.equal(index.candidates({ source: "s7", "detail-type": "t4568" }), 0);
+  // Rules naming only a source or only a detail-type are filed under it; the rest are tested always.
+  const mixed = new RuleIndex([...rules, { rule: -1, text: JSON.stringify({ source: ["s7"] }) }, { rule: -2, text: JSON.stringify({ "detail-type": ["t4567"] }) },
+    { rule: -3, text: JSON.stringify({ detail: { x: [1] } }) }]);
+  assert.equal(mixed.candidates({ source: "s7", "detail-type": "t4567" }), 4);
+  assert.equal(mixed.candidates({ source: "s1", "detail-type": "t1" }), 2);
+});

@@ -62,6 +62,14 @@ export class RuleIndex<R> {
     return out;
   }
 
+  /** How many rules an event is tested against (the index's narrowing; for tests and metrics). */
+  candidates(event: { source: string; "detail-type"?: string }): number {
+    const type = event["detail-type"];
+    let n = (this.bySource.get(event.source)?.length ?? 0) + this.always.length;
+    if (typeof type === "string") n += (this.bySourceType.get(event.source)?.get(type)?.length ?? 0) + (this.byType.get(type)?.length ?? 0);
+    return n;
+  }
+
   /** The rule of a stored id (scheduled firings go to one rule, whatever its pattern). */
   rule(id: number): R | undefined {
     return this.ids.get(id);
