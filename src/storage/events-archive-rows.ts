@@ -4,7 +4,7 @@ import type { ArchiveRecord, ReplayRecord, ReplayState, ScheduleRecord } from ".
 
 export interface ArchiveRow {
   id: number; account: string; region: string; name: string; bus: string; event_pattern: string | null; description: string | null;
-  retention_days: number; state: string; created_at: number;
+  retention_days: number; state: string; created_at: number; event_count: number; size_bytes: number;
 }
 export interface ReplayRow {
   id: number; account: string; region: string; name: string; archive: string; description: string | null; bus: string; filter_arns: string | null;

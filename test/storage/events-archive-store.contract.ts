@@ -65,6 +65,10 @@ export function eventsArchiveStoreContract(name: string, factory: EventsStoreFac
       assert.equal(await s.archives.trimArchives(T0 + DAY + 11, 100), 1);
       assert.deepEqual(await s.archives.archiveStats(a.id), { eventCount: 0, sizeBytes: 0 });
       assert.equal((await s.archives.archiveStats(keep.id)).eventCount, 1);
+      // An archive deleted after the caller matched it: its copies are skipped, the delivery still commits.
+      assert.equal(await s.archives.deleteArchive(keep.id), true);
+      assert.equal(await s.deliver([], T0, { archive: [{ ...ev(T0, 6), archiveId: keep.id }, ev(T0, 7)] }), true);
+      assert.deepEqual(await s.archives.archiveStats(a.id), { eventCount: 1, sizeBytes: 17 });
     }));
 
     test("replays: start once, cancel only while running, steps guarded by RUNNING", withStore(async (s) => {

@@ -40,12 +40,27 @@ export class PgEventsArchiveStore implements EventsArchiveStore {
       if ((r.rowCount ?? 0) === 0) throw new GuardFailed("replay no longer running");
     }
     const a = x.archive ?? [];
-    if (a.length > 0) {
-      await c.query(
-        `INSERT INTO events_archived (archive_id, at, archived_at, size, event)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[])`,
-        [a.map((e) => e.archiveId), a.map((e) => e.at), a.map(() => now), a.map((e) => e.size), a.map((e) => e.event)]);
+    if (a.length === 0) return;
+    const totals = new Map<number, { n: number; bytes: number }>();
+    for (const e of a) {
+      const t = totals.get(e.archiveId) ?? { n: 0, bytes: 0 };
+      t.n++;
+      t.bytes += e.size;
+      totals.set(e.archiveId, t);
     }
+    // Counters first, in id order (one lock order for concurrent deliveries): the row locks keep each archive until
+    // commit, and an archive deleted meanwhile is skipped rather than failing the delivery on its foreign key.
+    const live = new Set<number>();
+    for (const [id, t] of [...totals].sort((p, q) => p[0] - q[0])) {
+      const r = await c.query("UPDATE events_archives SET event_count = event_count + $1, size_bytes = size_bytes + $2 WHERE id = $3", [t.n, t.bytes, id]);
+      if ((r.rowCount ?? 0) > 0) live.add(id);
+    }
+    const rows = a.filter((e) => live.has(e.archiveId));
+    if (rows.length === 0) return;
+    await c.query(
+      `INSERT INTO events_archived (archive_id, at, archived_at, size, event)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[])`,
+      [rows.map((e) => e.archiveId), rows.map((e) => e.at), rows.map(() => now), rows.map((e) => e.size), rows.map((e) => e.event)]);
   }
 
   async createArchive(a: Omit<ArchiveRecord, "id">) {
@@ -65,8 +80,8 @@ export class PgEventsArchiveStore implements EventsArchiveStore {
   }
 
   async archiveStats(id: number) {
-    const r = await this.db.query<{ n: string; bytes: string | null }>("SELECT COUNT(*) AS n, SUM(size) AS bytes FROM events_archived WHERE archive_id = $1", [id]);
-    return { eventCount: Number(r.rows[0].n), sizeBytes: Number(r.rows[0].bytes ?? 0) };
+    const r = await this.db.query<{ n: number; bytes: number }>("SELECT event_count AS n, size_bytes AS bytes FROM events_archives WHERE id = $1", [id]);
+    return { eventCount: Number(r.rows[0]?.n ?? 0), sizeBytes: Number(r.rows[0]?.bytes ?? 0) };
   }
 
   async listArchives(account: string, region: string, f: { prefix: string; bus?: string; state?: string }, after: string, limit: number) {
@@ -106,10 +121,24 @@ export class PgEventsArchiveStore implements EventsArchiveStore {
   }
 
   async trimArchives(now: number, limit: number) {
-    const r = await this.db.query(
-      `DELETE FROM events_archived WHERE id IN (SELECT e.id FROM events_archived e JOIN events_archives a ON a.id = e.archive_id
-       WHERE a.retention_days > 0 AND e.archived_at < $1 - a.retention_days * 86400000 LIMIT $2)`, [now, limit]);
-    return r.rowCount ?? 0;
+    const archives = await this.db.query<{ id: number; retention_days: number }>("SELECT id, retention_days FROM events_archives WHERE retention_days > 0 ORDER BY id");
+    let left = limit;
+    for (const a of archives.rows) {
+      if (left <= 0) break;
+      const n = await this.db.tx(async (c) => {
+        const gone = await c.query<{ size: number }>(
+          "DELETE FROM events_archived WHERE id IN (SELECT id FROM events_archived WHERE archive_id = $1 AND archived_at < $2 LIMIT $3) RETURNING size",
+          [a.id, now - Number(a.retention_days) * 86_400_000, left]);
+        const count = gone.rowCount ?? 0;
+        if (count > 0) {
+          await c.query("UPDATE events_archives SET event_count = event_count - $1, size_bytes = size_bytes - $2 WHERE id = $3",
+            [count, gone.rows.reduce((s, g) => s + Number(g.size), 0), a.id]);
+        }
+        return count;
+      });
+      left -= n;
+    }
+    return limit - left;
   }
 
   async startReplay(x: Omit<ReplayRecord, "id">) {

@@ -32,7 +32,17 @@ export class SqliteEventsArchiveStore implements EventsArchiveStore {
         : this.s.replayStep.run(r.cursorAt, r.cursorId, r.lastReplayed, r.id).changes;
       if (changed === 0) throw new GuardFailed("replay no longer running");
     }
-    for (const a of x.archive ?? []) this.s.archiveEvent.run(a.archiveId, a.at, now, a.size, a.event);
+    const totals = new Map<number, { n: number; bytes: number }>();
+    for (const a of x.archive ?? []) {
+      const t = totals.get(a.archiveId) ?? { n: 0, bytes: 0 };
+      t.n++;
+      t.bytes += a.size;
+      totals.set(a.archiveId, t);
+    }
+    // Counters first: an archive deleted since the caller's index was built is skipped (no row to count into).
+    const live = new Set<number>();
+    for (const [id, t] of totals) if (this.s.count.run(t.n, t.bytes, id).changes > 0) live.add(id);
+    for (const a of x.archive ?? []) if (live.has(a.archiveId)) this.s.archiveEvent.run(a.archiveId, a.at, now, a.size, a.event);
   }
 
   async createArchive(a: Omit<ArchiveRecord, "id">) {
@@ -49,8 +59,8 @@ export class SqliteEventsArchiveStore implements EventsArchiveStore {
   }
 
   async archiveStats(id: number) {
-    const r = this.s.stats.get(id) as { n: number; bytes: number | null };
-    return { eventCount: Number(r.n), sizeBytes: Number(r.bytes ?? 0) };
+    const r = this.s.stats.get(id) as { n: number; bytes: number } | undefined;
+    return { eventCount: Number(r?.n ?? 0), sizeBytes: Number(r?.bytes ?? 0) };
   }
 
   async listArchives(account: string, region: string, f: { prefix: string; bus?: string; state?: string }, after: string, limit: number) {
@@ -80,7 +90,17 @@ export class SqliteEventsArchiveStore implements EventsArchiveStore {
   }
 
   async trimArchives(now: number, limit: number) {
-    return this.sql.write(() => this.s.trim.run(now, limit).changes);
+    return this.sql.write(() => {
+      let left = limit;
+      for (const a of this.s.retained.all() as { id: number; retention_days: number }[]) {
+        if (left <= 0) break;
+        const gone = this.s.trim.all(a.id, now - Number(a.retention_days) * 86_400_000, left) as { size: number }[];
+        if (gone.length === 0) continue;
+        this.s.count.run(-gone.length, -gone.reduce((n, g) => n + Number(g.size), 0), a.id);
+        left -= gone.length;
+      }
+      return limit - left;
+    });
   }
 
   async startReplay(r: Omit<ReplayRecord, "id">) {
@@ -180,7 +200,9 @@ function prepare(db: Database.Database) {
       `INSERT INTO events_archives (account, region, name, bus, event_pattern, description, retention_days, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING RETURNING *`),
     archiveByName: db.prepare("SELECT * FROM events_archives WHERE account = ? AND region = ? AND name = ?"),
-    stats: db.prepare("SELECT COUNT(*) AS n, SUM(size) AS bytes FROM events_archived WHERE archive_id = ?"),
+    stats: db.prepare("SELECT event_count AS n, size_bytes AS bytes FROM events_archives WHERE id = ?"),
+    count: db.prepare("UPDATE events_archives SET event_count = event_count + ?, size_bytes = size_bytes + ? WHERE id = ?"),
+    retained: db.prepare("SELECT id, retention_days FROM events_archives WHERE retention_days > 0 ORDER BY id"),
     listArchives: db.prepare(
       `SELECT * FROM events_archives WHERE account = ? AND region = ? AND name LIKE ? ESCAPE '\\' AND (? IS NULL OR bus = ?) AND (? IS NULL OR state = ?)
        AND name > ? ORDER BY name LIMIT ?`),
@@ -190,9 +212,7 @@ function prepare(db: Database.Database) {
     deleteArchive: db.prepare("DELETE FROM events_archives WHERE id = ? RETURNING *"),
     busArchives: db.prepare("SELECT * FROM events_archives WHERE account = ? AND region = ? AND bus = ? AND state = 'ENABLED' ORDER BY id"),
     archiveEvent: db.prepare("INSERT INTO events_archived (archive_id, at, archived_at, size, event) VALUES (?, ?, ?, ?, ?)"),
-    trim: db.prepare(
-      `DELETE FROM events_archived WHERE id IN (SELECT e.id FROM events_archived e JOIN events_archives a ON a.id = e.archive_id
-       WHERE a.retention_days > 0 AND e.archived_at < ? - a.retention_days * 86400000 LIMIT ?)`),
+    trim: db.prepare("DELETE FROM events_archived WHERE id IN (SELECT id FROM events_archived WHERE archive_id = ? AND archived_at < ? LIMIT ?) RETURNING size"),
     insertReplay: db.prepare(
       `INSERT INTO events_replays (account, region, name, archive, description, bus, filter_arns, event_start, event_end, state, started_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *`),

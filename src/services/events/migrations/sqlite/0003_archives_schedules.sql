@@ -12,6 +12,10 @@ CREATE TABLE events_archives (
   retention_days INTEGER NOT NULL,
   state TEXT NOT NULL,
   created_at INTEGER NOT NULL,
+  -- EventCount and SizeBytes, kept with every archived and trimmed event (counting rows on each Describe would
+  -- read the whole archive).
+  event_count INTEGER NOT NULL DEFAULT 0,
+  size_bytes INTEGER NOT NULL DEFAULT 0,
   UNIQUE (account, region, name)
 );
 CREATE INDEX events_archives_bus ON events_archives (account, region, bus);
@@ -27,7 +31,7 @@ CREATE TABLE events_archived (
   event TEXT NOT NULL
 );
 CREATE INDEX events_archived_window ON events_archived (archive_id, at, id);
-CREATE INDEX events_archived_age ON events_archived (archived_at);
+CREATE INDEX events_archived_age ON events_archived (archive_id, archived_at);
 
 CREATE TABLE events_replays (
   id INTEGER PRIMARY KEY,
