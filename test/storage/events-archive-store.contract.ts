@@ -135,6 +135,9 @@ export function eventsArchiveStoreContract(name: string, factory: EventsStoreFac
       assert.deepEqual((await s.archives.listTags(owner.arn)).map((t) => t.Key), ["a", "c"]);
       await s.deleteRule({ account: ACCT, region: R, name: "default", rule: "t" });
       assert.deepEqual(await s.archives.listTags(owner.arn), []);
+      // Tagging a rule deleted after the caller found it writes nothing.
+      assert.equal(await s.archives.tag(owner, [{ Key: "late", Value: "1" }], 3), "missing");
+      assert.deepEqual(await s.archives.listTags(owner.arn), []);
       await s.createBus({ account: ACCT, region: R, name: "tb", createdAt: T0 });
       const busId = await s.archives.busId(ACCT, R, "tb");
       assert.ok(busId !== undefined);

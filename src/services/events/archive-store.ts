@@ -133,7 +133,7 @@ export interface EventsArchiveStore {
   /** The stored id of a custom bus (its tags are removed with it). */
   busId(account: string, region: string, name: string): Promise<number | undefined>;
   listTags(arn: string): Promise<Tag[]>;
-  /** Adds or replaces tags by key; "limit" (nothing written) when the resource would hold more than `max`. */
-  tag(owner: TagOwner, tags: Tag[], max: number): Promise<"ok" | "limit">;
+  /** Adds or replaces tags by key; "limit" (nothing written) when the resource would hold more than `max`, "missing" when its row is gone. */
+  tag(owner: TagOwner, tags: Tag[], max: number): Promise<"ok" | "limit" | "missing">;
   untag(arn: string, keys: string[]): Promise<void>;
 }

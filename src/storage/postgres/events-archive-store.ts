@@ -231,9 +231,12 @@ export class PgEventsArchiveStore implements EventsArchiveStore {
   }
 
   async tag(owner: TagOwner, tags: Tag[], max: number) {
-    return this.db.tx(async (c): Promise<"ok" | "limit"> => {
+    return this.db.tx(async (c): Promise<"ok" | "limit" | "missing"> => {
       // One resource's tag changes serialise on an advisory lock of its ARN, so the limit holds across nodes.
       await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [owner.arn]);
+      // The owning row may have gone since the caller looked it up (locked, so it stays until commit).
+      if (owner.ruleId !== undefined && ((await c.query("SELECT 1 FROM events_rules WHERE id = $1 FOR KEY SHARE", [owner.ruleId])).rowCount ?? 0) === 0) return "missing";
+      if (owner.busId !== undefined && ((await c.query("SELECT 1 FROM events_buses WHERE id = $1 FOR KEY SHARE", [owner.busId])).rowCount ?? 0) === 0) return "missing";
       const cur = await c.query<{ key: string; position: number }>("SELECT key, position FROM events_tags WHERE arn = $1", [owner.arn]);
       const keys = new Set(cur.rows.map((r) => r.key));
       for (const t of tags) keys.add(t.Key);

@@ -176,7 +176,10 @@ export class SqliteEventsArchiveStore implements EventsArchiveStore {
   }
 
   async tag(owner: TagOwner, tags: Tag[], max: number) {
-    return this.sql.write((): "ok" | "limit" => {
+    return this.sql.write((): "ok" | "limit" | "missing" => {
+      // The owning row may have gone since the caller looked it up.
+      if (owner.ruleId !== undefined && !this.s.ruleExists.get(owner.ruleId)) return "missing";
+      if (owner.busId !== undefined && !this.s.busExists.get(owner.busId)) return "missing";
       const keys = new Set(this.s.tagKeys.pluck().all(owner.arn) as string[]);
       for (const t of tags) keys.add(t.Key);
       if (keys.size > max) return "limit";
@@ -239,6 +242,8 @@ function prepare(db: Database.Database) {
     due: db.prepare("SELECT * FROM events_schedules WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?"),
     nextDue: db.prepare("SELECT MIN(next_at) FROM events_schedules WHERE next_at IS NOT NULL"),
     advanceSchedule: db.prepare("UPDATE events_schedules SET next_at = ? WHERE rule_id = ? AND next_at = ?"),
+    ruleExists: db.prepare("SELECT 1 FROM events_rules WHERE id = ?"),
+    busExists: db.prepare("SELECT 1 FROM events_buses WHERE id = ?"),
     busId: db.prepare("SELECT id FROM events_buses WHERE account = ? AND region = ? AND name = ?"),
     tags: db.prepare("SELECT key, value FROM events_tags WHERE arn = ? ORDER BY position"),
     tagKeys: db.prepare("SELECT key FROM events_tags WHERE arn = ?"),

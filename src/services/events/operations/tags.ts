@@ -75,7 +75,7 @@ async function busId(env: EventsEnv, account: string, region: string, name: stri
 export async function tagResource(env: EventsEnv, ctx: RequestContext, input: Input) {
   const tags = checkTags(input.Tags);
   const o = await owner(env, ctx, input.ResourceARN);
-  if (tags.length > 0 && (await env.store.archives.tag(o, tags, MAX_TAGS)) === "limit") throw tooMany();
+  if (tags.length > 0) await store(env, o, tags, String(input.ResourceARN));
   return {};
 }
 
@@ -100,5 +100,12 @@ export async function listTagsForResource(env: EventsEnv, ctx: RequestContext, i
 export async function tagCreated(env: EventsEnv, ctx: RequestContext, arn: string, tags: Tag[]): Promise<void> {
   if (tags.length === 0) return;
   const o = await owner(env, ctx, arn);
-  if ((await env.store.archives.tag(o, tags, MAX_TAGS)) === "limit") throw tooMany();
+  await store(env, o, tags, arn);
+}
+
+async function store(env: EventsEnv, o: TagOwner, tags: Tag[], arn: string): Promise<void> {
+  const outcome = await env.store.archives.tag(o, tags, MAX_TAGS);
+  if (outcome === "limit") throw tooMany();
+  // Deleted between the lookup and the write: as if it had not been found.
+  if (outcome === "missing") throw new AwsError("ResourceNotFoundException", `Resource ${arn} does not exist.`);
 }
