@@ -122,6 +122,9 @@ export function eventsArchiveStoreContract(name: string, factory: EventsStoreFac
       await s.archives.setSchedule(r2.id, sched("s2", T0));
       assert.equal(await s.deleteRule({ ...key, rule: "s2" }), "deleted");
       assert.equal(await s.archives.nextScheduleDue(), undefined);
+      // A schedule for a rule deleted meanwhile is not stored (and does not fail).
+      await s.archives.setSchedule(r2.id, sched("s2", T0));
+      assert.equal(await s.archives.nextScheduleDue(), undefined);
     }));
 
     test("tags: in order, replaced by key, limited, removed, and gone with their rule or bus", withStore(async (s) => {

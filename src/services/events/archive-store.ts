@@ -123,7 +123,7 @@ export interface EventsArchiveStore {
   /** Archived events with `from ≤ at < to` archived at or before `archivedBy`, after the cursor (at, id), oldest first. */
   archivedPage(archiveId: number, from: number, to: number, archivedBy: number, cursor: { at: number; id: number } | undefined, limit: number): Promise<ArchivedEvent[]>;
 
-  /** Sets (or, with undefined, removes) a rule's schedule. */
+  /** Sets (or, with undefined, removes) a rule's schedule; nothing when the rule is gone (deleted meanwhile). */
   setSchedule(ruleId: number, schedule: Omit<ScheduleRecord, "ruleId"> | undefined): Promise<void>;
   schedulesOf(ruleIds: number[]): Promise<Map<number, ScheduleRecord>>;
   /** Schedules due at `now` (next_at ≤ now), earliest first. */

@@ -192,7 +192,8 @@ export class PgEventsArchiveStore implements EventsArchiveStore {
     if (!s) await this.db.query("DELETE FROM events_schedules WHERE rule_id = $1", [ruleId]);
     else {
       await this.db.query(
-        `INSERT INTO events_schedules (rule_id, account, region, bus, rule, expression, anchor_at, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO events_schedules (rule_id, account, region, bus, rule, expression, anchor_at, next_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM events_rules WHERE id = $1 FOR KEY SHARE)
          ON CONFLICT (rule_id) DO UPDATE SET expression = excluded.expression, anchor_at = excluded.anchor_at, next_at = excluded.next_at`,
         [ruleId, s.account, s.region, s.bus, s.rule, s.expression, s.anchorAt, s.nextAt ?? null]);
     }

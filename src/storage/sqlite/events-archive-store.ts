@@ -146,7 +146,7 @@ export class SqliteEventsArchiveStore implements EventsArchiveStore {
   async setSchedule(ruleId: number, s: Omit<ScheduleRecord, "ruleId"> | undefined) {
     await this.sql.write(() => {
       if (!s) this.s.deleteSchedule.run(ruleId);
-      else this.s.upsertSchedule.run(ruleId, s.account, s.region, s.bus, s.rule, s.expression, s.anchorAt, s.nextAt ?? null);
+      else this.s.upsertSchedule.run(ruleId, s.account, s.region, s.bus, s.rule, s.expression, s.anchorAt, s.nextAt ?? null, ruleId);
     });
   }
 
@@ -236,7 +236,8 @@ function prepare(db: Database.Database) {
        ORDER BY at, id LIMIT ?`),
     deleteSchedule: db.prepare("DELETE FROM events_schedules WHERE rule_id = ?"),
     upsertSchedule: db.prepare(
-      `INSERT INTO events_schedules (rule_id, account, region, bus, rule, expression, anchor_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO events_schedules (rule_id, account, region, bus, rule, expression, anchor_at, next_at)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM events_rules WHERE id = ?)
        ON CONFLICT (rule_id) DO UPDATE SET expression = excluded.expression, anchor_at = excluded.anchor_at, next_at = excluded.next_at`),
     schedulesOf: db.prepare("SELECT * FROM events_schedules WHERE rule_id IN (SELECT value FROM json_each(?))"),
     due: db.prepare("SELECT * FROM events_schedules WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?"),
