@@ -59,7 +59,7 @@ const put = (bus: string, detail: object, source = "app") =>
   eb.send(new PutEventsCommand({ Entries: [{ Source: source, DetailType: "t", Detail: JSON.stringify(detail), EventBusName: bus }] }));
 /** Advances the clock a second at a time until the replay reaches a final state. */
 async function finished(name: string): Promise<string | undefined> {
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < 200; i++) {
     clock.advance(1000);
     await new Promise((r) => setTimeout(r, 10));
     const s = (await eb.send(new DescribeReplayCommand({ ReplayName: name }))).State;
