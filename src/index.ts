@@ -52,7 +52,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
     if (!s) throw new Error(`service ${name} is not started yet (module order in src/services/index.ts)`);
     return s.api as T;
   };
-  for (const m of SERVICES) started.set(m.name, m.start({ clock, log, notifier, scheduler, delivery, credentials, shared: storage.shared, api }, storage.store(m.name)));
+  for (const m of SERVICES) started.set(m.name, m.start({ clock, log, notifier, scheduler, delivery, credentials, shared: storage.shared, options: o, api }, storage.store(m.name)));
   const services = [...started.values()];
   const stopServices = async () => {
     for (const s of [...services].reverse()) await s.close?.();

@@ -24,6 +24,8 @@ const program = new Command()
   .addOption(new Option("--tls-handshake-timeout <ms>", `a TLS handshake must end within this of the connect (env MAILROOM_TLS_HANDSHAKE_TIMEOUT_MS, default ${DEFAULTS.tlsHandshakeTimeoutMs})`).argParser(Number))
   .addOption(new Option("--max-connections <n>", `open connections at most; new ones past it are closed (env MAILROOM_MAX_CONNECTIONS, default ${DEFAULTS.maxConnections})`).argParser(Number))
   .addOption(new Option("--max-buffered-body <bytes>", `request body bytes buffered across all connections at most (env MAILROOM_MAX_BUFFERED_BODY_BYTES, default ${DEFAULTS.maxBufferedBodyBytes})`).argParser(Number))
+  .addOption(new Option("--kinesis-status-delay <ms>", `ms a Kinesis stream stays CREATING/UPDATING after a change (env MAILROOM_KINESIS_STATUS_DELAY_MS, default ${DEFAULTS.kinesisStatusDelayMs})`).argParser(Number))
+  .addOption(new Option("--kinesis-throughput-limits", "enforce Kinesis per-shard write and read limits (env MAILROOM_KINESIS_THROUGHPUT_LIMITS=1)"))
   .action(async (flags: Record<string, unknown>) => {
     const fromFlags: MailroomOptions = {};
     if (flags.host !== undefined) fromFlags.host = flags.host as string;
@@ -43,6 +45,8 @@ const program = new Command()
     if (flags.tlsHandshakeTimeout !== undefined) fromFlags.tlsHandshakeTimeoutMs = flags.tlsHandshakeTimeout as number;
     if (flags.maxConnections !== undefined) fromFlags.maxConnections = flags.maxConnections as number;
     if (flags.maxBufferedBody !== undefined) fromFlags.maxBufferedBodyBytes = flags.maxBufferedBody as number;
+    if (flags.kinesisStatusDelay !== undefined) fromFlags.kinesisStatusDelayMs = flags.kinesisStatusDelay as number;
+    if (flags.kinesisThroughputLimits) fromFlags.kinesisThroughputLimits = true;
     let mailroom: Awaited<ReturnType<typeof startMailroom>>;
     try {
       mailroom = await startMailroom({ ...optionsFromEnv(), ...fromFlags });

@@ -35,6 +35,10 @@ export interface MailroomOptions {
   maxConnections?: number;
   /** Request body bytes buffered across all connections at most; a request that would pass it gets 503 ServiceUnavailable. */
   maxBufferedBodyBytes?: number;
+  /** Kinesis: ms a stream stays CREATING or UPDATING after a change (AWS takes seconds to minutes); 0 = ACTIVE at once. */
+  kinesisStatusDelayMs?: number;
+  /** Kinesis: enforce the per-shard write and read limits (ProvisionedThroughputExceededException). */
+  kinesisThroughputLimits?: boolean;
   /** Injected clock (tests). */
   clock?: import("../engine/clock.ts").Clock;
 }
@@ -59,6 +63,8 @@ export const DEFAULTS = {
   logLevel: "info" as LogLevel,
   durability: "strict" as Durability,
   ...CONNECTION_DEFAULTS,
+  kinesisStatusDelayMs: 0,
+  kinesisThroughputLimits: false,
 };
 
 /** The connection limits: option name → MAILROOM_* variable. */
@@ -71,7 +77,7 @@ const CONNECTION_ENV: [keyof typeof CONNECTION_DEFAULTS, string][] = [
   ["maxBufferedBodyBytes", "MAILROOM_MAX_BUFFERED_BODY_BYTES"],
 ];
 
-/** Options from MAILROOM_* variables (HOST, PORT, DATABASE_URL, DATA_DIR, MEMORY, LOG_LEVEL, ACCESS_KEYS, ALLOW_ANONYMOUS, DURABILITY, TLS_CERT, TLS_KEY, and the connection limits above). */
+/** Options from MAILROOM_* variables (HOST, PORT, DATABASE_URL, DATA_DIR, MEMORY, LOG_LEVEL, ACCESS_KEYS, ALLOW_ANONYMOUS, DURABILITY, TLS_CERT, TLS_KEY, the connection limits above, KINESIS_STATUS_DELAY_MS, KINESIS_THROUGHPUT_LIMITS). */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): MailroomOptions {
   const o: MailroomOptions = {};
   if (env.MAILROOM_HOST) o.host = env.MAILROOM_HOST;
@@ -86,6 +92,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): MailroomOp
   if (env.MAILROOM_TLS_CERT) o.tlsCert = env.MAILROOM_TLS_CERT;
   if (env.MAILROOM_TLS_KEY) o.tlsKey = env.MAILROOM_TLS_KEY;
   for (const [name, variable] of CONNECTION_ENV) if (env[variable]) o[name] = Number(env[variable]);
+  if (env.MAILROOM_KINESIS_STATUS_DELAY_MS) o.kinesisStatusDelayMs = Number(env.MAILROOM_KINESIS_STATUS_DELAY_MS);
+  if (env.MAILROOM_KINESIS_THROUGHPUT_LIMITS) o.kinesisThroughputLimits = env.MAILROOM_KINESIS_THROUGHPUT_LIMITS === "1" || env.MAILROOM_KINESIS_THROUGHPUT_LIMITS === "true";
   return o;
 }
 
@@ -108,11 +116,14 @@ export function resolveOptions(o: MailroomOptions): ResolvedOptions {
     tlsHandshakeTimeoutMs: o.tlsHandshakeTimeoutMs ?? DEFAULTS.tlsHandshakeTimeoutMs,
     maxConnections: o.maxConnections ?? DEFAULTS.maxConnections,
     maxBufferedBodyBytes: o.maxBufferedBodyBytes ?? DEFAULTS.maxBufferedBodyBytes,
+    kinesisStatusDelayMs: o.kinesisStatusDelayMs ?? DEFAULTS.kinesisStatusDelayMs,
+    kinesisThroughputLimits: o.kinesisThroughputLimits ?? DEFAULTS.kinesisThroughputLimits,
     clock: o.clock,
   };
   for (const [name] of CONNECTION_ENV) {
     if (!Number.isSafeInteger(r[name]) || r[name] < 1) throw new Error(`invalid ${name}: ${o[name]} (a positive whole number)`);
   }
+  if (!Number.isSafeInteger(r.kinesisStatusDelayMs) || r.kinesisStatusDelayMs < 0) throw new Error(`invalid kinesisStatusDelayMs: ${o.kinesisStatusDelayMs} (a whole number of ms, 0 or more)`);
   if (!Number.isInteger(r.port) || r.port < 0 || r.port > 65535) throw new Error(`invalid port: ${o.port}`);
   if (!["debug", "info", "warn", "error", "silent"].includes(r.logLevel)) throw new Error(`invalid log level: ${r.logLevel}`);
   if (!r.tlsCert !== !r.tlsKey) throw new Error("give both --tls-cert and --tls-key, or neither");

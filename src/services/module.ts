@@ -5,6 +5,7 @@
 // src/storage/open.ts and src/index.ts loop over that list, so a new service touches neither (ADR 0012).
 import type { CredentialStore } from "../auth/credentials.ts";
 import type { DeliveryEngine } from "../delivery/types.ts";
+import type { ResolvedOptions } from "../config/options.ts";
 import type { Clock } from "../engine/clock.ts";
 import type { Notifier } from "../engine/notify.ts";
 import type { Scheduler } from "../engine/scheduler.ts";
@@ -34,6 +35,8 @@ export interface ServiceContext {
   credentials: CredentialStore;
   /** Other nodes may write to the same database (PostgreSQL): due work they add is found by polling (pollMs). */
   shared: boolean;
+  /** The server's resolved options (services read their own settings, e.g. kinesisStatusDelayMs). */
+  options: ResolvedOptions;
   /** The public API (StartedService.api) of a service started earlier in the list. */
   api<T>(module: string): T;
 }

@@ -9,9 +9,9 @@ export interface ArchiveRow {
 export interface ReplayRow {
   id: number; account: string; region: string; name: string; archive: string; description: string | null; bus: string; filter_arns: string | null;
   event_start: number; event_end: number; state: string; state_reason: string | null; started_at: number; ended_at: number | null;
-  last_replayed: number | null; cursor_at: number | null; cursor_id: number | null;
+  last_replayed: number | null; cursor_at: number | null; cursor_id: number | null; base_url: string;
 }
-export interface ScheduleRow { rule_id: number; account: string; region: string; bus: string; rule: string; expression: string; anchor_at: number; next_at: number | null }
+export interface ScheduleRow { rule_id: number; account: string; region: string; bus: string; rule: string; expression: string; anchor_at: number; next_at: number | null; base_url: string }
 
 const opt = (v: number | string | null) => (v === null ? undefined : typeof v === "string" ? v : Number(v));
 
@@ -24,11 +24,11 @@ export const toReplay = (r: ReplayRow): ReplayRecord => ({
   id: Number(r.id), account: r.account, region: r.region, name: r.name, archive: r.archive, description: r.description ?? undefined, bus: r.bus,
   filterArns: r.filter_arns === null ? undefined : (JSON.parse(r.filter_arns) as string[]), eventStart: Number(r.event_start), eventEnd: Number(r.event_end),
   state: r.state as ReplayState, stateReason: r.state_reason ?? undefined, startedAt: Number(r.started_at), endedAt: opt(r.ended_at) as number | undefined,
-  lastReplayed: opt(r.last_replayed) as number | undefined, cursorAt: opt(r.cursor_at) as number | undefined, cursorId: opt(r.cursor_id) as number | undefined,
+  lastReplayed: opt(r.last_replayed) as number | undefined, cursorAt: opt(r.cursor_at) as number | undefined, cursorId: opt(r.cursor_id) as number | undefined, baseUrl: r.base_url,
 });
 
 export const toSchedule = (r: ScheduleRow): ScheduleRecord => ({
-  ruleId: Number(r.rule_id), account: r.account, region: r.region, bus: r.bus, rule: r.rule, expression: r.expression, anchorAt: Number(r.anchor_at), nextAt: r.next_at === null ? undefined : Number(r.next_at),
+  ruleId: Number(r.rule_id), account: r.account, region: r.region, bus: r.bus, rule: r.rule, expression: r.expression, anchorAt: Number(r.anchor_at), nextAt: r.next_at === null ? undefined : Number(r.next_at), baseUrl: r.base_url,
 });
 
 /** The bump of a bus's change counter (events_bus_versions, ADR 0015): archive changes rebuild the bus's cached index too. */

@@ -60,6 +60,8 @@ export interface ReplayRecord {
   /** Position reached: the last replayed event's (at, id). */
   cursorAt?: number;
   cursorId?: number;
+  /** Scheme and authority of the StartReplay request (links in SNS envelopes). */
+  baseUrl: string;
 }
 
 export interface ScheduleRecord {
@@ -74,6 +76,8 @@ export interface ScheduleRecord {
   anchorAt: number;
   /** Next firing; undefined when it never fires again. */
   nextAt?: number;
+  /** Scheme and authority of the PutRule request (links in SNS envelopes). */
+  baseUrl: string;
 }
 
 /** A tagged resource: its ARN and the row that owns it (tags go when it is deleted). */

@@ -143,9 +143,9 @@ export class PgEventsArchiveStore implements EventsArchiveStore {
 
   async startReplay(x: Omit<ReplayRecord, "id">) {
     const r = await this.db.query(
-      `INSERT INTO events_replays (account, region, name, archive, description, bus, filter_arns, event_start, event_end, state, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING *`,
-      [x.account, x.region, x.name, x.archive, x.description ?? null, x.bus, x.filterArns ? JSON.stringify(x.filterArns) : null, x.eventStart, x.eventEnd, x.state, x.startedAt]);
+      `INSERT INTO events_replays (account, region, name, archive, description, bus, filter_arns, event_start, event_end, state, started_at, base_url)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING RETURNING *`,
+      [x.account, x.region, x.name, x.archive, x.description ?? null, x.bus, x.filterArns ? JSON.stringify(x.filterArns) : null, x.eventStart, x.eventEnd, x.state, x.startedAt, x.baseUrl]);
     return r.rows[0] && replay(r.rows[0]);
   }
 
@@ -192,10 +192,11 @@ export class PgEventsArchiveStore implements EventsArchiveStore {
     if (!s) await this.db.query("DELETE FROM events_schedules WHERE rule_id = $1", [ruleId]);
     else {
       await this.db.query(
-        `INSERT INTO events_schedules (rule_id, account, region, bus, rule, expression, anchor_at, next_at)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM events_rules WHERE id = $1 FOR KEY SHARE)
-         ON CONFLICT (rule_id) DO UPDATE SET expression = excluded.expression, anchor_at = excluded.anchor_at, next_at = excluded.next_at`,
-        [ruleId, s.account, s.region, s.bus, s.rule, s.expression, s.anchorAt, s.nextAt ?? null]);
+        `INSERT INTO events_schedules (rule_id, account, region, bus, rule, expression, anchor_at, next_at, base_url)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE EXISTS (SELECT 1 FROM events_rules WHERE id = $1 FOR KEY SHARE)
+         ON CONFLICT (rule_id) DO UPDATE SET expression = excluded.expression, anchor_at = excluded.anchor_at, next_at = excluded.next_at,
+         base_url = excluded.base_url`,
+        [ruleId, s.account, s.region, s.bus, s.rule, s.expression, s.anchorAt, s.nextAt ?? null, s.baseUrl]);
     }
   }
 

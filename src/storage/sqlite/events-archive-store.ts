@@ -106,7 +106,7 @@ export class SqliteEventsArchiveStore implements EventsArchiveStore {
   async startReplay(r: Omit<ReplayRecord, "id">) {
     return this.sql.write(() => {
       const row = this.s.insertReplay.get(r.account, r.region, r.name, r.archive, r.description ?? null, r.bus, r.filterArns ? JSON.stringify(r.filterArns) : null,
-        r.eventStart, r.eventEnd, r.state, r.startedAt) as ReplayRow | undefined;
+        r.eventStart, r.eventEnd, r.state, r.startedAt, r.baseUrl) as ReplayRow | undefined;
       return row && toReplay(row);
     });
   }
@@ -146,7 +146,7 @@ export class SqliteEventsArchiveStore implements EventsArchiveStore {
   async setSchedule(ruleId: number, s: Omit<ScheduleRecord, "ruleId"> | undefined) {
     await this.sql.write(() => {
       if (!s) this.s.deleteSchedule.run(ruleId);
-      else this.s.upsertSchedule.run(ruleId, s.account, s.region, s.bus, s.rule, s.expression, s.anchorAt, s.nextAt ?? null, ruleId);
+      else this.s.upsertSchedule.run(ruleId, s.account, s.region, s.bus, s.rule, s.expression, s.anchorAt, s.nextAt ?? null, s.baseUrl, ruleId);
     });
   }
 
@@ -217,8 +217,8 @@ function prepare(db: Database.Database) {
     archiveEvent: db.prepare("INSERT INTO events_archived (archive_id, at, archived_at, size, event) VALUES (?, ?, ?, ?, ?)"),
     trim: db.prepare("DELETE FROM events_archived WHERE id IN (SELECT id FROM events_archived WHERE archive_id = ? AND archived_at < ? LIMIT ?) RETURNING size"),
     insertReplay: db.prepare(
-      `INSERT INTO events_replays (account, region, name, archive, description, bus, filter_arns, event_start, event_end, state, started_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *`),
+      `INSERT INTO events_replays (account, region, name, archive, description, bus, filter_arns, event_start, event_end, state, started_at, base_url)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *`),
     replayByName: db.prepare("SELECT * FROM events_replays WHERE account = ? AND region = ? AND name = ?"),
     replayById: db.prepare("SELECT * FROM events_replays WHERE id = ?"),
     listReplays: db.prepare(
@@ -236,9 +236,10 @@ function prepare(db: Database.Database) {
        ORDER BY at, id LIMIT ?`),
     deleteSchedule: db.prepare("DELETE FROM events_schedules WHERE rule_id = ?"),
     upsertSchedule: db.prepare(
-      `INSERT INTO events_schedules (rule_id, account, region, bus, rule, expression, anchor_at, next_at)
-       SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM events_rules WHERE id = ?)
-       ON CONFLICT (rule_id) DO UPDATE SET expression = excluded.expression, anchor_at = excluded.anchor_at, next_at = excluded.next_at`),
+      `INSERT INTO events_schedules (rule_id, account, region, bus, rule, expression, anchor_at, next_at, base_url)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM events_rules WHERE id = ?)
+       ON CONFLICT (rule_id) DO UPDATE SET expression = excluded.expression, anchor_at = excluded.anchor_at, next_at = excluded.next_at,
+       base_url = excluded.base_url`),
     schedulesOf: db.prepare("SELECT * FROM events_schedules WHERE rule_id IN (SELECT value FROM json_each(?))"),
     due: db.prepare("SELECT * FROM events_schedules WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?"),
     nextDue: db.prepare("SELECT MIN(next_at) FROM events_schedules WHERE next_at IS NOT NULL"),

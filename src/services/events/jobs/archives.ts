@@ -9,7 +9,7 @@ import type { Logger } from "../../../util/log.ts";
 import type { ReplayRecord } from "../archive-store.ts";
 import type { FormedEvent } from "../domain/event.ts";
 import type { EventsEnv } from "../env.ts";
-import { deliverEvents, type Routed } from "../operations/put-events.ts";
+import { dispatchEvents } from "../operations/put-events.ts";
 
 export const RETENTION_INTERVAL_MS = 60_000;
 export const REPLAY_TICK_MS = 1000;
@@ -34,17 +34,17 @@ export function scheduleArchiveJobs(scheduler: Scheduler, env: EventsEnv, log: L
   return { replays, retention };
 }
 
-/** The archived event as the replay delivers it: `replay-name` after `region` (as AWS's replayed events carry it). */
-function replayed(text: string, name: string): FormedEvent {
-  const e = JSON.parse(text) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e)) {
-    if (k === "replay-name") continue;
-    out[k] = v;
-    if (k === "region") out["replay-name"] = name;
+/** The names of the destination bus's rules among FilterArns (rule ARNs: rule/<name> on the default bus, rule/<bus>/<name> else). */
+function ruleNamesOf(arns: string[], bus: string): string[] {
+  const out: string[] = [];
+  for (const arn of arns) {
+    const rest = arn.slice(arn.indexOf(":rule/") + 6);
+    if (arn.indexOf(":rule/") < 0) continue;
+    const slash = rest.lastIndexOf("/");
+    const b = slash < 0 ? "default" : rest.slice(0, slash);
+    if (b === bus) out.push(slash < 0 ? rest : rest.slice(slash + 1));
   }
-  if (!("replay-name" in out)) out["replay-name"] = name;
-  return out as unknown as FormedEvent;
+  return out;
 }
 
 /** Runs one replay until it ends or is cancelled; returns how many archived events it went through. */
@@ -64,14 +64,14 @@ export async function runReplay(env: EventsEnv, r: ReplayRecord): Promise<number
   // Events that arrive after the replay started reach the bus live; the replay covers what was archived before it
   // (by when they were archived: an event's own time may lie before the start).
   const to = r.eventEnd;
-  const filter = r.filterArns && r.filterArns.length > 0 ? new Set(r.filterArns) : undefined;
+  const ruleNames = r.filterArns && r.filterArns.length > 0 ? ruleNamesOf(r.filterArns, r.bus) : undefined;
   const bus = { account: r.account, region: r.region, name: r.bus };
   let cursor = r.cursorAt === undefined ? undefined : { at: r.cursorAt, id: r.cursorId ?? 0 };
   let total = 0;
   for (;;) {
     const now = env.clock.now();
     const page = await store.archivedPage(archive.id, r.eventStart, to, r.startedAt, cursor, REPLAY_BATCH);
-    const events: Routed[] = page.map((a) => ({ bus, event: replayed(a.event, r.name), size: 0 }));
+    const events = page.map((a) => JSON.parse(a.event) as FormedEvent);
     const last = page[page.length - 1];
     const done = page.length < REPLAY_BATCH;
     const step = {
@@ -79,7 +79,8 @@ export async function runReplay(env: EventsEnv, r: ReplayRecord): Promise<number
       // EventLastReplayedTime: the time in the window reached (StartReplay API reference); the window's end once complete.
       lastReplayed: done ? r.eventEnd : (last?.at ?? r.eventStart), done: done ? { at: now } : undefined,
     };
-    if (!(await deliverEvents(env, events, now, { replay: { ruleArns: filter }, extras: { replay: step } }))) return total;
+    // Re-delivered through PutEvents' own routing, with replay-name, to the rules FilterArns names when given.
+    if (!(await dispatchEvents(env, bus, events, { baseUrl: r.baseUrl, now, replayName: r.name, ruleNames, extras: { replay: step } }))) return total;
     total += page.length;
     if (done) return total;
     cursor = { at: step.cursorAt, id: step.cursorId };

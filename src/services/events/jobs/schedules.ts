@@ -17,7 +17,7 @@ import type { ScheduleRecord } from "../archive-store.ts";
 import { eventTime, type FormedEvent } from "../domain/event.ts";
 import { ruleArn } from "../domain/names.ts";
 import { ruleIndex, type EventsEnv } from "../env.ts";
-import { deliverEvents } from "../operations/put-events.ts";
+import { dispatchEvents } from "../operations/put-events.ts";
 
 const BATCH = 100;
 
@@ -57,6 +57,6 @@ export async function fire(env: EventsEnv, s: ScheduleRecord, now: number): Prom
   }
   const bus = { account: s.account, region: s.region, name: s.bus };
   const rule = (await ruleIndex(env, bus)).rule(s.ruleId);
-  const events = rule ? [{ bus, event: scheduledEvent(s, due), size: 0 }] : [];
-  return deliverEvents(env, events, now, { ruleId: s.ruleId, extras: { schedule: { ruleId: s.ruleId, due, next } } });
+  const events = rule ? [scheduledEvent(s, due)] : [];
+  return dispatchEvents(env, bus, events, { baseUrl: s.baseUrl, now, ruleId: s.ruleId, extras: { schedule: { ruleId: s.ruleId, due, next } } });
 }

@@ -68,7 +68,7 @@ export async function startReplay(env: EventsEnv, ctx: RequestContext, input: In
   if (active.length >= MAX_CONCURRENT_REPLAYS) throw new AwsError("LimitExceededException", "The requested resource exceeds the maximum number allowed.");
   const r = await env.store.archives.startReplay({
     account: ctx.accountId, region: ctx.region, name, archive: archiveName, description, bus: bus.name, filterArns,
-    eventStart: start, eventEnd: end, state: "STARTING", startedAt: now,
+    eventStart: start, eventEnd: end, state: "STARTING", startedAt: now, baseUrl: ctx.baseUrl,
   });
   // Recorded: ResourceAlreadyExistsException "Replay X already exists.".
   if (!r) throw new AwsError("ResourceAlreadyExistsException", `Replay ${name} already exists.`);

@@ -81,7 +81,7 @@ export async function putRule(env: EventsEnv, ctx: RequestContext, input: Input)
   } else if (before?.expression !== schedule) {
     // A new or changed schedule starts now ("Rate expressions start when you create the scheduled event rule", user guide, "Rate expressions").
     const nextAt = nextFireTime(parseScheduleExpression(schedule), now, { anchor: now });
-    await env.store.archives.setSchedule(r.id, { account: r.account, region: r.region, bus: r.bus, rule: r.name, expression: schedule, anchorAt: now, nextAt });
+    await env.store.archives.setSchedule(r.id, { account: r.account, region: r.region, bus: r.bus, rule: r.name, expression: schedule, anchorAt: now, nextAt, baseUrl: ctx.baseUrl });
   }
   if (schedule !== undefined || before) env.jobs?.schedulesChanged();
   await tagCreated(env, ctx, ruleArn(r.region, r.account, r.bus, r.name), tags);

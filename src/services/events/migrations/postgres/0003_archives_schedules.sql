@@ -51,6 +51,8 @@ CREATE TABLE events_replays (
   last_replayed BIGINT,
   cursor_at BIGINT,
   cursor_id BIGINT,
+  -- Scheme and authority of the StartReplay request (links in SNS envelopes of replayed deliveries).
+  base_url TEXT NOT NULL,
   UNIQUE (account, region, name)
 );
 CREATE INDEX events_replays_active ON events_replays (state) WHERE state IN ('STARTING', 'RUNNING', 'CANCELLING');
@@ -63,7 +65,9 @@ CREATE TABLE events_schedules (
   rule TEXT NOT NULL,
   expression TEXT NOT NULL,
   anchor_at BIGINT NOT NULL,
-  next_at BIGINT
+  next_at BIGINT,
+  -- Scheme and authority of the PutRule request (links in SNS envelopes of the firings' deliveries).
+  base_url TEXT NOT NULL
 );
 CREATE INDEX events_schedules_next ON events_schedules (next_at) WHERE next_at IS NOT NULL;
 
