@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import {
   DeleteRuleCommand, DescribeRuleCommand, DisableRuleCommand, EnableRuleCommand, EventBridgeClient, ListRulesCommand, PutRuleCommand, PutTargetsCommand,
-  RemoveTargetsCommand, CreateEventBusCommand,
+  RemoveTargetsCommand, CreateEventBusCommand, CreateArchiveCommand, DescribeArchiveCommand,
 } from "@aws-sdk/client-eventbridge";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { ManualClock, type Mailroom } from "../../../src/index.ts";
@@ -133,6 +133,24 @@ test("rate and cron rules deliver AWS's Scheduled Event on time; disabled rules 
   assert.deepEqual(await expectMessages(c.url, 1), [{ k: "v" }]);
   await eb.send(new RemoveTargetsCommand({ Rule: "at10", Ids: ["q"] }));
   await eb.send(new DeleteRuleCommand({ Name: "at10" }));
+});
+
+test("a scheduled rule targeting another bus: the Scheduled Event is matched by that bus's rules and archived there", async () => {
+  const q = await queue("fwd-q");
+  await eb.send(new CreateEventBusCommand({ Name: "sched-fwd" }));
+  await eb.send(new PutRuleCommand({ Name: "on-fwd", EventBusName: "sched-fwd", EventPattern: JSON.stringify({ source: ["aws.events"], "detail-type": ["Scheduled Event"] }) }));
+  await eb.send(new PutTargetsCommand({ Rule: "on-fwd", EventBusName: "sched-fwd", Targets: [{ Id: "q", Arn: q.arn }] }));
+  await eb.send(new CreateArchiveCommand({ ArchiveName: "fwd-arch", EventSourceArn: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/sched-fwd` }));
+  const t0 = clock.now();
+  await eb.send(new PutRuleCommand({ Name: "fwd", ScheduleExpression: "rate(1 minute)" }));
+  await eb.send(new PutTargetsCommand({ Rule: "fwd", Targets: [{ Id: "bus", Arn: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/sched-fwd` }] }));
+  await advanceTo(t0 + 60_000);
+  const [e] = await expectMessages(q.url, 1);
+  assert.equal(e["detail-type"], "Scheduled Event");
+  assert.deepEqual(e.resources, [ruleArn("fwd")]);
+  assert.equal((await eb.send(new DescribeArchiveCommand({ ArchiveName: "fwd-arch" }))).EventCount, 1);
+  await eb.send(new RemoveTargetsCommand({ Rule: "fwd", Ids: ["bus"] }));
+  await eb.send(new DeleteRuleCommand({ Name: "fwd" }));
 });
 
 test("occurrences missed while the server was down fire once, late, then the schedule resumes", async () => {
