@@ -14,6 +14,7 @@ import { API_DESTINATION_KIND, apiDestinationKind } from "./jobs/api-destination
 import type { EventsStore } from "./store.ts";
 import { scheduleArchiveJobs } from "./jobs/archives.ts";
 import { scheduleRules } from "./jobs/schedules.ts";
+import { busResources, ruleResources } from "./resources.ts";
 
 export { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 export type { EventsStore } from "./store.ts";
@@ -27,6 +28,8 @@ export const eventsModule = defineService<EventsStore, undefined>({
     pending: PENDING_OPERATIONS,
     definition: () => createEventsService({} as EventsEnv),
   },
+  // What operators may declare at start (--config, startMailroom({ resources }); ADR 0024).
+  resources: [busResources, ruleResources],
   stores: {
     sqlite: (db, stores) => new SqliteEventsStore(db, stores<SqliteSqsStore>("sqs"), stores<SqliteSnsStore>("sns")),
     postgres: (db) => new PgEventsStore(db),

@@ -10,6 +10,7 @@ import { scheduleRetentionTrim } from "./jobs/retention.ts";
 import { scheduleStatusChanges } from "./jobs/status.ts";
 import { createKinesisService, PENDING_OPERATIONS } from "./service.ts";
 import type { KinesisStore } from "./store.ts";
+import { streamResources } from "./resources.ts";
 
 export { createKinesisService, PENDING_OPERATIONS } from "./service.ts";
 export type { KinesisStore } from "./store.ts";
@@ -23,6 +24,8 @@ export const kinesisModule = defineService<KinesisStore, undefined>({
     pending: PENDING_OPERATIONS,
     definition: () => createKinesisService({} as KinesisEnv),
   },
+  // What operators may declare at start (--config, startMailroom({ resources }); ADR 0024).
+  resources: [streamResources],
   stores: {
     sqlite: (db) => new SqliteKinesisStore(db),
     postgres: (db) => new PgKinesisStore(db),

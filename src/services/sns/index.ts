@@ -18,6 +18,7 @@ export { createSnsService, PENDING_OPERATIONS } from "./service.ts";
 import { scheduleSnsSweeps } from "./jobs/sweeps.ts";
 import { planTopicPublish, type TopicPublishPlan } from "./operations/publish.ts";
 import type { PublishWrite } from "./store.ts";
+import { topicResources } from "./resources.ts";
 
 /** A planned publish's writes, committed by another service in its own transaction (SNS adapters' publishInTransaction). */
 export type TopicPublishWrite = Omit<PublishWrite, "replay" | "archive">;
@@ -32,6 +33,8 @@ export interface SnsApi {
 export const snsModule = defineService<SnsStore, SnsApi>({
   name: "sns",
   docs: { title: "SNS", pending: PENDING_OPERATIONS, definition: () => createSnsService({} as SnsEnv) },
+  // What operators may declare at start (--config, startMailroom({ resources }); ADR 0024).
+  resources: [topicResources],
   stores: {
     sqlite: (db, stores) => new SqliteSnsStore(db, stores<SqliteSqsStore>("sqs")),
     postgres: (db) => new PgSnsStore(db),

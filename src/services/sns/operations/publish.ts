@@ -161,7 +161,8 @@ export function publish(signer: Signer) {
     }
     if (input.TargetArn !== undefined && !parseTopicArn(arn)) throw invalidParameter("TargetArn");
     const topic = await resolveTopic(env, ctx, arn, input.TopicArn !== undefined ? "TopicArn" : "TargetArn");
-    return publishToTopic(env, signer, ctx.baseUrl, topic, prepare(topic, input, now).p, now);
+    // The publisher's trace context goes on to subscribers (X-Ray developer guide, "Amazon SNS and AWS X-Ray").
+    return publishToTopic(env, signer, ctx.baseUrl, topic, { ...prepare(topic, input, now).p, traceHeader: ctx.traceHeader }, now);
   };
 }
 
@@ -200,7 +201,7 @@ export function publishBatch(signer: Signer) {
     for (const e of entries) {
       const r = prepare(topic, e, now);
       total += r.size;
-      ok.push({ id: e.Id, p: r.p });
+      ok.push({ id: e.Id, p: { ...r.p, traceHeader: ctx.traceHeader } });
     }
     if (total > MAX_MESSAGE_BYTES) throw snsError("BatchRequestTooLong", "The length of all the messages put together is more than the limit.");
     const Successful: Record<string, unknown>[] = [];
