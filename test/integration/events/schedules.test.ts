@@ -229,3 +229,26 @@ test("in real time: a rule on every minute fires within the next minute", { time
     await live.close();
   }
 });
+
+test("a scheduled rule declared at start (startMailroom resources) fires like one put by PutRule", async () => {
+  const declared = await startTestServer({ clock, resources: { sqs: { queues: [{ name: "declared-q" }] }, events: { rules: [{ name: "declared", scheduleExpression: "rate(10 minutes)", targets: [{ id: "q", arn: "declared-q" }] }] } } });
+  const client = new EventBridgeClient({ endpoint: declared.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  const sq = sqsClient(declared.endpoint);
+  try {
+    assert.equal((await client.send(new DescribeRuleCommand({ Name: "declared" }))).ScheduleExpression, "rate(10 minutes)");
+    const url = (await sq.send(new CreateQueueCommand({ QueueName: "declared-q" }))).QueueUrl!;
+    await new Promise((r) => setTimeout(r, 20));
+    clock.advance(10 * 60_000);
+    let got: Record<string, unknown>[] = [];
+    for (let i = 0; i < 100 && got.length === 0; i++) {
+      got = await drain(url, sq);
+      if (got.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(got.length, 1);
+    assert.equal(got[0]["detail-type"], "Scheduled Event");
+  } finally {
+    client.destroy();
+    sq.destroy();
+    await declared.close();
+  }
+});
