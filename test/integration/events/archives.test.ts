@@ -243,3 +243,17 @@ test("an event put after the replay started is not replayed, even with a Time in
   const got = (await drain(q.url)).map((e) => `${(e.detail as { n: string }).n}${e["replay-name"] ? "/replayed" : ""}`).sort();
   assert.deepEqual(got, ["after", "before", "before/replayed"]);
 });
+
+test("a replay whose archive is deleted before it runs ends FAILED with a reason", async () => {
+  await eb.send(new CreateEventBusCommand({ Name: "fail-bus" }));
+  await eb.send(new CreateArchiveCommand({ ArchiveName: "fail-arch", EventSourceArn: BUS_ARN("fail-bus") }));
+  const t0 = clock.now();
+  await put("fail-bus", { n: 1 });
+  // The clock stays put until the archive is gone: the replay job (each second of the clock) has not run yet.
+  await eb.send(new StartReplayCommand({ ReplayName: "fail-1", EventSourceArn: ARCHIVE_ARN("fail-arch"), EventStartTime: new Date(t0 - 1000), EventEndTime: new Date(t0 + 1000), Destination: { Arn: BUS_ARN("fail-bus") } }));
+  await eb.send(new DeleteArchiveCommand({ ArchiveName: "fail-arch" }));
+  assert.equal(await finished("fail-1"), "FAILED");
+  const d = await eb.send(new DescribeReplayCommand({ ReplayName: "fail-1" }));
+  assert.equal(d.StateReason, "Archive fail-arch does not exist.");
+  assert.ok(d.ReplayEndTime);
+});
