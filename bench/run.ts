@@ -2,8 +2,9 @@
 // Mailroom and its peers in the same run, and prints one table. Suites: sqs (W1–W5 against Mailroom strict and
 // relaxed, the node:http floor, RabbitMQ, BullMQ, pg-boss; args pick workloads and systems, e.g. `sqs W3 mailroom`), pg (Mailroom on
 // SQLite and on PostgreSQL, and pg-boss, full send/receive/delete cycle), patterns (the pattern matcher's and the policy
-// glob's worst cases, in-process, µs per call; exits 1 when a row misses 1 ms), events (EventBridge PutEvents with 1/100/1,000
-// rules against SendMessageBatch as the floor). The npm script pins this process
+// glob's worst cases, in-process, µs per call; exits 1 when a row misses 1 ms), metrics (W1 with and without a
+// Prometheus scrape every second), events (EventBridge PutEvents with 1/100/1,000 rules against SendMessageBatch as
+// the floor). The npm script pins this process
 // (the load generator) to core 1; the suites pin the servers they start to core 0.
 import os from "node:os";
 import { table } from "./lib/measure.ts";
@@ -11,6 +12,7 @@ import { patternsOk, patternsSuite } from "./patterns.ts";
 import { eventsSuite } from "./suites/events.ts";
 import { pgHeader, pgSuite } from "./suites/pg.ts";
 import { sqsSuite } from "./suites/sqs.ts";
+import { metricsSuite } from "./suites/metrics.ts";
 
 const name = process.argv[2] ?? "sqs";
 const args = process.argv.slice(3);
@@ -21,6 +23,8 @@ if (name === "pg") {
   out = table(await pgSuite());
 } else if (name === "sqs") {
   out = await sqsSuite(args);
+} else if (name === "metrics") {
+  out = await metricsSuite();
 } else if (name === "events") {
   out = await eventsSuite();
 } else if (name === "patterns") {
@@ -28,7 +32,7 @@ if (name === "pg") {
   console.log(out);
   process.exit(patternsOk(out) ? 0 : 1);
 } else {
-  console.error(`unknown suite ${name}; one of: sqs, pg, patterns, events`);
+  console.error(`unknown suite ${name}; one of: sqs, pg, metrics, patterns, events`);
   process.exit(2);
 }
 console.log(out);

@@ -16,6 +16,8 @@ import { PgEventsStore } from "../../src/storage/postgres/events-store.ts";
 import { snsStoreContract } from "./sns-store.contract.ts";
 import { freshDatabase, postgresAvailable } from "../helpers/postgres.ts";
 import { sqsStoreContract } from "./sqs-store.contract.ts";
+import { cloudWatchStoreContract } from "./cloudwatch-store.contract.ts";
+import { PgCloudWatchStore } from "../../src/storage/postgres/cloudwatch-store.ts";
 
 const available = await postgresAvailable();
 if (!available) {
@@ -68,6 +70,13 @@ if (!available) {
       const pg = await PgDb.open(db.url, 4);
       await pg.query("TRUNCATE delivery_outbox, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
       return { sqs: new PgSqsStore(pg), outbox: new PgOutbox(pg), close: () => pg.close() };
+    },
+  });
+  cloudWatchStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query("TRUNCATE cw_datapoints, cw_alarms, cw_alarm_history, delivery_outbox RESTART IDENTITY CASCADE");
+      return { cw: new PgCloudWatchStore(pg), outbox: new PgOutbox(pg), close: () => pg.close() };
     },
   });
   kinesisStoreContract("postgres", {

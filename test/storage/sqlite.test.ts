@@ -18,6 +18,8 @@ import { eventsArchiveStoreContract } from "./events-archive-store.contract.ts";
 import { SqliteEventsStore } from "../../src/storage/sqlite/events-store.ts";
 import { snsStoreContract } from "./sns-store.contract.ts";
 import { sqsStoreContract } from "./sqs-store.contract.ts";
+import { cloudWatchStoreContract } from "./cloudwatch-store.contract.ts";
+import { SqliteCloudWatchStore } from "../../src/storage/sqlite/cloudwatch-store.ts";
 
 sqsStoreContract("sqlite (memory)", { open: async () => new SqliteSqsStore(new SqliteDb(":memory:")) });
 snsStoreContract("sqlite (memory)", {
@@ -51,6 +53,13 @@ outboxContract("sqlite (memory)", {
 stepFunctionsStoreContract("sqlite (memory)", { open: async () => new SqliteStepFunctionsStore(new SqliteDb(":memory:")) });
 
 kinesisStoreContract("sqlite (memory)", { open: async () => new SqliteKinesisStore(new SqliteDb(":memory:")) });
+cloudWatchStoreContract("sqlite (memory)", {
+  open: async () => {
+    const db = new SqliteDb(":memory:");
+    const sqs = new SqliteSqsStore(db);
+    return { cw: new SqliteCloudWatchStore(db, sqs), outbox: new SqliteOutbox(db, sqs), close: () => db.close() };
+  },
+});
 
 const dir = mkdtempSync(join(tmpdir(), "mailroom-store-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -13,8 +13,12 @@ import { scheduleReplays } from "./jobs/replayer.ts";
 import { snsRoutes } from "./routes.ts";
 import { createSigner } from "./signer.ts";
 import type { SnsStore } from "./store.ts";
+import { snsMetrics } from "./metrics.ts";
 
 export { createSnsService, PENDING_OPERATIONS } from "./service.ts";
+/** Publishing to a topic from outside a request (CloudWatch alarm actions): the delivery engine's kind and payload. */
+export { SNS_TOPIC_KIND } from "./jobs/deliverer.ts";
+export type { TopicPublishPayload } from "./jobs/deliverer.ts";
 import { scheduleSnsSweeps } from "./jobs/sweeps.ts";
 import { planTopicPublish, type TopicPublishPlan } from "./operations/publish.ts";
 import type { PublishWrite } from "./store.ts";
@@ -41,10 +45,12 @@ export const snsModule = defineService<SnsStore, SnsApi>({
   },
   start(ctx, store) {
     const { clock, notifier, log, scheduler, delivery } = ctx;
-    const sqs = ctx.api<SqsApi>("sqs").queues;
+    const sqsApi = ctx.api<SqsApi>("sqs");
+    const sqs = sqsApi.queues;
     const signer = createSigner(store);
-    const env = { store, sqs, clock, notifier, outboxChanged: delivery.wake, signer };
-    delivery.register(SNS_HTTP_KIND, snsHttpDestination({ store, signer }));
+    const metrics = snsMetrics(ctx.metrics);
+    const env = { store, sqs, clock, notifier, outboxChanged: delivery.wake, signer, metrics, countSent: sqsApi.countSent };
+    delivery.register(SNS_HTTP_KIND, snsHttpDestination({ store, signer, metrics }));
     delivery.register(SNS_TOPIC_KIND, snsTopicDestination(env, signer));
     scheduleSnsSweeps(scheduler, store, clock, log);
     scheduleReplays(scheduler, env, log);

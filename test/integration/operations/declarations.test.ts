@@ -238,7 +238,8 @@ describe("a bad declaration stops the start with the file, the line and the reso
         assert.equal(e.message.split("\n").length, 1, "one line");
         return true;
       });
-      assert.ok(Date.now() - started < 10_000);
+      // A hang guard, not a speed target (the machine may be loaded): a refusal comes well within a minute.
+      assert.ok(Date.now() - started < 60_000);
     });
   }
 
