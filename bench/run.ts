@@ -4,11 +4,13 @@
 // SQLite and on PostgreSQL, and pg-boss, full send/receive/delete cycle), patterns (the pattern matcher's and the policy
 // glob's worst cases, in-process, µs per call; exits 1 when a row misses 1 ms), metrics (W1 with and without a
 // Prometheus scrape every second), sfn (a 10-state Pass/Choice machine: EXPRESS StartSyncExecution and durable STANDARD
-// executions on Mailroom, and aws-local-stepfunctions in process). The npm script pins this process
+// executions on Mailroom, and aws-local-stepfunctions in process), events (EventBridge PutEvents with 1/100/1,000 rules
+// against SendMessageBatch as the floor). The npm script pins this process
 // (the load generator) to core 1; the suites pin the servers they start to core 0.
 import os from "node:os";
 import { table } from "./lib/measure.ts";
 import { patternsOk, patternsSuite } from "./patterns.ts";
+import { eventsSuite } from "./suites/events.ts";
 import { pgHeader, pgSuite } from "./suites/pg.ts";
 import { sfnSuite } from "./suites/sfn.ts";
 import { sqsSuite } from "./suites/sqs.ts";
@@ -27,12 +29,14 @@ if (name === "pg") {
   out = await metricsSuite();
 } else if (name === "sfn") {
   out = await sfnSuite(args);
+} else if (name === "events") {
+  out = await eventsSuite();
 } else if (name === "patterns") {
   out = patternsSuite();
   console.log(out);
   process.exit(patternsOk(out) ? 0 : 1);
 } else {
-  console.error(`unknown suite ${name}; one of: sqs, pg, metrics, sfn, patterns`);
+  console.error(`unknown suite ${name}; one of: sqs, pg, metrics, sfn, events, patterns`);
   process.exit(2);
 }
 console.log(out);

@@ -12,6 +12,7 @@ import { PgOutbox } from "../../src/storage/postgres/outbox.ts";
 import { kinesisStoreContract } from "./kinesis-store.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
 import { eventsStoreContract } from "./events-store.contract.ts";
+import { eventsArchiveStoreContract } from "./events-archive-store.contract.ts";
 import { PgEventsStore } from "../../src/storage/postgres/events-store.ts";
 import { snsStoreContract } from "./sns-store.contract.ts";
 import { freshDatabase, postgresAvailable } from "../helpers/postgres.ts";
@@ -47,6 +48,14 @@ if (!available) {
     open: async () => {
       const pg = await PgDb.open(db.url, 4);
       await pg.query("TRUNCATE events_targets, events_rules, events_buses, events_bus_versions, events_bus_policies, events_documents, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
+      return { events: new PgEventsStore(pg), sqs: new PgSqsStore(pg), close: () => pg.close() };
+    },
+  });
+  eventsArchiveStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query(`TRUNCATE events_archived, events_archives, events_replays, events_schedules, events_tags, events_targets, events_rules, events_buses,
+        events_bus_versions, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE`);
       return { events: new PgEventsStore(pg), sqs: new PgSqsStore(pg), close: () => pg.close() };
     },
   });

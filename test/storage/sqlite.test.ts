@@ -15,6 +15,7 @@ import { SqliteOutbox } from "../../src/storage/sqlite/outbox.ts";
 import { kinesisStoreContract } from "./kinesis-store.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
 import { eventsStoreContract } from "./events-store.contract.ts";
+import { eventsArchiveStoreContract } from "./events-archive-store.contract.ts";
 import { SqliteEventsStore } from "../../src/storage/sqlite/events-store.ts";
 import { snsStoreContract } from "./sns-store.contract.ts";
 import { sqsStoreContract } from "./sqs-store.contract.ts";
@@ -30,6 +31,13 @@ snsStoreContract("sqlite (memory)", {
   },
 });
 eventsStoreContract("sqlite (memory)", {
+  open: async () => {
+    const db = new SqliteDb(":memory:");
+    const sqs = new SqliteSqsStore(db);
+    return { events: new SqliteEventsStore(db, sqs), sqs, close: () => db.close() };
+  },
+});
+eventsArchiveStoreContract("sqlite (memory)", {
   open: async () => {
     const db = new SqliteDb(":memory:");
     const sqs = new SqliteSqsStore(db);

@@ -13,6 +13,8 @@ import type { EventsEnv } from "./env.ts";
 import { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 import { API_DESTINATION_KIND, apiDestinationKind } from "./jobs/api-destinations.ts";
 import type { EventsStore } from "./store.ts";
+import { scheduleArchiveJobs } from "./jobs/archives.ts";
+import { scheduleRules } from "./jobs/schedules.ts";
 import { busResources, ruleResources } from "./resources.ts";
 
 export { createEventsService, PENDING_OPERATIONS } from "./service.ts";
@@ -28,7 +30,7 @@ export const eventsModule = defineService<EventsStore, EventsApi>({
   name: "events",
   docs: {
     title: "EventBridge",
-    note: "Event buses (with resource policies), rules with event patterns, TestEventPattern, PutEvents; targets: SQS queues, SNS topics, event buses and API destinations with connections (Input, InputPath, InputTransformer, RetryPolicy, DeadLetterConfig).",
+    note: "Event buses (with resource policies), rules with event patterns and schedules (rate, cron), TestEventPattern, PutEvents, archives and replays, tags; targets: SQS queues, SNS topics, event buses and API destinations with connections (Input, InputPath, InputTransformer, RetryPolicy, DeadLetterConfig).",
     pending: PENDING_OPERATIONS,
     definition: () => createEventsService({} as EventsEnv),
   },
@@ -44,7 +46,11 @@ export const eventsModule = defineService<EventsStore, EventsApi>({
     const tokens = new Map<string, { token: string; expiresAt: number }>();
     // API destination targets are remote: outbox rows attempted by the delivery engine under the target's retry policy.
     ctx.delivery.register(API_DESTINATION_KIND, apiDestinationKind({ store, clock: ctx.clock, tokens }));
-    const env = { store, sqs, sns, clock: ctx.clock, notifier: ctx.notifier, outboxChanged: ctx.delivery.wake, tokens };
+    const env: EventsEnv = { store, sqs, sns, clock: ctx.clock, notifier: ctx.notifier, outboxChanged: ctx.delivery.wake, tokens };
+    // Background work: scheduled rules (polled each second when other nodes share the database), replays and archive retention.
+    const schedules = scheduleRules(ctx.scheduler, env, ctx.log, ctx.shared ? 1000 : undefined);
+    const jobs = scheduleArchiveJobs(ctx.scheduler, env, ctx.log);
+    env.jobs = { schedulesChanged: () => schedules.wake(), replaysChanged: () => jobs.replays.wake() };
     const definition = createEventsService(env);
     return { definition, api: { call: serviceCall(definition) } };
   },

@@ -1,5 +1,5 @@
 // The resources EventBridge lets operators declare (ADR 0024): event buses (created when missing; the default bus
-// always exists) and rules with their event pattern and targets. PutRule and PutTargets replace what they name, so
+// always exists) and rules with their event pattern or schedule, and targets. PutRule and PutTargets replace what they name, so
 // applying the same declaration again changes nothing. A target's `arn` may be an SQS queue name in the
 // declarations' account and region.
 import type { ResourceKind } from "../module.ts";
@@ -26,14 +26,14 @@ export const busResources: ResourceKind = {
 
 export const ruleResources: ResourceKind = {
   key: "rules",
-  fields: ["name", "bus", "eventPattern", "description", "state", "targets"],
+  fields: ["name", "bus", "eventPattern", "scheduleExpression", "description", "state", "targets"],
   nameOf: (d) => String(d.name),
   async apply(call, decl, scope) {
     const name = requiredString(decl, "name");
     const bus = optionalString(decl, "bus") ?? "default";
     const pattern = decl.eventPattern === undefined ? undefined : attributeString(decl.eventPattern);
     await call("PutRule", {
-      Name: name, EventBusName: bus, EventPattern: pattern,
+      Name: name, EventBusName: bus, EventPattern: pattern, ScheduleExpression: optionalString(decl, "scheduleExpression"),
       Description: optionalString(decl, "description"), State: optionalString(decl, "state"),
     });
     const targets = declarationList(decl, "targets").map((t) => {

@@ -13,6 +13,9 @@ import * as permissions from "./operations/permissions.ts";
 import { putEvents } from "./operations/put-events.ts";
 import * as rules from "./operations/rules.ts";
 import * as targets from "./operations/targets.ts";
+import * as archives from "./operations/archives.ts";
+import * as replays from "./operations/replays.ts";
+import * as tags from "./operations/tags.ts";
 
 type Op = Operation<EventsEnv>;
 
@@ -47,6 +50,18 @@ const OPERATIONS: Record<string, Op> = {
   RemoveTargets: targets.removeTargets,
   ListTargetsByRule: targets.listTargetsByRule,
   PutEvents: putEvents,
+  CreateArchive: archives.createArchive,
+  DescribeArchive: archives.describeArchive,
+  ListArchives: archives.listArchives,
+  UpdateArchive: archives.updateArchive,
+  DeleteArchive: archives.deleteArchive,
+  StartReplay: replays.startReplay,
+  DescribeReplay: replays.describeReplay,
+  ListReplays: replays.listReplays,
+  CancelReplay: replays.cancelReplay,
+  TagResource: tags.tagResource,
+  UntagResource: tags.untagResource,
+  ListTagsForResource: tags.listTagsForResource,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */

@@ -4,6 +4,7 @@
 import type { NewOutboxItem } from "../../delivery/types.ts";
 import type { TopicPublishWrite } from "../sns/index.ts";
 import type { QueueWrite } from "../sqs/index.ts";
+import type { DeliveryExtras, EventsArchiveStore } from "./archive-store.ts";
 
 export interface BusKey {
   account: string;
@@ -104,8 +105,14 @@ export interface EventsStore {
   busVersion(bus: BusKey): Promise<number>;
   /** The bus's enabled rules with their targets (PutEvents matching). */
   enabledRules(bus: BusKey): Promise<RuleWithTargets[]>;
-  /** Writes what one PutEvents delivers, in one transaction (queues deleted meanwhile are skipped). */
-  deliver(write: DeliveryWrite, now: number): Promise<void>;
+  /**
+   * Writes what one PutEvents delivers, in one transaction (queues deleted meanwhile are skipped), with the extras
+   * that commit with it (archived events, a replay's position, a schedule's advance); false, with nothing written,
+   * when an extra's guard failed.
+   */
+  deliver(write: DeliveryWrite, now: number, extras?: DeliveryExtras): Promise<boolean>;
+  /** Archives, replays, rule schedules and tags (archive-store.ts, ADR 0019). */
+  readonly archives: EventsArchiveStore;
 
   /** Sets a custom bus's description (UpdateEventBus); false when the bus does not exist. */
   updateBus(key: BusKey, description: string | undefined, now: number): Promise<boolean>;

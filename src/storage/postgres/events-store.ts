@@ -9,6 +9,9 @@ import type { PgDb } from "./db.ts";
 import { enqueueInTransaction } from "./enqueue.ts";
 import { addOutboxInTransaction } from "./outbox.ts";
 import { publishInTransaction } from "./sns-store.ts";
+import type { DeliveryExtras } from "../../services/events/archive-store.ts";
+import { GuardFailed } from "../events-archive-rows.ts";
+import { PgEventsArchiveStore } from "./events-archive-store.ts";
 
 // node-postgres types rows loosely; these tables' rows have the shapes in events-rows.ts.
 type Row = Record<string, unknown>;
@@ -23,9 +26,11 @@ const BUMP_OF_RULE = `INSERT INTO events_bus_versions (account, region, bus, ver
 
 export class PgEventsStore implements EventsStore {
   private readonly db: PgDb;
+  readonly archives: PgEventsArchiveStore;
 
   constructor(db: PgDb) {
     this.db = db;
+    this.archives = new PgEventsArchiveStore(db);
   }
 
   async createBus(b: BusRecord) {
@@ -160,13 +165,22 @@ export class PgEventsStore implements EventsStore {
     return rules;
   }
 
-  async deliver(w: DeliveryWrite, now: number) {
-    if (w.queues.length === 0 && w.topics.length === 0 && w.outbox.length === 0) return;
-    await this.db.tx(async (c) => {
-      await enqueueInTransaction(c, w.queues, now);
-      for (const t of w.topics) await publishInTransaction(c, t, now);
-      await addOutboxInTransaction(c, w.outbox, now);
-    });
+  async deliver(w: DeliveryWrite, now: number, extras?: DeliveryExtras) {
+    if (w.queues.length === 0 && w.topics.length === 0 && w.outbox.length === 0 && !extras) return true;
+    try {
+      await this.db.tx(async (c) => {
+        // Archive copies, a replay's position or a schedule's advance first: a failed guard throws GuardFailed and
+        // the transaction rolls back (ADR 0019).
+        await this.archives.applyInTransaction(c, extras, now);
+        await enqueueInTransaction(c, w.queues, now);
+        for (const t of w.topics) await publishInTransaction(c, t, now);
+        await addOutboxInTransaction(c, w.outbox, now);
+      });
+    } catch (e) {
+      if (e instanceof GuardFailed) return false;
+      throw e;
+    }
+    return true;
   }
 
   async updateBus(k: BusKey, description: string | undefined, now: number) {

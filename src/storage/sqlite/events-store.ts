@@ -9,6 +9,9 @@ import { type BusRow, likePrefix, type RuleRow, type TargetRow, targetValues, to
 import type { SqliteDb } from "./db.ts";
 import { SqliteOutbox } from "./outbox.ts";
 import type { SqliteSnsStore } from "./sns-store.ts";
+import type { DeliveryExtras } from "../../services/events/archive-store.ts";
+import { GuardFailed } from "../events-archive-rows.ts";
+import { SqliteEventsArchiveStore } from "./events-archive-store.ts";
 import type { SqliteSqsStore } from "./sqs-store.ts";
 
 export class SqliteEventsStore implements EventsStore {
@@ -17,6 +20,7 @@ export class SqliteEventsStore implements EventsStore {
   private readonly sns: SqliteSnsStore | undefined;
   private readonly outbox: SqliteOutbox;
   private readonly s: ReturnType<typeof prepare>;
+  readonly archives: SqliteEventsArchiveStore;
 
   constructor(sql: SqliteDb, sqs: SqliteSqsStore, sns?: SqliteSnsStore) {
     this.sql = sql;
@@ -24,6 +28,7 @@ export class SqliteEventsStore implements EventsStore {
     this.sns = sns;
     this.outbox = new SqliteOutbox(sql, sqs);
     this.s = prepare(sql.db);
+    this.archives = new SqliteEventsArchiveStore(sql);
   }
 
   async createBus(b: BusRecord) {
@@ -126,14 +131,23 @@ export class SqliteEventsStore implements EventsStore {
     return rules;
   }
 
-  async deliver(w: DeliveryWrite, now: number) {
-    if (w.queues.length === 0 && w.topics.length === 0 && w.outbox.length === 0) return;
+  async deliver(w: DeliveryWrite, now: number, extras?: DeliveryExtras) {
+    if (w.queues.length === 0 && w.topics.length === 0 && w.outbox.length === 0 && !extras) return true;
     if (w.topics.length > 0 && !this.sns) throw new Error("events store: SNS deliveries need the SNS store");
-    await this.sql.write(() => {
-      this.sqs.enqueueInTransaction(w.queues, now);
-      for (const t of w.topics) this.sns?.publishInTransaction(t, now);
-      this.outbox.addInTransaction(w.outbox, now);
-    });
+    try {
+      await this.sql.write(() => {
+        // Archive copies, a replay's position or a schedule's advance first: a failed guard throws GuardFailed and
+        // the whole write rolls back (ADR 0019).
+        this.archives.applyInTransaction(extras, now);
+        this.sqs.enqueueInTransaction(w.queues, now);
+        for (const t of w.topics) this.sns?.publishInTransaction(t, now);
+        this.outbox.addInTransaction(w.outbox, now);
+      });
+    } catch (e) {
+      if (e instanceof GuardFailed) return false;
+      throw e;
+    }
+    return true;
   }
 
   async updateBus(k: BusKey, description: string | undefined, now: number) {

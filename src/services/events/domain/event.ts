@@ -82,8 +82,16 @@ export function checkEntry(e: Entry): { error: EntryError } | { detail: Record<s
 
 /** The event's time: whole seconds in ISO 8601 UTC, as EventBridge writes it ("2019-12-10T18:42:54Z"). */
 export function eventTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, "Z");
+  const second = Math.floor(ms / 1000);
+  // Every entry of a request (and most of a busy second) has the same time: format it once.
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastTime = new Date(second * 1000).toISOString().replace(/\.000Z$/, "Z");
+  }
+  return lastTime;
 }
+let lastSecond = Number.NaN;
+let lastTime = "";
 
 export interface FormedEvent {
   version: "0";

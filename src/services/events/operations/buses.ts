@@ -5,6 +5,7 @@ import { busArn, checkBusName, DEFAULT_BUS } from "../domain/names.ts";
 import { decodeToken, encodeToken, pageLimit, resolveBus, type EventsEnv } from "../env.ts";
 import { busExists, busNotFound, constraint, notSupported, validation } from "../errors.ts";
 import type { BusRecord } from "../store.ts";
+import { checkTags, tagCreated } from "./tags.ts";
 
 type Input = Record<string, unknown>;
 
@@ -24,7 +25,7 @@ export async function createEventBus(env: EventsEnv, ctx: RequestContext, input:
   if (input.KmsKeyIdentifier !== undefined) throw notSupported("KmsKeyIdentifier");
   if (input.DeadLetterConfig !== undefined) throw notSupported("DeadLetterConfig");
   if (input.LogConfig !== undefined) throw notSupported("LogConfig");
-  if (Array.isArray(input.Tags) && input.Tags.length > 0) throw notSupported("Tags");
+  const tags = checkTags(input.Tags);
   // Custom bus names cannot contain "/" (CreateEventBus API reference, Name: "You can't use the name default" and
   // "/" only in partner bus names); "default" is the account's own bus.
   if (name.includes("/")) throw constraint(name, "name", "satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+");
@@ -34,6 +35,7 @@ export async function createEventBus(env: EventsEnv, ctx: RequestContext, input:
   const bus = { account: ctx.accountId, region: ctx.region, name, description, createdAt: env.clock.now() };
   // Recorded on AWS: "Event bus <name> already exists." (LocalStack snapshot test_create_multiple_event_buses_same_name).
   if (!(await env.store.createBus(bus))) throw busExists(name);
+  await tagCreated(env, ctx, busArn(ctx.region, ctx.accountId, name), tags);
   return { EventBusArn: busArn(ctx.region, ctx.accountId, name), Description: description };
 }
 

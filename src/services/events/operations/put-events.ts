@@ -16,6 +16,7 @@ import { ruleIndex, type EventsEnv } from "../env.ts";
 import { busNotFound, constraint, notSupported, validation } from "../errors.ts";
 import { API_DESTINATION_KIND, type ApiDestinationPayload } from "../jobs/api-destinations.ts";
 import type { BusKey, DeliveryWrite, RuleWithTargets, TargetRecord } from "../store.ts";
+import type { DeliveryExtras, NewArchivedEvent } from "../archive-store.ts";
 
 type Input = Record<string, unknown>;
 
@@ -29,6 +30,10 @@ export interface DispatchOptions {
   replayName?: string;
   /** A replay limited to some rules of the bus: only these rules' targets get the events. */
   ruleNames?: string[];
+  /** A scheduled rule's firing: the event goes to this rule's targets alone, whatever its pattern (it may have none). */
+  ruleId?: number;
+  /** Writes that commit with the deliveries, guarded (a replay's position, a schedule's advance; archive-store.ts). */
+  extras?: DeliveryExtras;
 }
 
 /** What one dispatch writes, and what runs once it is committed. */
@@ -36,36 +41,67 @@ interface Plan {
   write: DeliveryWrite;
   after: (() => Promise<void>)[];
   queues: Map<string, QueueRecord | undefined>;
+  /** Copies for the archives of the buses the events arrived on (ADR 0019). */
+  archive: NewArchivedEvent[];
 }
 
-const newPlan = (): Plan => ({ write: { queues: [], topics: [], outbox: [] }, after: [], queues: new Map() });
+const newPlan = (): Plan => ({ write: { queues: [], topics: [], outbox: [] }, after: [], queues: new Map(), archive: [] });
+
+/** Each PutEvents event's entry size (what archives count as SizeBytes), kept with the event object. */
+const entrySizes = new WeakMap<FormedEvent, number>();
 
 /**
  * Matches the events against the bus's enabled rules and delivers them to every matched target, in one transaction.
  * Events arrive formed (PutEvents' formEvent, or archived events for a replay).
  */
-export async function dispatchEvents(env: EventsEnv, bus: BusKey, events: FormedEvent[], options: DispatchOptions): Promise<void> {
+export async function dispatchEvents(env: EventsEnv, bus: BusKey, events: FormedEvent[], options: DispatchOptions): Promise<boolean> {
   const plan = newPlan();
   await planDispatch(env, bus, events, options, plan, false);
-  await commit(env, plan, options.now);
+  return commit(env, plan, options.now, options.extras);
 }
 
-async function commit(env: EventsEnv, plan: Plan, now: number): Promise<void> {
-  await env.store.deliver(plan.write, now);
+/** False when an extra's guard failed: nothing was written. */
+async function commit(env: EventsEnv, plan: Plan, now: number, extras?: DeliveryExtras): Promise<boolean> {
+  const all = plan.archive.length > 0 ? { ...extras, archive: plan.archive } : extras;
+  if (!(await env.store.deliver(plan.write, now, all))) return false;
   for (const qid of new Set(plan.write.queues.map((w) => w.queueId))) env.notifier.notify(wakeKey(qid));
   if (plan.write.outbox.length > 0) env.outboxChanged?.();
   for (const f of plan.after) await f();
+  return true;
 }
 
 async function planDispatch(env: EventsEnv, bus: BusKey, events: FormedEvent[], o: DispatchOptions, plan: Plan, forwarded: boolean): Promise<void> {
   const index = await ruleIndex(env, bus);
+  if (o.ruleId !== undefined) {
+    const rule = index.rule(o.ruleId);
+    if (rule) for (const event of events) for (const t of rule.targets) await planTarget(env, rule, t, event, o, plan, forwarded);
+    return;
+  }
   for (const original of events) {
-    const event = o.replayName === undefined ? original : { ...original, "replay-name": o.replayName };
+    const event = o.replayName === undefined ? original : withReplayName(original, o.replayName);
+    // Events arriving on the bus are archived by its archives; replayed events are not archived again (ADR 0019).
+    if (o.replayName === undefined && index.hasArchives) {
+      const text = JSON.stringify(event);
+      const size = entrySizes.get(original) ?? Buffer.byteLength(text, "utf8");
+      for (const archiveId of index.archivesFor(event)) plan.archive.push({ archiveId, at: Date.parse(event.time), size, event: text });
+    }
     for (const rule of index.match(event)) {
       if (o.ruleNames && !o.ruleNames.includes(rule.name)) continue;
       for (const t of rule.targets) await planTarget(env, rule, t, event, o, plan, forwarded);
     }
   }
+}
+
+/** The event with `replay-name` after `region`, where AWS's replayed events carry it (LocalStack snapshot test_archive_and_replay). */
+function withReplayName(e: FormedEvent, name: string): FormedEvent {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e)) {
+    if (k === "replay-name") continue;
+    out[k] = v;
+    if (k === "region") out["replay-name"] = name;
+  }
+  if (!("replay-name" in out)) out["replay-name"] = name;
+  return out as unknown as FormedEvent;
 }
 
 /** Each target's kind, parsed once per target record (records live in the cached rule index). */
@@ -126,7 +162,7 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
     if (target.account !== rule.account && !(await busAllows(env, target, rule.account))) {
       return deadLetterNow(env, plan, dl, "NO_PERMISSIONS", `${accountRoot(rule.account)} is not authorized to perform: events:PutEvents on resource: ${busArn(target.region, target.account, target.name)}`, body, sender, now);
     }
-    return planDispatch(env, target, [event], { ...o, ruleNames: undefined }, plan, true);
+    return planDispatch(env, target, [event], { ...o, ruleNames: undefined, ruleId: undefined }, plan, true);
   }
   let body: string | undefined;
   try {
@@ -224,7 +260,8 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
   if (entries.length > 10) throw validation("1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10");
   if (input.EndpointId !== undefined) throw notSupported("EndpointId (global endpoints)");
   // Recorded on AWS: ValidationException "Total size of the entries in the request is over the limit." (LocalStack snapshot test_put_event_with_too_big_detail).
-  if (entries.reduce((n, e) => n + entrySize(e), 0) > MAX_PUT_EVENTS_BYTES) throw validation("Total size of the entries in the request is over the limit.");
+  const sizes = entries.map(entrySize);
+  if (sizes.reduce((n, x) => n + x, 0) > MAX_PUT_EVENTS_BYTES) throw validation("Total size of the entries in the request is over the limit.");
   entries.forEach((e, i) => {
     // A timestamp outside what a date can hold (the model's timestamp type; epoch seconds beyond ±8.64e12).
     if (e.Time && Number.isNaN(e.Time.getTime())) throw constraint(String(e.Time), `entries.${i + 1}.member.time`, "be of type timestamp");
@@ -246,7 +283,7 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
   const out: ({ EventId: string } | EntryError)[] = [];
   const byBus = new Map<string, { bus: BusKey; events: FormedEvent[] }>();
   let failed = 0;
-  for (const e of entries) {
+  for (const [i, e] of entries.entries()) {
     const bus = buses.get(e.EventBusName ?? "default") as BusKey | EntryError;
     const checked = checkEntry(e);
     const error = "error" in checked ? checked.error : "ErrorCode" in bus ? bus : undefined;
@@ -260,7 +297,9 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
     const k = `${key.account}/${key.name}`;
     let group = byBus.get(k);
     if (!group) byBus.set(k, (group = { bus: key, events: [] }));
-    group.events.push(formEvent(id, e, checked.detail, ctx.accountId, ctx.region, now));
+    const event = formEvent(id, e, checked.detail, ctx.accountId, ctx.region, now);
+    entrySizes.set(event, sizes[i]);
+    group.events.push(event);
     out.push({ EventId: id });
   }
   const plan = newPlan();
