@@ -49,11 +49,20 @@ export const MESSAGE_COLUMNS = [
   "sequence_number", "deduplication_id",
 ] as const;
 
-/** A row read as an array of MESSAGE_COLUMNS. */
-export function toMessageFromArray(a: unknown[]): StoredMessage {
-  const r: Record<string, unknown> = {};
-  for (let i = 0; i < MESSAGE_COLUMNS.length; i++) r[MESSAGE_COLUMNS[i]] = a[i];
-  return toMessage(r as unknown as MessageRow);
+/** A row read as an array of MESSAGE_COLUMNS, built in one step; `decode` (default: both) says which attribute JSON to parse. */
+export function toMessageFromArray(a: unknown[], decode?: { attributes: boolean; systemAttributes: boolean }): StoredMessage {
+  const attrs = a[4] as string | null;
+  const sys = a[6] as string | null;
+  return {
+    rowId: a[0] as number, messageId: a[1] as string, body: a[2] as string, md5OfBody: a[3] as string,
+    // Attributes nobody asked for stay unparsed (their MD5 is stored): a receive parses only what it answers.
+    attributes: decode && !decode.attributes ? undefined : unpackAttrs(attrs), md5OfAttributes: (a[5] as string | null) ?? undefined,
+    systemAttributes: decode && !decode.systemAttributes ? undefined : unpackAttrs(sys), md5OfSystemAttributes: (a[7] as string | null) ?? undefined,
+    senderId: a[8] as string, messageGroupId: (a[9] as string | null) ?? undefined, sentAt: a[10] as number, visibleAt: a[11] as number,
+    receiveCount: a[12] as number, firstReceivedAt: a[13] as number, receiptNonce: a[14] as string,
+    deadLetterSourceArn: (a[15] as string | null) ?? undefined,
+    sequenceNumber: (a[16] as number | null) ?? undefined, deduplicationId: (a[17] as string | null) ?? undefined,
+  };
 }
 
 export function toMessage(r: MessageRow): StoredMessage {

@@ -243,7 +243,7 @@ export class SqliteSqsStore implements SqsStore {
             idx.remove(e.id); // deleted behind the index's back (retention sweep)
             continue;
           }
-          const m = toMessageFromArray(row);
+          const m = toMessageFromArray(row, o.decode);
           e.receiveCount = m.receiveCount;
           claimed.push(e);
           out.push(m);

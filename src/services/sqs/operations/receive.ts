@@ -35,6 +35,8 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
   const attemptId = input.ReceiveRequestAttemptId as string | undefined;
   if (attemptId !== undefined && isFifo(q)) checkFifoId("ReceiveRequestAttemptId", attemptId);
   const fifo = isFifo(q) ? { attemptId, attemptWindowMs: RECEIVE_ATTEMPT_WINDOW_MS } : undefined;
+  // Parse stored attributes only when the answer includes them.
+  const decode = { attributes: attributeNames.length > 0, systemAttributes: systemNames.includes("All") || systemNames.includes("AWSTraceHeader") };
   const deadline = env.clock.now() + wait * 1000;
   for (;;) {
     // Subscribe before looking, so a send between the look and the wait still wakes us (short polls never wait).
@@ -43,7 +45,7 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
       const now = env.clock.now();
       const opts: ReceiveOptions = {
         max, visibilityMs: visibility * 1000, now, expiredBefore: expiredBefore(q, now), redrive,
-        nonces: Array.from({ length: max }, newNonce), fifo,
+        nonces: Array.from({ length: max }, newNonce), fifo, decode,
       };
       const messages = await env.store.receive(q.id, opts);
       if (redrive) env.notifier.notify(wakeKey(redrive.deadLetterQueueId));
@@ -60,9 +62,18 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
   }
 }
 
+/** Parsed RedrivePolicy values (validated when set), so a receive does not parse the JSON again; bounded. */
+const redrivePolicies = new Map<string, ReturnType<typeof parseRedrivePolicy>>();
+
 async function redriveOf(env: SqsEnv, q: QueueRecord): Promise<ReceiveOptions["redrive"]> {
-  if (!q.attributes.RedrivePolicy) return undefined;
-  const policy = parseRedrivePolicy(q.attributes.RedrivePolicy);
+  const text = q.attributes.RedrivePolicy;
+  if (!text) return undefined;
+  let policy = redrivePolicies.get(text);
+  if (!policy) {
+    if (redrivePolicies.size >= 10_000) redrivePolicies.clear();
+    policy = parseRedrivePolicy(text);
+    redrivePolicies.set(text, policy);
+  }
   const dlq = await queueByArn(env, policy.deadLetterTargetArn);
   // A policy whose dead-letter queue was deleted moves nothing.
   if (!dlq) return undefined;
