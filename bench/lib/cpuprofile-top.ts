@@ -36,18 +36,17 @@ console.log("## top self time");
 for (const [l, t] of [...selfByLabel].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`${pct(t)}  ${l}`);
 
 // Inclusive share under markers: a sample counts once per marker if any ancestor matches.
+// By function name (the server runs the bundle, dist/mailroom.mjs, so every frame has the same file).
 const markers: [string, RegExp][] = [
-  ["(idle)", /^\(idle\)$/],
-  ["(garbage collector)", /^\(garbage collector\)$/],
-  ["SqliteDb.flush (group commit)", /^flush .*storage\/sqlite\/db\.ts/],
-  ["SqliteDb.run (batch SQL + COMMIT)", /^run .*storage\/sqlite\/db\.ts/],
-  ["COMMIT statement (run native under db.ts run)", /^run $/],
-  ["handler wire (pipeline)", /^wire /],
-  ["SigV4 verify", /sigv4|verify/i],
-  ["http1 fast path", /server\/http1\.ts/],
-  ["receiveMessage", /^receiveMessage /],
-  ["deleteMessage", /^deleteMessage /],
-  ["sendMessage", /^sendMessage /],
+  ["(idle): waiting for I/O, including the thread pool's fdatasync", /^\(idle\) /],
+  ["(garbage collector)", /^\(garbage collector\) /],
+  ["SqliteDb.flush: the batch's SQL and COMMIT (and, at FULL, its fsync)", /^flush .*mailroom\.mjs/],
+  ["the pipeline (handler wire: codec, auth, operation)", /^wire /],
+  ["SigV4 verification", /^(verifySigV4|fromAuthorization|authenticate) /],
+  ["ReceiveMessage operation", /^receiveMessage /],
+  ["DeleteMessage operation", /^deleteMessage /],
+  ["SendMessage operation", /^sendMessage /],
+  ["socket writes", /^(writeBuffer|writev|writeGeneric|writeUtf8String) /],
 ];
 const inclusive = new Map<string, number>();
 p.samples.forEach((id, i) => {
