@@ -27,12 +27,12 @@ interface Outcome {
 
 const MAX_BATCH = 2000;
 /**
- * fdatasyncs of the WAL in flight at once. Each covers every commit made before it started. With one, a batch
- * committed just after a sync started waits for that sync and then its own (two syncs); a second one lets it start
- * its own at once, while the first is still running (bench/sqs-profile.md). Beyond the cap, commits wait for the
- * next sync to start.
+ * fdatasyncs of the WAL in flight at once (libuv's default thread pool has 4 threads). Each covers every commit made
+ * before it started. With one, a batch committed just after a sync started waits for that sync and then its own
+ * (two syncs); more let it start its own at once. Measured in one run against 1 and 2 (bench/sqs-profile.md): 4 was
+ * ahead on W1 and W3 on a slow, shared disk. Beyond the cap, commits wait for the next sync to start.
  */
-const MAX_SYNCS = 2;
+const MAX_SYNCS = 4;
 
 export class SqliteDb {
   readonly db: Database.Database;
