@@ -38,6 +38,9 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
   // Parse stored attributes only when the answer includes them.
   const decode = { attributes: attributeNames.length > 0, systemAttributes: systemNames.includes("All") || systemNames.includes("AWSTraceHeader") };
   const deadline = env.clock.now() + wait * 1000;
+  // Nonces once per request: a look that claims nothing uses none, and one that claims returns at once, so a long
+  // poll's repeated looks need no new ones.
+  const nonces = Array.from({ length: max }, newNonce);
   for (;;) {
     // Subscribe before looking, so a send between the look and the wait still wakes us (short polls never wait).
     const sub = wait > 0 ? env.notifier.subscribe(wakeKey(q.id)) : undefined;
@@ -45,7 +48,7 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
       const now = env.clock.now();
       const opts: ReceiveOptions = {
         max, visibilityMs: visibility * 1000, now, expiredBefore: expiredBefore(q, now), redrive,
-        nonces: Array.from({ length: max }, newNonce), fifo, decode,
+        nonces, fifo, decode,
       };
       const messages = await env.store.receive(q.id, opts);
       if (redrive) env.notifier.notify(wakeKey(redrive.deadLetterQueueId));
