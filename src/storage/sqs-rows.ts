@@ -65,11 +65,17 @@ export function toMessageFromArray(a: unknown[], decode?: { attributes: boolean;
   };
 }
 
+/** A row as an object, every attribute parsed (one argument: safe to pass to map). */
 export function toMessage(r: MessageRow): StoredMessage {
+  return toMessageDecoding(r, undefined);
+}
+
+/** A row as an object; `decode` (undefined: both) says which attribute JSON to parse (see toMessageFromArray). */
+export function toMessageDecoding(r: MessageRow, decode: { attributes: boolean; systemAttributes: boolean } | undefined): StoredMessage {
   return {
     rowId: r.id, messageId: r.message_id, body: r.body, md5OfBody: r.md5_body,
-    attributes: unpackAttrs(r.attributes), md5OfAttributes: r.md5_attributes ?? undefined,
-    systemAttributes: unpackAttrs(r.system_attributes), md5OfSystemAttributes: r.md5_system_attributes ?? undefined,
+    attributes: decode && !decode.attributes ? undefined : unpackAttrs(r.attributes), md5OfAttributes: r.md5_attributes ?? undefined,
+    systemAttributes: decode && !decode.systemAttributes ? undefined : unpackAttrs(r.system_attributes), md5OfSystemAttributes: r.md5_system_attributes ?? undefined,
     senderId: r.sender_id, messageGroupId: r.message_group_id ?? undefined, sentAt: r.sent_at, visibleAt: r.visible_at, receiveCount: r.receive_count,
     firstReceivedAt: r.first_received_at, receiptNonce: r.receipt_nonce,
     deadLetterSourceArn: r.dead_letter_source_arn ?? undefined,
