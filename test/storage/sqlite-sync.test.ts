@@ -95,3 +95,16 @@ test("relaxed and in-memory databases settle at commit (nothing to sync)", async
     await db.close();
   }
 });
+
+test("strict: a turn of more writes than one batch holds commits in several transactions, each answered after a covering sync, in order", async () => {
+  const db = new SqliteDb(file(), "strict");
+  db.db.exec("CREATE TABLE t (v INTEGER)");
+  const insert = db.db.prepare("INSERT INTO t (v) VALUES (?)");
+  const order: number[] = [];
+  const all = Array.from({ length: 4500 }, (_, i) => db.write(() => insert.run(i)).then(() => order.push(i)));
+  await Promise.all(all);
+  assert.equal(db.commits, 3, "2,000 writes per transaction at most");
+  assert.deepEqual(order, Array.from({ length: 4500 }, (_, i) => i));
+  assert.equal(db.durable(), undefined);
+  await db.close();
+});
