@@ -2,8 +2,8 @@
 // write does not undo the others (the batch is rerun with a savepoint per write), and every caller's promise settles
 // only once its commit is durable. Strict durability on a file: SQLite commits at synchronous=NORMAL (a write() to
 // the WAL) and an fdatasync of the WAL on libuv's thread pool makes the commit durable before its promises settle;
-// the event loop parses and answers other requests meanwhile, and writes arriving during that sync form the next
-// batch (one commit per sync). ADR 0027 gives the durability argument. Reads run directly against committed state;
+// the event loop parses and answers other requests meanwhile, and later turns commit their own batches and start
+// their own sync (up to MAX_SYNCS in flight). ADR 0027 gives the durability argument. Reads run directly against committed state;
 // `whenSynced` lets a reader of rarely written data wait for the sync covering what it read.
 import Database from "better-sqlite3";
 import { closeSync, fdatasync, mkdirSync, openSync } from "node:fs";
@@ -55,7 +55,7 @@ export class SqliteDb {
   private syncWaiters: { seq: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   /** Once an fdatasync failed, what the kernel lost is unknown (fsync errors are not retryable): writes are refused. */
   private broken: unknown;
-  /** Called after each sync with the waits still pending (close waits for the last one). */
+  /** Called when a sync completes (close waits on it for the last ones). */
   private idle: (() => void)[] = [];
   /** Batch sizes and SQL/sync times per commit (bench/sqs-profile.md); MAILROOM_TURN_STATS=<file> writes them at close. */
   readonly stats = new TurnStats();
@@ -121,7 +121,7 @@ export class SqliteDb {
     }
   }
 
-  /** Queues a write for the current turn's transaction; resolves after it is committed. */
+  /** Queues a write for the current turn's transaction; resolves once its commit is durable (strict) or made (relaxed). */
   write<T>(fn: (db: Database.Database) => T): Promise<T> {
     if (this.closed) return Promise.reject(new Error("database is closed"));
     if (this.broken !== undefined) return Promise.reject(this.broken);
