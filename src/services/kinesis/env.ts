@@ -1,6 +1,7 @@
 // What Kinesis operations share: the store, the clock, and the lookup every stream operation starts with (the
 // stream named by StreamName or StreamARN).
 import type { Clock } from "../../engine/clock.ts";
+import type { Notifier } from "../../engine/notify.ts";
 import type { RequestContext } from "../types.ts";
 import { checkStreamName, parseStreamArn } from "./domain/streams.ts";
 import { accessDenied, invalidArgument, streamNotFound } from "./errors.ts";
@@ -9,6 +10,8 @@ import type { KinesisStore, StreamRecord } from "./store.ts";
 export interface KinesisEnv {
   store: KinesisStore;
   clock: Clock;
+  /** Wakes subscriptions (SubscribeToShard) when records are appended to their shard; across nodes on PostgreSQL. */
+  notifier?: Notifier;
 }
 
 /**

@@ -24,6 +24,6 @@ export const kinesisModule = defineService<KinesisStore, undefined>({
     postgres: (db) => new PgKinesisStore(db),
   },
   start(ctx, store) {
-    return { definition: createKinesisService({ store, clock: ctx.clock }) };
+    return { definition: createKinesisService({ store, clock: ctx.clock, notifier: ctx.notifier }) };
   },
 });

@@ -5,9 +5,11 @@ import type { ServiceDefinition } from "../types.ts";
 import { bindOperations, type Operation, pendingOperations } from "../operations.ts";
 import type { KinesisEnv } from "./env.ts";
 import { invalidArgument, unsupported, validation } from "./errors.ts";
+import * as consumers from "./operations/consumers.ts";
 import * as reading from "./operations/reading.ts";
 import * as records from "./operations/records.ts";
 import * as streams from "./operations/streams.ts";
+import * as subscribe from "./operations/subscribe.ts";
 
 type Op = Operation<KinesisEnv>;
 
@@ -22,6 +24,11 @@ const OPERATIONS: Record<string, Op> = {
   PutRecords: records.putRecords,
   GetShardIterator: reading.getShardIterator,
   GetRecords: reading.getRecords,
+  RegisterStreamConsumer: consumers.registerStreamConsumer,
+  DescribeStreamConsumer: consumers.describeStreamConsumer,
+  ListStreamConsumers: consumers.listStreamConsumers,
+  DeregisterStreamConsumer: consumers.deregisterStreamConsumer,
+  SubscribeToShard: subscribe.subscribeToShard,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */

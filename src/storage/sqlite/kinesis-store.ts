@@ -1,8 +1,8 @@
 // The Kinesis store on SQLite: writes through the group commit (SqliteDb.write), reads against committed state.
 // An append takes each touched shard's counter and inserts the records, in one write.
 import type Database from "better-sqlite3";
-import type { KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamRecord } from "../../services/kinesis/store.ts";
-import { type StreamRow, toStream } from "../kinesis-rows.ts";
+import type { ConsumerRecord, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamRecord } from "../../services/kinesis/store.ts";
+import { type ConsumerRow, type StreamRow, toConsumer, toStream } from "../kinesis-rows.ts";
 import type { SqliteDb } from "./db.ts";
 
 function prepare(db: Database.Database) {
@@ -21,6 +21,19 @@ function prepare(db: Database.Database) {
     insertRecord: p("INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) VALUES (?, ?, ?, ?, ?, ?)"),
     read: p("SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND counter > ? ORDER BY counter LIMIT ?"),
     before: p("SELECT COALESCE(MAX(counter), 0) FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND arrived_at < ?").pluck(),
+    // Enhanced fan-out (0003_consumers.sql).
+    purgeConsumers: p("DELETE FROM kinesis_consumers WHERE stream_id = ? AND gone_at IS NOT NULL AND gone_at <= ?"),
+    consumerByName: p("SELECT * FROM kinesis_consumers WHERE stream_id = ? AND name = ? AND (gone_at IS NULL OR gone_at > ?)"),
+    consumerCount: p("SELECT COUNT(*) FROM kinesis_consumers WHERE stream_id = ?").pluck(),
+    insertConsumer: p("INSERT INTO kinesis_consumers (stream_id, name, created_at, active_at) VALUES (?, ?, ?, ?)"),
+    listConsumers: p("SELECT * FROM kinesis_consumers WHERE stream_id = ? AND (gone_at IS NULL OR gone_at > ?) AND name > ? ORDER BY name LIMIT ?"),
+    deregister: p("UPDATE kinesis_consumers SET deleting_at = ?, gone_at = ? WHERE id = ? AND deleting_at IS NULL"),
+    endSubscriptions: p("DELETE FROM kinesis_subscriptions WHERE consumer_id = ?"),
+    consumerLive: p("SELECT 1 FROM kinesis_consumers WHERE id = ? AND deleting_at IS NULL").pluck(),
+    subscription: p("SELECT token, started_at FROM kinesis_subscriptions WHERE consumer_id = ? AND shard_index = ?"),
+    putSubscription: p("INSERT OR REPLACE INTO kinesis_subscriptions (consumer_id, shard_index, token, started_at) VALUES (?, ?, ?, ?)"),
+    holds: p("SELECT 1 FROM kinesis_subscriptions WHERE consumer_id = ? AND shard_index = ? AND token = ?").pluck(),
+    release: p("DELETE FROM kinesis_subscriptions WHERE consumer_id = ? AND shard_index = ? AND token = ?"),
   };
 }
 
@@ -104,6 +117,54 @@ export class SqliteKinesisStore implements KinesisStore {
 
   async counterBefore(streamId: number, shardIndex: number, time: number): Promise<number> {
     return this.s.before.get(streamId, shardIndex, time) as number;
+  }
+
+  registerConsumer(streamId: number, name: string, now: number, activeAt: number, max: number): Promise<ConsumerRecord | "exists" | "limit" | "gone"> {
+    return this.sql.write(() => {
+      if (!this.s.byId.get(streamId)) return "gone" as const;
+      this.s.purgeConsumers.run(streamId, now);
+      if (this.s.consumerByName.get(streamId, name, now)) return "exists" as const;
+      if ((this.s.consumerCount.get(streamId) as number) >= max) return "limit" as const;
+      const id = Number(this.s.insertConsumer.run(streamId, name, now, activeAt).lastInsertRowid);
+      return { id, streamId, name, createdAt: now, activeAt };
+    });
+  }
+
+  async getConsumer(streamId: number, name: string, now: number): Promise<ConsumerRecord | undefined> {
+    const r = this.s.consumerByName.get(streamId, name, now) as ConsumerRow | undefined;
+    return r && toConsumer(r);
+  }
+
+  async listConsumers(streamId: number, now: number, afterName: string, limit: number): Promise<ConsumerRecord[]> {
+    return (this.s.listConsumers.all(streamId, now, afterName, limit) as ConsumerRow[]).map(toConsumer);
+  }
+
+  deregisterConsumer(consumerId: number, now: number, goneAt: number): Promise<boolean> {
+    return this.sql.write(() => {
+      const changed = this.s.deregister.run(now, goneAt, consumerId).changes > 0;
+      if (changed) this.s.endSubscriptions.run(consumerId);
+      return changed;
+    });
+  }
+
+  takeSubscription(consumerId: number, shardIndex: number, token: string, now: number, minAgeMs: number): Promise<"taken" | "busy" | "gone"> {
+    return this.sql.write(() => {
+      if (!this.s.consumerLive.get(consumerId)) return "gone" as const;
+      const held = this.s.subscription.get(consumerId, shardIndex) as { token: string; started_at: number } | undefined;
+      if (held && now - held.started_at < minAgeMs) return "busy" as const;
+      this.s.putSubscription.run(consumerId, shardIndex, token, now);
+      return "taken" as const;
+    });
+  }
+
+  async holdsSubscription(consumerId: number, shardIndex: number, token: string): Promise<boolean> {
+    return this.s.holds.get(consumerId, shardIndex, token) !== undefined;
+  }
+
+  async releaseSubscription(consumerId: number, shardIndex: number, token: string): Promise<void> {
+    await this.sql.write(() => {
+      this.s.release.run(consumerId, shardIndex, token);
+    });
   }
 
   close(): Promise<void> {

@@ -1,6 +1,7 @@
 // Writing: PutRecord and PutRecords. A record goes to the shard whose hash key range holds its ExplicitHashKey, or
 // the MD5 of its partition key; all records of a call are appended in one write.
 import type { RequestContext } from "../../types.ts";
+import { shardWakeKey } from "../domain/consumers.ts";
 import { hashKeyOf, shardFor } from "../domain/hash-keys.ts";
 import { checkRecord, checkSequenceNumberForOrdering, MAX_PUT_RECORDS, MAX_PUT_RECORDS_BYTES, type RecordInput } from "../domain/records.ts";
 import { sequenceNumber, shardId } from "../domain/sequence.ts";
@@ -20,6 +21,15 @@ async function put(env: KinesisEnv, stream: StreamRecord, records: { input: Reco
   }));
   const counters = await env.store.append(stream.id, placed, env.clock.now());
   if (!counters) throw streamNotFound(stream.name, stream.account);
+  // After the commit: the touched shards' subscriptions push the new records (SubscribeToShard, ADR 0021).
+  if (env.notifier) {
+    let last = -1;
+    for (const p of placed) {
+      if (p.shardIndex === last) continue;
+      last = p.shardIndex;
+      env.notifier.notify(shardWakeKey(stream.id, p.shardIndex));
+    }
+  }
   return placed.map((p, i) => ({ ShardId: shardId(p.shardIndex), SequenceNumber: sequenceNumber(stream.createdAt, p.shardIndex, counters[i]) }));
 }
 
