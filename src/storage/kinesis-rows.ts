@@ -31,9 +31,8 @@ export interface ConsumerRow {
 
 /** (PostgreSQL answers BIGINT columns as strings.) */
 export function toConsumer(r: ConsumerRow): ConsumerRecord {
-  return {
-    id: Number(r.id), streamId: Number(r.stream_id), name: r.name, createdAt: Number(r.created_at), activeAt: Number(r.active_at),
-    deletingAt: r.deleting_at === null ? undefined : Number(r.deleting_at),
-    goneAt: r.gone_at === null ? undefined : Number(r.gone_at),
-  };
+  const c: ConsumerRecord = { id: Number(r.id), streamId: Number(r.stream_id), name: r.name, createdAt: Number(r.created_at), activeAt: Number(r.active_at) };
+  if (r.deleting_at !== null) c.deletingAt = Number(r.deleting_at);
+  if (r.gone_at !== null) c.goneAt = Number(r.gone_at);
+  return c;
 }

@@ -12,6 +12,7 @@ import { SqliteStepFunctionsStore } from "../../src/storage/sqlite/stepfunctions
 import { stepFunctionsStoreContract } from "./stepfunctions-store.contract.ts";
 import { SqliteOutbox } from "../../src/storage/sqlite/outbox.ts";
 import { kinesisStoreContract } from "./kinesis-store.contract.ts";
+import { kinesisConsumersContract } from "./kinesis-consumers.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
 import { eventsStoreContract } from "./events-store.contract.ts";
 import { SqliteEventsStore } from "../../src/storage/sqlite/events-store.ts";
@@ -43,6 +44,7 @@ outboxContract("sqlite (memory)", {
 stepFunctionsStoreContract("sqlite (memory)", { open: async () => new SqliteStepFunctionsStore(new SqliteDb(":memory:")) });
 
 kinesisStoreContract("sqlite (memory)", { open: async () => new SqliteKinesisStore(new SqliteDb(":memory:")) });
+kinesisConsumersContract("sqlite (memory)", { open: async () => new SqliteKinesisStore(new SqliteDb(":memory:")) });
 
 const dir = mkdtempSync(join(tmpdir(), "mailroom-store-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -37,9 +37,14 @@ function prepare(db: Database.Database) {
   };
 }
 
+/** Records per multi-row INSERT (6 parameters each, well under SQLite's 32,766): a PutRecords of 500 is 8 statements. */
+const INSERT_CHUNK = 64;
+
 export class SqliteKinesisStore implements KinesisStore {
   private readonly sql: SqliteDb;
   private readonly s: ReturnType<typeof prepare>;
+  /** Multi-row inserts by row count, prepared on first use. */
+  private readonly inserts = new Map<number, Database.Statement>();
 
   constructor(sql: SqliteDb) {
     this.sql = sql;
@@ -95,13 +100,38 @@ export class SqliteKinesisStore implements KinesisStore {
         if (last === undefined) return undefined;
         next.set(shard, last - n + 1);
       }
-      return records.map((r) => {
+      const counters = records.map((r) => {
         const counter = next.get(r.shardIndex)!;
         next.set(r.shardIndex, counter + 1);
-        this.s.insertRecord.run(streamId, r.shardIndex, counter, r.partitionKey, r.data, now);
         return counter;
       });
+      // Inserted in chunks of multi-row statements: one statement step per chunk instead of per record.
+      for (let at = 0; at < records.length; at += INSERT_CHUNK) {
+        const n = Math.min(INSERT_CHUNK, records.length - at);
+        const params: unknown[] = new Array(n * 6);
+        for (let i = 0; i < n; i++) {
+          const r = records[at + i];
+          params[i * 6] = streamId;
+          params[i * 6 + 1] = r.shardIndex;
+          params[i * 6 + 2] = counters[at + i];
+          params[i * 6 + 3] = r.partitionKey;
+          params[i * 6 + 4] = r.data;
+          params[i * 6 + 5] = now;
+        }
+        this.insertOf(n).run(params);
+      }
+      return counters;
     });
+  }
+
+  private insertOf(n: number): Database.Statement {
+    let st = this.inserts.get(n);
+    if (!st) {
+      if (n === 1) st = this.s.insertRecord;
+      else st = this.sql.db.prepare(`INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) VALUES ${Array(n).fill("(?, ?, ?, ?, ?, ?)").join(", ")}`);
+      this.inserts.set(n, st);
+    }
+    return st;
   }
 
   async read(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<StoredRecord[]> {
