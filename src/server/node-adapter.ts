@@ -119,7 +119,7 @@ export function serveNode(handler: Handler, internal: InternalHandler | undefine
       }
       if (reply.stream) {
         res.writeHead(reply.status, reply.headers);
-        void pumpStream(reply.stream, nodeSink(res));
+        void pumpStream(reply.stream, nodeSink(res, limits));
         return;
       }
       // One UTF-8 encoding of the body serves both its length and the write.
@@ -132,7 +132,7 @@ export function serveNode(handler: Handler, internal: InternalHandler | undefine
 }
 
 /** A streamed answer on node's http (chunked) or http2 (DATA frames) response. */
-function nodeSink(res: Res): StreamSink {
+function nodeSink(res: Res, limits: NodeLimits | undefined): StreamSink {
   // An HTTP/2 compat response's backpressure is its stream's.
   const writable = ((res as http2.Http2ServerResponse).stream ?? res) as NodeJS.WritableStream & { destroyed?: boolean };
   let closed = false;
@@ -142,7 +142,14 @@ function nodeSink(res: Res): StreamSink {
     drained: () =>
       new Promise<void>((resolve) => {
         if (closed) return resolve();
+        // A client that stops reading its stream is timed like an idle connection (ADR 0014: never the server's
+        // time to produce the stream, only the client's to take it): then the answer (HTTP/2: the stream) is closed.
+        const stalled: Deadline | undefined = limits?.idleTimeoutMs === undefined
+          ? undefined
+          : { deadline: Date.now() + limits.idleTimeoutMs, expire: () => res.destroy() };
+        if (stalled) limits!.deadlines.add(stalled);
         const done = () => {
+          if (stalled) limits!.deadlines.delete(stalled);
           writable.off("drain", done);
           res.off("close", done);
           resolve();

@@ -62,16 +62,16 @@ export async function* subscriptionEvents(env: KinesisEnv, p: SubscriptionPlan):
       // Subscribed before looking, so an append between the look and the wait still wakes it.
       const wake = env.notifier?.subscribe(key);
       try {
-        if (!(await env.store.holdsSubscription(p.consumerId, shardIndex, p.token))) {
-          // Taken over by a later SubscribeToShard, or the consumer was deregistered.
-          const consumerLives = (await env.store.getConsumer(stream.id, p.consumerName, env.clock.now()))?.deletingAt === undefined;
-          yield consumerLives
-            ? exceptionMessage(format, "ResourceInUseException", `Another SubscribeToShard call took over the subscription of consumer ${p.consumerArn} to shard ${shardId(shardIndex)}.`)
-            : exceptionMessage(format, "ResourceNotFoundException", `Consumer ${p.consumerArn} not found.`);
-          return;
-        }
         if (!(await env.store.getStreamById(stream.id))) {
           yield exceptionMessage(format, "ResourceNotFoundException", `Stream ${stream.name} under account ${stream.account} not found.`);
+          return;
+        }
+        if (!(await env.store.holdsSubscription(p.consumerId, shardIndex, p.token))) {
+          // Taken over by a later SubscribeToShard, or the consumer was deregistered.
+          const consumer = await env.store.getConsumer(stream.id, p.consumerName, env.clock.now());
+          yield consumer !== undefined && consumer.id === p.consumerId && consumer.deletingAt === undefined
+            ? exceptionMessage(format, "ResourceInUseException", `Another SubscribeToShard call took over the subscription of consumer ${p.consumerArn} to shard ${shardId(shardIndex)}.`)
+            : exceptionMessage(format, "ResourceNotFoundException", `Consumer ${p.consumerArn} not found.`);
           return;
         }
         const read = await env.store.read(stream.id, shardIndex, after, EVENT_RECORDS + 1, EVENT_BYTES);
