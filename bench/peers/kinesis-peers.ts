@@ -72,7 +72,8 @@ export async function startKinesisLocal(core = "0"): Promise<KinesisPeer> {
   const main = require.resolve("kinesis-local/main.js");
   const proc = spawn("taskset", ["-c", core, process.execPath, main], {
     cwd: dirname(main),
-    stdio: ["ignore", "ignore", "inherit"],
+    // (its log goes to stderr even at LOG_LEVEL=ERROR: "CPU is probably starving" warnings from its runtime)
+    stdio: ["ignore", "ignore", "ignore"],
     env: {
       ...process.env,
       KINESIS_MOCK_PLAIN_PORT: String(port),
