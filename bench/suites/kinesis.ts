@@ -29,6 +29,8 @@ const k2Records = Number(process.env.BENCH_K2_RECORDS ?? (QUICK ? 20_000 : 1_000
 const k2RecordBytes = Number(process.env.BENCH_K2_BYTES ?? 100);
 const k2PrefillS = Number(process.env.BENCH_K2_PREFILL_S ?? (QUICK ? 20 : 180));
 const k3Rate = Number(process.env.BENCH_K3_RATE ?? 200);
+/** K3's transports for Mailroom ("h1,h2"; the peers are HTTP/1.1 only). */
+const k3Transports = (process.env.BENCH_K3_TRANSPORTS ?? "h1,h2").split(",");
 
 const WORKLOADS = ["K1", "K2", "K3"] as const;
 type Workload = (typeof WORKLOADS)[number];
@@ -220,8 +222,8 @@ export async function kinesisSuite(args: string[]): Promise<string> {
         else if (w === "K2") rows.push(await k2(s));
         else if (id === "kinesalite") rows.push(skipped(w, s, "kinesalite has no enhanced fan-out (RegisterStreamConsumer is UnknownOperationException)"));
         else {
-          rows.push(await k3(s, false));
-          if (id === "mailroom") rows.push(await k3(s, true));
+          if (id !== "mailroom" || k3Transports.includes("h1")) rows.push(await k3(s, false));
+          if (id === "mailroom" && k3Transports.includes("h2")) rows.push(await k3(s, true));
         }
       } catch (e) {
         rows.push(skipped(w, s, `failed: ${String(e).slice(0, 200)}`));

@@ -19,7 +19,7 @@ function prepare(db: Database.Database) {
     shards: p("SELECT shard_index, start_hash_key, end_hash_key, last_counter FROM kinesis_shards WHERE stream_id = ? ORDER BY shard_index"),
     bump: p("UPDATE kinesis_shards SET last_counter = last_counter + ? WHERE stream_id = ? AND shard_index = ? RETURNING last_counter").pluck(),
     insertRecord: p("INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) VALUES (?, ?, ?, ?, ?, ?)"),
-    read: p("SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND counter > ? ORDER BY counter LIMIT ?"),
+    read: p("SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND counter > ? ORDER BY counter LIMIT ?").raw(),
     before: p("SELECT COALESCE(MAX(counter), 0) FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND arrived_at < ?").pluck(),
     // Enhanced fan-out (0003_consumers.sql).
     purgeConsumers: p("DELETE FROM kinesis_consumers WHERE stream_id = ? AND gone_at IS NOT NULL AND gone_at <= ?"),
@@ -137,10 +137,12 @@ export class SqliteKinesisStore implements KinesisStore {
   async read(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<StoredRecord[]> {
     const out: StoredRecord[] = [];
     let bytes = 0;
-    for (const r of this.s.read.iterate(streamId, shardIndex, after, limit) as IterableIterator<{ counter: number; partition_key: string; data: Buffer; arrived_at: number }>) {
-      if (out.length > 0 && bytes + r.data.length > maxBytes) break;
-      bytes += r.data.length;
-      out.push({ counter: r.counter, partitionKey: r.partition_key, data: r.data, arrivedAt: r.arrived_at });
+    // Rows as arrays (raw): no object per row to build and drop.
+    for (const r of this.s.read.iterate(streamId, shardIndex, after, limit) as IterableIterator<[number, string, Buffer, number]>) {
+      const data = r[2];
+      if (out.length > 0 && bytes + data.length > maxBytes) break;
+      bytes += data.length;
+      out.push({ counter: r[0], partitionKey: r[1], data, arrivedAt: r[3] });
     }
     return out;
   }
