@@ -1,5 +1,6 @@
-// The Kinesis module: its stores per backend and what it starts (the wire definition). No background work yet:
-// streams are ACTIVE when CreateStream returns and records are kept until the stream is deleted (ADR 0016).
+// The Kinesis module: its stores per backend and what it starts (the wire definition). No scheduled work yet:
+// streams are ACTIVE when CreateStream returns and records are kept until the stream is deleted (ADR 0016);
+// SubscribeToShard's subscriptions (jobs/subscriptions.ts) are woken by appends through the notifier (ADR 0021).
 // Other services import Kinesis only from this file.
 import { PgKinesisStore } from "../../storage/postgres/kinesis-store.ts";
 import { SqliteKinesisStore } from "../../storage/sqlite/kinesis-store.ts";
@@ -15,7 +16,7 @@ export const kinesisModule = defineService<KinesisStore, undefined>({
   name: "kinesis",
   docs: {
     title: "Kinesis Data Streams",
-    note: "First increment: streams, shards, PutRecord(s), GetShardIterator and GetRecords; streams are ACTIVE at once.",
+    note: "First increment: streams, shards, PutRecord(s), GetShardIterator and GetRecords; streams are ACTIVE at once. Enhanced fan-out: consumers and SubscribeToShard event streams (ADR 0021).",
     pending: PENDING_OPERATIONS,
     definition: () => createKinesisService({} as KinesisEnv),
   },
