@@ -7,7 +7,8 @@
 //      GetRecords(Limit 10,000) one call after another: records/s; latency per call.
 //   K3 SubscribeToShard end-to-end: PutRecord at a fixed rate (open loop, BENCH_K3_RATE/s), each record's data carries
 //      its scheduled send time; latency = arrival in the subscriber's event - scheduled time (coordinated omission
-//      corrected). Mailroom also over HTTP/2 (the SDK's default handler). kinesalite has no SubscribeToShard.
+//      corrected). Mailroom also with the subscription over HTTP/2 (the SDK's default handler; puts stay on HTTP/1.1).
+//      kinesalite has no SubscribeToShard.
 // `npm run bench -- kinesis [K1 K2 K3] [mailroom kinesalite kinesis-local]`.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -138,7 +139,10 @@ async function k2(s: Server): Promise<Row> {
 }
 
 async function k3(s: Server, http2: boolean): Promise<Row> {
-  const k = client(s.endpoint, http2);
+  // The puts always go over HTTP/1.1: the SDK's HTTP/2 handler for Kinesis opens a session (a TCP connection) per
+  // request (disableConcurrentStreams), which would measure connection setup on both sides rather than the push.
+  const k = client(s.endpoint);
+  const sub = http2 ? client(s.endpoint, true) : k;
   const label = `K3 SubscribeToShard e2e, ${http2 ? "HTTP/2" : "HTTP/1.1"}`;
   try {
     const arn = await createStream(k, http2 ? "k3h2" : "k3", 1);
@@ -148,7 +152,7 @@ async function k3(s: Server, http2: boolean): Promise<Row> {
       if (c.ConsumerStatus === "ACTIVE") break;
       await sleep(50);
     }
-    const out = await k.send(new SubscribeToShardCommand({ ConsumerARN: consumer.ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } }));
+    const out = await sub.send(new SubscribeToShardCommand({ ConsumerARN: consumer.ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } }));
     const latencies: number[] = [];
     let measuring = false;
     let received = 0;
@@ -166,6 +170,8 @@ async function k3(s: Server, http2: boolean): Promise<Row> {
     const data = payload(1024);
     let sent = 0;
     let errors = 0;
+    /** Each PutRecord's own latency (its answer), to tell the push's share of the end-to-end time. */
+    const putLatencies: number[] = [];
     const run = async (ms: number, measure: boolean) => {
       const t0 = nowMs();
       const total = Math.floor((ms / 1000) * k3Rate);
@@ -177,7 +183,11 @@ async function k3(s: Server, http2: boolean): Promise<Row> {
         const d = Buffer.from(data);
         d.writeDoubleLE(measure ? at : -1, 0);
         sent++;
-        inflight.push(k.send(new PutRecordCommand({ StreamName: http2 ? "k3h2" : "k3", PartitionKey: `p${i}`, Data: d })).catch(() => errors++));
+        const putAt = performance.now();
+        inflight.push(k.send(new PutRecordCommand({ StreamName: http2 ? "k3h2" : "k3", PartitionKey: `p${i}`, Data: d })).then(
+          () => measure && putLatencies.push(performance.now() - putAt),
+          () => errors++,
+        ));
         if (inflight.length > 1000) await Promise.all(inflight.splice(0));
       }
       await Promise.all(inflight);
@@ -197,10 +207,11 @@ async function k3(s: Server, http2: boolean): Promise<Row> {
       workload: label, system: s.system, durability: s.durability,
       msgsPerSec: latencies.length / w.elapsed, ...summarize(latencies), cpuPer1k: latencies.length ? (w.serverCpu / latencies.length) * 1000 : undefined,
       peakRssMb: sampler.peak, genCpuPct: w.genCpuPct, otherCpuPct: w.otherCpuPct,
-      note: `PutRecord at ${k3Rate}/s open loop (1 KiB); ${latencies.length} deliveries measured${errors ? `, ${errors} failed puts` : ""}; ${received}/${sent - errors} records delivered`,
+      note: `PutRecord at ${k3Rate}/s open loop (1 KiB, over HTTP/1.1; its own answer p50 ${summarize(putLatencies).p50.toFixed(2)} ms, p99 ${summarize(putLatencies).p99.toFixed(2)} ms); ${latencies.length} deliveries measured${errors ? `, ${errors} failed puts` : ""}; ${received}/${sent - errors} records delivered`,
     };
   } finally {
     k.destroy();
+    if (sub !== k) sub.destroy();
   }
 }
 
