@@ -62,3 +62,23 @@ test("subscribe on one node, put on the other: records are pushed within moments
   assert.ok(Math.max(...latencies) < 1_000, `latencies ${latencies.map((l) => l.toFixed(1)).join(", ")} ms`);
   await it.return?.();
 });
+
+test("racing nodes: two SubscribeToShard calls at once get one subscription; 25 registrations at once get 20 consumers", { skip }, async () => {
+  await ka.send(new CreateStreamCommand({ StreamName: "race", ShardCount: 1 }));
+  const arn = (await ka.send(new RegisterStreamConsumerCommand({ StreamARN: "arn:aws:kinesis:us-east-1:000000000000:stream/race", ConsumerName: "c" }))).Consumer!.ConsumerARN!;
+  const sub = (k: KinesisClient) => k.send(new SubscribeToShardCommand({ ConsumerARN: arn, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } }));
+  const both = await Promise.allSettled([sub(ka), sub(kb), sub(ka), sub(kb)]);
+  const won = both.filter((r) => r.status === "fulfilled");
+  assert.equal(won.length, 1, JSON.stringify(both.map((r) => r.status)));
+  assert.ok(both.every((r) => r.status === "fulfilled" || (r.reason as Error).name === "ResourceInUseException"));
+  const winner = (won[0] as PromiseFulfilledResult<{ EventStream?: AsyncIterable<unknown> }>).value.EventStream![Symbol.asyncIterator]();
+  await winner.next();
+  await winner.return?.();
+
+  const regs = await Promise.allSettled(Array.from({ length: 25 }, (_, i) =>
+    (i % 2 ? ka : kb).send(new RegisterStreamConsumerCommand({ StreamARN: "arn:aws:kinesis:us-east-1:000000000000:stream/race", ConsumerName: `r${i}` }))));
+  const made = regs.filter((r) => r.status === "fulfilled").length;
+  // One was registered before: 19 more fit under the 20-per-stream limit, whichever node takes the call.
+  assert.equal(made, 19);
+  assert.ok(regs.every((r) => r.status === "fulfilled" || (r.reason as Error).name === "LimitExceededException"));
+});

@@ -115,6 +115,11 @@ describe("Kinesis enhanced fan-out", () => {
     assert.ok([...p1.Consumers!, ...p2.Consumers!, ...p3.Consumers!].every((c) => c.ConsumerStatus === "ACTIVE"));
     await rejectsAws(k.send(new ListStreamConsumersCommand({ StreamARN: STREAM_ARN("c1"), NextToken: "garbage" })), { name: "InvalidArgumentException" });
     await rejectsAws(k.send(new ListStreamConsumersCommand({ StreamARN: STREAM_ARN("c1"), MaxResults: 0 })), { name: "ValidationException" });
+    // StreamCreationTimestamp tells apart streams that had the same name.
+    assert.equal((await k.send(new ListStreamConsumersCommand({ StreamARN: STREAM_ARN("c1"), StreamCreationTimestamp: new Date(T0) }))).Consumers!.length, 20);
+    await rejectsAws(k.send(new ListStreamConsumersCommand({ StreamARN: STREAM_ARN("c1"), StreamCreationTimestamp: new Date(T0 - 60_000) })), { name: "ResourceNotFoundException" });
+    const hundred = await k.send(new ListStreamConsumersCommand({ StreamARN: STREAM_ARN("c1"), MaxResults: 10_000 }));
+    assert.equal(hundred.Consumers!.length, 20);
 
     // Deregistered by ARN and by StreamARN and name; then a free place for another.
     await k.send(new DeregisterStreamConsumerCommand({ ConsumerARN: reg.ConsumerARN }));
