@@ -70,6 +70,24 @@ export function kinesisConsumersContract(name: string, factory: KinesisStoreFact
       assert.equal(await s.takeSubscription(c.id, 0, "t5", T0 + 7000, 5000), "gone");
     }));
 
+    test("concurrent appends to the same shards number every record once, without gaps, in commit order", withStore(async (s) => {
+      const st = await make(s, "race");
+      const results = await Promise.all(Array.from({ length: 20 }, (_, call) =>
+        s.append(st.id, Array.from({ length: 50 }, (_, i) => ({ shardIndex: i % 2, partitionKey: `c${call}`, data: Buffer.from(`${call}:${i}`) })), T0 + call)));
+      const all = results.flatMap((c) => c!);
+      assert.equal(new Set(all.map((c, i) => `${i % 2}:${c}`)).size, 1000);
+      for (const shard of [0, 1]) {
+        const rows = await s.read(st.id, shard, 0, 10_000, 1e9);
+        assert.deepEqual(rows.map((r) => r.counter), Array.from({ length: 500 }, (_, i) => i + 1));
+        // Each call's records of a shard are consecutive and in call order.
+        for (let call = 0; call < 20; call++) {
+          const mine = rows.filter((r) => r.partitionKey === `c${call}`).map((r) => r.counter);
+          assert.equal(mine[mine.length - 1] - mine[0], mine.length - 1);
+          assert.deepEqual(mine.map((c) => Buffer.from(rows.find((r) => r.counter === c)!.data).toString().split(":")[1]), Array.from({ length: 25 }, (_, i) => String(i * 2 + shard)));
+        }
+      }
+    }));
+
     test("read cuts at maxBytes (the first record always) within its limit, in one range scan", withStore(async (s) => {
       const st = await make(s, "c");
       const big = Buffer.alloc(1000, 1);

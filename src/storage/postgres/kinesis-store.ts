@@ -1,5 +1,6 @@
-// The Kinesis store on PostgreSQL: an append locks each touched shard row while it takes counters (UPDATE … RETURNING),
-// so appends to one shard from several nodes are numbered in commit order, and inserts the records in one statement.
+// The Kinesis store on PostgreSQL: an append is one statement that locks each touched shard row while it takes
+// counters (UPDATE … RETURNING), so appends to one shard from several nodes are numbered in commit order, and inserts
+// the records numbered from them (ADR 0021).
 import type { ConsumerRecord, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamRecord } from "../../services/kinesis/store.ts";
 import { type ConsumerRow, type StreamRow, toConsumer, toStream } from "../kinesis-rows.ts";
 import type { PgDb } from "./db.ts";
@@ -7,6 +8,14 @@ import type { PgDb } from "./db.ts";
 // A GetRecords is one range scan on the primary key: the rows after the counter up to the limit, cut where the
 // running total of data bytes passes the cap (the first row always; octet_length reads a TOASTed value's size
 // without fetching it, so rows past the cut are never detoasted).
+const APPEND_SQL =
+  "WITH b AS (UPDATE kinesis_shards k SET last_counter = k.last_counter + t.n FROM unnest($2::int[], $3::bigint[]) AS t(shard, n) " +
+  "WHERE k.stream_id = $1 AND k.shard_index = t.shard RETURNING k.shard_index, k.last_counter, t.n), " +
+  "i AS (INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) " +
+  "SELECT $1, r.s, b.last_counter - b.n + r.o, r.k, r.d, $8 FROM unnest($4::int[], $5::bigint[], $6::text[], $7::bytea[]) AS r(s, o, k, d) " +
+  "JOIN b ON b.shard_index = r.s WHERE (SELECT count(*) FROM b) = cardinality($2::int[])) " +
+  "SELECT shard_index, last_counter, n FROM b";
+
 const READ_SQL =
   "SELECT counter, partition_key, data, arrived_at FROM (" +
   "SELECT counter, partition_key, data, arrived_at, row_number() OVER w AS n, sum(octet_length(data)) OVER w AS upto FROM (" +
@@ -74,33 +83,27 @@ export class PgKinesisStore implements KinesisStore {
     return r.rows.map((x) => ({ index: x.shard_index, startHashKey: x.start_hash_key, endHashKey: x.end_hash_key, lastCounter: Number(x.last_counter) }));
   }
 
-  append(streamId: number, records: NewRecord[], now: number): Promise<number[] | undefined> {
-    return this.db.tx(async (c) => {
-      const perShard = new Map<number, number>();
-      for (const r of records) perShard.set(r.shardIndex, (perShard.get(r.shardIndex) ?? 0) + 1);
-      // Lock shard rows in index order, so two appends touching the same shards never deadlock.
-      const shards = [...perShard.keys()].sort((a, b) => a - b);
-      const bumped = await c.query(
-        "UPDATE kinesis_shards k SET last_counter = k.last_counter + t.n FROM unnest($2::int[], $3::bigint[]) AS t(shard, n) " +
-          "WHERE k.stream_id = $1 AND k.shard_index = t.shard RETURNING k.shard_index, k.last_counter",
-        [streamId, shards, shards.map((s) => perShard.get(s)!)],
-      );
-      // The stream was deleted since the caller looked it up: nothing to append to (the transaction changed no row).
-      if (bumped.rowCount !== shards.length) return undefined;
-      const next = new Map<number, number>();
-      for (const row of bumped.rows) next.set(row.shard_index, Number(row.last_counter) - perShard.get(row.shard_index)! + 1);
-      const counters = records.map((r) => {
-        const counter = next.get(r.shardIndex)!;
-        next.set(r.shardIndex, counter + 1);
-        return counter;
-      });
-      await c.query(
-        "INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) " +
-          "SELECT $1, s, n, k, d, $6 FROM unnest($2::int[], $3::bigint[], $4::text[], $5::bytea[]) AS t(s, n, k, d)",
-        [streamId, records.map((r) => r.shardIndex), counters, records.map((r) => r.partitionKey), records.map((r) => r.data), now],
-      );
-      return counters;
+  async append(streamId: number, records: NewRecord[], now: number): Promise<number[] | undefined> {
+    // Each record's place among its shard's records of this call (1-based), and the count per shard.
+    const perShard = new Map<number, number>();
+    const ordinals = records.map((r) => {
+      const o = (perShard.get(r.shardIndex) ?? 0) + 1;
+      perShard.set(r.shardIndex, o);
+      return o;
     });
+    const shards = [...perShard.keys()].sort((a, b) => a - b);
+    // One statement (atomic, one round trip): bump the touched shards' counters (locking their rows, so appends
+    // from several nodes are numbered in commit order), insert the records numbered from the bumped values, and
+    // answer the bumped values. The insert runs only when every shard was there; a stream deleted since the caller
+    // looked it up bumps nothing and inserts nothing.
+    const r = await this.db.query(APPEND_SQL, [
+      streamId, shards, shards.map((x) => perShard.get(x)!),
+      records.map((x) => x.shardIndex), ordinals, records.map((x) => x.partitionKey), records.map((x) => x.data), now,
+    ]);
+    if (r.rowCount !== shards.length) return undefined;
+    const base = new Map<number, number>();
+    for (const row of r.rows) base.set(row.shard_index, Number(row.last_counter) - Number(row.n));
+    return records.map((x, i) => base.get(x.shardIndex)! + ordinals[i]);
   }
 
   async read(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<StoredRecord[]> {
