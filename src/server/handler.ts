@@ -25,8 +25,31 @@ export interface HandlerDeps {
   credentials: CredentialStore;
   clock: Clock;
   log: Logger;
-  /** Internal routes (/_mailroom/..., /_aws/...); return true when handled. */
+  /** Internal routes (/_mailroom/..., /_aws/..., /_localstack/...); return true when handled. */
   internal?: InternalHandler;
+  /** Called once per API request after its answer is made (request logs, trace spans); absent = no bookkeeping. */
+  observe?: (r: ObservedRequest) => void;
+}
+
+/** What the pipeline learnt about a request while serving it. */
+interface RequestRecord {
+  requestId: string;
+  /** The service's signing name (sqs, sns, events, kinesis, states), once detected. */
+  service?: string;
+  operation?: string;
+  /** The AWS error code answered, if any. */
+  errorCode?: string;
+  /** The X-Amzn-Trace-Id header, as sent. */
+  traceHeader?: string;
+  /** The W3C traceparent header, as sent (OpenTelemetry clients). */
+  traceparent?: string;
+}
+
+export interface ObservedRequest extends RequestRecord {
+  status: number;
+  latencyMs: number;
+  /** Epoch ms at which the request reached the pipeline. */
+  startedAt: number;
 }
 
 /** No X-Amz-Target, no Action, no REST route: 404 UnknownOperationException (LocalStack test_get_without_query_returns_unknown_operation, AWS-validated). */
@@ -37,8 +60,18 @@ function unknownRequest(requestId: string): Reply {
 export function createHandler(deps: HandlerDeps): Handler {
   const table = buildCodecTable(deps.services);
 
+  const observe = deps.observe;
   async function handle(req: WireRequest): Promise<Reply> {
-    const requestId = randomUUID();
+    if (!observe) return serve(req, { requestId: randomUUID() });
+    const started = performance.now();
+    const rec: RequestRecord = { requestId: randomUUID() };
+    const reply = await serve(req, rec);
+    observe({ ...rec, status: reply.status, latencyMs: performance.now() - started, startedAt: Date.now() - (performance.now() - started) });
+    return reply;
+  }
+
+  async function serve(req: WireRequest, rec: RequestRecord): Promise<Reply> {
+    const { requestId } = rec;
     const { url, body, signal } = req;
     const q = url.indexOf("?");
     const path = q >= 0 ? url.slice(0, q) : url;
@@ -46,10 +79,18 @@ export function createHandler(deps: HandlerDeps): Handler {
     const raw = req.rawHeaders;
     // One pass over the headers serves detection, the base URL and SigV4.
     const headers = headerMap(raw);
+    rec.traceHeader = headers.get("x-amzn-trace-id");
+    if (observe) rec.traceparent = headers.get("traceparent");
     const found = table.detect(req.method, path, query, headers, body, () => readScope({ query, rawHeaders: raw })?.service);
     if (found === undefined) return unknownRequest(requestId);
     const { codec, service: svc, operation } = found;
-    if (svc === undefined) return codec.error(found, table.fallback(codec), codec.unknownOperation(operation), requestId);
+    rec.operation = operation;
+    if (svc === undefined) {
+      const err = codec.unknownOperation(operation);
+      rec.errorCode = err.code;
+      return codec.error(found, table.fallback(codec), err, requestId);
+    }
+    rec.service = svc.signingName;
     const host = headers.get("host") ?? headers.get(":authority") ?? "localhost:4566";
     // URLs in answers (queue URLs, SubscribeURL, UnsubscribeURL) keep the scheme the request came in with.
     const baseUrl = `${req.encrypted ? "https" : "http"}://${host}`;
@@ -79,6 +120,8 @@ export function createHandler(deps: HandlerDeps): Handler {
         },
         accountId: caller.accountId, region: caller.region || DEFAULT_REGION, accessKeyId: caller.accessKeyId,
         codec: codec.name,
+        // X-Ray's trace header as sent (SQS keeps it as the AWSTraceHeader system attribute).
+        traceHeader: rec.traceHeader,
       };
       const output = await handler(ctx, input);
       // A streamed answer (an event stream): the head now, the chunks as the service yields them.
@@ -86,12 +129,17 @@ export function createHandler(deps: HandlerDeps): Handler {
       if (streaming) return { status: 200, headers: { "content-type": streaming.contentType, "x-amzn-requestid": requestId }, body: EMPTY, stream: streaming.chunks };
       return codec.encode(found, svc, output, requestId);
     } catch (e) {
-      if (e instanceof AwsError) return codec.error(found, svc, e, requestId);
+      if (e instanceof AwsError) {
+        rec.errorCode = e.code;
+        return codec.error(found, svc, e, requestId);
+      }
       if (storageUnavailable(e)) {
         deps.log.warn("storage unavailable", { requestId, operation, error: String(e) });
+        rec.errorCode = "ServiceUnavailable";
         return codec.error(found, svc, serviceUnavailable(), requestId);
       }
       deps.log.error("request failed", { requestId, operation, error: e instanceof Error ? e.stack : String(e) });
+      rec.errorCode = "InternalFailure";
       return codec.error(found, svc, internalError(), requestId);
     }
   }
@@ -113,7 +161,8 @@ export function createHandler(deps: HandlerDeps): Handler {
     return { status: err.status, headers: { "content-type": "text/plain" }, body: err.message };
   };
   const wire = (req: WireRequest): Promise<Reply> => handle(req).catch(bare);
-  const isInternal = (path: string) => deps.internal !== undefined && (path.startsWith("/_mailroom/") || path.startsWith("/_aws/"));
+  const isInternal = (path: string) =>
+    deps.internal !== undefined && (path.startsWith("/_mailroom/") || path.startsWith("/_aws/") || path.startsWith("/_localstack/"));
 
   /** An AWS error in the envelope of the codec the request's head names, with a request id (413s, timeouts). */
   const reject = (head: RequestHead, err: AwsError): Reply => {
@@ -131,11 +180,12 @@ export function createHandler(deps: HandlerDeps): Handler {
   return handler;
 }
 
-/** Database connection loss or shutdown (socket errors, PostgreSQL classes 08 and 57P): a temporary failure. */
+/** Database connection loss or shutdown (socket errors, PostgreSQL classes 08, 57P and 53, and 3D000: the database
+ *  is gone): a temporary failure. */
 function storageUnavailable(e: unknown): boolean {
   const code = String((e as { code?: unknown })?.code ?? "");
   const msg = e instanceof Error ? e.message : "";
-  return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|08|57P)/.test(code) || /Connection terminated|timeout exceeded when trying to connect/.test(msg);
+  return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|08|57P|53|3D000)/.test(code) || /Connection terminated|timeout exceeded when trying to connect/.test(msg);
 }
 
 /** AWS's temporary-failure answer (HTTP 503), which the SDKs retry (Common Errors, ServiceUnavailable). */

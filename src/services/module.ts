@@ -5,6 +5,7 @@
 // src/storage/open.ts and src/index.ts loop over that list, so a new service touches neither (ADR 0012).
 import type { CredentialStore } from "../auth/credentials.ts";
 import type { DeliveryEngine } from "../delivery/types.ts";
+import type { ResolvedOptions } from "../config/options.ts";
 import type { Clock } from "../engine/clock.ts";
 import type { Notifier } from "../engine/notify.ts";
 import type { Scheduler } from "../engine/scheduler.ts";
@@ -34,6 +35,8 @@ export interface ServiceContext {
   credentials: CredentialStore;
   /** Other nodes may write to the same database (PostgreSQL): due work they add is found by polling (pollMs). */
   shared: boolean;
+  /** The server's resolved options (services read their own settings, e.g. kinesisStatusDelayMs). */
+  options: ResolvedOptions;
   /** The public API (StartedService.api) of a service started earlier in the list. */
   api<T>(module: string): T;
 }
@@ -46,6 +49,33 @@ export interface StartedService<Api = unknown> {
   api?: Api;
   /** Stops this service's own work (registrations with ctx.scheduler stop with the scheduler). */
   close?(): Promise<void>;
+}
+
+/** Calls one of the module's own operations as its owner would (input checked against the model, like a request). */
+export type OperationCall = (operation: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/** Where declared resources live: the account and region they are created in. */
+export interface DeclarationScope {
+  account: string;
+  region: string;
+}
+
+/**
+ * A kind of resource operators may declare (--config file, startMailroom({ resources })), under the module's name:
+ * `sqs: { queues: [...] }`. Declarations are applied at every start through the module's own operations, so they
+ * are checked as requests are and answer the same AWS errors (src/config/declarations.ts, ADR 0024).
+ */
+export interface ResourceKind {
+  /** The key under the module's section, e.g. "queues". */
+  key: string;
+  /** The fields one declaration may have (others are refused, naming the line). */
+  fields: readonly string[];
+  /** The declaration's name, for messages. */
+  nameOf(decl: Record<string, unknown>): string;
+  /** Creates the resource or brings what is declared up to date; applying twice changes nothing. */
+  apply(call: OperationCall, decl: Record<string, unknown>, scope: DeclarationScope): Promise<void>;
+  /** A second pass once every module's resources exist (references between them, e.g. a queue's dead-letter queue). */
+  link?(call: OperationCall, decl: Record<string, unknown>, scope: DeclarationScope): Promise<void>;
 }
 
 export interface ServiceModule<Store = unknown, Api = unknown> {
@@ -62,6 +92,8 @@ export interface ServiceModule<Store = unknown, Api = unknown> {
   };
   stores: StoreFactories<Store>;
   start(ctx: ServiceContext, store: Store): StartedService<Api>;
+  /** The resource kinds this module lets operators declare at start, applied in this order (ADR 0024). */
+  resources?: readonly ResourceKind[];
 }
 
 /** Lets TypeScript check a module against its store and API types while the list holds them all alike. */

@@ -17,6 +17,8 @@ export interface RequestContext {
   signal: AbortSignal;
   /** The wire format the request came in (a streamed answer frames its events in the same one). */
   codec?: CodecName;
+  /** The request's X-Amzn-Trace-Id header (AWS X-Ray trace context), if it carried one. */
+  traceHeader?: string;
 }
 
 export type { StreamingOutput } from "../protocol/codec.ts";

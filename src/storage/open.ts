@@ -35,6 +35,8 @@ export interface Storage {
   notifier: Notifier;
   /** Other nodes may write to the same database (PostgreSQL): due work is also polled for (engine/scheduler.ts pollMs). */
   shared: boolean;
+  /** A real read (the migrations table): resolves when the database answers, rejects when it does not (health). */
+  check(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,9 @@ export async function openStorage(o: StorageOptions, modules: ServiceModule[], c
       outbox: new PgOutbox(db),
       notifier,
       shared: true,
+      check: async () => {
+        await db.pool.query("SELECT count(*) FROM mailroom_migrations");
+      },
       close: async () => {
         await notifier.close();
         await db.close();
@@ -85,6 +90,9 @@ export async function openStorage(o: StorageOptions, modules: ServiceModule[], c
     outbox: new SqliteOutbox(db, store<SqliteSqsStore>("sqs")),
     notifier: new LocalNotifier(clock),
     shared: false,
+    check: async () => {
+      db.db.prepare("SELECT count(*) FROM mailroom_migrations").get();
+    },
     close: () => db.close(),
   };
 }

@@ -54,7 +54,7 @@ export interface BotoOptions {
   /** Protocol the driver must find in botocore's SQS model ("query" for QUERY_PYTHON, "json" for JSON_PYTHON). */
   protocol?: "query" | "json";
   /** The boto3 client's service (default sqs). */
-  service?: "sqs" | "sns";
+  service?: "sqs" | "sns" | "kinesis";
 }
 
 /** A value passed to boto3 as bytes (e.g. BinaryValue). */

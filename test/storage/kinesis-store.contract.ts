@@ -10,8 +10,12 @@ export interface KinesisStoreFactory {
 
 const T0 = Date.UTC(2026, 0, 1);
 const ACCT = "000000000000";
-const stream = (name: string, account = ACCT, region = "us-east-1"): Omit<StreamRecord, "id" | "status"> =>
-  ({ account, region, name, mode: "PROVISIONED", retentionHours: 24, shardCount: 0, createdAt: T0 });
+const stream = (name: string, account = ACCT, region = "us-east-1", over: Partial<StreamRecord> = {}): Omit<StreamRecord, "id" | "shardCount"> => ({
+  account, region, name, mode: "PROVISIONED", retentionHours: 24, createdAt: T0, status: "ACTIVE", encryptionType: "NONE", shardLevelMetrics: [],
+  maxRecordSizeKiB: 1024, tags: {}, scalings: [], modeChanges: [], encryptionStarts: [], encryptionStops: [], ...over,
+} as Omit<StreamRecord, "id" | "shardCount">);
+const q = (shards: number, onDemandStreams = 50) => ({ shards, onDemandStreams });
+const HOUR = 3_600_000;
 const ranges = (n: number) => Array.from({ length: n }, (_, i) => ({ startHashKey: String(i * 10), endHashKey: String(i * 10 + 9) }));
 const rec = (shardIndex: number, v: string) => ({ shardIndex, partitionKey: `pk-${v}`, data: Buffer.from(v) });
 
@@ -27,7 +31,7 @@ export function kinesisStoreContract(name: string, factory: KinesisStoreFactory)
     };
 
     test("createStream stores the stream and its shards; a taken name and the shard quota are refused", withStore(async (s) => {
-      const made = await s.createStream(stream("a"), ranges(3), 10);
+      const made = await s.createStream(stream("a"), ranges(3), q(10));
       assert.ok(typeof made === "object");
       assert.equal(made.shardCount, 3);
       assert.equal(made.status, "ACTIVE");
@@ -36,24 +40,33 @@ export function kinesisStoreContract(name: string, factory: KinesisStoreFactory)
       assert.deepEqual((await s.shards(made.id)).map((x) => [x.index, x.startHashKey, x.endHashKey, x.lastCounter]), [
         [0, "0", "9", 0], [1, "10", "19", 0], [2, "20", "29", 0],
       ]);
-      assert.equal(await s.createStream(stream("a"), ranges(1), 10), "exists");
-      assert.equal(await s.createStream(stream("b"), ranges(8), 10), "quota");
+      assert.equal(await s.createStream(stream("a"), ranges(1), q(10)), "exists");
+      assert.equal(await s.createStream(stream("b"), ranges(8), q(10)), "quota");
       // Quotas and names are per account and region.
-      assert.ok(typeof (await s.createStream(stream("a", "111111111111"), ranges(8), 10)) === "object");
-      assert.ok(typeof (await s.createStream(stream("a", ACCT, "eu-west-1"), ranges(8), 10)) === "object");
+      assert.ok(typeof (await s.createStream(stream("a", "111111111111"), ranges(8), q(10))) === "object");
+      assert.ok(typeof (await s.createStream(stream("a", ACCT, "eu-west-1"), ranges(8), q(10))) === "object");
       assert.equal(await s.getStream(ACCT, "us-east-1", "nope"), undefined);
     }));
 
+    test("usage counts open shards and on-demand streams; the on-demand stream quota is kept", withStore(async (s) => {
+      await s.createStream(stream("p1"), ranges(3), q(100, 1));
+      assert.equal(typeof (await s.createStream(stream("d1", ACCT, "us-east-1", { mode: "ON_DEMAND" }), ranges(4), q(100, 1))), "object");
+      assert.equal(await s.createStream(stream("d2", ACCT, "us-east-1", { mode: "ON_DEMAND" }), ranges(4), q(100, 1)), "onDemandQuota");
+      assert.equal(typeof (await s.createStream(stream("p2"), ranges(1), q(100, 1))), "object");
+      assert.deepEqual(await s.usage(ACCT, "us-east-1"), { openShards: 8, onDemandStreams: 1 });
+      assert.deepEqual(await s.usage(ACCT, "eu-west-1"), { openShards: 0, onDemandStreams: 0 });
+    }));
+
     test("listStreams pages by name within an account and region", withStore(async (s) => {
-      for (const n of ["c", "a", "b"]) await s.createStream(stream(n), ranges(1), 100);
-      await s.createStream(stream("z", "111111111111"), ranges(1), 100);
+      for (const n of ["c", "a", "b"]) await s.createStream(stream(n), ranges(1), q(100));
+      await s.createStream(stream("z", "111111111111"), ranges(1), q(100));
       assert.deepEqual((await s.listStreams(ACCT, "us-east-1", "", 2)).map((x) => x.name), ["a", "b"]);
       assert.deepEqual((await s.listStreams(ACCT, "us-east-1", "b", 2)).map((x) => x.name), ["c"]);
       assert.deepEqual((await s.listStreams(ACCT, "eu-west-1", "", 2)).map((x) => x.name), []);
     }));
 
     test("append numbers records per shard in order, in one write; read is a range scan after a counter", withStore(async (s) => {
-      const st = (await s.createStream(stream("log"), ranges(2), 10)) as StreamRecord;
+      const st = (await s.createStream(stream("log"), ranges(2), q(10))) as StreamRecord;
       assert.deepEqual(await s.append(st.id, [rec(0, "a"), rec(1, "b"), rec(0, "c")], T0), [1, 1, 2]);
       const [x, y] = await Promise.all([s.append(st.id, [rec(0, "d")], T0 + 10), s.append(st.id, [rec(0, "e"), rec(1, "f")], T0 + 10)]);
       assert.ok(x && y);
@@ -75,7 +88,7 @@ export function kinesisStoreContract(name: string, factory: KinesisStoreFactory)
     }));
 
     test("a PutRecords-sized append (500 records) and binary data round-trip", withStore(async (s) => {
-      const st = (await s.createStream(stream("big"), ranges(1), 10)) as StreamRecord;
+      const st = (await s.createStream(stream("big"), ranges(1), q(10))) as StreamRecord;
       const data = Buffer.from([0, 255, 1, 254]);
       const counters = await s.append(st.id, Array.from({ length: 500 }, () => ({ shardIndex: 0, partitionKey: "p", data })), T0);
       assert.deepEqual(counters, Array.from({ length: 500 }, (_, i) => i + 1));
@@ -84,8 +97,78 @@ export function kinesisStoreContract(name: string, factory: KinesisStoreFactory)
       assert.deepEqual([...got[499].data], [0, 255, 1, 254]);
     }));
 
+    test("changeStream applies settings, closes and adds shards in one transaction; a throwing decision changes nothing", withStore(async (s) => {
+      const st = (await s.createStream(stream("rs", ACCT, "us-east-1", { tags: { a: "1" } }), ranges(2), q(10))) as StreamRecord;
+      await s.append(st.id, [rec(0, "a"), rec(0, "b")], T0);
+      const changed = await s.changeStream(st.id, T0 + 5, (cur, shards, usage) => {
+        assert.deepEqual(usage, { openShards: 2, onDemandStreams: 0 });
+        assert.deepEqual(cur.tags, { a: "1" });
+        assert.equal(shards.length, 2);
+        return {
+          settings: { status: "UPDATING", statusUntil: T0 + 100, tags: { a: "1", b: "2" }, shardLevelMetrics: ["IncomingBytes"], encryptionType: "KMS", keyId: "k" },
+          close: [0],
+          add: [
+            { index: 2, startHashKey: "0", endHashKey: "4", parentIndex: 0 },
+            { index: 3, startHashKey: "5", endHashKey: "9", parentIndex: 0, closed: true },
+          ],
+        };
+      });
+      assert.ok(changed);
+      assert.equal(changed.shardCount, 2);
+      assert.deepEqual(await s.getStreamById(st.id), changed);
+      const shards = await s.shards(st.id);
+      assert.deepEqual(shards.map((x) => [x.index, x.parentIndex, x.closedAt, x.lastCounter, x.openedAt]), [
+        [0, undefined, T0 + 5, 2, T0], [1, undefined, undefined, 0, T0], [2, 0, undefined, 0, T0 + 5], [3, 0, T0 + 5, 0, T0 + 5],
+      ]);
+      // An append to a shard closed meanwhile appends nothing (the caller routes again).
+      assert.equal(await s.append(st.id, [rec(1, "ok"), rec(0, "late")], T0 + 6), "closed");
+      assert.deepEqual((await s.shards(st.id)).map((x) => x.lastCounter), [2, 0, 0, 0]);
+      assert.deepEqual(await s.append(st.id, [rec(2, "child")], T0 + 6), [1]);
+      await assert.rejects(s.changeStream(st.id, T0 + 7, () => {
+        throw new Error("refused");
+      }), /refused/);
+      assert.deepEqual(await s.getStreamById(st.id), changed);
+      assert.equal(await s.changeStream(999_999, T0, () => ({})), undefined);
+      // Status changes come due and finish.
+      assert.equal(await s.nextStatusChange(), T0 + 100);
+      assert.equal(await s.finishStatusChanges(T0 + 99), 0);
+      assert.equal(await s.finishStatusChanges(T0 + 100), 1);
+      assert.equal((await s.getStreamById(st.id))?.status, "ACTIVE");
+      assert.equal(await s.nextStatusChange(), undefined);
+    }));
+
+    test("trim deletes records past retention in batches and closed shards whose close is past it", withStore(async (s) => {
+      const st = (await s.createStream(stream("old"), ranges(2), q(10))) as StreamRecord;
+      await s.append(st.id, Array.from({ length: 7 }, (_, i) => rec(0, `old${i}`)), T0);
+      await s.append(st.id, [rec(1, "x")], T0);
+      await s.append(st.id, [rec(0, "new")], T0 + 2 * HOUR);
+      await s.changeStream(st.id, T0 + HOUR, () => ({ close: [1], add: [{ index: 2, startHashKey: "10", endHashKey: "19", parentIndex: 1 }] }));
+      assert.equal(await s.trim(T0 + 24 * HOUR, 3), 0, "nothing is past 24 hours yet");
+      assert.equal(await s.trim(T0 + 25 * HOUR + 1, 3), 8, "the 7 old records of shard 0 (3 batches), and shard 1 with its record");
+      assert.deepEqual((await s.read(st.id, 0, 0, 100, 1 << 20)).map((r) => r.data.toString()), ["new"]);
+      assert.deepEqual((await s.shards(st.id)).map((x) => x.index), [0, 2]);
+      assert.equal(await s.trim(T0 + 25 * HOUR + 1, 3), 0);
+      // The shard keeps its counter: new records continue the numbering.
+      assert.deepEqual(await s.append(st.id, [rec(0, "next")], T0 + 26 * HOUR), [9]);
+    }));
+
+    test("resource policies are kept per ARN and go with their stream", withStore(async (s) => {
+      const st = (await s.createStream(stream("pol"), ranges(1), q(10))) as StreamRecord;
+      const arn = "arn:aws:kinesis:us-east-1:000000000000:stream/pol";
+      assert.equal(await s.getPolicy(arn), undefined);
+      assert.equal(await s.putPolicy(st.id, arn, '{"Statement":[]}'), true);
+      assert.equal(await s.putPolicy(st.id, arn, '{"Statement":[1]}'), true);
+      assert.equal(await s.getPolicy(arn), '{"Statement":[1]}');
+      assert.equal(await s.deletePolicy(arn), true);
+      assert.equal(await s.deletePolicy(arn), false);
+      await s.putPolicy(st.id, arn, "{}");
+      await s.deleteStream(st.id);
+      assert.equal(await s.getPolicy(arn), undefined);
+      assert.equal(await s.putPolicy(st.id, arn, "{}"), false);
+    }));
+
     test("deleteStream removes the stream, shards and records; a new stream of the same name gets a new id", withStore(async (s) => {
-      const st = (await s.createStream(stream("gone"), ranges(1), 10)) as StreamRecord;
+      const st = (await s.createStream(stream("gone"), ranges(1), q(10))) as StreamRecord;
       await s.append(st.id, [rec(0, "a")], T0);
       assert.equal(await s.deleteStream(st.id), true);
       assert.equal(await s.append(st.id, [rec(0, "late")], T0), undefined, "an append to a deleted stream changes nothing");
@@ -93,7 +176,7 @@ export function kinesisStoreContract(name: string, factory: KinesisStoreFactory)
       assert.equal(await s.getStreamById(st.id), undefined);
       assert.deepEqual(await s.shards(st.id), []);
       assert.deepEqual(await s.read(st.id, 0, 0, 10, 1 << 20), []);
-      const again = (await s.createStream(stream("gone"), ranges(1), 10)) as StreamRecord;
+      const again = (await s.createStream(stream("gone"), ranges(1), q(10))) as StreamRecord;
       assert.notEqual(again.id, st.id);
       assert.deepEqual(await s.read(again.id, 0, 0, 10, 1 << 20), []);
     }));

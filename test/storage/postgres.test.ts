@@ -44,7 +44,7 @@ if (!available) {
   eventsStoreContract("postgres", {
     open: async () => {
       const pg = await PgDb.open(db.url, 4);
-      await pg.query("TRUNCATE events_targets, events_rules, events_buses, events_bus_versions, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
+      await pg.query("TRUNCATE events_targets, events_rules, events_buses, events_bus_versions, events_bus_policies, events_documents, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
       return { events: new PgEventsStore(pg), sqs: new PgSqsStore(pg), close: () => pg.close() };
     },
   });

@@ -3,6 +3,7 @@
 import type { Clock } from "../../engine/clock.ts";
 import type { Notifier } from "../../engine/notify.ts";
 import { compileEventPattern, type EventPattern } from "../../patterns/event-pattern.ts";
+import type { SnsApi } from "../sns/index.ts";
 import type { SqsStore } from "../sqs/index.ts";
 import type { RequestContext } from "../types.ts";
 import { DEFAULT_BUS, parseBusRef } from "./domain/names.ts";
@@ -13,8 +14,14 @@ import type { BusKey, EventsStore, RuleRecord, RuleWithTargets } from "./store.t
 export interface EventsEnv {
   store: EventsStore;
   sqs: SqsStore;
+  /** SNS topics as targets (planned publishes written in the PutEvents' transaction). */
+  sns?: SnsApi;
   clock: Clock;
   notifier: Notifier;
+  /** Outbox rows were committed (API destination deliveries): the delivery engine looks for due work. */
+  outboxChanged?: () => void;
+  /** OAuth access tokens of connections, cached until they expire (per node). */
+  tokens?: Map<string, { token: string; expiresAt: number }>;
   patterns?: Map<string, EventPattern>;
   /** Each bus's rule index, kept while the bus's change counter (EventsStore.busVersion) is unchanged. */
   indexes?: Map<string, { version: number; index: RuleIndex<RuleWithTargets> }>;

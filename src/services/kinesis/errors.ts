@@ -28,3 +28,10 @@ export function streamNotFound(name: string, account: string): AwsError {
 export function unsupported(operation: string): AwsError {
   return kinesisError("UnsupportedOperation", `${operation} is not supported by this Mailroom version yet.`);
 }
+
+export const provisionedThroughputExceeded = (message: string): AwsError => kinesisError("ProvisionedThroughputExceededException", message);
+
+/** A stream not ACTIVE for an operation that needs it (the wording kinesalite records for AWS's ResourceInUseException). */
+export function notActive(name: string, account: string, status: string): AwsError {
+  return resourceInUse(`Stream ${name} under account ${account} not ACTIVE, instead in state ${status}`);
+}

@@ -3,13 +3,17 @@
 import { kinesisModel } from "../../protocol/models/kinesis.gen.ts";
 import type { ServiceDefinition } from "../types.ts";
 import { bindOperations, type Operation, pendingOperations } from "../operations.ts";
-import type { KinesisEnv } from "./env.ts";
+import { CALL_RATES } from "./domain/throughput.ts";
+import { type KinesisEnv, takeCall } from "./env.ts";
 import { invalidArgument, unsupported, validation } from "./errors.ts";
 import * as consumers from "./operations/consumers.ts";
 import * as reading from "./operations/reading.ts";
 import * as records from "./operations/records.ts";
+import * as resharding from "./operations/resharding.ts";
+import * as settings from "./operations/settings.ts";
 import * as streams from "./operations/streams.ts";
 import * as subscribe from "./operations/subscribe.ts";
+import * as tags from "./operations/tags.ts";
 
 type Op = Operation<KinesisEnv>;
 
@@ -18,12 +22,33 @@ const OPERATIONS: Record<string, Op> = {
   DeleteStream: streams.deleteStream,
   DescribeStream: streams.describeStream,
   DescribeStreamSummary: streams.describeStreamSummary,
+  DescribeLimits: streams.describeLimits,
   ListStreams: streams.listStreams,
   ListShards: streams.listShards,
   PutRecord: records.putRecord,
   PutRecords: records.putRecords,
   GetShardIterator: reading.getShardIterator,
   GetRecords: reading.getRecords,
+  SplitShard: resharding.splitShard,
+  MergeShards: resharding.mergeShards,
+  UpdateShardCount: resharding.updateShardCount,
+  UpdateStreamMode: resharding.updateStreamMode,
+  IncreaseStreamRetentionPeriod: settings.increaseStreamRetentionPeriod,
+  DecreaseStreamRetentionPeriod: settings.decreaseStreamRetentionPeriod,
+  StartStreamEncryption: settings.startStreamEncryption,
+  StopStreamEncryption: settings.stopStreamEncryption,
+  EnableEnhancedMonitoring: settings.enableEnhancedMonitoring,
+  DisableEnhancedMonitoring: settings.disableEnhancedMonitoring,
+  UpdateMaxRecordSize: settings.updateMaxRecordSize,
+  AddTagsToStream: tags.addTagsToStream,
+  RemoveTagsFromStream: tags.removeTagsFromStream,
+  ListTagsForStream: tags.listTagsForStream,
+  TagResource: tags.tagResource,
+  UntagResource: tags.untagResource,
+  ListTagsForResource: tags.listTagsForResource,
+  PutResourcePolicy: tags.putResourcePolicy,
+  GetResourcePolicy: tags.getResourcePolicy,
+  DeleteResourcePolicy: tags.deleteResourcePolicy,
   RegisterStreamConsumer: consumers.registerStreamConsumer,
   DescribeStreamConsumer: consumers.describeStreamConsumer,
   ListStreamConsumers: consumers.listStreamConsumers,
@@ -39,8 +64,19 @@ function memberPath(member: string): string {
   return member.split(".").map((p) => (/^\d+$/.test(p) ? `${p}.member` : p.charAt(0).toLowerCase() + p.slice(1))).join(".");
 }
 
+/** An operation behind its account-wide call rate (CALL_RATES), when call rates are enforced. */
+function rated(name: string, op: Op): Op {
+  const perSecond = CALL_RATES[name];
+  if (perSecond === undefined) return op;
+  return (env, ctx, input) => {
+    takeCall(env, `${ctx.accountId}:${ctx.region}:${name}`, perSecond, `${name} in account ${ctx.accountId} (${perSecond} per second)`);
+    return op(env, ctx, input);
+  };
+}
+
 export function createKinesisService(env: KinesisEnv): ServiceDefinition {
-  const operations = bindOperations(kinesisModel, OPERATIONS, env, unsupported);
+  const table = Object.fromEntries(Object.entries(OPERATIONS).map(([name, op]) => [name, rated(name, op)]));
+  const operations = bindOperations(kinesisModel, table, env, unsupported);
   return {
     signingName: "kinesis",
     model: kinesisModel,

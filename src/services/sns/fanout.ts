@@ -66,8 +66,12 @@ export async function planDeliveries(
         if (!q) break; // AWS drops deliveries to a queue that does not exist (no DLQ without a queue either)
         const body = raw ? message : await signed(message, sub);
         const attrs = raw ? p.attributes : undefined;
+        // SNS passes the publisher's trace context to subscribers (X-Ray developer guide, "Amazon SNS and AWS
+        // X-Ray"); an SQS subscriber receives it as the AWSTraceHeader system attribute.
+        const sys = p.traceHeader ? { AWSTraceHeader: { DataType: "String", StringValue: p.traceHeader } } : undefined;
         const m = {
           messageId: randomUUID(), body, md5OfBody: md5Hex(body), attributes: attrs, md5OfAttributes: md5OfAttributes(attrs),
+          systemAttributes: sys, md5OfSystemAttributes: md5OfAttributes(sys),
           // The queue's DelaySeconds applies to every message it receives (SQS developer guide, "Amazon SQS delay queues").
           senderId: topic.account, visibleAt: Date.parse(p.timestamp) + Number(q.attributes.DelaySeconds ?? 0) * 1000, messageGroupId: p.groupId,
         };

@@ -16,10 +16,25 @@ import type { SnsStore } from "./store.ts";
 
 export { createSnsService, PENDING_OPERATIONS } from "./service.ts";
 import { scheduleSnsSweeps } from "./jobs/sweeps.ts";
+import { planTopicPublish, type TopicPublishPlan } from "./operations/publish.ts";
+import type { PublishWrite } from "./store.ts";
+import { topicResources } from "./resources.ts";
 
-export const snsModule = defineService<SnsStore, undefined>({
+/** A planned publish's writes, committed by another service in its own transaction (SNS adapters' publishInTransaction). */
+export type TopicPublishWrite = Omit<PublishWrite, "replay" | "archive">;
+export type { TopicPublishPlan };
+
+/** What other services may use of SNS at run time (the module's api). */
+export interface SnsApi {
+  /** Plans a publish to a topic (EventBridge targets): undefined for a missing topic, "fifo" for a FIFO topic. */
+  planTopicPublish(topicArn: string, message: string, baseUrl: string, now: number): Promise<TopicPublishPlan | "fifo" | undefined>;
+}
+
+export const snsModule = defineService<SnsStore, SnsApi>({
   name: "sns",
   docs: { title: "SNS", pending: PENDING_OPERATIONS, definition: () => createSnsService({} as SnsEnv) },
+  // What operators may declare at start (--config, startMailroom({ resources }); ADR 0024).
+  resources: [topicResources],
   stores: {
     sqlite: (db, stores) => new SqliteSnsStore(db, stores<SqliteSqsStore>("sqs")),
     postgres: (db) => new PgSnsStore(db),
@@ -36,6 +51,7 @@ export const snsModule = defineService<SnsStore, undefined>({
     return {
       definition: createSnsService(env, signer),
       routes: [snsRoutes(store, signer)],
+      api: { planTopicPublish: (arn, message, baseUrl, now) => planTopicPublish(env, signer, arn, message, baseUrl, now) },
     };
   },
 });

@@ -12,6 +12,8 @@ export interface SqsEnv {
   store: SqsStore;
   clock: Clock;
   notifier: Notifier;
+  /** AWS's waits: ms a deleted queue's name stays reserved, ms between purges (0 under the test profile). */
+  waits?: { recreateAfterDeleteMs: number; purgeIntervalMs: number };
 }
 
 export function wakeKey(queueId: number): string {

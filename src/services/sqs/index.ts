@@ -14,6 +14,7 @@ import { sqsPeekRoute } from "./routes.ts";
 import { cachedQueues } from "./queue-cache.ts";
 import { scheduleRetentionSweep } from "./jobs/retention.ts";
 import type { SqsStore } from "./store.ts";
+import { queueResources } from "./resources.ts";
 
 export type { NewFifoMessage, NewMessage, QueueRecord, QueueWrite, SqsStore } from "./store.ts";
 export { DEDUP_WINDOW_MS, fifoFields, isFifo } from "./domain/fifo.ts";
@@ -35,6 +36,8 @@ export const sqsModule = defineService<SqsStore, SqsApi>({
     pending: PENDING_OPERATIONS,
     definition: () => createSqsService({} as SqsEnv),
   },
+  // What operators may declare at start (--config, startMailroom({ resources }); ADR 0024).
+  resources: [queueResources],
   stores: {
     sqlite: (db) => new SqliteSqsStore(db),
     postgres: (db) => new PgSqsStore(db),
@@ -54,7 +57,8 @@ export const sqsModule = defineService<SqsStore, SqsApi>({
       queueWritten: (id) => notifier.notify(wakeKey(id)),
     });
     return {
-      definition: createSqsService({ store, clock, notifier }),
+      // The test profile turns AWS's re-create and purge waits off (ADR 0024); the aws profile keeps them.
+      definition: createSqsService({ store, clock, notifier, waits: ctx.options.profile === "test" ? { recreateAfterDeleteMs: 0, purgeIntervalMs: 0 } : undefined }),
       routes: [sqsPeekRoute(store, clock, ctx.credentials)],
       api: { queues: store },
     };

@@ -7,6 +7,7 @@ import type { SfnEnv } from "./env.ts";
 import { scheduleRunner } from "./jobs/runner.ts";
 import { createStepFunctionsService, PENDING_OPERATIONS } from "./service.ts";
 import type { StepFunctionsStore } from "./store.ts";
+import { stateMachineResources } from "./resources.ts";
 
 export { createStepFunctionsService, PENDING_OPERATIONS } from "./service.ts";
 export type { StepFunctionsStore } from "./store.ts";
@@ -19,6 +20,8 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, undefined>(
     pending: PENDING_OPERATIONS,
     definition: () => createStepFunctionsService({} as SfnEnv),
   },
+  // What operators may declare at start (--config, startMailroom({ resources }); ADR 0024).
+  resources: [stateMachineResources],
   stores: {
     sqlite: (db) => new SqliteStepFunctionsStore(db),
     postgres: (db) => new PgStepFunctionsStore(db),

@@ -1,26 +1,33 @@
-// The Kinesis store on PostgreSQL: an append is one statement that locks each touched shard row while it takes
-// counters (UPDATE … RETURNING), so appends to one shard from several nodes are numbered in commit order, and inserts
-// the records numbered from them (ADR 0021).
-import type { ConsumerRecord, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamRecord } from "../../services/kinesis/store.ts";
-import { type ConsumerRow, type StreamRow, toConsumer, toStream } from "../kinesis-rows.ts";
+// The Kinesis store on PostgreSQL: an append locks each touched open shard row while it takes counters (UPDATE …
+// RETURNING), so appends to one shard from several nodes are numbered in commit order, and inserts the records in one
+// statement. A control-plane change locks the stream row and its shard rows (FOR UPDATE), so it waits for appends in
+// flight and appends after it see closed shards (and are routed again by the caller).
+import type {
+  AccountQuota, AccountUsage, ConsumerRecord, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamChange, StreamRecord,
+} from "../../services/kinesis/store.ts";
+import {
+  type ConsumerRow, toConsumer, type ShardRow, SETTINGS_COLUMNS, SHARD_COLUMNS, settingsOf, settingsValues, type StreamRow, toShard, toStream, toUsage, USAGE_SQL,
+} from "../kinesis-rows.ts";
 import type { PgDb } from "./db.ts";
 
 // A GetRecords is one range scan on the primary key: the rows after the counter up to the limit, cut where the
 // running total of data bytes passes the cap (the first row always; octet_length reads a TOASTed value's size
 // without fetching it, so rows past the cut are never detoasted).
-const APPEND_SQL =
-  "WITH b AS (UPDATE kinesis_shards k SET last_counter = k.last_counter + t.n FROM unnest($2::int[], $3::bigint[]) AS t(shard, n) " +
-  "WHERE k.stream_id = $1 AND k.shard_index = t.shard RETURNING k.shard_index, k.last_counter, t.n), " +
-  "i AS (INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) " +
-  "SELECT $1, r.s, b.last_counter - b.n + r.o, r.k, r.d, $8 FROM unnest($4::int[], $5::bigint[], $6::text[], $7::bytea[]) AS r(s, o, k, d) " +
-  "JOIN b ON b.shard_index = r.s WHERE (SELECT count(*) FROM b) = cardinality($2::int[])) " +
-  "SELECT shard_index, last_counter, n FROM b";
-
 const READ_SQL =
   "SELECT counter, partition_key, data, arrived_at FROM (" +
   "SELECT counter, partition_key, data, arrived_at, row_number() OVER w AS n, sum(octet_length(data)) OVER w AS upto FROM (" +
   "SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = $1 AND shard_index = $2 AND counter > $3 ORDER BY counter LIMIT $4" +
   ") r WINDOW w AS (ORDER BY counter)) t WHERE n = 1 OR upto <= $5 ORDER BY counter";
+
+/** Thrown inside a transaction to roll it back: the stream is gone (undefined) or a shard was closed ("closed"). */
+class Undo {
+  readonly answer: undefined | "closed";
+  constructor(answer: undefined | "closed") {
+    this.answer = answer;
+  }
+}
+
+const placeholders = (from: number, n: number) => Array.from({ length: n }, (_, i) => `$${from + i}`).join(", ");
 
 export class PgKinesisStore implements KinesisStore {
   private readonly db: PgDb;
@@ -29,25 +36,30 @@ export class PgKinesisStore implements KinesisStore {
     this.db = db;
   }
 
-  createStream(st: Omit<StreamRecord, "id" | "status">, shards: { startHashKey: string; endHashKey: string }[], quota: number): Promise<StreamRecord | "exists" | "quota"> {
+  createStream(st: Omit<StreamRecord, "id" | "shardCount">, shards: { startHashKey: string; endHashKey: string }[], quota: AccountQuota): Promise<StreamRecord | "exists" | "quota" | "onDemandQuota"> {
     return this.db.tx(async (c) => {
       // One creator at a time per account and region, so the quota check and the name check see each other's streams.
       await c.query("SELECT pg_advisory_xact_lock(hashtext('kinesis:' || $1 || ':' || $2))", [st.account, st.region]);
       const taken = await c.query("SELECT 1 FROM kinesis_streams WHERE account = $1 AND region = $2 AND name = $3", [st.account, st.region, st.name]);
       if (taken.rowCount) return "exists" as const;
-      const open = await c.query("SELECT COALESCE(SUM(shard_count), 0)::bigint AS n FROM kinesis_streams WHERE account = $1 AND region = $2", [st.account, st.region]);
-      if (Number(open.rows[0].n) + shards.length > quota) return "quota" as const;
+      const usage = toUsage((await c.query(USAGE_SQL((i) => `$${i}`), [st.account, st.region])).rows[0] as { shards: string; on_demand: string });
+      if (usage.openShards + shards.length > quota.shards) return "quota" as const;
+      if (st.mode === "ON_DEMAND" && usage.onDemandStreams + 1 > quota.onDemandStreams) return "onDemandQuota" as const;
       const ins = await c.query(
-        "INSERT INTO kinesis_streams (account, region, name, mode, retention_hours, shard_count, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        [st.account, st.region, st.name, st.mode, st.retentionHours, shards.length, st.createdAt],
+        `INSERT INTO kinesis_streams (account, region, name, shard_count, created_at, ${SETTINGS_COLUMNS.join(", ")}) VALUES ($1, $2, $3, $4, $5, ${placeholders(6, SETTINGS_COLUMNS.length)}) RETURNING id`,
+        [st.account, st.region, st.name, shards.length, st.createdAt, ...settingsValues(st)],
       );
       const id = Number(ins.rows[0].id);
       await c.query(
-        "INSERT INTO kinesis_shards (stream_id, shard_index, start_hash_key, end_hash_key) SELECT $1, i - 1, s, e FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(s, e, i)",
-        [id, shards.map((s) => s.startHashKey), shards.map((s) => s.endHashKey)],
+        "INSERT INTO kinesis_shards (stream_id, shard_index, start_hash_key, end_hash_key, opened_at) SELECT $1, i - 1, s, e, $4 FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(s, e, i)",
+        [id, shards.map((s) => s.startHashKey), shards.map((s) => s.endHashKey), st.createdAt],
       );
-      return { ...st, id, status: "ACTIVE" as const, shardCount: shards.length };
+      return { ...st, keyId: st.keyId, statusUntil: st.statusUntil, id, shardCount: shards.length };
     });
+  }
+
+  async usage(account: string, region: string): Promise<AccountUsage> {
+    return toUsage((await this.db.query(USAGE_SQL((i) => `$${i}`), [account, region])).rows[0] as { shards: string; on_demand: string });
   }
 
   async getStream(account: string, region: string, name: string): Promise<StreamRecord | undefined> {
@@ -71,7 +83,7 @@ export class PgKinesisStore implements KinesisStore {
   deleteStream(id: number): Promise<boolean> {
     return this.db.tx(async (c) => {
       // The stream first: its cascade to the shard rows waits for appends holding them, so the records deleted next
-      // include theirs, and later appends find no shard.
+      // include theirs, and later appends find no shard. Policies go by the cascade too.
       const gone = ((await c.query("DELETE FROM kinesis_streams WHERE id = $1", [id])).rowCount ?? 0) > 0;
       await c.query("DELETE FROM kinesis_records WHERE stream_id = $1", [id]);
       return gone;
@@ -79,31 +91,78 @@ export class PgKinesisStore implements KinesisStore {
   }
 
   async shards(streamId: number): Promise<ShardRecord[]> {
-    const r = await this.db.query("SELECT shard_index, start_hash_key, end_hash_key, last_counter FROM kinesis_shards WHERE stream_id = $1 ORDER BY shard_index", [streamId]);
-    return r.rows.map((x) => ({ index: x.shard_index, startHashKey: x.start_hash_key, endHashKey: x.end_hash_key, lastCounter: Number(x.last_counter) }));
+    const r = await this.db.query<ShardRow>(`SELECT ${SHARD_COLUMNS} FROM kinesis_shards WHERE stream_id = $1 ORDER BY shard_index`, [streamId]);
+    return r.rows.map(toShard);
   }
 
-  async append(streamId: number, records: NewRecord[], now: number): Promise<number[] | undefined> {
-    // Each record's place among its shard's records of this call (1-based), and the count per shard.
-    const perShard = new Map<number, number>();
-    const ordinals = records.map((r) => {
-      const o = (perShard.get(r.shardIndex) ?? 0) + 1;
-      perShard.set(r.shardIndex, o);
-      return o;
+  changeStream(id: number, now: number, decide: (stream: StreamRecord, shards: ShardRecord[], usage: AccountUsage) => StreamChange): Promise<StreamRecord | undefined> {
+    return this.db.tx(async (c) => {
+      const row = (await c.query<StreamRow>("SELECT * FROM kinesis_streams WHERE id = $1 FOR UPDATE", [id])).rows[0];
+      if (!row) return undefined;
+      const stream = toStream(row);
+      const shards = (await c.query<ShardRow>(`SELECT ${SHARD_COLUMNS} FROM kinesis_shards WHERE stream_id = $1 ORDER BY shard_index FOR UPDATE`, [id])).rows.map(toShard);
+      // Changes that add shards or on-demand streams count the account's usage: one such change at a time per account
+      // and region (the lock CreateStream takes), so two of them cannot both pass a quota.
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('kinesis:' || $1 || ':' || $2))", [stream.account, stream.region]);
+      const usage = toUsage((await c.query(USAGE_SQL((i) => `$${i}`), [stream.account, stream.region])).rows[0] as { shards: string; on_demand: string });
+      const change = decide(stream, shards, usage);
+      if (change.close?.length) {
+        await c.query("UPDATE kinesis_shards SET closed_at = $1 WHERE stream_id = $2 AND shard_index = ANY($3::int[]) AND closed_at IS NULL", [now, id, change.close]);
+      }
+      const add = change.add ?? [];
+      if (add.length) {
+        await c.query(
+          "INSERT INTO kinesis_shards (stream_id, shard_index, start_hash_key, end_hash_key, parent_index, adjacent_parent_index, opened_at, closed_at) " +
+            "SELECT $1, i, s, e, p, a, $7, CASE WHEN cl THEN $7::bigint END FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::int[], $8::bool[]) AS t(i, s, e, p, a, cl)",
+          [id, add.map((n) => n.index), add.map((n) => n.startHashKey), add.map((n) => n.endHashKey), add.map((n) => n.parentIndex ?? null),
+            add.map((n) => n.adjacentParentIndex ?? null), now, add.map((n) => n.closed === true)],
+        );
+      }
+      const openNow = Number((await c.query("SELECT count(*)::int AS n FROM kinesis_shards WHERE stream_id = $1 AND closed_at IS NULL", [id])).rows[0].n);
+      const settings = { ...settingsOf(stream), ...change.settings };
+      await c.query(
+        `UPDATE kinesis_streams SET shard_count = $1, ${SETTINGS_COLUMNS.map((col, i) => `${col} = $${i + 2}`).join(", ")} WHERE id = $${SETTINGS_COLUMNS.length + 2}`,
+        [openNow, ...settingsValues(settings), id],
+      );
+      return { ...stream, ...settings, shardCount: openNow };
     });
-    const shards = [...perShard.keys()].sort((a, b) => a - b);
-    // One statement (atomic, one round trip): bump the touched shards' counters (locking their rows, so appends
-    // from several nodes are numbered in commit order), insert the records numbered from the bumped values, and
-    // answer the bumped values. The insert runs only when every shard was there; a stream deleted since the caller
-    // looked it up bumps nothing and inserts nothing.
-    const r = await this.db.query(APPEND_SQL, [
-      streamId, shards, shards.map((x) => perShard.get(x)!),
-      records.map((x) => x.shardIndex), ordinals, records.map((x) => x.partitionKey), records.map((x) => x.data), now,
-    ]);
-    if (r.rowCount !== shards.length) return undefined;
-    const base = new Map<number, number>();
-    for (const row of r.rows) base.set(row.shard_index, Number(row.last_counter) - Number(row.n));
-    return records.map((x, i) => base.get(x.shardIndex)! + ordinals[i]);
+  }
+
+  async append(streamId: number, records: NewRecord[], now: number): Promise<number[] | undefined | "closed"> {
+    try {
+      return await this.db.tx(async (c) => {
+        const perShard = new Map<number, number>();
+        for (const r of records) perShard.set(r.shardIndex, (perShard.get(r.shardIndex) ?? 0) + 1);
+        // Lock shard rows in index order, so two appends touching the same shards never deadlock.
+        const shards = [...perShard.keys()].sort((a, b) => a - b);
+        const bumped = await c.query(
+          "UPDATE kinesis_shards k SET last_counter = k.last_counter + t.n FROM unnest($2::int[], $3::bigint[]) AS t(shard, n) " +
+            "WHERE k.stream_id = $1 AND k.shard_index = t.shard AND k.closed_at IS NULL RETURNING k.shard_index, k.last_counter",
+          [streamId, shards, shards.map((s) => perShard.get(s)!)],
+        );
+        // The stream was deleted, or resharding closed a shard, since the caller looked: roll back what was bumped.
+        if (bumped.rowCount !== shards.length) {
+          const alive = await c.query("SELECT 1 FROM kinesis_streams WHERE id = $1", [streamId]);
+          throw new Undo(alive.rowCount ? "closed" : undefined);
+        }
+        const next = new Map<number, number>();
+        for (const row of bumped.rows) next.set(row.shard_index, Number(row.last_counter) - perShard.get(row.shard_index)! + 1);
+        const counters = records.map((r) => {
+          const counter = next.get(r.shardIndex)!;
+          next.set(r.shardIndex, counter + 1);
+          return counter;
+        });
+        await c.query(
+          "INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) " +
+            "SELECT $1, s, n, k, d, $6 FROM unnest($2::int[], $3::bigint[], $4::text[], $5::bytea[]) AS t(s, n, k, d)",
+          [streamId, records.map((r) => r.shardIndex), counters, records.map((r) => r.partitionKey), records.map((r) => r.data), now],
+        );
+        return counters;
+      });
+    } catch (e) {
+      if (e instanceof Undo) return e.answer;
+      throw e;
+    }
   }
 
   async read(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<StoredRecord[]> {
@@ -114,6 +173,69 @@ export class PgKinesisStore implements KinesisStore {
   async counterBefore(streamId: number, shardIndex: number, time: number): Promise<number> {
     const r = await this.db.query("SELECT COALESCE(MAX(counter), 0)::bigint AS c FROM kinesis_records WHERE stream_id = $1 AND shard_index = $2 AND arrived_at < $3", [streamId, shardIndex, time]);
     return Number(r.rows[0].c);
+  }
+
+  async nextStatusChange(): Promise<number | undefined> {
+    const r = await this.db.query("SELECT MIN(status_until) AS t FROM kinesis_streams WHERE status_until IS NOT NULL");
+    return r.rows[0].t === null ? undefined : Number(r.rows[0].t);
+  }
+
+  async finishStatusChanges(now: number): Promise<number> {
+    const r = await this.db.query("UPDATE kinesis_streams SET status = 'ACTIVE', status_until = NULL WHERE status_until IS NOT NULL AND status_until <= $1", [now]);
+    return r.rowCount ?? 0;
+  }
+
+  async trim(now: number, batch: number): Promise<number> {
+    let deleted = 0;
+    const streams = await this.db.query("SELECT id, retention_hours FROM kinesis_streams");
+    for (const st of streams.rows) {
+      const id = Number(st.id);
+      const cutoff = now - Number(st.retention_hours) * 3_600_000;
+      const shards = await this.db.query("SELECT shard_index FROM kinesis_shards WHERE stream_id = $1", [id]);
+      for (const { shard_index: shard } of shards.rows) {
+        // A read first: most passes find nothing expired and write nothing.
+        const oldest = await this.db.query("SELECT arrived_at FROM kinesis_records WHERE stream_id = $1 AND shard_index = $2 ORDER BY counter LIMIT 1", [id, shard]);
+        if (oldest.rows.length === 0 || Number(oldest.rows[0].arrived_at) >= cutoff) continue;
+        for (;;) {
+          // The expired prefix of the shard's log, a batch at a time: up to the newest expired record among its oldest `batch`.
+          const r = await this.db.query(
+            "DELETE FROM kinesis_records WHERE stream_id = $1 AND shard_index = $2 AND counter <= (SELECT MAX(counter) FROM " +
+              "(SELECT counter, arrived_at FROM kinesis_records WHERE stream_id = $1 AND shard_index = $2 ORDER BY counter LIMIT $3) b WHERE arrived_at < $4)",
+            [id, shard, batch, cutoff],
+          );
+          const n = r.rowCount ?? 0;
+          deleted += n;
+          if (n < batch) break;
+        }
+      }
+      // A closed shard whose close is past retention holds no readable record any more: it goes (AWS: EXPIRED).
+      deleted += await this.db.tx(async (c) => {
+        const gone = await c.query("DELETE FROM kinesis_shards WHERE stream_id = $1 AND closed_at IS NOT NULL AND closed_at < $2 RETURNING shard_index", [id, cutoff]);
+        if (!gone.rowCount) return 0;
+        const r = await c.query("DELETE FROM kinesis_records WHERE stream_id = $1 AND shard_index = ANY($2::int[])", [id, gone.rows.map((x) => x.shard_index)]);
+        return r.rowCount ?? 0;
+      });
+    }
+    return deleted;
+  }
+
+  async getPolicy(resourceArn: string): Promise<string | undefined> {
+    const r = await this.db.query("SELECT policy FROM kinesis_policies WHERE resource_arn = $1", [resourceArn]);
+    return r.rows[0]?.policy;
+  }
+
+  async putPolicy(streamId: number, resourceArn: string, policy: string): Promise<boolean> {
+    const r = await this.db.query(
+      "INSERT INTO kinesis_policies (resource_arn, stream_id, policy) SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM kinesis_streams WHERE id = $2) " +
+        "ON CONFLICT (resource_arn) DO UPDATE SET policy = excluded.policy, stream_id = excluded.stream_id",
+      [resourceArn, streamId, policy],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async deletePolicy(resourceArn: string): Promise<boolean> {
+    const r = await this.db.query("DELETE FROM kinesis_policies WHERE resource_arn = $1", [resourceArn]);
+    return (r.rowCount ?? 0) > 0;
   }
 
   registerConsumer(streamId: number, name: string, now: number, activeAt: number, max: number): Promise<ConsumerRecord | "exists" | "limit" | "gone"> {

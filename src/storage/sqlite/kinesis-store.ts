@@ -1,9 +1,22 @@
 // The Kinesis store on SQLite: writes through the group commit (SqliteDb.write), reads against committed state.
-// An append takes each touched shard's counter and inserts the records, in one write.
+// An append takes each touched shard's counter and inserts the records, in one write; control-plane changes decide
+// and apply inside one write too (writes are serial, so nothing changes the stream in between).
 import type Database from "better-sqlite3";
-import type { ConsumerRecord, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamRecord } from "../../services/kinesis/store.ts";
-import { type ConsumerRow, type StreamRow, toConsumer, toStream } from "../kinesis-rows.ts";
+import type {
+  AccountQuota, AccountUsage, ConsumerRecord, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamChange, StreamRecord,
+} from "../../services/kinesis/store.ts";
+import {
+  type ConsumerRow, toConsumer, type ShardRow, SETTINGS_COLUMNS, SHARD_COLUMNS, settingsOf, settingsValues, type StreamRow, toShard, toStream, toUsage, USAGE_SQL,
+} from "../kinesis-rows.ts";
 import type { SqliteDb } from "./db.ts";
+
+/** Thrown inside a write to undo it: the stream is gone (undefined) or a shard was closed ("closed"). */
+class Undo {
+  readonly answer: undefined | "closed";
+  constructor(answer: undefined | "closed") {
+    this.answer = answer;
+  }
+}
 
 function prepare(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
@@ -11,16 +24,35 @@ function prepare(db: Database.Database) {
     byName: p("SELECT * FROM kinesis_streams WHERE account = ? AND region = ? AND name = ?"),
     byId: p("SELECT * FROM kinesis_streams WHERE id = ?"),
     list: p("SELECT * FROM kinesis_streams WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?"),
-    openShards: p("SELECT COALESCE(SUM(shard_count), 0) FROM kinesis_streams WHERE account = ? AND region = ?").pluck(),
-    insertStream: p("INSERT INTO kinesis_streams (account, region, name, mode, retention_hours, shard_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-    insertShard: p("INSERT INTO kinesis_shards (stream_id, shard_index, start_hash_key, end_hash_key) VALUES (?, ?, ?, ?)"),
+    usage: p(USAGE_SQL(() => "?")),
+    insertStream: p(`INSERT INTO kinesis_streams (account, region, name, shard_count, created_at, ${SETTINGS_COLUMNS.join(", ")}) VALUES (?, ?, ?, ?, ?, ${SETTINGS_COLUMNS.map(() => "?").join(", ")})`),
+    updateSettings: p(`UPDATE kinesis_streams SET shard_count = ?, ${SETTINGS_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE id = ?`),
+    insertShard: p("INSERT INTO kinesis_shards (stream_id, shard_index, start_hash_key, end_hash_key, parent_index, adjacent_parent_index, opened_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+    closeShard: p("UPDATE kinesis_shards SET closed_at = ? WHERE stream_id = ? AND shard_index = ? AND closed_at IS NULL"),
     deleteRecords: p("DELETE FROM kinesis_records WHERE stream_id = ?"),
     deleteStream: p("DELETE FROM kinesis_streams WHERE id = ?"),
-    shards: p("SELECT shard_index, start_hash_key, end_hash_key, last_counter FROM kinesis_shards WHERE stream_id = ? ORDER BY shard_index"),
-    bump: p("UPDATE kinesis_shards SET last_counter = last_counter + ? WHERE stream_id = ? AND shard_index = ? RETURNING last_counter").pluck(),
+    deletePolicies: p("DELETE FROM kinesis_policies WHERE stream_id = ?"),
+    shards: p(`SELECT ${SHARD_COLUMNS} FROM kinesis_shards WHERE stream_id = ? ORDER BY shard_index`),
+    bump: p("UPDATE kinesis_shards SET last_counter = last_counter + ? WHERE stream_id = ? AND shard_index = ? AND closed_at IS NULL RETURNING last_counter").pluck(),
     insertRecord: p("INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) VALUES (?, ?, ?, ?, ?, ?)"),
     read: p("SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND counter > ? ORDER BY counter LIMIT ?").raw(),
     before: p("SELECT COALESCE(MAX(counter), 0) FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND arrived_at < ?").pluck(),
+    nextStatus: p("SELECT MIN(status_until) FROM kinesis_streams WHERE status_until IS NOT NULL").pluck(),
+    finishStatus: p("UPDATE kinesis_streams SET status = 'ACTIVE', status_until = NULL WHERE status_until IS NOT NULL AND status_until <= ?"),
+    retention: p("SELECT id, retention_hours FROM kinesis_streams"),
+    shardIndexes: p("SELECT shard_index FROM kinesis_shards WHERE stream_id = ?").pluck(),
+    // The expired prefix of a shard's log, a batch at a time: up to the newest expired record among its oldest `batch`.
+    trimRecords: p(
+      "DELETE FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND counter <= (SELECT MAX(counter) FROM " +
+        "(SELECT counter, arrived_at FROM kinesis_records WHERE stream_id = ? AND shard_index = ? ORDER BY counter LIMIT ?) WHERE arrived_at < ?)",
+    ),
+    oldest: p("SELECT arrived_at FROM kinesis_records WHERE stream_id = ? AND shard_index = ? ORDER BY counter LIMIT 1").pluck(),
+    expiredShards: p("SELECT shard_index FROM kinesis_shards WHERE stream_id = ? AND closed_at IS NOT NULL AND closed_at < ?").pluck(),
+    deleteShardRecords: p("DELETE FROM kinesis_records WHERE stream_id = ? AND shard_index = ?"),
+    deleteShard: p("DELETE FROM kinesis_shards WHERE stream_id = ? AND shard_index = ?"),
+    getPolicy: p("SELECT policy FROM kinesis_policies WHERE resource_arn = ?").pluck(),
+    putPolicy: p("INSERT INTO kinesis_policies (resource_arn, stream_id, policy) VALUES (?, ?, ?) ON CONFLICT (resource_arn) DO UPDATE SET policy = excluded.policy, stream_id = excluded.stream_id"),
+    deletePolicy: p("DELETE FROM kinesis_policies WHERE resource_arn = ?"),
     // Enhanced fan-out (0003_consumers.sql).
     purgeConsumers: p("DELETE FROM kinesis_consumers WHERE stream_id = ? AND gone_at IS NOT NULL AND gone_at <= ?"),
     consumerByName: p("SELECT * FROM kinesis_consumers WHERE stream_id = ? AND name = ? AND (gone_at IS NULL OR gone_at > ?)"),
@@ -51,14 +83,24 @@ export class SqliteKinesisStore implements KinesisStore {
     this.s = prepare(sql.db);
   }
 
-  createStream(st: Omit<StreamRecord, "id" | "status">, shards: { startHashKey: string; endHashKey: string }[], quota: number): Promise<StreamRecord | "exists" | "quota"> {
+  createStream(st: Omit<StreamRecord, "id" | "shardCount">, shards: { startHashKey: string; endHashKey: string }[], quota: AccountQuota): Promise<StreamRecord | "exists" | "quota" | "onDemandQuota"> {
     return this.sql.write(() => {
       if (this.s.byName.get(st.account, st.region, st.name)) return "exists" as const;
-      if ((this.s.openShards.get(st.account, st.region) as number) + shards.length > quota) return "quota" as const;
-      const id = Number(this.s.insertStream.run(st.account, st.region, st.name, st.mode, st.retentionHours, shards.length, st.createdAt).lastInsertRowid);
-      shards.forEach((sh, i) => this.s.insertShard.run(id, i, sh.startHashKey, sh.endHashKey));
-      return { ...st, id, status: "ACTIVE" as const, shardCount: shards.length };
+      const usage = this.usageOf(st.account, st.region);
+      if (usage.openShards + shards.length > quota.shards) return "quota" as const;
+      if (st.mode === "ON_DEMAND" && usage.onDemandStreams + 1 > quota.onDemandStreams) return "onDemandQuota" as const;
+      const id = Number(this.s.insertStream.run(st.account, st.region, st.name, shards.length, st.createdAt, ...settingsValues(st)).lastInsertRowid);
+      shards.forEach((sh, i) => this.s.insertShard.run(id, i, sh.startHashKey, sh.endHashKey, null, null, st.createdAt, null));
+      return { ...st, keyId: st.keyId, statusUntil: st.statusUntil, id, shardCount: shards.length };
     });
+  }
+
+  private usageOf(account: string, region: string): AccountUsage {
+    return toUsage(this.s.usage.get(account, region) as { shards: number; on_demand: number });
+  }
+
+  async usage(account: string, region: string): Promise<AccountUsage> {
+    return this.usageOf(account, region);
   }
 
   async getStream(account: string, region: string, name: string): Promise<StreamRecord | undefined> {
@@ -78,60 +120,72 @@ export class SqliteKinesisStore implements KinesisStore {
   deleteStream(id: number): Promise<boolean> {
     return this.sql.write(() => {
       this.s.deleteRecords.run(id);
+      this.s.deletePolicies.run(id);
       return this.s.deleteStream.run(id).changes > 0;
     });
   }
 
   async shards(streamId: number): Promise<ShardRecord[]> {
-    return (this.s.shards.all(streamId) as { shard_index: number; start_hash_key: string; end_hash_key: string; last_counter: number }[]).map((r) => ({
-      index: r.shard_index, startHashKey: r.start_hash_key, endHashKey: r.end_hash_key, lastCounter: r.last_counter,
-    }));
+    return (this.s.shards.all(streamId) as ShardRow[]).map(toShard);
   }
 
-  append(streamId: number, records: NewRecord[], now: number): Promise<number[] | undefined> {
+  changeStream(id: number, now: number, decide: (stream: StreamRecord, shards: ShardRecord[], usage: AccountUsage) => StreamChange): Promise<StreamRecord | undefined> {
     return this.sql.write(() => {
-      // Take each shard's counters once: count the records per shard, bump, then number them in order.
-      const perShard = new Map<number, number>();
-      for (const r of records) perShard.set(r.shardIndex, (perShard.get(r.shardIndex) ?? 0) + 1);
-      const next = new Map<number, number>();
-      for (const [shard, n] of perShard) {
-        const last = this.s.bump.get(n, streamId, shard) as number | undefined;
-        // The stream was deleted since the caller looked it up (writes are serial: nothing was changed yet).
-        if (last === undefined) return undefined;
-        next.set(shard, last - n + 1);
+      const row = this.s.byId.get(id) as StreamRow | undefined;
+      if (!row) return undefined;
+      const stream = toStream(row);
+      const shards = (this.s.shards.all(id) as ShardRow[]).map(toShard);
+      const change = decide(stream, shards, this.usageOf(stream.account, stream.region));
+      for (const index of change.close ?? []) this.s.closeShard.run(now, id, index);
+      for (const n of change.add ?? []) {
+        this.s.insertShard.run(id, n.index, n.startHashKey, n.endHashKey, n.parentIndex ?? null, n.adjacentParentIndex ?? null, now, n.closed ? now : null);
       }
-      const counters = records.map((r) => {
-        const counter = next.get(r.shardIndex)!;
-        next.set(r.shardIndex, counter + 1);
-        return counter;
-      });
-      // Inserted in chunks of multi-row statements: one statement step per chunk instead of per record.
-      for (let at = 0; at < records.length; at += INSERT_CHUNK) {
-        const n = Math.min(INSERT_CHUNK, records.length - at);
-        const params: unknown[] = new Array(n * 6);
-        for (let i = 0; i < n; i++) {
-          const r = records[at + i];
-          params[i * 6] = streamId;
-          params[i * 6 + 1] = r.shardIndex;
-          params[i * 6 + 2] = counters[at + i];
-          params[i * 6 + 3] = r.partitionKey;
-          params[i * 6 + 4] = r.data;
-          params[i * 6 + 5] = now;
-        }
-        this.insertOf(n).run(params);
-      }
-      return counters;
+      const open = (this.s.shards.all(id) as ShardRow[]).filter((s) => s.closed_at === null).length;
+      const settings = { ...settingsOf(stream), ...change.settings };
+      this.s.updateSettings.run(open, ...settingsValues(settings), id);
+      return { ...stream, ...settings, shardCount: open };
     });
   }
 
-  private insertOf(n: number): Database.Statement {
-    let st = this.inserts.get(n);
-    if (!st) {
-      if (n === 1) st = this.s.insertRecord;
-      else st = this.sql.db.prepare(`INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) VALUES ${Array(n).fill("(?, ?, ?, ?, ?, ?)").join(", ")}`);
-      this.inserts.set(n, st);
+  async append(streamId: number, records: NewRecord[], now: number): Promise<number[] | undefined | "closed"> {
+    try {
+      return await this.sql.write(() => {
+        // Take each shard's counters once: count the records per shard, bump, then number them in order.
+        const perShard = new Map<number, number>();
+        for (const r of records) perShard.set(r.shardIndex, (perShard.get(r.shardIndex) ?? 0) + 1);
+        const next = new Map<number, number>();
+        for (const [shard, n] of perShard) {
+          const last = this.s.bump.get(n, streamId, shard) as number | undefined;
+          // The stream was deleted, or resharding closed the shard, since the caller looked: undo what was bumped.
+          if (last === undefined) throw new Undo(this.s.byId.get(streamId) ? "closed" : undefined);
+          next.set(shard, last - n + 1);
+        }
+        const counters = records.map((r) => {
+          const counter = next.get(r.shardIndex)!;
+          next.set(r.shardIndex, counter + 1);
+          return counter;
+        });
+        // Inserted in chunks of multi-row statements: one statement step per chunk instead of per record.
+        for (let at = 0; at < records.length; at += INSERT_CHUNK) {
+          const n = Math.min(INSERT_CHUNK, records.length - at);
+          const params: unknown[] = new Array(n * 6);
+          for (let i = 0; i < n; i++) {
+            const r = records[at + i];
+            params[i * 6] = streamId;
+            params[i * 6 + 1] = r.shardIndex;
+            params[i * 6 + 2] = counters[at + i];
+            params[i * 6 + 3] = r.partitionKey;
+            params[i * 6 + 4] = r.data;
+            params[i * 6 + 5] = now;
+          }
+          this.insertOf(n).run(params);
+        }
+        return counters;
+      });
+    } catch (e) {
+      if (e instanceof Undo) return e.answer;
+      throw e;
     }
-    return st;
   }
 
   async read(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<StoredRecord[]> {
@@ -147,8 +201,70 @@ export class SqliteKinesisStore implements KinesisStore {
     return out;
   }
 
+  private insertOf(n: number): Database.Statement {
+    let st = this.inserts.get(n);
+    if (!st) {
+      if (n === 1) st = this.s.insertRecord;
+      else st = this.sql.db.prepare(`INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) VALUES ${Array(n).fill("(?, ?, ?, ?, ?, ?)").join(", ")}`);
+      this.inserts.set(n, st);
+    }
+    return st;
+  }
+
   async counterBefore(streamId: number, shardIndex: number, time: number): Promise<number> {
     return this.s.before.get(streamId, shardIndex, time) as number;
+  }
+
+  async nextStatusChange(): Promise<number | undefined> {
+    return (this.s.nextStatus.get() as number | null) ?? undefined;
+  }
+
+  finishStatusChanges(now: number): Promise<number> {
+    return this.sql.write(() => this.s.finishStatus.run(now).changes);
+  }
+
+  async trim(now: number, batch: number): Promise<number> {
+    let deleted = 0;
+    for (const st of this.s.retention.all() as { id: number; retention_hours: number }[]) {
+      const cutoff = now - st.retention_hours * 3_600_000;
+      for (const shard of this.s.shardIndexes.all(st.id) as number[]) {
+        // A read first: most passes find nothing expired and write nothing.
+        const oldest = this.s.oldest.get(st.id, shard) as number | undefined;
+        if (oldest === undefined || oldest >= cutoff) continue;
+        for (;;) {
+          const n = await this.sql.write(() => this.s.trimRecords.run(st.id, shard, st.id, shard, batch, cutoff).changes);
+          deleted += n;
+          if (n < batch) break;
+        }
+      }
+      // A closed shard whose close is past retention holds no readable record any more: it goes (AWS: EXPIRED).
+      const expired = this.s.expiredShards.all(st.id, cutoff) as number[];
+      if (expired.length > 0) {
+        await this.sql.write(() => {
+          for (const shard of expired) {
+            deleted += this.s.deleteShardRecords.run(st.id, shard).changes;
+            this.s.deleteShard.run(st.id, shard);
+          }
+        });
+      }
+    }
+    return deleted;
+  }
+
+  async getPolicy(resourceArn: string): Promise<string | undefined> {
+    return (this.s.getPolicy.get(resourceArn) as string | undefined) ?? undefined;
+  }
+
+  putPolicy(streamId: number, resourceArn: string, policy: string): Promise<boolean> {
+    return this.sql.write(() => {
+      if (!this.s.byId.get(streamId)) return false;
+      this.s.putPolicy.run(resourceArn, streamId, policy);
+      return true;
+    });
+  }
+
+  deletePolicy(resourceArn: string): Promise<boolean> {
+    return this.sql.write(() => this.s.deletePolicy.run(resourceArn).changes > 0);
   }
 
   registerConsumer(streamId: number, name: string, now: number, activeAt: number, max: number): Promise<ConsumerRecord | "exists" | "limit" | "gone"> {

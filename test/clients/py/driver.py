@@ -2,7 +2,7 @@
 
 Started by test/clients/boto.ts with the interpreter under test (Debian /usr/bin/python3 with boto3 1.26, which
 speaks the SQS query protocol, or a newer boto3 that speaks AWS JSON). Configuration comes from the environment:
-MAILROOM_ENDPOINT, MAILROOM_EXPECT_PROTOCOL, MAILROOM_SERVICE (sqs or sns), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION.
+MAILROOM_ENDPOINT, MAILROOM_EXPECT_PROTOCOL, MAILROOM_SERVICE (sqs, sns or kinesis), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION.
 
 Command:  {"op": "send_message", "args": {...}}   (a value {"$b64": "..."} in args is passed as bytes)
 Result:   the boto3 response (ResponseMetadata dropped, bytes base64, datetimes ISO), or

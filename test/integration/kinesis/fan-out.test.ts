@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
   CreateStreamCommand, DeleteStreamCommand, DeregisterStreamConsumerCommand, DescribeStreamConsumerCommand, KinesisClient,
-  ListStreamConsumersCommand, PutRecordCommand, PutRecordsCommand, RegisterStreamConsumerCommand, SubscribeToShardCommand,
+  ListStreamConsumersCommand, PutRecordCommand, SplitShardCommand, PutRecordsCommand, RegisterStreamConsumerCommand, SubscribeToShardCommand,
   type SubscribeToShardEvent, type SubscribeToShardEventStream,
 } from "@aws-sdk/client-kinesis";
 import { ManualClock, type Mailroom } from "../../../src/index.ts";
@@ -202,5 +202,29 @@ describe("Kinesis enhanced fan-out", () => {
       if (r.done) break;
     }
     await other.close();
+  });
+
+  test("a subscription to a shard that resharding closes ends with its ChildShards and no ContinuationSequenceNumber", async () => {
+    await k.send(new CreateStreamCommand({ StreamName: "split", ShardCount: 1 }));
+    const arn = (await k.send(new RegisterStreamConsumerCommand({ StreamARN: STREAM_ARN("split"), ConsumerName: "reader" }))).Consumer!.ConsumerARN!;
+    await k.send(new PutRecordCommand({ StreamName: "split", PartitionKey: "p", Data: Buffer.from("parent") }));
+    const events = new Events((await k.send(new SubscribeToShardCommand({ ConsumerARN: arn, ShardId: "shardId-000000000000", StartingPosition: { Type: "TRIM_HORIZON" } }))).EventStream!);
+    assert.equal((await events.event()).Records!.length, 1);
+    await k.send(new SplitShardCommand({ StreamName: "split", ShardToSplit: "shardId-000000000000", NewStartingHashKey: (1n << 127n).toString() }));
+    // Resharding does not wake subscriptions: the next look (the 5-second keep-alive) finds the shard closed and read.
+    await armed(clock, clock.now() + 5_000);
+    clock.advance(5_000);
+    const last = await events.event();
+    assert.deepEqual(last.Records, []);
+    assert.equal(last.ContinuationSequenceNumber, undefined);
+    assert.deepEqual(last.ChildShards!.map((c) => [c.ShardId, c.ParentShards]), [
+      ["shardId-000000000001", ["shardId-000000000000"]],
+      ["shardId-000000000002", ["shardId-000000000000"]],
+    ]);
+    assert.equal((await events.next()).done, true);
+    // A new subscription to the closed shard gets the same last event at once.
+    const again = new Events((await k.send(new SubscribeToShardCommand({ ConsumerARN: arn, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } }))).EventStream!);
+    assert.equal((await again.event()).ChildShards!.length, 2);
+    assert.equal((await again.next()).done, true);
   });
 });

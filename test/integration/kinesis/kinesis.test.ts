@@ -1,4 +1,4 @@
-// Kinesis Data Streams, first increment, through @aws-sdk/client-kinesis: once with its default HTTP/2 handler and once
+// Kinesis Data Streams, streams and records, through @aws-sdk/client-kinesis: once with its default HTTP/2 handler and once
 // with an HTTP/1.1 handler (@smithy/node-http-handler), on the backend MAILROOM_TEST_BACKEND names; and a CBOR round
 // trip as the Java SDK sends it (a hand-built application/x-amz-cbor-1.1 request, signed with the SDK's signer).
 import assert from "node:assert/strict";
@@ -6,10 +6,10 @@ import { createHash } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import {
   CreateStreamCommand, DeleteStreamCommand, DescribeStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand,
-  GetShardIteratorCommand, KinesisClient, ListShardsCommand, ListStreamsCommand, MergeShardsCommand, PutRecordCommand,
-  PutRecordsCommand,
+  GetShardIteratorCommand, KinesisClient, ListShardsCommand, ListStreamsCommand, PutRecordCommand,
+  PutRecordsCommand, UpdateStreamWarmThroughputCommand,
 } from "@aws-sdk/client-kinesis";
-import { cbor } from "@smithy/core/cbor";
+import { cbor, tag } from "@smithy/core/cbor";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { ManualClock, type Mailroom } from "../../../src/index.ts";
@@ -224,7 +224,6 @@ for (const transport of ["HTTP/2 (default handler)", "HTTP/1.1"] as const) {
       await rejectsAws(k.send(new CreateStreamCommand({ StreamName: "bad name", ShardCount: 1 })), { name: "ValidationException" });
       await rejectsAws(k.send(new CreateStreamCommand({ StreamName: "zero", ShardCount: 0 })), { name: "ValidationException" });
       await rejectsAws(k.send(new CreateStreamCommand({ StreamName: "huge", ShardCount: 501 })), { name: "LimitExceededException" });
-      await rejectsAws(k.send(new CreateStreamCommand({ StreamName: "tagged", ShardCount: 1, Tags: { a: "b" } })), { name: "InvalidArgumentException" });
       await rejectsAws(k.send(new DescribeStreamCommand({})), { name: "InvalidArgumentException" });
       await rejectsAws(k.send(new DescribeStreamCommand({ StreamARN: "arn:aws:kinesis:us-east-1:111111111111:stream/read" })), { name: "AccessDeniedException" });
       await rejectsAws(k.send(new DescribeStreamCommand({ StreamARN: `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/read` })), { name: "InvalidArgumentException" });
@@ -242,8 +241,8 @@ for (const transport of ["HTTP/2 (default handler)", "HTTP/1.1"] as const) {
       // A new stream of the same name starts empty; the old iterator does not reach it.
       await k.send(new CreateStreamCommand({ StreamName: "read", ShardCount: 1 }));
       await rejectsAws(k.send(new GetRecordsCommand({ ShardIterator: it })), { name: "ResourceNotFoundException" });
-      await rejectsAws(k.send(new MergeShardsCommand({ StreamName: "read", ShardToMerge: "shardId-000000000000", AdjacentShardToMerge: "shardId-000000000001" })), {
-        name: "UnsupportedOperation", message: /MergeShards is not supported/,
+      await rejectsAws(k.send(new UpdateStreamWarmThroughputCommand({ StreamName: "read", WarmThroughputMiBps: 10 })), {
+        name: "UnsupportedOperation", message: /UpdateStreamWarmThroughput is not supported/,
       });
     });
   });
@@ -282,6 +281,19 @@ describe("Kinesis over CBOR (application/x-amz-cbor-1.1), as the Java SDK sends 
     // Timestamps are tag 1 with epoch milliseconds, as the Java SDK v2 reads them (src/protocol/cbor/codec.ts).
     const at = rec.ApproximateArrivalTimestamp as { tag: number; value: number };
     assert.deepEqual([at.tag, at.value], [1, T0]);
+    // Resharding through CBOR: a closed shard read to its end has no NextShardIterator and lists its ChildShards.
+    assert.equal((await call("SplitShard", { StreamName: "c", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "1000" })).status, 200);
+    const end = await call("GetRecords", { ShardIterator: got.value.NextShardIterator });
+    assert.equal(end.status, 200);
+    assert.equal(end.value.NextShardIterator, undefined);
+    assert.deepEqual((end.value.ChildShards as { ShardId: string; ParentShards: string[] }[]).map((c) => [c.ShardId, c.ParentShards]), [
+      ["shardId-000000000001", ["shardId-000000000000"]], ["shardId-000000000002", ["shardId-000000000000"]],
+    ]);
+    // A timestamp member in: tag 1 with epoch seconds, as the Java SDK writes it (src/protocol/cbor/codec.ts).
+    const listed = await call("ListShards", { StreamName: "c", ShardFilter: { Type: "AT_TIMESTAMP", Timestamp: tag({ tag: 1, value: T0 / 1000 }) } });
+    assert.deepEqual((listed.value.Shards as { ShardId: string }[]).map((x) => x.ShardId), ["shardId-000000000000", "shardId-000000000001", "shardId-000000000002"]);
+    assert.equal((await call("AddTagsToStream", { StreamName: "c", Tags: { via: "cbor" } })).status, 200);
+    assert.deepEqual((await call("ListTagsForStream", { StreamName: "c" })).value.Tags, [{ Key: "via", Value: "cbor" }]);
     const missing = await call("DescribeStream", { StreamName: "none" });
     assert.equal(missing.status, 400);
     assert.equal(missing.value.__type, "ResourceNotFoundException");

@@ -8,9 +8,11 @@ import type { BusRecord } from "../store.ts";
 
 type Input = Record<string, unknown>;
 
-function view(b: BusRecord): Record<string, unknown> {
-  const t = new Date(b.createdAt);
-  return { Name: b.name, Arn: busArn(b.region, b.account, b.name), Description: b.description, CreationTime: t, LastModifiedTime: t };
+function view(b: BusRecord, policy?: string): Record<string, unknown> {
+  return {
+    Name: b.name, Arn: busArn(b.region, b.account, b.name), Description: b.description, Policy: policy,
+    CreationTime: new Date(b.createdAt), LastModifiedTime: new Date(b.modifiedAt ?? b.createdAt),
+  };
 }
 
 /** The default bus as Describe/List show it (no stored row: created "at" the epoch). */
@@ -38,10 +40,33 @@ export async function createEventBus(env: EventsEnv, ctx: RequestContext, input:
 export async function describeEventBus(env: EventsEnv, ctx: RequestContext, input: Input) {
   // Name: the bus's name or ARN, the default bus when absent (DescribeEventBus API reference).
   const key = await resolveBus(env, ctx, input.Name, "name");
-  if (key.name === DEFAULT_BUS) return view(defaultBus(ctx));
+  // Policy: the bus's resource policy, when it has one (DescribeEventBus API reference, Policy).
+  const policy = await env.store.busPolicy(key);
+  if (key.name === DEFAULT_BUS) return view(defaultBus(ctx), policy);
   const b = await env.store.getBus(key);
   if (!b) throw busNotFound(key.name);
-  return view(b);
+  return view(b, policy);
+}
+
+/** UpdateEventBus: a custom bus's Description (UpdateEventBus API reference); the other members are refused, never ignored. */
+export async function updateEventBus(env: EventsEnv, ctx: RequestContext, input: Input) {
+  if (input.KmsKeyIdentifier !== undefined) throw notSupported("KmsKeyIdentifier");
+  if (input.DeadLetterConfig !== undefined) throw notSupported("DeadLetterConfig");
+  if (input.LogConfig !== undefined) throw notSupported("LogConfig");
+  const key = await resolveBus(env, ctx, input.Name, "name");
+  const description = input.Description as string | undefined;
+  // Description: at most 512 characters (EventBusDescription in the model).
+  if (description !== undefined && description.length > 512) throw constraint(description, "description", "have length less than or equal to 512");
+  if (key.name === DEFAULT_BUS) {
+    if (description !== undefined) throw notSupported("A description of the default event bus");
+    return { Arn: busArn(key.region, key.account, key.name), Name: key.name };
+  }
+  const current = await env.store.getBus(key);
+  if (!current) throw busNotFound(key.name);
+  // Only the members given change.
+  const next = description ?? current.description;
+  if (!(await env.store.updateBus(key, next, env.clock.now()))) throw busNotFound(key.name);
+  return { Arn: busArn(key.region, key.account, key.name), Name: key.name, Description: next };
 }
 
 export async function deleteEventBus(env: EventsEnv, ctx: RequestContext, input: Input) {
@@ -66,7 +91,9 @@ export async function listEventBuses(env: EventsEnv, ctx: RequestContext, input:
     rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
   const page = rows.slice(0, limit);
-  const out: Record<string, unknown> = { EventBuses: page.map(view) };
+  // Each bus with its resource policy, when it has one (ListEventBuses API reference, EventBus Policy).
+  const policies = await Promise.all(page.map((b) => env.store.busPolicy(b)));
+  const out: Record<string, unknown> = { EventBuses: page.map((b, i) => view(b, policies[i])) };
   if (rows.length > limit) out.NextToken = encodeToken(page[page.length - 1].name);
   return out;
 }

@@ -1,12 +1,13 @@
-// Limits of records as AWS states them: a data blob of at most 1 MiB (a stream's default maximum record size; the
-// model allows up to 10 MiB for streams whose MaxRecordSizeInKiB was raised, which is pending here), a partition key of 1–256 Unicode characters,
+// Limits of records as AWS states them: a data blob of at most the stream's maximum record size (1 MiB by default,
+// 1024–10240 KiB through MaxRecordSizeInKiB: CreateStream and UpdateMaxRecordSize API references), a partition key of 1–256 Unicode characters,
 // at most 500 records and 5 MiB (data and partition keys) per PutRecords (PutRecord and PutRecords API references;
 // the Data, PartitionKey, HashKey and SequenceNumber model constraints), and ExplicitHashKey within [0, 2^128 − 1].
 import { invalidArgument, validation } from "../errors.ts";
 import { parseHashKey } from "./hash-keys.ts";
 import { isSequenceNumberText } from "./sequence.ts";
 
-export const MAX_DATA_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_RECORD_SIZE_KIB = 1024;
+export const MAX_DATA_BYTES = DEFAULT_MAX_RECORD_SIZE_KIB * 1024;
 /** The Data member's model constraint (10 MiB). */
 const MODEL_MAX_DATA_BYTES = 10 * 1024 * 1024;
 export const MAX_PUT_RECORDS = 500;
@@ -18,13 +19,23 @@ export interface RecordInput {
   ExplicitHashKey?: string;
 }
 
-/** Checks one record; returns the explicit hash key when one was given. `at` is the member path prefix ("" or "records.3.member."). */
+/** MaxRecordSizeInKiB: 1024–10240 (model constraint). */
+export function checkMaxRecordSize(kib: number, member = "maxRecordSizeInKiB"): void {
+  if (kib < 1024) throw validation(String(kib), member, "Member must have value greater than or equal to 1024");
+  if (kib > 10240) throw validation(String(kib), member, "Member must have value less than or equal to 10240");
+}
+
+/** A record's data against the stream's maximum record size. */
+export function checkRecordSize(r: RecordInput, maxRecordSizeKiB: number): void {
+  if (r.Data.length > maxRecordSizeKiB * 1024) {
+    throw invalidArgument(`Record size ${r.Data.length} bytes exceeds the stream's maximum record size of ${maxRecordSizeKiB} KiB.`);
+  }
+}
+
+/** Checks one record's form; returns the explicit hash key when one was given. `at` is the member path prefix ("" or "records.3.member."). */
 export function checkRecord(r: RecordInput, at: string): bigint | undefined {
   if (r.Data.length > MODEL_MAX_DATA_BYTES) {
     throw validation("java.nio.HeapByteBuffer", `${at}data`, `Member must have length less than or equal to ${MODEL_MAX_DATA_BYTES}`);
-  }
-  if (r.Data.length > MAX_DATA_BYTES) {
-    throw invalidArgument(`Record size ${r.Data.length} bytes exceeds the stream's maximum record size of 1024 KiB.`);
   }
   const keyLength = [...r.PartitionKey].length;
   if (keyLength < 1) throw validation(r.PartitionKey, `${at}partitionKey`, "Member must have length greater than or equal to 1");

@@ -48,6 +48,8 @@ export function shardQuota(region: string): number {
   return ["us-east-1", "us-west-2", "eu-west-1"].includes(region) ? 500 : 200;
 }
 export const ON_DEMAND_INITIAL_SHARDS = 4;
+/** "By default, you can create up to 50 data streams with the on-demand capacity mode" (Kinesis quotas and limits page). */
+export const ON_DEMAND_STREAM_QUOTA = 50;
 
 /** Opaque paging tokens (ListStreams, ListShards), valid 300 seconds (ListShards API reference: NextToken "Tokens expire after 300 seconds", ExpiredNextTokenException); ListStreams' tokens are given the same life. */
 export const NEXT_TOKEN_TTL_MS = 300_000;

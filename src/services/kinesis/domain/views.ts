@@ -6,9 +6,15 @@ import { streamArn } from "./streams.ts";
 export function shardView(stream: StreamRecord, s: ShardRecord): Record<string, unknown> {
   return {
     ShardId: shardId(s.index),
+    ParentShardId: s.parentIndex === undefined ? undefined : shardId(s.parentIndex),
+    AdjacentParentShardId: s.adjacentParentIndex === undefined ? undefined : shardId(s.adjacentParentIndex),
     HashKeyRange: { StartingHashKey: s.startHashKey, EndingHashKey: s.endHashKey },
-    // Open shards have no EndingSequenceNumber (Shard / SequenceNumberRange API reference).
-    SequenceNumberRange: { StartingSequenceNumber: sequenceNumber(stream.createdAt, s.index, 0) },
+    // Open shards have no EndingSequenceNumber; a closed shard's is the number of its last record (its starting number
+    // when it took none) (Shard / SequenceNumberRange API reference).
+    SequenceNumberRange: {
+      StartingSequenceNumber: sequenceNumber(stream.createdAt, s.index, 0),
+      EndingSequenceNumber: s.closedAt === undefined ? undefined : sequenceNumber(stream.createdAt, s.index, s.lastCounter),
+    },
   };
 }
 
@@ -26,12 +32,13 @@ export function summaryView(s: StreamRecord): Record<string, unknown> {
   };
 }
 
-/** Common members of StreamDescription and StreamDescriptionSummary (no enhanced monitoring, no encryption). */
+/** Common members of StreamDescription and StreamDescriptionSummary. */
 export function descriptionView(s: StreamRecord): Record<string, unknown> {
   return {
     ...summaryView(s),
     RetentionPeriodHours: s.retentionHours,
-    EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
-    EncryptionType: "NONE",
+    EnhancedMonitoring: [{ ShardLevelMetrics: s.shardLevelMetrics }],
+    EncryptionType: s.encryptionType,
+    KeyId: s.keyId,
   };
 }

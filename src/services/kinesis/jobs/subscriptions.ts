@@ -5,11 +5,14 @@
 // to the shard" (SubscribeToShardEvent API reference). It never polls the table on a timer: its only timer is the
 // notifier wait's bound (the next keep-alive event, or the 5-minute end). It ends after 5 minutes (SubscribeToShard API
 // reference), when the client goes away, or with an exception event: ResourceInUseException when another call took the
-// subscription over, ResourceNotFoundException when the stream or the consumer is gone.
+// subscription over, ResourceNotFoundException when the stream or the consumer is gone. At the end of a closed shard
+// (resharding, ADR 0020) the last event carries its ChildShards and the stream ends.
 import { sequenceNumber, shardId } from "../domain/sequence.ts";
 import { shardWakeKey, SUBSCRIPTION_MS } from "../domain/consumers.ts";
 import { eventMessage, exceptionMessage, initialResponse, type PayloadFormat } from "../domain/event-stream.ts";
+import { childShardsOf } from "../domain/resharding.ts";
 import type { KinesisEnv } from "../env.ts";
+import { trimHorizon } from "../operations/streams.ts";
 import type { StoredRecord, StreamRecord } from "../store.ts";
 
 /** Records per event at most, and about this much data (an event-stream message carries at most 16 MiB). */
@@ -33,20 +36,13 @@ export interface SubscriptionPlan {
   signal: AbortSignal;
 }
 
-/**
- * The ChildShards of a closed shard, or undefined while the shard is open. Resharding (issue 14 part A) provides the
- * real function; until it is merged every shard is open, and this placeholder says so.
- */
-async function closedShardChildren(_env: KinesisEnv, _stream: StreamRecord, _shardIndex: number): Promise<Record<string, unknown>[] | undefined> {
-  return undefined;
-}
-
-function recordView(stream: StreamRecord, shardIndex: number, r: StoredRecord): Record<string, unknown> {
+function recordView(stream: StreamRecord, shardIndex: number, r: StoredRecord, encryption: string | undefined): Record<string, unknown> {
   return {
     SequenceNumber: sequenceNumber(stream.createdAt, shardIndex, r.counter),
     ApproximateArrivalTimestamp: new Date(r.arrivedAt),
     Data: r.data,
     PartitionKey: r.partitionKey,
+    EncryptionType: encryption,
   };
 }
 
@@ -62,7 +58,8 @@ export async function* subscriptionEvents(env: KinesisEnv, p: SubscriptionPlan):
       // Subscribed before looking, so an append between the look and the wait still wakes it.
       const wake = env.notifier?.subscribe(key);
       try {
-        if (!(await env.store.getStreamById(stream.id))) {
+        const current = await env.store.getStreamById(stream.id);
+        if (!current) {
           yield exceptionMessage(format, "ResourceNotFoundException", `Stream ${stream.name} under account ${stream.account} not found.`);
           return;
         }
@@ -74,29 +71,42 @@ export async function* subscriptionEvents(env: KinesisEnv, p: SubscriptionPlan):
             : exceptionMessage(format, "ResourceNotFoundException", `Consumer ${p.consumerArn} not found.`);
           return;
         }
+        const shards = await env.store.shards(stream.id);
+        const shard = shards.find((x) => x.index === shardIndex);
+        if (!shard) {
+          // A closed shard removed by retention (ADR 0020): nothing is left to read.
+          yield exceptionMessage(format, "ResourceNotFoundException", `Shard ${shardId(shardIndex)} in stream ${stream.name} under account ${stream.account} does not exist: it expired past the retention period.`);
+          return;
+        }
         const read = await env.store.read(stream.id, shardIndex, after, EVENT_RECORDS + 1, EVENT_BYTES);
         const more = read.length > EVENT_RECORDS;
-        const records = more ? read.slice(0, EVENT_RECORDS) : read;
+        const taken = more ? read.slice(0, EVENT_RECORDS) : read;
         const now = env.clock.now();
-        if (records.length > 0 || now - lastEventAt >= KEEP_ALIVE_MS) {
+        // Records past retention are no longer readable even before the trim job deletes them (as GetRecords skips them).
+        const horizon = trimHorizon(current, now);
+        const records = taken.filter((r) => r.arrivedAt >= horizon);
+        if (taken.length > 0) after = taken[taken.length - 1].counter;
+        // A closed shard read to its end: the last event names its ChildShards and has no ContinuationSequenceNumber
+        // (SubscribeToShardEvent: "ChildShards … returned only at the end of the current shard").
+        const atEnd = shard.closedAt !== undefined && !more && after >= shard.lastCounter;
+        if (records.length > 0 || atEnd || now - lastEventAt >= KEEP_ALIVE_MS) {
           const last = records.length > 0 ? records[records.length - 1] : undefined;
-          if (last) after = last.counter;
-          const children = records.length === 0 ? await closedShardChildren(env, stream, shardIndex) : undefined;
+          const encryption = current.encryptionType === "KMS" ? "KMS" : undefined;
           yield eventMessage(format, "SubscribeToShardEvent", {
-            Records: records.map((r) => recordView(stream, shardIndex, r)),
+            Records: records.map((r) => recordView(stream, shardIndex, r, encryption)),
             // The position to resume from with AFTER_SEQUENCE_NUMBER (the shard's StartingSequenceNumber before any record).
-            ContinuationSequenceNumber: sequenceNumber(stream.createdAt, shardIndex, after),
+            ContinuationSequenceNumber: atEnd ? undefined : sequenceNumber(stream.createdAt, shardIndex, after),
             // Zero when caught up ("there are no new records to process at this moment"); else the age of the last record sent.
             MillisBehindLatest: more && last ? Math.max(0, now - last.arrivedAt) : 0,
-            ...(children ? { ChildShards: children } : {}),
+            ...(atEnd ? { ChildShards: childShardsOf(shards, shardIndex) } : {}),
           });
           lastEventAt = now;
           // The end of a closed shard: its children were named, nothing more will come.
-          if (children) return;
+          if (atEnd) return;
         }
         if (env.clock.now() >= endAt) return;
-        // Something was sent: look again at once (more may have come meanwhile); else wait for an append.
-        if (records.length > 0) continue;
+        // Something was read: look again at once (more may have come meanwhile); else wait for an append.
+        if (taken.length > 0) continue;
         const until = Math.min(endAt, lastEventAt + KEEP_ALIVE_MS);
         if (wake) await wake.wait(until - env.clock.now(), signal);
         else return; // no notifier (docs-only definition): nothing would wake it

@@ -1,18 +1,31 @@
 // Reading: GetShardIterator and GetRecords. An iterator holds the shard and the counter after which it reads; each
-// GetRecords answers a fresh NextShardIterator from where it stopped.
+// GetRecords answers a fresh NextShardIterator from where it stopped, until a closed shard is read to its end: then
+// NextShardIterator is absent and ChildShards names the shards that continue its hash key range.
 import type { RequestContext } from "../../types.ts";
 import { decodeIterator, encodeIterator, ITERATOR_TTL_MS } from "../domain/iterator.ts";
+import { type ChildShard, childShardsOf } from "../domain/resharding.ts";
 import { isSequenceNumberText, parseSequenceNumber, parseShardId, sequenceNumber, shardId } from "../domain/sequence.ts";
 import { checkEnum, checkRange, checkShardIdText } from "../domain/streams.ts";
-import { findStream, type KinesisEnv } from "../env.ts";
-import { expiredIterator, invalidArgument, resourceNotFound, validation } from "../errors.ts";
 import { arnOf } from "../domain/views.ts";
+import { GET_SHARD_ITERATOR_PER_SHARD } from "../domain/throughput.ts";
+import { findStream, type KinesisEnv, requireReadable, takeCall } from "../env.ts";
+import { expiredIterator, invalidArgument, provisionedThroughputExceeded, resourceNotFound, validation } from "../errors.ts";
+import type { KinesisStore, ShardRecord, StreamRecord } from "../store.ts";
+import { liveShards, trimHorizon } from "./streams.ts";
 
 type Input = Record<string, unknown>;
 
 const ITERATOR_TYPES = ["AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"];
 /** A GetRecords call returns up to 10 MiB of data (GetRecords API reference). */
 const MAX_GET_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The ChildShards of a closed shard (for GetRecords and SubscribeToShard at the shard's end): the shards resharding
+ * made from it, each with its parents and hash key range. Empty for an open shard.
+ */
+export async function closedShardChildren(store: KinesisStore, streamId: number, shardIndex: number): Promise<ChildShard[]> {
+  return childShardsOf(await store.shards(streamId), shardIndex);
+}
 
 export async function getShardIterator(env: KinesisEnv, ctx: RequestContext, input: Input) {
   const type = input.ShardIteratorType as string;
@@ -29,11 +42,14 @@ export async function getShardIterator(env: KinesisEnv, ctx: RequestContext, inp
   if (timestamp !== undefined && !Number.isFinite(timestamp.getTime())) throw invalidArgument("The Timestamp parameter is not a valid time.");
   if (type !== "AT_TIMESTAMP" && timestamp !== undefined) throw invalidArgument(`Timestamp cannot be used with ShardIteratorType ${type}.`);
   const stream = await findStream(env, ctx, input);
+  requireReadable(stream);
   const id = input.ShardId as string;
   checkShardIdText(id, "shardId");
   const index = parseShardId(id);
-  const shard = index === undefined ? undefined : (await env.store.shards(stream.id)).find((s) => s.index === index);
+  const now = env.clock.now();
+  const shard = index === undefined ? undefined : liveShards(stream, await env.store.shards(stream.id), now).find((s) => s.index === index);
   if (!shard) throw resourceNotFound(`Shard ${id} in stream ${stream.name} under account ${stream.account} does not exist`);
+  takeCall(env, `${stream.id}:${shard.index}:GetShardIterator`, GET_SHARD_ITERATOR_PER_SHARD, `GetShardIterator on shard ${id} of stream ${stream.name} under account ${stream.account}`);
   let after: number;
   if (type === "TRIM_HORIZON") after = 0;
   else if (type === "LATEST") after = shard.lastCounter;
@@ -45,7 +61,20 @@ export async function getShardIterator(env: KinesisEnv, ctx: RequestContext, inp
     }
     after = type === "AT_SEQUENCE_NUMBER" ? Math.max(0, parsed.counter - 1) : parsed.counter;
   }
-  return { ShardIterator: encodeIterator({ streamId: stream.id, shardIndex: shard.index, after, issuedAt: env.clock.now() }) };
+  return { ShardIterator: encodeIterator({ streamId: stream.id, shardIndex: shard.index, after, issuedAt: now }) };
+}
+
+async function iteratorStream(env: KinesisEnv, ctx: RequestContext, input: Input, streamId: number, shardIndex: number): Promise<StreamRecord> {
+  if (input.StreamId !== undefined) throw invalidArgument("StreamId is not supported by this Mailroom version yet.");
+  const stream = await env.store.getStreamById(streamId);
+  if (!stream) throw resourceNotFound(`Shard ${shardId(shardIndex)} of the ShardIterator does not exist: its stream was deleted.`);
+  if (input.StreamARN !== undefined && input.StreamARN !== arnOf(stream)) throw invalidArgument("The StreamARN does not match the stream of the ShardIterator.");
+  // Another account's iterator reads only through its StreamARN, where the stream's resource policy allows it.
+  if (stream.account !== ctx.accountId || stream.region !== ctx.region) {
+    if (input.StreamARN === undefined) throw resourceNotFound(`Shard ${shardId(shardIndex)} of the ShardIterator does not exist.`);
+    await findStream(env, ctx, input);
+  }
+  return stream;
 }
 
 export async function getRecords(env: KinesisEnv, ctx: RequestContext, input: Input) {
@@ -60,27 +89,37 @@ export async function getRecords(env: KinesisEnv, ctx: RequestContext, input: In
     // message names both times, as AWS's does, in Mailroom's words.
     throw expiredIterator(`Iterator expired. The iterator was created at time ${new Date(it.issuedAt).toISOString()} while right now it is ${new Date(now).toISOString()} which is further in the future than the tolerated delay of ${ITERATOR_TTL_MS} milliseconds.`);
   }
-  const stream = await env.store.getStreamById(it.streamId);
-  if (!stream || stream.account !== ctx.accountId || stream.region !== ctx.region) {
-    throw resourceNotFound(`Shard ${shardId(it.shardIndex)} of the ShardIterator does not exist: its stream was deleted.`);
+  const stream = await iteratorStream(env, ctx, input, it.streamId, it.shardIndex);
+  const shards = await env.store.shards(stream.id);
+  const shard: ShardRecord | undefined = liveShards(stream, shards, now).find((s) => s.index === it.shardIndex);
+  if (!shard) throw resourceNotFound(`Shard ${shardId(it.shardIndex)} in stream ${stream.name} under account ${stream.account} does not exist: it expired past the retention period.`);
+  if (env.limits && !env.limits.read(stream.id, shard.index)) {
+    throw provisionedThroughputExceeded(`Rate exceeded for shard ${shardId(shard.index)} in stream ${stream.name} under account ${stream.account}.`);
   }
-  if (input.StreamId !== undefined) throw invalidArgument("StreamId is not supported by this Mailroom version yet.");
-  if (input.StreamARN !== undefined && input.StreamARN !== arnOf(stream)) throw invalidArgument("The StreamARN does not match the stream of the ShardIterator.");
-  const shard = (await env.store.shards(stream.id)).find((s) => s.index === it.shardIndex);
-  if (!shard) throw invalidArgument("Invalid ShardIterator.");
-  const records = await env.store.read(stream.id, shard.index, it.after, limit, MAX_GET_BYTES);
-  const last = records.length > 0 ? records[records.length - 1].counter : it.after;
+  const read = await env.store.read(stream.id, shard.index, it.after, limit, MAX_GET_BYTES);
+  // Records past retention are no longer readable even before the trim job deletes them: the trim horizon moves.
+  const horizon = trimHorizon(stream, now);
+  const records = read.filter((r) => r.arrivedAt >= horizon);
+  const last = read.length > 0 ? read[read.length - 1].counter : it.after;
+  env.limits?.readDone(stream.id, shard.index, records.reduce((n, r) => n + r.data.length, 0));
+  // A closed shard read to its end: no NextShardIterator, and its ChildShards ("returned … only when the end of the
+  // current shard is reached"; NextShardIterator "If set to null, the shard has been closed", GetRecords API reference).
+  // A closed shard with nothing after the iterator is at its end too: retention may have deleted its last records
+  // (the log keeps a suffix), and a closed shard takes no more.
+  const atEnd = shard.closedAt !== undefined && (last >= shard.lastCounter || read.length === 0);
   // Caught up (nothing left after what is returned) is 0; otherwise how old the last record returned is.
-  const behind = last >= shard.lastCounter || records.length === 0 ? 0 : Math.max(0, now - records[records.length - 1].arrivedAt);
+  const behind = atEnd || last >= shard.lastCounter || records.length === 0 ? 0 : Math.max(0, now - records[records.length - 1].arrivedAt);
+  const encryption = stream.encryptionType === "KMS" ? "KMS" : undefined;
   return {
     Records: records.map((r) => ({
       SequenceNumber: sequenceNumber(stream.createdAt, shard.index, r.counter),
       ApproximateArrivalTimestamp: new Date(r.arrivedAt),
       Data: r.data,
       PartitionKey: r.partitionKey,
+      EncryptionType: encryption,
     })),
-    // An open shard always answers a NextShardIterator (GetRecords API reference: null only when the shard is closed).
-    NextShardIterator: encodeIterator({ ...it, after: last, issuedAt: now }),
+    NextShardIterator: atEnd ? undefined : encodeIterator({ ...it, after: last, issuedAt: now }),
     MillisBehindLatest: behind,
+    ChildShards: atEnd ? childShardsOf(shards, shard.index) : undefined,
   };
 }

@@ -1,47 +1,68 @@
-// Writing: PutRecord and PutRecords. A record goes to the shard whose hash key range holds its ExplicitHashKey, or
-// the MD5 of its partition key; all records of a call are appended in one write.
+// Writing: PutRecord and PutRecords. A record goes to the open shard whose hash key range holds its ExplicitHashKey,
+// or the MD5 of its partition key; all records of a call are appended in one write. When resharding closed a shard
+// between routing and appending, nothing was appended and the records are routed again over the new shards.
 import type { RequestContext } from "../../types.ts";
 import { shardWakeKey } from "../domain/consumers.ts";
 import { hashKeyOf, shardFor } from "../domain/hash-keys.ts";
-import { checkRecord, checkSequenceNumberForOrdering, MAX_PUT_RECORDS, MAX_PUT_RECORDS_BYTES, type RecordInput } from "../domain/records.ts";
+import {
+  checkRecord, checkRecordSize, checkSequenceNumberForOrdering, MAX_PUT_RECORDS, MAX_PUT_RECORDS_BYTES, type RecordInput,
+} from "../domain/records.ts";
 import { sequenceNumber, shardId } from "../domain/sequence.ts";
-import { findStream, type KinesisEnv } from "../env.ts";
-import { invalidArgument, streamNotFound, validation } from "../errors.ts";
+import { findStream, type KinesisEnv, requireReadable } from "../env.ts";
+import { invalidArgument, provisionedThroughputExceeded, streamNotFound, validation } from "../errors.ts";
 import type { StreamRecord } from "../store.ts";
 
 type Input = Record<string, unknown>;
 
-async function put(env: KinesisEnv, stream: StreamRecord, records: { input: RecordInput; explicit?: bigint }[]) {
-  const shards = await env.store.shards(stream.id);
-  const ranges = shards.map((s) => ({ start: BigInt(s.startHashKey), end: BigInt(s.endHashKey) }));
-  const placed = records.map((r) => ({
-    shardIndex: shards[shardFor(ranges, r.explicit ?? hashKeyOf(r.input.PartitionKey))].index,
-    partitionKey: r.input.PartitionKey,
-    data: r.input.Data,
-  }));
-  const counters = await env.store.append(stream.id, placed, env.clock.now());
-  if (!counters) throw streamNotFound(stream.name, stream.account);
-  // After the commit: the touched shards' subscriptions push the new records (SubscribeToShard, ADR 0021).
-  if (env.notifier) {
-    let last = -1;
-    for (const p of placed) {
-      if (p.shardIndex === last) continue;
-      last = p.shardIndex;
-      env.notifier.notify(shardWakeKey(stream.id, p.shardIndex));
-    }
+/** Routing again after a concurrent reshard: a few times at most (each retry sees the reshard that got in the way). */
+const MAX_ROUTES = 5;
+
+type Result = { ShardId: string; SequenceNumber: string } | { ErrorCode: string; ErrorMessage: string };
+
+function rateExceeded(stream: StreamRecord, shard: number): string {
+  // PutRecords per-record ErrorMessage: "Rate exceeded for shard shardId-… in stream … under account …." (PutRecords API reference).
+  return `Rate exceeded for shard ${shardId(shard)} in stream ${stream.name} under account ${stream.account}.`;
+}
+
+async function put(env: KinesisEnv, stream: StreamRecord, records: { input: RecordInput; explicit?: bigint }[]): Promise<Result[]> {
+  for (let attempt = 1; ; attempt++) {
+    const shards = (await env.store.shards(stream.id)).filter((s) => s.closedAt === undefined).sort((a, b) => (BigInt(a.startHashKey) < BigInt(b.startHashKey) ? -1 : 1));
+    const ranges = shards.map((s) => ({ start: BigInt(s.startHashKey), end: BigInt(s.endHashKey) }));
+    const placed = records.map((r) => ({
+      shardIndex: shards[shardFor(ranges, r.explicit ?? hashKeyOf(r.input.PartitionKey))].index,
+      partitionKey: r.input.PartitionKey,
+      data: r.input.Data,
+    }));
+    // Throughput limits (when on) fail single records; the others are still written.
+    const admitted = placed.map((p) => !env.limits || env.limits.write(stream.id, p.shardIndex, p.data.length + Buffer.byteLength(p.partitionKey, "utf8")));
+    const writes = placed.filter((_, i) => admitted[i]);
+    const counters = writes.length === 0 ? [] : await env.store.append(stream.id, writes, env.clock.now());
+    if (counters === "closed" && attempt < MAX_ROUTES) continue;
+    if (counters === "closed" || counters === undefined) throw streamNotFound(stream.name, stream.account);
+    // After the commit: the touched shards' subscriptions push the new records (SubscribeToShard, ADR 0021).
+    if (env.notifier) for (const shard of new Set(writes.map((w) => w.shardIndex))) env.notifier.notify(shardWakeKey(stream.id, shard));
+    let next = 0;
+    return placed.map((p, i) => {
+      if (!admitted[i]) return { ErrorCode: "ProvisionedThroughputExceededException", ErrorMessage: rateExceeded(stream, p.shardIndex) };
+      return { ShardId: shardId(p.shardIndex), SequenceNumber: sequenceNumber(stream.createdAt, p.shardIndex, counters[next++]) };
+    });
   }
-  return placed.map((p, i) => ({ ShardId: shardId(p.shardIndex), SequenceNumber: sequenceNumber(stream.createdAt, p.shardIndex, counters[i]) }));
 }
 
 export async function putRecord(env: KinesisEnv, ctx: RequestContext, input: Input) {
   const record = input as unknown as RecordInput;
   const explicit = checkRecord(record, "");
   // SequenceNumberForOrdering asks for a number above the given one for the same partition key; every number a
-  // shard hands out is above all earlier ones of that shard, so the guarantee holds for any value (PutRecord API reference).
+  // shard hands out is above all earlier ones of that shard, and a child shard's above its parents', so the guarantee
+  // holds for any value (PutRecord API reference).
   checkSequenceNumberForOrdering(input.SequenceNumberForOrdering as string | undefined);
   const stream = await findStream(env, ctx, input);
+  requireReadable(stream);
+  checkRecordSize(record, stream.maxRecordSizeKiB);
   const [out] = await put(env, stream, [{ input: record, explicit }]);
-  return out;
+  if ("ErrorCode" in out) throw provisionedThroughputExceeded(out.ErrorMessage);
+  // EncryptionType is part of PutRecord's output (KMS when the stream encrypts records).
+  return { ...out, EncryptionType: stream.encryptionType === "KMS" ? "KMS" : undefined };
 }
 
 export async function putRecords(env: KinesisEnv, ctx: RequestContext, input: Input) {
@@ -57,8 +78,11 @@ export async function putRecords(env: KinesisEnv, ctx: RequestContext, input: In
   // "The entire request, including partition keys, can be as large as 5 MiB" (PutRecords API reference).
   if (bytes > MAX_PUT_RECORDS_BYTES) throw invalidArgument(`Records size exceeds 5 MB limit`);
   const stream = await findStream(env, ctx, input);
+  requireReadable(stream);
+  for (const r of records) checkRecordSize(r, stream.maxRecordSizeKiB);
   const results = await put(env, stream, checked);
-  // Records fail one by one only for throughput limits and internal failures, neither of which happens here, so
-  // every record succeeds and FailedRecordCount is 0 (PutRecords API reference, "Handling failures").
-  return { FailedRecordCount: 0, Records: results };
+  // Records fail one by one for throughput limits (ErrorCode ProvisionedThroughputExceededException) and internal
+  // failures (PutRecords API reference, "Handling failures"); the rest are written.
+  const failed = results.filter((r) => "ErrorCode" in r).length;
+  return { FailedRecordCount: failed, Records: results, EncryptionType: stream.encryptionType === "KMS" ? "KMS" : undefined };
 }

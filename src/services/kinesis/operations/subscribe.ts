@@ -11,6 +11,7 @@ import type { KinesisEnv } from "../env.ts";
 import { invalidArgument, resourceInUse, resourceNotFound, validation } from "../errors.ts";
 import { subscriptionEvents } from "../jobs/subscriptions.ts";
 import { findConsumer } from "./consumers.ts";
+import { liveShards } from "./streams.ts";
 
 type Input = Record<string, unknown>;
 
@@ -40,7 +41,8 @@ export async function subscribeToShard(env: KinesisEnv, ctx: RequestContext, inp
   // this operation", e.g. a consumer still CREATING).
   if (consumerStatus(consumer, now) !== "ACTIVE") throw resourceInUse(`Consumer ${arn} is not ACTIVE.`);
   const index = parseShardId(id);
-  const shard = index === undefined ? undefined : (await env.store.shards(stream.id)).find((s) => s.index === index);
+  // A closed shard stays subscribable until retention removes it (its last event names its ChildShards).
+  const shard = index === undefined ? undefined : liveShards(stream, await env.store.shards(stream.id), now).find((s) => s.index === index);
   if (!shard) throw resourceNotFound(`Shard ${id} in stream ${stream.name} under account ${stream.account} does not exist`);
 
   let after: number;

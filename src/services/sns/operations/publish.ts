@@ -13,7 +13,7 @@ import { arnOfTopic, resolveTopic, type SnsEnv } from "../env.ts";
 import { invalidParameter, snsError } from "../errors.ts";
 import { allSubscriptions, type Plan, planDeliveries } from "../fanout.ts";
 import type { Signer } from "../signer.ts";
-import type { TopicRecord } from "../store.ts";
+import type { PublishWrite, TopicRecord } from "../store.ts";
 import { publishToEndpoint, publishToPhone } from "./platform.ts";
 import { replayEnds } from "./replay.ts";
 
@@ -97,6 +97,35 @@ async function writePublish(env: SnsEnv, signer: Signer, baseUrl: string, topic:
   return fifo ? { MessageId: p.messageId, SequenceNumber: p.sequenceNumber } : { MessageId: p.messageId };
 }
 
+/** A publish planned for a caller outside SNS (an EventBridge target): writes for the caller's transaction, and what to do once they are committed. */
+export interface TopicPublishPlan {
+  write: Omit<PublishWrite, "replay" | "archive">;
+  /** After the caller's commit: wake the queues' long polls and the outbox, publish planned platform events. */
+  committed(): Promise<void>;
+}
+
+/**
+ * Plans a publish of `message` to the topic ARN for another service, which writes it in its own transaction through
+ * the SNS adapters' publishInTransaction (the same fan-out, filters and envelopes as Publish). Undefined when the
+ * topic does not exist; "fifo" for a FIFO topic (its sequence numbers and deduplication stay inside SNS's own publish).
+ */
+export async function planTopicPublish(env: SnsEnv, signer: Signer, topicArn: string, message: string, baseUrl: string, now: number): Promise<TopicPublishPlan | "fifo" | undefined> {
+  const key = parseTopicArn(topicArn);
+  const topic = key && (await env.store.getTopic(key));
+  if (!topic) return undefined;
+  if (isFifo(topic.attributes)) return "fifo";
+  const p: Published = { messageId: randomUUID(), message, timestamp: new Date(now).toISOString(), topicArn: arnOfTopic(topic) };
+  const { events, ...write } = await planDeliveries(env, signer, baseUrl, topic, await allSubscriptions(env, topic), p);
+  return {
+    write,
+    async committed() {
+      for (const id of new Set(write.queues.map((d) => d.queueId))) env.notifier.notify(wakeKey(id));
+      if (write.outbox.length > 0) env.outboxChanged?.();
+      await publishEvents(env, signer, baseUrl, events, now);
+    },
+  };
+}
+
 /** Platform application events planned by a publish (platform-delivery.ts), published after its write. */
 export async function publishEvents(env: SnsEnv, signer: Signer, baseUrl: string, events: TopicEvent[], now: number): Promise<void> {
   for (const e of events) await publishToTopic(env, signer, baseUrl, e.topic, e.prepared, now);
@@ -132,7 +161,8 @@ export function publish(signer: Signer) {
     }
     if (input.TargetArn !== undefined && !parseTopicArn(arn)) throw invalidParameter("TargetArn");
     const topic = await resolveTopic(env, ctx, arn, input.TopicArn !== undefined ? "TopicArn" : "TargetArn");
-    return publishToTopic(env, signer, ctx.baseUrl, topic, prepare(topic, input, now).p, now);
+    // The publisher's trace context goes on to subscribers (X-Ray developer guide, "Amazon SNS and AWS X-Ray").
+    return publishToTopic(env, signer, ctx.baseUrl, topic, { ...prepare(topic, input, now).p, traceHeader: ctx.traceHeader }, now);
   };
 }
 
@@ -171,7 +201,7 @@ export function publishBatch(signer: Signer) {
     for (const e of entries) {
       const r = prepare(topic, e, now);
       total += r.size;
-      ok.push({ id: e.Id, p: r.p });
+      ok.push({ id: e.Id, p: { ...r.p, traceHeader: ctx.traceHeader } });
     }
     if (total > MAX_MESSAGE_BYTES) throw snsError("BatchRequestTooLong", "The length of all the messages put together is more than the limit.");
     const Successful: Record<string, unknown>[] = [];
