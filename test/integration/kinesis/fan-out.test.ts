@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
-  CreateStreamCommand, DeleteStreamCommand, DeregisterStreamConsumerCommand, DescribeStreamConsumerCommand, KinesisClient,
+  CreateStreamCommand, DeleteStreamCommand, DeregisterStreamConsumerCommand, DescribeStreamConsumerCommand, DescribeStreamSummaryCommand, KinesisClient,
   ListStreamConsumersCommand, PutRecordCommand, SplitShardCommand, PutRecordsCommand, RegisterStreamConsumerCommand, SubscribeToShardCommand,
   type SubscribeToShardEvent, type SubscribeToShardEventStream,
 } from "@aws-sdk/client-kinesis";
@@ -129,7 +129,10 @@ describe("Kinesis enhanced fan-out", () => {
     await k.send(new RegisterStreamConsumerCommand({ StreamARN: STREAM_ARN("c1"), ConsumerName: "again" }));
     const all = await k.send(new ListStreamConsumersCommand({ StreamARN: STREAM_ARN("c1") }));
     assert.equal(all.Consumers!.length, 19);
-    // Deleting the stream (with EnforceConsumerDeletion) takes its consumers along.
+    assert.equal((await k.send(new DescribeStreamSummaryCommand({ StreamName: "c1" }))).StreamDescriptionSummary!.ConsumerCount, 19);
+    // A stream with consumers is deleted only with EnforceConsumerDeletion (DeleteStream API reference), and takes them along.
+    await rejectsAws(k.send(new DeleteStreamCommand({ StreamName: "c1" })), { name: "ResourceInUseException" });
+    await rejectsAws(k.send(new DeleteStreamCommand({ StreamName: "c1", EnforceConsumerDeletion: false })), { name: "ResourceInUseException" });
     await k.send(new DeleteStreamCommand({ StreamName: "c1", EnforceConsumerDeletion: true }));
     await rejectsAws(k.send(new ListStreamConsumersCommand({ StreamARN: STREAM_ARN("c1") })), { name: "ResourceNotFoundException" });
   });
