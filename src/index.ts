@@ -21,6 +21,8 @@ import { openStorage } from "./storage/open.ts";
 import { createLogger } from "./util/log.ts";
 import { createTracer, tracesUrl, type Tracer } from "./util/otlp.ts";
 import { VERSION } from "./version.ts";
+import { Metrics } from "./metrics/registry.ts";
+import { metricsRoute, serveMetrics } from "./metrics/route.ts";
 
 export type { MailroomOptions, Profile } from "./config/options.ts";
 export type { Declarations } from "./config/declared.ts";
@@ -36,6 +38,8 @@ export interface Mailroom {
   port: number;
   /** What the start line says: storage, profile and its waits, declared resources (e.g. "sqlite (memory), profile test: ..."). */
   describe: string;
+  /** http://host:port/metrics when metricsPort was given (/metrics is also on the main port). */
+  metricsEndpoint?: string;
   close(): Promise<void>;
 }
 
@@ -97,6 +101,9 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
     return openStorage(o, SERVICES, clock, log);
   });
   const { notifier } = storage;
+  // Metrics (docs/metrics.md): services declare their series at start; the request path and storage report here.
+  const metrics = new Metrics(o.metricsLabelLimit);
+  storage.observeCommits((seconds, writes) => metrics.observeCommit(seconds, writes));
   // The one scheduler of the process: every kind of background due work registers with it (one timer).
   const scheduler = createScheduler({ clock, leases: storage.leases, onError: (job, e) => log.warn("background job failed", { job, error: String(e) }) });
   // The delivery engine: its outbox worker is a scheduler registration; destination kinds plug in by name.
@@ -109,14 +116,14 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
     if (!s) throw new Error(`service ${name} is not started yet (module order in src/services/index.ts)`);
     return s.api as T;
   };
-  for (const m of SERVICES) started.set(m.name, m.start({ clock, log, notifier, scheduler, delivery, credentials, shared: storage.shared, options: o, api }, storage.store(m.name)));
+  for (const m of SERVICES) started.set(m.name, m.start({ clock, log, notifier, scheduler, delivery, credentials, shared: storage.shared, api, metrics, options: o }, storage.store(m.name)));
   const services = [...started.values()];
   const stopServices = async () => {
     for (const s of [...services].reverse()) await s.close?.();
     await delivery.stop();
     await scheduler.stop();
   };
-  const internal = internalRoutes([...services.flatMap((s) => s.routes ?? []), tls.route], {
+  const internal = internalRoutes([...services.flatMap((s) => s.routes ?? []), tls.route, metricsRoute(metrics)], {
     services: SERVICES.map((m) => m.name),
     version: VERSION,
     node: { id: scheduler.nodeId, storage: storage.description, profile: o.profile, startedAt },
@@ -138,8 +145,9 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
       tracer?.record(r);
     }
     : undefined;
-  const handler = createHandler({ services: services.map((s) => s.definition), credentials, clock, log, internal, observe });
+  const handler = createHandler({ services: services.map((s) => s.definition), credentials, clock, log, internal, observe, metrics });
   const front = createFront(handler, tls.options, o);
+  metrics.countConnections(() => new Promise((resolve) => front.server.getConnections((e, n) => resolve(e ? 0 : n))));
   const shutdown = async () => {
     await stopServices();
     await tracer?.close();
@@ -153,6 +161,16 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
   } catch (e) {
     await shutdown();
     throw new Error(`cannot listen on ${o.host}:${o.port} (--host, --port): ${e instanceof Error ? e.message : String(e)}`);
+  }
+  let metricsServer: import("node:http").Server | undefined;
+  if (o.metricsPort !== undefined) {
+    try {
+      metricsServer = await serveMetrics(metrics, o.host, o.metricsPort);
+    } catch (e) {
+      await front.close();
+      await shutdown();
+      throw e;
+    }
   }
   const address = front.server.address();
   const port = typeof address === "object" && address ? address.port : o.port;
@@ -179,6 +197,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
     if (closed) return;
     closed = true;
     await front.close();
+    if (metricsServer) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
     await shutdown();
   };
   if (init) {
@@ -197,5 +216,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
       throw e;
     }
   }
-  return { endpoint, port, describe, close };
+  const metricsAddress = metricsServer?.address();
+  const metricsEndpoint = metricsAddress && typeof metricsAddress === "object" ? `http://${hostForUrl}:${metricsAddress.port}/metrics` : undefined;
+  return { endpoint, port, describe, metricsEndpoint, close };
 }

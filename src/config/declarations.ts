@@ -7,9 +7,9 @@ import { randomUUID } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { AwsError } from "../protocol/errors.ts";
-import { readShape } from "../protocol/shapes.ts";
 import type { DeclarationScope, OperationCall, ResourceKind, ServiceModule } from "../services/module.ts";
-import type { RequestContext, ServiceDefinition } from "../services/types.ts";
+import { serviceCall } from "../services/operations.ts";
+import type { ServiceDefinition } from "../services/types.ts";
 import { DeclarationError } from "./declared.ts";
 
 export { DeclarationError, type Declarations } from "./declared.ts";
@@ -139,20 +139,13 @@ export function objectDeclarations(value: unknown, modules: ServiceModule[], def
   return checkDeclarations(value, modules, locate, defaultAccount);
 }
 
-/** Calls a service's operations as the declarations' owner: input read against the model as a JSON request's is. */
+/** Calls a service's operations as the declarations' owner: input read against the model as a JSON request's is (serviceCall). */
 export function operationCaller(def: ServiceDefinition, scope: DeclarationScope, baseUrl: string): OperationCall {
   const signal = new AbortController().signal;
-  return async (operation, input) => {
-    const opModel = def.model.operations[operation];
-    const handler = def.operations[operation];
-    if (!opModel || !handler) throw new AwsError("UnsupportedOperation", `${operation} is not available`);
-    const read = opModel.input ? (readShape(def.model, opModel.input, input, def.inputErrors, "", false) as Record<string, unknown>) : {};
-    const ctx: RequestContext = {
-      requestId: randomUUID(), accountId: scope.account, region: scope.region, accessKeyId: "mailroom-declarations",
-      baseUrl, operation, signal,
-    };
-    return (await handler(ctx, read)) ?? {};
-  };
+  const call = serviceCall(def);
+  return (operation, input) => call({
+    requestId: randomUUID(), accountId: scope.account, region: scope.region, accessKeyId: "mailroom-declarations", baseUrl, signal,
+  }, operation, input);
 }
 
 /**

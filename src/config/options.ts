@@ -51,6 +51,20 @@ export interface MailroomOptions {
   kinesisStatusDelayMs?: number;
   /** Kinesis: enforce the per-shard write and read limits (ProvisionedThroughputExceededException). */
   kinesisThroughputLimits?: boolean;
+  /**
+   * Step Functions: local functions for Lambda Task resources, by function name: the URL Mailroom POSTs the payload
+   * to (its JSON answer is the function's result). A Lambda function not named here fails the task.
+   */
+  lambdaFunctions?: Record<string, string>;
+  /** Step Functions: a mock-config file (the Step Functions Local format) of mocked task results for tests. */
+  sfnMockConfig?: string;
+  // Metrics and CloudWatch (docs/metrics.md)
+  /** Distinct label sets per metric family at most; past it new resources and operations fold into "other". */
+  metricsLabelLimit?: number;
+  /** Also serve /metrics on this port of the same host (0: any free one); default only on the main port. */
+  metricsPort?: number;
+  /** Days the CloudWatch API keeps datapoints (AWS/* namespaces and custom metrics). */
+  metricsRetentionDays?: number;
   /** Injected clock (tests). */
   clock?: import("../engine/clock.ts").Clock;
 
@@ -67,7 +81,7 @@ export interface MailroomOptions {
   otlpEndpoint?: string;
 }
 
-type Optional = "clock" | "database" | "tlsCert" | "tlsKey" | "config" | "resources" | "initDir" | "otlpEndpoint";
+type Optional = "clock" | "database" | "tlsCert" | "tlsKey" | "config" | "resources" | "initDir" | "otlpEndpoint" | "metricsPort" | "lambdaFunctions" | "sfnMockConfig";
 export type ResolvedOptions = Required<Omit<MailroomOptions, Optional>> & Pick<MailroomOptions, Optional>;
 
 /** The connection limits' defaults (docs/limits.md, "Connections"; ADR 0014). */
@@ -80,6 +94,9 @@ export const CONNECTION_DEFAULTS = {
   maxBufferedBodyBytes: 256 * 1024 * 1024,
 };
 
+/** Metrics defaults: 1,000 label sets per family; 15 days of datapoints (AWS keeps 60-second data 15 days, CloudWatch concepts, "Metrics retention"). */
+export const METRICS_DEFAULTS = { metricsLabelLimit: 1000, metricsRetentionDays: 15 };
+
 export const DEFAULTS = {
   host: "127.0.0.1",
   port: 4566,
@@ -89,6 +106,7 @@ export const DEFAULTS = {
   ...CONNECTION_DEFAULTS,
   kinesisStatusDelayMs: 0,
   kinesisThroughputLimits: false,
+  ...METRICS_DEFAULTS,
 };
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"];
@@ -140,6 +158,16 @@ const url: Parse = (raw) => {
   }
   return raw;
 };
+/** `name=url,name=url` (Step Functions' local Lambda functions). */
+export function parseLambdaFunctions(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of raw.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const i = part.indexOf("=");
+    if (i <= 0) throw new Error("expected NAME=URL,...");
+    out[part.slice(0, i)] = url(part.slice(i + 1)) as string;
+  }
+  return out;
+}
 /** A switch's variable: 1/true/yes-like words are ambiguous, so only these four are taken. */
 function switchValue(raw: string): boolean {
   const v = raw.trim().toLowerCase();
@@ -169,10 +197,17 @@ export const OPTIONS: OptionSpec[] = [
   { key: "maxBufferedBodyBytes", flag: "--max-buffered-body <bytes>", env: "MAILROOM_MAX_BUFFERED_BODY_BYTES", help: `request body bytes buffered across all connections at most (default ${DEFAULTS.maxBufferedBodyBytes})`, parse: wholeNumber(1) },
   { key: "kinesisStatusDelayMs", flag: "--kinesis-status-delay <ms>", env: "MAILROOM_KINESIS_STATUS_DELAY_MS", help: `ms a Kinesis stream stays CREATING/UPDATING after a change (default ${DEFAULTS.kinesisStatusDelayMs}: ACTIVE at once)`, parse: wholeNumber(0) },
   { key: "kinesisThroughputLimits", flag: "--kinesis-throughput-limits", env: "MAILROOM_KINESIS_THROUGHPUT_LIMITS", help: "enforce Kinesis per-shard write and read limits" },
+  { key: "lambdaFunctions", flag: "--lambda-functions <list>", env: "MAILROOM_LAMBDA_FUNCTIONS", help: "NAME=URL,... local functions for Step Functions Lambda tasks: the payload is POSTed to URL", parse: parseLambdaFunctions },
+  // SFN_MOCK_CONFIG is the variable Step Functions Local reads the same file from.
+  { key: "sfnMockConfig", flag: "--sfn-mock-config <file>", env: "SFN_MOCK_CONFIG", help: "Step Functions Local mock-config file of mocked task results (a test case is picked by starting on <state machine ARN>#<TestCase>)", parse: text },
   // --- Operations (issue 16 part A; ADR 0024)
   { key: "profile", flag: "--profile <name>", env: "MAILROOM_PROFILE", help: "aws: AWS's waits (60 s before re-creating a deleted queue, one purge a minute); test: none of them (default test with --memory, else aws)", parse: oneOf(PROFILES) },
   { key: "config", flag: "--config <file>", env: "MAILROOM_CONFIG", help: "YAML or JSON file of queues, topics, subscriptions, buses, rules, streams and state machines, created or updated at every start", parse: text },
   { key: "initDir", flag: "--init-dir <dir>", env: "MAILROOM_INIT_DIR", help: "directory of executable scripts run in name order once the server is ready (AWS_ENDPOINT_URL set)", parse: text },
+  // --- Metrics and CloudWatch (issue 16 part B; docs/metrics.md)
+  { key: "metricsPort", flag: "--metrics-port <port>", env: "MAILROOM_METRICS_PORT", help: "also serve /metrics on this port (/metrics is always on the main port)", parse: wholeNumber(0, 65535) },
+  { key: "metricsLabelLimit", flag: "--metrics-label-limit <n>", env: "MAILROOM_METRICS_LABEL_LIMIT", help: `label sets per metric family before new resources fold into "other" (default ${DEFAULTS.metricsLabelLimit})`, parse: wholeNumber(1) },
+  { key: "metricsRetentionDays", flag: "--metrics-retention-days <days>", env: "MAILROOM_METRICS_RETENTION_DAYS", help: `days CloudWatch keeps datapoints and alarm history (default ${DEFAULTS.metricsRetentionDays})`, parse: wholeNumber(1, 455) },
   { key: "otlpEndpoint", flag: "--otlp-endpoint <url>", env: "OTEL_EXPORTER_OTLP_ENDPOINT", help: "OTLP/HTTP collector: one OpenTelemetry span per request, exported as JSON", parse: url },
 ];
 
@@ -223,12 +258,17 @@ export function resolveOptions(o: MailroomOptions): ResolvedOptions {
     maxBufferedBodyBytes: o.maxBufferedBodyBytes ?? DEFAULTS.maxBufferedBodyBytes,
     kinesisStatusDelayMs: o.kinesisStatusDelayMs ?? DEFAULTS.kinesisStatusDelayMs,
     kinesisThroughputLimits: o.kinesisThroughputLimits ?? DEFAULTS.kinesisThroughputLimits,
+    metricsLabelLimit: o.metricsLabelLimit ?? DEFAULTS.metricsLabelLimit,
+    metricsPort: o.metricsPort,
+    metricsRetentionDays: o.metricsRetentionDays ?? DEFAULTS.metricsRetentionDays,
     clock: o.clock,
     profile: o.profile ?? (memory && !o.database ? "test" : "aws"),
     config: o.config,
     resources: o.resources,
     initDir: o.initDir,
     otlpEndpoint: o.otlpEndpoint,
+    lambdaFunctions: o.lambdaFunctions,
+    sfnMockConfig: o.sfnMockConfig,
   };
   for (const name of Object.keys(CONNECTION_DEFAULTS) as (keyof typeof CONNECTION_DEFAULTS)[]) {
     if (!Number.isSafeInteger(r[name]) || r[name] < 1) throw new OptionError(`invalid ${name}: ${o[name]} (a positive whole number)`);
@@ -239,6 +279,9 @@ export function resolveOptions(o: MailroomOptions): ResolvedOptions {
   if (!r.tlsCert !== !r.tlsKey) throw new OptionError("give both --tls-cert and --tls-key, or neither");
   if (r.durability !== "strict" && r.durability !== "relaxed") throw new OptionError(`invalid durability: ${r.durability} (strict or relaxed)`);
   if (!PROFILES.includes(r.profile)) throw new OptionError(`invalid profile: ${r.profile} (aws or test)`);
+  if (!Number.isSafeInteger(r.metricsLabelLimit) || r.metricsLabelLimit < 1) throw new OptionError(`invalid metricsLabelLimit: ${o.metricsLabelLimit} (a positive whole number)`);
+  if (!Number.isSafeInteger(r.metricsRetentionDays) || r.metricsRetentionDays < 1 || r.metricsRetentionDays > 455) throw new OptionError(`invalid metricsRetentionDays: ${o.metricsRetentionDays} (1 to 455 days)`);
+  if (r.metricsPort !== undefined && (!Number.isInteger(r.metricsPort) || r.metricsPort < 0 || r.metricsPort > 65535)) throw new OptionError(`invalid metricsPort: ${o.metricsPort}`);
   return r;
 }
 

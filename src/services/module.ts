@@ -13,6 +13,7 @@ import type { InternalRoute } from "../server/internal.ts";
 import type { PgDb } from "../storage/postgres/db.ts";
 import type { SqliteDb } from "../storage/sqlite/db.ts";
 import type { Logger } from "../util/log.ts";
+import type { Metrics } from "../metrics/registry.ts";
 import type { ServiceDefinition } from "./types.ts";
 
 /** The stores built so far (modules earlier in the list), by module name. */
@@ -35,7 +36,9 @@ export interface ServiceContext {
   credentials: CredentialStore;
   /** Other nodes may write to the same database (PostgreSQL): due work they add is found by polling (pollMs). */
   shared: boolean;
-  /** The server's resolved options (services read their own settings, e.g. kinesisStatusDelayMs). */
+  /** The server's metrics: a module declares its series here (counters it adds to, gauges read from its store). */
+  metrics: Metrics;
+  /** The server's resolved options (settings a module reads, such as kinesisStatusDelayMs or metricsRetentionDays). */
   options: ResolvedOptions;
   /** The public API (StartedService.api) of a service started earlier in the list. */
   api<T>(module: string): T;

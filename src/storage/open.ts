@@ -37,6 +37,8 @@ export interface Storage {
   shared: boolean;
   /** A real read (the migrations table): resolves when the database answers, rejects when it does not (health). */
   check(): Promise<void>;
+  /** Reports each commit's latency and size (metrics). */
+  observeCommits(fn: (seconds: number, writes: number) => void): void;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,9 @@ export async function openStorage(o: StorageOptions, modules: ServiceModule[], c
       check: async () => {
         await db.pool.query("SELECT count(*) FROM mailroom_migrations");
       },
+      observeCommits: (fn) => {
+        db.onCommit = fn;
+      },
       close: async () => {
         await notifier.close();
         await db.close();
@@ -92,6 +97,9 @@ export async function openStorage(o: StorageOptions, modules: ServiceModule[], c
     shared: false,
     check: async () => {
       db.db.prepare("SELECT count(*) FROM mailroom_migrations").get();
+    },
+    observeCommits: (fn) => {
+      db.onCommit = fn;
     },
     close: () => db.close(),
   };

@@ -7,6 +7,7 @@ import { PgSnsStore } from "../../src/storage/postgres/sns-store.ts";
 import { PgSqsStore } from "../../src/storage/postgres/sqs-store.ts";
 import { PgStepFunctionsStore } from "../../src/storage/postgres/stepfunctions-store.ts";
 import { stepFunctionsStoreContract } from "./stepfunctions-store.contract.ts";
+import { versionStoreContract } from "./stepfunctions-versions.contract.ts";
 import { PgOutbox } from "../../src/storage/postgres/outbox.ts";
 import { kinesisStoreContract } from "./kinesis-store.contract.ts";
 import { kinesisConsumersContract } from "./kinesis-consumers.contract.ts";
@@ -16,6 +17,8 @@ import { PgEventsStore } from "../../src/storage/postgres/events-store.ts";
 import { snsStoreContract } from "./sns-store.contract.ts";
 import { freshDatabase, postgresAvailable } from "../helpers/postgres.ts";
 import { sqsStoreContract } from "./sqs-store.contract.ts";
+import { cloudWatchStoreContract } from "./cloudwatch-store.contract.ts";
+import { PgCloudWatchStore } from "../../src/storage/postgres/cloudwatch-store.ts";
 
 const available = await postgresAvailable();
 if (!available) {
@@ -55,11 +58,25 @@ if (!available) {
       return new PgStepFunctionsStore(pg);
     },
   });
+  versionStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query("TRUNCATE sfn_machine_settings, sfn_versions, sfn_aliases, sfn_execution_sources, sfn_task_children");
+      return new PgStepFunctionsStore(pg);
+    },
+  });
   outboxContract("postgres", {
     open: async () => {
       const pg = await PgDb.open(db.url, 4);
       await pg.query("TRUNCATE delivery_outbox, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
       return { sqs: new PgSqsStore(pg), outbox: new PgOutbox(pg), close: () => pg.close() };
+    },
+  });
+  cloudWatchStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query("TRUNCATE cw_datapoints, cw_alarms, cw_alarm_history, delivery_outbox RESTART IDENTITY CASCADE");
+      return { cw: new PgCloudWatchStore(pg), outbox: new PgOutbox(pg), close: () => pg.close() };
     },
   });
   kinesisStoreContract("postgres", {

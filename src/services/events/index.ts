@@ -6,6 +6,7 @@ import { SqliteEventsStore } from "../../storage/sqlite/events-store.ts";
 import type { SqliteSnsStore } from "../../storage/sqlite/sns-store.ts";
 import type { SqliteSqsStore } from "../../storage/sqlite/sqs-store.ts";
 import { defineService } from "../module.ts";
+import { serviceCall, type ServiceCall } from "../operations.ts";
 import type { SnsApi } from "../sns/index.ts";
 import type { SqsApi } from "../sqs/index.ts";
 import type { EventsEnv } from "./env.ts";
@@ -18,7 +19,12 @@ export { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 export type { EventsStore } from "./store.ts";
 export { dispatchEvents, type DispatchOptions } from "./operations/put-events.ts";
 
-export const eventsModule = defineService<EventsStore, undefined>({
+/** What other services may use of EventBridge at run time: its operations called in-process (Step Functions tasks). */
+export interface EventsApi {
+  call: ServiceCall;
+}
+
+export const eventsModule = defineService<EventsStore, EventsApi>({
   name: "events",
   docs: {
     title: "EventBridge",
@@ -39,6 +45,7 @@ export const eventsModule = defineService<EventsStore, undefined>({
     // API destination targets are remote: outbox rows attempted by the delivery engine under the target's retry policy.
     ctx.delivery.register(API_DESTINATION_KIND, apiDestinationKind({ store, clock: ctx.clock, tokens }));
     const env = { store, sqs, sns, clock: ctx.clock, notifier: ctx.notifier, outboxChanged: ctx.delivery.wake, tokens };
-    return { definition: createEventsService(env) };
+    const definition = createEventsService(env);
+    return { definition, api: { call: serviceCall(definition) } };
   },
 });

@@ -5,6 +5,7 @@
 import { PgKinesisStore } from "../../storage/postgres/kinesis-store.ts";
 import { SqliteKinesisStore } from "../../storage/sqlite/kinesis-store.ts";
 import { defineService } from "../module.ts";
+import { serviceCall, type ServiceCall } from "../operations.ts";
 import { CallRates, ShardThroughput } from "./domain/throughput.ts";
 import type { KinesisEnv } from "./env.ts";
 import { scheduleRetentionTrim } from "./jobs/retention.ts";
@@ -17,7 +18,12 @@ export { createKinesisService, PENDING_OPERATIONS } from "./service.ts";
 export type { KinesisStore } from "./store.ts";
 export { childShardsOf, type ChildShard } from "./domain/resharding.ts";
 
-export const kinesisModule = defineService<KinesisStore, undefined>({
+/** What other services may use of Kinesis at run time: its operations called in-process (Step Functions tasks). */
+export interface KinesisApi {
+  call: ServiceCall;
+}
+
+export const kinesisModule = defineService<KinesisStore, KinesisApi>({
   name: "kinesis",
   docs: {
     title: "Kinesis Data Streams",
@@ -41,6 +47,7 @@ export const kinesisModule = defineService<KinesisStore, undefined>({
       statusChanged: () => status.wake(),
       notifier: ctx.notifier,
     };
-    return { definition: createKinesisService(env) };
+    const definition = createKinesisService(env);
+    return { definition, api: { call: serviceCall(definition) } };
   },
 });

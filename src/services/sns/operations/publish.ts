@@ -81,7 +81,7 @@ async function writePublish(env: SnsEnv, signer: Signer, baseUrl: string, topic:
   // A subscription whose ReplayPolicy names an EndingPoint no longer receives newly published messages
   // (GetSubscriptionAttributes API reference, ReplayStatus "Completed").
   const subs = (await allSubscriptions(env, topic)).filter((s) => !fifo || !replayEnds(s.attributes.ReplayPolicy));
-  const { events, ...write }: Plan = await planDeliveries(env, signer, baseUrl, topic, subs, p);
+  const { events, filtered, failed, queueKeys, ...write }: Plan = await planDeliveries(env, signer, baseUrl, topic, subs, p);
   if (fifo && topic.attributes.ArchivePolicy) {
     const expiresAt = now + checkArchivePolicy(topic.attributes.ArchivePolicy) * DAY_MS;
     write.archive = [{ topicId: topic.id, message: JSON.stringify(archived(p)), expiresAt }];
@@ -92,6 +92,17 @@ async function writePublish(env: SnsEnv, signer: Signer, baseUrl: string, topic:
   const r = await env.store.publish(write, now, dedup);
   if (r.duplicateOf) return { MessageId: r.duplicateOf.messageId, SequenceNumber: r.duplicateOf.sequenceNumber };
   for (const id of new Set(write.queues.map((d) => d.queueId))) env.notifier.notify(wakeKey(id));
+  if (env.metrics) {
+    const m = env.metrics;
+    m.published.add(topic.account, topic.region, topic.name);
+    // Queue and sink copies are delivered at this commit; HTTP/S ones count when attempted (jobs/deliverer.ts).
+    const delivered = write.queues.length + write.sinks.length;
+    if (delivered > 0) m.delivered.add(topic.account, topic.region, topic.name, delivered);
+    if (filtered > 0) m.filteredOut.add(topic.account, topic.region, topic.name, filtered);
+    if (failed > 0) m.failed.add(topic.account, topic.region, topic.name, failed);
+  }
+  // (a copy a FIFO queue deduplicated counts too: the store does not say which copies it dropped)
+  if (env.countSent) for (const q of queueKeys) env.countSent(q, 1);
   if (write.outbox.length > 0) env.outboxChanged?.();
   await publishEvents(env, signer, baseUrl, events, now);
   return fifo ? { MessageId: p.messageId, SequenceNumber: p.sequenceNumber } : { MessageId: p.messageId };

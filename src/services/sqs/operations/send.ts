@@ -101,6 +101,7 @@ async function store(env: SqsEnv, q: QueueRecord, prepared: Prepared[], now: num
   if (early) env.notifier.notify(wakeKey(q.id), prepared.length);
   await written;
   if (!early) env.notifier.notify(wakeKey(q.id), prepared.length);
+  env.metrics?.sent.add(q.account, q.region, q.name, prepared.length);
 }
 
 /** FIFO sends answer with a SequenceNumber; a duplicate within the window with the original MessageId and SequenceNumber. */
