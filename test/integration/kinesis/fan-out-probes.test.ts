@@ -68,6 +68,20 @@ describe("SubscribeToShard probes", () => {
     assert.ok(taken, "the stalled subscription was never released");
   });
 
+  for (const transport of ["HTTP/2", "HTTP/1.1"] as const) test(`${transport}: a quiet subscription outlives the idle timeout (a long answer, not an idle connection)`, async () => {
+    const name = transport === "HTTP/2" ? "quiet" : "quiet1";
+    const arn = await setup(name);
+    const client = transport === "HTTP/2" ? k : k1;
+    const it = (await client.send(new SubscribeToShardCommand({ ConsumerARN: arn, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } }))).EventStream![Symbol.asyncIterator]();
+    await it.next();
+    // Nothing is written for 4 idle timeouts (the manual clock holds the keep-alive back), then a record still arrives.
+    await new Promise((r) => setTimeout(r, 4 * IDLE_MS));
+    await k.send(new PutRecordsCommand({ StreamName: name, Records: [{ PartitionKey: "p", Data: Buffer.from("late") }] }));
+    const r = await it.next();
+    assert.equal(Buffer.from((r.value as SubscribeToShardEventStream).SubscribeToShardEvent!.Records![0].Data!).toString(), "late");
+    await it.return?.();
+  });
+
   test("a client that aborts its subscription releases it at once", async () => {
     const arn = await setup("abort");
     const abort = new AbortController();
