@@ -5,12 +5,14 @@
 // glob's worst cases, in-process, µs per call; exits 1 when a row misses 1 ms), metrics (W1 with and without a
 // Prometheus scrape every second), sfn (a 10-state Pass/Choice machine: EXPRESS StartSyncExecution and durable STANDARD
 // executions on Mailroom, and aws-local-stepfunctions in process), events (EventBridge PutEvents with 1/100/1,000 rules
-// against SendMessageBatch as the floor). The npm script pins this process
+// against SendMessageBatch as the floor), kinesis (PutRecords, GetRecords catch-up and SubscribeToShard latency against
+// Mailroom, kinesalite and kinesis-local). The npm script pins this process
 // (the load generator) to core 1; the suites pin the servers they start to core 0.
 import os from "node:os";
 import { table } from "./lib/measure.ts";
 import { patternsOk, patternsSuite } from "./patterns.ts";
 import { eventsSuite } from "./suites/events.ts";
+import { kinesisSuite } from "./suites/kinesis.ts";
 import { pgHeader, pgSuite } from "./suites/pg.ts";
 import { sfnSuite } from "./suites/sfn.ts";
 import { sqsSuite } from "./suites/sqs.ts";
@@ -25,6 +27,8 @@ if (name === "pg") {
   out = table(await pgSuite());
 } else if (name === "sqs") {
   out = await sqsSuite(args);
+} else if (name === "kinesis") {
+  out = await kinesisSuite(args);
 } else if (name === "metrics") {
   out = await metricsSuite();
 } else if (name === "sfn") {
@@ -36,7 +40,7 @@ if (name === "pg") {
   console.log(out);
   process.exit(patternsOk(out) ? 0 : 1);
 } else {
-  console.error(`unknown suite ${name}; one of: sqs, pg, metrics, sfn, events, patterns`);
+  console.error(`unknown suite ${name}; one of: sqs, pg, kinesis, metrics, sfn, events, patterns`);
   process.exit(2);
 }
 console.log(out);

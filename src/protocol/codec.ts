@@ -28,7 +28,25 @@ export interface Reply {
   headers: Record<string, string>;
   /** Text (JSON, XML) is written as UTF-8; binary formats (CBOR) hand over their bytes. */
   body: string | Buffer;
+  /**
+   * A long-lived answer (an event stream, e.g. Kinesis SubscribeToShard): written after the head as its chunks come,
+   * without a content length (HTTP/1.1 chunked, HTTP/2 data frames), and ended when the iterable ends. `body` is then
+   * empty. The transport stops the iterable (return()) when the client goes away.
+   */
+  stream?: AsyncIterable<Uint8Array>;
 }
+
+/**
+ * What an operation returns to answer with a stream instead of an encoded output (services/types.ts streamingOutput):
+ * the content type and the chunks, already framed by the service.
+ */
+export interface StreamingOutput {
+  contentType: string;
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+/** The key under which an operation's output carries a StreamingOutput. */
+export const STREAMING_OUTPUT = Symbol.for("mailroom.streamingOutput");
 
 /**
  * One request as detection found it: the codec, the service (undefined when none matched), the operation, and the

@@ -114,6 +114,8 @@ export interface NodeLimits {
   deadlines: Deadlines;
   budget: BodyBudget;
   bodyTimeoutMs: number;
+  /** A streamed answer (server/stream.ts) whose client stops reading it is closed after this long. */
+  idleTimeoutMs?: number;
 }
 
 const LIMITS = Symbol("mailroom.connectionLimits");

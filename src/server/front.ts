@@ -49,7 +49,7 @@ export function createFront(
   const l = limitsFrom(limits);
   const deadlines = Deadlines.for(l);
   const budget = new BodyBudget(l.maxBufferedBodyBytes);
-  const nodeLimits: NodeLimits = { deadlines, budget, bodyTimeoutMs: l.bodyTimeoutMs };
+  const nodeLimits: NodeLimits = { deadlines, budget, bodyTimeoutMs: l.bodyTimeoutMs, idleTimeoutMs: l.idleTimeoutMs };
   const onRequest = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {
     attachLimits(req, nodeLimits);
     handler.node(req, res);

@@ -6,7 +6,7 @@ import { gunzipSync } from "node:zlib";
 import type { CredentialStore } from "../auth/credentials.ts";
 import { headerMap, readScope, verifySigV4, type Caller } from "../auth/sigv4.ts";
 import type { Clock } from "../engine/clock.ts";
-import type { Detected, Reply } from "../protocol/codec.ts";
+import { type Detected, type Reply, STREAMING_OUTPUT, type StreamingOutput } from "../protocol/codec.ts";
 import { buildCodecTable, CODECS } from "../protocol/detect.ts";
 import { AwsError, internalError } from "../protocol/errors.ts";
 import { readShape } from "../protocol/shapes.ts";
@@ -149,10 +149,14 @@ export function createHandler(deps: HandlerDeps): Handler {
           return signal();
         },
         accountId: caller.accountId, region: caller.region || DEFAULT_REGION, accessKeyId: caller.accessKeyId,
+        codec: codec.name,
         // X-Ray's trace header as sent (SQS keeps it as the AWSTraceHeader system attribute).
         traceHeader: rec.traceHeader,
       };
       const output = await handler(ctx, input);
+      // A streamed answer (an event stream): the head now, the chunks as the service yields them.
+      const streaming = (output as { [STREAMING_OUTPUT]?: StreamingOutput } | undefined)?.[STREAMING_OUTPUT];
+      if (streaming) return { status: 200, headers: { "content-type": streaming.contentType, "x-amzn-requestid": requestId }, body: EMPTY, stream: streaming.chunks };
       return codec.encode(found, svc, output, requestId);
     } catch (e) {
       if (e instanceof AwsError) {

@@ -14,6 +14,7 @@ import type net from "node:net";
 import type { AwsError } from "../protocol/errors.ts";
 import { BodyBudget, bodyTimedOut, CLOSING_TIMEOUT_MS, Deadlines, MAX_BODY_BYTES, tooLarge, type Deadline } from "./deadlines.ts";
 import type { Handler, Reply, WireRequest } from "./handler.ts";
+import { pumpStream } from "./stream.ts";
 
 /** Node's default for http.Server that the fast path mirrors: maxHeaderSize. */
 const MAX_HEAD_BYTES = 16 * 1024;
@@ -86,10 +87,20 @@ function encode(status: number, headers: Record<string, string>, body: string | 
   return out;
 }
 
+/** The head of a streamed answer (Reply.stream): chunked transfer coding, no content length. */
+function encodeStreamHead(status: number, headers: Record<string, string>, close: boolean): Buffer {
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Unknown"}\r\n`;
+  for (const k in headers) head += `${k}: ${headers[k]}\r\n`;
+  head += `transfer-encoding: chunked\r\ndate: ${httpDate()}\r\nconnection: ${close ? "close" : "keep-alive"}\r\n\r\n`;
+  return Buffer.from(head, "latin1");
+}
+
 /** One request on a connection, from its parse until its answer is written: the pipeline's WireRequest. */
 class Exchange implements WireRequest {
-  /** The encoded answer, once the pipeline has given it. */
+  /** The encoded answer, once the pipeline has given it (a streamed answer: its head). */
   out: Buffer | undefined;
+  /** A streamed answer's chunks (Reply.stream), written after `out` until they end. */
+  stream: AsyncIterable<Uint8Array> | undefined;
   abort: AbortController | undefined;
   readonly conn: Connection;
   readonly method: string;
@@ -123,8 +134,16 @@ class Exchange implements WireRequest {
       this.conn.budget.give(this.reserved);
       this.reserved = 0;
     }
-    if (this.conn.closed) return;
-    this.out = encode(reply.status, reply.headers, reply.body, this.close, this.method === "HEAD");
+    if (this.conn.closed) {
+      if (reply.stream) void pumpStream(reply.stream, { write: () => false, drained: async () => {}, gone: () => true, end: () => {} });
+      return;
+    }
+    if (reply.stream && this.method !== "HEAD") {
+      this.stream = reply.stream;
+      this.out = encodeStreamHead(reply.status, reply.headers, this.close);
+    } else {
+      this.out = encode(reply.status, reply.headers, reply.body, this.close, this.method === "HEAD");
+    }
     this.conn.flush();
   };
 }
@@ -159,6 +178,8 @@ class Connection implements Deadline {
   /** Parsing stopped: "pipeline" (too many answers pending or the socket is backed up), "handoff" (the next
    *  request goes to node once the pending answers are out), "closing" (no more requests on this connection). */
   private stopped: "" | "pipeline" | "handoff" | "closing" = "";
+  /** A streamed answer being written (it stays at the head of the queue until its chunks end). */
+  private streaming: Exchange | undefined;
   private handedOff = false;
   // The head just parsed (fields rather than an object: no allocation per request).
   private method = "";
@@ -217,7 +238,7 @@ class Connection implements Deadline {
     if (this.body !== undefined) {
       this.phase = BODY;
       this.deadline = this.bodyAt;
-    } else if (this.stopped !== "") {
+    } else if (this.stopped !== "" || (this.streaming !== undefined && this.socket.writableNeedDrain)) {
       // Stopped for the pipeline or a handoff: only a client not reading its answers is to blame.
       if (this.socket.writableNeedDrain) {
         if (this.stallFor !== k) {
@@ -463,6 +484,10 @@ class Connection implements Deadline {
     const corked = q.length > 1 && q[1].out !== undefined;
     if (corked) s.cork();
     while (q.length > 0 && q[0].out !== undefined) {
+      if (q[0].stream) {
+        this.startStream(q[0]);
+        break;
+      }
       const x = q.shift()!;
       s.write(x.out!);
       if (x.close) {
@@ -477,6 +502,56 @@ class Connection implements Deadline {
     if (this.stopped === "handoff" && q.length === 0) this.handoff();
     else if (this.stopped === "pipeline" && !s.writableNeedDrain) this.unblock();
     this.rearm();
+  }
+
+  /** Writes a streamed answer's head, then its chunks (chunked coding) as they come; the answers after it wait. */
+  private startStream(x: Exchange): void {
+    const s = this.socket;
+    s.write(x.out!);
+    x.out = undefined;
+    this.streaming = x;
+    const chunks = x.stream!;
+    x.stream = undefined;
+    void pumpStream(chunks, {
+      write: (chunk) => {
+        if (chunk.length === 0) return true; // an empty chunk would end the coding
+        s.cork();
+        s.write(`${chunk.length.toString(16)}\r\n`, "latin1");
+        s.write(chunk);
+        const ok = s.write("\r\n", "latin1");
+        s.uncork();
+        if (!ok) this.rearm(); // a client not reading its stream is timed (STALLED)
+        return ok;
+      },
+      drained: () =>
+        new Promise<void>((resolve) => {
+          if (this.closed) return resolve();
+          const done = () => {
+            s.off("drain", done);
+            s.off("close", done);
+            resolve();
+          };
+          s.on("drain", done);
+          s.on("close", done);
+        }),
+      gone: () => this.closed,
+      end: () => {
+        this.streaming = undefined;
+        if (this.queue[0] === x) this.queue.shift();
+        s.write("0\r\n\r\n", "latin1");
+        if (x.close) {
+          this.queue.length = 0;
+          s.end();
+          this.phase = CLOSING;
+          this.deadline = Date.now() + CLOSING_TIMEOUT_MS;
+          return;
+        }
+        this.flush();
+        if (this.stopped === "handoff" && this.queue.length === 0) this.handoff();
+        else if (this.stopped === "pipeline" && !s.writableNeedDrain) this.unblock();
+        this.rearm();
+      },
+    });
   }
 
   private unblock(): void {

@@ -8,6 +8,7 @@ import http2 from "node:http2";
 import type net from "node:net";
 import { AwsError, internalError } from "../protocol/errors.ts";
 import { bodyTimedOut, CLOSING_TIMEOUT_MS, limitsOf, MAX_BODY_BYTES, tooLarge, type Deadline, type NodeLimits } from "./deadlines.ts";
+import { pumpStream, type StreamSink } from "./stream.ts";
 import type { Handler, InternalHandler, RequestHead } from "./wire.ts";
 
 type Req = http.IncomingMessage | http2.Http2ServerRequest;
@@ -111,7 +112,16 @@ export function serveNode(handler: Handler, internal: InternalHandler | undefine
     )
     .then((reply) => {
       if (held.n !== 0) limits!.budget.give(held.n);
-      if (res.writableEnded || res.destroyed) return;
+      if (res.writableEnded || res.destroyed) {
+        // The client left before the answer: a stream it will never read is stopped at once.
+        if (reply.stream) void pumpStream(reply.stream, { write: () => false, drained: async () => {}, gone: () => true, end: () => {} });
+        return;
+      }
+      if (reply.stream) {
+        res.writeHead(reply.status, reply.headers);
+        void pumpStream(reply.stream, nodeSink(res, limits));
+        return;
+      }
       // One UTF-8 encoding of the body serves both its length and the write.
       const body = typeof reply.body === "string" ? Buffer.from(reply.body, "utf8") : reply.body;
       reply.headers["content-length"] = String(body.length);
@@ -119,6 +129,37 @@ export function serveNode(handler: Handler, internal: InternalHandler | undefine
       res.writeHead(reply.status, reply.headers);
       res.end(body);
     });
+}
+
+/** A streamed answer on node's http (chunked) or http2 (DATA frames) response. */
+function nodeSink(res: Res, limits: NodeLimits | undefined): StreamSink {
+  // An HTTP/2 compat response's backpressure is its stream's.
+  const writable = ((res as http2.Http2ServerResponse).stream ?? res) as NodeJS.WritableStream & { destroyed?: boolean };
+  let closed = false;
+  res.once("close", () => (closed = true));
+  return {
+    write: (chunk) => (res as http.ServerResponse).write(chunk),
+    drained: () =>
+      new Promise<void>((resolve) => {
+        if (closed) return resolve();
+        // A client that stops reading its stream is timed like an idle connection (ADR 0014: never the server's
+        // time to produce the stream, only the client's to take it): then the answer (HTTP/2: the stream) is closed.
+        const stalled: Deadline | undefined = limits?.idleTimeoutMs === undefined
+          ? undefined
+          : { deadline: Date.now() + limits.idleTimeoutMs, expire: () => res.destroy() };
+        if (stalled) limits!.deadlines.add(stalled);
+        const done = () => {
+          if (stalled) limits!.deadlines.delete(stalled);
+          writable.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        writable.on("drain", done);
+        res.on("close", done);
+      }),
+    gone: () => closed || res.destroyed || writable.destroyed === true,
+    end: () => res.end(),
+  };
 }
 
 /** After the answer to a request whose body was not read to its end, the connection (HTTP/1.1) or the stream

@@ -1,6 +1,6 @@
 // The contract between the server and a service: which codecs (wire formats) it speaks, its model, and a handler
 // per operation. Handlers receive the decoded, type-checked input and return the output object.
-import type { ProtocolService } from "../protocol/codec.ts";
+import { type CodecName, type ProtocolService, STREAMING_OUTPUT, type StreamingOutput } from "../protocol/codec.ts";
 import type { AwsError } from "../protocol/errors.ts";
 import type { InputErrors } from "../protocol/shapes.ts";
 
@@ -15,13 +15,25 @@ export interface RequestContext {
   operation?: string;
   /** Aborted when the client goes away (long polls stop waiting). */
   signal: AbortSignal;
+  /** The wire format the request came in (a streamed answer frames its events in the same one). */
+  codec?: CodecName;
   /** The request's X-Amzn-Trace-Id header (AWS X-Ray trace context), if it carried one. */
   traceHeader?: string;
 }
 
+export type { StreamingOutput } from "../protocol/codec.ts";
+
+/**
+ * An operation's output that answers with a long-lived stream (AWS event streams): the server writes the head, then
+ * each chunk as it comes, and stops the chunks' iterable when the client goes away (ctx.signal aborts too).
+ */
+export function streamingOutput(s: StreamingOutput): Record<string, unknown> {
+  return { [STREAMING_OUTPUT]: s } as unknown as Record<string, unknown>;
+}
+
 export type Handler = (ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
 
-export type { CodecName } from "../protocol/codec.ts";
+export type { CodecName };
 
 /**
  * A service as the server sees it. From ProtocolService: signingName, model, `codecs` (the wire formats it speaks,

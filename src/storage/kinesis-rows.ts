@@ -1,5 +1,5 @@
 // Row shapes of Kinesis's tables and their mapping to records, shared by the SQLite and PostgreSQL adapters.
-import type { AccountUsage, ShardRecord, StreamRecord, StreamSettings } from "../services/kinesis/store.ts";
+import type { ConsumerRecord, AccountUsage, ShardRecord, StreamRecord, StreamSettings } from "../services/kinesis/store.ts";
 
 export interface StreamRow {
   id: number | string;
@@ -85,4 +85,22 @@ export const USAGE_SQL = (p: (i: number) => string) =>
 
 export function toUsage(r: { shards: number | string; on_demand: number | string }): AccountUsage {
   return { openShards: Number(r.shards), onDemandStreams: Number(r.on_demand) };
+}
+
+export interface ConsumerRow {
+  id: number | string;
+  stream_id: number | string;
+  name: string;
+  created_at: number | string;
+  active_at: number | string;
+  deleting_at: number | string | null;
+  gone_at: number | string | null;
+}
+
+/** (PostgreSQL answers BIGINT columns as strings.) */
+export function toConsumer(r: ConsumerRow): ConsumerRecord {
+  const c: ConsumerRecord = { id: Number(r.id), streamId: Number(r.stream_id), name: r.name, createdAt: Number(r.created_at), activeAt: Number(r.active_at) };
+  if (r.deleting_at !== null) c.deletingAt = Number(r.deleting_at);
+  if (r.gone_at !== null) c.goneAt = Number(r.gone_at);
+  return c;
 }

@@ -10,6 +10,7 @@ import { stepFunctionsStoreContract } from "./stepfunctions-store.contract.ts";
 import { versionStoreContract } from "./stepfunctions-versions.contract.ts";
 import { PgOutbox } from "../../src/storage/postgres/outbox.ts";
 import { kinesisStoreContract } from "./kinesis-store.contract.ts";
+import { kinesisConsumersContract } from "./kinesis-consumers.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
 import { eventsStoreContract } from "./events-store.contract.ts";
 import { eventsArchiveStoreContract } from "./events-archive-store.contract.ts";
@@ -88,6 +89,13 @@ if (!available) {
     },
   });
   kinesisStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query("TRUNCATE kinesis_records, kinesis_shards, kinesis_streams RESTART IDENTITY CASCADE");
+      return new PgKinesisStore(pg);
+    },
+  });
+  kinesisConsumersContract("postgres", {
     open: async () => {
       const pg = await PgDb.open(db.url, 4);
       await pg.query("TRUNCATE kinesis_records, kinesis_shards, kinesis_streams RESTART IDENTITY CASCADE");

@@ -13,6 +13,7 @@ import { stepFunctionsStoreContract } from "./stepfunctions-store.contract.ts";
 import { versionStoreContract } from "./stepfunctions-versions.contract.ts";
 import { SqliteOutbox } from "../../src/storage/sqlite/outbox.ts";
 import { kinesisStoreContract } from "./kinesis-store.contract.ts";
+import { kinesisConsumersContract } from "./kinesis-consumers.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
 import { eventsStoreContract } from "./events-store.contract.ts";
 import { eventsArchiveStoreContract } from "./events-archive-store.contract.ts";
@@ -55,6 +56,7 @@ stepFunctionsStoreContract("sqlite (memory)", { open: async () => new SqliteStep
 versionStoreContract("sqlite (memory)", { open: async () => new SqliteStepFunctionsStore(new SqliteDb(":memory:")) });
 
 kinesisStoreContract("sqlite (memory)", { open: async () => new SqliteKinesisStore(new SqliteDb(":memory:")) });
+kinesisConsumersContract("sqlite (memory)", { open: async () => new SqliteKinesisStore(new SqliteDb(":memory:")) });
 cloudWatchStoreContract("sqlite (memory)", {
   open: async () => {
     const db = new SqliteDb(":memory:");

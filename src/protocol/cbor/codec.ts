@@ -46,6 +46,11 @@ function toCbor(value: unknown): unknown {
   return out;
 }
 
+/** A value as Kinesis's CBOR carries it (Dates as tag 1 epoch ms), encoded: for payloads outside a Reply (event streams). */
+export function encodeCborValue(value: unknown): Buffer {
+  return encodeBody(toCbor(value));
+}
+
 export function encodeBody(value: unknown): Buffer {
   const bytes = cbor.serialize(value);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

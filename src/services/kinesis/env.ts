@@ -2,6 +2,7 @@
 // with (the stream named by StreamName or StreamARN, another account's only where its resource policy allows).
 import { policyAllows, readPolicy } from "../../auth/policy.ts";
 import type { Clock } from "../../engine/clock.ts";
+import type { Notifier } from "../../engine/notify.ts";
 import type { RequestContext } from "../types.ts";
 import { checkStreamName, parseStreamArn } from "./domain/streams.ts";
 import type { CallRates, ShardThroughput } from "./domain/throughput.ts";
@@ -18,6 +19,8 @@ export interface KinesisEnv {
   rates?: CallRates;
   /** A stream's status change was scheduled: the status job asks for its next due time again. */
   statusChanged(): void;
+  /** Wakes subscriptions (SubscribeToShard) when records are appended to their shard; across nodes on PostgreSQL. */
+  notifier?: Notifier;
 }
 
 /**

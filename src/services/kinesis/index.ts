@@ -1,6 +1,7 @@
 // The Kinesis module: its stores per backend and what it starts (the wire definition, the status job that makes
-// CREATING/UPDATING streams ACTIVE after the configured delay, and the retention trim). Other services import Kinesis
-// only from this file.
+// CREATING/UPDATING streams ACTIVE after the configured delay, and the retention trim); SubscribeToShard's
+// subscriptions (jobs/subscriptions.ts) are woken by appends through the notifier (ADR 0021). Other services import
+// Kinesis only from this file.
 import { PgKinesisStore } from "../../storage/postgres/kinesis-store.ts";
 import { SqliteKinesisStore } from "../../storage/sqlite/kinesis-store.ts";
 import { defineService } from "../module.ts";
@@ -26,7 +27,7 @@ export const kinesisModule = defineService<KinesisStore, KinesisApi>({
   name: "kinesis",
   docs: {
     title: "Kinesis Data Streams",
-    note: "Streams, shards, records, resharding (split, merge, uniform scaling, capacity modes), retention trimmed by the scheduler, encryption and metrics settings, tags and resource policies; CREATING/UPDATING last `--kinesis-status-delay` ms (0 by default); per-shard throughput limits with `--kinesis-throughput-limits`.",
+    note: "Streams, shards, records, resharding (split, merge, uniform scaling, capacity modes), retention trimmed by the scheduler, encryption and metrics settings, tags and resource policies, enhanced fan-out (consumers, SubscribeToShard event streams); CREATING/UPDATING last `--kinesis-status-delay` ms (0 by default); per-shard throughput limits with `--kinesis-throughput-limits`.",
     pending: PENDING_OPERATIONS,
     definition: () => createKinesisService({} as KinesisEnv),
   },
@@ -44,6 +45,7 @@ export const kinesisModule = defineService<KinesisStore, KinesisApi>({
       limits: ctx.options.kinesisThroughputLimits ? new ShardThroughput(ctx.clock) : undefined,
       rates: ctx.options.kinesisThroughputLimits ? new CallRates(ctx.clock) : undefined,
       statusChanged: () => status.wake(),
+      notifier: ctx.notifier,
     };
     const definition = createKinesisService(env);
     return { definition, api: { call: serviceCall(definition) } };

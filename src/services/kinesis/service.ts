@@ -6,11 +6,13 @@ import { bindOperations, type Operation, pendingOperations } from "../operations
 import { CALL_RATES } from "./domain/throughput.ts";
 import { type KinesisEnv, takeCall } from "./env.ts";
 import { invalidArgument, unsupported, validation } from "./errors.ts";
+import * as consumers from "./operations/consumers.ts";
 import * as reading from "./operations/reading.ts";
 import * as records from "./operations/records.ts";
 import * as resharding from "./operations/resharding.ts";
 import * as settings from "./operations/settings.ts";
 import * as streams from "./operations/streams.ts";
+import * as subscribe from "./operations/subscribe.ts";
 import * as tags from "./operations/tags.ts";
 
 type Op = Operation<KinesisEnv>;
@@ -47,6 +49,11 @@ const OPERATIONS: Record<string, Op> = {
   PutResourcePolicy: tags.putResourcePolicy,
   GetResourcePolicy: tags.getResourcePolicy,
   DeleteResourcePolicy: tags.deleteResourcePolicy,
+  RegisterStreamConsumer: consumers.registerStreamConsumer,
+  DescribeStreamConsumer: consumers.describeStreamConsumer,
+  ListStreamConsumers: consumers.listStreamConsumers,
+  DeregisterStreamConsumer: consumers.deregisterStreamConsumer,
+  SubscribeToShard: subscribe.subscribeToShard,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */

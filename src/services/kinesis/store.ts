@@ -94,6 +94,20 @@ export interface StoredRecord {
   arrivedAt: number;
 }
 
+/** A registered consumer (enhanced fan-out). Its status follows from the times (domain/consumers.ts consumerStatus). */
+export interface ConsumerRecord {
+  id: number;
+  streamId: number;
+  name: string;
+  createdAt: number;
+  /** CREATING before this time, ACTIVE from it. */
+  activeAt: number;
+  /** DELETING from this time (undefined: not deregistered). */
+  deletingAt?: number;
+  /** Gone from this time: no longer found or listed. */
+  goneAt?: number;
+}
+
 export interface KinesisStore {
   /**
    * Creates the stream and its shards unless the name is taken ("exists"), the open shards would pass the quota
@@ -148,5 +162,25 @@ export interface KinesisStore {
   /** False when the stream is gone. */
   putPolicy(streamId: number, resourceArn: string, policy: string): Promise<boolean>;
   deletePolicy(resourceArn: string): Promise<boolean>;
+  /**
+   * Registers a consumer unless its name is taken on the stream ("exists"), the stream has `max` consumers not yet
+   * gone ("limit"), or the stream was deleted meanwhile ("gone"). Consumers gone by `now` are removed first.
+   */
+  registerConsumer(streamId: number, name: string, now: number, activeAt: number, max: number): Promise<ConsumerRecord | "exists" | "limit" | "gone">;
+  /** The stream's consumer of that name not gone by `now`. */
+  getConsumer(streamId: number, name: string, now: number): Promise<ConsumerRecord | undefined>;
+  /** The stream's consumers not gone by `now`, by name after `afterName`, at most `limit`. */
+  listConsumers(streamId: number, now: number, afterName: string, limit: number): Promise<ConsumerRecord[]>;
+  /** Marks the consumer DELETING from `now` and gone from `goneAt` and ends its subscriptions; false when it was gone already. */
+  deregisterConsumer(consumerId: number, now: number, goneAt: number): Promise<boolean>;
+  /**
+   * Takes the subscription of (consumer, shard) under `token` when none holds it or the holder took it at least
+   * `minAgeMs` ago (then the holder is replaced); "busy" otherwise, "gone" when the consumer no longer exists.
+   */
+  takeSubscription(consumerId: number, shardIndex: number, token: string, now: number, minAgeMs: number): Promise<"taken" | "busy" | "gone">;
+  /** Whether `token` still holds the subscription of (consumer, shard). */
+  holdsSubscription(consumerId: number, shardIndex: number, token: string): Promise<boolean>;
+  /** Gives the subscription up, when `token` still holds it. */
+  releaseSubscription(consumerId: number, shardIndex: number, token: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -3,14 +3,21 @@
 // statement. A control-plane change locks the stream row and its shard rows (FOR UPDATE), so it waits for appends in
 // flight and appends after it see closed shards (and are routed again by the caller).
 import type {
-  AccountQuota, AccountUsage, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamChange, StreamRecord,
+  AccountQuota, AccountUsage, ConsumerRecord, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamChange, StreamRecord,
 } from "../../services/kinesis/store.ts";
 import {
-  type ShardRow, SETTINGS_COLUMNS, SHARD_COLUMNS, settingsOf, settingsValues, type StreamRow, toShard, toStream, toUsage, USAGE_SQL,
+  type ConsumerRow, toConsumer, type ShardRow, SETTINGS_COLUMNS, SHARD_COLUMNS, settingsOf, settingsValues, type StreamRow, toShard, toStream, toUsage, USAGE_SQL,
 } from "../kinesis-rows.ts";
 import type { PgDb } from "./db.ts";
 
-const READ_PAGE = 500;
+// A GetRecords is one range scan on the primary key: the rows after the counter up to the limit, cut where the
+// running total of data bytes passes the cap (the first row always; octet_length reads a TOASTed value's size
+// without fetching it, so rows past the cut are never detoasted).
+const READ_SQL =
+  "SELECT counter, partition_key, data, arrived_at FROM (" +
+  "SELECT counter, partition_key, data, arrived_at, row_number() OVER w AS n, sum(octet_length(data)) OVER w AS upto FROM (" +
+  "SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = $1 AND shard_index = $2 AND counter > $3 ORDER BY counter LIMIT $4" +
+  ") r WINDOW w AS (ORDER BY counter)) t WHERE n = 1 OR upto <= $5 ORDER BY counter";
 
 /** Thrown inside a transaction to roll it back: the stream is gone (undefined) or a shard was closed ("closed"). */
 class Undo {
@@ -159,25 +166,8 @@ export class PgKinesisStore implements KinesisStore {
   }
 
   async read(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<StoredRecord[]> {
-    const out: StoredRecord[] = [];
-    let bytes = 0;
-    let from = after;
-    while (out.length < limit) {
-      const page = Math.min(READ_PAGE, limit - out.length);
-      const r = await this.db.query(
-        "SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = $1 AND shard_index = $2 AND counter > $3 ORDER BY counter LIMIT $4",
-        [streamId, shardIndex, from, page],
-      );
-      for (const row of r.rows) {
-        const data = row.data as Buffer;
-        if (out.length > 0 && bytes + data.length > maxBytes) return out;
-        bytes += data.length;
-        out.push({ counter: Number(row.counter), partitionKey: row.partition_key, data, arrivedAt: Number(row.arrived_at) });
-      }
-      if (r.rows.length < page) break;
-      from = out[out.length - 1].counter;
-    }
-    return out;
+    const r = await this.db.query(READ_SQL, [streamId, shardIndex, after, limit, maxBytes]);
+    return r.rows.map((row) => ({ counter: Number(row.counter), partitionKey: row.partition_key, data: row.data as Buffer, arrivedAt: Number(row.arrived_at) }));
   }
 
   async counterBefore(streamId: number, shardIndex: number, time: number): Promise<number> {
@@ -246,6 +236,66 @@ export class PgKinesisStore implements KinesisStore {
   async deletePolicy(resourceArn: string): Promise<boolean> {
     const r = await this.db.query("DELETE FROM kinesis_policies WHERE resource_arn = $1", [resourceArn]);
     return (r.rowCount ?? 0) > 0;
+  }
+
+  registerConsumer(streamId: number, name: string, now: number, activeAt: number, max: number): Promise<ConsumerRecord | "exists" | "limit" | "gone"> {
+    return this.db.tx(async (c) => {
+      // The stream row locked: registrations on one stream (from any node) count each other's consumers.
+      if (!(await c.query("SELECT 1 FROM kinesis_streams WHERE id = $1 FOR UPDATE", [streamId])).rowCount) return "gone" as const;
+      await c.query("DELETE FROM kinesis_consumers WHERE stream_id = $1 AND gone_at IS NOT NULL AND gone_at <= $2", [streamId, now]);
+      const taken = await c.query("SELECT 1 FROM kinesis_consumers WHERE stream_id = $1 AND name = $2", [streamId, name]);
+      if (taken.rowCount) return "exists" as const;
+      const n = await c.query("SELECT COUNT(*)::int AS n FROM kinesis_consumers WHERE stream_id = $1", [streamId]);
+      if (n.rows[0].n >= max) return "limit" as const;
+      const ins = await c.query("INSERT INTO kinesis_consumers (stream_id, name, created_at, active_at) VALUES ($1, $2, $3, $4) RETURNING id", [streamId, name, now, activeAt]);
+      return { id: Number(ins.rows[0].id), streamId, name, createdAt: now, activeAt };
+    });
+  }
+
+  async getConsumer(streamId: number, name: string, now: number): Promise<ConsumerRecord | undefined> {
+    const r = await this.db.query<ConsumerRow>("SELECT * FROM kinesis_consumers WHERE stream_id = $1 AND name = $2 AND (gone_at IS NULL OR gone_at > $3)", [streamId, name, now]);
+    return r.rows[0] && toConsumer(r.rows[0]);
+  }
+
+  async listConsumers(streamId: number, now: number, afterName: string, limit: number): Promise<ConsumerRecord[]> {
+    const r = await this.db.query<ConsumerRow>(
+      "SELECT * FROM kinesis_consumers WHERE stream_id = $1 AND (gone_at IS NULL OR gone_at > $2) AND name > $3 COLLATE \"C\" ORDER BY name COLLATE \"C\" LIMIT $4",
+      [streamId, now, afterName, limit],
+    );
+    return r.rows.map(toConsumer);
+  }
+
+  deregisterConsumer(consumerId: number, now: number, goneAt: number): Promise<boolean> {
+    return this.db.tx(async (c) => {
+      const r = await c.query("UPDATE kinesis_consumers SET deleting_at = $1, gone_at = $2 WHERE id = $3 AND deleting_at IS NULL", [now, goneAt, consumerId]);
+      if (!r.rowCount) return false;
+      await c.query("DELETE FROM kinesis_subscriptions WHERE consumer_id = $1", [consumerId]);
+      return true;
+    });
+  }
+
+  async takeSubscription(consumerId: number, shardIndex: number, token: string, now: number, minAgeMs: number): Promise<"taken" | "busy" | "gone"> {
+    // One statement: insert, or take over a holder that started at least minAgeMs ago; nothing when the consumer is
+    // deregistered. Two nodes racing for the same row are ordered by its lock, so one of them sees the other's row.
+    const r = await this.db.query(
+      "INSERT INTO kinesis_subscriptions (consumer_id, shard_index, token, started_at) " +
+        "SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM kinesis_consumers WHERE id = $1 AND deleting_at IS NULL) " +
+        "ON CONFLICT (consumer_id, shard_index) DO UPDATE SET token = excluded.token, started_at = excluded.started_at " +
+        "WHERE kinesis_subscriptions.started_at <= $5 RETURNING 1",
+      [consumerId, shardIndex, token, now, now - minAgeMs],
+    );
+    if (r.rowCount) return "taken";
+    const live = await this.db.query("SELECT 1 FROM kinesis_consumers WHERE id = $1 AND deleting_at IS NULL", [consumerId]);
+    return live.rowCount ? "busy" : "gone";
+  }
+
+  async holdsSubscription(consumerId: number, shardIndex: number, token: string): Promise<boolean> {
+    const r = await this.db.query("SELECT 1 FROM kinesis_subscriptions WHERE consumer_id = $1 AND shard_index = $2 AND token = $3", [consumerId, shardIndex, token]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async releaseSubscription(consumerId: number, shardIndex: number, token: string): Promise<void> {
+    await this.db.query("DELETE FROM kinesis_subscriptions WHERE consumer_id = $1 AND shard_index = $2 AND token = $3", [consumerId, shardIndex, token]);
   }
 
   async close(): Promise<void> {

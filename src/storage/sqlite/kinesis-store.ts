@@ -3,10 +3,10 @@
 // and apply inside one write too (writes are serial, so nothing changes the stream in between).
 import type Database from "better-sqlite3";
 import type {
-  AccountQuota, AccountUsage, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamChange, StreamRecord,
+  AccountQuota, AccountUsage, ConsumerRecord, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamChange, StreamRecord,
 } from "../../services/kinesis/store.ts";
 import {
-  type ShardRow, SETTINGS_COLUMNS, SHARD_COLUMNS, settingsOf, settingsValues, type StreamRow, toShard, toStream, toUsage, USAGE_SQL,
+  type ConsumerRow, toConsumer, type ShardRow, SETTINGS_COLUMNS, SHARD_COLUMNS, settingsOf, settingsValues, type StreamRow, toShard, toStream, toUsage, USAGE_SQL,
 } from "../kinesis-rows.ts";
 import type { SqliteDb } from "./db.ts";
 
@@ -35,7 +35,7 @@ function prepare(db: Database.Database) {
     shards: p(`SELECT ${SHARD_COLUMNS} FROM kinesis_shards WHERE stream_id = ? ORDER BY shard_index`),
     bump: p("UPDATE kinesis_shards SET last_counter = last_counter + ? WHERE stream_id = ? AND shard_index = ? AND closed_at IS NULL RETURNING last_counter").pluck(),
     insertRecord: p("INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) VALUES (?, ?, ?, ?, ?, ?)"),
-    read: p("SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND counter > ? ORDER BY counter LIMIT ?"),
+    read: p("SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND counter > ? ORDER BY counter LIMIT ?").raw(),
     before: p("SELECT COALESCE(MAX(counter), 0) FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND arrived_at < ?").pluck(),
     nextStatus: p("SELECT MIN(status_until) FROM kinesis_streams WHERE status_until IS NOT NULL").pluck(),
     finishStatus: p("UPDATE kinesis_streams SET status = 'ACTIVE', status_until = NULL WHERE status_until IS NOT NULL AND status_until <= ?"),
@@ -53,12 +53,30 @@ function prepare(db: Database.Database) {
     getPolicy: p("SELECT policy FROM kinesis_policies WHERE resource_arn = ?").pluck(),
     putPolicy: p("INSERT INTO kinesis_policies (resource_arn, stream_id, policy) VALUES (?, ?, ?) ON CONFLICT (resource_arn) DO UPDATE SET policy = excluded.policy, stream_id = excluded.stream_id"),
     deletePolicy: p("DELETE FROM kinesis_policies WHERE resource_arn = ?"),
+    // Enhanced fan-out (0003_consumers.sql).
+    purgeConsumers: p("DELETE FROM kinesis_consumers WHERE stream_id = ? AND gone_at IS NOT NULL AND gone_at <= ?"),
+    consumerByName: p("SELECT * FROM kinesis_consumers WHERE stream_id = ? AND name = ? AND (gone_at IS NULL OR gone_at > ?)"),
+    consumerCount: p("SELECT COUNT(*) FROM kinesis_consumers WHERE stream_id = ?").pluck(),
+    insertConsumer: p("INSERT INTO kinesis_consumers (stream_id, name, created_at, active_at) VALUES (?, ?, ?, ?)"),
+    listConsumers: p("SELECT * FROM kinesis_consumers WHERE stream_id = ? AND (gone_at IS NULL OR gone_at > ?) AND name > ? ORDER BY name LIMIT ?"),
+    deregister: p("UPDATE kinesis_consumers SET deleting_at = ?, gone_at = ? WHERE id = ? AND deleting_at IS NULL"),
+    endSubscriptions: p("DELETE FROM kinesis_subscriptions WHERE consumer_id = ?"),
+    consumerLive: p("SELECT 1 FROM kinesis_consumers WHERE id = ? AND deleting_at IS NULL").pluck(),
+    subscription: p("SELECT token, started_at FROM kinesis_subscriptions WHERE consumer_id = ? AND shard_index = ?"),
+    putSubscription: p("INSERT OR REPLACE INTO kinesis_subscriptions (consumer_id, shard_index, token, started_at) VALUES (?, ?, ?, ?)"),
+    holds: p("SELECT 1 FROM kinesis_subscriptions WHERE consumer_id = ? AND shard_index = ? AND token = ?").pluck(),
+    release: p("DELETE FROM kinesis_subscriptions WHERE consumer_id = ? AND shard_index = ? AND token = ?"),
   };
 }
+
+/** Records per multi-row INSERT (6 parameters each, well under SQLite's 32,766): a PutRecords of 500 is 8 statements. */
+const INSERT_CHUNK = 64;
 
 export class SqliteKinesisStore implements KinesisStore {
   private readonly sql: SqliteDb;
   private readonly s: ReturnType<typeof prepare>;
+  /** Multi-row inserts by row count, prepared on first use. */
+  private readonly inserts = new Map<number, Database.Statement>();
 
   constructor(sql: SqliteDb) {
     this.sql = sql;
@@ -142,12 +160,27 @@ export class SqliteKinesisStore implements KinesisStore {
           if (last === undefined) throw new Undo(this.s.byId.get(streamId) ? "closed" : undefined);
           next.set(shard, last - n + 1);
         }
-        return records.map((r) => {
+        const counters = records.map((r) => {
           const counter = next.get(r.shardIndex)!;
           next.set(r.shardIndex, counter + 1);
-          this.s.insertRecord.run(streamId, r.shardIndex, counter, r.partitionKey, r.data, now);
           return counter;
         });
+        // Inserted in chunks of multi-row statements: one statement step per chunk instead of per record.
+        for (let at = 0; at < records.length; at += INSERT_CHUNK) {
+          const n = Math.min(INSERT_CHUNK, records.length - at);
+          const params: unknown[] = new Array(n * 6);
+          for (let i = 0; i < n; i++) {
+            const r = records[at + i];
+            params[i * 6] = streamId;
+            params[i * 6 + 1] = r.shardIndex;
+            params[i * 6 + 2] = counters[at + i];
+            params[i * 6 + 3] = r.partitionKey;
+            params[i * 6 + 4] = r.data;
+            params[i * 6 + 5] = now;
+          }
+          this.insertOf(n).run(params);
+        }
+        return counters;
       });
     } catch (e) {
       if (e instanceof Undo) return e.answer;
@@ -158,12 +191,24 @@ export class SqliteKinesisStore implements KinesisStore {
   async read(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<StoredRecord[]> {
     const out: StoredRecord[] = [];
     let bytes = 0;
-    for (const r of this.s.read.iterate(streamId, shardIndex, after, limit) as IterableIterator<{ counter: number; partition_key: string; data: Buffer; arrived_at: number }>) {
-      if (out.length > 0 && bytes + r.data.length > maxBytes) break;
-      bytes += r.data.length;
-      out.push({ counter: r.counter, partitionKey: r.partition_key, data: r.data, arrivedAt: r.arrived_at });
+    // Rows as arrays (raw): no object per row to build and drop.
+    for (const r of this.s.read.iterate(streamId, shardIndex, after, limit) as IterableIterator<[number, string, Buffer, number]>) {
+      const data = r[2];
+      if (out.length > 0 && bytes + data.length > maxBytes) break;
+      bytes += data.length;
+      out.push({ counter: r[0], partitionKey: r[1], data, arrivedAt: r[3] });
     }
     return out;
+  }
+
+  private insertOf(n: number): Database.Statement {
+    let st = this.inserts.get(n);
+    if (!st) {
+      if (n === 1) st = this.s.insertRecord;
+      else st = this.sql.db.prepare(`INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) VALUES ${Array(n).fill("(?, ?, ?, ?, ?, ?)").join(", ")}`);
+      this.inserts.set(n, st);
+    }
+    return st;
   }
 
   async counterBefore(streamId: number, shardIndex: number, time: number): Promise<number> {
@@ -220,6 +265,54 @@ export class SqliteKinesisStore implements KinesisStore {
 
   deletePolicy(resourceArn: string): Promise<boolean> {
     return this.sql.write(() => this.s.deletePolicy.run(resourceArn).changes > 0);
+  }
+
+  registerConsumer(streamId: number, name: string, now: number, activeAt: number, max: number): Promise<ConsumerRecord | "exists" | "limit" | "gone"> {
+    return this.sql.write(() => {
+      if (!this.s.byId.get(streamId)) return "gone" as const;
+      this.s.purgeConsumers.run(streamId, now);
+      if (this.s.consumerByName.get(streamId, name, now)) return "exists" as const;
+      if ((this.s.consumerCount.get(streamId) as number) >= max) return "limit" as const;
+      const id = Number(this.s.insertConsumer.run(streamId, name, now, activeAt).lastInsertRowid);
+      return { id, streamId, name, createdAt: now, activeAt };
+    });
+  }
+
+  async getConsumer(streamId: number, name: string, now: number): Promise<ConsumerRecord | undefined> {
+    const r = this.s.consumerByName.get(streamId, name, now) as ConsumerRow | undefined;
+    return r && toConsumer(r);
+  }
+
+  async listConsumers(streamId: number, now: number, afterName: string, limit: number): Promise<ConsumerRecord[]> {
+    return (this.s.listConsumers.all(streamId, now, afterName, limit) as ConsumerRow[]).map(toConsumer);
+  }
+
+  deregisterConsumer(consumerId: number, now: number, goneAt: number): Promise<boolean> {
+    return this.sql.write(() => {
+      const changed = this.s.deregister.run(now, goneAt, consumerId).changes > 0;
+      if (changed) this.s.endSubscriptions.run(consumerId);
+      return changed;
+    });
+  }
+
+  takeSubscription(consumerId: number, shardIndex: number, token: string, now: number, minAgeMs: number): Promise<"taken" | "busy" | "gone"> {
+    return this.sql.write(() => {
+      if (!this.s.consumerLive.get(consumerId)) return "gone" as const;
+      const held = this.s.subscription.get(consumerId, shardIndex) as { token: string; started_at: number } | undefined;
+      if (held && now - held.started_at < minAgeMs) return "busy" as const;
+      this.s.putSubscription.run(consumerId, shardIndex, token, now);
+      return "taken" as const;
+    });
+  }
+
+  async holdsSubscription(consumerId: number, shardIndex: number, token: string): Promise<boolean> {
+    return this.s.holds.get(consumerId, shardIndex, token) !== undefined;
+  }
+
+  async releaseSubscription(consumerId: number, shardIndex: number, token: string): Promise<void> {
+    await this.sql.write(() => {
+      this.s.release.run(consumerId, shardIndex, token);
+    });
   }
 
   close(): Promise<void> {

@@ -2,6 +2,7 @@
 // or the MD5 of its partition key; all records of a call are appended in one write. When resharding closed a shard
 // between routing and appending, nothing was appended and the records are routed again over the new shards.
 import type { RequestContext } from "../../types.ts";
+import { shardWakeKey } from "../domain/consumers.ts";
 import { hashKeyOf, shardFor } from "../domain/hash-keys.ts";
 import {
   checkRecord, checkRecordSize, checkSequenceNumberForOrdering, MAX_PUT_RECORDS, MAX_PUT_RECORDS_BYTES, type RecordInput,
@@ -38,6 +39,8 @@ async function put(env: KinesisEnv, stream: StreamRecord, records: { input: Reco
     const counters = writes.length === 0 ? [] : await env.store.append(stream.id, writes, env.clock.now());
     if (counters === "closed" && attempt < MAX_ROUTES) continue;
     if (counters === "closed" || counters === undefined) throw streamNotFound(stream.name, stream.account);
+    // After the commit: the touched shards' subscriptions push the new records (SubscribeToShard, ADR 0021).
+    if (env.notifier) for (const shard of new Set(writes.map((w) => w.shardIndex))) env.notifier.notify(shardWakeKey(stream.id, shard));
     let next = 0;
     return placed.map((p, i) => {
       if (!admitted[i]) return { ErrorCode: "ProvisionedThroughputExceededException", ErrorMessage: rateExceeded(stream, p.shardIndex) };

@@ -2,6 +2,7 @@
 // changeStream call: the plan (domain/resharding.ts) is decided on the locked stream and applied with the stream's
 // status change (UPDATING for the configured delay, then ACTIVE by the status job; ACTIVE at once without a delay).
 import type { RequestContext } from "../../types.ts";
+import { shardWakeKey } from "../domain/consumers.ts";
 import { evenRanges, parseHashKey } from "../domain/hash-keys.ts";
 import { planMerge, planSplit, planUniformScaling } from "../domain/resharding.ts";
 import { checkEnum, checkShardIdText, ON_DEMAND_STREAM_QUOTA, shardQuota } from "../domain/streams.ts";
@@ -38,12 +39,16 @@ function checkQuota(stream: StreamRecord, usage: AccountUsage, change: { close: 
 
 async function reshard(env: KinesisEnv, stream: StreamRecord, decide: (s: StreamRecord, shards: ShardRecord[], usage: AccountUsage) => StreamChange): Promise<StreamRecord> {
   const now = env.clock.now();
+  let closed: number[] = [];
   const changed = await env.store.changeStream(stream.id, now, (s, shards, usage) => {
     requireActive(s);
     const change = decide(s, shards, usage);
+    closed = change.close ?? [];
     return { ...change, settings: { ...change.settings, ...afterChange(env, now) } };
   });
   if (!changed) throw streamNotFound(stream.name, stream.account);
+  // The closed shards' subscriptions send their last event (ChildShards) now rather than at their next keep-alive (ADR 0021).
+  if (env.notifier) for (const index of closed) env.notifier.notify(shardWakeKey(stream.id, index));
   if (changed.statusUntil !== undefined) env.statusChanged();
   return changed;
 }

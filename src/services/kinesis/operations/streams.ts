@@ -1,5 +1,6 @@
 // Stream operations: CreateStream, DeleteStream, DescribeStream, DescribeStreamSummary, ListStreams, ListShards.
 import type { RequestContext } from "../../types.ts";
+import { MAX_CONSUMERS_PER_STREAM, shardWakeKey } from "../domain/consumers.ts";
 import { evenRanges } from "../domain/hash-keys.ts";
 import { checkMaxRecordSize, DEFAULT_MAX_RECORD_SIZE_KIB } from "../domain/records.ts";
 import { openAt } from "../domain/resharding.ts";
@@ -79,13 +80,20 @@ export async function describeLimits(env: KinesisEnv, ctx: RequestContext) {
 }
 
 export async function deleteStream(env: KinesisEnv, ctx: RequestContext, input: Input) {
-  // EnforceConsumerDeletion only matters when the stream has consumers (enhanced fan-out).
   const stream = await findStream(env, ctx, input);
   // "If the stream is in the ACTIVE state, you can delete it" (DeleteStream API reference): a CREATING stream cannot be
   // deleted yet; an UPDATING one can (its change is only a status here).
   if (stream.status === "CREATING") throw resourceInUse(`Stream ${stream.name} under account ${stream.account} is in CREATING state and cannot be deleted yet.`);
+  // "If this parameter is unset (null) or if you set it to false, and the stream has registered consumers, the call to
+  // DeleteStream fails with a ResourceInUseException" (DeleteStream API reference, EnforceConsumerDeletion).
+  if (input.EnforceConsumerDeletion !== true && (await env.store.listConsumers(stream.id, env.clock.now(), "", 1)).length > 0) {
+    throw resourceInUse(`Stream ${stream.name} under account ${stream.account} has registered consumers; deregister them or set EnforceConsumerDeletion.`);
+  }
+  const shards = await env.store.shards(stream.id);
   // AWS shows DELETING until the stream is gone; here it is gone when the call returns (ADR 0016).
   if (!(await env.store.deleteStream(stream.id))) throw streamNotFound(stream.name, stream.account);
+  // Its consumers went with it (foreign key); their subscriptions end at once (ResourceNotFoundException, ADR 0021).
+  if (env.notifier) for (const s of shards) env.notifier.notify(shardWakeKey(stream.id, s.index));
   return {};
 }
 
@@ -123,7 +131,12 @@ export async function describeStream(env: KinesisEnv, ctx: RequestContext, input
 export async function describeStreamSummary(env: KinesisEnv, ctx: RequestContext, input: Input) {
   const stream = await findStream(env, ctx, input);
   return {
-    StreamDescriptionSummary: { ...descriptionView(stream), OpenShardCount: stream.shardCount, ConsumerCount: 0, MaxRecordSizeInKiB: stream.maxRecordSizeKiB },
+    StreamDescriptionSummary: {
+      ...descriptionView(stream), OpenShardCount: stream.shardCount,
+      // Registered consumers (enhanced fan-out): at most 20, so one page counts them.
+      ConsumerCount: (await env.store.listConsumers(stream.id, env.clock.now(), "", MAX_CONSUMERS_PER_STREAM + 1)).length,
+      MaxRecordSizeInKiB: stream.maxRecordSizeKiB,
+    },
   };
 }
 
