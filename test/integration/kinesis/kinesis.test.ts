@@ -223,7 +223,7 @@ for (const transport of ["HTTP/2 (default handler)", "HTTP/1.1"] as const) {
       });
       await rejectsAws(k.send(new CreateStreamCommand({ StreamName: "bad name", ShardCount: 1 })), { name: "ValidationException" });
       await rejectsAws(k.send(new CreateStreamCommand({ StreamName: "zero", ShardCount: 0 })), { name: "ValidationException" });
-      await rejectsAws(k.send(new CreateStreamCommand({ StreamName: "huge", ShardCount: 501 })), { name: "LimitExceededException" });
+      await rejectsAws(k.send(new CreateStreamCommand({ StreamName: "huge", ShardCount: 20_001 })), { name: "LimitExceededException" });
       await rejectsAws(k.send(new DescribeStreamCommand({})), { name: "InvalidArgumentException" });
       await rejectsAws(k.send(new DescribeStreamCommand({ StreamARN: "arn:aws:kinesis:us-east-1:111111111111:stream/read" })), { name: "AccessDeniedException" });
       await rejectsAws(k.send(new DescribeStreamCommand({ StreamARN: `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/read` })), { name: "InvalidArgumentException" });
