@@ -7,6 +7,7 @@ import { isLoopback, resolveOptions, type MailroomOptions } from "./config/optio
 import { createFront } from "./server/front.ts";
 import { createHandler } from "./server/handler.ts";
 import { internalRoutes } from "./server/internal.ts";
+import { backupRoute } from "./server/backup.ts";
 import { tlsMaterial } from "./server/tls.ts";
 import { startDeliveryEngine } from "./delivery/engine.ts";
 import { HTTP_KIND, httpDestination } from "./delivery/http.ts";
@@ -59,7 +60,8 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
     await delivery.stop();
     await scheduler.stop();
   };
-  const internal = internalRoutes([...services.flatMap((s) => s.routes ?? []), tls.route], SERVICES.map((m) => m.name));
+  const backup = backupRoute(storage.backup, credentials, clock, log);
+  const internal = internalRoutes([...services.flatMap((s) => s.routes ?? []), tls.route, backup], SERVICES.map((m) => m.name));
   const handler = createHandler({ services: services.map((s) => s.definition), credentials, clock, log, internal });
   const front = createFront(handler, tls.options, o);
   try {

@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { parseAccessKeys } from "../auth/credentials.ts";
 import { DEFAULTS, optionsFromEnv, type MailroomOptions } from "../config/options.ts";
 import { startMailroom } from "../index.ts";
+import { backupCommands } from "./backup.ts";
 
 const program = new Command()
   .name("mailroom")
@@ -62,5 +63,7 @@ const program = new Command()
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+
+for (const c of backupCommands()) program.addCommand(c);
 
 await program.parseAsync(process.argv);

@@ -41,9 +41,11 @@ export interface MailroomOptions {
   kinesisThroughputLimits?: boolean;
   /** Injected clock (tests). */
   clock?: import("../engine/clock.ts").Clock;
+  /** Fault injection (tests): called with the SQLite connection once open (storage/open.ts). */
+  sqliteHook?: (db: import("../storage/sqlite/db.ts").SqliteDb) => void;
 }
 
-type Optional = "clock" | "database" | "tlsCert" | "tlsKey";
+type Optional = "clock" | "database" | "tlsCert" | "tlsKey" | "sqliteHook";
 export type ResolvedOptions = Required<Omit<MailroomOptions, Optional>> & Pick<MailroomOptions, Optional>;
 
 /** The connection limits' defaults (docs/limits.md, "Connections"; ADR 0014). */
@@ -119,6 +121,7 @@ export function resolveOptions(o: MailroomOptions): ResolvedOptions {
     kinesisStatusDelayMs: o.kinesisStatusDelayMs ?? DEFAULTS.kinesisStatusDelayMs,
     kinesisThroughputLimits: o.kinesisThroughputLimits ?? DEFAULTS.kinesisThroughputLimits,
     clock: o.clock,
+    sqliteHook: o.sqliteHook,
   };
   for (const [name] of CONNECTION_ENV) {
     if (!Number.isSafeInteger(r[name]) || r[name] < 1) throw new Error(`invalid ${name}: ${o[name]} (a positive whole number)`);

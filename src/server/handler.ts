@@ -127,11 +127,15 @@ export function createHandler(deps: HandlerDeps): Handler {
   return handler;
 }
 
-/** Database connection loss or shutdown (socket errors, PostgreSQL classes 08 and 57P): a temporary failure. */
-function storageUnavailable(e: unknown): boolean {
+/**
+ * Database connection loss or shutdown (socket errors, PostgreSQL classes 08 and 57P, 53 insufficient resources
+ * such as a full disk), a full disk or I/O error on SQLite (SQLITE_FULL, SQLITE_IOERR_*): a temporary failure.
+ */
+export function storageUnavailable(e: unknown): boolean {
   const code = String((e as { code?: unknown })?.code ?? "");
   const msg = e instanceof Error ? e.message : "";
-  return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|08|57P)/.test(code) || /Connection terminated|timeout exceeded when trying to connect/.test(msg);
+  return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|08|57P|53|SQLITE_FULL|SQLITE_IOERR)/.test(code) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|database is closed/.test(msg);
 }
 
 /** AWS's temporary-failure answer (HTTP 503), which the SDKs retry (Common Errors, ServiceUnavailable). */

@@ -130,7 +130,9 @@ export class SqliteDb {
         try {
           values[i] = w.fn(this.db);
         } catch {
-          t.rollback.run();
+          // SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM may roll the whole transaction back by themselves
+          // (https://www.sqlite.org/lang_transaction.html, "Response To Errors Within A Transaction").
+          if (this.db.inTransaction) t.rollback.run();
           this.onFailure?.();
           return undefined;
         }
@@ -141,16 +143,29 @@ export class SqliteDb {
         values[i] = w.fn(this.db);
         t.release.run();
       } catch (e) {
+        this.onFailure?.();
+        // Rolled back by SQLite itself (full disk, I/O error): the earlier writes of the batch went with it, so
+        // the whole batch fails (flush rejects every write; none of them was acknowledged).
+        if (!this.db.inTransaction) throw e;
         t.rollbackTo.run();
         t.release.run();
         values[i] = e;
         (failed ??= new Set()).add(i);
-        this.onFailure?.();
       }
     }
     t.commit.run();
     this.commits++;
     return { values, failed };
+  }
+
+  /**
+   * A consistent copy of the database written to `file` while the server keeps serving: SQLite's online backup
+   * API (https://www.sqlite.org/backup.html), copying pages in steps between which writes go on; writes made
+   * through this connection meanwhile are carried into the copy. Everything committed before the call is in it.
+   */
+  async backup(file: string): Promise<void> {
+    if (this.closed) throw new Error("database is closed");
+    await this.db.backup(file);
   }
 
   async close(): Promise<void> {
