@@ -64,6 +64,8 @@ const program = new Command()
     process.once("SIGTERM", stop);
   });
 
+// Subcommands own the options after their name (restore's --data-dir is not the server's).
+program.enablePositionalOptions();
 for (const c of backupCommands()) program.addCommand(c);
 
 await program.parseAsync(process.argv);
