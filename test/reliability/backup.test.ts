@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { backup, restore } from "../../src/cli/backup.ts";
 import { startMailroom, type Mailroom } from "../../src/index.ts";
+import { freshDatabase, postgresAvailable } from "../helpers/postgres.ts";
 import { sqsClient, TEST_CREDENTIALS } from "../helpers/server.ts";
 
 const run = promisify(execFile);
@@ -95,4 +96,43 @@ test("backup of an in-memory server is refused with a clear error", async () => 
   const m = await startMailroom({ port: 0, logLevel: "silent", memory: true });
   servers.push(m);
   await assert.rejects(backup({ endpoint: m.endpoint, to: join(root, "mem.db") }), /400.*pg_dump|SQLite backend on disk/);
+});
+
+const pgSkip = (await postgresAvailable()) ? false : "no PostgreSQL on 127.0.0.1:5432";
+test("PostgreSQL: pg_dump of a live database while it serves, pg_restore into a fresh one, start on it", { skip: pgSkip, timeout: 120_000 }, async () => {
+  const source = await freshDatabase("dump");
+  const target = await freshDatabase("restore");
+  try {
+    const a = await startMailroom({ port: 0, logLevel: "silent", database: source.url });
+    servers.push(a);
+    const sqs = sqsClient(a.endpoint);
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "orders", Attributes: { VisibilityTimeout: "3600" } }));
+    const before: string[] = [];
+    for (let b = 0; b < 5; b++) {
+      const r = await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `before ${b}.${i}` })) }));
+      before.push(...(r.Successful ?? []).map((x) => x.MessageId!));
+    }
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+    let sending = true;
+    const load = (async () => {
+      while (sending) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "during" }));
+    })();
+    const file = join(root, "pg.dump");
+    // pg_dump reads one consistent snapshot (a REPEATABLE READ transaction) while writes go on.
+    await run("pg_dump", ["--format=custom", "--no-owner", "--file", file, source.url]);
+    sending = false;
+    await load;
+    await run("pg_restore", ["--no-owner", "--exit-on-error", "--dbname", target.url, file]);
+    const b = await startMailroom({ port: 0, logLevel: "silent", database: target.url });
+    servers.push(b);
+    const sqsB = sqsClient(b.endpoint);
+    const attrs = await sqsB.send(new GetQueueAttributesCommand({ QueueUrl: `${b.endpoint}/000000000000/orders`, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+    assert.equal(Number(attrs.Attributes?.ApproximateNumberOfMessagesNotVisible), 10);
+    assert.ok(Number(attrs.Attributes?.ApproximateNumberOfMessages) >= 40);
+    await b.close();
+    await a.close();
+  } finally {
+    await source.drop();
+    await target.drop();
+  }
 });
