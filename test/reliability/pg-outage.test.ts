@@ -10,8 +10,9 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { after, before, test } from "node:test";
+import pg from "pg";
 import {
-  CreateQueueCommand, DeleteMessageBatchCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient,
+  CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ListMessageMoveTasksCommand, ListQueuesCommand, StartMessageMoveTaskCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { CreateTopicCommand, PublishCommand, SubscribeCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { startReceiver, type Receiver } from "../helpers/receiver.ts";
@@ -26,6 +27,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Node {
   proc: ChildProcess;
+  /** The scheduler's node id (lease holder name), from its "mailroom listening" log line. */
+  id: string;
   endpoint: string;
   sqs: SQSClient;
   sns: SNSClient;
@@ -39,11 +42,24 @@ const stderr: string[] = [];
 
 async function startNode(url: string, port?: number): Promise<Node> {
   const p = port ?? (await freePort());
-  const proc = spawn(process.execPath, ["bin/mailroom.js", "--port", String(p), "--database", url, "--log-level", "warn"], { stdio: ["ignore", "pipe", "pipe"] });
-  proc.stderr?.on("data", (d: Buffer) => stderr.push(d.toString()));
-  const node: Node = { proc, endpoint: `http://127.0.0.1:${p}`, sqs: undefined as unknown as SQSClient, sns: undefined as unknown as SNSClient, exited: false };
+  const proc = spawn(process.execPath, ["bin/mailroom.js", "--port", String(p), "--database", url, "--log-level", "info"], { stdio: ["ignore", "pipe", "pipe"] });
+  const node: Node = { proc, id: "", endpoint: `http://127.0.0.1:${p}`, sqs: undefined as unknown as SQSClient, sns: undefined as unknown as SNSClient, exited: false };
+  let ready = false;
+  let settle: (() => void) | undefined;
+  const check = () => ready && node.id && settle?.();
+  proc.stderr?.on("data", (d: Buffer) => {
+    const text = d.toString();
+    stderr.push(text);
+    const m = /"msg":"mailroom listening".*?"node":"([^"]+)"/.exec(text);
+    if (m) node.id = m[1];
+    check();
+  });
   await new Promise<void>((resolve, reject) => {
-    proc.stdout?.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+    settle = resolve;
+    proc.stdout?.on("data", (d: Buffer) => {
+      if (d.toString().includes("ready")) ready = true;
+      check();
+    });
     proc.once("exit", (code) => {
       node.exited = true;
       reject(new Error(`node exited with ${code}`));
@@ -194,9 +210,10 @@ test("PostgreSQL restart under SQS and SNS load, then kill -9 of a node", { skip
     for (const [i, n] of nodes.entries()) {
       const from = Date.now();
       for (;;) {
-        const ok = await n.sqs.send(new ListQueuesCommand({})).then(() => true, () => false);
-        if (ok) break;
-        assert.ok(Date.now() - from < 15_000, `node ${i} serves again within 15 s of PostgreSQL's return`);
+        const err = await n.sqs.send(new ListQueuesCommand({})).then(() => undefined, (e: Error) => e);
+        if (!err) break;
+        const log = stderr.join("").split("\n").filter((l) => !l.startsWith("{") || /"level":"error"/.test(l)).slice(-30).join("\n");
+        assert.ok(Date.now() - from < 15_000, `node ${i} serves again within 15 s of PostgreSQL's return (${String(err)}; exited ${n.exited}; log ${log})`);
         await sleep(100);
       }
       recovered.push(Date.now() - outage.to);
@@ -270,4 +287,62 @@ test("PostgreSQL restart under SQS and SNS load, then kill -9 of a node", { skip
     abandoned = true;
     producing = false;
   }
+});
+
+test("kill -9 of the node running a DLQ redrive: another node takes the lease over and every message moves once", { skip, timeout: 120_000 }, async (t) => {
+  const n0 = nodes[0];
+  const { QueueUrl: dlqUrl } = await n0.sqs.send(new CreateQueueCommand({ QueueName: "mv-dlq" }));
+  await n0.sqs.send(new CreateQueueCommand({ QueueName: "mv-src", Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:us-east-1:000000000000:mv-dlq", maxReceiveCount: 3 }) } }));
+  const N = 1200;
+  for (let b = 0; b < N / 10; b++) {
+    await n0.sqs.send(new SendMessageBatchCommand({ QueueUrl: dlqUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `mv ${b * 10 + i}` })) }));
+  }
+  // 150 a second: about 8 s of moving, in per-second batches, each one transaction.
+  await n0.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: "arn:aws:sqs:us-east-1:000000000000:mv-dlq", DestinationArn: "arn:aws:sqs:us-east-1:000000000000:mv-src", MaxNumberOfMessagesPerSecond: 150 }));
+  const c = new pg.Client({ connectionString: pgsrv.url });
+  await c.connect();
+  let holder: string | undefined;
+  for (let i = 0; i < 100 && !holder; i++) {
+    holder = (await c.query("SELECT holder FROM leases WHERE name = 'sqs.move-tasks'")).rows[0]?.holder as string | undefined;
+    if (!holder) await sleep(100);
+  }
+  await sleep(2500);
+  const victim = nodes.findIndex((n) => n.id === holder);
+  assert.ok(victim >= 0, `the lease holder ${holder} is one of the nodes`);
+  const port = Number(new URL(nodes[victim].endpoint).port);
+  nodes[victim].proc.kill("SIGKILL");
+  const killedAt = Date.now();
+  const survivor = nodes[(victim + 1) % 3];
+  let takenOverMs = -1;
+  for (let i = 0; i < 200; i++) {
+    const h = (await c.query("SELECT holder FROM leases WHERE name = 'sqs.move-tasks'")).rows[0]?.holder as string | undefined;
+    if (h && h !== holder) {
+      takenOverMs = Date.now() - killedAt;
+      break;
+    }
+    await sleep(100);
+  }
+  await c.end();
+  assert.ok(takenOverMs >= 0, "another node took the lease over");
+  nodes[victim] = await startNode(pgsrv.url, port);
+  let status = "";
+  for (let i = 0; i < 600 && status !== "COMPLETED"; i++) {
+    const r = await survivor.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: "arn:aws:sqs:us-east-1:000000000000:mv-dlq" }));
+    status = r.Results?.[0]?.Status ?? "";
+    if (status !== "COMPLETED") await sleep(100);
+  }
+  assert.equal(status, "COMPLETED", JSON.stringify((await survivor.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: "arn:aws:sqs:us-east-1:000000000000:mv-dlq" }))).Results));
+  const moved = (await survivor.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: "arn:aws:sqs:us-east-1:000000000000:mv-dlq" }))).Results?.[0];
+  assert.equal(moved?.ApproximateNumberOfMessagesMoved, N);
+  const bodies: string[] = [];
+  for (;;) {
+    const r = await survivor.sqs.send(new ReceiveMessageCommand({ QueueUrl: `${survivor.endpoint}/000000000000/mv-src`, MaxNumberOfMessages: 10, VisibilityTimeout: 600 }));
+    if (!r.Messages?.length) break;
+    bodies.push(...r.Messages.map((m) => m.Body!));
+  }
+  assert.equal(new Set(bodies).size, bodies.length, "no message moved twice");
+  assert.equal(bodies.length, N, "every message moved");
+  const left = await survivor.sqs.send(new GetQueueAttributesCommand({ QueueUrl: `${survivor.endpoint}/000000000000/mv-dlq`, AttributeNames: ["ApproximateNumberOfMessages"] }));
+  assert.equal(left.Attributes?.ApproximateNumberOfMessages, "0");
+  t.diagnostic(`move task's lease taken over ${takenOverMs} ms after the kill; ${N} messages moved once each`);
 });

@@ -24,6 +24,11 @@ export class PgDb {
     this.pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: 5000 });
     // An idle client losing its connection (database restart) must not crash the process.
     this.pool.on("error", () => {});
+    // Nor a checked-out one (a transaction in progress when PostgreSQL stops): pg emits 'error' on the client
+    // besides rejecting its query, and the pool listens only while the client is idle, so without a listener of
+    // its own the 'error' event was unhandled and took the node down (test/reliability/pg-outage.test.ts). The
+    // query's rejection carries the failure to the caller.
+    this.pool.on("connect", (client) => client.on("error", () => {}));
   }
 
   static async open(url: string, poolSize?: number): Promise<PgDb> {
