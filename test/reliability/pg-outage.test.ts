@@ -62,7 +62,7 @@ async function startNode(url: string, port?: number): Promise<Node> {
     });
     proc.once("exit", (code) => {
       node.exited = true;
-      reject(new Error(`node exited with ${code}`));
+      reject(new Error(`node exited with ${code}: ${stderr.join("").split("\n").filter((l) => !l.startsWith("{")).slice(-10).join("\n")}`));
     });
   });
   node.sqs = sqsClient(node.endpoint);
@@ -74,7 +74,8 @@ before(async () => {
   if (skip) return;
   pgsrv = await startPrivatePostgres();
   receiver = await startReceiver();
-  for (let i = 0; i < 3; i++) nodes.push(await startNode(pgsrv.url));
+  // A free port can be taken by another process between the probe and the bind: a second try on another.
+  for (let i = 0; i < 3; i++) nodes.push(await startNode(pgsrv.url).catch(() => startNode(pgsrv.url)));
 });
 after(async () => {
   for (const n of nodes) n.proc.kill("SIGKILL");
