@@ -135,7 +135,7 @@ export function storageUnavailable(e: unknown): boolean {
   const code = String((e as { code?: unknown })?.code ?? "");
   const msg = e instanceof Error ? e.message : "";
   return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|08|57P|53|SQLITE_FULL|SQLITE_IOERR)/.test(code) ||
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|database is closed/.test(msg);
+    /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|database is closed/.test(msg);
 }
 
 /** AWS's temporary-failure answer (HTTP 503), which the SDKs retry (Common Errors, ServiceUnavailable). */

@@ -3,7 +3,7 @@
 // run as root, so as root the server runs as the `postgres` user through runuser. unavailable() names why it
 // cannot run here (no binaries, no such user), for a visible skip.
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,6 +45,8 @@ export async function privatePostgresUnavailable(): Promise<string | false> {
 export interface PrivatePostgres {
   url: string;
   port: number;
+  /** Stops (SIGSTOP) or resumes (SIGCONT) every process of this server: frozen, connections open, nothing answered. */
+  freeze(on: boolean): Promise<void>;
   start(): Promise<void>;
   /** pg_ctl stop: "fast" disconnects clients and shuts down cleanly; "immediate" is a crash (recovery at start). */
   stop(mode?: "fast" | "immediate"): Promise<void>;
@@ -64,6 +66,11 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const pg: PrivatePostgres = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    freeze: async (on) => {
+      const postmaster = Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+      const children = (await exec("pgrep", ["-P", String(postmaster)]).catch(() => ({ stdout: "" }))).stdout.split("\n").filter(Boolean).map(Number);
+      for (const pid of [postmaster, ...children]) process.kill(pid, on ? "SIGSTOP" : "SIGCONT");
+    },
     start: async () => {
       await run("pg_ctl", ["-D", data, "-o", options, "-l", join(dir, "log"), "-w", "-t", "60", "start"]);
     },
@@ -71,6 +78,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       await run("pg_ctl", ["-D", data, "-m", mode, "-w", "-t", "60", "stop"]);
     },
     destroy: async () => {
+      await pg.freeze(false).catch(() => {});
       await run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     },
