@@ -2,13 +2,19 @@
 // Mailroom and its peers in the same run, and prints one table. Suites: sqs (W1–W5 against Mailroom strict and
 // relaxed, the node:http floor, RabbitMQ, BullMQ, pg-boss; args pick workloads and systems, e.g. `sqs W3 mailroom`), pg (Mailroom on
 // SQLite and on PostgreSQL, and pg-boss, full send/receive/delete cycle), patterns (the pattern matcher's and the policy
-// glob's worst cases, in-process, µs per call; exits 1 when a row misses 1 ms). The npm script pins this process
+// glob's worst cases, in-process, µs per call; exits 1 when a row misses 1 ms), metrics (W1 with and without a
+// Prometheus scrape every second), sfn (a 10-state Pass/Choice machine: EXPRESS StartSyncExecution and durable STANDARD
+// executions on Mailroom, and aws-local-stepfunctions in process), events (EventBridge PutEvents with 1/100/1,000 rules
+// against SendMessageBatch as the floor). The npm script pins this process
 // (the load generator) to core 1; the suites pin the servers they start to core 0.
 import os from "node:os";
 import { table } from "./lib/measure.ts";
 import { patternsOk, patternsSuite } from "./patterns.ts";
+import { eventsSuite } from "./suites/events.ts";
 import { pgHeader, pgSuite } from "./suites/pg.ts";
+import { sfnSuite } from "./suites/sfn.ts";
 import { sqsSuite } from "./suites/sqs.ts";
+import { metricsSuite } from "./suites/metrics.ts";
 
 const name = process.argv[2] ?? "sqs";
 const args = process.argv.slice(3);
@@ -19,12 +25,18 @@ if (name === "pg") {
   out = table(await pgSuite());
 } else if (name === "sqs") {
   out = await sqsSuite(args);
+} else if (name === "metrics") {
+  out = await metricsSuite();
+} else if (name === "sfn") {
+  out = await sfnSuite(args);
+} else if (name === "events") {
+  out = await eventsSuite();
 } else if (name === "patterns") {
   out = patternsSuite();
   console.log(out);
   process.exit(patternsOk(out) ? 0 : 1);
 } else {
-  console.error(`unknown suite ${name}; one of: sqs, pg, patterns`);
+  console.error(`unknown suite ${name}; one of: sqs, pg, metrics, sfn, events, patterns`);
   process.exit(2);
 }
 console.log(out);

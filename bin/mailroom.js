@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// Entry of the `mailroom` command. Runs the prebuilt bundle (dist/, made by scripts/build.mjs on `npm ci` and
-// `npm start`) when it is at least as new as every source file; otherwise loads the TypeScript sources through
-// tsx, so an edited checkout never runs stale code.
+// Entry of the `mailroom` command. In the installed package it runs the prebuilt bundle (dist/mailroom.mjs):
+// nothing is compiled at start. In a checkout whose src/ is newer than the bundle it loads the TypeScript sources
+// through tsx (a devDependency), so an edited checkout never runs stale code (ADR 0005, ADR 0024).
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bundle = join(root, "dist", "mailroom.mjs");
+const src = join(root, "src");
 
 function newestSource(dir) {
   let newest = 0;
@@ -18,10 +19,20 @@ function newestSource(dir) {
   return newest;
 }
 
-if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource(join(root, "src"))) {
-  await import(bundle);
-} else {
-  const { register } = await import("tsx/esm/api");
+const checkout = existsSync(src);
+if (existsSync(bundle) && (!checkout || statSync(bundle).mtimeMs >= newestSource(src))) {
+  await import(pathToFileURL(bundle).href);
+} else if (checkout) {
+  let register;
+  try {
+    ({ register } = await import("tsx/esm/api"));
+  } catch {
+    process.stderr.write("mailroom: dist/ is missing or older than src/, and tsx is not installed to run the sources: run `npm run build`\n");
+    process.exit(1);
+  }
   register();
   await import("../src/cli/main.ts");
+} else {
+  process.stderr.write(`mailroom: ${bundle} is missing: this package was published without its build\n`);
+  process.exit(1);
 }

@@ -22,6 +22,7 @@ SERVICES = {
     "scheduler": ("2021-06-30", "scheduler", False),
     "schemas": ("2019-12-02", "schemas", False),
     "pipes": ("2015-10-07", "pipes", False),
+    "cloudwatch": ("2010-08-01", "cloudwatch", False),
 }
 KEEP = ("type", "required", "enum", "min", "max", "pattern", "flattened", "locationName", "exception", "payload", "timestampFormat")
 REF_KEEP = ("locationName", "flattened", "location", "jsonvalue", "timestampFormat")
@@ -102,6 +103,9 @@ def compact(new, old):
     meta = {k: md[k] for k in ("apiVersion", "endpointPrefix", "jsonVersion", "targetPrefix", "serviceId", "protocol", "signingName") if k in md}
     if old:
         meta["xmlNamespace"] = old["metadata"].get("xmlNamespace")
+    elif "query" in md.get("protocols", []) and "xmlNamespace" in md:
+        # A service that still speaks query among others (CloudWatch): the current model keeps its XML names.
+        meta["xmlNamespace"] = md["xmlNamespace"]
     return {"metadata": meta, "operations": ops, "shapes": shapes}
 
 

@@ -8,6 +8,7 @@ const CODEC_NAMES: Record<CodecName, (jsonVersion?: string) => string> = {
   query: () => "query/XML",
   cbor: () => "CBOR",
   "rest-json": () => "REST-JSON",
+  "rpcv2-cbor": () => "Smithy RPC v2 CBOR",
 };
 
 export function operationsDoc(): string {

@@ -1,68 +1,96 @@
-// The `mailroom` command: starts the server with options from flags, then MAILROOM_* variables, then defaults.
-import { Command, Option } from "commander";
-import { parseAccessKeys } from "../auth/credentials.ts";
-import { DEFAULTS, optionsFromEnv, type MailroomOptions } from "../config/options.ts";
-import { startMailroom } from "../index.ts";
+// The `mailroom` command: starts the server with options from flags, then MAILROOM_* variables, then defaults
+// (one table, config/options.ts). A bad value gets one line naming the flag or variable, never a stack trace;
+// SIGINT and SIGTERM close the server cleanly (a second one exits at once).
+import { Command, InvalidArgumentError, Option } from "commander";
+import { OPTIONS, OptionError, optionsFromEnv, type MailroomOptions } from "../config/options.ts";
+import { startMailroom, type Mailroom } from "../index.ts";
+import { VERSION } from "../version.ts";
 import { backupCommands } from "./backup.ts";
+
+const DESCRIPTION = "Self-hosted AWS messaging APIs on one port, durable on SQLite or PostgreSQL.";
+const MORE = `
+Services (one port; any AWS SDK or the AWS CLI with --endpoint-url):
+  SQS             standard and FIFO queues (AWS JSON 1.0, query)
+  SNS             topics, FIFO topics; SQS, HTTP/S, email, SMS, push (query)
+  EventBridge     event buses, rules, SQS targets, PutEvents (AWS JSON 1.1)
+  Kinesis         data streams, shards, resharding, records (JSON 1.1, CBOR)
+  Step Functions  STANDARD state machines, durable executions (AWS JSON 1.0)
+
+Every option may also be set by the variable in brackets; a flag wins.
+Health: GET /_mailroom/health (503 when storage is down), /_localstack/health.
+Guide: docs/operations-guide.md in the package.`;
+
+function fail(message: string): never {
+  process.stderr.write(`mailroom: ${message}\n`);
+  process.exit(1);
+}
 
 const program = new Command()
   .name("mailroom")
-  .description("Self-hosted AWS messaging APIs (SQS today) on one port, durable on SQLite or PostgreSQL.")
-  .addOption(new Option("--host <host>", `address to listen on (env MAILROOM_HOST, default ${DEFAULTS.host})`))
-  .addOption(new Option("--port <port>", `port to listen on, 0 for any free one (env MAILROOM_PORT, default ${DEFAULTS.port})`).argParser(Number))
-  .addOption(new Option("--database <url>", "postgres://user@host/db: keep all data in PostgreSQL, shareable by many nodes (env MAILROOM_DATABASE_URL)"))
-  .addOption(new Option("--data-dir <dir>", `directory of the SQLite database (env MAILROOM_DATA_DIR, default ${DEFAULTS.dataDir})`))
-  .addOption(new Option("--memory", "keep all data in memory; nothing survives a restart (env MAILROOM_MEMORY=1)"))
-  .addOption(new Option("--log-level <level>", `debug, info, warn, error or silent (env MAILROOM_LOG_LEVEL, default ${DEFAULTS.logLevel})`))
-  .addOption(new Option("--access-keys <list>", "AKID:SECRET[:ACCOUNT],... accepted keys; none = any key (env MAILROOM_ACCESS_KEYS)"))
-  .addOption(new Option("--allow-anonymous", "accept any key even when listening beyond loopback (env MAILROOM_ALLOW_ANONYMOUS=1)"))
-  .addOption(new Option("--durability <mode>", `strict (fsync before each response) or relaxed (survives a process crash only) (env MAILROOM_DURABILITY, default ${DEFAULTS.durability})`))
-  .addOption(new Option("--tls-cert <file>", "PEM certificate (chain) for TLS on the port; default a self-signed one per database (env MAILROOM_TLS_CERT)"))
-  .addOption(new Option("--tls-key <file>", "PEM private key of --tls-cert (env MAILROOM_TLS_KEY)"))
-  .addOption(new Option("--headers-timeout <ms>", `a request's head must arrive within this of its first byte (env MAILROOM_HEADERS_TIMEOUT_MS, default ${DEFAULTS.headersTimeoutMs})`).argParser(Number))
-  .addOption(new Option("--body-timeout <ms>", `a request's body must arrive within this of its head (env MAILROOM_BODY_TIMEOUT_MS, default ${DEFAULTS.bodyTimeoutMs})`).argParser(Number))
-  .addOption(new Option("--idle-timeout <ms>", `keep-alive connections and HTTP/2 sessions with no request close after this (env MAILROOM_IDLE_TIMEOUT_MS, default ${DEFAULTS.idleTimeoutMs})`).argParser(Number))
-  .addOption(new Option("--tls-handshake-timeout <ms>", `a TLS handshake must end within this of the connect (env MAILROOM_TLS_HANDSHAKE_TIMEOUT_MS, default ${DEFAULTS.tlsHandshakeTimeoutMs})`).argParser(Number))
-  .addOption(new Option("--max-connections <n>", `open connections at most; new ones past it are closed (env MAILROOM_MAX_CONNECTIONS, default ${DEFAULTS.maxConnections})`).argParser(Number))
-  .addOption(new Option("--max-buffered-body <bytes>", `request body bytes buffered across all connections at most (env MAILROOM_MAX_BUFFERED_BODY_BYTES, default ${DEFAULTS.maxBufferedBodyBytes})`).argParser(Number))
-  .addOption(new Option("--kinesis-status-delay <ms>", `ms a Kinesis stream stays CREATING/UPDATING after a change (env MAILROOM_KINESIS_STATUS_DELAY_MS, default ${DEFAULTS.kinesisStatusDelayMs})`).argParser(Number))
-  .addOption(new Option("--kinesis-throughput-limits", "enforce Kinesis per-shard write and read limits (env MAILROOM_KINESIS_THROUGHPUT_LIMITS=1)"))
-  .action(async (flags: Record<string, unknown>) => {
-    const fromFlags: MailroomOptions = {};
-    if (flags.host !== undefined) fromFlags.host = flags.host as string;
-    if (flags.port !== undefined) fromFlags.port = flags.port as number;
-    if (flags.database !== undefined) fromFlags.database = flags.database as string;
-    if (flags.dataDir !== undefined) fromFlags.dataDir = flags.dataDir as string;
-    if (flags.memory) fromFlags.memory = true;
-    if (flags.logLevel !== undefined) fromFlags.logLevel = flags.logLevel as MailroomOptions["logLevel"];
-    if (flags.accessKeys !== undefined) fromFlags.accessKeys = parseAccessKeys(flags.accessKeys as string);
-    if (flags.allowAnonymous) fromFlags.allowAnonymous = true;
-    if (flags.durability !== undefined) fromFlags.durability = flags.durability as MailroomOptions["durability"];
-    if (flags.tlsCert !== undefined) fromFlags.tlsCert = flags.tlsCert as string;
-    if (flags.tlsKey !== undefined) fromFlags.tlsKey = flags.tlsKey as string;
-    if (flags.headersTimeout !== undefined) fromFlags.headersTimeoutMs = flags.headersTimeout as number;
-    if (flags.bodyTimeout !== undefined) fromFlags.bodyTimeoutMs = flags.bodyTimeout as number;
-    if (flags.idleTimeout !== undefined) fromFlags.idleTimeoutMs = flags.idleTimeout as number;
-    if (flags.tlsHandshakeTimeout !== undefined) fromFlags.tlsHandshakeTimeoutMs = flags.tlsHandshakeTimeout as number;
-    if (flags.maxConnections !== undefined) fromFlags.maxConnections = flags.maxConnections as number;
-    if (flags.maxBufferedBody !== undefined) fromFlags.maxBufferedBodyBytes = flags.maxBufferedBody as number;
-    if (flags.kinesisStatusDelay !== undefined) fromFlags.kinesisStatusDelayMs = flags.kinesisStatusDelay as number;
-    if (flags.kinesisThroughputLimits) fromFlags.kinesisThroughputLimits = true;
-    let mailroom: Awaited<ReturnType<typeof startMailroom>>;
-    try {
-      mailroom = await startMailroom({ ...optionsFromEnv(), ...fromFlags });
-    } catch (e) {
-      process.stderr.write(`mailroom: ${e instanceof Error ? e.message : String(e)}\n`);
+  .description(DESCRIPTION)
+  .version(VERSION, "-v, --version", "print the version and exit")
+  .addHelpText("after", MORE)
+  // Commander's own errors (unknown flag, bad value) as one "mailroom: ..." line, like ours.
+  .configureOutput({ outputError: (s, write) => write(`mailroom: ${s.replace(/^error: /, "").trimEnd()}\n`) });
+for (const spec of OPTIONS) {
+  const option = new Option(spec.flag, `${spec.help} [${spec.env}]`);
+  if (spec.parse) {
+    const parse = spec.parse;
+    option.argParser((raw: string) => {
+      try {
+        return parse(raw);
+      } catch (e) {
+        throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+      }
+    });
+  }
+  program.addOption(option);
+}
+
+program.action(async (flags: Record<string, unknown>) => {
+  let fromEnv: MailroomOptions;
+  try {
+    fromEnv = optionsFromEnv();
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+  const fromFlags: Record<string, unknown> = {};
+  for (const spec of OPTIONS) if (flags[spec.key] !== undefined) fromFlags[spec.key] = flags[spec.key];
+  let mailroom: Mailroom;
+  try {
+    mailroom = await startMailroom({ ...fromEnv, ...fromFlags });
+  } catch (e) {
+    // Option and declaration errors are worded for this line; anything else is shown by its message only.
+    fail(e instanceof OptionError || e instanceof Error ? e.message : String(e));
+  }
+  process.stdout.write(`Mailroom ${VERSION} ready at ${mailroom.endpoint} (${mailroom.describe})\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      process.stderr.write(`mailroom: ${signal} again, exiting without waiting\n`);
       process.exit(1);
     }
-    process.stdout.write(`Mailroom ready at ${mailroom.endpoint}\n`);
-    const stop = async () => {
-      await mailroom.close();
-      process.exit(0);
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+    stopping = true;
+    process.stdout.write(`Mailroom stopping (${signal})\n`);
+    mailroom.close().then(
+      () => process.exit(0),
+      (e: unknown) => fail(`stopping failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  // Under npm (`npx mailroom`, `npm exec`, scripts), a shell stands between npm and node and does not pass on the
+  // SIGTERM npm forwards to it; it exits instead. When the parent goes, stop as on SIGTERM rather than live on orphaned.
+  if (process.env.npm_command !== undefined || process.env.npm_lifecycle_event !== undefined) {
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(watch);
+      stop("parent process exited");
+    }, 250);
+    watch.unref();
+  }
+});
 
 // Subcommands own the options after their name (restore's --data-dir is not the server's).
 program.enablePositionalOptions();

@@ -6,7 +6,7 @@ import { ManualClock } from "../engine/clock.ts";
 import { createScheduler } from "../engine/scheduler.ts";
 import type { QueueWrite } from "../services/sqs/index.ts";
 import { type AttemptResult, startDeliveryEngine } from "./engine.ts";
-import { EVENTBRIDGE_DEFAULT, exhaustedCondition, nextRetryDelayMs } from "./policy.ts";
+import { EVENTBRIDGE_DEFAULT, exhaustedCondition, nextRetryDelayMs, type RetryPolicy } from "./policy.ts";
 import type { NewOutboxItem, OutboxRow, OutboxStore } from "./store.ts";
 
 class MemOutbox implements OutboxStore {
@@ -107,4 +107,13 @@ test("EventBridge's policy: exponential backoff within 185 retries and the event
   assert.equal(nextRetryDelayMs(p, 1, 0, 0), undefined);
   assert.equal(exhaustedCondition(p, 1), "MaximumRetryAttempts");
   assert.equal(exhaustedCondition(EVENTBRIDGE_DEFAULT, 10), "MaximumEventAgeInSeconds");
+});
+
+test("a destination's Retry-After raises the next delay, never lowers it; past the age limit it ends the retries", () => {
+  const p: RetryPolicy = { kind: "exponential", maxRetryAttempts: 185, maxEventAgeMs: 60_000 };
+  assert.equal(nextRetryDelayMs(p, 1, 0, 0, () => 1, 10_000), 10_000);
+  assert.equal(nextRetryDelayMs(p, 1, 0, 0, () => 1, 10), 1000);
+  assert.equal(nextRetryDelayMs(p, 1, 0, 0, () => 1, 61_000), undefined);
+  assert.equal(exhaustedCondition(p, 1), "MaximumEventAgeInSeconds");
+  assert.equal(nextRetryDelayMs({ kind: "fixed", retries: 1, backoffMs: 5 }, 1, 0, 0, Math.random, 50), 50);
 });

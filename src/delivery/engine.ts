@@ -69,7 +69,7 @@ export function startDeliveryEngine(d: DeliveryDeps): DeliveryEngine {
     const result = await kind.attempt(row, resolved);
     if (result.ok) return d.outbox.finish(row.id, now());
     const attempts = row.attempts + 1;
-    const delay = result.retryable === false ? undefined : nextRetryDelayMs(policy, attempts, first, now(), d.random);
+    const delay = result.retryable === false ? undefined : nextRetryDelayMs(policy, attempts, first, now(), d.random, result.retryAfterMs);
     if (delay !== undefined) return d.outbox.retry(row.id, attempts, first, now() + delay);
     await giveUp(row, resolved, result, attempts, result.retryable === false ? undefined : exhaustedCondition(policy, attempts));
   }

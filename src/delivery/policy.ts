@@ -32,14 +32,18 @@ export const NO_RETRY: RetryPolicy = { kind: "fixed", retries: 0, backoffMs: 0 }
 
 /**
  * Delay in ms before retry number `retry` (1-based), or undefined when the policy has no more retries.
- * `firstAttemptAt`/`now` bound age-limited policies; `random` (0..1) is the jitter source (injected in tests).
+ * `firstAttemptAt`/`now` bound age-limited policies; `random` (0..1) is the jitter source (injected in tests);
+ * `atLeastMs` is what the destination asked for (an HTTP Retry-After): the more conservative of the two is taken
+ * (EventBridge user guide, "API destinations": "chooses the more conservative value between the defined retry policy
+ * and the Retry-After header").
  */
-export function nextRetryDelayMs(p: RetryPolicy, retry: number, firstAttemptAt: number, now: number, random: () => number = Math.random): number | undefined {
+export function nextRetryDelayMs(p: RetryPolicy, retry: number, firstAttemptAt: number, now: number, random: () => number = Math.random, atLeastMs = 0): number | undefined {
+  const floor = (d: number | undefined) => (d === undefined ? undefined : Math.max(d, atLeastMs));
   switch (p.kind) {
     case "sns":
-      return snsPhaseDelayMs(p.phases, retry);
+      return floor(snsPhaseDelayMs(p.phases, retry));
     case "fixed":
-      return retry > p.retries ? undefined : p.backoffMs;
+      return retry > p.retries ? undefined : floor(p.backoffMs);
     case "exponential": {
       if (retry > p.maxRetryAttempts) return undefined;
       // AWS publishes no formula ("exponential back off and jitter"): doubling from 1 s, capped at 5 minutes, with
@@ -48,6 +52,7 @@ export function nextRetryDelayMs(p: RetryPolicy, retry: number, firstAttemptAt: 
       const cap = p.capMs ?? 300_000;
       let delay = Math.min(cap, base * 2 ** Math.min(retry - 1, 30));
       if (p.jitter) delay = Math.round(delay / 2 + (delay / 2) * random());
+      delay = Math.max(delay, atLeastMs);
       if (now + delay - firstAttemptAt > p.maxEventAgeMs) return undefined;
       return delay;
     }

@@ -49,6 +49,8 @@ export type AttemptResult =
     retryable?: boolean;
     /** The body the dead-letter queue gets (default: the row's payload). */
     deadLetterBody?: string;
+    /** The destination asked to wait at least this long (an HTTP Retry-After): the next retry is not sooner. */
+    retryAfterMs?: number;
   };
 
 /** What the caller's settings say about a row now (SNS keeps policy and DLQ in subscription attributes). */

@@ -4,8 +4,8 @@
 import type { AwsError } from "./errors.ts";
 import type { OperationModel, ServiceModel } from "./model.ts";
 
-/** The wire formats a service may declare (AWS JSON 1.0/1.1 by the model's jsonVersion, query/XML, CBOR, REST-JSON). */
-export type CodecName = "json" | "query" | "cbor" | "rest-json";
+/** The wire formats a service may declare (AWS JSON 1.0/1.1 by the model's jsonVersion, query/XML, AWS JSON over CBOR, REST-JSON, Smithy RPC v2 CBOR). */
+export type CodecName = "json" | "query" | "cbor" | "rest-json" | "rpcv2-cbor";
 
 /** What a codec needs from a service (services/types.ts ServiceDefinition extends it; protocol/ imports no service). */
 export interface ProtocolService {

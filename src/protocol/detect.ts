@@ -8,8 +8,9 @@ import { jsonCodec } from "./json/codec.ts";
 import { badPercent, queryCodec } from "./query/codec.ts";
 import { compileRoutes, matchRoute, type RestRoute } from "./rest-json/routes.ts";
 import { restJsonCodec } from "./rest-json/codec.ts";
+import { parseRpcPath, rpcv2CborCodec, RPCV2_CBOR_CONTENT_TYPE, SMITHY_PROTOCOL } from "./rpcv2-cbor/codec.ts";
 
-export const CODECS: Record<CodecName, Codec> = { json: jsonCodec, query: queryCodec, cbor: cborCodec, "rest-json": restJsonCodec };
+export const CODECS: Record<CodecName, Codec> = { json: jsonCodec, query: queryCodec, cbor: cborCodec, "rest-json": restJsonCodec, "rpcv2-cbor": rpcv2CborCodec };
 
 export function header(rawHeaders: string[], name: string): string | undefined {
   for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === name) return rawHeaders[i + 1];
@@ -42,12 +43,15 @@ export interface CodecTable<S extends ProtocolService = ProtocolService> {
 
 export function buildCodecTable<S extends ProtocolService>(services: S[]): CodecTable<S> {
   const byTarget = new Map<string, S>();
+  /** Smithy RPC v2 CBOR: the service shape name in the path (the AWS JSON target prefix) → service. */
+  const byRpcName = new Map<string, S>();
   const querySigning = new Map<string, S>();
   const queryServices: S[] = [];
   const routes: RestRoute<S>[] = [];
   for (const s of services) {
     const target = s.model.metadata.targetPrefix;
     if (target && (s.codecs.includes("json") || s.codecs.includes("cbor"))) byTarget.set(target, s);
+    if (target && s.codecs.includes("rpcv2-cbor")) byRpcName.set(target, s);
     if (s.codecs.includes("query")) {
       queryServices.push(s);
       querySigning.set(s.signingName, s);
@@ -74,6 +78,13 @@ export function buildCodecTable<S extends ProtocolService>(services: S[]): Codec
         ? ct
         : `application/x-amz-json-${service?.model.metadata.jsonVersion ?? "1.0"}`;
       return { codec: jsonCodec, service, operation, contentType, path, query, headers, body };
+    }
+    // Smithy RPC v2 CBOR names itself by a header (smithy.io, "smithy-protocol header"); the path names service and operation.
+    if (headers.get("smithy-protocol") === SMITHY_PROTOCOL && method === "POST") {
+      const p = parseRpcPath(path);
+      if (p) {
+        return { codec: rpcv2CborCodec, service: byRpcName.get(p[0]), operation: p[1], contentType: RPCV2_CBOR_CONTENT_TYPE, path, query, headers, body };
+      }
     }
     const ct = mediaType(headers.get("content-type"));
     if (ct === FORM || (method === "GET" && query.includes("Action="))) {

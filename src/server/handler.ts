@@ -2,6 +2,7 @@
 // operation from the codec table (protocol/detect.ts), verify SigV4, decode with the codec and type-check the
 // input from the model, call the service, and encode the result or the AWS error with the same codec (ADR 0010).
 import { hash, randomUUID } from "node:crypto";
+import { gunzipSync } from "node:zlib";
 import type { CredentialStore } from "../auth/credentials.ts";
 import { headerMap, readScope, verifySigV4, type Caller } from "../auth/sigv4.ts";
 import type { Clock } from "../engine/clock.ts";
@@ -11,6 +12,7 @@ import { AwsError, internalError } from "../protocol/errors.ts";
 import { readShape } from "../protocol/shapes.ts";
 import type { ServiceDefinition } from "../services/types.ts";
 import type { Logger } from "../util/log.ts";
+import type { Metrics } from "../metrics/registry.ts";
 import { serveNode } from "./node-adapter.ts";
 import type { Handler, InternalHandler, RequestHead, WireRequest } from "./wire.ts";
 
@@ -18,6 +20,7 @@ export type { Reply } from "../protocol/codec.ts";
 export type { Handler, InternalHandler, RequestHead, WireRequest } from "./wire.ts";
 
 const DEFAULT_REGION = "us-east-1";
+
 const EMPTY = Buffer.alloc(0);
 
 export interface HandlerDeps {
@@ -25,8 +28,35 @@ export interface HandlerDeps {
   credentials: CredentialStore;
   clock: Clock;
   log: Logger;
-  /** Internal routes (/_mailroom/..., /_aws/...); return true when handled. */
+  /** Internal routes (/_mailroom/..., /_aws/..., /_localstack/...); return true when handled. */
   internal?: InternalHandler;
+  /** Called once per API request after its answer is made (request logs, trace spans); absent = no bookkeeping. */
+  observe?: (r: ObservedRequest) => void;
+  /** Per-operation request counts and latencies (src/metrics/registry.ts); recorded here, for every service. */
+  metrics?: Metrics;
+}
+
+/** What the pipeline learnt about a request while serving it. */
+interface RequestRecord {
+  requestId: string;
+  /** The service's signing name (sqs, sns, events, kinesis, states), once detected. */
+  service?: string;
+  operation?: string;
+  /** The operation is not in the service's model (metrics label it "other": the client's invention). */
+  unknownOperation?: boolean;
+  /** The AWS error code answered, if any. */
+  errorCode?: string;
+  /** The X-Amzn-Trace-Id header, as sent. */
+  traceHeader?: string;
+  /** The W3C traceparent header, as sent (OpenTelemetry clients). */
+  traceparent?: string;
+}
+
+export interface ObservedRequest extends RequestRecord {
+  status: number;
+  latencyMs: number;
+  /** Epoch ms at which the request reached the pipeline. */
+  startedAt: number;
 }
 
 /** No X-Amz-Target, no Action, no REST route: 404 UnknownOperationException (LocalStack test_get_without_query_returns_unknown_operation, AWS-validated). */
@@ -34,22 +64,63 @@ function unknownRequest(requestId: string): Reply {
   return { status: 404, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, body: '<?xml version="1.0"?><UnknownOperationException/>' };
 }
 
+/** A gzip request body inflated, at most MAX_INFLATED bytes (a small body cannot expand without bound); undefined when it is not gzip. */
+const MAX_INFLATED = 16 * 1024 * 1024;
+function gunzipBody(body: Buffer): Buffer | undefined {
+  try {
+    return gunzipSync(body, { maxOutputLength: MAX_INFLATED });
+  } catch {
+    return undefined;
+  }
+}
+
 export function createHandler(deps: HandlerDeps): Handler {
   const table = buildCodecTable(deps.services);
 
+  const observe = deps.observe;
+  const metrics = deps.metrics;
+  /** Every request a service answers is recorded once, here: the metrics (service, operation, error code, latency) and the observer (logs, spans). */
   async function handle(req: WireRequest): Promise<Reply> {
-    const requestId = randomUUID();
-    const { url, body, signal } = req;
+    if (!observe && !metrics) return serve(req, { requestId: randomUUID() });
+    const started = performance.now();
+    const rec: RequestRecord = { requestId: randomUUID() };
+    const reply = await serve(req, rec);
+    const elapsed = performance.now() - started;
+    if (metrics && rec.service !== undefined) metrics.observeRequest(rec.service, rec.unknownOperation ? "other" : rec.operation ?? "", rec.errorCode ?? "", elapsed / 1000);
+    if (observe) observe({ ...rec, status: reply.status, latencyMs: elapsed, startedAt: Date.now() - elapsed });
+    return reply;
+  }
+
+  async function serve(req: WireRequest, rec: RequestRecord): Promise<Reply> {
+    const { requestId } = rec;
+    const { url, signal } = req;
     const q = url.indexOf("?");
     const path = q >= 0 ? url.slice(0, q) : url;
     const query = q >= 0 ? url.slice(q + 1) : "";
     const raw = req.rawHeaders;
     // One pass over the headers serves detection, the base URL and SigV4.
     const headers = headerMap(raw);
+    rec.traceHeader = headers.get("x-amzn-trace-id");
+    if (observe) rec.traceparent = headers.get("traceparent");
+    let body = req.body;
+    const encoding = headers.get("content-encoding");
+    if (encoding !== undefined && body.length > 0 && /\bgzip\b/i.test(encoding)) {
+      // SDKs gzip large bodies of operations with the requestCompression trait (CloudWatch PutMetricData, Smithy
+      // "requestCompression trait"); SigV4 signs the compressed bytes, so only the decoded body changes.
+      // Bytes that do not inflate stay as they came: the codec then answers its malformed-input error.
+      body = gunzipBody(body) ?? body;
+    }
     const found = table.detect(req.method, path, query, headers, body, () => readScope({ query, rawHeaders: raw })?.service);
     if (found === undefined) return unknownRequest(requestId);
     const { codec, service: svc, operation } = found;
-    if (svc === undefined) return codec.error(found, table.fallback(codec), codec.unknownOperation(operation), requestId);
+    rec.operation = operation;
+    if (svc === undefined) {
+      const err = codec.unknownOperation(operation);
+      rec.errorCode = err.code;
+      return codec.error(found, table.fallback(codec), err, requestId);
+    }
+    rec.service = svc.signingName;
+    if (!Object.hasOwn(svc.model.operations, operation)) rec.unknownOperation = true;
     const host = headers.get("host") ?? headers.get(":authority") ?? "localhost:4566";
     // URLs in answers (queue URLs, SubscribeURL, UnsubscribeURL) keep the scheme the request came in with.
     const baseUrl = `${req.encrypted ? "https" : "http"}://${host}`;
@@ -78,23 +149,31 @@ export function createHandler(deps: HandlerDeps): Handler {
           return signal();
         },
         accountId: caller.accountId, region: caller.region || DEFAULT_REGION, accessKeyId: caller.accessKeyId,
+        // X-Ray's trace header as sent (SQS keeps it as the AWSTraceHeader system attribute).
+        traceHeader: rec.traceHeader,
       };
       const output = await handler(ctx, input);
       return codec.encode(found, svc, output, requestId);
     } catch (e) {
-      if (e instanceof AwsError) return codec.error(found, svc, e, requestId);
+      if (e instanceof AwsError) {
+        rec.errorCode = e.code;
+        return codec.error(found, svc, e, requestId);
+      }
       if (storageUnavailable(e)) {
         deps.log.warn("storage unavailable", { requestId, operation, error: String(e) });
+        rec.errorCode = "ServiceUnavailable";
         return codec.error(found, svc, serviceUnavailable(), requestId);
       }
       deps.log.error("request failed", { requestId, operation, error: e instanceof Error ? e.stack : String(e) });
+      rec.errorCode = "InternalFailure";
       return codec.error(found, svc, internalError(), requestId);
     }
   }
 
   function authenticate(req: WireRequest, found: Detected, service: string): Caller {
     const anonymous = deps.credentials.anonymous;
-    const bodySha256 = anonymous ? "" : hash("sha256", found.body, "hex");
+    // The signature covers the bytes sent (compressed ones too), not the inflated body.
+    const bodySha256 = anonymous ? "" : hash("sha256", req.body, "hex");
     return verifySigV4(
       { method: req.method, path: found.path, query: found.query, rawHeaders: req.rawHeaders, bodySha256, headers: found.headers, service },
       deps.credentials,
@@ -109,7 +188,8 @@ export function createHandler(deps: HandlerDeps): Handler {
     return { status: err.status, headers: { "content-type": "text/plain" }, body: err.message };
   };
   const wire = (req: WireRequest): Promise<Reply> => handle(req).catch(bare);
-  const isInternal = (path: string) => deps.internal !== undefined && (path.startsWith("/_mailroom/") || path.startsWith("/_aws/"));
+  const isInternal = (path: string) =>
+    deps.internal !== undefined && (path.startsWith("/_mailroom/") || path.startsWith("/_aws/") || path.startsWith("/_localstack/") || path === "/metrics");
 
   /** An AWS error in the envelope of the codec the request's head names, with a request id (413s, timeouts). */
   const reject = (head: RequestHead, err: AwsError): Reply => {
@@ -129,12 +209,13 @@ export function createHandler(deps: HandlerDeps): Handler {
 
 /**
  * Database connection loss or shutdown (socket errors, PostgreSQL classes 08 and 57P, 53 insufficient resources
- * such as a full disk), a full disk or I/O error on SQLite (SQLITE_FULL, SQLITE_IOERR_*): a temporary failure.
+ * such as a full disk, 3D000: the database is gone), a statement past its timeout, a full disk or I/O error on
+ * SQLite (SQLITE_FULL, SQLITE_IOERR_*): a temporary failure (ADR 0026).
  */
 export function storageUnavailable(e: unknown): boolean {
   const code = String((e as { code?: unknown })?.code ?? "");
   const msg = e instanceof Error ? e.message : "";
-  return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|08|57P|53|SQLITE_FULL|SQLITE_IOERR)/.test(code) ||
+  return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|08|57P|53|3D000|SQLITE_FULL|SQLITE_IOERR)/.test(code) ||
     /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|database is closed/.test(msg);
 }
 

@@ -1,5 +1,6 @@
 // The services this server runs, in start order (a service may use the stores and APIs of those before it).
 // Adding a service is one folder under src/services/ and one entry here (ADR 0012).
+import { cloudwatchModule } from "./cloudwatch/index.ts";
 import { eventsModule } from "./events/index.ts";
 import { kinesisModule } from "./kinesis/index.ts";
 import type { ServiceModule } from "./module.ts";
@@ -7,4 +8,4 @@ import { snsModule } from "./sns/index.ts";
 import { sqsModule } from "./sqs/index.ts";
 import { stepfunctionsModule } from "./stepfunctions/index.ts";
 
-export const SERVICES: ServiceModule[] = [sqsModule, snsModule, eventsModule, kinesisModule, stepfunctionsModule];
+export const SERVICES: ServiceModule[] = [sqsModule, snsModule, eventsModule, kinesisModule, stepfunctionsModule, cloudwatchModule];

@@ -13,6 +13,7 @@ import type { InternalRoute } from "../server/internal.ts";
 import type { PgDb } from "../storage/postgres/db.ts";
 import type { SqliteDb } from "../storage/sqlite/db.ts";
 import type { Logger } from "../util/log.ts";
+import type { Metrics } from "../metrics/registry.ts";
 import type { ServiceDefinition } from "./types.ts";
 
 /** The stores built so far (modules earlier in the list), by module name. */
@@ -35,7 +36,9 @@ export interface ServiceContext {
   credentials: CredentialStore;
   /** Other nodes may write to the same database (PostgreSQL): due work they add is found by polling (pollMs). */
   shared: boolean;
-  /** The server's resolved options (services read their own settings, e.g. kinesisStatusDelayMs). */
+  /** The server's metrics: a module declares its series here (counters it adds to, gauges read from its store). */
+  metrics: Metrics;
+  /** The server's resolved options (settings a module reads, such as kinesisStatusDelayMs or metricsRetentionDays). */
   options: ResolvedOptions;
   /** The public API (StartedService.api) of a service started earlier in the list. */
   api<T>(module: string): T;
@@ -49,6 +52,33 @@ export interface StartedService<Api = unknown> {
   api?: Api;
   /** Stops this service's own work (registrations with ctx.scheduler stop with the scheduler). */
   close?(): Promise<void>;
+}
+
+/** Calls one of the module's own operations as its owner would (input checked against the model, like a request). */
+export type OperationCall = (operation: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/** Where declared resources live: the account and region they are created in. */
+export interface DeclarationScope {
+  account: string;
+  region: string;
+}
+
+/**
+ * A kind of resource operators may declare (--config file, startMailroom({ resources })), under the module's name:
+ * `sqs: { queues: [...] }`. Declarations are applied at every start through the module's own operations, so they
+ * are checked as requests are and answer the same AWS errors (src/config/declarations.ts, ADR 0024).
+ */
+export interface ResourceKind {
+  /** The key under the module's section, e.g. "queues". */
+  key: string;
+  /** The fields one declaration may have (others are refused, naming the line). */
+  fields: readonly string[];
+  /** The declaration's name, for messages. */
+  nameOf(decl: Record<string, unknown>): string;
+  /** Creates the resource or brings what is declared up to date; applying twice changes nothing. */
+  apply(call: OperationCall, decl: Record<string, unknown>, scope: DeclarationScope): Promise<void>;
+  /** A second pass once every module's resources exist (references between them, e.g. a queue's dead-letter queue). */
+  link?(call: OperationCall, decl: Record<string, unknown>, scope: DeclarationScope): Promise<void>;
 }
 
 export interface ServiceModule<Store = unknown, Api = unknown> {
@@ -65,6 +95,8 @@ export interface ServiceModule<Store = unknown, Api = unknown> {
   };
   stores: StoreFactories<Store>;
   start(ctx: ServiceContext, store: Store): StartedService<Api>;
+  /** The resource kinds this module lets operators declare at start, applied in this order (ADR 0024). */
+  resources?: readonly ResourceKind[];
 }
 
 /** Lets TypeScript check a module against its store and API types while the list holds them all alike. */

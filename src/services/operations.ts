@@ -2,8 +2,9 @@
 // the decoded input; the model's operations a table does not carry out yet are answered with the service's error for
 // them (never accepted and ignored), and listed for docs/operations.md.
 import type { ServiceModel } from "../protocol/model.ts";
-import type { AwsError } from "../protocol/errors.ts";
-import type { Handler, RequestContext } from "./types.ts";
+import { AwsError as AwsErrorClass, type AwsError } from "../protocol/errors.ts";
+import { readShape } from "../protocol/shapes.ts";
+import type { Handler, RequestContext, ServiceDefinition } from "./types.ts";
 
 export type Operation<Env> = (env: Env, ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
 
@@ -22,4 +23,23 @@ export function bindOperations<Env>(model: ServiceModel, table: Record<string, O
     };
   }
   return handlers;
+}
+
+/**
+ * One operation of a started service called in-process, as its wire handler would be after decoding: the input is
+ * checked against the operation's input shape (the same readShape the codecs use, so another service gets the same
+ * validation errors as an SDK) and the handler's output is returned as it is. Step Functions' Task states call the
+ * other services through this (services/<svc>/index.ts exposes it in the module's api), and declared resources are
+ * applied through it (config/declarations.ts).
+ */
+export type ServiceCall = (ctx: RequestContext, operation: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+export function serviceCall(definition: ServiceDefinition): ServiceCall {
+  return async (ctx, operation, input) => {
+    const op = definition.model.operations[operation];
+    const handler = definition.operations[operation];
+    if (!op || !handler) throw new AwsErrorClass("UnsupportedOperation", `${operation} is not available`);
+    const checked = op.input ? (readShape(definition.model, op.input, input, definition.inputErrors, "", false) as Record<string, unknown>) : {};
+    return (await handler({ ...ctx, operation }, checked ?? {})) ?? {};
+  };
 }

@@ -15,6 +15,8 @@ export interface RequestContext {
   operation?: string;
   /** Aborted when the client goes away (long polls stop waiting). */
   signal: AbortSignal;
+  /** The request's X-Amzn-Trace-Id header (AWS X-Ray trace context), if it carried one. */
+  traceHeader?: string;
 }
 
 export type Handler = (ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;

@@ -39,6 +39,10 @@ export interface Storage {
   shared: boolean;
   /** An online, consistent copy of the database into `file` (SQLite on disk only; PostgreSQL: pg_dump). */
   backup?: (file: string) => Promise<void>;
+  /** A real read (the migrations table): resolves when the database answers, rejects when it does not (health). */
+  check(): Promise<void>;
+  /** Reports each commit's latency and size (metrics). */
+  observeCommits(fn: (seconds: number, writes: number) => void): void;
   close(): Promise<void>;
 }
 
@@ -72,6 +76,12 @@ export async function openStorage(o: StorageOptions, modules: ServiceModule[], c
       outbox: new PgOutbox(db),
       notifier,
       shared: true,
+      check: async () => {
+        await db.pool.query("SELECT count(*) FROM mailroom_migrations");
+      },
+      observeCommits: (fn) => {
+        db.onCommit = fn;
+      },
       close: async () => {
         await notifier.close();
         await db.close();
@@ -91,6 +101,12 @@ export async function openStorage(o: StorageOptions, modules: ServiceModule[], c
     notifier: new LocalNotifier(clock),
     shared: false,
     backup: o.memory ? undefined : (to) => db.backup(to),
+    check: async () => {
+      db.db.prepare("SELECT count(*) FROM mailroom_migrations").get();
+    },
+    observeCommits: (fn) => {
+      db.onCommit = fn;
+    },
     close: () => db.close(),
   };
 }

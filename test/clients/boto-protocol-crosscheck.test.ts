@@ -14,7 +14,7 @@ let json: Boto;
 const clock = new ManualClock();
 
 before(async () => {
-  server = await startTestServer({ clock });
+  server = await startTestServer({ clock, profile: "aws" });
   [query, json] = await Promise.all([startBoto(server.endpoint), startBoto(server.endpoint, { python: JSON_PYTHON })]);
 });
 after(async () => {

@@ -14,7 +14,7 @@ let boto: Boto;
 const clock = new ManualClock();
 
 before(async () => {
-  server = await startTestServer({ clock });
+  server = await startTestServer({ clock, profile: "aws" });
   boto = await startBoto(server.endpoint);
 });
 after(async () => {

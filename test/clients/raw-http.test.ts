@@ -11,7 +11,7 @@ const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
 let server: Mailroom;
 before(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ profile: "aws" });
 });
 after(() => server?.close());
 

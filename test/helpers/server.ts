@@ -30,7 +30,9 @@ async function databaseFor(key: string | undefined): Promise<string> {
 }
 
 export async function startTestServer(options: MailroomOptions = {}): Promise<Mailroom> {
-  const base: MailroomOptions = { port: 0, logLevel: "silent", ...options };
+  // In-process tests run under the test profile (no AWS waits) on both backends; a test asserting those waits
+  // (QueueDeletedRecently, PurgeQueueInProgress) passes profile: "aws".
+  const base: MailroomOptions = { port: 0, logLevel: "silent", profile: "test", ...options };
   if (TEST_BACKEND === "postgres" && !options.database) {
     return startMailroom({ ...base, database: await databaseFor(options.dataDir) });
   }

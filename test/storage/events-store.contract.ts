@@ -111,9 +111,71 @@ export function eventsStoreContract(name: string, factory: EventsStoreFactory): 
     test("deliver writes queue messages in one transaction and skips queues deleted meanwhile", withStore(async (s, sqs) => {
       const { queue } = await sqs.createQueue({ account: ACCT, region: "us-east-1", name: "evq" }, { attributes: {}, retentionMs: 60_000 }, {}, T0);
       const m = (id: string) => ({ messageId: id, body: id, md5OfBody: "x", senderId: ACCT, visibleAt: T0 });
-      await s.deliver([{ queueId: queue.id, message: m("m1") }, { queueId: 999_999, message: m("m2") }, { queueId: queue.id, message: m("m3") }], T0);
+      await s.deliver({ queues: [{ queueId: queue.id, message: m("m1") }, { queueId: 999_999, message: m("m2") }, { queueId: queue.id, message: m("m3") }], topics: [], outbox: [] }, T0);
       const got = await sqs.receive(queue.id, { max: 10, visibilityMs: 1000, now: T0 + 1, expiredBefore: 0, nonces: Array.from({ length: 10 }, (_, i) => `n${i}`.padEnd(16, "x")) });
       assert.deepEqual(got.map((x) => x.body).sort(), ["m1", "m3"]);
+    }));
+
+    test("targets keep their settings; buses their description and modification time", withStore(async (s) => {
+      await s.createBus({ ...bus("sb"), createdAt: T0 });
+      const r = await s.putRule(rule("sb", "r"), { eventPattern: P, state: "ENABLED" }, T0);
+      const settings = { RetryPolicy: { MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: "arn:aws:sqs:us-east-1:000000000000:dlq" }, InputTransformer: { InputTemplate: '"<aws.events.rule-name>"' } };
+      await s.putTargets(r.id, [{ id: "t", arn: "arn:aws:sqs:us-east-1:000000000000:q", settings }], 5);
+      assert.deepEqual((await s.listTargets(r.id, "", 10))[0].settings, settings);
+      assert.deepEqual((await s.enabledRules(bus("sb")))[0].targets[0].settings, settings);
+      await s.putTargets(r.id, [{ id: "t", arn: "arn:aws:sqs:us-east-1:000000000000:q" }], 5);
+      assert.equal((await s.listTargets(r.id, "", 10))[0].settings, undefined);
+      assert.equal(await s.updateBus(bus("sb"), "new", T0 + 5), true);
+      assert.deepEqual(await s.getBus(bus("sb")), { ...bus("sb"), description: "new", createdAt: T0, modifiedAt: T0 + 5 });
+      assert.equal(await s.updateBus(bus("none"), "x", T0), false);
+    }));
+
+    test("bus policies: changed in one transaction, kept by bus name (the default bus too), dropped with the bus", withStore(async (s) => {
+      assert.equal(await s.busPolicy(bus("default")), undefined);
+      await s.updateBusPolicy(bus("default"), (cur) => `${cur ?? ""}a`);
+      await s.updateBusPolicy(bus("default"), (cur) => `${cur ?? ""}b`);
+      assert.equal(await s.busPolicy(bus("default")), "ab");
+      await assert.rejects(s.updateBusPolicy(bus("default"), () => {
+        throw new Error("refused");
+      }), /refused/);
+      assert.equal(await s.busPolicy(bus("default")), "ab");
+      // Concurrent changes do not lose each other's edits.
+      await Promise.all(Array.from({ length: 10 }, () => s.updateBusPolicy(bus("default"), (cur) => `${cur ?? ""}x`)));
+      assert.equal(await s.busPolicy(bus("default")), `ab${"x".repeat(10)}`);
+      await s.updateBusPolicy(bus("default"), () => undefined);
+      assert.equal(await s.busPolicy(bus("default")), undefined);
+      await s.createBus({ ...bus("pb"), createdAt: T0 });
+      await s.updateBusPolicy(bus("pb"), () => "p");
+      await s.deleteBus(bus("pb"));
+      await s.createBus({ ...bus("pb"), createdAt: T0 });
+      assert.equal(await s.busPolicy(bus("pb")), undefined);
+    }));
+
+    test("documents: create once within a limit per account, save, list by prefix after a cursor, delete", withStore(async (s) => {
+      assert.equal(await s.createDocument("connection", bus("c1"), "d1", 3), "ok");
+      assert.equal(await s.createDocument("connection", bus("c1"), "again", 3), "exists");
+      assert.equal(await s.createDocument("api-destination", bus("c1"), "other kind", 3), "ok");
+      assert.equal(await s.createDocument("connection", bus("c1", "111111111111"), "other account", 3), "ok");
+      assert.equal(await s.createDocument("connection", bus("c_2"), "d2", 3), "ok");
+      assert.equal(await s.createDocument("connection", bus("d3"), "d3", 3), "ok");
+      assert.equal(await s.createDocument("connection", bus("d4"), "d4", 3), "limit");
+      assert.equal(await s.getDocument("connection", bus("c1")), "d1");
+      assert.equal(await s.saveDocument("connection", bus("c1"), "d1b"), true);
+      assert.equal(await s.saveDocument("connection", bus("zz"), "x"), false);
+      assert.equal(await s.getDocument("connection", bus("c1")), "d1b");
+      // Compare-and-set: only over the version expected.
+      assert.equal(await s.saveDocument("connection", bus("c1"), "d1c", "d1"), false);
+      assert.equal(await s.saveDocument("connection", bus("c1"), "d1c", "d1b"), true);
+      assert.equal(await s.saveDocument("connection", bus("c1"), "d1b", "d1c"), true);
+      assert.deepEqual(await s.listDocuments("connection", ACCT, "us-east-1", "c_", "", 10), [["c_2", "d2"]]);
+      assert.deepEqual((await s.listDocuments("connection", ACCT, "us-east-1", "", "c1", 10)).map(([n]) => n), ["c_2", "d3"]);
+      assert.equal(await s.deleteDocument("connection", bus("c1")), true);
+      assert.equal(await s.deleteDocument("connection", bus("c1")), false);
+      assert.equal(await s.getDocument("connection", bus("c1")), undefined);
+      // Racing creations never pass the limit.
+      const raced = await Promise.all(Array.from({ length: 8 }, (_, i) => s.createDocument("api-destination", bus(`r${i}`, "999999999999"), "x", 5)));
+      assert.equal(raced.filter((r) => r === "ok").length, 5);
+      assert.equal(raced.filter((r) => r === "limit").length, 3);
     }));
   });
 }

@@ -7,14 +7,18 @@ import { PgSnsStore } from "../../src/storage/postgres/sns-store.ts";
 import { PgSqsStore } from "../../src/storage/postgres/sqs-store.ts";
 import { PgStepFunctionsStore } from "../../src/storage/postgres/stepfunctions-store.ts";
 import { stepFunctionsStoreContract } from "./stepfunctions-store.contract.ts";
+import { versionStoreContract } from "./stepfunctions-versions.contract.ts";
 import { PgOutbox } from "../../src/storage/postgres/outbox.ts";
 import { kinesisStoreContract } from "./kinesis-store.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
 import { eventsStoreContract } from "./events-store.contract.ts";
+import { eventsArchiveStoreContract } from "./events-archive-store.contract.ts";
 import { PgEventsStore } from "../../src/storage/postgres/events-store.ts";
 import { snsStoreContract } from "./sns-store.contract.ts";
 import { freshDatabase, postgresAvailable } from "../helpers/postgres.ts";
 import { sqsStoreContract } from "./sqs-store.contract.ts";
+import { cloudWatchStoreContract } from "./cloudwatch-store.contract.ts";
+import { PgCloudWatchStore } from "../../src/storage/postgres/cloudwatch-store.ts";
 
 const available = await postgresAvailable();
 if (!available) {
@@ -43,7 +47,15 @@ if (!available) {
   eventsStoreContract("postgres", {
     open: async () => {
       const pg = await PgDb.open(db.url, 4);
-      await pg.query("TRUNCATE events_targets, events_rules, events_buses, events_bus_versions, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
+      await pg.query("TRUNCATE events_targets, events_rules, events_buses, events_bus_versions, events_bus_policies, events_documents, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
+      return { events: new PgEventsStore(pg), sqs: new PgSqsStore(pg), close: () => pg.close() };
+    },
+  });
+  eventsArchiveStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query(`TRUNCATE events_archived, events_archives, events_replays, events_schedules, events_tags, events_targets, events_rules, events_buses,
+        events_bus_versions, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE`);
       return { events: new PgEventsStore(pg), sqs: new PgSqsStore(pg), close: () => pg.close() };
     },
   });
@@ -54,11 +66,25 @@ if (!available) {
       return new PgStepFunctionsStore(pg);
     },
   });
+  versionStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query("TRUNCATE sfn_machine_settings, sfn_versions, sfn_aliases, sfn_execution_sources, sfn_task_children");
+      return new PgStepFunctionsStore(pg);
+    },
+  });
   outboxContract("postgres", {
     open: async () => {
       const pg = await PgDb.open(db.url, 4);
       await pg.query("TRUNCATE delivery_outbox, sqs_messages, sqs_queues, sqs_deleted_queues RESTART IDENTITY CASCADE");
       return { sqs: new PgSqsStore(pg), outbox: new PgOutbox(pg), close: () => pg.close() };
+    },
+  });
+  cloudWatchStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query("TRUNCATE cw_datapoints, cw_alarms, cw_alarm_history, delivery_outbox RESTART IDENTITY CASCADE");
+      return { cw: new PgCloudWatchStore(pg), outbox: new PgOutbox(pg), close: () => pg.close() };
     },
   });
   kinesisStoreContract("postgres", {

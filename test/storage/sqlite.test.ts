@@ -10,13 +10,17 @@ import { SqliteSnsStore } from "../../src/storage/sqlite/sns-store.ts";
 import { SqliteSqsStore } from "../../src/storage/sqlite/sqs-store.ts";
 import { SqliteStepFunctionsStore } from "../../src/storage/sqlite/stepfunctions-store.ts";
 import { stepFunctionsStoreContract } from "./stepfunctions-store.contract.ts";
+import { versionStoreContract } from "./stepfunctions-versions.contract.ts";
 import { SqliteOutbox } from "../../src/storage/sqlite/outbox.ts";
 import { kinesisStoreContract } from "./kinesis-store.contract.ts";
 import { outboxContract } from "./outbox.contract.ts";
 import { eventsStoreContract } from "./events-store.contract.ts";
+import { eventsArchiveStoreContract } from "./events-archive-store.contract.ts";
 import { SqliteEventsStore } from "../../src/storage/sqlite/events-store.ts";
 import { snsStoreContract } from "./sns-store.contract.ts";
 import { sqsStoreContract } from "./sqs-store.contract.ts";
+import { cloudWatchStoreContract } from "./cloudwatch-store.contract.ts";
+import { SqliteCloudWatchStore } from "../../src/storage/sqlite/cloudwatch-store.ts";
 
 sqsStoreContract("sqlite (memory)", { open: async () => new SqliteSqsStore(new SqliteDb(":memory:")) });
 snsStoreContract("sqlite (memory)", {
@@ -33,6 +37,13 @@ eventsStoreContract("sqlite (memory)", {
     return { events: new SqliteEventsStore(db, sqs), sqs, close: () => db.close() };
   },
 });
+eventsArchiveStoreContract("sqlite (memory)", {
+  open: async () => {
+    const db = new SqliteDb(":memory:");
+    const sqs = new SqliteSqsStore(db);
+    return { events: new SqliteEventsStore(db, sqs), sqs, close: () => db.close() };
+  },
+});
 outboxContract("sqlite (memory)", {
   open: async () => {
     const db = new SqliteDb(":memory:");
@@ -41,8 +52,16 @@ outboxContract("sqlite (memory)", {
   },
 });
 stepFunctionsStoreContract("sqlite (memory)", { open: async () => new SqliteStepFunctionsStore(new SqliteDb(":memory:")) });
+versionStoreContract("sqlite (memory)", { open: async () => new SqliteStepFunctionsStore(new SqliteDb(":memory:")) });
 
 kinesisStoreContract("sqlite (memory)", { open: async () => new SqliteKinesisStore(new SqliteDb(":memory:")) });
+cloudWatchStoreContract("sqlite (memory)", {
+  open: async () => {
+    const db = new SqliteDb(":memory:");
+    const sqs = new SqliteSqsStore(db);
+    return { cw: new SqliteCloudWatchStore(db, sqs), outbox: new SqliteOutbox(db, sqs), close: () => db.close() };
+  },
+});
 
 const dir = mkdtempSync(join(tmpdir(), "mailroom-store-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

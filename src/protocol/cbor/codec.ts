@@ -18,7 +18,7 @@ const EPOCH_TAG = 1;
 const MILLIS_FROM = 1e11;
 
 /** A decoded CBOR value as readShape takes it: tag 1 → Date, byte strings → Buffer, maps with own keys only. */
-function fromCbor(value: unknown, left: number): unknown {
+export function fromCbor(value: unknown, left: number): unknown {
   if (value === null || typeof value !== "object") return value;
   if (left === 0) throw serializationError(`CBOR nesting exceeds the limit of ${MAX_DEPTH} levels.`);
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
@@ -46,7 +46,7 @@ function toCbor(value: unknown): unknown {
   return out;
 }
 
-function encodeBody(value: unknown): Buffer {
+export function encodeBody(value: unknown): Buffer {
   const bytes = cbor.serialize(value);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

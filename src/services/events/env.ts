@@ -3,6 +3,7 @@
 import type { Clock } from "../../engine/clock.ts";
 import type { Notifier } from "../../engine/notify.ts";
 import { compileEventPattern, type EventPattern } from "../../patterns/event-pattern.ts";
+import type { SnsApi } from "../sns/index.ts";
 import type { SqsStore } from "../sqs/index.ts";
 import type { RequestContext } from "../types.ts";
 import { DEFAULT_BUS, parseBusRef } from "./domain/names.ts";
@@ -13,9 +14,17 @@ import type { BusKey, EventsStore, RuleRecord, RuleWithTargets } from "./store.t
 export interface EventsEnv {
   store: EventsStore;
   sqs: SqsStore;
+  /** SNS topics as targets (planned publishes written in the PutEvents' transaction). */
+  sns?: SnsApi;
   clock: Clock;
   notifier: Notifier;
+  /** Outbox rows were committed (API destination deliveries): the delivery engine looks for due work. */
+  outboxChanged?: () => void;
+  /** OAuth access tokens of connections, cached until they expire (per node). */
+  tokens?: Map<string, { token: string; expiresAt: number }>;
   patterns?: Map<string, EventPattern>;
+  /** Background work to wake when a rule's schedule or a replay changes (jobs/). */
+  jobs?: { schedulesChanged(): void; replaysChanged(): void };
   /** Each bus's rule index, kept while the bus's change counter (EventsStore.busVersion) is unchanged. */
   indexes?: Map<string, { version: number; index: RuleIndex<RuleWithTargets> }>;
 }
@@ -45,8 +54,9 @@ export async function ruleIndex(env: EventsEnv, bus: BusKey): Promise<RuleIndex<
   const version = await env.store.busVersion(bus);
   const hit = cache.get(key);
   if (hit && hit.version === version) return hit.index;
-  const rules = await env.store.enabledRules(bus);
-  const index = new RuleIndex(rules.map((r) => ({ rule: r, text: r.eventPattern })), (t) => compiled(env, t));
+  const [rules, archives] = await Promise.all([env.store.enabledRules(bus), env.store.archives.busArchives(bus.account, bus.region, bus.name)]);
+  const index = new RuleIndex(rules.map((r) => ({ rule: r, text: r.eventPattern, id: r.id })), (t) => compiled(env, t),
+    archives.map((a) => ({ id: a.id, text: a.eventPattern })));
   if (cache.size >= 1000 && !hit) cache.delete(cache.keys().next().value as string);
   cache.set(key, { version, index });
   return index;

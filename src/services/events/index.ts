@@ -1,31 +1,57 @@
-// The EventBridge module: its stores per backend and what it starts (the wire definition). It writes SQS targets
-// through SQS's api (the queue store) and the SQS adapters' one enqueue. Other services import EventBridge only from this file.
+// The EventBridge module: its stores per backend and what it starts (the wire definition, the API destination kind of
+// the delivery engine). It writes SQS targets through SQS's api (the queue store) and the SQS adapters' one enqueue,
+// SNS targets through SNS's api (planned publishes) and the SNS adapters. Other services import EventBridge only from this file.
 import { PgEventsStore } from "../../storage/postgres/events-store.ts";
 import { SqliteEventsStore } from "../../storage/sqlite/events-store.ts";
+import type { SqliteSnsStore } from "../../storage/sqlite/sns-store.ts";
 import type { SqliteSqsStore } from "../../storage/sqlite/sqs-store.ts";
 import { defineService } from "../module.ts";
+import { serviceCall, type ServiceCall } from "../operations.ts";
+import type { SnsApi } from "../sns/index.ts";
 import type { SqsApi } from "../sqs/index.ts";
 import type { EventsEnv } from "./env.ts";
 import { createEventsService, PENDING_OPERATIONS } from "./service.ts";
+import { API_DESTINATION_KIND, apiDestinationKind } from "./jobs/api-destinations.ts";
 import type { EventsStore } from "./store.ts";
+import { scheduleArchiveJobs } from "./jobs/archives.ts";
+import { scheduleRules } from "./jobs/schedules.ts";
+import { busResources, ruleResources } from "./resources.ts";
 
 export { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 export type { EventsStore } from "./store.ts";
+export { dispatchEvents, type DispatchOptions } from "./operations/put-events.ts";
 
-export const eventsModule = defineService<EventsStore, undefined>({
+/** What other services may use of EventBridge at run time: its operations called in-process (Step Functions tasks). */
+export interface EventsApi {
+  call: ServiceCall;
+}
+
+export const eventsModule = defineService<EventsStore, EventsApi>({
   name: "events",
   docs: {
     title: "EventBridge",
-    note: "First increment: event buses, rules with event patterns, SQS queue targets (Input, InputPath), PutEvents, TestEventPattern.",
+    note: "Event buses (with resource policies), rules with event patterns and schedules (rate, cron), TestEventPattern, PutEvents, archives and replays, tags; targets: SQS queues, SNS topics, event buses and API destinations with connections (Input, InputPath, InputTransformer, RetryPolicy, DeadLetterConfig).",
     pending: PENDING_OPERATIONS,
     definition: () => createEventsService({} as EventsEnv),
   },
+  // What operators may declare at start (--config, startMailroom({ resources }); ADR 0024).
+  resources: [busResources, ruleResources],
   stores: {
-    sqlite: (db, stores) => new SqliteEventsStore(db, stores<SqliteSqsStore>("sqs")),
+    sqlite: (db, stores) => new SqliteEventsStore(db, stores<SqliteSqsStore>("sqs"), stores<SqliteSnsStore>("sns")),
     postgres: (db) => new PgEventsStore(db),
   },
   start(ctx, store) {
     const sqs = ctx.api<SqsApi>("sqs").queues;
-    return { definition: createEventsService({ store, sqs, clock: ctx.clock, notifier: ctx.notifier }) };
+    const sns = ctx.api<SnsApi>("sns");
+    const tokens = new Map<string, { token: string; expiresAt: number }>();
+    // API destination targets are remote: outbox rows attempted by the delivery engine under the target's retry policy.
+    ctx.delivery.register(API_DESTINATION_KIND, apiDestinationKind({ store, clock: ctx.clock, tokens }));
+    const env: EventsEnv = { store, sqs, sns, clock: ctx.clock, notifier: ctx.notifier, outboxChanged: ctx.delivery.wake, tokens };
+    // Background work: scheduled rules (polled each second when other nodes share the database), replays and archive retention.
+    const schedules = scheduleRules(ctx.scheduler, env, ctx.log, ctx.shared ? 1000 : undefined);
+    const jobs = scheduleArchiveJobs(ctx.scheduler, env, ctx.log);
+    env.jobs = { schedulesChanged: () => schedules.wake(), replaysChanged: () => jobs.replays.wake() };
+    const definition = createEventsService(env);
+    return { definition, api: { call: serviceCall(definition) } };
   },
 });

@@ -6,10 +6,16 @@ import type { ServiceDefinition } from "../types.ts";
 import { bindOperations, type Operation, pendingOperations } from "../operations.ts";
 import type { EventsEnv } from "./env.ts";
 import { validation } from "./errors.ts";
+import * as apiDestinations from "./operations/api-destinations.ts";
 import * as buses from "./operations/buses.ts";
+import * as connections from "./operations/connections.ts";
+import * as permissions from "./operations/permissions.ts";
 import { putEvents } from "./operations/put-events.ts";
 import * as rules from "./operations/rules.ts";
 import * as targets from "./operations/targets.ts";
+import * as archives from "./operations/archives.ts";
+import * as replays from "./operations/replays.ts";
+import * as tags from "./operations/tags.ts";
 
 type Op = Operation<EventsEnv>;
 
@@ -18,6 +24,20 @@ const OPERATIONS: Record<string, Op> = {
   DescribeEventBus: buses.describeEventBus,
   DeleteEventBus: buses.deleteEventBus,
   ListEventBuses: buses.listEventBuses,
+  UpdateEventBus: buses.updateEventBus,
+  PutPermission: permissions.putPermission,
+  RemovePermission: permissions.removePermission,
+  CreateConnection: connections.createConnection,
+  DescribeConnection: connections.describeConnection,
+  UpdateConnection: connections.updateConnection,
+  DeleteConnection: connections.deleteConnection,
+  ListConnections: connections.listConnections,
+  DeauthorizeConnection: connections.deauthorizeConnection,
+  CreateApiDestination: apiDestinations.createApiDestination,
+  DescribeApiDestination: apiDestinations.describeApiDestination,
+  UpdateApiDestination: apiDestinations.updateApiDestination,
+  DeleteApiDestination: apiDestinations.deleteApiDestination,
+  ListApiDestinations: apiDestinations.listApiDestinations,
   PutRule: rules.putRule,
   DescribeRule: rules.describeRule,
   ListRules: rules.listRules,
@@ -30,6 +50,18 @@ const OPERATIONS: Record<string, Op> = {
   RemoveTargets: targets.removeTargets,
   ListTargetsByRule: targets.listTargetsByRule,
   PutEvents: putEvents,
+  CreateArchive: archives.createArchive,
+  DescribeArchive: archives.describeArchive,
+  ListArchives: archives.listArchives,
+  UpdateArchive: archives.updateArchive,
+  DeleteArchive: archives.deleteArchive,
+  StartReplay: replays.startReplay,
+  DescribeReplay: replays.describeReplay,
+  ListReplays: replays.listReplays,
+  CancelReplay: replays.cancelReplay,
+  TagResource: tags.tagResource,
+  UntagResource: tags.untagResource,
+  ListTagsForResource: tags.listTagsForResource,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */

@@ -1,6 +1,10 @@
 // The storage port EventBridge needs, in domain words. Every method is one atomic unit (one transaction) and takes
-// time as an argument. `deliver` writes the SQS messages of one PutEvents through SQS's one enqueue, in one transaction.
+// time as an argument. `deliver` writes everything one PutEvents delivers in one transaction: SQS messages through
+// SQS's one enqueue, SNS publishes through SNS's adapters, and outbox rows for remote targets (ADR 0018).
+import type { NewOutboxItem } from "../../delivery/types.ts";
+import type { TopicPublishWrite } from "../sns/index.ts";
 import type { QueueWrite } from "../sqs/index.ts";
+import type { DeliveryExtras, EventsArchiveStore } from "./archive-store.ts";
 
 export interface BusKey {
   account: string;
@@ -11,6 +15,8 @@ export interface BusKey {
 export interface BusRecord extends BusKey {
   description?: string;
   createdAt: number;
+  /** Last UpdateEventBus (createdAt until then). */
+  modifiedAt?: number;
 }
 
 export interface RuleKey extends BusKey {
@@ -41,7 +47,27 @@ export interface TargetRecord {
   inputPath?: string;
   /** SqsParameters.MessageGroupId (FIFO queues). */
   messageGroupId?: string;
+  /** The target's other settings, as given on the wire (InputTransformer, RetryPolicy, DeadLetterConfig, RoleArn, HttpParameters). */
+  settings?: TargetSettings;
 }
+
+export interface TargetSettings {
+  InputTransformer?: { InputPathsMap?: Record<string, string>; InputTemplate: string };
+  RetryPolicy?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+  DeadLetterConfig?: { Arn?: string };
+  RoleArn?: string;
+  HttpParameters?: { PathParameterValues?: string[]; HeaderParameters?: Record<string, string>; QueryStringParameters?: Record<string, string> };
+}
+
+/** What one PutEvents (or replay) delivers, written in one transaction. */
+export interface DeliveryWrite {
+  queues: QueueWrite[];
+  topics: TopicPublishWrite[];
+  outbox: NewOutboxItem[];
+}
+
+/** Kinds of named documents (connections, API destinations), stored as JSON by (kind, account, region, name). */
+export type DocumentKind = "connection" | "api-destination";
 
 export interface RuleWithTargets extends RuleRecord {
   targets: TargetRecord[];
@@ -79,7 +105,32 @@ export interface EventsStore {
   busVersion(bus: BusKey): Promise<number>;
   /** The bus's enabled rules with their targets (PutEvents matching). */
   enabledRules(bus: BusKey): Promise<RuleWithTargets[]>;
-  /** Writes the SQS deliveries of one PutEvents, in one transaction (queues deleted meanwhile are skipped). */
-  deliver(queues: QueueWrite[], now: number): Promise<void>;
+  /**
+   * Writes what one PutEvents delivers, in one transaction (queues deleted meanwhile are skipped), with the extras
+   * that commit with it (archived events, a replay's position, a schedule's advance); false, with nothing written,
+   * when an extra's guard failed.
+   */
+  deliver(write: DeliveryWrite, now: number, extras?: DeliveryExtras): Promise<boolean>;
+  /** Archives, replays, rule schedules and tags (archive-store.ts, ADR 0019). */
+  readonly archives: EventsArchiveStore;
+
+  /** Sets a custom bus's description (UpdateEventBus); false when the bus does not exist. */
+  updateBus(key: BusKey, description: string | undefined, now: number): Promise<boolean>;
+  /** The bus's resource policy (stored by bus name, so the default bus has one too). */
+  busPolicy(key: BusKey): Promise<string | undefined>;
+  /**
+   * Changes the bus's policy in one transaction: `change` gets the current policy and returns the new one (undefined
+   * removes it); it may throw to change nothing. Concurrent changes of one bus are serialised.
+   */
+  updateBusPolicy(key: BusKey, change: (current: string | undefined) => string | undefined): Promise<void>;
+
+  /** Creates a named document; "exists" when one of that name exists, "limit" when the account has `max` of that kind. */
+  createDocument(kind: DocumentKind, key: BusKey, data: string, max: number): Promise<"ok" | "exists" | "limit">;
+  getDocument(kind: DocumentKind, key: BusKey): Promise<string | undefined>;
+  /** Replaces an existing document, only while it still holds `expected` when given; false when it does not (or no longer) exist(s) so. */
+  saveDocument(kind: DocumentKind, key: BusKey, data: string, expected?: string): Promise<boolean>;
+  deleteDocument(kind: DocumentKind, key: BusKey): Promise<boolean>;
+  /** Documents whose name starts with prefix, names > after, by name: [name, data]. */
+  listDocuments(kind: DocumentKind, account: string, region: string, prefix: string, after: string, limit: number): Promise<[string, string][]>;
   close(): Promise<void>;
 }

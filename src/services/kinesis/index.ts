@@ -4,18 +4,25 @@
 import { PgKinesisStore } from "../../storage/postgres/kinesis-store.ts";
 import { SqliteKinesisStore } from "../../storage/sqlite/kinesis-store.ts";
 import { defineService } from "../module.ts";
+import { serviceCall, type ServiceCall } from "../operations.ts";
 import { CallRates, ShardThroughput } from "./domain/throughput.ts";
 import type { KinesisEnv } from "./env.ts";
 import { scheduleRetentionTrim } from "./jobs/retention.ts";
 import { scheduleStatusChanges } from "./jobs/status.ts";
 import { createKinesisService, PENDING_OPERATIONS } from "./service.ts";
 import type { KinesisStore } from "./store.ts";
+import { streamResources } from "./resources.ts";
 
 export { createKinesisService, PENDING_OPERATIONS } from "./service.ts";
 export type { KinesisStore } from "./store.ts";
 export { childShardsOf, type ChildShard } from "./domain/resharding.ts";
 
-export const kinesisModule = defineService<KinesisStore, undefined>({
+/** What other services may use of Kinesis at run time: its operations called in-process (Step Functions tasks). */
+export interface KinesisApi {
+  call: ServiceCall;
+}
+
+export const kinesisModule = defineService<KinesisStore, KinesisApi>({
   name: "kinesis",
   docs: {
     title: "Kinesis Data Streams",
@@ -23,6 +30,8 @@ export const kinesisModule = defineService<KinesisStore, undefined>({
     pending: PENDING_OPERATIONS,
     definition: () => createKinesisService({} as KinesisEnv),
   },
+  // What operators may declare at start (--config, startMailroom({ resources }); ADR 0024).
+  resources: [streamResources],
   stores: {
     sqlite: (db) => new SqliteKinesisStore(db),
     postgres: (db) => new PgKinesisStore(db),
@@ -36,6 +45,7 @@ export const kinesisModule = defineService<KinesisStore, undefined>({
       rates: ctx.options.kinesisThroughputLimits ? new CallRates(ctx.clock) : undefined,
       statusChanged: () => status.wake(),
     };
-    return { definition: createKinesisService(env) };
+    const definition = createKinesisService(env);
+    return { definition, api: { call: serviceCall(definition) } };
   },
 });

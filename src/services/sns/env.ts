@@ -3,12 +3,13 @@
 import type { Clock } from "../../engine/clock.ts";
 import type { KeyedLock } from "../../engine/keyed-lock.ts";
 import type { Notifier } from "../../engine/notify.ts";
-import type { SqsStore } from "../sqs/index.ts";
+import type { QueueKey, SqsStore } from "../sqs/index.ts";
 import type { RequestContext } from "../types.ts";
 import { checkTopicRegion, malformedArn, parseSubscriptionArn, parseTopicArn, topicArn } from "./domain/arns.ts";
 import { checkTopicAccess, notAuthorized } from "./access.ts";
 import { invalidParameter, subscriptionNotFound, topicNotFound } from "./errors.ts";
 import type { SnsStore, SubscriptionRecord, TopicRecord } from "./store.ts";
+import type { SnsMetrics } from "./metrics.ts";
 
 export interface SnsEnv {
   store: SnsStore;
@@ -21,6 +22,10 @@ export interface SnsEnv {
   signer?: import("./signer.ts").Signer;
   /** Serialises publishes per FIFO topic message group on this node (group order into FIFO queues). */
   publishOrder?: KeyedLock;
+  /** SNS's counters (metrics.ts); absent where no server runs. */
+  metrics?: SnsMetrics;
+  /** SQS's NumberOfMessagesSent for the copies a publish added to queues (SqsApi.countSent). */
+  countSent?: (queue: QueueKey, n: number) => void;
 }
 
 export function arnOfTopic(t: TopicRecord): string {

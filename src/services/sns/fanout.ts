@@ -3,7 +3,7 @@
 // all in the publish's transaction (SNS to SQS fan-out is atomic: a 200 means every matching queue has it); a
 // FIFO queue's copy carries the topic's group and deduplication id and passes the queue's own deduplication.
 import { randomUUID } from "node:crypto";
-import { DEDUP_WINDOW_MS, fifoFields, isFifo as isFifoQueue, md5Hex, md5OfAttributes, parseQueueArn } from "../sqs/index.ts";
+import { DEDUP_WINDOW_MS, fifoFields, isFifo as isFifoQueue, md5Hex, md5OfAttributes, parseQueueArn, type QueueKey } from "../sqs/index.ts";
 import { envelopeAttributes, renderEnvelope, type Notification } from "./domain/envelope.ts";
 import { passesFilter } from "./domain/filter.ts";
 import { messageFor, type Published } from "./domain/messages.ts";
@@ -22,6 +22,12 @@ export interface HttpPayload {
 /** A publish's writes, and the events to publish to SNS's own topics once they are committed. */
 export interface Plan extends PublishWrite {
   events: TopicEvent[];
+  /** Confirmed subscriptions whose filter policy turned the message away (NumberOfNotificationsFilteredOut). */
+  filtered: number;
+  /** Deliveries dropped because their queue no longer exists (NumberOfNotificationsFailed). */
+  failed: number;
+  /** The queue of each entry of `queues`, in order (their NumberOfMessagesSent once committed). */
+  queueKeys: QueueKey[];
 }
 
 export async function allSubscriptions(env: SnsEnv, topic: TopicRecord): Promise<SubscriptionRecord[]> {
@@ -37,7 +43,7 @@ export async function allSubscriptions(env: SnsEnv, topic: TopicRecord): Promise
 export async function planDeliveries(
   env: SnsEnv, signer: Signer, baseUrl: string, topic: TopicRecord, subs: SubscriptionRecord[], p: Published,
 ): Promise<Plan> {
-  const write: Plan = { queues: [], outbox: [], sinks: [], events: [] };
+  const write: Plan = { queues: [], outbox: [], sinks: [], events: [], filtered: 0, failed: 0, queueKeys: [] };
   const version = topic.attributes.SignatureVersion === "2" ? "2" : "1";
   const signatures = new Map<string, Promise<string>>();
   const certUrl = await signer.certificateUrl(baseUrl);
@@ -57,20 +63,31 @@ export async function planDeliveries(
   for (const sub of subs) {
     if (!sub.confirmed) continue;
     const message = messageFor(p.structure, p.message, sub.protocol);
-    if (!passesFilter(sub.attributes, message, p.attributes)) continue;
+    if (!passesFilter(sub.attributes, message, p.attributes)) {
+      write.filtered++;
+      continue;
+    }
     const raw = sub.attributes.RawMessageDelivery === "true";
     switch (sub.protocol) {
       case "sqs": {
         const key = parseQueueArn(sub.endpoint);
         const q = key && (await env.sqs.getQueue(key));
-        if (!q) break; // AWS drops deliveries to a queue that does not exist (no DLQ without a queue either)
+        if (!q) {
+          write.failed++;
+          break; // AWS drops deliveries to a queue that does not exist (no DLQ without a queue either)
+        }
         const body = raw ? message : await signed(message, sub);
         const attrs = raw ? p.attributes : undefined;
+        // SNS passes the publisher's trace context to subscribers (X-Ray developer guide, "Amazon SNS and AWS
+        // X-Ray"); an SQS subscriber receives it as the AWSTraceHeader system attribute.
+        const sys = p.traceHeader ? { AWSTraceHeader: { DataType: "String", StringValue: p.traceHeader } } : undefined;
         const m = {
           messageId: randomUUID(), body, md5OfBody: md5Hex(body), attributes: attrs, md5OfAttributes: md5OfAttributes(attrs),
+          systemAttributes: sys, md5OfSystemAttributes: md5OfAttributes(sys),
           // The queue's DelaySeconds applies to every message it receives (SQS developer guide, "Amazon SQS delay queues").
           senderId: topic.account, visibleAt: Date.parse(p.timestamp) + Number(q.attributes.DelaySeconds ?? 0) * 1000, messageGroupId: p.groupId,
         };
+        write.queueKeys.push(q);
         if (!isFifoQueue(q)) {
           write.queues.push({ queueId: q.id, message: m });
           break;

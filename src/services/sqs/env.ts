@@ -7,11 +7,16 @@ import { mayAccess } from "./access.ts";
 import { accessDenied, invalidParameter, missingParameter, queueDoesNotExist, sqsError } from "./errors.ts";
 import { parseQueueArn, parseQueueUrl, queueArn } from "./domain/queues.ts";
 import type { QueueRecord, SqsStore } from "./store.ts";
+import type { SqsMetrics } from "./metrics.ts";
 
 export interface SqsEnv {
   store: SqsStore;
   clock: Clock;
   notifier: Notifier;
+  /** AWS's waits: ms a deleted queue's name stays reserved, ms between purges (0 under the test profile). */
+  waits?: { recreateAfterDeleteMs: number; purgeIntervalMs: number };
+  /** SQS's counters (metrics.ts); absent where no server runs (docs generation). */
+  metrics?: SqsMetrics;
 }
 
 export function wakeKey(queueId: number): string {

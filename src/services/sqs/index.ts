@@ -4,6 +4,7 @@
 import { PgSqsStore } from "../../storage/postgres/sqs-store.ts";
 import { SqliteSqsStore } from "../../storage/sqlite/sqs-store.ts";
 import { defineService } from "../module.ts";
+import { serviceCall, type ServiceCall } from "../operations.ts";
 import { isFifo } from "./domain/fifo.ts";
 import { parseQueueArn } from "./domain/queues.ts";
 import { wakeKey } from "./env.ts";
@@ -13,9 +14,11 @@ import { scheduleMoveTasks } from "./jobs/move-tasks.ts";
 import { sqsPeekRoute } from "./routes.ts";
 import { cachedQueues } from "./queue-cache.ts";
 import { scheduleRetentionSweep } from "./jobs/retention.ts";
-import type { SqsStore } from "./store.ts";
+import type { QueueKey, SqsStore } from "./store.ts";
+import { queueResources } from "./resources.ts";
+import { sqsMetrics } from "./metrics.ts";
 
-export type { NewFifoMessage, NewMessage, QueueRecord, QueueWrite, SqsStore } from "./store.ts";
+export type { NewFifoMessage, NewMessage, QueueKey, QueueRecord, QueueWrite, SqsStore } from "./store.ts";
 export { DEDUP_WINDOW_MS, fifoFields, isFifo } from "./domain/fifo.ts";
 export { md5Hex, md5OfAttributes } from "../../util/md5.ts";
 export { parseQueueArn } from "./domain/queues.ts";
@@ -25,6 +28,13 @@ export { createSqsService, PENDING_OPERATIONS } from "./service.ts";
 /** What other services may use of SQS at run time (the module's api): the queue store behind SQS's own operations. */
 export interface SqsApi {
   queues: SqsStore;
+  /** SQS's operations called in-process (Step Functions tasks). */
+  call: ServiceCall;
+  /**
+   * Counts messages another service added to a queue (SNS deliveries) as sent, once committed: NumberOfMessagesSent
+   * is "the number of messages added to a queue" (SQS developer guide, available CloudWatch metrics).
+   */
+  countSent(queue: QueueKey, n: number): void;
 }
 
 export const sqsModule = defineService<SqsStore, SqsApi>({
@@ -35,6 +45,8 @@ export const sqsModule = defineService<SqsStore, SqsApi>({
     pending: PENDING_OPERATIONS,
     definition: () => createSqsService({} as SqsEnv),
   },
+  // What operators may declare at start (--config, startMailroom({ resources }); ADR 0024).
+  resources: [queueResources],
   stores: {
     sqlite: (db) => new SqliteSqsStore(db),
     postgres: (db) => new PgSqsStore(db),
@@ -53,10 +65,13 @@ export const sqsModule = defineService<SqsStore, SqsApi>({
       },
       queueWritten: (id) => notifier.notify(wakeKey(id)),
     });
+    const metrics = sqsMetrics(ctx.metrics, store, clock);
+    // The test profile turns AWS's re-create and purge waits off (ADR 0024); the aws profile keeps them.
+    const definition = createSqsService({ store, clock, notifier, metrics, waits: ctx.options.profile === "test" ? { recreateAfterDeleteMs: 0, purgeIntervalMs: 0 } : undefined });
     return {
-      definition: createSqsService({ store, clock, notifier }),
+      definition,
       routes: [sqsPeekRoute(store, clock, ctx.credentials)],
-      api: { queues: store },
+      api: { queues: store, countSent: (q, n) => metrics.sent.add(q.account, q.region, q.name, n), call: serviceCall(definition) },
     };
   },
 });

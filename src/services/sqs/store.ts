@@ -100,12 +100,19 @@ export interface ReceiveOptions {
    * is skipped, and a retried attemptId within attemptWindowMs returns the same claims with their visibility reset.
    */
   fifo?: { attemptId?: string; attemptWindowMs: number };
+  /** Told how many messages the receive moved to the dead-letter queue, once they are written (metrics). */
+  deadLettered?: (n: number) => void;
 }
 
 export interface QueueCounts {
   visible: number;
   notVisible: number;
   delayed: number;
+}
+
+/** A queue's figures for metrics: its counts and the send time of its oldest message (undefined when empty). */
+export interface QueueGauge extends QueueKey, QueueCounts {
+  oldestSentAt?: number;
 }
 
 export type ReceiptOutcome = "ok" | "stale" | "missing";
@@ -161,6 +168,8 @@ export interface SqsStore extends MoveTaskStore {
    */
   changeVisibility(queueId: number, rowId: number, nonce: string, visibleAt: number, maxSinceReceiveMs: number): Promise<ReceiptOutcome | "over-limit">;
   counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts>;
+  /** Every queue's counts and oldest message in one read (metrics gauges, read on scrape and once a minute). */
+  gauges(now: number): Promise<QueueGauge[]>;
   /**
    * Reads up to limit of the queue's unexpired messages in send order, whatever their state, changing nothing
    * (no visibility, receive count or receipt change): the developer listing of /_aws/sqs/messages.

@@ -1,5 +1,8 @@
 // What Step Functions operations share: the store, the clock, and the runner's wake-up (a new execution is due now).
 import type { Clock } from "../../engine/clock.ts";
+import type { MockConfig } from "./domain/mock-config.ts";
+import type { ExpressRunner } from "./jobs/express.ts";
+import type { MockedTaskResources } from "./integrations/resources.ts";
 import type { StepFunctionsStore } from "./store.ts";
 
 export interface SfnEnv {
@@ -7,6 +10,16 @@ export interface SfnEnv {
   clock: Clock;
   /** Asks the runner to look for due executions (after a start). */
   wake: () => void;
+  /** What carries out Task resources (integrations, local Lambda functions, mocked results). */
+  tasks?: MockedTaskResources;
+  /** The mock-config file's test cases, when one is configured. */
+  mock?: MockConfig;
+  /** Runs EXPRESS executions in memory. */
+  express?: ExpressRunner;
+  /** Called after this node updated or deleted a machine (caches of machine records drop it). */
+  onMachineChanged?: (arn: string) => void;
+  /** The base URL clients last reached Step Functions at (queue URLs and links in task results). */
+  baseUrl: { current: string };
 }
 
 /** Opaque NextToken over a string cursor. */

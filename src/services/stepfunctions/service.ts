@@ -9,7 +9,10 @@ import type { SfnEnv } from "./env.ts";
 import { notNull, validation } from "./errors.ts";
 import * as executions from "./operations/executions.ts";
 import * as machines from "./operations/state-machines.ts";
+import * as aliases from "./operations/aliases.ts";
+import * as sync from "./operations/sync.ts";
 import * as tags from "./operations/tags.ts";
+import * as versions from "./operations/versions.ts";
 
 type Op = Operation<SfnEnv>;
 
@@ -28,13 +31,30 @@ const OPERATIONS: Record<string, Op> = {
   TagResource: tags.tagResource,
   UntagResource: tags.untagResource,
   ListTagsForResource: tags.listTagsForResource,
+  StartSyncExecution: sync.startSyncExecution,
+  PublishStateMachineVersion: versions.publishStateMachineVersion,
+  ListStateMachineVersions: versions.listStateMachineVersions,
+  DeleteStateMachineVersion: versions.deleteStateMachineVersion,
+  CreateStateMachineAlias: aliases.createStateMachineAlias,
+  DescribeStateMachineAlias: aliases.describeStateMachineAlias,
+  ListStateMachineAliases: aliases.listStateMachineAliases,
+  UpdateStateMachineAlias: aliases.updateStateMachineAlias,
+  DeleteStateMachineAlias: aliases.deleteStateMachineAlias,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */
 export const PENDING_OPERATIONS = pendingOperations(stepfunctionsModel, OPERATIONS);
 
 export function createStepFunctionsService(env: SfnEnv): ServiceDefinition {
-  const operations = bindOperations(stepfunctionsModel, OPERATIONS, env, (name) => new AwsError("UnsupportedOperation", `${name} is not supported by this Mailroom version yet.`));
+  const bound = bindOperations(stepfunctionsModel, OPERATIONS, env, (name) => new AwsError("UnsupportedOperation", `${name} is not supported by this Mailroom version yet.`));
+  // The base URL clients reach Step Functions at, for links and queue URLs in task results.
+  const operations: typeof bound = {};
+  for (const [name, h] of Object.entries(bound)) {
+    operations[name] = (ctx, input) => {
+      if (ctx.baseUrl && env.baseUrl) env.baseUrl.current = ctx.baseUrl;
+      return h(ctx, input);
+    };
+  }
   return {
     signingName: "states",
     model: stepfunctionsModel,

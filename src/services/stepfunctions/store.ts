@@ -25,7 +25,7 @@ export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" |
 export interface ExecutionPosition {
   state: string;
   stateInput: string;
-  phase: "enter" | "wait";
+  phase: "enter" | "wait" | "task";
   /** When the next step is due (epoch ms); undefined once the execution has ended. */
   dueAt?: number;
   /** The event id of the current state's *StateEntered event (for error messages). */
@@ -75,7 +75,74 @@ export interface ExecutionUpdate {
   lastEventId: number;
 }
 
-export interface StepFunctionsStore {
+// ---- Versions, aliases, machine settings, execution sources and .sync children (integrations, EXPRESS, versions) ----
+
+/** LoggingConfiguration and TracingConfiguration as given (JSON text), and the next version number. */
+export interface MachineSettings {
+  logging?: string;
+  tracing?: string;
+}
+
+export interface VersionRecord {
+  arn: string;
+  machineArn: string;
+  version: number;
+  definition: string;
+  roleArn: string;
+  type: string;
+  description?: string;
+  /** Which revision of the machine it was published from (its revisionId, or its creation for a machine never updated). */
+  revisionKey: string;
+  revisionId?: string;
+  createdAt: number;
+  logging?: string;
+  tracing?: string;
+}
+
+export interface RoutingEntry { stateMachineVersionArn: string; weight: number }
+
+export interface AliasRecord {
+  arn: string;
+  machineArn: string;
+  name: string;
+  description?: string;
+  routing: RoutingEntry[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface VersionAliasStore {
+  setMachineSettings(machineArn: string, s: MachineSettings): Promise<void>;
+  getMachineSettings(machineArn: string): Promise<MachineSettings | undefined>;
+  /**
+   * Publishes the machine's current revision as the next version number, unless the newest version already is that
+   * revision (then that one is returned, created false); "limit" when the machine has `max` versions already.
+   */
+  publishVersion(v: Omit<VersionRecord, "arn" | "version">, max: number): Promise<{ version: VersionRecord; created: boolean } | "limit">;
+  getVersion(arn: string): Promise<VersionRecord | undefined>;
+  /** Newest first, below the given version number. */
+  listVersions(machineArn: string, below: number, limit: number): Promise<VersionRecord[]>;
+  /** Deletes the version unless an alias routes to it ("referenced"). */
+  deleteVersion(arn: string): Promise<"deleted" | "referenced">;
+  /** Creates the alias if its versions exist and the machine has fewer than `max`; otherwise the existing one, or why not. */
+  createAlias(a: AliasRecord, max: number): Promise<{ alias: AliasRecord; created: boolean } | "limit" | "missing-version">;
+  getAlias(arn: string): Promise<AliasRecord | undefined>;
+  /** By ARN, after the given one. */
+  listAliases(machineArn: string, after: string, limit: number): Promise<AliasRecord[]>;
+  /** Replaces description and/or routing; false when the alias is gone, "missing-version" when a routed version is. */
+  updateAlias(arn: string, u: { description?: string; routing?: RoutingEntry[]; updatedAt: number }): Promise<boolean | "missing-version">;
+  deleteAlias(arn: string): Promise<void>;
+  /** Drops the machine's settings, versions and aliases (DeleteStateMachine). */
+  deleteMachineExtras(machineArn: string): Promise<void>;
+  /** Which version or alias an execution was started through (StartExecution on their ARNs). */
+  setExecutionSource(executionArn: string, src: { versionArn?: string; aliasArn?: string }): Promise<void>;
+  getExecutionSource(executionArn: string): Promise<{ versionArn?: string; aliasArn?: string } | undefined>;
+  /** A child execution of a .sync task, and the parent's task token it completes when it ends. */
+  linkChild(childArn: string, taskToken: string, pattern: "sync" | "sync:2"): Promise<void>;
+  childLink(childArn: string): Promise<{ taskToken: string; pattern: "sync" | "sync:2" } | undefined>;
+}
+
+export interface StepFunctionsStore extends VersionAliasStore {
   /** Creates the machine, or returns the one already of that name (the caller compares them). */
   createStateMachine(m: StateMachineRecord): Promise<{ machine: StateMachineRecord; created: boolean }>;
   getStateMachine(arn: string): Promise<StateMachineRecord | undefined>;

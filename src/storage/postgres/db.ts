@@ -32,6 +32,8 @@ export class PgDb {
   readonly pool: pg.Pool;
   readonly url: string;
   private readonly statementNames = new Map<string, string>();
+  /** Told of each transaction's COMMIT: its latency in seconds (metrics). */
+  onCommit?: (seconds: number, writes: number) => void;
 
   constructor(url: string, poolSize = 10) {
     this.url = url;
@@ -99,7 +101,11 @@ export class PgDb {
       try {
         await client.query("BEGIN");
         const result = await fn(client);
-        await client.query("COMMIT");
+        if (this.onCommit) {
+          const t0 = performance.now();
+          await client.query("COMMIT");
+          this.onCommit((performance.now() - t0) / 1000, 1);
+        } else await client.query("COMMIT");
         return result;
       } catch (e) {
         // A connection that timed out mid-statement or was lost is destroyed (its transaction ends with it), not

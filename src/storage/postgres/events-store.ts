@@ -1,10 +1,17 @@
-// PostgreSQL adapter of the EventBridge storage port. PutEvents' deliveries go through SQS's one enqueue
-// (enqueue.ts enqueueInTransaction) in one transaction.
-import type { BusKey, BusRecord, EventsStore, NewRule, RuleKey, RuleWithTargets, TargetRecord } from "../../services/events/store.ts";
-import type { QueueWrite } from "../../services/sqs/store.ts";
-import { type BusRow, likePrefix, type RuleRow, type TargetRow, toBus, toRule, toTarget } from "../events-rows.ts";
+// PostgreSQL adapter of the EventBridge storage port. PutEvents' deliveries are one transaction: SQS messages through
+// SQS's one enqueue (enqueue.ts enqueueInTransaction), SNS publishes through sns-store.ts publishInTransaction, outbox
+// rows through outbox.ts addOutboxInTransaction.
+import type {
+  BusKey, BusRecord, DeliveryWrite, DocumentKind, EventsStore, NewRule, RuleKey, RuleWithTargets, TargetRecord,
+} from "../../services/events/store.ts";
+import { type BusRow, likePrefix, type RuleRow, type TargetRow, targetValues, toBus, toRule, toTarget } from "../events-rows.ts";
 import type { PgDb } from "./db.ts";
 import { enqueueInTransaction } from "./enqueue.ts";
+import { addOutboxInTransaction } from "./outbox.ts";
+import { publishInTransaction } from "./sns-store.ts";
+import type { DeliveryExtras } from "../../services/events/archive-store.ts";
+import { GuardFailed } from "../events-archive-rows.ts";
+import { PgEventsArchiveStore } from "./events-archive-store.ts";
 
 // node-postgres types rows loosely; these tables' rows have the shapes in events-rows.ts.
 type Row = Record<string, unknown>;
@@ -19,9 +26,11 @@ const BUMP_OF_RULE = `INSERT INTO events_bus_versions (account, region, bus, ver
 
 export class PgEventsStore implements EventsStore {
   private readonly db: PgDb;
+  readonly archives: PgEventsArchiveStore;
 
   constructor(db: PgDb) {
     this.db = db;
+    this.archives = new PgEventsArchiveStore(db);
   }
 
   async createBus(b: BusRecord) {
@@ -49,6 +58,7 @@ export class PgEventsStore implements EventsStore {
       const r = await c.query("DELETE FROM events_buses WHERE account = $1 AND region = $2 AND name = $3", [k.account, k.region, k.name]);
       if ((r.rowCount ?? 0) === 0) return false;
       await c.query("DELETE FROM events_rules WHERE account = $1 AND region = $2 AND bus = $3", [k.account, k.region, k.name]);
+      await c.query("DELETE FROM events_bus_policies WHERE account = $1 AND region = $2 AND bus = $3", [k.account, k.region, k.name]);
       return true;
     });
   }
@@ -117,10 +127,10 @@ export class PgEventsStore implements EventsStore {
       if (all.size > maxPerRule) return "limit";
       for (const t of targets) {
         await c.query(
-          `INSERT INTO events_targets (rule_id, target_id, arn, input, input_path, message_group_id) VALUES ($1, $2, $3, $4, $5, $6)
+          `INSERT INTO events_targets (rule_id, target_id, arn, input, input_path, message_group_id, settings) VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (rule_id, target_id) DO UPDATE SET arn = excluded.arn, input = excluded.input, input_path = excluded.input_path,
-           message_group_id = excluded.message_group_id`,
-          [ruleId, t.id, t.arn, t.input ?? null, t.inputPath ?? null, t.messageGroupId ?? null]);
+           message_group_id = excluded.message_group_id, settings = excluded.settings`,
+          [ruleId, t.id, ...targetValues(t)]);
       }
       return "ok";
     });
@@ -155,9 +165,85 @@ export class PgEventsStore implements EventsStore {
     return rules;
   }
 
-  async deliver(queues: QueueWrite[], now: number) {
-    if (queues.length === 0) return;
-    await this.db.tx((c) => enqueueInTransaction(c, queues, now));
+  async deliver(w: DeliveryWrite, now: number, extras?: DeliveryExtras) {
+    if (w.queues.length === 0 && w.topics.length === 0 && w.outbox.length === 0 && !extras) return true;
+    try {
+      await this.db.tx(async (c) => {
+        // Archive copies, a replay's position or a schedule's advance first: a failed guard throws GuardFailed and
+        // the transaction rolls back (ADR 0019).
+        await this.archives.applyInTransaction(c, extras, now);
+        await enqueueInTransaction(c, w.queues, now);
+        for (const t of w.topics) await publishInTransaction(c, t, now);
+        await addOutboxInTransaction(c, w.outbox, now);
+      });
+    } catch (e) {
+      if (e instanceof GuardFailed) return false;
+      throw e;
+    }
+    return true;
+  }
+
+  async updateBus(k: BusKey, description: string | undefined, now: number) {
+    const r = await this.db.query("UPDATE events_buses SET description = $1, modified_at = $2 WHERE account = $3 AND region = $4 AND name = $5",
+      [description ?? null, now, k.account, k.region, k.name]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async busPolicy(k: BusKey) {
+    const r = await this.db.query<{ policy: string }>("SELECT policy FROM events_bus_policies WHERE account = $1 AND region = $2 AND bus = $3", [k.account, k.region, k.name]);
+    return r.rows[0]?.policy;
+  }
+
+  async updateBusPolicy(k: BusKey, change: (current: string | undefined) => string | undefined) {
+    await this.db.tx(async (c) => {
+      // The bus's counter row, taken first as by every writer of the bus, serialises concurrent policy changes.
+      await c.query(BUMP, [k.account, k.region, k.name]);
+      const r = await c.query<{ policy: string }>("SELECT policy FROM events_bus_policies WHERE account = $1 AND region = $2 AND bus = $3", [k.account, k.region, k.name]);
+      const next = change(r.rows[0]?.policy);
+      if (next === undefined) await c.query("DELETE FROM events_bus_policies WHERE account = $1 AND region = $2 AND bus = $3", [k.account, k.region, k.name]);
+      else {
+        await c.query(`INSERT INTO events_bus_policies (account, region, bus, policy) VALUES ($1, $2, $3, $4)
+          ON CONFLICT (account, region, bus) DO UPDATE SET policy = excluded.policy`, [k.account, k.region, k.name, next]);
+      }
+    });
+  }
+
+  async createDocument(kind: DocumentKind, k: BusKey, data: string, max: number) {
+    return this.db.tx(async (c): Promise<"ok" | "exists" | "limit"> => {
+      // One lock per (kind, account, region) serialises creations, so the count limit holds across nodes.
+      await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`events-doc/${kind}/${k.account}/${k.region}`]);
+      const e = await c.query("SELECT 1 FROM events_documents WHERE kind = $1 AND account = $2 AND region = $3 AND name = $4", [kind, k.account, k.region, k.name]);
+      if ((e.rowCount ?? 0) > 0) return "exists";
+      const n = await c.query<{ n: number }>("SELECT count(*)::int AS n FROM events_documents WHERE kind = $1 AND account = $2 AND region = $3", [kind, k.account, k.region]);
+      if ((n.rows[0]?.n ?? 0) >= max) return "limit";
+      await c.query("INSERT INTO events_documents (kind, account, region, name, data) VALUES ($1, $2, $3, $4, $5)", [kind, k.account, k.region, k.name, data]);
+      return "ok";
+    });
+  }
+
+  async getDocument(kind: DocumentKind, k: BusKey) {
+    const r = await this.db.query<{ data: string }>("SELECT data FROM events_documents WHERE kind = $1 AND account = $2 AND region = $3 AND name = $4", [kind, k.account, k.region, k.name]);
+    return r.rows[0]?.data;
+  }
+
+  async saveDocument(kind: DocumentKind, k: BusKey, data: string, expected?: string) {
+    const r = expected === undefined
+      ? await this.db.query("UPDATE events_documents SET data = $1 WHERE kind = $2 AND account = $3 AND region = $4 AND name = $5", [data, kind, k.account, k.region, k.name])
+      : await this.db.query("UPDATE events_documents SET data = $1 WHERE kind = $2 AND account = $3 AND region = $4 AND name = $5 AND data = $6",
+        [data, kind, k.account, k.region, k.name, expected]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async deleteDocument(kind: DocumentKind, k: BusKey) {
+    const r = await this.db.query("DELETE FROM events_documents WHERE kind = $1 AND account = $2 AND region = $3 AND name = $4", [kind, k.account, k.region, k.name]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async listDocuments(kind: DocumentKind, account: string, region: string, prefix: string, after: string, limit: number) {
+    const r = await this.db.query<{ name: string; data: string }>(
+      `SELECT name, data FROM events_documents WHERE kind = $1 AND account = $2 AND region = $3 AND name LIKE $4 ESCAPE '\\'
+       AND name COLLATE "C" > $5 ORDER BY name COLLATE "C" LIMIT $6`, [kind, account, region, likePrefix(prefix), after, limit]);
+    return r.rows.map((x): [string, string] => [x.name, x.data]);
   }
 
   async close() {

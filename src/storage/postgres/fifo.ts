@@ -144,6 +144,8 @@ async function claimOrMove(c: Queryable, r: PrefixRow, o: ReceiveOptions, out: S
        receipt_nonce = '', dead_letter_source_arn = $3, sequence_number = $4, deduplication_id = message_id WHERE id = $5`,
       [dlq, o.now, o.redrive.sourceArn, seq.rows[0]?.fifo_seq ?? 0, r.id],
     );
+    // (before the commit: a transaction retried after a serialization failure may count a move twice)
+    o.deadLettered?.(1);
     return;
   }
   const row = await c.query<MessageRow>(

@@ -8,11 +8,25 @@ import {
   type ArchiveRow, REPLAY_ADVANCE, REPLAY_COLS, REPLAY_UPSERT, type ReplayRow, type SinkDbRow, type SubscriptionRow, SUB_COLS,
   TOPIC_COLS, type TopicRow, type UnsubscribedRow, toApplication, toArchived, toEndpoint, snsOutboxItem, toReplay, toSink, toSubscription, toTopic,
 } from "../sns-rows.ts";
-import type { PgDb } from "./db.ts";
+import type { PgDb, Queryable } from "./db.ts";
 import { enqueueInTransaction } from "./enqueue.ts";
 import { addOutboxInTransaction } from "./outbox.ts";
 
 type AppRow = Parameters<typeof toApplication>[0];
+
+/** Writes a publish's deliveries on the caller's transaction client (EventBridge's SNS targets, in the PutEvents' transaction). */
+export async function publishInTransaction(c: Queryable, w: Omit<PublishWrite, "replay">, now: number): Promise<void> {
+  await enqueueInTransaction(c, w.queues, now);
+  for (const o of w.outbox) {
+    await addOutboxInTransaction(c, [snsOutboxItem(o)], now);
+  }
+  for (const k of w.sinks) {
+    await c.query("INSERT INTO sns_sink_messages (sink, account, region, target, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)", [k.sink, k.account, k.region, k.target, k.payload, now]);
+  }
+  for (const a of w.archive ?? []) {
+    await c.query("INSERT INTO sns_archive (topic_id, published_at, message, expires_at) VALUES ($1, $2, $3, $4)", [a.topicId, now, a.message, a.expiresAt]);
+  }
+}
 const REPLAY_UPSERT_PG = REPLAY_UPSERT((n) => `$${n}`);
 const REPLAY_ADVANCE_PG = REPLAY_ADVANCE((n) => `$${n}`);
 type EndpointRow = Parameters<typeof toEndpoint>[0];
@@ -193,16 +207,7 @@ export class PgSnsStore implements SnsStore {
           );
         }
       }
-      await enqueueInTransaction(c, w.queues, now);
-      for (const o of w.outbox) {
-        await addOutboxInTransaction(c, [snsOutboxItem(o)], now);
-      }
-      for (const k of w.sinks) {
-        await c.query("INSERT INTO sns_sink_messages (sink, account, region, target, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)", [k.sink, k.account, k.region, k.target, k.payload, now]);
-      }
-      for (const a of w.archive ?? []) {
-        await c.query("INSERT INTO sns_archive (topic_id, published_at, message, expires_at) VALUES ($1, $2, $3, $4)", [a.topicId, now, a.message, a.expiresAt]);
-      }
+      await publishInTransaction(c, w, now);
       return {};
     });
   }

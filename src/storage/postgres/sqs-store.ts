@@ -2,7 +2,8 @@
 // rows with FOR UPDATE SKIP LOCKED in one statement (moving over-received messages to the dead-letter
 // queue in the same statement), and every other change is a single statement or one transaction.
 import type {
-  FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueRecord, QueueSettings, Receipt, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
+  FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts,
+  QueueGauge, QueueKey, QueueRecord, QueueSettings, Receipt, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
 import { MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, toMessage, toMoveTask, toQueue } from "../sqs-rows.ts";
 import type { PgDb, Queryable } from "./db.ts";
@@ -266,6 +267,7 @@ export class PgSqsStore implements SqsStore {
       );
       const claimed = r.rows.filter((row) => row.id !== null);
       const moved = r.rows[0]?.moved ?? 0;
+      if (moved > 0) o.deadLettered?.(moved);
       claimed.sort((a, b) => a.rn - b.rn);
       // Nonces go by candidate rank, so rows claimed after a dead-letter move leave gaps: re-pack in order.
       for (const row of claimed) out.push(toMessage(row));
@@ -331,6 +333,22 @@ export class PgSqsStore implements SqsStore {
       [rowId, queueId, nonce, visibleAt, maxSinceReceiveMs],
     );
     return r.rows[0].outcome as ReceiptOutcome | "over-limit";
+  }
+
+  async gauges(now: number): Promise<QueueGauge[]> {
+    const r = await this.db.query<{ account: string; region: string; name: string; v: number; nv: number; d: number; oldest: string | null }>(
+      // Per queue from indexes: a range count on (queue_id, visible_at), the rows not visible only for the
+      // in-flight/delayed split, and one index seek for the oldest send time; never a pass over the backlog's rows.
+      `SELECT q.account, q.region, q.name,
+              (SELECT count(*) FROM sqs_messages m WHERE m.queue_id = q.id AND m.visible_at <= $1)::int AS v,
+              inv.nv, inv.d,
+              (SELECT min(sent_at) FROM sqs_messages m WHERE m.queue_id = q.id) AS oldest
+       FROM sqs_queues q,
+       LATERAL (SELECT count(*) FILTER (WHERE m.receive_count > 0)::int AS nv, count(*) FILTER (WHERE m.receive_count = 0)::int AS d
+                FROM sqs_messages m WHERE m.queue_id = q.id AND m.visible_at > $1) inv`,
+      [now],
+    );
+    return r.rows.map((x) => ({ account: x.account, region: x.region, name: x.name, visible: x.v, notVisible: x.nv, delayed: x.d, oldestSentAt: x.oldest === null ? undefined : Number(x.oldest) }));
   }
 
   async counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts> {

@@ -4,6 +4,7 @@ import type {
   ExecutionRecord, ExecutionStatus, ExecutionUpdate, HistoryEventRecord, StateMachineRecord, StepFunctionsStore,
 } from "../../services/stepfunctions/store.ts";
 import type { PgDb, Queryable } from "./db.ts";
+import { PgVersionAliasStore } from "./stepfunctions-versions.ts";
 import { type ExecRow, type MachineRow, toExecution, toMachine } from "../stepfunctions-rows.ts";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -13,9 +14,10 @@ async function insertEvents(c: Queryable, arn: string, events: HistoryEventRecor
     [arn, events.map((e) => e.id), events.map((e) => JSON.stringify(e))]);
 }
 
-export class PgStepFunctionsStore implements StepFunctionsStore {
+export class PgStepFunctionsStore extends PgVersionAliasStore implements StepFunctionsStore {
   private readonly db: PgDb;
   constructor(db: PgDb) {
+    super(db);
     this.db = db;
   }
 

@@ -29,6 +29,8 @@ export class SqliteDb {
   private closed = false;
   /** Commits made so far (for tests and metrics). */
   commits = 0;
+  /** Told of each commit: its latency in seconds and how many writes it carried (metrics). */
+  onCommit?: (seconds: number, writes: number) => void;
   /** Called when a write or a whole commit was rolled back, so in-memory state derived from writes can be dropped. */
   onFailure: (() => void) | undefined;
   private readonly tx: Record<"begin" | "savepoint" | "release" | "rollbackTo" | "rollback" | "commit", Database.Statement>;
@@ -153,7 +155,11 @@ export class SqliteDb {
         (failed ??= new Set()).add(i);
       }
     }
-    t.commit.run();
+    if (this.onCommit) {
+      const t0 = performance.now();
+      t.commit.run();
+      this.onCommit((performance.now() - t0) / 1000, batch.length);
+    } else t.commit.run();
     this.commits++;
     return { values, failed };
   }

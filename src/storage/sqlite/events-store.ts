@@ -1,21 +1,34 @@
 // SQLite adapter of the EventBridge storage port. Writes go through SqliteDb.write (group commit); PutEvents'
-// deliveries go through the SQS store's one enqueue inside that write, so a 200 means every matching queue has them.
+// deliveries go inside that one write: SQS messages through the SQS store's one enqueue, SNS publishes through the SNS
+// store, outbox rows through the outbox adapter, so a 200 means every matching in-process target has them.
 import type Database from "better-sqlite3";
-import type { BusKey, BusRecord, EventsStore, NewRule, RuleKey, RuleWithTargets, TargetRecord } from "../../services/events/store.ts";
-import type { QueueWrite } from "../../services/sqs/store.ts";
-import { type BusRow, likePrefix, type RuleRow, type TargetRow, toBus, toRule, toTarget } from "../events-rows.ts";
+import type {
+  BusKey, BusRecord, DeliveryWrite, DocumentKind, EventsStore, NewRule, RuleKey, RuleWithTargets, TargetRecord,
+} from "../../services/events/store.ts";
+import { type BusRow, likePrefix, type RuleRow, type TargetRow, targetValues, toBus, toRule, toTarget } from "../events-rows.ts";
 import type { SqliteDb } from "./db.ts";
+import { SqliteOutbox } from "./outbox.ts";
+import type { SqliteSnsStore } from "./sns-store.ts";
+import type { DeliveryExtras } from "../../services/events/archive-store.ts";
+import { GuardFailed } from "../events-archive-rows.ts";
+import { SqliteEventsArchiveStore } from "./events-archive-store.ts";
 import type { SqliteSqsStore } from "./sqs-store.ts";
 
 export class SqliteEventsStore implements EventsStore {
   private readonly sql: SqliteDb;
   private readonly sqs: SqliteSqsStore;
+  private readonly sns: SqliteSnsStore | undefined;
+  private readonly outbox: SqliteOutbox;
   private readonly s: ReturnType<typeof prepare>;
+  readonly archives: SqliteEventsArchiveStore;
 
-  constructor(sql: SqliteDb, sqs: SqliteSqsStore) {
+  constructor(sql: SqliteDb, sqs: SqliteSqsStore, sns?: SqliteSnsStore) {
     this.sql = sql;
     this.sqs = sqs;
+    this.sns = sns;
+    this.outbox = new SqliteOutbox(sql, sqs);
     this.s = prepare(sql.db);
+    this.archives = new SqliteEventsArchiveStore(sql);
   }
 
   async createBus(b: BusRecord) {
@@ -36,6 +49,7 @@ export class SqliteEventsStore implements EventsStore {
       const gone = this.s.deleteBus.run(k.account, k.region, k.name).changes > 0;
       if (gone) {
         this.s.deleteBusRules.run(k.account, k.region, k.name);
+        this.s.deletePolicy.run(k.account, k.region, k.name);
         this.s.bump.run(k.account, k.region, k.name);
       }
       return gone;
@@ -87,7 +101,7 @@ export class SqliteEventsStore implements EventsStore {
       const existing = new Set(this.s.targetIds.pluck().all(ruleId) as string[]);
       for (const t of targets) existing.add(t.id);
       if (existing.size > maxPerRule) return "limit";
-      for (const t of targets) this.s.upsertTarget.run(ruleId, t.id, t.arn, t.input ?? null, t.inputPath ?? null, t.messageGroupId ?? null);
+      for (const t of targets) this.s.upsertTarget.run(ruleId, t.id, ...targetValues(t));
       this.s.bumpOfRule.run(ruleId);
       return "ok";
     });
@@ -117,9 +131,66 @@ export class SqliteEventsStore implements EventsStore {
     return rules;
   }
 
-  async deliver(queues: QueueWrite[], now: number) {
-    if (queues.length === 0) return;
-    await this.sql.write(() => this.sqs.enqueueInTransaction(queues, now));
+  async deliver(w: DeliveryWrite, now: number, extras?: DeliveryExtras) {
+    if (w.queues.length === 0 && w.topics.length === 0 && w.outbox.length === 0 && !extras) return true;
+    if (w.topics.length > 0 && !this.sns) throw new Error("events store: SNS deliveries need the SNS store");
+    try {
+      await this.sql.write(() => {
+        // Archive copies, a replay's position or a schedule's advance first: a failed guard throws GuardFailed and
+        // the whole write rolls back (ADR 0019).
+        this.archives.applyInTransaction(extras, now);
+        this.sqs.enqueueInTransaction(w.queues, now);
+        for (const t of w.topics) this.sns?.publishInTransaction(t, now);
+        this.outbox.addInTransaction(w.outbox, now);
+      });
+    } catch (e) {
+      if (e instanceof GuardFailed) return false;
+      throw e;
+    }
+    return true;
+  }
+
+  async updateBus(k: BusKey, description: string | undefined, now: number) {
+    return this.sql.write(() => this.s.updateBus.run(description ?? null, now, k.account, k.region, k.name).changes > 0);
+  }
+
+  async busPolicy(k: BusKey) {
+    return (this.s.policy.pluck().get(k.account, k.region, k.name) as string | undefined) ?? undefined;
+  }
+
+  async updateBusPolicy(k: BusKey, change: (current: string | undefined) => string | undefined) {
+    await this.sql.write(() => {
+      const next = change((this.s.policy.pluck().get(k.account, k.region, k.name) as string | undefined) ?? undefined);
+      if (next === undefined) this.s.deletePolicy.run(k.account, k.region, k.name);
+      else this.s.putPolicy.run(k.account, k.region, k.name, next);
+    });
+  }
+
+  async createDocument(kind: DocumentKind, k: BusKey, data: string, max: number) {
+    return this.sql.write((): "ok" | "exists" | "limit" => {
+      if (this.s.getDoc.get(kind, k.account, k.region, k.name)) return "exists";
+      if ((this.s.countDocs.pluck().get(kind, k.account, k.region) as number) >= max) return "limit";
+      this.s.insertDoc.run(kind, k.account, k.region, k.name, data);
+      return "ok";
+    });
+  }
+
+  async getDocument(kind: DocumentKind, k: BusKey) {
+    return (this.s.getDoc.pluck().get(kind, k.account, k.region, k.name) as string | undefined) ?? undefined;
+  }
+
+  async saveDocument(kind: DocumentKind, k: BusKey, data: string, expected?: string) {
+    return this.sql.write(() => (expected === undefined
+      ? this.s.saveDoc.run(data, kind, k.account, k.region, k.name)
+      : this.s.saveDocIf.run(data, kind, k.account, k.region, k.name, expected)).changes > 0);
+  }
+
+  async deleteDocument(kind: DocumentKind, k: BusKey) {
+    return this.sql.write(() => this.s.deleteDoc.run(kind, k.account, k.region, k.name).changes > 0);
+  }
+
+  async listDocuments(kind: DocumentKind, account: string, region: string, prefix: string, after: string, limit: number) {
+    return (this.s.listDocs.all(kind, account, region, likePrefix(prefix), after, limit) as { name: string; data: string }[]).map((r): [string, string] => [r.name, r.data]);
   }
 
   async close() {
@@ -151,9 +222,9 @@ function prepare(db: Database.Database) {
     ruleById: db.prepare("SELECT 1 FROM events_rules WHERE id = ?"),
     targetIds: db.prepare("SELECT target_id FROM events_targets WHERE rule_id = ?"),
     upsertTarget: db.prepare(
-      `INSERT INTO events_targets (rule_id, target_id, arn, input, input_path, message_group_id) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO events_targets (rule_id, target_id, arn, input, input_path, message_group_id, settings) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (rule_id, target_id) DO UPDATE SET arn = excluded.arn, input = excluded.input, input_path = excluded.input_path,
-       message_group_id = excluded.message_group_id`,
+       message_group_id = excluded.message_group_id, settings = excluded.settings`,
     ),
     deleteTarget: db.prepare("DELETE FROM events_targets WHERE rule_id = ? AND target_id = ?"),
     listTargets: db.prepare("SELECT * FROM events_targets WHERE rule_id = ? AND target_id > ? ORDER BY target_id LIMIT ?"),
@@ -166,6 +237,21 @@ function prepare(db: Database.Database) {
        ON CONFLICT (account, region, bus) DO UPDATE SET version = version + 1`,
     ),
     version: db.prepare("SELECT version FROM events_bus_versions WHERE account = ? AND region = ? AND bus = ?"),
+    updateBus: db.prepare("UPDATE events_buses SET description = ?, modified_at = ? WHERE account = ? AND region = ? AND name = ?"),
+    policy: db.prepare("SELECT policy FROM events_bus_policies WHERE account = ? AND region = ? AND bus = ?"),
+    putPolicy: db.prepare(
+      "INSERT INTO events_bus_policies (account, region, bus, policy) VALUES (?, ?, ?, ?) ON CONFLICT (account, region, bus) DO UPDATE SET policy = excluded.policy",
+    ),
+    deletePolicy: db.prepare("DELETE FROM events_bus_policies WHERE account = ? AND region = ? AND bus = ?"),
+    getDoc: db.prepare("SELECT data FROM events_documents WHERE kind = ? AND account = ? AND region = ? AND name = ?"),
+    countDocs: db.prepare("SELECT count(*) FROM events_documents WHERE kind = ? AND account = ? AND region = ?"),
+    insertDoc: db.prepare("INSERT INTO events_documents (kind, account, region, name, data) VALUES (?, ?, ?, ?, ?)"),
+    saveDoc: db.prepare("UPDATE events_documents SET data = ? WHERE kind = ? AND account = ? AND region = ? AND name = ?"),
+    saveDocIf: db.prepare("UPDATE events_documents SET data = ? WHERE kind = ? AND account = ? AND region = ? AND name = ? AND data = ?"),
+    deleteDoc: db.prepare("DELETE FROM events_documents WHERE kind = ? AND account = ? AND region = ? AND name = ?"),
+    listDocs: db.prepare(
+      "SELECT name, data FROM events_documents WHERE kind = ? AND account = ? AND region = ? AND name LIKE ? ESCAPE '\\' AND name > ? ORDER BY name LIMIT ?",
+    ),
     enabledRules: db.prepare("SELECT * FROM events_rules WHERE account = ? AND region = ? AND bus = ? AND state = 'ENABLED' ORDER BY id"),
     enabledTargets: db.prepare(
       `SELECT t.* FROM events_targets t JOIN events_rules r ON r.id = t.rule_id

@@ -125,6 +125,24 @@ export class QueueIndex {
     return this.entries.get(id);
   }
 
+  /**
+   * The queue's figures from memory (metrics gauges): receivable, in flight (received, not visible), delayed (never
+   * received, not visible yet), and the oldest send time. One pass over the entries, no storage read.
+   */
+  counts(now: number): { visible: number; notVisible: number; delayed: number; oldestSentAt?: number } {
+    let visible = 0;
+    let notVisible = 0;
+    let delayed = 0;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const e of this.entries.values()) {
+      if (e.visibleAt <= now) visible++;
+      else if (e.receiveCount > 0) notVisible++;
+      else delayed++;
+      if (e.sentAt < oldest) oldest = e.sentAt;
+    }
+    return { visible, notVisible, delayed, oldestSentAt: oldest === Number.POSITIVE_INFINITY ? undefined : oldest };
+  }
+
   /** Records a new visibleAt; the old heap node goes stale and is skipped when it surfaces. */
   setVisibleAt(id: number, at: number): void {
     const e = this.entries.get(id);

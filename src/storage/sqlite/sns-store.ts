@@ -137,12 +137,17 @@ export class SqliteSnsStore implements SnsStore {
         if (prior && prior.expires_at > now) return { duplicateOf: { messageId: prior.message_id, sequenceNumber: prior.sequence_number } };
         this.s.putDedup.run(dedup.topicId, dedup.dedupId, dedup.messageId, dedup.sequenceNumber, dedup.expiresAt);
       }
-      this.sqs.enqueueInTransaction(w.queues, now);
-      this.outbox.addInTransaction(w.outbox.map(snsOutboxItem), now);
-      for (const k of w.sinks) this.s.insertSink.run(k.sink, k.account, k.region, k.target, k.payload, now);
-      for (const a of w.archive ?? []) this.s.insertArchive.run(a.topicId, now, a.message, a.expiresAt);
+      this.publishInTransaction(w, now);
       return {};
     });
+  }
+
+  /** Writes a publish's deliveries inside the caller's SqliteDb.write (EventBridge's SNS targets, in the PutEvents' transaction). */
+  publishInTransaction(w: Omit<PublishWrite, "replay">, now: number): void {
+    this.sqs.enqueueInTransaction(w.queues, now);
+    this.outbox.addInTransaction(w.outbox.map(snsOutboxItem), now);
+    for (const k of w.sinks) this.s.insertSink.run(k.sink, k.account, k.region, k.target, k.payload, now);
+    for (const a of w.archive ?? []) this.s.insertArchive.run(a.topicId, now, a.message, a.expiresAt);
   }
 
   async nextSequence(topicId: number) {

@@ -4,7 +4,8 @@
 // does not grow with the backlog. Every writer of sqs_messages keeps both indexes in step.
 import type Database from "better-sqlite3";
 import type {
-  FifoSendResult, MoveCandidate, Receipt, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts, QueueKey, QueueSettings, QueueWrite, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
+  FifoSendResult, MoveCandidate, Receipt, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts,
+  QueueGauge, QueueKey, QueueSettings, QueueWrite, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
 import {
   MESSAGE_COLUMNS, MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, packAttrs, toMessage, toMessageFromArray, toMoveTask, toQueue,
@@ -148,11 +149,31 @@ export class SqliteSqsStore implements SqsStore {
    * FIFO indexes stay in step. Queues deleted since the caller resolved them are skipped.
    */
   enqueueInTransaction(items: QueueWrite[], now: number): void {
+    // Each queue is looked up once; consecutive standard messages for one queue go in one multi-row INSERT (up to
+    // 10, the prepared sizes), as SendMessageBatch's do. FIFO messages stay one by one, in order.
+    const live = new Map<number, boolean>();
+    let run: NewMessage[] = [];
+    let runQueue = -1;
+    const flush = () => {
+      if (run.length > 0) this.appendInTransaction(runQueue, run, now);
+      run = [];
+    };
     for (const d of items) {
-      if (this.s.queueById.get(d.queueId) === undefined) continue;
-      if (d.fifo) this.appendFifoInTransaction(d.queueId, [d.message], now, d.fifo.dedupWindowMs);
-      else this.appendInTransaction(d.queueId, [d.message], now);
+      let ok = live.get(d.queueId);
+      if (ok === undefined) live.set(d.queueId, (ok = this.s.queueById.get(d.queueId) !== undefined));
+      if (!ok) continue;
+      if (d.fifo) {
+        flush();
+        this.appendFifoInTransaction(d.queueId, [d.message], now, d.fifo.dedupWindowMs);
+        continue;
+      }
+      if (d.queueId !== runQueue || run.length === 10) {
+        flush();
+        runQueue = d.queueId;
+      }
+      run.push(d.message);
     }
+    flush();
   }
 
   async enqueueFifo(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number): Promise<FifoSendResult[]> {
@@ -199,10 +220,26 @@ export class SqliteSqsStore implements SqsStore {
   }
 
   async receive(queueId: number, o: ReceiveOptions): Promise<StoredMessage[]> {
+    if (!o.redrive || !o.deadLettered) return this.claimFor(queueId, o);
+    // Counted inside the write (reset if the batch reruns after a rollback), reported once it is committed.
+    const counted = { n: 0 };
+    const out = await this.claimFor(queueId, o, counted);
+    if (counted.n > 0) o.deadLettered(counted.n);
+    return out;
+  }
+
+  private claimFor(queueId: number, o: ReceiveOptions, counted?: { n: number }): Promise<StoredMessage[]> {
     if (o.fifo) {
-      return this.sql.write(() => receiveFifo(this.s.claim, this.f, this.fifo.of(queueId), queueId, o, (moved) => this.deadLettered(moved, o)));
+      return this.sql.write(() => {
+        if (counted) counted.n = 0;
+        return receiveFifo(this.s.claim, this.f, this.fifo.of(queueId), queueId, o, (moved) => {
+          if (counted) counted.n += moved.length;
+          this.deadLettered(moved, o);
+        });
+      });
     }
     return this.sql.write(() => {
+      if (counted) counted.n = 0;
       const idx = this.ready.of(queueId);
       const out: StoredMessage[] = [];
       const claimed: Entry[] = [];
@@ -216,6 +253,7 @@ export class SqliteSqsStore implements SqsStore {
           // A message received maxReceiveCount times moves to the DLQ on its next receive
           // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
           this.s.moveToDeadLetter.run(o.redrive.deadLetterQueueId, o.now, o.redrive.sourceArn, e.id);
+          if (counted) counted.n++;
           idx.remove(e.id);
           this.ready.loaded(o.redrive.deadLetterQueueId)?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group });
           this.fifo.drop(o.redrive.deadLetterQueueId);
@@ -273,6 +311,19 @@ export class SqliteSqsStore implements SqsStore {
       this.ready.loaded(queueId)?.setVisibleAt(rowId, visibleAt);
       this.fifo.loaded(queueId)?.setVisibleAt(rowId, visibleAt);
       return "ok";
+    });
+  }
+
+  async gauges(now: number): Promise<QueueGauge[]> {
+    // Standard queues: from the in-memory ready index the store keeps anyway (built on first use, as a receive
+    // would), one pass over its entries and no storage read. FIFO queues: the counts query on their partial index.
+    const queues = this.s.gaugeQueues.all() as { id: number; account: string; region: string; name: string }[];
+    return queues.map((q) => {
+      const key = { account: q.account, region: q.region, name: q.name };
+      if (!q.name.endsWith(".fifo")) return { ...key, ...this.ready.of(q.id).counts(now) };
+      const c = this.s.counts.get(now, now, now, q.id, 0) as { v: number | null; nv: number | null; d: number | null };
+      const oldest = this.s.gaugeOldest.get(q.id) as number | null;
+      return { ...key, visible: c.v ?? 0, notVisible: c.nv ?? 0, delayed: c.d ?? 0, oldestSentAt: oldest ?? undefined };
     });
   }
 
@@ -451,6 +502,8 @@ function prepare(db: Database.Database) {
       `SELECT SUM(visible_at <= ?) AS v, SUM(visible_at > ? AND receive_count > 0) AS nv,
        SUM(visible_at > ? AND receive_count = 0) AS d FROM sqs_messages WHERE queue_id = ? AND sent_at >= ?`,
     ),
+    gaugeQueues: db.prepare("SELECT id, account, region, name FROM sqs_queues"),
+    gaugeOldest: db.prepare("SELECT MIN(sent_at) FROM sqs_messages WHERE queue_id = ?").pluck(),
     peek: db.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND sent_at >= ? ORDER BY id LIMIT ?"),
     nextVisibleFifo: db.prepare(
       "SELECT MIN(visible_at) FROM sqs_messages WHERE queue_id = ? AND visible_at > ? AND sequence_number IS NOT NULL",

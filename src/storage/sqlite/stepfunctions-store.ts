@@ -4,11 +4,13 @@ import type {
   ExecutionRecord, ExecutionStatus, ExecutionUpdate, HistoryEventRecord, StateMachineRecord, StepFunctionsStore,
 } from "../../services/stepfunctions/store.ts";
 import type { SqliteDb } from "./db.ts";
+import { SqliteVersionAliasStore } from "./stepfunctions-versions.ts";
 import { type ExecRow, type MachineRow, toExecution, toMachine } from "../stepfunctions-rows.ts";
 
-export class SqliteStepFunctionsStore implements StepFunctionsStore {
+export class SqliteStepFunctionsStore extends SqliteVersionAliasStore implements StepFunctionsStore {
   private readonly sql: SqliteDb;
   constructor(sql: SqliteDb) {
+    super(sql);
     this.sql = sql;
   }
   private get db() {

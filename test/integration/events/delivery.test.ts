@@ -74,7 +74,11 @@ test("a bus named by ARN; deleting a bus deletes its rules, and a bus of the sam
   assert.deepEqual((await eb().send(new ListRulesCommand({ EventBusName: "arn-bus" }))).Rules, []);
   await put({ via: "again" }, "arn-bus");
   assert.deepEqual(await bodies(q.url), []);
-  await rejectsAws(eb().send(new PutEventsCommand({ Entries: [{ Source: "app", DetailType: "d", Detail: "{}", EventBusName: "arn:aws:events:us-east-1:111111111111:event-bus/x" }] })), {
-    name: "ValidationException", message: /another account or region/,
+  // Another account's bus without a policy that allows the caller: the entry is refused (PutEventsResultEntry AccessDeniedException).
+  const denied = await eb().send(new PutEventsCommand({ Entries: [{ Source: "app", DetailType: "d", Detail: "{}", EventBusName: "arn:aws:events:us-east-1:111111111111:event-bus/x" }] }));
+  assert.equal(denied.FailedEntryCount, 1);
+  assert.equal(denied.Entries![0].ErrorCode, "AccessDeniedException");
+  await rejectsAws(eb().send(new PutEventsCommand({ Entries: [{ Source: "app", DetailType: "d", Detail: "{}", EventBusName: "arn:aws:events:eu-west-1:000000000000:event-bus/x" }] })), {
+    name: "ValidationException", message: /another region/,
   });
 });

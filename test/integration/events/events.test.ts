@@ -6,7 +6,7 @@ import {
   CreateEventBusCommand, DeleteEventBusCommand, DeleteRuleCommand, DescribeEventBusCommand, DescribeRuleCommand,
   DisableRuleCommand, EnableRuleCommand, EventBridgeClient, ListEventBusesCommand, ListRuleNamesByTargetCommand,
   ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand,
-  TestEventPatternCommand, CreateArchiveCommand,
+  TestEventPatternCommand, CreateEndpointCommand,
 } from "@aws-sdk/client-eventbridge";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { rejectsAws } from "../../helpers/aws-error.ts";
@@ -86,7 +86,7 @@ test("rules: put, describe, list with prefix and paging, enable/disable, delete 
   await eb().send(new RemoveTargetsCommand({ Rule: "r-a", Ids: ["t1"] }));
   await eb().send(new DeleteRuleCommand({ Name: "r-a" }));
   await eb().send(new DeleteRuleCommand({ Name: "r-a" }));
-  await rejectsAws(eb().send(new PutRuleCommand({ Name: "s", ScheduleExpression: "rate(1 minute)" })), { name: "ValidationException", message: /ScheduleExpression is not supported/ });
+  await rejectsAws(eb().send(new PutRuleCommand({ Name: "s", ScheduleExpression: "rate(1 minutes)" })), { name: "ValidationException", message: "Parameter ScheduleExpression is not valid." });
   await rejectsAws(eb().send(new PutRuleCommand({ Name: "bad", EventPattern: "[1]" })), { name: "InvalidEventPatternException", message: "Event pattern is not valid. Reason: Filter is not an object" });
   await rejectsAws(eb().send(new PutRuleCommand({ Name: "x", EventBusName: "missing", EventPattern: pattern })), { name: "ResourceNotFoundException", message: "Event bus missing does not exist." });
 });
@@ -109,17 +109,17 @@ test("targets: put, list, remove; other target kinds fail their entry; unsupport
   await eb().send(new PutRuleCommand({ Name: "tr", EventPattern: JSON.stringify({ source: ["a"] }) }));
   const put = await eb().send(new PutTargetsCommand({
     Rule: "tr",
-    Targets: [{ Id: "ok", Arn: q.arn, InputPath: "$.detail" }, { Id: "sns", Arn: `arn:aws:sns:us-east-1:${ACCOUNT}:topic` }],
+    Targets: [{ Id: "ok", Arn: q.arn, InputPath: "$.detail" }, { Id: "lambda", Arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:f` }],
   }));
   assert.equal(put.FailedEntryCount, 1);
-  assert.equal(put.FailedEntries![0].TargetId, "sns");
+  assert.equal(put.FailedEntries![0].TargetId, "lambda");
+  assert.equal(put.FailedEntries![0].ErrorCode, "UnsupportedTarget");
   const list = await eb().send(new ListTargetsByRuleCommand({ Rule: "tr" }));
   assert.deepEqual(list.Targets!.map((t) => [t.Id, t.Arn, t.InputPath]), [["ok", q.arn, "$.detail"]]);
   await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "tr", Targets: [{ Id: "!@#$@!#$", Arn: q.arn }] })), {
     name: "ValidationException", message: "1 validation error detected: Value '!@#$@!#$' at 'targets.1.member.id' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+",
   });
-  await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "tr", Targets: [{ Id: "x", Arn: q.arn, RetryPolicy: { MaximumRetryAttempts: 1 } }] })), { name: "ValidationException", message: /RetryPolicy is not supported/ });
-  await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "tr", Targets: [{ Id: "x", Arn: q.arn, InputTransformer: { InputTemplate: "{}" } }] })), { name: "ValidationException", message: /InputTransformer is not supported/ });
+  await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "tr", Targets: [{ Id: "x", Arn: q.arn, EcsParameters: { TaskDefinitionArn: "t" } }] })), { name: "ValidationException", message: /EcsParameters is not supported/ });
   await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "tr", Targets: [{ Id: "x", Arn: q.arn, InputPath: "$..detail" }] })), { name: "ValidationException", message: /InputPath for target x is not supported/ });
   await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "tr", Targets: [{ Id: "x", Arn: q.arn, Input: "{" }] })), { name: "ValidationException", message: "Input for target x is not valid JSON text." });
   await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "tr", Targets: [{ Id: "x", Arn: q.arn, Input: "{}", InputPath: "$" }] })), {
@@ -193,7 +193,7 @@ test("PutEvents into a FIFO queue target with SqsParameters.MessageGroupId; FIFO
 });
 
 test("operations of later increments answer a clear error", async () => {
-  await rejectsAws(eb().send(new CreateArchiveCommand({ ArchiveName: "a", EventSourceArn: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default` })), {
-    message: "CreateArchive is not supported by this Mailroom version yet.",
+  await rejectsAws(eb().send(new CreateEndpointCommand({ Name: "e", RoutingConfig: { FailoverConfig: { Primary: { HealthCheck: "h" }, Secondary: { Route: "r" } } }, EventBuses: [] })), {
+    message: "CreateEndpoint is not supported by this Mailroom version yet.",
   });
 });

@@ -166,7 +166,7 @@ describe("Kinesis control plane", () => {
 
   test("DescribeLimits; at most 50 on-demand streams per account and region, at CreateStream and UpdateStreamMode", async () => {
     const before = await k.send(new DescribeLimitsCommand({}));
-    assert.equal(before.ShardLimit, 500);
+    assert.equal(before.ShardLimit, 20_000);
     assert.equal(before.OnDemandStreamCountLimit, 50);
     const existing = before.OnDemandStreamCount!;
     for (let i = existing; i < 50; i++) await k.send(new CreateStreamCommand({ StreamName: `od-${i}`, StreamModeDetails: { StreamMode: "ON_DEMAND" } }));

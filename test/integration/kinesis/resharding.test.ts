@@ -229,9 +229,9 @@ describe("Kinesis resharding", () => {
     await rejectsAws(k.send(new UpdateShardCountCommand({ StreamName: "err", TargetShardCount: 3, ScalingType: "UNIFORM_SCALING" })), { name: "LimitExceededException", message: /10 times/ });
     clock.advance(24 * 3_600_000 + 1);
     await k.send(new UpdateShardCountCommand({ StreamName: "err", TargetShardCount: 3, ScalingType: "UNIFORM_SCALING" }));
-    // The account's shard quota (500 in us-east-1) holds for resharding too: with 3 + 495 open, 3 more are too many.
+    // The account's shard quota (20,000 in us-east-1) holds for resharding too: with 3 + 19,995 open, 3 more are too many.
     for (const StreamName of ["rs", "race", "duel"]) await k.send(new DeleteStreamCommand({ StreamName }));
-    await k.send(new CreateStreamCommand({ StreamName: "big", ShardCount: 495 }));
+    await k.send(new CreateStreamCommand({ StreamName: "big", ShardCount: 19_995 }));
     await rejectsAws(k.send(new UpdateShardCountCommand({ StreamName: "err", TargetShardCount: 6, ScalingType: "UNIFORM_SCALING" })), { name: "LimitExceededException", message: /shard limit/ });
 
     // Capacity modes: on-demand streams are not resharded by hand; the mode switches at most twice a day.

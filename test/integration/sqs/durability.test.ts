@@ -19,7 +19,7 @@ const clock = new ManualClock();
 const open: Mailroom[] = [];
 
 async function start(): Promise<Mailroom> {
-  const s = await startTestServer({ memory: false, dataDir, clock });
+  const s = await startTestServer({ memory: false, dataDir, clock, profile: "aws" });
   open.push(s);
   return s;
 }

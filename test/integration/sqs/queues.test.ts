@@ -13,7 +13,7 @@ import { useTestServer } from "../../helpers/server.ts";
 const NAME_RULE = "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length";
 
 const clock = new ManualClock();
-const { server, sqs } = useTestServer({ clock });
+const { server, sqs } = useTestServer({ clock, profile: "aws" });
 
 async function create(name: string, Attributes?: Record<string, string>): Promise<string> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes }));

@@ -97,17 +97,16 @@ describe("CreateStateMachine and DescribeStateMachine", () => {
 
   test("what this version does not run is refused at creation, never accepted and ignored", async () => {
     const cases: [Partial<CreateStateMachineCommandInput>, string, RegExp][] = [
-      [{ definition: def({ A: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", End: true } }) }, "InvalidDefinition", /Task states are not supported by this Mailroom version yet/],
       [{ definition: def({ A: { Type: "Parallel", Branches: [], End: true } }) }, "InvalidDefinition", /Parallel states are not supported/],
       [{ definition: def({ A: { Type: "Map", End: true } }) }, "InvalidDefinition", /Map states are not supported/],
       [{ definition: JSON.stringify({ QueryLanguage: "JSONata", StartAt: "A", States: { A: { Type: "Pass", End: true } } }) }, "InvalidDefinition", /JSONata is not supported/],
       [{ definition: def({ A: { Type: "Pass", Parameters: { "u.$": "States.UUID()" }, End: true } }) }, "InvalidDefinition", /Intrinsic functions are not supported/],
       [{ definition: def({ A: { Type: "Pass", Retry: [], End: true } }) }, "InvalidDefinition", /Field 'Retry' is not supported for state type 'Pass'/],
 
-      [{ type: "EXPRESS" }, "InvalidDefinition", /EXPRESS state machines are not supported/],
-      [{ loggingConfiguration: { level: "ALL" } }, "ValidationException", /loggingConfiguration/],
-      [{ tracingConfiguration: { enabled: true } }, "ValidationException", /tracingConfiguration/],
-      [{ publish: true }, "ValidationException", /versions is not supported/],
+      [{ type: "BATCH" as never }, "ValidationException", /Member must satisfy enum value set: \[STANDARD, EXPRESS\]/],
+      [{ loggingConfiguration: { level: "ALL" } }, "InvalidLoggingConfiguration", /Must specify exactly one Log Destination/],
+      [{ versionDescription: "v" }, "ValidationException", /only be set when publish is true/],
+      [{ encryptionConfiguration: { type: "AWS_OWNED_KEY" } }, "ValidationException", /encryptionConfiguration/],
     ];
     for (const [input, code, message] of cases) await refused(input, code, message);
   });
@@ -220,7 +219,7 @@ describe("ListStateMachines and DeleteStateMachine", () => {
     });
     await assert.rejects(sfn().send(new UpdateStateMachineCommand({ stateMachineArn, definition: "{}" })), { name: "InvalidDefinition" });
     await assert.rejects(sfn().send(new UpdateStateMachineCommand({ stateMachineArn, roleArn: "role" })), { name: "InvalidArn" });
-    await assert.rejects(sfn().send(new UpdateStateMachineCommand({ stateMachineArn, publish: true, definition: PASS })), { name: "ValidationException" });
+    await assert.rejects(sfn().send(new UpdateStateMachineCommand({ stateMachineArn, versionDescription: "v", definition: PASS })), { name: "ValidationException" });
     await assert.rejects(sfn().send(new UpdateStateMachineCommand({ stateMachineArn: `${stateMachineArn}-gone`, definition: PASS })), { name: "StateMachineDoesNotExist" });
   });
 

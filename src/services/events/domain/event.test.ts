@@ -1,7 +1,7 @@
 // PutEvents entries and target bodies: sizes, per-entry errors, event time, InputPath steps.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkEntry, entrySize, eventTime, formEvent, parseInputPath, targetBody } from "./event.ts";
+import { checkEntry, entrySize, eventTime, formEvent, MAX_DETAIL_DEPTH, nestingDepth } from "./event.ts";
 
 test("entrySize counts Time as 14 bytes and UTF-8 bytes of Source, DetailType, Detail and Resources", () => {
   assert.equal(entrySize({ Source: "s", DetailType: "dt", Detail: "{\"é\":1}", Resources: ["ab", "c"] }), 1 + 2 + 8 + 3);
@@ -21,17 +21,16 @@ test("eventTime: whole seconds, ISO 8601 UTC", () => {
   assert.equal(eventTime(Date.UTC(2026, 0, 2, 3, 4, 5, 678)), "2026-01-02T03:04:05Z");
 });
 
-test("InputPath: simple steps only; a missing value selects nothing", () => {
-  assert.deepEqual(parseInputPath("$"), []);
-  assert.deepEqual(parseInputPath("$.detail.items[1]['a b']"), ["detail", "items", 1, "a b"]);
-  assert.deepEqual(parseInputPath("$[\"detail-type\"]"), ["detail-type"]);
-  for (const bad of ["detail", "$..x", "$.*", "$[?(@.x)]", "$.a[", "$.a b"]) assert.equal(parseInputPath(bad), undefined, bad);
+test("the formed event's fields, in AWS's order", () => {
   const e = formEvent("id", { Source: "s", DetailType: "t" }, { items: [{ a: 1 }, { "a b": "x" }], n: null }, "000000000000", "us-east-1", 0);
-  assert.equal(targetBody(e, undefined, "$.detail.items[1]['a b']"), "\"x\"");
-  assert.equal(targetBody(e, undefined, "$.detail.n"), "null");
-  assert.equal(targetBody(e, undefined, "$.detail.missing"), undefined);
-  assert.equal(targetBody(e, undefined, "$.detail.items.length"), undefined);
-  assert.equal(targetBody(e, "{\"k\":1}"), "{\"k\":1}");
-  assert.deepEqual(JSON.parse(targetBody(e)!), e);
   assert.deepEqual(Object.keys(e), ["version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"]);
+});
+
+test("probe: Detail nesting is counted in one pass and bounded (deeper is MalformedDetail, not a crash)", () => {
+  assert.equal(nestingDepth('{"a":[{"b":"[[[{{"}]]}'), 3);
+  assert.equal(nestingDepth('{"a":"\\"}'), 1);
+  const deep = (n: number) => `{"a":${"[".repeat(n - 1)}${"]".repeat(n - 1)}}`;
+  assert.ok("detail" in checkEntry({ Source: "s", DetailType: "t", Detail: deep(MAX_DETAIL_DEPTH) }));
+  assert.deepEqual(checkEntry({ Source: "s", DetailType: "t", Detail: deep(MAX_DETAIL_DEPTH + 1) }), { error: { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." } });
+  assert.deepEqual(checkEntry({ Source: "s", DetailType: "t", Detail: deep(120_000) }), { error: { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." } });
 });

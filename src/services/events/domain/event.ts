@@ -1,6 +1,6 @@
 // PutEvents entries: their size, the per-entry checks AWS answers in Entries[].ErrorCode, and the event EventBridge
 // forms from an entry (EventBridge user guide, "Amazon EventBridge events": version, id, detail-type, source,
-// account, time, region, resources, detail); what a target receives (Input, InputPath).
+// account, time, region, resources, detail). What a target receives is domain/transform.ts.
 
 /** PutEvents' total entry size limit, 256 KiB (PutEvents API reference; "Calculating PutEvents event entry size"). */
 export const MAX_PUT_EVENTS_BYTES = 256 * 1024;
@@ -25,6 +25,26 @@ export function entrySize(e: Entry): number {
   return n;
 }
 
+/** How deep a Detail may nest (objects and arrays), a Mailroom limit (docs/limits.md). */
+export const MAX_DETAIL_DEPTH = 1000;
+
+/** The deepest nesting of objects and arrays in JSON text, counted in one pass (brackets inside strings do not count). */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) max = Math.max(max, ++depth);
+    else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
 export interface EntryError {
   ErrorCode: string;
   ErrorMessage: string;
@@ -42,6 +62,9 @@ export function checkEntry(e: Entry): { error: EntryError } | { detail: Record<s
   if (!e.Source) return required("Source");
   if (!e.DetailType) return required("DetailType");
   if (!e.Detail) return required("Detail");
+  // A Mailroom bound: Detail nests at most MAX_DETAIL_DEPTH levels (deeper documents overflow the stack of the code
+  // that matches, serialises and transforms events); deeper ones are answered as malformed.
+  if (nestingDepth(e.Detail) > MAX_DETAIL_DEPTH) return { error: { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." } };
   let detail: unknown;
   try {
     detail = JSON.parse(e.Detail);
@@ -59,8 +82,16 @@ export function checkEntry(e: Entry): { error: EntryError } | { detail: Record<s
 
 /** The event's time: whole seconds in ISO 8601 UTC, as EventBridge writes it ("2019-12-10T18:42:54Z"). */
 export function eventTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, "Z");
+  const second = Math.floor(ms / 1000);
+  // Every entry of a request (and most of a busy second) has the same time: format it once.
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastTime = new Date(second * 1000).toISOString().replace(/\.000Z$/, "Z");
+  }
+  return lastTime;
 }
+let lastSecond = Number.NaN;
+let lastTime = "";
 
 export interface FormedEvent {
   version: "0";
@@ -79,51 +110,4 @@ export function formEvent(id: string, e: Entry, detail: Record<string, unknown>,
     version: "0", id, "detail-type": e.DetailType as string, source: e.Source as string, account,
     time: eventTime(e.Time ? e.Time.getTime() : now), region, resources: e.Resources ?? [], detail,
   };
-}
-
-/**
- * What a target receives: the constant Input, the part of the event InputPath selects (JSONPath), or the whole
- * event (PutTargets API reference, Target Input / InputPath). Undefined when InputPath selects nothing.
- */
-export function targetBody(event: FormedEvent, input?: string, inputPath?: string): string | undefined {
-  if (input !== undefined) return input;
-  if (inputPath === undefined) return JSON.stringify(event);
-  let at: unknown = event;
-  for (const step of parseInputPath(inputPath) ?? []) {
-    if (at === null || typeof at !== "object") return undefined;
-    if (typeof step === "number") {
-      if (!Array.isArray(at)) return undefined;
-      at = at[step];
-    } else {
-      if (Array.isArray(at) || !Object.prototype.hasOwnProperty.call(at, step)) return undefined;
-      at = (at as Record<string, unknown>)[step];
-    }
-  }
-  return at === undefined ? undefined : JSON.stringify(at);
-}
-
-/**
- * The steps of an InputPath: `$` then `.name`, `['name']`/`["name"]` or `[index]` (at most 256 characters, the
- * InputPath length constraint). Filters, wildcards and recursive descent select several values, which a single
- * target body cannot carry: undefined (refused by PutTargets).
- */
-export function parseInputPath(path: string): (string | number)[] | undefined {
-  if (path.length > 256 || !path.startsWith("$")) return undefined;
-  const steps: (string | number)[] = [];
-  let i = 1;
-  while (i < path.length) {
-    const rest = path.slice(i);
-    let m = /^\.([A-Za-z0-9_$@-]+)/.exec(rest);
-    if (m) {
-      steps.push(m[1]);
-    } else if ((m = /^\[(\d+)\]/.exec(rest))) {
-      steps.push(Number(m[1]));
-    } else if ((m = /^\['((?:[^'\\]|\\.)*)'\]/.exec(rest) ?? /^\["((?:[^"\\]|\\.)*)"\]/.exec(rest))) {
-      steps.push(m[1].replace(/\\(.)/g, "$1"));
-    } else {
-      return undefined;
-    }
-    i += m[0].length;
-  }
-  return steps;
 }

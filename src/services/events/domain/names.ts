@@ -45,3 +45,46 @@ export function parseBusRef(ref: unknown, account: string, region: string, path 
   const parts = s.split(":");
   return { account: parts[4], region: parts[3], name: parts.slice(5).join(":").slice("event-bus/".length) };
 }
+
+export function connectionArn(region: string, account: string, name: string, uuid: string): string {
+  return `arn:aws:events:${region}:${account}:connection/${name}/${uuid}`;
+}
+
+export function apiDestinationArn(region: string, account: string, name: string, uuid: string): string {
+  return `arn:aws:events:${region}:${account}:api-destination/${name}/${uuid}`;
+}
+
+/** What a target ARN names (PutTargets API reference, Target Arn; ARN formats of each service). */
+export type TargetKind =
+  | { kind: "sqs" }
+  | { kind: "sns" }
+  | { kind: "bus"; account: string; region: string; name: string }
+  | { kind: "api-destination"; account: string; region: string; name: string; uuid: string }
+  | { kind: "kinesis" }
+  | { kind: "states" }
+  | { kind: "other"; service: string };
+
+export function targetKind(arn: string): TargetKind {
+  const p = arn.split(":");
+  if (p.length < 6 || p[0] !== "arn") return { kind: "other", service: "" };
+  const [, , service, region, account] = p;
+  const resource = p.slice(5).join(":");
+  if (service === "sqs") return { kind: "sqs" };
+  if (service === "sns") return { kind: "sns" };
+  if (service === "kinesis") return { kind: "kinesis" };
+  if (service === "states") return { kind: "states" };
+  if (service === "events" && /^\d{12}$/.test(account)) {
+    if (resource.startsWith("event-bus/") && resource.length > "event-bus/".length) return { kind: "bus", account, region, name: resource.slice("event-bus/".length) };
+    const m = /^api-destination\/([.\-_A-Za-z0-9]+)\/([-A-Za-z0-9]+)$/.exec(resource);
+    if (m) return { kind: "api-destination", account, region, name: m[1], uuid: m[2] };
+  }
+  return { kind: "other", service };
+}
+
+/** The account, region, name and id of a connection or API destination ARN (…:connection/<name>/<uuid>). */
+export function parseResourceArn(arn: string, type: "connection" | "api-destination"): { account: string; region: string; name: string; uuid: string } | undefined {
+  const p = arn.split(":");
+  if (p.length !== 6 || p[0] !== "arn" || p[2] !== "events" || !/^\d{12}$/.test(p[4])) return undefined;
+  const m = new RegExp(`^${type}/([.\\-_A-Za-z0-9]{1,64})/([-A-Za-z0-9]+)$`).exec(p[5]);
+  return m ? { account: p[4], region: p[3], name: m[1], uuid: m[2] } : undefined;
+}

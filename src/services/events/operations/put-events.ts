@@ -1,16 +1,257 @@
 // PutEvents: up to 10 entries, 256 KiB in all; each accepted entry becomes an event, matched against the enabled
-// rules of its bus, and its SQS targets' messages are written in one transaction through SQS's one enqueue (a 200
-// means every matching queue has its message). Entries AWS does not accept fail alone (Entries[].ErrorCode).
+// rules of its bus (dispatchEvents, which replays call too). Every matched target's delivery is written in one
+// transaction (ADR 0018): SQS messages through SQS's one enqueue, SNS publishes through SNS's planned publish, another
+// bus's targets the same way (one hop), and API destinations as outbox rows for the delivery engine. A 200 means
+// every matched in-process target has the event. Entries AWS does not accept fail alone (Entries[].ErrorCode).
 import { randomUUID } from "node:crypto";
-import { DEDUP_WINDOW_MS, fifoFields, isFifo, md5Hex, parseQueueArn, wakeKey, type QueueWrite } from "../../sqs/index.ts";
+import { accountRoot, policyDecision, readPolicy } from "../../../auth/policy.ts";
+import type { DeadLetter } from "../../../delivery/types.ts";
+import { DEDUP_WINDOW_MS, fifoFields, isFifo, md5Hex, parseQueueArn, wakeKey, type QueueRecord } from "../../sqs/index.ts";
 import type { RequestContext } from "../../types.ts";
-import { checkEntry, entrySize, formEvent, MAX_PUT_EVENTS_BYTES, targetBody, type Entry, type EntryError } from "../domain/event.ts";
-import type { RuleIndex } from "../domain/rule-index.ts";
-import { resolveBus, ruleIndex, type EventsEnv } from "../env.ts";
-import { constraint, notSupported, validation } from "../errors.ts";
-import type { BusKey, RuleWithTargets } from "../store.ts";
+import { deadLetterOf, immediateDeadLetter, retryPolicyOf } from "../dead-letters.ts";
+import { checkEntry, entrySize, formEvent, MAX_PUT_EVENTS_BYTES, type Entry, type EntryError, type FormedEvent } from "../domain/event.ts";
+import { busArn, DEFAULT_BUS, parseBusRef, ruleArn, targetKind } from "../domain/names.ts";
+import { applyTransformer, parsePath, selectPath, TransformTooLarge } from "../domain/transform.ts";
+import { ruleIndex, type EventsEnv } from "../env.ts";
+import { busNotFound, constraint, notSupported, validation } from "../errors.ts";
+import { API_DESTINATION_KIND, type ApiDestinationPayload } from "../jobs/api-destinations.ts";
+import type { BusKey, DeliveryWrite, RuleWithTargets, TargetRecord } from "../store.ts";
+import type { DeliveryExtras, NewArchivedEvent } from "../archive-store.ts";
 
 type Input = Record<string, unknown>;
+
+const SNS_MAX_BYTES = 262_144;
+
+export interface DispatchOptions {
+  /** Scheme and authority of the request (links in SNS envelopes). */
+  baseUrl: string;
+  now: number;
+  /** A replay: its name, added to each event as "replay-name" (user guide, "Replaying archived events"). */
+  replayName?: string;
+  /** A replay limited to some rules of the bus: only these rules' targets get the events. */
+  ruleNames?: string[];
+  /** A scheduled rule's firing: the event goes to this rule's targets alone, whatever its pattern (it may have none). */
+  ruleId?: number;
+  /** Writes that commit with the deliveries, guarded (a replay's position, a schedule's advance; archive-store.ts). */
+  extras?: DeliveryExtras;
+}
+
+/** What one dispatch writes, and what runs once it is committed. */
+interface Plan {
+  write: DeliveryWrite;
+  after: (() => Promise<void>)[];
+  queues: Map<string, QueueRecord | undefined>;
+  /** Copies for the archives of the buses the events arrived on (ADR 0019). */
+  archive: NewArchivedEvent[];
+}
+
+const newPlan = (): Plan => ({ write: { queues: [], topics: [], outbox: [] }, after: [], queues: new Map(), archive: [] });
+
+/** Each PutEvents event's entry size (what archives count as SizeBytes), kept with the event object. */
+const entrySizes = new WeakMap<FormedEvent, number>();
+
+/**
+ * Matches the events against the bus's enabled rules and delivers them to every matched target, in one transaction.
+ * Events arrive formed (PutEvents' formEvent, or archived events for a replay).
+ */
+export async function dispatchEvents(env: EventsEnv, bus: BusKey, events: FormedEvent[], options: DispatchOptions): Promise<boolean> {
+  const plan = newPlan();
+  await planDispatch(env, bus, events, options, plan, false);
+  return commit(env, plan, options.now, options.extras);
+}
+
+/** False when an extra's guard failed: nothing was written. */
+async function commit(env: EventsEnv, plan: Plan, now: number, extras?: DeliveryExtras): Promise<boolean> {
+  const all = plan.archive.length > 0 ? { ...extras, archive: plan.archive } : extras;
+  if (!(await env.store.deliver(plan.write, now, all))) return false;
+  for (const qid of new Set(plan.write.queues.map((w) => w.queueId))) env.notifier.notify(wakeKey(qid));
+  if (plan.write.outbox.length > 0) env.outboxChanged?.();
+  for (const f of plan.after) await f();
+  return true;
+}
+
+async function planDispatch(env: EventsEnv, bus: BusKey, events: FormedEvent[], o: DispatchOptions, plan: Plan, forwarded: boolean): Promise<void> {
+  const index = await ruleIndex(env, bus);
+  if (o.ruleId !== undefined) {
+    const rule = index.rule(o.ruleId);
+    if (rule) for (const event of events) for (const t of rule.targets) await planTarget(env, rule, t, event, o, plan, forwarded);
+    return;
+  }
+  for (const original of events) {
+    const event = o.replayName === undefined ? original : withReplayName(original, o.replayName);
+    // Events arriving on the bus are archived by its archives; replayed events are not archived again (ADR 0019).
+    if (o.replayName === undefined && index.hasArchives) {
+      const text = JSON.stringify(event);
+      const size = entrySizes.get(original) ?? Buffer.byteLength(text, "utf8");
+      for (const archiveId of index.archivesFor(event)) plan.archive.push({ archiveId, at: Date.parse(event.time), size, event: text });
+    }
+    for (const rule of index.match(event)) {
+      if (o.ruleNames && !o.ruleNames.includes(rule.name)) continue;
+      for (const t of rule.targets) await planTarget(env, rule, t, event, o, plan, forwarded);
+    }
+  }
+}
+
+/** The event with `replay-name` after `region`, where AWS's replayed events carry it (LocalStack snapshot test_archive_and_replay). */
+function withReplayName(e: FormedEvent, name: string): FormedEvent {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e)) {
+    if (k === "replay-name") continue;
+    out[k] = v;
+    if (k === "region") out["replay-name"] = name;
+  }
+  if (!("replay-name" in out)) out["replay-name"] = name;
+  return out as unknown as FormedEvent;
+}
+
+/** Each target's kind, parsed once per target record (records live in the cached rule index). */
+const kinds = new WeakMap<TargetRecord, ReturnType<typeof targetKind>>();
+function kindOf(t: TargetRecord) {
+  let k = kinds.get(t);
+  if (!k) kinds.set(t, (k = targetKind(t.arn)));
+  return k;
+}
+
+/** What the target receives: Input, InputPath's selection, the InputTransformer's output, or the event. */
+function bodyFor(rule: RuleWithTargets, t: TargetRecord, event: FormedEvent, now: number): string | undefined {
+  const it = t.settings?.InputTransformer;
+  if (it) return applyTransformer(it, event as unknown as Record<string, unknown>, { ruleArn: ruleArn(rule.region, rule.account, rule.bus, rule.name), ruleName: rule.name, ingestedAt: now });
+  if (t.input !== undefined) return t.input;
+  if (t.inputPath === undefined) return JSON.stringify(event);
+  // InputPath: the same JSONPath subset as InputPathsMap (wildcards select a list); nothing selected, nothing sent.
+  const steps = parsePath(t.inputPath);
+  const v = steps ? selectPath(event, steps) : undefined;
+  return v === undefined ? undefined : JSON.stringify(v);
+}
+
+async function queueOf(env: EventsEnv, plan: Plan, arn: string): Promise<QueueRecord | undefined> {
+  if (!plan.queues.has(arn)) {
+    const key = parseQueueArn(arn);
+    plan.queues.set(arn, key ? await env.sqs.getQueue(key) : undefined);
+  }
+  return plan.queues.get(arn);
+}
+
+/** A failure AWS never retries: straight to the target's dead-letter queue, if it has one (else the event is dropped). */
+async function deadLetterNow(env: EventsEnv, plan: Plan, dl: DeadLetter | undefined, code: string, message: string, body: string, sender: string, now: number) {
+  if (!dl) return;
+  const q = await queueOf(env, plan, dl.queueArn);
+  if (!q) return;
+  const m = immediateDeadLetter(dl, code, message, body, sender, now);
+  // The user guide allows only standard queues as dead-letter queues; a FIFO one still gets a valid message (group = target).
+  plan.write.queues.push(isFifo(q)
+    ? { queueId: q.id, message: { ...m, messageGroupId: dl.attributes?.TARGET_ARN ?? "dlq", deduplicationId: m.messageId, dedupKey: m.messageId }, fifo: { dedupWindowMs: DEDUP_WINDOW_MS } }
+    : { queueId: q.id, message: m });
+}
+
+async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord, event: FormedEvent, o: DispatchOptions, plan: Plan, forwarded: boolean) {
+  const now = o.now;
+  const rArn = ruleArn(rule.region, rule.account, rule.bus, rule.name);
+  const dl = deadLetterOf(rArn, t);
+  const sender = rule.account;
+  const kind = kindOf(t);
+  if (kind.kind === "bus") {
+    // One hop only: "EventBridge can't route events received from a sender event bus to a third event bus" (user
+    // guide, "Sending and receiving events between event buses"; the same for accounts, "Sending and receiving events
+    // between AWS accounts").
+    if (forwarded) return;
+    const target: BusKey = { account: kind.account, region: kind.region, name: kind.name };
+    const exists = target.name === DEFAULT_BUS || (await env.store.getBus(target)) !== undefined;
+    const body = JSON.stringify(event);
+    if (!exists) return deadLetterNow(env, plan, dl, "NO_RESOURCE", `Event bus ${target.name} does not exist.`, body, sender, now);
+    if (target.account !== rule.account && !(await busAllows(env, target, rule.account))) {
+      return deadLetterNow(env, plan, dl, "NO_PERMISSIONS", `${accountRoot(rule.account)} is not authorized to perform: events:PutEvents on resource: ${busArn(target.region, target.account, target.name)}`, body, sender, now);
+    }
+    return planDispatch(env, target, [event], { ...o, ruleNames: undefined, ruleId: undefined }, plan, true);
+  }
+  let body: string | undefined;
+  try {
+    body = bodyFor(rule, t, event, now);
+  } catch (e) {
+    if (!(e instanceof TransformTooLarge)) throw e;
+    // A Mailroom bound (MAX_TRANSFORMED_BYTES): the invocation fails without retry, like a target that cannot take it.
+    return deadLetterNow(env, plan, dl, "INPUT_TOO_LARGE", e.message, JSON.stringify(event), sender, now);
+  }
+  // InputPath selecting nothing: there is nothing to send.
+  if (body === undefined) return;
+  switch (kind.kind) {
+    case "sqs": {
+      const q = await queueOf(env, plan, t.arn);
+      if (!q) return deadLetterNow(env, plan, dl, "NO_RESOURCE", "The specified queue does not exist.", body, sender, now);
+      // A message over the queue's MaximumMessageSize is refused by SQS (SendMessage API reference): the invocation fails.
+      const max = Number(q.attributes.MaximumMessageSize ?? 1_048_576);
+      if (Buffer.byteLength(body, "utf8") > max) return deadLetterNow(env, plan, dl, "INPUT_TOO_LARGE", `The message is longer than the queue's MaximumMessageSize of ${max} bytes.`, body, sender, now);
+      const m = {
+        messageId: randomUUID(), body, md5OfBody: md5Hex(body), senderId: sender,
+        // The queue's DelaySeconds applies to every message it receives (SQS developer guide, "Amazon SQS delay queues").
+        visibleAt: now + Number(q.attributes.DelaySeconds ?? 0) * 1000,
+      };
+      if (!isFifo(q)) {
+        plan.write.queues.push({ queueId: q.id, message: t.messageGroupId === undefined ? m : { ...m, messageGroupId: t.messageGroupId } });
+        return;
+      }
+      // A FIFO queue target needs content-based deduplication (PutTargets API reference, SqsParameters: "If you
+      // specify an SQS FIFO queue as a target, the queue must have content-based deduplication enabled"); without
+      // it the invocation fails, and is not retried.
+      let f;
+      try {
+        f = fifoFields(q, { MessageGroupId: t.messageGroupId }, body);
+      } catch (e) {
+        return deadLetterNow(env, plan, dl, "NO_PERMISSIONS", (e as Error).message, body, sender, now);
+      }
+      plan.write.queues.push({ queueId: q.id, message: { ...m, messageGroupId: f.groupId, deduplicationId: f.deduplicationId, dedupKey: f.dedupKey }, fifo: { dedupWindowMs: DEDUP_WINDOW_MS } });
+      return;
+    }
+    case "sns": {
+      // SNS messages: at most 256 KiB (Publish API reference, Message); a larger event fails the invocation.
+      if (Buffer.byteLength(body, "utf8") > SNS_MAX_BYTES) return deadLetterNow(env, plan, dl, "INPUT_TOO_LARGE", "The message is longer than SNS's 262144 bytes.", body, sender, now);
+      const p = env.sns ? await env.sns.planTopicPublish(t.arn, body, o.baseUrl, now) : undefined;
+      if (p === undefined) return deadLetterNow(env, plan, dl, "NO_RESOURCE", "Topic does not exist", body, sender, now);
+      if (p === "fifo") return deadLetterNow(env, plan, dl, "NO_PERMISSIONS", "SNS FIFO topics are not supported as EventBridge targets by this Mailroom version.", body, sender, now);
+      plan.write.topics.push(p.write);
+      plan.after.push(p.committed);
+      return;
+    }
+    case "api-destination": {
+      const payload: ApiDestinationPayload = { body, http: t.settings?.HttpParameters, sender };
+      plan.write.outbox.push({ kind: API_DESTINATION_KIND, target: t.arn, payload: JSON.stringify(payload), dueAt: now, policy: retryPolicyOf(t), deadLetter: dl });
+      return;
+    }
+    default:
+      // Targets PutTargets refuses never reach here (stored before this version, or by a newer node): nothing to do.
+      return;
+  }
+}
+
+/** Whether the bus's resource policy lets `account` put events on it (user guide, "Permissions for event buses"). */
+async function busAllows(env: EventsEnv, bus: BusKey, account: string): Promise<boolean> {
+  const stored = await env.store.busPolicy(bus);
+  if (!stored) return false;
+  return policyDecision(readPolicy(stored), { account, action: "events:PutEvents", resource: busArn(bus.region, bus.account, bus.name) }) === "allow";
+}
+
+/** The bus a PutEvents entry names: the caller's own, or another account's whose policy lets the caller put events. */
+async function entryBus(env: EventsEnv, ctx: RequestContext, ref: string | undefined, i: number): Promise<BusKey | EntryError> {
+  const key = parseBusRef(ref, ctx.accountId, ctx.region, `entries.${i + 1}.member.eventBusName`);
+  // PutEvents is regional: a bus of another region is reached through a rule whose target is that bus.
+  if (key.region !== ctx.region) throw validation("Event buses of another region are reached through rules with an event bus target, not PutEvents.");
+  if (key.account === ctx.accountId) {
+    if (key.name !== DEFAULT_BUS && !(await env.store.getBus(key))) throw busNotFound(key.name);
+    return key;
+  }
+  // Another account's bus: allowed only by its policy (user guide, "Permissions for event buses"); a missing bus is
+  // refused the same way, so nothing is learnt about the other account. AccessDeniedException is an entry error code
+  // (PutEventsResultEntry ErrorCode); the wording follows IAM's access-denied messages.
+  const exists = key.name === DEFAULT_BUS || (await env.store.getBus(key)) !== undefined;
+  const arn = busArn(key.region, key.account, key.name);
+  if (!exists || !(await busAllows(env, key, ctx.accountId))) {
+    return {
+      ErrorCode: "AccessDeniedException",
+      ErrorMessage: `User: ${accountRoot(ctx.accountId)} is not authorized to perform: events:PutEvents on resource: ${arn} because no resource-based policy allows the events:PutEvents action`,
+    };
+  }
+  return key;
+}
 
 export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Input) {
   const entries = (input.Entries as Entry[] | undefined) ?? [];
@@ -19,79 +260,50 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
   if (entries.length > 10) throw validation("1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10");
   if (input.EndpointId !== undefined) throw notSupported("EndpointId (global endpoints)");
   // Recorded on AWS: ValidationException "Total size of the entries in the request is over the limit." (LocalStack snapshot test_put_event_with_too_big_detail).
-  if (entries.reduce((n, e) => n + entrySize(e), 0) > MAX_PUT_EVENTS_BYTES) throw validation("Total size of the entries in the request is over the limit.");
+  const sizes = entries.map(entrySize);
+  if (sizes.reduce((n, x) => n + x, 0) > MAX_PUT_EVENTS_BYTES) throw validation("Total size of the entries in the request is over the limit.");
   entries.forEach((e, i) => {
     // A timestamp outside what a date can hold (the model's timestamp type; epoch seconds beyond ±8.64e12).
     if (e.Time && Number.isNaN(e.Time.getTime())) throw constraint(String(e.Time), `entries.${i + 1}.member.time`, "be of type timestamp");
     // Resources are strings (PutEventsRequestEntry Resources: "Array of strings").
     if (e.Resources?.some((r) => typeof r !== "string")) throw validation(`1 validation error detected: Value null at 'entries.${i + 1}.member.resources' failed to satisfy constraint: Member must not be null`);
+    // TraceHeader: 1-500 characters (PutEventsRequestEntry TraceHeader). It is X-Ray's, not part of the event.
+    if (e.TraceHeader !== undefined && (e.TraceHeader.length < 1 || e.TraceHeader.length > 500)) {
+      throw constraint(e.TraceHeader, `entries.${i + 1}.member.traceHeader`, e.TraceHeader.length < 1 ? "have length greater than or equal to 1" : "have length less than or equal to 500");
+    }
   });
-  // Every named bus must exist: a missing one fails the whole request (recorded: LocalStack snapshot test_put_events_nonexistent_event_bus).
-  const buses = new Map<string, BusKey>();
+  // Every named bus of the caller must exist: a missing one fails the whole request (recorded: LocalStack snapshot
+  // test_put_events_nonexistent_event_bus).
+  const buses = new Map<string, BusKey | EntryError>();
   for (const [i, e] of entries.entries()) {
     const ref = e.EventBusName ?? "default";
-    if (!buses.has(ref)) buses.set(ref, await resolveBus(env, ctx, e.EventBusName, `entries.${i + 1}.member.eventBusName`));
+    if (!buses.has(ref)) buses.set(ref, await entryBus(env, ctx, e.EventBusName, i));
   }
-  const indexes = new Map<string, Promise<RuleIndex<RuleWithTargets>>>();
-  const indexOf = (bus: BusKey) => {
-    let idx = indexes.get(bus.name);
-    if (!idx) indexes.set(bus.name, (idx = ruleIndex(env, bus)));
-    return idx;
-  };
   const now = env.clock.now();
   const out: ({ EventId: string } | EntryError)[] = [];
-  const writes: QueueWrite[] = [];
-  const queues = new Map<string, Awaited<ReturnType<typeof env.sqs.getQueue>>>();
+  const byBus = new Map<string, { bus: BusKey; events: FormedEvent[] }>();
   let failed = 0;
-  for (const e of entries) {
+  for (const [i, e] of entries.entries()) {
+    const bus = buses.get(e.EventBusName ?? "default") as BusKey | EntryError;
     const checked = checkEntry(e);
-    if ("error" in checked) {
-      out.push(checked.error);
-      failed++;
-      continue;
-    }
-    if (e.TraceHeader !== undefined) {
-      out.push({ ErrorCode: "UnsupportedParameter", ErrorMessage: "TraceHeader is not supported by this Mailroom version yet." });
+    const error = "error" in checked ? checked.error : "ErrorCode" in bus ? bus : undefined;
+    if (error || "error" in checked) {
+      out.push(error as EntryError);
       failed++;
       continue;
     }
     const id = randomUUID();
-    const bus = buses.get(e.EventBusName ?? "default") as BusKey;
+    const key = bus as BusKey;
+    const k = `${key.account}/${key.name}`;
+    let group = byBus.get(k);
+    if (!group) byBus.set(k, (group = { bus: key, events: [] }));
     const event = formEvent(id, e, checked.detail, ctx.accountId, ctx.region, now);
-    for (const rule of (await indexOf(bus)).match(event)) {
-      for (const t of rule.targets) {
-        const key = parseQueueArn(t.arn);
-        if (!key) continue;
-        if (!queues.has(t.arn)) queues.set(t.arn, await env.sqs.getQueue(key));
-        const q = queues.get(t.arn);
-        // A target queue that does not exist gets nothing (the invocation fails; EventBridge reports it in its FailedInvocations metric only).
-        if (!q) continue;
-        const body = targetBody(event, t.input, t.inputPath);
-        if (body === undefined) continue;
-        const m = {
-          messageId: randomUUID(), body, md5OfBody: md5Hex(body), senderId: ctx.accountId,
-          // The queue's DelaySeconds applies to every message it receives (SQS developer guide, "Amazon SQS delay queues").
-          visibleAt: now + Number(q.attributes.DelaySeconds ?? 0) * 1000,
-        };
-        if (!isFifo(q)) {
-          writes.push({ queueId: q.id, message: t.messageGroupId === undefined ? m : { ...m, messageGroupId: t.messageGroupId } });
-          continue;
-        }
-        // A FIFO queue target needs content-based deduplication (PutTargets API reference, SqsParameters: "If you
-        // specify an SQS FIFO queue as a target, the queue must have content-based deduplication enabled"); without
-        // it the invocation fails and the queue gets nothing.
-        let f;
-        try {
-          f = fifoFields(q, { MessageGroupId: t.messageGroupId }, body);
-        } catch {
-          continue;
-        }
-        writes.push({ queueId: q.id, message: { ...m, messageGroupId: f.groupId, deduplicationId: f.deduplicationId, dedupKey: f.dedupKey }, fifo: { dedupWindowMs: DEDUP_WINDOW_MS } });
-      }
-    }
+    entrySizes.set(event, sizes[i]);
+    group.events.push(event);
     out.push({ EventId: id });
   }
-  await env.store.deliver(writes, now);
-  for (const qid of new Set(writes.map((w) => w.queueId))) env.notifier.notify(wakeKey(qid));
+  const plan = newPlan();
+  for (const { bus, events } of byBus.values()) await planDispatch(env, bus, events, { baseUrl: ctx.baseUrl, now }, plan, false);
+  await commit(env, plan, now);
   return { FailedEntryCount: failed, Entries: out };
 }

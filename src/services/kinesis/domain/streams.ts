@@ -40,12 +40,13 @@ export function checkEnum(value: string | undefined, member: string, allowed: re
 }
 
 /**
- * Open shards per account and region: 500 in us-east-1, us-west-2 and eu-west-1, 200 elsewhere (Kinesis quotas:
- * "Shard quota"). An on-demand stream starts with 4 shards (Kinesis developer guide, "On-demand mode": a new
+ * Open shards per account and region: 20,000 in us-east-1, us-west-2 and eu-west-1, "1,000 or 6,000" elsewhere
+ * (Kinesis developer guide, "Quotas and limits", Number of shards); the page does not say which regions get which,
+ * so other regions get 6,000 rather than refuse what AWS may allow. An on-demand stream starts with 4 shards (Kinesis developer guide, "On-demand mode": a new
  * on-demand stream has a write capacity of 4 MiB/s and 4,000 records/s, i.e. 4 shards).
  */
 export function shardQuota(region: string): number {
-  return ["us-east-1", "us-west-2", "eu-west-1"].includes(region) ? 500 : 200;
+  return ["us-east-1", "us-west-2", "eu-west-1"].includes(region) ? 20_000 : 6_000;
 }
 export const ON_DEMAND_INITIAL_SHARDS = 4;
 /** "By default, you can create up to 50 data streams with the on-demand capacity mode" (Kinesis quotas and limits page). */

@@ -114,4 +114,6 @@ export interface Published {
   dedupId?: string;
   sequenceNumber?: string;
   timestamp: string;
+  /** The publish request's X-Amzn-Trace-Id: SQS subscribers get it as the AWSTraceHeader system attribute. */
+  traceHeader?: string;
 }

@@ -17,6 +17,7 @@ import type { SnsEnv } from "../env.ts";
 import type { HttpPayload } from "../fanout.ts";
 import { publishToTopic, unarchive } from "../operations/publish.ts";
 import { type ConfirmationPayload, signedConfirmation, UNSUBSCRIBE_CONFIRMATION } from "../confirm-request.ts";
+import type { SnsMetrics } from "../metrics.ts";
 import type { Signer } from "../signer.ts";
 import { SNS_HTTP_KIND, type SnsStore, type SubscriptionRecord } from "../store.ts";
 
@@ -27,6 +28,7 @@ const TIMEOUT_MS = 15_000;
 export interface SnsHttpDeps {
   store: SnsStore;
   signer: Signer;
+  metrics?: SnsMetrics;
 }
 
 interface Request {
@@ -99,6 +101,10 @@ export function snsHttpDestination(d: SnsHttpDeps): DestinationKind {
       const r = resolved as SnsResolved;
       const req = await request(row, r.sub, r.contentType, r.signatureVersion);
       const result = await post(r.sub.endpoint, req);
+      if (row.detail === "notification" && d.metrics) {
+        const t = parseSubscriptionArn(r.sub.arn);
+        if (t) (result.ok ? d.metrics.delivered : d.metrics.failed).add(t.account, t.region, t.name);
+      }
       // The dead-letter queue gets the delivered document.
       return result.ok ? { ok: true } : { ok: false, code: result.code, message: result.error, deadLetterBody: req.body };
     },

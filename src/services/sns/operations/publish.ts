@@ -13,7 +13,7 @@ import { arnOfTopic, resolveTopic, type SnsEnv } from "../env.ts";
 import { invalidParameter, snsError } from "../errors.ts";
 import { allSubscriptions, type Plan, planDeliveries } from "../fanout.ts";
 import type { Signer } from "../signer.ts";
-import type { TopicRecord } from "../store.ts";
+import type { PublishWrite, TopicRecord } from "../store.ts";
 import { publishToEndpoint, publishToPhone } from "./platform.ts";
 import { replayEnds } from "./replay.ts";
 
@@ -81,7 +81,7 @@ async function writePublish(env: SnsEnv, signer: Signer, baseUrl: string, topic:
   // A subscription whose ReplayPolicy names an EndingPoint no longer receives newly published messages
   // (GetSubscriptionAttributes API reference, ReplayStatus "Completed").
   const subs = (await allSubscriptions(env, topic)).filter((s) => !fifo || !replayEnds(s.attributes.ReplayPolicy));
-  const { events, ...write }: Plan = await planDeliveries(env, signer, baseUrl, topic, subs, p);
+  const { events, filtered, failed, queueKeys, ...write }: Plan = await planDeliveries(env, signer, baseUrl, topic, subs, p);
   if (fifo && topic.attributes.ArchivePolicy) {
     const expiresAt = now + checkArchivePolicy(topic.attributes.ArchivePolicy) * DAY_MS;
     write.archive = [{ topicId: topic.id, message: JSON.stringify(archived(p)), expiresAt }];
@@ -92,9 +92,49 @@ async function writePublish(env: SnsEnv, signer: Signer, baseUrl: string, topic:
   const r = await env.store.publish(write, now, dedup);
   if (r.duplicateOf) return { MessageId: r.duplicateOf.messageId, SequenceNumber: r.duplicateOf.sequenceNumber };
   for (const id of new Set(write.queues.map((d) => d.queueId))) env.notifier.notify(wakeKey(id));
+  if (env.metrics) {
+    const m = env.metrics;
+    m.published.add(topic.account, topic.region, topic.name);
+    // Queue and sink copies are delivered at this commit; HTTP/S ones count when attempted (jobs/deliverer.ts).
+    const delivered = write.queues.length + write.sinks.length;
+    if (delivered > 0) m.delivered.add(topic.account, topic.region, topic.name, delivered);
+    if (filtered > 0) m.filteredOut.add(topic.account, topic.region, topic.name, filtered);
+    if (failed > 0) m.failed.add(topic.account, topic.region, topic.name, failed);
+  }
+  // (a copy a FIFO queue deduplicated counts too: the store does not say which copies it dropped)
+  if (env.countSent) for (const q of queueKeys) env.countSent(q, 1);
   if (write.outbox.length > 0) env.outboxChanged?.();
   await publishEvents(env, signer, baseUrl, events, now);
   return fifo ? { MessageId: p.messageId, SequenceNumber: p.sequenceNumber } : { MessageId: p.messageId };
+}
+
+/** A publish planned for a caller outside SNS (an EventBridge target): writes for the caller's transaction, and what to do once they are committed. */
+export interface TopicPublishPlan {
+  write: Omit<PublishWrite, "replay" | "archive">;
+  /** After the caller's commit: wake the queues' long polls and the outbox, publish planned platform events. */
+  committed(): Promise<void>;
+}
+
+/**
+ * Plans a publish of `message` to the topic ARN for another service, which writes it in its own transaction through
+ * the SNS adapters' publishInTransaction (the same fan-out, filters and envelopes as Publish). Undefined when the
+ * topic does not exist; "fifo" for a FIFO topic (its sequence numbers and deduplication stay inside SNS's own publish).
+ */
+export async function planTopicPublish(env: SnsEnv, signer: Signer, topicArn: string, message: string, baseUrl: string, now: number): Promise<TopicPublishPlan | "fifo" | undefined> {
+  const key = parseTopicArn(topicArn);
+  const topic = key && (await env.store.getTopic(key));
+  if (!topic) return undefined;
+  if (isFifo(topic.attributes)) return "fifo";
+  const p: Published = { messageId: randomUUID(), message, timestamp: new Date(now).toISOString(), topicArn: arnOfTopic(topic) };
+  const { events, ...write } = await planDeliveries(env, signer, baseUrl, topic, await allSubscriptions(env, topic), p);
+  return {
+    write,
+    async committed() {
+      for (const id of new Set(write.queues.map((d) => d.queueId))) env.notifier.notify(wakeKey(id));
+      if (write.outbox.length > 0) env.outboxChanged?.();
+      await publishEvents(env, signer, baseUrl, events, now);
+    },
+  };
 }
 
 /** Platform application events planned by a publish (platform-delivery.ts), published after its write. */
@@ -132,7 +172,8 @@ export function publish(signer: Signer) {
     }
     if (input.TargetArn !== undefined && !parseTopicArn(arn)) throw invalidParameter("TargetArn");
     const topic = await resolveTopic(env, ctx, arn, input.TopicArn !== undefined ? "TopicArn" : "TargetArn");
-    return publishToTopic(env, signer, ctx.baseUrl, topic, prepare(topic, input, now).p, now);
+    // The publisher's trace context goes on to subscribers (X-Ray developer guide, "Amazon SNS and AWS X-Ray").
+    return publishToTopic(env, signer, ctx.baseUrl, topic, { ...prepare(topic, input, now).p, traceHeader: ctx.traceHeader }, now);
   };
 }
 
@@ -171,7 +212,7 @@ export function publishBatch(signer: Signer) {
     for (const e of entries) {
       const r = prepare(topic, e, now);
       total += r.size;
-      ok.push({ id: e.Id, p: r.p });
+      ok.push({ id: e.Id, p: { ...r.p, traceHeader: ctx.traceHeader } });
     }
     if (total > MAX_MESSAGE_BYTES) throw snsError("BatchRequestTooLong", "The length of all the messages put together is more than the limit.");
     const Successful: Record<string, unknown>[] = [];

@@ -63,7 +63,7 @@ export async function createQueue(env: SqsEnv, ctx: RequestContext, input: Input
   const existing = await env.store.getQueue(key);
   if (existing) return { QueueUrl: checkSameAttributes(ctx, existing, given) };
   const deletedAt = await env.store.lastDeletedAt(key);
-  if (deletedAt !== undefined && now - deletedAt < RECREATE_AFTER_DELETE_MS) {
+  if (deletedAt !== undefined && now - deletedAt < (env.waits?.recreateAfterDeleteMs ?? RECREATE_AFTER_DELETE_MS)) {
     // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html: wait 60 s before reusing a name.
     // The wire message says "another with" (captured AWS XML error), unlike the model docs' "another queue with".
     throw sqsError("QueueDeletedRecently", "You must wait 60 seconds after deleting a queue before you can create another with the same name.");
@@ -189,7 +189,7 @@ export async function setQueueAttributes(env: SqsEnv, ctx: RequestContext, input
 export async function purgeQueue(env: SqsEnv, ctx: RequestContext, input: Input) {
   const q = await resolveQueue(env, ctx, input.QueueUrl);
   const now = env.clock.now();
-  if (q.purgedAt > 0 && now - q.purgedAt < PURGE_INTERVAL_MS) {
+  if (q.purgedAt > 0 && now - q.purgedAt < (env.waits?.purgeIntervalMs ?? PURGE_INTERVAL_MS)) {
     // One purge per 60 seconds (PurgeQueue API reference).
     throw sqsError("PurgeQueueInProgress", `Only one PurgeQueue operation on ${q.name} is allowed every 60 seconds.`);
   }

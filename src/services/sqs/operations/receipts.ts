@@ -25,12 +25,21 @@ function handleOf(q: QueueRecord, raw: unknown) {
  * deleted"). On a FIFO queue a handle whose visibility timeout has passed is rejected (LocalStack snapshot
  * test_fifo_delete_after_visibility_timeout; https://repost.aws/knowledge-center/sqs-receipt-handle-error).
  */
+function countDeleted(env: SqsEnv, q: QueueRecord, outcomes: string[]): void {
+  if (!env.metrics) return;
+  let n = 0;
+  for (const o of outcomes) if (o === "ok") n++;
+  if (n > 0) env.metrics.deleted.add(q.account, q.region, q.name, n);
+}
+
 async function deleteReceipts(env: SqsEnv, q: QueueRecord, receipts: Receipt[], raws: unknown[]): Promise<(AwsError | undefined)[]> {
   if (!isFifo(q)) {
-    await env.store.deleteMessages(q.id, receipts);
+    const outcomes = await env.store.deleteMessages(q.id, receipts);
+    countDeleted(env, q, outcomes);
     return receipts.map(() => undefined);
   }
   const outcomes = await env.store.deleteMessages(q.id, receipts, env.clock.now());
+  countDeleted(env, q, outcomes);
   // The message's group may now hand out its next message: wake long polls.
   if (outcomes.includes("ok")) env.notifier.notify(wakeKey(q.id));
   return outcomes.map((o, i) =>

@@ -36,6 +36,8 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
   if (attemptId !== undefined && isFifo(q)) checkFifoId("ReceiveRequestAttemptId", attemptId);
   const fifo = isFifo(q) ? { attemptId, attemptWindowMs: RECEIVE_ATTEMPT_WINDOW_MS } : undefined;
   const deadline = env.clock.now() + wait * 1000;
+  const m = env.metrics;
+  const deadLettered = m && redrive ? (n: number) => m.movedToDeadLetter.add(q.account, q.region, q.name, n) : undefined;
   for (;;) {
     // Subscribe before looking, so a send between the look and the wait still wakes us (short polls never wait).
     const sub = wait > 0 ? env.notifier.subscribe(wakeKey(q.id)) : undefined;
@@ -43,12 +45,16 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
       const now = env.clock.now();
       const opts: ReceiveOptions = {
         max, visibilityMs: visibility * 1000, now, expiredBefore: expiredBefore(q, now), redrive,
-        nonces: Array.from({ length: max }, newNonce), fifo,
+        nonces: Array.from({ length: max }, newNonce), fifo, deadLettered,
       };
       const messages = await env.store.receive(q.id, opts);
       if (redrive) env.notifier.notify(wakeKey(redrive.deadLetterQueueId));
       if (messages.length > 0 || wait === 0 || now >= deadline || ctx.signal.aborted) {
-        if (messages.length === 0) return {};
+        if (messages.length === 0) {
+          env.metrics?.emptyReceives.add(q.account, q.region, q.name);
+          return {};
+        }
+        env.metrics?.received.add(q.account, q.region, q.name, messages.length);
         return { Messages: messages.map((m) => shape(q, m, systemNames, attributeNames)) };
       }
       const next = await env.store.nextVisibleAt(q.id, now, fifo !== undefined);

@@ -33,8 +33,13 @@ function prepare(q: QueueRecord, ctx: RequestContext, entry: Input, now: number,
     }
   }
   const attrBytes = checkMessageAttributes(attributes);
-  const systemAttributes = entry.MessageSystemAttributes as Attrs | undefined;
-  checkSystemAttributes(systemAttributes);
+  const given = entry.MessageSystemAttributes as Attrs | undefined;
+  checkSystemAttributes(given);
+  // The request's X-Amzn-Trace-Id header becomes every message's AWSTraceHeader; an AWSTraceHeader system attribute
+  // given with the message overrides it (AWS X-Ray developer guide, "Amazon SQS and AWS X-Ray").
+  const systemAttributes: Attrs | undefined = given?.AWSTraceHeader === undefined && ctx.traceHeader
+    ? { ...given, AWSTraceHeader: { DataType: "String", StringValue: ctx.traceHeader } }
+    : given;
   const size = Buffer.byteLength(body, "utf8") + attrBytes;
   const max = Number(q.attributes.MaximumMessageSize ?? MAX_MESSAGE_BYTES);
   if (size > max) {
@@ -62,10 +67,12 @@ function prepare(q: QueueRecord, ctx: RequestContext, entry: Input, now: number,
   const md5OfBody = md5Hex(body);
   const md5OfAttrs = md5OfAttributes(attributes);
   const md5OfSys = md5OfAttributes(systemAttributes);
+  // The answer's digest covers only the system attributes the client sent (it can check nothing else).
+  const md5OfGivenSys = given === systemAttributes ? md5OfSys : md5OfAttributes(given);
   const messageId = randomUUID();
   const result: Record<string, string> = { MessageId: messageId, MD5OfMessageBody: md5OfBody };
   if (md5OfAttrs) result.MD5OfMessageAttributes = md5OfAttrs;
-  if (md5OfSys) result.MD5OfMessageSystemAttributes = md5OfSys;
+  if (md5OfGivenSys) result.MD5OfMessageSystemAttributes = md5OfGivenSys;
   return {
     size,
     result,
@@ -94,6 +101,7 @@ async function store(env: SqsEnv, q: QueueRecord, prepared: Prepared[], now: num
   if (early) env.notifier.notify(wakeKey(q.id), prepared.length);
   await written;
   if (!early) env.notifier.notify(wakeKey(q.id), prepared.length);
+  env.metrics?.sent.add(q.account, q.region, q.name, prepared.length);
 }
 
 /** FIFO sends answer with a SequenceNumber; a duplicate within the window with the original MessageId and SequenceNumber. */

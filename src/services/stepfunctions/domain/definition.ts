@@ -8,8 +8,8 @@ export type Json = null | boolean | number | string | Json[] | { [k: string]: Js
 export type State = Record<string, Json>;
 export interface Definition { StartAt: string; States: Record<string, State>; Comment?: string; TimeoutSeconds?: number }
 
-export const SUPPORTED_TYPES = new Set(["Pass", "Wait", "Choice", "Succeed", "Fail"]);
-const PENDING_TYPES = new Set(["Task", "Parallel", "Map"]);
+export const SUPPORTED_TYPES = new Set(["Pass", "Wait", "Choice", "Succeed", "Fail", "Task"]);
+const PENDING_TYPES = new Set(["Parallel", "Map"]);
 
 /** Fields each state type may have (States Language: "Common State Fields" and each state's own). */
 const FIELDS: Record<string, string[]> = {
@@ -18,6 +18,8 @@ const FIELDS: Record<string, string[]> = {
   Choice: ["Type", "Comment", "InputPath", "OutputPath", "Choices", "Default"],
   Succeed: ["Type", "Comment", "InputPath", "OutputPath"],
   Fail: ["Type", "Comment", "Error", "Cause", "ErrorPath", "CausePath"],
+  // A minimal Task (part B's integrations end to end; part A's interpreter brings Retry/Catch, timeouts, tokens).
+  Task: ["Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Resource"],
 };
 
 const COMPARISONS = [
@@ -150,7 +152,8 @@ function checkState(p: Problems, name: string, s: Json, names: Set<string>, out:
     out.add(v);
     if (!names.has(v)) p.add("MISSING_TRANSITION_TARGET", `Missing 'Next' target: ${v}`, path);
   };
-  if (type === "Pass" || type === "Wait") {
+  if (type === "Task" && typeof s.Resource !== "string") p.add("SCHEMA_VALIDATION_FAILED", "These fields are required: [Resource]", at);
+  if (type === "Pass" || type === "Wait" || type === "Task") {
     const hasNext = "Next" in s;
     const end = s.End === true;
     if ("End" in s && typeof s.End !== "boolean") p.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'End' must be a BOOLEAN", `${at}/End`);

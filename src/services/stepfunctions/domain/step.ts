@@ -116,6 +116,9 @@ export function step(def: Definition, x: ExecutionInfo, pos: ExecutionPosition, 
         output = effective;
         break;
       }
+      case "Task":
+        // The runner carries the task out (TaskResources) and completes it with completeTask.
+        return { events, status: "RUNNING", position: { ...here, phase: "task", dueAt: now } };
       case "Succeed":
         output = effective;
         break;
@@ -145,6 +148,67 @@ export function step(def: Definition, x: ExecutionInfo, pos: ExecutionPosition, 
     // than leaving it running and retried forever.
     // Input/output processing failures fail the execution with States.Runtime, naming the state and its entered event.
     return failed(events, here, "States.Runtime", `An error occurred while executing the state '${name}' (entered at the event id #${enteredEventId}). ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** The Task's effective parameters (InputPath, then Parameters with the context object). */
+export function taskParameters(def: Definition, x: ExecutionInfo, pos: ExecutionPosition): Json {
+  const s = def.States[pos.state];
+  const ctx = contextObject(x, pos.state, pos.enteredAt);
+  const input = JSON.parse(pos.stateInput) as Json;
+  const effective = applyInputPath(s.InputPath, input, ctx);
+  return s.Parameters !== undefined ? applyTemplate(s.Parameters, effective, ctx) : effective;
+}
+
+/**
+ * Ends a Task with its outcome: TaskScheduled, TaskStarted and TaskSucceeded/TaskFailed events (HistoryEvent in the API
+ * reference), then ResultSelector, ResultPath and OutputPath; a failed task fails the execution with its error and
+ * cause (no Retry/Catch in this minimal path).
+ */
+export function completeTask(def: Definition, x: ExecutionInfo, pos: ExecutionPosition, outcome: { type: "succeeded"; output: Json } | { type: "failed"; error: string; cause?: string }, region: string, now: number): StepResult {
+  const name = pos.state;
+  const s = def.States[name];
+  const resource = String(s.Resource);
+  const m = /^arn:[\w-]+:states:::(?:aws-sdk:)?([\w-]+):(.+)$/.exec(resource);
+  const resourceType = m ? (resource.includes(":aws-sdk:") ? `aws-sdk:${m[1]}` : m[1]) : resource.split(":")[2] ?? "";
+  const resourceName = m ? m[2] : resource;
+  const ctx = contextObject(x, name, pos.enteredAt);
+  let parameters: string;
+  try {
+    parameters = JSON.stringify(taskParameters(def, x, pos));
+  } catch {
+    // Parameters that cannot be written out (nested too deep for the serializer) are left out of the event.
+    parameters = "{}";
+  }
+  const events: NewEvent[] = [
+    { type: "TaskScheduled", detailsKey: "taskScheduledEventDetails", details: { resourceType, resource: resourceName, region, parameters } },
+    { type: "TaskStarted", detailsKey: "taskStartedEventDetails", details: { resourceType, resource: resourceName } },
+  ];
+  if (outcome.type === "failed") {
+    const details: Record<string, unknown> = { resourceType, resource: resourceName, error: outcome.error };
+    if (outcome.cause !== undefined) details.cause = outcome.cause;
+    events.push({ type: "TaskFailed", detailsKey: "taskFailedEventDetails", details });
+    return failed(events, pos, outcome.error, outcome.cause);
+  }
+  const resultText = JSON.stringify(outcome.output);
+  events.push({ type: "TaskSucceeded", detailsKey: "taskSucceededEventDetails", details: { resourceType, resource: resourceName, output: resultText, outputDetails: { truncated: false } } });
+  try {
+    const input = JSON.parse(pos.stateInput) as Json;
+    const result = s.ResultSelector !== undefined ? applyTemplate(s.ResultSelector, outcome.output, ctx) : outcome.output;
+    let output = placeResult(s.ResultPath, input, result);
+    if (s.OutputPath !== undefined) output = s.OutputPath === null ? {} : select(s.OutputPath as string, output, ctx);
+    const text = JSON.stringify(output);
+    if (Buffer.byteLength(text) > MAX_DATA) {
+      return failed(events, pos, "States.DataLimitExceeded", `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`);
+    }
+    events.push(exited("Task", name, text));
+    if (s.End === true) {
+      events.push({ type: "ExecutionSucceeded", detailsKey: "executionSucceededEventDetails", details: { output: text, outputDetails: { truncated: false } } });
+      return { events, status: "SUCCEEDED", position: { ...pos, dueAt: undefined }, output: text };
+    }
+    return { events, status: "RUNNING", position: { state: s.Next as string, stateInput: text, phase: "enter", dueAt: now, enteredEventId: 0, enteredAt: now } };
+  } catch (e) {
+    return failed(events, pos, "States.Runtime", `An error occurred while executing the state '${name}' (entered at the event id #${pos.enteredEventId}). ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

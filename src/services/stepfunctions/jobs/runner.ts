@@ -6,7 +6,8 @@ import type { Scheduler, Registration } from "../../../engine/scheduler.ts";
 import type { Logger } from "../../../util/log.ts";
 import { parseMachineArn } from "../domain/arns.ts";
 import type { Definition } from "../domain/definition.ts";
-import { deadlineOf, step, type StepResult } from "../domain/step.ts";
+import { completeTask, deadlineOf, step, taskParameters, type StepResult } from "../domain/step.ts";
+import type { TaskResources } from "../domain/tasks.ts";
 import type { HistoryEventRecord, StepFunctionsStore } from "../store.ts";
 
 /** Steps one execution takes per round before others get their turn (a Pass loop cannot starve the rest). */
@@ -14,14 +15,14 @@ const STEPS_PER_ROUND = 100;
 const BATCH = 64;
 const MAX_EVENTS = 25_000;
 
-export function scheduleRunner(scheduler: Scheduler, store: StepFunctionsStore, log: Logger, pollMs?: number): Registration {
+export function scheduleRunner(scheduler: Scheduler, store: StepFunctionsStore, log: Logger, pollMs?: number, tasks?: TaskResources): Registration {
   return scheduler.register({
     name: "stepfunctions.executions",
     pollMs,
     nextDue: () => store.nextDue(),
     run: async (now) => {
       const due = await store.dueExecutions(now, BATCH);
-      await Promise.all(due.map((arn) => runExecution(store, arn, now).catch((e) => log.warn("execution step failed", { arn, error: String(e) }))));
+      await Promise.all(due.map((arn) => runExecution(store, arn, now, tasks).catch((e) => log.warn("execution step failed", { arn, error: String(e) }))));
     },
   });
 }
@@ -32,7 +33,7 @@ export function scheduleRunner(scheduler: Scheduler, store: StepFunctionsStore, 
  */
 export const previousEventId = (id: number) => (id === 2 ? 0 : id - 1);
 
-export async function runExecution(store: StepFunctionsStore, arn: string, now: number): Promise<void> {
+export async function runExecution(store: StepFunctionsStore, arn: string, now: number, tasks?: TaskResources): Promise<void> {
   for (let i = 0; i < STEPS_PER_ROUND; i++) {
     const x = await store.getExecution(arn);
     if (!x || x.status !== "RUNNING" || x.position.dueAt === undefined || x.position.dueAt > now) return;
@@ -48,6 +49,25 @@ export async function runExecution(store: StepFunctionsStore, arn: string, now: 
         events: [{ type: "ExecutionTimedOut", detailsKey: "executionTimedOutEventDetails", details: { error: "States.Timeout" } }],
         status: "TIMED_OUT", error: "States.Timeout", position: { ...x.position, dueAt: undefined },
       };
+    } else if (x.position.phase === "task") {
+      // A minimal Task path (part B): the resource is carried out now and the state completed in this step; part A's
+      // interpreter replaces it (Retry/Catch, timeouts, task tokens for pending outcomes).
+      const info = { arn: x.arn, name: x.name, input: x.input, roleArn: x.roleArn, startDate: x.startDate, machineArn: x.machineArn, machineName: parseMachineArn(x.machineArn)?.name ?? "" };
+      const [, , , region, account] = x.arn.split(":");
+      let outcome: Awaited<ReturnType<TaskResources["invoke"]>>;
+      try {
+        outcome = tasks
+          ? await tasks.invoke({
+            resource: String(def.States[x.position.state].Resource), pattern: "request-response", parameters: taskParameters(def, info, x.position),
+            executionArn: x.arn, stateMachineArn: x.machineArn, stateName: x.position.state, account, region,
+          })
+          : { type: "failed", error: "States.Runtime", cause: "Task resources are not available." };
+      } catch (e) {
+        outcome = { type: "failed", error: "States.Runtime", cause: e instanceof Error ? e.message : String(e) };
+      }
+      if (outcome.type === "pending") outcome = { type: "failed", error: "States.Runtime", cause: "Callback and .sync tasks need task tokens, which this Mailroom version does not have yet." };
+      r = completeTask(def, info, x.position, outcome, region, now);
+      if (r.status === "RUNNING" && deadline !== undefined) r.position = { ...r.position, dueAt: Math.min(r.position.dueAt ?? deadline, deadline) };
     } else {
       r = step(def, {
         arn: x.arn, name: x.name, input: x.input, roleArn: x.roleArn, startDate: x.startDate,

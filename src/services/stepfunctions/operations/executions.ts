@@ -5,9 +5,10 @@ import { executionArn, parseExecutionArn, parseMachineArn, validName } from "../
 import type { Definition } from "../domain/definition.ts";
 import { startPosition } from "../domain/step.ts";
 import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
-import { executionExists, executionNotFound, invalidArn, invalidInput, invalidName, invalidToken, validation } from "../errors.ts";
+import { executionExists, executionNotFound, invalidArn, invalidInput, invalidName, invalidToken, sfnError, validation } from "../errors.ts";
 import type { ExecutionRecord, ExecutionStatus, HistoryEventRecord } from "../store.ts";
 import { checkTokenLength, pageSize, resolveMachine } from "./state-machines.ts";
+import { resolveStartTarget, runExpress } from "./sync.ts";
 
 type In = Record<string, unknown>;
 
@@ -41,7 +42,9 @@ async function resolveExecution(env: SfnEnv, ctx: RequestContext, arn: unknown):
 }
 
 export async function startExecution(env: SfnEnv, ctx: RequestContext, input: In) {
-  const m = await resolveMachine(env, ctx, input.stateMachineArn);
+  // A version or alias ARN, and a mock-config test case after '#', are resolved by operations/sync.ts.
+  const target = await resolveStartTarget(env, ctx, input.stateMachineArn);
+  const m = target.machine;
   const name = input.name === undefined ? randomUUID() : String(input.name);
   if (!validName(name)) throw invalidName(name);
   if (input.traceHeader !== undefined) throw validation("traceHeader (X-Ray tracing) is not supported by this Mailroom version yet.");
@@ -53,8 +56,16 @@ export async function startExecution(env: SfnEnv, ctx: RequestContext, input: In
   } catch (e) {
     throw invalidInput(parseProblem(text, e));
   }
+  if (m.type === "EXPRESS") {
+    // EXPRESS executions run in memory and are not kept (no DescribeExecution or history, as on AWS).
+    const { arn, startDate, done } = runExpress(env, target, name, text);
+    void done.catch(() => undefined);
+    return { executionArn: arn, startDate: new Date(startDate) };
+  }
   const now = env.clock.now();
   const arn = executionArn(parseMachineArn(m.arn)!, name);
+  if (target.versionArn) await env.store.setExecutionSource(arn, { versionArn: target.versionArn, aliasArn: target.aliasArn });
+  if (target.testCase !== undefined) env.tasks?.useTestCase(arn, m.name, target.testCase);
   const def = JSON.parse(m.definition) as Definition;
   const record: ExecutionRecord = {
     arn, machineArn: m.arn, name, status: "RUNNING", input: text, startDate: now, definition: m.definition, roleArn: m.roleArn, machineUpdatedAt: m.updatedAt ?? m.createdAt, machineRevisionId: m.revisionId,
@@ -85,9 +96,28 @@ export async function describeExecution(env: SfnEnv, ctx: RequestContext, input:
     // Redrive fields as AWS answers them (LocalStack snapshot test_describe_execution: redriveCount 0, NOT_REDRIVABLE,
     // "Execution is SUCCEEDED and cannot be redriven"). RedriveExecution is not carried out yet, so no execution is redrivable.
     redriveCount: 0, redriveStatus: "NOT_REDRIVABLE",
+    ...(await sourceOf(env, x.arn)),
     redriveStatusReason: x.status === "RUNNING" || x.status === "SUCCEEDED"
       ? `Execution is ${x.status} and cannot be redriven` : "RedriveExecution is not supported by this Mailroom version yet",
   };
+}
+
+/** The machine's LoggingConfiguration and TracingConfiguration as stored (OFF and disabled when never set). */
+async function settingsOf(env: SfnEnv, machineArn: string) {
+  const s = await env.store.getMachineSettings(machineArn);
+  return {
+    loggingConfiguration: s?.logging ? JSON.parse(s.logging) : { level: "OFF", includeExecutionData: false },
+    tracingConfiguration: s?.tracing ? JSON.parse(s.tracing) : { enabled: false },
+  };
+}
+
+/** stateMachineVersionArn / stateMachineAliasArn of an execution started through them (DescribeExecution API reference). */
+async function sourceOf(env: SfnEnv, arn: string) {
+  const src = await env.store.getExecutionSource(arn);
+  const out: Record<string, string> = {};
+  if (src?.versionArn) out.stateMachineVersionArn = src.versionArn;
+  if (src?.aliasArn) out.stateMachineAliasArn = src.aliasArn;
+  return out;
 }
 
 export async function listExecutions(env: SfnEnv, ctx: RequestContext, input: In) {
@@ -96,6 +126,8 @@ export async function listExecutions(env: SfnEnv, ctx: RequestContext, input: In
   // Either a state machine or a map run must be named (ListExecutions API reference).
   if (input.stateMachineArn === undefined) throw validation("Must provide a StateMachine ARN or MapRun ARN");
   const m = await resolveMachine(env, ctx, input.stateMachineArn);
+  // EXPRESS executions are not kept: ListExecutions does not list them (StateMachineTypeNotSupported, API reference).
+  if (m.type === "EXPRESS") throw sfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
   const status = input.statusFilter as string | undefined;
   if (status !== undefined && !STATUSES.has(status)) {
     throw validation(`1 validation error detected: Value '${status}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${[...STATUSES].join(", ")}]`);
@@ -184,6 +216,6 @@ export async function describeStateMachineForExecution(env: SfnEnv, ctx: Request
   // creation date of a machine never updated (API reference, updateDate), else the update the execution started on.
   return {
     stateMachineArn: x.machineArn, name: parseMachineArn(x.machineArn)!.name, definition: x.definition, roleArn: x.roleArn,
-    updateDate: new Date(x.machineUpdatedAt), revisionId: x.machineRevisionId, loggingConfiguration: { level: "OFF", includeExecutionData: false }, tracingConfiguration: { enabled: false },
+    updateDate: new Date(x.machineUpdatedAt), revisionId: x.machineRevisionId, ...(await settingsOf(env, x.machineArn)),
   };
 }

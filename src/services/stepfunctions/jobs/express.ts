@@ -1,0 +1,131 @@
+// EXPRESS executions: run in memory, step by step with the same pure step function as STANDARD executions, nothing
+// stored (as on AWS, EXPRESS executions are not durable and have no GetExecutionHistory). A Wait parks the execution
+// on one scheduler registration (no timer of its own) whose due time is the earliest parked wake-up; Task states are
+// carried out by TaskResources. An execution lasts at most 5 minutes (Step Functions quotas: "Maximum execution
+// time" of Express Workflows), or its TimeoutSeconds if shorter, then ends TIMED_OUT with States.Timeout.
+import type { Clock } from "../../../engine/clock.ts";
+import type { Scheduler } from "../../../engine/scheduler.ts";
+import type { Definition } from "../domain/definition.ts";
+import { completeTask, type ExecutionInfo, startPosition, step, taskParameters } from "../domain/step.ts";
+import type { TaskOutcome, TaskResources } from "../domain/tasks.ts";
+import type { ExecutionStatus } from "../store.ts";
+
+const MAX_EXPRESS_MS = 5 * 60 * 1000;
+/** Steps between yields to the event loop, so a long Pass/Choice loop does not hold the server. */
+const STEPS_PER_TURN = 2000;
+/**
+ * EXPRESS executions running at once on a node (Mailroom's bound; AWS documents none for Express, but throttles its
+ * APIs): past it a start is throttled, so an execution that starts itself through a task cannot nest without end.
+ */
+export const MAX_RUNNING_EXPRESS = 1_000;
+
+export interface ExpressResult {
+  status: ExecutionStatus;
+  output?: string;
+  error?: string;
+  cause?: string;
+  stopDate: number;
+  transitions: number;
+}
+
+export interface ExpressRunner {
+  run(def: Definition, info: ExecutionInfo, region: string, account: string): Promise<ExpressResult>;
+  /** EXPRESS executions running now (started and not ended). */
+  running(): number;
+}
+
+export function createExpressRunner(scheduler: Scheduler, clock: Clock, tasks: TaskResources | undefined): ExpressRunner {
+  // Parked wake-ups by id; the earliest due time is cached (recomputed only when the earliest one leaves).
+  const parked = new Map<number, { dueAt: number; resume: () => void }>();
+  let nextId = 0;
+  let active = 0;
+  let earliest: number | undefined;
+  let stale = false;
+  const remove = (id: number) => {
+    const p = parked.get(id);
+    if (!p) return;
+    parked.delete(id);
+    if (p.dueAt === earliest) stale = true;
+  };
+  const registration = scheduler.register({
+    name: "stepfunctions.express-waits",
+    nextDue: async () => {
+      if (stale) {
+        earliest = undefined;
+        for (const p of parked.values()) if (earliest === undefined || p.dueAt < earliest) earliest = p.dueAt;
+        stale = false;
+      }
+      return earliest;
+    },
+    run: async (now) => {
+      for (const [id, p] of parked) {
+        if (p.dueAt <= now) {
+          remove(id);
+          p.resume();
+        }
+      }
+    },
+  });
+  /** Parks until dueAt on the scheduler; cancel() drops the wake-up (the task it bounded answered first). */
+  const park = (dueAt: number) => {
+    const id = nextId++;
+    const wait = new Promise<void>((resume) => parked.set(id, { dueAt, resume }));
+    if (earliest === undefined || dueAt < earliest) {
+      earliest = dueAt;
+      registration.wake();
+    }
+    return { wait, cancel: () => remove(id) };
+  };
+
+  async function run(def: Definition, info: ExecutionInfo, region: string, account: string): Promise<ExpressResult> {
+    active++;
+    try {
+      const deadline = info.startDate + Math.min(MAX_EXPRESS_MS, def.TimeoutSeconds === undefined ? MAX_EXPRESS_MS : def.TimeoutSeconds * 1000);
+      let pos = startPosition(def, info.input, info.startDate);
+      let lastEventId = 1;
+      let transitions = 0;
+      for (let n = 1; ; n++) {
+        const now = clock.now();
+        if (now >= deadline) return { status: "TIMED_OUT", error: "States.Timeout", stopDate: deadline, transitions };
+        if (pos.dueAt !== undefined && pos.dueAt > now) {
+          await park(Math.min(pos.dueAt, deadline)).wait;
+          continue;
+        }
+        let r;
+        if (pos.phase === "task") {
+          let outcome: TaskOutcome;
+          try {
+            const call = tasks
+              ? tasks.invoke({
+                resource: String(def.States[pos.state].Resource), pattern: "request-response", parameters: taskParameters(def, info, pos),
+                executionArn: info.arn, stateMachineArn: info.machineArn, stateName: pos.state, account, region,
+              })
+              : Promise.resolve<TaskOutcome>({ type: "failed", error: "States.Runtime", cause: "Task resources are not available." });
+            // The execution's deadline holds while a task runs too (a task that never answers, a nested sync execution).
+            const bound = park(deadline);
+            const first = await Promise.race([call, bound.wait.then(() => "timeout" as const)]);
+            if (first === "timeout") return { status: "TIMED_OUT", error: "States.Timeout", stopDate: deadline, transitions };
+            bound.cancel();
+            outcome = first;
+          } catch (e) {
+            outcome = { type: "failed", error: "States.Runtime", cause: e instanceof Error ? e.message : String(e) };
+          }
+          // EXPRESS workflows support neither .waitForTaskToken nor .sync ("Choosing workflow type": Express supports request-response only).
+          if (outcome.type === "pending") outcome = { type: "failed", error: "States.Runtime", cause: "EXPRESS state machines support the request-response pattern only (no .sync or .waitForTaskToken)." };
+          r = completeTask(def, info, pos, outcome, region, now);
+        } else {
+          r = step(def, info, pos, lastEventId, now);
+        }
+        lastEventId += r.events.length;
+        if (pos.phase !== "wait" || r.status !== "RUNNING") transitions++;
+        if (r.status !== "RUNNING") return { status: r.status, output: r.output, error: r.error, cause: r.cause, stopDate: now, transitions };
+        pos = r.position;
+        if (n % STEPS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      active--;
+    }
+  }
+
+  return { run, running: () => active };
+}
