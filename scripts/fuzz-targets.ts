@@ -3,6 +3,7 @@
 // generated structures; it fails on a crash (an exception that is not the component's own refusal), an answer
 // of 500, or a hang (an input taking over HANG_MS twice in a row, so one GC pause or a busy machine is not one).
 import net from "node:net";
+import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { CredentialStore } from "../src/auth/credentials.ts";
 import { verifySigV4 } from "../src/auth/sigv4.ts";
@@ -10,6 +11,7 @@ import { signBackupRequest } from "../src/cli/backup.ts";
 import { ManualClock } from "../src/engine/clock.ts";
 import { startMailroom, type Mailroom } from "../src/index.ts";
 import { AwsError } from "../src/protocol/errors.ts";
+import { cloudwatchModel } from "../src/protocol/models/cloudwatch.gen.ts";
 import { eventsModel } from "../src/protocol/models/events.gen.ts";
 import { kinesisModel } from "../src/protocol/models/kinesis.gen.ts";
 import { schedulerModel } from "../src/protocol/models/scheduler.gen.ts";
@@ -149,6 +151,9 @@ export const SEEDS: Seed[] = [
   json("AWSStepFunctions.StartExecution", "1.0", { stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:m", input: '{"a":1}' }),
   { method: "POST", url: "/schedules/s1", headers: [["content-type", "application/json"], ["authorization", "AWS4-HMAC-SHA256 Credential=AKID/20261206/us-east-1/scheduler/aws4_request, SignedHeaders=host, Signature=00"]], body: Buffer.from('{"ScheduleExpression":"rate(1 minute)","FlexibleTimeWindow":{"Mode":"OFF"},"Target":{"Arn":"arn:a","RoleArn":"arn:r"}}') },
   { method: "GET", url: `/?Action=GetQueueAttributes&QueueUrl=${encodeURIComponent(QURL)}&AttributeName.1=All`, headers: [], body: Buffer.alloc(0) },
+  // Smithy RPC v2 CBOR (CloudWatch) and a gzip-compressed body (the requestCompression trait).
+  { method: "POST", url: "/service/GraniteServiceVersion20100801/operation/PutMetricData", headers: [["content-type", "application/cbor"], ["smithy-protocol", "rpc-v2-cbor"]], body: cborMap({ Namespace: "app" }) },
+  { method: "POST", url: "/", headers: [["content-type", "application/x-amz-json-1.0"], ["x-amz-target", "GraniteServiceVersion20100801.PutMetricData"], ["content-encoding", "gzip"]], body: gzipSync(JSON.stringify({ Namespace: "app", MetricData: [{ MetricName: "m", Value: 1, Unit: "Count" }] })) },
 ];
 
 interface RequestInput {
@@ -183,9 +188,10 @@ function pipelineTarget(): Target {
     echoService(kinesisModel, ["json", "cbor"]),
     echoService(stepfunctionsModel, ["json"], { signingName: "states", jsonNamespace: "com.amazonaws.sfn" }),
     echoService(schedulerModel, ["rest-json"]),
+    echoService(cloudwatchModel, ["rpcv2-cbor", "json", "query"], { signingName: "monitoring", jsonNamespace: "com.amazonaws.cloudwatch", queryCompatible: true }),
   ];
   return {
-    name: "codecs (query, JSON, CBOR, REST-JSON pipeline)",
+    name: "codecs (query, JSON, CBOR, REST-JSON, RPC v2 CBOR, gzip pipeline)",
     async setup() {
       handler = createHandler({ services: services.map((s) => s.definition), credentials: new CredentialStore([]), clock: new ManualClock(Date.now()), log: createLogger("silent") });
     },
