@@ -25,6 +25,8 @@ export interface OpenLoopOptions extends ServerPids {
   measureMs: number;
   /** How long to wait after the window for its last messages to arrive. */
   graceMs?: number;
+  /** Called once the system's consumers have started, before the first send. */
+  onStarted?: () => void;
 }
 
 export async function openLoop(o: OpenLoopOptions, sys: OpenLoopSystem): Promise<Measured> {
@@ -40,6 +42,7 @@ export async function openLoop(o: OpenLoopOptions, sys: OpenLoopSystem): Promise
       received++;
     }
   });
+  o.onStarted?.();
   const interval = 1000 / o.ratePerSec;
   const t0 = nowMs() + 20;
   windowStart = t0 + o.warmupMs;

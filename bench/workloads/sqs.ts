@@ -150,3 +150,76 @@ export function sqsOpenLoop(t: SqsTarget, senders: number, consumers: number): O
     },
   };
 }
+
+/**
+ * W6: the W4 shape over many queues. Sends go round-robin over `queueUrls` from a pool of `senders` connections;
+ * every queue has `consumersPerQueue` long-polling receivers (WaitTimeSeconds 20, up to 10, DeleteMessageBatch), each
+ * on its own connection, so most of them wait at any moment. The server's cost per message must not grow with the
+ * number of queues or of waiting consumers.
+ */
+export function sqsManyQueuesOpenLoop(port: number, signer: Signer | undefined, queueUrls: string[], senders: number, consumersPerQueue: number): OpenLoopSystem {
+  const free: SqsConnection[] = [];
+  const all: SqsConnection[] = [];
+  let stopping = false;
+  let nextQueue = 0;
+  const pad = (at: number) => {
+    const head = `${at.toFixed(3)} `;
+    return head + BODY.slice(head.length);
+  };
+  return {
+    async start(onReceive) {
+      for (let i = 0; i < senders; i++) {
+        const c = await SqsConnection.open(port, signer);
+        free.push(c);
+        all.push(c);
+      }
+      for (const queueUrl of queueUrls) {
+        const receiveBody = JSON.stringify({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 20 });
+        for (let i = 0; i < consumersPerQueue; i++) {
+          const c = await SqsConnection.open(port, signer);
+          all.push(c);
+          void (async () => {
+            while (!stopping) {
+              let msgs: Message[];
+              try {
+                msgs = (JSON.parse(await c.text("ReceiveMessage", receiveBody)).Messages ?? []) as Message[];
+              } catch (e) {
+                if (stopping) return;
+                throw e;
+              }
+              for (const m of msgs) onReceive(Number.parseFloat(m.Body));
+              if (msgs.length > 0) await deleteAll(c, queueUrl, msgs, true).catch((e) => { if (!stopping) throw e; });
+            }
+          })();
+        }
+      }
+    },
+    async send(at) {
+      const c = free.pop();
+      if (!c) throw new Error("no free sender connection");
+      const queueUrl = queueUrls[nextQueue++ % queueUrls.length];
+      try {
+        await c.text("SendMessage", JSON.stringify({ QueueUrl: queueUrl, MessageBody: pad(at) }));
+      } finally {
+        free.push(c);
+      }
+    },
+    maxInFlight: senders,
+    async stop() {
+      stopping = true;
+      for (const c of all) c.close();
+    },
+  };
+}
+
+/** Creates `n` queues named prefix-0 … prefix-(n-1) on one connection; returns their URLs. */
+export async function createQueues(port: number, signer: Signer | undefined, prefix: string, n: number): Promise<string[]> {
+  const c = await SqsConnection.open(port, signer);
+  try {
+    const urls: string[] = [];
+    for (let i = 0; i < n; i++) urls.push((await c.call<{ QueueUrl: string }>("CreateQueue", { QueueName: `${prefix}-${i}` })).QueueUrl);
+    return urls;
+  } finally {
+    c.close();
+  }
+}

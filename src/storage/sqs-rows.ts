@@ -49,18 +49,33 @@ export const MESSAGE_COLUMNS = [
   "sequence_number", "deduplication_id",
 ] as const;
 
-/** A row read as an array of MESSAGE_COLUMNS. */
-export function toMessageFromArray(a: unknown[]): StoredMessage {
-  const r: Record<string, unknown> = {};
-  for (let i = 0; i < MESSAGE_COLUMNS.length; i++) r[MESSAGE_COLUMNS[i]] = a[i];
-  return toMessage(r as unknown as MessageRow);
+/** A row read as an array of MESSAGE_COLUMNS, built in one step; `decode` (default: both) says which attribute JSON to parse. */
+export function toMessageFromArray(a: unknown[], decode?: { attributes: boolean; systemAttributes: boolean }): StoredMessage {
+  const attrs = a[4] as string | null;
+  const sys = a[6] as string | null;
+  return {
+    rowId: a[0] as number, messageId: a[1] as string, body: a[2] as string, md5OfBody: a[3] as string,
+    // Attributes nobody asked for stay unparsed (their MD5 is stored): a receive parses only what it answers.
+    attributes: decode && !decode.attributes ? undefined : unpackAttrs(attrs), md5OfAttributes: (a[5] as string | null) ?? undefined,
+    systemAttributes: decode && !decode.systemAttributes ? undefined : unpackAttrs(sys), md5OfSystemAttributes: (a[7] as string | null) ?? undefined,
+    senderId: a[8] as string, messageGroupId: (a[9] as string | null) ?? undefined, sentAt: a[10] as number, visibleAt: a[11] as number,
+    receiveCount: a[12] as number, firstReceivedAt: a[13] as number, receiptNonce: a[14] as string,
+    deadLetterSourceArn: (a[15] as string | null) ?? undefined,
+    sequenceNumber: (a[16] as number | null) ?? undefined, deduplicationId: (a[17] as string | null) ?? undefined,
+  };
 }
 
+/** A row as an object, every attribute parsed (one argument: safe to pass to map). */
 export function toMessage(r: MessageRow): StoredMessage {
+  return toMessageDecoding(r, undefined);
+}
+
+/** A row as an object; `decode` (undefined: both) says which attribute JSON to parse (see toMessageFromArray). */
+export function toMessageDecoding(r: MessageRow, decode: { attributes: boolean; systemAttributes: boolean } | undefined): StoredMessage {
   return {
     rowId: r.id, messageId: r.message_id, body: r.body, md5OfBody: r.md5_body,
-    attributes: unpackAttrs(r.attributes), md5OfAttributes: r.md5_attributes ?? undefined,
-    systemAttributes: unpackAttrs(r.system_attributes), md5OfSystemAttributes: r.md5_system_attributes ?? undefined,
+    attributes: decode && !decode.attributes ? undefined : unpackAttrs(r.attributes), md5OfAttributes: r.md5_attributes ?? undefined,
+    systemAttributes: decode && !decode.systemAttributes ? undefined : unpackAttrs(r.system_attributes), md5OfSystemAttributes: r.md5_system_attributes ?? undefined,
     senderId: r.sender_id, messageGroupId: r.message_group_id ?? undefined, sentAt: r.sent_at, visibleAt: r.visible_at, receiveCount: r.receive_count,
     firstReceivedAt: r.first_received_at, receiptNonce: r.receipt_nonce,
     deadLetterSourceArn: r.dead_letter_source_arn ?? undefined,

@@ -93,6 +93,12 @@ export interface ReceiveOptions {
   expiredBefore: number;
   /** Redrive: a message already received maxReceiveCount times moves to the dead-letter queue instead. */
   redrive?: { maxReceiveCount: number; deadLetterQueueId: number; sourceArn: string };
+  /**
+   * Which stored attribute JSON the caller will answer with (absent: both). A receive that was not asked for message
+   * attributes (MessageAttributeNames) or the AWSTraceHeader system attribute leaves them unparsed; adapters may
+   * then return them undefined.
+   */
+  decode?: { attributes: boolean; systemAttributes: boolean };
   /** New receipt nonces, one per returned message (the adapter does not make randomness up). */
   nonces: string[];
   /**

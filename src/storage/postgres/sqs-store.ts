@@ -5,7 +5,7 @@ import type {
   FifoSendResult, MoveCandidate, MoveItem, MoveTask, NewMoveTask, NewFifoMessage, NewMessage, QueueCounts,
   QueueGauge, QueueKey, QueueRecord, QueueSettings, Receipt, ReceiptOutcome, ReceiveOptions, SqsStore, StoredMessage,
 } from "../../services/sqs/store.ts";
-import { MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, toMessage, toMoveTask, toQueue } from "../sqs-rows.ts";
+import { MOVE_TASK_COLS, type MessageRow, type MoveTaskRow, type QueueRow, toMessage, toMessageDecoding, toMoveTask, toQueue } from "../sqs-rows.ts";
 import type { PgDb, Queryable } from "./db.ts";
 import { insertStandard } from "./enqueue.ts";
 import { enqueueFifo, receiveFifo } from "./fifo.ts";
@@ -215,7 +215,11 @@ export class PgSqsStore implements SqsStore {
     const expiredBefore = Math.max(...items.map((it) => it.o.expiredBefore));
     const max = items.reduce((n, it) => n + it.o.max, 0);
     const nonces = items.flatMap((it) => it.o.nonces.slice(0, it.o.max));
-    const all = await this.claim(first.queueId, { ...first.o, now, expiredBefore, max, nonces });
+    // Attributes are parsed when any merged receive answers with them (absent decode: always).
+    const decode = items.every((it) => it.o.decode) ? {
+      attributes: items.some((it) => it.o.decode?.attributes), systemAttributes: items.some((it) => it.o.decode?.systemAttributes),
+    } as ReceiveOptions["decode"] : undefined;
+    const all = await this.claim(first.queueId, { ...first.o, now, expiredBefore, max, nonces, decode });
     // Hand the claimed messages out in order; each message carries the nonce of the request it goes to.
     const out: StoredMessage[][] = [];
     let k = 0;
@@ -270,7 +274,7 @@ export class PgSqsStore implements SqsStore {
       if (moved > 0) o.deadLettered?.(moved);
       claimed.sort((a, b) => a.rn - b.rn);
       // Nonces go by candidate rank, so rows claimed after a dead-letter move leave gaps: re-pack in order.
-      for (const row of claimed) out.push(toMessage(row));
+      for (const row of claimed) out.push(toMessageDecoding(row, o.decode));
       if (moved === 0 || out.length >= o.max) return this.renonce(out, o.nonces);
     }
   }

@@ -1,10 +1,15 @@
-// SQLite connection with group commit: writes issued during one event-loop turn run in one transaction
-// (one fsync), a failing write does not undo the others (the batch is rerun with a savepoint per write), and
-// every caller's promise settles only after COMMIT has returned. Reads run directly against committed state.
+// SQLite connection with group commit: writes issued during one event-loop turn run in one transaction, a failing
+// write does not undo the others (the batch is rerun with a savepoint per write), and every caller's promise settles
+// only once its commit is durable. Strict durability on a file: SQLite commits at synchronous=NORMAL (a write() to
+// the WAL) and an fdatasync of the WAL on libuv's thread pool makes the commit durable before its promises settle;
+// the event loop parses and answers other requests meanwhile, and later turns commit their own batches and start
+// their own sync (up to MAX_SYNCS in flight). ADR 0027 gives the durability argument. Reads run directly against committed state;
+// `whenSynced` lets a reader of rarely written data wait for the sync covering what it read.
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { closeSync, fdatasync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from "../migrations.ts";
+import { TurnStats } from "./turn-stats.ts";
 
 export type Durability = "strict" | "relaxed";
 
@@ -18,9 +23,18 @@ interface PendingWrite {
 interface Outcome {
   values: unknown[];
   failed?: Set<number>;
+  /** ms from BEGIN to COMMIT. */
+  sqlMs: number;
 }
 
 const MAX_BATCH = 2000;
+/**
+ * fdatasyncs of the WAL in flight at once (libuv's default thread pool has 4 threads). Each covers every commit made
+ * before it started. With one, a batch committed just after a sync started waits for that sync and then its own
+ * (two syncs); more let it start its own at once. Measured in one run against 1 and 2 (bench/sqs-profile.md): 4 was
+ * ahead on W1 and W3 on a slow, shared disk. Beyond the cap, commits wait for the next sync to start.
+ */
+const MAX_SYNCS = 4;
 
 export class SqliteDb {
   readonly db: Database.Database;
@@ -31,6 +45,24 @@ export class SqliteDb {
   commits = 0;
   /** Told of each commit: its latency in seconds and how many writes it carried (metrics). */
   onCommit?: (seconds: number, writes: number) => void;
+  /** Commits known durable (every commit up to this one). */
+  private synced = 0;
+  /** Strict durability on a file: the WAL, opened for fdatasync; undefined when commits sync themselves (or need not). */
+  private walFd: number | undefined;
+  /** Thread-pool fdatasyncs running (at most MAX_SYNCS). */
+  private syncing = 0;
+  /** The last commit a started sync covers. */
+  private syncStartedUpTo = 0;
+  /** Committed batches not yet durable, in commit order: each settles its callers' promises (with an error, if any). */
+  private unsynced: { seq: number; settle: (err?: unknown) => void }[] = [];
+  /** Readers waiting until a commit is durable. */
+  private syncWaiters: { seq: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  /** Once an fdatasync failed, what the kernel lost is unknown (fsync errors are not retryable): writes are refused. */
+  private broken: unknown;
+  /** Called when a sync completes (close waits on it for the last ones). */
+  private idle: (() => void)[] = [];
+  /** Batch sizes and SQL/sync times per commit (bench/sqs-profile.md); MAILROOM_TURN_STATS=<file> writes them at close. */
+  readonly stats = new TurnStats();
   /** Called when a write or a whole commit was rolled back, so in-memory state derived from writes can be dropped. */
   onFailure: (() => void) | undefined;
   private readonly tx: Record<"begin" | "savepoint" | "release" | "rollbackTo" | "rollback" | "commit", Database.Statement>;
@@ -51,14 +83,23 @@ export class SqliteDb {
       this.db.close();
       throw new Error(`${file} is in use by another Mailroom process (${e instanceof Error ? e.message : String(e)})`);
     }
-    // strict: fsync on every commit (survives power loss); relaxed: survives a process crash only
-    // (https://www.sqlite.org/pragma.html#pragma_synchronous).
-    this.db.pragma(`synchronous = ${durability === "strict" ? "FULL" : "NORMAL"}`);
+    // strict: durable before each answer (survives power loss); relaxed: survives a process crash only. At NORMAL, WAL
+    // commits are not synced but checkpoints and WAL restarts are (https://www.sqlite.org/pragma.html#pragma_synchronous,
+    // https://www.sqlite.org/wal.html); strict adds an fdatasync of the WAL after each commit, off the event loop (ADR 0027).
+    // In memory there is nothing to sync.
+    const onFile = file !== ":memory:";
+    this.db.pragma("synchronous = NORMAL");
+    // Read it back: better-sqlite3's compile-time default and the pragma's silent no-ops must not decide durability
+    // (../shared/research/group-commit.md §8).
+    if (onFile && this.db.pragma("synchronous", { simple: true }) !== 1) throw new Error(`${file}: synchronous=NORMAL did not take`);
     this.db.pragma("foreign_keys = ON");
     // Checkpoint every ~40 MB of WAL instead of ~4 MB: fewer, larger checkpoints measured faster under load
     // (../shared/research/group-commit.md, 10,000-page variant).
     this.db.pragma("wal_autocheckpoint = 10000");
     this.migrate();
+    // The WAL exists from the first transaction in WAL mode (above) until the connection closes; with exclusive locking
+    // it is reset in place after checkpoints, never replaced, so one descriptor serves for the connection's life.
+    if (onFile && durability === "strict") this.walFd = openSync(`${file}-wal`, "r+");
     const p = (sql: string) => this.db.prepare(sql);
     this.tx = {
       begin: p("BEGIN IMMEDIATE"), savepoint: p("SAVEPOINT w"), release: p("RELEASE w"),
@@ -84,9 +125,10 @@ export class SqliteDb {
     }
   }
 
-  /** Queues a write for the current turn's transaction; resolves after it is committed. */
+  /** Queues a write for the current turn's transaction; resolves once its commit is durable (strict) or made (relaxed). */
   write<T>(fn: (db: Database.Database) => T): Promise<T> {
     if (this.closed) return Promise.reject(new Error("database is closed"));
+    if (this.broken !== undefined) return Promise.reject(this.broken);
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
@@ -94,6 +136,29 @@ export class SqliteDb {
         setImmediate(() => this.flush());
       }
     });
+  }
+
+  /**
+   * The commit number the write now running belongs to (call inside a write function): a reader of what that write
+   * changed passes it to whenSynced.
+   */
+  get committing(): number {
+    return this.commits + 1;
+  }
+
+  /**
+   * Undefined when commit `seq` is durable (or never happened: its batch rolled back); otherwise a promise of its
+   * sync. For readers of rarely written data (queue records) whose answer must not show a change before it is durable.
+   */
+  whenSynced(seq: number): Promise<void> | undefined {
+    if (seq <= this.synced || seq > this.commits) return undefined;
+    if (this.broken !== undefined) return Promise.reject(this.broken);
+    return new Promise<void>((resolve, reject) => this.syncWaiters.push({ seq, resolve, reject }));
+  }
+
+  /** Undefined when every commit so far is durable; otherwise a promise of the sync covering them all. */
+  durable(): Promise<void> | undefined {
+    return this.whenSynced(this.commits);
   }
 
   private flush(): void {
@@ -113,11 +178,66 @@ export class SqliteDb {
         continue;
       }
       const { values, failed } = outcome as Outcome;
-      for (let i = 0; i < batch.length; i++) {
-        if (failed?.has(i)) batch[i].reject(values[i]);
-        else batch[i].resolve(values[i]);
-      }
+      const started = this.onCommit ? performance.now() - (outcome as Outcome).sqlMs : 0;
+      const settle = (err?: unknown) => {
+        // Metrics: from the batch's BEGIN until it is durable (its fdatasync, when strict), with its size.
+        if (this.onCommit && err === undefined) this.onCommit((performance.now() - started) / 1000, batch.length);
+        for (let i = 0; i < batch.length; i++) {
+          if (err !== undefined) batch[i].reject(err);
+          else if (failed?.has(i)) batch[i].reject(values[i]);
+          else batch[i].resolve(values[i]);
+        }
+      };
+      if (this.walFd === undefined) {
+        this.synced = this.commits;
+        settle();
+      } else this.unsynced.push({ seq: this.commits, settle });
     }
+    this.startSync();
+  }
+
+  /** An fdatasync of the WAL on the thread pool covering every commit so far; the batches it covers settle when it returns. */
+  private startSync(): void {
+    if (this.walFd === undefined || this.syncing >= MAX_SYNCS || this.syncStartedUpTo >= this.commits || this.broken !== undefined) return;
+    this.syncing++;
+    const upTo = this.commits;
+    this.syncStartedUpTo = upTo;
+    const t0 = performance.now();
+    fdatasync(this.walFd, (err) => {
+      this.syncing--;
+      this.stats.syncMicros.add((performance.now() - t0) * 1000);
+      if (err) this.fail(err);
+      else if (upTo > this.synced) {
+        this.synced = upTo;
+        let n = 0;
+        while (n < this.unsynced.length && this.unsynced[n].seq <= upTo) this.unsynced[n++].settle();
+        this.unsynced.splice(0, n);
+        this.stats.commitsPerSync.add(n);
+        if (this.syncWaiters.length > 0) {
+          const waiting = this.syncWaiters;
+          this.syncWaiters = [];
+          for (const w of waiting) {
+            if (w.seq <= upTo) w.resolve();
+            else this.syncWaiters.push(w);
+          }
+        }
+      }
+      // Commits made while the cap was reached.
+      this.startSync();
+      for (const f of this.idle.splice(0)) f();
+    });
+  }
+
+  /**
+   * After a failed fsync the kernel may have dropped the pages (fsync errors are not retryable): the writes not yet
+   * durable are answered with the error (their outcome is unknown, as after a crash) and further writes are refused
+   * until Mailroom restarts and recovers from the WAL.
+   */
+  private fail(err: Error): void {
+    this.broken = new Error(`fdatasync of the SQLite WAL failed: ${err.message}; restart Mailroom`);
+    for (const u of this.unsynced.splice(0)) u.settle(this.broken);
+    for (const w of this.syncWaiters.splice(0)) w.reject(this.broken);
+    for (const w of this.pending.splice(0)) w.reject(this.broken);
   }
 
   /** One transaction over the batch; undefined when a write failed and `isolated` is off (rolled back). */
@@ -125,6 +245,7 @@ export class SqliteDb {
     const t = this.tx;
     const values: unknown[] = new Array(batch.length);
     let failed: Set<number> | undefined;
+    const t0 = performance.now();
     t.begin.run();
     for (let i = 0; i < batch.length; i++) {
       const w = batch[i];
@@ -155,13 +276,12 @@ export class SqliteDb {
         (failed ??= new Set()).add(i);
       }
     }
-    if (this.onCommit) {
-      const t0 = performance.now();
-      t.commit.run();
-      this.onCommit((performance.now() - t0) / 1000, batch.length);
-    } else t.commit.run();
+    t.commit.run();
     this.commits++;
-    return { values, failed };
+    this.stats.writesPerCommit.add(batch.length);
+    const sqlMs = performance.now() - t0;
+    this.stats.sqlMicros.add(sqlMs * 1000);
+    return { values, failed, sqlMs };
   }
 
   /**
@@ -176,8 +296,14 @@ export class SqliteDb {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.pending.length > 0) this.flush();
+    // Commit and sync what is queued, so every caller's promise settles before the connection goes.
+    while (this.broken === undefined && (this.pending.length > 0 || this.syncing > 0 || this.unsynced.length > 0)) {
+      this.flush();
+      if (this.syncing > 0) await new Promise<void>((r) => this.idle.push(r));
+    }
     this.closed = true;
+    if (this.walFd !== undefined) closeSync(this.walFd);
     this.db.close();
+    if (process.env.MAILROOM_TURN_STATS) this.stats.write(process.env.MAILROOM_TURN_STATS);
   }
 }

@@ -24,6 +24,12 @@ export class SqliteSqsStore implements SqsStore {
   private readonly ready: ReadyIndex;
   private readonly fifo: FifoIndexes;
   private readonly inserts = new Map<number, Database.Statement>();
+  /**
+   * The commit of the last write to queue records (sqs_queues, sqs_deleted_queues). Strict durability answers a read
+   * of them only once that commit is durable (SqliteDb.whenSynced), so no answer shows a queue change a power cut
+   * could still undo; message reads wait for every commit so far (SqliteDb.durable). ADR 0027.
+   */
+  private queuesWrittenAt = 0;
 
   constructor(sql: SqliteDb) {
     this.sql = sql;
@@ -49,6 +55,7 @@ export class SqliteSqsStore implements SqsStore {
     return this.sql.write(() => {
       const existing = this.s.queueByKey.get(key.account, key.region, key.name) as QueueRow | undefined;
       if (existing) return { queue: toQueue(existing), created: false };
+      this.queuesWrittenAt = this.sql.committing;
       const row = this.s.insertQueue.get(
         key.account, key.region, key.name, JSON.stringify(settings.attributes), JSON.stringify(tags),
         settings.retentionMs, settings.deadLetterArn ?? null, now, now,
@@ -58,21 +65,25 @@ export class SqliteSqsStore implements SqsStore {
   }
 
   async getQueue(key: QueueKey) {
+    await this.sql.whenSynced(this.queuesWrittenAt);
     const r = this.s.queueByKey.get(key.account, key.region, key.name) as QueueRow | undefined;
     return r && toQueue(r);
   }
 
   async getQueueById(id: number) {
+    await this.sql.whenSynced(this.queuesWrittenAt);
     const r = this.s.queueById.get(id) as QueueRow | undefined;
     return r && toQueue(r);
   }
 
   async listQueues(account: string, region: string, prefix: string, after: string, limit: number) {
+    await this.sql.whenSynced(this.queuesWrittenAt);
     const rows = this.s.listQueues.all(account, region, after, prefix, prefix, limit) as QueueRow[];
     return rows.map(toQueue);
   }
 
   async listDeadLetterSources(account: string, region: string, deadLetterArn: string, after: string, limit: number) {
+    await this.sql.whenSynced(this.queuesWrittenAt);
     const rows = this.s.listSources.all(deadLetterArn, account, region, after, limit) as QueueRow[];
     return rows.map(toQueue);
   }
@@ -81,6 +92,7 @@ export class SqliteSqsStore implements SqsStore {
     await this.sql.write(() => {
       const q = this.s.queueById.get(id) as QueueRow | undefined;
       if (!q) return;
+      this.queuesWrittenAt = this.sql.committing;
       this.ready.drop(id);
       this.fifo.drop(id);
       this.s.deleteMessagesOfQueue.run(id);
@@ -90,21 +102,27 @@ export class SqliteSqsStore implements SqsStore {
   }
 
   async lastDeletedAt(key: QueueKey) {
+    await this.sql.whenSynced(this.queuesWrittenAt);
     return (this.s.lastDeleted.pluck().get(key.account, key.region, key.name) as number | undefined) ?? undefined;
   }
 
   async setAttributes(id: number, settings: QueueSettings, now: number) {
     await this.sql.write(() => {
+      this.queuesWrittenAt = this.sql.committing;
       this.s.updateAttributes.run(JSON.stringify(settings.attributes), settings.retentionMs, settings.deadLetterArn ?? null, now, id);
     });
   }
 
   async setTags(id: number, tags: Record<string, string>) {
-    await this.sql.write(() => this.s.updateTags.run(JSON.stringify(tags), id));
+    await this.sql.write(() => {
+      this.queuesWrittenAt = this.sql.committing;
+      this.s.updateTags.run(JSON.stringify(tags), id);
+    });
   }
 
   async purge(id: number, now: number) {
     await this.sql.write(() => {
+      this.queuesWrittenAt = this.sql.committing;
       this.ready.drop(id);
       this.fifo.drop(id);
       this.s.purgeMessages.run(id, now);
@@ -263,7 +281,7 @@ export class SqliteSqsStore implements SqsStore {
             idx.remove(e.id); // deleted behind the index's back (retention sweep)
             continue;
           }
-          const m = toMessageFromArray(row);
+          const m = toMessageFromArray(row, o.decode);
           e.receiveCount = m.receiveCount;
           claimed.push(e);
           out.push(m);
@@ -328,11 +346,13 @@ export class SqliteSqsStore implements SqsStore {
   }
 
   async counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts> {
+    await this.sql.durable();
     const r = this.s.counts.get(now, now, now, queueId, expiredBefore) as { v: number | null; nv: number | null; d: number | null };
     return { visible: r.v ?? 0, notVisible: r.nv ?? 0, delayed: r.d ?? 0 };
   }
 
   async peek(queueId: number, expiredBefore: number, limit: number) {
+    await this.sql.durable();
     return (this.s.peek.all(queueId, expiredBefore, limit) as MessageRow[]).map(toMessage);
   }
 
@@ -369,11 +389,13 @@ export class SqliteSqsStore implements SqsStore {
   }
 
   async getMoveTask(taskId: string) {
+    await this.sql.durable();
     const r = this.s.moveTask.get(taskId) as MoveTaskRow | undefined;
     return r && toMoveTask(r);
   }
 
   async listMoveTasks(sourceArn: string, limit: number) {
+    await this.sql.durable();
     return (this.s.listMoveTasks.all(sourceArn, limit) as MoveTaskRow[]).map(toMoveTask);
   }
 

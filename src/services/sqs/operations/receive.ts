@@ -35,9 +35,14 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
   const attemptId = input.ReceiveRequestAttemptId as string | undefined;
   if (attemptId !== undefined && isFifo(q)) checkFifoId("ReceiveRequestAttemptId", attemptId);
   const fifo = isFifo(q) ? { attemptId, attemptWindowMs: RECEIVE_ATTEMPT_WINDOW_MS } : undefined;
+  // Parse stored attributes only when the answer includes them.
+  const decode = { attributes: attributeNames.length > 0, systemAttributes: systemNames.includes("All") || systemNames.includes("AWSTraceHeader") };
   const deadline = env.clock.now() + wait * 1000;
   const m = env.metrics;
   const deadLettered = m && redrive ? (n: number) => m.movedToDeadLetter.add(q.account, q.region, q.name, n) : undefined;
+  // Nonces once per request: a look that claims nothing uses none, and one that claims returns at once, so a long
+  // poll's repeated looks need no new ones.
+  const nonces = Array.from({ length: max }, newNonce);
   for (;;) {
     // Subscribe before looking, so a send between the look and the wait still wakes us (short polls never wait).
     const sub = wait > 0 ? env.notifier.subscribe(wakeKey(q.id)) : undefined;
@@ -45,7 +50,7 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
       const now = env.clock.now();
       const opts: ReceiveOptions = {
         max, visibilityMs: visibility * 1000, now, expiredBefore: expiredBefore(q, now), redrive,
-        nonces: Array.from({ length: max }, newNonce), fifo, deadLettered,
+        nonces, fifo, decode, deadLettered,
       };
       const messages = await env.store.receive(q.id, opts);
       if (redrive) env.notifier.notify(wakeKey(redrive.deadLetterQueueId));
@@ -66,9 +71,18 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
   }
 }
 
+/** Parsed RedrivePolicy values (validated when set), so a receive does not parse the JSON again; bounded. */
+const redrivePolicies = new Map<string, ReturnType<typeof parseRedrivePolicy>>();
+
 async function redriveOf(env: SqsEnv, q: QueueRecord): Promise<ReceiveOptions["redrive"]> {
-  if (!q.attributes.RedrivePolicy) return undefined;
-  const policy = parseRedrivePolicy(q.attributes.RedrivePolicy);
+  const text = q.attributes.RedrivePolicy;
+  if (!text) return undefined;
+  let policy = redrivePolicies.get(text);
+  if (!policy) {
+    if (redrivePolicies.size >= 10_000) redrivePolicies.clear();
+    policy = parseRedrivePolicy(text);
+    redrivePolicies.set(text, policy);
+  }
   const dlq = await queueByArn(env, policy.deadLetterTargetArn);
   // A policy whose dead-letter queue was deleted moves nothing.
   if (!dlq) return undefined;
