@@ -103,6 +103,8 @@ export async function openStorage(o: StorageOptions, modules: ServiceModule[], c
     backup: o.memory ? undefined : (to) => db.backup(to),
     check: async () => {
       db.db.prepare("SELECT count(*) FROM mailroom_migrations").get();
+      // Reads answer on a full disk; health still reports that writes are refused (ADR 0026).
+      if (db.writeFailure) throw new Error(`writes are failing: ${db.writeFailure}`);
     },
     observeCommits: (fn) => {
       db.onCommit = fn;

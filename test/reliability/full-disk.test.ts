@@ -67,6 +67,16 @@ test("a full disk answers 503 ServiceUnavailable on writes, serves reads and del
   await assert.rejects(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body })), { name: "ServiceUnavailable" });
   await assert.rejects(sns.send(new PublishCommand({ TopicArn, Message: "y".repeat(200_000) })), (e: { name?: string; $metadata?: { httpStatusCode?: number } }) => e.name === "ServiceUnavailable" && e.$metadata?.httpStatusCode === 503);
 
+  // Health reports the condition (503, storage unavailable) while writes are refused.
+  const health = async () => {
+    const r = await fetch(`${server.endpoint}/_mailroom/health`);
+    return { status: r.status, body: (await r.json()) as { storage?: { status?: string; error?: string } } };
+  };
+  const sick = await health();
+  assert.equal(sick.status, 503);
+  assert.equal(sick.body.storage?.status, "unavailable");
+  assert.match(sick.body.storage?.error ?? "", /full/);
+
   // Reads keep working.
   const listed = await sqs.send(new ListQueuesCommand({}));
   assert.ok(listed.QueueUrls?.includes(QueueUrl!));
@@ -97,6 +107,7 @@ test("a full disk answers 503 ServiceUnavailable on writes, serves reads and del
   assert.deepEqual([...seen].sort(), [...acked].sort());
   const again = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
   assert.ok(again.MessageId);
+  assert.equal((await health()).status, 200, "health is ok again once writes commit");
   await sns.send(new PublishCommand({ TopicArn, Message: "after" }));
   const sunk = await sqs.send(new ReceiveMessageCommand({ QueueUrl: sinkUrl, MaxNumberOfMessages: 10 }));
   assert.deepEqual(sunk.Messages?.map((m) => m.Body), ["after"], "the refused publish left nothing behind");

@@ -27,6 +27,11 @@ interface Outcome {
   sqlMs: number;
 }
 
+/** SQLite's full-disk and I/O errors: the disk, not the write, is at fault (ADR 0026). */
+function diskError(e: unknown): boolean {
+  return /^SQLITE_(FULL|IOERR)/.test(String((e as { code?: unknown })?.code ?? ""));
+}
+
 const MAX_BATCH = 2000;
 /**
  * fdatasyncs of the WAL in flight at once (libuv's default thread pool has 4 threads). Each covers every commit made
@@ -41,6 +46,8 @@ export class SqliteDb {
   private pending: PendingWrite[] = [];
   private scheduled = false;
   private closed = false;
+  /** Why writes are failing for lack of space or an I/O error (SQLITE_FULL, SQLITE_IOERR), until one commits again. */
+  writeFailure: string | undefined;
   /** Commits made so far (for tests and metrics). */
   commits = 0;
   /** Told of each commit: its latency in seconds and how many writes it carried (metrics). */
@@ -174,10 +181,14 @@ export class SqliteDb {
       } catch (e) {
         if (this.db.inTransaction) this.db.exec("ROLLBACK");
         this.onFailure?.();
+        if (diskError(e)) this.writeFailure = String((e as Error).message ?? e);
         for (const w of batch) w.reject(e);
         continue;
       }
       const { values, failed } = outcome as Outcome;
+      // A write refused for lack of space or an I/O error is reported (health) until a batch commits without one.
+      const refused = failed && [...failed].map((i) => values[i]).find(diskError);
+      this.writeFailure = refused ? String((refused as Error).message ?? refused) : undefined;
       const started = this.onCommit ? performance.now() - (outcome as Outcome).sqlMs : 0;
       const settle = (err?: unknown) => {
         // Metrics: from the batch's BEGIN until it is durable (its fdatasync, when strict), with its size.
