@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { OPTIONS, OptionError, optionsFromEnv, type MailroomOptions } from "../config/options.ts";
 import { startMailroom, type Mailroom } from "../index.ts";
 import { VERSION } from "../version.ts";
+import { backupCommands } from "./backup.ts";
 
 const DESCRIPTION = "Self-hosted AWS messaging APIs on one port, durable on SQLite or PostgreSQL.";
 const MORE = `
@@ -90,5 +91,9 @@ program.action(async (flags: Record<string, unknown>) => {
     watch.unref();
   }
 });
+
+// Subcommands own the options after their name (restore's --data-dir is not the server's).
+program.enablePositionalOptions();
+for (const c of backupCommands()) program.addCommand(c);
 
 await program.parseAsync(process.argv);

@@ -79,9 +79,11 @@ export interface MailroomOptions {
   initDir?: string;
   /** OTLP/HTTP base URL (e.g. http://collector:4318): one span per request, exported as OTLP JSON. */
   otlpEndpoint?: string;
+  /** Fault injection (tests): called with the SQLite connection once open (storage/open.ts). */
+  sqliteHook?: (db: import("../storage/sqlite/db.ts").SqliteDb) => void;
 }
 
-type Optional = "clock" | "database" | "tlsCert" | "tlsKey" | "config" | "resources" | "initDir" | "otlpEndpoint" | "metricsPort" | "lambdaFunctions" | "sfnMockConfig";
+type Optional = "clock" | "database" | "tlsCert" | "tlsKey" | "config" | "resources" | "initDir" | "otlpEndpoint" | "metricsPort" | "lambdaFunctions" | "sfnMockConfig" | "sqliteHook";
 export type ResolvedOptions = Required<Omit<MailroomOptions, Optional>> & Pick<MailroomOptions, Optional>;
 
 /** The connection limits' defaults (docs/limits.md, "Connections"; ADR 0014). */
@@ -262,6 +264,7 @@ export function resolveOptions(o: MailroomOptions): ResolvedOptions {
     metricsPort: o.metricsPort,
     metricsRetentionDays: o.metricsRetentionDays ?? DEFAULTS.metricsRetentionDays,
     clock: o.clock,
+    sqliteHook: o.sqliteHook,
     profile: o.profile ?? (memory && !o.database ? "test" : "aws"),
     config: o.config,
     resources: o.resources,

@@ -211,12 +211,17 @@ export function createHandler(deps: HandlerDeps): Handler {
   return handler;
 }
 
-/** Database connection loss or shutdown (socket errors, PostgreSQL classes 08, 57P and 53, and 3D000: the database
- *  is gone): a temporary failure. */
-function storageUnavailable(e: unknown): boolean {
+/**
+ * Database connection loss or shutdown (socket errors, PostgreSQL classes 08 and 57P, 53 insufficient resources
+ * such as a full disk, 3D000: the database is gone), a statement past its timeout, a full disk or I/O error on
+ * the WAL's fdatasync (ENOSPC, EDQUOT, EIO) or
+ * SQLite (SQLITE_FULL, SQLITE_IOERR_*): a temporary failure (ADR 0026).
+ */
+export function storageUnavailable(e: unknown): boolean {
   const code = String((e as { code?: unknown })?.code ?? "");
   const msg = e instanceof Error ? e.message : "";
-  return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|08|57P|53|3D000)/.test(code) || /Connection terminated|timeout exceeded when trying to connect/.test(msg);
+  return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOSPC|EDQUOT|EIO|08|57P|53|3D000|SQLITE_FULL|SQLITE_IOERR)/.test(code) ||
+    /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|database is closed/.test(msg);
 }
 
 /** AWS's temporary-failure answer (HTTP 503), which the SDKs retry (Common Errors, ServiceUnavailable). */

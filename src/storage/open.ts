@@ -23,6 +23,8 @@ export interface StorageOptions {
   memory: boolean;
   dataDir: string;
   durability: Durability;
+  /** Fault injection (tests): called with the SQLite connection once it is open (e.g. to set max_page_count). */
+  sqliteHook?: (db: SqliteDb) => void;
 }
 
 export interface Storage {
@@ -35,6 +37,8 @@ export interface Storage {
   notifier: Notifier;
   /** Other nodes may write to the same database (PostgreSQL): due work is also polled for (engine/scheduler.ts pollMs). */
   shared: boolean;
+  /** An online, consistent copy of the database into `file` (SQLite on disk only; PostgreSQL: pg_dump). */
+  backup?: (file: string) => Promise<void>;
   /** A real read (the migrations table): resolves when the database answers, rejects when it does not (health). */
   check(): Promise<void>;
   /** Reports each commit's latency and size (metrics). */
@@ -86,6 +90,7 @@ export async function openStorage(o: StorageOptions, modules: ServiceModule[], c
   }
   const file = o.memory ? ":memory:" : join(o.dataDir, "mailroom.db");
   const db = new SqliteDb(file, o.durability);
+  o.sqliteHook?.(db);
   const store = buildStores(modules, (m, lookup) => m.stores.sqlite(db, lookup));
   return {
     description: o.memory ? "sqlite (memory)" : `sqlite ${file}`,
@@ -95,8 +100,11 @@ export async function openStorage(o: StorageOptions, modules: ServiceModule[], c
     outbox: new SqliteOutbox(db, store<SqliteSqsStore>("sqs")),
     notifier: new LocalNotifier(clock),
     shared: false,
+    backup: o.memory ? undefined : (to) => db.backup(to),
     check: async () => {
       db.db.prepare("SELECT count(*) FROM mailroom_migrations").get();
+      // Reads answer on a full disk; health still reports that writes are refused (ADR 0026).
+      if (db.writeFailure) throw new Error(`writes are failing: ${db.writeFailure}`);
     },
     observeCommits: (fn) => {
       db.onCommit = fn;

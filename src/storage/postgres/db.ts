@@ -5,6 +5,20 @@ import { MIGRATIONS_TABLE_SQL, pendingMigrations } from "../migrations.ts";
 
 const MIGRATION_LOCK = 7_224_911_001; // arbitrary advisory lock key for Mailroom migrations
 const RETRYABLE = new Set(["40001", "40P01"]); // serialization_failure, deadlock_detected
+/**
+ * A statement unanswered for this long fails ("Query read timeout", answered 503): a PostgreSQL that stops
+ * answering without closing its connections (a frozen host, a network partition) must not hold requests forever.
+ * Mailroom's statements take milliseconds; migrations, which may be long, are exempt.
+ */
+export const QUERY_TIMEOUT_MS = 15_000;
+const MIGRATION_TIMEOUT_MS = 24 * 3600 * 1000;
+
+/** The connection is unusable after this error (timed out mid-statement, lost, shut down): destroy, never reuse. */
+function brokenConnection(e: unknown): boolean {
+  const code = String((e as { code?: unknown })?.code ?? "");
+  const msg = e instanceof Error ? e.message : "";
+  return /^(ECONNRESET|EPIPE|ETIMEDOUT|08|57P)/.test(code) || /Query read timeout|Connection terminated|connection error/.test(msg);
+}
 
 /** INT8 as JS numbers: Mailroom's ids and epoch-ms times stay far below 2^53. */
 const types = {
@@ -23,9 +37,14 @@ export class PgDb {
 
   constructor(url: string, poolSize = 10) {
     this.url = url;
-    this.pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: 5000 });
+    this.pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: 5000, query_timeout: QUERY_TIMEOUT_MS, keepAlive: true });
     // An idle client losing its connection (database restart) must not crash the process.
     this.pool.on("error", () => {});
+    // Nor a checked-out one (a transaction in progress when PostgreSQL stops): pg emits 'error' on the client
+    // besides rejecting its query, and the pool listens only while the client is idle, so without a listener of
+    // its own the 'error' event was unhandled and took the node down (test/reliability/pg-outage.test.ts). The
+    // query's rejection carries the failure to the caller.
+    this.pool.on("connect", (client) => client.on("error", () => {}));
   }
 
   static async open(url: string, poolSize?: number): Promise<PgDb> {
@@ -37,7 +56,8 @@ export class PgDb {
   private async migrate(): Promise<void> {
     const client = await this.pool.connect();
     try {
-      await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+      // (waits while another node migrates, which may take long)
+      await client.query({ text: "SELECT pg_advisory_lock($1)", values: [MIGRATION_LOCK], query_timeout: MIGRATION_TIMEOUT_MS } as pg.QueryConfig);
       await client.query(MIGRATIONS_TABLE_SQL);
       const applied = new Set((await client.query("SELECT module || '/' || name AS key FROM mailroom_migrations")).rows.map((r) => r.key as string));
       const legacy = (await client.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")).rows[0].present
@@ -49,7 +69,7 @@ export class PgDb {
       for (const m of run) {
         await client.query("BEGIN");
         try {
-          await client.query(m.sql);
+          await client.query({ text: m.sql, query_timeout: MIGRATION_TIMEOUT_MS } as pg.QueryConfig);
           await client.query(record, [m.module, m.name]);
           await client.query("COMMIT");
         } catch (e) {
@@ -77,6 +97,7 @@ export class PgDb {
   async tx<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const client = await this.pool.connect();
+      let broken: Error | undefined;
       try {
         await client.query("BEGIN");
         const result = await fn(client);
@@ -87,11 +108,14 @@ export class PgDb {
         } else await client.query("COMMIT");
         return result;
       } catch (e) {
-        await client.query("ROLLBACK").catch(() => {});
+        // A connection that timed out mid-statement or was lost is destroyed (its transaction ends with it), not
+        // asked to ROLLBACK: that would wait out the timeout again.
+        if (brokenConnection(e)) broken = e instanceof Error ? e : new Error(String(e));
+        else await client.query("ROLLBACK").catch(() => {});
         if (attempt < 5 && RETRYABLE.has((e as { code?: string }).code ?? "")) continue;
         throw e;
       } finally {
-        client.release();
+        client.release(broken);
       }
     }
   }

@@ -27,6 +27,11 @@ interface Outcome {
   sqlMs: number;
 }
 
+/** SQLite's full-disk and I/O errors: the disk, not the write, is at fault (ADR 0026). */
+function diskError(e: unknown): boolean {
+  return /^SQLITE_(FULL|IOERR)/.test(String((e as { code?: unknown })?.code ?? ""));
+}
+
 const MAX_BATCH = 2000;
 /**
  * fdatasyncs of the WAL in flight at once (libuv's default thread pool has 4 threads). Each covers every commit made
@@ -41,6 +46,8 @@ export class SqliteDb {
   private pending: PendingWrite[] = [];
   private scheduled = false;
   private closed = false;
+  /** Why writes are failing for lack of space or an I/O error (SQLITE_FULL, SQLITE_IOERR), until one commits again. */
+  writeFailure: string | undefined;
   /** Commits made so far (for tests and metrics). */
   commits = 0;
   /** Told of each commit: its latency in seconds and how many writes it carried (metrics). */
@@ -174,10 +181,14 @@ export class SqliteDb {
       } catch (e) {
         if (this.db.inTransaction) this.db.exec("ROLLBACK");
         this.onFailure?.();
+        if (diskError(e)) this.writeFailure = String((e as Error).message ?? e);
         for (const w of batch) w.reject(e);
         continue;
       }
       const { values, failed } = outcome as Outcome;
+      // A write refused for lack of space or an I/O error is reported (health) until a batch commits without one.
+      const refused = failed && [...failed].map((i) => values[i]).find(diskError);
+      this.writeFailure = refused ? String((refused as Error).message ?? refused) : undefined;
       const started = this.onCommit ? performance.now() - (outcome as Outcome).sqlMs : 0;
       const settle = (err?: unknown) => {
         // Metrics: from the batch's BEGIN until it is durable (its fdatasync, when strict), with its size.
@@ -253,7 +264,9 @@ export class SqliteDb {
         try {
           values[i] = w.fn(this.db);
         } catch {
-          t.rollback.run();
+          // SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM may roll the whole transaction back by themselves
+          // (https://www.sqlite.org/lang_transaction.html, "Response To Errors Within A Transaction").
+          if (this.db.inTransaction) t.rollback.run();
           this.onFailure?.();
           return undefined;
         }
@@ -264,11 +277,14 @@ export class SqliteDb {
         values[i] = w.fn(this.db);
         t.release.run();
       } catch (e) {
+        this.onFailure?.();
+        // Rolled back by SQLite itself (full disk, I/O error): the earlier writes of the batch went with it, so
+        // the whole batch fails (flush rejects every write; none of them was acknowledged).
+        if (!this.db.inTransaction) throw e;
         t.rollbackTo.run();
         t.release.run();
         values[i] = e;
         (failed ??= new Set()).add(i);
-        this.onFailure?.();
       }
     }
     t.commit.run();
@@ -277,6 +293,16 @@ export class SqliteDb {
     const sqlMs = performance.now() - t0;
     this.stats.sqlMicros.add(sqlMs * 1000);
     return { values, failed, sqlMs };
+  }
+
+  /**
+   * A consistent copy of the database written to `file` while the server keeps serving: SQLite's online backup
+   * API (https://www.sqlite.org/backup.html), copying pages in steps between which writes go on; writes made
+   * through this connection meanwhile are carried into the copy. Everything committed before the call is in it.
+   */
+  async backup(file: string): Promise<void> {
+    if (this.closed) throw new Error("database is closed");
+    await this.db.backup(file);
   }
 
   async close(): Promise<void> {
