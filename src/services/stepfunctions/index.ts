@@ -22,7 +22,12 @@ import { stateMachineResources } from "./resources.ts";
 export { createStepFunctionsService, PENDING_OPERATIONS } from "./service.ts";
 export type { StepFunctionsStore } from "./store.ts";
 
-export const stepfunctionsModule = defineService<StepFunctionsStore, undefined>({
+/** What other services may use of Step Functions at run time: its operations called in-process (EventBridge targets). */
+export interface StepFunctionsApi {
+  call: ServiceCall;
+}
+
+export const stepfunctionsModule = defineService<StepFunctionsStore, StepFunctionsApi>({
   name: "stepfunctions",
   docs: {
     title: "Step Functions",
@@ -64,6 +69,6 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, undefined>(
     env.onMachineChanged = (arn) => forgetMachine(env, arn);
     const definition = createStepFunctionsService(env);
     self = serviceCall(definition);
-    return { definition };
+    return { definition, api: { call: self } };
   },
 });
