@@ -12,6 +12,7 @@ import type { SqsApi } from "../sqs/index.ts";
 import type { EventsEnv } from "./env.ts";
 import { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 import { API_DESTINATION_KIND, apiDestinationKind } from "./jobs/api-destinations.ts";
+import { authorizeByConnection, type ConnectionAuthFailure, type ConnectionAuthorization } from "./connection-auth.ts";
 import { KINESIS_TARGET_KIND, serviceTargetKind, STATES_TARGET_KIND } from "./jobs/service-targets.ts";
 import type { EventsStore } from "./store.ts";
 import { scheduleArchiveJobs } from "./jobs/archives.ts";
@@ -22,9 +23,18 @@ export { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 export type { EventsStore } from "./store.ts";
 export { dispatchEvents, type DispatchOptions } from "./operations/put-events.ts";
 
-/** What other services may use of EventBridge at run time: its operations called in-process (Step Functions tasks). */
+export type { ConnectionAuthFailure, ConnectionAuthorization } from "./connection-auth.ts";
+
+/** What other services may use of EventBridge at run time. */
 export interface EventsApi {
+  /** Its operations called in-process (Step Functions tasks). */
   call: ServiceCall;
+  /**
+   * What a connection of the caller's account and region adds to a request (invocation headers, query and body
+   * parameters, and its authorization, OAuth tokens fetched and cached as for API destinations): Step Functions'
+   * HTTP Task authorizes through it (Authentication.ConnectionArn).
+   */
+  connectionAuth(connectionArn: string, caller: { account: string; region: string }): Promise<ConnectionAuthorization | ConnectionAuthFailure>;
 }
 
 export const eventsModule = defineService<EventsStore, EventsApi>({
@@ -63,6 +73,7 @@ export const eventsModule = defineService<EventsStore, EventsApi>({
     const jobs = scheduleArchiveJobs(ctx.scheduler, env, ctx.log);
     env.jobs = { schedulesChanged: () => schedules.wake(), replaysChanged: () => jobs.replays.wake() };
     const definition = createEventsService(env);
-    return { definition, api: { call: serviceCall(definition) } };
+    const connectionAuth = (arn: string, caller: { account: string; region: string }) => authorizeByConnection({ store, clock: ctx.clock, tokens }, arn, caller);
+    return { definition, api: { call: serviceCall(definition), connectionAuth } };
   },
 });

@@ -58,6 +58,7 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, StepFunctio
         sqs: optional<SqsApi>("sqs")?.call, sns: optional<SnsApi>("sns")?.call, events: optional<EventsApi>("events")?.call,
         kinesis: optional<KinesisApi>("kinesis")?.call, states: (c, op, input) => self!(c, op, input),
       },
+      connectionAuth: optional<EventsApi>("events")?.connectionAuth,
       clock: ctx.clock, baseUrl: () => baseUrl.current, lambdaFunctions: ctx.options.lambdaFunctions ?? {}, mock,
       linkChild: (child, token, pattern) => store.linkChild(child, token, pattern),
     });
