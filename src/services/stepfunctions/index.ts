@@ -31,7 +31,7 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, StepFunctio
   name: "stepfunctions",
   docs: {
     title: "Step Functions",
-    note: "STANDARD and EXPRESS state machines with Pass, Wait, Choice, Succeed, Fail and Task states (service integrations, local Lambda functions, mock config; no Retry/Catch yet) and JSONPath processing, versions and aliases; Parallel, Map, JSONata and intrinsic functions are refused at CreateStateMachine.",
+    note: "STANDARD and EXPRESS state machines with Pass, Wait, Choice, Succeed, Fail and Task states (service integrations, the HTTP Task through EventBridge connections, local Lambda functions, mock config; no Retry/Catch yet) and JSONPath processing, versions and aliases; Parallel, Map, JSONata and intrinsic functions are refused at CreateStateMachine.",
     pending: PENDING_OPERATIONS,
     definition: () => createStepFunctionsService({ baseUrl: { current: "" } } as SfnEnv),
   },

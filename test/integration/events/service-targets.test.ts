@@ -140,6 +140,23 @@ test("a missing stream or state machine goes to the dead-letter queue at once wi
   }
 });
 
+test("a partition key path selecting nothing, or a key over 256 characters, sends the event to the DLQ without retry", async () => {
+  const arn = await stream("keyed");
+  const dlq = await queue("key-dlq");
+  await rule("keyed", [{ Id: "k", Arn: arn, KinesisParameters: { PartitionKeyPath: "$.detail.missing" }, DeadLetterConfig: { Arn: dlq.arn } }]);
+  await emit("keyed");
+  const m = await receive(dlq.url);
+  assert.equal(m.MessageAttributes?.RETRY_ATTEMPTS.StringValue, "0");
+  assert.equal(m.MessageAttributes?.ERROR_CODE.StringValue, "ValidationException");
+  await rule("keyed-long", [{ Id: "k", Arn: arn, KinesisParameters: { PartitionKeyPath: "$.detail.key" }, DeadLetterConfig: { Arn: dlq.arn } }]);
+  await emit("keyed-long", { key: "k".repeat(257) });
+  const m2 = await receive(dlq.url);
+  assert.equal(JSON.parse(m2.Body!).detail.key.length, 257);
+  await emit("keyed-long", { key: 42 });
+  const [r] = await records("keyed", 1);
+  assert.equal(r.PartitionKey, "42");
+});
+
 test("a throttled stream is retried under the RetryPolicy once the clock moves on", async () => {
   const arn = await stream("busy");
   await rule("busy", [{ Id: "k", Arn: arn }]);
