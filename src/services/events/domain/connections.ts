@@ -155,10 +155,13 @@ export function invocationRequest(
   const url = new URL(fillPath(dest.endpoint, http?.PathParameterValues));
   const headers: Record<string, string> = { ...DEFAULT_HEADERS };
   const inv = conn.auth.InvocationHttpParameters;
-  addHeaders(headers, inv?.HeaderParameters);
-  addQuery(url, inv?.QueryStringParameters);
+  // The target's HttpParameters "are merged with any InvocationParameters specified on the Connection, with any values
+  // from the Connection taking precedence" (API reference, HttpParameters).
   for (const [k, v] of Object.entries(http?.HeaderParameters ?? {})) headers[k.toLowerCase()] = v;
   for (const [k, v] of Object.entries(http?.QueryStringParameters ?? {})) url.searchParams.append(k, v);
+  addHeaders(headers, inv?.HeaderParameters);
+  for (const p of inv?.QueryStringParameters ?? []) if (p.Key !== undefined) url.searchParams.delete(p.Key);
+  addQuery(url, inv?.QueryStringParameters);
   const auth = authHeader(conn, token);
   if (auth) headers[auth[0]] = auth[1];
   let out: string | undefined = body;

@@ -159,7 +159,8 @@ export async function invokeHttp(connectionAuth: ConnectionAuth | undefined, cal
   if (urlEncoded && p.RequestBody !== undefined && !isObject(p.RequestBody)) return runtime("URL_ENCODED needs RequestBody to be a JSON object.");
 
   // The connection: its invocation parameters and authorization join the request; where a key is in both, the
-  // connection's value is used (developer guide, "Merging EventBridge connection and HTTP Task definition data").
+  // connection's value is used (developer guide, "Merging EventBridge connection and HTTP Task definition data"; the same
+  // rule as API destinations: "any values from the Connection taking precedence", EventBridge API reference, HttpParameters).
   if (!connectionAuth) return runtime("EventBridge is not running: the HTTP Task's connection cannot be read.");
   const auth = await connectionAuth(arn, { account: call.account, region: call.region });
   if ("code" in auth) return { type: "failed", error: `Events.ConnectionResource.${auth.code}`, cause: auth.message };
