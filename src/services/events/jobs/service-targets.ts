@@ -20,6 +20,8 @@ export interface ServiceTargetPayload {
   sender: string;
   /** Kinesis: the record's partition key (KinesisParameters.PartitionKeyPath's value, or the event id). */
   partitionKey?: string;
+  /** Step Functions: the execution's name, the event's id. */
+  name?: string;
 }
 
 type Failure = Extract<AttemptResult, { ok: false }>;
@@ -75,9 +77,11 @@ export function serviceTargetKind(service: "kinesis" | "states", call: () => Ser
         if (service === "kinesis") {
           await fn(ctx, "PutRecord", { StreamARN: row.target, PartitionKey: p.partitionKey ?? "", Data: Buffer.from(p.body, "utf8") });
         } else {
-          // PutTargets has no member for the execution's name: StartExecution without one gets a name Step Functions
-          // generates (StartExecution API reference, name: "Step Functions automatically generates a universally unique identifier (UUID) as the execution name").
-          await fn(ctx, "StartExecution", { stateMachineArn: row.target, input: p.body });
+          // The execution is named after the event's id, as EventBridge names the executions it starts (recorded against
+          // AWS: LocalStack pull request 11427, "the execution name of the machine uses the event ID as it happens in
+          // AWS"); PutTargets has no member for it. A retry after a start whose answer was lost then finds the running
+          // execution with the same name and input, which StartExecution answers as a success (idempotent).
+          await fn(ctx, "StartExecution", { stateMachineArn: row.target, input: p.body, ...(p.name === undefined ? {} : { name: p.name }) });
         }
         return { ok: true };
       } catch (e) {

@@ -235,7 +235,7 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
       return;
     }
     case "states": {
-      const payload: ServiceTargetPayload = { body, sender };
+      const payload: ServiceTargetPayload = { body, sender, name: event.id };
       plan.write.outbox.push({ kind: STATES_TARGET_KIND, target: t.arn, payload: JSON.stringify(payload), dueAt: now, policy: retryPolicyOf(t), deadLetter: dl });
       return;
     }
