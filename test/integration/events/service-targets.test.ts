@@ -2,19 +2,23 @@
 // under a ManualClock: records read back with GetRecords (partition key from KinesisParameters.PartitionKeyPath, or
 // the event id), executions started with the (transformed) event as input (STANDARD seen with ListExecutions and
 // DescribeExecution, EXPRESS through what it does), missing targets straight to the dead-letter queue with
-// EventBridge's attributes, and a throttled stream retried under the RetryPolicy once the clock moves on.
+// EventBridge's attributes, and a throttled stream retried under the RetryPolicy once the clock moves on, also across a
+// restart of the server.
 import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, type _Record } from "@aws-sdk/client-kinesis";
 import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand } from "@aws-sdk/client-sfn";
 import { CreateQueueCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
 import { ManualClock } from "../../../src/index.ts";
-import { TEST_CREDENTIALS, useTestServer } from "../../helpers/server.ts";
+import { startTestServer, TEST_CREDENTIALS, useTestServer } from "../../helpers/server.ts";
 import { def, ROLE, sfnClient } from "../stepfunctions/helpers.ts";
 
 const clock = new ManualClock(Date.UTC(2026, 4, 17, 8, 0, 0));
-const { server, sqs } = useTestServer({ clock, kinesisThroughputLimits: true });
+const { server, sqs } = useTestServer({ clock });
 const ACCOUNT = "000000000000";
 let client: EventBridgeClient | undefined;
 const eb = () => (client ??= new EventBridgeClient({ endpoint: server.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1 }));
@@ -157,18 +161,77 @@ test("a partition key path selecting nothing, or a key over 256 characters, send
   assert.equal(r.PartitionKey, "42");
 });
 
-test("a throttled stream is retried under the RetryPolicy once the clock moves on", async () => {
-  const arn = await stream("busy");
-  await rule("busy", [{ Id: "k", Arn: arn }]);
-  // Six events of about 200,000 bytes in one second: over the shard's 1 MiB/s (--kinesis-throughput-limits).
+/**
+ * A server enforcing Kinesis's per-shard limits (--kinesis-throughput-limits) on its own clock and (optionally) data
+ * directory, with its clients. The clock stands still between advances, so a shard takes 5 GetRecords per second of
+ * it: `count` reads once after a pause, and `until` at most four times before it gives up.
+ */
+async function limitedServer(c: ManualClock, dataDir?: string) {
+  const s = await startTestServer({ clock: c, kinesisThroughputLimits: true, ...(dataDir ? { dataDir, memory: false } : {}) });
+  const cfg = { endpoint: s.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1 };
+  const e = new EventBridgeClient(cfg);
+  const k = new KinesisClient(cfg);
+  const count = async (stream: string) => {
+    const { ShardIterator } = await k.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" }));
+    return (await k.send(new GetRecordsCommand({ ShardIterator }))).Records ?? [];
+  };
+  const until = async (stream: string, n: number) => {
+    let got: _Record[] = [];
+    for (let i = 0; i < 4 && got.length < n; i++) {
+      await sleep(300);
+      got = await count(stream);
+    }
+    assert.equal(got.length, n);
+    return got;
+  };
+  const close = async () => {
+    e.destroy();
+    k.destroy();
+    await s.close();
+  };
+  return { e, k, until, close };
+}
+
+/** Six events of about 200,000 bytes in one second of the clock: over the shard's 1 MiB/s, so the sixth is throttled. */
+async function sixBigEvents(e: EventBridgeClient, source: string) {
   const big = "x".repeat(200_000);
-  for (let i = 0; i < 6; i++) await emit("busy", { i, big });
-  await records("busy", 5);
-  await sleep(400);
-  assert.equal((await records("busy", 5)).length, 5, "the sixth record was throttled");
-  assert.ok(clock.pending().length > 0, "the scheduler has a timer armed");
-  // The first retry is due within 1 s (1 s base, up to half of it jitter); the shard's second has passed by then.
-  clock.advance(1000);
-  const all = await records("busy", 6);
-  assert.deepEqual(all.map((r) => JSON.parse(text(r.Data)).detail.i).sort(), [0, 1, 2, 3, 4, 5]);
+  for (let i = 0; i < 6; i++) await e.send(new PutEventsCommand({ Entries: [{ Source: source, DetailType: "d", Detail: JSON.stringify({ i, big }) }] }));
+}
+
+test("a throttled stream is retried under the RetryPolicy once the clock moves on", async () => {
+  const c = new ManualClock(Date.UTC(2026, 4, 18));
+  const l = await limitedServer(c);
+  try {
+    await l.k.send(new CreateStreamCommand({ StreamName: "busy", ShardCount: 1 }));
+    await l.e.send(new PutRuleCommand({ Name: "busy", EventPattern: JSON.stringify({ source: ["busy"] }) }));
+    await l.e.send(new PutTargetsCommand({ Rule: "busy", Targets: [{ Id: "k", Arn: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/busy` }] }));
+    await sixBigEvents(l.e, "busy");
+    await l.until("busy", 5);
+    assert.ok(c.pending().length > 0, "the scheduler has a timer armed");
+    // The first retry is due within 1 s (1 s base, up to half of it jitter); the shard's second has passed by then.
+    c.advance(1000);
+    const all = await l.until("busy", 6);
+    assert.deepEqual(all.map((r) => JSON.parse(text(r.Data)).detail.i).sort(), [0, 1, 2, 3, 4, 5]);
+  } finally {
+    await l.close();
+  }
+});
+
+test("a throttled record's retry pending across a restart of the server is made after it (nothing acknowledged is lost)", async () => {
+  const c = new ManualClock(Date.UTC(2026, 4, 18));
+  const dir = mkdtempSync(join(tmpdir(), "mailroom-eb-kinesis-"));
+  let l = await limitedServer(c, dir);
+  try {
+    await l.k.send(new CreateStreamCommand({ StreamName: "rs", ShardCount: 1 }));
+    await l.e.send(new PutRuleCommand({ Name: "rs", EventPattern: JSON.stringify({ source: ["restart"] }) }));
+    await l.e.send(new PutTargetsCommand({ Rule: "rs", Targets: [{ Id: "k", Arn: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/rs` }] }));
+    await sixBigEvents(l.e, "restart");
+    await l.until("rs", 5);
+    await l.close();
+    l = await limitedServer(c, dir);
+    c.advance(1000);
+    await l.until("rs", 6);
+  } finally {
+    await l.close();
+  }
 });
