@@ -164,7 +164,7 @@ test("a partition key path selecting nothing, or a key over 256 characters, send
 /**
  * A server enforcing Kinesis's per-shard limits (--kinesis-throughput-limits) on its own clock and (optionally) data
  * directory, with its clients. The clock stands still between advances, so a shard takes 5 GetRecords per second of
- * it: `count` reads once after a pause, and `until` at most four times before it gives up.
+ * it: `until` reads at most four times, after growing pauses, before it gives up.
  */
 async function limitedServer(c: ManualClock, dataDir?: string) {
   const s = await startTestServer({ clock: c, kinesisThroughputLimits: true, ...(dataDir ? { dataDir, memory: false } : {}) });
@@ -177,8 +177,9 @@ async function limitedServer(c: ManualClock, dataDir?: string) {
   };
   const until = async (stream: string, n: number) => {
     let got: _Record[] = [];
+    // Pauses of 0.3, 0.6, 1.2 and 2.4 s (real time): a loaded machine gets several seconds, the budget four reads.
     for (let i = 0; i < 4 && got.length < n; i++) {
-      await sleep(300);
+      await sleep(300 * 2 ** i);
       got = await count(stream);
     }
     assert.equal(got.length, n);
