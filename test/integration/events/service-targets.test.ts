@@ -228,6 +228,8 @@ test("a throttled record's retry pending across a restart of the server is made 
     await l.e.send(new PutTargetsCommand({ Rule: "rs", Targets: [{ Id: "k", Arn: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/rs` }] }));
     await sixBigEvents(l.e, "restart");
     await l.until("rs", 5);
+    // Let the throttled attempt's retry be recorded (a local commit) before the server stops.
+    await sleep(300);
     await l.close();
     l = await limitedServer(c, dir);
     c.advance(1000);
