@@ -1,5 +1,5 @@
 // boto3 (Debian's python3-boto3 1.26, EventBridge over AWS JSON 1.1) against an in-process server: buses, rules
-// with patterns and schedules, SQS targets, PutEvents, TestEventPattern, archives and a replay, tags, and an error.
+// with patterns and schedules, SQS and Kinesis targets, PutEvents, TestEventPattern, archives and a replay, tags, and an error.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Mailroom } from "../../src/index.ts";
@@ -9,14 +9,17 @@ import { type Boto, QUERY_PYTHON, startBoto } from "./boto.ts";
 let server: Mailroom;
 let events: Boto;
 let sqs: Boto;
+let kinesis: Boto;
 before(async () => {
   server = await startTestServer();
   events = await startBoto(server.endpoint, { python: QUERY_PYTHON, service: "events", protocol: "json" });
   sqs = await startBoto(server.endpoint, { python: QUERY_PYTHON, service: "sqs", protocol: "query" });
+  kinesis = await startBoto(server.endpoint, { python: QUERY_PYTHON, service: "kinesis", protocol: "json" });
 });
 after(async () => {
   events?.close();
   sqs?.close();
+  kinesis?.close();
   await server?.close();
 });
 
@@ -69,6 +72,24 @@ test("buses, rules, targets, PutEvents and TestEventPattern", async () => {
   assert.deepEqual((await events.call("list_tags_for_resource", { ResourceARN: bus.EventBusArn })).Tags, [{ Key: "team", Value: "py" }]);
   await events.call("tag_resource", { ResourceARN: rule.RuleArn, Tags: [{ Key: "k", Value: "v" }] });
   assert.deepEqual((await events.call("list_tags_for_resource", { ResourceARN: rule.RuleArn })).Tags, [{ Key: "k", Value: "v" }]);
+});
+
+test("a Kinesis stream target with KinesisParameters: the record is the event, keyed by the path's value", async () => {
+  await kinesis.call("create_stream", { StreamName: "boto-events", ShardCount: 1 });
+  await events.call("put_rule", { Name: "to-kinesis", EventPattern: JSON.stringify({ source: ["boto"] }) });
+  const t = await events.call("put_targets", { Rule: "to-kinesis", Targets: [{ Id: "k", Arn: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/boto-events`, KinesisParameters: { PartitionKeyPath: "$.detail.user" } }] });
+  assert.equal(t.FailedEntryCount, 0);
+  const listed = await events.call("list_targets_by_rule", { Rule: "to-kinesis" });
+  assert.deepEqual(listed.Targets[0].KinesisParameters, { PartitionKeyPath: "$.detail.user" });
+  const put = await events.call("put_events", { Entries: [{ Source: "boto", DetailType: "d", Detail: JSON.stringify({ user: "py-1" }) }] });
+  const it = (await kinesis.call("get_shard_iterator", { StreamName: "boto-events", ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" })).ShardIterator;
+  let records: { PartitionKey: string; Data: string }[] = [];
+  for (let i = 0; i < 100 && records.length === 0; i++) {
+    records = (await kinesis.call("get_records", { ShardIterator: it })).Records;
+    if (records.length === 0) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(records[0].PartitionKey, "py-1");
+  assert.equal(JSON.parse(Buffer.from(records[0].Data, "base64").toString()).id, put.Entries[0].EventId);
 });
 
 test("a scheduled rule is described with its expression; an invalid one is refused", async () => {

@@ -12,6 +12,8 @@ import type { SqsApi } from "../sqs/index.ts";
 import type { EventsEnv } from "./env.ts";
 import { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 import { API_DESTINATION_KIND, apiDestinationKind } from "./jobs/api-destinations.ts";
+import { authorizeByConnection, type ConnectionAuthFailure, type ConnectionAuthorization } from "./connection-auth.ts";
+import { KINESIS_TARGET_KIND, serviceTargetKind, STATES_TARGET_KIND } from "./jobs/service-targets.ts";
 import type { EventsStore } from "./store.ts";
 import { scheduleArchiveJobs } from "./jobs/archives.ts";
 import { scheduleRules } from "./jobs/schedules.ts";
@@ -21,16 +23,25 @@ export { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 export type { EventsStore } from "./store.ts";
 export { dispatchEvents, type DispatchOptions } from "./operations/put-events.ts";
 
-/** What other services may use of EventBridge at run time: its operations called in-process (Step Functions tasks). */
+export type { ConnectionAuthFailure, ConnectionAuthorization } from "./connection-auth.ts";
+
+/** What other services may use of EventBridge at run time. */
 export interface EventsApi {
+  /** Its operations called in-process (Step Functions tasks). */
   call: ServiceCall;
+  /**
+   * What a connection of the caller's account and region adds to a request (invocation headers, query and body
+   * parameters, and its authorization, OAuth tokens fetched and cached as for API destinations): Step Functions'
+   * HTTP Task authorizes through it (Authentication.ConnectionArn).
+   */
+  connectionAuth(connectionArn: string, caller: { account: string; region: string }): Promise<ConnectionAuthorization | ConnectionAuthFailure>;
 }
 
 export const eventsModule = defineService<EventsStore, EventsApi>({
   name: "events",
   docs: {
     title: "EventBridge",
-    note: "Event buses (with resource policies), rules with event patterns and schedules (rate, cron), TestEventPattern, PutEvents, archives and replays, tags; targets: SQS queues, SNS topics, event buses and API destinations with connections (Input, InputPath, InputTransformer, RetryPolicy, DeadLetterConfig).",
+    note: "Event buses (with resource policies), rules with event patterns and schedules (rate, cron), TestEventPattern, PutEvents, archives and replays, tags; targets: SQS queues, SNS topics, event buses, API destinations with connections, Kinesis streams and Step Functions state machines (Input, InputPath, InputTransformer, RetryPolicy, DeadLetterConfig).",
     pending: PENDING_OPERATIONS,
     definition: () => createEventsService({} as EventsEnv),
   },
@@ -46,12 +57,23 @@ export const eventsModule = defineService<EventsStore, EventsApi>({
     const tokens = new Map<string, { token: string; expiresAt: number }>();
     // API destination targets are remote: outbox rows attempted by the delivery engine under the target's retry policy.
     ctx.delivery.register(API_DESTINATION_KIND, apiDestinationKind({ store, clock: ctx.clock, tokens }));
+    // Kinesis streams and state machines: their modules start after this one, so their api is looked up at attempt time.
+    const later = (name: string) => () => {
+      try {
+        return ctx.api<{ call?: ServiceCall } | undefined>(name)?.call;
+      } catch {
+        return undefined;
+      }
+    };
+    ctx.delivery.register(KINESIS_TARGET_KIND, serviceTargetKind("kinesis", later("kinesis")));
+    ctx.delivery.register(STATES_TARGET_KIND, serviceTargetKind("states", later("stepfunctions")));
     const env: EventsEnv = { store, sqs, sns, clock: ctx.clock, notifier: ctx.notifier, outboxChanged: ctx.delivery.wake, tokens };
     // Background work: scheduled rules (polled each second when other nodes share the database), replays and archive retention.
     const schedules = scheduleRules(ctx.scheduler, env, ctx.log, ctx.shared ? 1000 : undefined);
     const jobs = scheduleArchiveJobs(ctx.scheduler, env, ctx.log);
     env.jobs = { schedulesChanged: () => schedules.wake(), replaysChanged: () => jobs.replays.wake() };
     const definition = createEventsService(env);
-    return { definition, api: { call: serviceCall(definition) } };
+    const connectionAuth = (arn: string, caller: { account: string; region: string }) => authorizeByConnection({ store, clock: ctx.clock, tokens }, arn, caller);
+    return { definition, api: { call: serviceCall(definition), connectionAuth } };
   },
 });

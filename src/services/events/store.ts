@@ -56,6 +56,7 @@ export interface TargetSettings {
   RetryPolicy?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
   DeadLetterConfig?: { Arn?: string };
   RoleArn?: string;
+  KinesisParameters?: { PartitionKeyPath: string };
   HttpParameters?: { PathParameterValues?: string[]; HeaderParameters?: Record<string, string>; QueryStringParameters?: Record<string, string> };
 }
 

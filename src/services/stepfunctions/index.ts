@@ -22,11 +22,16 @@ import { stateMachineResources } from "./resources.ts";
 export { createStepFunctionsService, PENDING_OPERATIONS } from "./service.ts";
 export type { StepFunctionsStore } from "./store.ts";
 
-export const stepfunctionsModule = defineService<StepFunctionsStore, undefined>({
+/** What other services may use of Step Functions at run time: its operations called in-process (EventBridge targets). */
+export interface StepFunctionsApi {
+  call: ServiceCall;
+}
+
+export const stepfunctionsModule = defineService<StepFunctionsStore, StepFunctionsApi>({
   name: "stepfunctions",
   docs: {
     title: "Step Functions",
-    note: "STANDARD and EXPRESS state machines with Pass, Wait, Choice, Succeed, Fail and Task states (service integrations, local Lambda functions, mock config; no Retry/Catch yet) and JSONPath processing, versions and aliases; Parallel, Map, JSONata and intrinsic functions are refused at CreateStateMachine.",
+    note: "STANDARD and EXPRESS state machines with Pass, Wait, Choice, Succeed, Fail and Task states (service integrations, the HTTP Task through EventBridge connections, local Lambda functions, mock config; no Retry/Catch yet) and JSONPath processing, versions and aliases; Parallel, Map, JSONata and intrinsic functions are refused at CreateStateMachine.",
     pending: PENDING_OPERATIONS,
     definition: () => createStepFunctionsService({ baseUrl: { current: "" } } as SfnEnv),
   },
@@ -53,6 +58,7 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, undefined>(
         sqs: optional<SqsApi>("sqs")?.call, sns: optional<SnsApi>("sns")?.call, events: optional<EventsApi>("events")?.call,
         kinesis: optional<KinesisApi>("kinesis")?.call, states: (c, op, input) => self!(c, op, input),
       },
+      connectionAuth: optional<EventsApi>("events")?.connectionAuth,
       clock: ctx.clock, baseUrl: () => baseUrl.current, lambdaFunctions: ctx.options.lambdaFunctions ?? {}, mock,
       linkChild: (child, token, pattern) => store.linkChild(child, token, pattern),
     });
@@ -64,6 +70,6 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, undefined>(
     env.onMachineChanged = (arn) => forgetMachine(env, arn);
     const definition = createStepFunctionsService(env);
     self = serviceCall(definition);
-    return { definition };
+    return { definition, api: { call: self } };
   },
 });

@@ -198,21 +198,24 @@ test("API destinations: create needs an existing connection; describe, update, l
 test("a Basic-auth destination gets the transformed event with the connection's and the target's parameters", async () => {
   const d = await destination("BASIC");
   await eb().send(new UpdateConnectionCommand({
-    Name: d.name, AuthParameters: { InvocationHttpParameters: { HeaderParameters: [{ Key: "x-conn", Value: "c" }], QueryStringParameters: [{ Key: "cq", Value: "1" }] } },
+    Name: d.name,
+    AuthParameters: { InvocationHttpParameters: { HeaderParameters: [{ Key: "x-conn", Value: "c" }, { Key: "x-both", Value: "conn" }], QueryStringParameters: [{ Key: "cq", Value: "1" }] } },
   }));
   await rule("basic", [{
     Id: "api", Arn: d.ApiDestinationArn,
-    HttpParameters: { PathParameterValues: ["p 1"], HeaderParameters: { "x-target": "t" }, QueryStringParameters: { tq: "2" } },
+    HttpParameters: { PathParameterValues: ["p 1"], HeaderParameters: { "x-target": "t", "x-both": "target" }, QueryStringParameters: { tq: "2", cq: "target" } },
     InputTransformer: { InputPathsMap: { v: "$.detail.v" }, InputTemplate: '{"value": <v>, "rule": "<aws.events.rule-name>"}' },
   }]);
   const listed = (await eb().send(new ListTargetsByRuleCommand({ Rule: "basic" }))).Targets![0];
-  assert.deepEqual(listed.HttpParameters?.HeaderParameters, { "x-target": "t" });
+  assert.deepEqual(listed.HttpParameters?.HeaderParameters, { "x-target": "t", "x-both": "target" });
   assert.equal(listed.InputTransformer?.InputPathsMap?.v, "$.detail.v");
   const before = hits.length;
   await emit("basic", { v: "hello" });
   const [h] = (await waitHits(before + 1)).slice(before);
   assert.equal(h.method, "POST");
-  assert.equal(h.url, "/hook/p%201?cq=1&tq=2");
+  // Where the connection and the target name the same key, the connection's value wins (API reference, HttpParameters).
+  assert.equal(h.url, "/hook/p%201?tq=2&cq=1");
+  assert.equal(h.headers["x-both"], "conn");
   assert.equal(h.headers.authorization, `Basic ${Buffer.from("user:pa ss").toString("base64")}`);
   assert.equal(h.headers["x-conn"], "c");
   assert.equal(h.headers["x-target"], "t");

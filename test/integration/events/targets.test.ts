@@ -178,15 +178,16 @@ test("PutTargets: retry policy ranges, dead-letter ARNs, HttpParameters only for
   await rejectsAws(put({ Input: "x".repeat(8193) }), { name: "ValidationException", message: /less than or equal to 8192/ });
   const kinds = await eb().send(new PutTargetsCommand({
     Rule: "pt", Targets: [
-      { Id: "k", Arn: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/s` },
-      { Id: "s", Arn: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:m` },
+      { Id: "k", Arn: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream-not-a-stream` },
+      { Id: "s", Arn: `arn:aws:states:us-east-1:${ACCOUNT}:activity:m` },
       { Id: "f", Arn: `arn:aws:sns:us-east-1:${ACCOUNT}:t.fifo` },
       { Id: "ok", Arn: q.arn, RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 }, DeadLetterConfig: { Arn: q.arn }, RoleArn: "arn:aws:iam::000000000000:role/r" },
     ],
   }));
   assert.equal(kinds.FailedEntryCount, 3);
-  assert.deepEqual(kinds.FailedEntries!.map((f) => [f.TargetId, f.ErrorCode]), [["k", "UnsupportedTarget"], ["s", "UnsupportedTarget"], ["f", "UnsupportedTarget"]]);
-  assert.match(kinds.FailedEntries![0].ErrorMessage!, /Kinesis/);
+  // Kinesis and Step Functions targets need a stream or state machine ARN (service-targets.test.ts delivers to them).
+  assert.deepEqual(kinds.FailedEntries!.map((f) => [f.TargetId, f.ErrorCode]), [["k", "ValidationException"], ["s", "ValidationException"], ["f", "UnsupportedTarget"]]);
+  assert.match(kinds.FailedEntries![0].ErrorMessage!, /Kinesis stream ARN/);
   const [t] = (await eb().send(new ListTargetsByRuleCommand({ Rule: "pt" }))).Targets!;
   assert.deepEqual([t.Id, t.RetryPolicy, t.DeadLetterConfig, t.RoleArn], ["ok", { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 }, { Arn: q.arn }, "arn:aws:iam::000000000000:role/r"]);
   await rejectsAws(eb().send(new PutTargetsCommand({ Rule: "pt", Targets: Array.from({ length: 11 }, (_, i) => ({ Id: `t${i}`, Arn: q.arn })) })), {

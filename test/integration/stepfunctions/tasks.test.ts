@@ -1,6 +1,6 @@
 // Task resources end to end with the official clients: the optimized integrations (sqs:sendMessage, sns:publish,
 // events:putEvents, states:startExecution), the generic aws-sdk form (SQS, Kinesis, Step Functions), local Lambda
-// functions behind a URL, the Step Functions Local mock config, and the HTTP Task's refusal. EXPRESS machines
+// functions behind a URL, the Step Functions Local mock config, and an HTTP Task without a connection. EXPRESS machines
 // (StartSyncExecution) answer at once; a STANDARD run checks the history events of a task.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -216,7 +216,9 @@ test("Lambda tasks call the local function configured for the name; function err
 test("the HTTP Task and unknown resources fail with a clear cause", async () => {
   const http = await runTask({ Resource: "arn:aws:states:::http:invoke", Parameters: { ApiEndpoint: "http://127.0.0.1:1", Method: "GET" } });
   assert.equal(http.status, "FAILED");
-  assert.match(http.cause!, /HTTP Task .* is not supported by this Mailroom version yet/);
+  // Without Authentication.ConnectionArn the HTTP Task fails at once (http-task.test.ts calls endpoints through connections).
+  assert.equal(http.error, "States.Runtime");
+  assert.match(http.cause!, /Authentication\.ConnectionArn/);
   const unknown = await runTask({ Resource: "arn:aws:states:::dynamodb:getItem", Parameters: {} });
   assert.match(unknown.cause!, /is not recognized/);
 });

@@ -131,6 +131,20 @@ export function fillPath(endpoint: string, values: string[] | undefined): string
 }
 
 /**
+ * The header a connection's authorization adds (lower-case name, value): Basic credentials, the API key, or the OAuth
+ * token as a Bearer token (user guide, "Connections for API destination targets": authorization methods).
+ */
+export function authHeader(conn: ConnectionDoc, token: string | undefined): [string, string] | undefined {
+  const a = conn.auth;
+  if (conn.authorizationType === "BASIC" && a.BasicAuthParameters) {
+    return ["authorization", `Basic ${Buffer.from(`${a.BasicAuthParameters.Username ?? ""}:${a.BasicAuthParameters.Password ?? ""}`).toString("base64")}`];
+  }
+  if (conn.authorizationType === "API_KEY" && a.ApiKeyAuthParameters?.ApiKeyName) return [a.ApiKeyAuthParameters.ApiKeyName.toLowerCase(), a.ApiKeyAuthParameters.ApiKeyValue ?? ""];
+  if (conn.authorizationType === "OAUTH_CLIENT_CREDENTIALS" && token !== undefined) return ["authorization", `Bearer ${token}`];
+  return undefined;
+}
+
+/**
  * An invocation: the destination's method and endpoint, the connection's invocation parameters and authorization,
  * the target's HttpParameters, and the event (or its transformed input) as the body of methods that carry one.
  */
@@ -141,18 +155,15 @@ export function invocationRequest(
   const url = new URL(fillPath(dest.endpoint, http?.PathParameterValues));
   const headers: Record<string, string> = { ...DEFAULT_HEADERS };
   const inv = conn.auth.InvocationHttpParameters;
-  addHeaders(headers, inv?.HeaderParameters);
-  addQuery(url, inv?.QueryStringParameters);
+  // The target's HttpParameters "are merged with any InvocationParameters specified on the Connection, with any values
+  // from the Connection taking precedence" (API reference, HttpParameters).
   for (const [k, v] of Object.entries(http?.HeaderParameters ?? {})) headers[k.toLowerCase()] = v;
   for (const [k, v] of Object.entries(http?.QueryStringParameters ?? {})) url.searchParams.append(k, v);
-  const a = conn.auth;
-  if (conn.authorizationType === "BASIC" && a.BasicAuthParameters) {
-    headers.authorization = `Basic ${Buffer.from(`${a.BasicAuthParameters.Username ?? ""}:${a.BasicAuthParameters.Password ?? ""}`).toString("base64")}`;
-  } else if (conn.authorizationType === "API_KEY" && a.ApiKeyAuthParameters?.ApiKeyName) {
-    headers[a.ApiKeyAuthParameters.ApiKeyName.toLowerCase()] = a.ApiKeyAuthParameters.ApiKeyValue ?? "";
-  } else if (conn.authorizationType === "OAUTH_CLIENT_CREDENTIALS" && token !== undefined) {
-    headers.authorization = `Bearer ${token}`;
-  }
+  addHeaders(headers, inv?.HeaderParameters);
+  for (const p of inv?.QueryStringParameters ?? []) if (p.Key !== undefined) url.searchParams.delete(p.Key);
+  addQuery(url, inv?.QueryStringParameters);
+  const auth = authHeader(conn, token);
+  if (auth) headers[auth[0]] = auth[1];
   let out: string | undefined = body;
   // Connection body parameters join a JSON object body (CreateConnection API reference, InvocationHttpParameters BodyParameters).
   const extra = inv?.BodyParameters ?? [];

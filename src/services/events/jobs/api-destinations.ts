@@ -8,10 +8,10 @@
 // the client credentials and cached until they expire; a 401 or 407 drops the token ("OAUTH tokens are refreshed
 // when a 401 or 407 response is returned") and the delivery is retried with a new one.
 import type { DestinationKind, OutboxRow, Resolved } from "../../../delivery/types.ts";
-import type { Clock } from "../../../engine/clock.ts";
-import { type ApiDestinationDoc, type ConnectionDoc, type HttpRequest, invocationRequest, tokenRequest } from "../domain/connections.ts";
+import { type ConnectionAuthDeps, type ConnectionKey, connectionToken, dropTokens, send } from "../connection-auth.ts";
+import { type ApiDestinationDoc, type ConnectionDoc, invocationRequest } from "../domain/connections.ts";
 import { parseResourceArn, targetKind } from "../domain/names.ts";
-import type { EventsStore, TargetSettings } from "../store.ts";
+import type { TargetSettings } from "../store.ts";
 
 export const API_DESTINATION_KIND = "events.api-destination";
 
@@ -23,51 +23,16 @@ export interface ApiDestinationPayload {
   sender: string;
 }
 
-/** EventBridge times API destination requests out after 5 seconds (user guide, "API destinations"). */
-const TIMEOUT_MS = 5000;
-/** A token without expires_in is kept this long. */
-const DEFAULT_TOKEN_MS = 3_600_000;
-
 interface ApiResolved extends Resolved {
   dest?: ApiDestinationDoc;
   conn?: ConnectionDoc;
-  connKey?: { account: string; region: string; name: string };
+  connKey?: ConnectionKey;
   /** The connection document as read (compare-and-set when marking it authorized). */
   connText?: string;
   missing?: { code: string; message: string };
 }
 
-export interface ApiDestinationDeps {
-  store: EventsStore;
-  clock: Clock;
-  tokens: Map<string, { token: string; expiresAt: number }>;
-}
-
-/** Response bytes read at most (a token response is small; an endpoint's answer is not used). */
-const MAX_RESPONSE_BYTES = 1024 * 1024;
-
-/** Reads at most MAX_RESPONSE_BYTES of a response body, so an endpoint cannot make the node buffer without limit. */
-async function boundedText(res: Response): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let n = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      n += value.length;
-      if (n > MAX_RESPONSE_BYTES) {
-        await reader.cancel().catch(() => undefined);
-        break;
-      }
-    }
-  } catch {
-    // A body cut short: what arrived is what there is.
-  }
-  return Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString("utf8");
-}
+export type ApiDestinationDeps = ConnectionAuthDeps;
 
 /**
  * A Retry-After header in ms (delta seconds or an HTTP date, RFC 9110 §10.2.3); negative when the seconds are
@@ -81,46 +46,9 @@ export function retryAfterMs(value: string | null, now: number): number | undefi
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-async function send(r: HttpRequest): Promise<{ status: number; text: string; retryAfter: string | null } | { error: string; timeout: boolean }> {
-  try {
-    const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body, redirect: "manual", signal: AbortSignal.timeout(TIMEOUT_MS) });
-    const text = await boundedText(res);
-    return { status: res.status, text, retryAfter: res.headers.get("retry-after") };
-  } catch (e) {
-    const err = e as Error;
-    return { error: err.message, timeout: err.name === "TimeoutError" || err.name === "AbortError" };
-  }
-}
-
 export function apiDestinationKind(d: ApiDestinationDeps): DestinationKind {
   async function token(r: ApiResolved): Promise<string | { code: string; message: string }> {
-    const conn = r.conn as ConnectionDoc;
-    const key = `${JSON.stringify(r.connKey)}#${conn.uuid}#${conn.modifiedAt}`;
-    const now = d.clock.now();
-    const hit = d.tokens.get(key);
-    if (hit && hit.expiresAt > now) return hit.token;
-    const req = tokenRequest(conn);
-    if (!req) return { code: "NO_PERMISSIONS", message: "The connection has no OAuth authorization endpoint." };
-    const res = await send(req);
-    if ("error" in res) return { code: res.timeout ? "TIMEOUT" : "OAUTH_ERROR", message: `Failed to fetch the OAuth token: ${res.error}` };
-    let parsed: { access_token?: unknown; expires_in?: unknown } = {};
-    try {
-      parsed = JSON.parse(res.text) as typeof parsed;
-    } catch {
-      parsed = {};
-    }
-    if (res.status < 200 || res.status >= 300 || typeof parsed.access_token !== "string") {
-      return { code: "OAUTH_ERROR", message: `Failed to fetch the OAuth token: the authorization endpoint responded with HTTP status ${res.status}` };
-    }
-    const ttl = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in * 1000 : DEFAULT_TOKEN_MS;
-    if (d.tokens.size > 10_000) d.tokens.clear();
-    d.tokens.set(key, { token: parsed.access_token, expiresAt: now + ttl });
-    if (conn.state !== "AUTHORIZED" && r.connKey) {
-      // The first token authorizes the connection (CreateConnection answers AUTHORIZING for OAuth connections).
-      // Only while the connection is still the one the token was fetched for (an update meanwhile wins).
-      await d.store.saveDocument("connection", r.connKey, JSON.stringify({ ...conn, state: "AUTHORIZED", authorizedAt: now }), r.connText);
-    }
-    return parsed.access_token;
+    return connectionToken(d, r.conn as ConnectionDoc, r.connKey as ConnectionKey, r.connText);
   }
 
   return {
@@ -167,7 +95,7 @@ export function apiDestinationKind(d: ApiDestinationDeps): DestinationKind {
       if (after !== undefined && after < 0) return { ok: false, code: s === 429 ? "THROTTLING" : String(s), message, retryable: false, deadLetterBody: p.body };
       const wait = after === undefined ? {} : { retryAfterMs: after };
       if (conn.authorizationType === "OAUTH_CLIENT_CREDENTIALS" && (s === 401 || s === 407)) {
-        for (const key of [...d.tokens.keys()]) if (key.includes(`#${conn.uuid}#`)) d.tokens.delete(key);
+        dropTokens(d, conn.uuid);
         return { ok: false, code: String(s), message, deadLetterBody: p.body, ...wait };
       }
       if (s === 429) return { ok: false, code: "THROTTLING", message, deadLetterBody: p.body, ...wait };

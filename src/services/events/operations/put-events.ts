@@ -1,7 +1,8 @@
 // PutEvents: up to 10 entries, 256 KiB in all; each accepted entry becomes an event, matched against the enabled
 // rules of its bus (dispatchEvents, which replays call too). Every matched target's delivery is written in one
 // transaction (ADR 0018): SQS messages through SQS's one enqueue, SNS publishes through SNS's planned publish, another
-// bus's targets the same way (one hop), and API destinations as outbox rows for the delivery engine. A 200 means
+// bus's targets the same way (one hop), and API destinations, Kinesis streams and state machines as outbox rows for
+// the delivery engine. A 200 means
 // every matched in-process target has the event. Entries AWS does not accept fail alone (Entries[].ErrorCode).
 import { randomUUID } from "node:crypto";
 import { accountRoot, policyDecision, readPolicy } from "../../../auth/policy.ts";
@@ -15,6 +16,7 @@ import { applyTransformer, parsePath, selectPath, TransformTooLarge } from "../d
 import { ruleIndex, type EventsEnv } from "../env.ts";
 import { busNotFound, constraint, notSupported, validation } from "../errors.ts";
 import { API_DESTINATION_KIND, type ApiDestinationPayload } from "../jobs/api-destinations.ts";
+import { KINESIS_TARGET_KIND, STATES_TARGET_KIND, type ServiceTargetPayload } from "../jobs/service-targets.ts";
 import type { BusKey, DeliveryWrite, RuleWithTargets, TargetRecord } from "../store.ts";
 import type { DeliveryExtras, NewArchivedEvent } from "../archive-store.ts";
 
@@ -215,6 +217,26 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
     case "api-destination": {
       const payload: ApiDestinationPayload = { body, http: t.settings?.HttpParameters, sender };
       plan.write.outbox.push({ kind: API_DESTINATION_KIND, target: t.arn, payload: JSON.stringify(payload), dueAt: now, policy: retryPolicyOf(t), deadLetter: dl });
+      return;
+    }
+    case "kinesis": {
+      // The partition key: KinesisParameters.PartitionKeyPath's value in the event, else the event id (PutTargets API
+      // reference, Target KinesisParameters: "If you do not include this parameter, the default is to use the eventId
+      // as the partition key"). A path selecting nothing gives an empty key, which PutRecord refuses (dead letter).
+      const path = t.settings?.KinesisParameters?.PartitionKeyPath;
+      let partitionKey = event.id;
+      if (path !== undefined) {
+        const steps = parsePath(path);
+        const v = steps ? selectPath(event, steps) : undefined;
+        partitionKey = v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
+      }
+      const payload: ServiceTargetPayload = { body, sender, partitionKey };
+      plan.write.outbox.push({ kind: KINESIS_TARGET_KIND, target: t.arn, payload: JSON.stringify(payload), dueAt: now, policy: retryPolicyOf(t), deadLetter: dl });
+      return;
+    }
+    case "states": {
+      const payload: ServiceTargetPayload = { body, sender, name: event.id };
+      plan.write.outbox.push({ kind: STATES_TARGET_KIND, target: t.arn, payload: JSON.stringify(payload), dueAt: now, policy: retryPolicyOf(t), deadLetter: dl });
       return;
     }
     default:

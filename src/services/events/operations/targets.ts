@@ -20,7 +20,7 @@ const TARGET_ID = /^[.\-_A-Za-z0-9]+$/;
 
 /** Target members this version does not carry out (refused, never stored and ignored). */
 const UNSUPPORTED = [
-  "KinesisParameters", "RunCommandParameters", "EcsParameters", "BatchParameters", "RedshiftDataParameters", "SageMakerPipelineParameters",
+  "RunCommandParameters", "EcsParameters", "BatchParameters", "RedshiftDataParameters", "SageMakerPipelineParameters",
   "AppSyncParameters",
 ];
 
@@ -135,6 +135,16 @@ function checkTarget(ctx: RequestContext, t: Record<string, unknown>, i: number)
     if (kind.kind !== "api-destination") throw validation(`HttpParameters is only supported for API destination targets (target ${id}).`);
     settings.HttpParameters = checkHttpParameters(t.HttpParameters as Record<string, unknown>, id);
   }
+  if (t.KinesisParameters !== undefined) {
+    // KinesisParameters apply to Kinesis stream targets (PutTargets API reference, Target KinesisParameters).
+    if (kind.kind !== "kinesis") throw validation(`KinesisParameters is only supported for Kinesis stream targets (target ${id}).`);
+    const pk = (t.KinesisParameters as { PartitionKeyPath?: unknown }).PartitionKeyPath;
+    // PartitionKeyPath: required, at most 256 characters (KinesisParameters API reference); the same JSONPath subset as InputPath.
+    if (pk === undefined || pk === null) throw validation(`1 validation error detected: Value null at '${path}.kinesisParameters.partitionKeyPath' failed to satisfy constraint: Member must not be null`);
+    if (String(pk).length > 256) throw constraint(String(pk), `${path}.kinesisParameters.partitionKeyPath`, "have length less than or equal to 256");
+    if (!parsePath(String(pk))) throw validation(`PartitionKeyPath for target ${id} is not supported: this Mailroom version takes $ followed by .name, ['name'], [index] or * steps.`);
+    settings.KinesisParameters = { PartitionKeyPath: String(pk) };
+  }
   const sqsp = t.SqsParameters as { MessageGroupId?: string } | undefined;
   if (sqsp !== undefined && kind.kind !== "sqs") throw validation(`SqsParameters is only supported for Amazon SQS queue targets (target ${id}).`);
   const fail = (code: string, message: string) => ({ failed: { TargetId: id, ErrorCode: code, ErrorMessage: message } });
@@ -163,11 +173,15 @@ function checkTarget(ctx: RequestContext, t: Record<string, unknown>, i: number)
       if (n > 0) throw validation(`Input, InputPath and InputTransformer are not supported for event bus target ${id}.`);
       break;
     case "kinesis":
-      return fail("UnsupportedTarget", `Kinesis stream targets are not supported by this Mailroom version yet: the Kinesis service exposes no api to deliver through.`);
+      // arn:aws:kinesis:<region>:<account>:stream/<name> (Kinesis API reference, StreamARN pattern).
+      if (!/^arn:aws[\w-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[a-zA-Z0-9_.-]{1,128}$/.test(arn)) return fail("ValidationException", `Target ${id} has an invalid Kinesis stream ARN.`);
+      break;
     case "states":
-      return fail("UnsupportedTarget", `Step Functions state machine targets are not supported by this Mailroom version yet: the Step Functions service exposes no api to start executions through.`);
+      // A state machine (or its version or alias) ARN: arn:aws:states:<region>:<account>:stateMachine:<name>[:<qualifier>].
+      if (!/^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:\s]{1,80}(:[^:\s]{1,128})?$/.test(arn)) return fail("ValidationException", `Target ${id} has an invalid Step Functions state machine ARN.`);
+      break;
     default:
-      return fail("UnsupportedTarget", `Targets of kind '${kind.service || arn}' are not supported by this Mailroom version; SQS queues, SNS topics, event buses and API destinations are.`);
+      return fail("UnsupportedTarget", `Targets of kind '${kind.service || arn}' are not supported by this Mailroom version; SQS queues, SNS topics, event buses, API destinations, Kinesis streams and Step Functions state machines are.`);
   }
   const rec: TargetRecord = { id, arn, input: t.Input as string | undefined, inputPath: t.InputPath as string | undefined, messageGroupId: sqsp?.MessageGroupId };
   if (Object.keys(settings).length > 0) rec.settings = settings;

@@ -19,6 +19,7 @@ import {
 } from "../domain/integrations.ts";
 import { mockedOutcome, type MockConfig } from "../domain/mock-config.ts";
 import type { TaskCall, TaskOutcome, TaskResources } from "../domain/tasks.ts";
+import { type ConnectionAuth, invokeHttp } from "./http.ts";
 import { invokeLambda } from "./lambda.ts";
 
 /** The services a Task can reach, by their aws-sdk service name (arn:aws:states:::aws-sdk:<name>:<action>). */
@@ -35,6 +36,8 @@ export interface TaskResourceDeps {
   clock: Clock;
   /** The server's base URL as clients use it (queue URLs, SNS links in results). */
   baseUrl: () => string;
+  /** EventBridge's connections, by ARN (the HTTP Task's Authentication.ConnectionArn); undefined without EventBridge. */
+  connectionAuth?: ConnectionAuth;
   /** Local Lambda functions: name → URL the payload is POSTed to. */
   lambdaFunctions: Record<string, string>;
   mock?: MockConfig;
@@ -103,9 +106,8 @@ export function createTaskResources(deps: TaskResourceDeps): MockedTaskResources
       case "lambda-arn":
         return invokeLambda(deps.lambdaFunctions, r.functionName, call.parameters, "direct");
       case "http":
-        // The HTTP Task authorizes its request through an EventBridge connection (Authentication.ConnectionArn); EventBridge
-        // does not yet offer other services a way to authorize a request by connection, so the task is refused.
-        return failed("States.Runtime", "The HTTP Task (arn:aws:states:::http:invoke) is not supported by this Mailroom version yet.");
+        // The HTTP Task authorizes its request through an EventBridge connection (Authentication.ConnectionArn).
+        return invokeHttp(deps.connectionAuth, call);
       case "activity":
         return failed("States.Runtime", "Activities are carried out by the interpreter, not by a service integration.");
       case "unknown":
