@@ -79,8 +79,9 @@ export interface MailroomOptions {
   initDir?: string;
   /** OTLP/HTTP base URL (e.g. http://collector:4318): one span per request, exported as OTLP JSON. */
   otlpEndpoint?: string;
-  /** Fault injection (tests): called with the SQLite connection once open (storage/open.ts). */
-  sqliteHook?: (db: import("../storage/sqlite/db.ts").SqliteDb) => void;
+  /** Fault injection (tests): called with the SQLite connection (storage/sqlite/db.ts SqliteDb) once open; typed
+   * opaque so the package's declarations name no native module. */
+  sqliteHook?: (db: unknown) => void;
 }
 
 type Optional = "clock" | "database" | "tlsCert" | "tlsKey" | "config" | "resources" | "initDir" | "otlpEndpoint" | "metricsPort" | "lambdaFunctions" | "sfnMockConfig" | "sqliteHook";

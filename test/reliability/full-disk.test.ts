@@ -21,7 +21,7 @@ let sqlite: SqliteDb | undefined;
 let sqs: SQSClient;
 let sns: SNSClient;
 before(async () => {
-  server = await startMailroom({ port: 0, logLevel: (process.env.LOG as "error") ?? "silent", dataDir: dir, sqliteHook: (db) => { sqlite = db; } });
+  server = await startMailroom({ port: 0, logLevel: (process.env.LOG as "error") ?? "silent", dataDir: dir, sqliteHook: (db) => { sqlite = db as SqliteDb; } });
   sqs = sqsClient(server.endpoint);
   sns = snsClient(server.endpoint);
 });
