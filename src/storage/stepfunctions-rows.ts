@@ -1,6 +1,6 @@
 // Row shapes of Step Functions' tables and their mapping to records, shared by the SQLite and PostgreSQL adapters
 // (PostgreSQL's BIGINTs arrive as numbers, db.ts; Number() keeps either backend's values numbers).
-import type { ExecutionRecord, ExecutionStatus, StateMachineRecord } from "../services/stepfunctions/store.ts";
+import type { ActivityRecord, ExecutionRecord, ExecutionStatus, StateMachineRecord, TaskRecord, TaskStatus } from "../services/stepfunctions/store.ts";
 
 export interface MachineRow {
   arn: string; account: string; region: string; name: string; definition: string; role_arn: string; type: string; created_at: number; tags: string;
@@ -9,7 +9,34 @@ export interface MachineRow {
 export interface ExecRow {
   arn: string; machine_arn: string; name: string; status: string; input: string; output: string | null; error: string | null;
   cause: string | null; start_date: number; stop_date: number | null; definition: string; role_arn: string; machine_updated_at: number; machine_revision_id: string | null; position: string;
-  last_event_id: number; version: number;
+  last_event_id: number; version: number; parent_token: string | null;
+}
+export interface TaskRow {
+  token: string; execution_arn: string; activity_arn: string | null; input: string; status: string; output: string | null; error: string | null;
+  cause: string | null; child: string | null; worker_name: string | null; started_at: number | null; heartbeat_at: number | null; created_at: number;
+}
+export interface ActivityRow { arn: string; account: string; region: string; name: string; created_at: number; tags: string }
+
+export function toTask(r: TaskRow): TaskRecord {
+  const t: TaskRecord = { token: r.token, executionArn: r.execution_arn, input: r.input, status: r.status as TaskStatus, createdAt: Number(r.created_at) };
+  if (r.activity_arn !== null) t.activityArn = r.activity_arn;
+  if (r.output !== null) t.output = r.output;
+  if (r.error !== null) t.error = r.error;
+  if (r.cause !== null) t.cause = r.cause;
+  if (r.child !== null) t.child = r.child;
+  if (r.worker_name !== null) t.workerName = r.worker_name;
+  if (r.started_at !== null) t.startedAt = Number(r.started_at);
+  if (r.heartbeat_at !== null) t.heartbeatAt = Number(r.heartbeat_at);
+  return t;
+}
+
+export function toActivity(r: ActivityRow): ActivityRecord {
+  return { arn: r.arn, account: r.account, region: r.region, name: r.name, createdAt: Number(r.created_at), tags: JSON.parse(r.tags) };
+}
+
+/** The columns a completion writes: status, output, error, cause, child. */
+export function completionColumns(c: { status: string; output?: string; error?: string; cause?: string; child?: string }): [string, string | null, string | null, string | null, string | null] {
+  return [c.status, c.output ?? null, c.error ?? null, c.cause ?? null, c.child ?? null];
 }
 
 export function toMachine(r: MachineRow): StateMachineRecord {
@@ -25,6 +52,7 @@ export function toExecution(r: ExecRow): ExecutionRecord {
     position: JSON.parse(r.position), lastEventId: Number(r.last_event_id), version: Number(r.version),
   };
   if (r.machine_revision_id !== null) x.machineRevisionId = r.machine_revision_id;
+  if (r.parent_token !== null && r.parent_token !== undefined) x.parentToken = r.parent_token;
   for (const k of ["output", "error", "cause", "stopDate"] as const) if (x[k] === undefined) delete x[k];
   return x;
 }

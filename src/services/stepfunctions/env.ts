@@ -1,12 +1,15 @@
 // What Step Functions operations share: the store, the clock, and the runner's wake-up (a new execution is due now).
 import type { Clock } from "../../engine/clock.ts";
+import type { Notifier } from "../../engine/notify.ts";
 import type { StepFunctionsStore } from "./store.ts";
 
 export interface SfnEnv {
   store: StepFunctionsStore;
   clock: Clock;
-  /** Asks the runner to look for due executions (after a start). */
+  /** Asks the runner to look for due executions (after a start, a completed task). */
   wake: () => void;
+  /** Wakes GetActivityTask long polls (the runner notifies when it schedules an activity task). */
+  notifier?: Notifier;
 }
 
 /** Opaque NextToken over a string cursor. */

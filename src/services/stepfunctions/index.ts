@@ -4,18 +4,20 @@ import { PgStepFunctionsStore } from "../../storage/postgres/stepfunctions-store
 import { SqliteStepFunctionsStore } from "../../storage/sqlite/stepfunctions-store.ts";
 import { defineService } from "../module.ts";
 import type { SfnEnv } from "./env.ts";
-import { scheduleRunner } from "./jobs/runner.ts";
+import type { TaskResources } from "./domain/tasks.ts";
+import { NO_RESOURCES, scheduleRunner } from "./jobs/runner.ts";
 import { createStepFunctionsService, PENDING_OPERATIONS } from "./service.ts";
 import type { StepFunctionsStore } from "./store.ts";
 
 export { createStepFunctionsService, PENDING_OPERATIONS } from "./service.ts";
 export type { StepFunctionsStore } from "./store.ts";
+export type { TaskCall, TaskOutcome, TaskResources } from "./domain/tasks.ts";
 
 export const stepfunctionsModule = defineService<StepFunctionsStore, undefined>({
   name: "stepfunctions",
   docs: {
     title: "Step Functions",
-    note: "STANDARD state machines with Pass, Wait, Choice, Succeed and Fail states and JSONPath processing; Task, Parallel, Map, EXPRESS, JSONata and intrinsic functions are refused at CreateStateMachine.",
+    note: "STANDARD state machines with every state type (Map inline only), JSONPath with intrinsic functions and JSONata, Retry/Catch, task tokens and activities; Task resources other than activities fail with States.TaskFailed until integrations land; EXPRESS and distributed Map are refused.",
     pending: PENDING_OPERATIONS,
     definition: () => createStepFunctionsService({} as SfnEnv),
   },
@@ -26,7 +28,11 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, undefined>(
   start(ctx, store) {
     // On PostgreSQL other nodes may start executions: look for their due steps every second (on SQLite this node
     // wakes the runner itself).
-    const runner = scheduleRunner(ctx.scheduler, store, ctx.log, ctx.shared ? 1000 : undefined);
-    return { definition: createStepFunctionsService({ store, clock: ctx.clock, wake: () => runner.wake() }) };
+    // What carries out Task resources (integrations, Lambda, mocks) plugs in here; activities are the interpreter's own.
+    const resources: TaskResources = NO_RESOURCES;
+    let wake = () => {};
+    const runner = scheduleRunner(ctx.scheduler, { store, log: ctx.log, resources, notifier: ctx.notifier, onParentCompleted: () => wake() }, ctx.shared ? 1000 : undefined);
+    wake = () => runner.wake();
+    return { definition: createStepFunctionsService({ store, clock: ctx.clock, wake, notifier: ctx.notifier }) };
   },
 });

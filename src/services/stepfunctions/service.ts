@@ -7,9 +7,11 @@ import type { ServiceDefinition } from "../types.ts";
 import { bindOperations, type Operation, pendingOperations } from "../operations.ts";
 import type { SfnEnv } from "./env.ts";
 import { notNull, validation } from "./errors.ts";
+import * as activities from "./operations/activities.ts";
 import * as executions from "./operations/executions.ts";
 import * as machines from "./operations/state-machines.ts";
 import * as tags from "./operations/tags.ts";
+import * as tasks from "./operations/tasks.ts";
 
 type Op = Operation<SfnEnv>;
 
@@ -28,6 +30,15 @@ const OPERATIONS: Record<string, Op> = {
   TagResource: tags.tagResource,
   UntagResource: tags.untagResource,
   ListTagsForResource: tags.listTagsForResource,
+  ValidateStateMachineDefinition: machines.validateStateMachineDefinition,
+  SendTaskSuccess: tasks.sendTaskSuccess,
+  SendTaskFailure: tasks.sendTaskFailure,
+  SendTaskHeartbeat: tasks.sendTaskHeartbeat,
+  CreateActivity: activities.createActivity,
+  DescribeActivity: activities.describeActivity,
+  ListActivities: activities.listActivities,
+  DeleteActivity: activities.deleteActivity,
+  GetActivityTask: activities.getActivityTask,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */

@@ -1,16 +1,31 @@
 // PostgreSQL adapter of the Step Functions storage port. A step's position and its history events commit in one
 // transaction, guarded by the execution's version (so of two nodes, one advances an execution at a time).
 import type {
-  ExecutionRecord, ExecutionStatus, ExecutionUpdate, HistoryEventRecord, StateMachineRecord, StepFunctionsStore,
+  ActivityRecord, ExecutionRecord, ExecutionStatus, ExecutionUpdate, HistoryEventRecord, StateMachineRecord, StepFunctionsStore, TaskAnswer, TaskCompletion,
 } from "../../services/stepfunctions/store.ts";
 import type { PgDb, Queryable } from "./db.ts";
-import { type ExecRow, type MachineRow, toExecution, toMachine } from "../stepfunctions-rows.ts";
+import { type ActivityRow, completionColumns, type ExecRow, type MachineRow, toExecution, toMachine, type TaskRow, toActivity, toTask } from "../stepfunctions-rows.ts";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 async function insertEvents(c: Queryable, arn: string, events: HistoryEventRecord[]) {
   if (events.length === 0) return;
   await c.query("INSERT INTO sfn_history (execution_arn, id, body) SELECT $1, * FROM unnest($2::bigint[], $3::text[])",
     [arn, events.map((e) => e.id), events.map((e) => JSON.stringify(e))]);
+}
+
+/** Makes a running execution due now and moves its version (a step computed before this change is retried). */
+async function bump(c: Queryable, arn: string, now: number) {
+  await c.query("UPDATE sfn_executions SET due_at = $1, version = version + 1 WHERE arn = $2 AND status = 'RUNNING'", [now, arn]);
+}
+
+async function complete(c: Queryable, token: string, comp: TaskCompletion, now: number): Promise<TaskAnswer> {
+  const row = (await c.query("SELECT status, execution_arn FROM sfn_tasks WHERE token = $1 FOR UPDATE", [token])).rows[0] as { status: string; execution_arn: string } | undefined;
+  if (!row) return "missing";
+  if (row.status === "timed_out") return "timed_out";
+  if (row.status !== "scheduled" && row.status !== "started") return "missing";
+  await c.query("UPDATE sfn_tasks SET status = $1, output = $2, error = $3, cause = $4, child = $5 WHERE token = $6", [...completionColumns(comp), token]);
+  await bump(c, row.execution_arn, now);
+  return "ok";
 }
 
 export class PgStepFunctionsStore implements StepFunctionsStore {
@@ -56,10 +71,10 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
   async startExecution(e: ExecutionRecord, events: HistoryEventRecord[]) {
     const created = await this.db.tx(async (c) => {
       const r = await c.query(`INSERT INTO sfn_executions (arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date,
-          definition, role_arn, machine_updated_at, machine_revision_id, position, due_at, last_event_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+          definition, role_arn, machine_updated_at, machine_revision_id, position, due_at, last_event_id, version, parent_token) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
           ON CONFLICT (arn) DO NOTHING`,
       [e.arn, e.machineArn, e.name, e.status, e.input, e.output ?? null, e.error ?? null, e.cause ?? null, e.startDate,
-        e.stopDate ?? null, e.definition, e.roleArn, e.machineUpdatedAt, e.machineRevisionId ?? null, JSON.stringify(e.position), e.position.dueAt ?? null, e.lastEventId, e.version]);
+        e.stopDate ?? null, e.definition, e.roleArn, e.machineUpdatedAt, e.machineRevisionId ?? null, JSON.stringify(e.position), e.position.dueAt ?? null, e.lastEventId, e.version, e.parentToken ?? null]);
       if (r.rowCount !== 1) return false;
       await insertEvents(c, e.arn, events);
       return true;
@@ -88,8 +103,76 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
         u.status === "RUNNING" ? (u.position.dueAt ?? null) : null, u.lastEventId, arn, version]);
       if (r.rowCount !== 1) return false;
       await insertEvents(c, arn, events);
+      const open = u.openTasks ?? [];
+      if (open.length > 0) {
+        await c.query(`INSERT INTO sfn_tasks (token, execution_arn, activity_arn, input, status, created_at)
+            SELECT t, $1, a, i, 'scheduled', at FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS x(t, a, i, at)`,
+        [arn, open.map((t) => t.token), open.map((t) => t.activityArn ?? null), open.map((t) => t.input), open.map((t) => t.createdAt)]);
+      }
+      if ((u.closeTasks ?? []).length > 0) await c.query("UPDATE sfn_tasks SET status = 'closed' WHERE token = ANY($1::text[]) AND status <> 'timed_out'", [u.closeTasks]);
+      if ((u.timedOutTasks ?? []).length > 0) await c.query("UPDATE sfn_tasks SET status = 'timed_out' WHERE token = ANY($1::text[])", [u.timedOutTasks]);
+      // An ended execution's tasks are over: SendTask* on them answers TaskDoesNotExist (timed-out ones keep TaskTimedOut).
+      if (u.status !== "RUNNING") await c.query("UPDATE sfn_tasks SET status = 'closed' WHERE execution_arn = $1 AND status NOT IN ('closed', 'timed_out')", [arn]);
+      if (u.completeParent) await complete(c, u.completeParent.token, u.completeParent.completion, u.completeParent.now);
       return true;
     });
+  }
+
+  async openTasks(executionArn: string) {
+    const r = await this.db.query<TaskRow>("SELECT * FROM sfn_tasks WHERE execution_arn = $1 AND status <> 'closed'", [executionArn]);
+    return r.rows.map(toTask);
+  }
+
+  async recordInvocation(token: string, c: TaskCompletion | { status: "started" }, now: number) {
+    if (c.status === "started") await this.db.query("UPDATE sfn_tasks SET status = 'started', started_at = $1 WHERE token = $2 AND status = 'scheduled'", [now, token]);
+    else await this.db.query("UPDATE sfn_tasks SET status = $1, output = $2, error = $3, cause = $4, child = $5, started_at = $6 WHERE token = $7 AND status = 'scheduled'", [...completionColumns(c), now, token]);
+  }
+
+  async completeTask(token: string, c: TaskCompletion, now: number) {
+    return this.db.tx((q) => complete(q, token, c, now));
+  }
+
+  async heartbeatTask(token: string, now: number): Promise<TaskAnswer> {
+    const r = await this.db.query("UPDATE sfn_tasks SET heartbeat_at = $1 WHERE token = $2 AND status IN ('scheduled', 'started')", [now, token]);
+    if (r.rowCount === 1) return "ok";
+    const row = await this.db.query("SELECT status FROM sfn_tasks WHERE token = $1", [token]);
+    return row.rows[0]?.status === "timed_out" ? "timed_out" : "missing";
+  }
+
+  async claimActivityTask(activityArn: string, workerName: string | undefined, now: number) {
+    return this.db.tx(async (c) => {
+      // SKIP LOCKED: two workers polling at once take different tasks; each task goes to one worker.
+      const r = await c.query<TaskRow>(`UPDATE sfn_tasks SET status = 'started', worker_name = $1, started_at = $2 WHERE token = (
+          SELECT token FROM sfn_tasks WHERE activity_arn = $3 AND status = 'scheduled' ORDER BY created_at, token LIMIT 1 FOR UPDATE SKIP LOCKED)
+          RETURNING *`, [workerName ?? null, now, activityArn]);
+      const row = r.rows[0];
+      if (!row) return undefined;
+      await bump(c, row.execution_arn, now);
+      return toTask(row);
+    });
+  }
+
+  async createActivity(a: ActivityRecord): Promise<{ activity: ActivityRecord; created: boolean }> {
+    const ins = await this.db.query("INSERT INTO sfn_activities (arn, account, region, name, created_at, tags) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (arn) DO NOTHING",
+      [a.arn, a.account, a.region, a.name, a.createdAt, JSON.stringify(a.tags)]);
+    if (ins.rowCount === 1) return { activity: a, created: true };
+    const existing = await this.getActivity(a.arn);
+    return existing ? { activity: existing, created: false } : this.createActivity(a);
+  }
+
+  async getActivity(arn: string) {
+    const r = await this.db.query<ActivityRow>("SELECT * FROM sfn_activities WHERE arn = $1", [arn]);
+    return r.rows[0] && toActivity(r.rows[0]);
+  }
+
+  async listActivities(account: string, region: string, after: string, limit: number) {
+    const r = await this.db.query<ActivityRow>("SELECT * FROM sfn_activities WHERE account = $1 AND region = $2 AND arn COLLATE \"C\" > $3 ORDER BY arn COLLATE \"C\" LIMIT $4",
+      [account, region, after, limit]);
+    return r.rows.map(toActivity);
+  }
+
+  async deleteActivity(arn: string) {
+    await this.db.query("DELETE FROM sfn_activities WHERE arn = $1", [arn]);
   }
 
   async history(arn: string) {

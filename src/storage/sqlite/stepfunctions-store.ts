@@ -1,10 +1,14 @@
 // SQLite adapter of the Step Functions storage port. Writes go through SqliteDb.write (group commit); a step's
 // position and its history events commit together, guarded by the execution's version.
 import type {
-  ExecutionRecord, ExecutionStatus, ExecutionUpdate, HistoryEventRecord, StateMachineRecord, StepFunctionsStore,
+  ActivityRecord, ExecutionRecord, ExecutionStatus, ExecutionUpdate, HistoryEventRecord, StateMachineRecord, StepFunctionsStore, TaskAnswer, TaskCompletion,
 } from "../../services/stepfunctions/store.ts";
 import type { SqliteDb } from "./db.ts";
-import { type ExecRow, type MachineRow, toExecution, toMachine } from "../stepfunctions-rows.ts";
+import {
+  type ActivityRow, completionColumns, type ExecRow, type MachineRow, type TaskRow, toActivity, toExecution, toMachine, toTask,
+} from "../stepfunctions-rows.ts";
+
+type Db = SqliteDb["db"];
 
 export class SqliteStepFunctionsStore implements StepFunctionsStore {
   private readonly sql: SqliteDb;
@@ -54,9 +58,9 @@ export class SqliteStepFunctionsStore implements StepFunctionsStore {
       const existing = db.prepare("SELECT * FROM sfn_executions WHERE arn = ?").get(e.arn) as ExecRow | undefined;
       if (existing) return { execution: toExecution(existing), created: false };
       db.prepare(`INSERT INTO sfn_executions (arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date,
-          definition, role_arn, machine_updated_at, machine_revision_id, position, due_at, last_event_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+          definition, role_arn, machine_updated_at, machine_revision_id, position, due_at, last_event_id, version, parent_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(e.arn, e.machineArn, e.name, e.status, e.input, e.output ?? null, e.error ?? null, e.cause ?? null, e.startDate,
-          e.stopDate ?? null, e.definition, e.roleArn, e.machineUpdatedAt, e.machineRevisionId ?? null, JSON.stringify(e.position), e.position.dueAt ?? null, e.lastEventId, e.version);
+          e.stopDate ?? null, e.definition, e.roleArn, e.machineUpdatedAt, e.machineRevisionId ?? null, JSON.stringify(e.position), e.position.dueAt ?? null, e.lastEventId, e.version, e.parentToken ?? null);
       this.insertEvents(db, e.arn, events);
       return { execution: e, created: true };
     });
@@ -88,8 +92,92 @@ export class SqliteStepFunctionsStore implements StepFunctionsStore {
           u.status === "RUNNING" ? (u.position.dueAt ?? null) : null, u.lastEventId, arn, version);
       if (r.changes === 0) return false;
       this.insertEvents(db, arn, events);
+      const ins = db.prepare("INSERT INTO sfn_tasks (token, execution_arn, activity_arn, input, status, created_at) VALUES (?, ?, ?, ?, 'scheduled', ?)");
+      for (const t of u.openTasks ?? []) ins.run(t.token, arn, t.activityArn ?? null, t.input, t.createdAt);
+      const close = db.prepare("UPDATE sfn_tasks SET status = 'closed' WHERE token = ? AND status <> 'timed_out'");
+      for (const t of u.closeTasks ?? []) close.run(t);
+      const timedOut = db.prepare("UPDATE sfn_tasks SET status = 'timed_out' WHERE token = ?");
+      for (const t of u.timedOutTasks ?? []) timedOut.run(t);
+      // An ended execution's tasks are over: SendTask* on them answers TaskDoesNotExist (timed-out ones keep TaskTimedOut).
+      if (u.status !== "RUNNING") db.prepare("UPDATE sfn_tasks SET status = 'closed' WHERE execution_arn = ? AND status NOT IN ('closed', 'timed_out')").run(arn);
+      if (u.completeParent) this.complete(db, u.completeParent.token, u.completeParent.completion, u.completeParent.now);
       return true;
     });
+  }
+
+  private complete(db: Db, token: string, c: TaskCompletion, now: number): TaskAnswer {
+    const row = db.prepare("SELECT status, execution_arn FROM sfn_tasks WHERE token = ?").get(token) as { status: string; execution_arn: string } | undefined;
+    if (!row) return "missing";
+    if (row.status === "timed_out") return "timed_out";
+    if (row.status !== "scheduled" && row.status !== "started") return "missing";
+    db.prepare("UPDATE sfn_tasks SET status = ?, output = ?, error = ?, cause = ?, child = ? WHERE token = ?").run(...completionColumns(c), token);
+    this.bump(db, row.execution_arn, now);
+    return "ok";
+  }
+
+  /** Makes a running execution due now and moves its version (a step computed before this change is retried). */
+  private bump(db: Db, arn: string, now: number) {
+    db.prepare("UPDATE sfn_executions SET due_at = ?, version = version + 1 WHERE arn = ? AND status = 'RUNNING'").run(now, arn);
+  }
+
+  async openTasks(executionArn: string) {
+    const rows = this.db.prepare("SELECT * FROM sfn_tasks WHERE execution_arn = ? AND status <> 'closed'").all(executionArn) as TaskRow[];
+    return rows.map(toTask);
+  }
+
+  async recordInvocation(token: string, c: TaskCompletion | { status: "started" }, now: number) {
+    await this.sql.write((db) => {
+      if (c.status === "started") db.prepare("UPDATE sfn_tasks SET status = 'started', started_at = ? WHERE token = ? AND status = 'scheduled'").run(now, token);
+      else db.prepare("UPDATE sfn_tasks SET status = ?, output = ?, error = ?, cause = ?, child = ?, started_at = ? WHERE token = ? AND status = 'scheduled'").run(...completionColumns(c), now, token);
+    });
+  }
+
+  async completeTask(token: string, c: TaskCompletion, now: number) {
+    return this.sql.write((db) => this.complete(db, token, c, now));
+  }
+
+  async heartbeatTask(token: string, now: number): Promise<TaskAnswer> {
+    return this.sql.write((db) => {
+      const row = db.prepare("SELECT status FROM sfn_tasks WHERE token = ?").get(token) as { status: string } | undefined;
+      if (!row) return "missing";
+      if (row.status === "timed_out") return "timed_out";
+      if (row.status !== "scheduled" && row.status !== "started") return "missing";
+      db.prepare("UPDATE sfn_tasks SET heartbeat_at = ? WHERE token = ?").run(now, token);
+      return "ok";
+    });
+  }
+
+  async claimActivityTask(activityArn: string, workerName: string | undefined, now: number) {
+    return this.sql.write((db) => {
+      const row = db.prepare("SELECT * FROM sfn_tasks WHERE activity_arn = ? AND status = 'scheduled' ORDER BY created_at, token LIMIT 1").get(activityArn) as TaskRow | undefined;
+      if (!row) return undefined;
+      db.prepare("UPDATE sfn_tasks SET status = 'started', worker_name = ?, started_at = ? WHERE token = ?").run(workerName ?? null, now, row.token);
+      this.bump(db, row.execution_arn, now);
+      return toTask({ ...row, status: "started", worker_name: workerName ?? null, started_at: now });
+    });
+  }
+
+  async createActivity(a: ActivityRecord) {
+    return this.sql.write((db) => {
+      const existing = db.prepare("SELECT * FROM sfn_activities WHERE arn = ?").get(a.arn) as ActivityRow | undefined;
+      if (existing) return { activity: toActivity(existing), created: false };
+      db.prepare("INSERT INTO sfn_activities (arn, account, region, name, created_at, tags) VALUES (?, ?, ?, ?, ?, ?)").run(a.arn, a.account, a.region, a.name, a.createdAt, JSON.stringify(a.tags));
+      return { activity: a, created: true };
+    });
+  }
+
+  async getActivity(arn: string) {
+    const r = this.db.prepare("SELECT * FROM sfn_activities WHERE arn = ?").get(arn) as ActivityRow | undefined;
+    return r && toActivity(r);
+  }
+
+  async listActivities(account: string, region: string, after: string, limit: number) {
+    const rows = this.db.prepare("SELECT * FROM sfn_activities WHERE account = ? AND region = ? AND arn > ? ORDER BY arn LIMIT ?").all(account, region, after, limit) as ActivityRow[];
+    return rows.map(toActivity);
+  }
+
+  async deleteActivity(arn: string) {
+    await this.sql.write((db) => db.prepare("DELETE FROM sfn_activities WHERE arn = ?").run(arn));
   }
 
   async history(arn: string) {

@@ -1,58 +1,94 @@
 // The execution runner: one registration with the process's scheduler whose due time is the earliest stored due
-// time of a running execution (a new start is due now; a Wait is due when it ends). It advances each due execution
-// step by step, committing every step with its events (store.advance, guarded by the row's version: a step that
-// lost a race to a stop or to another node is dropped). No timer of its own.
+// time of a running execution (a new start is due now; a Wait, a retry or a task's timeout when it ends; a completed
+// callback makes its execution due now). It advances each due execution step by step, committing every step with
+// its events and task rows (store.advance, guarded by the row's version: a step that lost a race to a stop, a
+// callback or another node is dropped and computed again). No timer of its own.
+import type { Notifier } from "../../../engine/notify.ts";
 import type { Scheduler, Registration } from "../../../engine/scheduler.ts";
 import type { Logger } from "../../../util/log.ts";
 import { parseMachineArn } from "../domain/arns.ts";
-import type { Definition } from "../domain/definition.ts";
-import { deadlineOf, step, type StepResult } from "../domain/step.ts";
-import type { HistoryEventRecord, StepFunctionsStore } from "../store.ts";
+import { childCompletion } from "../domain/child.ts";
+import { parseDefinition } from "../domain/definition.ts";
+import { deadlineOf, openTokens, step, type StepResult, type Thread } from "../domain/step.ts";
+import type { TaskOutcome, TaskResources } from "../domain/tasks.ts";
+import type { HistoryEventRecord, StepFunctionsStore, TaskRecord } from "../store.ts";
 
 /** Steps one execution takes per round before others get their turn (a Pass loop cannot starve the rest). */
 const STEPS_PER_ROUND = 100;
 const BATCH = 64;
 const MAX_EVENTS = 25_000;
 
-export function scheduleRunner(scheduler: Scheduler, store: StepFunctionsStore, log: Logger, pollMs?: number): Registration {
+/** The notifier key GetActivityTask waits on for an activity. */
+export const activityKey = (arn: string) => `sfn.activity:${arn}`;
+
+export interface RunnerDeps {
+  store: StepFunctionsStore;
+  log: Logger;
+  /** Carries out Task resources (integrations, Lambda, mocks: part B of issue 15). */
+  resources: TaskResources;
+  notifier?: Notifier;
+  /** A child execution completed its parent's task: the parent is due now (the runner's registration is woken). */
+  onParentCompleted?: () => void;
+}
+
+/** Until integrations are configured: every non-activity resource fails the task as AWS fails an unknown one. */
+export const NO_RESOURCES: TaskResources = {
+  invoke: async (call) => ({ type: "failed", error: "States.TaskFailed", cause: `The resource '${call.resource}' is not supported by this Mailroom version yet.` }),
+};
+
+export function scheduleRunner(scheduler: Scheduler, deps: RunnerDeps, pollMs?: number): Registration {
   return scheduler.register({
     name: "stepfunctions.executions",
     pollMs,
-    nextDue: () => store.nextDue(),
+    nextDue: () => deps.store.nextDue(),
     run: async (now) => {
-      const due = await store.dueExecutions(now, BATCH);
-      await Promise.all(due.map((arn) => runExecution(store, arn, now).catch((e) => log.warn("execution step failed", { arn, error: String(e) }))));
+      const due = await deps.store.dueExecutions(now, BATCH);
+      await Promise.all(due.map((arn) => runExecution(deps, arn, now).catch((e) => deps.log.warn("execution step failed", { arn, error: String(e) }))));
     },
   });
 }
 
-/**
- * Each event names the one before it, except the first state's entered event (id 2), whose previousEventId is 0
- * as AWS records it (LocalStack snapshots test_wait, test_base_scenarios: "id": 2, "previousEventId": 0).
- */
-export const previousEventId = (id: number) => (id === 2 ? 0 : id - 1);
+async function invokeDurably(deps: RunnerDeps, call: Parameters<TaskResources["invoke"]>[0], token: string, now: number): Promise<TaskOutcome> {
+  let o: TaskOutcome;
+  try {
+    o = await deps.resources.invoke(call);
+  } catch (e) {
+    // The contract says invoke never throws for a task-level failure; anything thrown is reported as one.
+    o = { type: "failed", error: "States.TaskFailed", cause: e instanceof Error ? e.message : String(e) };
+  }
+  // The outcome is stored before the step that records it, so a step retried after a lost race does not invoke twice.
+  await deps.store.recordInvocation(token, o.type === "succeeded" ? { status: "succeeded", output: JSON.stringify(o.output ?? null) }
+    : o.type === "failed" ? { status: "failed", error: o.error, cause: o.cause } : { status: "started" }, now);
+  return o;
+}
 
-export async function runExecution(store: StepFunctionsStore, arn: string, now: number): Promise<void> {
+export async function runExecution(deps: RunnerDeps, arn: string, now: number): Promise<void> {
+  const { store } = deps;
   for (let i = 0; i < STEPS_PER_ROUND; i++) {
     const x = await store.getExecution(arn);
     if (!x || x.status !== "RUNNING" || x.position.dueAt === undefined || x.position.dueAt > now) return;
-    const def = JSON.parse(x.definition) as Definition;
+    const def = parseDefinition(x.definition);
     const deadline = deadlineOf(def, x.startDate);
     let r: StepResult;
     let at = now;
+    const pos = x.position as Thread;
     if (deadline !== undefined && now >= deadline) {
       // The machine's TimeoutSeconds has passed: TIMED_OUT at exactly startDate + TimeoutSeconds, an
       // ExecutionTimedOut event with error States.Timeout and no cause, previousEventId 0 (measured on AWS, floci-io/floci#2965).
       at = deadline;
       r = {
-        events: [{ type: "ExecutionTimedOut", detailsKey: "executionTimedOutEventDetails", details: { error: "States.Timeout" } }],
-        status: "TIMED_OUT", error: "States.Timeout", position: { ...x.position, dueAt: undefined },
+        events: [{ id: x.lastEventId + 1, previousEventId: 0, type: "ExecutionTimedOut", detailsKey: "executionTimedOutEventDetails", details: { error: "States.Timeout" } }],
+        status: "TIMED_OUT", error: "States.Timeout", position: { ...pos, dueAt: undefined },
+        openTasks: [], closeTasks: [], timedOutTasks: [], activities: [],
       };
     } else {
-      r = step(def, {
+      let tasks: Map<string, TaskRecord> | undefined;
+      if (openTokens(pos).length > 0) tasks = new Map((await store.openTasks(arn)).map((t) => [t.token, t]));
+      const m = parseMachineArn(x.machineArn);
+      r = await step(def, {
         arn: x.arn, name: x.name, input: x.input, roleArn: x.roleArn, startDate: x.startDate,
-        machineArn: x.machineArn, machineName: parseMachineArn(x.machineArn)?.name ?? "",
-      }, x.position, x.lastEventId, now);
+        machineArn: x.machineArn, machineName: m?.name ?? "", account: m?.account, region: m?.region,
+      }, pos, x.lastEventId, now, { tasks, invoke: (call, token) => invokeDurably(deps, call, token, now) });
       // A running execution is next due at its next step or its deadline, whichever comes first.
       if (r.status === "RUNNING" && deadline !== undefined) r.position = { ...r.position, dueAt: Math.min(r.position.dueAt ?? deadline, deadline) };
     }
@@ -61,16 +97,21 @@ export async function runExecution(store: StepFunctionsStore, arn: string, now: 
     if (x.lastEventId + r.events.length >= MAX_EVENTS && !(r.status !== "RUNNING" && x.lastEventId + r.events.length <= MAX_EVENTS)) {
       const cause = `The execution reached the maximum number of history events (${MAX_EVENTS}).`;
       r.events = r.events.slice(0, MAX_EVENTS - 1 - x.lastEventId);
-      r.events.push({ type: "ExecutionFailed", detailsKey: "executionFailedEventDetails", details: { error: "States.Runtime", cause } });
-      Object.assign(r, { status: "FAILED", error: "States.Runtime", cause, output: undefined, position: { ...r.position, dueAt: undefined } });
+      r.events.push({ id: MAX_EVENTS, previousEventId: MAX_EVENTS - 1, type: "ExecutionFailed", detailsKey: "executionFailedEventDetails", details: { error: "States.Runtime", cause } });
+      Object.assign(r, { status: "FAILED", error: "States.Runtime", cause, output: undefined, position: { ...r.position, dueAt: undefined }, closeTasks: [...r.closeTasks, ...openTokens(r.position as Thread)] });
     }
-    const events: HistoryEventRecord[] = r.events.map((e, k) => ({
-      id: x.lastEventId + 1 + k, previousEventId: r.status === "TIMED_OUT" ? 0 : previousEventId(x.lastEventId + 1 + k), timestamp: at, type: e.type, detailsKey: e.detailsKey, details: e.details,
+    const events: HistoryEventRecord[] = r.events.map((e) => ({
+      id: e.id, previousEventId: e.previousEventId, timestamp: at, type: e.type, detailsKey: e.detailsKey, details: e.details,
     }));
+    const ended = r.status !== "RUNNING";
     const ok = await store.advance(arn, x.version, {
-      status: r.status, output: r.output, error: r.error, cause: r.cause, stopDate: r.status === "RUNNING" ? undefined : at,
+      status: r.status, output: r.output, error: r.error, cause: r.cause, stopDate: ended ? at : undefined,
       position: r.position, lastEventId: x.lastEventId + events.length,
+      openTasks: r.openTasks, closeTasks: r.closeTasks, timedOutTasks: r.timedOutTasks,
+      completeParent: ended && x.parentToken ? { token: x.parentToken, completion: childCompletion(x, r.status, { ...r, stopDate: at }), now: at } : undefined,
     }, events);
-    if (!ok) return;
+    if (!ok) continue;
+    for (const a of r.activities) deps.notifier?.notify(activityKey(a), 1);
+    if (ended && x.parentToken) deps.onParentCompleted?.();
   }
 }

@@ -3,11 +3,13 @@ import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
 import { executionArn, parseExecutionArn, parseMachineArn, validName } from "../domain/arns.ts";
 import type { Definition } from "../domain/definition.ts";
+import { childCompletion } from "../domain/child.ts";
 import { startPosition } from "../domain/step.ts";
 import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
 import { executionExists, executionNotFound, invalidArn, invalidInput, invalidName, invalidToken, validation } from "../errors.ts";
 import type { ExecutionRecord, ExecutionStatus, HistoryEventRecord } from "../store.ts";
 import { checkTokenLength, pageSize, resolveMachine } from "./state-machines.ts";
+import type { StateMachineRecord } from "../store.ts";
 
 type In = Record<string, unknown>;
 
@@ -53,6 +55,15 @@ export async function startExecution(env: SfnEnv, ctx: RequestContext, input: In
   } catch (e) {
     throw invalidInput(parseProblem(text, e));
   }
+  return launchExecution(env, m, name, text);
+}
+
+/**
+ * Starts an execution of a machine (StartExecution; a `.sync` Task's child execution with `parentToken`, whose task
+ * the child completes when it ends: the runner does so in the transaction of the child's last step, and
+ * StopExecution in the abort's). Answers as StartExecution does.
+ */
+export async function launchExecution(env: SfnEnv, m: StateMachineRecord, name: string, text: string, parentToken?: string) {
   const now = env.clock.now();
   const arn = executionArn(parseMachineArn(m.arn)!, name);
   const def = JSON.parse(m.definition) as Definition;
@@ -60,6 +71,7 @@ export async function startExecution(env: SfnEnv, ctx: RequestContext, input: In
     arn, machineArn: m.arn, name, status: "RUNNING", input: text, startDate: now, definition: m.definition, roleArn: m.roleArn, machineUpdatedAt: m.updatedAt ?? m.createdAt, machineRevisionId: m.revisionId,
     position: startPosition(def, text, now), lastEventId: 1, version: 0,
   };
+  if (parentToken !== undefined) record.parentToken = parentToken;
   const started: HistoryEventRecord = {
     id: 1, previousEventId: 0, timestamp: now, type: "ExecutionStarted", detailsKey: "executionStartedEventDetails",
     details: { input: text, inputDetails: { truncated: false }, roleArn: m.roleArn },
@@ -140,11 +152,17 @@ export async function stopExecution(env: SfnEnv, ctx: RequestContext, input: In)
       // ExecutionAborted names no previous event (LocalStack snapshot test_stop_execution: "previousEventId": 0).
       id: x.lastEventId + 1, previousEventId: 0, timestamp: now, type: "ExecutionAborted", detailsKey: "executionAbortedEventDetails", details,
     };
+    const error = details.error as string | undefined;
+    const cause = details.cause as string | undefined;
     const ok = await env.store.advance(x.arn, x.version, {
-      status: "ABORTED", error: details.error as string | undefined, cause: details.cause as string | undefined, stopDate: now,
+      status: "ABORTED", error, cause, stopDate: now,
       position: { ...x.position, dueAt: undefined }, lastEventId: x.lastEventId + 1,
+      completeParent: x.parentToken ? { token: x.parentToken, completion: childCompletion(x, "ABORTED", { error, cause, stopDate: now }), now } : undefined,
     }, [event]);
-    if (ok) return { stopDate: new Date(now) };
+    if (ok) {
+      if (x.parentToken) env.wake();
+      return { stopDate: new Date(now) };
+    }
     // The runner committed a step meanwhile: look again.
   }
 }

@@ -1,0 +1,31 @@
+-- Step Functions interpreter: task rows (a scheduled Task's token, an activity's queue, what callbacks, workers and
+-- child executions reported), activities, and the parent task a `.sync` child execution completes when it ends.
+ALTER TABLE sfn_executions ADD COLUMN parent_token TEXT;
+
+CREATE TABLE sfn_tasks (
+  token TEXT PRIMARY KEY,
+  execution_arn TEXT NOT NULL,
+  activity_arn TEXT,
+  input TEXT NOT NULL,
+  status TEXT NOT NULL,
+  output TEXT,
+  error TEXT,
+  cause TEXT,
+  child TEXT,
+  worker_name TEXT,
+  started_at BIGINT,
+  heartbeat_at BIGINT,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX sfn_tasks_execution ON sfn_tasks (execution_arn) WHERE status <> 'closed';
+CREATE INDEX sfn_tasks_activity ON sfn_tasks (activity_arn, created_at) WHERE status = 'scheduled' AND activity_arn IS NOT NULL;
+
+CREATE TABLE sfn_activities (
+  arn TEXT PRIMARY KEY,
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  tags TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX sfn_activities_scope ON sfn_activities (account, region, arn);
