@@ -8,7 +8,7 @@ export interface MachineRow {
 }
 export interface ExecRow {
   arn: string; machine_arn: string; name: string; status: string; input: string; output: string | null; error: string | null;
-  cause: string | null; start_date: number; stop_date: number | null; definition: string; role_arn: string; machine_updated_at: number; machine_revision_id: string | null; position: string;
+  cause: string | null; start_date: number; stop_date: number | null; definition: string; role_arn: string; machine_updated_at: number; machine_revision_id: string | null; position: string; due_at: number | null;
   last_event_id: number; version: number; parent_token: string | null;
 }
 export interface TaskRow {
@@ -49,7 +49,8 @@ export function toExecution(r: ExecRow): ExecutionRecord {
     arn: r.arn, machineArn: r.machine_arn, name: r.name, status: r.status as ExecutionStatus, input: r.input,
     output: r.output ?? undefined, error: r.error ?? undefined, cause: r.cause ?? undefined, startDate: Number(r.start_date),
     stopDate: r.stop_date === null ? undefined : Number(r.stop_date), definition: r.definition, roleArn: r.role_arn, machineUpdatedAt: Number(r.machine_updated_at),
-    position: JSON.parse(r.position), lastEventId: Number(r.last_event_id), version: Number(r.version),
+    // The due_at column can be earlier than the position's own due time: a completed task makes its execution due now.
+    position: { ...JSON.parse(r.position), ...(r.status === "RUNNING" ? { dueAt: r.due_at === null ? undefined : Number(r.due_at) } : {}) }, lastEventId: Number(r.last_event_id), version: Number(r.version),
   };
   if (r.machine_revision_id !== null) x.machineRevisionId = r.machine_revision_id;
   if (r.parent_token !== null && r.parent_token !== undefined) x.parentToken = r.parent_token;
