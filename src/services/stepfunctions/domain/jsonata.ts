@@ -116,9 +116,14 @@ function register(e: jsonata.Expression) {
 /** Sequences jsonata returns carry flags; a plain JSON copy of a result (undefined stays undefined). */
 function plain(v: unknown): Json | undefined {
   if (v === undefined) return undefined;
-  if (typeof v === "function") fail("The expression returned a function, which is not a JSON value");
+  const lambda = (x: unknown) => typeof x === "function" || (x !== null && typeof x === "object" && ("_jsonata_lambda" in x || "_jsonata_function" in x));
+  if (lambda(v)) fail("The expression returned a function, which is not a JSON value");
   if (typeof v === "number" && !Number.isFinite(v)) fail("The expression returned a number that is not finite");
-  return JSON.parse(JSON.stringify(v)) as Json;
+  try {
+    return JSON.parse(JSON.stringify(v, (_k, x) => (lambda(x) ? undefined : x))) as Json;
+  } catch (e) {
+    return fail(`The expression returned a value that is not JSON: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+  }
 }
 
 /** Evaluates one "{% %}" expression. */
