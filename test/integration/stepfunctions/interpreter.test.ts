@@ -145,6 +145,16 @@ describe("Parallel and Map", () => {
   });
 });
 
+test("probe: a Map over 3,000 items finishes in bounded time (a step advances the running iterations together)", { timeout: 60_000 }, async () => {
+  const items = Array.from({ length: 3000 }, (_, i) => ({ i, pad: "x".repeat(20) }));
+  const started = Date.now();
+  const d = await run(sm({ M: { Type: "Map", ItemSelector: { "i.$": "$$.Map.Item.Value.i" }, ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } }), items);
+  assert.equal(d.status, "SUCCEEDED");
+  assert.equal(d.output.length, 3000);
+  assert.deepEqual(d.output[2999], { i: 2999 });
+  assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+});
+
 describe("Task, Retry and Catch", () => {
   test("a task failure is retried on the scheduler (IntervalSeconds, BackoffRate), then caught with ResultPath", async () => {
     const arn = await start(sm({

@@ -109,6 +109,9 @@ const MAX_DATA = 262_144;
 const INLINE_CONCURRENCY = 40;
 /** A Task's default TimeoutSeconds (States Language, Task state: 99999999 seconds when not given). */
 const DEFAULT_TASK_TIMEOUT = 99_999_999;
+/** Threads one step advances at most, and the events after which it stops taking more (one commit each). */
+const MAX_THREADS_PER_STEP = 64;
+const MAX_EVENTS_PER_STEP = 256;
 
 /** A catchable failure of a state: an error name and a cause (Retry and Catch match the name). */
 export class StateFailure extends Error {
@@ -198,6 +201,9 @@ class Stepper {
   activities: string[] = [];
   finished?: { status: ExecutionStatus; output?: string; error?: string; cause?: string };
   private nextId: number;
+  /** Parsed once per step: the execution's input ($$.Execution.Input) and each Map's items. */
+  private executionInput?: Json;
+  private readonly parsedItems = new Map<string, Json[]>();
 
   private readonly def: Definition;
   private readonly x: ExecutionInfo;
@@ -238,16 +244,17 @@ class Stepper {
   }
 
   /** The first thread due (depth first), as a chain from the root. */
-  findDue(t: Thread, chain: Thread[] = []): Thread[] | undefined {
+  findDue(t: Thread, chain: Thread[] = [], skip?: Set<Thread>): Thread[] | undefined {
     const c = [...chain, t];
     if (t.phase === "done") return undefined;
     if (t.phase === "children") {
       for (const k of t.kids ?? []) {
-        const r = this.findDue(k, c);
+        const r = this.findDue(k, c, skip);
         if (r) return r;
       }
       return undefined;
     }
+    if (skip?.has(t)) return undefined;
     if (t.phase === "task" && t.task) {
       const row = this.io.tasks?.get(t.task.token);
       if (row && (row.status === "succeeded" || row.status === "failed" || (row.status === "started" && t.task.activity && !t.task.started))) return c;
@@ -268,8 +275,9 @@ class Stepper {
     // Members as recorded on AWS (LocalStack snapshot test_context_object, "$$"): RedriveCount included.
     const state: Record<string, Json> = { Name: th.state, EnteredTime: iso(th.enteredAt) };
     if (th.retryCount !== undefined) state.RetryCount = th.retryCount;
+    this.executionInput ??= JSON.parse(x.input) as Json;
     const ctx: Record<string, Json> = {
-      Execution: { Id: x.arn, Input: JSON.parse(x.input), StartTime: iso(x.startDate), Name: x.name, RoleArn: x.roleArn, RedriveCount: x.redriveCount ?? 0 },
+      Execution: { Id: x.arn, Input: this.executionInput, StartTime: iso(x.startDate), Name: x.name, RoleArn: x.roleArn, RedriveCount: x.redriveCount ?? 0 },
       StateMachine: { Id: x.machineArn, Name: x.machineName },
       State: state,
       ...extra,
@@ -278,18 +286,27 @@ class Stepper {
     return ctx;
   }
 
+  /**
+   * Advances the due threads: each by one state (or phase), depth first, at most MAX_THREADS_PER_STEP of them and
+   * about MAX_EVENTS_PER_STEP events, so the branches of a Parallel or the running iterations of a Map move together
+   * in one commit while a lone thread still commits every state on its own.
+   */
   async run(): Promise<void> {
-    const chain = this.findDue(this.root);
-    if (!chain) return;
-    const th = chain[chain.length - 1];
-    const scope = this.scopes(chain)[chain.length - 1];
-    try {
-      await this.advance(chain, scope);
-    } catch (e) {
-      await this.fail(chain, scope, e);
+    const done = new Set<Thread>();
+    for (let k = 0; k < MAX_THREADS_PER_STEP && !this.finished && this.events.length < MAX_EVENTS_PER_STEP; k++) {
+      const chain = this.findDue(this.root, [], done);
+      if (!chain) return;
+      const th = chain[chain.length - 1];
+      done.add(th);
+      const scope = this.scopes(chain)[chain.length - 1];
+      try {
+        await this.advance(chain, scope);
+      } catch (e) {
+        await this.fail(chain, scope, e);
+      }
+      this.bubble(chain);
+      while (this.pending.length > 0 && !this.finished) await this.pending.shift()!();
     }
-    this.bubble(chain);
-    void th;
   }
 
   /** Turns what went wrong into the state's failure: Runtime failures end the execution, others go to Retry/Catch. */
@@ -790,8 +807,11 @@ class Stepper {
     if (s.MaxConcurrencyPath !== undefined) max = seconds(select(s.MaxConcurrencyPath as string, JSON.parse(th.stateInput) as Json, this.context(chain), this.vars(chain)), "MaxConcurrencyPath");
     if (jn && isExpression(s.MaxConcurrency)) max = seconds(await evaluate(s.MaxConcurrency, this.bindings(chain, {})), "MaxConcurrency");
     const limit = !max ? INLINE_CONCURRENCY : Math.min(max, INLINE_CONCURRENCY);
-    const items = JSON.parse(fan.items!) as Json[];
-    const eff = JSON.parse(fan.effective!) as Json;
+    let items = this.parsedItems.get(fan.items!);
+    if (!items) this.parsedItems.set(fan.items!, (items = JSON.parse(fan.items!) as Json[]));
+    if (fan.next >= fan.total || th.kids!.length >= limit) return;
+    let eff = this.parsedItems.get(fan.effective!) as Json | undefined;
+    if (eff === undefined) this.parsedItems.set(fan.effective!, (eff = JSON.parse(fan.effective!) as Json) as Json[]);
     const selector = (s.ItemSelector ?? s.Parameters) as Json | undefined;
     const p = (s.ItemProcessor ?? s.Iterator) as { StartAt: string };
     while (fan.next < fan.total && th.kids!.length < limit) {
