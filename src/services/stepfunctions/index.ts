@@ -2,6 +2,7 @@
 // runner on the process's scheduler). Other services import Step Functions only from this file.
 import { PgStepFunctionsStore } from "../../storage/postgres/stepfunctions-store.ts";
 import { SqliteStepFunctionsStore } from "../../storage/sqlite/stepfunctions-store.ts";
+import type { Registration } from "../../engine/scheduler.ts";
 import { defineService } from "../module.ts";
 import type { SfnEnv } from "./env.ts";
 import type { TaskResources } from "./domain/tasks.ts";
@@ -28,11 +29,13 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, undefined>(
   start(ctx, store) {
     // On PostgreSQL other nodes may start executions: look for their due steps every second (on SQLite this node
     // wakes the runner itself).
-    // What carries out Task resources (integrations, Lambda, mocks) plugs in here; activities are the interpreter's own.
+    let runner: Registration | undefined;
+    const env: SfnEnv = { store, clock: ctx.clock, wake: () => runner?.wake(), notifier: ctx.notifier };
+    // What carries out Task resources other than activities (integrations, Lambda, mocks) plugs in here, built with
+    // `env`: a `.sync` integration starts its child with operations/executions.ts launchExecution(env, machine, name,
+    // input, call.taskToken), and the runner completes the parent's task when the child ends.
     const resources: TaskResources = NO_RESOURCES;
-    let wake = () => {};
-    const runner = scheduleRunner(ctx.scheduler, { store, log: ctx.log, resources, notifier: ctx.notifier, onParentCompleted: () => wake() }, ctx.shared ? 1000 : undefined);
-    wake = () => runner.wake();
-    return { definition: createStepFunctionsService({ store, clock: ctx.clock, wake, notifier: ctx.notifier }) };
+    runner = scheduleRunner(ctx.scheduler, { store, log: ctx.log, resources, notifier: ctx.notifier, onParentCompleted: env.wake }, ctx.shared ? 1000 : undefined);
+    return { definition: createStepFunctionsService(env) };
   },
 });

@@ -185,7 +185,7 @@ export async function getExecutionHistory(env: SfnEnv, ctx: RequestContext, inpu
       if (e.detailsKey) {
         const d = { ...e.details };
         // includeExecutionData false leaves input and output out of the events (GetExecutionHistory API reference).
-        if (!withData) for (const k of ["input", "output", "inputDetails", "outputDetails"]) delete d[k];
+        if (!withData) for (const k of ["input", "output", "inputDetails", "outputDetails", "parameters", "assignedVariables", "assignedVariablesDetails"]) delete d[k];
         out[e.detailsKey] = d;
       }
       return out;
