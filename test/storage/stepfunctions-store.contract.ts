@@ -200,5 +200,22 @@ export function stepFunctionsStoreContract(name: string, factory: StepFunctionsS
       assert.deepEqual([row.status, row.child], ["succeeded", '{"Status":"SUCCEEDED"}']);
       assert.equal((await s.getExecution(parent.arn))!.position.dueAt, T0 + 5);
     }));
+
+    test("execution leases: one owner at a time on a shared database (PostgreSQL); SQLite, one process per file, always grants", withStore(async (s) => {
+      const m = machine("l1");
+      const e = execution(m, "leased", T0, T0);
+      await s.startExecution(e, [started()]);
+      assert.equal(await s.leaseExecution(e.arn, "node-a", T0, T0 + 30_000), true);
+      assert.equal(await s.leaseExecution(e.arn, "node-a", T0 + 1, T0 + 30_001), true, "the owner renews");
+      if (!name.startsWith("postgres")) return;
+      assert.equal(await s.leaseExecution(e.arn, "node-b", T0 + 2, T0 + 30_002), false);
+      assert.deepEqual(await s.dueExecutions(T0 + 10, 10), [], "a leased execution is not due for other nodes");
+      assert.equal(await s.nextDue(), T0 + 30_001, "it is next due when the lease ends");
+      assert.equal(await s.leaseExecution(e.arn, "node-b", T0 + 30_001, T0 + 60_000), true, "a lapsed lease is taken over");
+      await s.releaseExecution(e.arn, "node-a");
+      assert.equal(await s.leaseExecution(e.arn, "node-a", T0 + 30_002, T0 + 60_000), false, "only the owner releases");
+      await s.releaseExecution(e.arn, "node-b");
+      assert.deepEqual(await s.dueExecutions(T0 + 30_002, 10), [e.arn]);
+    }));
   });
 }

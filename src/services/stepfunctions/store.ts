@@ -156,6 +156,13 @@ export interface StepFunctionsStore {
   /** The earliest due time over running executions. */
   nextDue(): Promise<number | undefined>;
 
+  /**
+   * Takes the execution for `owner` until `until` (epoch ms) unless another owner's lease is still running: on
+   * PostgreSQL one node advances an execution at a time (so a Task's resource is invoked by one node). SQLite has one
+   * process per file (ADR 0003) and answers true.
+   */
+  leaseExecution(arn: string, owner: string, now: number, until: number): Promise<boolean>;
+  releaseExecution(arn: string, owner: string): Promise<void>;
   /** The task rows of an execution not yet closed (callbacks, workers and invocations report through them). */
   openTasks(executionArn: string): Promise<TaskRecord[]>;
   /** Records a task's invocation outcome (pending → started), only while it is still scheduled. */

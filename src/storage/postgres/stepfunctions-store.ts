@@ -118,6 +118,16 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
     });
   }
 
+  async leaseExecution(arn: string, owner: string, now: number, until: number) {
+    const r = await this.db.query("UPDATE sfn_executions SET lease_owner = $1, lease_until = $2 WHERE arn = $3 AND (lease_until IS NULL OR lease_until <= $4 OR lease_owner = $1)",
+      [owner, until, arn, now]);
+    return r.rowCount === 1;
+  }
+
+  async releaseExecution(arn: string, owner: string) {
+    await this.db.query("UPDATE sfn_executions SET lease_owner = NULL, lease_until = NULL WHERE arn = $1 AND lease_owner = $2", [arn, owner]);
+  }
+
   async openTasks(executionArn: string) {
     const r = await this.db.query<TaskRow>("SELECT * FROM sfn_tasks WHERE execution_arn = $1 AND status <> 'closed'", [executionArn]);
     return r.rows.map(toTask);
@@ -181,12 +191,12 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
   }
 
   async dueExecutions(now: number, limit: number) {
-    const r = await this.db.query("SELECT arn FROM sfn_executions WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at LIMIT $2", [now, limit]);
+    const r = await this.db.query("SELECT arn FROM sfn_executions WHERE due_at IS NOT NULL AND due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) ORDER BY due_at LIMIT $2", [now, limit]);
     return r.rows.map((row) => row.arn as string);
   }
 
   async nextDue() {
-    const r = await this.db.query("SELECT MIN(due_at) AS d FROM sfn_executions WHERE due_at IS NOT NULL");
+    const r = await this.db.query("SELECT MIN(GREATEST(due_at, COALESCE(lease_until, 0))) AS d FROM sfn_executions WHERE due_at IS NOT NULL");
     const v = r.rows[0]?.d;
     return v === null || v === undefined ? undefined : Number(v);
   }

@@ -120,6 +120,13 @@ export class SqliteStepFunctionsStore implements StepFunctionsStore {
     db.prepare("UPDATE sfn_executions SET due_at = ?, version = version + 1 WHERE arn = ? AND status = 'RUNNING'").run(now, arn);
   }
 
+  // One process per SQLite file (ADR 0003), and the scheduler never overlaps a registration's runs: nothing to lease.
+  async leaseExecution(_arn: string, _owner: string, _now: number, _until: number) {
+    return true;
+  }
+
+  async releaseExecution(_arn: string, _owner: string) {}
+
   async openTasks(executionArn: string) {
     const rows = this.db.prepare("SELECT * FROM sfn_tasks WHERE execution_arn = ? AND status <> 'closed'").all(executionArn) as TaskRow[];
     return rows.map(toTask);

@@ -312,13 +312,20 @@ class Stepper {
   /** Turns what went wrong into the state's failure: Runtime failures end the execution, others go to Retry/Catch. */
   async fail(chain: Thread[], scope: Scope, e: unknown): Promise<void> {
     const th = chain[chain.length - 1];
-    if (e instanceof StateFailure && e.error !== "States.Runtime") return this.handleError(chain, scope, e.error, e.causeText);
-    if (e instanceof IntrinsicError) return this.handleError(chain, scope, "States.IntrinsicFailure", this.runtimeCause(th, e.message));
-    if (e instanceof QueryError) return this.handleError(chain, scope, "States.QueryEvaluationError", this.runtimeCause(th, e.message));
+    try {
+      if (e instanceof StateFailure && e.error !== "States.Runtime") return await this.handleError(chain, scope, e.error, e.causeText);
+      if (e instanceof IntrinsicError) return await this.handleError(chain, scope, "States.IntrinsicFailure", this.runtimeCause(th, e.message));
+      if (e instanceof QueryError) return await this.handleError(chain, scope, "States.QueryEvaluationError", this.runtimeCause(th, e.message));
+    } catch (again) {
+      // Handling the error failed too (a Catcher's output over the size limit, its Assign failing): the execution fails with that.
+      const error = again instanceof StateFailure ? again.error : "States.Runtime";
+      const cause = again instanceof StateFailure ? again.causeText : this.runtimeCause(th, again instanceof Error ? again.message : String(again));
+      return this.endExecution(this.root, "FAILED", undefined, error, cause);
+    }
     // Input/output processing failures fail the execution with States.Runtime, naming the state and its entered
     // event (LocalStack snapshots, test_base_scenarios): not retriable, not catchable (developer guide, "States.Runtime").
     const msg = e instanceof StateFailure ? (e.causeText ?? "") : e instanceof Error ? e.message : String(e);
-    this.endExecution(this.root, "FAILED", undefined, "States.Runtime", e instanceof StateFailure ? msg : this.runtimeCause(th, msg));
+    this.endExecution(this.root, "FAILED", undefined, "States.Runtime", msg.startsWith("An error occurred while executing the state") ? msg : this.runtimeCause(th, msg));
   }
 
   runtimeCause(th: Thread, msg: string): string {
@@ -556,7 +563,8 @@ class Stepper {
     th.fan = undefined;
     th.retries = undefined;
     th.retryCount = undefined;
-    if (terminal || s.Type === "Succeed" || s.End === true) return this.endThread(chain, true, text);
+    // An explicit next (a Choice rule, a Catcher) wins over End (a caught error goes to the Catcher's Next).
+    if (next === undefined && (terminal || s.Type === "Succeed" || s.End === true)) return this.endThread(chain, true, text);
     th.state = next ?? (s.Next as string);
     th.stateInput = text;
     th.phase = "enter";

@@ -3,6 +3,7 @@
 // callback makes its execution due now). It advances each due execution step by step, committing every step with
 // its events and task rows (store.advance, guarded by the row's version: a step that lost a race to a stop, a
 // callback or another node is dropped and computed again). No timer of its own.
+import { randomUUID } from "node:crypto";
 import type { Notifier } from "../../../engine/notify.ts";
 import type { Scheduler, Registration } from "../../../engine/scheduler.ts";
 import type { Logger } from "../../../util/log.ts";
@@ -62,7 +63,21 @@ async function invokeDurably(deps: RunnerDeps, call: Parameters<TaskResources["i
   return o;
 }
 
+/** This process's name on execution leases, and how long a lease lasts (a node that dies holds it that long at most). */
+const OWNER = randomUUID();
+const LEASE_MS = 30_000;
+
 export async function runExecution(deps: RunnerDeps, arn: string, now: number): Promise<void> {
+  // One node advances an execution at a time (PostgreSQL): another node's round skips it until its lease ends.
+  if (!(await deps.store.leaseExecution(arn, OWNER, now, now + LEASE_MS))) return;
+  try {
+    await runSteps(deps, arn, now);
+  } finally {
+    await deps.store.releaseExecution(arn, OWNER);
+  }
+}
+
+async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<void> {
   const { store } = deps;
   for (let i = 0; i < STEPS_PER_ROUND; i++) {
     const x = await store.getExecution(arn);

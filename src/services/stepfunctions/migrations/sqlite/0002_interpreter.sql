@@ -1,6 +1,9 @@
 -- Step Functions interpreter: task rows (a scheduled Task's token, an activity's queue, what callbacks, workers and
 -- child executions reported), activities, and the parent task a `.sync` child execution completes when it ends.
 ALTER TABLE sfn_executions ADD COLUMN parent_token TEXT;
+-- Which node advances the execution now, and until when (PostgreSQL: one node at a time; a lapsed lease is taken over).
+ALTER TABLE sfn_executions ADD COLUMN lease_owner TEXT;
+ALTER TABLE sfn_executions ADD COLUMN lease_until INTEGER;
 
 CREATE TABLE sfn_tasks (
   token TEXT PRIMARY KEY,
