@@ -9,7 +9,7 @@ export interface MachineRow {
 export interface ExecRow {
   arn: string; machine_arn: string; name: string; status: string; input: string; output: string | null; error: string | null;
   cause: string | null; start_date: number; stop_date: number | null; definition: string; role_arn: string; machine_updated_at: number; machine_revision_id: string | null; position: string; due_at: number | null;
-  last_event_id: number; version: number; parent_token: string | null;
+  last_event_id: number; version: number; parent_token: string | null; redrive_count: number | null; redrive_date: number | null;
 }
 export interface TaskRow {
   token: string; execution_arn: string; activity_arn: string | null; input: string; status: string; output: string | null; error: string | null;
@@ -54,6 +54,8 @@ export function toExecution(r: ExecRow): ExecutionRecord {
   };
   if (r.machine_revision_id !== null) x.machineRevisionId = r.machine_revision_id;
   if (r.parent_token !== null && r.parent_token !== undefined) x.parentToken = r.parent_token;
+  if (r.redrive_count) x.redriveCount = Number(r.redrive_count);
+  if (r.redrive_date !== null && r.redrive_date !== undefined) x.redriveDate = Number(r.redrive_date);
   for (const k of ["output", "error", "cause", "stopDate"] as const) if (x[k] === undefined) delete x[k];
   return x;
 }

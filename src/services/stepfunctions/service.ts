@@ -39,6 +39,7 @@ const OPERATIONS: Record<string, Op> = {
   ListActivities: activities.listActivities,
   DeleteActivity: activities.deleteActivity,
   GetActivityTask: activities.getActivityTask,
+  RedriveExecution: executions.redriveExecution,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */

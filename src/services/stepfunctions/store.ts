@@ -59,6 +59,9 @@ export interface ExecutionRecord {
   version: number;
   /** The task token of the parent's `.sync` Task that started this execution: completed when this one ends. */
   parentToken?: string;
+  /** RedriveExecution: how often it was redriven, and when last. */
+  redriveCount?: number;
+  redriveDate?: number;
 }
 
 export interface HistoryEventRecord {
@@ -83,6 +86,8 @@ export interface ExecutionUpdate {
   openTasks?: NewTask[];
   closeTasks?: string[];
   timedOutTasks?: string[];
+  /** RedriveExecution: the new count and date. */
+  redrive?: { count: number; date: number };
   /** The execution ended and a parent's .sync task waits for it: that task is completed in the same transaction. */
   completeParent?: { token: string; completion: TaskCompletion; now: number };
 }

@@ -92,6 +92,7 @@ export class SqliteStepFunctionsStore implements StepFunctionsStore {
           u.status === "RUNNING" ? (u.position.dueAt ?? null) : null, u.lastEventId, arn, version);
       if (r.changes === 0) return false;
       this.insertEvents(db, arn, events);
+      if (u.redrive) db.prepare("UPDATE sfn_executions SET redrive_count = ?, redrive_date = ? WHERE arn = ?").run(u.redrive.count, u.redrive.date, arn);
       const ins = db.prepare("INSERT INTO sfn_tasks (token, execution_arn, activity_arn, input, status, created_at) VALUES (?, ?, ?, ?, 'scheduled', ?)");
       for (const t of u.openTasks ?? []) ins.run(t.token, arn, t.activityArn ?? null, t.input, t.createdAt);
       const close = db.prepare("UPDATE sfn_tasks SET status = 'closed' WHERE token = ? AND status <> 'timed_out'");

@@ -8,7 +8,7 @@ import { describe, test } from "node:test";
 import {
   type SFNClient, type HistoryEvent,
   CreateActivityCommand, CreateStateMachineCommand, DeleteActivityCommand, DescribeActivityCommand, GetActivityTaskCommand, GetExecutionHistoryCommand,
-  ListActivitiesCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand,
+  DescribeExecutionCommand, ListActivitiesCommand, RedriveExecutionCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand,
   ValidateStateMachineDefinitionCommand,
 } from "@aws-sdk/client-sfn";
 import { ManualClock } from "../../../src/index.ts";
@@ -406,6 +406,67 @@ describe("activities, task tokens and timeouts", () => {
     const poll = sfn().send(new GetActivityTaskCommand({ activityArn }));
     await advanceTo(clock.now() + 60_000);
     assert.equal((await poll).taskToken, undefined);
+  });
+});
+
+describe("RedriveExecution", () => {
+  // Fails on the first run ($$.Execution.RedriveCount 0), succeeds once redriven.
+  const flaky = (name: string) => ({
+    StartAt: `${name}Check`, States: {
+      [`${name}Check`]: { Type: "Choice", Choices: [{ Variable: "$$.Execution.RedriveCount", NumericEquals: 0, Next: `${name}Fail` }], Default: `${name}Ok` },
+      [`${name}Fail`]: { Type: "Fail", Error: "First.Run" },
+      [`${name}Ok`]: { Type: "Pass", Result: `${name} ok`, End: true },
+    },
+  });
+
+  test("a failed execution continues from the failed state; a Parallel reruns only the branch that failed", async () => {
+    const arn = await start(sm({
+      Before: { Type: "Pass", Result: "kept", ResultPath: "$.before", Next: "P" },
+      P: { Type: "Parallel", End: true, Branches: [{ StartAt: "Steady", States: { Steady: { Type: "Pass", Result: "steady", End: true } } }, flaky("B")] },
+    }));
+    const first = await finish(arn);
+    assert.equal(first.status, "FAILED");
+    assert.equal(first.error, "First.Run");
+    assert.equal(first.redriveStatus, "REDRIVABLE");
+    assert.equal(first.redriveStatusReason, undefined);
+    const { redriveDate } = await sfn().send(new RedriveExecutionCommand({ executionArn: arn }));
+    assert.equal(redriveDate!.getTime(), clock.now());
+    const d = await finish(arn);
+    assert.equal(d.status, "SUCCEEDED", d.cause);
+    assert.deepEqual(d.output, ["steady", "B ok"]);
+    assert.equal(d.redriveCount, 1);
+    assert.equal(d.redriveDate!.getTime(), clock.now());
+    const ev = await history(arn);
+    const redriven = ev.find((e) => e.type === "ExecutionRedriven")!;
+    assert.deepEqual(redriven.executionRedrivenEventDetails, { redriveCount: 1 });
+    assert.equal(ev.filter((e) => e.type === "PassStateEntered" && e.stateEnteredEventDetails!.name === "Steady").length, 1, "the branch that succeeded is not rerun");
+    assert.equal(ev.filter((e) => e.type === "PassStateEntered" && e.stateEnteredEventDetails!.name === "Before").length, 1, "nor the states before");
+    ev.forEach((e, i) => assert.equal(e.id, i + 1));
+    await assert.rejects(sfn().send(new RedriveExecutionCommand({ executionArn: arn })), { name: "ExecutionNotRedrivable", message: /Execution is SUCCEEDED and cannot be redriven/ });
+  });
+
+  test("a Map reruns only its failed iterations; an aborted execution resumes its waiting states", async () => {
+    const proc = { StartAt: "C", States: { C: { Type: "Choice", Choices: [{ And: [{ Variable: "$.v", StringEquals: "flaky" }, { Variable: "$$.Execution.RedriveCount", NumericEquals: 0 }], Next: "F" }], Default: "S" }, F: { Type: "Fail", Error: "Flaky" }, S: { Type: "Pass", End: true } } };
+    const arn = await start(sm({ M: { Type: "Map", ItemSelector: { "v.$": "$$.Map.Item.Value", "r.$": "$$.Execution.RedriveCount" }, ItemProcessor: proc, End: true } }), ["a", "flaky", "b"]);
+    assert.equal((await finish(arn)).status, "FAILED");
+    await sfn().send(new RedriveExecutionCommand({ executionArn: arn }));
+    const d = await finish(arn);
+    assert.equal(d.status, "SUCCEEDED", d.cause);
+    // "a" finished before "flaky" failed and is kept; "flaky" failed and "b" was aborted with it: both run again.
+    assert.deepEqual(d.output, [{ v: "a", r: 0 }, { v: "flaky", r: 1 }, { v: "b", r: 1 }]);
+
+    const waiting = await start(sm({ W: { Type: "Wait", Seconds: 100, Next: "Done" }, Done: { Type: "Pass", Result: "resumed", End: true } }));
+    await until(waiting, "WaitStateEntered");
+    await sfn().send(new StopExecutionCommand({ executionArn: waiting }));
+    assert.equal((await sfn().send(new DescribeExecutionCommand({ executionArn: waiting }))).redriveStatus, "REDRIVABLE");
+    await sfn().send(new RedriveExecutionCommand({ executionArn: waiting, clientToken: "once" }));
+    await sfn().send(new RedriveExecutionCommand({ executionArn: waiting, clientToken: "once" }));
+    await until(waiting, "WaitStateEntered");
+    await advanceTo(clock.now() + 100_000);
+    const w = await finish(waiting);
+    assert.equal(w.status, "SUCCEEDED");
+    assert.equal(w.output, "resumed");
+    assert.equal(w.redriveCount, 1);
   });
 });
 

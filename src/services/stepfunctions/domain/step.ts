@@ -59,14 +59,17 @@ export interface Fan {
   total: number;
   next: number;
   failed: number;
-  /** Map: the items (JSON text) and the state's effective input, for ItemSelector. */
+  /** Map: the items (JSON text); the state's effective input (a Map's ItemSelector input, a Parallel's branch input). */
   items?: string;
   effective?: string;
+  /** Map: iterations that failed (RedriveExecution reruns them); indices to start again first (after a redrive). */
+  failedIdx?: number[];
+  retry?: number[];
 }
 
 /** One thread of an execution (the execution's own is the root; the stored position). */
 export interface Thread extends ExecutionPosition {
-  phase: "enter" | "wait" | "invoke" | "task" | "retry" | "children" | "done";
+  phase: "enter" | "wait" | "invoke" | "task" | "retry" | "children" | "refill" | "done";
   /** The newest event of this thread (the previousEventId of its next). */
   last?: number;
   /** Branch index (Parallel) or iteration index (Map). */
@@ -372,6 +375,7 @@ class Stepper {
     if (th.phase === "retry") return this.begin(chain, scope);
     if (th.phase === "wait") return this.complete(chain, scope, await this.effective(chain, scope), true);
     if (th.phase === "invoke") return this.invoke(chain, scope);
+    if (th.phase === "refill") return this.refill(chain, scope);
     if (th.phase === "task") return this.taskProgress(chain, scope);
   }
 
@@ -774,7 +778,7 @@ class Stepper {
     const branches = s.Branches as { StartAt: string }[];
     const started = this.emit(th, "ParallelStateStarted");
     const text = JSON.stringify(eff);
-    th.fan = { kind: "parallel", results: branches.map(() => null), total: branches.length, next: branches.length, failed: 0 };
+    th.fan = { kind: "parallel", results: branches.map(() => null), total: branches.length, next: branches.length, failed: 0, effective: text };
     th.kids = branches.map((b, i) => ({ state: b.StartAt, stateInput: text, phase: "enter", dueAt: this.now, enteredEventId: 0, enteredAt: this.now, last: started, index: i }));
     th.phase = "children";
   }
@@ -817,13 +821,13 @@ class Stepper {
     const limit = !max ? INLINE_CONCURRENCY : Math.min(max, INLINE_CONCURRENCY);
     let items = this.parsedItems.get(fan.items!);
     if (!items) this.parsedItems.set(fan.items!, (items = JSON.parse(fan.items!) as Json[]));
-    if (fan.next >= fan.total || th.kids!.length >= limit) return;
+    if ((fan.next >= fan.total && !fan.retry?.length) || th.kids!.length >= limit) return;
     let eff = this.parsedItems.get(fan.effective!) as Json | undefined;
     if (eff === undefined) this.parsedItems.set(fan.effective!, (eff = JSON.parse(fan.effective!) as Json) as Json[]);
     const selector = (s.ItemSelector ?? s.Parameters) as Json | undefined;
     const p = (s.ItemProcessor ?? s.Iterator) as { StartAt: string };
-    while (fan.next < fan.total && th.kids!.length < limit) {
-      const index = fan.next++;
+    while ((fan.retry?.length || fan.next < fan.total) && th.kids!.length < limit) {
+      const index = fan.retry?.length ? fan.retry.shift()! : fan.next++;
       const item = { Index: index, Value: items[index] };
       let input: Json = items[index];
       if (selector !== undefined) {
@@ -834,6 +838,28 @@ class Stepper {
       const started = this.emit(th, "MapIterationStarted", "mapIterationStartedEventDetails", { name: th.state, index });
       th.kids!.push({ state: p.StartAt, stateInput: JSON.stringify(input), phase: "enter", dueAt: this.now, enteredEventId: 0, enteredAt: this.now, last: started, index });
     }
+  }
+
+  /** After a redrive: the branches or iterations that failed or were aborted start again; the others keep their results. */
+  async refill(chain: Thread[], scope: Scope): Promise<void> {
+    const th = chain[chain.length - 1];
+    const s = scope.States[th.state];
+    const fan = th.fan!;
+    th.phase = "children";
+    th.kids ??= [];
+    if (fan.kind === "map") await this.fillMap(chain, scope);
+    else {
+      const branches = s.Branches as { StartAt: string }[];
+      const started = this.emit(th, "ParallelStateStarted");
+      for (const i of fan.retry ?? []) {
+        th.kids!.push({ state: branches[i].StartAt, stateInput: fan.effective ?? "{}", phase: "enter", dueAt: this.now, enteredEventId: 0, enteredAt: this.now, last: started, index: i });
+      }
+      fan.retry = undefined;
+    }
+    if (th.kids!.length > 0 || fan.next < fan.total) return;
+    // Nothing to run again (the state failed after its branches): it completes with the results it has.
+    this.emit(th, fan.kind === "map" ? "MapStateSucceeded" : "ParallelStateSucceeded");
+    return this.complete(chain, scope, fan.results.map((r) => JSON.parse(r!) as Json));
   }
 
   /** After a step: a finished branch or iteration reports to its parent, which may finish in turn. */
@@ -875,6 +901,7 @@ class Stepper {
       } else {
         this.emit(th, "MapIterationFailed", "mapIterationFailedEventDetails", { name: th.state, index: kid.index });
         fan.failed++;
+        fan.failedIdx = [...(fan.failedIdx ?? []), kid.index!];
         const errorOutput: Record<string, Json> = { Error: kid.end!.error ?? null, Cause: kid.end!.cause ?? null };
         fan.results[kid.index!] = JSON.stringify(errorOutput);
         const tolerated = await this.tolerated(chain, s);
@@ -888,7 +915,7 @@ class Stepper {
         }
       }
       await this.fillMap(chain, scope);
-      if (th.kids.length > 0 || fan.next < fan.total) return;
+      if (th.kids.length > 0 || fan.next < fan.total || fan.retry?.length) return;
       this.emit(th, "MapStateSucceeded");
       return await this.complete(chain, scope, fan.results.map((r) => JSON.parse(r!) as Json));
     } catch (e) {
@@ -1033,6 +1060,43 @@ export async function step(def: Definition, x: ExecutionInfo, pos: ExecutionPosi
   const base = { events: r.events, openTasks: r.openTasks, closeTasks: r.closeTasks, timedOutTasks: r.timedOutTasks, activities: r.activities };
   if (r.finished) return { ...base, ...r.finished, position: { ...root, dueAt: undefined } };
   return { ...base, status: "RUNNING", position: root };
+}
+
+/**
+ * The position a RedriveExecution continues from (developer guide, "Redriving executions": the execution continues
+ * from the unsuccessful step; an inline Map or Parallel reruns only the iterations and branches that failed or were
+ * aborted). Threads caught mid-state re-enter that state; a Parallel or Map whose branches were cut short starts
+ * the missing ones again and keeps the results it has.
+ */
+export function redrivePosition(pos: ExecutionPosition, now: number): Thread {
+  const root = structuredClone(pos) as Thread;
+  const visit = (t: Thread) => {
+    t.retries = undefined;
+    t.retryCount = undefined;
+    if (t.fan && (t.phase === "children" || t.kids !== undefined)) {
+      for (const k of t.kids ?? []) visit(k);
+      t.kids = (t.kids ?? []).filter((k) => k.phase !== "done");
+      const live = new Set(t.kids.map((k) => k.index));
+      const failed = new Set(t.fan.failedIdx ?? []);
+      const limit = t.fan.kind === "map" ? t.fan.next : t.fan.total;
+      const again: number[] = [];
+      for (let i = 0; i < limit; i++) if (!live.has(i) && (t.fan.results[i] === null || failed.has(i))) again.push(i);
+      for (const i of again) t.fan.results[i] = null;
+      t.fan.failed = 0;
+      t.fan.failedIdx = undefined;
+      t.fan.retry = again;
+      t.phase = again.length > 0 || t.kids.length === 0 ? "refill" : "children";
+      t.dueAt = now;
+      return;
+    }
+    t.phase = "enter";
+    t.task = undefined;
+    t.kids = undefined;
+    t.fan = undefined;
+    t.dueAt = now;
+  };
+  visit(root);
+  return root;
 }
 
 /**

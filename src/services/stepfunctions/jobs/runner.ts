@@ -83,14 +83,15 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
     const x = await store.getExecution(arn);
     if (!x || x.status !== "RUNNING" || x.position.dueAt === undefined || x.position.dueAt > now) return;
     const def = parseDefinition(x.definition);
-    const deadline = deadlineOf(def, x.startDate);
+    // A redriven execution's TimeoutSeconds counts from the redrive (Mailroom's reading; AWS documents none).
+    const deadline = deadlineOf(def, x.redriveDate ?? x.startDate);
     let r: StepResult;
     let at = now;
     const pos = x.position as Thread;
     if (deadline !== undefined && now >= deadline) {
       // The machine's TimeoutSeconds has passed: TIMED_OUT at exactly startDate + TimeoutSeconds, an
       // ExecutionTimedOut event with error States.Timeout and no cause, previousEventId 0 (measured on AWS, floci-io/floci#2965).
-      at = deadline;
+      at = Math.max(deadline, x.startDate);
       r = {
         events: [{ id: x.lastEventId + 1, previousEventId: 0, type: "ExecutionTimedOut", detailsKey: "executionTimedOutEventDetails", details: { error: "States.Timeout" } }],
         status: "TIMED_OUT", error: "States.Timeout", position: { ...pos, dueAt: undefined },
@@ -102,7 +103,7 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
       const m = parseMachineArn(x.machineArn);
       r = await step(def, {
         arn: x.arn, name: x.name, input: x.input, roleArn: x.roleArn, startDate: x.startDate,
-        machineArn: x.machineArn, machineName: m?.name ?? "", account: m?.account, region: m?.region,
+        machineArn: x.machineArn, machineName: m?.name ?? "", account: m?.account, region: m?.region, redriveCount: x.redriveCount,
       }, pos, x.lastEventId, now, { tasks, invoke: (call, token) => invokeDurably(deps, call, token, now) });
       // A running execution is next due at its next step or its deadline, whichever comes first.
       if (r.status === "RUNNING" && deadline !== undefined) r.position = { ...r.position, dueAt: Math.min(r.position.dueAt ?? deadline, deadline) };

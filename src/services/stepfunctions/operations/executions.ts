@@ -4,9 +4,9 @@ import type { RequestContext } from "../../types.ts";
 import { executionArn, parseExecutionArn, parseMachineArn, validName } from "../domain/arns.ts";
 import type { Definition } from "../domain/definition.ts";
 import { childCompletion } from "../domain/child.ts";
-import { startPosition } from "../domain/step.ts";
+import { redrivePosition, startPosition } from "../domain/step.ts";
 import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
-import { executionExists, executionNotFound, invalidArn, invalidInput, invalidName, invalidToken, validation } from "../errors.ts";
+import { executionExists, executionNotFound, invalidArn, invalidInput, invalidName, invalidToken, sfnError, validation } from "../errors.ts";
 import type { ExecutionRecord, ExecutionStatus, HistoryEventRecord } from "../store.ts";
 import { checkTokenLength, pageSize, resolveMachine } from "./state-machines.ts";
 import type { StateMachineRecord } from "../store.ts";
@@ -95,10 +95,8 @@ export async function describeExecution(env: SfnEnv, ctx: RequestContext, input:
     stopDate: x.stopDate === undefined ? undefined : new Date(x.stopDate), input: x.input, inputDetails: { included: true },
     output: x.output, outputDetails: x.output === undefined ? undefined : { included: true }, error: x.error, cause: x.cause,
     // Redrive fields as AWS answers them (LocalStack snapshot test_describe_execution: redriveCount 0, NOT_REDRIVABLE,
-    // "Execution is SUCCEEDED and cannot be redriven"). RedriveExecution is not carried out yet, so no execution is redrivable.
-    redriveCount: 0, redriveStatus: "NOT_REDRIVABLE",
-    redriveStatusReason: x.status === "RUNNING" || x.status === "SUCCEEDED"
-      ? `Execution is ${x.status} and cannot be redriven` : "RedriveExecution is not supported by this Mailroom version yet",
+    // "Execution is SUCCEEDED and cannot be redriven").
+    ...redriveFields(x, env.clock.now()),
   };
 }
 
@@ -130,7 +128,7 @@ export async function listExecutions(env: SfnEnv, ctx: RequestContext, input: In
       executionArn: x.arn, stateMachineArn: x.machineArn, name: x.name, status: x.status, startDate: new Date(x.startDate),
       stopDate: x.stopDate === undefined ? undefined : new Date(x.stopDate),
       // Items carry redriveCount (recorded on AWS: LocalStack snapshot test_list_executions_pagination).
-      redriveCount: 0,
+      redriveCount: x.redriveCount ?? 0, redriveDate: x.redriveDate === undefined ? undefined : new Date(x.redriveDate),
     })),
     nextToken: rows.length > limit ? encodeToken(`${last.startDate} ${last.arn}`) : undefined,
   };
@@ -204,4 +202,53 @@ export async function describeStateMachineForExecution(env: SfnEnv, ctx: Request
     stateMachineArn: x.machineArn, name: parseMachineArn(x.machineArn)!.name, definition: x.definition, roleArn: x.roleArn,
     updateDate: new Date(x.machineUpdatedAt), revisionId: x.machineRevisionId, loggingConfiguration: { level: "OFF", includeExecutionData: false }, tracingConfiguration: { enabled: false },
   };
+}
+
+/** Executions may be redriven within 14 days of their end, at most 1,000 times (developer guide, "Redriving executions"). */
+const REDRIVE_PERIOD_MS = 14 * 86_400_000;
+const MAX_REDRIVES = 1000;
+
+/** Why an execution cannot be redriven now (the redriveStatusReason wordings the API reference lists), or undefined. */
+function notRedrivable(x: ExecutionRecord, now: number): string | undefined {
+  if (x.status === "RUNNING" || x.status === "SUCCEEDED") return `Execution is ${x.status} and cannot be redriven`;
+  if (x.lastEventId >= 25_000) return "Execution history event limit exceeded";
+  if (x.stopDate !== undefined && now - x.stopDate > REDRIVE_PERIOD_MS) return "Execution redrivable period exceeded";
+  if ((x.redriveCount ?? 0) >= MAX_REDRIVES) return "Execution has been redriven the maximum number of times";
+  return undefined;
+}
+
+function redriveFields(x: ExecutionRecord, now: number) {
+  const why = notRedrivable(x, now);
+  return {
+    redriveCount: x.redriveCount ?? 0, redriveDate: x.redriveDate === undefined ? undefined : new Date(x.redriveDate),
+    redriveStatus: why ? "NOT_REDRIVABLE" : "REDRIVABLE", redriveStatusReason: why,
+  };
+}
+
+/**
+ * RedriveExecution: a FAILED, ABORTED or TIMED_OUT execution continues from the step that did not succeed, on the
+ * definition it started with (ExecutionRedriven event, redriveCount + 1). A repeated request with the same
+ * clientToken while the redrive runs answers that redrive (API reference, clientToken: idempotency).
+ */
+export async function redriveExecution(env: SfnEnv, ctx: RequestContext, input: In) {
+  if (typeof input.clientToken === "string" && (input.clientToken.length < 1 || input.clientToken.length > 64)) {
+    throw validation("1 validation error detected: Value at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 64");
+  }
+  for (;;) {
+    const x = await resolveExecution(env, ctx, input.executionArn);
+    const now = env.clock.now();
+    if (x.status === "RUNNING" && input.clientToken !== undefined && x.redriveDate !== undefined) return { redriveDate: new Date(x.redriveDate) };
+    const why = notRedrivable(x, now);
+    if (why) throw sfnError("ExecutionNotRedrivable", `Execution Not Redrivable: '${why}'`);
+    const count = (x.redriveCount ?? 0) + 1;
+    const event: HistoryEventRecord = {
+      id: x.lastEventId + 1, previousEventId: x.lastEventId, timestamp: now, type: "ExecutionRedriven", detailsKey: "executionRedrivenEventDetails", details: { redriveCount: count },
+    };
+    const position = { ...redrivePosition(x.position, now), dueAt: now };
+    const ok = await env.store.advance(x.arn, x.version, { status: "RUNNING", position, lastEventId: x.lastEventId + 1, redrive: { count, date: now } }, [event]);
+    if (ok) {
+      env.wake();
+      return { redriveDate: new Date(now) };
+    }
+  }
 }

@@ -4,6 +4,9 @@ ALTER TABLE sfn_executions ADD COLUMN parent_token TEXT;
 -- Which node advances the execution now, and until when (PostgreSQL: one node at a time; a lapsed lease is taken over).
 ALTER TABLE sfn_executions ADD COLUMN lease_owner TEXT;
 ALTER TABLE sfn_executions ADD COLUMN lease_until BIGINT;
+-- RedriveExecution: how often, and when last.
+ALTER TABLE sfn_executions ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sfn_executions ADD COLUMN redrive_date BIGINT;
 
 CREATE TABLE sfn_tasks (
   token TEXT PRIMARY KEY,
