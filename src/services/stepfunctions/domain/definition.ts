@@ -64,6 +64,8 @@ function depth(root: unknown): number {
 export interface Diagnostic { code: string; message: string; location: string }
 
 class Problems {
+  /** Checking an EXPRESS machine (which takes request-response tasks only). */
+  express = false;
   list: string[] = [];
   diagnostics: Diagnostic[] = [];
   add(code: string, message: string, path: string) {
@@ -310,6 +312,13 @@ function checkState(p: Problems, name: string, s: Json, names: Set<string>, out:
   if (type === "Task") {
     if (typeof s.Resource !== "string" || s.Resource === "") p.add("SCHEMA_VALIDATION_FAILED", "These fields are required: [Resource]", at);
     else if (!/^arn:[\w-]+:[\w-]+:/.test(s.Resource)) p.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'Resource' must be a valid ARN", `${at}/Resource`);
+    else if (p.express) {
+      // Express workflows take Request Response integrations only: no .sync, no .waitForTaskToken, no activities
+      // (developer guide, "Discover service integration patterns": "Express Workflows only support Request Response integrations").
+      const pattern = /\.(sync(?::2)?|waitForTaskToken)$/.exec(s.Resource)?.[1];
+      if (pattern) p.add("SCHEMA_VALIDATION_FAILED", `Express state machine does not support '.${pattern}' service integration`, `${at}/Resource`);
+      else if (/^arn:[\w-]+:states:[\w-]+:\d{12}:activity:/.test(s.Resource)) p.add("SCHEMA_VALIDATION_FAILED", "Express state machine does not support Activity ARN", `${at}/Resource`);
+    }
     for (const k of ["TimeoutSeconds", "HeartbeatSeconds"]) {
       if (`${k}Path` in s && k in s) p.add("SCHEMA_VALIDATION_FAILED", `Only one of '${k}' or '${k}Path' can be present`, at);
       numberOrExpression(p, s, k, at, ql, (v) => positiveInt(v), "a positive INTEGER");
@@ -386,7 +395,7 @@ function checkScope(p: Problems, doc: Json, at: string, ql: string) {
 }
 
 /** The definition checked: parsed, or the diagnostics (CreateStateMachine reports them joined). */
-export function checkDefinition(text: string): { definition?: Definition; diagnostics: Diagnostic[]; problems: string[] } {
+export function checkDefinition(text: string, type = "STANDARD"): { definition?: Definition; diagnostics: Diagnostic[]; problems: string[] } {
   // An empty or non-object definition (LocalStack snapshot test_validate_state_machine_definition_not_a_definition).
   const notObject = { code: "SCHEMA_VALIDATION_FAILED", message: "Definition must be a valid JSON object", location: "" };
   const only = (d: Diagnostic) => ({ diagnostics: [d], problems: [`${d.code}: ${d.message}${d.location ? ` at ${d.location}` : ""}`] });
@@ -398,6 +407,7 @@ export function checkDefinition(text: string): { definition?: Definition; diagno
     return only({ code: "INVALID_JSON_DESCRIPTION", message: e instanceof Error ? e.message : String(e), location: "" });
   }
   const p = new Problems();
+  p.express = type === "EXPRESS";
   if (!isObject(doc)) return only(notObject);
   // Checked without recursion first, so a deeply nested definition is refused instead of overflowing the stack
   // (AWS's own depth limit is not documented; this one is Mailroom's).
@@ -419,8 +429,8 @@ export function checkDefinition(text: string): { definition?: Definition; diagno
 }
 
 /** The definition parsed and checked, or the list of diagnostics (first ones reported by CreateStateMachine). */
-export function validateDefinition(text: string): { definition: Definition } | { problems: string[] } {
-  const r = checkDefinition(text);
+export function validateDefinition(text: string, type = "STANDARD"): { definition: Definition } | { problems: string[] } {
+  const r = checkDefinition(text, type);
   return r.definition ? { definition: r.definition } : { problems: r.problems };
 }
 

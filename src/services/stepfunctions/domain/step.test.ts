@@ -72,6 +72,11 @@ test("definition diagnostics for Task, Parallel, Map, Retry/Catch, JSONata and v
   ];
   for (const [text, expected] of cases) assert.deepEqual(checkDefinition(text).problems, expected, text);
   assert.deepEqual(checkDefinition(sm({ A: { Type: "Pass", Parameters: { "v.$": "$myVar.field" }, End: true } })).problems, []);
+  // EXPRESS machines take request-response tasks only.
+  const callback = sm({ A: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", End: true } });
+  assert.deepEqual(checkDefinition(callback).problems, []);
+  assert.deepEqual(checkDefinition(callback, "EXPRESS").problems, ["SCHEMA_VALIDATION_FAILED: Express state machine does not support '.waitForTaskToken' service integration at /States/A/Resource"]);
+  assert.deepEqual(checkDefinition(sm({ A: { Type: "Task", Resource: "arn:aws:states:us-east-1:000000000000:activity:x", End: true } }), "EXPRESS").problems.length, 1);
 });
 
 test("runInMemory runs a machine to its end without a store (the EXPRESS entry point)", async () => {

@@ -72,9 +72,10 @@ function checkRoleArn(roleArn: string): void {
   if (!/^arn:[\w-]+:iam::\d{12}:role\/.+$/.test(roleArn)) throw invalidArn(roleArn);
 }
 
-function checkDefinition(definition: string): void {
+/** InvalidDefinition with every diagnostic, for a machine of `type` (EXPRESS machines take request-response tasks only). */
+export function checkDefinition(definition: string, type = "STANDARD"): void {
   if (definition.length > MAX_DEFINITION) throw validation(`1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DEFINITION}`);
-  const checked = validateDefinition(definition);
+  const checked = validateDefinition(definition, type);
   if ("problems" in checked) throw invalidDefinition(checked.problems.join(", "));
 }
 
@@ -158,7 +159,7 @@ export async function validateStateMachineDefinition(_env: SfnEnv, _ctx: Request
   }
   const max = input.maxResults === undefined || input.maxResults === 0 ? 100 : Number(input.maxResults);
   if (!Number.isInteger(max) || max < 0 || max > 100) throw validation(`1 validation error detected: Value '${String(input.maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100`);
-  const { diagnostics } = check(definition);
+  const { diagnostics } = check(definition, (input.type as string | undefined) ?? "STANDARD");
   return {
     result: diagnostics.length === 0 ? "OK" : "FAIL",
     diagnostics: diagnostics.slice(0, max).map((d) => ({ severity: "ERROR", code: d.code, message: d.message, location: d.location || undefined })),
