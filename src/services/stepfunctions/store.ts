@@ -151,7 +151,7 @@ export interface StepFunctionsStore {
   startExecution(e: ExecutionRecord, events: HistoryEventRecord[]): Promise<{ execution: ExecutionRecord; created: boolean }>;
   getExecution(arn: string): Promise<ExecutionRecord | undefined>;
   /** Newest first (startDate desc, arn desc), after the cursor (startDate, arn) when given. */
-  listExecutions(machineArn: string, status: ExecutionStatus | undefined, after: { startDate: number; arn: string } | undefined, limit: number): Promise<ExecutionRecord[]>;
+  listExecutions(machineArn: string, status: ExecutionStatus | undefined, after: { startDate: number; arn: string } | undefined, limit: number, redriven?: boolean): Promise<ExecutionRecord[]>;
   /** Applies one step if the execution is still at `version`; false if it moved on (another node, a stop). */
   advance(arn: string, version: number, update: ExecutionUpdate, events: HistoryEventRecord[]): Promise<boolean>;
   /** The history, by event id. */

@@ -88,10 +88,11 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
     return r.rows[0] && toExecution(r.rows[0]);
   }
 
-  async listExecutions(machineArn: string, status: ExecutionStatus | undefined, after: { startDate: number; arn: string } | undefined, limit: number) {
+  async listExecutions(machineArn: string, status: ExecutionStatus | undefined, after: { startDate: number; arn: string } | undefined, limit: number, redriven?: boolean) {
     const r = await this.db.query<ExecRow>(`SELECT * FROM sfn_executions WHERE machine_arn = $1 AND ($2::text IS NULL OR status = $2)
-        AND ($3::bigint IS NULL OR start_date < $3 OR (start_date = $3 AND arn COLLATE "C" < $4)) ORDER BY start_date DESC, arn COLLATE "C" DESC LIMIT $5`,
-    [machineArn, status ?? null, after?.startDate ?? null, after?.arn ?? "", limit]);
+        AND ($3::bigint IS NULL OR start_date < $3 OR (start_date = $3 AND arn COLLATE "C" < $4)) AND ($6::boolean IS NULL OR (redrive_count > 0) = $6)
+        ORDER BY start_date DESC, arn COLLATE "C" DESC LIMIT $5`,
+    [machineArn, status ?? null, after?.startDate ?? null, after?.arn ?? "", limit, redriven ?? null]);
     return r.rows.map(toExecution);
   }
 

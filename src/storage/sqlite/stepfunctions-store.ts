@@ -76,11 +76,12 @@ export class SqliteStepFunctionsStore implements StepFunctionsStore {
     return r && toExecution(r);
   }
 
-  async listExecutions(machineArn: string, status: ExecutionStatus | undefined, after: { startDate: number; arn: string } | undefined, limit: number) {
+  async listExecutions(machineArn: string, status: ExecutionStatus | undefined, after: { startDate: number; arn: string } | undefined, limit: number, redriven?: boolean) {
     const c = after ?? { startDate: Number.MAX_SAFE_INTEGER, arn: "" };
-    const rows = this.db.prepare(`SELECT * FROM sfn_executions WHERE machine_arn = ? AND (? IS NULL OR status = ?)
+    const r = redriven === undefined ? null : redriven ? 1 : 0;
+    const rows = this.db.prepare(`SELECT * FROM sfn_executions WHERE machine_arn = ? AND (? IS NULL OR status = ?) AND (? IS NULL OR (redrive_count > 0) = ?)
         AND (start_date < ? OR (start_date = ? AND arn < ?)) ORDER BY start_date DESC, arn DESC LIMIT ?`)
-      .all(machineArn, status ?? null, status ?? null, c.startDate, c.startDate, after ? c.arn : "\uffff", limit) as ExecRow[];
+      .all(machineArn, status ?? null, status ?? null, r, r, c.startDate, c.startDate, after ? c.arn : "\uffff", limit) as ExecRow[];
     return rows.map(toExecution);
   }
 

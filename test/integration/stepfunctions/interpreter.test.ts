@@ -8,7 +8,7 @@ import { describe, test } from "node:test";
 import {
   type SFNClient, type HistoryEvent,
   CreateActivityCommand, CreateStateMachineCommand, DeleteActivityCommand, DescribeActivityCommand, GetActivityTaskCommand, GetExecutionHistoryCommand,
-  DescribeExecutionCommand, ListActivitiesCommand, RedriveExecutionCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand,
+  DescribeExecutionCommand, ListActivitiesCommand, ListExecutionsCommand, RedriveExecutionCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand,
   ValidateStateMachineDefinitionCommand,
 } from "@aws-sdk/client-sfn";
 import { ManualClock } from "../../../src/index.ts";
@@ -443,6 +443,10 @@ describe("RedriveExecution", () => {
     assert.equal(ev.filter((e) => e.type === "PassStateEntered" && e.stateEnteredEventDetails!.name === "Before").length, 1, "nor the states before");
     ev.forEach((e, i) => assert.equal(e.id, i + 1));
     await assert.rejects(sfn().send(new RedriveExecutionCommand({ executionArn: arn })), { name: "ExecutionNotRedrivable", message: /Execution is SUCCEEDED and cannot be redriven/ });
+    const stateMachineArn = d.stateMachineArn!;
+    const listed = await sfn().send(new ListExecutionsCommand({ stateMachineArn, redriveFilter: "REDRIVEN" }));
+    assert.deepEqual(listed.executions!.map((e) => [e.executionArn, e.redriveCount]), [[arn, 1]]);
+    assert.deepEqual((await sfn().send(new ListExecutionsCommand({ stateMachineArn, redriveFilter: "NOT_REDRIVEN" }))).executions, []);
   });
 
   test("a Map reruns only its failed iterations; an aborted execution resumes its waiting states", async () => {

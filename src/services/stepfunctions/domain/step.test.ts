@@ -100,3 +100,13 @@ test("runInMemory runs a machine to its end without a store (the EXPRESS entry p
     "WaitStateEntered", "WaitStateExited", "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded",
   ]);
 });
+
+test("variables: an Assign over 256 KiB fails with States.DataLimitExceeded", async () => {
+  const def = { StartAt: "A", States: { A: { Type: "Pass", Assign: { "big.$": "$.s" }, End: true } } } as unknown as Definition;
+  const r = await runInMemory(def, {
+    arn: "arn:aws:states:us-east-1:000000000000:execution:m:e", name: "e", input: JSON.stringify({ s: "x".repeat(262_144) }), roleArn: "r", startDate: 0,
+    machineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:m", machineName: "m",
+  }, undefined, 0);
+  assert.equal(r.status, "FAILED");
+  assert.equal(r.error, "States.DataLimitExceeded");
+});

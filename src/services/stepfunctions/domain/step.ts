@@ -108,6 +108,8 @@ export interface StepResult {
 const iso = (ms: number) => new Date(ms).toISOString();
 /** 256 KiB: state input and output, task results (Step Functions quotas, "Maximum input or output size"). */
 const MAX_DATA = 262_144;
+/** All of an execution's variables together (developer guide, variables: 10 MiB). */
+const MAX_VARIABLES = 10 * 1_048_576;
 /** Inline Map runs at most 40 iterations at a time (developer guide, Map state "Inline mode": "up to 40 concurrent iterations"). */
 const INLINE_CONCURRENCY = 40;
 /** A Task's default TimeoutSeconds (States Language, Task state: 99999999 seconds when not given). */
@@ -556,6 +558,16 @@ class Stepper {
     }
     const details: Record<string, unknown> = { name: th.state, output: text, outputDetails: { truncated: false } };
     if (assigned) {
+      // A variable is at most 256 KiB, one Assign's variables together too, and an execution's variables 10 MiB
+      // (developer guide, "Passing data between states with variables", limits); beyond: States.DataLimitExceeded.
+      let together = 0;
+      for (const [k, v] of Object.entries(assigned)) {
+        const size = Buffer.byteLength(JSON.stringify(v));
+        together += size;
+        if (size > MAX_DATA || together > MAX_DATA) throw new StateFailure("States.DataLimitExceeded", `The variables assigned by the state '${th.state}' exceed the maximum size of ${MAX_DATA} bytes ('${k}').`);
+      }
+      const all = { ...this.vars(chain), ...assigned };
+      if (Buffer.byteLength(JSON.stringify(all)) > MAX_VARIABLES) throw new StateFailure("States.DataLimitExceeded", `The execution's variables would exceed the maximum total size of ${MAX_VARIABLES} bytes.`);
       th.vars = { ...th.vars, ...assigned };
       // The exited event lists the variables the state assigned (HistoryEvent StateExitedEventDetails.assignedVariables).
       details.assignedVariables = Object.fromEntries(Object.entries(assigned).map(([k, v]) => [k, JSON.stringify(v)]));

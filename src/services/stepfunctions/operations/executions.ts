@@ -102,7 +102,11 @@ export async function describeExecution(env: SfnEnv, ctx: RequestContext, input:
 
 export async function listExecutions(env: SfnEnv, ctx: RequestContext, input: In) {
   if (input.mapRunArn !== undefined) throw validation("Map runs are not supported by this Mailroom version yet.");
-  if (input.redriveFilter !== undefined) throw validation("redriveFilter is not supported by this Mailroom version yet (executions are never redriven).");
+  // redriveFilter: REDRIVEN or NOT_REDRIVEN (ListExecutions API reference, ExecutionRedriveFilter).
+  const redriveFilter = input.redriveFilter as string | undefined;
+  if (redriveFilter !== undefined && redriveFilter !== "REDRIVEN" && redriveFilter !== "NOT_REDRIVEN") {
+    throw validation(`1 validation error detected: Value '${redriveFilter}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]`);
+  }
   // Either a state machine or a map run must be named (ListExecutions API reference).
   if (input.stateMachineArn === undefined) throw validation("Must provide a StateMachine ARN or MapRun ARN");
   const m = await resolveMachine(env, ctx, input.stateMachineArn);
@@ -120,7 +124,7 @@ export async function listExecutions(env: SfnEnv, ctx: RequestContext, input: In
     after = { startDate: Number(token.slice(0, i)), arn: token.slice(i + 1) };
     if (i < 0 || !Number.isFinite(after.startDate)) throw invalidToken(String(input.nextToken));
   }
-  const rows = await env.store.listExecutions(m.arn, status as ExecutionStatus | undefined, after, limit + 1);
+  const rows = await env.store.listExecutions(m.arn, status as ExecutionStatus | undefined, after, limit + 1, redriveFilter === undefined ? undefined : redriveFilter === "REDRIVEN");
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
