@@ -1,6 +1,6 @@
 // Row shapes of Step Functions' tables and their mapping to records, shared by the SQLite and PostgreSQL adapters
 // (PostgreSQL's BIGINTs arrive as numbers, db.ts; Number() keeps either backend's values numbers).
-import type { ActivityRecord, ExecutionRecord, ExecutionStatus, StateMachineRecord, TaskRecord, TaskStatus } from "../services/stepfunctions/store.ts";
+import type { ActivityRecord, ExecutionRecord, ExecutionStatus, MapRunRecord, MapRunStatus, StateMachineRecord, TaskRecord, TaskStatus } from "../services/stepfunctions/store.ts";
 
 export interface MachineRow {
   arn: string; account: string; region: string; name: string; definition: string; role_arn: string; type: string; created_at: number; tags: string;
@@ -58,4 +58,18 @@ export function toExecution(r: ExecRow): ExecutionRecord {
   if (r.redrive_date !== null && r.redrive_date !== undefined) x.redriveDate = Number(r.redrive_date);
   for (const k of ["output", "error", "cause", "stopDate"] as const) if (x[k] === undefined) delete x[k];
   return x;
+}
+
+export interface MapRunRow {
+  arn: string; execution_arn: string; child_machine_arn: string; status: string; start_date: number; stop_date: number | null;
+  max_concurrency: number; tolerated_count: number; tolerated_percentage: number; total: number;
+}
+
+export function toMapRun(r: MapRunRow): MapRunRecord {
+  const m: MapRunRecord = {
+    arn: r.arn, executionArn: r.execution_arn, childMachineArn: r.child_machine_arn, status: r.status as MapRunStatus, startDate: Number(r.start_date),
+    maxConcurrency: Number(r.max_concurrency), toleratedFailureCount: Number(r.tolerated_count), toleratedFailurePercentage: Number(r.tolerated_percentage), total: Number(r.total),
+  };
+  if (r.stop_date !== null) m.stopDate = Number(r.stop_date);
+  return m;
 }

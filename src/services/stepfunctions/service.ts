@@ -40,6 +40,8 @@ const OPERATIONS: Record<string, Op> = {
   DeleteActivity: activities.deleteActivity,
   GetActivityTask: activities.getActivityTask,
   RedriveExecution: executions.redriveExecution,
+  DescribeMapRun: executions.describeMapRun,
+  ListMapRuns: executions.listMapRuns,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */

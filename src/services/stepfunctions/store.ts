@@ -86,6 +86,9 @@ export interface ExecutionUpdate {
   openTasks?: NewTask[];
   closeTasks?: string[];
   timedOutTasks?: string[];
+  /** Distributed Map runs this step started, and ended. */
+  openMapRuns?: MapRunRecord[];
+  closeMapRuns?: { arn: string; status: MapRunStatus; stopDate: number }[];
   /** RedriveExecution: the new count and date. */
   redrive?: { count: number; date: number };
   /** The execution ended and a parent's .sync task waits for it: that task is completed in the same transaction. */
@@ -126,6 +129,23 @@ export type TaskCompletion =
 
 /** What happened to a completion, heartbeat or invocation record: done, or why not (TaskDoesNotExist, TaskTimedOut). */
 export type TaskAnswer = "ok" | "missing" | "timed_out";
+
+export type MapRunStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
+
+/** A distributed Map's run: its child executions run `childMachineArn` (the Map's ItemProcessor). */
+export interface MapRunRecord {
+  arn: string;
+  executionArn: string;
+  childMachineArn: string;
+  status: MapRunStatus;
+  startDate: number;
+  stopDate?: number;
+  maxConcurrency: number;
+  toleratedFailureCount: number;
+  toleratedFailurePercentage: number;
+  /** Child executions the run starts in all (items, or batches). */
+  total: number;
+}
 
 export interface ActivityRecord {
   arn: string;
@@ -181,6 +201,12 @@ export interface StepFunctionsStore {
   heartbeatTask(token: string, now: number): Promise<TaskAnswer>;
   /** GetActivityTask: the oldest scheduled task of the activity, now started by this worker; its execution is made due. */
   claimActivityTask(activityArn: string, workerName: string | undefined, now: number): Promise<TaskRecord | undefined>;
+
+  getMapRun(arn: string): Promise<MapRunRecord | undefined>;
+  /** An execution's map runs, by start date and ARN, after the given ARN. */
+  listMapRuns(executionArn: string, after: string, limit: number): Promise<MapRunRecord[]>;
+  /** How many executions of a machine are in each status (a map run's child executions). */
+  statusCounts(machineArn: string): Promise<Partial<Record<ExecutionStatus, number>>>;
 
   createActivity(a: ActivityRecord): Promise<{ activity: ActivityRecord; created: boolean }>;
   getActivity(arn: string): Promise<ActivityRecord | undefined>;

@@ -1,10 +1,11 @@
 // PostgreSQL adapter of the Step Functions storage port. A step's position and its history events commit in one
 // transaction, guarded by the execution's version (so of two nodes, one advances an execution at a time).
 import type {
+  MapRunRecord,
   ActivityRecord, ExecutionRecord, ExecutionStatus, ExecutionUpdate, HistoryEventRecord, StateMachineRecord, StepFunctionsStore, TaskAnswer, TaskCompletion,
 } from "../../services/stepfunctions/store.ts";
 import type { PgDb, Queryable } from "./db.ts";
-import { type ActivityRow, completionColumns, type ExecRow, type MachineRow, toExecution, toMachine, type TaskRow, toActivity, toTask } from "../stepfunctions-rows.ts";
+import { type ActivityRow, completionColumns, type ExecRow, type MachineRow, toExecution, toMachine, type TaskRow, toActivity, toTask, type MapRunRow, toMapRun } from "../stepfunctions-rows.ts";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 async function insertEvents(c: Queryable, arn: string, events: HistoryEventRecord[]) {
@@ -116,6 +117,14 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
       // An ended execution's tasks are over: SendTask* on them answers TaskDoesNotExist (timed-out ones keep TaskTimedOut).
       if (u.status !== "RUNNING") await c.query("UPDATE sfn_tasks SET status = 'closed' WHERE execution_arn = $1 AND status NOT IN ('closed', 'timed_out')", [arn]);
       if (u.completeParent) await complete(c, u.completeParent.token, u.completeParent.completion, u.completeParent.now);
+      for (const m of u.openMapRuns ?? []) {
+        await c.query(`INSERT INTO sfn_map_runs (arn, execution_arn, child_machine_arn, status, start_date, stop_date, max_concurrency, tolerated_count, tolerated_percentage, total)
+            VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9)`,
+        [m.arn, m.executionArn, m.childMachineArn, m.status, m.startDate, m.maxConcurrency, m.toleratedFailureCount, m.toleratedFailurePercentage, m.total]);
+      }
+      for (const m of u.closeMapRuns ?? []) await c.query("UPDATE sfn_map_runs SET status = $1, stop_date = $2 WHERE arn = $3 AND status = 'RUNNING'", [m.status, m.stopDate, m.arn]);
+      // An execution that ends ends its map runs that are still running.
+      if (u.status !== "RUNNING") await c.query("UPDATE sfn_map_runs SET status = 'ABORTED', stop_date = $1 WHERE execution_arn = $2 AND status = 'RUNNING'", [u.stopDate ?? null, arn]);
       return true;
     });
   }
@@ -162,6 +171,21 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
       await bump(c, row.execution_arn, now);
       return toTask(row);
     });
+  }
+
+  async getMapRun(arn: string) {
+    const r = await this.db.query<MapRunRow>("SELECT * FROM sfn_map_runs WHERE arn = $1", [arn]);
+    return r.rows[0] && toMapRun(r.rows[0]);
+  }
+
+  async listMapRuns(executionArn: string, after: string, limit: number): Promise<MapRunRecord[]> {
+    const r = await this.db.query<MapRunRow>("SELECT * FROM sfn_map_runs WHERE execution_arn = $1 AND arn COLLATE \"C\" > $2 ORDER BY arn COLLATE \"C\" LIMIT $3", [executionArn, after, limit]);
+    return r.rows.map(toMapRun);
+  }
+
+  async statusCounts(machineArn: string) {
+    const r = await this.db.query("SELECT status, COUNT(*) AS n FROM sfn_executions WHERE machine_arn = $1 GROUP BY status", [machineArn]);
+    return Object.fromEntries(r.rows.map((row) => [row.status as string, Number(row.n)]));
   }
 
   async createActivity(a: ActivityRecord): Promise<{ activity: ActivityRecord; created: boolean }> {

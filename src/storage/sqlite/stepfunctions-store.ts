@@ -1,11 +1,12 @@
 // SQLite adapter of the Step Functions storage port. Writes go through SqliteDb.write (group commit); a step's
 // position and its history events commit together, guarded by the execution's version.
 import type {
+  MapRunRecord,
   ActivityRecord, ExecutionRecord, ExecutionStatus, ExecutionUpdate, HistoryEventRecord, StateMachineRecord, StepFunctionsStore, TaskAnswer, TaskCompletion,
 } from "../../services/stepfunctions/store.ts";
 import type { SqliteDb } from "./db.ts";
 import {
-  type ActivityRow, completionColumns, type ExecRow, type MachineRow, type TaskRow, toActivity, toExecution, toMachine, toTask,
+  type ActivityRow, completionColumns, type ExecRow, type MachineRow, type MapRunRow, type TaskRow, toActivity, toExecution, toMachine, toMapRun, toTask,
 } from "../stepfunctions-rows.ts";
 
 type Db = SqliteDb["db"];
@@ -103,6 +104,13 @@ export class SqliteStepFunctionsStore implements StepFunctionsStore {
       // An ended execution's tasks are over: SendTask* on them answers TaskDoesNotExist (timed-out ones keep TaskTimedOut).
       if (u.status !== "RUNNING") db.prepare("UPDATE sfn_tasks SET status = 'closed' WHERE execution_arn = ? AND status NOT IN ('closed', 'timed_out')").run(arn);
       if (u.completeParent) this.complete(db, u.completeParent.token, u.completeParent.completion, u.completeParent.now);
+      const run = db.prepare(`INSERT INTO sfn_map_runs (arn, execution_arn, child_machine_arn, status, start_date, stop_date, max_concurrency, tolerated_count, tolerated_percentage, total)
+          VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`);
+      for (const m of u.openMapRuns ?? []) run.run(m.arn, m.executionArn, m.childMachineArn, m.status, m.startDate, m.maxConcurrency, m.toleratedFailureCount, m.toleratedFailurePercentage, m.total);
+      const end = db.prepare("UPDATE sfn_map_runs SET status = ?, stop_date = ? WHERE arn = ? AND status = 'RUNNING'");
+      for (const m of u.closeMapRuns ?? []) end.run(m.status, m.stopDate, m.arn);
+      // An execution that ends ends its map runs that are still running.
+      if (u.status !== "RUNNING") db.prepare("UPDATE sfn_map_runs SET status = 'ABORTED', stop_date = ? WHERE execution_arn = ? AND status = 'RUNNING'").run(u.stopDate ?? null, arn);
       return true;
     });
   }
@@ -164,6 +172,21 @@ export class SqliteStepFunctionsStore implements StepFunctionsStore {
       this.bump(db, row.execution_arn, now);
       return toTask({ ...row, status: "started", worker_name: workerName ?? null, started_at: now });
     });
+  }
+
+  async getMapRun(arn: string) {
+    const r = this.db.prepare("SELECT * FROM sfn_map_runs WHERE arn = ?").get(arn) as MapRunRow | undefined;
+    return r && toMapRun(r);
+  }
+
+  async listMapRuns(executionArn: string, after: string, limit: number): Promise<MapRunRecord[]> {
+    const rows = this.db.prepare("SELECT * FROM sfn_map_runs WHERE execution_arn = ? AND arn > ? ORDER BY arn LIMIT ?").all(executionArn, after, limit) as MapRunRow[];
+    return rows.map(toMapRun);
+  }
+
+  async statusCounts(machineArn: string) {
+    const rows = this.db.prepare("SELECT status, COUNT(*) AS n FROM sfn_executions WHERE machine_arn = ? GROUP BY status").all(machineArn) as { status: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
   async createActivity(a: ActivityRecord) {

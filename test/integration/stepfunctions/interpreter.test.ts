@@ -8,7 +8,7 @@ import { describe, test } from "node:test";
 import {
   type SFNClient, type HistoryEvent,
   CreateActivityCommand, CreateStateMachineCommand, DeleteActivityCommand, DescribeActivityCommand, GetActivityTaskCommand, GetExecutionHistoryCommand,
-  DescribeExecutionCommand, ListActivitiesCommand, ListExecutionsCommand, RedriveExecutionCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand,
+  DescribeExecutionCommand, DescribeMapRunCommand, ListActivitiesCommand, ListExecutionsCommand, ListMapRunsCommand, RedriveExecutionCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand,
   ValidateStateMachineDefinitionCommand,
 } from "@aws-sdk/client-sfn";
 import { ManualClock } from "../../../src/index.ts";
@@ -153,6 +153,56 @@ test("probe: a Map over 3,000 items finishes in bounded time (a step advances th
   assert.equal(d.output.length, 3000);
   assert.deepEqual(d.output[2999], { i: 2999 });
   assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+});
+
+describe("Map, distributed", () => {
+  const dist = (extra: object, processor: object = { StartAt: "P", States: { P: { Type: "Pass", Parameters: { "got.$": "$" }, End: true } } }) => sm({
+    M: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, ...processor }, End: true, ...extra },
+  });
+
+  test("child executions over the items: a map run with its events, DescribeMapRun, ListMapRuns, ListExecutions(mapRunArn)", async () => {
+    const d = await run(dist({ Label: "squares", MaxConcurrency: 2, ItemSelector: { "v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index" } }), [1, 2, 3, 4, 5]);
+    assert.equal(d.status, "SUCCEEDED", d.cause);
+    assert.deepEqual(d.output, [0, 1, 2, 3, 4].map((i) => ({ got: { v: i + 1, i } })));
+    const ev = await history(d.executionArn!);
+    assert.deepEqual(ev.map((e) => e.type), ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"]);
+    const mapRunArn = ev[3].mapRunStartedEventDetails!.mapRunArn!;
+    assert.match(mapRunArn, new RegExp(`^arn:aws:states:us-east-1:000000000000:mapRun:i-${n}/squares:[0-9a-f-]{36}$`));
+    const runs = await sfn().send(new ListMapRunsCommand({ executionArn: d.executionArn }));
+    assert.deepEqual(runs.mapRuns!.map((r) => [r.mapRunArn, r.executionArn, r.stateMachineArn]), [[mapRunArn, d.executionArn, d.stateMachineArn]]);
+    const run1 = await sfn().send(new DescribeMapRunCommand({ mapRunArn }));
+    assert.equal(run1.status, "SUCCEEDED");
+    assert.equal(run1.maxConcurrency, 2);
+    assert.deepEqual({ ...run1.itemCounts }, { pending: 0, running: 0, succeeded: 5, failed: 0, timedOut: 0, aborted: 0, total: 5, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0 });
+    const children = await sfn().send(new ListExecutionsCommand({ mapRunArn }));
+    assert.equal(children.executions!.length, 5);
+    assert.ok(children.executions!.every((e) => e.status === "SUCCEEDED"));
+    const child = await sfn().send(new DescribeExecutionCommand({ executionArn: children.executions![0].executionArn }));
+    assert.ok(["1", "2", "3", "4", "5"].some((v) => child.input!.includes(`"v":${v}`)));
+    await assert.rejects(sfn().send(new DescribeMapRunCommand({ mapRunArn: `${mapRunArn}x` })), { name: "ResourceNotFound" });
+    await assert.rejects(sfn().send(new ListExecutionsCommand({ mapRunArn, stateMachineArn: d.stateMachineArn })), { name: "ValidationException" });
+  });
+
+  test("ItemBatcher: a child per batch, with BatchInput", async () => {
+    const d = await run(dist({ ItemsPath: "$.items", ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { "k.$": "$.k" } } }), { items: ["a", "b", "c"], k: 7 });
+    assert.equal(d.status, "SUCCEEDED", d.cause);
+    assert.deepEqual(d.output, [{ got: { BatchInput: { k: 7 }, Items: ["a", "b"] } }, { got: { BatchInput: { k: 7 }, Items: ["c"] } }]);
+  });
+
+  test("a failing child fails the run with States.ExceedToleratedFailureThreshold, unless tolerated", async () => {
+    const proc = { StartAt: "C", States: { C: { Type: "Choice", Choices: [{ Variable: "$", StringEquals: "bad", Next: "F" }], Default: "S" }, F: { Type: "Fail", Error: "Item.Bad", Cause: "bad item" }, S: { Type: "Succeed" } } };
+    const failed = await run(dist({}, proc), ["a", "bad"]);
+    assert.equal(failed.status, "FAILED");
+    assert.equal(failed.error, "States.ExceedToleratedFailureThreshold");
+    const ev = await history(failed.executionArn!);
+    assert.ok(ev.some((e) => e.type === "MapRunFailed"));
+    const mapRunArn = ev.find((e) => e.type === "MapRunStarted")!.mapRunStartedEventDetails!.mapRunArn!;
+    assert.equal((await sfn().send(new DescribeMapRunCommand({ mapRunArn }))).status, "FAILED");
+    const ok = await run(dist({ ToleratedFailureCount: 1 }, proc), ["a", "bad", "c"]);
+    assert.equal(ok.status, "SUCCEEDED");
+    assert.equal(ok.output[0], "a");
+    assert.equal(ok.output[1].Error, "Item.Bad");
+  });
 });
 
 describe("Task, Retry and Catch", () => {

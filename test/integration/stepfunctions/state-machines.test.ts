@@ -6,7 +6,7 @@ import { describe, test } from "node:test";
 import { type SFNClient,
   UpdateStateMachineCommand, StopExecutionCommand,
   DescribeStateMachineForExecutionCommand, ListTagsForResourceCommand, StartExecutionCommand, TagResourceCommand, UntagResourceCommand,
-  DescribeMapRunCommand, CreateStateMachineCommand, DeleteStateMachineCommand, DescribeStateMachineCommand, ListStateMachinesCommand,
+  UpdateMapRunCommand, CreateStateMachineCommand, DeleteStateMachineCommand, DescribeStateMachineCommand, ListStateMachinesCommand,
   type CreateStateMachineCommandInput,
 } from "@aws-sdk/client-sfn";
 import { useTestServer } from "../../helpers/server.ts";
@@ -97,8 +97,8 @@ describe("CreateStateMachine and DescribeStateMachine", () => {
 
   test("what this version does not run is refused at creation, never accepted and ignored", async () => {
     const cases: [Partial<CreateStateMachineCommandInput>, string, RegExp][] = [
-      [{ definition: def({ A: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "B", States: { B: { Type: "Succeed" } } }, End: true } }) }, "InvalidDefinition", /Distributed Map \(ProcessorConfig Mode DISTRIBUTED\) is not supported by this Mailroom version yet/],
-      [{ definition: def({ A: { Type: "Map", ItemReader: { Resource: "arn:aws:states:::s3:getObject" }, ItemProcessor: { StartAt: "B", States: { B: { Type: "Succeed" } } }, End: true } }) }, "InvalidDefinition", /The field 'ItemReader' \(distributed Map\) is not supported/],
+      [{ definition: def({ A: { Type: "Map", ItemReader: { Resource: "arn:aws:states:::s3:getObject" }, ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "B", States: { B: { Type: "Succeed" } } }, End: true } }) }, "InvalidDefinition", /The field 'ItemReader' \(Amazon S3\) is not supported by this Mailroom version/],
+      [{ definition: def({ A: { Type: "Map", ResultWriter: { Resource: "arn:aws:states:::s3:putObject" }, ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "B", States: { B: { Type: "Succeed" } } }, End: true } }) }, "InvalidDefinition", /The field 'ResultWriter' \(Amazon S3\) is not supported/],
       [{ definition: def({ A: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Credentials: { RoleArn: "arn:aws:iam::000000000000:role/x" }, End: true } }) }, "InvalidDefinition", /The field 'Credentials' \(cross-account tasks\) is not supported/],
       [{ definition: def({ A: { Type: "Pass", Retry: [], End: true } }) }, "InvalidDefinition", /Field 'Retry' is not supported for state type 'Pass'/],
 
@@ -223,8 +223,8 @@ describe("ListStateMachines and DeleteStateMachine", () => {
   });
 
   test("operations of later increments answer UnsupportedOperation", async () => {
-    await assert.rejects(sfn().send(new DescribeMapRunCommand({ mapRunArn: "arn:aws:states:us-east-1:000000000000:mapRun:m/r:x" })), {
-      name: "UnsupportedOperation", message: "DescribeMapRun is not supported by this Mailroom version yet.",
+    await assert.rejects(sfn().send(new UpdateMapRunCommand({ mapRunArn: "arn:aws:states:us-east-1:000000000000:mapRun:m/r:x", maxConcurrency: 1 })), {
+      name: "UnsupportedOperation", message: "UpdateMapRun is not supported by this Mailroom version yet.",
     });
   });
 });

@@ -160,6 +160,8 @@ function checkExpressions(p: Problems, v: Json, path: string) {
 }
 
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// eslint-disable-next-line no-control-regex
+const validLabel = (v: string) => v.length > 0 && !/[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/.test(v);
 
 /** Assign: variable names, and in JSONPath ".$" values that are paths or intrinsic calls (developer guide, variables). */
 function checkAssign(p: Problems, v: Json, path: string, ql: string) {
@@ -342,17 +344,41 @@ function checkState(p: Problems, name: string, s: Json, names: Set<string>, out:
     else if (isObject(proc)) {
       const cfg = proc.ProcessorConfig;
       if (isObject(cfg) && cfg.Mode === "DISTRIBUTED") {
-        p.add("SCHEMA_VALIDATION_FAILED", "Distributed Map (ProcessorConfig Mode DISTRIBUTED) is not supported by this Mailroom version yet", `${at}/${pk}/ProcessorConfig/Mode`);
+        // Wording as AWS answers it for an EXPRESS machine (recorded in public lint rules of CreateStateMachine's errors).
+        if (p.express) p.add("SCHEMA_VALIDATION_FAILED", "The field 'Mode' with value 'DISTRIBUTED' is not supported inside 'EXPRESS' state machines", `${at}/${pk}/ProcessorConfig/Mode`);
+        if (cfg.ExecutionType !== "STANDARD" && cfg.ExecutionType !== "EXPRESS") p.add("SCHEMA_VALIDATION_FAILED", "The field 'ExecutionType' should have one of these values: [STANDARD, EXPRESS]", `${at}/${pk}/ProcessorConfig`);
       } else if (isObject(cfg) && "Mode" in cfg && cfg.Mode !== "INLINE") {
         p.add("SCHEMA_VALIDATION_FAILED", "The field 'Mode' should have one of these values: [INLINE, DISTRIBUTED]", `${at}/${pk}/ProcessorConfig/Mode`);
+      }
+      if (!(isObject(cfg) && cfg.Mode === "DISTRIBUTED")) {
+        for (const k of ["ItemBatcher", "Label"]) if (k in s) p.add("SCHEMA_VALIDATION_FAILED", `The field '${k}' is only supported in a Map state with the DISTRIBUTED processor mode`, `${at}/${k}`);
       }
       const { ProcessorConfig: _cfg, ...rest } = proc;
       void _cfg;
       checkScope(p, rest, `${at}/${pk}`, ql);
     } else p.add("SCHEMA_VALIDATION_FAILED", `The value for the field '${pk}' must be an OBJECT`, `${at}/${pk}`);
-    for (const k of ["ItemReader", "ItemBatcher", "ResultWriter"]) {
-      if (k in s) p.add("SCHEMA_VALIDATION_FAILED", `The field '${k}' (distributed Map) is not supported by this Mailroom version yet`, `${at}/${k}`);
+    // Readers and writers of S3 objects: Mailroom has no S3, so items come from the state's input and results are returned.
+    for (const k of ["ItemReader", "ResultWriter"]) {
+      if (k in s) p.add("SCHEMA_VALIDATION_FAILED", `The field '${k}' (Amazon S3) is not supported by this Mailroom version`, `${at}/${k}`);
     }
+    if ("ItemBatcher" in s) {
+      const b = s.ItemBatcher;
+      if (!isObject(b)) p.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'ItemBatcher' must be an OBJECT", `${at}/ItemBatcher`);
+      else {
+        for (const k of Object.keys(b)) if (!["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput"].includes(k)) p.add("SCHEMA_VALIDATION_FAILED", `Field '${k}' is not supported`, `${at}/ItemBatcher/${k}`);
+        // At least one of the maximums (developer guide, ItemBatcher); MaxInputBytesPerBatch at most 256 KiB.
+        if (!["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"].some((k) => k in b)) p.add("SCHEMA_VALIDATION_FAILED", "ItemBatcher must specify MaxItemsPerBatch or MaxInputBytesPerBatch", `${at}/ItemBatcher`);
+        if ("MaxItemsPerBatch" in b && !positiveInt(b.MaxItemsPerBatch)) p.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'MaxItemsPerBatch' must be a positive INTEGER", `${at}/ItemBatcher/MaxItemsPerBatch`);
+        if ("MaxInputBytesPerBatch" in b && !positiveInt(b.MaxInputBytesPerBatch, 262_144)) p.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'MaxInputBytesPerBatch' must be a positive INTEGER up to 262144", `${at}/ItemBatcher/MaxInputBytesPerBatch`);
+        for (const k of ["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"]) if (k in b && !isPath(b[k])) p.add("SCHEMA_VALIDATION_FAILED", `The value for the field '${k}' must be a valid JSONPath`, `${at}/ItemBatcher/${k}`);
+        if ("BatchInput" in b) {
+          if (ql === "JSONata") checkExpressions(p, b.BatchInput, `${at}/ItemBatcher/BatchInput`);
+          else checkPayloadTemplate(p, b.BatchInput, `${at}/ItemBatcher/BatchInput`);
+        }
+      }
+    }
+    // Label: up to 40 characters, none of the characters names refuse (developer guide, Map "Label").
+    if ("Label" in s && !(typeof s.Label === "string" && s.Label.length <= 40 && validLabel(s.Label))) p.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'Label' must be a STRING of at most 40 characters without special characters", `${at}/Label`);
     if ("ItemSelector" in s && "Parameters" in s) p.add("SCHEMA_VALIDATION_FAILED", "Only one of 'ItemSelector' or 'Parameters' can be present", at);
     if ("ItemsPath" in s && !isPath(s.ItemsPath)) p.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'ItemsPath' must be a valid JSONPath", `${at}/ItemsPath`);
     if (ql === "JSONata" && "Items" in s && !isExpression(s.Items) && !Array.isArray(s.Items)) p.add("SCHEMA_VALIDATION_FAILED", "The value for the field 'Items' must be an ARRAY or a JSONata expression", `${at}/Items`);

@@ -5,8 +5,8 @@
 // own and an execution resumes after a restart at the step it reached. Pure apart from `io`: the task rows the
 // runner read (callbacks, activity workers, child executions) and the invocation of a Task's resource. Event types
 // and details as AWS names them (HistoryEvent in the API reference: TaskScheduled, MapIterationStarted, ...).
-import { randomBytes } from "node:crypto";
-import type { ExecutionPosition, ExecutionStatus, NewTask, TaskRecord } from "../store.ts";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { ExecutionPosition, ExecutionStatus, MapRunRecord, MapRunStatus, NewTask, TaskRecord } from "../store.ts";
 import { evaluateRule } from "./choice.ts";
 import { parseTimestamp, type Definition, type Json, type State } from "./definition.ts";
 import { IntrinsicError } from "./intrinsics.ts";
@@ -65,6 +65,8 @@ export interface Fan {
   /** Map: iterations that failed (RedriveExecution reruns them); indices to start again first (after a redrive). */
   failedIdx?: number[];
   retry?: number[];
+  /** A distributed Map: its run, the machine its child executions run, and the batches' first item indices. */
+  dist?: { runArn: string; childMachineArn: string; definition: string; batches?: number[]; batchInput?: string };
 }
 
 /** One thread of an execution (the execution's own is the root; the stored position). */
@@ -81,11 +83,25 @@ export interface Thread extends ExecutionPosition {
   fan?: Fan;
   vars?: Vars;
   end?: { ok: boolean; output?: string; error?: string; cause?: string };
+  /** A distributed Map's iteration: a child execution, waited for through its task token. */
+  child?: boolean;
+}
+
+/** A child execution a distributed Map starts (the runner stores it, carrying the iteration's token). */
+export interface ChildStart {
+  token: string;
+  arn: string;
+  machineArn: string;
+  name: string;
+  definition: string;
+  input: string;
 }
 
 export interface StepIO {
   /** This execution's open task rows, by token (what callbacks, workers and child executions reported). */
   tasks?: Map<string, TaskRecord>;
+  /** Starts a distributed Map's child execution (idempotent by its ARN; persisted before it returns). */
+  startChild?: (req: ChildStart) => Promise<void>;
   /** Carries out a Task's resource (the runner persists the outcome under the task's token before it returns). */
   invoke?: (call: TaskCall, token: string) => Promise<TaskOutcome>;
 }
@@ -103,6 +119,9 @@ export interface StepResult {
   timedOutTasks: string[];
   /** Activities that got a task (their waiting workers are woken once it is committed). */
   activities: string[];
+  /** Distributed Map runs started and ended. */
+  openMapRuns: MapRunRecord[];
+  closeMapRuns: { arn: string; status: MapRunStatus; stopDate: number }[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -112,6 +131,8 @@ const MAX_DATA = 262_144;
 const MAX_VARIABLES = 10 * 1_048_576;
 /** Inline Map runs at most 40 iterations at a time (developer guide, Map state "Inline mode": "up to 40 concurrent iterations"). */
 const INLINE_CONCURRENCY = 40;
+/** A distributed Map's child executions running at once at most (Mailroom's bound; AWS allows up to 10,000). */
+const DISTRIBUTED_CONCURRENCY = 1000;
 /** A Task's default TimeoutSeconds (States Language, Task state: 99999999 seconds when not given). */
 const DEFAULT_TASK_TIMEOUT = 99_999_999;
 /** Threads one step advances at most, and the events after which it stops taking more (one commit each). */
@@ -204,6 +225,8 @@ class Stepper {
   closeTasks: string[] = [];
   timedOutTasks: string[] = [];
   activities: string[] = [];
+  openMapRuns: MapRunRecord[] = [];
+  closeMapRuns: { arn: string; status: MapRunStatus; stopDate: number }[] = [];
   finished?: { status: ExecutionStatus; output?: string; error?: string; cause?: string };
   private nextId: number;
   /** Parsed once per step: the execution's input ($$.Execution.Input) and each Map's items. */
@@ -365,6 +388,7 @@ class Stepper {
 
   async advance(chain: Thread[], scope: Scope): Promise<void> {
     const th = chain[chain.length - 1];
+    if (th.child) return this.childStep(th);
     const s = scope.States[th.state];
     const type = s.Type as string;
     if (th.phase === "enter") {
@@ -814,11 +838,111 @@ class Stepper {
     th.fan = { kind: "map", results: items.map(() => null), total: items.length, next: 0, failed: 0, items: JSON.stringify(items), effective: JSON.stringify(eff) };
     th.kids = [];
     th.phase = "children";
+    const proc = (s.ItemProcessor ?? s.Iterator) as Record<string, Json>;
+    if ((proc.ProcessorConfig as Record<string, Json> | undefined)?.Mode === "DISTRIBUTED") await this.startMapRun(chain, scope, s, proc, items);
     if (items.length === 0) {
+      this.endMapRun(th, "SUCCEEDED");
       this.emit(th, "MapStateSucceeded");
       return this.complete(chain, scope, []);
     }
     await this.fillMap(chain, scope);
+  }
+
+  /**
+   * A distributed Map: a map run whose child executions run the ItemProcessor, one per item or per batch
+   * (ItemBatcher: MaxItemsPerBatch, MaxInputBytesPerBatch, BatchInput; developer guide, "Distributed mode").
+   */
+  async startMapRun(chain: Thread[], scope: Scope, s: State, proc: Record<string, Json>, items: Json[]): Promise<void> {
+    const th = chain[chain.length - 1];
+    const fan = th.fan!;
+    const x = this.x;
+    const runId = randomUUID();
+    const label = (s.Label as string | undefined) ?? th.state;
+    const region = x.region ?? "us-east-1";
+    const account = x.account ?? "000000000000";
+    // ARN formats of map runs and their child executions (developer guide, "Distributed mode": mapRun:<machine>/<label>:<id>).
+    const runArn = `arn:aws:states:${region}:${account}:mapRun:${x.machineName}/${label}:${runId}`;
+    const childMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${x.machineName}/${runId}`;
+    const definition = JSON.stringify({ StartAt: proc.StartAt, States: proc.States, QueryLanguage: scope.ql === "JSONata" || s.QueryLanguage === "JSONata" ? "JSONata" : "JSONPath" });
+    fan.dist = { runArn, childMachineArn, definition };
+    const batcher = s.ItemBatcher as Record<string, Json> | undefined;
+    if (batcher !== undefined) {
+      const raw = JSON.parse(th.stateInput) as Json;
+      const num = (k: string) => (batcher[`${k}Path`] !== undefined ? seconds(select(batcher[`${k}Path`] as string, raw, this.context(chain), this.vars(chain)), `${k}Path`) : (batcher[k] as number | undefined));
+      const maxItems = num("MaxItemsPerBatch") ?? Number.POSITIVE_INFINITY;
+      // A batch is at most 256 KiB (developer guide, ItemBatcher "MaxInputBytesPerBatch").
+      const maxBytes = Math.min(num("MaxInputBytesPerBatch") ?? MAX_DATA, MAX_DATA);
+      const starts: number[] = [];
+      let count = 0;
+      let bytes = 0;
+      items.forEach((it, i) => {
+        const size = Buffer.byteLength(JSON.stringify(it)) + 1;
+        if (starts.length === 0 || count >= maxItems || bytes + size > maxBytes) { starts.push(i); count = 0; bytes = 0; }
+        count++;
+        bytes += size;
+      });
+      fan.dist.batches = starts;
+      if (batcher.BatchInput !== undefined) {
+        const bi = this.isJsonata(scope, s) ? await evaluateTemplate(batcher.BatchInput, this.bindings(chain, {})) : applyTemplate(batcher.BatchInput, JSON.parse(fan.effective!) as Json, this.context(chain), this.vars(chain));
+        fan.dist.batchInput = JSON.stringify(bi ?? null);
+      }
+      fan.total = starts.length;
+      fan.results = starts.map(() => null);
+    }
+    const tolerated = await this.tolerated(chain, s);
+    this.openMapRuns.push({
+      arn: runArn, executionArn: x.arn, childMachineArn, status: "RUNNING", startDate: this.now, total: fan.total,
+      maxConcurrency: (s.MaxConcurrency as number | undefined) ?? 0,
+      toleratedFailureCount: Number.isFinite(tolerated?.count) ? tolerated!.count : 0, toleratedFailurePercentage: tolerated?.percentage ?? 0,
+    });
+    this.emit(th, "MapRunStarted", "mapRunStartedEventDetails", { mapRunArn: runArn });
+  }
+
+  endMapRun(th: Thread, status: MapRunStatus, error?: string, cause?: string) {
+    const dist = th.fan?.dist;
+    if (!dist) return;
+    this.closeMapRuns.push({ arn: dist.runArn, status, stopDate: this.now });
+    if (status === "SUCCEEDED") this.emit(th, "MapRunSucceeded");
+    else {
+      const d: Record<string, unknown> = {};
+      if (error !== undefined) d.error = error;
+      if (cause !== undefined) d.cause = cause;
+      this.emit(th, "MapRunFailed", "mapRunFailedEventDetails", d);
+    }
+  }
+
+  /** A distributed iteration: start its child execution, then wait for it through the token it carries. */
+  async childStep(th: Thread): Promise<void> {
+    const t = th.task!;
+    if (th.phase === "invoke") {
+      if (!this.io.startChild) {
+        th.phase = "done";
+        th.dueAt = undefined;
+        th.end = { ok: false, error: "States.Runtime", cause: "A distributed Map runs child executions, which an in-memory run cannot start." };
+        return;
+      }
+      // The child's name follows from the token, so starting it again after a crash finds the same execution.
+      const h = createHash("sha256").update(t.token).digest("hex");
+      const name = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+      const machineName = t.resourceName.split(":stateMachine:")[1];
+      await this.io.startChild({ token: t.token, machineArn: t.resourceName, name, arn: `${t.resourceName.split(":stateMachine:")[0]}:execution:${machineName}:${name}`, definition: t.resource, input: th.stateInput });
+      th.phase = "task";
+      th.dueAt = this.deadline(t, undefined);
+      return;
+    }
+    const row = this.io.tasks?.get(t.token);
+    if (!row || (row.status !== "succeeded" && row.status !== "failed")) {
+      th.dueAt = this.deadline(t, row);
+      return;
+    }
+    this.closeTasks.push(t.token);
+    const c = JSON.parse(row.child ?? "{}") as Record<string, Json>;
+    th.phase = "done";
+    th.dueAt = undefined;
+    th.task = undefined;
+    th.end = row.status === "succeeded"
+      ? { ok: true, output: (c.Output as string | undefined) ?? "null" }
+      : { ok: false, error: (c.Error as string | undefined) ?? row.error ?? "States.TaskFailed", cause: (c.Cause as string | undefined) ?? row.cause };
   }
 
   /** Starts iterations up to MaxConcurrency (0 or absent: as many as inline mode runs at once). */
@@ -830,7 +954,8 @@ class Stepper {
     let max = s.MaxConcurrency as number | undefined;
     if (s.MaxConcurrencyPath !== undefined) max = seconds(select(s.MaxConcurrencyPath as string, JSON.parse(th.stateInput) as Json, this.context(chain), this.vars(chain)), "MaxConcurrencyPath");
     if (jn && isExpression(s.MaxConcurrency)) max = seconds(await evaluate(s.MaxConcurrency, this.bindings(chain, {})), "MaxConcurrency");
-    const limit = !max ? INLINE_CONCURRENCY : Math.min(max, INLINE_CONCURRENCY);
+    const cap = fan.dist ? DISTRIBUTED_CONCURRENCY : INLINE_CONCURRENCY;
+    const limit = !max ? cap : Math.min(max, cap);
     let items = this.parsedItems.get(fan.items!);
     if (!items) this.parsedItems.set(fan.items!, (items = JSON.parse(fan.items!) as Json[]));
     if ((fan.next >= fan.total && !fan.retry?.length) || th.kids!.length >= limit) return;
@@ -838,15 +963,34 @@ class Stepper {
     if (eff === undefined) this.parsedItems.set(fan.effective!, (eff = JSON.parse(fan.effective!) as Json) as Json[]);
     const selector = (s.ItemSelector ?? s.Parameters) as Json | undefined;
     const p = (s.ItemProcessor ?? s.Iterator) as { StartAt: string };
+    const select1 = async (index: number): Promise<Json> => {
+      const item = { Index: index, Value: items[index] };
+      if (selector === undefined) return items[index];
+      // ItemSelector sees the Map's effective input and $$.Map.Item.Index/Value (developer guide, "ItemSelector").
+      if (jn) return (await evaluateTemplate(selector, this.bindings(chain, {}, { Map: { Item: item } }))) ?? null;
+      return applyTemplate(selector, eff, this.context(chain, { Map: { Item: item } }), this.vars(chain));
+    };
     while ((fan.retry?.length || fan.next < fan.total) && th.kids!.length < limit) {
       const index = fan.retry?.length ? fan.retry.shift()! : fan.next++;
-      const item = { Index: index, Value: items[index] };
-      let input: Json = items[index];
-      if (selector !== undefined) {
-        // ItemSelector sees the Map's effective input and $$.Map.Item.Index/Value (developer guide, "ItemSelector").
-        if (jn) input = (await evaluateTemplate(selector, this.bindings(chain, {}, { Map: { Item: item } }))) ?? null;
-        else input = applyTemplate(selector, eff, this.context(chain, { Map: { Item: item } }), this.vars(chain));
+      if (fan.dist) {
+        let input: Json;
+        const b = fan.dist.batches;
+        if (b) {
+          const end = index + 1 < b.length ? b[index + 1] : items.length;
+          const batch: Json[] = [];
+          for (let i = b[index]; i < end; i++) batch.push(await select1(i));
+          input = fan.dist.batchInput === undefined ? { Items: batch } : { BatchInput: JSON.parse(fan.dist.batchInput) as Json, Items: batch };
+        } else input = await select1(index);
+        const text = JSON.stringify(input);
+        const token = newTaskToken();
+        this.openTasks.push({ token, input: text, createdAt: this.now });
+        th.kids!.push({
+          state: th.state, stateInput: text, phase: "invoke", dueAt: this.now, enteredEventId: 0, enteredAt: this.now, index, child: true,
+          task: { token, resource: fan.dist.definition, resourceType: "mapRun", resourceName: fan.dist.childMachineArn, pattern: "sync:2", parameters: "{}", scheduledAt: this.now, timeoutSeconds: DEFAULT_TASK_TIMEOUT },
+        });
+        continue;
       }
+      const input = await select1(index);
       const started = this.emit(th, "MapIterationStarted", "mapIterationStartedEventDetails", { name: th.state, index });
       th.kids!.push({ state: p.StartAt, stateInput: JSON.stringify(input), phase: "enter", dueAt: this.now, enteredEventId: 0, enteredAt: this.now, last: started, index });
     }
@@ -908,10 +1052,10 @@ class Stepper {
         return await this.complete(chain, scope, fan.results.map((r) => JSON.parse(r!) as Json));
       }
       if (kid.end!.ok) {
-        this.emit(th, "MapIterationSucceeded", "mapIterationSucceededEventDetails", { name: th.state, index: kid.index });
+        if (!fan.dist) this.emit(th, "MapIterationSucceeded", "mapIterationSucceededEventDetails", { name: th.state, index: kid.index });
         fan.results[kid.index!] = kid.end!.output!;
       } else {
-        this.emit(th, "MapIterationFailed", "mapIterationFailedEventDetails", { name: th.state, index: kid.index });
+        if (!fan.dist) this.emit(th, "MapIterationFailed", "mapIterationFailedEventDetails", { name: th.state, index: kid.index });
         fan.failed++;
         fan.failedIdx = [...(fan.failedIdx ?? []), kid.index!];
         const errorOutput: Record<string, Json> = { Error: kid.end!.error ?? null, Cause: kid.end!.cause ?? null };
@@ -919,6 +1063,13 @@ class Stepper {
         const tolerated = await this.tolerated(chain, s);
         if (!tolerated || fan.failed > tolerated.count || (fan.failed * 100) / fan.total > tolerated.percentage) {
           this.abortKids(th, "map");
+          // A distributed Map's run fails with States.ExceedToleratedFailureThreshold whatever failed in it (developer guide,
+          // "Setting failure thresholds for Distributed Map states": the threshold is 0 unless set).
+          if (fan.dist) {
+            this.endMapRun(th, "FAILED", "States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded");
+            this.emit(th, "MapStateFailed");
+            throw new StateFailure("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded");
+          }
           this.emit(th, "MapStateFailed");
           // Beyond a declared tolerance the Map fails with States.ExceedToleratedFailureThreshold (developer guide,
           // "Setting failure thresholds"); without one, with the iteration's own error.
@@ -928,6 +1079,7 @@ class Stepper {
       }
       await this.fillMap(chain, scope);
       if (th.kids.length > 0 || fan.next < fan.total || fan.retry?.length) return;
+      this.endMapRun(th, "SUCCEEDED");
       this.emit(th, "MapStateSucceeded");
       return await this.complete(chain, scope, fan.results.map((r) => JSON.parse(r!) as Json));
     } catch (e) {
@@ -956,7 +1108,7 @@ class Stepper {
   abortKids(th: Thread, kind: "parallel" | "map") {
     for (const k of th.kids ?? []) {
       for (const t of openTokens(k)) this.closeTasks.push(t);
-      if (kind === "map") this.emit(th, "MapIterationAborted", "mapIterationAbortedEventDetails", { name: th.state, index: k.index });
+      if (kind === "map" && !k.child) this.emit(th, "MapIterationAborted", "mapIterationAbortedEventDetails", { name: th.state, index: k.index });
     }
     th.kids = [];
   }
@@ -1069,7 +1221,7 @@ export async function step(def: Definition, x: ExecutionInfo, pos: ExecutionPosi
   while (r.pending.length > 0 && !r.finished) await r.pending.shift()!();
   if (!r.finished && root.phase === "done") r.endExecution(root, root.end!.ok ? "SUCCEEDED" : "FAILED", root.end!.output, root.end!.error, root.end!.cause);
   r.refreshDue(root);
-  const base = { events: r.events, openTasks: r.openTasks, closeTasks: r.closeTasks, timedOutTasks: r.timedOutTasks, activities: r.activities };
+  const base = { events: r.events, openTasks: r.openTasks, closeTasks: r.closeTasks, timedOutTasks: r.timedOutTasks, activities: r.activities, openMapRuns: r.openMapRuns, closeMapRuns: r.closeMapRuns };
   if (r.finished) return { ...base, ...r.finished, position: { ...root, dueAt: undefined } };
   return { ...base, status: "RUNNING", position: root };
 }
@@ -1086,8 +1238,10 @@ export function redrivePosition(pos: ExecutionPosition, now: number): Thread {
     t.retries = undefined;
     t.retryCount = undefined;
     if (t.fan && (t.phase === "children" || t.kids !== undefined)) {
-      for (const k of t.kids ?? []) visit(k);
-      t.kids = (t.kids ?? []).filter((k) => k.phase !== "done");
+      // A distributed Map's running children were aborted with the execution: their iterations start new children.
+      t.kids = (t.kids ?? []).filter((k) => !k.child);
+      for (const k of t.kids) visit(k);
+      t.kids = t.kids.filter((k) => k.phase !== "done");
       const live = new Set(t.kids.map((k) => k.index));
       const failed = new Set(t.fan.failedIdx ?? []);
       const limit = t.fan.kind === "map" ? t.fan.next : t.fan.total;
@@ -1135,5 +1289,5 @@ export async function runInMemory(def: Definition, x: ExecutionInfo, invoke: Ste
     if (pos.dueAt === undefined) break;
     now = Math.max(now, pos.dueAt);
   }
-  return { events: [], openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], position: pos as Thread, status: "FAILED", error: "States.Runtime", cause: "The in-memory run did not finish.", history };
+  return { events: [], openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], openMapRuns: [], closeMapRuns: [], position: pos as Thread, status: "FAILED", error: "States.Runtime", cause: "The in-memory run did not finish.", history };
 }

@@ -10,7 +10,7 @@ import type { Logger } from "../../../util/log.ts";
 import { parseMachineArn } from "../domain/arns.ts";
 import { childCompletion } from "../domain/child.ts";
 import { parseDefinition } from "../domain/definition.ts";
-import { deadlineOf, openTokens, step, type StepResult, type Thread } from "../domain/step.ts";
+import { type ChildStart, deadlineOf, openTokens, startPosition, step, type StepResult, type Thread } from "../domain/step.ts";
 import type { TaskOutcome, TaskResources } from "../domain/tasks.ts";
 import type { HistoryEventRecord, StepFunctionsStore, TaskRecord } from "../store.ts";
 
@@ -67,6 +67,16 @@ async function invokeDurably(deps: RunnerDeps, call: Parameters<TaskResources["i
 const OWNER = randomUUID();
 const LEASE_MS = 30_000;
 
+/** A distributed Map's child execution: stored (once: its ARN follows from the iteration's token), then the iteration waits. */
+async function startChild(deps: RunnerDeps, roleArn: string, req: ChildStart, now: number): Promise<void> {
+  const def = parseDefinition(req.definition);
+  await deps.store.startExecution({
+    arn: req.arn, machineArn: req.machineArn, name: req.name, status: "RUNNING", input: req.input, startDate: now, definition: req.definition, roleArn,
+    machineUpdatedAt: now, position: startPosition(def, req.input, now), lastEventId: 1, version: 0, parentToken: req.token,
+  }, [{ id: 1, previousEventId: 0, timestamp: now, type: "ExecutionStarted", detailsKey: "executionStartedEventDetails", details: { input: req.input, inputDetails: { truncated: false }, roleArn } }]);
+  await deps.store.recordInvocation(req.token, { status: "started" }, now);
+}
+
 export async function runExecution(deps: RunnerDeps, arn: string, now: number): Promise<void> {
   // One node advances an execution at a time (PostgreSQL): another node's round skips it until its lease ends.
   if (!(await deps.store.leaseExecution(arn, OWNER, now, now + LEASE_MS))) return;
@@ -95,7 +105,7 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
       r = {
         events: [{ id: x.lastEventId + 1, previousEventId: 0, type: "ExecutionTimedOut", detailsKey: "executionTimedOutEventDetails", details: { error: "States.Timeout" } }],
         status: "TIMED_OUT", error: "States.Timeout", position: { ...pos, dueAt: undefined },
-        openTasks: [], closeTasks: [], timedOutTasks: [], activities: [],
+        openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], openMapRuns: [], closeMapRuns: [],
       };
     } else {
       let tasks: Map<string, TaskRecord> | undefined;
@@ -104,7 +114,9 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
       r = await step(def, {
         arn: x.arn, name: x.name, input: x.input, roleArn: x.roleArn, startDate: x.startDate,
         machineArn: x.machineArn, machineName: m?.name ?? "", account: m?.account, region: m?.region, redriveCount: x.redriveCount,
-      }, pos, x.lastEventId, now, { tasks, invoke: (call, token) => invokeDurably(deps, call, token, now) });
+      }, pos, x.lastEventId, now, {
+        tasks, invoke: (call, token) => invokeDurably(deps, call, token, now), startChild: (req) => startChild(deps, x.roleArn, req, now),
+      });
       // A running execution is next due at its next step or its deadline, whichever comes first.
       if (r.status === "RUNNING" && deadline !== undefined) r.position = { ...r.position, dueAt: Math.min(r.position.dueAt ?? deadline, deadline) };
     }
@@ -123,7 +135,7 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
     const ok = await store.advance(arn, x.version, {
       status: r.status, output: r.output, error: r.error, cause: r.cause, stopDate: ended ? at : undefined,
       position: r.position, lastEventId: x.lastEventId + events.length,
-      openTasks: r.openTasks, closeTasks: r.closeTasks, timedOutTasks: r.timedOutTasks,
+      openTasks: r.openTasks, closeTasks: r.closeTasks, timedOutTasks: r.timedOutTasks, openMapRuns: r.openMapRuns, closeMapRuns: r.closeMapRuns,
       completeParent: ended && x.parentToken ? { token: x.parentToken, completion: childCompletion(x, r.status, { ...r, stopDate: at }), now: at } : undefined,
     }, events);
     if (!ok) continue;

@@ -9,7 +9,7 @@ import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
 import { executionExists, executionNotFound, invalidArn, invalidInput, invalidName, invalidToken, sfnError, validation } from "../errors.ts";
 import type { ExecutionRecord, ExecutionStatus, HistoryEventRecord } from "../store.ts";
 import { checkTokenLength, pageSize, resolveMachine } from "./state-machines.ts";
-import type { StateMachineRecord } from "../store.ts";
+import type { MapRunRecord, StateMachineRecord } from "../store.ts";
 
 type In = Record<string, unknown>;
 
@@ -101,15 +101,17 @@ export async function describeExecution(env: SfnEnv, ctx: RequestContext, input:
 }
 
 export async function listExecutions(env: SfnEnv, ctx: RequestContext, input: In) {
-  if (input.mapRunArn !== undefined) throw validation("Map runs are not supported by this Mailroom version yet.");
+  // Either a state machine or a map run, not both (ListExecutions API reference).
+  if (input.mapRunArn !== undefined && input.stateMachineArn !== undefined) throw validation("Only one of StateMachine ARN or MapRun ARN can be provided");
   // redriveFilter: REDRIVEN or NOT_REDRIVEN (ListExecutions API reference, ExecutionRedriveFilter).
   const redriveFilter = input.redriveFilter as string | undefined;
   if (redriveFilter !== undefined && redriveFilter !== "REDRIVEN" && redriveFilter !== "NOT_REDRIVEN") {
     throw validation(`1 validation error detected: Value '${redriveFilter}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]`);
   }
   // Either a state machine or a map run must be named (ListExecutions API reference).
-  if (input.stateMachineArn === undefined) throw validation("Must provide a StateMachine ARN or MapRun ARN");
-  const m = await resolveMachine(env, ctx, input.stateMachineArn);
+  if (input.stateMachineArn === undefined && input.mapRunArn === undefined) throw validation("Must provide a StateMachine ARN or MapRun ARN");
+  // A map run's executions are those of the machine its children run.
+  const m = input.mapRunArn !== undefined ? { arn: (await resolveMapRun(env, ctx, input.mapRunArn)).childMachineArn } : await resolveMachine(env, ctx, input.stateMachineArn);
   const status = input.statusFilter as string | undefined;
   if (status !== undefined && !STATUSES.has(status)) {
     throw validation(`1 validation error detected: Value '${status}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${[...STATUSES].join(", ")}]`);
@@ -255,4 +257,55 @@ export async function redriveExecution(env: SfnEnv, ctx: RequestContext, input: 
       return { redriveDate: new Date(now) };
     }
   }
+}
+
+/** arn:aws:states:<region>:<account>:mapRun:<machine>/<label>:<id> (developer guide, distributed Map). */
+function parseMapRunArn(arn: string): { region: string; account: string } | undefined {
+  const p = arn.split(":");
+  if (p.length !== 8 || p[0] !== "arn" || p[2] !== "states" || p[5] !== "mapRun" || !/^\d{12}$/.test(p[4]) || !p[6].includes("/") || p[7] === "") return undefined;
+  return { region: p[3], account: p[4] };
+}
+
+async function resolveMapRun(env: SfnEnv, ctx: RequestContext, arn: unknown): Promise<MapRunRecord> {
+  const s = String(arn);
+  const p = parseMapRunArn(s);
+  if (!p) throw invalidArn(s);
+  const run = p.account === ctx.accountId && p.region === ctx.region ? await env.store.getMapRun(s) : undefined;
+  if (!run) throw sfnError("ResourceNotFound", `Resource not found: '${s}'`);
+  return run;
+}
+
+/** DescribeMapRun: the run, and its items' and child executions' counts by status (one child per item or batch). */
+export async function describeMapRun(env: SfnEnv, ctx: RequestContext, input: In) {
+  const run = await resolveMapRun(env, ctx, input.mapRunArn);
+  const c = await env.store.statusCounts(run.childMachineArn);
+  const started = Object.values(c).reduce((a, b) => a + (b ?? 0), 0);
+  const counts = {
+    pending: Math.max(0, run.total - started), running: c.RUNNING ?? 0, succeeded: c.SUCCEEDED ?? 0, failed: c.FAILED ?? 0, timedOut: c.TIMED_OUT ?? 0,
+    aborted: c.ABORTED ?? 0, total: run.total, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0,
+  };
+  return {
+    mapRunArn: run.arn, executionArn: run.executionArn, status: run.status, startDate: new Date(run.startDate),
+    stopDate: run.stopDate === undefined ? undefined : new Date(run.stopDate), maxConcurrency: run.maxConcurrency,
+    toleratedFailurePercentage: run.toleratedFailurePercentage, toleratedFailureCount: run.toleratedFailureCount,
+    itemCounts: counts, executionCounts: counts, redriveCount: 0,
+  };
+}
+
+/** ListMapRuns: an execution's distributed Map runs. */
+export async function listMapRuns(env: SfnEnv, ctx: RequestContext, input: In) {
+  const x = await resolveExecution(env, ctx, input.executionArn);
+  checkTokenLength(input.nextToken, 1024);
+  const limit = pageSize(input.maxResults);
+  const after = decodeToken(input.nextToken);
+  if (after === undefined && input.nextToken !== undefined) throw invalidToken(String(input.nextToken));
+  const rows = await env.store.listMapRuns(x.arn, after ?? "", limit + 1);
+  const page = rows.slice(0, limit);
+  return {
+    mapRuns: page.map((r) => ({
+      executionArn: r.executionArn, mapRunArn: r.arn, stateMachineArn: x.machineArn, startDate: new Date(r.startDate),
+      stopDate: r.stopDate === undefined ? undefined : new Date(r.stopDate),
+    })),
+    nextToken: rows.length > limit ? encodeToken(page[page.length - 1].arn) : undefined,
+  };
 }

@@ -35,3 +35,19 @@ CREATE TABLE sfn_activities (
   tags TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX sfn_activities_scope ON sfn_activities (account, region, arn);
+
+-- Distributed Map runs: one per Map state run in DISTRIBUTED mode; its child executions run a machine of their own
+-- (child_machine_arn), so ListExecutions(mapRunArn) and the counts are one indexed query on sfn_executions.
+CREATE TABLE sfn_map_runs (
+  arn TEXT PRIMARY KEY,
+  execution_arn TEXT NOT NULL,
+  child_machine_arn TEXT NOT NULL,
+  status TEXT NOT NULL,
+  start_date INTEGER NOT NULL,
+  stop_date INTEGER,
+  max_concurrency INTEGER NOT NULL,
+  tolerated_count INTEGER NOT NULL,
+  tolerated_percentage REAL NOT NULL,
+  total INTEGER NOT NULL
+);
+CREATE INDEX sfn_map_runs_execution ON sfn_map_runs (execution_arn, start_date, arn);
