@@ -217,5 +217,29 @@ export function stepFunctionsStoreContract(name: string, factory: StepFunctionsS
       await s.releaseExecution(e.arn, "node-b");
       assert.deepEqual(await s.dueExecutions(T0 + 30_002, 10), [e.arn]);
     }));
+
+    test("map runs: opened with a step, listed per execution, ended by a later step or with the execution; child counts by status", withStore(async (s) => {
+      const m = machine("r1");
+      const e = execution(m, "runs", T0, T0);
+      await s.startExecution(e, [started()]);
+      const run = (id: string) => ({
+        arn: `arn:aws:states:us-east-1:000000000000:mapRun:r1/L:${id}`, executionArn: e.arn, childMachineArn: `${m.arn}/${id}`, status: "RUNNING" as const,
+        startDate: T0, maxConcurrency: 2, toleratedFailureCount: 1, toleratedFailurePercentage: 50, total: 3,
+      });
+      await s.advance(e.arn, 0, { status: "RUNNING", position: e.position, lastEventId: 1, openMapRuns: [run("a"), run("b")] }, []);
+      assert.deepEqual(await s.getMapRun(run("a").arn), run("a"));
+      assert.deepEqual((await s.listMapRuns(e.arn, "", 10)).map((r) => r.arn), [run("a").arn, run("b").arn]);
+      assert.deepEqual((await s.listMapRuns(e.arn, run("a").arn, 10)).map((r) => r.arn), [run("b").arn]);
+      await s.advance(e.arn, 1, { status: "RUNNING", position: e.position, lastEventId: 1, closeMapRuns: [{ arn: run("a").arn, status: "SUCCEEDED", stopDate: T0 + 5 }] }, []);
+      assert.deepEqual([(await s.getMapRun(run("a").arn))!.status, (await s.getMapRun(run("a").arn))!.stopDate], ["SUCCEEDED", T0 + 5]);
+      const child = { ...execution({ ...m, arn: run("b").childMachineArn }, "c1", T0), parentToken: undefined };
+      await s.startExecution(child, [started()]);
+      await s.startExecution(execution({ ...m, arn: run("b").childMachineArn }, "c2", T0), [started()]);
+      await s.advance(child.arn, 0, { status: "FAILED", error: "E", stopDate: T0 + 1, position: child.position, lastEventId: 1 }, []);
+      assert.deepEqual(await s.statusCounts(run("b").childMachineArn), { FAILED: 1, RUNNING: 1 });
+      await s.advance(e.arn, 2, { status: "ABORTED", stopDate: T0 + 9, position: e.position, lastEventId: 1 }, []);
+      assert.deepEqual([(await s.getMapRun(run("b").arn))!.status, (await s.getMapRun(run("b").arn))!.stopDate], ["ABORTED", T0 + 9]);
+      assert.equal((await s.getMapRun(run("a").arn))!.status, "SUCCEEDED");
+    }));
   });
 }

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
-  CreateActivityCommand, CreateStateMachineCommand, GetActivityTaskCommand, GetExecutionHistoryCommand, SendTaskSuccessCommand, StartExecutionCommand,
+  CreateActivityCommand, CreateStateMachineCommand, GetActivityTaskCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SendTaskSuccessCommand, StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { ManualClock, type Mailroom } from "../../../src/index.ts";
 import { startTestServer } from "../../helpers/server.ts";
@@ -154,5 +154,56 @@ test("a Map in the middle of its iterations survives a restart; every iteration 
   events.forEach((e, i) => assert.equal(e.id, i + 1));
   assert.equal(events.filter((e) => e.type === "MapIterationStarted").length, 3);
   assert.equal(events.filter((e) => e.type === "MapIterationSucceeded").length, 3);
+  assert.equal(events.filter((e) => e.type === "ExecutionSucceeded").length, 1);
+});
+
+test("a distributed Map whose child executions wait survives a restart; every child finishes once and the run succeeds", async () => {
+  await closeAll();
+  const first = await start();
+  let sfn = sfnClient(first.endpoint);
+  const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+    name: "durable-dist", roleArn: ROLE, definition: def({
+      M: {
+        Type: "Map", MaxConcurrency: 2, End: true,
+        ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "W", States: { W: { Type: "Wait", Seconds: 60, Next: "P" }, P: { Type: "Pass", Parameters: { "v.$": "$" }, End: true } } },
+      },
+    }),
+  }));
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: '["a", "b", "c"]' }));
+  await reached(sfn, executionArn!, "MapRunStarted");
+  // Two children wait (MaxConcurrency 2) when the server goes away.
+  for (let i = 0; i < 400; i++) {
+    const ev = (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events!;
+    const mapRunArn = ev.find((e) => e.type === "MapRunStarted")?.mapRunStartedEventDetails?.mapRunArn;
+    if (mapRunArn && (await sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions!.length === 2) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await first.close();
+  open.pop();
+
+  const second = await start();
+  sfn = sfnClient(second.endpoint);
+  clock.advance(60_000);
+  const ev = (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events!;
+  const mapRunArn = ev.find((e) => e.type === "MapRunStarted")!.mapRunStartedEventDetails!.mapRunArn!;
+  // The third child starts once the first two end; its Wait must have begun before the clock moves on.
+  let third: string | undefined;
+  for (let i = 0; i < 400 && !third; i++) {
+    const all = (await sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions!;
+    const running = all.filter((e) => e.status === "RUNNING");
+    if (all.length === 3 && running.length === 1) third = running[0].executionArn;
+    else await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.ok(third);
+  await reached(sfn, third, "WaitStateEntered");
+  clock.advance(60_000);
+  const d = await waitFor(sfn, executionArn!);
+  assert.equal(d.status, "SUCCEEDED", d.cause);
+  assert.deepEqual(JSON.parse(d.output!), [{ v: "a" }, { v: "b" }, { v: "c" }]);
+  const children = (await sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions!;
+  assert.equal(children.length, 3, "one child per item, none started twice");
+  assert.ok(children.every((c) => c.status === "SUCCEEDED"));
+  const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events!;
+  events.forEach((e, i) => assert.equal(e.id, i + 1));
   assert.equal(events.filter((e) => e.type === "ExecutionSucceeded").length, 1);
 });
