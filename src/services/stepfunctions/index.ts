@@ -18,7 +18,7 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, undefined>(
   name: "stepfunctions",
   docs: {
     title: "Step Functions",
-    note: "STANDARD state machines with every state type (Map inline only), JSONPath with intrinsic functions and JSONata, Retry/Catch, task tokens and activities; Task resources other than activities fail with States.TaskFailed until integrations land; EXPRESS and distributed Map are refused.",
+    note: "STANDARD state machines with every state type (inline and distributed Map over the state's input), JSONPath with intrinsic functions and JSONata, Retry/Catch, task tokens and activities, redrive; Task resources other than activities fail with States.TaskFailed until integrations land; EXPRESS machines are refused.",
     pending: PENDING_OPERATIONS,
     definition: () => createStepFunctionsService({} as SfnEnv),
   },
