@@ -198,6 +198,29 @@ describe("Map, distributed", () => {
     assert.ok(ev.some((e) => e.type === "MapRunFailed"));
     const mapRunArn = ev.find((e) => e.type === "MapRunStarted")!.mapRunStartedEventDetails!.mapRunArn!;
     assert.equal((await sfn().send(new DescribeMapRunCommand({ mapRunArn }))).status, "FAILED");
+    // The run's other children, still waiting, are stopped with it; so are a stopped execution's.
+    const slow = { StartAt: "C", States: { C: { Type: "Choice", Choices: [{ Variable: "$", StringEquals: "bad", Next: "F" }], Default: "W" }, F: { Type: "Fail", Error: "Item.Bad" }, W: { Type: "Wait", Seconds: 1000, End: true } } };
+    const stopped = await run(dist({ MaxConcurrency: 3 }, slow), ["x", "bad", "y"]);
+    assert.equal(stopped.error, "States.ExceedToleratedFailureThreshold");
+    const slowRun = (await history(stopped.executionArn!)).find((e) => e.type === "MapRunStarted")!.mapRunStartedEventDetails!.mapRunArn!;
+    // The children are stopped right after the parent's step commits (as on AWS, not in the same instant).
+    const statuses = async (mapRunArn: string) => {
+      let s: string[] = [];
+      for (let i = 0; i < 400; i++) {
+        s = (await sfn().send(new ListExecutionsCommand({ mapRunArn }))).executions!.map((k) => k.status!).sort();
+        if (!s.includes("RUNNING")) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return s;
+    };
+    assert.deepEqual(await statuses(slowRun), ["ABORTED", "ABORTED", "FAILED"]);
+    const waiting = await start(dist({}, slow), ["p", "q"]);
+    await until(waiting, "MapRunStarted");
+    const waitingRun = (await history(waiting)).find((e) => e.type === "MapRunStarted")!.mapRunStartedEventDetails!.mapRunArn!;
+    for (let i = 0; i < 400 && (await sfn().send(new ListExecutionsCommand({ mapRunArn: waitingRun }))).executions!.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    await sfn().send(new StopExecutionCommand({ executionArn: waiting }));
+    assert.deepEqual(await statuses(waitingRun), ["ABORTED", "ABORTED"]);
+    assert.equal((await sfn().send(new DescribeMapRunCommand({ mapRunArn: waitingRun }))).status, "ABORTED");
     const ok = await run(dist({ ToleratedFailureCount: 1 }, proc), ["a", "bad", "c"]);
     assert.equal(ok.status, "SUCCEEDED");
     assert.equal(ok.output[0], "a");

@@ -83,8 +83,9 @@ export interface Thread extends ExecutionPosition {
   fan?: Fan;
   vars?: Vars;
   end?: { ok: boolean; output?: string; error?: string; cause?: string };
-  /** A distributed Map's iteration: a child execution, waited for through its task token. */
+  /** A distributed Map's iteration: a child execution (its ARN once started), waited for through its task token. */
   child?: boolean;
+  childArn?: string;
 }
 
 /** A child execution a distributed Map starts (the runner stores it, carrying the iteration's token). */
@@ -119,7 +120,8 @@ export interface StepResult {
   timedOutTasks: string[];
   /** Activities that got a task (their waiting workers are woken once it is committed). */
   activities: string[];
-  /** Distributed Map runs started and ended. */
+  /** Distributed Map runs started and ended; child executions to stop (their run failed, or the execution ended). */
+  abortChildren: string[];
   openMapRuns: MapRunRecord[];
   closeMapRuns: { arn: string; status: MapRunStatus; stopDate: number }[];
 }
@@ -167,6 +169,13 @@ export function newTaskToken(): string {
 export const isTaskToken = (t: string) => /^MR[A-Za-z0-9_-]{128}$/.test(t);
 
 /** The tokens of the tasks a position waits for (the runner reads their rows only when there are some). */
+/** The child executions a position's distributed Map iterations wait for (stopped with it). */
+export function childExecutions(t: Thread, out: string[] = []): string[] {
+  if (t.child && t.childArn && t.phase === "task") out.push(t.childArn);
+  for (const k of t.kids ?? []) childExecutions(k, out);
+  return out;
+}
+
 export function openTokens(t: Thread, out: string[] = []): string[] {
   if (t.task && (t.phase === "task" || t.phase === "invoke")) out.push(t.task.token);
   for (const k of t.kids ?? []) openTokens(k, out);
@@ -226,6 +235,7 @@ class Stepper {
   timedOutTasks: string[] = [];
   activities: string[] = [];
   openMapRuns: MapRunRecord[] = [];
+  abortChildren: string[] = [];
   closeMapRuns: { arn: string; status: MapRunStatus; stopDate: number }[] = [];
   finished?: { status: ExecutionStatus; output?: string; error?: string; cause?: string };
   private nextId: number;
@@ -363,6 +373,7 @@ class Stepper {
   endExecution(root: Thread, status: ExecutionStatus, output: string | undefined, error?: string, cause?: string) {
     if (this.finished) return;
     for (const t of openTokens(root)) this.closeTasks.push(t);
+    this.abortChildren.push(...childExecutions(root));
     if (status === "SUCCEEDED") {
       this.emit(root, "ExecutionSucceeded", "executionSucceededEventDetails", { output, outputDetails: { truncated: false } });
     } else {
@@ -925,7 +936,9 @@ class Stepper {
       const h = createHash("sha256").update(t.token).digest("hex");
       const name = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
       const machineName = t.resourceName.split(":stateMachine:")[1];
-      await this.io.startChild({ token: t.token, machineArn: t.resourceName, name, arn: `${t.resourceName.split(":stateMachine:")[0]}:execution:${machineName}:${name}`, definition: t.resource, input: th.stateInput });
+      const arn = `${t.resourceName.split(":stateMachine:")[0]}:execution:${machineName}:${name}`;
+      await this.io.startChild({ token: t.token, machineArn: t.resourceName, name, arn, definition: t.resource, input: th.stateInput });
+      th.childArn = arn;
       th.phase = "task";
       th.dueAt = this.deadline(t, undefined);
       return;
@@ -1108,6 +1121,7 @@ class Stepper {
   abortKids(th: Thread, kind: "parallel" | "map") {
     for (const k of th.kids ?? []) {
       for (const t of openTokens(k)) this.closeTasks.push(t);
+      this.abortChildren.push(...childExecutions(k));
       if (kind === "map" && !k.child) this.emit(th, "MapIterationAborted", "mapIterationAbortedEventDetails", { name: th.state, index: k.index });
     }
     th.kids = [];
@@ -1221,7 +1235,10 @@ export async function step(def: Definition, x: ExecutionInfo, pos: ExecutionPosi
   while (r.pending.length > 0 && !r.finished) await r.pending.shift()!();
   if (!r.finished && root.phase === "done") r.endExecution(root, root.end!.ok ? "SUCCEEDED" : "FAILED", root.end!.output, root.end!.error, root.end!.cause);
   r.refreshDue(root);
-  const base = { events: r.events, openTasks: r.openTasks, closeTasks: r.closeTasks, timedOutTasks: r.timedOutTasks, activities: r.activities, openMapRuns: r.openMapRuns, closeMapRuns: r.closeMapRuns };
+  const base = {
+    events: r.events, openTasks: r.openTasks, closeTasks: r.closeTasks, timedOutTasks: r.timedOutTasks, activities: r.activities,
+    openMapRuns: r.openMapRuns, closeMapRuns: r.closeMapRuns, abortChildren: r.abortChildren,
+  };
   if (r.finished) return { ...base, ...r.finished, position: { ...root, dueAt: undefined } };
   return { ...base, status: "RUNNING", position: root };
 }
@@ -1289,5 +1306,5 @@ export async function runInMemory(def: Definition, x: ExecutionInfo, invoke: Ste
     if (pos.dueAt === undefined) break;
     now = Math.max(now, pos.dueAt);
   }
-  return { events: [], openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], openMapRuns: [], closeMapRuns: [], position: pos as Thread, status: "FAILED", error: "States.Runtime", cause: "The in-memory run did not finish.", history };
+  return { events: [], openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], openMapRuns: [], closeMapRuns: [], abortChildren: [], position: pos as Thread, status: "FAILED", error: "States.Runtime", cause: "The in-memory run did not finish.", history };
 }

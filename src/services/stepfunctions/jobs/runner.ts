@@ -10,9 +10,9 @@ import type { Logger } from "../../../util/log.ts";
 import { parseMachineArn } from "../domain/arns.ts";
 import { childCompletion } from "../domain/child.ts";
 import { parseDefinition } from "../domain/definition.ts";
-import { type ChildStart, deadlineOf, openTokens, startPosition, step, type StepResult, type Thread } from "../domain/step.ts";
+import { type ChildStart, childExecutions, deadlineOf, openTokens, startPosition, step, type StepResult, type Thread } from "../domain/step.ts";
 import type { TaskOutcome, TaskResources } from "../domain/tasks.ts";
-import type { HistoryEventRecord, StepFunctionsStore, TaskRecord } from "../store.ts";
+import type { ExecutionRecord, HistoryEventRecord, StepFunctionsStore, TaskRecord } from "../store.ts";
 
 /** Steps one execution takes per round before others get their turn (a Pass loop cannot starve the rest). */
 const STEPS_PER_ROUND = 100;
@@ -67,6 +67,30 @@ async function invokeDurably(deps: RunnerDeps, call: Parameters<TaskResources["i
 const OWNER = randomUUID();
 const LEASE_MS = 30_000;
 
+/**
+ * Stops a running execution (StopExecution; a distributed Map's child whose run ended): ABORTED with an
+ * ExecutionAborted event (previousEventId 0, as StopExecution records it), its open tasks closed, a .sync parent's
+ * task completed, and its own distributed children stopped in turn.
+ */
+export async function abortExecution(store: StepFunctionsStore, arn: string, now: number, error?: string, cause?: string): Promise<ExecutionRecord | undefined> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const x = await store.getExecution(arn);
+    if (!x || x.status !== "RUNNING") return x;
+    const details: Record<string, unknown> = {};
+    if (error !== undefined) details.error = error;
+    if (cause !== undefined) details.cause = cause;
+    const ok = await store.advance(x.arn, x.version, {
+      status: "ABORTED", error, cause, stopDate: now, position: { ...x.position, dueAt: undefined }, lastEventId: x.lastEventId + 1,
+      completeParent: x.parentToken ? { token: x.parentToken, completion: childCompletion(x, "ABORTED", { error, cause, stopDate: now }), now } : undefined,
+    }, [{ id: x.lastEventId + 1, previousEventId: 0, timestamp: now, type: "ExecutionAborted", detailsKey: "executionAbortedEventDetails", details }]);
+    if (ok) {
+      for (const child of childExecutions(x.position as Thread)) await abortExecution(store, child, now, error, cause);
+      return { ...x, status: "ABORTED", stopDate: now };
+    }
+  }
+  return undefined;
+}
+
 /** A distributed Map's child execution: stored (once: its ARN follows from the iteration's token), then the iteration waits. */
 async function startChild(deps: RunnerDeps, roleArn: string, req: ChildStart, now: number): Promise<void> {
   const def = parseDefinition(req.definition);
@@ -105,7 +129,7 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
       r = {
         events: [{ id: x.lastEventId + 1, previousEventId: 0, type: "ExecutionTimedOut", detailsKey: "executionTimedOutEventDetails", details: { error: "States.Timeout" } }],
         status: "TIMED_OUT", error: "States.Timeout", position: { ...pos, dueAt: undefined },
-        openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], openMapRuns: [], closeMapRuns: [],
+        openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], openMapRuns: [], closeMapRuns: [], abortChildren: childExecutions(pos),
       };
     } else {
       let tasks: Map<string, TaskRecord> | undefined;
@@ -126,7 +150,7 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
       const cause = `The execution reached the maximum number of history events (${MAX_EVENTS}).`;
       r.events = r.events.slice(0, MAX_EVENTS - 1 - x.lastEventId);
       r.events.push({ id: MAX_EVENTS, previousEventId: MAX_EVENTS - 1, type: "ExecutionFailed", detailsKey: "executionFailedEventDetails", details: { error: "States.Runtime", cause } });
-      Object.assign(r, { status: "FAILED", error: "States.Runtime", cause, output: undefined, position: { ...r.position, dueAt: undefined }, closeTasks: [...r.closeTasks, ...openTokens(r.position as Thread)] });
+      Object.assign(r, { status: "FAILED", error: "States.Runtime", cause, output: undefined, position: { ...r.position, dueAt: undefined }, closeTasks: [...r.closeTasks, ...openTokens(r.position as Thread)], abortChildren: [...r.abortChildren, ...childExecutions(r.position as Thread)] });
     }
     const events: HistoryEventRecord[] = r.events.map((e) => ({
       id: e.id, previousEventId: e.previousEventId, timestamp: at, type: e.type, detailsKey: e.detailsKey, details: e.details,
@@ -140,6 +164,7 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
     }, events);
     if (!ok) continue;
     for (const a of r.activities) deps.notifier?.notify(activityKey(a), 1);
+    for (const child of r.abortChildren) await abortExecution(store, child, at, "States.Runtime", "The Map Run that started this execution ended.");
     if (ended && x.parentToken) deps.onParentCompleted?.();
   }
 }

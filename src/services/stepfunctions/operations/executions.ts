@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
 import { executionArn, parseExecutionArn, parseMachineArn, validName } from "../domain/arns.ts";
 import type { Definition } from "../domain/definition.ts";
-import { childCompletion } from "../domain/child.ts";
+import { abortExecution } from "../jobs/runner.ts";
 import { redrivePosition, startPosition } from "../domain/step.ts";
 import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
 import { executionExists, executionNotFound, invalidArn, invalidInput, invalidName, invalidToken, sfnError, validation } from "../errors.ts";
@@ -141,34 +141,17 @@ export async function listExecutions(env: SfnEnv, ctx: RequestContext, input: In
 }
 
 export async function stopExecution(env: SfnEnv, ctx: RequestContext, input: In) {
-  const arn = input.executionArn;
-  for (;;) {
-    const x = await resolveExecution(env, ctx, arn);
-    if (x.status !== "RUNNING") {
-      // Stopping an execution that has already ended changes nothing; its stop date is answered.
-      return { stopDate: new Date(x.stopDate ?? env.clock.now()) };
-    }
-    const now = env.clock.now();
-    const details: Record<string, unknown> = {};
-    if (input.error !== undefined) details.error = String(input.error);
-    if (input.cause !== undefined) details.cause = String(input.cause);
-    const event: HistoryEventRecord = {
-      // ExecutionAborted names no previous event (LocalStack snapshot test_stop_execution: "previousEventId": 0).
-      id: x.lastEventId + 1, previousEventId: 0, timestamp: now, type: "ExecutionAborted", detailsKey: "executionAbortedEventDetails", details,
-    };
-    const error = details.error as string | undefined;
-    const cause = details.cause as string | undefined;
-    const ok = await env.store.advance(x.arn, x.version, {
-      status: "ABORTED", error, cause, stopDate: now,
-      position: { ...x.position, dueAt: undefined }, lastEventId: x.lastEventId + 1,
-      completeParent: x.parentToken ? { token: x.parentToken, completion: childCompletion(x, "ABORTED", { error, cause, stopDate: now }), now } : undefined,
-    }, [event]);
-    if (ok) {
-      if (x.parentToken) env.wake();
-      return { stopDate: new Date(now) };
-    }
-    // The runner committed a step meanwhile: look again.
+  const x = await resolveExecution(env, ctx, input.executionArn);
+  if (x.status !== "RUNNING") {
+    // Stopping an execution that has already ended changes nothing; its stop date is answered.
+    return { stopDate: new Date(x.stopDate ?? env.clock.now()) };
   }
+  // ExecutionAborted names no previous event (LocalStack snapshot test_stop_execution: "previousEventId": 0); a .sync
+  // parent's task is completed and a distributed Map's children are stopped too (jobs/runner.ts abortExecution).
+  const now = env.clock.now();
+  const done = await abortExecution(env.store, x.arn, now, input.error === undefined ? undefined : String(input.error), input.cause === undefined ? undefined : String(input.cause));
+  if (x.parentToken) env.wake();
+  return { stopDate: new Date(done?.stopDate ?? now) };
 }
 
 export async function getExecutionHistory(env: SfnEnv, ctx: RequestContext, input: In) {
