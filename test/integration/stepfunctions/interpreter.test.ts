@@ -255,6 +255,19 @@ describe("Task, Retry and Catch", () => {
     assert.equal(ev.find((e) => e.type === "TaskScheduled")!.taskScheduledEventDetails!.resourceType, "nothing");
   });
 
+  test("a ResultPath that does not fit the input is States.ResultPathMatchFailure, which a Catch handles; a Parameters path that selects nothing names the field", async () => {
+    const d = await run(sm({ A: { Type: "Pass", Result: 1, ResultPath: "$.r", End: true } }), [1, 2]);
+    assert.equal(d.error, "States.ResultPathMatchFailure");
+    const caught = await run(sm({
+      T: { Type: "Task", Resource: "arn:aws:states:::nothing:here", ResultPath: "$.r", Catch: [{ ErrorEquals: ["States.ResultPathMatchFailure", "States.TaskFailed"], Next: "C" }], End: true },
+      C: { Type: "Pass", End: true },
+    }), "scalar");
+    assert.equal(caught.status, "SUCCEEDED");
+    const p = await run(sm({ A: { Type: "Pass", Parameters: { "v.$": "$.missing" }, End: true } }), { x: 1 });
+    assert.equal(p.error, "States.Runtime");
+    assert.equal(p.cause, "An error occurred while executing the state 'A' (entered at the event id #2). The JSONPath '$.missing' specified for the field 'v.$' could not be found in the input '{\"x\":1}'");
+  });
+
   test("States.Runtime is never caught, even by States.ALL", async () => {
     const d = await run(sm({
       T: { Type: "Task", Resource: "arn:aws:states:::nothing:here", Parameters: { "a.$": "$.missing" }, Catch: [{ ErrorEquals: ["States.ALL"], Next: "C" }], End: true },

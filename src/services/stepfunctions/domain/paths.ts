@@ -62,7 +62,15 @@ export function applyTemplate(t: Json, data: Json, context: Json, vars?: Vars): 
   if (t === null || typeof t !== "object") return t;
   const out: Record<string, Json> = {};
   for (const [k, v] of Object.entries(t)) {
-    if (k.endsWith(".$")) out[k.slice(0, -2)] = valueOf(v as string, data, context, vars);
+    if (k.endsWith(".$")) {
+      try {
+        out[k.slice(0, -2)] = valueOf(v as string, data, context, vars);
+      } catch (e) {
+        // A ".$" path that selects nothing names the field and the input (AWS's wording for payload templates).
+        if (!(e instanceof PathError) || isIntrinsic(v) || String(v).startsWith("$$")) throw e;
+        throw new PathError(`The JSONPath '${String(v)}' specified for the field '${k}' could not be found in the input '${JSON.stringify(data)}'`);
+      }
+    }
     else out[k] = applyTemplate(v, data, context, vars);
   }
   return out;
@@ -85,11 +93,14 @@ export function placeResult(resultPath: Json | undefined, input: Json, result: J
     throw new PathError(`Unable to apply ResultPath '${resultPath}' to input ${JSON.stringify(input)}`);
   }
   let node = copy as Record<string | number, Json>;
+  const fits = (n: unknown, k: string | number) => (Array.isArray(n) ? typeof k === "number" : typeof k === "string");
   for (let i = 0; i < steps.length - 1; i++) {
     const k = steps[i];
+    if (!fits(node, k)) throw new PathError(`Unable to apply ResultPath '${resultPath}' to input ${JSON.stringify(input)}`);
     if (node[k] === undefined || node[k] === null || typeof node[k] !== "object") node[k] = {};
     node = node[k] as Record<string | number, Json>;
   }
+  if (!fits(node, steps[steps.length - 1])) throw new PathError(`Unable to apply ResultPath '${resultPath}' to input ${JSON.stringify(input)}`);
   node[steps[steps.length - 1]] = result;
   return copy;
 }

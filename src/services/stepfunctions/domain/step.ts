@@ -575,8 +575,14 @@ class Stepper {
       const vars = this.vars(chain);
       if (producing && s.ResultSelector !== undefined) r = applyTemplate(s.ResultSelector, r, ctx, vars);
       if (s.Assign !== undefined) assigned = this.jsonpathAssign(s.Assign, r, chain);
-      // Wait and Choice have no ResultPath: their output is their effective input.
-      out = inputIsResult ? r : placeResult(s.ResultPath, raw, r);
+      // Wait and Choice have no ResultPath: their output is their effective input. A ResultPath that cannot be applied
+      // to the input (a scalar or an array) is States.ResultPathMatchFailure (States Language, error names).
+      try {
+        out = inputIsResult ? r : placeResult(s.ResultPath, raw, r);
+      } catch (e) {
+        if (!(e instanceof PathError)) throw e;
+        throw new StateFailure("States.ResultPathMatchFailure", this.runtimeCause(th, e.message));
+      }
       out = this.outputPath(chain, s, out);
     }
     this.exit(chain, scope, out, s.Type === "Succeed", s.Next as string | undefined, assigned);
@@ -663,7 +669,12 @@ class Stepper {
         } else {
           if (c.Assign !== undefined) assigned = this.jsonpathAssign(c.Assign, errorOutput, chain);
           // The error output goes where the Catcher's ResultPath says, "$" by default (States Language "Fallback states").
-          out = placeResult(c.ResultPath ?? "$", raw, errorOutput);
+          try {
+            out = placeResult(c.ResultPath ?? "$", raw, errorOutput);
+          } catch (e) {
+            if (!(e instanceof PathError)) throw e;
+            throw new StateFailure("States.ResultPathMatchFailure", this.runtimeCause(th, e.message));
+          }
         }
         return this.exit(chain, scope, out, false, c.Next as string, assigned);
       }
