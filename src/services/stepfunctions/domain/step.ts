@@ -950,6 +950,8 @@ class Stepper {
       const arn = `${t.resourceName.split(":stateMachine:")[0]}:execution:${machineName}:${name}`;
       await this.io.startChild({ token: t.token, machineArn: t.resourceName, name, arn, definition: t.resource, input: th.stateInput });
       th.childArn = arn;
+      // The input lives with the child now: the position keeps only what waiting needs.
+      th.stateInput = "null";
       th.phase = "task";
       th.dueAt = this.deadline(t, undefined);
       return;
