@@ -483,6 +483,21 @@ describe("activities, task tokens and timeouts", () => {
     assert.equal(e.error, "States.Timeout");
   });
 
+  test("probe: oversized and malformed callbacks are refused with AWS's errors, never accepted", async () => {
+    const { activityArn } = await sfn().send(new CreateActivityCommand({ name: "probe" }));
+    const arn = await start(sm({ A: { Type: "Task", Resource: activityArn, End: true } }));
+    const task = await sfn().send(new GetActivityTaskCommand({ activityArn }));
+    await assert.rejects(sfn().send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify("x".repeat(262_145)) })), { name: "ValidationException" });
+    await assert.rejects(sfn().send(new SendTaskSuccessCommand({ taskToken: "t".repeat(2049), output: "{}" })), { name: "ValidationException" });
+    await assert.rejects(sfn().send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: "e".repeat(257) })), { name: "ValidationException" });
+    await assert.rejects(sfn().send(new SendTaskHeartbeatCommand({ taskToken: `MR${"A".repeat(128)}` })), { name: "TaskDoesNotExist" });
+    await assert.rejects(sfn().send(new GetActivityTaskCommand({ activityArn, workerName: "w".repeat(81) })), { name: "ValidationException" });
+    await assert.rejects(sfn().send(new GetActivityTaskCommand({ activityArn: `${activityArn}-gone` })), { name: "ActivityDoesNotExist" });
+    assert.equal((await sfn().send(new DescribeExecutionCommand({ executionArn: arn }))).status, "RUNNING", "nothing reached the task");
+    await sfn().send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: "[]" }));
+    assert.equal((await finish(arn)).status, "SUCCEEDED");
+  });
+
   test("StopExecution ends a waiting task: its token answers TaskDoesNotExist", async () => {
     const { activityArn } = await sfn().send(new CreateActivityCommand({ name: "stopped" }));
     const arn = await start(sm({ A: { Type: "Task", Resource: activityArn, End: true } }));
