@@ -105,7 +105,10 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
         u.status === "RUNNING" ? (u.position.dueAt ?? null) : null, u.lastEventId, arn, version]);
       if (r.rowCount !== 1) return false;
       await insertEvents(c, arn, events);
-      if (u.redrive) await c.query("UPDATE sfn_executions SET redrive_count = $1, redrive_date = $2 WHERE arn = $3", [u.redrive.count, u.redrive.date, arn]);
+      if (u.redrive) {
+        await c.query("UPDATE sfn_executions SET redrive_count = $1, redrive_date = $2 WHERE arn = $3", [u.redrive.count, u.redrive.date, arn]);
+        if ((u.redrive.mapRuns ?? []).length > 0) await c.query("UPDATE sfn_map_runs SET status = 'RUNNING', stop_date = NULL WHERE arn = ANY($1::text[])", [u.redrive.mapRuns]);
+      }
       const open = u.openTasks ?? [];
       if (open.length > 0) {
         await c.query(`INSERT INTO sfn_tasks (token, execution_arn, activity_arn, input, status, created_at)

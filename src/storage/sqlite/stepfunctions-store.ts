@@ -102,7 +102,10 @@ export class SqliteStepFunctionsStore implements StepFunctionsStore {
           u.status === "RUNNING" ? (u.position.dueAt ?? null) : null, u.lastEventId, arn, version);
       if (r.changes === 0) return false;
       this.insertEvents(db, arn, events);
-      if (u.redrive) this.p("UPDATE sfn_executions SET redrive_count = ?, redrive_date = ? WHERE arn = ?").run(u.redrive.count, u.redrive.date, arn);
+      if (u.redrive) {
+        this.p("UPDATE sfn_executions SET redrive_count = ?, redrive_date = ? WHERE arn = ?").run(u.redrive.count, u.redrive.date, arn);
+        for (const run of u.redrive.mapRuns ?? []) this.p("UPDATE sfn_map_runs SET status = 'RUNNING', stop_date = NULL WHERE arn = ?").run(run);
+      }
       const ins = this.p("INSERT INTO sfn_tasks (token, execution_arn, activity_arn, input, status, created_at) VALUES (?, ?, ?, ?, 'scheduled', ?)");
       for (const t of u.openTasks ?? []) ins.run(t.token, arn, t.activityArn ?? null, t.input, t.createdAt);
       const close = this.p("UPDATE sfn_tasks SET status = 'closed' WHERE token = ? AND status <> 'timed_out'");

@@ -560,6 +560,25 @@ describe("RedriveExecution", () => {
     // "a" finished before "flaky" failed and is kept; "flaky" failed and "b" was aborted with it: both run again.
     assert.deepEqual(d.output, [{ v: "a", r: 0 }, { v: "flaky", r: 1 }, { v: "b", r: 1 }]);
 
+    // A distributed Map's run fails, is redriven: a new child for the failed item, the run succeeds.
+    const distArn = await start(sm({
+      M: {
+        Type: "Map", End: true, ItemSelector: { "v.$": "$$.Map.Item.Value", "r.$": "$$.Execution.RedriveCount" },
+        // A child is an execution of its own (its RedriveCount is 0): it reads the parent's from its input.
+        ItemProcessor: {
+          ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "C",
+          States: { C: { Type: "Choice", Choices: [{ And: [{ Variable: "$.v", StringEquals: "flaky" }, { Variable: "$.r", NumericEquals: 0 }], Next: "F" }], Default: "S" }, F: { Type: "Fail", Error: "Flaky" }, S: { Type: "Pass", End: true } },
+        },
+      },
+    }), ["a", "flaky"]);
+    assert.equal((await finish(distArn)).error, "States.ExceedToleratedFailureThreshold");
+    await sfn().send(new RedriveExecutionCommand({ executionArn: distArn }));
+    const dd = await finish(distArn);
+    assert.equal(dd.status, "SUCCEEDED", dd.cause);
+    assert.equal(dd.output[1].v, "flaky");
+    const runArn = (await history(distArn)).find((e) => e.type === "MapRunStarted")!.mapRunStartedEventDetails!.mapRunArn!;
+    assert.equal((await sfn().send(new DescribeMapRunCommand({ mapRunArn: runArn }))).status, "SUCCEEDED");
+
     const waiting = await start(sm({ W: { Type: "Wait", Seconds: 100, Next: "Done" }, Done: { Type: "Pass", Result: "resumed", End: true } }));
     await until(waiting, "WaitStateEntered");
     await sfn().send(new StopExecutionCommand({ executionArn: waiting }));

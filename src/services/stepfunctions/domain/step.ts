@@ -169,6 +169,13 @@ export function newTaskToken(): string {
 export const isTaskToken = (t: string) => /^MR[A-Za-z0-9_-]{128}$/.test(t);
 
 /** The tokens of the tasks a position waits for (the runner reads their rows only when there are some). */
+/** The distributed Map runs a position is in the middle of (a redrive runs them again). */
+export function mapRunsOf(t: Thread, out: string[] = []): string[] {
+  if (t.fan?.dist && (t.phase === "children" || t.phase === "refill")) out.push(t.fan.dist.runArn);
+  for (const k of t.kids ?? []) mapRunsOf(k, out);
+  return out;
+}
+
 /** The child executions a position's distributed Map iterations wait for (stopped with it). */
 export function childExecutions(t: Thread, out: string[] = []): string[] {
   if (t.child && t.childArn && t.phase === "task") out.push(t.childArn);

@@ -4,7 +4,7 @@ import type { RequestContext } from "../../types.ts";
 import { executionArn, parseExecutionArn, parseMachineArn, validName } from "../domain/arns.ts";
 import type { Definition } from "../domain/definition.ts";
 import { abortExecution } from "../jobs/runner.ts";
-import { redrivePosition, startPosition } from "../domain/step.ts";
+import { mapRunsOf, redrivePosition, startPosition } from "../domain/step.ts";
 import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
 import { executionExists, executionNotFound, invalidArn, invalidInput, invalidName, invalidToken, sfnError, validation } from "../errors.ts";
 import type { ExecutionRecord, ExecutionStatus, HistoryEventRecord } from "../store.ts";
@@ -234,7 +234,7 @@ export async function redriveExecution(env: SfnEnv, ctx: RequestContext, input: 
       id: x.lastEventId + 1, previousEventId: x.lastEventId, timestamp: now, type: "ExecutionRedriven", detailsKey: "executionRedrivenEventDetails", details: { redriveCount: count },
     };
     const position = { ...redrivePosition(x.position, now), dueAt: now };
-    const ok = await env.store.advance(x.arn, x.version, { status: "RUNNING", position, lastEventId: x.lastEventId + 1, redrive: { count, date: now } }, [event]);
+    const ok = await env.store.advance(x.arn, x.version, { status: "RUNNING", position, lastEventId: x.lastEventId + 1, redrive: { count, date: now, mapRuns: mapRunsOf(position) } }, [event]);
     if (ok) {
       env.wake();
       return { redriveDate: new Date(now) };
