@@ -1,6 +1,7 @@
 // What Step Functions operations share: the store, the clock, and the runner's wake-up (a new execution is due now).
 import type { Clock } from "../../engine/clock.ts";
 import type { Notifier } from "../../engine/notify.ts";
+import type { TaskResources } from "./domain/tasks.ts";
 import type { StepFunctionsStore } from "./store.ts";
 
 export interface SfnEnv {
@@ -10,6 +11,8 @@ export interface SfnEnv {
   wake: () => void;
   /** Wakes GetActivityTask long polls (the runner notifies when it schedules an activity task). */
   notifier?: Notifier;
+  /** What carries out Task resources (the runner's; TestState runs a Task through it too). */
+  resources?: TaskResources;
 }
 
 /** Opaque NextToken over a string cursor. */

@@ -18,7 +18,7 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, undefined>(
   name: "stepfunctions",
   docs: {
     title: "Step Functions",
-    note: "STANDARD state machines with every state type (inline and distributed Map over the state's input), JSONPath with intrinsic functions and JSONata, Retry/Catch, task tokens and activities, redrive; Task resources other than activities fail with States.TaskFailed until integrations land; EXPRESS machines are refused.",
+    note: "STANDARD state machines with every state type (inline and distributed Map over the state's input), JSONPath with intrinsic functions and JSONata, Retry/Catch, task tokens and activities, redrive, TestState; Task resources other than activities fail with States.TaskFailed until integrations land; EXPRESS machines are refused.",
     pending: PENDING_OPERATIONS,
     definition: () => createStepFunctionsService({} as SfnEnv),
   },
@@ -35,6 +35,7 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, undefined>(
     // `env`: a `.sync` integration starts its child with operations/executions.ts launchExecution(env, machine, name,
     // input, call.taskToken), and the runner completes the parent's task when the child ends.
     const resources: TaskResources = NO_RESOURCES;
+    env.resources = resources;
     runner = scheduleRunner(ctx.scheduler, { store, log: ctx.log, resources, notifier: ctx.notifier, onParentCompleted: env.wake }, ctx.shared ? 1000 : undefined);
     return { definition: createStepFunctionsService(env) };
   },

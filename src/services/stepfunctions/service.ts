@@ -12,6 +12,7 @@ import * as executions from "./operations/executions.ts";
 import * as machines from "./operations/state-machines.ts";
 import * as tags from "./operations/tags.ts";
 import * as tasks from "./operations/tasks.ts";
+import * as testState from "./operations/test-state.ts";
 
 type Op = Operation<SfnEnv>;
 
@@ -42,6 +43,7 @@ const OPERATIONS: Record<string, Op> = {
   RedriveExecution: executions.redriveExecution,
   DescribeMapRun: executions.describeMapRun,
   ListMapRuns: executions.listMapRuns,
+  TestState: testState.testState,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */

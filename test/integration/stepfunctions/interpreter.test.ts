@@ -9,7 +9,7 @@ import {
   type SFNClient, type HistoryEvent,
   CreateActivityCommand, CreateStateMachineCommand, DeleteActivityCommand, DescribeActivityCommand, GetActivityTaskCommand, GetExecutionHistoryCommand,
   DescribeExecutionCommand, DescribeMapRunCommand, ListActivitiesCommand, ListExecutionsCommand, ListMapRunsCommand, RedriveExecutionCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand,
-  ValidateStateMachineDefinitionCommand,
+  TestStateCommand, ValidateStateMachineDefinitionCommand,
 } from "@aws-sdk/client-sfn";
 import { ManualClock } from "../../../src/index.ts";
 import { useTestServer } from "../../helpers/server.ts";
@@ -591,6 +591,54 @@ describe("RedriveExecution", () => {
     assert.equal(w.status, "SUCCEEDED");
     assert.equal(w.output, "resumed");
     assert.equal(w.redriveCount, 1);
+  });
+});
+
+describe("TestState", () => {
+  test("a Pass state alone: output, next state, and at DEBUG the data after each step", async () => {
+    const r = await sfn().send(new TestStateCommand({
+      definition: JSON.stringify({ Type: "Pass", InputPath: "$.a", Parameters: { "v.$": "$.v", "n.$": "States.MathAdd($.v, 1)" }, ResultPath: "$.r", Next: "Later" }),
+      roleArn: ROLE, input: JSON.stringify({ a: { v: 1 } }), inspectionLevel: "DEBUG",
+    }));
+    assert.equal(r.status, "SUCCEEDED");
+    assert.equal(r.nextState, "Later");
+    assert.deepEqual(JSON.parse(r.output!), { a: { v: 1 }, r: { v: 1, n: 2 } });
+    assert.equal(r.inspectionData!.afterInputPath, '{"v":1}');
+    assert.equal(r.inspectionData!.afterParameters, '{"v":1,"n":2}');
+    assert.equal(r.inspectionData!.afterResultPath, '{"a":{"v":1},"r":{"v":1,"n":2}}');
+    const info = await sfn().send(new TestStateCommand({ definition: JSON.stringify({ Type: "Pass", End: true }), input: "{}" }));
+    assert.equal(info.inspectionData, undefined, "INFO answers the outcome only");
+  });
+
+  test("a Task with a mocked result or error: SUCCEEDED, RETRIABLE, CAUGHT_ERROR, FAILED; a state of a whole machine by stateName", async () => {
+    const task = { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", ResultSelector: { "id.$": "$.MessageId" }, ResultPath: "$.sent", Next: "N",
+      Retry: [{ ErrorEquals: ["Flaky"], MaxAttempts: 2, IntervalSeconds: 3 }], Catch: [{ ErrorEquals: ["Bad"], ResultPath: "$.err", Next: "Recover" }] };
+    const ok = await sfn().send(new TestStateCommand({ definition: JSON.stringify(task), input: '{"k":1}', mock: { result: '{"MessageId":"m-1"}' }, inspectionLevel: "DEBUG" }));
+    assert.deepEqual([ok.status, JSON.parse(ok.output!), ok.nextState], ["SUCCEEDED", { k: 1, sent: { id: "m-1" } }, "N"]);
+    assert.equal(ok.inspectionData!.result, '{"MessageId":"m-1"}');
+    assert.equal(ok.inspectionData!.afterResultSelector, '{"id":"m-1"}');
+    const retry = await sfn().send(new TestStateCommand({ definition: JSON.stringify(task), input: "{}", mock: { errorOutput: { error: "Flaky", cause: "c" } }, inspectionLevel: "DEBUG" }));
+    assert.deepEqual([retry.status, retry.error, retry.inspectionData!.errorDetails], ["RETRIABLE", "Flaky", { retryIndex: 0, retryBackoffIntervalSeconds: 3 }]);
+    const spent = await sfn().send(new TestStateCommand({ definition: JSON.stringify(task), input: "{}", mock: { errorOutput: { error: "Flaky" } }, stateConfiguration: { retrierRetryCount: 2 } }));
+    assert.equal(spent.status, "FAILED");
+    const caught = await sfn().send(new TestStateCommand({ definition: JSON.stringify(task), input: '{"k":1}', mock: { errorOutput: { error: "Bad", cause: "why" } } }));
+    assert.deepEqual([caught.status, JSON.parse(caught.output!), caught.nextState], ["CAUGHT_ERROR", { k: 1, err: { Error: "Bad", Cause: "why" } }, "Recover"]);
+    const machine = JSON.stringify(sm({ A: { Type: "Choice", Choices: [{ Variable: "$.x", NumericGreaterThan: 1, Next: "Big" }], Default: "Small" }, Big: { Type: "Succeed" }, Small: { Type: "Succeed" } }));
+    const choice = await sfn().send(new TestStateCommand({ definition: machine, stateName: "A", input: '{"x":2}' }));
+    assert.deepEqual([choice.status, choice.nextState], ["SUCCEEDED", "Big"]);
+    const jsonata = await sfn().send(new TestStateCommand({
+      definition: JSON.stringify({ Type: "Pass", QueryLanguage: "JSONata", Assign: { t: "{% $states.input.a * 2 %}" }, Output: "{% $v + $states.input.a %}", End: true }),
+      input: '{"a":3}', variables: '{"v":10}', inspectionLevel: "DEBUG",
+    }));
+    assert.deepEqual([jsonata.status, jsonata.output, JSON.parse(jsonata.inspectionData!.variables!)], ["SUCCEEDED", "13", { v: 10, t: 6 }]);
+    const fail = await sfn().send(new TestStateCommand({ definition: JSON.stringify({ Type: "Fail", Error: "E", Cause: "C" }), input: "{}" }));
+    assert.deepEqual([fail.status, fail.error, fail.cause], ["FAILED", "E", "C"]);
+    const unmocked = await sfn().send(new TestStateCommand({ definition: JSON.stringify({ Type: "Task", Resource: "arn:aws:states:::nothing:here", End: true }), input: "{}" }));
+    assert.deepEqual([unmocked.status, unmocked.error], ["FAILED", "States.TaskFailed"]);
+    await assert.rejects(sfn().send(new TestStateCommand({ definition: JSON.stringify({ Type: "Pass", Bogus: 1, End: true }), input: "{}" })), { name: "InvalidDefinition" });
+    await assert.rejects(sfn().send(new TestStateCommand({ definition: JSON.stringify({ Type: "Pass", End: true }), input: "{nope" })), { name: "InvalidExecutionInput" });
+    await assert.rejects(sfn().send(new TestStateCommand({ definition: JSON.stringify({ Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", End: true }), input: "{}" })), { name: "ValidationException" });
+    await assert.rejects(sfn().send(new TestStateCommand({ definition: JSON.stringify({ Type: "Map", ItemProcessor: { StartAt: "P", States: { P: { Type: "Succeed" } } }, End: true }), input: "[]" })), { name: "ValidationException" });
   });
 });
 
