@@ -43,6 +43,7 @@ const OPERATIONS: Record<string, Op> = {
   RedriveExecution: executions.redriveExecution,
   DescribeMapRun: executions.describeMapRun,
   ListMapRuns: executions.listMapRuns,
+  UpdateMapRun: executions.updateMapRun,
   TestState: testState.testState,
 };
 

@@ -89,6 +89,8 @@ export interface ExecutionUpdate {
   /** Distributed Map runs this step started, and ended. */
   openMapRuns?: MapRunRecord[];
   closeMapRuns?: { arn: string; status: MapRunStatus; stopDate: number }[];
+  /** UpdateMapRun: a run's new limits. */
+  updateMapRun?: { arn: string; maxConcurrency?: number; toleratedFailureCount?: number; toleratedFailurePercentage?: number };
   /** RedriveExecution: the new count and date, and the distributed Map runs that run again. */
   redrive?: { count: number; date: number; mapRuns?: string[] };
   /** The execution ended and a parent's .sync task waits for it: that task is completed in the same transaction. */

@@ -105,6 +105,11 @@ export class PgStepFunctionsStore implements StepFunctionsStore {
         u.status === "RUNNING" ? (u.position.dueAt ?? null) : null, u.lastEventId, arn, version]);
       if (r.rowCount !== 1) return false;
       await insertEvents(c, arn, events);
+      if (u.updateMapRun) {
+        const m = u.updateMapRun;
+        await c.query(`UPDATE sfn_map_runs SET max_concurrency = COALESCE($1, max_concurrency), tolerated_count = COALESCE($2, tolerated_count),
+            tolerated_percentage = COALESCE($3, tolerated_percentage) WHERE arn = $4`, [m.maxConcurrency ?? null, m.toleratedFailureCount ?? null, m.toleratedFailurePercentage ?? null, m.arn]);
+      }
       if (u.redrive) {
         await c.query("UPDATE sfn_executions SET redrive_count = $1, redrive_date = $2 WHERE arn = $3", [u.redrive.count, u.redrive.date, arn]);
         if ((u.redrive.mapRuns ?? []).length > 0) await c.query("UPDATE sfn_map_runs SET status = 'RUNNING', stop_date = NULL WHERE arn = ANY($1::text[])", [u.redrive.mapRuns]);

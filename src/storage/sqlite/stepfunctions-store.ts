@@ -102,6 +102,11 @@ export class SqliteStepFunctionsStore implements StepFunctionsStore {
           u.status === "RUNNING" ? (u.position.dueAt ?? null) : null, u.lastEventId, arn, version);
       if (r.changes === 0) return false;
       this.insertEvents(db, arn, events);
+      if (u.updateMapRun) {
+        const m = u.updateMapRun;
+        this.p(`UPDATE sfn_map_runs SET max_concurrency = COALESCE(?, max_concurrency), tolerated_count = COALESCE(?, tolerated_count),
+            tolerated_percentage = COALESCE(?, tolerated_percentage) WHERE arn = ?`).run(m.maxConcurrency ?? null, m.toleratedFailureCount ?? null, m.toleratedFailurePercentage ?? null, m.arn);
+      }
       if (u.redrive) {
         this.p("UPDATE sfn_executions SET redrive_count = ?, redrive_date = ? WHERE arn = ?").run(u.redrive.count, u.redrive.date, arn);
         for (const run of u.redrive.mapRuns ?? []) this.p("UPDATE sfn_map_runs SET status = 'RUNNING', stop_date = NULL WHERE arn = ?").run(run);

@@ -9,7 +9,7 @@ import {
   type SFNClient, type HistoryEvent,
   CreateActivityCommand, CreateStateMachineCommand, DeleteActivityCommand, DescribeActivityCommand, GetActivityTaskCommand, GetExecutionHistoryCommand,
   DescribeExecutionCommand, DescribeMapRunCommand, ListActivitiesCommand, ListExecutionsCommand, ListMapRunsCommand, RedriveExecutionCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand,
-  TestStateCommand, ValidateStateMachineDefinitionCommand,
+  TestStateCommand, UpdateMapRunCommand, ValidateStateMachineDefinitionCommand,
 } from "@aws-sdk/client-sfn";
 import { ManualClock } from "../../../src/index.ts";
 import { useTestServer } from "../../helpers/server.ts";
@@ -181,6 +181,28 @@ describe("Map, distributed", () => {
     assert.ok(["1", "2", "3", "4", "5"].some((v) => child.input!.includes(`"v":${v}`)));
     await assert.rejects(sfn().send(new DescribeMapRunCommand({ mapRunArn: `${mapRunArn}x` })), { name: "ResourceNotFound" });
     await assert.rejects(sfn().send(new ListExecutionsCommand({ mapRunArn, stateMachineArn: d.stateMachineArn })), { name: "ValidationException" });
+  });
+
+  test("UpdateMapRun raises a running run's MaxConcurrency: more children start at once", async () => {
+    const arn = await start(dist({ MaxConcurrency: 1 }, { StartAt: "W", States: { W: { Type: "Wait", Seconds: 50, End: true } } }), [1, 2, 3]);
+    await until(arn, "MapRunStarted");
+    const mapRunArn = (await history(arn)).find((e) => e.type === "MapRunStarted")!.mapRunStartedEventDetails!.mapRunArn!;
+    const count = async (n: number) => {
+      for (let i = 0; i < 400; i++) {
+        if ((await sfn().send(new ListExecutionsCommand({ mapRunArn }))).executions!.length >= n) return;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      throw new Error(`never ${n} children`);
+    };
+    await count(1);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal((await sfn().send(new ListExecutionsCommand({ mapRunArn }))).executions!.length, 1);
+    await sfn().send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 3, toleratedFailureCount: 2 }));
+    await count(3);
+    const run1 = await sfn().send(new DescribeMapRunCommand({ mapRunArn }));
+    assert.deepEqual([run1.maxConcurrency, run1.toleratedFailureCount, run1.itemCounts!.running], [3, 2, 3]);
+    await assert.rejects(sfn().send(new UpdateMapRunCommand({ mapRunArn, toleratedFailurePercentage: 101 })), { name: "ValidationException" });
+    await sfn().send(new StopExecutionCommand({ executionArn: arn }));
   });
 
   test("ItemBatcher: a child per batch, with BatchInput", async () => {

@@ -6,7 +6,7 @@ import { describe, test } from "node:test";
 import { type SFNClient,
   UpdateStateMachineCommand, StopExecutionCommand,
   DescribeStateMachineForExecutionCommand, ListTagsForResourceCommand, StartExecutionCommand, TagResourceCommand, UntagResourceCommand,
-  UpdateMapRunCommand, CreateStateMachineCommand, DeleteStateMachineCommand, DescribeStateMachineCommand, ListStateMachinesCommand,
+  PublishStateMachineVersionCommand, CreateStateMachineCommand, DeleteStateMachineCommand, DescribeStateMachineCommand, ListStateMachinesCommand,
   type CreateStateMachineCommandInput,
 } from "@aws-sdk/client-sfn";
 import { useTestServer } from "../../helpers/server.ts";
@@ -223,8 +223,8 @@ describe("ListStateMachines and DeleteStateMachine", () => {
   });
 
   test("operations of later increments answer UnsupportedOperation", async () => {
-    await assert.rejects(sfn().send(new UpdateMapRunCommand({ mapRunArn: "arn:aws:states:us-east-1:000000000000:mapRun:m/r:x", maxConcurrency: 1 })), {
-      name: "UnsupportedOperation", message: "UpdateMapRun is not supported by this Mailroom version yet.",
+    await assert.rejects(sfn().send(new PublishStateMachineVersionCommand({ stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:m" })), {
+      name: "UnsupportedOperation", message: "PublishStateMachineVersion is not supported by this Mailroom version yet.",
     });
   });
 });

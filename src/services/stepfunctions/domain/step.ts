@@ -66,7 +66,11 @@ export interface Fan {
   failedIdx?: number[];
   retry?: number[];
   /** A distributed Map: its run, the machine its child executions run, and the batches' first item indices. */
-  dist?: { runArn: string; childMachineArn: string; definition: string; batches?: number[]; batchInput?: string };
+  dist?: {
+    runArn: string; childMachineArn: string; definition: string; batches?: number[]; batchInput?: string;
+    /** UpdateMapRun's overrides of the state's MaxConcurrency and tolerated failures. */
+    maxConcurrency?: number; toleratedFailureCount?: number; toleratedFailurePercentage?: number;
+  };
 }
 
 /** One thread of an execution (the execution's own is the root; the stored position). */
@@ -169,6 +173,21 @@ export function newTaskToken(): string {
 export const isTaskToken = (t: string) => /^MR[A-Za-z0-9_-]{128}$/.test(t);
 
 /** The tokens of the tasks a position waits for (the runner reads their rows only when there are some). */
+/**
+ * UpdateMapRun: the thread running that map run takes the new limits (the position changes, no event); false when
+ * the position holds no such run.
+ */
+export function updateMapRunLimits(t: Thread, runArn: string, u: { maxConcurrency?: number; toleratedFailureCount?: number; toleratedFailurePercentage?: number }, now: number): boolean {
+  if (t.fan?.dist?.runArn === runArn && t.phase === "children") {
+    for (const k of ["maxConcurrency", "toleratedFailureCount", "toleratedFailurePercentage"] as const) if (u[k] !== undefined) t.fan.dist[k] = u[k];
+    // The Map starts more children at once if the new MaxConcurrency allows (refill, due now).
+    t.phase = "refill";
+    t.dueAt = now;
+    return true;
+  }
+  return (t.kids ?? []).some((k) => updateMapRunLimits(k, runArn, u, now));
+}
+
 /** The distributed Map runs a position is in the middle of (a redrive runs them again). */
 export function mapRunsOf(t: Thread, out: string[] = []): string[] {
   if (t.fan?.dist && (t.phase === "children" || t.phase === "refill")) out.push(t.fan.dist.runArn);
@@ -987,6 +1006,7 @@ class Stepper {
     let max = s.MaxConcurrency as number | undefined;
     if (s.MaxConcurrencyPath !== undefined) max = seconds(select(s.MaxConcurrencyPath as string, JSON.parse(th.stateInput) as Json, this.context(chain), this.vars(chain)), "MaxConcurrencyPath");
     if (jn && isExpression(s.MaxConcurrency)) max = seconds(await evaluate(s.MaxConcurrency, this.bindings(chain, {})), "MaxConcurrency");
+    if (fan.dist?.maxConcurrency !== undefined) max = fan.dist.maxConcurrency;
     const cap = fan.dist ? DISTRIBUTED_CONCURRENCY : INLINE_CONCURRENCY;
     const limit = !max ? cap : Math.min(max, cap);
     let items = this.parsedItems.get(fan.items!);
@@ -1124,9 +1144,13 @@ class Stepper {
   }
 
   async tolerated(chain: Thread[], s: State): Promise<{ count: number; percentage: number } | undefined> {
+    const th = chain[chain.length - 1];
+    const d = th.fan?.dist;
+    if (d && (d.toleratedFailureCount !== undefined || d.toleratedFailurePercentage !== undefined)) {
+      return { count: d.toleratedFailureCount ?? Number.POSITIVE_INFINITY, percentage: d.toleratedFailurePercentage ?? 100 };
+    }
     const has = ["ToleratedFailureCount", "ToleratedFailurePercentage", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"].some((k) => k in s);
     if (!has) return undefined;
-    const th = chain[chain.length - 1];
     const input = JSON.parse(th.stateInput) as Json;
     const read = async (k: string): Promise<number | undefined> => {
       if (s[`${k}Path`] !== undefined) return seconds(select(s[`${k}Path`] as string, input, this.context(chain), this.vars(chain)), `${k}Path`);

@@ -4,7 +4,7 @@ import type { RequestContext } from "../../types.ts";
 import { executionArn, parseExecutionArn, parseMachineArn, validName } from "../domain/arns.ts";
 import type { Definition } from "../domain/definition.ts";
 import { abortExecution } from "../jobs/runner.ts";
-import { mapRunsOf, redrivePosition, startPosition } from "../domain/step.ts";
+import { mapRunsOf, redrivePosition, startPosition, type Thread, updateMapRunLimits } from "../domain/step.ts";
 import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
 import { executionExists, executionNotFound, invalidArn, invalidInput, invalidName, invalidToken, sfnError, validation } from "../errors.ts";
 import type { ExecutionRecord, ExecutionStatus, HistoryEventRecord } from "../store.ts";
@@ -291,4 +291,37 @@ export async function listMapRuns(env: SfnEnv, ctx: RequestContext, input: In) {
     })),
     nextToken: rows.length > limit ? encodeToken(page[page.length - 1].arn) : undefined,
   };
+}
+
+/**
+ * UpdateMapRun: a running map run's MaxConcurrency and tolerated failures (API reference); the Map takes them from
+ * its next step (the execution is made due now). A run that has ended changes nothing.
+ */
+export async function updateMapRun(env: SfnEnv, ctx: RequestContext, input: In) {
+  const run = await resolveMapRun(env, ctx, input.mapRunArn);
+  const u = {
+    maxConcurrency: input.maxConcurrency === undefined ? undefined : Number(input.maxConcurrency),
+    toleratedFailureCount: input.toleratedFailureCount === undefined ? undefined : Number(input.toleratedFailureCount),
+    toleratedFailurePercentage: input.toleratedFailurePercentage === undefined ? undefined : Number(input.toleratedFailurePercentage),
+  };
+  // maxConcurrency 0 or more, toleratedFailureCount 0 or more, toleratedFailurePercentage 0–100 (API reference).
+  if (u.maxConcurrency === undefined && u.toleratedFailureCount === undefined && u.toleratedFailurePercentage === undefined) {
+    throw validation("At least one of maxConcurrency, toleratedFailureCount or toleratedFailurePercentage must be specified");
+  }
+  if (u.maxConcurrency !== undefined && !(Number.isInteger(u.maxConcurrency) && u.maxConcurrency >= 0)) throw validation("1 validation error detected: Value at 'maxConcurrency' failed to satisfy constraint: Member must have value greater than or equal to 0");
+  if (u.toleratedFailureCount !== undefined && !(Number.isInteger(u.toleratedFailureCount) && u.toleratedFailureCount >= 0)) throw validation("1 validation error detected: Value at 'toleratedFailureCount' failed to satisfy constraint: Member must have value greater than or equal to 0");
+  if (u.toleratedFailurePercentage !== undefined && !(u.toleratedFailurePercentage >= 0 && u.toleratedFailurePercentage <= 100)) throw validation("1 validation error detected: Value at 'toleratedFailurePercentage' failed to satisfy constraint: Member must have value less than or equal to 100");
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const x = await env.store.getExecution(run.executionArn);
+    if (!x || x.status !== "RUNNING") return {};
+    const position = structuredClone(x.position) as Thread;
+    const now = env.clock.now();
+    if (!updateMapRunLimits(position, run.arn, u, now)) return {};
+    const ok = await env.store.advance(x.arn, x.version, { status: "RUNNING", position: { ...position, dueAt: now }, lastEventId: x.lastEventId, updateMapRun: { arn: run.arn, ...u } }, []);
+    if (ok) {
+      env.wake();
+      return {};
+    }
+  }
+  return {};
 }
