@@ -12,7 +12,7 @@ import { PgStepFunctionsStore } from "../../src/storage/postgres/stepfunctions-s
 import { SqliteDb } from "../../src/storage/sqlite/db.ts";
 import { SqliteStepFunctionsStore } from "../../src/storage/sqlite/stepfunctions-store.ts";
 import { runExecution, type RunnerDeps } from "../../src/services/stepfunctions/jobs/runner.ts";
-import { launchExecution, stopExecution } from "../../src/services/stepfunctions/operations/executions.ts";
+import { launchExecution, startExecution, stopExecution } from "../../src/services/stepfunctions/operations/executions.ts";
 import type { SfnEnv } from "../../src/services/stepfunctions/env.ts";
 import type { TaskCall, TaskOutcome } from "../../src/services/stepfunctions/domain/tasks.ts";
 import type { StateMachineRecord, StepFunctionsStore } from "../../src/services/stepfunctions/store.ts";
@@ -167,5 +167,17 @@ describe(".sync child executions", () => {
     const p = await drive(parentArn);
     assert.equal(p.status, "FAILED");
     assert.equal(JSON.parse(p.cause!).Status, "ABORTED");
+  });
+
+  test("a .sync task invoked again with the same token (a crash before its outcome was recorded) finds the child it started", async () => {
+    const child = await machine({ StartAt: "W", States: { W: { Type: "Wait", Seconds: 1000, End: true } } });
+    const token = `MR${"t".repeat(128)}`;
+    const first = await startExecution(env(), ctx, { stateMachineArn: child.arn, input: '{"a":1}' }, token);
+    const again = await startExecution(env(), ctx, { stateMachineArn: child.arn, input: '{"a":1}' }, token);
+    assert.equal(again.executionArn, first.executionArn);
+    assert.match(first.executionArn, /:execution:m\d+:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.equal((await store.getExecution(first.executionArn))!.parentToken, token);
+    const other = await startExecution(env(), ctx, { stateMachineArn: child.arn, input: '{"a":1}' }, `MR${"u".repeat(128)}`);
+    assert.notEqual(other.executionArn, first.executionArn);
   });
 });

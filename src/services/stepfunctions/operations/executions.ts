@@ -1,5 +1,5 @@
 // StartExecution, DescribeExecution, ListExecutions, StopExecution, GetExecutionHistory.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
 import { executionArn, parseExecutionArn, parseMachineArn, validName } from "../domain/arns.ts";
 import type { Definition } from "../domain/definition.ts";
@@ -48,7 +48,9 @@ export async function startExecution(env: SfnEnv, ctx: RequestContext, input: In
   // A version or alias ARN, and a mock-config test case after '#', are resolved by operations/sync.ts.
   const target = await resolveStartTarget(env, ctx, input.stateMachineArn);
   const m = target.machine;
-  const name = input.name === undefined ? randomUUID() : String(input.name);
+  // A `.sync` child without a Name gets one that follows from its parent's task token (UUID-shaped, as AWS's default
+  // names are), so a task invoked again after a crash finds the child it started instead of starting a second one.
+  const name = input.name !== undefined ? String(input.name) : parentToken !== undefined ? tokenName(parentToken) : randomUUID();
   if (!validName(name)) throw invalidName(name);
   if (input.traceHeader !== undefined) throw validation("traceHeader (X-Ray tracing) is not supported by this Mailroom version yet.");
   const text = input.input === undefined ? "{}" : String(input.input);
@@ -75,6 +77,11 @@ export async function startExecution(env: SfnEnv, ctx: RequestContext, input: In
   if (target.versionArn) await env.store.setExecutionSource(arn, { versionArn: target.versionArn, aliasArn: target.aliasArn });
   if (target.testCase !== undefined) env.tasks?.useTestCase(arn, m.name, target.testCase);
   return launchExecution(env, m, name, text, parentToken);
+}
+
+function tokenName(token: string): string {
+  const h = createHash("sha256").update(token).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 /**
