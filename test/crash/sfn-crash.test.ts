@@ -1,14 +1,15 @@
 // Step Functions under kill -9: a Mailroom process (SQLite, --durability strict) runs three executions — one in
 // the middle of a Wait, one in the middle of a Map whose iterations wait, one waiting for an activity worker's
-// callback — and is killed with SIGKILL, then restarted on the same data directory. Each execution must finish
-// exactly once with the right output, its history numbered without a gap and holding one end event, and the
-// callback's token, handed out before the kill, must still complete its task. Real time (a few seconds of Waits).
+// callback, and a `.sync:2` parent whose child execution waits — and is killed with SIGKILL, then restarted on the same data directory. Each execution must finish
+// exactly once with the right output, its history numbered without a gap and holding one end event, the
+// callback's token, handed out before the kill, must still complete its task, and the `.sync` child (started once)
+// must complete its parent's task after the restart. Real time (a few seconds of Waits).
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { test } from "node:test";
 import {
-  CreateActivityCommand, CreateStateMachineCommand, DescribeExecutionCommand, GetActivityTaskCommand, GetExecutionHistoryCommand, SFNClient,
+  CreateActivityCommand, CreateStateMachineCommand, DescribeExecutionCommand, GetActivityTaskCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient,
   SendTaskSuccessCommand, StartExecutionCommand, type HistoryEvent,
 } from "@aws-sdk/client-sfn";
 import { freePort, startMailroomProcess, type Started } from "../../bench/lib/process.ts";
@@ -50,12 +51,19 @@ test("Step Functions executions in a Wait, a Map and a callback survive kill -9 
     const callback = await start(await machine("crash-callback", {
       StartAt: "T", States: { T: { Type: "Task", Resource: activityArn, TimeoutSeconds: 600, ResultPath: "$.answer", End: true } },
     }), { id: "callback" });
+    const childMachine = await machine("crash-sync-child", {
+      StartAt: "W", States: { W: { Type: "Wait", Seconds: 2, Next: "P" }, P: { Type: "Pass", Parameters: { "got.$": "$.id" }, End: true } },
+    });
+    const parent = await start(await machine("crash-sync-parent", {
+      StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: { StateMachineArn: childMachine, "Input.$": "$" }, ResultSelector: { "out.$": "$.Output" }, End: true } },
+    }), { id: "sync" });
     const task = await sfn.send(new GetActivityTaskCommand({ activityArn, workerName: "survivor" }));
     assert.ok(task.taskToken);
 
     await until(wait, "WaitStateEntered", 1);
     await until(map, "WaitStateEntered", 2);
     await until(callback, "ActivityStarted", 1);
+    await until(parent, "TaskStarted", 1);
     await server.kill9();
     server = await startMailroomProcess(args, null, port);
 
@@ -68,14 +76,18 @@ test("Step Functions executions in a Wait, a Map and a callback survive kill -9 
       }
       throw new Error(`${executionArn} did not finish`);
     };
-    const [w, m, c] = await Promise.all([done(wait), done(map), done(callback)]);
+    const [w, m, c, p] = await Promise.all([done(wait), done(map), done(callback), done(parent)]);
     assert.equal(w.status, "SUCCEEDED");
     assert.deepEqual(JSON.parse(w.output!), { id: "wait", r: "after the wait" });
     assert.equal(m.status, "SUCCEEDED");
     assert.deepEqual(JSON.parse(m.output!), [{ sum: 10 }, { sum: 21 }, { sum: 32 }, { sum: 43 }]);
     assert.equal(c.status, "SUCCEEDED");
     assert.deepEqual(JSON.parse(c.output!), { id: "callback", answer: { from: "worker" } });
-    for (const arn of [wait, map, callback]) {
+    assert.equal(p.status, "SUCCEEDED", p.cause);
+    assert.deepEqual(JSON.parse(p.output!), { out: { got: "sync" } });
+    const children = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: childMachine }))).executions!;
+    assert.deepEqual(children.map((x) => x.status), ["SUCCEEDED"], "one child, started once");
+    for (const arn of [wait, map, callback, parent]) {
       const ev = await history(arn);
       ev.forEach((e, i) => assert.equal(e.id, i + 1, `${arn}: ids without a gap`));
       assert.equal(ev.filter((e) => e.type === "ExecutionSucceeded").length, 1);
