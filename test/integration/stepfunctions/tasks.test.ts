@@ -405,3 +405,24 @@ test("a STANDARD parent's .sync child may be an EXPRESS machine: its outcome com
   assert.deepEqual(o.Output, { x: 9 });
   assert.match(o.ExecutionArn, /:express:sync-express-child:/);
 });
+
+test("probe: a .sync task given a bad StateMachineArn, a non-JSON Input or an oversized one fails the task with an error, never a hang", async () => {
+  const { stateMachineArn: ok } = await sfn.send(new CreateStateMachineCommand({ name: "probe-child", roleArn: ROLE, definition: def({ P: { Type: "Pass", End: true } }) }));
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ StateMachineArn: 42 }, /^StepFunctions\.InvalidArnException$/],
+    [{ StateMachineArn: "not-an-arn" }, /^StepFunctions\.InvalidArnException$/],
+    [{ StateMachineArn: ok, Input: "x".repeat(300_000) }, /^States\.DataLimitExceeded$/],
+    [{ StateMachineArn: ok, Name: "bad name with spaces" }, /^StepFunctions\.InvalidNameException$/],
+  ];
+  let i = 0;
+  for (const [parameters, error] of cases) {
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+      name: `probe-parent-${i++}`, roleArn: ROLE,
+      definition: def({ T: { Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync", Parameters: parameters, End: true } }),
+    }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: "{}" }));
+    const d = await waitFor(sfn, executionArn!);
+    assert.equal(d.status, "FAILED", JSON.stringify(parameters).slice(0, 80));
+    assert.match(d.error!, error, `${JSON.stringify(parameters).slice(0, 80)}: ${d.error} ${d.cause?.slice(0, 200)}`);
+  }
+});
