@@ -220,7 +220,10 @@ export interface VersionAliasStore {
   /** Which version or alias an execution was started through (StartExecution on their ARNs). */
   setExecutionSource(executionArn: string, src: { versionArn?: string; aliasArn?: string }): Promise<void>;
   getExecutionSource(executionArn: string): Promise<{ versionArn?: string; aliasArn?: string } | undefined>;
-  /** A child execution of a .sync task, and the parent's task token it completes when it ends. */
+  /**
+   * A child execution of a .sync task, and the parent's task token. Unused since the halves of issue 15 joined (ADR
+   * 0023 addendum: a child carries `parentToken` on its execution row); kept with migration 0003's table.
+   */
   linkChild(childArn: string, taskToken: string, pattern: "sync" | "sync:2"): Promise<void>;
   childLink(childArn: string): Promise<{ taskToken: string; pattern: "sync" | "sync:2" } | undefined>;
 }

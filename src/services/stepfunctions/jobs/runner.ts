@@ -38,11 +38,6 @@ export interface RunnerDeps {
   onParentCompleted?: () => void;
 }
 
-/** Until integrations are configured: every non-activity resource fails the task as AWS fails an unknown one. */
-export const NO_RESOURCES: TaskResources = {
-  invoke: async (call) => ({ type: "failed", error: "States.TaskFailed", cause: `The resource '${call.resource}' is not supported by this Mailroom version yet.` }),
-};
-
 export function scheduleRunner(scheduler: Scheduler, deps: RunnerDeps, pollMs?: number): Registration {
   return scheduler.register({
     name: "stepfunctions.executions",
