@@ -13,6 +13,7 @@ import os from "node:os";
 import { StateMachine } from "aws-local-stepfunctions";
 import type { Definition } from "../../src/services/stepfunctions/domain/definition.ts";
 import { startPosition, step } from "../../src/services/stepfunctions/domain/step.ts";
+import type { ExecutionPosition } from "../../src/services/stepfunctions/store.ts";
 import { closedLoop, CpuWindow, sleep, type Measured } from "../lib/measure.ts";
 import { startMailroomProcess } from "../lib/process.ts";
 import { RawConnection } from "../lib/raw-http.ts";
@@ -178,11 +179,11 @@ const perCpu = (r: SfnRow) => (r.serverCpuPct ? r.transitionsPerSec / (r.serverC
 async function stepRow(): Promise<SfnRow> {
   const def = structuredClone(TEN_STATE_MACHINE) as unknown as Definition;
   const info = { arn: "arn", name: "n", input: '{"k":1}', roleArn: ROLE, startDate: 0, machineArn: "m", machineName: "m" };
-  const runOne = () => {
-    let pos = startPosition(def, info.input, 0);
+  const runOne = async () => {
+    let pos: ExecutionPosition = startPosition(def, info.input, 0);
     let last = 1;
     for (;;) {
-      const r = step(def, info, pos, last, 0);
+      const r = await step(def, info, pos, last, 0);
       last += r.events.length;
       if (r.status !== "RUNNING") return r;
       pos = r.position;
@@ -190,7 +191,7 @@ async function stepRow(): Promise<SfnRow> {
   };
   let runs = 0;
   const m = await closedLoop({ connections, warmupMs: 2000, measureMs: seconds * 1000, serverPids: [process.pid] }, async () => async () => {
-    runOne();
+    await runOne();
     if (++runs % 200 === 0) await new Promise((r) => setImmediate(r));
     return 1;
   });

@@ -1,6 +1,6 @@
 // Row shapes of Step Functions' tables and their mapping to records, shared by the SQLite and PostgreSQL adapters
 // (PostgreSQL's BIGINTs arrive as numbers, db.ts; Number() keeps either backend's values numbers).
-import type { ExecutionRecord, ExecutionStatus, StateMachineRecord } from "../services/stepfunctions/store.ts";
+import type { ActivityRecord, ExecutionRecord, ExecutionStatus, MapRunRecord, MapRunStatus, StateMachineRecord, TaskRecord, TaskStatus } from "../services/stepfunctions/store.ts";
 
 export interface MachineRow {
   arn: string; account: string; region: string; name: string; definition: string; role_arn: string; type: string; created_at: number; tags: string;
@@ -8,8 +8,35 @@ export interface MachineRow {
 }
 export interface ExecRow {
   arn: string; machine_arn: string; name: string; status: string; input: string; output: string | null; error: string | null;
-  cause: string | null; start_date: number; stop_date: number | null; definition: string; role_arn: string; machine_updated_at: number; machine_revision_id: string | null; position: string;
-  last_event_id: number; version: number;
+  cause: string | null; start_date: number; stop_date: number | null; definition: string; role_arn: string; machine_updated_at: number; machine_revision_id: string | null; position: string; due_at: number | null;
+  last_event_id: number; version: number; parent_token: string | null; redrive_count: number | null; redrive_date: number | null;
+}
+export interface TaskRow {
+  token: string; execution_arn: string; activity_arn: string | null; input: string; status: string; output: string | null; error: string | null;
+  cause: string | null; child: string | null; worker_name: string | null; started_at: number | null; heartbeat_at: number | null; created_at: number;
+}
+export interface ActivityRow { arn: string; account: string; region: string; name: string; created_at: number; tags: string }
+
+export function toTask(r: TaskRow): TaskRecord {
+  const t: TaskRecord = { token: r.token, executionArn: r.execution_arn, input: r.input, status: r.status as TaskStatus, createdAt: Number(r.created_at) };
+  if (r.activity_arn !== null) t.activityArn = r.activity_arn;
+  if (r.output !== null) t.output = r.output;
+  if (r.error !== null) t.error = r.error;
+  if (r.cause !== null) t.cause = r.cause;
+  if (r.child !== null) t.child = r.child;
+  if (r.worker_name !== null) t.workerName = r.worker_name;
+  if (r.started_at !== null) t.startedAt = Number(r.started_at);
+  if (r.heartbeat_at !== null) t.heartbeatAt = Number(r.heartbeat_at);
+  return t;
+}
+
+export function toActivity(r: ActivityRow): ActivityRecord {
+  return { arn: r.arn, account: r.account, region: r.region, name: r.name, createdAt: Number(r.created_at), tags: JSON.parse(r.tags) };
+}
+
+/** The columns a completion writes: status, output, error, cause, child. */
+export function completionColumns(c: { status: string; output?: string; error?: string; cause?: string; child?: string }): [string, string | null, string | null, string | null, string | null] {
+  return [c.status, c.output ?? null, c.error ?? null, c.cause ?? null, c.child ?? null];
 }
 
 export function toMachine(r: MachineRow): StateMachineRecord {
@@ -22,9 +49,27 @@ export function toExecution(r: ExecRow): ExecutionRecord {
     arn: r.arn, machineArn: r.machine_arn, name: r.name, status: r.status as ExecutionStatus, input: r.input,
     output: r.output ?? undefined, error: r.error ?? undefined, cause: r.cause ?? undefined, startDate: Number(r.start_date),
     stopDate: r.stop_date === null ? undefined : Number(r.stop_date), definition: r.definition, roleArn: r.role_arn, machineUpdatedAt: Number(r.machine_updated_at),
-    position: JSON.parse(r.position), lastEventId: Number(r.last_event_id), version: Number(r.version),
+    // The due_at column can be earlier than the position's own due time: a completed task makes its execution due now.
+    position: { ...JSON.parse(r.position), ...(r.status === "RUNNING" ? { dueAt: r.due_at === null ? undefined : Number(r.due_at) } : {}) }, lastEventId: Number(r.last_event_id), version: Number(r.version),
   };
   if (r.machine_revision_id !== null) x.machineRevisionId = r.machine_revision_id;
+  if (r.parent_token !== null && r.parent_token !== undefined) x.parentToken = r.parent_token;
+  if (r.redrive_count) x.redriveCount = Number(r.redrive_count);
+  if (r.redrive_date !== null && r.redrive_date !== undefined) x.redriveDate = Number(r.redrive_date);
   for (const k of ["output", "error", "cause", "stopDate"] as const) if (x[k] === undefined) delete x[k];
   return x;
+}
+
+export interface MapRunRow {
+  arn: string; execution_arn: string; child_machine_arn: string; status: string; start_date: number; stop_date: number | null;
+  max_concurrency: number; tolerated_count: number; tolerated_percentage: number; total: number;
+}
+
+export function toMapRun(r: MapRunRow): MapRunRecord {
+  const m: MapRunRecord = {
+    arn: r.arn, executionArn: r.execution_arn, childMachineArn: r.child_machine_arn, status: r.status as MapRunStatus, startDate: Number(r.start_date),
+    maxConcurrency: Number(r.max_concurrency), toleratedFailureCount: Number(r.tolerated_count), toleratedFailurePercentage: Number(r.tolerated_percentage), total: Number(r.total),
+  };
+  if (r.stop_date !== null) m.stopDate = Number(r.stop_date);
+  return m;
 }

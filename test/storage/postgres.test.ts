@@ -63,7 +63,7 @@ if (!available) {
   stepFunctionsStoreContract("postgres", {
     open: async () => {
       const pg = await PgDb.open(db.url, 4);
-      await pg.query("TRUNCATE sfn_state_machines, sfn_executions, sfn_history");
+      await pg.query("TRUNCATE sfn_state_machines, sfn_executions, sfn_history, sfn_tasks, sfn_activities, sfn_map_runs");
       return new PgStepFunctionsStore(pg);
     },
   });

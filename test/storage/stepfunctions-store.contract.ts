@@ -126,5 +126,120 @@ export function stepFunctionsStoreContract(name: string, factory: StepFunctionsS
       assert.deepEqual((await s.listExecutions(m.arn, "FAILED", undefined, 10)).map((x) => [x.name, x.error]), [["e1", "E"]]);
       assert.deepEqual((await s.listExecutions(m.arn, "RUNNING", undefined, 2)).map((x) => x.name), ["e3", "e2"]);
     }));
+
+    test("task rows: opened with a step, completed once (the execution made due now), heartbeats, timeouts, closed with the execution", withStore(async (s) => {
+      const m = machine("t1");
+      const e = execution(m, "tasks", T0, T0 + 99_000);
+      await s.startExecution(e, [started()]);
+      const tok = (k: string) => `MR${k.padEnd(128, "x")}`;
+      assert.equal(await s.advance(e.arn, 0, {
+        status: "RUNNING", position: { ...e.position, dueAt: T0 + 99_000 }, lastEventId: 1,
+        openTasks: [{ token: tok("a"), input: "{}", createdAt: T0 }, { token: tok("b"), input: "{}", createdAt: T0 }, { token: tok("c"), input: "{}", createdAt: T0 }],
+      }, []), true);
+      assert.deepEqual((await s.openTasks(e.arn)).map((t) => [t.token, t.status]).sort(), [[tok("a"), "scheduled"], [tok("b"), "scheduled"], [tok("c"), "scheduled"]]);
+      await s.recordInvocation(tok("a"), { status: "started" }, T0 + 1);
+      assert.equal(await s.heartbeatTask(tok("a"), T0 + 2), "ok");
+      assert.equal(await s.completeTask(tok("a"), { status: "succeeded", output: '{"r":1}' }, T0 + 3), "ok");
+      const a = (await s.openTasks(e.arn)).find((t) => t.token === tok("a"))!;
+      assert.deepEqual([a.status, a.output, a.startedAt, a.heartbeatAt], ["succeeded", '{"r":1}', T0 + 1, T0 + 2]);
+      assert.equal(await s.completeTask(tok("a"), { status: "failed", error: "E" }, T0 + 4), "missing", "completed once");
+      const x = (await s.getExecution(e.arn))!;
+      assert.equal(x.position.dueAt, T0 + 3, "a completion makes the execution due now");
+      assert.equal(x.version, 2, "and moves its version");
+      assert.equal(await s.completeTask(tok("zzz"), { status: "failed" }, T0), "missing");
+      assert.equal(await s.heartbeatTask(tok("zzz"), T0), "missing");
+      assert.equal(await s.advance(e.arn, 2, { status: "RUNNING", position: e.position, lastEventId: 1, closeTasks: [tok("a")], timedOutTasks: [tok("b")] }, []), true);
+      assert.equal(await s.completeTask(tok("b"), { status: "succeeded", output: "1" }, T0), "timed_out");
+      assert.equal(await s.heartbeatTask(tok("b"), T0), "timed_out");
+      assert.deepEqual((await s.openTasks(e.arn)).map((t) => t.token).sort(), [tok("b"), tok("c")]);
+      assert.equal(await s.advance(e.arn, 3, { status: "ABORTED", stopDate: T0, position: e.position, lastEventId: 1 }, []), true);
+      assert.equal(await s.completeTask(tok("c"), { status: "succeeded", output: "1" }, T0), "missing", "an ended execution's tasks are gone");
+      assert.equal(await s.completeTask(tok("b"), { status: "succeeded", output: "1" }, T0), "timed_out", "a timed-out one stays timed out");
+    }));
+
+    test("activities and their tasks: each task goes to one worker, oldest first; the claim makes the execution due", withStore(async (s) => {
+      const act = { arn: "arn:aws:states:us-east-1:000000000000:activity:a1", account: "000000000000", region: "us-east-1", name: "a1", createdAt: T0, tags: [] as [string, string][] };
+      assert.equal((await s.createActivity(act)).created, true);
+      assert.equal((await s.createActivity({ ...act, createdAt: T0 + 1 })).created, false);
+      assert.deepEqual(await s.getActivity(act.arn), act);
+      assert.ok((await s.listActivities("000000000000", "us-east-1", "", 100)).some((a) => a.arn === act.arn));
+      const m = machine("t2");
+      const e = execution(m, "acts", T0, null);
+      await s.startExecution(e, [started()]);
+      const tok = (k: string) => `MR${k.padEnd(128, "y")}`;
+      await s.advance(e.arn, 0, {
+        status: "RUNNING", position: e.position, lastEventId: 1,
+        openTasks: [1, 2, 3].map((i) => ({ token: tok(`t${i}`), activityArn: act.arn, input: `{"i":${i}}`, createdAt: T0 + i })),
+      }, []);
+      const claims = await Promise.all([s.claimActivityTask(act.arn, "w1", T0 + 10), s.claimActivityTask(act.arn, "w2", T0 + 10)]);
+      assert.deepEqual(claims.map((c) => c!.input).sort(), ['{"i":1}', '{"i":2}']);
+      assert.equal((await s.claimActivityTask(act.arn, undefined, T0 + 11))!.input, '{"i":3}');
+      assert.equal(await s.claimActivityTask(act.arn, undefined, T0 + 12), undefined);
+      const t1 = (await s.openTasks(e.arn)).find((t) => t.input === '{"i":1}')!;
+      assert.equal(t1.status, "started");
+      assert.ok(t1.workerName === "w1" || t1.workerName === "w2");
+      assert.equal((await s.getExecution(e.arn))!.position.dueAt, T0 + 11);
+      await s.deleteActivity(act.arn);
+      assert.equal(await s.getActivity(act.arn), undefined);
+    }));
+
+    test("a child execution's last step completes its parent's task in the same transaction", withStore(async (s) => {
+      const m = machine("t3");
+      const parent = execution(m, "parent", T0, null);
+      await s.startExecution(parent, [started()]);
+      const token = `MR${"p".repeat(128)}`;
+      await s.advance(parent.arn, 0, { status: "RUNNING", position: parent.position, lastEventId: 1, openTasks: [{ token, input: "{}", createdAt: T0 }] }, []);
+      const child = { ...execution(m, "child", T0), parentToken: token };
+      await s.startExecution(child, [started()]);
+      assert.equal((await s.getExecution(child.arn))!.parentToken, token);
+      await s.advance(child.arn, 0, {
+        status: "SUCCEEDED", output: "{}", stopDate: T0 + 5, position: { ...child.position, dueAt: undefined }, lastEventId: 1,
+        completeParent: { token, completion: { status: "succeeded", child: '{"Status":"SUCCEEDED"}' }, now: T0 + 5 },
+      }, []);
+      const row = (await s.openTasks(parent.arn))[0];
+      assert.deepEqual([row.status, row.child], ["succeeded", '{"Status":"SUCCEEDED"}']);
+      assert.equal((await s.getExecution(parent.arn))!.position.dueAt, T0 + 5);
+    }));
+
+    test("execution leases: one owner at a time on a shared database (PostgreSQL); SQLite, one process per file, always grants", withStore(async (s) => {
+      const m = machine("l1");
+      const e = execution(m, "leased", T0, T0);
+      await s.startExecution(e, [started()]);
+      assert.equal(await s.leaseExecution(e.arn, "node-a", T0, T0 + 30_000), true);
+      assert.equal(await s.leaseExecution(e.arn, "node-a", T0 + 1, T0 + 30_001), true, "the owner renews");
+      if (!name.startsWith("postgres")) return;
+      assert.equal(await s.leaseExecution(e.arn, "node-b", T0 + 2, T0 + 30_002), false);
+      assert.deepEqual(await s.dueExecutions(T0 + 10, 10), [], "a leased execution is not due for other nodes");
+      assert.equal(await s.nextDue(), T0 + 30_001, "it is next due when the lease ends");
+      assert.equal(await s.leaseExecution(e.arn, "node-b", T0 + 30_001, T0 + 60_000), true, "a lapsed lease is taken over");
+      await s.releaseExecution(e.arn, "node-a");
+      assert.equal(await s.leaseExecution(e.arn, "node-a", T0 + 30_002, T0 + 60_000), false, "only the owner releases");
+      await s.releaseExecution(e.arn, "node-b");
+      assert.deepEqual(await s.dueExecutions(T0 + 30_002, 10), [e.arn]);
+    }));
+
+    test("map runs: opened with a step, listed per execution, ended by a later step or with the execution; child counts by status", withStore(async (s) => {
+      const m = machine("r1");
+      const e = execution(m, "runs", T0, T0);
+      await s.startExecution(e, [started()]);
+      const run = (id: string) => ({
+        arn: `arn:aws:states:us-east-1:000000000000:mapRun:r1/L:${id}`, executionArn: e.arn, childMachineArn: `${m.arn}/${id}`, status: "RUNNING" as const,
+        startDate: T0, maxConcurrency: 2, toleratedFailureCount: 1, toleratedFailurePercentage: 50, total: 3,
+      });
+      await s.advance(e.arn, 0, { status: "RUNNING", position: e.position, lastEventId: 1, openMapRuns: [run("a"), run("b")] }, []);
+      assert.deepEqual(await s.getMapRun(run("a").arn), run("a"));
+      assert.deepEqual((await s.listMapRuns(e.arn, "", 10)).map((r) => r.arn), [run("a").arn, run("b").arn]);
+      assert.deepEqual((await s.listMapRuns(e.arn, run("a").arn, 10)).map((r) => r.arn), [run("b").arn]);
+      await s.advance(e.arn, 1, { status: "RUNNING", position: e.position, lastEventId: 1, closeMapRuns: [{ arn: run("a").arn, status: "SUCCEEDED", stopDate: T0 + 5 }] }, []);
+      assert.deepEqual([(await s.getMapRun(run("a").arn))!.status, (await s.getMapRun(run("a").arn))!.stopDate], ["SUCCEEDED", T0 + 5]);
+      const child = { ...execution({ ...m, arn: run("b").childMachineArn }, "c1", T0), parentToken: undefined };
+      await s.startExecution(child, [started()]);
+      await s.startExecution(execution({ ...m, arn: run("b").childMachineArn }, "c2", T0), [started()]);
+      await s.advance(child.arn, 0, { status: "FAILED", error: "E", stopDate: T0 + 1, position: child.position, lastEventId: 1 }, []);
+      assert.deepEqual(await s.statusCounts(run("b").childMachineArn), { FAILED: 1, RUNNING: 1 });
+      await s.advance(e.arn, 2, { status: "ABORTED", stopDate: T0 + 9, position: e.position, lastEventId: 1 }, []);
+      assert.deepEqual([(await s.getMapRun(run("b").arn))!.status, (await s.getMapRun(run("b").arn))!.stopDate], ["ABORTED", T0 + 9]);
+      assert.equal((await s.getMapRun(run("a").arn))!.status, "SUCCEEDED");
+    }));
   });
 }

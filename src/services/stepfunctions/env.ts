@@ -3,12 +3,14 @@ import type { Clock } from "../../engine/clock.ts";
 import type { MockConfig } from "./domain/mock-config.ts";
 import type { ExpressRunner } from "./jobs/express.ts";
 import type { MockedTaskResources } from "./integrations/resources.ts";
+import type { Notifier } from "../../engine/notify.ts";
+import type { TaskResources } from "./domain/tasks.ts";
 import type { StepFunctionsStore } from "./store.ts";
 
 export interface SfnEnv {
   store: StepFunctionsStore;
   clock: Clock;
-  /** Asks the runner to look for due executions (after a start). */
+  /** Asks the runner to look for due executions (after a start, a completed task). */
   wake: () => void;
   /** What carries out Task resources (integrations, local Lambda functions, mocked results). */
   tasks?: MockedTaskResources;
@@ -20,6 +22,10 @@ export interface SfnEnv {
   onMachineChanged?: (arn: string) => void;
   /** The base URL clients last reached Step Functions at (queue URLs and links in task results). */
   baseUrl: { current: string };
+  /** Wakes GetActivityTask long polls (the runner notifies when it schedules an activity task). */
+  notifier?: Notifier;
+  /** What carries out Task resources (the runner's; TestState runs a Task through it too). */
+  resources?: TaskResources;
 }
 
 /** Opaque NextToken over a string cursor. */

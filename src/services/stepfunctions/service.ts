@@ -7,12 +7,15 @@ import type { ServiceDefinition } from "../types.ts";
 import { bindOperations, type Operation, pendingOperations } from "../operations.ts";
 import type { SfnEnv } from "./env.ts";
 import { notNull, validation } from "./errors.ts";
+import * as activities from "./operations/activities.ts";
 import * as executions from "./operations/executions.ts";
 import * as machines from "./operations/state-machines.ts";
 import * as aliases from "./operations/aliases.ts";
 import * as sync from "./operations/sync.ts";
 import * as tags from "./operations/tags.ts";
 import * as versions from "./operations/versions.ts";
+import * as tasks from "./operations/tasks.ts";
+import * as testState from "./operations/test-state.ts";
 
 type Op = Operation<SfnEnv>;
 
@@ -40,6 +43,20 @@ const OPERATIONS: Record<string, Op> = {
   ListStateMachineAliases: aliases.listStateMachineAliases,
   UpdateStateMachineAlias: aliases.updateStateMachineAlias,
   DeleteStateMachineAlias: aliases.deleteStateMachineAlias,
+  ValidateStateMachineDefinition: machines.validateStateMachineDefinition,
+  SendTaskSuccess: tasks.sendTaskSuccess,
+  SendTaskFailure: tasks.sendTaskFailure,
+  SendTaskHeartbeat: tasks.sendTaskHeartbeat,
+  CreateActivity: activities.createActivity,
+  DescribeActivity: activities.describeActivity,
+  ListActivities: activities.listActivities,
+  DeleteActivity: activities.deleteActivity,
+  GetActivityTask: activities.getActivityTask,
+  RedriveExecution: executions.redriveExecution,
+  DescribeMapRun: executions.describeMapRun,
+  ListMapRuns: executions.listMapRuns,
+  UpdateMapRun: executions.updateMapRun,
+  TestState: testState.testState,
 };
 
 /** Operations in the model that this version does not carry out yet (answered with a clear error). */

@@ -21,11 +21,15 @@ export interface StateMachineRecord {
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
 
-/** Where a running execution is: about to enter `state` with `stateInput`, or waiting in it until dueAt. */
+/**
+ * Where a running execution is: about to enter `state` with `stateInput`, or in one of the phases of that state
+ * (waiting, a task in flight, branches running). The interpreter's Thread (domain/step.ts) is the full shape: a tree
+ * of threads for Parallel branches and Map iterations, stored as one JSON value.
+ */
 export interface ExecutionPosition {
   state: string;
   stateInput: string;
-  phase: "enter" | "wait" | "task";
+  phase: string;
   /** When the next step is due (epoch ms); undefined once the execution has ended. */
   dueAt?: number;
   /** The event id of the current state's *StateEntered event (for error messages). */
@@ -53,6 +57,11 @@ export interface ExecutionRecord {
   position: ExecutionPosition;
   lastEventId: number;
   version: number;
+  /** The task token of the parent's `.sync` Task that started this execution: completed when this one ends. */
+  parentToken?: string;
+  /** RedriveExecution: how often it was redriven, and when last. */
+  redriveCount?: number;
+  redriveDate?: number;
 }
 
 export interface HistoryEventRecord {
@@ -73,6 +82,80 @@ export interface ExecutionUpdate {
   stopDate?: number;
   position: ExecutionPosition;
   lastEventId: number;
+  /** Task rows opened by this step (scheduled tasks, activity tasks), closed (done) or timed out. */
+  openTasks?: NewTask[];
+  closeTasks?: string[];
+  timedOutTasks?: string[];
+  /** Distributed Map runs this step started, and ended. */
+  openMapRuns?: MapRunRecord[];
+  closeMapRuns?: { arn: string; status: MapRunStatus; stopDate: number }[];
+  /** UpdateMapRun: a run's new limits. */
+  updateMapRun?: { arn: string; maxConcurrency?: number; toleratedFailureCount?: number; toleratedFailurePercentage?: number };
+  /** RedriveExecution: the new count and date, and the distributed Map runs that run again. */
+  redrive?: { count: number; date: number; mapRuns?: string[] };
+  /** The execution ended and a parent's .sync task waits for it: that task is completed in the same transaction. */
+  completeParent?: { token: string; completion: TaskCompletion; now: number };
+}
+
+export type TaskStatus = "scheduled" | "started" | "succeeded" | "failed" | "timed_out" | "closed";
+
+/** A task's row: its token, what it is waiting for, and what it came to (SendTask*, a worker, an invocation). */
+export interface TaskRecord {
+  token: string;
+  executionArn: string;
+  activityArn?: string;
+  input: string;
+  status: TaskStatus;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** A child execution's DescribeExecution (JSON), when a .sync child completed this task. */
+  child?: string;
+  workerName?: string;
+  startedAt?: number;
+  heartbeatAt?: number;
+  createdAt: number;
+}
+
+export interface NewTask {
+  token: string;
+  activityArn?: string;
+  input: string;
+  createdAt: number;
+}
+
+export type TaskCompletion =
+  | { status: "succeeded"; output: string }
+  | { status: "failed"; error?: string; cause?: string }
+  | { status: "succeeded" | "failed"; child: string; error?: string; cause?: string };
+
+/** What happened to a completion, heartbeat or invocation record: done, or why not (TaskDoesNotExist, TaskTimedOut). */
+export type TaskAnswer = "ok" | "missing" | "timed_out";
+
+export type MapRunStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
+
+/** A distributed Map's run: its child executions run `childMachineArn` (the Map's ItemProcessor). */
+export interface MapRunRecord {
+  arn: string;
+  executionArn: string;
+  childMachineArn: string;
+  status: MapRunStatus;
+  startDate: number;
+  stopDate?: number;
+  maxConcurrency: number;
+  toleratedFailureCount: number;
+  toleratedFailurePercentage: number;
+  /** Child executions the run starts in all (items, or batches). */
+  total: number;
+}
+
+export interface ActivityRecord {
+  arn: string;
+  account: string;
+  region: string;
+  name: string;
+  createdAt: number;
+  tags: [string, string][];
 }
 
 // ---- Versions, aliases, machine settings, execution sources and .sync children (integrations, EXPRESS, versions) ----
@@ -137,7 +220,10 @@ export interface VersionAliasStore {
   /** Which version or alias an execution was started through (StartExecution on their ARNs). */
   setExecutionSource(executionArn: string, src: { versionArn?: string; aliasArn?: string }): Promise<void>;
   getExecutionSource(executionArn: string): Promise<{ versionArn?: string; aliasArn?: string } | undefined>;
-  /** A child execution of a .sync task, and the parent's task token it completes when it ends. */
+  /**
+   * A child execution of a .sync task, and the parent's task token. Unused since the halves of issue 15 joined (ADR
+   * 0023 addendum: a child carries `parentToken` on its execution row); kept with migration 0003's table.
+   */
   linkChild(childArn: string, taskToken: string, pattern: "sync" | "sync:2"): Promise<void>;
   childLink(childArn: string): Promise<{ taskToken: string; pattern: "sync" | "sync:2" } | undefined>;
 }
@@ -157,7 +243,7 @@ export interface StepFunctionsStore extends VersionAliasStore {
   startExecution(e: ExecutionRecord, events: HistoryEventRecord[]): Promise<{ execution: ExecutionRecord; created: boolean }>;
   getExecution(arn: string): Promise<ExecutionRecord | undefined>;
   /** Newest first (startDate desc, arn desc), after the cursor (startDate, arn) when given. */
-  listExecutions(machineArn: string, status: ExecutionStatus | undefined, after: { startDate: number; arn: string } | undefined, limit: number): Promise<ExecutionRecord[]>;
+  listExecutions(machineArn: string, status: ExecutionStatus | undefined, after: { startDate: number; arn: string } | undefined, limit: number, redriven?: boolean): Promise<ExecutionRecord[]>;
   /** Applies one step if the execution is still at `version`; false if it moved on (another node, a stop). */
   advance(arn: string, version: number, update: ExecutionUpdate, events: HistoryEventRecord[]): Promise<boolean>;
   /** The history, by event id. */
@@ -166,5 +252,37 @@ export interface StepFunctionsStore extends VersionAliasStore {
   dueExecutions(now: number, limit: number): Promise<string[]>;
   /** The earliest due time over running executions. */
   nextDue(): Promise<number | undefined>;
+
+  /**
+   * Takes the execution for `owner` until `until` (epoch ms) unless another owner's lease is still running: on
+   * PostgreSQL one node advances an execution at a time (so a Task's resource is invoked by one node). SQLite has one
+   * process per file (ADR 0003) and answers true.
+   */
+  leaseExecution(arn: string, owner: string, now: number, until: number): Promise<boolean>;
+  releaseExecution(arn: string, owner: string): Promise<void>;
+  /** The task rows of an execution not yet closed (callbacks, workers and invocations report through them). */
+  openTasks(executionArn: string): Promise<TaskRecord[]>;
+  /** Records a task's invocation outcome (pending → started), only while it is still scheduled. */
+  recordInvocation(token: string, completion: TaskCompletion | { status: "started" }, now: number): Promise<void>;
+  /**
+   * SendTaskSuccess/SendTaskFailure, a child execution's end: records the outcome of an open task and makes its
+   * execution due now (its version moves, so a step computed before is retried with the outcome).
+   */
+  completeTask(token: string, completion: TaskCompletion, now: number): Promise<TaskAnswer>;
+  /** SendTaskHeartbeat: the task's last sign of life. */
+  heartbeatTask(token: string, now: number): Promise<TaskAnswer>;
+  /** GetActivityTask: the oldest scheduled task of the activity, now started by this worker; its execution is made due. */
+  claimActivityTask(activityArn: string, workerName: string | undefined, now: number): Promise<TaskRecord | undefined>;
+
+  getMapRun(arn: string): Promise<MapRunRecord | undefined>;
+  /** An execution's map runs, by start date and ARN, after the given ARN. */
+  listMapRuns(executionArn: string, after: string, limit: number): Promise<MapRunRecord[]>;
+  /** How many executions of a machine are in each status (a map run's child executions). */
+  statusCounts(machineArn: string): Promise<Partial<Record<ExecutionStatus, number>>>;
+
+  createActivity(a: ActivityRecord): Promise<{ activity: ActivityRecord; created: boolean }>;
+  getActivity(arn: string): Promise<ActivityRecord | undefined>;
+  listActivities(account: string, region: string, after: string, limit: number): Promise<ActivityRecord[]>;
+  deleteActivity(arn: string): Promise<void>;
   close(): Promise<void>;
 }

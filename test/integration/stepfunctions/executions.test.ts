@@ -269,9 +269,10 @@ describe("states", () => {
     assert.deepEqual(d.output, { a: { v: 1 }, b: 2, r: { v: 1 } });
     const e = await run({ A: { Type: "Pass", InputPath: "$.a", ResultPath: null, End: true } }, { a: { v: 1 }, b: 2 });
     assert.deepEqual(e.output, { a: { v: 1 }, b: 2 });
+    // A ResultPath that cannot be applied to the input: States.ResultPathMatchFailure (States Language, error names).
     const f = await run({ A: { Type: "Pass", ResultPath: "$.r", End: true } }, "scalar");
     assert.equal(f.status, "FAILED");
-    assert.equal(f.error, "States.Runtime");
+    assert.equal(f.error, "States.ResultPathMatchFailure");
   });
 
   test("null InputPath and OutputPath give {} (recorded on AWS: test_state_pass_result_null_input_output_paths)", async () => {

@@ -6,7 +6,8 @@ import { TEST_CREDENTIALS } from "../../helpers/server.ts";
 export const ROLE = "arn:aws:iam::000000000000:role/sfn-role";
 
 export function sfnClient(endpoint: string): SFNClient {
-  return new SFNClient({ endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  // TestState and StartSyncExecution are modelled with a "sync-" host prefix, which a loopback endpoint cannot take.
+  return new SFNClient({ endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1, disableHostPrefix: true });
 }
 
 /** Polls DescribeExecution until `done` holds (the runner works on the event loop; real time, a few ms at most). */

@@ -1,7 +1,9 @@
 // Task resources end to end with the official clients: the optimized integrations (sqs:sendMessage, sns:publish,
 // events:putEvents, states:startExecution), the generic aws-sdk form (SQS, Kinesis, Step Functions), local Lambda
 // functions behind a URL, the Step Functions Local mock config, and an HTTP Task without a connection. EXPRESS machines
-// (StartSyncExecution) answer at once; a STANDARD run checks the history events of a task.
+// (StartSyncExecution) answer at once; a STANDARD run checks the history events of a task. The interpreter and the
+// integrations together: .sync/.sync:2 children complete their parent's task, .waitForTaskToken through SendTaskSuccess,
+// Retry/Catch, Parallel and Map in EXPRESS executions.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -12,7 +14,8 @@ import { after, before, test } from "node:test";
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from "@aws-sdk/client-kinesis";
 import {
-  CreateStateMachineCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, StartSyncExecutionCommand,
+  CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StartSyncExecutionCommand,
+  StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { SubscribeCommand, CreateTopicCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
@@ -266,4 +269,162 @@ test("aws-sdk outputs keep map keys as they are (message attributes)", async () 
   assert.equal(msg.Body, "b");
   assert.deepEqual(Object.keys(msg.MessageAttributes).sort(), ["Upper", "lowerCase"]);
   assert.equal(msg.MessageAttributes.lowerCase.StringValue, "v");
+});
+
+/** A STANDARD parent whose one Task starts `child` with the given pattern; Catch keeps a failure's Error and Cause. */
+async function runParent(name: string, resource: string, child: string, input: unknown) {
+  const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+    name, roleArn: ROLE,
+    definition: def({
+      T: {
+        Type: "Task", Resource: resource, Parameters: { StateMachineArn: child, "Input.$": "$" }, End: true,
+        Catch: [{ ErrorEquals: ["States.TaskFailed"], ResultPath: "$.caught", Next: "Caught" }],
+      },
+      Caught: { Type: "Pass", End: true },
+    }),
+  }));
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }));
+  return waitFor(sfn, executionArn!);
+}
+
+test(".sync and .sync:2 wait for the child execution and answer its DescribeExecution; a failed child fails the task with States.TaskFailed", async () => {
+  const { stateMachineArn: ok } = await sfn.send(new CreateStateMachineCommand({
+    name: "sync-child", roleArn: ROLE, definition: def({ W: { Type: "Wait", Seconds: 0, Next: "P" }, P: { Type: "Pass", Parameters: { "got.$": "$.v" }, End: true } }),
+  }));
+  // .sync answers Input and Output as JSON text, .sync:2 as JSON (developer guide, "Start a new AWS Step Functions state machine execution").
+  const d1 = await runParent("sync-parent", "arn:aws:states:::states:startExecution.sync", ok!, { v: 1 });
+  assert.equal(d1.status, "SUCCEEDED", d1.cause);
+  const o1 = JSON.parse(d1.output!);
+  assert.equal(o1.Status, "SUCCEEDED");
+  assert.equal(o1.Output, '{"got":1}');
+  assert.equal(o1.Input, '{"v":1}');
+  assert.equal(o1.StateMachineArn, ok);
+  const child = await waitFor(sfn, o1.ExecutionArn);
+  assert.equal(child.status, "SUCCEEDED");
+  const d2 = await runParent("sync2-parent", "arn:aws:states:::states:startExecution.sync:2", ok!, { v: 2 });
+  assert.equal(d2.status, "SUCCEEDED", d2.cause);
+  assert.deepEqual(JSON.parse(d2.output!).Output, { got: 2 });
+  const h = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: d2.executionArn }))).events!.map((e) => e.type);
+  assert.deepEqual(h, ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
+
+  const { stateMachineArn: bad } = await sfn.send(new CreateStateMachineCommand({ name: "sync-bad-child", roleArn: ROLE, definition: def({ F: { Type: "Fail", Error: "Oops", Cause: "child failed" } }) }));
+  const d3 = await runParent("sync-parent-bad", "arn:aws:states:::states:startExecution.sync", bad!, {});
+  assert.equal(d3.status, "SUCCEEDED", d3.cause);
+  const caught = JSON.parse(d3.output!).caught;
+  assert.equal(caught.Error, "States.TaskFailed");
+  assert.equal(JSON.parse(caught.Cause).Status, "FAILED");
+  assert.equal(JSON.parse(caught.Cause).Error, "Oops");
+
+  // A child that does not exist fails the task at once with the service's error, as the request-response form does
+  // (States.TaskFailed in a Catcher matches it: any error but States.Timeout, developer guide "States.TaskFailed").
+  const d4 = await runParent("sync-parent-missing", "arn:aws:states:::states:startExecution.sync", `${ok}-gone`, {});
+  assert.equal(d4.status, "SUCCEEDED");
+  assert.equal(JSON.parse(d4.output!).caught.Error, "StepFunctions.StateMachineDoesNotExistException");
+});
+
+test("a .sync child stopped with StopExecution fails its parent's task (ABORTED in the cause)", async () => {
+  const { stateMachineArn: slow } = await sfn.send(new CreateStateMachineCommand({ name: "sync-slow-child", roleArn: ROLE, definition: def({ W: { Type: "Wait", Seconds: 3600, End: true } }) }));
+  const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+    name: "sync-parent-stopped", roleArn: ROLE,
+    definition: def({ T: { Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync:2", Parameters: { StateMachineArn: slow, Name: "stopped-kid" }, End: true } }),
+  }));
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: "{}" }));
+  const kid = slow!.replace(":stateMachine:", ":execution:") + ":stopped-kid";
+  for (let i = 0; i < 200; i++) {
+    const started = await sfn.send(new DescribeExecutionCommand({ executionArn: kid })).then(() => true, () => false);
+    if (started) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await sfn.send(new StopExecutionCommand({ executionArn: kid }));
+  const d = await waitFor(sfn, executionArn!);
+  assert.equal(d.status, "FAILED");
+  assert.equal(d.error, "States.TaskFailed");
+  assert.equal(JSON.parse(d.cause!).Status, "ABORTED");
+});
+
+test("sqs:sendMessage.waitForTaskToken waits until SendTaskSuccess with the token the message carried", async () => {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "callbacks" }));
+  const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+    name: "callback-parent", roleArn: ROLE,
+    definition: def({ T: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { QueueUrl, MessageBody: { "token.$": "$$.Task.Token" } }, End: true } }),
+  }));
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: "{}" }));
+  let token: string | undefined;
+  for (let i = 0; i < 100 && !token; i++) {
+    const m = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 0 }));
+    token = m.Messages?.[0] && JSON.parse(m.Messages[0].Body!).token;
+    if (!token) await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.ok(token);
+  assert.equal((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status, "RUNNING");
+  await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"approved":true}' }));
+  const d = await waitFor(sfn, executionArn!);
+  assert.equal(d.status, "SUCCEEDED", d.cause);
+  assert.deepEqual(JSON.parse(d.output!), { approved: true });
+});
+
+test("EXPRESS executions run the whole interpreter: Retry then Catch, Parallel, Map over Lambda tasks", async () => {
+  const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+    name: "express-full", roleArn: ROLE, type: "EXPRESS",
+    definition: def({
+      Flaky: {
+        Type: "Task", Resource: "arn:aws:lambda:us-east-1:000000000000:function:failing", Next: "Par",
+        Retry: [{ ErrorEquals: ["InventoryError"], IntervalSeconds: 1, MaxAttempts: 1 }],
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.err", Next: "Par" }],
+      },
+      Par: {
+        Type: "Parallel", Next: "Each", ResultSelector: { "a.$": "$[0]", "b.$": "$[1]" }, ResultPath: "$.par",
+        Branches: [
+          { StartAt: "A", States: { A: { Type: "Pass", Result: "a", End: true } } },
+          { StartAt: "B", States: { B: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:000000000000:function:double", Parameters: { n: 4 }, End: true } } },
+        ],
+      },
+      Each: {
+        Type: "Map", ItemsPath: "$.items", ResultPath: "$.doubled", End: true,
+        ItemProcessor: { StartAt: "D", States: { D: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:000000000000:function:double", Parameters: { "n.$": "$" }, OutputPath: "$.doubled", End: true } } },
+      },
+    }),
+  }));
+  const before = seen.length;
+  const r = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn, input: JSON.stringify({ items: [1, 2, 3] }) }));
+  assert.equal(r.status, "SUCCEEDED", r.cause);
+  const out = JSON.parse(r.output!);
+  assert.equal(out.err.Error, "InventoryError");
+  assert.deepEqual(out.par, { a: "a", b: { doubled: 8 } });
+  assert.deepEqual(out.doubled, [2, 4, 6]);
+  // The failing function was called twice (once and one retry), then the Parallel's and the Map's tasks.
+  assert.equal(seen.length - before, 2 + 1 + 3);
+});
+
+test("a STANDARD parent's .sync child may be an EXPRESS machine: its outcome completes the parent's task", async () => {
+  const { stateMachineArn: exp } = await sfn.send(new CreateStateMachineCommand({
+    name: "sync-express-child", roleArn: ROLE, type: "EXPRESS", definition: def({ P: { Type: "Pass", Parameters: { "x.$": "$.v" }, End: true } }),
+  }));
+  const d = await runParent("sync-parent-express", "arn:aws:states:::states:startExecution.sync:2", exp!, { v: 9 });
+  assert.equal(d.status, "SUCCEEDED", d.cause);
+  const o = JSON.parse(d.output!);
+  assert.equal(o.Status, "SUCCEEDED");
+  assert.deepEqual(o.Output, { x: 9 });
+  assert.match(o.ExecutionArn, /:express:sync-express-child:/);
+});
+
+test("probe: a .sync task given a bad StateMachineArn, a non-JSON Input or an oversized one fails the task with an error, never a hang", async () => {
+  const { stateMachineArn: ok } = await sfn.send(new CreateStateMachineCommand({ name: "probe-child", roleArn: ROLE, definition: def({ P: { Type: "Pass", End: true } }) }));
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ StateMachineArn: 42 }, /^StepFunctions\.InvalidArnException$/],
+    [{ StateMachineArn: "not-an-arn" }, /^StepFunctions\.InvalidArnException$/],
+    [{ StateMachineArn: ok, Input: "x".repeat(300_000) }, /^States\.DataLimitExceeded$/],
+    [{ StateMachineArn: ok, Name: "bad name with spaces" }, /^StepFunctions\.InvalidNameException$/],
+  ];
+  let i = 0;
+  for (const [parameters, error] of cases) {
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+      name: `probe-parent-${i++}`, roleArn: ROLE,
+      definition: def({ T: { Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync", Parameters: parameters, End: true } }),
+    }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: "{}" }));
+    const d = await waitFor(sfn, executionArn!);
+    assert.equal(d.status, "FAILED", JSON.stringify(parameters).slice(0, 80));
+    assert.match(d.error!, error, `${JSON.stringify(parameters).slice(0, 80)}: ${d.error} ${d.cause?.slice(0, 200)}`);
+  }
 });

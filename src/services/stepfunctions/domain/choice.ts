@@ -1,12 +1,12 @@
 // Choice rule evaluation (States Language "Choice Rules"): every comparison operator and its Path form,
 // StringMatches with "*" wildcards ("\*" and "\\" escapes), the type tests, And/Or/Not.
 import { parseTimestamp, type Json } from "./definition.ts";
-import { select } from "./paths.ts";
+import { select, type Vars } from "./paths.ts";
 import { wildcardMatches } from "../../../patterns/wildcard.ts";
 
-function variable(path: string, input: Json, context: Json): { present: boolean; value?: Json } {
+function variable(path: string, input: Json, context: Json, vars?: Vars): { present: boolean; value?: Json } {
   try {
-    return { present: true, value: select(path, input, context) };
+    return { present: true, value: select(path, input, context, vars) };
   } catch {
     return { present: false };
   }
@@ -58,17 +58,17 @@ function compare(kind: string, rel: string, a: Json, b: Json): boolean {
   return false;
 }
 
-export function evaluateRule(rule: Record<string, Json>, input: Json, context: Json): boolean {
-  if (Array.isArray(rule.And)) return rule.And.every((r) => evaluateRule(r as Record<string, Json>, input, context));
-  if (Array.isArray(rule.Or)) return rule.Or.some((r) => evaluateRule(r as Record<string, Json>, input, context));
-  if (rule.Not !== undefined) return !evaluateRule(rule.Not as Record<string, Json>, input, context);
-  const op = Object.keys(rule).find((k) => k !== "Next" && k !== "Variable" && k !== "Comment")!;
-  const v = variable(rule.Variable as string, input, context);
+export function evaluateRule(rule: Record<string, Json>, input: Json, context: Json, vars?: Vars): boolean {
+  if (Array.isArray(rule.And)) return rule.And.every((r) => evaluateRule(r as Record<string, Json>, input, context, vars));
+  if (Array.isArray(rule.Or)) return rule.Or.some((r) => evaluateRule(r as Record<string, Json>, input, context, vars));
+  if (rule.Not !== undefined) return !evaluateRule(rule.Not as Record<string, Json>, input, context, vars);
+  const op = Object.keys(rule).find((k) => k !== "Next" && k !== "Variable" && k !== "Comment" && k !== "Assign")!;
+  const v = variable(rule.Variable as string, input, context, vars);
   const arg = rule[op];
   if (op === "IsPresent") return v.present === arg;
   if (!v.present) {
     // A missing Variable is a runtime error, except for IsPresent (States Language "Choice Rules").
-    select(rule.Variable as string, input, context);
+    select(rule.Variable as string, input, context, vars);
   }
   const value = v.value as Json;
   switch (op) {
@@ -80,6 +80,6 @@ export function evaluateRule(rule: Record<string, Json>, input: Json, context: J
     case "StringMatches": return typeof value === "string" && matches(value, arg as string);
   }
   const m = /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals)(Path)?$/.exec(op)!;
-  const other = m[3] ? select(arg as string, input, context) : arg;
+  const other = m[3] ? select(arg as string, input, context, vars) : arg;
   return compare(m[1], m[2], value, other);
 }

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sqsModel } from "../../../protocol/models/sqs.gen.ts";
-import { childExecutionOutput, fromServiceOutput, parseResource, sdkErrorName, syncParentOutcome, toServiceInput } from "./integrations.ts";
+import { fromServiceOutput, parseResource, sdkErrorName, toServiceInput } from "./integrations.ts";
 import { hasTestCase, mockedOutcome, parseMockConfig, splitTestCase } from "./mock-config.ts";
 
 test("resource ARNs: optimized, aws-sdk, patterns, Lambda, activities, HTTP, unknown", () => {
@@ -42,21 +42,6 @@ test("aws-sdk error names: <Service>.<Error>, with the Exception suffix added on
   assert.equal(sdkErrorName("sfn", "InvalidArn"), "Sfn.InvalidArnException");
   assert.equal(sdkErrorName("kinesis", "ResourceNotFoundException"), "Kinesis.ResourceNotFoundException");
   assert.equal(sdkErrorName("eventbridge", "ResourceNotFoundException"), "EventBridge.ResourceNotFoundException");
-});
-
-test(".sync and .sync:2 outputs: DescribeExecution in PascalCase; :2 parses Input and Output", () => {
-  const child = { arn: "a", machineArn: "m", name: "n", status: "SUCCEEDED", input: '{"i":1}', output: '{"o":2}', startDate: 1, stopDate: 2 };
-  assert.deepEqual(childExecutionOutput(child, "sync"), {
-    ExecutionArn: "a", Input: '{"i":1}', InputDetails: { Included: true }, Name: "n", RedriveCount: 0, StartDate: 1, StateMachineArn: "m",
-    Status: "SUCCEEDED", Output: '{"o":2}', OutputDetails: { Included: true }, StopDate: 2,
-  });
-  const two = childExecutionOutput(child, "sync:2") as Record<string, unknown>;
-  assert.deepEqual(two.Input, { i: 1 });
-  assert.deepEqual(two.Output, { o: 2 });
-  assert.equal(syncParentOutcome(child, "sync").type, "succeeded");
-  const failed = syncParentOutcome({ ...child, status: "FAILED", output: undefined, error: "E", cause: "C" }, "sync:2");
-  assert.equal(failed.type === "failed" && failed.error, "States.TaskFailed");
-  assert.equal(failed.type === "failed" && JSON.parse(failed.cause!).Error, "E");
 });
 
 test("mock config: Return/Throw per invocation and range, test cases by '#', problems named", () => {

@@ -6,7 +6,7 @@
 import type { ServiceModel, Shape } from "../../../protocol/model.ts";
 import { setEntry } from "../../../protocol/shapes.ts";
 import type { Json } from "./definition.ts";
-import type { IntegrationPattern, TaskOutcome } from "./tasks.ts";
+import type { IntegrationPattern } from "./tasks.ts";
 
 export type ResourceKind =
   | { kind: "optimized"; service: string; action: string; pattern: IntegrationPattern }
@@ -166,51 +166,3 @@ export function sdkMetadata(requestId: string, contentType: string, date: number
 
 /** A JSON value as a service's string parameter: text stays text, anything else is serialized (MessageBody, Message, Detail, Input). */
 export const asText = (v: Json | undefined): string | undefined => (v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v));
-
-/**
- * The output of a states:startExecution.sync / .sync:2 task once the child ended: DescribeExecution's members in
- * PascalCase; .sync:2 parses Input and Output as JSON, .sync keeps them as strings (Step Functions developer guide,
- * "Start workflow executions from a task state": ".sync:2 ... returns the output as JSON").
- */
-export function childExecutionOutput(child: {
-  arn: string; machineArn: string; name: string; status: string; input: string; output?: string; error?: string; cause?: string; startDate: number; stopDate?: number;
-}, pattern: "sync" | "sync:2"): Json {
-  const parse = (s: string | undefined): Json => {
-    if (s === undefined) return null;
-    try {
-      return JSON.parse(s) as Json;
-    } catch {
-      return s;
-    }
-  };
-  const out: Record<string, Json> = {
-    ExecutionArn: child.arn,
-    Input: pattern === "sync:2" ? parse(child.input) : child.input,
-    InputDetails: { Included: true },
-    Name: child.name,
-    RedriveCount: 0,
-    StartDate: child.startDate,
-    StateMachineArn: child.machineArn,
-    Status: child.status,
-  };
-  if (child.output !== undefined) {
-    out.Output = pattern === "sync:2" ? parse(child.output) : child.output;
-    out.OutputDetails = { Included: true };
-  }
-  if (child.stopDate !== undefined) out.StopDate = child.stopDate;
-  if (child.error !== undefined) out.Error = child.error;
-  if (child.cause !== undefined) out.Cause = child.cause;
-  return out;
-}
-
-/**
- * How a .sync / .sync:2 parent task ends once its child execution has: SUCCEEDED gives the child's output shape;
- * anything else fails the task with States.TaskFailed and that shape as the cause (Step Functions developer guide,
- * "Run a Job (.sync)": the task fails when the job fails). Part A's runner calls this when an execution with a
- * `childLink` ends, and completes the parent's task token with the outcome.
- */
-export function syncParentOutcome(child: Parameters<typeof childExecutionOutput>[0], pattern: "sync" | "sync:2"): TaskOutcome {
-  const output = childExecutionOutput(child, pattern);
-  if (child.status === "SUCCEEDED") return { type: "succeeded", output };
-  return { type: "failed", error: "States.TaskFailed", cause: JSON.stringify(output) };
-}

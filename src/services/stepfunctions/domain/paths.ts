@@ -4,6 +4,10 @@
 import { JSONPath } from "jsonpath-plus";
 import type { Json } from "./definition.ts";
 import { evaluateFilter } from "./filter.ts";
+import { evaluateIntrinsic, isIntrinsic } from "./intrinsics.ts";
+
+/** Workflow variables in scope (JSONPath states read them as "$name" paths; developer guide, "Passing data between states with variables"). */
+export type Vars = Record<string, Json>;
 
 /** A States.Runtime failure while processing a state's input or output (the caller words the cause). */
 export class PathError extends Error {}
@@ -17,9 +21,16 @@ const TOKEN = /\.([A-Za-z_][\w-]*)|\[(\d+)\]|\['([^']*)'\]/g;
  * earlier one is (LocalStack snapshots, test_base_scenarios). Other paths (wildcards, slices, filters) yield the
  * list of their matches, evaluated by jsonpath-plus; filters by domain/filter.ts, never by script evaluation.
  */
-export function select(path: string, data: Json, context: Json): Json {
-  const root = path.startsWith("$$") ? context : data;
-  const p = path.startsWith("$$") ? path.slice(1) : path;
+export function select(path: string, data: Json, context: Json, vars?: Vars): Json {
+  let root = path.startsWith("$$") ? context : data;
+  let p = path.startsWith("$$") ? path.slice(1) : path;
+  const variable = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(path);
+  if (variable) {
+    // "$name", "$name.field": a variable's value (developer guide, variables in JSONPath).
+    if (!vars || !Object.hasOwn(vars, variable[1])) throw new PathError(`Invalid path '${path}': The variable '${variable[1]}' is not defined`);
+    root = vars[variable[1]];
+    p = "$" + path.slice(variable[0].length);
+  }
   if (DEFINITE.test(p)) {
     const steps = [...p.slice(1).matchAll(TOKEN)].map((m) => (m[2] !== undefined ? Number(m[2]) : (m[1] ?? m[3])));
     let node: Json = root;
@@ -46,15 +57,28 @@ export function select(path: string, data: Json, context: Json): Json {
 }
 
 /** A payload template: keys ending in ".$" take the value their path selects, under the key without ".$". */
-export function applyTemplate(t: Json, data: Json, context: Json): Json {
-  if (Array.isArray(t)) return t.map((x) => applyTemplate(x, data, context));
+export function applyTemplate(t: Json, data: Json, context: Json, vars?: Vars): Json {
+  if (Array.isArray(t)) return t.map((x) => applyTemplate(x, data, context, vars));
   if (t === null || typeof t !== "object") return t;
   const out: Record<string, Json> = {};
   for (const [k, v] of Object.entries(t)) {
-    if (k.endsWith(".$")) out[k.slice(0, -2)] = select(v as string, data, context);
-    else out[k] = applyTemplate(v, data, context);
+    if (k.endsWith(".$")) {
+      try {
+        out[k.slice(0, -2)] = valueOf(v as string, data, context, vars);
+      } catch (e) {
+        // A ".$" path that selects nothing names the field and the input (AWS's wording for payload templates).
+        if (!(e instanceof PathError) || isIntrinsic(v) || String(v).startsWith("$$")) throw e;
+        throw new PathError(`The JSONPath '${String(v)}' specified for the field '${k}' could not be found in the input '${JSON.stringify(data)}'`);
+      }
+    }
+    else out[k] = applyTemplate(v, data, context, vars);
   }
   return out;
+}
+
+/** The value of a ".$" field: an intrinsic function call or a path. */
+export function valueOf(v: string, data: Json, context: Json, vars?: Vars): Json {
+  return isIntrinsic(v) ? evaluateIntrinsic(v, (p) => select(p, data, context, vars)) : select(v, data, context, vars);
 }
 
 /** ResultPath: null discards the result; "$" replaces the input; otherwise the result is placed into a copy of the input. */
@@ -69,17 +93,20 @@ export function placeResult(resultPath: Json | undefined, input: Json, result: J
     throw new PathError(`Unable to apply ResultPath '${resultPath}' to input ${JSON.stringify(input)}`);
   }
   let node = copy as Record<string | number, Json>;
+  const fits = (n: unknown, k: string | number) => (Array.isArray(n) ? typeof k === "number" : typeof k === "string");
   for (let i = 0; i < steps.length - 1; i++) {
     const k = steps[i];
+    if (!fits(node, k)) throw new PathError(`Unable to apply ResultPath '${resultPath}' to input ${JSON.stringify(input)}`);
     if (node[k] === undefined || node[k] === null || typeof node[k] !== "object") node[k] = {};
     node = node[k] as Record<string | number, Json>;
   }
+  if (!fits(node, steps[steps.length - 1])) throw new PathError(`Unable to apply ResultPath '${resultPath}' to input ${JSON.stringify(input)}`);
   node[steps[steps.length - 1]] = result;
   return copy;
 }
 
 /** InputPath: null gives {}; absent means "$". */
-export function applyInputPath(path: Json | undefined, input: Json, context: Json): Json {
+export function applyInputPath(path: Json | undefined, input: Json, context: Json, vars?: Vars): Json {
   if (path === null) return {};
-  return path === undefined ? input : select(path as string, input, context);
+  return path === undefined ? input : select(path as string, input, context, vars);
 }

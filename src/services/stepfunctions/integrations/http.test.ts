@@ -67,7 +67,7 @@ const connectionAuth: ConnectionAuth = async (arn, caller) => {
 };
 const resources = createTaskResources({
   services: { states: async () => ({}) }, clock: new ManualClock(0), baseUrl: () => "", lambdaFunctions: {}, connectionAuth,
-  linkChild: async () => undefined,
+  startChild: async () => ({ executionArn: "" }),
 });
 const call = (parameters: Json, pattern: TaskCall["pattern"] = "request-response"): TaskCall => ({
   resource: "arn:aws:states:::http:invoke", pattern, parameters, executionArn: "arn:aws:states:us-east-1:000000000000:execution:m:e",

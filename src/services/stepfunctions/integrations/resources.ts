@@ -41,8 +41,11 @@ export interface TaskResourceDeps {
   /** Local Lambda functions: name → URL the payload is POSTed to. */
   lambdaFunctions: Record<string, string>;
   mock?: MockConfig;
-  /** Records that a child execution completes a parent's task token when it ends (states:startExecution.sync, .sync:2). */
-  linkChild(childArn: string, taskToken: string, pattern: "sync" | "sync:2"): Promise<void>;
+  /**
+   * Starts a child execution (StartExecution's input) that completes the parent's task token when it ends
+   * (states:startExecution.sync, .sync:2): the interpreter shapes the result from the child's DescribeExecution.
+   */
+  startChild(ctx: RequestContext, input: Record<string, unknown>, taskToken: string): Promise<{ executionArn: string }>;
 }
 
 /** Each integration's service: its model (for parameter names), its call, and how its errors are named. */
@@ -174,12 +177,13 @@ export function createTaskResources(deps: TaskResourceDeps): MockedTaskResources
           if (sync && !call.taskToken) return failed("States.Runtime", "A .sync task needs a task token.");
           const input: Record<string, Json> = { ...p };
           if (p.Input !== undefined) input.Input = asText(p.Input)!;
-          const out = await deps.services.states(ctx, "StartExecution", toServiceInput(stepfunctionsModel, "StartExecutionInput", input) as Record<string, unknown>);
-          const arn = String(out.executionArn);
+          const request = toServiceInput(stepfunctionsModel, "StartExecutionInput", input) as Record<string, unknown>;
           if (sync) {
-            await deps.linkChild(arn, call.taskToken!, pattern as "sync" | "sync:2");
+            await deps.startChild(ctx, request, call.taskToken!);
             return { type: "pending" };
           }
+          const out = await deps.services.states(ctx, "StartExecution", request);
+          const arn = String(out.executionArn);
           // StartDate in epoch milliseconds, as the Java SDK's Date serializes (recorded outputs of the optimized integration).
           const result = { ExecutionArn: arn, StartDate: (out.startDate as Date).getTime() };
           return done({ ...result, ...meta(out, "application/x-amz-json-1.0") });

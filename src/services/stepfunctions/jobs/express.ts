@@ -1,13 +1,15 @@
-// EXPRESS executions: run in memory, step by step with the same pure step function as STANDARD executions, nothing
-// stored (as on AWS, EXPRESS executions are not durable and have no GetExecutionHistory). A Wait parks the execution
-// on one scheduler registration (no timer of its own) whose due time is the earliest parked wake-up; Task states are
-// carried out by TaskResources. An execution lasts at most 5 minutes (Step Functions quotas: "Maximum execution
+// EXPRESS executions: run in memory, step by step with the interpreter's step function (domain/step.ts, the same one
+// STANDARD executions and runInMemory use: every state type, Retry/Catch, intrinsics, JSONata), nothing stored (as on
+// AWS, EXPRESS executions are not durable and have no GetExecutionHistory). A Wait or a retry's delay parks the
+// execution on one scheduler registration (no timer of its own) whose due time is the earliest parked wake-up; Task
+// states are carried out by TaskResources. An execution lasts at most 5 minutes (Step Functions quotas: "Maximum execution
 // time" of Express Workflows), or its TimeoutSeconds if shorter, then ends TIMED_OUT with States.Timeout.
 import type { Clock } from "../../../engine/clock.ts";
 import type { Scheduler } from "../../../engine/scheduler.ts";
 import type { Definition } from "../domain/definition.ts";
-import { completeTask, type ExecutionInfo, startPosition, step, taskParameters } from "../domain/step.ts";
-import type { TaskOutcome, TaskResources } from "../domain/tasks.ts";
+import { type ExecutionInfo, startPosition, step, type StepIO, type StepResult } from "../domain/step.ts";
+import type { TaskCall, TaskOutcome, TaskResources } from "../domain/tasks.ts";
+import type { ExecutionPosition } from "../store.ts";
 import type { ExecutionStatus } from "../store.ts";
 
 const MAX_EXPRESS_MS = 5 * 60 * 1000;
@@ -81,9 +83,34 @@ export function createExpressRunner(scheduler: Scheduler, clock: Clock, tasks: T
     active++;
     try {
       const deadline = info.startDate + Math.min(MAX_EXPRESS_MS, def.TimeoutSeconds === undefined ? MAX_EXPRESS_MS : def.TimeoutSeconds * 1000);
-      let pos = startPosition(def, info.input, info.startDate);
+      let pos: ExecutionPosition = startPosition(def, info.input, info.startDate);
       let lastEventId = 1;
       let transitions = 0;
+      let timedOut = false;
+      const x: ExecutionInfo = { ...info, account, region };
+      const io: StepIO = {
+        invoke: async (call: TaskCall): Promise<TaskOutcome> => {
+          let outcome: TaskOutcome;
+          try {
+            const pending = tasks ? tasks.invoke(call) : Promise.resolve<TaskOutcome>({ type: "failed", error: "States.TaskFailed", cause: "Task resources are not available." });
+            // The execution's deadline holds while a task runs too (a task that never answers, a nested sync execution).
+            const bound = park(deadline);
+            const first = await Promise.race([pending, bound.wait.then(() => "timeout" as const)]);
+            if (first === "timeout") {
+              timedOut = true;
+              return { type: "failed", error: "States.Timeout" };
+            }
+            bound.cancel();
+            outcome = first;
+          } catch (e) {
+            outcome = { type: "failed", error: "States.TaskFailed", cause: e instanceof Error ? e.message : String(e) };
+          }
+          // EXPRESS workflows support neither .waitForTaskToken nor .sync ("Choosing workflow type": Express supports
+          // request-response only); CreateStateMachine refuses them, and a mocked or late pending outcome fails here.
+          if (outcome.type === "pending") outcome = { type: "failed", error: "States.Runtime", cause: "EXPRESS state machines support the request-response pattern only (no .sync or .waitForTaskToken)." };
+          return outcome;
+        },
+      };
       for (let n = 1; ; n++) {
         const now = clock.now();
         if (now >= deadline) return { status: "TIMED_OUT", error: "States.Timeout", stopDate: deadline, transitions };
@@ -91,35 +118,14 @@ export function createExpressRunner(scheduler: Scheduler, clock: Clock, tasks: T
           await park(Math.min(pos.dueAt, deadline)).wait;
           continue;
         }
-        let r;
-        if (pos.phase === "task") {
-          let outcome: TaskOutcome;
-          try {
-            const call = tasks
-              ? tasks.invoke({
-                resource: String(def.States[pos.state].Resource), pattern: "request-response", parameters: taskParameters(def, info, pos),
-                executionArn: info.arn, stateMachineArn: info.machineArn, stateName: pos.state, account, region,
-              })
-              : Promise.resolve<TaskOutcome>({ type: "failed", error: "States.Runtime", cause: "Task resources are not available." });
-            // The execution's deadline holds while a task runs too (a task that never answers, a nested sync execution).
-            const bound = park(deadline);
-            const first = await Promise.race([call, bound.wait.then(() => "timeout" as const)]);
-            if (first === "timeout") return { status: "TIMED_OUT", error: "States.Timeout", stopDate: deadline, transitions };
-            bound.cancel();
-            outcome = first;
-          } catch (e) {
-            outcome = { type: "failed", error: "States.Runtime", cause: e instanceof Error ? e.message : String(e) };
-          }
-          // EXPRESS workflows support neither .waitForTaskToken nor .sync ("Choosing workflow type": Express supports request-response only).
-          if (outcome.type === "pending") outcome = { type: "failed", error: "States.Runtime", cause: "EXPRESS state machines support the request-response pattern only (no .sync or .waitForTaskToken)." };
-          r = completeTask(def, info, pos, outcome, region, now);
-        } else {
-          r = step(def, info, pos, lastEventId, now);
-        }
+        const r: StepResult = await step(def, x, pos, lastEventId, now, io);
+        if (timedOut) return { status: "TIMED_OUT", error: "States.Timeout", stopDate: deadline, transitions };
         lastEventId += r.events.length;
-        if (pos.phase !== "wait" || r.status !== "RUNNING") transitions++;
+        for (const e of r.events) if (e.type.endsWith("StateEntered")) transitions++;
         if (r.status !== "RUNNING") return { status: r.status, output: r.output, error: r.error, cause: r.cause, stopDate: now, transitions };
         pos = r.position;
+        // A position with nothing due (a task waiting for a token) cannot go on in memory.
+        if (pos.dueAt === undefined) return { status: "FAILED", error: "States.Runtime", cause: "The execution waits for a task token, which EXPRESS executions do not have.", stopDate: now, transitions };
         if (n % STEPS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {

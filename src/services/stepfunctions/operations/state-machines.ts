@@ -2,8 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
 import { machineArn, parseMachineArn, validName } from "../domain/arns.ts";
-import { validateDefinition } from "../domain/definition.ts";
-import { expressProblems } from "../domain/integrations.ts";
+import { checkDefinition as check, validateDefinition } from "../domain/definition.ts";
 import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
 import { invalidArn, invalidDefinition, invalidName, invalidToken, machineExists, machineNotFound, sfnError, validation } from "../errors.ts";
 import type { StateMachineRecord } from "../store.ts";
@@ -108,16 +107,11 @@ function checkRoleArn(roleArn: string): void {
   if (!/^arn:[\w-]+:iam::\d{12}:role\/.+$/.test(roleArn)) throw invalidArn(roleArn);
 }
 
-function checkDefinition(definition: string, type = "STANDARD"): void {
+/** InvalidDefinition with every diagnostic, for a machine of `type` (EXPRESS machines take request-response tasks only). */
+export function checkDefinition(definition: string, type = "STANDARD"): void {
   if (definition.length > MAX_DEFINITION) throw validation(`1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DEFINITION}`);
-  const checked = validateDefinition(definition);
+  const checked = validateDefinition(definition, type);
   if ("problems" in checked) throw invalidDefinition(checked.problems.join(", "));
-  if (type === "EXPRESS") {
-    // Express workflows support neither .sync nor .waitForTaskToken, nor activities (developer guide, "Choosing
-    // workflow type": Express supports the request-response pattern only).
-    const problems = expressProblems(checked.definition);
-    if (problems.length > 0) throw invalidDefinition(problems.join(", "));
-  }
 }
 
 /**
@@ -197,4 +191,27 @@ export async function deleteStateMachine(env: SfnEnv, ctx: RequestContext, input
     await env.store.deleteMachineExtras(arn);
   }
   return {};
+}
+
+/**
+ * ValidateStateMachineDefinition: the diagnostics CreateStateMachine would report, as a list (API reference:
+ * result OK or FAIL, diagnostics with severity, code, message and location; maxResults 0–100, default 100).
+ */
+export async function validateStateMachineDefinition(_env: SfnEnv, _ctx: RequestContext, input: In) {
+  const definition = String(input.definition);
+  if (definition.length > MAX_DEFINITION) throw validation(`1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DEFINITION}`);
+  if (input.type !== undefined && input.type !== "STANDARD" && input.type !== "EXPRESS") {
+    throw validation(`1 validation error detected: Value '${String(input.type)}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]`);
+  }
+  if (input.severity !== undefined && input.severity !== "ERROR" && input.severity !== "WARNING") {
+    throw validation(`1 validation error detected: Value '${String(input.severity)}' at 'severity' failed to satisfy constraint: Member must satisfy enum value set: [ERROR, WARNING]`);
+  }
+  const max = input.maxResults === undefined || input.maxResults === 0 ? 100 : Number(input.maxResults);
+  if (!Number.isInteger(max) || max < 0 || max > 100) throw validation(`1 validation error detected: Value '${String(input.maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100`);
+  const { diagnostics } = check(definition, (input.type as string | undefined) ?? "STANDARD");
+  return {
+    result: diagnostics.length === 0 ? "OK" : "FAIL",
+    diagnostics: diagnostics.slice(0, max).map((d) => ({ severity: "ERROR", code: d.code, message: d.message, location: d.location || undefined })),
+    truncated: diagnostics.length > max,
+  };
 }
