@@ -8,7 +8,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CloudWatchClient, GetMetricStatisticsCommand, ListMetricsCommand, type Dimension } from "@aws-sdk/client-cloudwatch";
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
-import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
+import {
+  CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand, PutRecordsCommand, RegisterStreamConsumerCommand,
+  SubscribeToShardCommand,
+} from "@aws-sdk/client-kinesis";
 import {
   CreateActivityCommand, CreateStateMachineCommand, GetActivityTaskCommand, SendTaskSuccessCommand, StartExecutionCommand, StartSyncExecutionCommand,
   StopExecutionCommand,
@@ -222,6 +225,23 @@ describe("metrics of EventBridge, Kinesis and Step Functions", () => {
     assert.equal(await sum("AWS/Kinesis", "PutRecords.SuccessfulRecords", [{ Name: "StreamName", Value: "kt" }]), 1000);
     assert.equal(await sum("AWS/Kinesis", "WriteProvisionedThroughputExceeded", [{ Name: "StreamName", Value: "kt" }]), 10);
     assert.equal(await sum("AWS/Kinesis", "ReadProvisionedThroughputExceeded", [{ Name: "StreamName", Value: "kt" }]), 1);
+  });
+
+  test("Kinesis: records pushed to an enhanced fan-out consumer, by stream and consumer", async () => {
+    await kinesis.send(new CreateStreamCommand({ StreamName: "kf", ShardCount: 1 }));
+    const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/kf`, ConsumerName: "reader" }));
+    await kinesis.send(new PutRecordCommand({ StreamName: "kf", PartitionKey: "p", Data: Buffer.from("fanned") }));
+    const out = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "TRIM_HORIZON" } }));
+    const it = out.EventStream![Symbol.asyncIterator]();
+    const first = await it.next();
+    assert.equal(first.value?.SubscribeToShardEvent?.Records?.length, 1);
+    const labels = { account: ACCOUNT, region: REGION, stream_name: "kf", consumer_name: "reader" };
+    const t = await scrapeUntil("mailroom_kinesis_subscribe_to_shard_event_records_total", labels, 1);
+    assert.equal(value(t, "mailroom_kinesis_subscribe_to_shard_event_bytes_total", labels), 6);
+    await it.return?.();
+    const dims = [{ Name: "StreamName", Value: "kf" }, { Name: "ConsumerName", Value: "reader" }];
+    await afterMinute("AWS/Kinesis", "SubscribeToShardEvent.Records", dims, 1);
+    assert.equal(await sum("AWS/Kinesis", "SubscribeToShardEvent.Bytes", dims), 6);
   });
 
   test("Step Functions: executions started, succeeded, failed, aborted and timed out", async () => {
