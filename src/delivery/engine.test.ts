@@ -117,3 +117,32 @@ test("a destination's Retry-After raises the next delay, never lowers it; past t
   assert.equal(exhaustedCondition(p, 1), "MaximumEventAgeInSeconds");
   assert.equal(nextRetryDelayMs({ kind: "fixed", retries: 1, backoffMs: 5 }, 1, 0, 0, Math.random, 50), 50);
 });
+
+test("settled: called once per row that ends (delivered, dead-lettered, DLQ missing, none), never for retries", async () => {
+  const t = setup(() => ({ ok: true }));
+  const ends: [string, unknown][] = [];
+  let tries = 0;
+  t.engine.register("counted", {
+    attempt: async (row) => (row.payload === "ok" || (row.payload === "flaky" && tries++ > 0) ? { ok: true } : { ok: false, code: "500", message: "x", retryable: row.payload === "flaky" }),
+    settled: (row, outcome) => ends.push([row.payload, outcome]),
+  });
+  const dl = (q: string) => ({ queueArn: `arn:aws:sqs:us-east-1:000000000000:${q}` });
+  await t.outbox.add([
+    { kind: "counted", target: "x", payload: "ok", dueAt: 0 },
+    { kind: "counted", target: "x", payload: "flaky", dueAt: 0, policy: { kind: "fixed", retries: 3, backoffMs: 100 } },
+    { kind: "counted", target: "x", payload: "dead", dueAt: 0, deadLetter: dl("dlq") },
+    { kind: "counted", target: "x", payload: "lost", dueAt: 0, deadLetter: dl("gone") },
+    { kind: "counted", target: "x", payload: "none", dueAt: 0 },
+  ], 0);
+  t.engine.wake();
+  await t.scheduler.settled();
+  await t.step(100);
+  assert.deepEqual(ends.sort((a, b) => String(a[0]).localeCompare(String(b[0]))), [
+    ["dead", { ok: false, deadLettered: true }],
+    ["flaky", { ok: true }],
+    ["lost", { ok: false, deadLettered: false }],
+    ["none", { ok: false, deadLettered: undefined }],
+    ["ok", { ok: true }],
+  ]);
+  await t.engine.stop();
+});

@@ -67,20 +67,26 @@ export function startDeliveryEngine(d: DeliveryDeps): DeliveryEngine {
     if (later !== undefined) return d.outbox.retry(row.id, row.attempts, row.firstAttemptAt, later);
     const first = row.firstAttemptAt ?? now();
     const result = await kind.attempt(row, resolved);
-    if (result.ok) return d.outbox.finish(row.id, now());
+    if (result.ok) {
+      await d.outbox.finish(row.id, now());
+      return kind.settled?.(row, { ok: true });
+    }
     const attempts = row.attempts + 1;
     const delay = result.retryable === false ? undefined : nextRetryDelayMs(policy, attempts, first, now(), d.random, result.retryAfterMs);
     if (delay !== undefined) return d.outbox.retry(row.id, attempts, first, now() + delay);
-    await giveUp(row, resolved, result, attempts, result.retryable === false ? undefined : exhaustedCondition(policy, attempts));
+    const deadLettered = await giveUp(row, resolved, result, attempts, result.retryable === false ? undefined : exhaustedCondition(policy, attempts));
+    kind.settled?.(row, { ok: false, deadLettered });
   }
 
-  async function giveUp(row: OutboxRow, resolved: Resolved, r: Extract<AttemptResult, { ok: false }>, attempts: number, exhausted: string | undefined): Promise<void> {
+  /** Ends a row for good: true when its dead-letter copy was written, false when its queue is missing, undefined without one. */
+  async function giveUp(row: OutboxRow, resolved: Resolved, r: Extract<AttemptResult, { ok: false }>, attempts: number, exhausted: string | undefined): Promise<boolean | undefined> {
     const dl = resolved.deadLetter ?? row.deadLetter;
     const q = dl && (await queues?.queueByArn(dl.queueArn));
     const now = d.clock.now();
     if (!dl || !q) {
       d.log.warn(dl ? "delivery given up, dead-letter queue missing" : "delivery given up", { kind: row.kind, target: row.target, error: r.message });
-      return d.outbox.finish(row.id, now);
+      await d.outbox.finish(row.id, now);
+      return dl ? false : undefined;
     }
     const body = r.deadLetterBody ?? row.payload;
     const attributes: NonNullable<NewMessage["attributes"]> = {};
@@ -103,6 +109,7 @@ export function startDeliveryEngine(d: DeliveryDeps): DeliveryEngine {
       : { queueId: q.id, message };
     await d.outbox.finish(row.id, now, [write]);
     queues?.queueWritten?.(q.id);
+    return true;
   }
 
   async function round(): Promise<void> {

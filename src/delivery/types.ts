@@ -66,6 +66,12 @@ export interface DestinationKind {
   /** The caller's current settings for the row; undefined means the target is gone and the row is dropped. */
   resolve?(row: OutboxRow): Promise<Resolved | undefined>;
   attempt(row: OutboxRow, resolved: Resolved): Promise<AttemptResult>;
+  /**
+   * After a row's delivery ended for good, committed: delivered, or given up (`deadLettered`: true when the dead-letter
+   * copy was written, false when the dead-letter queue is missing, undefined when the row had none). Not called for
+   * retries, nor for rows whose target is gone (resolve answered undefined). For counters (metrics), so it must not throw.
+   */
+  settled?(row: OutboxRow, outcome: { ok: true } | { ok: false; deadLettered?: boolean }): void;
 }
 
 /** Where dead letters go: SQS's queues, plugged in by the SQS module at start (DeliveryEngine.useQueues). */

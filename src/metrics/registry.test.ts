@@ -90,3 +90,21 @@ test("past the label limit, counters of resources quiet for an hour are forgotte
   assert.match(text, /t_sent_total\{account="1",region="r",queue_name="busy"\} 63/);
   assert.match(text, /t_sent_total\{account="other",region="other",queue_name="other"\} 1/);
 });
+
+test("series with several resource labels: labels and CloudWatch dimensions from the resource, folded as one", async () => {
+  const split = (r: string) => r.split("/");
+  const rules: ResourceMetric = {
+    name: "t_invocations_total", help: "inv", resourceLabel: "rule_name",
+    labels: (r) => (r === "other" ? { event_bus_name: "other", rule_name: "other" } : { event_bus_name: split(r)[0], rule_name: split(r)[1] }),
+    cloudwatch: { namespace: "AWS/Events", metric: "Invocations", dimension: "RuleName", unit: "Count", dimensions: (r) => [{ Name: "EventBusName", Value: split(r)[0] }, { Name: "RuleName", Value: split(r)[1] }] },
+  };
+  const m = new Metrics(1);
+  const c = m.counter(rules);
+  c.add("1", "r", "bus/a", 2);
+  c.add("1", "r", "bus/b");
+  const text = await m.scrape();
+  assert.match(text, /t_invocations_total\{account="1",region="r",event_bus_name="bus",rule_name="a"\} 2/);
+  assert.match(text, /t_invocations_total\{account="other",region="other",event_bus_name="other",rule_name="other"\} 1/);
+  const [d] = m.drainCounters();
+  assert.deepEqual(d.metric.dimensions?.(d.resource), [{ Name: "EventBusName", Value: "bus" }, { Name: "RuleName", Value: "a" }]);
+});

@@ -15,6 +15,11 @@ export interface CloudWatchMetric {
   metric: string;
   dimension: string;
   unit: string;
+  /**
+   * Metrics with more than one dimension (AWS/Events: EventBusName and RuleName): the resource's dimensions, in
+   * place of `dimension` = resource. The service encodes them in the resource string it counts under.
+   */
+  dimensions?: (resource: string) => { Name: string; Value: string }[];
 }
 
 export interface ResourceMetric {
@@ -23,7 +28,17 @@ export interface ResourceMetric {
   help: string;
   /** The label naming the resource (queue_name, topic_name, ...). */
   resourceLabel: string;
+  /**
+   * Series labelled by more than one resource label (event_bus_name and rule_name): the labels of a resource string,
+   * in place of `resourceLabel` = resource. Called with "other" for the folded series.
+   */
+  labels?: (resource: string) => Record<string, string>;
   cloudwatch?: CloudWatchMetric;
+}
+
+/** The Prometheus labels of one resource of a series. */
+function resourceLabels(metric: ResourceMetric, account: string, region: string, resource: string): Record<string, string> {
+  return metric.labels ? { account, region, ...metric.labels(resource) } : { account, region, [metric.resourceLabel]: resource };
 }
 
 export interface ResourceCounter {
@@ -184,10 +199,10 @@ export class Metrics {
       let other = 0;
       let n = 0;
       for (const e of entries.values()) {
-        if (n++ < limit) out.push({ labels: { account: e.account, region: e.region, [metric.resourceLabel]: e.resource }, value: e.total });
+        if (n++ < limit) out.push({ labels: resourceLabels(metric, e.account, e.region, e.resource), value: e.total });
         else other += e.total;
       }
-      if (n > limit) out.push({ labels: { account: OTHER, region: OTHER, [metric.resourceLabel]: OTHER }, value: other });
+      if (n > limit) out.push({ labels: resourceLabels(metric, OTHER, OTHER, OTHER), value: other });
       return out;
     });
     return {
@@ -218,10 +233,10 @@ export class Metrics {
         let other = 0;
         for (const s of samples) {
           if (s.metric !== m) continue;
-          if (n++ < limit) out.push({ labels: { account: s.account, region: s.region, [m.resourceLabel]: s.resource }, value: s.value });
+          if (n++ < limit) out.push({ labels: resourceLabels(m, s.account, s.region, s.resource), value: s.value });
           else other += s.value;
         }
-        if (n > limit) out.push({ labels: { account: OTHER, region: OTHER, [m.resourceLabel]: OTHER }, value: other });
+        if (n > limit) out.push({ labels: resourceLabels(m, OTHER, OTHER, OTHER), value: other });
         return out;
       });
     }

@@ -1,7 +1,8 @@
 // The CloudWatch module: metrics (PutMetricData, GetMetricData with metric math, GetMetricStatistics, ListMetrics)
 // and metric alarms evaluated by the scheduler, whose state changes publish to SNS topics through the delivery
 // engine's sns.topic kind (outbox rows written with the state). The server's own series (src/metrics/) become the
-// AWS/SQS and AWS/SNS namespaces at one-minute resolution (jobs/minute.ts). Other services import it only from here.
+// AWS/SQS, AWS/SNS, AWS/Events, AWS/Kinesis and AWS/States namespaces at one-minute resolution (jobs/minute.ts).
+// Other services import it only from here.
 import { PgCloudWatchStore } from "../../storage/postgres/cloudwatch-store.ts";
 import { SqliteCloudWatchStore } from "../../storage/sqlite/cloudwatch-store.ts";
 import type { SqliteSqsStore } from "../../storage/sqlite/sqs-store.ts";
@@ -19,7 +20,7 @@ export const cloudwatchModule = defineService<CloudWatchStore, undefined>({
   name: "cloudwatch",
   docs: {
     title: "CloudWatch",
-    note: "Metrics (custom, and AWS/SQS and AWS/SNS at one-minute resolution), metric math, metric alarms with SNS actions; no dashboards, composite or anomaly alarms, insights or streams.",
+    note: "Metrics (custom, and AWS/SQS, AWS/SNS, AWS/Events, AWS/Kinesis and AWS/States at one-minute resolution), metric math, metric alarms with SNS actions; no dashboards, composite or anomaly alarms, insights or streams.",
     pending: PENDING_OPERATIONS,
     definition: () => createCloudWatchService({} as AlarmEnv),
   },

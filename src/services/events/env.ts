@@ -9,6 +9,7 @@ import type { RequestContext } from "../types.ts";
 import { DEFAULT_BUS, parseBusRef } from "./domain/names.ts";
 import { busNotFound, constraint, ruleNotFound, validation } from "./errors.ts";
 import { RuleIndex } from "./domain/rule-index.ts";
+import type { EventsMetrics } from "./metrics.ts";
 import type { BusKey, EventsStore, RuleRecord, RuleWithTargets } from "./store.ts";
 
 export interface EventsEnv {
@@ -27,6 +28,8 @@ export interface EventsEnv {
   jobs?: { schedulesChanged(): void; replaysChanged(): void };
   /** Each bus's rule index, kept while the bus's change counter (EventsStore.busVersion) is unchanged. */
   indexes?: Map<string, { version: number; index: RuleIndex<RuleWithTargets> }>;
+  /** EventBridge's counters (metrics.ts); absent where no server runs. */
+  metrics?: EventsMetrics;
 }
 
 const CACHE = 10_000;

@@ -18,6 +18,7 @@ import type { EventsStore } from "./store.ts";
 import { scheduleArchiveJobs } from "./jobs/archives.ts";
 import { scheduleRules } from "./jobs/schedules.ts";
 import { busResources, ruleResources } from "./resources.ts";
+import { countSettled, eventsMetrics } from "./metrics.ts";
 
 export { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 export type { EventsStore } from "./store.ts";
@@ -55,8 +56,10 @@ export const eventsModule = defineService<EventsStore, EventsApi>({
     const sqs = ctx.api<SqsApi>("sqs").queues;
     const sns = ctx.api<SnsApi>("sns");
     const tokens = new Map<string, { token: string; expiresAt: number }>();
+    const metrics = eventsMetrics(ctx.metrics);
     // API destination targets are remote: outbox rows attempted by the delivery engine under the target's retry policy.
-    ctx.delivery.register(API_DESTINATION_KIND, apiDestinationKind({ store, clock: ctx.clock, tokens }));
+    // Their invocations are counted when they settle (metrics.ts countSettled).
+    ctx.delivery.register(API_DESTINATION_KIND, countSettled(apiDestinationKind({ store, clock: ctx.clock, tokens }), metrics));
     // Kinesis streams and state machines: their modules start after this one, so their api is looked up at attempt time.
     const later = (name: string) => () => {
       try {
@@ -65,9 +68,9 @@ export const eventsModule = defineService<EventsStore, EventsApi>({
         return undefined;
       }
     };
-    ctx.delivery.register(KINESIS_TARGET_KIND, serviceTargetKind("kinesis", later("kinesis")));
-    ctx.delivery.register(STATES_TARGET_KIND, serviceTargetKind("states", later("stepfunctions")));
-    const env: EventsEnv = { store, sqs, sns, clock: ctx.clock, notifier: ctx.notifier, outboxChanged: ctx.delivery.wake, tokens };
+    ctx.delivery.register(KINESIS_TARGET_KIND, countSettled(serviceTargetKind("kinesis", later("kinesis")), metrics));
+    ctx.delivery.register(STATES_TARGET_KIND, countSettled(serviceTargetKind("states", later("stepfunctions")), metrics));
+    const env: EventsEnv = { store, sqs, sns, clock: ctx.clock, notifier: ctx.notifier, outboxChanged: ctx.delivery.wake, tokens, metrics };
     // Background work: scheduled rules (polled each second when other nodes share the database), replays and archive retention.
     const schedules = scheduleRules(ctx.scheduler, env, ctx.log, ctx.shared ? 1000 : undefined);
     const jobs = scheduleArchiveJobs(ctx.scheduler, env, ctx.log);

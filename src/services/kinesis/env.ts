@@ -7,6 +7,7 @@ import type { RequestContext } from "../types.ts";
 import { checkStreamName, parseStreamArn } from "./domain/streams.ts";
 import type { CallRates, ShardThroughput } from "./domain/throughput.ts";
 import { accessDenied, invalidArgument, limitExceeded, notActive, streamNotFound } from "./errors.ts";
+import type { KinesisMetrics } from "./metrics.ts";
 import type { KinesisStore, StreamRecord } from "./store.ts";
 
 export interface KinesisEnv {
@@ -21,6 +22,8 @@ export interface KinesisEnv {
   statusChanged(): void;
   /** Wakes subscriptions (SubscribeToShard) when records are appended to their shard; across nodes on PostgreSQL. */
   notifier?: Notifier;
+  /** Kinesis's counters (metrics.ts); absent where no server runs. */
+  metrics?: KinesisMetrics;
 }
 
 /**

@@ -13,6 +13,7 @@ import { scheduleStatusChanges } from "./jobs/status.ts";
 import { createKinesisService, PENDING_OPERATIONS } from "./service.ts";
 import type { KinesisStore } from "./store.ts";
 import { streamResources } from "./resources.ts";
+import { kinesisMetrics } from "./metrics.ts";
 
 export { createKinesisService, PENDING_OPERATIONS } from "./service.ts";
 export type { KinesisStore } from "./store.ts";
@@ -46,6 +47,7 @@ export const kinesisModule = defineService<KinesisStore, KinesisApi>({
       rates: ctx.options.kinesisThroughputLimits ? new CallRates(ctx.clock) : undefined,
       statusChanged: () => status.wake(),
       notifier: ctx.notifier,
+      metrics: kinesisMetrics(ctx.metrics),
     };
     const definition = createKinesisService(env);
     return { definition, api: { call: serviceCall(definition) } };

@@ -6,6 +6,7 @@ import type { MockedTaskResources } from "./integrations/resources.ts";
 import type { Notifier } from "../../engine/notify.ts";
 import type { TaskResources } from "./domain/tasks.ts";
 import type { StepFunctionsStore } from "./store.ts";
+import type { SfnMetrics } from "./metrics.ts";
 
 export interface SfnEnv {
   store: StepFunctionsStore;
@@ -26,6 +27,8 @@ export interface SfnEnv {
   notifier?: Notifier;
   /** What carries out Task resources (the runner's; TestState runs a Task through it too). */
   resources?: TaskResources;
+  /** Step Functions' counters (metrics.ts); absent where no server runs. */
+  metrics?: SfnMetrics;
 }
 
 /** Opaque NextToken over a string cursor. */

@@ -21,6 +21,7 @@ import { forgetMachine } from "./operations/sync.ts";
 import { createStepFunctionsService, PENDING_OPERATIONS } from "./service.ts";
 import type { StepFunctionsStore } from "./store.ts";
 import { stateMachineResources } from "./resources.ts";
+import { sfnMetrics } from "./metrics.ts";
 
 export { createStepFunctionsService, PENDING_OPERATIONS } from "./service.ts";
 export type { StepFunctionsStore } from "./store.ts";
@@ -58,7 +59,8 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, StepFunctio
     const baseUrl = { current: `http://${ctx.options.host.includes(":") ? `[${ctx.options.host}]` : ctx.options.host}:${ctx.options.port}` };
     let self: ServiceCall | undefined;
     let runner: Registration | undefined;
-    const env: SfnEnv = { store, clock: ctx.clock, wake: () => runner?.wake(), notifier: ctx.notifier, mock, baseUrl };
+    const metrics = sfnMetrics(ctx.metrics);
+    const env: SfnEnv = { store, clock: ctx.clock, wake: () => runner?.wake(), notifier: ctx.notifier, mock, baseUrl, metrics };
     // A `.sync` task starts its child through StartExecution's checks with the parent's task token
     // (operations/executions.ts launchExecution): the runner completes the parent's task when the child ends.
     const startChild = (c: RequestContext, input: Record<string, unknown>, taskToken: string) => startExecution(env, c, input, taskToken);
@@ -74,7 +76,7 @@ export const stepfunctionsModule = defineService<StepFunctionsStore, StepFunctio
     env.resources = tasks;
     // On PostgreSQL other nodes may start executions: look for their due steps every second (on SQLite this node
     // wakes the runner itself).
-    runner = scheduleRunner(ctx.scheduler, { store, log: ctx.log, resources: tasks, notifier: ctx.notifier, onParentCompleted: env.wake }, ctx.shared ? 1000 : undefined);
+    runner = scheduleRunner(ctx.scheduler, { store, log: ctx.log, resources: tasks, notifier: ctx.notifier, onParentCompleted: env.wake, metrics }, ctx.shared ? 1000 : undefined);
     env.express = createExpressRunner(ctx.scheduler, ctx.clock, tasks);
     env.onMachineChanged = (arn) => forgetMachine(env, arn);
     const definition = createStepFunctionsService(env);

@@ -3,7 +3,7 @@
 // agree), every alarm is evaluated over its last EvaluationPeriods periods (a transition is a compare-and-set on the
 // alarm's version, so one node wins), and datapoints and history past the retention are deleted.
 import type { Scheduler } from "../../../engine/scheduler.ts";
-import type { Metrics } from "../../../metrics/registry.ts";
+import type { CloudWatchMetric, Metrics } from "../../../metrics/registry.ts";
 import type { Logger } from "../../../util/log.ts";
 import { type AlarmConfig, alarmPeriod, evaluateAlarm, lowSampleCount } from "../domain/alarms.ts";
 import { canonicalDimensions } from "../domain/dimensions.ts";
@@ -36,7 +36,7 @@ export async function recordMinute(env: AlarmEnv, metrics: Metrics, ts: number):
   const points: NewDatapoint[] = [];
   for (const c of metrics.drainCounters()) {
     points.push({
-      account: c.account, region: c.region, namespace: c.metric.namespace, metric: c.metric.metric, dims: canonicalDimensions([{ Name: c.metric.dimension, Value: c.resource }]),
+      account: c.account, region: c.region, namespace: c.metric.namespace, metric: c.metric.metric, dims: dimensionsOf(c.metric, c.resource),
       ts, unit: c.metric.unit, sum: c.value, count: 1, min: c.value, max: c.value, values: [c.value],
     });
   }
@@ -44,11 +44,16 @@ export async function recordMinute(env: AlarmEnv, metrics: Metrics, ts: number):
     const cw = g.metric.cloudwatch;
     if (!cw) continue;
     points.push({
-      account: g.account, region: g.region, namespace: cw.namespace, metric: cw.metric, dims: canonicalDimensions([{ Name: cw.dimension, Value: g.resource }]),
+      account: g.account, region: g.region, namespace: cw.namespace, metric: cw.metric, dims: dimensionsOf(cw, g.resource),
       ts, unit: cw.unit, sum: g.value, count: 1, min: g.value, max: g.value, values: [g.value], replace: true,
     });
   }
   await env.store.putDatapoints(points);
+}
+
+/** A series' CloudWatch dimensions for one resource: its one dimension, or the several its metric names (AWS/Events). */
+function dimensionsOf(cw: CloudWatchMetric, resource: string): string {
+  return canonicalDimensions(cw.dimensions ? cw.dimensions(resource) : [{ Name: cw.dimension, Value: resource }]);
 }
 
 export async function evaluateAlarms(env: AlarmEnv, now: number, log: Logger): Promise<void> {

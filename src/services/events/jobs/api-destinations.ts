@@ -7,6 +7,7 @@
 // errors retried; 1xx, 3xx and other 4xx not retried. OAuth tokens are fetched from the authorization endpoint with
 // the client credentials and cached until they expire; a 401 or 407 drops the token ("OAUTH tokens are refreshed
 // when a 401 or 407 response is returned") and the delivery is retried with a new one.
+import type { RuleRef } from "../metrics.ts";
 import type { DestinationKind, OutboxRow, Resolved } from "../../../delivery/types.ts";
 import { type ConnectionAuthDeps, type ConnectionKey, connectionToken, dropTokens, send } from "../connection-auth.ts";
 import { type ApiDestinationDoc, type ConnectionDoc, invocationRequest } from "../domain/connections.ts";
@@ -20,7 +21,8 @@ export interface ApiDestinationPayload {
   body: string;
   http?: TargetSettings["HttpParameters"];
   /** The rule's account (sender of dead-letter messages). */
-  sender: string;
+  sender: string;  /** The rule whose target this is: its invocation is counted when the row settles (metrics.ts). */
+  rule?: RuleRef;
 }
 
 interface ApiResolved extends Resolved {

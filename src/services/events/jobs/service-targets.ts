@@ -6,6 +6,7 @@
 // looked up when the attempt runs: EventBridge starts before Kinesis and Step Functions (src/services/index.ts).
 import { randomUUID } from "node:crypto";
 import type { AttemptResult, DestinationKind, OutboxRow, Resolved } from "../../../delivery/types.ts";
+import type { RuleRef } from "../metrics.ts";
 import { AwsError } from "../../../protocol/errors.ts";
 import type { ServiceCall } from "../../operations.ts";
 import type { RequestContext } from "../../types.ts";
@@ -21,7 +22,8 @@ export interface ServiceTargetPayload {
   /** Kinesis: the record's partition key (KinesisParameters.PartitionKeyPath's value, or the event id). */
   partitionKey?: string;
   /** Step Functions: the execution's name, the event's id. */
-  name?: string;
+  name?: string;  /** The rule whose target this is: its invocation is counted when the row settles (metrics.ts). */
+  rule?: RuleRef;
 }
 
 type Failure = Extract<AttemptResult, { ok: false }>;

@@ -19,6 +19,7 @@ import { API_DESTINATION_KIND, type ApiDestinationPayload } from "../jobs/api-de
 import { KINESIS_TARGET_KIND, STATES_TARGET_KIND, type ServiceTargetPayload } from "../jobs/service-targets.ts";
 import type { BusKey, DeliveryWrite, RuleWithTargets, TargetRecord } from "../store.ts";
 import type { DeliveryExtras, NewArchivedEvent } from "../archive-store.ts";
+import { DispatchCounts, type RuleRef } from "../metrics.ts";
 
 type Input = Record<string, unknown>;
 
@@ -45,9 +46,13 @@ interface Plan {
   queues: Map<string, QueueRecord | undefined>;
   /** Copies for the archives of the buses the events arrived on (ADR 0019). */
   archive: NewArchivedEvent[];
+  /** The rules' metrics of this dispatch, added once it committed (metrics.ts). */
+  counts: DispatchCounts;
 }
 
-const newPlan = (): Plan => ({ write: { queues: [], topics: [], outbox: [] }, after: [], queues: new Map(), archive: [] });
+const newPlan = (): Plan => ({ write: { queues: [], topics: [], outbox: [] }, after: [], queues: new Map(), archive: [], counts: new DispatchCounts() });
+
+const refOf = (rule: RuleWithTargets): RuleRef => ({ account: rule.account, region: rule.region, bus: rule.bus, rule: rule.name });
 
 /** Each PutEvents event's entry size (what archives count as SizeBytes), kept with the event object. */
 const entrySizes = new WeakMap<FormedEvent, number>();
@@ -66,6 +71,7 @@ export async function dispatchEvents(env: EventsEnv, bus: BusKey, events: Formed
 async function commit(env: EventsEnv, plan: Plan, now: number, extras?: DeliveryExtras): Promise<boolean> {
   const all = plan.archive.length > 0 ? { ...extras, archive: plan.archive } : extras;
   if (!(await env.store.deliver(plan.write, now, all))) return false;
+  plan.counts.apply(env.metrics);
   for (const qid of new Set(plan.write.queues.map((w) => w.queueId))) env.notifier.notify(wakeKey(qid));
   if (plan.write.outbox.length > 0) env.outboxChanged?.();
   for (const f of plan.after) await f();
@@ -76,7 +82,12 @@ async function planDispatch(env: EventsEnv, bus: BusKey, events: FormedEvent[], 
   const index = await ruleIndex(env, bus);
   if (o.ruleId !== undefined) {
     const rule = index.rule(o.ruleId);
-    if (rule) for (const event of events) for (const t of rule.targets) await planTarget(env, rule, t, event, o, plan, forwarded);
+    if (rule) {
+      for (const event of events) {
+        plan.counts.add(refOf(rule), "triggeredRules");
+        for (const t of rule.targets) await planTarget(env, rule, t, event, o, plan, forwarded);
+      }
+    }
     return;
   }
   for (const original of events) {
@@ -89,6 +100,9 @@ async function planDispatch(env: EventsEnv, bus: BusKey, events: FormedEvent[], 
     }
     for (const rule of index.match(event)) {
       if (o.ruleNames && !o.ruleNames.includes(rule.name)) continue;
+      const ref = refOf(rule);
+      plan.counts.add(ref, "triggeredRules");
+      plan.counts.add(ref, "matchedEvents");
       for (const t of rule.targets) await planTarget(env, rule, t, event, o, plan, forwarded);
     }
   }
@@ -135,10 +149,14 @@ async function queueOf(env: EventsEnv, plan: Plan, arn: string): Promise<QueueRe
 }
 
 /** A failure AWS never retries: straight to the target's dead-letter queue, if it has one (else the event is dropped). */
-async function deadLetterNow(env: EventsEnv, plan: Plan, dl: DeadLetter | undefined, code: string, message: string, body: string, sender: string, now: number) {
+async function deadLetterNow(env: EventsEnv, plan: Plan, ref: RuleRef, dl: DeadLetter | undefined, code: string, message: string, body: string, sender: string, now: number) {
+  // A failed invocation is an invocation too (user guide, "Monitoring Amazon EventBridge": Invocations "includes successful and failed invocations").
+  plan.counts.add(ref, "invocations");
+  plan.counts.add(ref, "failedInvocations");
   if (!dl) return;
   const q = await queueOf(env, plan, dl.queueArn);
-  if (!q) return;
+  if (!q) return plan.counts.add(ref, "failedToDlq");
+  plan.counts.add(ref, "sentToDlq");
   const m = immediateDeadLetter(dl, code, message, body, sender, now);
   // The user guide allows only standard queues as dead-letter queues; a FIFO one still gets a valid message (group = target).
   plan.write.queues.push(isFifo(q)
@@ -152,18 +170,22 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
   const dl = deadLetterOf(rArn, t);
   const sender = rule.account;
   const kind = kindOf(t);
+  const ref = refOf(rule);
   if (kind.kind === "bus") {
     // One hop only: "EventBridge can't route events received from a sender event bus to a third event bus" (user
     // guide, "Sending and receiving events between event buses"; the same for accounts, "Sending and receiving events
     // between AWS accounts").
-    if (forwarded) return;
+    // Not invoked: counted as DeadLetterInvocations, "the number of times a rule's target isn't invoked in response to
+    // an event" (user guide, "Monitoring Amazon EventBridge").
+    if (forwarded) return plan.counts.add(ref, "deadLetterInvocations");
     const target: BusKey = { account: kind.account, region: kind.region, name: kind.name };
     const exists = target.name === DEFAULT_BUS || (await env.store.getBus(target)) !== undefined;
     const body = JSON.stringify(event);
-    if (!exists) return deadLetterNow(env, plan, dl, "NO_RESOURCE", `Event bus ${target.name} does not exist.`, body, sender, now);
+    if (!exists) return deadLetterNow(env, plan, ref, dl, "NO_RESOURCE", `Event bus ${target.name} does not exist.`, body, sender, now);
     if (target.account !== rule.account && !(await busAllows(env, target, rule.account))) {
-      return deadLetterNow(env, plan, dl, "NO_PERMISSIONS", `${accountRoot(rule.account)} is not authorized to perform: events:PutEvents on resource: ${busArn(target.region, target.account, target.name)}`, body, sender, now);
+      return deadLetterNow(env, plan, ref, dl, "NO_PERMISSIONS", `${accountRoot(rule.account)} is not authorized to perform: events:PutEvents on resource: ${busArn(target.region, target.account, target.name)}`, body, sender, now);
     }
+    plan.counts.add(ref, "invocations");
     return planDispatch(env, target, [event], { ...o, ruleNames: undefined, ruleId: undefined }, plan, true);
   }
   let body: string | undefined;
@@ -172,17 +194,17 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
   } catch (e) {
     if (!(e instanceof TransformTooLarge)) throw e;
     // A Mailroom bound (MAX_TRANSFORMED_BYTES): the invocation fails without retry, like a target that cannot take it.
-    return deadLetterNow(env, plan, dl, "INPUT_TOO_LARGE", e.message, JSON.stringify(event), sender, now);
+    return deadLetterNow(env, plan, ref, dl, "INPUT_TOO_LARGE", e.message, JSON.stringify(event), sender, now);
   }
   // InputPath selecting nothing: there is nothing to send.
   if (body === undefined) return;
   switch (kind.kind) {
     case "sqs": {
       const q = await queueOf(env, plan, t.arn);
-      if (!q) return deadLetterNow(env, plan, dl, "NO_RESOURCE", "The specified queue does not exist.", body, sender, now);
+      if (!q) return deadLetterNow(env, plan, ref, dl, "NO_RESOURCE", "The specified queue does not exist.", body, sender, now);
       // A message over the queue's MaximumMessageSize is refused by SQS (SendMessage API reference): the invocation fails.
       const max = Number(q.attributes.MaximumMessageSize ?? 1_048_576);
-      if (Buffer.byteLength(body, "utf8") > max) return deadLetterNow(env, plan, dl, "INPUT_TOO_LARGE", `The message is longer than the queue's MaximumMessageSize of ${max} bytes.`, body, sender, now);
+      if (Buffer.byteLength(body, "utf8") > max) return deadLetterNow(env, plan, ref, dl, "INPUT_TOO_LARGE", `The message is longer than the queue's MaximumMessageSize of ${max} bytes.`, body, sender, now);
       const m = {
         messageId: randomUUID(), body, md5OfBody: md5Hex(body), senderId: sender,
         // The queue's DelaySeconds applies to every message it receives (SQS developer guide, "Amazon SQS delay queues").
@@ -190,6 +212,7 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
       };
       if (!isFifo(q)) {
         plan.write.queues.push({ queueId: q.id, message: t.messageGroupId === undefined ? m : { ...m, messageGroupId: t.messageGroupId } });
+        plan.counts.add(ref, "invocations");
         return;
       }
       // A FIFO queue target needs content-based deduplication (PutTargets API reference, SqsParameters: "If you
@@ -199,23 +222,25 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
       try {
         f = fifoFields(q, { MessageGroupId: t.messageGroupId }, body);
       } catch (e) {
-        return deadLetterNow(env, plan, dl, "NO_PERMISSIONS", (e as Error).message, body, sender, now);
+        return deadLetterNow(env, plan, ref, dl, "NO_PERMISSIONS", (e as Error).message, body, sender, now);
       }
       plan.write.queues.push({ queueId: q.id, message: { ...m, messageGroupId: f.groupId, deduplicationId: f.deduplicationId, dedupKey: f.dedupKey }, fifo: { dedupWindowMs: DEDUP_WINDOW_MS } });
+      plan.counts.add(ref, "invocations");
       return;
     }
     case "sns": {
       // SNS messages: at most 256 KiB (Publish API reference, Message); a larger event fails the invocation.
-      if (Buffer.byteLength(body, "utf8") > SNS_MAX_BYTES) return deadLetterNow(env, plan, dl, "INPUT_TOO_LARGE", "The message is longer than SNS's 262144 bytes.", body, sender, now);
+      if (Buffer.byteLength(body, "utf8") > SNS_MAX_BYTES) return deadLetterNow(env, plan, ref, dl, "INPUT_TOO_LARGE", "The message is longer than SNS's 262144 bytes.", body, sender, now);
       const p = env.sns ? await env.sns.planTopicPublish(t.arn, body, o.baseUrl, now) : undefined;
-      if (p === undefined) return deadLetterNow(env, plan, dl, "NO_RESOURCE", "Topic does not exist", body, sender, now);
-      if (p === "fifo") return deadLetterNow(env, plan, dl, "NO_PERMISSIONS", "SNS FIFO topics are not supported as EventBridge targets by this Mailroom version.", body, sender, now);
+      if (p === undefined) return deadLetterNow(env, plan, ref, dl, "NO_RESOURCE", "Topic does not exist", body, sender, now);
+      if (p === "fifo") return deadLetterNow(env, plan, ref, dl, "NO_PERMISSIONS", "SNS FIFO topics are not supported as EventBridge targets by this Mailroom version.", body, sender, now);
       plan.write.topics.push(p.write);
       plan.after.push(p.committed);
+      plan.counts.add(ref, "invocations");
       return;
     }
     case "api-destination": {
-      const payload: ApiDestinationPayload = { body, http: t.settings?.HttpParameters, sender };
+      const payload: ApiDestinationPayload = { body, http: t.settings?.HttpParameters, sender, rule: ref };
       plan.write.outbox.push({ kind: API_DESTINATION_KIND, target: t.arn, payload: JSON.stringify(payload), dueAt: now, policy: retryPolicyOf(t), deadLetter: dl });
       return;
     }
@@ -230,12 +255,12 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
         const v = steps ? selectPath(event, steps) : undefined;
         partitionKey = v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
       }
-      const payload: ServiceTargetPayload = { body, sender, partitionKey };
+      const payload: ServiceTargetPayload = { body, sender, partitionKey, rule: ref };
       plan.write.outbox.push({ kind: KINESIS_TARGET_KIND, target: t.arn, payload: JSON.stringify(payload), dueAt: now, policy: retryPolicyOf(t), deadLetter: dl });
       return;
     }
     case "states": {
-      const payload: ServiceTargetPayload = { body, sender, name: event.id };
+      const payload: ServiceTargetPayload = { body, sender, name: event.id, rule: ref };
       plan.write.outbox.push({ kind: STATES_TARGET_KIND, target: t.arn, payload: JSON.stringify(payload), dueAt: now, policy: retryPolicyOf(t), deadLetter: dl });
       return;
     }

@@ -7,6 +7,7 @@
 // reference), when the client goes away, or with an exception event: ResourceInUseException when another call took the
 // subscription over, ResourceNotFoundException when the stream or the consumer is gone. At the end of a closed shard
 // (resharding, ADR 0020) the last event carries its ChildShards and the stream ends.
+import { consumerResource } from "../metrics.ts";
 import { sequenceNumber, shardId } from "../domain/sequence.ts";
 import { shardWakeKey, SUBSCRIPTION_MS } from "../domain/consumers.ts";
 import { eventMessage, exceptionMessage, initialResponse, type PayloadFormat } from "../domain/event-stream.ts";
@@ -101,6 +102,11 @@ export async function* subscriptionEvents(env: KinesisEnv, p: SubscriptionPlan):
             ...(atEnd ? { ChildShards: childShardsOf(shards, shardIndex) } : {}),
           });
           lastEventAt = now;
+          if (env.metrics && records.length > 0) {
+            const r = consumerResource(stream.name, p.consumerName);
+            env.metrics.subscribeRecords.add(stream.account, stream.region, r, records.length);
+            env.metrics.subscribeBytes.add(stream.account, stream.region, r, records.reduce((n, x) => n + x.data.length, 0));
+          }
           // The end of a closed shard: its children were named, nothing more will come.
           if (atEnd) return;
         }

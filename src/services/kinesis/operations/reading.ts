@@ -94,6 +94,7 @@ export async function getRecords(env: KinesisEnv, ctx: RequestContext, input: In
   const shard: ShardRecord | undefined = liveShards(stream, shards, now).find((s) => s.index === it.shardIndex);
   if (!shard) throw resourceNotFound(`Shard ${shardId(it.shardIndex)} in stream ${stream.name} under account ${stream.account} does not exist: it expired past the retention period.`);
   if (env.limits && !env.limits.read(stream.id, shard.index)) {
+    env.metrics?.readThrottled.add(stream.account, stream.region, stream.name);
     throw provisionedThroughputExceeded(`Rate exceeded for shard ${shardId(shard.index)} in stream ${stream.name} under account ${stream.account}.`);
   }
   const read = await env.store.read(stream.id, shard.index, it.after, limit, MAX_GET_BYTES);
@@ -110,6 +111,12 @@ export async function getRecords(env: KinesisEnv, ctx: RequestContext, input: In
   // Caught up (nothing left after what is returned) is 0; otherwise how old the last record returned is.
   const behind = atEnd || last >= shard.lastCounter || records.length === 0 ? 0 : Math.max(0, now - records[records.length - 1].arrivedAt);
   const encryption = stream.encryptionType === "KMS" ? "KMS" : undefined;
+  const m = env.metrics;
+  if (m) {
+    m.getRecordsSuccess.add(stream.account, stream.region, stream.name);
+    m.getRecordsRecords.add(stream.account, stream.region, stream.name, records.length);
+    m.getRecordsBytes.add(stream.account, stream.region, stream.name, records.reduce((n, r) => n + r.data.length, 0));
+  }
   return {
     Records: records.map((r) => ({
       SequenceNumber: sequenceNumber(stream.createdAt, shard.index, r.counter),

@@ -19,12 +19,19 @@ const MAX_ROUTES = 5;
 
 type Result = { ShardId: string; SequenceNumber: string } | { ErrorCode: string; ErrorMessage: string };
 
+/** What one put wrote: its results, and the records and data bytes written (the metrics' figures). */
+interface PutOutcome {
+  results: Result[];
+  written: number;
+  bytes: number;
+}
+
 function rateExceeded(stream: StreamRecord, shard: number): string {
   // PutRecords per-record ErrorMessage: "Rate exceeded for shard shardId-… in stream … under account …." (PutRecords API reference).
   return `Rate exceeded for shard ${shardId(shard)} in stream ${stream.name} under account ${stream.account}.`;
 }
 
-async function put(env: KinesisEnv, stream: StreamRecord, records: { input: RecordInput; explicit?: bigint }[]): Promise<Result[]> {
+async function put(env: KinesisEnv, stream: StreamRecord, records: { input: RecordInput; explicit?: bigint }[]): Promise<PutOutcome> {
   for (let attempt = 1; ; attempt++) {
     const shards = (await env.store.shards(stream.id)).filter((s) => s.closedAt === undefined).sort((a, b) => (BigInt(a.startHashKey) < BigInt(b.startHashKey) ? -1 : 1));
     const ranges = shards.map((s) => ({ start: BigInt(s.startHashKey), end: BigInt(s.endHashKey) }));
@@ -42,10 +49,21 @@ async function put(env: KinesisEnv, stream: StreamRecord, records: { input: Reco
     // After the commit: the touched shards' subscriptions push the new records (SubscribeToShard, ADR 0021).
     if (env.notifier) for (const shard of new Set(writes.map((w) => w.shardIndex))) env.notifier.notify(shardWakeKey(stream.id, shard));
     let next = 0;
-    return placed.map((p, i) => {
+    const results: Result[] = placed.map((p, i) => {
       if (!admitted[i]) return { ErrorCode: "ProvisionedThroughputExceededException", ErrorMessage: rateExceeded(stream, p.shardIndex) };
       return { ShardId: shardId(p.shardIndex), SequenceNumber: sequenceNumber(stream.createdAt, p.shardIndex, counters[next++]) };
     });
+    const bytes = writes.reduce((n, w) => n + w.data.length, 0);
+    const m = env.metrics;
+    if (m) {
+      // Committed: counted once, after the append (metrics.ts).
+      if (writes.length > 0) {
+        m.incomingRecords.add(stream.account, stream.region, stream.name, writes.length);
+        m.incomingBytes.add(stream.account, stream.region, stream.name, bytes);
+      }
+      if (writes.length < placed.length) m.writeThrottled.add(stream.account, stream.region, stream.name, placed.length - writes.length);
+    }
+    return { results, written: writes.length, bytes };
   }
 }
 
@@ -59,8 +77,10 @@ export async function putRecord(env: KinesisEnv, ctx: RequestContext, input: Inp
   const stream = await findStream(env, ctx, input);
   requireReadable(stream);
   checkRecordSize(record, stream.maxRecordSizeKiB);
-  const [out] = await put(env, stream, [{ input: record, explicit }]);
+  const { results: [out], bytes } = await put(env, stream, [{ input: record, explicit }]);
   if ("ErrorCode" in out) throw provisionedThroughputExceeded(out.ErrorMessage);
+  env.metrics?.putRecordSuccess.add(stream.account, stream.region, stream.name);
+  env.metrics?.putRecordBytes.add(stream.account, stream.region, stream.name, bytes);
   // EncryptionType is part of PutRecord's output (KMS when the stream encrypts records).
   return { ...out, EncryptionType: stream.encryptionType === "KMS" ? "KMS" : undefined };
 }
@@ -80,7 +100,16 @@ export async function putRecords(env: KinesisEnv, ctx: RequestContext, input: In
   const stream = await findStream(env, ctx, input);
   requireReadable(stream);
   for (const r of records) checkRecordSize(r, stream.maxRecordSizeKiB);
-  const results = await put(env, stream, checked);
+  const { results, written, bytes: putBytes } = await put(env, stream, checked);
+  const m = env.metrics;
+  if (m) {
+    m.putRecordsTotalRecords.add(stream.account, stream.region, stream.name, records.length);
+    m.putRecordsSuccessfulRecords.add(stream.account, stream.region, stream.name, written);
+    if (written < records.length) m.putRecordsThrottledRecords.add(stream.account, stream.region, stream.name, records.length - written);
+    m.putRecordsBytes.add(stream.account, stream.region, stream.name, putBytes);
+    // "The number of PutRecords operations where at least one record succeeded" (developer guide, PutRecords.Success).
+    if (written > 0) m.putRecordsSuccess.add(stream.account, stream.region, stream.name);
+  }
   // Records fail one by one for throughput limits (ErrorCode ProvisionedThroughputExceededException) and internal
   // failures (PutRecords API reference, "Handling failures"); the rest are written.
   const failed = results.filter((r) => "ErrorCode" in r).length;

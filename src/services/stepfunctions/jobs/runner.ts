@@ -13,6 +13,7 @@ import { parseDefinition } from "../domain/definition.ts";
 import { type ChildStart, childExecutions, deadlineOf, openTokens, startPosition, step, type StepResult, type Thread } from "../domain/step.ts";
 import type { TaskCall, TaskOutcome, TaskResources } from "../domain/tasks.ts";
 import type { ExecutionRecord, HistoryEventRecord, StepFunctionsStore, TaskRecord } from "../store.ts";
+import type { SfnMetrics } from "../metrics.ts";
 
 /** Steps one execution takes per round before others get their turn (a Pass loop cannot starve the rest). */
 const STEPS_PER_ROUND = 100;
@@ -36,6 +37,8 @@ export interface RunnerDeps {
   notifier?: Notifier;
   /** A child execution completed its parent's task: the parent is due now (the runner's registration is woken). */
   onParentCompleted?: () => void;
+  /** Step Functions' counters: executions started (distributed Map children) and ended. */
+  metrics?: SfnMetrics;
 }
 
 export function scheduleRunner(scheduler: Scheduler, deps: RunnerDeps, pollMs?: number): Registration {
@@ -73,7 +76,7 @@ const LEASE_MS = 30_000;
  * ExecutionAborted event (previousEventId 0, as StopExecution records it), its open tasks closed, a .sync parent's
  * task completed, and its own distributed children stopped in turn.
  */
-export async function abortExecution(store: StepFunctionsStore, arn: string, now: number, error?: string, cause?: string): Promise<ExecutionRecord | undefined> {
+export async function abortExecution(store: StepFunctionsStore, arn: string, now: number, error?: string, cause?: string, metrics?: SfnMetrics): Promise<ExecutionRecord | undefined> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const x = await store.getExecution(arn);
     if (!x || x.status !== "RUNNING") return x;
@@ -85,7 +88,8 @@ export async function abortExecution(store: StepFunctionsStore, arn: string, now
       completeParent: x.parentToken ? { token: x.parentToken, completion: childCompletion(x, "ABORTED", { error, cause, stopDate: now }), now } : undefined,
     }, [{ id: x.lastEventId + 1, previousEventId: 0, timestamp: now, type: "ExecutionAborted", detailsKey: "executionAbortedEventDetails", details }]);
     if (ok) {
-      for (const child of childExecutions(x.position as Thread)) await abortExecution(store, child, now, error, cause);
+      metrics?.ended(x.machineArn, "ABORTED");
+      for (const child of childExecutions(x.position as Thread)) await abortExecution(store, child, now, error, cause, metrics);
       return { ...x, status: "ABORTED", stopDate: now };
     }
   }
@@ -95,11 +99,27 @@ export async function abortExecution(store: StepFunctionsStore, arn: string, now
 /** A distributed Map's child execution: stored (once: its ARN follows from the iteration's token), then the iteration waits. */
 async function startChild(deps: RunnerDeps, roleArn: string, req: ChildStart, now: number): Promise<void> {
   const def = parseDefinition(req.definition);
-  await deps.store.startExecution({
+  const { created } = await deps.store.startExecution({
     arn: req.arn, machineArn: req.machineArn, name: req.name, status: "RUNNING", input: req.input, startDate: now, definition: req.definition, roleArn,
     machineUpdatedAt: now, position: startPosition(def, req.input, now), lastEventId: 1, version: 0, parentToken: req.token,
   }, [{ id: 1, previousEventId: 0, timestamp: now, type: "ExecutionStarted", detailsKey: "executionStartedEventDetails", details: { input: req.input, inputDetails: { truncated: false }, roleArn } }]);
+  if (created) deps.metrics?.startedOne(req.machineArn);
   await deps.store.recordInvocation(req.token, { status: "started" }, now);
+}
+
+/** What a committed step did, for the metrics: the execution's end, activity tasks scheduled and ended. */
+function countStep(m: SfnMetrics, machineArn: string, ended: ExecutionRecord["status"] | undefined, r: StepResult, tasks: Map<string, TaskRecord> | undefined): void {
+  if (ended) m.ended(machineArn, ended);
+  for (const a of r.activities) m.activity("activitiesScheduled", a);
+  if (!tasks) return;
+  for (const token of r.closeTasks) {
+    const t = tasks.get(token);
+    if (t?.activityArn && (t.status === "succeeded" || t.status === "failed")) m.activity(t.status === "succeeded" ? "activitiesSucceeded" : "activitiesFailed", t.activityArn);
+  }
+  for (const token of r.timedOutTasks) {
+    const t = tasks.get(token);
+    if (t?.activityArn) m.activity("activitiesTimedOut", t.activityArn);
+  }
 }
 
 export async function runExecution(deps: RunnerDeps, arn: string, now: number): Promise<void> {
@@ -123,6 +143,7 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
     let r: StepResult;
     let at = now;
     const pos = x.position as Thread;
+    let tasks: Map<string, TaskRecord> | undefined;
     if (deadline !== undefined && now >= deadline) {
       // The machine's TimeoutSeconds has passed: TIMED_OUT at exactly startDate + TimeoutSeconds, an
       // ExecutionTimedOut event with error States.Timeout and no cause, previousEventId 0 (measured on AWS, floci-io/floci#2965).
@@ -133,7 +154,6 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
         openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], openMapRuns: [], closeMapRuns: [], abortChildren: childExecutions(pos),
       };
     } else {
-      let tasks: Map<string, TaskRecord> | undefined;
       if (openTokens(pos).length > 0) tasks = new Map((await store.openTasks(arn)).map((t) => [t.token, t]));
       const m = parseMachineArn(x.machineArn);
       const info = {
@@ -172,8 +192,9 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
       completeParent: ended && x.parentToken ? { token: x.parentToken, completion: childCompletion(x, r.status, { ...r, stopDate: at }), now: at } : undefined,
     }, events);
     if (!ok) continue;
+    if (deps.metrics) countStep(deps.metrics, x.machineArn, ended ? r.status : undefined, r, tasks);
     for (const a of r.activities) deps.notifier?.notify(activityKey(a), 1);
-    for (const child of r.abortChildren) await abortExecution(store, child, at, "States.Runtime", "The Map Run that started this execution ended.");
+    for (const child of r.abortChildren) await abortExecution(store, child, at, "States.Runtime", "The Map Run that started this execution ended.", deps.metrics);
     if (ended && x.parentToken) deps.onParentCompleted?.();
   }
 }

@@ -84,6 +84,7 @@ export async function getActivityTask(env: SfnEnv, ctx: RequestContext, input: I
     try {
       const t = await env.store.claimActivityTask(a.arn, worker, env.clock.now());
       if (t) {
+        env.metrics?.activity("activitiesStarted", a.arn);
         env.wake();
         return { taskToken: t.token, input: t.input };
       }

@@ -109,6 +109,7 @@ export async function launchExecution(env: SfnEnv, m: StateMachineRecord, name: 
     if (execution.status !== "RUNNING" || execution.input !== text) throw executionExists(arn);
     return { executionArn: arn, startDate: new Date(execution.startDate) };
   }
+  env.metrics?.startedOne(m.arn);
   env.wake();
   return { executionArn: arn, startDate: new Date(now) };
 }
@@ -196,7 +197,7 @@ export async function stopExecution(env: SfnEnv, ctx: RequestContext, input: In)
   // ExecutionAborted names no previous event (LocalStack snapshot test_stop_execution: "previousEventId": 0); a .sync
   // parent's task is completed and a distributed Map's children are stopped too (jobs/runner.ts abortExecution).
   const now = env.clock.now();
-  const done = await abortExecution(env.store, x.arn, now, input.error === undefined ? undefined : String(input.error), input.cause === undefined ? undefined : String(input.cause));
+  const done = await abortExecution(env.store, x.arn, now, input.error === undefined ? undefined : String(input.error), input.cause === undefined ? undefined : String(input.cause), env.metrics);
   if (x.parentToken) env.wake();
   return { stopDate: new Date(done?.stopDate ?? now) };
 }

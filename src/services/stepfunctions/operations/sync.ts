@@ -111,6 +111,11 @@ export function runExpress(env: SfnEnv, t: StartTarget, name: string, text: stri
   if (t.testCase !== undefined) env.tasks?.useTestCase(arn, m.name, t.testCase);
   const def = definitionOf(m.definition);
   const done = env.express.run(def, { arn, name, input: text, roleArn: m.roleArn, startDate, machineArn: m.arn, machineName: m.name }, m.region, m.account);
+  const metrics = env.metrics;
+  if (metrics) {
+    metrics.startedOne(m.arn);
+    done.then((r) => metrics.ended(m.arn, r.status), () => metrics.ended(m.arn, "FAILED"));
+  }
   return { arn, startDate, done };
 }
 
