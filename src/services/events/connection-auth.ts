@@ -6,6 +6,7 @@ import type { Clock } from "../../engine/clock.ts";
 import { authHeader, type ConnectionDoc, type HttpRequest, type Parameter, tokenRequest } from "./domain/connections.ts";
 import { parseResourceArn } from "./domain/names.ts";
 import type { EventsStore } from "./store.ts";
+import { readBounded } from "../../util/bounded-body.ts";
 
 /** A token without expires_in is kept this long. */
 const DEFAULT_TOKEN_MS = 3_600_000;
@@ -22,27 +23,9 @@ export interface ConnectionAuthDeps {
   tokens: TokenCache;
 }
 
-/** Reads at most `max` bytes of a response body, so an endpoint cannot make the node buffer without limit. */
+/** Reads at most `max` bytes of a response body (a body cut short: what arrived is what there is). */
 export async function boundedText(res: Response, max = MAX_RESPONSE_BYTES): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let n = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      n += value.length;
-      if (n > max) {
-        await reader.cancel().catch(() => undefined);
-        break;
-      }
-    }
-  } catch {
-    // A body cut short: what arrived is what there is.
-  }
-  return Buffer.concat(chunks).subarray(0, max).toString("utf8");
+  return (await readBounded(res, max)).body.toString("utf8");
 }
 
 export async function send(r: HttpRequest): Promise<{ status: number; text: string; retryAfter: string | null } | { error: string; timeout: boolean }> {

@@ -8,6 +8,7 @@
 // most 60 seconds. Plain http:// endpoints are called too (local endpoints), where AWS calls HTTPS only.
 import type { Json } from "../domain/definition.ts";
 import type { TaskCall, TaskOutcome } from "../domain/tasks.ts";
+import { readBounded } from "../../../util/bounded-body.ts";
 
 /** What EventBridge's api gives a request by connection ARN (services/events/index.ts EventsApi.connectionAuth). */
 export type ConnectionAuth = (connectionArn: string, caller: { account: string; region: string }) => Promise<
@@ -87,21 +88,9 @@ function encodeBody(value: Json, urlEncoded: boolean, arrayFormat: string, heade
 
 /** The body up to `max` bytes, or undefined past it (the node never buffers an endpoint's answer without limit). */
 async function boundedBody(res: Response, max: number): Promise<Buffer | undefined> {
-  if (!res.body) return Buffer.alloc(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let n = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    n += value.length;
-    if (n > max) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  const r = await readBounded(res, max);
+  if (r.error !== undefined) throw r.error;
+  return r.truncated ? undefined : r.body;
 }
 
 export async function invokeHttp(connectionAuth: ConnectionAuth | undefined, call: TaskCall, limits: Partial<HttpTaskLimits> = {}): Promise<TaskOutcome> {

@@ -6,6 +6,7 @@
 // (Step Functions developer guide, "Handling errors": a Lambda function's errorType is the error name).
 import type { Json } from "../domain/definition.ts";
 import type { TaskOutcome } from "../domain/tasks.ts";
+import { readBounded } from "../../../util/bounded-body.ts";
 
 /** A synchronous Invoke's payload and response are at most 6 MB (Lambda quotas, "Invocation payload"). */
 const MAX_PAYLOAD = 6 * 1024 * 1024;
@@ -14,21 +15,9 @@ const MAX_RUN_MS = 900_000;
 
 /** The answer's text, read only up to the payload limit (undefined past it: a function cannot make the node buffer without end). */
 async function boundedText(res: Response): Promise<string | undefined> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let n = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    n += value.length;
-    if (n > MAX_PAYLOAD) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const r = await readBounded(res, MAX_PAYLOAD);
+  if (r.error !== undefined) throw r.error;
+  return r.truncated ? undefined : r.body.toString("utf8");
 }
 
 export async function invokeLambda(functions: Record<string, string>, name: string, payload: Json, _mode: "direct" | "invoke"): Promise<TaskOutcome> {
