@@ -65,22 +65,25 @@ export function cborError(err: AwsError, namespace: string, requestId: string): 
   };
 }
 
+/** A CBOR request body as an operation's input (AWS CBOR 1.1 and Smithy RPC v2 CBOR alike); empty is {}. */
+export function decodeCborInput(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) return {};
+  let raw: unknown;
+  try {
+    raw = cbor.deserialize(body);
+  } catch {
+    throw serializationError();
+  }
+  const input = fromCbor(raw, MAX_DEPTH);
+  // The input is a structure: a top-level array, string, number or null is not one.
+  if (input === null || typeof input !== "object" || Array.isArray(input) || input instanceof Date || Buffer.isBuffer(input)) throw serializationError();
+  return input as Record<string, unknown>;
+}
+
 export const cborCodec: Codec = {
   name: "cbor",
   stringScalars: false,
-  decode(found) {
-    if (found.body.length === 0) return {};
-    let raw: unknown;
-    try {
-      raw = cbor.deserialize(found.body);
-    } catch {
-      throw serializationError();
-    }
-    const input = fromCbor(raw, MAX_DEPTH);
-    // The input is a structure: a top-level array, string, number or null is not one.
-    if (input === null || typeof input !== "object" || Array.isArray(input) || input instanceof Date || Buffer.isBuffer(input)) throw serializationError();
-    return input;
-  },
+  decode: (found) => decodeCborInput(found.body),
   encode: (_found: Detected, _svc: ProtocolService, output, requestId) => ({
     status: 200,
     headers: { "content-type": CBOR, "x-amzn-requestid": requestId },

@@ -5,11 +5,11 @@
 // awsQueryCompatible services (CloudWatch) the `x-amzn-query-error: Code;Sender|Receiver` header. Timestamps are tag 1
 // with epoch seconds (may be fractional), blobs byte strings. The service shape name is the AWS JSON target prefix
 // (GraniteServiceVersion20100801 for CloudWatch), so detection finds the service by the same table.
-import { cbor, tag } from "@smithy/core/cbor";
-import { fromCbor, encodeBody } from "../cbor/codec.ts";
+import { tag } from "@smithy/core/cbor";
+import { decodeCborInput, encodeBody } from "../cbor/codec.ts";
 import type { Codec, Detected, ProtocolService, Reply } from "../codec.ts";
 import type { AwsError } from "../errors.ts";
-import { MAX_DEPTH, serializationError, unknownOperationError } from "../json/codec.ts";
+import { unknownOperationError } from "../json/codec.ts";
 import { setEntry } from "../shapes.ts";
 
 export const RPCV2_CBOR_CONTENT_TYPE = "application/cbor";
@@ -46,18 +46,7 @@ export function rpcv2CborError(err: AwsError, svc: ProtocolService | undefined, 
 export const rpcv2CborCodec: Codec = {
   name: "rpcv2-cbor",
   stringScalars: false,
-  decode(found) {
-    if (found.body.length === 0) return {};
-    let raw: unknown;
-    try {
-      raw = cbor.deserialize(found.body);
-    } catch {
-      throw serializationError();
-    }
-    const input = fromCbor(raw, MAX_DEPTH);
-    if (input === null || typeof input !== "object" || Array.isArray(input) || input instanceof Date || Buffer.isBuffer(input)) throw serializationError();
-    return input;
-  },
+  decode: (found) => decodeCborInput(found.body),
   encode: (_found: Detected, _svc: ProtocolService, output, requestId) => ({
     status: 200, headers: headers(requestId), body: encodeBody(toCbor(output ?? {})),
   }),
