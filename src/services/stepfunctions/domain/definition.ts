@@ -7,7 +7,8 @@
 import { isIntrinsic, parseIntrinsic } from "./intrinsics.ts";
 import { compileProblem, isExpression } from "./jsonata.ts";
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type { Json } from "./json.ts";
+import type { Json } from "./json.ts";
 export type State = Record<string, Json>;
 export interface Definition { StartAt: string; States: Record<string, State>; Comment?: string; TimeoutSeconds?: number; QueryLanguage?: string }
 

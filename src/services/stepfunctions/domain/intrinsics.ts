@@ -4,7 +4,7 @@
 // paths, nested calls), evaluated without any code evaluation. Wrong arguments raise States.IntrinsicFailure (the
 // error name the developer guide lists for "an intrinsic function ... failed"), which a Catch may handle.
 import { createHash, randomUUID } from "node:crypto";
-import type { Json } from "./definition.ts";
+import type { Json } from "./json.ts";
 
 export class IntrinsicError extends Error {}
 

@@ -6,7 +6,7 @@
 // shape can backtrack catastrophically are refused before they run. Failures are States.QueryEvaluationError.
 import { createHash, randomUUID } from "node:crypto";
 import jsonata from "jsonata";
-import type { Json } from "./definition.ts";
+import type { Json } from "./json.ts";
 
 export class QueryError extends Error {}
 
