@@ -6,7 +6,8 @@
 // rules that name their source and detail-type the cost per event stays flat as rules grow. The index only narrows:
 // each candidate is still matched in full (matchesEvent). The bus's archives (their patterns, or none: every event)
 // and rules without a pattern (scheduled only) are kept too.
-import { compileEventPattern, matchesEvent, type EventPattern } from "../../../patterns/event-pattern.ts";
+import { compileEventPattern, type EventPattern } from "../../../patterns/event-pattern.ts";
+import { flatLookup, type Lookup, matches } from "../../../patterns/matcher.ts";
 
 export interface IndexedRule<R> {
   rule: R;
@@ -49,15 +50,19 @@ export class RuleIndex<R> {
     for (const a of archives) this.archives.push({ id: a.id, pattern: a.text ? compile(a.text) : undefined });
   }
 
-  /** The rules whose pattern matches the event, each once. */
+  /**
+   * The rules whose pattern matches the event, each once. The event is flattened for the matcher once, and only when
+   * some rule is a candidate (matchesEvent would flatten it again for every candidate).
+   */
   match(event: { source: string; "detail-type"?: string }): R[] {
     const out: R[] = [];
     const type = event["detail-type"];
     const lists = [this.bySource.get(event.source), this.always];
     if (typeof type === "string") lists.push(this.bySourceType.get(event.source)?.get(type), this.byType.get(type));
+    let lookup: Lookup | undefined;
     for (const list of lists) {
       if (!list) continue;
-      for (const e of list) if (matchesEvent(e.pattern, event)) out.push(e.rule);
+      for (const e of list) if (matches(e.pattern, (lookup ??= flatLookup(event)))) out.push(e.rule);
     }
     return out;
   }
@@ -78,7 +83,8 @@ export class RuleIndex<R> {
   /** The ids of the archives whose pattern matches the event (an archive without a pattern takes every event). */
   archivesFor(event: object): number[] {
     const out: number[] = [];
-    for (const a of this.archives) if (!a.pattern || matchesEvent(a.pattern, event)) out.push(a.id);
+    let lookup: Lookup | undefined;
+    for (const a of this.archives) if (!a.pattern || matches(a.pattern, (lookup ??= flatLookup(event)))) out.push(a.id);
     return out;
   }
 
