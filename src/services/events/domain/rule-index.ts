@@ -12,6 +12,12 @@ import { flatLookup, type Lookup, matches } from "../../../patterns/matcher.ts";
 export interface IndexedRule<R> {
   rule: R;
   pattern: EventPattern;
+  /**
+   * The pattern names nothing but the fields it is filed under, each as a list of plain strings: being found under
+   * the event's source (and detail-type) is then the whole match (an exact string matches only itself), and the
+   * event is not flattened for it.
+   */
+  exact: boolean;
 }
 
 export class RuleIndex<R> {
@@ -31,8 +37,8 @@ export class RuleIndex<R> {
       if (id !== undefined) this.ids.set(id, rule);
       // A rule with a schedule and no pattern matches no event.
       if (text === "") continue;
-      const entry = { rule, pattern: compile(text) };
       const fields = plainFields(text);
+      const entry = { rule, pattern: compile(text), exact: fields.onlyPlain };
       if (fields.sources && fields.types) {
         for (const s of fields.sources) {
           let byType = this.bySourceType.get(s);
@@ -62,7 +68,7 @@ export class RuleIndex<R> {
     let lookup: Lookup | undefined;
     for (const list of lists) {
       if (!list) continue;
-      for (const e of list) if (matches(e.pattern, (lookup ??= flatLookup(event)))) out.push(e.rule);
+      for (const e of list) if ((e.exact && list !== this.always) || matches(e.pattern, (lookup ??= flatLookup(event)))) out.push(e.rule);
     }
     return out;
   }
@@ -110,8 +116,15 @@ export function plainSources(text: string): string[] | undefined {
   return plainFields(text).sources;
 }
 
-/** The pattern's plain `source` and `detail-type` lists (each undefined when not a list of plain strings). */
-export function plainFields(text: string): { sources?: string[]; types?: string[] } {
+/**
+ * The pattern's plain `source` and `detail-type` lists (each undefined when not a list of plain strings), and whether
+ * the pattern has no other field than those plain lists (and at least one of them).
+ */
+export function plainFields(text: string): { sources?: string[]; types?: string[]; onlyPlain: boolean } {
   const p = JSON.parse(text) as Record<string, unknown>;
-  return { sources: plainList(p.source), types: plainList(p["detail-type"]) };
+  const sources = plainList(p.source);
+  const types = plainList(p["detail-type"]);
+  let onlyPlain = sources !== undefined || types !== undefined;
+  for (const k of Object.keys(p)) if (!((k === "source" && sources) || (k === "detail-type" && types))) onlyPlain = false;
+  return { sources, types, onlyPlain };
 }
