@@ -3,9 +3,10 @@
 // too, under each (source, detail-type) pair; a rule with only a plain `detail-type` is filed under it; the others
 // (no usable field, operators, `$or`) are tested for every event. An event is tested against the rules of its
 // (source, detail-type) pair, of its source alone, of its detail-type alone and the always-tested ones, so with
-// rules that name their source and detail-type the cost per event stays flat as rules grow. The index only narrows:
-// each candidate is still matched in full (matchesEvent). The bus's archives (their patterns, or none: every event)
-// and rules without a pattern (scheduled only) are kept too.
+// rules that name their source and detail-type the cost per event stays flat as rules grow. The index narrows, and
+// each candidate is matched in full against the event flattened once, except a rule whose pattern is nothing but
+// those plain lists: being filed under the event's values is its whole match. The bus's archives (their patterns,
+// or none: every event) and rules without a pattern (scheduled only) are kept too.
 import { compileEventPattern, type EventPattern } from "../../../patterns/event-pattern.ts";
 import { flatLookup, type Lookup, matches } from "../../../patterns/matcher.ts";
 
