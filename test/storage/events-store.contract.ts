@@ -40,6 +40,22 @@ export function eventsStoreContract(name: string, factory: EventsStoreFactory): 
       assert.deepEqual((await s.listBuses(ACCT, "us-east-1", "b", "b1", 2)).map((b) => b.name), ["b3", "b_2"]);
     }));
 
+    test("getBus sees every create, update and delete at once, and what it returns is the caller's copy", withStore(async (s) => {
+      // The SQLite adapter keeps bus rows in memory (PutEvents checks its bus per request): reads must not lag writes.
+      assert.equal(await s.getBus(bus("g")), undefined);
+      await s.createBus({ ...bus("g"), description: "one", createdAt: T0 });
+      const got = await s.getBus(bus("g"));
+      assert.equal(got?.description, "one");
+      (got as { description?: string }).description = "changed by the caller";
+      assert.equal((await s.getBus(bus("g")))?.description, "one");
+      assert.equal(await s.updateBus(bus("g"), "two", T0 + 1), true);
+      assert.equal((await s.getBus(bus("g")))?.description, "two");
+      assert.equal(await s.deleteBus(bus("g")), true);
+      assert.equal(await s.getBus(bus("g")), undefined);
+      await s.createBus({ ...bus("g"), createdAt: T0 + 2 });
+      assert.equal((await s.getBus(bus("g")))?.createdAt, T0 + 2);
+    }));
+
     test("rules: upsert keeps id and targets, list by prefix, state, delete refused with targets, bus deletion takes its rules", withStore(async (s) => {
       await s.createBus({ ...bus("x"), createdAt: T0 });
       const r1 = await s.putRule(rule("x", "r1"), { eventPattern: P, state: "ENABLED", description: "d" }, T0);

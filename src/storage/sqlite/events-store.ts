@@ -14,6 +14,10 @@ import { GuardFailed } from "../events-archive-rows.ts";
 import { SqliteEventsArchiveStore } from "./events-archive-store.ts";
 import type { SqliteSqsStore } from "./sqs-store.ts";
 
+/** Bus rows kept in SqliteEventsStore's cache at most (cleared when full). */
+const BUS_CACHE = 10_000;
+const busCacheKey = (k: BusKey) => `${k.account}\n${k.region}\n${k.name}`;
+
 export class SqliteEventsStore implements EventsStore {
   private readonly sql: SqliteDb;
   private readonly sqs: SqliteSqsStore;
@@ -31,13 +35,41 @@ export class SqliteEventsStore implements EventsStore {
     this.archives = new SqliteEventsArchiveStore(sql);
   }
 
+  /**
+   * Bus rows by key (null: no such bus), read once: this process is its database's only user (locking_mode =
+   * EXCLUSIVE, db.ts) and every change to events_buses goes through createBus, deleteBus and updateBus, which drop
+   * the entry when their transaction runs and again once it is done. PutEvents checks its bus on every request.
+   */
+  private readonly buses = new Map<string, BusRecord | null>();
+
+  /** Runs a write that changes the bus's row, keeping the cache from holding the row as it was before. */
+  private async busWrite<T>(k: BusKey, fn: () => T): Promise<T> {
+    const key = busCacheKey(k);
+    try {
+      return await this.sql.write(() => {
+        this.buses.delete(key);
+        return fn();
+      });
+    } finally {
+      this.buses.delete(key);
+    }
+  }
+
   async createBus(b: BusRecord) {
-    return this.sql.write(() => this.s.insertBus.run(b.account, b.region, b.name, b.description ?? null, b.createdAt).changes > 0);
+    return this.busWrite(b, () => this.s.insertBus.run(b.account, b.region, b.name, b.description ?? null, b.createdAt).changes > 0);
   }
 
   async getBus(k: BusKey) {
-    const r = this.s.busByKey.get(k.account, k.region, k.name) as BusRow | undefined;
-    return r && toBus(r);
+    const key = busCacheKey(k);
+    let r = this.buses.get(key);
+    if (r === undefined) {
+      const row = this.s.busByKey.get(k.account, k.region, k.name) as BusRow | undefined;
+      r = row ? toBus(row) : null;
+      if (this.buses.size >= BUS_CACHE) this.buses.clear();
+      this.buses.set(key, r);
+    }
+    // A copy: callers may change what they get.
+    return r === null ? undefined : { ...r };
   }
 
   async listBuses(account: string, region: string, prefix: string, after: string, limit: number) {
@@ -45,7 +77,7 @@ export class SqliteEventsStore implements EventsStore {
   }
 
   async deleteBus(k: BusKey) {
-    return this.sql.write(() => {
+    return this.busWrite(k, () => {
       const gone = this.s.deleteBus.run(k.account, k.region, k.name).changes > 0;
       if (gone) {
         this.s.deleteBusRules.run(k.account, k.region, k.name);
@@ -151,7 +183,7 @@ export class SqliteEventsStore implements EventsStore {
   }
 
   async updateBus(k: BusKey, description: string | undefined, now: number) {
-    return this.sql.write(() => this.s.updateBus.run(description ?? null, now, k.account, k.region, k.name).changes > 0);
+    return this.busWrite(k, () => this.s.updateBus.run(description ?? null, now, k.account, k.region, k.name).changes > 0);
   }
 
   async busPolicy(k: BusKey) {

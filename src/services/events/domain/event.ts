@@ -28,6 +28,18 @@ export function entrySize(e: Entry): number {
 /** How deep a Detail may nest (objects and arrays), a Mailroom limit (docs/limits.md). */
 export const MAX_DETAIL_DEPTH = 1000;
 
+/** Whether a parsed JSON value nests objects and arrays deeper than `left` levels; stops at the limit. */
+function tooDeep(value: unknown, left: number): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (left === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (tooDeep(value[i], left - 1)) return true;
+    return false;
+  }
+  for (const k in value as Record<string, unknown>) if (tooDeep((value as Record<string, unknown>)[k], left - 1)) return true;
+  return false;
+}
+
 /** The deepest nesting of objects and arrays in JSON text, counted in one pass (brackets inside strings do not count). */
 export function nestingDepth(text: string): number {
   let depth = 0;
@@ -62,16 +74,17 @@ export function checkEntry(e: Entry): { error: EntryError } | { detail: Record<s
   if (!e.Source) return required("Source");
   if (!e.DetailType) return required("DetailType");
   if (!e.Detail) return required("Detail");
-  // A Mailroom bound: Detail nests at most MAX_DETAIL_DEPTH levels (deeper documents overflow the stack of the code
-  // that matches, serialises and transforms events); deeper ones are answered as malformed.
-  if (nestingDepth(e.Detail) > MAX_DETAIL_DEPTH) return { error: { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." } };
   let detail: unknown;
   try {
+    // JSON.parse is not recursive in V8: any depth parses (or fails) without overflowing the stack.
     detail = JSON.parse(e.Detail);
   } catch {
     detail = undefined;
   }
-  if (typeof detail !== "object" || detail === null || Array.isArray(detail)) {
+  // A Mailroom bound: Detail nests at most MAX_DETAIL_DEPTH levels (deeper documents overflow the stack of the code
+  // that matches, serialises and transforms events); deeper ones are answered as malformed. Checked on the parsed
+  // value, which visits objects and arrays only (a scan of the text visits every character of a 1 KiB string).
+  if (typeof detail !== "object" || detail === null || Array.isArray(detail) || tooDeep(detail, MAX_DETAIL_DEPTH)) {
     return { error: { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." } };
   }
   // Sources starting with "aws." are reserved for AWS services (PutEvents API reference, PutEventsRequestEntry

@@ -52,3 +52,23 @@ test("cost per event stays flat: 10,000 rules by source and detail-type, one can
   assert.equal(mixed.candidates({ source: "s7", "detail-type": "t4567" }), 4);
   assert.equal(mixed.candidates({ source: "s1", "detail-type": "t1" }), 2);
 });
+
+test("a rule naming only plain sources and detail-types matches from the index alone, without flattening the event", () => {
+  const index = new RuleIndex([
+    { rule: "pair", text: JSON.stringify({ source: ["s"], "detail-type": ["t"] }) },
+    { rule: "source", text: JSON.stringify({ source: ["s"] }) },
+    { rule: "type", text: JSON.stringify({ "detail-type": ["t"] }) },
+    { rule: "more", text: JSON.stringify({ source: ["s"], "detail-type": ["t"], detail: { n: [1] } }) },
+  ]);
+  // A detail that cannot be read: only the rule that names a detail field has to look at it.
+  const event = { source: "s", "detail-type": "t", get detail(): unknown { throw new Error("flattened"); } };
+  assert.throws(() => index.match(event), /flattened/);
+  const plain = new RuleIndex([
+    { rule: "pair", text: JSON.stringify({ source: ["s"], "detail-type": ["t", "u"] }) },
+    { rule: "source", text: JSON.stringify({ source: ["s", "r"] }) },
+    { rule: "type", text: JSON.stringify({ "detail-type": ["t"] }) },
+    { rule: "other", text: JSON.stringify({ source: ["r"], "detail-type": ["t"] }) },
+  ]);
+  assert.deepEqual(plain.match(event).sort(), ["pair", "source", "type"]);
+  assert.deepEqual(plain.match({ source: "r", "detail-type": "u" }).sort(), ["source"]);
+});

@@ -3,14 +3,22 @@
 // too, under each (source, detail-type) pair; a rule with only a plain `detail-type` is filed under it; the others
 // (no usable field, operators, `$or`) are tested for every event. An event is tested against the rules of its
 // (source, detail-type) pair, of its source alone, of its detail-type alone and the always-tested ones, so with
-// rules that name their source and detail-type the cost per event stays flat as rules grow. The index only narrows:
-// each candidate is still matched in full (matchesEvent). The bus's archives (their patterns, or none: every event)
-// and rules without a pattern (scheduled only) are kept too.
-import { compileEventPattern, matchesEvent, type EventPattern } from "../../../patterns/event-pattern.ts";
+// rules that name their source and detail-type the cost per event stays flat as rules grow. The index narrows, and
+// each candidate is matched in full against the event flattened once, except a rule whose pattern is nothing but
+// those plain lists: being filed under the event's values is its whole match. The bus's archives (their patterns,
+// or none: every event) and rules without a pattern (scheduled only) are kept too.
+import { compileEventPattern, type EventPattern } from "../../../patterns/event-pattern.ts";
+import { flatLookup, type Lookup, matches } from "../../../patterns/matcher.ts";
 
 export interface IndexedRule<R> {
   rule: R;
   pattern: EventPattern;
+  /**
+   * The pattern names nothing but the fields it is filed under, each as a list of plain strings: being found under
+   * the event's source (and detail-type) is then the whole match (an exact string matches only itself), and the
+   * event is not flattened for it.
+   */
+  exact: boolean;
 }
 
 export class RuleIndex<R> {
@@ -30,8 +38,8 @@ export class RuleIndex<R> {
       if (id !== undefined) this.ids.set(id, rule);
       // A rule with a schedule and no pattern matches no event.
       if (text === "") continue;
-      const entry = { rule, pattern: compile(text) };
       const fields = plainFields(text);
+      const entry = { rule, pattern: compile(text), exact: fields.onlyPlain };
       if (fields.sources && fields.types) {
         for (const s of fields.sources) {
           let byType = this.bySourceType.get(s);
@@ -49,15 +57,19 @@ export class RuleIndex<R> {
     for (const a of archives) this.archives.push({ id: a.id, pattern: a.text ? compile(a.text) : undefined });
   }
 
-  /** The rules whose pattern matches the event, each once. */
+  /**
+   * The rules whose pattern matches the event, each once. The event is flattened for the matcher once, and only when
+   * some rule is a candidate (matchesEvent would flatten it again for every candidate).
+   */
   match(event: { source: string; "detail-type"?: string }): R[] {
     const out: R[] = [];
     const type = event["detail-type"];
     const lists = [this.bySource.get(event.source), this.always];
     if (typeof type === "string") lists.push(this.bySourceType.get(event.source)?.get(type), this.byType.get(type));
+    let lookup: Lookup | undefined;
     for (const list of lists) {
       if (!list) continue;
-      for (const e of list) if (matchesEvent(e.pattern, event)) out.push(e.rule);
+      for (const e of list) if ((e.exact && list !== this.always) || matches(e.pattern, (lookup ??= flatLookup(event)))) out.push(e.rule);
     }
     return out;
   }
@@ -78,7 +90,8 @@ export class RuleIndex<R> {
   /** The ids of the archives whose pattern matches the event (an archive without a pattern takes every event). */
   archivesFor(event: object): number[] {
     const out: number[] = [];
-    for (const a of this.archives) if (!a.pattern || matchesEvent(a.pattern, event)) out.push(a.id);
+    let lookup: Lookup | undefined;
+    for (const a of this.archives) if (!a.pattern || matches(a.pattern, (lookup ??= flatLookup(event)))) out.push(a.id);
     return out;
   }
 
@@ -104,8 +117,15 @@ export function plainSources(text: string): string[] | undefined {
   return plainFields(text).sources;
 }
 
-/** The pattern's plain `source` and `detail-type` lists (each undefined when not a list of plain strings). */
-export function plainFields(text: string): { sources?: string[]; types?: string[] } {
+/**
+ * The pattern's plain `source` and `detail-type` lists (each undefined when not a list of plain strings), and whether
+ * the pattern has no other field than those plain lists (and at least one of them).
+ */
+export function plainFields(text: string): { sources?: string[]; types?: string[]; onlyPlain: boolean } {
   const p = JSON.parse(text) as Record<string, unknown>;
-  return { sources: plainList(p.source), types: plainList(p["detail-type"]) };
+  const sources = plainList(p.source);
+  const types = plainList(p["detail-type"]);
+  let onlyPlain = sources !== undefined || types !== undefined;
+  for (const k of Object.keys(p)) if (!((k === "source" && sources) || (k === "detail-type" && types))) onlyPlain = false;
+  return { sources, types, onlyPlain };
 }

@@ -54,8 +54,18 @@ const newPlan = (): Plan => ({ write: { queues: [], topics: [], outbox: [] }, af
 
 const refOf = (rule: RuleWithTargets): RuleRef => ({ account: rule.account, region: rule.region, bus: rule.bus, rule: rule.name });
 
-/** Each PutEvents event's entry size (what archives count as SizeBytes), kept with the event object. */
-const entrySizes = new WeakMap<FormedEvent, number>();
+/**
+ * An event on its way to targets, with its JSON text made at most once, however many targets and archives take the
+ * whole event (the text is the same for all: JSON.stringify of the same object).
+ */
+interface Routed {
+  event: FormedEvent;
+  json?: string;
+}
+
+function jsonOf(r: Routed): string {
+  return (r.json ??= JSON.stringify(r.event));
+}
 
 /**
  * Matches the events against the bus's enabled rules and delivers them to every matched target, in one transaction.
@@ -63,7 +73,7 @@ const entrySizes = new WeakMap<FormedEvent, number>();
  */
 export async function dispatchEvents(env: EventsEnv, bus: BusKey, events: FormedEvent[], options: DispatchOptions): Promise<boolean> {
   const plan = newPlan();
-  await planDispatch(env, bus, events, options, plan, false);
+  await planDispatch(env, bus, events, undefined, options, plan, false);
   return commit(env, plan, options.now, options.extras);
 }
 
@@ -78,32 +88,38 @@ async function commit(env: EventsEnv, plan: Plan, now: number, extras?: Delivery
   return true;
 }
 
-async function planDispatch(env: EventsEnv, bus: BusKey, events: FormedEvent[], o: DispatchOptions, plan: Plan, forwarded: boolean): Promise<void> {
+/** `sizes`: each PutEvents event's entry size (what archives count as SizeBytes); else the size of its JSON text. */
+async function planDispatch(env: EventsEnv, bus: BusKey, events: FormedEvent[], sizes: number[] | undefined, o: DispatchOptions, plan: Plan, forwarded: boolean, json?: string): Promise<void> {
   const index = await ruleIndex(env, bus);
   if (o.ruleId !== undefined) {
     const rule = index.rule(o.ruleId);
-    if (rule) {
-      for (const event of events) {
-        plan.counts.add(refOf(rule), "triggeredRules");
-        for (const t of rule.targets) await planTarget(env, rule, t, event, o, plan, forwarded);
-      }
+    if (!rule) return;
+    for (const event of events) {
+      plan.counts.add(refOf(rule), "triggeredRules");
+      const r: Routed = { event, json };
+      for (const t of rule.targets) await planTarget(env, rule, t, r, o, plan, forwarded);
     }
     return;
   }
-  for (const original of events) {
-    const event = o.replayName === undefined ? original : withReplayName(original, o.replayName);
+  for (let i = 0; i < events.length; i++) {
+    const original = events[i];
+    const r: Routed = o.replayName === undefined ? { event: original, json } : { event: withReplayName(original, o.replayName) };
+    const event = r.event;
     // Events arriving on the bus are archived by its archives; replayed events are not archived again (ADR 0019).
     if (o.replayName === undefined && index.hasArchives) {
-      const text = JSON.stringify(event);
-      const size = entrySizes.get(original) ?? Buffer.byteLength(text, "utf8");
-      for (const archiveId of index.archivesFor(event)) plan.archive.push({ archiveId, at: Date.parse(event.time), size, event: text });
+      const archives = index.archivesFor(event);
+      if (archives.length > 0) {
+        const text = jsonOf(r);
+        const size = sizes?.[i] ?? Buffer.byteLength(text, "utf8");
+        for (const archiveId of archives) plan.archive.push({ archiveId, at: Date.parse(event.time), size, event: text });
+      }
     }
     for (const rule of index.match(event)) {
       if (o.ruleNames && !o.ruleNames.includes(rule.name)) continue;
       const ref = refOf(rule);
       plan.counts.add(ref, "triggeredRules");
       plan.counts.add(ref, "matchedEvents");
-      for (const t of rule.targets) await planTarget(env, rule, t, event, o, plan, forwarded);
+      for (const t of rule.targets) await planTarget(env, rule, t, r, o, plan, forwarded);
     }
   }
 }
@@ -120,20 +136,34 @@ function withReplayName(e: FormedEvent, name: string): FormedEvent {
   return out as unknown as FormedEvent;
 }
 
-/** Each target's kind, parsed once per target record (records live in the cached rule index). */
-const kinds = new WeakMap<TargetRecord, ReturnType<typeof targetKind>>();
-function kindOf(t: TargetRecord) {
-  let k = kinds.get(t);
-  if (!k) kinds.set(t, (k = targetKind(t.arn)));
-  return k;
+/** What planning needs of a target that does not change per event: its kind, its rule's ARN, its dead letter. */
+interface TargetInfo {
+  kind: ReturnType<typeof targetKind>;
+  ruleArn: string;
+  deadLetter: DeadLetter | undefined;
+}
+
+/**
+ * Each target's info, made once per target record: records live in the cached rule index, and each belongs to one
+ * rule (enabledRules makes one record per stored row), so the rule's ARN is the same for every event.
+ */
+const infos = new WeakMap<TargetRecord, TargetInfo>();
+function infoOf(rule: RuleWithTargets, t: TargetRecord): TargetInfo {
+  let info = infos.get(t);
+  if (!info) {
+    const rArn = ruleArn(rule.region, rule.account, rule.bus, rule.name);
+    infos.set(t, (info = { kind: targetKind(t.arn), ruleArn: rArn, deadLetter: deadLetterOf(rArn, t) }));
+  }
+  return info;
 }
 
 /** What the target receives: Input, InputPath's selection, the InputTransformer's output, or the event. */
-function bodyFor(rule: RuleWithTargets, t: TargetRecord, event: FormedEvent, now: number): string | undefined {
+function bodyFor(rule: RuleWithTargets, t: TargetRecord, info: TargetInfo, r: Routed, now: number): string | undefined {
+  const event = r.event;
   const it = t.settings?.InputTransformer;
-  if (it) return applyTransformer(it, event as unknown as Record<string, unknown>, { ruleArn: ruleArn(rule.region, rule.account, rule.bus, rule.name), ruleName: rule.name, ingestedAt: now });
+  if (it) return applyTransformer(it, event as unknown as Record<string, unknown>, { ruleArn: info.ruleArn, ruleName: rule.name, ingestedAt: now });
   if (t.input !== undefined) return t.input;
-  if (t.inputPath === undefined) return JSON.stringify(event);
+  if (t.inputPath === undefined) return jsonOf(r);
   // InputPath: the same JSONPath subset as InputPathsMap (wildcards select a list); nothing selected, nothing sent.
   const steps = parsePath(t.inputPath);
   const v = steps ? selectPath(event, steps) : undefined;
@@ -164,12 +194,13 @@ async function deadLetterNow(env: EventsEnv, plan: Plan, ref: RuleRef, dl: DeadL
     : { queueId: q.id, message: m });
 }
 
-async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord, event: FormedEvent, o: DispatchOptions, plan: Plan, forwarded: boolean) {
+async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord, r: Routed, o: DispatchOptions, plan: Plan, forwarded: boolean) {
   const now = o.now;
-  const rArn = ruleArn(rule.region, rule.account, rule.bus, rule.name);
-  const dl = deadLetterOf(rArn, t);
+  const event = r.event;
+  const info = infoOf(rule, t);
+  const dl = info.deadLetter;
   const sender = rule.account;
-  const kind = kindOf(t);
+  const kind = info.kind;
   const ref = refOf(rule);
   if (kind.kind === "bus") {
     // One hop only: "EventBridge can't route events received from a sender event bus to a third event bus" (user
@@ -180,21 +211,21 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
     if (forwarded) return plan.counts.add(ref, "deadLetterInvocations");
     const target: BusKey = { account: kind.account, region: kind.region, name: kind.name };
     const exists = target.name === DEFAULT_BUS || (await env.store.getBus(target)) !== undefined;
-    const body = JSON.stringify(event);
+    const body = jsonOf(r);
     if (!exists) return deadLetterNow(env, plan, ref, dl, "NO_RESOURCE", `Event bus ${target.name} does not exist.`, body, sender, now);
     if (target.account !== rule.account && !(await busAllows(env, target, rule.account))) {
       return deadLetterNow(env, plan, ref, dl, "NO_PERMISSIONS", `${accountRoot(rule.account)} is not authorized to perform: events:PutEvents on resource: ${busArn(target.region, target.account, target.name)}`, body, sender, now);
     }
     plan.counts.add(ref, "invocations");
-    return planDispatch(env, target, [event], { ...o, ruleNames: undefined, ruleId: undefined }, plan, true);
+    return planDispatch(env, target, [event], undefined, { ...o, ruleNames: undefined, ruleId: undefined }, plan, true, body);
   }
   let body: string | undefined;
   try {
-    body = bodyFor(rule, t, event, now);
+    body = bodyFor(rule, t, info, r, now);
   } catch (e) {
     if (!(e instanceof TransformTooLarge)) throw e;
     // A Mailroom bound (MAX_TRANSFORMED_BYTES): the invocation fails without retry, like a target that cannot take it.
-    return deadLetterNow(env, plan, ref, dl, "INPUT_TOO_LARGE", e.message, JSON.stringify(event), sender, now);
+    return deadLetterNow(env, plan, ref, dl, "INPUT_TOO_LARGE", e.message, jsonOf(r), sender, now);
   }
   // InputPath selecting nothing: there is nothing to send.
   if (body === undefined) return;
@@ -328,7 +359,7 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
   }
   const now = env.clock.now();
   const out: ({ EventId: string } | EntryError)[] = [];
-  const byBus = new Map<string, { bus: BusKey; events: FormedEvent[] }>();
+  const byBus = new Map<string, { bus: BusKey; events: FormedEvent[]; sizes: number[] }>();
   let failed = 0;
   for (const [i, e] of entries.entries()) {
     const bus = buses.get(e.EventBusName ?? "default") as BusKey | EntryError;
@@ -343,14 +374,13 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
     const key = bus as BusKey;
     const k = `${key.account}/${key.name}`;
     let group = byBus.get(k);
-    if (!group) byBus.set(k, (group = { bus: key, events: [] }));
-    const event = formEvent(id, e, checked.detail, ctx.accountId, ctx.region, now);
-    entrySizes.set(event, sizes[i]);
-    group.events.push(event);
+    if (!group) byBus.set(k, (group = { bus: key, events: [], sizes: [] }));
+    group.events.push(formEvent(id, e, checked.detail, ctx.accountId, ctx.region, now));
+    group.sizes.push(sizes[i]);
     out.push({ EventId: id });
   }
   const plan = newPlan();
-  for (const { bus, events } of byBus.values()) await planDispatch(env, bus, events, { baseUrl: ctx.baseUrl, now }, plan, false);
+  for (const { bus, events, sizes: groupSizes } of byBus.values()) await planDispatch(env, bus, events, groupSizes, { baseUrl: ctx.baseUrl, now }, plan, false);
   await commit(env, plan, now);
   return { FailedEntryCount: failed, Entries: out };
 }
