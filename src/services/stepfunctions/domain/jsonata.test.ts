@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Json } from "./definition.ts";
-import { compileProblem, evaluate, evaluateTemplate, isExpression, QueryError } from "./jsonata.ts";
+import { compileProblem, evaluate, evaluateTemplate, isExpression, nestedQuantifier, QueryError } from "./jsonata.ts";
 
 const b = { states: { input: { a: 2, items: [{ p: 1 }, { p: 4 }], s: '{"x":[1]}' }, context: { Execution: { Name: "e1" } } }, total: 10 };
 
@@ -61,4 +61,14 @@ test("templates: nested expressions, undefined fields left out, other values kep
   assert.equal(isExpression(" {% 1 %}"), false);
   assert.equal(compileProblem("{% $states.input. %}") !== undefined, true);
   assert.equal(compileProblem("{% 1 + 1 %}"), undefined);
+});
+
+test("the backtracking guard refuses quantified groups that hold a quantifier or |, and is itself linear", () => {
+  for (const p of ["(a+)+$", "(a|aa)*b", "((a)+)+", "(?:x*){2,}", "(a[)]+)+"]) assert.equal(nestedQuantifier(p), true, p);
+  for (const p of ["(ab)+", "(a+)?", "\\(a+\\)+", "[(a+)+]", "(\\d{3})-(\\d+)", "^a+b*$"]) assert.equal(nestedQuantifier(p), false, p);
+  // A pattern built to make a regex-based guard backtrack (cubic there): one pass here.
+  const started = Date.now();
+  assert.equal(nestedQuantifier("(".repeat(100_000) + "+".repeat(100_000)), false);
+  assert.equal(nestedQuantifier("(".repeat(100_000) + "|".repeat(100_000)), false);
+  assert.ok(Date.now() - started < 5_000, "a hang guard, not a speed target");
 });

@@ -18,13 +18,40 @@ const CACHE = 10_000;
 export const isExpression = (v: unknown): v is string => typeof v === "string" && /^\{%[\s\S]*%\}$/.test(v);
 
 /**
+ * Whether a pattern quantifies a group that holds a quantifier or an alternation, in one pass (a pattern of the
+ * user's must not be checked by a pattern that can itself backtrack): escapes and character classes are skipped,
+ * and each open group remembers whether a quantifier or `|` was seen inside it (nested groups included).
+ */
+export function nestedQuantifier(src: string): boolean {
+  const open: boolean[] = [];
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === "\\") {
+      i++;
+    } else if (c === "[") {
+      for (i++; i < src.length && src[i] !== "]"; i++) if (src[i] === "\\") i++;
+    } else if (c === "(") {
+      open.push(false);
+    } else if (c === ")") {
+      const risky = open.pop() ?? false;
+      const next = src[i + 1];
+      if (risky && (next === "+" || next === "*" || next === "{")) return true;
+      if (open.length > 0 && risky) open[open.length - 1] = true;
+    } else if ((c === "+" || c === "*" || c === "{" || c === "|") && open.length > 0) {
+      open[open.length - 1] = true;
+    }
+  }
+  return false;
+}
+
+/**
  * A RegExp engine for jsonata that refuses patterns with a quantified group that itself holds a quantifier
  * ("(a+)+", "(a|aa)*b"), the shapes that backtrack exponentially; others run on node's engine.
  */
 class GuardedRegExp extends RegExp {
   constructor(pattern: string | RegExp, flags?: string) {
     const src = typeof pattern === "string" ? pattern : pattern.source;
-    if (/\([^)]*[+*}][^)]*\)\s*[+*{]/.test(src) || /\([^)]*\|[^)]*\)\s*[+*{]/.test(src)) {
+    if (nestedQuantifier(src)) {
       throw new QueryError(`The regular expression /${src}/ may backtrack catastrophically and is refused`);
     }
     super(pattern, flags);
