@@ -130,8 +130,8 @@ export function limitsOf(req: object): NodeLimits | undefined {
 }
 
 /** 413 for a body over MAX_BODY_BYTES (or over the whole buffered-bytes budget). */
-export function tooLarge(): AwsError {
-  return new AwsError("RequestEntityTooLarge", "Request body is too large.", { status: 413 });
+export function tooLarge(message = "Request body is too large."): AwsError {
+  return new AwsError("RequestEntityTooLarge", message, { status: 413 });
 }
 
 /** The buffered-bytes budget is spent: AWS's temporary-failure answer (Common Errors, ServiceUnavailable, 503), retried by the SDKs. */

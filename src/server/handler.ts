@@ -1,6 +1,7 @@
 // The request pipeline shared by every service, knowing no protocol: read the body, detect service, codec and
 // operation from the codec table (protocol/detect.ts), verify SigV4, decode with the codec and type-check the
 // input from the model, call the service, and encode the result or the AWS error with the same codec (ADR 0010).
+import { tooLarge } from "./deadlines.ts";
 import { hash, randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import type { CredentialStore } from "../auth/credentials.ts";
@@ -139,6 +140,9 @@ export function createHandler(deps: HandlerDeps): Handler {
       const opModel = svc.model.operations[operation];
       const handler = svc.operations[operation];
       if (!opModel || !handler) throw codec.unknownOperation(operation);
+      // An operation's own request-size limit, on the bytes as sent (a gzip body counts compressed).
+      const limit = svc.maxRequestBytes?.[operation];
+      if (limit !== undefined && req.body.length > limit) throw tooLarge(`Request size ${req.body.length} exceeded ${limit} bytes for ${operation}.`);
       const rawInput = codec.decode(found, svc, opModel, baseUrl);
       const input = opModel.input
         ? (readShape(svc.model, opModel.input, rawInput ?? {}, svc.inputErrors, "", codec.stringScalars) as Record<string, unknown>)

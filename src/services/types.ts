@@ -44,6 +44,8 @@ export type { CodecName };
 export interface ServiceDefinition extends ProtocolService {
   inputErrors: InputErrors;
   operations: Record<string, Handler>;
+  /** Operations with a request-size limit of their own, in bytes of the body as sent (413 RequestEntityTooLarge above it). */
+  maxRequestBytes?: Record<string, number>;
   /**
    * Operations AWS accepts without a signature (SNS's SubscribeURL and UnsubscribeURL links): the account and
    * region the unsigned query request acts for, or undefined when it is not one of them.

@@ -8,6 +8,7 @@ import type { ServiceModel } from "../../protocol/model.ts";
 import { invalidParameterValue, missingMember, unsupported, validationError } from "./errors.ts";
 import * as alarms from "./operations/alarms.ts";
 import type { AlarmEnv } from "./operations/alarms.ts";
+import * as composite from "./operations/composite.ts";
 import * as metrics from "./operations/metrics.ts";
 
 type Op = Operation<AlarmEnv>;
@@ -18,6 +19,7 @@ const OPERATIONS: Record<string, Op> = {
   GetMetricData: metrics.getMetricData,
   ListMetrics: metrics.listMetrics,
   PutMetricAlarm: alarms.putMetricAlarm,
+  PutCompositeAlarm: composite.putCompositeAlarm,
   DescribeAlarms: alarms.describeAlarms,
   DescribeAlarmsForMetric: alarms.describeAlarmsForMetric,
   DeleteAlarms: alarms.deleteAlarms,
@@ -77,5 +79,8 @@ export function createCloudWatchService(env: AlarmEnv): ServiceDefinition {
       invalid: (member, value, expected) => invalidParameterValue(`The value ${typeof value === "object" ? JSON.stringify(value) : String(value)} for parameter ${member} is invalid (expected ${expected}).`),
     },
     operations: handlers,
+    // "Each PutMetricData request is limited to 1 MB in size for HTTP POST requests. You can send a payload compressed
+    // by gzip" (PutMetricData API reference); the answer's code and status are Mailroom's (413, RequestEntityTooLarge).
+    maxRequestBytes: { PutMetricData: 1024 * 1024 },
   };
 }

@@ -33,6 +33,22 @@ describe("CloudWatch over AWS JSON 1.0", () => {
     assert.deepEqual([s.Datapoints?.[0].SampleCount, s.Datapoints?.[0].Sum], [100, Array.from({ length: 100 }, (_, k) => 3 + 10 * k).reduce((a, b) => a + b, 0)]);
   });
 
+  test("PutMetricData's 1 MB limit counts the bytes as sent: 2 MB of JSON is refused, the same gzipped is accepted", async () => {
+    const MetricData = Array.from({ length: 1000 }, (_, i) => ({
+      MetricName: "Wide", Dimensions: [{ Name: "a", Value: "x".repeat(1000) }, { Name: "b", Value: `${i % 5}`.repeat(1000) }], Timestamp: new Date(T0), Value: i,
+    }));
+    const plain = new CloudWatchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1, disableRequestCompression: true });
+    try {
+      const e = (await plain.send(new PutMetricDataCommand({ Namespace: "Limit", MetricData })).catch((x) => x)) as Error & { $metadata: { httpStatusCode?: number } };
+      assert.equal(e.$metadata.httpStatusCode, 413);
+      assert.equal(e.name, "RequestEntityTooLarge");
+    } finally {
+      plain.destroy();
+    }
+    await cw.send(new PutMetricDataCommand({ Namespace: "Limit", MetricData }));
+    assert.equal((await cw.send(new ListMetricsCommand({ Namespace: "Limit" }))).Metrics?.length, 5);
+  });
+
   test("errors carry the query-compatible code", async () => {
     const e = (await cw.send(new PutMetricDataCommand({ Namespace: "AWS/X", MetricData: [{ MetricName: "m", Value: 1 }] })).catch((x) => x)) as Error & { Code?: string };
     assert.equal(e.name, "InvalidParameterValueException");

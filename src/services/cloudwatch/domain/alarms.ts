@@ -57,7 +57,7 @@ export function alarmArn(region: string, account: string, name: string): string 
   return `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`;
 }
 
-function checkActions(member: string, arns: string[] | undefined, account: string, region: string): string[] {
+export function checkActions(member: string, arns: string[] | undefined, account: string, region: string): string[] {
   const list = arns ?? [];
   if (list.length > MAX_ACTIONS) throw invalidParameterValue(`The collection ${member} must not have a size greater than ${MAX_ACTIONS}.`);
   for (const a of list) {
@@ -289,6 +289,7 @@ export function regionName(region: string): string {
 
 /** The SNS message of a state change: subject and the JSON body AWS sends to alarm action topics. */
 export function alarmMessage(c: AlarmConfig, account: string, region: string, from: AlarmState, to: Evaluation, at: number, configUpdatedAt: number) {
+  const rule = (c as { AlarmRule?: string }).AlarmRule;
   const trigger: Record<string, unknown> = c.Metrics
     ? {
       Period: alarmPeriod(c), EvaluationPeriods: c.EvaluationPeriods, DatapointsToAlarm: c.DatapointsToAlarm ?? c.EvaluationPeriods,
@@ -314,7 +315,10 @@ export function alarmMessage(c: AlarmConfig, account: string, region: string, fr
     AlarmName: c.AlarmName, AlarmDescription: c.AlarmDescription ?? null, AWSAccountId: account,
     AlarmConfigurationUpdatedTimestamp: isoMillis(configUpdatedAt), NewStateValue: to.state, NewStateReason: to.reason,
     StateChangeTime: isoMillis(at), Region: regionName(region), AlarmArn: c.AlarmArn, OldStateValue: from,
-    OKActions: c.OKActions, AlarmActions: c.AlarmActions, InsufficientDataActions: c.InsufficientDataActions, Trigger: trigger,
+    OKActions: c.OKActions, AlarmActions: c.AlarmActions, InsufficientDataActions: c.InsufficientDataActions,
+    // A composite alarm's notification carries its rule instead of a metric trigger (Mailroom's reading of AWS's
+    // composite notifications; the metric fields do not apply).
+    ...(rule !== undefined ? { AlarmRule: rule } : { Trigger: trigger }),
   };
   // Subject: `ALARM: "name" in US East (N. Virginia)` (AWS's notifications); SNS subjects are at most 100 characters.
   const subject = `${to.state}: "${c.AlarmName}" in ${regionName(region)}`.slice(0, 100);

@@ -10,6 +10,7 @@ import { canonicalDimensions } from "../domain/dimensions.ts";
 import { groupByPeriod, statValue } from "../domain/statistics.ts";
 import { MINUTE } from "../env.ts";
 import { type AlarmEnv, applyState } from "../operations/alarms.ts";
+import { evaluateComposite, isComposite } from "../operations/composite.ts";
 import { runQueries } from "../operations/metrics.ts";
 import type { AlarmRecord, NewDatapoint } from "../store.ts";
 
@@ -76,6 +77,9 @@ export async function evaluateAlarms(env: AlarmEnv, now: number, log: Logger): P
 
 /** Evaluates one alarm over its last EvaluationPeriods complete periods and applies the state they call for. */
 export async function evaluateOne(env: AlarmEnv, a: AlarmRecord, asOf: number, now: number): Promise<void> {
+  // A composite alarm follows its children (evaluated when one changes); here only as a catch-up for changes made on
+  // other nodes or lost to a crash between a child's transition and its parents' evaluation.
+  if (isComposite(a)) return evaluateComposite(env, a, now);
   const c = a.config as unknown as AlarmConfig;
   const period = alarmPeriod(c);
   const periodMs = period * 1000;

@@ -2,23 +2,19 @@
 // Enable/DisableAlarmActions and DescribeAlarmHistory (CloudWatch API reference for each; limits quoted beside
 // their checks). Evaluation itself is the minute job's (jobs/minute.ts), through evaluateAndApply below.
 import type { RequestContext } from "../../types.ts";
-import { type AlarmConfig, checkAlarm, type Evaluation } from "../domain/alarms.ts";
+import { type AlarmConfig, checkAlarm } from "../domain/alarms.ts";
 import { canonicalDimensions, type Dimension } from "../domain/dimensions.ts";
-import { transitionWrites, type TopicPublish } from "../transitions.ts";
-import { type CloudWatchEnv, decodeToken, encodeToken } from "../env.ts";
-import { invalidFormat, invalidNextToken, invalidParameterValue, limitExceeded, resourceNotFound } from "../errors.ts";
+import { decodeToken, encodeToken } from "../env.ts";
+import { invalidFormat, invalidNextToken, invalidParameterValue, limitExceeded, resourceNotFound, validationError } from "../errors.ts";
 import type { AlarmRecord, AlarmState } from "../store.ts";
+import { type AlarmEnv, allAlarms, applyState, compositeConfig, dependents, describeComposite, isComposite, MAX_ALARMS } from "./composite.ts";
+
+export { type AlarmEnv, applyState, MAX_ALARMS };
 
 type Input = Record<string, unknown>;
 
-/** Metric alarms per account and Region: Mailroom's own bound (AWS answers LimitExceeded when its quota is reached). */
-export const MAX_ALARMS = 5000;
 /** At most 100 names in DescribeAlarms, DeleteAlarms, Enable/DisableAlarmActions (API reference, AlarmNames). */
 export const MAX_NAMES = 100;
-
-export interface AlarmEnv extends CloudWatchEnv {
-  topics: TopicPublish;
-}
 
 /** The alarm as DescribeAlarms answers it (MetricAlarm). */
 export function describe(a: AlarmRecord): Record<string, unknown> {
@@ -30,21 +26,12 @@ export function describe(a: AlarmRecord): Record<string, unknown> {
   };
 }
 
-async function allAlarms(env: CloudWatchEnv, ctx: RequestContext): Promise<AlarmRecord[]> {
-  const out: AlarmRecord[] = [];
-  for (let after = ""; ;) {
-    const page = await env.store.listAlarms(ctx.accountId, ctx.region, after, 1000);
-    out.push(...page);
-    if (page.length < 1000) return out;
-    after = page[page.length - 1].name;
-  }
-}
-
 export async function putMetricAlarm(env: AlarmEnv, ctx: RequestContext, input: Input) {
   const config = checkAlarm(input, ctx.accountId, ctx.region, ctx.baseUrl);
   const now = env.clock.now();
   const key = { account: ctx.accountId, region: ctx.region, name: config.AlarmName };
   const existing = await env.store.getAlarm(key);
+  if (existing && isComposite(existing)) throw invalidParameterValue(`The alarm ${config.AlarmName} already exists as a composite alarm.`);
   if (!existing && (await env.store.listAlarms(ctx.accountId, ctx.region, "", MAX_ALARMS)).length >= MAX_ALARMS) {
     throw limitExceeded(`The maximum number of alarms (${MAX_ALARMS}) for this account and Region has been reached.`);
   }
@@ -78,14 +65,32 @@ export async function describeAlarms(env: AlarmEnv, ctx: RequestContext, input: 
   const max = (input.MaxRecords as number | undefined) ?? 50;
   if (max < 1 || max > 100) throw invalidParameterValue(`The value ${max} for parameter MaxRecords is invalid. It must be between 1 and 100.`);
   const types = input.AlarmTypes as string[] | undefined;
-  // Only metric alarms exist here; composite alarms are not supported (they would be listed under CompositeAlarms).
-  const wantMetric = !types || types.includes("MetricAlarm");
-  if (!wantMetric || input.ChildrenOfAlarmName !== undefined || input.ParentsOfAlarmName !== undefined) return { MetricAlarms: [], CompositeAlarms: [] };
+  // Without AlarmTypes only metric alarms are returned (DescribeAlarms API reference, AlarmTypes).
+  const wantMetric = types ? types.includes("MetricAlarm") : true;
+  const wantComposite = types ? types.includes("CompositeAlarm") : false;
   const prefix = input.AlarmNamePrefix as string | undefined;
   const state = input.StateValue as string | undefined;
   const action = input.ActionPrefix as string | undefined;
+  const children = input.ChildrenOfAlarmName as string | undefined;
+  const parents = input.ParentsOfAlarmName as string | undefined;
   if (names && prefix !== undefined) throw invalidParameterValue("AlarmNames and AlarmNamePrefix cannot be specified together.");
-  const all = (await allAlarms(env, ctx)).filter((a) => {
+  // "If you specify ChildrenOfAlarmName [or ParentsOfAlarmName], you cannot specify any other parameters in the
+  // request except for MaxRecords and NextToken" (DescribeAlarms API reference).
+  if ((children !== undefined || parents !== undefined) && (names || prefix !== undefined || state !== undefined || action !== undefined || (children !== undefined && parents !== undefined))) {
+    throw invalidParameterValue("ChildrenOfAlarmName and ParentsOfAlarmName cannot be combined with other filters except MaxRecords and NextToken.");
+  }
+  const everything = await allAlarms(env, ctx);
+  let relatives: Set<string> | undefined;
+  if (children !== undefined) {
+    const parent = everything.find((a) => a.name === children);
+    relatives = new Set(parent && isComposite(parent) ? compositeConfig(parent).children : []);
+  } else if (parents !== undefined) {
+    relatives = new Set(everything.filter((a) => isComposite(a) && compositeConfig(a).children.includes(parents)).map((a) => a.name));
+  }
+  const all = everything.filter((a) => {
+    const composite = isComposite(a);
+    if (relatives) return relatives.has(a.name) && (composite ? wantComposite || !types : wantMetric);
+    if (composite ? !wantComposite : !wantMetric) return false;
     const c = a.config as unknown as AlarmConfig;
     if (names && !names.includes(a.name)) return false;
     if (prefix !== undefined && !a.name.startsWith(prefix)) return false;
@@ -94,12 +99,16 @@ export async function describeAlarms(env: AlarmEnv, ctx: RequestContext, input: 
     return true;
   });
   const p = page(all, (a) => a.name, input.NextToken, max);
-  return { MetricAlarms: p.items.map(describe), CompositeAlarms: [], ...(p.next ? { NextToken: p.next } : {}) };
+  return {
+    MetricAlarms: p.items.filter((a) => !isComposite(a)).map(describe), CompositeAlarms: p.items.filter(isComposite).map(describeComposite),
+    ...(p.next ? { NextToken: p.next } : {}),
+  };
 }
 
 export async function describeAlarmsForMetric(env: AlarmEnv, ctx: RequestContext, input: Input) {
   const dims = input.Dimensions !== undefined ? canonicalDimensions(input.Dimensions as Dimension[]) : undefined;
   const out = (await allAlarms(env, ctx)).filter((a) => {
+    if (isComposite(a)) return false;
     const c = a.config as unknown as AlarmConfig;
     if (c.MetricName !== input.MetricName || c.Namespace !== input.Namespace) return false;
     if (input.Statistic !== undefined && c.Statistic !== input.Statistic) return false;
@@ -119,6 +128,13 @@ function checkNames(names: string[]): void {
 export async function deleteAlarms(env: AlarmEnv, ctx: RequestContext, input: Input) {
   const names = input.AlarmNames as string[];
   checkNames(names);
+  const all = await allAlarms(env, ctx);
+  const deleting = new Set(names);
+  // "You can't delete two composite alarms with one operation" (DeleteAlarms API reference).
+  if (all.filter((a) => deleting.has(a.name) && isComposite(a)).length > 1) throw validationError("Only one composite alarm can be deleted in one operation.");
+  // "Cannot delete abc,xyz as there are composite alarm(s) depending on them." (AWS's ValidationError as users report it)
+  const blocked = dependents(all, deleting);
+  if (blocked.length > 0) throw validationError(`Cannot delete ${blocked.join(",")} as there are composite alarm(s) depending on ${blocked.length === 1 ? "it" : "them"}.`);
   // "If you specify any incorrect alarm names, the alarms you specify with correct names are still deleted" (DeleteAlarms API reference).
   await env.store.deleteAlarms(ctx.accountId, ctx.region, names);
   return {};
@@ -133,18 +149,6 @@ async function setActions(env: AlarmEnv, ctx: RequestContext, input: Input, enab
 
 export const enableAlarmActions = (env: AlarmEnv, ctx: RequestContext, input: Input) => setActions(env, ctx, input, true);
 export const disableAlarmActions = (env: AlarmEnv, ctx: RequestContext, input: Input) => setActions(env, ctx, input, false);
-
-/**
- * Applies a new state to an alarm computed from `a` (its version): the state, history and action rows in one write.
- * A change that is no change writes nothing. Returns whether it changed the state.
- */
-export async function applyState(env: AlarmEnv, a: AlarmRecord, to: Evaluation, at: number): Promise<boolean> {
-  if (to.state === a.state) return false;
-  const { history, outbox } = transitionWrites(a, to, at, env.topics);
-  const done = await env.store.transition({ account: a.account, region: a.region, name: a.name }, a.version, { state: to.state, reason: to.reason, reasonData: to.reasonData, at }, history, outbox);
-  if (done && outbox.length > 0) env.outboxChanged?.();
-  return done;
-}
 
 export async function setAlarmState(env: AlarmEnv, ctx: RequestContext, input: Input) {
   const name = input.AlarmName as string;
@@ -171,8 +175,10 @@ export async function setAlarmState(env: AlarmEnv, ctx: RequestContext, input: I
 export async function describeAlarmHistory(env: AlarmEnv, ctx: RequestContext, input: Input) {
   const max = (input.MaxRecords as number | undefined) ?? 100;
   if (max < 1 || max > 100) throw invalidParameterValue(`The value ${max} for parameter MaxRecords is invalid. It must be between 1 and 100.`);
-  const types = input.AlarmTypes as string[] | undefined;
-  if (types && !types.includes("MetricAlarm")) return { AlarmHistoryItems: [] };
+  // Without AlarmTypes, metric alarms' history only (DescribeAlarmHistory API reference, AlarmTypes).
+  const types = new Set((input.AlarmTypes as string[] | undefined) ?? ["MetricAlarm"]);
+  const composites = new Set((await allAlarms(env, ctx)).filter(isComposite).map((a) => a.name));
+  const typeOf = (name: string) => (composites.has(name) ? "CompositeAlarm" : "MetricAlarm");
   let after: number | undefined;
   if (input.NextToken !== undefined) {
     after = decodeToken<{ i: number }>(input.NextToken)?.i;
@@ -186,8 +192,8 @@ export async function describeAlarmHistory(env: AlarmEnv, ctx: RequestContext, i
   });
   const shown = items.slice(0, max);
   return {
-    AlarmHistoryItems: shown.map((h) => ({
-      AlarmName: h.name, AlarmType: "MetricAlarm", Timestamp: new Date(h.ts), HistoryItemType: h.type, HistorySummary: h.summary, HistoryData: h.data,
+    AlarmHistoryItems: shown.filter((h) => types.has(typeOf(h.name))).map((h) => ({
+      AlarmName: h.name, AlarmType: typeOf(h.name), Timestamp: new Date(h.ts), HistoryItemType: h.type, HistorySummary: h.summary, HistoryData: h.data,
     })),
     ...(items.length > max ? { NextToken: encodeToken({ i: shown[shown.length - 1].id }) } : {}),
   };
