@@ -108,3 +108,23 @@ test("series with several resource labels: labels and CloudWatch dimensions from
   const [d] = m.drainCounters();
   assert.deepEqual(d.metric.dimensions?.(d.resource), [{ Name: "EventBusName", Value: "bus" }, { Name: "RuleName", Value: "a" }]);
 });
+
+test("distributions: a histogram per resource, folded past the limit; minute statistics with a bounded sample for CloudWatch", async () => {
+  const age: ResourceMetric = { name: "t_age_ms", help: "age", resourceLabel: "stream_name", cloudwatch: { namespace: "AWS/Kinesis", metric: "GetRecords.IteratorAgeMilliseconds", dimension: "StreamName", unit: "Milliseconds" } };
+  const m = new Metrics(1);
+  const d = m.distribution(age, [10, 100]);
+  d.observe("1", "r", "s", 5);
+  d.observe("1", "r", "s", 50);
+  d.observe("1", "r", "t", 500);
+  const text = await m.scrape();
+  assert.match(text, /t_age_ms_bucket\{le="10",account="1",region="r",stream_name="s"\} 1/);
+  assert.match(text, /t_age_ms_bucket\{le="100",account="1",region="r",stream_name="s"\} 2/);
+  assert.match(text, /t_age_ms_count\{account="other",region="other",stream_name="other"\} 1/);
+  const [s, t] = m.drainDistributions();
+  assert.deepEqual([s.resource, s.sum, s.count, s.min, s.max, s.values], ["s", 55, 2, 5, 50, [5, 50]]);
+  assert.equal(t.max, 500);
+  assert.deepEqual(m.drainDistributions(), []);
+  for (let i = 0; i < 5000; i++) d.observe("1", "r", "s", i);
+  const [big] = m.drainDistributions();
+  assert.deepEqual([big.count, big.min, big.max, big.values.length], [5000, 0, 4999, 1000]);
+});

@@ -45,6 +45,28 @@ export interface ResourceCounter {
   add(account: string, region: string, resource: string, n?: number): void;
 }
 
+/** A per-resource distribution (latencies, ages): each observation goes to a Prometheus histogram and to CloudWatch's minute statistics. */
+export interface ResourceDistribution {
+  observe(account: string, region: string, resource: string, value: number): void;
+}
+
+/** A distribution's last minute (or since the last drain), as CloudWatch stores a datapoint with statistic values. */
+export interface DistributionDelta {
+  metric: CloudWatchMetric;
+  account: string;
+  region: string;
+  resource: string;
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+  /** At most MAX_KEPT_VALUES of the minute's values (a uniform sample past that), for percentiles. */
+  values: number[];
+}
+
+/** Values a distribution keeps per resource and minute for CloudWatch percentiles (as PutMetricData keeps 1,000). */
+export const MAX_KEPT_VALUES = 1000;
+
 /** One gauge value of one resource, as a service's collector reports it. */
 export interface GaugeSample {
   metric: ResourceMetric;
@@ -81,6 +103,20 @@ interface CounterEntry {
   account: string;
   region: string;
   resource: string;
+}
+
+interface DistributionEntry {
+  idle: number;
+  buckets: Buckets;
+  account: string;
+  region: string;
+  resource: string;
+  /** The minute so far (drained by the CloudWatch job). */
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+  values: number[];
 }
 
 type Labels = Record<string, string>;
@@ -135,6 +171,7 @@ export class Metrics {
   readonly registry = new Registry();
   readonly labelLimit: number;
   private readonly counters: { metric: ResourceMetric; entries: Map<string, CounterEntry> }[] = [];
+  private readonly distributions: { metric: ResourceMetric; entries: Map<string, DistributionEntry> }[] = [];
   private readonly gaugeSources: { metrics: ResourceMetric[]; collect: () => Promise<GaugeSample[]> }[] = [];
   private readonly requests = new Map<string, RequestEntry>();
   private readonly commitSeconds = new Buckets(LATENCY_BUCKETS);
@@ -214,6 +251,74 @@ export class Metrics {
         e.pending += n;
       },
     };
+  }
+
+  /**
+   * A per-resource distribution in `bounds` buckets (Prometheus histogram, labels capped as counters are) whose minute
+   * statistics (sum, count, min, max and a sample of values for percentiles) become CloudWatch datapoints.
+   */
+  distribution(metric: ResourceMetric, bounds: number[]): ResourceDistribution {
+    const entries = new Map<string, DistributionEntry>();
+    this.distributions.push({ metric, entries });
+    const limit = this.labelLimit;
+    this.family(metric.name, metric.help, "histogram", () => {
+      const out: Sample[] = [];
+      let n = 0;
+      const other = new Buckets(bounds);
+      for (const e of entries.values()) {
+        if (n++ < limit) e.buckets.samples(metric.name, resourceLabels(metric, e.account, e.region, e.resource), out);
+        else {
+          for (let i = 0; i < other.counts.length; i++) other.counts[i] += e.buckets.counts[i];
+          other.sum += e.buckets.sum;
+          other.count += e.buckets.count;
+        }
+      }
+      if (n > limit) other.samples(metric.name, resourceLabels(metric, OTHER, OTHER, OTHER), out);
+      return out;
+    });
+    return {
+      observe(account, region, resource, value) {
+        const key = `${account}\u0000${region}\u0000${resource}`;
+        let e = entries.get(key);
+        if (e === undefined) {
+          entries.set(key, (e = { idle: 0, buckets: new Buckets(bounds), account, region, resource, sum: 0, count: 0, min: Infinity, max: -Infinity, values: [] }));
+        }
+        e.buckets.observe(value);
+        e.count++;
+        e.sum += value;
+        if (value < e.min) e.min = value;
+        if (value > e.max) e.max = value;
+        // Reservoir sampling keeps a uniform sample of the minute's values once more than MAX_KEPT_VALUES arrive.
+        if (e.values.length < MAX_KEPT_VALUES) e.values.push(value);
+        else {
+          const j = Math.floor(Math.random() * e.count);
+          if (j < MAX_KEPT_VALUES) e.values[j] = value;
+        }
+      },
+    };
+  }
+
+  /** The distributions' statistics since the last drain, for CloudWatch (only series that are CloudWatch metrics). */
+  drainDistributions(): DistributionDelta[] {
+    const out: DistributionDelta[] = [];
+    for (const d of this.distributions) {
+      const cw = d.metric.cloudwatch;
+      const crowded = d.entries.size > this.labelLimit;
+      for (const [key, e] of d.entries) {
+        if (e.count === 0) {
+          if (++e.idle > IDLE_DRAINS && crowded) d.entries.delete(key);
+          continue;
+        }
+        if (cw) out.push({ metric: cw, account: e.account, region: e.region, resource: e.resource, sum: e.sum, count: e.count, min: e.min, max: e.max, values: e.values });
+        e.idle = 0;
+        e.sum = 0;
+        e.count = 0;
+        e.min = Infinity;
+        e.max = -Infinity;
+        e.values = [];
+      }
+    }
+    return out;
   }
 
   /**

@@ -41,6 +41,12 @@ export async function recordMinute(env: AlarmEnv, metrics: Metrics, ts: number):
       ts, unit: c.metric.unit, sum: c.value, count: 1, min: c.value, max: c.value, values: [c.value],
     });
   }
+  for (const d of metrics.drainDistributions()) {
+    points.push({
+      account: d.account, region: d.region, namespace: d.metric.namespace, metric: d.metric.metric, dims: dimensionsOf(d.metric, d.resource),
+      ts, unit: d.metric.unit, sum: d.sum, count: d.count, min: d.min, max: d.max, values: d.values,
+    });
+  }
   for (const g of await metrics.sampleGauges()) {
     const cw = g.metric.cloudwatch;
     if (!cw) continue;
