@@ -20,6 +20,7 @@ import { KINESIS_TARGET_KIND, STATES_TARGET_KIND, type ServiceTargetPayload } fr
 import type { BusKey, DeliveryWrite, RuleWithTargets, TargetRecord } from "../store.ts";
 import type { DeliveryExtras, NewArchivedEvent } from "../archive-store.ts";
 import { DispatchCounts, type RuleRef } from "../metrics.ts";
+import { notifyObservers } from "../observers.ts";
 
 type Input = Record<string, unknown>;
 
@@ -382,5 +383,6 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
   const plan = newPlan();
   for (const { bus, events, sizes: groupSizes } of byBus.values()) await planDispatch(env, bus, events, groupSizes, { baseUrl: ctx.baseUrl, now }, plan, false);
   await commit(env, plan, now);
+  if (env.observers !== undefined && env.observers.size > 0) notifyObservers(env.observers, byBus.values());
   return { FailedEntryCount: failed, Entries: out };
 }

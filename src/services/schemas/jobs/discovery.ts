@@ -1,0 +1,138 @@
+// Schema discovery off the request path. Every node keeps an observer on each bus with a started discoverer (the
+// events module's after-commit hook); the observer only queues the committed events (bounded) and wakes this job.
+// The job, a scheduler registration, drains the queue in slices: an event whose shape (keys and value kinds) was
+// seen lately is skipped by its fingerprint alone; a new shape is inferred (domain/infer.ts) and added to
+// discovered-schemas as source@DetailType, which makes a new version only when the inferred schema differs from the
+// newest one (store "discover" mode). When other nodes share the database, the started discoverers are read again
+// every few seconds.
+import type { Scheduler } from "../../../engine/scheduler.ts";
+import type { Logger } from "../../../util/log.ts";
+import type { BusKey, BusObserver, FormedEvent } from "../../events/index.ts";
+import { contentFingerprint, discoveredName, inferOpenApi, shapeFingerprint } from "../domain/infer.ts";
+import { DISCOVERED_REGISTRY, parseBusArn } from "../domain/names.ts";
+import type { SchemasEnv } from "../env.ts";
+import type { DiscovererRecord } from "../store.ts";
+
+/** Events waiting for inference at most (beyond, events are dropped and counted: discovery samples). */
+export const MAX_QUEUED = 10_000;
+/** Events inferred per run before yielding to other work. */
+const SLICE = 200;
+/** Shapes remembered per node (skipped without inference while remembered). */
+const SEEN_MAX = 10_000;
+/** A remembered shape is looked at again after this long (another node may have deleted its schema). */
+const SEEN_TTL_MS = 60_000;
+const SHARED_REFRESH_MS = 5_000;
+
+interface Watched {
+  crossAccount: boolean;
+  stop: () => void;
+}
+
+export interface Discovery {
+  /** Read the started discoverers again (after a local change). */
+  changed(): void;
+  /** Forget the shapes seen (a discovered schema was deleted). */
+  forget(): void;
+  /** Events dropped because the queue was full. */
+  dropped(): number;
+  close(): Promise<void>;
+}
+
+export function startDiscovery(
+  env: SchemasEnv, scheduler: Scheduler, log: Logger, observe: (bus: BusKey, fn: BusObserver) => () => void, shared: boolean,
+): Discovery {
+  const watched = new Map<string, Watched>();
+  const queue: { bus: BusKey; event: FormedEvent }[] = [];
+  const seen = new Map<string, number>();
+  let droppedCount = 0;
+  let stale = true;
+  let refreshedAt = -Infinity;
+
+  const observer: BusObserver = (bus, events) => {
+    for (const event of events) {
+      if (queue.length >= MAX_QUEUED) {
+        droppedCount++;
+        continue;
+      }
+      queue.push({ bus, event });
+    }
+    reg.wake();
+  };
+
+  async function refresh(now: number): Promise<void> {
+    stale = false;
+    refreshedAt = now;
+    const started: DiscovererRecord[] = await env.store.startedDiscoverers();
+    const want = new Map<string, { bus: BusKey; crossAccount: boolean }>();
+    for (const d of started) {
+      const b = parseBusArn(d.sourceArn);
+      if (!b) continue;
+      const bus = { account: b.account, region: b.region, name: b.name };
+      want.set(`${bus.account}/${bus.region}/${bus.name}`, { bus, crossAccount: d.crossAccount });
+    }
+    for (const [k, w] of watched) {
+      if (!want.has(k)) {
+        w.stop();
+        watched.delete(k);
+      }
+    }
+    for (const [k, w] of want) {
+      const have = watched.get(k);
+      if (have) have.crossAccount = w.crossAccount;
+      else watched.set(k, { crossAccount: w.crossAccount, stop: observe(w.bus, observer) });
+    }
+  }
+
+  async function infer(bus: BusKey, event: FormedEvent, now: number): Promise<void> {
+    const w = watched.get(`${bus.account}/${bus.region}/${bus.name}`);
+    if (!w) return;
+    // CrossAccount false: events another account put on the bus are not inferred (API reference, Discoverers).
+    if (!w.crossAccount && event.account !== bus.account) return;
+    const fp = `${bus.account}/${bus.region}/${shapeFingerprint(event)}`;
+    const at = seen.get(fp);
+    if (at !== undefined && now - at < SEEN_TTL_MS) return;
+    const doc = inferOpenApi(event);
+    const content = JSON.stringify(doc);
+    const key = { account: bus.account, region: bus.region, registry: DISCOVERED_REGISTRY, name: discoveredName(event.source, event["detail-type"]) };
+    await env.store.addVersion(key, { type: "OpenApi3", content, fingerprint: contentFingerprint(doc) }, "discover", now);
+    if (seen.size >= SEEN_MAX) seen.delete(seen.keys().next().value as string);
+    seen.delete(fp);
+    seen.set(fp, now);
+  }
+
+  const reg = scheduler.register({
+    name: "schemas.discovery",
+    nextDue(now) {
+      if (stale || queue.length > 0) return now;
+      return shared ? refreshedAt + SHARED_REFRESH_MS : undefined;
+    },
+    pollMs: shared ? SHARED_REFRESH_MS : undefined,
+    async run(now) {
+      if (stale || (shared && now - refreshedAt >= SHARED_REFRESH_MS)) await refresh(now);
+      const batch = queue.splice(0, SLICE);
+      for (const { bus, event } of batch) {
+        try {
+          await infer(bus, event, now);
+        } catch (e) {
+          log.warn(`schema discovery failed for an event of ${event.source}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+    },
+  });
+
+  return {
+    changed() {
+      stale = true;
+      reg.wake();
+    },
+    forget() {
+      seen.clear();
+    },
+    dropped: () => droppedCount,
+    async close() {
+      await reg.cancel();
+      for (const w of watched.values()) w.stop();
+      watched.clear();
+    },
+  };
+}
