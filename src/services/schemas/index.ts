@@ -20,7 +20,7 @@ export const schemasModule = defineService<SchemasStore, undefined>({
   name: "schemas",
   docs: {
     title: "EventBridge Schema Registry",
-    note: "Registries (and the AWS-managed aws.events and discovered-schemas), schemas and versions (OpenApi3, JSONSchemaDraft4, checked on write), SearchSchemas, ExportSchema to JSONSchemaDraft4, GetDiscoveredSchema, TypeScript3 code bindings as zip archives (Java8, Python36 and Go1 are refused), discoverers inferring schemas from the events put on a bus, registry policies and tags.",
+    note: "Registries (and the AWS-managed aws.events and discovered-schemas), schemas and versions (OpenApi3, JSONSchemaDraft4, checked on write), SearchSchemas, ExportSchema to JSONSchemaDraft4, GetDiscoveredSchema, TypeScript3 and Python36 code bindings as zip archives (Java8 and Go1 are refused), discoverers inferring schemas from the events put on a bus, registry policies and tags.",
     pending: PENDING_OPERATIONS,
     definition: () => createSchemasService({} as SchemasEnv),
   },

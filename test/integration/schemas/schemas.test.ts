@@ -354,6 +354,9 @@ describe("code bindings and discovery", () => {
     assert.equal(again.name, "ConflictException");
     const java = await failure(schemas.send(new PutCodeBindingCommand({ RegistryName: "bind", SchemaName: "com.shop@OrderShipped", Language: "Java8" })));
     assert.equal(java.name, "BadRequestException");
+    const go = await failure(schemas.send(new PutCodeBindingCommand({ RegistryName: "bind", SchemaName: "com.shop@OrderShipped", Language: "Go1" })));
+    assert.equal(go.name, "BadRequestException");
+    assert.equal(java.name, "BadRequestException");
     const cobol = await failure(schemas.send(new PutCodeBindingCommand({ RegistryName: "bind", SchemaName: "com.shop@OrderShipped", Language: "Cobol" })));
     assert.equal(cobol.name, "BadRequestException");
 
@@ -380,6 +383,47 @@ describe("code bindings and discovery", () => {
     } catch (e) {
       const err = e as { stdout?: Buffer; stderr?: Buffer };
       assert.fail(`tsc failed: ${err.stdout?.toString() ?? ""}${err.stderr?.toString() ?? ""}${String(e)}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a Python36 code binding imports, unmarshalls an event and marshalls it back", async () => {
+    const event = { version: "0", id: "1", "detail-type": "Parcel Sent", source: "com.post", account: ACCOUNT, time: "2026-01-01T00:00:00Z", region: "us-east-1",
+      resources: ["r"], detail: { parcelId: "p1", weightKg: 1.5, class: "first", to: { city: "Oslo" }, stops: [{ at: "2026-01-02T00:00:00Z", code: 3 }] } };
+    const inferred = await schemas.send(new GetDiscoveredSchemaCommand({ Type: "OpenApi3", Events: [JSON.stringify(event)] }));
+    await schemas.send(new CreateSchemaCommand({ RegistryName: "bind", SchemaName: "com.post@ParcelSent", Type: "OpenApi3", Content: inferred.Content! }));
+    const put = await schemas.send(new PutCodeBindingCommand({ RegistryName: "bind", SchemaName: "com.post@ParcelSent", Language: "Python36" }));
+    assert.equal(put.$metadata.httpStatusCode, 202);
+    await eventually(async () => {
+      const d = await schemas.send(new DescribeCodeBindingCommand({ RegistryName: "bind", SchemaName: "com.post@ParcelSent", Language: "Python36" }));
+      return d.Status === "CREATE_COMPLETE" ? d : undefined;
+    }, "CREATE_COMPLETE");
+    const src = await schemas.send(new GetCodeBindingSourceCommand({ RegistryName: "bind", SchemaName: "com.post@ParcelSent", Language: "Python36" }));
+    const { dir, files } = extract(src.Body!);
+    try {
+      assert.ok(files.includes("schema/com/post/parcelsent/__init__.py"), files.join(","));
+      assert.ok(files.includes("schema/com/post/parcelsent/marshaller.py"));
+      writeFileSync(join(dir, "out", "use.py"), [
+        "import json, sys",
+        "from schema.com.post.parcelsent import Marshaller, AWSEvent, ParcelSent",
+        "event = json.loads(sys.argv[1])",
+        "e = Marshaller.unmarshall(event, AWSEvent)",
+        "assert isinstance(e.detail, ParcelSent), type(e.detail)",
+        "assert e.detail_type == 'Parcel Sent'",
+        "assert e.detail.to.city == 'Oslo'",
+        "assert e.detail.stops[0].code == 3",
+        "assert e.detail.class_ == 'first'",
+        "back = Marshaller.marshall(e)",
+        "assert back['detail']['weightKg'] == 1.5 and back['detail-type'] == 'Parcel Sent', back",
+        "print('ok')",
+        "",
+      ].join("\n"));
+      const out = execFileSync("python3", ["use.py", JSON.stringify(event)], { cwd: join(dir, "out"), stdio: "pipe" }).toString();
+      assert.equal(out.trim(), "ok");
+    } catch (e) {
+      const err = e as { stdout?: Buffer; stderr?: Buffer };
+      assert.fail(`python failed: ${err.stdout?.toString() ?? ""}${err.stderr?.toString() ?? ""}${String(e)}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

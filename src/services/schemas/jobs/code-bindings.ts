@@ -1,7 +1,7 @@
 // Generates code bindings off the request path: PutCodeBinding stores CREATE_IN_PROGRESS and queues the job here; the
 // next turn generates the files, zips them and stores CREATE_COMPLETE with the archive (or CREATE_FAILED).
 import type { Logger } from "../../../util/log.ts";
-import { typescriptBinding } from "../domain/codegen.ts";
+import { pythonBinding, typescriptBinding } from "../domain/codegen.ts";
 import type { SchemaType } from "../domain/content.ts";
 import { zip } from "../domain/zip.ts";
 import type { BindingJob, SchemasEnv } from "../env.ts";
@@ -17,7 +17,8 @@ export function bindingGenerator(env: SchemasEnv, log: Logger): { generate(job: 
     let source: Buffer | undefined;
     try {
       const { version } = await findVersion(env, key, job.version);
-      const files = typescriptBinding(job.name, version.type as SchemaType, JSON.parse(version.content) as Record<string, unknown>);
+      const generate = job.language === "Python36" ? pythonBinding : typescriptBinding;
+      const files = generate(job.name, version.type as SchemaType, JSON.parse(version.content) as Record<string, unknown>);
       source = zip(files, new Date(env.clock.now()));
     } catch (e) {
       log.warn(`code binding for ${job.registry}/${job.name} v${job.version} failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -13,8 +13,8 @@ type Input = Record<string, unknown>;
 function languageOf(v: unknown): string {
   const l = String(v);
   if (!(LANGUAGES as readonly string[]).includes(l)) throw badRequest(`Invalid language '${l.slice(0, 40)}': it must be one of ${LANGUAGES.join(", ")}.`);
-  // Java8, Python36 and Go1 are AWS languages this version does not generate: refused, never accepted and left pending.
-  if (!GENERATED.has(l)) throw badRequest(`Code bindings for ${l} are not supported by Mailroom yet; TypeScript3 is.`);
+  // Java8 and Go1 are AWS languages this version does not generate: refused, never accepted and left pending.
+  if (!GENERATED.has(l)) throw badRequest(`Code bindings for ${l} are not supported by Mailroom yet; TypeScript3 and Python36 are.`);
   return l;
 }
 
