@@ -2,7 +2,7 @@
 // compared by keys and kinds not values, and depth bounds that keep any event from overflowing the stack.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { contentFingerprint, discoveredName, inferOpenApi, MAX_DEPTH, pascal, shapeFingerprint } from "./infer.ts";
+import { contentFingerprint, discoveredName, inferOpenApi, MAX_DEPTH, mergeInferred, pascal, shapeFingerprint } from "./infer.ts";
 
 test("names: source@DetailType with the detail-type in PascalCase", () => {
   assert.equal(discoveredName("aws.ec2", "EC2 Instance State-change Notification"), "aws.ec2@EC2InstanceStateChangeNotification");
@@ -45,4 +45,17 @@ test("probe: 100,000 levels of nesting infer and fingerprint without overflowing
   const comps = Object.keys((doc.components as { schemas: object }).schemas).length;
   assert.ok(comps <= MAX_DEPTH + 2, String(comps));
   assert.equal(typeof contentFingerprint(doc), "string");
+});
+
+test("samples merged: properties united, required only where every sample has the key, null gives way to a type", () => {
+  const a = inferOpenApi({ source: "s", "detail-type": "T", detail: { id: "x", n: null, sub: { a: 1 } } });
+  const b = inferOpenApi({ source: "s", "detail-type": "T", detail: { id: "y", n: 2, extra: true, sub: { a: 1, b: "z" } } });
+  const m = mergeInferred(a, b);
+  const c = (m.components as { schemas: Record<string, Record<string, unknown>> }).schemas;
+  assert.deepEqual(Object.keys(c.T.properties as object), ["extra", "id", "n", "sub"]);
+  assert.deepEqual(c.T.required, ["id", "sub"]);
+  assert.deepEqual((c.T.properties as Record<string, unknown>).n, { type: "number" });
+  assert.deepEqual(Object.keys(c.Sub.properties as object), ["a", "b"]);
+  assert.deepEqual(c.Sub.required, ["a"]);
+  assert.ok(c.AWSEvent.required);
 });

@@ -170,3 +170,36 @@ function canonical(v: unknown, depth: number): string {
   const keys = Object.keys(v).sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k], depth + 1)}`).join(",")}}`;
 }
+
+/**
+ * Two inferred documents of one event type as one (GetDiscoveredSchema's sample events): components by name, their
+ * properties united, a property required only where every sample has it; where samples disagree on a property's type,
+ * the first sample's stands (a null value gives way to a typed one). Components are flat (nested objects are
+ * references), so this walks one level.
+ */
+export function mergeInferred(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const sa = (a.components as { schemas: Record<string, Record<string, unknown>> }).schemas;
+  const sb = (b.components as { schemas: Record<string, Record<string, unknown>> }).schemas;
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const name of new Set([...Object.keys(sa), ...Object.keys(sb)])) {
+    const x = sa[name];
+    const y = sb[name];
+    if (!x || !y || name === "AWSEvent") {
+      // A component only one sample has is optional in all its fields; the envelope is the same for every sample.
+      out[name] = { ...(x ?? y) };
+      if (!x || !y) delete out[name].required;
+      continue;
+    }
+    const px = (x.properties ?? {}) as Record<string, Record<string, unknown>>;
+    const py = (y.properties ?? {}) as Record<string, Record<string, unknown>>;
+    const properties: Record<string, unknown> = {};
+    for (const k of [...new Set([...Object.keys(px), ...Object.keys(py)])].sort()) {
+      const u = px[k];
+      properties[k] = u === undefined || Object.keys(u).length === 0 ? (py[k] ?? u) : u;
+    }
+    const rx = new Set((x.required as string[] | undefined) ?? []);
+    const required = ((y.required as string[] | undefined) ?? []).filter((k) => rx.has(k));
+    out[name] = { type: "object", ...(required.length > 0 ? { required } : {}), properties };
+  }
+  return { ...a, components: { schemas: out } };
+}

@@ -5,7 +5,7 @@ import type { RequestContext } from "../../types.ts";
 import { builtinSchema, builtinSchemas } from "../domain/builtin.ts";
 import { checkDescription, checkTags } from "../domain/checks.ts";
 import { checkContent, MAX_CONTENT, type SchemaType, toJsonSchemaDraft4 } from "../domain/content.ts";
-import { contentFingerprint, inferOpenApi } from "../domain/infer.ts";
+import { contentFingerprint, inferOpenApi, mergeInferred } from "../domain/infer.ts";
 import { AWS_EVENTS_REGISTRY, checkSchemaName, DISCOVERED_REGISTRY, schemaArn } from "../domain/names.ts";
 import { decodeToken, encodeToken, limitOf, scopeOf, type SchemasEnv } from "../env.ts";
 import { badRequest, conflict, forbidden, notFound } from "../errors.ts";
@@ -228,7 +228,7 @@ export async function exportSchema(env: SchemasEnv, ctx: RequestContext, input: 
   };
 }
 
-/** GetDiscoveredSchema: the schema inferred from 1-10 sample events of one type (API reference, Discover). */
+/** GetDiscoveredSchema: the schema inferred from 1-10 sample events of one type, merged (API reference, Discover). */
 export async function getDiscoveredSchema(_env: SchemasEnv, _ctx: RequestContext, input: Input) {
   const type = checkType(input.Type);
   const events = (input.Events as unknown[] | undefined) ?? [];
@@ -244,6 +244,6 @@ export async function getDiscoveredSchema(_env: SchemasEnv, _ctx: RequestContext
     if (v === null || typeof v !== "object" || Array.isArray(v)) throw badRequest("Each event must be a JSON object.");
     return v as Record<string, unknown>;
   });
-  const doc = inferOpenApi(parsed[0]);
+  const doc = parsed.map((e) => inferOpenApi(e)).reduce((a, b) => mergeInferred(a, b));
   return { Content: JSON.stringify(type === "OpenApi3" ? doc : toJsonSchemaDraft4("OpenApi3", doc)) };
 }
