@@ -1,5 +1,5 @@
 // Schema discovery off the request path. Every node keeps an observer on each bus with a started discoverer (the
-// events module's after-commit hook); the observer only queues the committed events (bounded) and wakes this job.
+// events module's after-commit hook); the observer only queues the committed batch (bounded) and wakes this job.
 // The job, a scheduler registration, drains the queue in slices: an event whose shape (keys and value kinds) was
 // seen lately is skipped by its fingerprint alone; a new shape is inferred (domain/infer.ts) and added to
 // discovered-schemas as source@DetailType, which makes a new version only when the inferred schema differs from the
@@ -13,8 +13,11 @@ import { DISCOVERED_REGISTRY, parseBusArn } from "../domain/names.ts";
 import type { SchemasEnv } from "../env.ts";
 import type { DiscovererRecord } from "../store.ts";
 
-/** Events waiting for inference at most (beyond, events are dropped and counted: discovery samples). */
-export const MAX_QUEUED = 10_000;
+/**
+ * PutEvents batches waiting for inference at most (beyond, batches are dropped and counted: discovery samples). A
+ * batch is at most 256 KiB of entries, so the queue holds at most 64 MiB of events however large they are.
+ */
+export const MAX_QUEUED_BATCHES = 256;
 /** Events inferred per run before yielding to other work. */
 const SLICE = 200;
 /** Shapes remembered per node (skipped without inference while remembered). */
@@ -42,20 +45,21 @@ export function startDiscovery(
   env: SchemasEnv, scheduler: Scheduler, log: Logger, observe: (bus: BusKey, fn: BusObserver) => () => void, shared: boolean,
 ): Discovery {
   const watched = new Map<string, Watched>();
-  const queue: { bus: BusKey; event: FormedEvent }[] = [];
+  const queue: { bus: BusKey; events: readonly FormedEvent[] }[] = [];
+  /** How far into the first batch the last run got. */
+  let offset = 0;
   const seen = new Map<string, number>();
   let droppedCount = 0;
   let stale = true;
   let refreshedAt = -Infinity;
 
   const observer: BusObserver = (bus, events) => {
-    for (const event of events) {
-      if (queue.length >= MAX_QUEUED) {
-        droppedCount++;
-        continue;
-      }
-      queue.push({ bus, event });
+    if (events.length === 0) return;
+    if (queue.length >= MAX_QUEUED_BATCHES) {
+      droppedCount += events.length;
+      return;
     }
+    queue.push({ bus, events });
     reg.wake();
   };
 
@@ -109,8 +113,13 @@ export function startDiscovery(
     pollMs: shared ? SHARED_REFRESH_MS : undefined,
     async run(now) {
       if (stale || (shared && now - refreshedAt >= SHARED_REFRESH_MS)) await refresh(now);
-      const batch = queue.splice(0, SLICE);
-      for (const { bus, event } of batch) {
+      for (let done = 0; done < SLICE && queue.length > 0; done++) {
+        const { bus, events } = queue[0];
+        const event = events[offset++];
+        if (offset >= events.length) {
+          queue.shift();
+          offset = 0;
+        }
         try {
           await infer(bus, event, now);
         } catch (e) {
