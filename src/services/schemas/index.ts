@@ -9,7 +9,7 @@ import type { EventsApi } from "../events/index.ts";
 import { defineService } from "../module.ts";
 import type { SchemasEnv } from "./env.ts";
 import { bindingGenerator } from "./jobs/code-bindings.ts";
-import { startDiscovery } from "./jobs/discovery.ts";
+import { discoveryCounters, startDiscovery } from "./jobs/discovery.ts";
 import { createSchemasService, PENDING_OPERATIONS } from "./service.ts";
 import type { SchemasStore } from "./store.ts";
 
@@ -46,7 +46,7 @@ export const schemasModule = defineService<SchemasStore, undefined>({
     };
     const generator = bindingGenerator(env, ctx.log);
     env.generateBinding = generator.generate;
-    const discovery = startDiscovery(env, ctx.scheduler, ctx.log, events.observeBus, ctx.shared);
+    const discovery = startDiscovery(env, ctx.scheduler, ctx.log, events.observeBus, ctx.shared, discoveryCounters(ctx.metrics));
     env.discoverersChanged = () => discovery.changed();
     env.discoveredDeleted = () => discovery.forget();
     return {

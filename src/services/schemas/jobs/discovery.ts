@@ -6,6 +6,7 @@
 // newest one (store "discover" mode). When other nodes share the database, the started discoverers are read again
 // every few seconds.
 import type { Scheduler } from "../../../engine/scheduler.ts";
+import type { Metrics, ResourceCounter, ResourceMetric } from "../../../metrics/registry.ts";
 import type { Logger } from "../../../util/log.ts";
 import type { BusKey, BusObserver, FormedEvent } from "../../events/index.ts";
 import { contentFingerprint, discoveredName, inferOpenApi, shapeFingerprint } from "../domain/infer.ts";
@@ -26,6 +27,16 @@ const SEEN_MAX = 10_000;
 const SEEN_TTL_MS = 60_000;
 const SHARED_REFRESH_MS = 5_000;
 
+const busSeries = (name: string, help: string): ResourceMetric => ({ name, help, resourceLabel: "event_bus_name" });
+
+/** Discovery's counters, per bus (Prometheus only: AWS publishes no CloudWatch metrics for discoverers). */
+export function discoveryCounters(metrics: Metrics): { inferred: ResourceCounter; dropped: ResourceCounter } {
+  return {
+    inferred: metrics.counter(busSeries("mailroom_schemas_discovered_shapes_total", "Event shapes a discoverer inferred (new to this node in the last minute).")),
+    dropped: metrics.counter(busSeries("mailroom_schemas_discovery_dropped_events_total", "Events a discoverer did not look at: its node's queue was full.")),
+  };
+}
+
 interface Watched {
   crossAccount: boolean;
   stop: () => void;
@@ -43,6 +54,7 @@ export interface Discovery {
 
 export function startDiscovery(
   env: SchemasEnv, scheduler: Scheduler, log: Logger, observe: (bus: BusKey, fn: BusObserver) => () => void, shared: boolean,
+  counters?: { inferred: ResourceCounter; dropped: ResourceCounter },
 ): Discovery {
   const watched = new Map<string, Watched>();
   const queue: { bus: BusKey; events: readonly FormedEvent[] }[] = [];
@@ -57,6 +69,7 @@ export function startDiscovery(
     if (events.length === 0) return;
     if (queue.length >= MAX_QUEUED_BATCHES) {
       droppedCount += events.length;
+      counters?.dropped.add(bus.account, bus.region, bus.name, events.length);
       return;
     }
     queue.push({ bus, events });
@@ -99,6 +112,7 @@ export function startDiscovery(
     const content = JSON.stringify(doc);
     const key = { account: bus.account, region: bus.region, registry: DISCOVERED_REGISTRY, name: discoveredName(event.source, event["detail-type"]) };
     await env.store.addVersion(key, { type: "OpenApi3", content, fingerprint: contentFingerprint(doc) }, "discover", now);
+    counters?.inferred.add(bus.account, bus.region, bus.name);
     if (seen.size >= SEEN_MAX) seen.delete(seen.keys().next().value as string);
     seen.delete(fp);
     seen.set(fp, now);
