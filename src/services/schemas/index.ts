@@ -10,6 +10,7 @@ import { defineService } from "../module.ts";
 import type { SchemasEnv } from "./env.ts";
 import { bindingGenerator } from "./jobs/code-bindings.ts";
 import { discoveryCounters, startDiscovery } from "./jobs/discovery.ts";
+import { discovererResources, registryResources } from "./resources.ts";
 import { createSchemasService, PENDING_OPERATIONS } from "./service.ts";
 import type { SchemasStore } from "./store.ts";
 
@@ -24,6 +25,8 @@ export const schemasModule = defineService<SchemasStore, undefined>({
     pending: PENDING_OPERATIONS,
     definition: () => createSchemasService({} as SchemasEnv),
   },
+  // What operators may declare at start (--config, startMailroom({ resources }); ADR 0024).
+  resources: [registryResources, discovererResources],
   stores: {
     sqlite: (db) => new SqliteSchemasStore(db),
     postgres: (db) => new PgSchemasStore(db),
