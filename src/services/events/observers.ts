@@ -1,5 +1,6 @@
 // Observers of the events put on a bus: a generic after-commit hook (Schema Registry discoverers use it). PutEvents
-// calls notifyObservers only when some bus has observers, so a server without any pays one size check per request.
+// calls notifyObservers only when some bus has observers, so a server without any pays one size check per request;
+// events a rule forwards to another bus (a bus target) are told to that bus's observers the same way.
 // Observers run after the commit, outside the request's work: they get the committed events and must not block
 // (the schemas module queues them and infers off the request path).
 import type { FormedEvent } from "./domain/event.ts";

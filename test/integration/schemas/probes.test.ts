@@ -3,7 +3,7 @@
 // while CrossAccount is true and skips them once it is false; each account sees only its own registries. Both backends.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { EventBridgeClient, PutEventsCommand, PutPermissionCommand } from "@aws-sdk/client-eventbridge";
+import { EventBridgeClient, PutEventsCommand, PutPermissionCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import {
   CreateDiscovererCommand, CreateRegistryCommand, CreateSchemaCommand, DescribeRegistryCommand, DescribeSchemaCommand, GetCodeBindingSourceCommand,
   ListRegistriesCommand, ListSchemasCommand, ListTagsForResourceCommand, SchemasClient, UpdateDiscovererCommand,
@@ -93,4 +93,25 @@ test("CrossAccount: another account's events on the bus are inferred while true,
   await aliceEvents.send(new PutEventsCommand({ Entries: [{ Source: "alice.app", DetailType: "Own", Detail: '{"k":1}' }] }));
   await eventually(() => describe(alice, "alice.app@Own"), "alice's own event's schema");
   assert.equal(await describe(alice, "bob.app@Skipped"), undefined);
+});
+
+test("events another account's rule forwards to the bus (a bus target) are discovered too, unless CrossAccount is false", async () => {
+  const id = "events-event-bus-default";
+  await alice.send(new UpdateDiscovererCommand({ DiscovererId: id, CrossAccount: true }));
+  const aliceBus = `arn:aws:events:us-east-1:${ALICE.accountId}:event-bus/default`;
+  await bobEvents.send(new PutRuleCommand({ Name: "to-alice", EventPattern: JSON.stringify({ source: ["bob.fwd"] }) }));
+  await bobEvents.send(new PutTargetsCommand({ Rule: "to-alice", Targets: [{ Id: "alice", Arn: aliceBus }] }));
+  const describe = (name: string) =>
+    alice.send(new DescribeSchemaCommand({ RegistryName: "discovered-schemas", SchemaName: name })).catch((e: { name: string }) => {
+      if (e.name === "NotFoundException") return undefined;
+      throw e;
+    });
+  await bobEvents.send(new PutEventsCommand({ Entries: [{ Source: "bob.fwd", DetailType: "Forwarded", Detail: '{"k":1}' }] }));
+  await eventually(() => describe("bob.fwd@Forwarded"), "the forwarded event's schema");
+
+  await alice.send(new UpdateDiscovererCommand({ DiscovererId: id, CrossAccount: false }));
+  await bobEvents.send(new PutEventsCommand({ Entries: [{ Source: "bob.fwd", DetailType: "Forwarded Skipped", Detail: '{"k":1}' }] }));
+  await aliceEvents.send(new PutEventsCommand({ Entries: [{ Source: "alice.app", DetailType: "Own Again", Detail: '{"k":1}' }] }));
+  await eventually(() => describe("alice.app@OwnAgain"), "alice's own event's schema");
+  assert.equal(await describe("bob.fwd@ForwardedSkipped"), undefined);
 });

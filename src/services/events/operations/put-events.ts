@@ -49,6 +49,8 @@ interface Plan {
   archive: NewArchivedEvent[];
   /** The rules' metrics of this dispatch, added once it committed (metrics.ts). */
   counts: DispatchCounts;
+  /** Events forwarded to observed buses (a rule's bus target), told to their observers once committed (observers.ts). */
+  observed?: { bus: BusKey; events: FormedEvent[] }[];
 }
 
 const newPlan = (): Plan => ({ write: { queues: [], topics: [], outbox: [] }, after: [], queues: new Map(), archive: [], counts: new DispatchCounts() });
@@ -85,6 +87,7 @@ async function commit(env: EventsEnv, plan: Plan, now: number, extras?: Delivery
   plan.counts.apply(env.metrics);
   for (const qid of new Set(plan.write.queues.map((w) => w.queueId))) env.notifier.notify(wakeKey(qid));
   if (plan.write.outbox.length > 0) env.outboxChanged?.();
+  if (plan.observed !== undefined) notifyObservers(env.observers!, plan.observed);
   for (const f of plan.after) await f();
   return true;
 }
@@ -218,6 +221,7 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
       return deadLetterNow(env, plan, ref, dl, "NO_PERMISSIONS", `${accountRoot(rule.account)} is not authorized to perform: events:PutEvents on resource: ${busArn(target.region, target.account, target.name)}`, body, sender, now);
     }
     plan.counts.add(ref, "invocations");
+    if (env.observers !== undefined && env.observers.size > 0) (plan.observed ??= []).push({ bus: target, events: [event] });
     return planDispatch(env, target, [event], undefined, { ...o, ruleNames: undefined, ruleId: undefined }, plan, true, body);
   }
   let body: string | undefined;
