@@ -100,14 +100,18 @@ export function startDiscovery(
     }
   }
 
-  async function infer(bus: BusKey, event: FormedEvent, now: number): Promise<void> {
+  /** The shape key of an event to infer, or undefined when it is skipped (not watched, another account's, seen lately). */
+  function newShape(bus: BusKey, event: FormedEvent, now: number): string | undefined {
     const w = watched.get(`${bus.account}/${bus.region}/${bus.name}`);
-    if (!w) return;
+    if (!w) return undefined;
     // CrossAccount false: events another account put on the bus are not inferred (API reference, Discoverers).
-    if (!w.crossAccount && event.account !== bus.account) return;
+    if (!w.crossAccount && event.account !== bus.account) return undefined;
     const fp = `${bus.account}/${bus.region}/${shapeFingerprint(event)}`;
     const at = seen.get(fp);
-    if (at !== undefined && now - at < SEEN_TTL_MS) return;
+    return at !== undefined && now - at < SEEN_TTL_MS ? undefined : fp;
+  }
+
+  async function infer(bus: BusKey, event: FormedEvent, fp: string, now: number): Promise<void> {
     const doc = inferOpenApi(event);
     const content = JSON.stringify(doc);
     const key = { account: bus.account, region: bus.region, registry: DISCOVERED_REGISTRY, name: discoveredName(event.source, event["detail-type"]) };
@@ -134,8 +138,11 @@ export function startDiscovery(
           queue.shift();
           offset = 0;
         }
+        // A shape seen lately costs its key alone: no inference, no await, no storage.
+        const fp = newShape(bus, event, now);
+        if (fp === undefined) continue;
         try {
-          await infer(bus, event, now);
+          await infer(bus, event, fp, now);
         } catch (e) {
           log.warn(`schema discovery failed for an event of ${event.source}: ${e instanceof Error ? e.message : String(e)}`);
         }
