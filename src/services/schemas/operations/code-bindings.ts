@@ -36,9 +36,10 @@ export async function putCodeBinding(env: SchemasEnv, ctx: RequestContext, input
     // A binding that exists is not made again (PutCodeBinding's ConflictException).
     throw conflict(`Code binding for schema '${key.name}' version '${version}' in language '${language}' already exists.`);
   }
-  if (existing) return out(existing);
+  // In progress: the same answer again. Failed: generated anew.
+  if (existing?.status === "CREATE_IN_PROGRESS") return out(existing);
   const now = env.clock.now();
-  const rec: CodeBindingRecord = { ...key, version, language, status: "CREATE_IN_PROGRESS", createdAt: now, lastModified: now };
+  const rec: CodeBindingRecord = { ...key, version, language, status: "CREATE_IN_PROGRESS", createdAt: existing?.createdAt ?? now, lastModified: now };
   await env.store.putCodeBinding(rec);
   env.generateBinding?.({ ...key, version, language });
   return out(rec);
