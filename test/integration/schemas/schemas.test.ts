@@ -316,6 +316,13 @@ describe("code bindings and discovery", () => {
     const r = await schemas.send(new GetDiscoveredSchemaCommand({ Type: "OpenApi3", Events: [JSON.stringify(event)] }));
     const doc = JSON.parse(r.Content!);
     assert.deepEqual(doc.components.schemas.RefundIssued.properties.at, { type: "string", format: "date-time" });
+    const second = { ...event, detail: { amount: 4, note: "n" } };
+    const d4 = JSON.parse((await schemas.send(new GetDiscoveredSchemaCommand({ Type: "JSONSchemaDraft4", Events: [JSON.stringify(event), JSON.stringify(second)] }))).Content!);
+    assert.equal(d4.$schema, "http://json-schema.org/draft-04/schema#");
+    assert.deepEqual(Object.keys(d4.definitions.RefundIssued.properties), ["amount", "at", "note"]);
+    assert.deepEqual(d4.definitions.RefundIssued.required, ["amount"]);
+    const eleven = await failure(schemas.send(new GetDiscoveredSchemaCommand({ Type: "OpenApi3", Events: Array.from({ length: 11 }, () => JSON.stringify(event)) })));
+    assert.equal(eleven.name, "BadRequestException");
     const e = await failure(schemas.send(new GetDiscoveredSchemaCommand({ Type: "OpenApi3", Events: ["not json"] })));
     assert.equal(e.name, "BadRequestException");
   });
