@@ -11,11 +11,13 @@ export class AwsError extends Error {
   readonly jsonType?: string;
   /** Message for the query protocol, when AWS words it differently there. */
   readonly queryMessage: string;
+  /** Members of the error's shape sent in a REST-JSON error body besides `message` (e.g. Schemas' Code and Message). */
+  readonly body?: Record<string, unknown>;
 
   constructor(
     code: string,
     message: string,
-    opts: { status?: number; sender?: boolean; queryCode?: string; jsonType?: string; queryMessage?: string } = {},
+    opts: { status?: number; sender?: boolean; queryCode?: string; jsonType?: string; queryMessage?: string; body?: Record<string, unknown> } = {},
   ) {
     super(message);
     this.queryMessage = opts.queryMessage ?? message;
@@ -24,6 +26,7 @@ export class AwsError extends Error {
     this.sender = opts.sender ?? true;
     this.queryCode = opts.queryCode ?? code;
     this.jsonType = opts.jsonType;
+    this.body = opts.body;
   }
 }
 

@@ -58,9 +58,15 @@ function bodyIn(model: ServiceModel, shapeName: string, value: unknown): unknown
   return out;
 }
 
+/** A timestamp in the body: epoch seconds unless the shape or member says iso8601 (Smithy timestampFormat). */
+function timestampOut(format: string | undefined, v: Date): string | number {
+  return format === "iso8601" ? v.toISOString() : v.getTime() / 1000;
+}
+
 /** Output members renamed to their JSON names, bound members left out (they travel in headers or the status). */
 function bodyOut(model: ServiceModel, shapeName: string, value: unknown): unknown {
   const shape: Shape | undefined = model.shapes[shapeName];
+  if (shape?.type === "timestamp" && value instanceof Date) return timestampOut(shape.timestampFormat, value);
   if (!shape || value === null || typeof value !== "object" || value instanceof Date || Buffer.isBuffer(value)) return value;
   if (shape.type === "list" && Array.isArray(value)) return value.map((v) => bodyOut(model, shape.member!.shape, v));
   if (shape.type === "map" && !Array.isArray(value)) {
@@ -73,7 +79,8 @@ function bodyOut(model: ServiceModel, shapeName: string, value: unknown): unknow
   const out: Record<string, unknown> = {};
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
     if (ref.location || src[name] === undefined) continue;
-    out[ref.locationName ?? name] = bodyOut(model, ref.shape, src[name]);
+    const v = src[name];
+    out[ref.locationName ?? name] = ref.timestampFormat && v instanceof Date ? timestampOut(ref.timestampFormat, v) : bodyOut(model, ref.shape, v);
   }
   return out;
 }
@@ -192,7 +199,8 @@ export function restJsonError(err: AwsError, requestId: string): Reply {
   return {
     status: err.status,
     headers: { "content-type": JSON_TYPE, "x-amzn-requestid": requestId, "x-amzn-errortype": code },
-    body: JSON.stringify({ message: err.message }),
+    // Error shapes with members of their own (Schemas' Code and Message) carry them too (AwsError.body).
+    body: JSON.stringify({ message: err.message, ...err.body }),
   };
 }
 

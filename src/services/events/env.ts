@@ -10,6 +10,7 @@ import { DEFAULT_BUS, parseBusRef } from "./domain/names.ts";
 import { busNotFound, constraint, ruleNotFound, validation } from "./errors.ts";
 import { RuleIndex } from "./domain/rule-index.ts";
 import type { EventsMetrics } from "./metrics.ts";
+import type { Observers } from "./observers.ts";
 import type { BusKey, EventsStore, RuleRecord, RuleWithTargets } from "./store.ts";
 
 export interface EventsEnv {
@@ -30,6 +31,8 @@ export interface EventsEnv {
   indexes?: Map<string, { version: number; index: RuleIndex<RuleWithTargets> }>;
   /** EventBridge's counters (metrics.ts); absent where no server runs. */
   metrics?: EventsMetrics;
+  /** After-commit observers of buses' events (observers.ts; Schema Registry discoverers). */
+  observers?: Observers;
 }
 
 const CACHE = 10_000;

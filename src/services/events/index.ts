@@ -14,7 +14,8 @@ import { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 import { API_DESTINATION_KIND, apiDestinationKind } from "./jobs/api-destinations.ts";
 import { authorizeByConnection, type ConnectionAuthFailure, type ConnectionAuthorization } from "./connection-auth.ts";
 import { KINESIS_TARGET_KIND, serviceTargetKind, STATES_TARGET_KIND } from "./jobs/service-targets.ts";
-import type { EventsStore } from "./store.ts";
+import type { BusKey, EventsStore } from "./store.ts";
+import { type BusObserver, observeBus, type Observers } from "./observers.ts";
 import { scheduleArchiveJobs } from "./jobs/archives.ts";
 import { scheduleRules } from "./jobs/schedules.ts";
 import { busResources, ruleResources } from "./resources.ts";
@@ -25,6 +26,9 @@ export type { EventsStore } from "./store.ts";
 export { dispatchEvents, type DispatchOptions } from "./operations/put-events.ts";
 
 export type { ConnectionAuthFailure, ConnectionAuthorization } from "./connection-auth.ts";
+export type { BusObserver } from "./observers.ts";
+export type { FormedEvent } from "./domain/event.ts";
+export type { BusKey } from "./store.ts";
 
 /** What other services may use of EventBridge at run time. */
 export interface EventsApi {
@@ -36,6 +40,8 @@ export interface EventsApi {
    * HTTP Task authorizes through it (Authentication.ConnectionArn).
    */
   connectionAuth(connectionArn: string, caller: { account: string; region: string }): Promise<ConnectionAuthorization | ConnectionAuthFailure>;
+  /** Observes the events PutEvents commits on a bus (after the commit); returns the function that stops it. */
+  observeBus(bus: BusKey, fn: BusObserver): () => void;
 }
 
 export const eventsModule = defineService<EventsStore, EventsApi>({
@@ -70,13 +76,14 @@ export const eventsModule = defineService<EventsStore, EventsApi>({
     };
     ctx.delivery.register(KINESIS_TARGET_KIND, countSettled(serviceTargetKind("kinesis", later("kinesis")), metrics));
     ctx.delivery.register(STATES_TARGET_KIND, countSettled(serviceTargetKind("states", later("stepfunctions")), metrics));
-    const env: EventsEnv = { store, sqs, sns, clock: ctx.clock, notifier: ctx.notifier, outboxChanged: ctx.delivery.wake, tokens, metrics };
+    const observers: Observers = new Map();
+    const env: EventsEnv = { store, sqs, sns, clock: ctx.clock, notifier: ctx.notifier, outboxChanged: ctx.delivery.wake, tokens, metrics, observers };
     // Background work: scheduled rules (polled each second when other nodes share the database), replays and archive retention.
     const schedules = scheduleRules(ctx.scheduler, env, ctx.log, ctx.shared ? 1000 : undefined);
     const jobs = scheduleArchiveJobs(ctx.scheduler, env, ctx.log);
     env.jobs = { schedulesChanged: () => schedules.wake(), replaysChanged: () => jobs.replays.wake() };
     const definition = createEventsService(env);
     const connectionAuth = (arn: string, caller: { account: string; region: string }) => authorizeByConnection({ store, clock: ctx.clock, tokens }, arn, caller);
-    return { definition, api: { call: serviceCall(definition), connectionAuth } };
+    return { definition, api: { call: serviceCall(definition), connectionAuth, observeBus: (bus, fn) => observeBus(observers, bus, fn) } };
   },
 });

@@ -20,6 +20,7 @@ import { KINESIS_TARGET_KIND, STATES_TARGET_KIND, type ServiceTargetPayload } fr
 import type { BusKey, DeliveryWrite, RuleWithTargets, TargetRecord } from "../store.ts";
 import type { DeliveryExtras, NewArchivedEvent } from "../archive-store.ts";
 import { DispatchCounts, type RuleRef } from "../metrics.ts";
+import { notifyObservers } from "../observers.ts";
 
 type Input = Record<string, unknown>;
 
@@ -48,6 +49,8 @@ interface Plan {
   archive: NewArchivedEvent[];
   /** The rules' metrics of this dispatch, added once it committed (metrics.ts). */
   counts: DispatchCounts;
+  /** Events forwarded to observed buses (a rule's bus target), told to their observers once committed (observers.ts). */
+  observed?: { bus: BusKey; events: FormedEvent[] }[];
 }
 
 const newPlan = (): Plan => ({ write: { queues: [], topics: [], outbox: [] }, after: [], queues: new Map(), archive: [], counts: new DispatchCounts() });
@@ -84,6 +87,7 @@ async function commit(env: EventsEnv, plan: Plan, now: number, extras?: Delivery
   plan.counts.apply(env.metrics);
   for (const qid of new Set(plan.write.queues.map((w) => w.queueId))) env.notifier.notify(wakeKey(qid));
   if (plan.write.outbox.length > 0) env.outboxChanged?.();
+  if (plan.observed !== undefined) notifyObservers(env.observers!, plan.observed);
   for (const f of plan.after) await f();
   return true;
 }
@@ -217,6 +221,7 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
       return deadLetterNow(env, plan, ref, dl, "NO_PERMISSIONS", `${accountRoot(rule.account)} is not authorized to perform: events:PutEvents on resource: ${busArn(target.region, target.account, target.name)}`, body, sender, now);
     }
     plan.counts.add(ref, "invocations");
+    if (env.observers !== undefined && env.observers.size > 0) (plan.observed ??= []).push({ bus: target, events: [event] });
     return planDispatch(env, target, [event], undefined, { ...o, ruleNames: undefined, ruleId: undefined }, plan, true, body);
   }
   let body: string | undefined;
@@ -382,5 +387,6 @@ export async function putEvents(env: EventsEnv, ctx: RequestContext, input: Inpu
   const plan = newPlan();
   for (const { bus, events, sizes: groupSizes } of byBus.values()) await planDispatch(env, bus, events, groupSizes, { baseUrl: ctx.baseUrl, now }, plan, false);
   await commit(env, plan, now);
+  if (env.observers !== undefined && env.observers.size > 0) notifyObservers(env.observers, byBus.values());
   return { FailedEntryCount: failed, Entries: out };
 }
