@@ -143,10 +143,15 @@ export class SqliteSqsStore implements SqsStore {
     this.fifo.drop(queueId); // (never a FIFO queue in practice: rows without a sequence number are rebuilt into place)
     const idx = this.ready.loaded(queueId);
     // One multi-row INSERT per batch (statements for 1..10 rows are prepared once).
-    const values = messages.flatMap((m) => [
-      queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
-      packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, now, m.visibleAt,
-    ]);
+    // The rows' values in one array (no array per row: PutEvents and SendMessageBatch write 10 rows a statement).
+    const values: unknown[] = new Array(messages.length * 12);
+    let j = 0;
+    for (const m of messages) {
+      values[j++] = queueId; values[j++] = m.messageId; values[j++] = m.body; values[j++] = m.md5OfBody;
+      values[j++] = packAttrs(m.attributes); values[j++] = m.md5OfAttributes ?? null; values[j++] = packAttrs(m.systemAttributes);
+      values[j++] = m.md5OfSystemAttributes ?? null; values[j++] = m.senderId; values[j++] = m.messageGroupId ?? null;
+      values[j++] = now; values[j++] = m.visibleAt;
+    }
     const add = (m: NewMessage, id: number) =>
       idx?.add({ id, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0, group: m.messageGroupId ?? "" });
     if (!idx || messages.length === 1) {

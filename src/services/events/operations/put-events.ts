@@ -13,13 +13,13 @@ import { deadLetterOf, immediateDeadLetter, retryPolicyOf } from "../dead-letter
 import { checkEntry, entrySize, formEvent, MAX_PUT_EVENTS_BYTES, type Entry, type EntryError, type FormedEvent } from "../domain/event.ts";
 import { busArn, DEFAULT_BUS, parseBusRef, ruleArn, targetKind } from "../domain/names.ts";
 import { applyTransformer, parsePath, selectPath, TransformTooLarge } from "../domain/transform.ts";
-import { ruleIndex, type EventsEnv } from "../env.ts";
+import { type IndexedRuleRecord, ruleIndex, type EventsEnv } from "../env.ts";
 import { busNotFound, constraint, notSupported, validation } from "../errors.ts";
 import { API_DESTINATION_KIND, type ApiDestinationPayload } from "../jobs/api-destinations.ts";
 import { KINESIS_TARGET_KIND, STATES_TARGET_KIND, type ServiceTargetPayload } from "../jobs/service-targets.ts";
 import type { BusKey, DeliveryWrite, RuleWithTargets, TargetRecord } from "../store.ts";
 import type { DeliveryExtras, NewArchivedEvent } from "../archive-store.ts";
-import { DispatchCounts, RuleCounters } from "../metrics.ts";
+import { DispatchCounts, type RuleCounters } from "../metrics.ts";
 
 type Input = Record<string, unknown>;
 
@@ -52,16 +52,6 @@ interface Plan {
 
 const newPlan = (): Plan => ({ write: { queues: [], topics: [], outbox: [] }, after: [], queues: new Map(), archive: [], counts: new DispatchCounts() });
 
-/**
- * Each rule's counters (its RuleRef and its series' handles), made once per rule record: records live in the cached
- * rule index, so a match counts without building a key or a ref.
- */
-const counters = new WeakMap<RuleWithTargets, RuleCounters>();
-function countersOf(env: EventsEnv, rule: RuleWithTargets): RuleCounters {
-  let c = counters.get(rule);
-  if (!c) counters.set(rule, (c = new RuleCounters(env.metrics, { account: rule.account, region: rule.region, bus: rule.bus, rule: rule.name })));
-  return c;
-}
 
 /**
  * An event on its way to targets, with its JSON text made at most once, however many targets and archives take the
@@ -107,7 +97,7 @@ async function planDispatch(env: EventsEnv, bus: BusKey, events: FormedEvent[], 
     const rule = index.rule(o.ruleId);
     if (!rule) return;
     for (const event of events) {
-      plan.counts.add(countersOf(env, rule), "triggeredRules");
+      plan.counts.add(rule.counters, "triggeredRules");
       const r: Routed = { event, json };
       for (const t of rule.targets) await planTarget(env, rule, t, r, o, plan, forwarded);
     }
@@ -128,9 +118,8 @@ async function planDispatch(env: EventsEnv, bus: BusKey, events: FormedEvent[], 
     }
     for (const rule of index.match(event)) {
       if (o.ruleNames && !o.ruleNames.includes(rule.name)) continue;
-      const rc = countersOf(env, rule);
-      plan.counts.add(rc, "triggeredRules");
-      plan.counts.add(rc, "matchedEvents");
+      plan.counts.add(rule.counters, "triggeredRules");
+      plan.counts.add(rule.counters, "matchedEvents");
       for (const t of rule.targets) await planTarget(env, rule, t, r, o, plan, forwarded);
     }
   }
@@ -206,14 +195,14 @@ async function deadLetterNow(env: EventsEnv, plan: Plan, ref: RuleCounters, dl: 
     : { queueId: q.id, message: m });
 }
 
-async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord, r: Routed, o: DispatchOptions, plan: Plan, forwarded: boolean) {
+async function planTarget(env: EventsEnv, rule: IndexedRuleRecord, t: TargetRecord, r: Routed, o: DispatchOptions, plan: Plan, forwarded: boolean) {
   const now = o.now;
   const event = r.event;
   const info = infoOf(rule, t);
   const dl = info.deadLetter;
   const sender = rule.account;
   const kind = info.kind;
-  const ref = countersOf(env, rule);
+  const ref = rule.counters;
   if (kind.kind === "bus") {
     // One hop only: "EventBridge can't route events received from a sender event bus to a third event bus" (user
     // guide, "Sending and receiving events between event buses"; the same for accounts, "Sending and receiving events
