@@ -128,3 +128,25 @@ test("distributions: a histogram per resource, folded past the limit; minute sta
   const [big] = m.drainDistributions();
   assert.deepEqual([big.count, big.min, big.max, big.values.length], [5000, 0, 4999, 1000]);
 });
+
+test("a resource handle: no series before its first add, the same entry as add(), and counts again after a drain forgot it", async () => {
+  const m = new Metrics(1);
+  const c = m.counter(sent);
+  const h = c.of("1", "r", "old");
+  // Made but never counted: no series, no CloudWatch datapoint.
+  assert.doesNotMatch(await m.scrape(), /queue_name="old"/);
+  assert.deepEqual(m.drainCounters(), []);
+  h.add();
+  c.add("1", "r", "old", 2);
+  assert.deepEqual(m.drainCounters().map((d) => [d.resource, d.value]), [["old", 3]]);
+  // Past the label limit, "old" goes quiet for an hour of drains and is forgotten; the handle still counts.
+  for (let i = 0; i < 62; i++) {
+    c.add("1", "r", "busy");
+    m.drainCounters();
+  }
+  h.add(4);
+  assert.deepEqual(m.drainCounters().map((d) => [d.resource, d.value]), [["old", 4]]);
+  h.add();
+  c.add("1", "r", "old");
+  assert.deepEqual(m.drainCounters().map((d) => [d.resource, d.value]), [["old", 2]]);
+});

@@ -43,6 +43,17 @@ function resourceLabels(metric: ResourceMetric, account: string, region: string,
 
 export interface ResourceCounter {
   add(account: string, region: string, resource: string, n?: number): void;
+  /**
+   * One resource's counter, for a hot path that counts the same resource again and again (EventBridge's rules): its
+   * entry is looked up on the first add, not before (a resource never counted has no series), and again only after a
+   * drain forgot it, so each later add is two additions with no key built.
+   */
+  of(account: string, region: string, resource: string): ResourceHandle;
+}
+
+/** A ResourceCounter bound to one resource (ResourceCounter.of). */
+export interface ResourceHandle {
+  add(n?: number): void;
 }
 
 /** A per-resource distribution (latencies, ages): each observation goes to a Prometheus histogram and to CloudWatch's minute statistics. */
@@ -98,6 +109,8 @@ const IDLE_DRAINS = 60;
 interface CounterEntry {
   /** Drains since it last changed (entries of resources gone quiet are forgotten past the label limit). */
   idle: number;
+  /** Set when a drain forgot the entry: a ResourceHandle holding it looks the resource up again. */
+  forgotten: boolean;
   pending: number;
   total: number;
   account: string;
@@ -242,13 +255,27 @@ export class Metrics {
       if (n > limit) out.push({ labels: resourceLabels(metric, OTHER, OTHER, OTHER), value: other });
       return out;
     });
+    const entryOf = (account: string, region: string, resource: string): CounterEntry => {
+      const key = `${account}\u0000${region}\u0000${resource}`;
+      let e = entries.get(key);
+      if (e === undefined) entries.set(key, (e = { idle: 0, forgotten: false, pending: 0, total: 0, account, region, resource }));
+      return e;
+    };
     return {
       add(account, region, resource, n = 1) {
-        const key = `${account}\u0000${region}\u0000${resource}`;
-        let e = entries.get(key);
-        if (e === undefined) entries.set(key, (e = { idle: 0, pending: 0, total: 0, account, region, resource }));
+        const e = entryOf(account, region, resource);
         e.total += n;
         e.pending += n;
+      },
+      of(account, region, resource) {
+        let e: CounterEntry | undefined;
+        return {
+          add(n = 1) {
+            if (e === undefined || e.forgotten) e = entryOf(account, region, resource);
+            e.total += n;
+            e.pending += n;
+          },
+        };
       },
     };
   }
@@ -364,7 +391,10 @@ export class Metrics {
         if (e.pending === 0) {
           // Queues and topics come and go: past the label limit, one quiet for an hour of drains is forgotten (its
           // Prometheus series goes stale, as a deleted resource's should), so the map stays bounded.
-          if (++e.idle > IDLE_DRAINS && crowded) c.entries.delete(key);
+          if (++e.idle > IDLE_DRAINS && crowded) {
+            c.entries.delete(key);
+            e.forgotten = true;
+          }
           continue;
         }
         if (cw) out.push({ metric: cw, account: e.account, region: e.region, resource: e.resource, value: e.pending });

@@ -47,6 +47,13 @@ export function eventsArchiveStoreContract(name: string, factory: EventsStoreFac
       assert.equal(await s.archives.deleteArchive(a!.id), true);
       assert.equal(await s.archives.deleteArchive(a!.id), false);
       assert.ok((await s.busVersion({ account: ACCT, region: R, name: "default" })) > v);
+      // Creating and updating one move it too, read right after each (a store caching counters must not lag).
+      const v2 = await s.busVersion({ account: ACCT, region: R, name: "default" });
+      const again = (await s.archives.createArchive(archive("a3", 1)))!;
+      const v3 = await s.busVersion({ account: ACCT, region: R, name: "default" });
+      assert.ok(v3 > v2);
+      await s.archives.updateArchive(again.id, { description: "x" });
+      assert.ok((await s.busVersion({ account: ACCT, region: R, name: "default" })) > v3);
     }));
 
     test("archived events: written by deliver's extras, counted, paged by time window and archive time, trimmed by retention", withStore(async (s) => {

@@ -132,6 +132,22 @@ export function eventsStoreContract(name: string, factory: EventsStoreFactory): 
       assert.deepEqual(got.map((x) => x.body).sort(), ["m1", "m3"]);
     }));
 
+    test("deliver: an event fanned out to several queues (interleaved writes, more than 10 per queue) keeps each queue's order", withStore(async (s, sqs) => {
+      const queues = await Promise.all(["fa", "fb", "fc"].map(async (n) => (await sqs.createQueue({ account: ACCT, region: "us-east-1", name: n }, { attributes: {}, retentionMs: 60_000 }, {}, T0)).queue));
+      const m = (id: string) => ({ messageId: id, body: id, md5OfBody: "x", senderId: ACCT, visibleAt: T0 });
+      // 13 events, each to the three queues in turn (what PutEvents writes for one rule with three targets).
+      const writes = Array.from({ length: 13 }, (_, e) => queues.map((q, i) => ({ queueId: q.id, message: m(`q${i}-e${e}`) }))).flat();
+      await s.deliver({ queues: writes, topics: [], outbox: [] }, T0);
+      for (const [i, q] of queues.entries()) {
+        const got: string[] = [];
+        for (let round = 0; round < 3; round++) {
+          const batch = await sqs.receive(q.id, { max: 10, visibilityMs: 60_000, now: T0 + 1, expiredBefore: 0, nonces: Array.from({ length: 10 }, (_, k) => `n${round}${k}`.padEnd(16, "x")) });
+          got.push(...batch.map((x) => x.body));
+        }
+        assert.deepEqual(got, Array.from({ length: 13 }, (_, e) => `q${i}-e${e}`));
+      }
+    }));
+
     test("targets keep their settings; buses their description and modification time", withStore(async (s) => {
       await s.createBus({ ...bus("sb"), createdAt: T0 });
       const r = await s.putRule(rule("sb", "r"), { eventPattern: P, state: "ENABLED" }, T0);

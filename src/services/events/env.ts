@@ -9,7 +9,7 @@ import type { RequestContext } from "../types.ts";
 import { DEFAULT_BUS, parseBusRef } from "./domain/names.ts";
 import { busNotFound, constraint, ruleNotFound, validation } from "./errors.ts";
 import { RuleIndex } from "./domain/rule-index.ts";
-import type { EventsMetrics } from "./metrics.ts";
+import { type EventsMetrics, RuleCounters } from "./metrics.ts";
 import type { Observers } from "./observers.ts";
 import type { BusKey, EventsStore, RuleRecord, RuleWithTargets } from "./store.ts";
 
@@ -28,7 +28,7 @@ export interface EventsEnv {
   /** Background work to wake when a rule's schedule or a replay changes (jobs/). */
   jobs?: { schedulesChanged(): void; replaysChanged(): void };
   /** Each bus's rule index, kept while the bus's change counter (EventsStore.busVersion) is unchanged. */
-  indexes?: Map<string, { version: number; index: RuleIndex<RuleWithTargets> }>;
+  indexes?: Map<string, { version: number; index: RuleIndex<IndexedRuleRecord> }>;
   /** EventBridge's counters (metrics.ts); absent where no server runs. */
   metrics?: EventsMetrics;
   /** After-commit observers of buses' events (observers.ts; Schema Registry discoverers). */
@@ -36,6 +36,14 @@ export interface EventsEnv {
 }
 
 const CACHE = 10_000;
+
+/**
+ * A rule as the cached index holds it: with its counters (its RuleRef and its series' handles, metrics.ts), made once
+ * when the index is built, so a match counts without building a key, a ref or a lookup.
+ */
+export interface IndexedRuleRecord extends RuleWithTargets {
+  counters: RuleCounters;
+}
 
 /** A compiled pattern from the env's cache (patterns were validated when their rule was put). */
 export function compiled(env: EventsEnv, text: string): EventPattern {
@@ -54,14 +62,15 @@ export function compiled(env: EventsEnv, text: string): EventPattern {
  * a counter newer than its rules: any change committed meanwhile makes the next PutEvents read them again (on this
  * node and on every other node sharing the database).
  */
-export async function ruleIndex(env: EventsEnv, bus: BusKey): Promise<RuleIndex<RuleWithTargets>> {
+export async function ruleIndex(env: EventsEnv, bus: BusKey): Promise<RuleIndex<IndexedRuleRecord>> {
   const cache = (env.indexes ??= new Map());
   const key = `${bus.account}/${bus.region}/${bus.name}`;
   const version = await env.store.busVersion(bus);
   const hit = cache.get(key);
   if (hit && hit.version === version) return hit.index;
   const [rules, archives] = await Promise.all([env.store.enabledRules(bus), env.store.archives.busArchives(bus.account, bus.region, bus.name)]);
-  const index = new RuleIndex(rules.map((r) => ({ rule: r, text: r.eventPattern, id: r.id })), (t) => compiled(env, t),
+  const records = rules.map((r): IndexedRuleRecord => ({ ...r, counters: new RuleCounters(env.metrics, { account: r.account, region: r.region, bus: r.bus, rule: r.name }) }));
+  const index = new RuleIndex(records.map((r) => ({ rule: r, text: r.eventPattern, id: r.id })), (t) => compiled(env, t),
     archives.map((a) => ({ id: a.id, text: a.eventPattern })));
   if (cache.size >= 1000 && !hit) cache.delete(cache.keys().next().value as string);
   cache.set(key, { version, index });

@@ -7,7 +7,7 @@
 // replays, schedules), outbox invocations (API destinations, Kinesis streams, state machines) when the delivery engine
 // settles them (DestinationKind.settled), so retries are not invocations until they end.
 import type { DestinationKind, OutboxRow } from "../../delivery/types.ts";
-import type { Metrics, ResourceCounter, ResourceMetric } from "../../metrics/registry.ts";
+import type { Metrics, ResourceCounter, ResourceHandle, ResourceMetric } from "../../metrics/registry.ts";
 import { OTHER } from "../../metrics/registry.ts";
 import { DEFAULT_BUS } from "./domain/names.ts";
 
@@ -59,21 +59,46 @@ export interface RuleRef {
   rule: string;
 }
 
-/** One dispatch's counts, added once its transaction committed. */
-export class DispatchCounts {
-  private readonly counts = new Map<string, { ref: RuleRef; n: Partial<Record<keyof EventsMetrics, number>> }>();
-  add(ref: RuleRef, what: keyof EventsMetrics, n = 1): void {
-    const key = `${ref.account}${SEP}${ref.region}${SEP}${ref.bus}${SEP}${ref.rule}`;
-    let e = this.counts.get(key);
-    if (!e) this.counts.set(key, (e = { ref, n: {} }));
-    e.n[what] = (e.n[what] ?? 0) + n;
+type Series = keyof EventsMetrics;
+const SERIES = Object.keys(EVENTS_SERIES) as Series[];
+
+/**
+ * One rule's counters, made once per rule record of a cached rule index (put-events.ts): its RuleRef and, per series,
+ * a handle bound to the rule's resource (ResourceCounter.of), so counting a match builds no key. Handles are made on
+ * the series' first count: a rule that never fails has no failed-invocation series.
+ */
+export class RuleCounters {
+  readonly ref: RuleRef;
+  private readonly metrics: EventsMetrics | undefined;
+  private readonly handles: (ResourceHandle | undefined)[] = new Array(SERIES.length);
+  constructor(metrics: EventsMetrics | undefined, ref: RuleRef) {
+    this.metrics = metrics;
+    this.ref = ref;
   }
-  apply(m: EventsMetrics | undefined): void {
-    if (!m) return;
-    for (const { ref, n } of this.counts.values()) {
-      const r = ruleResource(ref.bus, ref.rule);
-      for (const [what, v] of Object.entries(n)) m[what as keyof EventsMetrics].add(ref.account, ref.region, r, v ?? 0);
-    }
+  add(what: Series, n: number): void {
+    if (!this.metrics) return;
+    const i = SERIES.indexOf(what);
+    let h = this.handles[i];
+    if (h === undefined) h = this.handles[i] = this.metrics[what].of(this.ref.account, this.ref.region, ruleResource(this.ref.bus, this.ref.rule));
+    h.add(n);
+  }
+}
+
+/**
+ * One dispatch's counts, added once its transaction committed: a flat list of (rule, series, n), with no per-count
+ * key or object (a PutEvents of 10 events matching 10 different rules adds 30 counts).
+ */
+export class DispatchCounts {
+  private readonly rules: RuleCounters[] = [];
+  private readonly what: Series[] = [];
+  private readonly n: number[] = [];
+  add(rule: RuleCounters, what: Series, n = 1): void {
+    this.rules.push(rule);
+    this.what.push(what);
+    this.n.push(n);
+  }
+  apply(): void {
+    for (let i = 0; i < this.rules.length; i++) this.rules[i].add(this.what[i], this.n[i]);
   }
 }
 

@@ -13,9 +13,10 @@ export class SqliteEventsArchiveStore implements EventsArchiveStore {
   private readonly sql: SqliteDb;
   private readonly s: ReturnType<typeof prepare>;
 
-  constructor(sql: SqliteDb) {
+  /** `bumped`: called each time a statement of this store bumps a bus's change counter (the events store's cache). */
+  constructor(sql: SqliteDb, bumped: () => void = () => {}) {
     this.sql = sql;
-    this.s = prepare(sql.db);
+    this.s = prepare(sql.db, bumped);
   }
 
   /** The extras' writes, inside the caller's write; throws GuardFailed when a guard fails (the caller's write rolls back). */
@@ -196,9 +197,23 @@ export class SqliteEventsArchiveStore implements EventsArchiveStore {
   }
 }
 
-function prepare(db: Database.Database) {
+/**
+ * A statement that bumps bus change counters, calling `bumped` after each run: in the write's transaction, so no read
+ * after it can take a cached counter from before it (SqliteEventsStore.busVersion).
+ */
+export function bumping(st: Database.Statement, bumped: () => void): { run(...params: unknown[]): Database.RunResult } {
   return {
-    bump: db.prepare(BUMP_BUS_SQL(() => "?")),
+    run(...params: unknown[]) {
+      const r = st.run(...params);
+      bumped();
+      return r;
+    },
+  };
+}
+
+function prepare(db: Database.Database, bumped: () => void) {
+  return {
+    bump: bumping(db.prepare(BUMP_BUS_SQL(() => "?")), bumped),
     insertArchive: db.prepare(
       `INSERT INTO events_archives (account, region, name, bus, event_pattern, description, retention_days, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING RETURNING *`),

@@ -11,7 +11,7 @@ import { SqliteOutbox } from "./outbox.ts";
 import type { SqliteSnsStore } from "./sns-store.ts";
 import type { DeliveryExtras } from "../../services/events/archive-store.ts";
 import { GuardFailed } from "../events-archive-rows.ts";
-import { SqliteEventsArchiveStore } from "./events-archive-store.ts";
+import { bumping, SqliteEventsArchiveStore } from "./events-archive-store.ts";
 import type { SqliteSqsStore } from "./sqs-store.ts";
 
 /** Bus rows kept in SqliteEventsStore's cache at most (cleared when full). */
@@ -31,9 +31,18 @@ export class SqliteEventsStore implements EventsStore {
     this.sqs = sqs;
     this.sns = sns;
     this.outbox = new SqliteOutbox(sql, sqs);
-    this.s = prepare(sql.db);
-    this.archives = new SqliteEventsArchiveStore(sql);
+    const bumped = () => this.versions.clear();
+    this.s = prepare(sql.db, bumped);
+    this.archives = new SqliteEventsArchiveStore(sql, bumped);
   }
+
+  /**
+   * Each bus's change counter (events_bus_versions) as last read, so PutEvents does not query it per request. Like
+   * the bus rows below, this process is the database's only user; every statement that bumps a counter (here and in
+   * the archive store) clears the map in its write's transaction (`bumping`), and the batch's statements run
+   * synchronously, so no read between a bump and its commit or rollback can cache a counter that then changes.
+   */
+  private readonly versions = new Map<string, number>();
 
   /**
    * Bus rows by key (null: no such bus), read once: this process is its database's only user (locking_mode =
@@ -152,7 +161,14 @@ export class SqliteEventsStore implements EventsStore {
   }
 
   async busVersion(b: BusKey) {
-    return Number((this.s.version.pluck().get(b.account, b.region, b.name) as number | undefined) ?? 0);
+    const key = busCacheKey(b);
+    let v = this.versions.get(key);
+    if (v === undefined) {
+      v = Number((this.s.version.pluck().get(b.account, b.region, b.name) as number | undefined) ?? 0);
+      if (this.versions.size >= BUS_CACHE) this.versions.clear();
+      this.versions.set(key, v);
+    }
+    return v;
   }
 
   async enabledRules(b: BusKey) {
@@ -230,7 +246,7 @@ export class SqliteEventsStore implements EventsStore {
   }
 }
 
-function prepare(db: Database.Database) {
+function prepare(db: Database.Database, bumped: () => void) {
   return {
     insertBus: db.prepare("INSERT INTO events_buses (account, region, name, description, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
     busByKey: db.prepare("SELECT * FROM events_buses WHERE account = ? AND region = ? AND name = ?"),
@@ -260,14 +276,14 @@ function prepare(db: Database.Database) {
     ),
     deleteTarget: db.prepare("DELETE FROM events_targets WHERE rule_id = ? AND target_id = ?"),
     listTargets: db.prepare("SELECT * FROM events_targets WHERE rule_id = ? AND target_id > ? ORDER BY target_id LIMIT ?"),
-    bump: db.prepare(
+    bump: bumping(db.prepare(
       `INSERT INTO events_bus_versions (account, region, bus, version) VALUES (?, ?, ?, 1)
        ON CONFLICT (account, region, bus) DO UPDATE SET version = version + 1`,
-    ),
-    bumpOfRule: db.prepare(
+    ), bumped),
+    bumpOfRule: bumping(db.prepare(
       `INSERT INTO events_bus_versions (account, region, bus, version) SELECT account, region, bus, 1 FROM events_rules WHERE id = ? AND true
        ON CONFLICT (account, region, bus) DO UPDATE SET version = version + 1`,
-    ),
+    ), bumped),
     version: db.prepare("SELECT version FROM events_bus_versions WHERE account = ? AND region = ? AND bus = ?"),
     updateBus: db.prepare("UPDATE events_buses SET description = ?, modified_at = ? WHERE account = ? AND region = ? AND name = ?"),
     policy: db.prepare("SELECT policy FROM events_bus_policies WHERE account = ? AND region = ? AND bus = ?"),

@@ -143,10 +143,15 @@ export class SqliteSqsStore implements SqsStore {
     this.fifo.drop(queueId); // (never a FIFO queue in practice: rows without a sequence number are rebuilt into place)
     const idx = this.ready.loaded(queueId);
     // One multi-row INSERT per batch (statements for 1..10 rows are prepared once).
-    const values = messages.flatMap((m) => [
-      queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
-      packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId ?? null, now, m.visibleAt,
-    ]);
+    // The rows' values in one array (no array per row: PutEvents and SendMessageBatch write 10 rows a statement).
+    const values: unknown[] = new Array(messages.length * 12);
+    let j = 0;
+    for (const m of messages) {
+      values[j++] = queueId; values[j++] = m.messageId; values[j++] = m.body; values[j++] = m.md5OfBody;
+      values[j++] = packAttrs(m.attributes); values[j++] = m.md5OfAttributes ?? null; values[j++] = packAttrs(m.systemAttributes);
+      values[j++] = m.md5OfSystemAttributes ?? null; values[j++] = m.senderId; values[j++] = m.messageGroupId ?? null;
+      values[j++] = now; values[j++] = m.visibleAt;
+    }
     const add = (m: NewMessage, id: number) =>
       idx?.add({ id, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0, group: m.messageGroupId ?? "" });
     if (!idx || messages.length === 1) {
@@ -167,31 +172,28 @@ export class SqliteSqsStore implements SqsStore {
    * FIFO indexes stay in step. Queues deleted since the caller resolved them are skipped.
    */
   enqueueInTransaction(items: QueueWrite[], now: number): void {
-    // Each queue is looked up once; consecutive standard messages for one queue go in one multi-row INSERT (up to
-    // 10, the prepared sizes), as SendMessageBatch's do. FIFO messages stay one by one, in order.
+    // Each queue is looked up once; a queue's standard messages go in multi-row INSERTs of up to 10 (the prepared
+    // sizes), as SendMessageBatch's do, in their order, whether or not other queues' messages come between them (an
+    // event fanned out to several queues). FIFO messages stay one by one, in order.
     const live = new Map<number, boolean>();
-    let run: NewMessage[] = [];
-    let runQueue = -1;
-    const flush = () => {
-      if (run.length > 0) this.appendInTransaction(runQueue, run, now);
-      run = [];
-    };
+    const runs = new Map<number, NewMessage[]>();
     for (const d of items) {
       let ok = live.get(d.queueId);
       if (ok === undefined) live.set(d.queueId, (ok = this.s.queueById.get(d.queueId) !== undefined));
       if (!ok) continue;
       if (d.fifo) {
-        flush();
         this.appendFifoInTransaction(d.queueId, [d.message], now, d.fifo.dedupWindowMs);
         continue;
       }
-      if (d.queueId !== runQueue || run.length === 10) {
-        flush();
-        runQueue = d.queueId;
-      }
+      let run = runs.get(d.queueId);
+      if (run === undefined) runs.set(d.queueId, (run = []));
       run.push(d.message);
+      if (run.length === 10) {
+        this.appendInTransaction(d.queueId, run, now);
+        runs.delete(d.queueId);
+      }
     }
-    flush();
+    for (const [queueId, run] of runs) this.appendInTransaction(queueId, run, now);
   }
 
   async enqueueFifo(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number): Promise<FifoSendResult[]> {

@@ -21,7 +21,10 @@ export interface Entry {
  */
 export function entrySize(e: Entry): number {
   let n = e.Time ? 14 : 0;
-  for (const s of [e.Source, e.DetailType, e.Detail, ...(e.Resources ?? [])]) if (s) n += Buffer.byteLength(s, "utf8");
+  if (e.Source) n += Buffer.byteLength(e.Source, "utf8");
+  if (e.DetailType) n += Buffer.byteLength(e.DetailType, "utf8");
+  if (e.Detail) n += Buffer.byteLength(e.Detail, "utf8");
+  for (const s of e.Resources ?? []) if (s) n += Buffer.byteLength(s, "utf8");
   return n;
 }
 

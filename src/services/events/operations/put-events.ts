@@ -13,13 +13,13 @@ import { deadLetterOf, immediateDeadLetter, retryPolicyOf } from "../dead-letter
 import { checkEntry, entrySize, formEvent, MAX_PUT_EVENTS_BYTES, type Entry, type EntryError, type FormedEvent } from "../domain/event.ts";
 import { busArn, DEFAULT_BUS, parseBusRef, ruleArn, targetKind } from "../domain/names.ts";
 import { applyTransformer, parsePath, selectPath, TransformTooLarge } from "../domain/transform.ts";
-import { ruleIndex, type EventsEnv } from "../env.ts";
+import { type IndexedRuleRecord, ruleIndex, type EventsEnv } from "../env.ts";
 import { busNotFound, constraint, notSupported, validation } from "../errors.ts";
 import { API_DESTINATION_KIND, type ApiDestinationPayload } from "../jobs/api-destinations.ts";
 import { KINESIS_TARGET_KIND, STATES_TARGET_KIND, type ServiceTargetPayload } from "../jobs/service-targets.ts";
 import type { BusKey, DeliveryWrite, RuleWithTargets, TargetRecord } from "../store.ts";
 import type { DeliveryExtras, NewArchivedEvent } from "../archive-store.ts";
-import { DispatchCounts, type RuleRef } from "../metrics.ts";
+import { DispatchCounts, type RuleCounters } from "../metrics.ts";
 import { notifyObservers } from "../observers.ts";
 
 type Input = Record<string, unknown>;
@@ -55,7 +55,6 @@ interface Plan {
 
 const newPlan = (): Plan => ({ write: { queues: [], topics: [], outbox: [] }, after: [], queues: new Map(), archive: [], counts: new DispatchCounts() });
 
-const refOf = (rule: RuleWithTargets): RuleRef => ({ account: rule.account, region: rule.region, bus: rule.bus, rule: rule.name });
 
 /**
  * An event on its way to targets, with its JSON text made at most once, however many targets and archives take the
@@ -64,6 +63,9 @@ const refOf = (rule: RuleWithTargets): RuleRef => ({ account: rule.account, regi
 interface Routed {
   event: FormedEvent;
   json?: string;
+  /** MD5 and UTF-8 length of `json`, made once for every SQS target that gets the whole event. */
+  md5?: string;
+  bytes?: number;
 }
 
 function jsonOf(r: Routed): string {
@@ -84,7 +86,7 @@ export async function dispatchEvents(env: EventsEnv, bus: BusKey, events: Formed
 async function commit(env: EventsEnv, plan: Plan, now: number, extras?: DeliveryExtras): Promise<boolean> {
   const all = plan.archive.length > 0 ? { ...extras, archive: plan.archive } : extras;
   if (!(await env.store.deliver(plan.write, now, all))) return false;
-  plan.counts.apply(env.metrics);
+  plan.counts.apply();
   for (const qid of new Set(plan.write.queues.map((w) => w.queueId))) env.notifier.notify(wakeKey(qid));
   if (plan.write.outbox.length > 0) env.outboxChanged?.();
   if (plan.observed !== undefined) notifyObservers(env.observers!, plan.observed);
@@ -99,7 +101,7 @@ async function planDispatch(env: EventsEnv, bus: BusKey, events: FormedEvent[], 
     const rule = index.rule(o.ruleId);
     if (!rule) return;
     for (const event of events) {
-      plan.counts.add(refOf(rule), "triggeredRules");
+      plan.counts.add(rule.counters, "triggeredRules");
       const r: Routed = { event, json };
       for (const t of rule.targets) await planTarget(env, rule, t, r, o, plan, forwarded);
     }
@@ -120,9 +122,8 @@ async function planDispatch(env: EventsEnv, bus: BusKey, events: FormedEvent[], 
     }
     for (const rule of index.match(event)) {
       if (o.ruleNames && !o.ruleNames.includes(rule.name)) continue;
-      const ref = refOf(rule);
-      plan.counts.add(ref, "triggeredRules");
-      plan.counts.add(ref, "matchedEvents");
+      plan.counts.add(rule.counters, "triggeredRules");
+      plan.counts.add(rule.counters, "matchedEvents");
       for (const t of rule.targets) await planTarget(env, rule, t, r, o, plan, forwarded);
     }
   }
@@ -183,7 +184,7 @@ async function queueOf(env: EventsEnv, plan: Plan, arn: string): Promise<QueueRe
 }
 
 /** A failure AWS never retries: straight to the target's dead-letter queue, if it has one (else the event is dropped). */
-async function deadLetterNow(env: EventsEnv, plan: Plan, ref: RuleRef, dl: DeadLetter | undefined, code: string, message: string, body: string, sender: string, now: number) {
+async function deadLetterNow(env: EventsEnv, plan: Plan, ref: RuleCounters, dl: DeadLetter | undefined, code: string, message: string, body: string, sender: string, now: number) {
   // A failed invocation is an invocation too (user guide, "Monitoring Amazon EventBridge": Invocations "includes successful and failed invocations").
   plan.counts.add(ref, "invocations");
   plan.counts.add(ref, "failedInvocations");
@@ -198,14 +199,14 @@ async function deadLetterNow(env: EventsEnv, plan: Plan, ref: RuleRef, dl: DeadL
     : { queueId: q.id, message: m });
 }
 
-async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord, r: Routed, o: DispatchOptions, plan: Plan, forwarded: boolean) {
+async function planTarget(env: EventsEnv, rule: IndexedRuleRecord, t: TargetRecord, r: Routed, o: DispatchOptions, plan: Plan, forwarded: boolean) {
   const now = o.now;
   const event = r.event;
   const info = infoOf(rule, t);
   const dl = info.deadLetter;
   const sender = rule.account;
   const kind = info.kind;
-  const ref = refOf(rule);
+  const ref = rule.counters;
   if (kind.kind === "bus") {
     // One hop only: "EventBridge can't route events received from a sender event bus to a third event bus" (user
     // guide, "Sending and receiving events between event buses"; the same for accounts, "Sending and receiving events
@@ -240,9 +241,11 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
       if (!q) return deadLetterNow(env, plan, ref, dl, "NO_RESOURCE", "The specified queue does not exist.", body, sender, now);
       // A message over the queue's MaximumMessageSize is refused by SQS (SendMessage API reference): the invocation fails.
       const max = Number(q.attributes.MaximumMessageSize ?? 1_048_576);
-      if (Buffer.byteLength(body, "utf8") > max) return deadLetterNow(env, plan, ref, dl, "INPUT_TOO_LARGE", `The message is longer than the queue's MaximumMessageSize of ${max} bytes.`, body, sender, now);
+      const whole = body === r.json;
+      const bytes = whole ? (r.bytes ??= Buffer.byteLength(body, "utf8")) : Buffer.byteLength(body, "utf8");
+      if (bytes > max) return deadLetterNow(env, plan, ref, dl, "INPUT_TOO_LARGE", `The message is longer than the queue's MaximumMessageSize of ${max} bytes.`, body, sender, now);
       const m = {
-        messageId: randomUUID(), body, md5OfBody: md5Hex(body), senderId: sender,
+        messageId: randomUUID(), body, md5OfBody: whole ? (r.md5 ??= md5Hex(body)) : md5Hex(body), senderId: sender,
         // The queue's DelaySeconds applies to every message it receives (SQS developer guide, "Amazon SQS delay queues").
         visibleAt: now + Number(q.attributes.DelaySeconds ?? 0) * 1000,
       };
@@ -276,7 +279,7 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
       return;
     }
     case "api-destination": {
-      const payload: ApiDestinationPayload = { body, http: t.settings?.HttpParameters, sender, rule: ref };
+      const payload: ApiDestinationPayload = { body, http: t.settings?.HttpParameters, sender, rule: ref.ref };
       plan.write.outbox.push({ kind: API_DESTINATION_KIND, target: t.arn, payload: JSON.stringify(payload), dueAt: now, policy: retryPolicyOf(t), deadLetter: dl });
       return;
     }
@@ -291,12 +294,12 @@ async function planTarget(env: EventsEnv, rule: RuleWithTargets, t: TargetRecord
         const v = steps ? selectPath(event, steps) : undefined;
         partitionKey = v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
       }
-      const payload: ServiceTargetPayload = { body, sender, partitionKey, rule: ref };
+      const payload: ServiceTargetPayload = { body, sender, partitionKey, rule: ref.ref };
       plan.write.outbox.push({ kind: KINESIS_TARGET_KIND, target: t.arn, payload: JSON.stringify(payload), dueAt: now, policy: retryPolicyOf(t), deadLetter: dl });
       return;
     }
     case "states": {
-      const payload: ServiceTargetPayload = { body, sender, name: event.id, rule: ref };
+      const payload: ServiceTargetPayload = { body, sender, name: event.id, rule: ref.ref };
       plan.write.outbox.push({ kind: STATES_TARGET_KIND, target: t.arn, payload: JSON.stringify(payload), dueAt: now, policy: retryPolicyOf(t), deadLetter: dl });
       return;
     }
