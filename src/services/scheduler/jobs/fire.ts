@@ -10,12 +10,11 @@
 // Occurrences missed while no node ran: the first missed one fires once, late, and the schedule resumes with the
 // first occurrence after now (the rule of EventBridge scheduled rules, ADR 0019). AWS documents at-least-once
 // invocation and no catch-up of a backlog; one late firing neither loses the occurrence nor bursts a backlog.
-import { createHash } from "node:crypto";
 import { EVENTBRIDGE_DEFAULT, type RetryPolicy } from "../../../delivery/policy.ts";
 import type { DeadLetter, NewOutboxItem } from "../../../delivery/types.ts";
 import type { Registration, Scheduler } from "../../../engine/scheduler.ts";
 import type { Logger } from "../../../util/log.ts";
-import { targetCall, type TargetInput } from "../domain/targets.ts";
+import type { TargetInput } from "../domain/targets.ts";
 import { nextOccurrence } from "../domain/timing.ts";
 import type { SchedulerEnv } from "../env.ts";
 import { scheduleArn } from "../operations/schedules.ts";
@@ -57,14 +56,12 @@ export function planFiring(s: ScheduleRecord, now: number, random: () => number 
   const done = next === undefined && s.config.ActionAfterCompletion === "DELETE";
   const target = s.config.Target as unknown as TargetSettings;
   const arn = scheduleArn(s.region, s.account, s.group, s.name);
-  const call = targetCall(target, s.account, s.region, s.baseUrl);
-  // A FIFO queue deduplicates the occurrence's retries: the id is the schedule and the occurrence's time.
-  if (call.module === "sqs" && call.operation === "SendMessage" && String(call.input.QueueUrl).endsWith(".fifo")) {
-    call.input.MessageDeduplicationId = createHash("sha256").update(`${arn}\n${due}`).digest("hex").slice(0, 64);
-  }
   const window = s.config.FlexibleTimeWindow;
   const offset = window.Mode === "FLEXIBLE" && window.MaximumWindowInMinutes ? Math.floor(random() * window.MaximumWindowInMinutes * 60_000) : 0;
-  const payload: FiringPayload = { ...call, baseUrl: s.baseUrl };
+  const { Arn, Input, SqsParameters, EventBridgeParameters, KinesisParameters } = target;
+  const payload: FiringPayload = {
+    target: { Arn, Input, SqsParameters, EventBridgeParameters, KinesisParameters }, account: s.account, region: s.region, baseUrl: s.baseUrl, scheduleArn: arn, scheduledAt: due,
+  };
   const item: NewOutboxItem = {
     kind: SCHEDULER_TARGET_KIND, target: target.Arn, detail: arn, payload: JSON.stringify(payload), dueAt: Math.max(now, due + offset),
     policy: retryPolicyOf(target), deadLetter: deadLetterOf(arn, target),
