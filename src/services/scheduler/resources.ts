@@ -6,6 +6,19 @@ import type { ResourceKind } from "../module.ts";
 
 const TARGET_FIELDS = ["arn", "input", "messageGroupId", "roleArn"];
 
+/** Whether the stored schedule already is what is declared (the members a declaration sets). */
+function same(current: Record<string, unknown>, input: Record<string, unknown>): boolean {
+  const pick = (x: Record<string, unknown>) => {
+    const t = (x.Target ?? {}) as Record<string, unknown>;
+    const w = (x.FlexibleTimeWindow ?? {}) as { Mode?: string; MaximumWindowInMinutes?: number };
+    return JSON.stringify([
+      x.ScheduleExpression, x.ScheduleExpressionTimezone ?? null, x.State ?? "ENABLED", x.Description ?? null, w.Mode, w.MaximumWindowInMinutes ?? null,
+      t.Arn, t.RoleArn, t.Input ?? null, (t.SqsParameters as { MessageGroupId?: string } | undefined)?.MessageGroupId ?? null,
+    ]);
+  };
+  return pick(current) === pick(input);
+}
+
 export const scheduleResources: ResourceKind = {
   key: "schedules",
   fields: ["name", "group", "scheduleExpression", "timezone", "state", "description", "flexibleWindowMinutes", "target"],
@@ -40,13 +53,16 @@ export const scheduleResources: ResourceKind = {
         SqsParameters: groupId ? { MessageGroupId: groupId } : undefined,
       },
     };
+    let current: Record<string, unknown>;
     try {
-      await call("GetSchedule", { Name: name, GroupName: group });
+      current = await call("GetSchedule", { Name: name, GroupName: group });
     } catch (e) {
       if (!isCode(e, "ResourceNotFoundException")) throw e;
       await call("CreateSchedule", input);
       return;
     }
+    // Unchanged: leave it (an UpdateSchedule would restart a rate's period at every start).
+    if (same(current, input)) return;
     await call("UpdateSchedule", input);
   },
 };

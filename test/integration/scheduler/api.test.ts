@@ -186,3 +186,25 @@ test("raw HTTP probes: malformed JSON, wrong types, unknown routes and huge valu
   const huge = await post("/schedules/raw-huge", JSON.stringify({ ScheduleExpression: "rate(999999999 days)", FlexibleTimeWindow: { Mode: "OFF" }, Target: { Arn: QUEUE, RoleArn: ROLE } }));
   assert.equal(huge.status, 200, huge.body);
 });
+
+test("declared schedules are created at start with their group, and left alone when unchanged at the next start", async () => {
+  const dataDir = (await import("node:fs")).mkdtempSync(`${(await import("node:os")).tmpdir()}/mailroom-sched-decl-`);
+  const resources = {
+    sqs: { queues: [{ name: "declared-q" }] },
+    scheduler: { schedules: [{ name: "declared", group: "ops", scheduleExpression: "rate(10 minutes)", timezone: "Europe/Oslo", flexibleWindowMinutes: 5, target: { arn: "declared-q", input: { hello: 1 } } }] },
+  };
+  let s = await startTestServer({ dataDir, resources });
+  let c = new SchedulerClient({ endpoint: s.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  const first = await c.send(new GetScheduleCommand({ Name: "declared", GroupName: "ops" }));
+  assert.equal(first.Target?.Arn, `arn:aws:sqs:us-east-1:${ACCOUNT}:declared-q`);
+  assert.equal(first.Target?.Input, '{"hello":1}');
+  assert.deepEqual(first.FlexibleTimeWindow, { Mode: "FLEXIBLE", MaximumWindowInMinutes: 5 });
+  c.destroy();
+  await s.close();
+  s = await startTestServer({ dataDir, resources });
+  c = new SchedulerClient({ endpoint: s.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  const again = await c.send(new GetScheduleCommand({ Name: "declared", GroupName: "ops" }));
+  assert.equal(again.LastModificationDate?.getTime(), first.LastModificationDate?.getTime());
+  c.destroy();
+  await s.close();
+});

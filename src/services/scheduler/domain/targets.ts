@@ -55,7 +55,10 @@ export interface TargetInput {
  * Checks a target when the schedule is written: a service Mailroom runs, the parameters its kind takes, and for a
  * universal target a JSON object as Input. Throws ValidationException.
  */
-export function checkTarget(t: TargetInput): void {
+export function checkTarget(t: TargetInput & { DeadLetterConfig?: { Arn?: string } }): void {
+  // "EventBridge Scheduler does not support using a FIFO queue as your schedule's DLQ" (user guide, "Configuring a
+  // dead-letter queue for EventBridge Scheduler").
+  if (t.DeadLetterConfig?.Arn?.endsWith(".fifo")) throw validation("A FIFO queue cannot be a schedule's dead-letter queue.");
   if (t.EcsParameters !== undefined || t.SageMakerPipelineParameters !== undefined) {
     throw validation("ECS and SageMaker targets are not supported by Mailroom.");
   }
