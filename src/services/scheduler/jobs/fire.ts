@@ -77,7 +77,15 @@ export function scheduleFirings(scheduler: Scheduler, env: SchedulerEnv, outboxW
     run: async (now) => {
       let fired = 0;
       for (;;) {
-        const n = await env.store.fireDue(now, FIRE_BATCH, (s) => planFiring(s, now, random));
+        const n = await env.store.fireDue(now, FIRE_BATCH, (s) => {
+          try {
+            return planFiring(s, now, random);
+          } catch (e) {
+            // One unreadable schedule must not stop the batch (and every schedule behind it): it stops firing.
+            log.warn("schedule cannot fire; it is stopped", { schedule: `${s.group}/${s.name}`, error: String(e) });
+            return { next: undefined, delete: false, outbox: [] };
+          }
+        });
         fired += n;
         if (n > 0) outboxWritten();
         if (n < FIRE_BATCH) break;

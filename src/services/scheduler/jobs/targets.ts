@@ -47,10 +47,16 @@ export function schedulerTargetKind(call: (module: string) => ServiceCall | unde
     async attempt(row: OutboxRow): Promise<AttemptResult> {
       const p = JSON.parse(row.payload) as FiringPayload;
       const body = withContext(p.target.Input ?? "", p, row.attempts + 1);
-      const c = targetCall({ ...p.target, Input: body }, p.account, p.region, p.baseUrl);
+      let c: ReturnType<typeof targetCall>;
+      try {
+        c = targetCall({ ...p.target, Input: body }, p.account, p.region, p.baseUrl);
+      } catch (e) {
+        // Input that no longer makes a request (checked when written, so only a stored row of another version): not retried.
+        return { ok: false, code: "ValidationException", message: String(e), retryable: false, deadLetterBody: body };
+      }
       // A FIFO queue deduplicates the occurrence's retries: the id is the schedule and the occurrence's time.
       if (c.module === "sqs" && c.operation === "SendMessage" && String(c.input.QueueUrl).endsWith(".fifo")) {
-        c.input.MessageDeduplicationId = createHash("sha256").update(`${p.scheduleArn}\n${p.scheduledAt}`).digest("hex");
+        c.input.MessageDeduplicationId ??= createHash("sha256").update(`${p.scheduleArn}\n${p.scheduledAt}`).digest("hex");
       }
       const fn = call(c.module);
       if (!fn) return { ok: false, code: "ResourceNotFoundException", message: `The ${c.module} service is not running.`, retryable: false, deadLetterBody: body };
@@ -58,7 +64,8 @@ export function schedulerTargetKind(call: (module: string) => ServiceCall | unde
         await fn({ requestId: randomUUID(), accountId: p.account, region: c.region, accessKeyId: "", baseUrl: p.baseUrl, signal: new AbortController().signal }, c.operation, c.input);
         return { ok: true };
       } catch (e) {
-        if (!(e instanceof AwsError)) throw e;
+        // An unexpected failure of the target's handler is retried like a 5xx, never left to spin on its lease.
+        if (!(e instanceof AwsError)) return { ok: false, code: "InternalServerException", message: String(e), deadLetterBody: body };
         // The dead-letter message names the target's own error (Scheduler user guide, "Configuring a dead-letter
         // queue": ERROR_CODE and ERROR_MESSAGE carry the target's response). Every failed invocation is retried under
         // the schedule's RetryPolicy ("Configuring a retry policy": retries up to MaximumRetryAttempts within
