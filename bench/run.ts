@@ -5,7 +5,7 @@
 // glob's worst cases, in-process, µs per call; exits 1 when a row misses 1 ms), metrics (W1 with and without a
 // Prometheus scrape every second), sfn (a 10-state Pass/Choice machine: EXPRESS StartSyncExecution and durable STANDARD
 // executions on Mailroom, and aws-local-stepfunctions in process), events (EventBridge PutEvents with 1/100/1,000 rules
-// against SendMessageBatch as the floor), kinesis (PutRecords, GetRecords catch-up and SubscribeToShard latency against
+// against SendMessageBatch as the floor, and EventBridge Scheduler firing 100,000 schedules due in one minute), kinesis (PutRecords, GetRecords catch-up and SubscribeToShard latency against
 // Mailroom, kinesalite and kinesis-local). The npm script pins this process
 // (the load generator) to core 1; the suites pin the servers they start to core 0.
 import os from "node:os";

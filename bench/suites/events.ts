@@ -8,11 +8,16 @@ import os from "node:os";
 import { closedLoop, type Row, table } from "../lib/measure.ts";
 import { startMailroomProcess } from "../lib/process.ts";
 import { RawConnection } from "../lib/raw-http.ts";
+import { schedulerFiringRow } from "../workloads/scheduler.ts";
 import { createQueue, sendWorker } from "../workloads/sqs.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const RULE_COUNTS = (process.env.BENCH_RULES ?? "1,100,1000").split(",").map(Number);
+/** EventBridge Scheduler's row: this many one-time schedules due in one minute (0 skips it). */
+const SCHEDULES = Number(process.env.BENCH_SCHEDULES ?? 100_000);
+/** BENCH_ONLY=scheduler runs the Scheduler row alone. */
+const ONLY_SCHEDULER = process.env.BENCH_ONLY === "scheduler";
 /** A 1 KiB Detail (the JSON text is 1,024 bytes). */
 const DETAIL = JSON.stringify({ data: "x".repeat(1024 - 11) });
 
@@ -72,7 +77,24 @@ function putEventsWorker(port: number, bus: string, rules: number) {
   };
 }
 
+/** The Scheduler row on its own server (fresh data directory), pinned like the others. */
+async function schedulerRows(): Promise<Row[]> {
+  if (SCHEDULES <= 0) return [];
+  const dir = mkdtempSync(`${os.tmpdir()}/mailroom-bench-scheduler-`);
+  const server = await startMailroomProcess(["--data-dir", dir]);
+  try {
+    return [await schedulerFiringRow(server.port, server.pid, SCHEDULES)];
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function eventsSuite(): Promise<string> {
+  if (ONLY_SCHEDULER) {
+    const rows = await schedulerRows();
+    return [...eventsHeader, table(rows), ...rows.map((r) => `# ${r.workload}: ${r.note}`)].join("\n");
+  }
   const dir = mkdtempSync(`${os.tmpdir()}/mailroom-bench-events-`);
   const server = await startMailroomProcess(["--data-dir", dir]);
   const rows: Row[] = [];
@@ -100,5 +122,6 @@ export async function eventsSuite(): Promise<string> {
     `# ${last} rules / 1 rule: ${ratio(row(last)?.msgsPerSec, row(1)?.msgsPerSec)} in events/s (goal ≥ 0.8); server CPU per event ${ratio(row(1)?.cpuPer1k, row(last)?.cpuPer1k)} of the 1-rule row's inverse`,
     `# PutEvents (1 rule) / SendMessageBatch: ${ratio(row(1)?.msgsPerSec, floorRow.msgsPerSec)} in events/s (goal ≥ 0.6); by server CPU per message ${ratio(floorRow.cpuPer1k, row(1)?.cpuPer1k)}. Goal ≥ 20,000 events/s on one core.`,
   ];
-  return [...eventsHeader, table(rows), ...ratios].join("\n");
+  const sched = await schedulerRows();
+  return [...eventsHeader, table([...rows, ...sched]), ...ratios, ...sched.map((r) => `# ${r.workload}: ${r.note}`)].join("\n");
 }

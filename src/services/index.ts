@@ -5,8 +5,9 @@ import { eventsModule } from "./events/index.ts";
 import { kinesisModule } from "./kinesis/index.ts";
 import { schemasModule } from "./schemas/index.ts";
 import type { ServiceModule } from "./module.ts";
+import { schedulerModule } from "./scheduler/index.ts";
 import { snsModule } from "./sns/index.ts";
 import { sqsModule } from "./sqs/index.ts";
 import { stepfunctionsModule } from "./stepfunctions/index.ts";
 
-export const SERVICES: ServiceModule[] = [sqsModule, snsModule, eventsModule, schemasModule, kinesisModule, stepfunctionsModule, cloudwatchModule];
+export const SERVICES: ServiceModule[] = [sqsModule, snsModule, eventsModule, schemasModule, kinesisModule, stepfunctionsModule, cloudwatchModule, schedulerModule];

@@ -98,3 +98,17 @@ test("time zones: wall-clock fields, daylight-saving gaps skipped, repeated hour
   assert.deepEqual(series("cron(0 9 ? * MON *)", "2026-01-01T00:00:00Z", 1, "Asia/Kolkata"), ["2026-01-05T03:30:00Z"]);
   assert.deepEqual(series("cron(0 9 ? * MON *)", "2026-01-01T00:00:00Z", 1, "UTC"), ["2026-01-05T09:00:00Z"]);
 });
+
+test("at(): only when asked for (EventBridge Scheduler), a calendar time read in the zone, fires once", () => {
+  assert.throws(() => parseScheduleExpression("at(2026-05-01T10:00:00)"), ScheduleExpressionError);
+  const s = parseScheduleExpression("at(2026-05-01T10:00:30)", { at: true });
+  assert.equal(nextFireTime(s, Date.UTC(2026, 0, 1)), Date.UTC(2026, 4, 1, 10, 0, 30));
+  assert.equal(nextFireTime(s, Date.UTC(2026, 0, 1), { timeZone: "Asia/Tokyo" }), Date.UTC(2026, 4, 1, 1, 0, 30));
+  assert.equal(nextFireTime(s, Date.UTC(2026, 4, 1, 10, 0, 30)), undefined);
+  // A minute skipped by spring-forward (02:30 on 8 March 2026 in New York) is read with the offset before the change.
+  const skipped = parseScheduleExpression("at(2026-03-08T02:30:00)", { at: true });
+  assert.equal(nextFireTime(skipped, Date.UTC(2026, 0, 1), { timeZone: "America/New_York" }), Date.UTC(2026, 2, 8, 7, 30));
+  for (const bad of ["at(2026-02-29T10:00:00)", "at(2026-05-01 10:00:00)", "at(2026-05-01T24:00:00)", "at(2026-5-01T10:00:00)", "at(2200-01-01T00:00:00)", "at()", "at(2026-05-01T10:00:0x)"]) {
+    assert.throws(() => parseScheduleExpression(bad, { at: true }), ScheduleExpressionError, bad);
+  }
+});

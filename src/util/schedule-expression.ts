@@ -35,7 +35,18 @@ export interface CronSchedule {
   years?: Set<number>;
 }
 
-export type Schedule = RateSchedule | CronSchedule;
+/** A one-time schedule (EventBridge Scheduler only): `at(yyyy-mm-ddThh:mm:ss)`, a wall-clock time in the schedule's zone. */
+export interface AtSchedule {
+  kind: "at";
+  y: number;
+  mo: number;
+  d: number;
+  h: number;
+  mi: number;
+  s: number;
+}
+
+export type Schedule = RateSchedule | CronSchedule | AtSchedule;
 
 /** The years a cron expression may name (user guide: Year 1970-2199). */
 export const MIN_YEAR = 1970;
@@ -59,11 +70,28 @@ function isDigits(s: string): boolean {
  * Parses a schedule expression. Throws ScheduleExpressionError with the reason; EventBridge answers every reason
  * with one message (PutRule: ValidationException "Parameter ScheduleExpression is not valid.").
  */
-export function parseScheduleExpression(text: string): Schedule {
+export function parseScheduleExpression(text: string, opts: { at?: boolean } = {}): Schedule {
   if (typeof text !== "string") return fail("not a string");
   if (text.startsWith("rate(") && text.endsWith(")")) return parseRate(text.slice(5, -1));
   if (text.startsWith("cron(") && text.endsWith(")")) return parseCron(text.slice(5, -1));
-  return fail("has to be either 'cron()' or 'rate()'");
+  if (opts.at && text.startsWith("at(") && text.endsWith(")")) return parseAt(text.slice(3, -1));
+  return fail(opts.at ? "has to be 'at()', 'cron()' or 'rate()'" : "has to be either 'cron()' or 'rate()'");
+}
+
+/**
+ * at(yyyy-mm-ddThh:mm:ss): EventBridge Scheduler's one-time schedules (Scheduler user guide, "Schedule types",
+ * One-time schedules: "at(yyyy-mm-ddThh:mm:ss)"), a date that exists in the calendar, years as cron allows.
+ */
+function parseAt(body: string): AtSchedule {
+  if (body.length !== 19 || body[4] !== "-" || body[7] !== "-" || body[10] !== "T" || body[13] !== ":" || body[16] !== ":") return fail("at needs yyyy-mm-ddThh:mm:ss");
+  const num = (from: number, to: number) => {
+    const t = body.slice(from, to);
+    if (!isDigits(t)) return fail("at needs yyyy-mm-ddThh:mm:ss");
+    return Number(t);
+  };
+  const y = num(0, 4), mo = num(5, 7), d = num(8, 10), h = num(11, 13), mi = num(14, 16), s = num(17, 19);
+  if (y < MIN_YEAR || y > MAX_YEAR || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59) return fail("at names a time that does not exist");
+  return { kind: "at", y, mo, d, h, mi, s };
 }
 
 /**
@@ -302,6 +330,13 @@ export interface NextOptions {
  * when it never fires again (a cron whose years have passed, or a date that never exists, such as 30 February).
  */
 export function nextFireTime(s: Schedule, after: number, opts: NextOptions = {}): number | undefined {
+  if (s.kind === "at") {
+    const zone = opts.timeZone ?? "UTC";
+    // A wall-clock minute skipped by a daylight-saving change is read with the offset before the change (it falls
+    // in the hour after it), so a one-time schedule still fires once.
+    const at = (instantOf(s, zone) ?? Date.UTC(s.y, s.mo - 1, s.d, s.h, s.mi) - offsetAt(Date.UTC(s.y, s.mo - 1, s.d, s.h, s.mi) - 86_400_000, zone)) + s.s * 1000;
+    return at > after ? at : undefined;
+  }
   if (s.kind === "rate") {
     const anchor = opts.anchor ?? 0;
     if (after < anchor) return anchor;

@@ -52,9 +52,9 @@ export interface BotoOptions {
   region?: string;
   python?: string;
   /** Protocol the driver must find in botocore's SQS model ("query" for QUERY_PYTHON, "json" for JSON_PYTHON). */
-  protocol?: "query" | "json" | "smithy-rpc-v2-cbor";
+  protocol?: "query" | "json" | "smithy-rpc-v2-cbor" | "rest-json";
   /** The boto3 client's service (default sqs). */
-  service?: "sqs" | "sns" | "kinesis" | "cloudwatch" | "events";
+  service?: "sqs" | "sns" | "kinesis" | "cloudwatch" | "events" | "scheduler";
 }
 
 /** A value passed to boto3 as bytes (e.g. BinaryValue). */

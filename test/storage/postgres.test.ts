@@ -20,6 +20,8 @@ import { freshDatabase, postgresAvailable } from "../helpers/postgres.ts";
 import { sqsStoreContract } from "./sqs-store.contract.ts";
 import { cloudWatchStoreContract } from "./cloudwatch-store.contract.ts";
 import { PgCloudWatchStore } from "../../src/storage/postgres/cloudwatch-store.ts";
+import { schedulerStoreContract } from "./scheduler-store.contract.ts";
+import { PgSchedulerStore } from "../../src/storage/postgres/scheduler-store.ts";
 
 const available = await postgresAvailable();
 if (!available) {
@@ -86,6 +88,22 @@ if (!available) {
       const pg = await PgDb.open(db.url, 4);
       await pg.query("TRUNCATE cw_datapoints, cw_alarms, cw_alarm_history, delivery_outbox RESTART IDENTITY CASCADE");
       return { cw: new PgCloudWatchStore(pg), outbox: new PgOutbox(pg), close: () => pg.close() };
+    },
+  });
+  schedulerStoreContract("postgres", {
+    open: async () => {
+      const pg = await PgDb.open(db.url, 4);
+      await pg.query("TRUNCATE scheduler_schedules, scheduler_groups, delivery_outbox RESTART IDENTITY CASCADE");
+      const others: PgDb[] = [];
+      const second = async () => {
+        const other = await PgDb.open(db.url, 4);
+        others.push(other);
+        return new PgSchedulerStore(other);
+      };
+      return { store: new PgSchedulerStore(pg), outbox: new PgOutbox(pg), second, close: async () => {
+        for (const o of others) await o.close();
+        await pg.close();
+      } };
     },
   });
   kinesisStoreContract("postgres", {

@@ -22,6 +22,8 @@ import { snsStoreContract } from "./sns-store.contract.ts";
 import { sqsStoreContract } from "./sqs-store.contract.ts";
 import { cloudWatchStoreContract } from "./cloudwatch-store.contract.ts";
 import { SqliteCloudWatchStore } from "../../src/storage/sqlite/cloudwatch-store.ts";
+import { schedulerStoreContract } from "./scheduler-store.contract.ts";
+import { SqliteSchedulerStore } from "../../src/storage/sqlite/scheduler-store.ts";
 
 sqsStoreContract("sqlite (memory)", { open: async () => new SqliteSqsStore(new SqliteDb(":memory:")) });
 snsStoreContract("sqlite (memory)", {
@@ -62,6 +64,13 @@ cloudWatchStoreContract("sqlite (memory)", {
     const db = new SqliteDb(":memory:");
     const sqs = new SqliteSqsStore(db);
     return { cw: new SqliteCloudWatchStore(db, sqs), outbox: new SqliteOutbox(db, sqs), close: () => db.close() };
+  },
+});
+schedulerStoreContract("sqlite (memory)", {
+  open: async () => {
+    const db = new SqliteDb(":memory:");
+    const sqs = new SqliteSqsStore(db);
+    return { store: new SqliteSchedulerStore(db, sqs), outbox: new SqliteOutbox(db, sqs), close: () => db.close() };
   },
 });
 
