@@ -8,7 +8,7 @@
 //     answers index.html: the app routes by the URL's hash, but a bookmarked or typed deep path still opens it;
 //   - only GET and HEAD; a Content-Security-Policy keeps the page to its own origin (no external requests).
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { InternalRoute } from "./internal.ts";
@@ -60,7 +60,7 @@ function load(root: string): Map<string, Asset> {
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const full = join(dir, name);
-      const st = statSync(full);
+      const st = lstatSync(full); // symbolic links are not followed: only the build's own files are served
       if (st.isDirectory()) walk(full);
       else if (st.isFile()) {
         const rel = relative(root, full).split(sep).join("/");
@@ -79,8 +79,8 @@ function load(root: string): Map<string, Asset> {
   return files;
 }
 
-/** The route. `dir` is console/dist (found beside the code when not given); undefined answers 404 with how to build. */
-export function consoleRoute(dir: string | undefined = findConsoleDist()): InternalRoute {
+/** The route. `dir` is console/dist (found beside the code when not given); null answers 404 with how to build. */
+export function consoleRoute(dir: string | null = findConsoleDist() ?? null): InternalRoute {
   let files: Map<string, Asset> | undefined;
   const plain = (res: Parameters<InternalRoute>[1], status: number, text: string, extra: Record<string, string> = {}) => {
     res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": String(Buffer.byteLength(text)), "cache-control": "no-store", "x-content-type-options": "nosniff", ...extra });
@@ -99,7 +99,7 @@ export function consoleRoute(dir: string | undefined = findConsoleDist()): Inter
       res.end();
       return true;
     }
-    if (dir === undefined) {
+    if (dir === null) {
       plain(res, 404, "The console is not built: run `cd console && npm ci && npm run build` (ADR 0032).\n");
       return true;
     }
