@@ -175,7 +175,8 @@ function Archives({ clients, busArn }: { clients: Clients; busArn: string }) {
           testId="start-replay"
           submit={(v) => clients.events.send(new StartReplayCommand({
             ReplayName: v.name.trim(),
-            EventSourceArn: archives.find((a) => a.ArchiveName === v.archive)?.ArchiveName ? `${busArn.replace(/:event-bus\/.*$/, "")}:archive/${v.archive}` : v.archive,
+            // arn:aws:events:<region>:<account>:archive/<name>, beside the bus's own ARN.
+            EventSourceArn: `${busArn.slice(0, busArn.indexOf(":event-bus/"))}:archive/${v.archive}`,
             EventStartTime: new Date(v.from), EventEndTime: new Date(v.to || Date.now()),
             Destination: { Arn: busArn },
           }))}
