@@ -5,7 +5,9 @@ import { defineConfig } from "vite";
 
 export default defineConfig({
   base: "/_console/",
-  esbuild: { jsx: "automatic", legalComments: "none" },
+  // tsconfigRaw: the TypeScript settings are fixed here, so no tsconfig.json found above a file (the repository's,
+  // for the shared matcher in ../src/patterns) changes the output.
+  esbuild: { jsx: "automatic", legalComments: "none", tsconfigRaw: { compilerOptions: { useDefineForClassFields: true, verbatimModuleSyntax: true } } },
   build: {
     outDir: "dist",
     emptyOutDir: true,

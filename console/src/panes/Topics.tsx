@@ -188,6 +188,8 @@ function FilterPolicyEditor({ clients, sub, onSaved }: { clients: Clients; sub: 
 /** Which subscriptions a sample message would reach: the server's own matcher (src/patterns), run in the page. */
 export function filterVerdicts(subs: { arn: string; endpoint: string; attrs: Record<string, string> }[], message: string, attributes: Record<string, AttributeValue> | undefined) {
   return subs.map((s) => {
+    // A subscription pending confirmation receives nothing (SNS developer guide, "Subscribing to a topic").
+    if (!s.arn.startsWith("arn:")) return { sub: s, reaches: false, why: "pending confirmation: nothing is delivered until it is confirmed" };
     const policy = s.attrs.FilterPolicy;
     if (!policy) return { sub: s, reaches: true, why: "no filter policy" };
     const scope = (s.attrs.FilterPolicyScope ?? "MessageAttributes") as FilterScope;
