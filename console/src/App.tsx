@@ -39,11 +39,15 @@ export function App() {
     );
   }, []);
 
-  // Keyboard: 1-5 open the panes, "/" focuses the first search or input of the page, g goes to the list.
+  // Keyboard: 1-5 open the panes, "/" focuses the first search or input of the page, Escape leaves a field.
   useEffect(() => {
     const on = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
-      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) {
+        // Escape leaves a field, so the shortcuts work again.
+        if (e.key === "Escape") t.blur();
+        return;
+      }
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const pane = paneForKey(e.key);
       if (pane) {

@@ -88,6 +88,7 @@ export async function signIn(c: Credentials): Promise<Clients> {
 /** An SDK error as one line for the UI: "Code: message". */
 export function errorText(e: unknown): string {
   const err = e as { name?: string; message?: string; Code?: string };
-  const code = err?.Code ?? err?.name;
+  // The modelled error's name (QueueDoesNotExist), not SQS's query-compatible code (AWS.SimpleQueueService.…).
+  const code = err?.name && err.name !== "Error" ? err.name : err?.Code;
   return code && err?.message ? `${code}: ${err.message}` : String(err?.message ?? e);
 }

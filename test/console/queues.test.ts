@@ -3,7 +3,7 @@
 // redrive, purge, edit an attribute, delete; at 1280×800 and at phone width.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { sqsClient } from "../helpers/server.ts";
 import { eventually, openConsole, SKIP, type ConsoleSession } from "./browser.ts";
 
@@ -125,6 +125,43 @@ describe("console: queues", { skip: SKIP }, () => {
     assert.deepEqual(s.external, []);
   });
 
+  test("probe: hostile message bodies, attributes and queue names are shown as text, run nothing, load nothing", async () => {
+    const { page } = s;
+    const hostile = '<img src="http://198.51.100.1/x.png" onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: "hostile" }))).QueueUrl!;
+    await sqs.send(new SendMessageCommand({
+      QueueUrl: url, MessageBody: hostile,
+      MessageAttributes: { x: { DataType: "String", StringValue: '"><svg onload="window.__pwned=3">' } },
+    }));
+    await page.goto(`${s.server.endpoint}/_console/#/queues/${encodeURIComponent(ARN("hostile"))}`);
+    await page.getByTestId("messages").locator("tr[data-message]").first().click();
+    assert.equal(await page.getByTestId("message-body").textContent(), hostile);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    // A route naming no queue answers the AWS error on the page, not a blank screen.
+    await page.goto(`${s.server.endpoint}/_console/#/queues/${encodeURIComponent(ARN("no-such-queue"))}`);
+    await page.getByRole("alert").filter({ hasText: "QueueDoesNotExist" }).waitFor();
+    await page.goto(`${s.server.endpoint}/_console/#/queues/%E0%A4%A`);
+    await page.getByTestId("queue-list").waitFor();
+    assert.deepEqual(s.errors, []);
+    assert.deepEqual(s.external, []);
+  });
+
+  test("a long list reads the first 200 queues and narrows by prefix; charts of a queue's metrics", async () => {
+    const { page } = s;
+    for (let i = 0; i < 205; i += 25) {
+      await Promise.all(Array.from({ length: Math.min(25, 205 - i) }, (_, k) => sqs.send(new CreateQueueCommand({ QueueName: `bulk-${String(i + k).padStart(3, "0")}` }))));
+    }
+    await page.goto(`${s.server.endpoint}/_console/#/queues`);
+    await page.getByText("Showing the first 200 queues").waitFor();
+    await page.getByLabel("Filter queues").fill("bulk-20");
+    await eventually(async () => (await page.locator("tr[data-queue]").count()) === 5, "5 queues named bulk-20*");
+    assert.equal(await page.getByText("Showing the first 200 queues").count(), 0);
+    await page.goto(`${s.server.endpoint}/_console/#/queues/${encodeURIComponent(ARN("orders"))}`);
+    for (const label of ["Depth", "Oldest (s)", "Sent", "Received"]) await page.getByRole("img", { name: label, exact: true }).waitFor();
+    assert.deepEqual(s.errors, []);
+  });
+
   test("edit an attribute and delete a queue; the list at phone width", async () => {
     const { page } = s;
     await page.goto(`${s.server.endpoint}/_console/#/queues/${encodeURIComponent(ARN("orders"))}`);
@@ -145,6 +182,7 @@ describe("console: queues", { skip: SKIP }, () => {
     await page.getByText("Deleted.").waitFor();
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${s.server.endpoint}/_console/#/queues`);
+    await page.getByLabel("Filter queues").fill("orders");
     await page.locator('tr[data-queue="orders-dlq"]').waitFor();
     assert.equal(await page.locator('tr[data-queue="orders"]').count(), 0);
     // Nothing wider than the screen but the table's own scroller.
@@ -158,6 +196,8 @@ describe("console: queues", { skip: SKIP }, () => {
     const { page } = s;
     await page.goto(`${s.server.endpoint}/_console/#/queues`);
     await page.getByTestId("queue-list").waitFor();
+    await page.getByLabel("Filter queues").focus();
+    await page.keyboard.press("Escape");
     await page.keyboard.press("2");
     await page.getByTestId("topic-list").waitFor();
     assert.equal(new URL(page.url()).hash, "#/topics");

@@ -31,14 +31,14 @@ interface Row {
   age?: number;
 }
 
-async function loadQueues(c: Clients): Promise<Row[]> {
-  const urls: string[] = [];
-  let token: string | undefined;
-  do {
-    const out = await c.sqs.send(new ListQueuesCommand({ MaxResults: 1000, NextToken: token }));
-    urls.push(...(out.QueueUrls ?? []));
-    token = out.NextToken;
-  } while (token && urls.length < 5000);
+/** Queues whose counts the list reads at once (one GetQueueAttributes each, every few seconds); a prefix narrows it. */
+export const LIST_LIMIT = 200;
+
+async function loadQueues(c: Clients, prefix: string): Promise<{ rows: Row[]; more: boolean }> {
+  const out = await c.sqs.send(new ListQueuesCommand({ MaxResults: LIST_LIMIT + 1, QueueNamePrefix: prefix || undefined }));
+  const all = out.QueueUrls ?? [];
+  const more = all.length > LIST_LIMIT || out.NextToken !== undefined;
+  const urls = all.slice(0, LIST_LIMIT);
   const rows = await Promise.all(urls.map(async (url) => {
     const out = await c.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["All"] })).catch(() => undefined);
     const attrs = (out?.Attributes ?? {}) as Record<string, string>;
@@ -58,18 +58,20 @@ async function loadQueues(c: Clients): Promise<Row[]> {
       if (batch[k] && res.Values?.length) batch[k].age = res.Values[0];
     }
   }
-  return rows.sort((a, b) => a.name.localeCompare(b.name));
+  return { rows: rows.sort((a, b) => a.name.localeCompare(b.name)), more };
 }
 
 function QueueList({ clients }: { clients: Clients }) {
-  const { data, error, reload } = useLoad(() => loadQueues(clients), [clients], 5000);
   const [filter, setFilter] = useState("");
-  const rows = (data ?? []).filter((r) => r.name.toLowerCase().includes(filter.toLowerCase()));
-  const dlqTargets = new Set((data ?? []).map((r) => deadLetterTarget(r.attrs)).filter(Boolean));
+  const { data: listed, error, reload } = useLoad(() => loadQueues(clients, filter.trim()), [clients, filter], 5000);
+  const data = listed?.rows;
+  const rows = data ?? [];
+  const dlqTargets = new Set(rows.map((r) => deadLetterTarget(r.attrs)).filter(Boolean));
   return (
     <>
-      <Section title="Queues" actions={<input className="search" placeholder="Filter queues  /" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter queues" />}>
+      <Section title="Queues" actions={<input className="search" placeholder="Name prefix  /" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter queues" />}>
         <ErrorLine error={error} />
+        {listed?.more ? <p className="muted">Showing the first {LIST_LIMIT} queues: type a name prefix to narrow the list.</p> : null}
         <div className="table-wrap">
           <table data-testid="queue-list">
             <thead>
