@@ -4,15 +4,18 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { KinesisClient, UpdateShardCountCommand } from "@aws-sdk/client-kinesis";
 import { sqsClient } from "../helpers/server.ts";
 import { eventually, openConsole, SKIP, type ConsoleSession } from "./browser.ts";
 
 describe("console: topics, buses, streams, state machines", { skip: SKIP }, () => {
   let s: ConsoleSession;
   let sqs: SQSClient;
+  let kinesis: KinesisClient;
   before(async () => {
     s = await openConsole();
     sqs = sqsClient(s.server.endpoint);
+    kinesis = new KinesisClient({ endpoint: s.server.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
   });
   after(() => s?.close());
 
@@ -125,6 +128,19 @@ describe("console: topics, buses, streams, state machines", { skip: SKIP }, () =
     await put.getByRole("button", { name: "Put record" }).click();
     await page.getByTestId("tail-records").getByText("second click").waitFor();
     await page.getByTestId("stop-tail").click();
+
+    // Resharding: the closed parents list their children and the children their parents.
+    await kinesis.send(new UpdateShardCountCommand({ StreamName: "clicks", TargetShardCount: 4, ScalingType: "UNIFORM_SCALING" }));
+    await eventually(async () => {
+      s.clock.advance(1000);
+      return (await page.getByTestId("shards").locator("tbody tr").filter({ hasText: "closed" }).count()) === 2;
+    }, "two closed parent shards");
+    const parent = page.getByTestId("shards").locator("tbody tr").filter({ hasText: "closed" }).first();
+    const children = (await parent.locator("td").nth(5).textContent())!.split(", ").filter((c) => c.startsWith("shardId-"));
+    assert.ok(children.length >= 1, "a closed shard names its children");
+    const parentId = (await parent.locator("td").first().textContent())!;
+    const child = page.getByTestId("shards").locator("tbody tr").filter({ has: page.locator("td:first-child", { hasText: children[0] }) });
+    assert.match((await child.locator("td").nth(4).textContent())!, new RegExp(parentId));
     assert.deepEqual(s.errors, []);
     assert.deepEqual(s.external, []);
   });
@@ -166,6 +182,22 @@ describe("console: topics, buses, streams, state machines", { skip: SKIP }, () =
     await page.getByTestId("executions").waitFor();
     await page.getByLabel("Status filter").selectOption("ABORTED");
     await eventually(async () => (await page.getByTestId("executions").locator("tbody tr a").count()) === 1, "one ABORTED execution");
+
+    // A failed execution redriven from the page: its failed branch runs again ($$.Execution.RedriveCount) and succeeds.
+    const flaky = { StartAt: "Check", States: { Check: { Type: "Choice", Choices: [{ Variable: "$$.Execution.RedriveCount", NumericEquals: 0, Next: "Boom" }], Default: "Ok" }, Boom: { Type: "Fail", Error: "First.Run" }, Ok: { Type: "Pass", End: true } } };
+    await page.goto(`${s.server.endpoint}/_console/#/statemachines`);
+    await create.getByLabel("Name").fill("flaky");
+    await create.getByLabel("Definition").fill(JSON.stringify({ StartAt: "P", States: { P: { Type: "Parallel", Branches: [flaky], Next: "After" }, After: { Type: "Pass", End: true } } }));
+    await create.getByRole("button", { name: "Create" }).click();
+    await page.getByTestId("machine-list").getByRole("link", { name: "flaky" }).click();
+    await start.getByRole("button", { name: "Start execution" }).click();
+    await page.getByTestId("started-execution").click();
+    await eventually(async () => (await page.getByTestId("execution-status").textContent()) === "FAILED", "FAILED");
+    await page.locator('[data-testid="graph"] [data-state="P"][data-status="failed"]').waitFor();
+    await page.getByTestId("redrive-execution").click();
+    await eventually(async () => (await page.getByTestId("execution-status").textContent()) === "SUCCEEDED", "SUCCEEDED after the redrive");
+    await page.locator('[data-testid="graph"] [data-state="After"][data-status="succeeded"]').waitFor();
+    await page.locator('[data-testid="graph"] [data-state="P"][data-status="succeeded"]').waitFor();
     assert.deepEqual(s.errors, []);
     assert.deepEqual(s.external, []);
   });

@@ -123,6 +123,7 @@ export interface Step {
 /**
  * The states an execution went through, in order, from its history: entered and exited states succeeded, a state
  * entered and never exited is running, or failed when a failure event follows it (…Failed, …TimedOut, …Aborted).
+ * A redrive (ExecutionRedriven) sets the failed states running again.
  * Only top-level states count (events inside a Parallel or Map branch are skipped by name: not in `known`).
  */
 export function executionPath(events: HistoryEvent[], known?: Set<string>): Step[] {
@@ -146,6 +147,9 @@ export function executionPath(events: HistoryEvent[], known?: Set<string>): Step
         step.exited = e.timestamp;
         open.delete(step.name);
       }
+    } else if (type === "ExecutionRedriven") {
+      // A redrive resumes the states that failed (RedriveExecution API reference): running again until they exit.
+      for (const step of open.values()) if (step.status === "failed") step.status = "running";
     } else if (/(Failed|TimedOut|Aborted)$/.test(type) && last && last.status === "running") {
       last.status = "failed";
     }

@@ -120,4 +120,14 @@ describe("state machine graph", () => {
     assert.deepEqual(steps.map((s) => [s.name, s.status]), [["A", "succeeded"], ["B", "succeeded"], ["D", "failed"]]);
     assert.equal(steps[0].output, '{"x":1}');
   });
+  test("a redriven execution: the failed state runs again and succeeds", () => {
+    const steps = executionPath([
+      { type: "ParallelStateEntered", stateEnteredEventDetails: { name: "P" } },
+      { type: "ExecutionFailed" },
+      { type: "ExecutionRedriven" },
+      { type: "ParallelStateExited", stateExitedEventDetails: { name: "P" } },
+      { type: "PassStateEntered", stateEnteredEventDetails: { name: "After" } },
+    ]);
+    assert.deepEqual(steps.map((s) => [s.name, s.status]), [["P", "succeeded"], ["After", "running"]]);
+  });
 });
