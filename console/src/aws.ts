@@ -29,6 +29,8 @@ export interface Clients {
 }
 
 const STORAGE_KEY = "mailroom.console.credentials";
+/** The message browser lists the oldest this many messages of a queue (the peek route's Limit). */
+export const PEEK_LIMIT = 100;
 /** Used when the server has no access keys (it then accepts any): the key names the default account. */
 export const ANONYMOUS: Credentials = { accessKeyId: "test", secretAccessKey: "test", region: "us-east-1" };
 
@@ -55,7 +57,7 @@ function build(c: Credentials, account: string): Clients {
   peek.middlewareStack.add(
     (next) => (args) => {
       const request = args.request as { query?: Record<string, string> };
-      request.query = { ...(request.query ?? {}), ShowInvisible: "true", ShowDelayed: "true" };
+      request.query = { ...(request.query ?? {}), ShowInvisible: "true", ShowDelayed: "true", Limit: String(PEEK_LIMIT) };
       return next(args);
     },
     { step: "build", name: "mailroomPeekOptions" },

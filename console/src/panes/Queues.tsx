@@ -8,7 +8,7 @@ import {
   SendMessageCommand, SetQueueAttributesCommand, StartMessageMoveTaskCommand, type Message, type MessageAttributeValue,
 } from "@aws-sdk/client-sqs";
 import { GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import type { Clients } from "../aws.ts";
+import { PEEK_LIMIT, type Clients } from "../aws.ts";
 import { arnName, parseArn, queueArnFromUrl } from "../lib/arn.ts";
 import { formatAge, formatTime, oldestAgeSeconds, progressPercent } from "../lib/format.ts";
 import type { Route } from "../lib/route.ts";
@@ -234,7 +234,7 @@ function Messages({ clients, url }: { clients: Clients; url: string }) {
   const now = Date.now();
   const age = oldestAgeSeconds((data ?? []).map((m) => m.Attributes?.SentTimestamp), now);
   return (
-    <Section title={`Messages (peek${data ? `: ${data.length}` : ""})`} actions={<><span className="muted">oldest {formatAge(age)}</span><button type="button" onClick={() => void reload()}>Refresh</button></>}>
+    <Section title={`Messages (peek${data ? `: ${data.length >= PEEK_LIMIT ? `the oldest ${PEEK_LIMIT}` : data.length}` : ""})`} actions={<><span className="muted">oldest {formatAge(age)}</span><button type="button" onClick={() => void reload()}>Refresh</button></>}>
       <p className="muted">Listed without consuming: receive counts and visibility do not change.</p>
       <ErrorLine error={error} />
       <div className="table-wrap">
