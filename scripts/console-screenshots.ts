@@ -91,8 +91,8 @@ await shot("topic", h("topics", topic), '[data-testid="subscriptions"] tbody tr'
   await tester.getByRole("button", { name: "Test" }).click();
   await page.getByTestId("filter-verdicts").scrollIntoViewIfNeeded();
 });
-await shot("bus", h("buses", "default"), '[data-testid="rules"] tbody tr');
-await shot("stream", h("streams", "clicks"), '[data-testid="shards"] tbody tr', async () => {
+await shot("bus", h("buses", arn("events", "event-bus/default")), '[data-testid="rules"] tbody tr');
+await shot("stream", h("streams", arn("kinesis", "stream/clicks")), '[data-testid="shards"] tbody tr', async () => {
   const tail = page.getByTestId("tail");
   await tail.getByRole("button", { name: /tail/ }).click();
   await page.waitForTimeout(1500);

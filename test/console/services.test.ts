@@ -49,6 +49,18 @@ describe("console: topics, buses, streams, state machines", { skip: SKIP }, () =
     await publish.getByRole("status").waitFor();
     const got = await eventually(async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl }))).Messages?.[0], "the published message");
     assert.equal(JSON.parse(got.Body!).Message, "hello");
+
+    // An email subscription: pending, reached by nothing in the tester; its confirmation request in the email inbox.
+    await sub.getByLabel("Protocol").selectOption("email");
+    await sub.getByLabel("Endpoint").fill("ops@example.com");
+    await sub.getByLabel("Filter policy (JSON").fill("");
+    await sub.getByRole("button", { name: "Subscribe" }).click();
+    await page.getByTestId("subscriptions").getByText("PendingConfirmation").waitFor();
+    await tester.getByRole("button", { name: "Test" }).click();
+    await page.locator('[data-testid="filter-verdicts"] li[data-reaches="false"]', { hasText: "pending confirmation" }).waitFor();
+    await page.goto(`${s.server.endpoint}/_console/#/topics`);
+    await page.getByText("email: 1 message(s)").click();
+    await page.getByRole("heading", { name: "ops@example.com" }).waitFor();
     assert.deepEqual(s.errors, []);
     assert.deepEqual(s.external, []);
   });
@@ -57,6 +69,7 @@ describe("console: topics, buses, streams, state machines", { skip: SKIP }, () =
     const { page } = s;
     await page.goto(`${s.server.endpoint}/_console/#/buses`);
     await page.getByTestId("bus-list").getByRole("link", { name: "default" }).click();
+    assert.equal(decodeURIComponent(new URL(page.url()).hash), "#/buses/arn:aws:events:us-east-1:000000000000:event-bus/default");
     const tester = page.getByTestId("pattern-tester");
     await tester.getByRole("button", { name: "Test pattern" }).click();
     assert.match(await page.getByTestId("pattern-verdict").textContent() ?? "", /matches the event/);
@@ -98,6 +111,7 @@ describe("console: topics, buses, streams, state machines", { skip: SKIP }, () =
     await create.getByLabel("Shards").fill("2");
     await create.getByRole("button", { name: "Create stream" }).click();
     await page.getByTestId("stream-list").getByRole("link", { name: "clicks" }).click();
+    assert.equal(decodeURIComponent(new URL(page.url()).hash), "#/streams/arn:aws:kinesis:us-east-1:000000000000:stream/clicks");
     await eventually(async () => {
       s.clock.advance(1000);
       return (await page.getByTestId("shards").locator("tbody tr").count()) === 2;

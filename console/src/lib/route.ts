@@ -1,12 +1,12 @@
 // Hash routing (ADR 0032): every view has a bookmarkable URL of the form #/<pane>[/<resource>[/<sub>]], where the
-// resource is its ARN (or, for a bus or stream, its name), percent-encoded as one segment. Pure: no DOM.
+// resource is its ARN, percent-encoded as one segment (a bus or stream may also be named by its name). Pure: no DOM.
 
 export const PANES = ["queues", "topics", "buses", "streams", "statemachines"] as const;
 export type Pane = (typeof PANES)[number];
 
 export interface Route {
   pane: Pane;
-  /** The selected resource: an ARN (queues, topics, state machines, executions) or a name (buses, streams). */
+  /** The selected resource: its ARN. */
   id?: string;
   /** A view inside the resource, e.g. an execution ARN under a state machine. */
   sub?: string;

@@ -14,7 +14,10 @@ import type { Route } from "../lib/route.ts";
 import { Action, ErrorLine, Field, Form, Json, Link, MetricCharts, Progress, Section, useLoad } from "../ui.tsx";
 
 export function Buses({ clients, route }: { clients: Clients; route: Route }) {
-  return route.id ? <BusDetail key={route.id} clients={clients} name={route.id} /> : <BusList clients={clients} />;
+  if (!route.id) return <BusList clients={clients} />;
+  // The route names the bus by its ARN (a plain name is read as a bus of the signed-in account).
+  const arn = route.id.startsWith("arn:") ? route.id : `arn:aws:events:${clients.region}:${clients.account}:event-bus/${route.id}`;
+  return <BusDetail key={arn} clients={clients} busArn={arn} />;
 }
 
 function BusList({ clients }: { clients: Clients }) {
@@ -28,7 +31,7 @@ function BusList({ clients }: { clients: Clients }) {
             <thead><tr><th>Name</th><th>ARN</th></tr></thead>
             <tbody>
               {(data ?? []).map((b) => (
-                <tr key={b.Arn}><td><Link to={{ pane: "buses", id: b.Name! }}>{b.Name}</Link></td><td><code>{b.Arn}</code></td></tr>
+                <tr key={b.Arn}><td><Link to={{ pane: "buses", id: b.Arn! }}>{b.Name}</Link></td><td><code>{b.Arn}</code></td></tr>
               ))}
             </tbody>
           </table>
@@ -43,15 +46,16 @@ function BusList({ clients }: { clients: Clients }) {
   );
 }
 
-function BusDetail({ clients, name }: { clients: Clients; name: string }) {
+function BusDetail({ clients, busArn }: { clients: Clients; busArn: string }) {
+  const name = arnName(busArn);
+  // EventBusName takes the bus's name or ARN (EventBridge API reference): the ARN reaches another account's bus too.
   const { data: rules, error, reload } = useLoad(async () => {
-    const out = await clients.events.send(new ListRulesCommand({ EventBusName: name }));
+    const out = await clients.events.send(new ListRulesCommand({ EventBusName: busArn }));
     return Promise.all((out.Rules ?? []).map(async (r) => ({
       rule: r,
-      targets: (await clients.events.send(new ListTargetsByRuleCommand({ Rule: r.Name!, EventBusName: name })).catch(() => undefined))?.Targets ?? [],
+      targets: (await clients.events.send(new ListTargetsByRuleCommand({ Rule: r.Name!, EventBusName: busArn })).catch(() => undefined))?.Targets ?? [],
     })));
-  }, [name, clients], 5000);
-  const { data: bus } = useLoad(async () => (await clients.events.send(new ListEventBusesCommand({ NamePrefix: name }))).EventBuses?.find((b) => b.Name === name), [name, clients]);
+  }, [busArn, clients], 5000);
   return (
     <>
       <nav className="crumbs"><Link to={{ pane: "buses" }}>Event buses</Link> / <span>{name}</span></nav>
@@ -78,8 +82,8 @@ function BusDetail({ clients, name }: { clients: Clients; name: string }) {
           label="Put rule"
           testId="put-rule"
           submit={async (v) => {
-            await clients.events.send(new PutRuleCommand({ Name: v.name.trim(), EventBusName: name, EventPattern: v.pattern }));
-            if (v.target.trim()) await clients.events.send(new PutTargetsCommand({ Rule: v.name.trim(), EventBusName: name, Targets: [{ Id: "t1", Arn: v.target.trim() }] }));
+            await clients.events.send(new PutRuleCommand({ Name: v.name.trim(), EventBusName: busArn, EventPattern: v.pattern }));
+            if (v.target.trim()) await clients.events.send(new PutTargetsCommand({ Rule: v.name.trim(), EventBusName: busArn, Targets: [{ Id: "t1", Arn: v.target.trim() }] }));
           }}
           onDone={() => void reload()}
         >
@@ -98,7 +102,7 @@ function BusDetail({ clients, name }: { clients: Clients; name: string }) {
           label="Put event"
           testId="put-event"
           submit={async (v) => {
-            const out = await clients.events.send(new PutEventsCommand({ Entries: [{ EventBusName: name, Source: v.source, DetailType: v.detailType, Detail: v.detail }] }));
+            const out = await clients.events.send(new PutEventsCommand({ Entries: [{ EventBusName: busArn, Source: v.source, DetailType: v.detailType, Detail: v.detail }] }));
             if (out.FailedEntryCount) throw new Error(`${out.Entries?.[0]?.ErrorCode}: ${out.Entries?.[0]?.ErrorMessage}`);
           }}
         >
@@ -106,7 +110,7 @@ function BusDetail({ clients, name }: { clients: Clients; name: string }) {
           <Field label="Detail (JSON)" name="detail" textarea rows={3} value='{"kind": "order"}' />
         </Form>
       </Section>
-      {bus?.Arn ? <Archives clients={clients} busArn={bus.Arn} /> : null}
+      <Archives clients={clients} busArn={busArn} />
     </>
   );
 }

@@ -3,22 +3,31 @@
 import { useEffect, useRef, useState } from "react";
 import { CreateStreamCommand, DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand, PutRecordCommand, type _Record, type ShardIteratorType } from "@aws-sdk/client-kinesis";
 import { errorText, type Clients } from "../aws.ts";
+import { arnName } from "../lib/arn.ts";
 import { formatTime, hashShare } from "../lib/format.ts";
 import type { Route } from "../lib/route.ts";
 import { ErrorLine, Field, Form, KeyValues, Link, MetricCharts, Section, useLoad } from "../ui.tsx";
 
 export function Streams({ clients, route }: { clients: Clients; route: Route }) {
-  return route.id ? <StreamDetail key={route.id} clients={clients} name={route.id} /> : <StreamList clients={clients} />;
+  if (!route.id) return <StreamList clients={clients} />;
+  // The route names the stream by its ARN (a plain name is read as a stream of the signed-in account).
+  const arn = route.id.startsWith("arn:") ? route.id : `arn:aws:kinesis:${clients.region}:${clients.account}:stream/${route.id}`;
+  return <StreamDetail key={arn} clients={clients} arn={arn} />;
 }
 
 function StreamList({ clients }: { clients: Clients }) {
-  const { data, error, reload } = useLoad(async () => (await clients.kinesis.send(new ListStreamsCommand({ Limit: 1000 }))).StreamNames ?? [], [clients], 5000);
+  const { data, error, reload } = useLoad(async () => {
+    const out = await clients.kinesis.send(new ListStreamsCommand({ Limit: 1000 }));
+    return out.StreamSummaries?.length
+      ? out.StreamSummaries.map((s) => ({ name: s.StreamName!, arn: s.StreamARN! }))
+      : (out.StreamNames ?? []).map((n) => ({ name: n, arn: `arn:aws:kinesis:${clients.region}:${clients.account}:stream/${n}` }));
+  }, [clients], 5000);
   return (
     <>
       <Section title="Streams">
         <ErrorLine error={error} />
         <ul className="list" data-testid="stream-list">
-          {(data ?? []).map((n) => <li key={n}><Link to={{ pane: "streams", id: n }}>{n}</Link></li>)}
+          {(data ?? []).map((s) => <li key={s.arn}><Link to={{ pane: "streams", id: s.arn }}>{s.name}</Link></li>)}
           {data && data.length === 0 ? <li className="empty">No streams.</li> : null}
         </ul>
       </Section>
@@ -31,8 +40,10 @@ function StreamList({ clients }: { clients: Clients }) {
   );
 }
 
-function StreamDetail({ clients, name }: { clients: Clients; name: string }) {
-  const { data, error } = useLoad(async () => (await clients.kinesis.send(new DescribeStreamCommand({ StreamName: name }))).StreamDescription, [name, clients], 5000);
+function StreamDetail({ clients, arn }: { clients: Clients; arn: string }) {
+  const name = arnName(arn);
+  // StreamARN in place of StreamName (Kinesis API reference: either identifies the stream).
+  const { data, error } = useLoad(async () => (await clients.kinesis.send(new DescribeStreamCommand({ StreamARN: arn }))).StreamDescription, [arn, clients], 5000);
   const shards = data?.Shards ?? [];
   const children = (id: string) => shards.filter((s) => s.ParentShardId === id || s.AdjacentParentShardId === id).map((s) => s.ShardId);
   return (
@@ -66,17 +77,17 @@ function StreamDetail({ clients, name }: { clients: Clients; name: string }) {
         </div>
       </Section>
       <Section title="Put a record">
-        <Form label="Put record" testId="put-record" submit={(v) => clients.kinesis.send(new PutRecordCommand({ StreamName: name, PartitionKey: v.key, Data: new TextEncoder().encode(v.data) }))}>
+        <Form label="Put record" testId="put-record" submit={(v) => clients.kinesis.send(new PutRecordCommand({ StreamARN: arn, PartitionKey: v.key, Data: new TextEncoder().encode(v.data) }))}>
           <div className="grid"><Field label="Partition key" name="key" value="pk" required /></div>
           <Field label="Data" name="data" textarea rows={2} required />
         </Form>
       </Section>
-      {shards.length ? <Tail clients={clients} name={name} shards={shards.map((s) => s.ShardId!)} /> : null}
+      {shards.length ? <Tail clients={clients} arn={arn} shards={shards.map((s) => s.ShardId!)} /> : null}
     </>
   );
 }
 
-function Tail({ clients, name, shards }: { clients: Clients; name: string; shards: string[] }) {
+function Tail({ clients, arn, shards }: { clients: Clients; arn: string; shards: string[] }) {
   const [records, setRecords] = useState<_Record[]>([]);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | undefined>();
@@ -87,7 +98,7 @@ function Tail({ clients, name, shards }: { clients: Clients; name: string; shard
     setRecords([]);
     setError(undefined);
     let iterator = (await clients.kinesis.send(new GetShardIteratorCommand({
-      StreamName: name, ShardId: v.shard, ShardIteratorType: v.type as ShardIteratorType,
+      StreamARN: arn, ShardId: v.shard, ShardIteratorType: v.type as ShardIteratorType,
       Timestamp: v.type === "AT_TIMESTAMP" ? new Date(v.timestamp) : undefined,
     }))).ShardIterator;
     let live = true;
