@@ -5,13 +5,12 @@ import { errorText, type Clients } from "./aws.ts";
 import { formatRoute, type Route } from "./lib/route.ts";
 import { prettyBody } from "./lib/format.ts";
 
-/** Loads with `load` now, again when `deps` change, and every `pollMs` while mounted (when given). */
+/** Loads with `load` now, again when `deps` change, and every `pollMs` while mounted and visible (when given). */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[], pollMs?: number) {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [loading, setLoading] = useState(true);
   const gen = useRef(0);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const reload = useCallback(async () => {
     const mine = ++gen.current;
     try {
@@ -30,7 +29,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], pollMs?: num
     setLoading(true);
     void reload();
     if (!pollMs) return;
-    const t = setInterval(() => void reload(), pollMs);
+    // No polling while the tab is hidden; the next tick after it shows again reloads.
+    const t = setInterval(() => {
+      if (!document.hidden) void reload();
+    }, pollMs);
     return () => clearInterval(t);
   }, [reload, pollMs]);
   return { data, error, loading, reload };
