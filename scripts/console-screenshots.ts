@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { CreateQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient, StartMessageMoveTaskCommand } from "@aws-sdk/client-sqs";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateArchiveCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { CreateStreamCommand, KinesisClient, PutRecordCommand } from "@aws-sdk/client-kinesis";
@@ -82,8 +82,13 @@ await shot("queues", h("queues"), 'tr[data-queue="orders"]');
 await shot("queue", h("queues", arn("sqs", "orders")), "tr[data-message]", async () => {
   await page.locator("tr[data-message]").first().click();
 });
-await shot("redrive", h("queues", arn("sqs", "orders-dlq")), '[data-testid="start-redrive"]', async () => {
-  await page.locator("#redrive").scrollIntoViewIfNeeded();
+// A redrive under way, one message a second: the bar part-way.
+await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn("sqs", "orders-dlq"), MaxNumberOfMessagesPerSecond: 1 }));
+await shot("redrive", h("queues", arn("sqs", "orders-dlq")), '[data-testid="move-progress"]', async () => {
+  await page.waitForFunction(() => {
+    const v = Number(document.querySelector('[data-testid="move-progress"]')?.getAttribute("aria-valuenow"));
+    return v > 0 && v < 100;
+  });
 });
 await shot("topic", h("topics", topic), '[data-testid="subscriptions"] tbody tr', async () => {
   const tester = page.getByTestId("filter-tester");

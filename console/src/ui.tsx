@@ -233,8 +233,8 @@ function Sparkline(props: { label: string; times: number[]; values: number[] }) 
   return (
     <figure className="chart">
       <figcaption>{props.label}: <b>{last === undefined ? "no data" : Math.round(last * 100) / 100}</b></figcaption>
-      <svg width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={props.label}>
-        <polyline points={line} fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <svg width={w} height={pts.length ? h : 4} viewBox={`0 0 ${w} ${pts.length ? h : 4}`} role="img" aria-label={props.label}>
+        {pts.length ? <polyline points={line} fill="none" stroke="currentColor" strokeWidth="1.5" /> : null}
       </svg>
     </figure>
   );

@@ -180,6 +180,7 @@ function QueueDetail({ clients, arn }: { clients: Clients; arn: string }) {
           { label: "Received", name: "NumberOfMessagesReceived", stat: "Sum" },
         ]} />
       </Section>
+      {sources && sources.length > 0 ? <Redrive clients={clients} arn={arn} /> : null}
       <Messages clients={clients} url={url} />
       <Section title="Send a message">
         <Form
@@ -200,7 +201,6 @@ function QueueDetail({ clients, arn }: { clients: Clients; arn: string }) {
           {fifo ? <><Field label="Message group ID" name="group" required /><Field label="Deduplication ID" name="dedup" /></> : <Field label="Delay seconds" name="delay" />}
         </Form>
       </Section>
-      {sources && sources.length > 0 ? <Redrive clients={clients} arn={arn} /> : null}
       <Section title="Attributes">
         <Form
           label="Save attributes"
