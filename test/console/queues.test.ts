@@ -101,6 +101,8 @@ describe("console: queues", { skip: SKIP }, () => {
       seen.add(await value());
     }
     await page.locator('[data-testid="move-task"][data-status="COMPLETED"]').waitFor();
+    // The bar is drawn (its width is a style property, which the page's Content-Security-Policy allows).
+    assert.equal(await bar.locator(".progress-bar").evaluate((e) => (e as HTMLElement).style.width), "100%");
     assert.ok([...seen].some((v) => v > 0 && v < 100), `an intermediate value was shown: ${[...seen]}`);
     assert.equal((await counts("orders")).visible, 12);
     assert.equal((await counts("orders-dlq")).visible, 0);
