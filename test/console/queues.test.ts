@@ -40,6 +40,19 @@ describe("console: queues", { skip: SKIP }, () => {
     assert.equal(await row.getByRole("link", { name: "orders-dlq" }).getAttribute("href"), `#/queues/${encodeURIComponent(ARN("orders-dlq"))}`);
     await page.locator('tr[data-queue="orders-dlq"] .tag', { hasText: "DLQ" }).waitFor();
 
+    // Bad input gets SQS's error on the page; a .fifo name makes a FIFO queue.
+    await create.getByLabel("Name").fill("bad name!");
+    await create.getByLabel("Attributes").fill("");
+    await create.getByRole("button", { name: "Create queue" }).click();
+    await create.getByRole("alert").filter({ hasText: "InvalidParameterValue" }).waitFor();
+    await create.getByLabel("Name").fill("jobs.fifo");
+    await create.getByLabel("Attributes").fill("[1]");
+    await create.getByRole("button", { name: "Create queue" }).click();
+    await create.getByRole("alert").filter({ hasText: "must be a JSON object" }).waitFor();
+    await create.getByLabel("Attributes").fill("");
+    await create.getByRole("button", { name: "Create queue" }).click();
+    await page.locator('tr[data-queue="jobs.fifo"] .tag', { hasText: "FIFO" }).waitFor();
+
     // The queue's page, by its bookmarkable URL.
     await row.getByRole("link", { name: "orders", exact: true }).click();
     assert.equal(new URL(page.url()).hash, `#/queues/${encodeURIComponent(ARN("orders"))}`);

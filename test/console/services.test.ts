@@ -50,6 +50,21 @@ describe("console: topics, buses, streams, state machines", { skip: SKIP }, () =
     const got = await eventually(async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl }))).Messages?.[0], "the published message");
     assert.equal(JSON.parse(got.Body!).Message, "hello");
 
+    // Edit the queue subscription's filter policy from the page: the tester follows the stored policy.
+    const sqsRow = page.getByTestId("subscriptions").locator("tbody tr").filter({ hasText: "orders-in" });
+    await sqsRow.getByRole("button", { name: "Edit" }).click();
+    await sqsRow.getByLabel("Filter policy (empty removes it)").fill('{"kind": ["refund"]}');
+    await sqsRow.getByRole("button", { name: "Save policy" }).click();
+    await sqsRow.getByText('"refund"').waitFor();
+    await tester.getByLabel("Message attributes").fill('{"kind": {"DataType": "String", "StringValue": "refund"}}');
+    await tester.getByRole("button", { name: "Test" }).click();
+    await page.locator('[data-testid="filter-verdicts"] li[data-reaches="true"]', { hasText: "orders-in" }).waitFor();
+    // A policy SNS refuses gets SNS's error on the page and leaves the stored one as it was.
+    await sqsRow.getByRole("button", { name: "Edit" }).click();
+    await sqsRow.getByLabel("Filter policy (empty removes it)").fill('{"a":[1],"b":[1],"c":[1],"d":[1],"e":[1],"f":[1]}');
+    await sqsRow.getByRole("button", { name: "Save policy" }).click();
+    await sqsRow.getByRole("alert").filter({ hasText: "more than 5 keys" }).waitFor();
+
     // An email subscription: pending, reached by nothing in the tester; its confirmation request in the email inbox.
     await sub.getByLabel("Protocol").selectOption("email");
     await sub.getByLabel("Endpoint").fill("ops@example.com");
