@@ -255,6 +255,16 @@ describe("console: sign-in with access keys", { skip: SKIP }, () => {
     await page.getByTestId("account").getByText("123456789012").waitFor();
     const stored = await page.evaluate(() => ({ session: sessionStorage.length, local: localStorage.length, cookie: document.cookie }));
     assert.deepEqual(stored, { session: 1, local: 0, cookie: "" });
+    // Signed calls everywhere: create a queue, send, and peek (the peek route checks the signature, Limit included).
+    const create = page.getByTestId("create-queue");
+    await create.getByLabel("Name").fill("signed");
+    await create.getByRole("button", { name: "Create queue" }).click();
+    await page.locator('tr[data-queue="signed"]').getByRole("link", { name: "signed" }).click();
+    assert.equal(decodeURIComponent(new URL(page.url()).hash), "#/queues/arn:aws:sqs:us-east-1:123456789012:signed");
+    const send = page.getByTestId("send-message");
+    await send.getByLabel("Body").fill("from the console");
+    await send.getByRole("button", { name: "Send" }).click();
+    await page.getByTestId("messages").getByText("from the console").waitFor();
     // A reload in the same tab stays signed in; a new tab (new context) asks again.
     await page.reload();
     await page.getByTestId("account").getByText("123456789012").waitFor();
