@@ -192,6 +192,16 @@ describe("console: topics, buses, streams, state machines", { skip: SKIP }, () =
     await page.locator('[data-testid="graph"] [data-state="Done"][data-status="succeeded"]').waitFor();
     await page.getByTestId("timeline").locator("summary b", { hasText: /^Hello$/ }).click();
     await page.getByTestId("timeline").getByText('"hello": "world"').first().waitFor();
+    // At phone width every pane fits the screen (wide tables and the graph scroll inside their boxes).
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const hash of ["", "#/topics", "#/buses", "#/streams", "#/statemachines", new URL(page.url()).hash]) {
+      await page.goto(`${s.server.endpoint}/_console/${hash}`);
+      await page.locator("main section").first().waitFor();
+      await page.waitForTimeout(300);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${hash || "queues"} overflows by ${overflow}px at phone width`);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // A machine that waits: running on its Wait state, then stopped from the page.
     await page.goto(`${s.server.endpoint}/_console/#/statemachines`);
