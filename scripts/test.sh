@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command. Runs every test file with node's test runner on the embedded default (SQLite), then the
 # SQS integration tests again against a PostgreSQL-backed server when PostgreSQL answers, and prints the
-# combined totals as a last line. Unit tests sit beside the code (src/**/*.test.ts); the rest live under test/.
+# combined totals as a last line. Unit tests sit beside the code (src/**/*.test.ts, and the web console's pure logic in
+# console/src/**/*.test.ts); the rest live under test/ (the console's browser tests in test/console/).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 shopt -s globstar nullglob
@@ -17,7 +18,7 @@ run() {
   return "$status"
 }
 pass=0 fail=0 skipped=0 status=0
-run src/**/*.test.ts test/**/*.test.ts || status=1
+run src/**/*.test.ts test/**/*.test.ts console/src/**/*.test.ts || status=1
 if [ "${MAILROOM_TEST_POSTGRES:-auto}" != "off" ] && pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   echo "# --- SQS integration tests against PostgreSQL"
   MAILROOM_TEST_BACKEND=postgres run test/integration/**/*.test.ts || status=1

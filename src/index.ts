@@ -11,6 +11,7 @@ import { initScripts } from "./config/init-scripts.ts";
 import { createFront } from "./server/front.ts";
 import { createHandler } from "./server/handler.ts";
 import { internalRoutes } from "./server/internal.ts";
+import { consoleRoute } from "./server/console.ts";
 import { backupRoute } from "./server/backup.ts";
 import { tlsMaterial } from "./server/tls.ts";
 import { startDeliveryEngine } from "./delivery/engine.ts";
@@ -124,7 +125,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<Mail
     await delivery.stop();
     await scheduler.stop();
   };
-  const internal = internalRoutes([...services.flatMap((s) => s.routes ?? []), tls.route, metricsRoute(metrics), backupRoute(storage.backup, credentials, clock, log)], {
+  const internal = internalRoutes([...services.flatMap((s) => s.routes ?? []), tls.route, metricsRoute(metrics), backupRoute(storage.backup, credentials, clock, log), consoleRoute()], {
     services: SERVICES.map((m) => m.name),
     version: VERSION,
     node: { id: scheduler.nodeId, storage: storage.description, profile: o.profile, startedAt },

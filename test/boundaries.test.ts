@@ -135,3 +135,23 @@ test("every service folder has the same shape", () => {
   }
   assert.deepEqual(problems, [], `\n${problems.join("\n")}`);
 });
+
+test("the filter-policy matcher runs in a browser: the web console bundles it (ADR 0032)", () => {
+  // src/patterns/filter-policy.ts and what it imports: no node modules, no packages, no Buffer or process at run time.
+  const graph = importGraph({ runtime: true });
+  const reach = new Set<string>();
+  const walk = (f: string) => {
+    if (reach.has(f)) return;
+    reach.add(f);
+    for (const g of graph.get(f) ?? []) walk(g);
+  };
+  walk("patterns/filter-policy.ts");
+  const problems: string[] = [];
+  for (const f of reach) {
+    const text = readFileSync(join(SRC, f), "utf8").replace(/^\s*(\/\/|\/\*|\*).*$/gm, "");
+    for (const m of text.matchAll(/from\s+["']([^"'.][^"']*)["']/g)) if (!/^import\s+type\s/.test(m.input!.slice(text.lastIndexOf("\n", m.index) + 1))) problems.push(`src/${f} imports ${m[1]}`);
+    for (const m of text.matchAll(/\b(Buffer|process|require)\s*[.(]/g)) problems.push(`src/${f} uses ${m[1]}`);
+  }
+  assert.deepEqual(problems, [], `\n${problems.join("\n")}`);
+  assert.ok(reach.has("patterns/matcher.ts"));
+});

@@ -18,6 +18,7 @@ Services (one port; any AWS SDK or the AWS CLI with --endpoint-url):
 
 Every option may also be set by the variable in brackets; a flag wins.
 Health: GET /_mailroom/health (503 when storage is down), /_localstack/health.
+Web console: /_console/ on the same port (ADR 0032).
 Guide: docs/operations-guide.md in the package.`;
 
 function fail(message: string): never {
@@ -64,6 +65,7 @@ program.action(async (flags: Record<string, unknown>) => {
     fail(e instanceof OptionError || e instanceof Error ? e.message : String(e));
   }
   process.stdout.write(`Mailroom ${VERSION} ready at ${mailroom.endpoint} (${mailroom.describe})\n`);
+  process.stdout.write(`Web console: ${mailroom.endpoint}/_console/\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {

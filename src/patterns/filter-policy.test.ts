@@ -178,3 +178,10 @@ describe("stored policies", () => {
     assert.equal(compileStoredFilterPolicy('{"a":[{"nope":1}]}', "MessageAttributes"), undefined);
   });
 });
+
+test("utf8Length counts as Buffer.byteLength does (the console bundles this file without Buffer)", async () => {
+  const { utf8Length } = await import("./filter-policy.ts");
+  for (const s of ["", "abc", "é", "€", "😀", "a😀b", "\ud800", "\udc00x", "\ud800\ud800", "x".repeat(1000)]) {
+    assert.equal(utf8Length(s), Buffer.byteLength(s, "utf8"), JSON.stringify(s));
+  }
+});

@@ -18,9 +18,24 @@ const MAX_BYTES = 256 * 1024; // "The maximum size of a filter policy is 256 KB.
 /** Object nesting accepted in a body-scope policy: a Mailroom limit (AWS documents none), far above real policies. */
 export const MAX_FILTER_POLICY_DEPTH = 32;
 
+/** A string's UTF-8 length (as Buffer.byteLength; no Buffer, so the web console can bundle this file: ADR 0032). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3; // other BMP characters, and lone surrogates (encoded as U+FFFD, 3 bytes)
+  }
+  return n;
+}
+
 /** Validates a policy; throws PatternError with AWS's message (the text after "Invalid parameter: "). */
 export function checkFilterPolicy(json: string, scope: FilterScope): Compiled {
-  if (Buffer.byteLength(json, "utf8") > MAX_BYTES) throw new PatternError("FilterPolicy: Filter policy is too large");
+  if (utf8Length(json) > MAX_BYTES) throw new PatternError("FilterPolicy: Filter policy is too large");
   let raw: unknown;
   try {
     raw = JSON.parse(json);

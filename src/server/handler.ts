@@ -197,7 +197,8 @@ export function createHandler(deps: HandlerDeps): Handler {
   };
   const wire = (req: WireRequest): Promise<Reply> => handle(req).catch(bare);
   const isInternal = (path: string) =>
-    deps.internal !== undefined && (path.startsWith("/_mailroom/") || path.startsWith("/_aws/") || path.startsWith("/_localstack/") || path === "/metrics");
+    deps.internal !== undefined && (path.startsWith("/_mailroom/") || path.startsWith("/_aws/") || path.startsWith("/_localstack/") || path === "/metrics" ||
+      path === "/_console" || path.startsWith("/_console/"));
 
   /** An AWS error in the envelope of the codec the request's head names, with a request id (413s, timeouts). */
   const reject = (head: RequestHead, err: AwsError): Reply => {

@@ -47,11 +47,11 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 test("the tarball holds the build, the command and the types, and no sources, tests or benchmarks", () => {
   const list = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).trim().split("\n").map((p) => p.replace(/^package\//, ""));
-  for (const f of ["dist/index.mjs", "dist/mailroom.mjs", "dist/types/index.d.ts", "bin/mailroom.js", "package.json", "README.md"]) {
+  for (const f of ["dist/index.mjs", "dist/mailroom.mjs", "dist/types/index.d.ts", "bin/mailroom.js", "package.json", "README.md", "console/dist/index.html"]) {
     assert.ok(list.includes(f), `${f} in the tarball`);
   }
   assert.ok(list.some((f) => /^dist\/migrations\/sqs\/sqlite\/0001_.*\.sql$/.test(f)), "migrations shipped");
-  for (const f of list) assert.doesNotMatch(f, /^(src|test|bench|scripts|\.ci)\//, `${f} should not ship`);
+  for (const f of list) assert.doesNotMatch(f, /^(src|test|bench|scripts|\.ci|console\/src|console\/node_modules)\//, `${f} should not ship`);
   assert.ok(list.length < 120, `${list.length} files`);
   const installed = JSON.parse(readFileSync(join(project, "node_modules/mailroom/package.json"), "utf8"));
   assert.equal(installed.dependencies.tsx, undefined, "tsx is not a runtime dependency");
@@ -106,6 +106,13 @@ test("npx mailroom: --version, starts without compiling, answers, and SIGTERM cl
   try {
     const health = await (await fetch(`${endpoint}/_localstack/health`)).json();
     assert.equal(health.services.sqs, "running");
+    // The web console ships in the package and is served from it (ADR 0032).
+    const page = await fetch(`${endpoint}/_console/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
+    const script = /src="(\/_console\/assets\/[^"]+\.js)"/.exec(await page.text());
+    assert.ok(script, "index.html names its script");
+    assert.equal((await fetch(`${endpoint}${script[1]}`)).status, 200);
     const res = await fetch(endpoint, {
       method: "POST",
       headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.CreateQueue",

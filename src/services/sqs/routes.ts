@@ -8,7 +8,8 @@
 // visibility, receive counts or receipts. Ready messages are listed; ShowInvisible=true adds in-flight ones
 // (and, on FIFO queues, ready ones behind an in-flight message of their group) with IsVisible, ShowDelayed=true
 // adds delayed ones with IsDelayed. Receipt handles are a placeholder ("SQS/BACKDOOR/ACCESS", as LocalStack),
-// so nothing can be deleted with them. With access keys configured the request must be SigV4-signed by the
+// so nothing can be deleted with them. Limit=N (Mailroom's own, 1 to 10,000) lists only the N oldest messages (the web
+// console's message browser, ADR 0032; MaxNumberOfMessages is ignored, as LocalStack does). With access keys configured the request must be SigV4-signed by the
 // queue's account (or one its policy allows ReceiveMessage); without keys it is open, like LocalStack's.
 import { createHash, randomUUID } from "node:crypto";
 import type http from "node:http";
@@ -161,6 +162,14 @@ export function sqsPeekRoute(store: SqsStore, clock: Clock, credentials: Credent
         queueUrl = params.get("QueueUrl") ?? undefined;
       }
       const o: PeekOptions = { showInvisible: flag(params.get("ShowInvisible")), showDelayed: flag(params.get("ShowDelayed")) };
+      const limitParam = params.get("Limit");
+      let limit = PEEK_LIMIT;
+      if (limitParam !== null) {
+        if (!/^\d{1,5}$/.test(limitParam) || Number(limitParam) < 1 || Number(limitParam) > PEEK_LIMIT) {
+          throw new AwsError("InvalidParameterValue", `Value ${limitParam.slice(0, 40)} for parameter Limit is invalid. Reason: Must be between 1 and ${PEEK_LIMIT}.`);
+        }
+        limit = Number(limitParam);
+      }
 
       let key: { account: string; region: string; name: string };
       const scopeRegion = readScope({ query, rawHeaders: raw })?.region;
@@ -189,7 +198,7 @@ export function sqsPeekRoute(store: SqsStore, clock: Clock, credentials: Credent
       }
       if (!q) throw queueDoesNotExist();
       const now = clock.now();
-      const messages = listMessages(q, await store.peek(q.id, expiredBefore(q, now), PEEK_LIMIT), now, o);
+      const messages = listMessages(q, await store.peek(q.id, expiredBefore(q, now), limit), now, o);
       if (jsonProtocol) {
         send(200, { "content-type": JSON_PROTOCOL }, JSON.stringify(toJsonValue(messages.length ? { Messages: messages } : {})));
       } else if (wantsJson) {

@@ -102,6 +102,29 @@ describe("without access keys", () => {
     assert.match(missing.text, /<Code>AWS.SimpleQueueService.NonExistentQueue<\/Code>/);
   });
 
+  test("Limit lists only the oldest N (the console's browser); a bad Limit is InvalidParameterValue", async () => {
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: "peek-limit" }))).QueueUrl!;
+    for (const b of ["l1", "l2", "l3", "l4"]) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: b }));
+      clock.advance(1);
+    }
+    assert.deepEqual((await listJson(url, "&Limit=2")).map((m) => m.Body), ["l1", "l2"]);
+    assert.deepEqual((await listJson(url, "&Limit=10000")).map((m) => m.Body), ["l1", "l2", "l3", "l4"]);
+    for (const bad of ["0", "10001", "-1", "1.5", "x", "", "99999999999999999999"]) {
+      const r = await get(`${server.endpoint}/_aws/sqs/messages?QueueUrl=${encodeURIComponent(url)}&Limit=${encodeURIComponent(bad)}`, { Accept: "application/json" });
+      assert.equal(r.status, 400, bad);
+      assert.equal(r.json().ErrorResponse.Error.Code, "InvalidParameterValue", bad);
+    }
+    // Through the SDK pointed at the route, as the console calls it (the query parameter is signed with the rest).
+    const dev = sqsClient(`${server.endpoint}/_aws/sqs/messages`);
+    dev.middlewareStack.add((next) => (args) => {
+      (args.request as { query: Record<string, string> }).query.Limit = "3";
+      return next(args);
+    }, { step: "build" });
+    const got = await dev.send(new ReceiveMessageCommand({ QueueUrl: url }));
+    assert.deepEqual(got.Messages?.map((m) => m.Body), ["l1", "l2", "l3"]);
+  });
+
   test("FIFO: messages behind an in-flight message of their group are not visible", async () => {
     const url = (await sqs.send(new CreateQueueCommand({ QueueName: "peek.fifo", Attributes: { FifoQueue: "true", ContentBasedDeduplication: "true" } }))).QueueUrl!;
     for (const [b, g] of [["g1-a", "g1"], ["g1-b", "g1"], ["g2-a", "g2"]]) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: b, MessageGroupId: g }));
