@@ -4,8 +4,9 @@ import { cloudwatchModule } from "./cloudwatch/index.ts";
 import { eventsModule } from "./events/index.ts";
 import { kinesisModule } from "./kinesis/index.ts";
 import type { ServiceModule } from "./module.ts";
+import { pipesModule } from "./pipes/index.ts";
 import { snsModule } from "./sns/index.ts";
 import { sqsModule } from "./sqs/index.ts";
 import { stepfunctionsModule } from "./stepfunctions/index.ts";
 
-export const SERVICES: ServiceModule[] = [sqsModule, snsModule, eventsModule, kinesisModule, stepfunctionsModule, cloudwatchModule];
+export const SERVICES: ServiceModule[] = [sqsModule, snsModule, eventsModule, kinesisModule, stepfunctionsModule, cloudwatchModule, pipesModule];

@@ -23,6 +23,8 @@ import { countSettled, eventsMetrics } from "./metrics.ts";
 export { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 export type { EventsStore } from "./store.ts";
 export { dispatchEvents, type DispatchOptions } from "./operations/put-events.ts";
+/** The JSONPath subset EventBridge reads (dot notation, indices, wildcards): Pipes' input templates use it too. */
+export { parsePath, selectPath } from "./domain/transform.ts";
 
 export type { ConnectionAuthFailure, ConnectionAuthorization } from "./connection-auth.ts";
 

@@ -1,0 +1,377 @@
+// The pipes runner: one leased job on the platform scheduler (engine/scheduler.ts `every`, lease "pipes.runner"), so
+// every pipe runs on one node at a time in a cluster, and another node takes over when the holder stops renewing.
+// Each round it completes pipes' transitions (CREATING → RUNNING or STOPPED, STOPPING → STOPPED, DELETING → gone,
+// …) and polls each RUNNING pipe's source once: SQS queues through SQS's own ReceiveMessage and Kinesis shards through
+// GetRecords from the pipe's stored checkpoints (in-process, ctx.api(...).call), filters the records, enriches them
+// through a Step Functions EXPRESS workflow (StartSyncExecution) and delivers them to the target. What was read is
+// acknowledged only after the target accepted it: SQS messages are deleted, a Kinesis checkpoint is saved. A failed
+// batch is left to the source: SQS messages become visible again when their visibility timeout ends and the queue's
+// redrive policy counts the receive (user guide, "Amazon SQS as a source"); a Kinesis batch is retried until
+// MaximumRetryAttempts, then recorded on the DeadLetterConfig queue and skipped. State lives in the database, so a
+// restart resumes where the last acknowledged batch ended (at least once).
+import { randomUUID } from "node:crypto";
+import type { Registration, Scheduler } from "../../../engine/scheduler.ts";
+import { compileEventPattern, type EventPattern, matchesEvent } from "../../../patterns/event-pattern.ts";
+import type { Logger } from "../../../util/log.ts";
+import type { RequestContext } from "../../types.ts";
+import { parseResource, pipeArn } from "../domain/arns.ts";
+import { type KinesisRecord, readable, type SqsRecord, sqsRecord } from "../domain/records.ts";
+import { asPayload, dynamicParameter, renderTemplate, type TemplateContext } from "../domain/template.ts";
+import type { PipesEnv } from "../env.ts";
+import type { PipeRecord, PipeState } from "../store.ts";
+
+/** How often a pipe's source is polled (AWS polls continuously; one round a second here). */
+export const ROUND_MS = 1000;
+/** Batches one SQS pipe may take in one round while its batches come full. */
+const MAX_BATCHES_PER_ROUND = 20;
+
+type SourceRecord = SqsRecord | KinesisRecord;
+
+export interface Runner {
+  registration: Registration;
+  /** Kinesis retry counts per pipe and shard (this node's; a restart starts them again). */
+  attempts: Map<string, number>;
+}
+
+export function scheduleRunner(scheduler: Scheduler, env: PipesEnv, log: Logger, intervalMs = ROUND_MS): Runner {
+  const attempts = new Map<string, number>();
+  const patterns = new Map<string, EventPattern>();
+  const registration = scheduler.every({ name: "pipes.runner", intervalMs }, () => round(env, log, attempts, patterns));
+  return { registration, attempts };
+}
+
+async function round(env: PipesEnv, log: Logger, attempts: Map<string, number>, patterns: Map<string, EventPattern>): Promise<void> {
+  let after: PipeRecord | undefined;
+  for (;;) {
+    const page = await env.store.page(after, 100);
+    const results = await Promise.allSettled(page.map((p) => step(env, p, attempts, patterns)));
+    results.forEach((r, i) => {
+      if (r.status === "rejected") log.warn("pipes: a round of this pipe failed", { err: String((r.reason as Error)?.message ?? r.reason), pipe: page[i].name });
+    });
+    if (page.length < 100) return;
+    after = page[page.length - 1];
+  }
+}
+
+function context(p: PipeRecord, env: PipesEnv): RequestContext {
+  return { requestId: randomUUID(), accountId: p.account, region: p.region, accessKeyId: "", baseUrl: env.baseUrl(), signal: new AbortController().signal };
+}
+
+function call(env: PipesEnv, service: string) {
+  const c = env.service(service);
+  if (!c) throw new Error(`the ${service} service is not running`);
+  return c;
+}
+
+/** Why the pipe's source cannot be read, or undefined when it can. */
+async function sourceProblem(env: PipesEnv, p: PipeRecord): Promise<string | undefined> {
+  const ref = parseResource(p.config.Source);
+  try {
+    if (ref.kind === "sqs") await call(env, "sqs")(context(p, env), "GetQueueUrl", { QueueName: ref.name, QueueOwnerAWSAccountId: ref.account });
+    else if (ref.kind === "kinesis") await call(env, "kinesis")(context(p, env), "DescribeStreamSummary", { StreamARN: ref.arn });
+    return undefined;
+  } catch (e) {
+    return `Source ${p.config.Source} cannot be read: ${(e as Error).message}`;
+  }
+}
+
+const FAILED_STATE: Partial<Record<PipeState, PipeState>> = { CREATING: "CREATE_FAILED", UPDATING: "UPDATE_FAILED", STARTING: "START_FAILED" };
+
+async function step(env: PipesEnv, p: PipeRecord, attempts: Map<string, number>, patterns: Map<string, EventPattern>): Promise<void> {
+  const now = env.clock.now();
+  switch (p.currentState) {
+    case "CREATING":
+    case "UPDATING":
+    case "STARTING": {
+      const problem = p.desiredState === "RUNNING" ? await sourceProblem(env, p) : undefined;
+      if (problem) {
+        await env.store.save({ ...p, currentState: FAILED_STATE[p.currentState]!, config: { ...p.config, StateReason: problem } }, p.version);
+        return;
+      }
+      const running = p.desiredState === "RUNNING";
+      const config = { ...p.config };
+      delete config.StateReason;
+      if (running) config.StartedAt = now;
+      await env.store.save({ ...p, currentState: running ? "RUNNING" : "STOPPED", config }, p.version);
+      return;
+    }
+    case "STOPPING":
+      await env.store.save({ ...p, currentState: "STOPPED" }, p.version);
+      return;
+    case "DELETING":
+      await env.store.delete(p, p.version);
+      for (const k of attempts.keys()) if (k.startsWith(`${p.account}/${p.region}/${p.name}/`)) attempts.delete(k);
+      return;
+    case "RUNNING": {
+      const ref = parseResource(p.config.Source);
+      if (ref.kind === "sqs") await pollSqs(env, p, patterns);
+      else if (ref.kind === "kinesis") await pollKinesis(env, p, attempts, patterns);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function filterOf(p: PipeRecord, patterns: Map<string, EventPattern>): ((r: SourceRecord) => boolean) | undefined {
+  const filters = ((p.config.SourceParameters?.FilterCriteria as { Filters?: { Pattern?: string }[] } | undefined)?.Filters ?? [])
+    .map((f) => f.Pattern).filter((t): t is string => typeof t === "string" && t !== "");
+  if (filters.length === 0) return undefined;
+  const compiled = filters.map((t) => {
+    let c = patterns.get(t);
+    if (!c) {
+      c = compileEventPattern(t);
+      if (patterns.size > 10_000) patterns.clear();
+      patterns.set(t, c);
+    }
+    return c;
+  });
+  // A record passes when any filter matches it (user guide, "Event filtering in Amazon EventBridge Pipes").
+  return (r) => {
+    const doc = readable(r);
+    return compiled.some((c) => matchesEvent(c, doc));
+  };
+}
+
+async function pollSqs(env: PipesEnv, p: PipeRecord, patterns: Map<string, EventPattern>): Promise<void> {
+  const ref = parseResource(p.config.Source) as { name: string; account: string; region: string };
+  const sqs = call(env, "sqs");
+  const ctx = context(p, env);
+  const QueueUrl = `${env.baseUrl()}/${ref.account}/${ref.name}`;
+  const params = (p.config.SourceParameters?.SqsQueueParameters ?? {}) as { BatchSize?: number };
+  const batchSize = params.BatchSize ?? 10;
+  const filter = filterOf(p, patterns);
+  for (let b = 0; b < MAX_BATCHES_PER_ROUND; b++) {
+    const messages: Record<string, unknown>[] = [];
+    while (messages.length < batchSize) {
+      const out = await sqs(ctx, "ReceiveMessage", {
+        QueueUrl, MaxNumberOfMessages: Math.min(10, batchSize - messages.length), AttributeNames: ["All"], MessageAttributeNames: ["All"], WaitTimeSeconds: 0,
+      });
+      const got = (out.Messages ?? []) as Record<string, unknown>[];
+      if (got.length === 0) break;
+      messages.push(...got);
+    }
+    if (messages.length === 0) return;
+    const records = messages.map((m) => sqsRecord(m, p.config.Source, ref.region));
+    const matched = filter ? records.filter(filter) : records;
+    // Records that match no filter are dropped: deleted from the queue without being delivered (user guide,
+    // "Event filtering in Amazon EventBridge Pipes"; as Lambda's SQS filtering: "Lambda deletes messages that don't match").
+    const dropped = filter ? records.filter((r) => !matched.includes(r)) : [];
+    if (dropped.length > 0) await deleteMessages(sqs, ctx, QueueUrl, dropped);
+    if (matched.length > 0) {
+      try {
+        await deliver(env, p, matched);
+      } catch {
+        // The batch stays in the queue: visible again after its visibility timeout, counted by the redrive policy.
+        return;
+      }
+      await deleteMessages(sqs, ctx, QueueUrl, matched);
+    }
+    if (messages.length < batchSize) return;
+  }
+}
+
+async function deleteMessages(sqs: NonNullable<ReturnType<PipesEnv["service"]>>, ctx: RequestContext, QueueUrl: string, records: SqsRecord[]): Promise<void> {
+  for (let i = 0; i < records.length; i += 10) {
+    const chunk = records.slice(i, i + 10);
+    await sqs(ctx, "DeleteMessageBatch", { QueueUrl, Entries: chunk.map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })) });
+  }
+}
+
+async function pollKinesis(env: PipesEnv, p: PipeRecord, attempts: Map<string, number>, patterns: Map<string, EventPattern>): Promise<void> {
+  const ref = parseResource(p.config.Source) as { arn: string; region: string };
+  const kinesis = call(env, "kinesis");
+  const ctx = context(p, env);
+  const params = (p.config.SourceParameters?.KinesisStreamParameters ?? {}) as {
+    BatchSize?: number; StartingPosition?: string; StartingPositionTimestamp?: number | string; MaximumRetryAttempts?: number;
+    MaximumRecordAgeInSeconds?: number; DeadLetterConfig?: { Arn?: string };
+  };
+  const batchSize = params.BatchSize ?? 100;
+  const filter = filterOf(p, patterns);
+  const checkpoints = await env.store.checkpoints(p);
+  const shards: { ShardId: string }[] = [];
+  let token: string | undefined;
+  do {
+    const out = await kinesis(ctx, "ListShards", token ? { NextToken: token } : { StreamARN: ref.arn });
+    shards.push(...((out.Shards ?? []) as { ShardId: string }[]));
+    token = out.NextToken as string | undefined;
+  } while (token);
+  for (const shard of shards) {
+    const seq = checkpoints[shard.ShardId];
+    let iteratorInput: Record<string, unknown>;
+    if (seq) iteratorInput = { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", StartingSequenceNumber: seq };
+    else if (params.StartingPosition === "TRIM_HORIZON") iteratorInput = { ShardIteratorType: "TRIM_HORIZON" };
+    else if (params.StartingPosition === "AT_TIMESTAMP") iteratorInput = { ShardIteratorType: "AT_TIMESTAMP", Timestamp: new Date(params.StartingPositionTimestamp as string | number) };
+    // LATEST: what arrives after the pipe began running, kept across rounds by reading from that time.
+    else iteratorInput = { ShardIteratorType: "AT_TIMESTAMP", Timestamp: new Date(p.config.StartedAt ?? p.createdAt) };
+    const it = await kinesis(ctx, "GetShardIterator", { StreamARN: ref.arn, ShardId: shard.ShardId, ...iteratorInput });
+    const got = await kinesis(ctx, "GetRecords", { StreamARN: ref.arn, ShardIterator: it.ShardIterator, Limit: Math.min(10_000, batchSize) });
+    const raw = (got.Records ?? []) as { SequenceNumber: string; Data: Buffer; PartitionKey: string; ApproximateArrivalTimestamp: Date }[];
+    if (raw.length === 0) continue;
+    const records: KinesisRecord[] = raw.map((r) => ({
+      kinesisSchemaVersion: "1.0", partitionKey: r.PartitionKey, sequenceNumber: r.SequenceNumber, data: Buffer.from(r.Data).toString("base64"),
+      approximateArrivalTimestamp: r.ApproximateArrivalTimestamp.getTime() / 1000, eventSource: "aws:kinesis", eventVersion: "1.0",
+      eventID: `${shard.ShardId}:${r.SequenceNumber}`, eventName: "aws:kinesis:record", invokeIdentityArn: p.config.RoleArn, awsRegion: ref.region,
+      eventSourceARN: p.config.Source,
+    }));
+    const last = records[records.length - 1].sequenceNumber;
+    const now = env.clock.now();
+    // MaximumRecordAgeInSeconds: older records are discarded (-1 or absent: never), to the dead-letter queue when there is one.
+    const maxAge = params.MaximumRecordAgeInSeconds ?? -1;
+    const fresh = maxAge >= 0 ? records.filter((r) => now - r.approximateArrivalTimestamp * 1000 <= maxAge * 1000) : records;
+    const expired = records.length - fresh.length;
+    const matched = filter ? fresh.filter(filter) : fresh;
+    const key = `${p.account}/${p.region}/${p.name}/${shard.ShardId}`;
+    if (expired > 0) await deadLetter(env, p, shard.ShardId, records.filter((r) => !fresh.includes(r)), "MaximumRecordAgeInSeconds exceeded");
+    if (matched.length > 0) {
+      try {
+        await deliver(env, p, matched);
+      } catch (e) {
+        const n = (attempts.get(key) ?? 0) + 1;
+        const max = params.MaximumRetryAttempts ?? -1;
+        // MaximumRetryAttempts: -1 (the default) retries until the records expire from the stream.
+        if (max < 0 || n <= max) {
+          attempts.set(key, n);
+          continue;
+        }
+        await deadLetter(env, p, shard.ShardId, matched, `MaximumRetryAttempts exceeded: ${(e as Error).message}`);
+      }
+    }
+    attempts.delete(key);
+    await env.store.saveCheckpoint(p, shard.ShardId, last);
+  }
+}
+
+/**
+ * A Kinesis batch given up: its description (not the records themselves) goes to the DeadLetterConfig queue, as for
+ * Lambda's stream sources (Lambda developer guide, "on-failure destination": the shard, the sequence number range,
+ * the batch size), so the records can be read again from the stream.
+ */
+async function deadLetter(env: PipesEnv, p: PipeRecord, shardId: string, records: KinesisRecord[], reason: string): Promise<void> {
+  const arn = (p.config.SourceParameters?.KinesisStreamParameters as { DeadLetterConfig?: { Arn?: string } } | undefined)?.DeadLetterConfig?.Arn;
+  if (!arn || records.length === 0) return;
+  const q = parseResource(arn) as { account: string; name: string };
+  const body = {
+    requestContext: { condition: reason, approximateInvokeCount: 1, pipeArn: pipeArn(p.region, p.account, p.name) },
+    timestamp: new Date(env.clock.now()).toISOString(),
+    KinesisBatchInfo: {
+      shardId, startSequenceNumber: records[0].sequenceNumber, endSequenceNumber: records[records.length - 1].sequenceNumber,
+      approximateArrivalOfFirstRecord: new Date(records[0].approximateArrivalTimestamp * 1000).toISOString(),
+      approximateArrivalOfLastRecord: new Date(records[records.length - 1].approximateArrivalTimestamp * 1000).toISOString(),
+      batchSize: records.length, streamArn: p.config.Source,
+    },
+  };
+  await call(env, "sqs")(context(p, env), "SendMessage", { QueueUrl: `${env.baseUrl()}/${q.account}/${q.name}`, MessageBody: JSON.stringify(body) });
+}
+
+function templateContext(p: PipeRecord, now: number): TemplateContext {
+  return { pipeArn: pipeArn(p.region, p.account, p.name), pipeName: p.name, sourceArn: p.config.Source, enrichmentArn: p.config.Enrichment, targetArn: p.config.Target, ingestedAt: now };
+}
+
+/** Enriches and delivers one batch; throws when any part of it was not accepted (the batch is then retried whole). */
+export async function deliver(env: PipesEnv, p: PipeRecord, records: SourceRecord[]): Promise<void> {
+  const now = env.clock.now();
+  const tc = templateContext(p, now);
+  let items: unknown[] = records;
+  if (p.config.Enrichment) {
+    const template = (p.config.EnrichmentParameters as { InputTemplate?: string } | undefined)?.InputTemplate;
+    const input = template ? records.map((r) => asPayload(renderTemplate(template, readable(r), tc))) : records;
+    items = await enrich(env, p, input);
+  }
+  const template = p.config.TargetParameters?.InputTemplate as string | undefined;
+  // Templates read an SQS body or Kinesis data as JSON when it is (implicit body parsing); enriched items as they are.
+  const view = (item: unknown) => (p.config.Enrichment ? item : readable(item as SourceRecord));
+  const payloads = template ? items.map((i) => ({ item: view(i), payload: asPayload(renderTemplate(template, view(i), tc)) })) : items.map((i) => ({ item: view(i), payload: i }));
+  if (payloads.length === 0) return;
+  await target(env, p, payloads);
+}
+
+/** A Step Functions EXPRESS enrichment, called synchronously with the batch as a JSON array; its output is the new batch. */
+async function enrich(env: PipesEnv, p: PipeRecord, input: unknown[]): Promise<unknown[]> {
+  const out = await call(env, "stepfunctions")(context(p, env), "StartSyncExecution", { stateMachineArn: p.config.Enrichment, input: JSON.stringify(input) });
+  if (out.status !== "SUCCEEDED") throw new Error(`enrichment ${String(out.status)}: ${String(out.error ?? "")} ${String(out.cause ?? "")}`);
+  const result = out.output === undefined ? null : JSON.parse(String(out.output));
+  // An array returned by the enrichment is the new batch (batching page: "an array of JSON items"); anything else is one item.
+  return Array.isArray(result) ? result : [result];
+}
+
+function text(payload: unknown): string {
+  return typeof payload === "string" ? payload : JSON.stringify(payload);
+}
+
+async function target(env: PipesEnv, p: PipeRecord, batch: { item: unknown; payload: unknown }[]): Promise<void> {
+  const ref = parseResource(p.config.Target);
+  const ctx = context(p, env);
+  const tp = (p.config.TargetParameters ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  const eventSource = (p.config.Source.split(":")[2] ?? "");
+  switch (ref.kind) {
+    case "sqs": {
+      const sp = (tp.SqsQueueParameters ?? {}) as { MessageGroupId?: string; MessageDeduplicationId?: string };
+      for (let i = 0; i < batch.length; i += 10) {
+        const out = await call(env, "sqs")(ctx, "SendMessageBatch", {
+          QueueUrl: `${env.baseUrl()}/${ref.account}/${ref.name}`,
+          Entries: batch.slice(i, i + 10).map((b, j) => ({
+            Id: String(j), MessageBody: text(b.payload),
+            ...(sp.MessageGroupId ? { MessageGroupId: dynamicParameter(sp.MessageGroupId, b.item) } : {}),
+            ...(sp.MessageDeduplicationId ? { MessageDeduplicationId: dynamicParameter(sp.MessageDeduplicationId, b.item) } : {}),
+          })),
+        });
+        const failed = (out.Failed ?? []) as { Message?: string }[];
+        if (failed.length > 0) throw new Error(`SendMessageBatch: ${failed[0].Message ?? "failed"}`);
+      }
+      return;
+    }
+    case "event-bus": {
+      const ep = (tp.EventBridgeEventBusParameters ?? {}) as { DetailType?: string; Source?: string; Resources?: string[]; Time?: string };
+      for (let i = 0; i < batch.length; i += 10) {
+        const entries = batch.slice(i, i + 10).map((b) => {
+          const time = dynamicParameter(ep.Time, b.item);
+          return {
+            EventBusName: ref.arn,
+            // A pipe's events are "Pipe <name>" from "Event from aws:sqs" unless set (user guide, "Amazon EventBridge Pipes targets", event bus).
+            Source: dynamicParameter(ep.Source, b.item) ?? `Pipe ${p.name}`,
+            DetailType: dynamicParameter(ep.DetailType, b.item) ?? `Event from aws:${eventSource}`,
+            Detail: text(b.payload),
+            ...(ep.Resources ? { Resources: ep.Resources } : {}),
+            ...(time !== undefined ? { Time: time } : {}),
+          };
+        });
+        const out = await call(env, "events")(ctx, "PutEvents", { Entries: entries });
+        if (Number(out.FailedEntryCount ?? 0) > 0) {
+          const e = ((out.Entries ?? []) as { ErrorMessage?: string }[]).find((x) => x.ErrorMessage);
+          throw new Error(`PutEvents: ${e?.ErrorMessage ?? "failed"}`);
+        }
+      }
+      return;
+    }
+    case "kinesis": {
+      const kp = (tp.KinesisStreamParameters ?? {}) as { PartitionKey?: string };
+      for (let i = 0; i < batch.length; i += 500) {
+        const out = await call(env, "kinesis")(ctx, "PutRecords", {
+          StreamARN: ref.arn,
+          Records: batch.slice(i, i + 500).map((b) => ({ Data: Buffer.from(text(b.payload), "utf8"), PartitionKey: dynamicParameter(kp.PartitionKey, b.item) ?? "" })),
+        });
+        if (Number(out.FailedRecordCount ?? 0) > 0) throw new Error("PutRecords: some records failed");
+      }
+      return;
+    }
+    case "sns":
+      for (const b of batch) await call(env, "sns")(ctx, "Publish", { TopicArn: ref.arn, Message: text(b.payload) });
+      return;
+    case "state-machine": {
+      // A state machine target receives the whole batch as one JSON array (batching page), synchronously
+      // (REQUEST_RESPONSE, the default: StartSyncExecution, EXPRESS only) or not (FIRE_AND_FORGET: StartExecution).
+      const invocation = ((tp.StepFunctionStateMachineParameters ?? {}) as { InvocationType?: string }).InvocationType ?? "REQUEST_RESPONSE";
+      const input = JSON.stringify(batch.map((b) => b.payload));
+      if (invocation === "FIRE_AND_FORGET") {
+        await call(env, "stepfunctions")(ctx, "StartExecution", { stateMachineArn: ref.arn, input });
+      } else {
+        const out = await call(env, "stepfunctions")(ctx, "StartSyncExecution", { stateMachineArn: ref.arn, input });
+        if (out.status !== "SUCCEEDED") throw new Error(`StartSyncExecution ${String(out.status)}`);
+      }
+      return;
+    }
+    default:
+      throw new Error(`unsupported target ${p.config.Target}`);
+  }
+}
