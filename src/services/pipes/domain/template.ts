@@ -81,9 +81,16 @@ export function renderTemplate(template: string, record: unknown, c: TemplateCon
     "aws.pipes.enrichment-arn": c.enrichmentArn ?? "", "aws.pipes.target-arn": c.targetArn,
     "aws.pipes.event.ingestion-time": new Date(c.ingestedAt).toISOString(), "aws.pipes.event": record, "aws.pipes.event.json": record,
   };
+  // Free text (a template that is not JSON, e.g. "Hello, <$.attributes.SenderId>" in the user guide) takes each
+  // value as its text, as inside a JSON string.
+  const first = template.trimStart()[0];
+  const pieces = tokenize(template.trim());
+  // A template that is one placeholder ("<$.body>") is that value as JSON.
+  const single = pieces.length === 1 && pieces[0].variable !== undefined;
+  const freeText = !single && first !== "{" && first !== "[" && first !== '"';
   const parts: string[] = [];
   let size = 0;
-  for (const p of tokenize(template)) {
+  for (const p of single ? pieces : tokenize(template)) {
     let text: string;
     if (p.variable === undefined) text = p.text as string;
     else {
@@ -92,7 +99,7 @@ export function renderTemplate(template: string, record: unknown, c: TemplateCon
         const steps = parsePath(p.variable);
         v = steps ? selectPath(record, steps) : undefined;
       } else v = reserved[p.variable];
-      text = p.quoted ? (v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v)) : v === undefined ? "null" : JSON.stringify(v);
+      text = p.quoted || freeText ? (v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v)) : v === undefined ? "null" : JSON.stringify(v);
     }
     size += text.length;
     if (size > MAX_RENDERED_CHARS) throw new RenderTooLarge(`The transformed input is larger than ${MAX_RENDERED_CHARS} characters.`);

@@ -27,6 +27,12 @@ const MAX_BATCHES_PER_ROUND = 20;
 
 type SourceRecord = SqsRecord | KinesisRecord;
 
+/** The largest batch the pipe's target takes (user guide, batching page: SQS, SNS and event buses 10, Kinesis 500). */
+function targetBatch(p: PipeRecord): number {
+  const kind = parseResource(p.config.Target).kind;
+  return kind === "kinesis" ? 500 : kind === "state-machine" ? 10_000 : 10;
+}
+
 export interface Runner {
   registration: Registration;
   /** Kinesis retry counts per pipe and shard (this node's; a restart starts them again). */
@@ -186,7 +192,8 @@ async function pollKinesis(env: PipesEnv, p: PipeRecord, attempts: Map<string, n
     BatchSize?: number; StartingPosition?: string; StartingPositionTimestamp?: number | string; MaximumRetryAttempts?: number;
     MaximumRecordAgeInSeconds?: number; DeadLetterConfig?: { Arn?: string };
   };
-  const batchSize = params.BatchSize ?? 100;
+  // Absent, a Kinesis source's batch is 100 (PipeSourceKinesisStreamParameters), within what the target takes.
+  const batchSize = Math.min(params.BatchSize ?? 100, targetBatch(p));
   const filter = filterOf(p, patterns);
   const checkpoints = await env.store.checkpoints(p);
   const shards: { ShardId: string }[] = [];

@@ -85,7 +85,8 @@ function checkConfig(c: PipeConfig, ctx: RequestContext): void {
     const dlq = (kinParams.DeadLetterConfig as { Arn?: string } | undefined)?.Arn;
     if (dlq !== undefined && parseResource(dlq).kind !== "sqs") throw notSupported("A DeadLetterConfig that is not an SQS queue");
   }
-  const batch = Number((sqsParams ?? kinParams)?.BatchSize ?? (source.kind === "sqs" ? 10 : 100));
+  const given = (sqsParams ?? kinParams)?.BatchSize as number | undefined;
+  const batch = Number(given ?? 10);
   const window = Number((sqsParams ?? kinParams)?.MaximumBatchingWindowInSeconds ?? 0);
   if (source.kind === "sqs") {
     // Lambda's SQS event source rules, which Pipes shares: a FIFO queue takes batches of at most 10, and a batch
@@ -121,7 +122,7 @@ function checkConfig(c: PipeConfig, ctx: RequestContext): void {
   if (typeof tp.InputTemplate === "string") checkTemplate(tp.InputTemplate, "TargetParameters.InputTemplate");
   const max = TARGET_BATCH[target.kind];
   // "you can't configure a pipe with a larger batch size than the target supports" (batching page).
-  if (max !== undefined && batch > max) throw validation(`BatchSize ${batch} is greater than ${max}, the largest batch the target ${c.Target} takes.`);
+  if (max !== undefined && given !== undefined && batch > max) throw validation(`BatchSize ${batch} is greater than ${max}, the largest batch the target ${c.Target} takes.`);
   if (c.LogConfiguration !== undefined) throw notSupported("LogConfiguration");
 }
 

@@ -1,0 +1,173 @@
+// Pipes' enrichment and targets end to end with the JS SDKs (SQLite in memory, or PostgreSQL with
+// MAILROOM_TEST_BACKEND=postgres): a Step Functions EXPRESS enrichment with EnrichmentParameters.InputTemplate,
+// targets Step Functions (the batch as one JSON array), Kinesis (dynamic PartitionKey), SNS, and an SQS FIFO queue
+// (dynamic MessageGroupId), and a Kinesis source whose failing batches go to its DeadLetterConfig after
+// MaximumRetryAttempts.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand } from "@aws-sdk/client-kinesis";
+import { CreatePipeCommand, DescribePipeCommand, PipesClient } from "@aws-sdk/client-pipes";
+import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { CreateTopicCommand, SubscribeCommand } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, DeleteMessageCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { ManualClock, type Mailroom } from "../../../src/index.ts";
+import { snsClient, sqsClient, startTestServer, TEST_CREDENTIALS } from "../../helpers/server.ts";
+
+const clock = new ManualClock(Date.UTC(2026, 5, 2, 12, 0, 0));
+const ACCOUNT = "000000000000";
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/pipe-role`;
+let server: Mailroom;
+let pipes: PipesClient;
+let sqs: SQSClient;
+let sfn: SFNClient;
+let kinesis: KinesisClient;
+
+before(async () => {
+  server = await startTestServer({ clock });
+  const cfg = { endpoint: server.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1 };
+  pipes = new PipesClient(cfg);
+  sqs = sqsClient(server.endpoint);
+  sfn = new SFNClient(cfg);
+  kinesis = new KinesisClient(cfg);
+});
+after(async () => {
+  for (const c of [pipes, sqs, sfn, kinesis]) c.destroy();
+  await server.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(what: string, check: () => Promise<T | undefined | false>): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const v = await check();
+    if (v) return v;
+    clock.advance(1000);
+    await sleep(15);
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+async function queue(name: string, attributes: Record<string, string> = {}) {
+  const url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
+  const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
+  return { url, arn };
+}
+async function drain(url: string, attrs = false): Promise<{ body: string; group?: string }[]> {
+  const out: { body: string; group?: string }[] = [];
+  for (;;) {
+    const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, ...(attrs ? { MessageSystemAttributeNames: ["MessageGroupId"] } : {}) }));
+    if (!r.Messages?.length) return out;
+    for (const m of r.Messages) {
+      out.push({ body: m.Body!, group: m.Attributes?.MessageGroupId });
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
+    }
+  }
+}
+const collect = (url: string, n: number, attrs = false) => {
+  const got: { body: string; group?: string }[] = [];
+  return until(`${n} messages`, async () => {
+    got.push(...(await drain(url, attrs)));
+    return got.length >= n ? got : undefined;
+  });
+};
+const machine = async (name: string, type: "EXPRESS" | "STANDARD", definition: object) =>
+  (await sfn.send(new CreateStateMachineCommand({ name, type, roleArn: ROLE, definition: JSON.stringify(definition) }))).stateMachineArn!;
+
+test("EXPRESS enrichment (InputTemplate per record, output array as the new batch) into an SQS queue", async () => {
+  const src = await queue("enr-src");
+  const out = await queue("enr-out");
+  // The enrichment gets the batch as an array and answers one item per record.
+  const enrich = await machine("enricher", "EXPRESS", {
+    StartAt: "M", States: { M: { Type: "Map", ItemsPath: "$", Iterator: { StartAt: "P", States: { P: { Type: "Pass", Parameters: { "orig.$": "$.id", enriched: true }, End: true } } }, End: true } },
+  });
+  await pipes.send(new CreatePipeCommand({
+    Name: "enriched", RoleArn: ROLE, Source: src.arn, Target: out.arn, Enrichment: enrich,
+    EnrichmentParameters: { InputTemplate: '{"id": <$.body.id>}' },
+    TargetParameters: { InputTemplate: '{"from": <$.orig>, "e": <$.enriched>}' },
+  }));
+  for (const id of [1, 2]) await sqs.send(new SendMessageCommand({ QueueUrl: src.url, MessageBody: JSON.stringify({ id }) }));
+  const got = await collect(out.url, 2);
+  assert.deepEqual(got.map((m) => JSON.parse(m.body)).sort((a, b) => a.from - b.from), [{ from: 1, e: true }, { from: 2, e: true }]);
+});
+
+test("a Step Functions target (FIRE_AND_FORGET) gets the batch as one JSON array", async () => {
+  const src = await queue("sfn-src");
+  const arn = await machine("pipe-target", "STANDARD", { StartAt: "P", States: { P: { Type: "Pass", End: true } } });
+  await pipes.send(new CreatePipeCommand({
+    Name: "to-sfn", RoleArn: ROLE, Source: src.arn, Target: arn, TargetParameters: { StepFunctionStateMachineParameters: { InvocationType: "FIRE_AND_FORGET" } },
+  }));
+  await until("RUNNING", async () => (await pipes.send(new DescribePipeCommand({ Name: "to-sfn" }))).CurrentState === "RUNNING");
+  for (const b of ["x", "y"]) await sqs.send(new SendMessageCommand({ QueueUrl: src.url, MessageBody: b }));
+  const executions = await until("executions", async () => {
+    const l = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: arn }))).executions ?? [];
+    return l.length > 0 ? l : undefined;
+  });
+  const inputs: string[] = [];
+  for (const e of executions) {
+    const input = JSON.parse((await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn }))).input!);
+    assert.ok(Array.isArray(input));
+    inputs.push(...input.map((r: { body: string }) => r.body));
+  }
+  assert.deepEqual(inputs.sort(), ["x", "y"]);
+});
+
+test("Kinesis target with a dynamic PartitionKey; SNS target; SQS FIFO target with a dynamic MessageGroupId", async () => {
+  const src = await queue("multi-src");
+  await kinesis.send(new CreateStreamCommand({ StreamName: "pipe-out", ShardCount: 1 }));
+  const streamArn = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "pipe-out" }))).StreamDescriptionSummary!.StreamARN!;
+  await until("stream ACTIVE", async () => (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "pipe-out" }))).StreamDescriptionSummary!.StreamStatus === "ACTIVE");
+  await pipes.send(new CreatePipeCommand({
+    Name: "to-kinesis", RoleArn: ROLE, Source: src.arn, Target: streamArn,
+    TargetParameters: { KinesisStreamParameters: { PartitionKey: "$.body.user" }, InputTemplate: '{"u": "<$.body.user>"}' },
+  }));
+  await sqs.send(new SendMessageCommand({ QueueUrl: src.url, MessageBody: JSON.stringify({ user: "ann" }) }));
+  const records = await until("a record in the stream", async () => {
+    const it = (await kinesis.send(new GetShardIteratorCommand({ StreamName: "pipe-out", ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" }))).ShardIterator;
+    const r = (await kinesis.send(new GetRecordsCommand({ ShardIterator: it }))).Records ?? [];
+    return r.length > 0 ? r : undefined;
+  });
+  assert.equal(records[0].PartitionKey, "ann");
+  assert.deepEqual(JSON.parse(Buffer.from(records[0].Data!).toString()), { u: "ann" });
+
+  const sns = snsClient(server.endpoint);
+  const topic = (await sns.send(new CreateTopicCommand({ Name: "pipe-topic" }))).TopicArn!;
+  const sub = await queue("pipe-topic-sub");
+  await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: "sqs", Endpoint: sub.arn, Attributes: { RawMessageDelivery: "true" } }));
+  const src2 = await queue("sns-src");
+  await pipes.send(new CreatePipeCommand({ Name: "to-sns", RoleArn: ROLE, Source: src2.arn, Target: topic, TargetParameters: { InputTemplate: "hello <$.body>" } }));
+  await sqs.send(new SendMessageCommand({ QueueUrl: src2.url, MessageBody: "world" }));
+  assert.deepEqual((await collect(sub.url, 1)).map((m) => m.body), ["hello world"]);
+  sns.destroy();
+
+  const fifo = await queue("pipe-out.fifo", { FifoQueue: "true", ContentBasedDeduplication: "true" });
+  const src3 = await queue("fifo-src");
+  await pipes.send(new CreatePipeCommand({
+    Name: "to-fifo", RoleArn: ROLE, Source: src3.arn, Target: fifo.arn, TargetParameters: { SqsQueueParameters: { MessageGroupId: "$.body.g" } },
+  }));
+  await sqs.send(new SendMessageCommand({ QueueUrl: src3.url, MessageBody: JSON.stringify({ g: "grp-1" }) }));
+  const fgot = await collect(fifo.url, 1, true);
+  assert.equal(fgot[0].group, "grp-1");
+});
+
+test("Kinesis source: a failing target is retried MaximumRetryAttempts times, then the batch goes to the DeadLetterConfig and reading goes on", async () => {
+  await kinesis.send(new CreateStreamCommand({ StreamName: "dlq-stream", ShardCount: 1 }));
+  const streamArn = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "dlq-stream" }))).StreamDescriptionSummary!.StreamARN!;
+  await until("stream ACTIVE", async () => (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "dlq-stream" }))).StreamDescriptionSummary!.StreamStatus === "ACTIVE");
+  const dlq = await queue("kin-dlq");
+  const gone = await queue("kin-gone");
+  await pipes.send(new CreatePipeCommand({
+    Name: "kin-dlq", RoleArn: ROLE, Source: streamArn, Target: gone.arn,
+    SourceParameters: { KinesisStreamParameters: { StartingPosition: "TRIM_HORIZON", MaximumRetryAttempts: 2, DeadLetterConfig: { Arn: dlq.arn } } },
+  }));
+  await sqs.send(new DeleteQueueCommand({ QueueUrl: gone.url }));
+  await kinesis.send(new PutRecordCommand({ StreamName: "dlq-stream", PartitionKey: "p", Data: Buffer.from("lost") }));
+  const [dead] = await collect(dlq.url, 1);
+  const info = JSON.parse(dead.body);
+  assert.equal(info.KinesisBatchInfo.shardId, "shardId-000000000000");
+  assert.equal(info.KinesisBatchInfo.batchSize, 1);
+  assert.equal(info.KinesisBatchInfo.streamArn, streamArn);
+  // The checkpoint moved past the batch: nothing more reaches the dead-letter queue.
+  for (let i = 0; i < 5; i++) {
+    clock.advance(1000);
+    await sleep(15);
+  }
+  assert.deepEqual(await drain(dlq.url), []);
+});
