@@ -18,7 +18,7 @@ export const pipesModule = defineService<PipesStore, undefined>({
   name: "pipes",
   docs: {
     title: "EventBridge Pipes",
-    note: "Sources: SQS queues and Kinesis streams; FilterCriteria; enrichment through Step Functions EXPRESS workflows; targets: SQS queues, SNS topics, event buses, Kinesis streams and Step Functions state machines, with InputTemplate and the targets' parameters. Not yet: other sources, Lambda, API destination and API Gateway enrichments and targets, LogConfiguration, batching windows.",
+    note: "Sources: SQS queues and Kinesis streams; FilterCriteria; enrichment through Step Functions EXPRESS workflows; targets: SQS queues, SNS topics, event buses, Kinesis streams and Step Functions state machines, with InputTemplate and the targets' parameters. Not yet: other sources, Lambda, API destination and API Gateway enrichments and targets, LogConfiguration, ParallelizationFactor.",
     pending: PENDING_OPERATIONS,
     definition: () => createPipesService({} as PipesEnv),
   },

@@ -267,3 +267,30 @@ test("AWS's errors for bad input", async () => {
   await until("CREATE_FAILED", async () => (await state("nosrc")) === "CREATE_FAILED");
   assert.match((await pipes.send(new DescribePipeCommand({ Name: "nosrc" }))).StateReason ?? "", /does-not-exist/);
 });
+
+test("SQS MaximumBatchingWindowInSeconds: a partial batch waits for the window, a full one goes at once", async () => {
+  const source = await queue("pipe-window-src");
+  const out = await queue("pipe-window-out");
+  await pipes.send(new CreatePipeCommand({
+    Name: "window", RoleArn: ROLE, Source: source.arn, Target: out.arn, SourceParameters: { SqsQueueParameters: { BatchSize: 5, MaximumBatchingWindowInSeconds: 10 } },
+  }));
+  await until("RUNNING", async () => (await state("window")) === "RUNNING");
+  for (const b of ["a", "b"]) await sqs.send(new SendMessageCommand({ QueueUrl: source.url, MessageBody: b }));
+  const t0 = clock.now();
+  const got = await until("the partial batch", async () => {
+    const g = await drain(out.url);
+    return g.length > 0 ? g : undefined;
+  });
+  assert.equal(got.length, 2);
+  const waited = clock.now() - t0;
+  assert.ok(waited >= 9000 && waited <= 12_000, `waited ${waited} ms`);
+  // Nothing was held in flight while waiting.
+  for (const b of ["1", "2", "3", "4", "5"]) await sqs.send(new SendMessageCommand({ QueueUrl: source.url, MessageBody: b }));
+  const t1 = clock.now();
+  const full = await until("the full batch", async () => {
+    const g = await drain(out.url);
+    return g.length >= 5 ? g : undefined;
+  });
+  assert.equal(full.length, 5);
+  assert.ok(clock.now() - t1 <= 2000, `a full batch waited ${clock.now() - t1} ms`);
+});

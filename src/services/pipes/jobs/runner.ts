@@ -33,24 +33,31 @@ function targetBatch(p: PipeRecord): number {
   return kind === "kinesis" ? 500 : kind === "state-machine" ? 10_000 : 10;
 }
 
+/** What the runner keeps in memory on its node (a restart, or another node taking over, starts it again). */
+interface RunnerState {
+  /** Kinesis retry counts per pipe and shard. */
+  attempts: Map<string, number>;
+  /** Compiled filter patterns by text. */
+  patterns: Map<string, EventPattern>;
+  /** Since when a pipe (SQS) or a pipe's shard (Kinesis) has had records waiting for a fuller batch (batching window). */
+  waitingSince: Map<string, number>;
+}
+
 export interface Runner {
   registration: Registration;
-  /** Kinesis retry counts per pipe and shard (this node's; a restart starts them again). */
-  attempts: Map<string, number>;
 }
 
 export function scheduleRunner(scheduler: Scheduler, env: PipesEnv, log: Logger, intervalMs = ROUND_MS): Runner {
-  const attempts = new Map<string, number>();
-  const patterns = new Map<string, EventPattern>();
-  const registration = scheduler.every({ name: "pipes.runner", intervalMs }, () => round(env, log, attempts, patterns));
-  return { registration, attempts };
+  const state: RunnerState = { attempts: new Map(), patterns: new Map(), waitingSince: new Map() };
+  const registration = scheduler.every({ name: "pipes.runner", intervalMs }, () => round(env, log, state));
+  return { registration };
 }
 
-async function round(env: PipesEnv, log: Logger, attempts: Map<string, number>, patterns: Map<string, EventPattern>): Promise<void> {
+async function round(env: PipesEnv, log: Logger, state: RunnerState): Promise<void> {
   let after: PipeRecord | undefined;
   for (;;) {
     const page = await env.store.page(after, 100);
-    const results = await Promise.allSettled(page.map((p) => step(env, p, attempts, patterns)));
+    const results = await Promise.allSettled(page.map((p) => step(env, p, state)));
     results.forEach((r, i) => {
       if (r.status === "rejected") log.warn("pipes: a round of this pipe failed", { err: String((r.reason as Error)?.message ?? r.reason), pipe: page[i].name });
     });
@@ -83,7 +90,8 @@ async function sourceProblem(env: PipesEnv, p: PipeRecord): Promise<string | und
 
 const FAILED_STATE: Partial<Record<PipeState, PipeState>> = { CREATING: "CREATE_FAILED", UPDATING: "UPDATE_FAILED", STARTING: "START_FAILED" };
 
-async function step(env: PipesEnv, p: PipeRecord, attempts: Map<string, number>, patterns: Map<string, EventPattern>): Promise<void> {
+async function step(env: PipesEnv, p: PipeRecord, state: RunnerState): Promise<void> {
+  const { attempts } = state;
   const now = env.clock.now();
   switch (p.currentState) {
     case "CREATING":
@@ -106,12 +114,12 @@ async function step(env: PipesEnv, p: PipeRecord, attempts: Map<string, number>,
       return;
     case "DELETING":
       await env.store.delete(p, p.version);
-      for (const k of attempts.keys()) if (k.startsWith(`${p.account}/${p.region}/${p.name}/`)) attempts.delete(k);
+      for (const m of [attempts, state.waitingSince]) for (const k of m.keys()) if (k.startsWith(`${p.account}/${p.region}/${p.name}/`)) m.delete(k);
       return;
     case "RUNNING": {
       const ref = parseResource(p.config.Source);
-      if (ref.kind === "sqs") await pollSqs(env, p, patterns);
-      else if (ref.kind === "kinesis") await pollKinesis(env, p, attempts, patterns);
+      if (ref.kind === "sqs") await pollSqs(env, p, state);
+      else if (ref.kind === "kinesis") await pollKinesis(env, p, state);
       return;
     }
     default:
@@ -139,14 +147,35 @@ function filterOf(p: PipeRecord, patterns: Map<string, EventPattern>): ((r: Sour
   };
 }
 
-async function pollSqs(env: PipesEnv, p: PipeRecord, patterns: Map<string, EventPattern>): Promise<void> {
+async function pollSqs(env: PipesEnv, p: PipeRecord, state: RunnerState): Promise<void> {
+  const { patterns } = state;
   const ref = parseResource(p.config.Source) as { name: string; account: string; region: string };
   const sqs = call(env, "sqs");
   const ctx = context(p, env);
   const QueueUrl = `${env.baseUrl()}/${ref.account}/${ref.name}`;
-  const params = (p.config.SourceParameters?.SqsQueueParameters ?? {}) as { BatchSize?: number };
+  const params = (p.config.SourceParameters?.SqsQueueParameters ?? {}) as { BatchSize?: number; MaximumBatchingWindowInSeconds?: number };
   const batchSize = params.BatchSize ?? 10;
   const filter = filterOf(p, patterns);
+  const windowMs = (params.MaximumBatchingWindowInSeconds ?? 0) * 1000;
+  if (windowMs > 0) {
+    // The batching window: wait (without receiving, so nothing is held in flight) until a full batch is there or the
+    // window since messages first waited has passed ("until … the batch window expires … or the configured maximum
+    // batch size is reached", user guide, "Amazon SQS as a source").
+    const key = `${p.account}/${p.region}/${p.name}/`;
+    const attrs = (await sqs(ctx, "GetQueueAttributes", { QueueUrl, AttributeNames: ["ApproximateNumberOfMessages"] })).Attributes as Record<string, string> | undefined;
+    const visible = Number(attrs?.ApproximateNumberOfMessages ?? 0);
+    if (visible === 0) {
+      state.waitingSince.delete(key);
+      return;
+    }
+    const now = env.clock.now();
+    const since = state.waitingSince.get(key) ?? now;
+    if (visible < batchSize && now - since < windowMs) {
+      state.waitingSince.set(key, since);
+      return;
+    }
+    state.waitingSince.delete(key);
+  }
   for (let b = 0; b < MAX_BATCHES_PER_ROUND; b++) {
     const messages: Record<string, unknown>[] = [];
     while (messages.length < batchSize) {
@@ -184,12 +213,13 @@ async function deleteMessages(sqs: NonNullable<ReturnType<PipesEnv["service"]>>,
   }
 }
 
-async function pollKinesis(env: PipesEnv, p: PipeRecord, attempts: Map<string, number>, patterns: Map<string, EventPattern>): Promise<void> {
+async function pollKinesis(env: PipesEnv, p: PipeRecord, state: RunnerState): Promise<void> {
+  const { attempts, patterns } = state;
   const ref = parseResource(p.config.Source) as { arn: string; region: string };
   const kinesis = call(env, "kinesis");
   const ctx = context(p, env);
   const params = (p.config.SourceParameters?.KinesisStreamParameters ?? {}) as {
-    BatchSize?: number; StartingPosition?: string; StartingPositionTimestamp?: number | string; MaximumRetryAttempts?: number;
+    BatchSize?: number; StartingPosition?: string; StartingPositionTimestamp?: number | string; MaximumRetryAttempts?: number; MaximumBatchingWindowInSeconds?: number;
     MaximumRecordAgeInSeconds?: number; DeadLetterConfig?: { Arn?: string };
   };
   // Absent, a Kinesis source's batch is 100 (PipeSourceKinesisStreamParameters), within what the target takes.
@@ -214,7 +244,22 @@ async function pollKinesis(env: PipesEnv, p: PipeRecord, attempts: Map<string, n
     const it = await kinesis(ctx, "GetShardIterator", { StreamARN: ref.arn, ShardId: shard.ShardId, ...iteratorInput });
     const got = await kinesis(ctx, "GetRecords", { StreamARN: ref.arn, ShardIterator: it.ShardIterator, Limit: Math.min(10_000, batchSize) });
     const raw = (got.Records ?? []) as { SequenceNumber: string; Data: Buffer; PartitionKey: string; ApproximateArrivalTimestamp: Date }[];
-    if (raw.length === 0) continue;
+    const waitKey = `${p.account}/${p.region}/${p.name}/${shard.ShardId}#window`;
+    if (raw.length === 0) {
+      state.waitingSince.delete(waitKey);
+      continue;
+    }
+    const windowMs = (params.MaximumBatchingWindowInSeconds ?? 0) * 1000;
+    if (windowMs > 0 && raw.length < batchSize) {
+      // The batching window: the records are read again next round (nothing is checkpointed) until the batch is full
+      // or the window since they first waited has passed.
+      const since = state.waitingSince.get(waitKey) ?? env.clock.now();
+      if (env.clock.now() - since < windowMs) {
+        state.waitingSince.set(waitKey, since);
+        continue;
+      }
+    }
+    state.waitingSince.delete(waitKey);
     const records: KinesisRecord[] = raw.map((r) => ({
       kinesisSchemaVersion: "1.0", partitionKey: r.PartitionKey, sequenceNumber: r.SequenceNumber, data: Buffer.from(r.Data).toString("base64"),
       approximateArrivalTimestamp: r.ApproximateArrivalTimestamp.getTime() / 1000, eventSource: "aws:kinesis", eventVersion: "1.0",
