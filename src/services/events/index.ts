@@ -11,7 +11,7 @@ import type { SnsApi } from "../sns/index.ts";
 import type { SqsApi } from "../sqs/index.ts";
 import type { EventsEnv } from "./env.ts";
 import { createEventsService, PENDING_OPERATIONS } from "./service.ts";
-import { API_DESTINATION_KIND, apiDestinationKind } from "./jobs/api-destinations.ts";
+import { API_DESTINATION_KIND, apiDestinationKind, type ApiDestinationAnswer, invokeApiDestination } from "./jobs/api-destinations.ts";
 import { authorizeByConnection, type ConnectionAuthFailure, type ConnectionAuthorization } from "./connection-auth.ts";
 import { KINESIS_TARGET_KIND, serviceTargetKind, STATES_TARGET_KIND } from "./jobs/service-targets.ts";
 import type { EventsStore } from "./store.ts";
@@ -38,7 +38,20 @@ export interface EventsApi {
    * HTTP Task authorizes through it (Authentication.ConnectionArn).
    */
   connectionAuth(connectionArn: string, caller: { account: string; region: string }): Promise<ConnectionAuthorization | ConnectionAuthFailure>;
+  /**
+   * Invokes an API destination of the caller's account and region once, synchronously (EventBridge Pipes' enrichments
+   * and targets): the endpoint's status and body, or why it could not be called.
+   */
+  invokeApiDestination(arn: string, body: string, http: ApiDestinationHttp | undefined, caller: { account: string; region: string }): Promise<ApiDestinationAnswer>;
 }
+
+/** An API destination invocation's path parameters, headers and query string (HttpParameters of targets and pipes). */
+export interface ApiDestinationHttp {
+  PathParameterValues?: string[];
+  HeaderParameters?: Record<string, string>;
+  QueryStringParameters?: Record<string, string>;
+}
+export type { ApiDestinationAnswer } from "./jobs/api-destinations.ts";
 
 export const eventsModule = defineService<EventsStore, EventsApi>({
   name: "events",
@@ -79,6 +92,8 @@ export const eventsModule = defineService<EventsStore, EventsApi>({
     env.jobs = { schedulesChanged: () => schedules.wake(), replaysChanged: () => jobs.replays.wake() };
     const definition = createEventsService(env);
     const connectionAuth = (arn: string, caller: { account: string; region: string }) => authorizeByConnection({ store, clock: ctx.clock, tokens }, arn, caller);
-    return { definition, api: { call: serviceCall(definition), connectionAuth } };
+    const invoke = (arn: string, body: string, http: ApiDestinationHttp | undefined, caller: { account: string; region: string }) =>
+      invokeApiDestination({ store, clock: ctx.clock, tokens }, arn, body, http, caller);
+    return { definition, api: { call: serviceCall(definition), connectionAuth, invokeApiDestination: invoke } };
   },
 });

@@ -5,6 +5,7 @@
 import { PgPipesStore } from "../../storage/postgres/pipes-store.ts";
 import { SqlitePipesStore } from "../../storage/sqlite/pipes-store.ts";
 import { defineService } from "../module.ts";
+import type { EventsApi } from "../events/index.ts";
 import type { ServiceCall } from "../operations.ts";
 import type { PipesEnv } from "./env.ts";
 import { scheduleRunner } from "./jobs/runner.ts";
@@ -18,7 +19,7 @@ export const pipesModule = defineService<PipesStore, undefined>({
   name: "pipes",
   docs: {
     title: "EventBridge Pipes",
-    note: "Sources: SQS queues and Kinesis streams; FilterCriteria; enrichment through Step Functions EXPRESS workflows; targets: SQS queues, SNS topics, event buses, Kinesis streams and Step Functions state machines, with InputTemplate and the targets' parameters. Not yet: other sources, Lambda, API destination and API Gateway enrichments and targets, LogConfiguration, ParallelizationFactor.",
+    note: "Sources: SQS queues and Kinesis streams; FilterCriteria; enrichment through Step Functions EXPRESS workflows and API destinations; targets: SQS queues, SNS topics, event buses, Kinesis streams, Step Functions state machines and API destinations, with InputTemplate and the targets' parameters. Not yet: other sources, Lambda and API Gateway enrichments and targets, LogConfiguration, ParallelizationFactor.",
     pending: PENDING_OPERATIONS,
     definition: () => createPipesService({} as PipesEnv),
   },
@@ -36,7 +37,10 @@ export const pipesModule = defineService<PipesStore, undefined>({
       }
     };
     const host = ctx.options.host.includes(":") ? `[${ctx.options.host}]` : ctx.options.host;
-    const env: PipesEnv = { store, clock: ctx.clock, service, baseUrl: () => `http://${host}:${ctx.options.port}` };
+    const env: PipesEnv = {
+      store, clock: ctx.clock, service, baseUrl: () => `http://${host}:${ctx.options.port}`,
+      apiDestination: (arn, body, http, caller) => ctx.api<EventsApi>("events").invokeApiDestination(arn, body, http, caller),
+    };
     scheduleRunner(ctx.scheduler, env, ctx.log);
     return { definition: createPipesService(env) };
   },

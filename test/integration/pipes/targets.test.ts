@@ -2,9 +2,12 @@
 // MAILROOM_TEST_BACKEND=postgres): a Step Functions EXPRESS enrichment with EnrichmentParameters.InputTemplate,
 // targets Step Functions (the batch as one JSON array), Kinesis (dynamic PartitionKey), SNS, and an SQS FIFO queue
 // (dynamic MessageGroupId), and a Kinesis source whose failing batches go to its DeadLetterConfig after
-// MaximumRetryAttempts.
+// MaximumRetryAttempts; an API destination as enrichment and as target (a local HTTP endpoint).
 import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
+import { CreateApiDestinationCommand, CreateConnectionCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand } from "@aws-sdk/client-kinesis";
 import { CreatePipeCommand, DescribePipeCommand, PipesClient } from "@aws-sdk/client-pipes";
 import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
@@ -170,4 +173,60 @@ test("Kinesis source: a failing target is retried MaximumRetryAttempts times, th
     await sleep(15);
   }
   assert.deepEqual(await drain(dlq.url), []);
+});
+
+test("API destinations: an enrichment answering JSON, and a target with dynamic HttpParameters", async () => {
+  const seen: { path: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+  let failTarget = false;
+  const receiver = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      if (req.url!.startsWith("/enrich")) {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ enriched: JSON.parse(body).n * 10 }));
+        return;
+      }
+      seen.push({ path: req.url!, headers: req.headers, body });
+      res.writeHead(failTarget ? 500 : 200);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  const eb = new EventBridgeClient({ endpoint: server.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  try {
+    const { ConnectionArn } = await eb.send(new CreateConnectionCommand({ Name: "pipe-conn", AuthorizationType: "API_KEY", AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: "x-key", ApiKeyValue: "secret" } } }));
+    const enrichArn = (await eb.send(new CreateApiDestinationCommand({ Name: "pipe-enrich", ConnectionArn, InvocationEndpoint: `${base}/enrich`, HttpMethod: "POST" }))).ApiDestinationArn!;
+    const targetArn = (await eb.send(new CreateApiDestinationCommand({ Name: "pipe-target", ConnectionArn, InvocationEndpoint: `${base}/orders/*`, HttpMethod: "POST" }))).ApiDestinationArn!;
+    const src = await queue("api-src", { VisibilityTimeout: "30" });
+    // An API destination takes one event per request: a larger batch is refused.
+    await assert.rejects(pipes.send(new CreatePipeCommand({ Name: "api-batch", RoleArn: ROLE, Source: src.arn, Target: targetArn, SourceParameters: { SqsQueueParameters: { BatchSize: 5 } } })), { name: "ValidationException" });
+    await pipes.send(new CreatePipeCommand({
+      Name: "api", RoleArn: ROLE, Source: src.arn, Enrichment: enrichArn, EnrichmentParameters: { InputTemplate: '{"n": <$.body.n>}' },
+      Target: targetArn, TargetParameters: { HttpParameters: { PathParameterValues: ["$.enriched"], HeaderParameters: { "x-fixed": "yes" } }, InputTemplate: '{"value": <$.enriched>}' },
+    }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: src.url, MessageBody: JSON.stringify({ n: 4 }) }));
+    await until("the target request", async () => seen.length > 0);
+    assert.equal(seen[0].path, "/orders/40");
+    assert.equal(seen[0].headers["x-fixed"], "yes");
+    assert.equal(seen[0].headers["x-key"], "secret");
+    assert.deepEqual(JSON.parse(seen[0].body), { value: 40 });
+    // A 5xx answer fails the batch: the message stays in the queue (in flight until its visibility timeout).
+    failTarget = true;
+    await sqs.send(new SendMessageCommand({ QueueUrl: src.url, MessageBody: JSON.stringify({ n: 5 }) }));
+    await until("the failing request", async () => seen.length > 1);
+    const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: src.url, AttributeNames: ["ApproximateNumberOfMessagesNotVisible"] }))).Attributes!;
+    assert.equal(a.ApproximateNumberOfMessagesNotVisible, "1");
+    failTarget = false;
+    await until("the retried request after the visibility timeout", async () => seen.filter((x) => x.path === "/orders/50").length >= 2);
+    await until("the source emptied", async () => {
+      const c = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: src.url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }))).Attributes!;
+      return c.ApproximateNumberOfMessages === "0" && c.ApproximateNumberOfMessagesNotVisible === "0";
+    });
+  } finally {
+    eb.destroy();
+    await new Promise<void>((r) => receiver.close(() => r()));
+  }
 });

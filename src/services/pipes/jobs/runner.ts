@@ -30,6 +30,8 @@ type SourceRecord = SqsRecord | KinesisRecord;
 /** The largest batch the pipe's target takes (user guide, batching page: SQS, SNS and event buses 10, Kinesis 500). */
 function targetBatch(p: PipeRecord): number {
   const kind = parseResource(p.config.Target).kind;
+  // API destinations take one event per request ("doesn't support batching", batching page).
+  if (kind === "api-destination" || (p.config.Enrichment && parseResource(p.config.Enrichment).kind === "api-destination")) return 1;
   return kind === "kinesis" ? 500 : kind === "state-machine" ? 10_000 : 10;
 }
 
@@ -154,7 +156,7 @@ async function pollSqs(env: PipesEnv, p: PipeRecord, state: RunnerState): Promis
   const ctx = context(p, env);
   const QueueUrl = `${env.baseUrl()}/${ref.account}/${ref.name}`;
   const params = (p.config.SourceParameters?.SqsQueueParameters ?? {}) as { BatchSize?: number; MaximumBatchingWindowInSeconds?: number };
-  const batchSize = params.BatchSize ?? 10;
+  const batchSize = Math.min(params.BatchSize ?? 10, targetBatch(p));
   const filter = filterOf(p, patterns);
   const windowMs = (params.MaximumBatchingWindowInSeconds ?? 0) * 1000;
   if (windowMs > 0) {
@@ -328,7 +330,7 @@ export async function deliver(env: PipesEnv, p: PipeRecord, records: SourceRecor
   if (p.config.Enrichment) {
     const template = (p.config.EnrichmentParameters as { InputTemplate?: string } | undefined)?.InputTemplate;
     const input = template ? records.map((r) => asPayload(renderTemplate(template, readable(r), tc))) : records;
-    items = await enrich(env, p, input);
+    items = await enrich(env, p, input, records.map(readable));
   }
   const template = p.config.TargetParameters?.InputTemplate as string | undefined;
   // Templates read an SQS body or Kinesis data as JSON when it is (implicit body parsing); enriched items as they are.
@@ -338,8 +340,45 @@ export async function deliver(env: PipesEnv, p: PipeRecord, records: SourceRecor
   await target(env, p, payloads);
 }
 
-/** A Step Functions EXPRESS enrichment, called synchronously with the batch as a JSON array; its output is the new batch. */
-async function enrich(env: PipesEnv, p: PipeRecord, input: unknown[]): Promise<unknown[]> {
+/**
+ * An API destination's HttpParameters with dynamic values ("$." paths) read from the record (user guide, "Amazon
+ * EventBridge Pipes targets", dynamic path parameters).
+ */
+function httpParameters(http: Record<string, unknown> | undefined, record: unknown) {
+  if (!http) return undefined;
+  const map = (m: unknown) => m && Object.fromEntries(Object.entries(m as Record<string, string>).map(([k, v]) => [k, dynamicParameter(v, record) ?? ""]));
+  return {
+    PathParameterValues: (http.PathParameterValues as string[] | undefined)?.map((v) => dynamicParameter(v, record) ?? ""),
+    HeaderParameters: map(http.HeaderParameters) as Record<string, string> | undefined,
+    QueryStringParameters: map(http.QueryStringParameters) as Record<string, string> | undefined,
+  };
+}
+
+/** One synchronous API destination request; throws unless the endpoint answered 2xx. Its body, as JSON when it is. */
+async function invokeApi(env: PipesEnv, p: PipeRecord, arn: string, payload: unknown, http: Record<string, unknown> | undefined, record: unknown): Promise<unknown> {
+  if (!env.apiDestination) throw new Error("EventBridge is not running");
+  const res = await env.apiDestination(arn, text(payload), httpParameters(http, record), { account: p.account, region: p.region });
+  if ("error" in res) throw new Error(`API destination ${res.code}: ${res.error}`);
+  if (res.status < 200 || res.status >= 300) throw new Error(`API destination answered HTTP ${res.status}`);
+  return res.body === "" ? null : asPayload(res.body);
+}
+
+/**
+ * The enrichment: a Step Functions EXPRESS workflow called synchronously with the batch as a JSON array, or an API
+ * destination called with each event; the output is the new batch.
+ */
+async function enrich(env: PipesEnv, p: PipeRecord, input: unknown[], records: unknown[]): Promise<unknown[]> {
+  const ref = parseResource(p.config.Enrichment!);
+  if (ref.kind === "api-destination") {
+    const http = (p.config.EnrichmentParameters as { HttpParameters?: Record<string, unknown> } | undefined)?.HttpParameters;
+    const out: unknown[] = [];
+    for (let i = 0; i < input.length; i++) {
+      const r = await invokeApi(env, p, ref.arn, input[i], http, records[i]);
+      if (Array.isArray(r)) out.push(...r);
+      else out.push(r);
+    }
+    return out;
+  }
   const out = await call(env, "stepfunctions")(context(p, env), "StartSyncExecution", { stateMachineArn: p.config.Enrichment, input: JSON.stringify(input) });
   if (out.status !== "SUCCEEDED") throw new Error(`enrichment ${String(out.status)}: ${String(out.error ?? "")} ${String(out.cause ?? "")}`);
   const result = out.output === undefined ? null : JSON.parse(String(out.output));
@@ -421,6 +460,11 @@ async function target(env: PipesEnv, p: PipeRecord, batch: { item: unknown; payl
         const out = await call(env, "stepfunctions")(ctx, "StartSyncExecution", { stateMachineArn: ref.arn, input });
         if (out.status !== "SUCCEEDED") throw new Error(`StartSyncExecution ${String(out.status)}`);
       }
+      return;
+    }
+    case "api-destination": {
+      const http = tp.HttpParameters as Record<string, unknown> | undefined;
+      for (const b of batch) await invokeApi(env, p, ref.arn, b.payload, http, b.item);
       return;
     }
     default:

@@ -21,7 +21,7 @@ export const TRANSITIONAL: ReadonlySet<PipeState> = new Set(["CREATING", "UPDATI
 const TARGET_BATCH: Record<string, number> = { sqs: 10, "event-bus": 10, sns: 10, kinesis: 500 };
 
 const SOURCE_PARAMETERS_SUPPORTED = new Set(["FilterCriteria", "SqsQueueParameters", "KinesisStreamParameters"]);
-const TARGET_PARAMETERS_SUPPORTED = new Set(["InputTemplate", "SqsQueueParameters", "EventBridgeEventBusParameters", "KinesisStreamParameters", "StepFunctionStateMachineParameters"]);
+const TARGET_PARAMETERS_SUPPORTED = new Set(["InputTemplate", "SqsQueueParameters", "EventBridgeEventBusParameters", "KinesisStreamParameters", "StepFunctionStateMachineParameters", "HttpParameters"]);
 
 function check(operation: string, input: Input): void {
   const shape = pipesModel.operations[operation].input!;
@@ -96,21 +96,30 @@ function checkConfig(c: PipeConfig, ctx: RequestContext): void {
   }
   if (c.Enrichment) {
     const e = parseResource(c.Enrichment);
-    if (e.kind !== "state-machine") throw notSupported(`Enrichment ${c.Enrichment}: Mailroom enriches through Step Functions EXPRESS state machines only; this enrichment`);
+    if (e.kind !== "state-machine" && e.kind !== "api-destination") {
+      throw notSupported(`Enrichment ${c.Enrichment}: Mailroom enriches through Step Functions EXPRESS state machines and API destinations only; this enrichment`);
+    }
+    if (e.kind === "api-destination" && (e.account !== ctx.accountId || e.region !== ctx.region)) throw notSupported("An API destination of another account or Region");
     const t = (c.EnrichmentParameters as { InputTemplate?: string } | undefined)?.InputTemplate;
     if (t) checkTemplate(t, "EnrichmentParameters.InputTemplate");
-    if ((c.EnrichmentParameters as Record<string, unknown> | undefined)?.HttpParameters !== undefined) throw notSupported("EnrichmentParameters.HttpParameters");
+    if ((c.EnrichmentParameters as Record<string, unknown> | undefined)?.HttpParameters !== undefined && e.kind !== "api-destination") {
+      throw validation("EnrichmentParameters.HttpParameters are only valid for an API destination or API Gateway enrichment.");
+    }
   } else if (c.EnrichmentParameters && Object.keys(c.EnrichmentParameters).length > 0) {
     throw validation("EnrichmentParameters can only be set with an Enrichment.");
   }
   const target = parseResource(c.Target);
-  if (!["sqs", "event-bus", "kinesis", "state-machine", "sns"].includes(target.kind)) {
-    throw notSupported(`Target ${c.Target}: Mailroom's pipes deliver to SQS queues, SNS topics, event buses, Kinesis streams and Step Functions state machines; this target`);
+  if (!["sqs", "event-bus", "kinesis", "state-machine", "sns", "api-destination"].includes(target.kind)) {
+    throw notSupported(`Target ${c.Target}: Mailroom's pipes deliver to SQS queues, SNS topics, event buses, Kinesis streams, Step Functions state machines and API destinations; this target`);
+  }
+  if (target.kind !== "other" && (target.account !== ctx.accountId || target.region !== ctx.region) && target.kind !== "sqs") {
+    throw notSupported("A target of another account or Region");
   }
   const tp = c.TargetParameters ?? {};
   for (const k of Object.keys(tp)) if (!TARGET_PARAMETERS_SUPPORTED.has(k)) throw notSupported(`TargetParameters.${k}`);
   const expected: Record<string, string> = {
     SqsQueueParameters: "sqs", EventBridgeEventBusParameters: "event-bus", KinesisStreamParameters: "kinesis", StepFunctionStateMachineParameters: "state-machine",
+    HttpParameters: "api-destination",
   };
   for (const [k, kind] of Object.entries(expected)) {
     if (tp[k] !== undefined && target.kind !== kind) throw validation(`TargetParameters.${k} is not valid for the target ${c.Target}.`);
@@ -123,6 +132,10 @@ function checkConfig(c: PipeConfig, ctx: RequestContext): void {
   const max = TARGET_BATCH[target.kind];
   // "you can't configure a pipe with a larger batch size than the target supports" (batching page).
   if (max !== undefined && given !== undefined && batch > max) throw validation(`BatchSize ${batch} is greater than ${max}, the largest batch the target ${c.Target} takes.`);
+  // "If you configure a pipe with an enrichment or target that doesn't support batching, you won't be able to activate
+  // batching on the source" (batching page): API destinations take one event per request.
+  const unbatched = target.kind === "api-destination" || (c.Enrichment !== undefined && parseResource(c.Enrichment).kind === "api-destination");
+  if (unbatched && given !== undefined && given > 1) throw validation("BatchSize must be 1 for a pipe whose enrichment or target is an API destination.");
   if (c.LogConfiguration !== undefined) throw notSupported("LogConfiguration");
 }
 
