@@ -230,3 +230,28 @@ test("API destinations: an enrichment answering JSON, and a target with dynamic 
     await new Promise<void>((r) => receiver.close(() => r()));
   }
 });
+
+test("Kinesis ParallelizationFactor: a shard's records in concurrent batches by partition key, each key in order", async () => {
+  await kinesis.send(new CreateStreamCommand({ StreamName: "par-stream", ShardCount: 1 }));
+  const streamArn = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "par-stream" }))).StreamDescriptionSummary!.StreamARN!;
+  await until("stream ACTIVE", async () => (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "par-stream" }))).StreamDescriptionSummary!.StreamStatus === "ACTIVE");
+  for (let i = 0; i < 12; i++) {
+    await kinesis.send(new PutRecordCommand({ StreamName: "par-stream", PartitionKey: `key-${i % 3}`, Data: Buffer.from(JSON.stringify({ k: `key-${i % 3}`, i })) }));
+  }
+  const out = await queue("par-out.fifo", { FifoQueue: "true", ContentBasedDeduplication: "true" });
+  await pipes.send(new CreatePipeCommand({
+    Name: "par", RoleArn: ROLE, Source: streamArn, Target: out.arn,
+    SourceParameters: { KinesisStreamParameters: { StartingPosition: "TRIM_HORIZON", BatchSize: 2, ParallelizationFactor: 3 } },
+    TargetParameters: { InputTemplate: "<$.data>", SqsQueueParameters: { MessageGroupId: "$.partitionKey" } },
+  }));
+  const got = await collect(out.url, 12, true);
+  const byKey = new Map<string, number[]>();
+  for (const m of got) {
+    const v = JSON.parse(m.body) as { k: string; i: number };
+    assert.equal(m.group, v.k);
+    byKey.set(v.k, [...(byKey.get(v.k) ?? []), v.i]);
+  }
+  assert.deepEqual(byKey.get("key-0"), [0, 3, 6, 9]);
+  assert.deepEqual(byKey.get("key-1"), [1, 4, 7, 10]);
+  assert.deepEqual(byKey.get("key-2"), [2, 5, 8, 11]);
+});

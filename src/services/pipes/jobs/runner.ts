@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import type { Registration, Scheduler } from "../../../engine/scheduler.ts";
 import { compileEventPattern, type EventPattern, matchesEvent } from "../../../patterns/event-pattern.ts";
 import type { Logger } from "../../../util/log.ts";
+import type { ServiceCall } from "../../operations.ts";
 import type { RequestContext } from "../../types.ts";
 import { parseResource, pipeArn } from "../domain/arns.ts";
 import { type KinesisRecord, readable, type SqsRecord, sqsRecord } from "../domain/records.ts";
@@ -216,14 +217,11 @@ async function deleteMessages(sqs: NonNullable<ReturnType<PipesEnv["service"]>>,
 }
 
 async function pollKinesis(env: PipesEnv, p: PipeRecord, state: RunnerState): Promise<void> {
-  const { attempts, patterns } = state;
+  const { patterns } = state;
   const ref = parseResource(p.config.Source) as { arn: string; region: string };
   const kinesis = call(env, "kinesis");
   const ctx = context(p, env);
-  const params = (p.config.SourceParameters?.KinesisStreamParameters ?? {}) as {
-    BatchSize?: number; StartingPosition?: string; StartingPositionTimestamp?: number | string; MaximumRetryAttempts?: number; MaximumBatchingWindowInSeconds?: number;
-    MaximumRecordAgeInSeconds?: number; DeadLetterConfig?: { Arn?: string };
-  };
+  const params = (p.config.SourceParameters?.KinesisStreamParameters ?? {}) as KinesisParams;
   // Absent, a Kinesis source's batch is 100 (PipeSourceKinesisStreamParameters), within what the target takes.
   const batchSize = Math.min(params.BatchSize ?? 100, targetBatch(p));
   const filter = filterOf(p, patterns);
@@ -235,65 +233,105 @@ async function pollKinesis(env: PipesEnv, p: PipeRecord, state: RunnerState): Pr
     shards.push(...((out.Shards ?? []) as { ShardId: string }[]));
     token = out.NextToken as string | undefined;
   } while (token);
-  for (const shard of shards) {
-    const seq = checkpoints[shard.ShardId];
-    let iteratorInput: Record<string, unknown>;
-    if (seq) iteratorInput = { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", StartingSequenceNumber: seq };
-    else if (params.StartingPosition === "TRIM_HORIZON") iteratorInput = { ShardIteratorType: "TRIM_HORIZON" };
-    else if (params.StartingPosition === "AT_TIMESTAMP") iteratorInput = { ShardIteratorType: "AT_TIMESTAMP", Timestamp: new Date(params.StartingPositionTimestamp as string | number) };
-    // LATEST: what arrives after the pipe began running, kept across rounds by reading from that time.
-    else iteratorInput = { ShardIteratorType: "AT_TIMESTAMP", Timestamp: new Date(p.config.StartedAt ?? p.createdAt) };
-    const it = await kinesis(ctx, "GetShardIterator", { StreamARN: ref.arn, ShardId: shard.ShardId, ...iteratorInput });
-    const got = await kinesis(ctx, "GetRecords", { StreamARN: ref.arn, ShardIterator: it.ShardIterator, Limit: Math.min(10_000, batchSize) });
-    const raw = (got.Records ?? []) as { SequenceNumber: string; Data: Buffer; PartitionKey: string; ApproximateArrivalTimestamp: Date }[];
-    const waitKey = `${p.account}/${p.region}/${p.name}/${shard.ShardId}#window`;
-    if (raw.length === 0) {
-      state.waitingSince.delete(waitKey);
-      continue;
-    }
-    const windowMs = (params.MaximumBatchingWindowInSeconds ?? 0) * 1000;
-    if (windowMs > 0 && raw.length < batchSize) {
-      // The batching window: the records are read again next round (nothing is checkpointed) until the batch is full
-      // or the window since they first waited has passed.
-      const since = state.waitingSince.get(waitKey) ?? env.clock.now();
-      if (env.clock.now() - since < windowMs) {
-        state.waitingSince.set(waitKey, since);
-        continue;
-      }
-    }
+  // Shards are read concurrently, each in order (one batch in flight per shard, or ParallelizationFactor of them).
+  const results = await Promise.allSettled(shards.map((shard) => pollShard(env, p, state, {
+    kinesis, ctx, streamArn: ref.arn, region: ref.region, params, batchSize, filter, shardId: shard.ShardId, checkpoint: checkpoints[shard.ShardId],
+  })));
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
+interface KinesisParams {
+  BatchSize?: number; StartingPosition?: string; StartingPositionTimestamp?: number | string; MaximumRetryAttempts?: number; MaximumBatchingWindowInSeconds?: number;
+  MaximumRecordAgeInSeconds?: number; DeadLetterConfig?: { Arn?: string }; ParallelizationFactor?: number;
+}
+
+interface ShardRead {
+  kinesis: ServiceCall;
+  ctx: RequestContext;
+  streamArn: string;
+  region: string;
+  params: KinesisParams;
+  batchSize: number;
+  filter: ((r: SourceRecord) => boolean) | undefined;
+  shardId: string;
+  checkpoint: string | undefined;
+}
+
+/** Which of `factor` concurrent batches a partition key goes to: records of one key stay in order in one batch. */
+function lane(partitionKey: string, factor: number): number {
+  let h = 0;
+  for (let i = 0; i < partitionKey.length; i++) h = (h * 31 + partitionKey.charCodeAt(i)) | 0;
+  return Math.abs(h) % factor;
+}
+
+async function pollShard(env: PipesEnv, p: PipeRecord, state: RunnerState, r: ShardRead): Promise<void> {
+  const { kinesis, ctx, params, batchSize, filter, shardId } = r;
+  const factor = params.ParallelizationFactor ?? 1;
+  let iteratorInput: Record<string, unknown>;
+  if (r.checkpoint) iteratorInput = { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", StartingSequenceNumber: r.checkpoint };
+  else if (params.StartingPosition === "TRIM_HORIZON") iteratorInput = { ShardIteratorType: "TRIM_HORIZON" };
+  else if (params.StartingPosition === "AT_TIMESTAMP") iteratorInput = { ShardIteratorType: "AT_TIMESTAMP", Timestamp: new Date(params.StartingPositionTimestamp as string | number) };
+  // LATEST: what arrives after the pipe began running, kept across rounds by reading from that time.
+  else iteratorInput = { ShardIteratorType: "AT_TIMESTAMP", Timestamp: new Date(p.config.StartedAt ?? p.createdAt) };
+  const it = await kinesis(ctx, "GetShardIterator", { StreamARN: r.streamArn, ShardId: shardId, ...iteratorInput });
+  const got = await kinesis(ctx, "GetRecords", { StreamARN: r.streamArn, ShardIterator: it.ShardIterator, Limit: Math.min(10_000, batchSize * factor) });
+  const raw = (got.Records ?? []) as { SequenceNumber: string; Data: Buffer; PartitionKey: string; ApproximateArrivalTimestamp: Date }[];
+  const waitKey = `${p.account}/${p.region}/${p.name}/${shardId}#window`;
+  if (raw.length === 0) {
     state.waitingSince.delete(waitKey);
-    const records: KinesisRecord[] = raw.map((r) => ({
-      kinesisSchemaVersion: "1.0", partitionKey: r.PartitionKey, sequenceNumber: r.SequenceNumber, data: Buffer.from(r.Data).toString("base64"),
-      approximateArrivalTimestamp: r.ApproximateArrivalTimestamp.getTime() / 1000, eventSource: "aws:kinesis", eventVersion: "1.0",
-      eventID: `${shard.ShardId}:${r.SequenceNumber}`, eventName: "aws:kinesis:record", invokeIdentityArn: p.config.RoleArn, awsRegion: ref.region,
-      eventSourceARN: p.config.Source,
-    }));
-    const last = records[records.length - 1].sequenceNumber;
-    const now = env.clock.now();
-    // MaximumRecordAgeInSeconds: older records are discarded (-1 or absent: never), to the dead-letter queue when there is one.
-    const maxAge = params.MaximumRecordAgeInSeconds ?? -1;
-    const fresh = maxAge >= 0 ? records.filter((r) => now - r.approximateArrivalTimestamp * 1000 <= maxAge * 1000) : records;
-    const expired = records.length - fresh.length;
-    const matched = filter ? fresh.filter(filter) : fresh;
-    const key = `${p.account}/${p.region}/${p.name}/${shard.ShardId}`;
-    if (expired > 0) await deadLetter(env, p, shard.ShardId, records.filter((r) => !fresh.includes(r)), "MaximumRecordAgeInSeconds exceeded");
-    if (matched.length > 0) {
-      try {
-        await deliver(env, p, matched);
-      } catch (e) {
-        const n = (attempts.get(key) ?? 0) + 1;
-        const max = params.MaximumRetryAttempts ?? -1;
-        // MaximumRetryAttempts: -1 (the default) retries until the records expire from the stream.
-        if (max < 0 || n <= max) {
-          attempts.set(key, n);
-          continue;
-        }
-        await deadLetter(env, p, shard.ShardId, matched, `MaximumRetryAttempts exceeded: ${(e as Error).message}`);
-      }
-    }
-    attempts.delete(key);
-    await env.store.saveCheckpoint(p, shard.ShardId, last);
+    return;
   }
+  const windowMs = (params.MaximumBatchingWindowInSeconds ?? 0) * 1000;
+  if (windowMs > 0 && raw.length < batchSize) {
+    // The batching window: the records are read again next round (nothing is checkpointed) until the batch is full
+    // or the window since they first waited has passed.
+    const since = state.waitingSince.get(waitKey) ?? env.clock.now();
+    if (env.clock.now() - since < windowMs) {
+      state.waitingSince.set(waitKey, since);
+      return;
+    }
+  }
+  state.waitingSince.delete(waitKey);
+  const records: KinesisRecord[] = raw.map((x) => ({
+    kinesisSchemaVersion: "1.0", partitionKey: x.PartitionKey, sequenceNumber: x.SequenceNumber, data: Buffer.from(x.Data).toString("base64"),
+    approximateArrivalTimestamp: x.ApproximateArrivalTimestamp.getTime() / 1000, eventSource: "aws:kinesis", eventVersion: "1.0",
+    eventID: `${shardId}:${x.SequenceNumber}`, eventName: "aws:kinesis:record", invokeIdentityArn: p.config.RoleArn, awsRegion: r.region,
+    eventSourceARN: p.config.Source,
+  }));
+  const last = records[records.length - 1].sequenceNumber;
+  const now = env.clock.now();
+  // MaximumRecordAgeInSeconds: older records are discarded (-1 or absent: never), to the dead-letter queue when there is one.
+  const maxAge = params.MaximumRecordAgeInSeconds ?? -1;
+  const fresh = maxAge >= 0 ? records.filter((x) => now - x.approximateArrivalTimestamp * 1000 <= maxAge * 1000) : records;
+  const expired = records.filter((x) => !fresh.includes(x));
+  const matched = filter ? fresh.filter(filter) : fresh;
+  const key = `${p.account}/${p.region}/${p.name}/${shardId}`;
+  if (matched.length > 0) {
+    try {
+      // ParallelizationFactor: up to that many batches of the shard at once, records of one partition key in one of
+      // them, in order (Lambda developer guide, "Polling and batching streams", which Pipes' Kinesis source shares).
+      const lanes: KinesisRecord[][] = Array.from({ length: factor }, () => []);
+      for (const x of matched) lanes[factor === 1 ? 0 : lane(x.partitionKey, factor)].push(x);
+      const outcomes = await Promise.allSettled(lanes.filter((l) => l.length > 0).map(async (l) => {
+        for (let i = 0; i < l.length; i += batchSize) await deliver(env, p, l.slice(i, i + batchSize));
+      }));
+      const bad = outcomes.find((o) => o.status === "rejected");
+      if (bad) throw (bad as PromiseRejectedResult).reason;
+    } catch (e) {
+      const n = (state.attempts.get(key) ?? 0) + 1;
+      const max = params.MaximumRetryAttempts ?? -1;
+      // MaximumRetryAttempts: -1 (the default) retries until the records expire from the stream.
+      if (max < 0 || n <= max) {
+        state.attempts.set(key, n);
+        return;
+      }
+      await deadLetter(env, p, shardId, matched, `MaximumRetryAttempts exceeded: ${(e as Error).message}`);
+    }
+  }
+  if (expired.length > 0) await deadLetter(env, p, shardId, expired, "MaximumRecordAgeInSeconds exceeded");
+  state.attempts.delete(key);
+  await env.store.saveCheckpoint(p, shardId, last);
 }
 
 /**
