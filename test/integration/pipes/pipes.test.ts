@@ -294,3 +294,25 @@ test("SQS MaximumBatchingWindowInSeconds: a partial batch waits for the window, 
   assert.equal(full.length, 5);
   assert.ok(clock.now() - t1 <= 2000, `a full batch waited ${clock.now() - t1} ms`);
 });
+
+test("a partly failed batch: what the target accepted is deleted, the rest stays in the queue", async () => {
+  const source = await queue("pipe-partial-src", { VisibilityTimeout: "300" });
+  const observed = await queue("pipe-partial-observed");
+  await eb.send(new CreateEventBusCommand({ Name: "partial-bus" }));
+  await eb.send(new PutRuleCommand({ Name: "all", EventBusName: "partial-bus", EventPattern: JSON.stringify({ source: ["Pipe partial"] }) }));
+  await eb.send(new PutTargetsCommand({ Rule: "all", EventBusName: "partial-bus", Targets: [{ Id: "q", Arn: observed.arn }] }));
+  // "<$.body>": a JSON body becomes the event's detail; a text body becomes a JSON string, which PutEvents refuses per entry.
+  await pipes.send(new CreatePipeCommand({
+    Name: "partial", RoleArn: ROLE, Source: source.arn, Target: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/partial-bus`,
+    SourceParameters: { SqsQueueParameters: { BatchSize: 3, MaximumBatchingWindowInSeconds: 5 } }, TargetParameters: { InputTemplate: "<$.body>" },
+  }));
+  await until("RUNNING", async () => (await state("partial")) === "RUNNING");
+  for (const b of ['{"a":1}', "not json", '{"b":2}']) await sqs.send(new SendMessageCommand({ QueueUrl: source.url, MessageBody: b }));
+  const got: string[] = [];
+  await until("two events", async () => {
+    got.push(...(await drain(observed.url)));
+    return got.length >= 2;
+  });
+  assert.deepEqual(got.map((b) => JSON.stringify(JSON.parse(b).detail)).sort(), ['{"a":1}', '{"b":2}']);
+  assert.deepEqual(await count(source.url), { visible: 0, inFlight: 1 });
+});

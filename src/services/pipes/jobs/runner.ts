@@ -199,8 +199,10 @@ async function pollSqs(env: PipesEnv, p: PipeRecord, state: RunnerState): Promis
     if (matched.length > 0) {
       try {
         await deliver(env, p, matched);
-      } catch {
-        // The batch stays in the queue: visible again after its visibility timeout, counted by the redrive policy.
+      } catch (e) {
+        // What the target did not accept stays in the queue: visible again after its visibility timeout, counted by
+        // the redrive policy; what it accepted of a partly failed batch is deleted.
+        if (e instanceof PartialFailure) await deleteMessages(sqs, ctx, QueueUrl, matched.filter((_, i) => !e.failed.has(i)));
         return;
       }
       await deleteMessages(sqs, ctx, QueueUrl, matched);
@@ -375,7 +377,13 @@ export async function deliver(env: PipesEnv, p: PipeRecord, records: SourceRecor
   const view = (item: unknown) => (p.config.Enrichment ? item : readable(item as SourceRecord));
   const payloads = template ? items.map((i) => ({ item: view(i), payload: asPayload(renderTemplate(template, view(i), tc)) })) : items.map((i) => ({ item: view(i), payload: i }));
   if (payloads.length === 0) return;
-  await target(env, p, payloads);
+  try {
+    await target(env, p, payloads);
+  } catch (e) {
+    // After an enrichment the items are not the records (an enrichment may answer more or fewer): the whole batch failed.
+    if (e instanceof PartialFailure && p.config.Enrichment) throw new Error(e.message);
+    throw e;
+  }
 }
 
 /**
@@ -428,6 +436,43 @@ function text(payload: unknown): string {
   return typeof payload === "string" ? payload : JSON.stringify(payload);
 }
 
+/**
+ * Part of a batch was not accepted (per-entry failures of a batch API, or chunks whose call failed): the positions in
+ * the batch that failed. "If the target supports batching and only part of the batch succeeds, EventBridge
+ * automatically retries batching the remaining payload" (batching page, partial batch failure).
+ */
+export class PartialFailure extends Error {
+  readonly failed: ReadonlySet<number>;
+  constructor(failed: Set<number>, message: string) {
+    super(message);
+    this.failed = failed;
+  }
+}
+
+/**
+ * Sends the batch in chunks of `size` through `send`, which answers the positions (within its chunk) that failed;
+ * a chunk whose call throws failed whole. Throws when anything failed: the first error when everything did, else a
+ * PartialFailure naming the failed positions.
+ */
+async function inChunks<T>(batch: T[], size: number, send: (chunk: T[]) => Promise<{ failed: number[]; message?: string }>): Promise<void> {
+  const failed = new Set<number>();
+  let message = "";
+  for (let i = 0; i < batch.length; i += size) {
+    const chunk = batch.slice(i, i + size);
+    try {
+      const r = await send(chunk);
+      for (const j of r.failed) failed.add(i + j);
+      if (r.failed.length > 0) message ||= r.message ?? "failed";
+    } catch (e) {
+      for (let j = 0; j < chunk.length; j++) failed.add(i + j);
+      message ||= (e as Error).message;
+    }
+  }
+  if (failed.size === 0) return;
+  if (failed.size === batch.length) throw new Error(message);
+  throw new PartialFailure(failed, message);
+}
+
 async function target(env: PipesEnv, p: PipeRecord, batch: { item: unknown; payload: unknown }[]): Promise<void> {
   const ref = parseResource(p.config.Target);
   const ctx = context(p, env);
@@ -436,24 +481,23 @@ async function target(env: PipesEnv, p: PipeRecord, batch: { item: unknown; payl
   switch (ref.kind) {
     case "sqs": {
       const sp = (tp.SqsQueueParameters ?? {}) as { MessageGroupId?: string; MessageDeduplicationId?: string };
-      for (let i = 0; i < batch.length; i += 10) {
+      return inChunks(batch, 10, async (chunk) => {
         const out = await call(env, "sqs")(ctx, "SendMessageBatch", {
           QueueUrl: `${env.baseUrl()}/${ref.account}/${ref.name}`,
-          Entries: batch.slice(i, i + 10).map((b, j) => ({
+          Entries: chunk.map((b, j) => ({
             Id: String(j), MessageBody: text(b.payload),
             ...(sp.MessageGroupId ? { MessageGroupId: dynamicParameter(sp.MessageGroupId, b.item) } : {}),
             ...(sp.MessageDeduplicationId ? { MessageDeduplicationId: dynamicParameter(sp.MessageDeduplicationId, b.item) } : {}),
           })),
         });
-        const failed = (out.Failed ?? []) as { Message?: string }[];
-        if (failed.length > 0) throw new Error(`SendMessageBatch: ${failed[0].Message ?? "failed"}`);
-      }
-      return;
+        const failed = (out.Failed ?? []) as { Id: string; Message?: string }[];
+        return { failed: failed.map((f) => Number(f.Id)), message: `SendMessageBatch: ${failed[0]?.Message ?? "failed"}` };
+      });
     }
     case "event-bus": {
       const ep = (tp.EventBridgeEventBusParameters ?? {}) as { DetailType?: string; Source?: string; Resources?: string[]; Time?: string };
-      for (let i = 0; i < batch.length; i += 10) {
-        const entries = batch.slice(i, i + 10).map((b) => {
+      return inChunks(batch, 10, async (chunk) => {
+        const entries = chunk.map((b) => {
           const time = dynamicParameter(ep.Time, b.item);
           return {
             EventBusName: ref.arn,
@@ -466,27 +510,28 @@ async function target(env: PipesEnv, p: PipeRecord, batch: { item: unknown; payl
           };
         });
         const out = await call(env, "events")(ctx, "PutEvents", { Entries: entries });
-        if (Number(out.FailedEntryCount ?? 0) > 0) {
-          const e = ((out.Entries ?? []) as { ErrorMessage?: string }[]).find((x) => x.ErrorMessage);
-          throw new Error(`PutEvents: ${e?.ErrorMessage ?? "failed"}`);
-        }
-      }
-      return;
+        const results = (out.Entries ?? []) as { ErrorCode?: string; ErrorMessage?: string }[];
+        const failed = results.flatMap((r, j) => (r.ErrorCode ? [j] : []));
+        return { failed, message: `PutEvents: ${results.find((r) => r.ErrorCode)?.ErrorMessage ?? "failed"}` };
+      });
     }
     case "kinesis": {
       const kp = (tp.KinesisStreamParameters ?? {}) as { PartitionKey?: string };
-      for (let i = 0; i < batch.length; i += 500) {
+      return inChunks(batch, 500, async (chunk) => {
         const out = await call(env, "kinesis")(ctx, "PutRecords", {
           StreamARN: ref.arn,
-          Records: batch.slice(i, i + 500).map((b) => ({ Data: Buffer.from(text(b.payload), "utf8"), PartitionKey: dynamicParameter(kp.PartitionKey, b.item) ?? "" })),
+          Records: chunk.map((b) => ({ Data: Buffer.from(text(b.payload), "utf8"), PartitionKey: dynamicParameter(kp.PartitionKey, b.item) ?? "" })),
         });
-        if (Number(out.FailedRecordCount ?? 0) > 0) throw new Error("PutRecords: some records failed");
-      }
-      return;
+        const results = (out.Records ?? []) as { ErrorCode?: string; ErrorMessage?: string }[];
+        const failed = results.flatMap((r, j) => (r.ErrorCode ? [j] : []));
+        return { failed, message: `PutRecords: ${results.find((r) => r.ErrorCode)?.ErrorMessage ?? "failed"}` };
+      });
     }
     case "sns":
-      for (const b of batch) await call(env, "sns")(ctx, "Publish", { TopicArn: ref.arn, Message: text(b.payload) });
-      return;
+      return inChunks(batch, 1, async ([b]) => {
+        await call(env, "sns")(ctx, "Publish", { TopicArn: ref.arn, Message: text(b.payload) });
+        return { failed: [] };
+      });
     case "state-machine": {
       // A state machine target receives the whole batch as one JSON array (batching page), synchronously
       // (REQUEST_RESPONSE, the default: StartSyncExecution, EXPRESS only) or not (FIRE_AND_FORGET: StartExecution).
@@ -502,8 +547,10 @@ async function target(env: PipesEnv, p: PipeRecord, batch: { item: unknown; payl
     }
     case "api-destination": {
       const http = tp.HttpParameters as Record<string, unknown> | undefined;
-      for (const b of batch) await invokeApi(env, p, ref.arn, b.payload, http, b.item);
-      return;
+      return inChunks(batch, 1, async ([b]) => {
+        await invokeApi(env, p, ref.arn, b.payload, http, b.item);
+        return { failed: [] };
+      });
     }
     default:
       throw new Error(`unsupported target ${p.config.Target}`);
