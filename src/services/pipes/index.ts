@@ -19,7 +19,7 @@ export const pipesModule = defineService<PipesStore, undefined>({
   name: "pipes",
   docs: {
     title: "EventBridge Pipes",
-    note: "Sources: SQS queues and Kinesis streams; FilterCriteria; enrichment through Step Functions EXPRESS workflows and API destinations; targets: SQS queues, SNS topics, event buses, Kinesis streams, Step Functions state machines and API destinations, with InputTemplate and the targets' parameters. Not yet: other sources, Lambda and API Gateway enrichments and targets, LogConfiguration, OnPartialBatchItemFailure.",
+    note: "Sources: SQS queues and Kinesis streams; FilterCriteria; enrichment through Step Functions EXPRESS workflows and API destinations; targets: SQS queues, SNS topics, event buses, Kinesis streams, Step Functions state machines and API destinations, with InputTemplate and the targets' parameters. Not yet: other sources, Lambda and API Gateway enrichments and targets, LogConfiguration.",
     pending: PENDING_OPERATIONS,
     definition: () => createPipesService({} as PipesEnv),
   },

@@ -44,6 +44,8 @@ interface RunnerState {
   patterns: Map<string, EventPattern>;
   /** Since when a pipe (SQS) or a pipe's shard (Kinesis) has had records waiting for a fuller batch (batching window). */
   waitingSince: Map<string, number>;
+  /** Per pipe and shard: sequence numbers of the current read that the target accepted while others failed. */
+  delivered: Map<string, Set<string>>;
 }
 
 export interface Runner {
@@ -51,7 +53,7 @@ export interface Runner {
 }
 
 export function scheduleRunner(scheduler: Scheduler, env: PipesEnv, log: Logger, intervalMs = ROUND_MS): Runner {
-  const state: RunnerState = { attempts: new Map(), patterns: new Map(), waitingSince: new Map() };
+  const state: RunnerState = { attempts: new Map(), patterns: new Map(), waitingSince: new Map(), delivered: new Map() };
   const registration = scheduler.every({ name: "pipes.runner", intervalMs }, () => round(env, log, state));
   return { registration };
 }
@@ -117,7 +119,7 @@ async function step(env: PipesEnv, p: PipeRecord, state: RunnerState): Promise<v
       return;
     case "DELETING":
       await env.store.delete(p, p.version);
-      for (const m of [attempts, state.waitingSince]) for (const k of m.keys()) if (k.startsWith(`${p.account}/${p.region}/${p.name}/`)) m.delete(k);
+      for (const m of [attempts, state.waitingSince, state.delivered] as Map<string, unknown>[]) for (const k of m.keys()) if (k.startsWith(`${p.account}/${p.region}/${p.name}/`)) m.delete(k);
       return;
     case "RUNNING": {
       const ref = parseResource(p.config.Source);
@@ -245,7 +247,7 @@ async function pollKinesis(env: PipesEnv, p: PipeRecord, state: RunnerState): Pr
 
 interface KinesisParams {
   BatchSize?: number; StartingPosition?: string; StartingPositionTimestamp?: number | string; MaximumRetryAttempts?: number; MaximumBatchingWindowInSeconds?: number;
-  MaximumRecordAgeInSeconds?: number; DeadLetterConfig?: { Arn?: string }; ParallelizationFactor?: number;
+  MaximumRecordAgeInSeconds?: number; DeadLetterConfig?: { Arn?: string }; ParallelizationFactor?: number; OnPartialBatchItemFailure?: string;
 }
 
 interface ShardRead {
@@ -309,14 +311,18 @@ async function pollShard(env: PipesEnv, p: PipeRecord, state: RunnerState, r: Sh
   const expired = records.filter((x) => !fresh.includes(x));
   const matched = filter ? fresh.filter(filter) : fresh;
   const key = `${p.account}/${p.region}/${p.name}/${shardId}`;
-  if (matched.length > 0) {
+  // Records of this read the target already accepted (a partial failure, or bisected halves): not sent again.
+  const done = state.delivered.get(key) ?? new Set<string>();
+  const pending = matched.filter((x) => !done.has(x.sequenceNumber));
+  if (pending.length > 0) {
+    const bisect = params.OnPartialBatchItemFailure === "AUTOMATIC_BISECT";
     try {
       // ParallelizationFactor: up to that many batches of the shard at once, records of one partition key in one of
       // them, in order (Lambda developer guide, "Polling and batching streams", which Pipes' Kinesis source shares).
       const lanes: KinesisRecord[][] = Array.from({ length: factor }, () => []);
-      for (const x of matched) lanes[factor === 1 ? 0 : lane(x.partitionKey, factor)].push(x);
+      for (const x of pending) lanes[factor === 1 ? 0 : lane(x.partitionKey, factor)].push(x);
       const outcomes = await Promise.allSettled(lanes.filter((l) => l.length > 0).map(async (l) => {
-        for (let i = 0; i < l.length; i += batchSize) await deliver(env, p, l.slice(i, i + batchSize));
+        for (let i = 0; i < l.length; i += batchSize) await deliverTracked(env, p, l.slice(i, i + batchSize), done, bisect);
       }));
       const bad = outcomes.find((o) => o.status === "rejected");
       if (bad) throw (bad as PromiseRejectedResult).reason;
@@ -326,14 +332,43 @@ async function pollShard(env: PipesEnv, p: PipeRecord, state: RunnerState, r: Sh
       // MaximumRetryAttempts: -1 (the default) retries until the records expire from the stream.
       if (max < 0 || n <= max) {
         state.attempts.set(key, n);
+        if (done.size > 0) state.delivered.set(key, done);
         return;
       }
-      await deadLetter(env, p, shardId, matched, `MaximumRetryAttempts exceeded: ${(e as Error).message}`);
+      await deadLetter(env, p, shardId, pending.filter((x) => !done.has(x.sequenceNumber)), `MaximumRetryAttempts exceeded: ${(e as Error).message}`);
     }
   }
   if (expired.length > 0) await deadLetter(env, p, shardId, expired, "MaximumRecordAgeInSeconds exceeded");
   state.attempts.delete(key);
+  state.delivered.delete(key);
   await env.store.saveCheckpoint(p, shardId, last);
+}
+
+/**
+ * Delivers records of a stream, noting in `done` those the target accepted (all of them, or those a PartialFailure
+ * does not name). With AUTOMATIC_BISECT a failed batch is halved and each half tried, down to single records
+ * ("halve each batch and retry each half until all the records are processed or there is one failed message left",
+ * PipeSourceKinesisStreamParameters OnPartialBatchItemFailure); throws when anything is left undelivered.
+ */
+async function deliverTracked(env: PipesEnv, p: PipeRecord, recs: KinesisRecord[], done: Set<string>, bisect: boolean): Promise<void> {
+  try {
+    await deliver(env, p, recs);
+    for (const r of recs) done.add(r.sequenceNumber);
+  } catch (e) {
+    if (e instanceof PartialFailure) recs.forEach((r, i) => e.failed.has(i) || done.add(r.sequenceNumber));
+    const left = recs.filter((r) => !done.has(r.sequenceNumber));
+    if (!bisect || left.length <= 1) throw e;
+    const mid = Math.ceil(left.length / 2);
+    let first: unknown;
+    for (const half of [left.slice(0, mid), left.slice(mid)]) {
+      try {
+        await deliverTracked(env, p, half, done, bisect);
+      } catch (err) {
+        first ??= err;
+      }
+    }
+    if (first !== undefined) throw first;
+  }
 }
 
 /**

@@ -81,7 +81,6 @@ function checkConfig(c: PipeConfig, ctx: RequestContext): void {
     if (kinParams.StartingPosition === "AT_TIMESTAMP" && kinParams.StartingPositionTimestamp === undefined) {
       throw validation("StartingPositionTimestamp must be set when StartingPosition is AT_TIMESTAMP.");
     }
-    if (kinParams.OnPartialBatchItemFailure !== undefined) throw notSupported("KinesisStreamParameters.OnPartialBatchItemFailure");
     const dlq = (kinParams.DeadLetterConfig as { Arn?: string } | undefined)?.Arn;
     if (dlq !== undefined && parseResource(dlq).kind !== "sqs") throw notSupported("A DeadLetterConfig that is not an SQS queue");
   }
