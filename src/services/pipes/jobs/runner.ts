@@ -25,6 +25,13 @@ import type { PipeRecord, PipeState } from "../store.ts";
 export const ROUND_MS = 1000;
 /** Batches one SQS pipe may take in one round while its batches come full. */
 const MAX_BATCHES_PER_ROUND = 20;
+/**
+ * Real time one SQS pipe may spend taking more batches in one round (a throughput bound, not a semantic one: a slow
+ * target does not hold up the other pipes' rounds for long).
+ */
+const ROUND_BUDGET_MS = 2000;
+/** How long the runner's lease lasts without renewal. */
+const LEASE_MS = 30_000;
 
 type SourceRecord = SqsRecord | KinesisRecord;
 
@@ -66,7 +73,9 @@ export interface Runner {
 
 export function scheduleRunner(scheduler: Scheduler, env: PipesEnv, log: Logger, intervalMs = ROUND_MS): Runner {
   const state: RunnerState = { attempts: new Map(), patterns: new Map(), waitingSince: new Map(), delivered: new Map(), loggedAt: new Map(), log };
-  const registration = scheduler.every({ name: "pipes.runner", intervalMs }, () => round(env, log, state));
+  // The lease outlives a long round (a slow target), so a second node does not start polling the same sources while
+  // the holder is still delivering; a node that stops releases it at once (scheduler.stop), one that dies after 30 s.
+  const registration = scheduler.every({ name: "pipes.runner", intervalMs, ttlMs: LEASE_MS }, () => round(env, log, state));
   return { registration };
 }
 
@@ -193,7 +202,8 @@ async function pollSqs(env: PipesEnv, p: PipeRecord, state: RunnerState): Promis
     }
     state.waitingSince.delete(key);
   }
-  for (let b = 0; b < MAX_BATCHES_PER_ROUND; b++) {
+  const began = performance.now();
+  for (let b = 0; b < MAX_BATCHES_PER_ROUND && performance.now() - began < ROUND_BUDGET_MS; b++) {
     const messages: Record<string, unknown>[] = [];
     while (messages.length < batchSize) {
       const out = await sqs(ctx, "ReceiveMessage", {
