@@ -255,3 +255,13 @@ test("Kinesis ParallelizationFactor: a shard's records in concurrent batches by 
   assert.deepEqual(byKey.get("key-1"), [1, 4, 7, 10]);
   assert.deepEqual(byKey.get("key-2"), [2, 5, 8, 11]);
 });
+
+test("state machines called synchronously must be EXPRESS: a STANDARD enrichment or REQUEST_RESPONSE target is refused", async () => {
+  const src = await queue("std-src");
+  const standard = await machine("std-machine", "STANDARD", { StartAt: "P", States: { P: { Type: "Pass", End: true } } });
+  await assert.rejects(pipes.send(new CreatePipeCommand({ Name: "std-enrich", RoleArn: ROLE, Source: src.arn, Target: src.arn, Enrichment: standard })), { name: "ValidationException", message: /EXPRESS/ });
+  await assert.rejects(pipes.send(new CreatePipeCommand({ Name: "std-target", RoleArn: ROLE, Source: src.arn, Target: standard })), { name: "ValidationException", message: /EXPRESS/ });
+  await pipes.send(new CreatePipeCommand({
+    Name: "std-ok", RoleArn: ROLE, Source: src.arn, Target: standard, DesiredState: "STOPPED", TargetParameters: { StepFunctionStateMachineParameters: { InvocationType: "FIRE_AND_FORGET" } },
+  }));
+});

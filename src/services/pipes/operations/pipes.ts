@@ -98,7 +98,7 @@ function checkConfig(c: PipeConfig, ctx: RequestContext): void {
     if (e.kind !== "state-machine" && e.kind !== "api-destination") {
       throw notSupported(`Enrichment ${c.Enrichment}: Mailroom enriches through Step Functions EXPRESS state machines and API destinations only; this enrichment`);
     }
-    if (e.kind === "api-destination" && (e.account !== ctx.accountId || e.region !== ctx.region)) throw notSupported("An API destination of another account or Region");
+    if (e.account !== ctx.accountId || e.region !== ctx.region) throw notSupported("An enrichment of another account or Region");
     const t = (c.EnrichmentParameters as { InputTemplate?: string } | undefined)?.InputTemplate;
     if (t) checkTemplate(t, "EnrichmentParameters.InputTemplate");
     if ((c.EnrichmentParameters as Record<string, unknown> | undefined)?.HttpParameters !== undefined && e.kind !== "api-destination") {
@@ -128,6 +128,8 @@ function checkConfig(c: PipeConfig, ctx: RequestContext): void {
     throw validation("1 validation error detected: Value null at 'targetParameters.kinesisStreamParameters.partitionKey' failed to satisfy constraint: Member must not be null");
   }
   if (typeof tp.InputTemplate === "string") checkTemplate(tp.InputTemplate, "TargetParameters.InputTemplate");
+  // Global endpoints are not carried out: an EndpointId would be ignored.
+  if ((tp.EventBridgeEventBusParameters as { EndpointId?: string } | undefined)?.EndpointId !== undefined) throw notSupported("EventBridgeEventBusParameters.EndpointId");
   const max = TARGET_BATCH[target.kind];
   // "you can't configure a pipe with a larger batch size than the target supports" (batching page).
   if (max !== undefined && given !== undefined && batch > max) throw validation(`BatchSize ${batch} is greater than ${max}, the largest batch the target ${c.Target} takes.`);
@@ -136,6 +138,30 @@ function checkConfig(c: PipeConfig, ctx: RequestContext): void {
   const unbatched = target.kind === "api-destination" || (c.Enrichment !== undefined && parseResource(c.Enrichment).kind === "api-destination");
   if (unbatched && given !== undefined && given > 1) throw validation("BatchSize must be 1 for a pipe whose enrichment or target is an API destination.");
   if (c.LogConfiguration !== undefined) throw notSupported("LogConfiguration");
+}
+
+/**
+ * The state machines a pipe calls synchronously must be EXPRESS: an enrichment ("Step Functions EXPRESS workflow",
+ * user guide, "Amazon EventBridge Pipes enrichment") and a REQUEST_RESPONSE target ("REQUEST_RESPONSE is not supported
+ * for STANDARD state machine workflows", PipeTargetStateMachineParameters). A machine that does not exist (yet) is
+ * not checked here: the pipe's deliveries fail until it does.
+ */
+async function checkStateMachines(env: PipesEnv, ctx: RequestContext, c: PipeConfig): Promise<void> {
+  const sync: [string, string][] = [];
+  if (c.Enrichment && parseResource(c.Enrichment).kind === "state-machine") sync.push([c.Enrichment, "The enrichment"]);
+  const invocation = (c.TargetParameters?.StepFunctionStateMachineParameters as { InvocationType?: string } | undefined)?.InvocationType ?? "REQUEST_RESPONSE";
+  if (parseResource(c.Target).kind === "state-machine" && invocation === "REQUEST_RESPONSE") sync.push([c.Target, "A REQUEST_RESPONSE target"]);
+  const sfn = env.service("stepfunctions");
+  if (!sfn) return;
+  for (const [arn, what] of sync) {
+    let type: unknown;
+    try {
+      type = (await sfn(ctx, "DescribeStateMachine", { stateMachineArn: arn })).type;
+    } catch {
+      continue;
+    }
+    if (type === "STANDARD") throw validation(`${what} ${arn} is a STANDARD state machine; it must be an EXPRESS state machine.`);
+  }
 }
 
 function configOf(input: Input): PipeConfig {
@@ -151,6 +177,7 @@ export async function createPipe(env: PipesEnv, ctx: RequestContext, input: Inpu
   check("CreatePipe", input);
   const config = configOf(input);
   checkConfig(config, ctx);
+  await checkStateMachines(env, ctx, config);
   const now = env.clock.now();
   const desired = (input.DesiredState as "RUNNING" | "STOPPED" | undefined) ?? "RUNNING";
   const pipe: Omit<PipeRecord, "version"> = { ...keyOf(ctx, input.Name), desiredState: desired, currentState: "CREATING", config, createdAt: now, modifiedAt: now };
@@ -177,10 +204,10 @@ export async function describePipe(env: PipesEnv, ctx: RequestContext, input: In
  * Applies `change` to the stored pipe and saves it, again on a fresh read when another change came first. `change`
  * may throw (the pipe's state forbids it).
  */
-async function changePipe(env: PipesEnv, key: PipeKey, change: (p: PipeRecord) => PipeRecord): Promise<PipeRecord> {
+async function changePipe(env: PipesEnv, key: PipeKey, change: (p: PipeRecord) => PipeRecord | Promise<PipeRecord>): Promise<PipeRecord> {
   for (let attempt = 0; ; attempt++) {
     const p = await load(env, key);
-    const next = change(p);
+    const next = await change(p);
     if (await env.store.save(next, p.version)) {
       env.changed?.();
       return { ...next, version: p.version + 1 };
@@ -202,7 +229,7 @@ function mergeParameters(stored: Record<string, unknown> | undefined, given: unk
 export async function updatePipe(env: PipesEnv, ctx: RequestContext, input: Input) {
   check("UpdatePipe", input);
   const key = keyOf(ctx, input.Name);
-  const updated = await changePipe(env, key, (p) => {
+  const updated = await changePipe(env, key, async (p) => {
     if (TRANSITIONAL.has(p.currentState)) inTransition(p);
     const c: PipeConfig = { ...p.config, RoleArn: String(input.RoleArn) };
     if (input.Description !== undefined) c.Description = String(input.Description);
@@ -225,6 +252,7 @@ export async function updatePipe(env: PipesEnv, ctx: RequestContext, input: Inpu
     if (input.KmsKeyIdentifier !== undefined) c.KmsKeyIdentifier = input.KmsKeyIdentifier === "" ? undefined : String(input.KmsKeyIdentifier);
     delete c.StateReason;
     checkConfig(c, ctx);
+    await checkStateMachines(env, ctx, c);
     const desired = (input.DesiredState as "RUNNING" | "STOPPED" | undefined) ?? (p.desiredState === "DELETED" ? "STOPPED" : p.desiredState);
     return { ...p, config: c, desiredState: desired, currentState: "UPDATING", modifiedAt: env.clock.now() };
   });
