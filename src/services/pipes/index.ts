@@ -9,6 +9,7 @@ import type { EventsApi } from "../events/index.ts";
 import type { ServiceCall } from "../operations.ts";
 import type { PipesEnv } from "./env.ts";
 import { scheduleRunner } from "./jobs/runner.ts";
+import { pipeResources } from "./resources.ts";
 import { createPipesService, PENDING_OPERATIONS } from "./service.ts";
 import type { PipesStore } from "./store.ts";
 
@@ -23,6 +24,8 @@ export const pipesModule = defineService<PipesStore, undefined>({
     pending: PENDING_OPERATIONS,
     definition: () => createPipesService({} as PipesEnv),
   },
+  // What operators may declare at start (--config, startMailroom({ resources }); ADR 0024).
+  resources: [pipeResources],
   stores: {
     sqlite: (db) => new SqlitePipesStore(db),
     postgres: (db) => new PgPipesStore(db),
