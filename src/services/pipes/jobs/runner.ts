@@ -58,13 +58,13 @@ interface RunnerState {
   log: Logger;
 }
 
-/** Logs a pipe's failed delivery (the batch is left to its source's retries), at most once a minute per pipe. */
+/** Logs a pipe's failed round or delivery (what was read is left to its source's retries), at most once a minute per pipe. */
 function reportFailure(env: PipesEnv, state: RunnerState, p: PipeRecord, e: unknown): void {
   const key = `${p.account}/${p.region}/${p.name}/`;
   const now = env.clock.now();
   if ((state.loggedAt.get(key) ?? -Infinity) > now - 60_000) return;
   state.loggedAt.set(key, now);
-  state.log.warn("pipes: a batch was not delivered; it is left to the source's retries", { pipe: p.name, account: p.account, error: String((e as Error)?.message ?? e) });
+  state.log.warn("pipes: a pipe could not read or deliver; what it read is left to the source's retries", { pipe: p.name, account: p.account, error: String((e as Error)?.message ?? e) });
 }
 
 export interface Runner {
@@ -75,17 +75,17 @@ export function scheduleRunner(scheduler: Scheduler, env: PipesEnv, log: Logger,
   const state: RunnerState = { attempts: new Map(), patterns: new Map(), waitingSince: new Map(), delivered: new Map(), loggedAt: new Map(), log };
   // The lease outlives a long round (a slow target), so a second node does not start polling the same sources while
   // the holder is still delivering; a node that stops releases it at once (scheduler.stop), one that dies after 30 s.
-  const registration = scheduler.every({ name: "pipes.runner", intervalMs, ttlMs: LEASE_MS }, () => round(env, log, state));
+  const registration = scheduler.every({ name: "pipes.runner", intervalMs, ttlMs: LEASE_MS }, () => round(env, state));
   return { registration };
 }
 
-async function round(env: PipesEnv, log: Logger, state: RunnerState): Promise<void> {
+async function round(env: PipesEnv, state: RunnerState): Promise<void> {
   let after: PipeRecord | undefined;
   for (;;) {
     const page = await env.store.page(after, 100);
     const results = await Promise.allSettled(page.map((p) => step(env, p, state)));
     results.forEach((r, i) => {
-      if (r.status === "rejected") log.warn("pipes: a round of this pipe failed", { err: String((r.reason as Error)?.message ?? r.reason), pipe: page[i].name });
+      if (r.status === "rejected") reportFailure(env, state, page[i], r.reason);
     });
     if (page.length < 100) return;
     after = page[page.length - 1];
