@@ -265,3 +265,35 @@ test("state machines called synchronously must be EXPRESS: a STANDARD enrichment
     Name: "std-ok", RoleArn: ROLE, Source: src.arn, Target: standard, DesiredState: "STOPPED", TargetParameters: { StepFunctionStateMachineParameters: { InvocationType: "FIRE_AND_FORGET" } },
   }));
 });
+
+test("Kinesis StartingPosition LATEST reads only what arrives once the pipe runs; AT_TIMESTAMP from the time given", async () => {
+  await kinesis.send(new CreateStreamCommand({ StreamName: "latest-stream", ShardCount: 1 }));
+  const streamArn = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "latest-stream" }))).StreamDescriptionSummary!.StreamARN!;
+  await until("stream ACTIVE", async () => (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "latest-stream" }))).StreamDescriptionSummary!.StreamStatus === "ACTIVE");
+  const put = (v: string) => kinesis.send(new PutRecordCommand({ StreamName: "latest-stream", PartitionKey: "p", Data: Buffer.from(JSON.stringify({ v })) }));
+  await put("before");
+  clock.advance(5000);
+  const middle = new Date(clock.now());
+  clock.advance(5000);
+  await put("middle");
+  const latest = await queue("latest-out");
+  const stamped = await queue("stamped-out");
+  await pipes.send(new CreatePipeCommand({
+    Name: "latest", RoleArn: ROLE, Source: streamArn, Target: latest.arn,
+    SourceParameters: { KinesisStreamParameters: { StartingPosition: "LATEST" } }, TargetParameters: { InputTemplate: "<$.data.v>" },
+  }));
+  await pipes.send(new CreatePipeCommand({
+    Name: "stamped", RoleArn: ROLE, Source: streamArn, Target: stamped.arn,
+    SourceParameters: { KinesisStreamParameters: { StartingPosition: "AT_TIMESTAMP", StartingPositionTimestamp: middle } }, TargetParameters: { InputTemplate: "<$.data.v>" },
+  }));
+  await until("RUNNING", async () => (await pipes.send(new DescribePipeCommand({ Name: "latest" }))).CurrentState === "RUNNING");
+  clock.advance(1000);
+  await put("after");
+  assert.deepEqual((await collect(latest.url, 1)).map((m) => m.body), ["after"]);
+  assert.deepEqual((await collect(stamped.url, 2)).map((m) => m.body), ["middle", "after"]);
+  for (let i = 0; i < 3; i++) {
+    clock.advance(1000);
+    await sleep(15);
+  }
+  assert.deepEqual(await drain(latest.url), []);
+});
