@@ -318,3 +318,34 @@ test("a partly failed batch: what the target accepted is deleted, the rest stays
   assert.deepEqual(got.map((b) => JSON.stringify(JSON.parse(b).detail)).sort(), ['{"a":1}', '{"b":2}']);
   assert.deepEqual(await count(source.url), { visible: 0, inFlight: 1 });
 });
+
+test("UpdatePipe: members given replace theirs, a new target drops the old target's parameters, the source and StartingPosition stay", async () => {
+  const source = await queue("pipe-upd-src");
+  const fifo = await queue("pipe-upd.fifo", { FifoQueue: "true", ContentBasedDeduplication: "true" });
+  const plain = await queue("pipe-upd-plain");
+  await pipes.send(new CreatePipeCommand({
+    Name: "upd", RoleArn: ROLE, Source: source.arn, Target: fifo.arn, Description: "one", DesiredState: "STOPPED",
+    SourceParameters: { SqsQueueParameters: { BatchSize: 3 }, FilterCriteria: { Filters: [{ Pattern: '{"body":{"a":[1]}}' }] } },
+    TargetParameters: { SqsQueueParameters: { MessageGroupId: "g" } },
+  }));
+  await until("STOPPED", async () => (await state("upd")) === "STOPPED");
+  // Only the filter changes: the batch size stays, and so does the description.
+  await pipes.send(new UpdatePipeCommand({ Name: "upd", RoleArn: ROLE, SourceParameters: { FilterCriteria: { Filters: [] } } }));
+  let d = await pipes.send(new DescribePipeCommand({ Name: "upd" }));
+  assert.equal(d.CurrentState, "UPDATING");
+  assert.equal(d.DesiredState, "STOPPED");
+  assert.equal(d.Description, "one");
+  assert.equal(d.SourceParameters?.SqsQueueParameters?.BatchSize, 3);
+  assert.deepEqual(d.SourceParameters?.FilterCriteria?.Filters, []);
+  await rejectsAws(pipes.send(new UpdatePipeCommand({ Name: "upd", RoleArn: ROLE })), { name: "ConflictException", status: 409 });
+  await until("STOPPED", async () => (await state("upd")) === "STOPPED");
+  await pipes.send(new UpdatePipeCommand({ Name: "upd", RoleArn: ROLE, Target: plain.arn }));
+  d = await pipes.send(new DescribePipeCommand({ Name: "upd" }));
+  assert.equal(d.Target, plain.arn);
+  assert.equal(d.TargetParameters, undefined);
+  assert.equal(d.Source, source.arn);
+  await until("STOPPED", async () => (await state("upd")) === "STOPPED");
+  // A target's parameters that do not fit it are refused.
+  await rejectsAws(pipes.send(new UpdatePipeCommand({ Name: "upd", RoleArn: ROLE, TargetParameters: { KinesisStreamParameters: { PartitionKey: "k" } } })), { name: "ValidationException" });
+  await rejectsAws(pipes.send(new UpdatePipeCommand({ Name: "nope", RoleArn: ROLE })), { name: "NotFoundException", status: 404 });
+});
