@@ -4,6 +4,7 @@
 import type { Clock } from "../../engine/clock.ts";
 import type { ApiDestinationAnswer, ApiDestinationHttp } from "../events/index.ts";
 import type { ServiceCall } from "../operations.ts";
+import type { PipesMetrics } from "./metrics.ts";
 import type { PipesStore } from "./store.ts";
 
 export interface PipesEnv {
@@ -17,6 +18,8 @@ export interface PipesEnv {
   baseUrl(): string;
   /** A pipe changed state: the runner looks at it without waiting for its next round. */
   changed?(): void;
+  /** The AWS/EventBridge/Pipes series (metrics.ts); absent where no server runs. */
+  metrics?: PipesMetrics;
 }
 
 /** Pipes per account and Region (EventBridge Pipes quotas: 1,000). */

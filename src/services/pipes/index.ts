@@ -9,6 +9,7 @@ import type { EventsApi } from "../events/index.ts";
 import type { ServiceCall } from "../operations.ts";
 import type { PipesEnv } from "./env.ts";
 import { scheduleRunner } from "./jobs/runner.ts";
+import { pipesMetrics } from "./metrics.ts";
 import { pipeResources } from "./resources.ts";
 import { createPipesService, PENDING_OPERATIONS } from "./service.ts";
 import type { PipesStore } from "./store.ts";
@@ -41,7 +42,7 @@ export const pipesModule = defineService<PipesStore, undefined>({
     };
     const host = ctx.options.host.includes(":") ? `[${ctx.options.host}]` : ctx.options.host;
     const env: PipesEnv = {
-      store, clock: ctx.clock, service, baseUrl: () => `http://${host}:${ctx.options.port}`,
+      store, clock: ctx.clock, service, baseUrl: () => `http://${host}:${ctx.options.port}`, metrics: pipesMetrics(ctx.metrics),
       apiDestination: (arn, body, http, caller) => ctx.api<EventsApi>("events").invokeApiDestination(arn, body, http, caller),
     };
     scheduleRunner(ctx.scheduler, env, ctx.log);

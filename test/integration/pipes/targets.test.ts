@@ -297,3 +297,17 @@ test("Kinesis StartingPosition LATEST reads only what arrives once the pipe runs
   }
   assert.deepEqual(await drain(latest.url), []);
 });
+
+test("the AWS/EventBridge/Pipes series: invocations, events and failures per pipe on /metrics", async () => {
+  const text = await (await fetch(`${server.endpoint}/metrics`)).text();
+  const value = (series: string, pipe: string) => {
+    const line = text.split("\n").find((l) => l.startsWith(`${series}{`) && l.includes(`pipe_name="${pipe}"`));
+    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
+  };
+  // "enriched" took two events (in one or two executions); "kin-dlq" failed its target stage until it gave up.
+  assert.equal(value("mailroom_pipes_event_count_total", "enriched"), 2);
+  assert.ok((value("mailroom_pipes_invocations_total", "enriched") ?? 0) >= 1);
+  assert.equal(value("mailroom_pipes_execution_failed_total", "enriched") ?? 0, 0);
+  assert.ok((value("mailroom_pipes_target_stage_failed_total", "kin-dlq") ?? 0) >= 3);
+  assert.ok((value("mailroom_pipes_execution_failed_total", "kin-dlq") ?? 0) >= 3);
+});

@@ -423,13 +423,39 @@ function templateContext(p: PipeRecord, now: number): TemplateContext {
 
 /** Enriches and delivers one batch; throws when any part of it was not accepted (the batch is then retried whole). */
 export async function deliver(env: PipesEnv, p: PipeRecord, records: SourceRecord[]): Promise<void> {
+  const m = env.metrics;
+  const count = (k: keyof NonNullable<PipesEnv["metrics"]>, n = 1) => m?.[k].add(p.account, p.region, p.name, n);
+  count("invocations");
+  count("eventCount", records.length);
+  try {
+    await execute(env, p, records);
+  } catch (e) {
+    if (e instanceof PartialFailure) {
+      count("executionPartiallyFailed");
+      count("targetStagePartiallyFailed");
+    } else {
+      count("executionFailed");
+      count(e instanceof EnrichmentFailure ? "enrichmentStageFailed" : "targetStageFailed");
+    }
+    throw e;
+  }
+}
+
+/** The enrichment failed (or answered something unusable): the execution failed in its enrichment stage. */
+class EnrichmentFailure extends Error {}
+
+async function execute(env: PipesEnv, p: PipeRecord, records: SourceRecord[]): Promise<void> {
   const now = env.clock.now();
   const tc = templateContext(p, now);
   let items: unknown[] = records;
   if (p.config.Enrichment) {
     const template = (p.config.EnrichmentParameters as { InputTemplate?: string } | undefined)?.InputTemplate;
-    const input = template ? records.map((r) => asPayload(renderTemplate(template, readable(r), tc))) : records;
-    items = await enrich(env, p, input, records.map(readable));
+    try {
+      const input = template ? records.map((r) => asPayload(renderTemplate(template, readable(r), tc))) : records;
+      items = await enrich(env, p, input, records.map(readable));
+    } catch (e) {
+      throw new EnrichmentFailure((e as Error).message);
+    }
   }
   const template = p.config.TargetParameters?.InputTemplate as string | undefined;
   // Templates read an SQS body or Kinesis data as JSON when it is (implicit body parsing); enriched items as they are.
