@@ -8,7 +8,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { CreateApiDestinationCommand, CreateConnectionCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand } from "@aws-sdk/client-kinesis";
+import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand, SplitShardCommand } from "@aws-sdk/client-kinesis";
 import { CreatePipeCommand, DescribePipeCommand, PipesClient } from "@aws-sdk/client-pipes";
 import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { CreateTopicCommand, SubscribeCommand } from "@aws-sdk/client-sns";
@@ -310,4 +310,28 @@ test("the AWS/EventBridge/Pipes series: invocations, events and failures per pip
   assert.equal(value("mailroom_pipes_execution_failed_total", "enriched") ?? 0, 0);
   assert.ok((value("mailroom_pipes_target_stage_failed_total", "kin-dlq") ?? 0) >= 3);
   assert.ok((value("mailroom_pipes_execution_failed_total", "kin-dlq") ?? 0) >= 3);
+});
+
+test("a Kinesis pipe follows a reshard: the closed parent read to its end, then the children", async () => {
+  await kinesis.send(new CreateStreamCommand({ StreamName: "split-stream", ShardCount: 1 }));
+  const streamArn = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "split-stream" }))).StreamDescriptionSummary!.StreamARN!;
+  const active = () => until("stream ACTIVE", async () => (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "split-stream" }))).StreamDescriptionSummary!.StreamStatus === "ACTIVE");
+  await active();
+  const out = await queue("split-out");
+  await pipes.send(new CreatePipeCommand({
+    Name: "split", RoleArn: ROLE, Source: streamArn, Target: out.arn,
+    SourceParameters: { KinesisStreamParameters: { StartingPosition: "TRIM_HORIZON" } }, TargetParameters: { InputTemplate: "<$.partitionKey>" },
+  }));
+  await kinesis.send(new PutRecordCommand({ StreamName: "split-stream", PartitionKey: "before", Data: Buffer.from("1") }));
+  assert.deepEqual((await collect(out.url, 1)).map((m) => m.body), ["before"]);
+  await kinesis.send(new SplitShardCommand({ StreamName: "split-stream", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "170141183460469231731687303715884105728" }));
+  await active();
+  for (const k of ["a1", "b2", "c3", "d4"]) await kinesis.send(new PutRecordCommand({ StreamName: "split-stream", PartitionKey: k, Data: Buffer.from(k) }));
+  const got = await collect(out.url, 4);
+  assert.deepEqual(got.map((m) => m.body).sort(), ["a1", "b2", "c3", "d4"]);
+  for (let i = 0; i < 3; i++) {
+    clock.advance(1000);
+    await sleep(15);
+  }
+  assert.deepEqual(await drain(out.url), []);
 });
