@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { CreateApiDestinationCommand, CreateConnectionCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand, SplitShardCommand } from "@aws-sdk/client-kinesis";
-import { CreatePipeCommand, DescribePipeCommand, PipesClient } from "@aws-sdk/client-pipes";
+import { CreatePipeCommand, DescribePipeCommand, PipesClient, StartPipeCommand, StopPipeCommand } from "@aws-sdk/client-pipes";
 import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { CreateTopicCommand, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, DeleteMessageCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
@@ -312,7 +312,7 @@ test("the AWS/EventBridge/Pipes series: invocations, events and failures per pip
   assert.ok((value("mailroom_pipes_execution_failed_total", "kin-dlq") ?? 0) >= 3);
 });
 
-test("a Kinesis pipe follows a reshard: the closed parent read to its end, then the children", async () => {
+test("a Kinesis pipe follows a reshard: the closed parent read to its end, then the children, a key's records in order", async () => {
   await kinesis.send(new CreateStreamCommand({ StreamName: "split-stream", ShardCount: 1 }));
   const streamArn = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "split-stream" }))).StreamDescriptionSummary!.StreamARN!;
   const active = () => until("stream ACTIVE", async () => (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "split-stream" }))).StreamDescriptionSummary!.StreamStatus === "ACTIVE");
@@ -320,15 +320,21 @@ test("a Kinesis pipe follows a reshard: the closed parent read to its end, then 
   const out = await queue("split-out");
   await pipes.send(new CreatePipeCommand({
     Name: "split", RoleArn: ROLE, Source: streamArn, Target: out.arn,
-    SourceParameters: { KinesisStreamParameters: { StartingPosition: "TRIM_HORIZON" } }, TargetParameters: { InputTemplate: "<$.partitionKey>" },
+    SourceParameters: { KinesisStreamParameters: { StartingPosition: "TRIM_HORIZON" } }, TargetParameters: { InputTemplate: '{"k": "<$.partitionKey>", "d": "<$.data>"}' },
   }));
   await kinesis.send(new PutRecordCommand({ StreamName: "split-stream", PartitionKey: "before", Data: Buffer.from("1") }));
-  assert.deepEqual((await collect(out.url, 1)).map((m) => m.body), ["before"]);
+  assert.deepEqual((await collect(out.url, 1)).map((m) => JSON.parse(m.body).k), ["before"]);
+  // Stop the pipe, so the parent still holds unread records when the stream is split; the children get more.
+  await pipes.send(new StopPipeCommand({ Name: "split" }));
+  await until("STOPPED", async () => (await pipes.send(new DescribePipeCommand({ Name: "split" }))).CurrentState === "STOPPED");
+  await kinesis.send(new PutRecordCommand({ StreamName: "split-stream", PartitionKey: "k", Data: Buffer.from("1") }));
   await kinesis.send(new SplitShardCommand({ StreamName: "split-stream", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "170141183460469231731687303715884105728" }));
   await active();
-  for (const k of ["a1", "b2", "c3", "d4"]) await kinesis.send(new PutRecordCommand({ StreamName: "split-stream", PartitionKey: k, Data: Buffer.from(k) }));
-  const got = await collect(out.url, 4);
-  assert.deepEqual(got.map((m) => m.body).sort(), ["a1", "b2", "c3", "d4"]);
+  await kinesis.send(new PutRecordCommand({ StreamName: "split-stream", PartitionKey: "k", Data: Buffer.from("2") }));
+  await pipes.send(new StartPipeCommand({ Name: "split" }));
+  const got = await collect(out.url, 2);
+  // The parent's record of key k before the child's.
+  assert.deepEqual(got.map((m) => Buffer.from(JSON.parse(m.body).d, "base64").toString()), ["1", "2"]);
   for (let i = 0; i < 3; i++) {
     clock.advance(1000);
     await sleep(15);

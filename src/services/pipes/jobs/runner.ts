@@ -53,6 +53,8 @@ interface RunnerState {
   waitingSince: Map<string, number>;
   /** Per pipe and shard: sequence numbers of the current read that the target accepted while others failed. */
   delivered: Map<string, Set<string>>;
+  /** Per pipe: the closed shards read to their end (their children may be read). */
+  ended: Set<string>;
   /** When each pipe's last failed delivery was logged (at most one warning a minute per pipe). */
   loggedAt: Map<string, number>;
   log: Logger;
@@ -72,7 +74,7 @@ export interface Runner {
 }
 
 export function scheduleRunner(scheduler: Scheduler, env: PipesEnv, log: Logger, intervalMs = ROUND_MS): Runner {
-  const state: RunnerState = { attempts: new Map(), patterns: new Map(), waitingSince: new Map(), delivered: new Map(), loggedAt: new Map(), log };
+  const state: RunnerState = { attempts: new Map(), patterns: new Map(), waitingSince: new Map(), delivered: new Map(), ended: new Set(), loggedAt: new Map(), log };
   // The lease outlives a long round (a slow target), so a second node does not start polling the same sources while
   // the holder is still delivering; a node that stops releases it at once (scheduler.stop), one that dies after 30 s.
   const registration = scheduler.every({ name: "pipes.runner", intervalMs, ttlMs: LEASE_MS }, () => round(env, state));
@@ -140,7 +142,7 @@ async function step(env: PipesEnv, p: PipeRecord, state: RunnerState): Promise<v
       return;
     case "DELETING":
       await env.store.delete(p, p.version);
-      for (const m of [attempts, state.waitingSince, state.delivered, state.loggedAt] as Map<string, unknown>[]) for (const k of m.keys()) if (k.startsWith(`${p.account}/${p.region}/${p.name}/`)) m.delete(k);
+      for (const m of [attempts, state.waitingSince, state.delivered, state.loggedAt, state.ended] as (Map<string, unknown> | Set<string>)[]) for (const k of m.keys()) if (k.startsWith(`${p.account}/${p.region}/${p.name}/`)) m.delete(k);
       return;
     case "RUNNING": {
       const ref = parseResource(p.config.Source);
@@ -253,15 +255,21 @@ async function pollKinesis(env: PipesEnv, p: PipeRecord, state: RunnerState): Pr
   const batchSize = Math.min(params.BatchSize ?? 100, targetBatch(p));
   const filter = filterOf(p, patterns);
   const checkpoints = await env.store.checkpoints(p);
-  const shards: { ShardId: string }[] = [];
+  const shards: { ShardId: string; ParentShardId?: string; AdjacentParentShardId?: string }[] = [];
   let token: string | undefined;
   do {
     const out = await kinesis(ctx, "ListShards", token ? { NextToken: token } : { StreamARN: ref.arn });
-    shards.push(...((out.Shards ?? []) as { ShardId: string }[]));
+    shards.push(...((out.Shards ?? []) as typeof shards));
     token = out.NextToken as string | undefined;
   } while (token);
+  // A child shard waits until its parents (those still in the stream) were read to their end, so a partition key's
+  // records keep their order across a reshard (Kinesis developer guide, resharding: "process the parent shards
+  // before the child shards").
+  const listed = new Set(shards.map((x) => x.ShardId));
+  const ended = (id: string) => state.ended.has(`${p.account}/${p.region}/${p.name}/${id}`);
+  const ready = shards.filter((x) => [x.ParentShardId, x.AdjacentParentShardId].every((id) => id === undefined || !listed.has(id) || ended(id)));
   // Shards are read concurrently, each in order (one batch in flight per shard, or ParallelizationFactor of them).
-  const results = await Promise.allSettled(shards.map((shard) => pollShard(env, p, state, {
+  const results = await Promise.allSettled(ready.map((shard) => pollShard(env, p, state, {
     kinesis, ctx, streamArn: ref.arn, region: ref.region, params, batchSize, filter, shardId: shard.ShardId, checkpoint: checkpoints[shard.ShardId],
   })));
   const failed = results.find((r) => r.status === "rejected");
@@ -305,8 +313,11 @@ async function pollShard(env: PipesEnv, p: PipeRecord, state: RunnerState, r: Sh
   const got = await kinesis(ctx, "GetRecords", { StreamARN: r.streamArn, ShardIterator: it.ShardIterator, Limit: Math.min(10_000, batchSize * factor) });
   const raw = (got.Records ?? []) as { SequenceNumber: string; Data: Buffer; PartitionKey: string; ApproximateArrivalTimestamp: Date }[];
   const waitKey = `${p.account}/${p.region}/${p.name}/${shardId}#window`;
+  // No NextShardIterator: a closed shard read to its end once these records are delivered (GetRecords API reference).
+  const atEnd = got.NextShardIterator === undefined || got.NextShardIterator === null;
   if (raw.length === 0) {
     state.waitingSince.delete(waitKey);
+    if (atEnd) state.ended.add(`${p.account}/${p.region}/${p.name}/${shardId}`);
     return;
   }
   const windowMs = (params.MaximumBatchingWindowInSeconds ?? 0) * 1000;
@@ -366,6 +377,7 @@ async function pollShard(env: PipesEnv, p: PipeRecord, state: RunnerState, r: Sh
   state.attempts.delete(key);
   state.delivered.delete(key);
   await env.store.saveCheckpoint(p, shardId, last);
+  if (atEnd) state.ended.add(key);
 }
 
 /**
