@@ -45,7 +45,7 @@ export const pipesModule = defineService<PipesStore, undefined>({
       store, clock: ctx.clock, service, baseUrl: () => `http://${host}:${ctx.options.port}`, metrics: pipesMetrics(ctx.metrics),
       apiDestination: (arn, body, http, caller) => ctx.api<EventsApi>("events").invokeApiDestination(arn, body, http, caller),
     };
-    scheduleRunner(ctx.scheduler, env, ctx.log);
+    scheduleRunner(ctx.scheduler, env, ctx.log, { shared: ctx.shared });
     return { definition: createPipesService(env) };
   },
 });

@@ -21,18 +21,23 @@ export { deliver, PartialFailure } from "./deliver.ts";
 
 /** How often a pipe's source is polled (AWS polls continuously; one round a second here). */
 export const ROUND_MS = 1000;
-/** How long the runner's lease lasts without renewal. */
+/** How long the runner's lease lasts without renewal when other nodes share the database. */
 const LEASE_MS = 30_000;
 
 export interface Runner {
   registration: Registration;
 }
 
-export function scheduleRunner(scheduler: Scheduler, env: PipesEnv, log: Logger, intervalMs = ROUND_MS): Runner {
+/**
+ * `shared`: other nodes use the same database (PostgreSQL). Their lease then outlives a long round (a slow target), so
+ * a second node does not start polling the same sources while the holder is still delivering; a node that stops
+ * releases it at once (scheduler.stop), one that dies is replaced after 30 s. On SQLite (one process per file) the
+ * lease keeps the scheduler's default of three rounds, so a process restarted after a crash resumes within seconds.
+ */
+export function scheduleRunner(scheduler: Scheduler, env: PipesEnv, log: Logger, o: { shared?: boolean; intervalMs?: number } = {}): Runner {
   const state: RunnerState = { attempts: new Map(), patterns: new Map(), waitingSince: new Map(), delivered: new Map(), ended: new Set(), loggedAt: new Map(), log };
-  // The lease outlives a long round (a slow target), so a second node does not start polling the same sources while
-  // the holder is still delivering; a node that stops releases it at once (scheduler.stop), one that dies after 30 s.
-  const registration = scheduler.every({ name: "pipes.runner", intervalMs, ttlMs: LEASE_MS }, () => round(env, state));
+  const intervalMs = o.intervalMs ?? ROUND_MS;
+  const registration = scheduler.every({ name: "pipes.runner", intervalMs, ttlMs: o.shared ? LEASE_MS : undefined }, () => round(env, state));
   return { registration };
 }
 
