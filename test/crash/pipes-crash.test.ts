@@ -59,7 +59,7 @@ test("a pipe killed with -9 mid-flow delivers every message after the restart", 
     await server.kill9();
     assert.ok(delivered > 0 && delivered < N, `killed after ${delivered} of ${N} deliveries`);
     server = await startMailroomProcess(args, null, port);
-    for (let i = 0; i < 300 && seen.size < N; i++) {
+    for (let i = 0; i < 500 && seen.size < N; i++) {
       await drain(out.url);
       if (seen.size < N) await sleep(100);
     }
