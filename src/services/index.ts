@@ -6,8 +6,9 @@ import { kinesisModule } from "./kinesis/index.ts";
 import { schemasModule } from "./schemas/index.ts";
 import type { ServiceModule } from "./module.ts";
 import { schedulerModule } from "./scheduler/index.ts";
+import { pipesModule } from "./pipes/index.ts";
 import { snsModule } from "./sns/index.ts";
 import { sqsModule } from "./sqs/index.ts";
 import { stepfunctionsModule } from "./stepfunctions/index.ts";
 
-export const SERVICES: ServiceModule[] = [sqsModule, snsModule, eventsModule, schemasModule, kinesisModule, stepfunctionsModule, cloudwatchModule, schedulerModule];
+export const SERVICES: ServiceModule[] = [sqsModule, snsModule, eventsModule, schemasModule, kinesisModule, stepfunctionsModule, cloudwatchModule, schedulerModule, pipesModule];

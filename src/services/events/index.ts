@@ -11,7 +11,7 @@ import type { SnsApi } from "../sns/index.ts";
 import type { SqsApi } from "../sqs/index.ts";
 import type { EventsEnv } from "./env.ts";
 import { createEventsService, PENDING_OPERATIONS } from "./service.ts";
-import { API_DESTINATION_KIND, apiDestinationKind } from "./jobs/api-destinations.ts";
+import { API_DESTINATION_KIND, apiDestinationKind, type ApiDestinationAnswer, invokeApiDestination } from "./jobs/api-destinations.ts";
 import { authorizeByConnection, type ConnectionAuthFailure, type ConnectionAuthorization } from "./connection-auth.ts";
 import { KINESIS_TARGET_KIND, serviceTargetKind, STATES_TARGET_KIND } from "./jobs/service-targets.ts";
 import type { BusKey, EventsStore } from "./store.ts";
@@ -24,6 +24,8 @@ import { countSettled, eventsMetrics } from "./metrics.ts";
 export { createEventsService, PENDING_OPERATIONS } from "./service.ts";
 export type { EventsStore } from "./store.ts";
 export { dispatchEvents, type DispatchOptions } from "./operations/put-events.ts";
+/** The JSONPath subset EventBridge reads (dot notation, indices, wildcards): Pipes' input templates use it too. */
+export { parsePath, selectPath } from "./domain/transform.ts";
 
 export type { ConnectionAuthFailure, ConnectionAuthorization } from "./connection-auth.ts";
 export type { BusObserver } from "./observers.ts";
@@ -42,7 +44,20 @@ export interface EventsApi {
   connectionAuth(connectionArn: string, caller: { account: string; region: string }): Promise<ConnectionAuthorization | ConnectionAuthFailure>;
   /** Observes the events PutEvents commits on a bus (after the commit); returns the function that stops it. */
   observeBus(bus: BusKey, fn: BusObserver): () => void;
+  /**
+   * Invokes an API destination of the caller's account and region once, synchronously (EventBridge Pipes' enrichments
+   * and targets): the endpoint's status and body, or why it could not be called.
+   */
+  invokeApiDestination(arn: string, body: string, http: ApiDestinationHttp | undefined, caller: { account: string; region: string }): Promise<ApiDestinationAnswer>;
 }
+
+/** An API destination invocation's path parameters, headers and query string (HttpParameters of targets and pipes). */
+export interface ApiDestinationHttp {
+  PathParameterValues?: string[];
+  HeaderParameters?: Record<string, string>;
+  QueryStringParameters?: Record<string, string>;
+}
+export type { ApiDestinationAnswer } from "./jobs/api-destinations.ts";
 
 export const eventsModule = defineService<EventsStore, EventsApi>({
   name: "events",
@@ -84,6 +99,8 @@ export const eventsModule = defineService<EventsStore, EventsApi>({
     env.jobs = { schedulesChanged: () => schedules.wake(), replaysChanged: () => jobs.replays.wake() };
     const definition = createEventsService(env);
     const connectionAuth = (arn: string, caller: { account: string; region: string }) => authorizeByConnection({ store, clock: ctx.clock, tokens }, arn, caller);
-    return { definition, api: { call: serviceCall(definition), connectionAuth, observeBus: (bus, fn) => observeBus(observers, bus, fn) } };
+    const invoke = (arn: string, body: string, http: ApiDestinationHttp | undefined, caller: { account: string; region: string }) =>
+      invokeApiDestination({ store, clock: ctx.clock, tokens }, arn, body, http, caller);
+    return { definition, api: { call: serviceCall(definition), connectionAuth, observeBus: (bus, fn) => observeBus(observers, bus, fn), invokeApiDestination: invoke } };
   },
 });

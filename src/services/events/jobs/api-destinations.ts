@@ -48,6 +48,53 @@ export function retryAfterMs(value: string | null, now: number): number | undefi
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+type Found = { dest: ApiDestinationDoc; conn: ConnectionDoc; connKey: ConnectionKey; connText: string } | { missing: { code: string; message: string } };
+
+/** The API destination an ARN names and its connection, read afresh, or why it cannot be invoked. */
+async function lookup(d: ApiDestinationDeps, arn: string): Promise<Found> {
+  const k = targetKind(arn);
+  if (k.kind !== "api-destination") return { missing: { code: "NO_RESOURCE", message: "Not an API destination ARN." } };
+  const stored = await d.store.getDocument("api-destination", { account: k.account, region: k.region, name: k.name });
+  const dest = stored ? (JSON.parse(stored) as ApiDestinationDoc) : undefined;
+  // A destination deleted (or deleted and created again) meanwhile is gone: not retried (user guide, DLQ: "a target resource that no longer exists").
+  if (!dest || dest.uuid !== k.uuid) return { missing: { code: "NO_RESOURCE", message: `API destination ${k.name} does not exist.` } };
+  const c = parseResourceArn(dest.connectionArn, "connection");
+  const connKey = c && { account: c.account, region: c.region, name: c.name };
+  const cs = connKey && (await d.store.getDocument("connection", connKey));
+  const conn = cs ? (JSON.parse(cs) as ConnectionDoc) : undefined;
+  if (!conn || !connKey || !cs || conn.uuid !== c?.uuid) return { missing: { code: "NO_RESOURCE", message: "The API destination's connection does not exist." } };
+  if (conn.state === "DEAUTHORIZED") return { missing: { code: "NO_PERMISSIONS", message: "The API destination's connection is deauthorized." } };
+  return { dest, conn, connKey, connText: cs };
+}
+
+/** What a synchronous invocation of an API destination answered: the endpoint's status and body, or why there was none. */
+export type ApiDestinationAnswer = { status: number; body: string } | { code: string; error: string };
+
+/**
+ * Invokes an API destination of the caller's account and region once, synchronously, with its connection's
+ * authorization (EventBridge Pipes' API destination enrichments and targets): no retries, no rate limit, no outbox.
+ */
+export async function invokeApiDestination(
+  d: ApiDestinationDeps, arn: string, body: string, http: TargetSettings["HttpParameters"], caller: { account: string; region: string },
+): Promise<ApiDestinationAnswer> {
+  const k = targetKind(arn);
+  if (k.kind === "api-destination" && (k.account !== caller.account || k.region !== caller.region)) {
+    return { code: "NO_PERMISSIONS", error: `The API destination ${arn} belongs to another account or region.` };
+  }
+  const found = await lookup(d, arn);
+  if ("missing" in found) return { code: found.missing.code, error: found.missing.message };
+  let bearer: string | undefined;
+  if (found.conn.authorizationType === "OAUTH_CLIENT_CREDENTIALS") {
+    const t = await connectionToken(d, found.conn, found.connKey, found.connText);
+    if (typeof t !== "string") return { code: t.code, error: t.message };
+    bearer = t;
+  }
+  const res = await send(invocationRequest(found.dest, found.conn, body, http, bearer));
+  if ("error" in res) return { code: res.timeout ? "TIMEOUT" : "CONNECTION_ERROR", error: res.error };
+  if (found.conn.authorizationType === "OAUTH_CLIENT_CREDENTIALS" && (res.status === 401 || res.status === 407)) dropTokens(d, found.conn.uuid);
+  return { status: res.status, body: res.text };
+}
+
 export function apiDestinationKind(d: ApiDestinationDeps): DestinationKind {
   async function token(r: ApiResolved): Promise<string | { code: string; message: string }> {
     return connectionToken(d, r.conn as ConnectionDoc, r.connKey as ConnectionKey, r.connText);
@@ -56,20 +103,11 @@ export function apiDestinationKind(d: ApiDestinationDeps): DestinationKind {
   return {
     async resolve(row: OutboxRow): Promise<ApiResolved> {
       const base: ApiResolved = { policy: row.policy, deadLetter: row.deadLetter, senderId: (JSON.parse(row.payload) as ApiDestinationPayload).sender };
-      const k = targetKind(row.target);
-      if (k.kind !== "api-destination") return { ...base, missing: { code: "NO_RESOURCE", message: "Not an API destination ARN." } };
-      const stored = await d.store.getDocument("api-destination", { account: k.account, region: k.region, name: k.name });
-      const dest = stored ? (JSON.parse(stored) as ApiDestinationDoc) : undefined;
-      // A destination deleted (or deleted and created again) meanwhile is gone: not retried (user guide, DLQ: "a target resource that no longer exists").
-      if (!dest || dest.uuid !== k.uuid) return { ...base, missing: { code: "NO_RESOURCE", message: `API destination ${k.name} does not exist.` } };
-      const c = parseResourceArn(dest.connectionArn, "connection");
-      const connKey = c && { account: c.account, region: c.region, name: c.name };
-      const cs = connKey && (await d.store.getDocument("connection", connKey));
-      const conn = cs ? (JSON.parse(cs) as ConnectionDoc) : undefined;
-      if (!conn || conn.uuid !== c?.uuid) return { ...base, missing: { code: "NO_RESOURCE", message: "The API destination's connection does not exist." } };
-      if (conn.state === "DEAUTHORIZED") return { ...base, missing: { code: "NO_PERMISSIONS", message: "The API destination's connection is deauthorized." } };
+      const found = await lookup(d, row.target);
+      if ("missing" in found) return { ...base, missing: found.missing };
+      const { dest } = found;
       const policy = row.policy && dest.rateLimit !== undefined ? { ...row.policy, maxPerSecond: dest.rateLimit } : row.policy;
-      return { ...base, policy, dest, conn, connKey, connText: cs };
+      return { ...base, policy, ...found };
     },
     async attempt(row, resolved) {
       const r = resolved as ApiResolved;
