@@ -150,7 +150,7 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
       at = Math.max(deadline, x.startDate);
       r = {
         events: [{ id: x.lastEventId + 1, previousEventId: 0, type: "ExecutionTimedOut", detailsKey: "executionTimedOutEventDetails", details: { error: "States.Timeout" } }],
-        status: "TIMED_OUT", error: "States.Timeout", position: { ...pos, dueAt: undefined },
+        lastEventId: x.lastEventId + 1, entered: 0, status: "TIMED_OUT", error: "States.Timeout", position: { ...pos, dueAt: undefined },
         openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], openMapRuns: [], closeMapRuns: [], abortChildren: childExecutions(pos),
       };
     } else {
@@ -168,7 +168,7 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
       for (let k = 1; k < PURE_STEPS && tasks === undefined && r.events.length < PURE_EVENTS && pure(r); k++) {
         if (r.status !== "RUNNING" || r.position.dueAt === undefined || r.position.dueAt > now || openTokens(r.position).length > 0) break;
         const more = await step(def, info, r.position, x.lastEventId + r.events.length, now, io);
-        r = { ...more, events: [...r.events, ...more.events] };
+        r = { ...more, events: [...r.events, ...more.events], entered: r.entered + more.entered };
       }
       // A running execution is next due at its next step or its deadline, whichever comes first.
       if (r.status === "RUNNING" && deadline !== undefined) r.position = { ...r.position, dueAt: Math.min(r.position.dueAt ?? deadline, deadline) };
