@@ -111,6 +111,12 @@ export interface StepIO {
   invoke?: (call: TaskCall, token: string) => Promise<TaskOutcome>;
   /** false: build no history events (EXPRESS executions have none); ids, `lastEventId` and `entered` still count. */
   history?: boolean;
+  /**
+   * Take further steps in the same call, up to `steps` in all and until `events` events, while each step touches
+   * nothing outside the execution (no task row, activity, map run or child execution) and the execution stays due
+   * at `now` (one clone of the position and one result for the lot). Absent: one step.
+   */
+  chain?: { steps: number; events: number };
 }
 
 export interface StepResult {
@@ -118,6 +124,8 @@ export interface StepResult {
   /** The id of the newest event after this step (also without history), and the states entered in it. */
   lastEventId: number;
   entered: number;
+  /** Steps taken (more than one with io.chain). */
+  steps: number;
   status: ExecutionStatus;
   position: Thread;
   output?: string;
@@ -278,14 +286,16 @@ class Stepper {
   closeMapRuns: { arn: string; status: MapRunStatus; stopDate: number }[] = [];
   finished?: { status: ExecutionStatus; output?: string; error?: string; cause?: string };
   private nextId: number;
-  readonly firstId: number;
   /** States entered in this step (state transitions, as Step Functions counts them). */
   entered = 0;
   /** Whether events are kept (EXPRESS executions have no history: ids still advance, nothing is built). */
   readonly history: boolean;
   /** Parsed once per step: the execution's input ($$.Execution.Input) and each Map's items. */
   private executionInput?: Json;
-  private readonly parsedItems = new Map<string, Json[]>();
+  private parsedItemsMap?: Map<string, Json[]>;
+  private get parsedItems(): Map<string, Json[]> {
+    return (this.parsedItemsMap ??= new Map());
+  }
 
   private readonly x: ExecutionInfo;
   readonly root: Thread;
@@ -298,11 +308,16 @@ class Stepper {
     this.now = now;
     this.io = io;
     this.nextId = lastEventId;
-    this.firstId = lastEventId;
     this.history = io.history !== false;
     this.rootScope = { States: def.States, ql: (def as { QueryLanguage?: string }).QueryLanguage ?? "JSONPath" };
   }
   private readonly rootScope: Scope;
+  /** Did the steps so far touch nothing outside the execution (no task row, activity, map run or child execution)? */
+  pure(): boolean {
+    return this.openTasks.length === 0 && this.closeTasks.length === 0 && this.timedOutTasks.length === 0 && this.activities.length === 0
+      && this.openMapRuns.length === 0 && this.closeMapRuns.length === 0 && this.abortChildren.length === 0;
+  }
+
   /** The id of the newest event so far. */
   get lastEventId(): number {
     return this.nextId;
@@ -401,7 +416,8 @@ class Stepper {
    */
   async run(): Promise<void> {
     const done = new Set<Thread>();
-    for (let k = 0; k < MAX_THREADS_PER_STEP && !this.finished && this.nextId - this.firstId < MAX_EVENTS_PER_STEP; k++) {
+    const first = this.nextId;
+    for (let k = 0; k < MAX_THREADS_PER_STEP && !this.finished && this.nextId - first < MAX_EVENTS_PER_STEP; k++) {
       const chain = this.findDue(this.root, [], done);
       if (!chain) return;
       const th = chain[chain.length - 1];
@@ -1369,12 +1385,20 @@ const show = (v: Json) => (typeof v === "string" ? v : JSON.stringify(v));
 export async function step(def: Definition, x: ExecutionInfo, pos: ExecutionPosition, lastEventId: number, now: number, io: StepIO = {}): Promise<StepResult> {
   const root = cloneThread(pos as Thread);
   const r = new Stepper(def, x, root, lastEventId, now, io);
-  await r.run();
-  while (r.pending.length > 0 && !r.finished) await r.pending.shift()!();
-  if (!r.finished && root.phase === "done") r.endExecution(root, root.end!.ok ? "SUCCEEDED" : "FAILED", root.end!.output, root.end!.error, root.end!.cause);
-  r.refreshDue(root);
+  const maxSteps = io.chain?.steps ?? 1;
+  const maxEvents = io.chain?.events ?? Number.POSITIVE_INFINITY;
+  let steps = 0;
+  for (;;) {
+    await r.run();
+    while (r.pending.length > 0 && !r.finished) await r.pending.shift()!();
+    steps++;
+    if (!r.finished && root.phase === "done") r.endExecution(root, root.end!.ok ? "SUCCEEDED" : "FAILED", root.end!.output, root.end!.error, root.end!.cause);
+    r.refreshDue(root);
+    // Chained steps (io.chain): only while nothing outside the execution was touched and it stays due now.
+    if (r.finished || steps >= maxSteps || r.lastEventId - lastEventId >= maxEvents || !r.pure() || root.dueAt === undefined || root.dueAt > now || openTokens(root).length > 0) break;
+  }
   const base = {
-    events: r.events, lastEventId: r.lastEventId, entered: r.entered, openTasks: r.openTasks, closeTasks: r.closeTasks, timedOutTasks: r.timedOutTasks, activities: r.activities,
+    events: r.events, lastEventId: r.lastEventId, entered: r.entered, steps, openTasks: r.openTasks, closeTasks: r.closeTasks, timedOutTasks: r.timedOutTasks, activities: r.activities,
     openMapRuns: r.openMapRuns, closeMapRuns: r.closeMapRuns, abortChildren: r.abortChildren,
   };
   if (r.finished) return { ...base, ...r.finished, position: { ...root, dueAt: undefined } };
@@ -1465,5 +1489,5 @@ export async function runInMemory(def: Definition, x: ExecutionInfo, invoke: Ste
     if (pos.dueAt === undefined) break;
     now = Math.max(now, pos.dueAt);
   }
-  return { events: [], lastEventId: last, entered: 0, openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], openMapRuns: [], closeMapRuns: [], abortChildren: [], position: pos as Thread, status: "FAILED", error: "States.Runtime", cause: "The in-memory run did not finish.", history };
+  return { events: [], lastEventId: last, entered: 0, steps: 0, openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], openMapRuns: [], closeMapRuns: [], abortChildren: [], position: pos as Thread, status: "FAILED", error: "States.Runtime", cause: "The in-memory run did not finish.", history };
 }

@@ -21,8 +21,7 @@ const STEPS_PER_ROUND = 100;
 const PURE_STEPS = 64;
 const PURE_EVENTS = 256;
 
-const pure = (r: StepResult) => r.openTasks.length === 0 && r.closeTasks.length === 0 && r.timedOutTasks.length === 0 && r.activities.length === 0
-  && r.openMapRuns.length === 0 && r.closeMapRuns.length === 0 && r.abortChildren.length === 0;
+const CHAIN = { steps: PURE_STEPS, events: PURE_EVENTS };
 const BATCH = 64;
 const MAX_EVENTS = 25_000;
 
@@ -150,7 +149,7 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
       at = Math.max(deadline, x.startDate);
       r = {
         events: [{ id: x.lastEventId + 1, previousEventId: 0, type: "ExecutionTimedOut", detailsKey: "executionTimedOutEventDetails", details: { error: "States.Timeout" } }],
-        lastEventId: x.lastEventId + 1, entered: 0, status: "TIMED_OUT", error: "States.Timeout", position: { ...pos, dueAt: undefined },
+        lastEventId: x.lastEventId + 1, entered: 0, steps: 1, status: "TIMED_OUT", error: "States.Timeout", position: { ...pos, dueAt: undefined },
         openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], openMapRuns: [], closeMapRuns: [], abortChildren: childExecutions(pos),
       };
     } else {
@@ -160,16 +159,14 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
         arn: x.arn, name: x.name, input: x.input, roleArn: x.roleArn, startDate: x.startDate,
         machineArn: x.machineArn, machineName: m?.name ?? "", account: m?.account, region: m?.region, redriveCount: x.redriveCount,
       };
-      const io = { tasks, invoke: (call: TaskCall, token: string) => invokeDurably(deps, call, token, now), startChild: (req: ChildStart) => startChild(deps, x.roleArn, req, now) };
-      r = await step(def, info, pos, x.lastEventId, now, io);
       // Steps that touch nothing outside the execution (no task row, activity, map run or child execution) and leave
-      // it due now are taken together and committed at once (a Pass/Choice run costs one commit per PURE_STEPS
-      // transitions, not one each); a step that opens a task row always commits before the task is invoked.
-      for (let k = 1; k < PURE_STEPS && tasks === undefined && r.events.length < PURE_EVENTS && pure(r); k++) {
-        if (r.status !== "RUNNING" || r.position.dueAt === undefined || r.position.dueAt > now || openTokens(r.position).length > 0) break;
-        const more = await step(def, info, r.position, x.lastEventId + r.events.length, now, io);
-        r = { ...more, events: [...r.events, ...more.events], entered: r.entered + more.entered };
-      }
+      // it due now are taken together (io.chain) and committed at once (a Pass/Choice run costs one commit per
+      // PURE_STEPS transitions, not one each); a step that opens a task row always commits before the task is invoked.
+      const io = {
+        tasks, invoke: (call: TaskCall, token: string) => invokeDurably(deps, call, token, now), startChild: (req: ChildStart) => startChild(deps, x.roleArn, req, now),
+        chain: tasks === undefined ? CHAIN : undefined,
+      };
+      r = await step(def, info, pos, x.lastEventId, now, io);
       // A running execution is next due at its next step or its deadline, whichever comes first.
       if (r.status === "RUNNING" && deadline !== undefined) r.position = { ...r.position, dueAt: Math.min(r.position.dueAt ?? deadline, deadline) };
     }
