@@ -223,6 +223,13 @@ export function childExecutions(t: Thread, out: string[] = []): string[] {
   return out;
 }
 
+/** Does the position wait for any task (openTokens without building the list)? */
+export function hasOpenTokens(t: Thread): boolean {
+  if (t.task && (t.phase === "task" || t.phase === "invoke")) return true;
+  if (t.kids) for (const k of t.kids) if (hasOpenTokens(k)) return true;
+  return false;
+}
+
 export function openTokens(t: Thread, out: string[] = []): string[] {
   if (t.task && (t.phase === "task" || t.phase === "invoke")) out.push(t.task.token);
   for (const k of t.kids ?? []) openTokens(k, out);
@@ -487,8 +494,9 @@ class Stepper {
   enter(th: Thread, type: string) {
     th.enteredEventId = this.emit(th, ENTERED[type] ?? `${type}StateEntered`, "stateEnteredEventDetails", this.history ? { name: th.state, input: th.stateInput, inputDetails: { truncated: false } } : undefined);
     th.enteredAt = this.now;
-    th.retries = undefined;
-    th.retryCount = undefined;
+    // Cleared only when set: adding absent members would give every thread object a new shape, step after step.
+    if (th.retries !== undefined) th.retries = undefined;
+    if (th.retryCount !== undefined) th.retryCount = undefined;
   }
 
   /**
@@ -539,7 +547,7 @@ class Stepper {
     const th = chain[chain.length - 1];
     const s = scope.States[th.state];
     const input = this.input(th);
-    if (this.isJsonata(scope, s)) return input;
+    if (s.InputPath === undefined || this.isJsonata(scope, s)) return input;
     return applyInputPath(s.InputPath, input, this.ctx(chain), this.vars(chain));
   }
 
@@ -751,11 +759,11 @@ class Stepper {
       }
     }
     this.emit(th, EXITED[s.Type as string] ?? `${s.Type as string}StateExited`, "stateExitedEventDetails", details);
-    th.task = undefined;
-    th.kids = undefined;
-    th.fan = undefined;
-    th.retries = undefined;
-    th.retryCount = undefined;
+    if (th.task !== undefined) th.task = undefined;
+    if (th.kids !== undefined) th.kids = undefined;
+    if (th.fan !== undefined) th.fan = undefined;
+    if (th.retries !== undefined) th.retries = undefined;
+    if (th.retryCount !== undefined) th.retryCount = undefined;
     // An explicit next (a Choice rule, a Catcher) wins over End (a caught error goes to the Catcher's Next).
     if (next === undefined && (terminal || s.Type === "Succeed" || s.End === true)) return this.endThread(chain, true, text);
     th.state = next ?? (s.Next as string);
@@ -1395,7 +1403,7 @@ export async function step(def: Definition, x: ExecutionInfo, pos: ExecutionPosi
     if (!r.finished && root.phase === "done") r.endExecution(root, root.end!.ok ? "SUCCEEDED" : "FAILED", root.end!.output, root.end!.error, root.end!.cause);
     r.refreshDue(root);
     // Chained steps (io.chain): only while nothing outside the execution was touched and it stays due now.
-    if (r.finished || steps >= maxSteps || r.lastEventId - lastEventId >= maxEvents || !r.pure() || root.dueAt === undefined || root.dueAt > now || openTokens(root).length > 0) break;
+    if (r.finished || steps >= maxSteps || r.lastEventId - lastEventId >= maxEvents || !r.pure() || root.dueAt === undefined || root.dueAt > now || hasOpenTokens(root)) break;
   }
   const base = {
     events: r.events, lastEventId: r.lastEventId, entered: r.entered, steps, openTasks: r.openTasks, closeTasks: r.closeTasks, timedOutTasks: r.timedOutTasks, activities: r.activities,
