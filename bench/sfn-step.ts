@@ -1,7 +1,8 @@
 // Micro-benchmark of the Step Functions interpreter alone: the `sfn` suite's 10-state Pass/Choice machine run to its
 // end with `step` in this process, N executions after a warm-up, reported as CPU µs per state transition (process
-// CPU time, so it holds on a busy machine). Two ways: one `step` call per state with history events (as STANDARD
-// executions step), and the way EXPRESS executions run (no history, steps chained in one call).
+// CPU time, so it holds on a busy machine). Three ways: one `step` call per state with history events, chained with
+// history (as a STANDARD start or the runner takes side-effect-free steps), and the way EXPRESS executions run (no
+// history, steps chained in one call).
 // `node --import tsx bench/sfn-step.ts [executions]`
 import { TEN_STATE_MACHINE } from "./suites/sfn.ts";
 import type { Definition } from "../src/services/stepfunctions/domain/definition.ts";
@@ -12,6 +13,7 @@ const def = structuredClone(TEN_STATE_MACHINE) as unknown as Definition;
 const info = { arn: "arn", name: "n", input: '{"k":1}', roleArn: "r", startDate: 0, machineArn: "m", machineName: "m" };
 const ways: Record<string, StepIO> = {
   "one step per call, with history": {},
+  "STANDARD start: chained, with history": { chain: { steps: 64, events: 256 } },
   "EXPRESS: chained, no history": { history: false, chain: { steps: 100, events: Number.POSITIVE_INFINITY } },
 };
 
