@@ -92,7 +92,11 @@ export function createExpressRunner(scheduler: Scheduler, clock: Clock, tasks: T
       let lastEventId = 1;
       let transitions = 0;
       let timedOut = false;
-      const x: ExecutionInfo = { ...info, account, region };
+      // Member by member: a spread that adds members (account, region) costs microseconds in V8, per execution.
+      const x: ExecutionInfo = {
+        arn: info.arn, name: info.name, input: info.input, roleArn: info.roleArn, startDate: info.startDate, machineArn: info.machineArn,
+        machineName: info.machineName, account, region, redriveCount: info.redriveCount,
+      };
       const io: StepIO = {
         history: false,
         chain: CHAIN,

@@ -1,0 +1,20 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import { closedLoop } from "./lib/measure.ts";
+import { startMailroomProcess } from "./lib/process.ts";
+import { RawConnection } from "./lib/raw-http.ts";
+const dir = mkdtempSync(`${os.tmpdir()}/mailroom-x-`);
+const server = await startMailroomProcess(["--data-dir", dir], "0");
+const head = (op: string) => `POST / HTTP/1.1\r\nhost: 127.0.0.1:${server.port}\r\ncontent-type: application/x-amz-json-1.0\r\nx-amz-target: AWSStepFunctions.${op}\r\n`;
+const c0 = await RawConnection.open("127.0.0.1", server.port);
+const one = { StartAt: "A", States: { A: { Type: "Succeed" } } };
+const mk1 = await c0.request(head("CreateStateMachine"), JSON.stringify({ name: "one", type: "EXPRESS", roleArn: "arn:aws:iam::000000000000:role/r", definition: JSON.stringify(one) }));
+const arn1 = JSON.parse(mk1.body.toString()).stateMachineArn;
+const m = await closedLoop({ connections: 32, warmupMs: 1500, measureMs: 10000, serverPids: [server.pid] }, async () => {
+  const c = await RawConnection.open("127.0.0.1", server.port);
+  const text = JSON.stringify({ stateMachineArn: arn1, input: '{"k":1}' });
+  return async () => { const r = await c.request(head("StartSyncExecution"), text); if (r.status !== 200) throw new Error(r.body.toString()); return 1; };
+});
+console.log(`${(m.cpuPer1k! * 1000).toFixed(0)} µs per request`);
+await server.stop();
+rmSync(dir, { recursive: true, force: true });
