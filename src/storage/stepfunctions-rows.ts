@@ -92,8 +92,10 @@ export function toExecution(r: ExecRow): ExecutionRecord {
     output: r.output ?? undefined, error: r.error ?? undefined, cause: r.cause ?? undefined, startDate: Number(r.start_date),
     stopDate: r.stop_date === null ? undefined : Number(r.stop_date), definition: r.definition, roleArn: r.role_arn, machineUpdatedAt: Number(r.machine_updated_at),
     // The due_at column can be earlier than the position's own due time: a completed task makes its execution due now.
-    position: { ...JSON.parse(r.position), ...(r.status === "RUNNING" ? { dueAt: r.due_at === null ? undefined : Number(r.due_at) } : {}) }, lastEventId: Number(r.last_event_id), version: Number(r.version),
+    position: JSON.parse(r.position) as ExecutionRecord["position"], lastEventId: Number(r.last_event_id), version: Number(r.version),
   };
+  // Set on the parsed object (a spread that adds a member is slow in V8; ADR 0034).
+  if (r.status === "RUNNING") x.position.dueAt = r.due_at === null ? undefined : Number(r.due_at);
   if (r.machine_revision_id !== null) x.machineRevisionId = r.machine_revision_id;
   if (r.parent_token !== null && r.parent_token !== undefined) x.parentToken = r.parent_token;
   if (r.redrive_count) x.redriveCount = Number(r.redrive_count);
