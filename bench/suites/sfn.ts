@@ -6,13 +6,15 @@
 //   - the same definition run in the load generator's own process by aws-local-stepfunctions 3.0.0 (in memory, no
 //     HTTP), as the peer: StateMachine.run() in a closed loop of the same concurrency;
 //   - Mailroom's pure step function on the same definition in the same process (the interpreter alone, like the peer).
-// Arguments pick rows: express, peer, step, standard (default all).
+// Arguments pick rows: express, peer, step, standard (default all). BENCH_BASELINE=<dir>: another checkout of Mailroom
+// (say, main before a change, built) whose EXPRESS and STANDARD rows are measured in the same run, after this one's.
 // The Mailroom server runs anonymous (unsigned requests), pinned to core 0; the generator on core 1.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { StateMachine } from "aws-local-stepfunctions";
 import type { Definition } from "../../src/services/stepfunctions/domain/definition.ts";
-import { startPosition, step } from "../../src/services/stepfunctions/domain/step.ts";
+import { startPosition, step, type StepIO } from "../../src/services/stepfunctions/domain/step.ts";
 import type { ExecutionPosition } from "../../src/services/stepfunctions/store.ts";
 import { closedLoop, CpuWindow, sleep, type Measured } from "../lib/measure.ts";
 import { startMailroomProcess } from "../lib/process.ts";
@@ -86,9 +88,21 @@ const fromMeasured = (what: string, system: string, durability: string, m: Measu
   serverCpuPct: m.cpuPer1k === undefined ? undefined : (m.cpuPer1k * m.msgsPerSec) / 10, otherCpuPct: m.otherCpuPct, note: m.note ?? `${windowS} s window`,
 });
 
-async function expressRow(): Promise<SfnRow> {
+const BASELINE = process.env.BENCH_BASELINE;
+function systemName(name: string, checkout?: string): string {
+  if (!checkout) return name;
+  let rev = checkout;
+  try {
+    rev = execFileSync("git", ["-C", checkout, "rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    // An exported tree (git archive) has no repository: the directory names it.
+  }
+  return `${name} (baseline ${rev})`;
+}
+
+async function expressRow(checkout?: string): Promise<SfnRow> {
   const dir = mkdtempSync(`${os.tmpdir()}/mailroom-bench-sfn-`);
-  const server = await startMailroomProcess(["--data-dir", dir]);
+  const server = await startMailroomProcess(["--data-dir", dir], "0", undefined, checkout);
   try {
     const arn = await createMachine(server.port, "express10", "EXPRESS");
     const m = await closedLoop({ connections, warmupMs: 2000, measureMs: seconds * 1000, serverPids: [server.pid] }, async () => {
@@ -99,16 +113,16 @@ async function expressRow(): Promise<SfnRow> {
         return 1;
       };
     });
-    return fromMeasured("StartSyncExecution, 10-state Pass/Choice", "Mailroom EXPRESS", "none (in memory, as on AWS)", m, seconds);
+    return fromMeasured("StartSyncExecution, 10-state Pass/Choice", systemName("Mailroom EXPRESS", checkout), "none (in memory, as on AWS)", m, seconds);
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function standardRow(): Promise<SfnRow> {
+async function standardRow(checkout?: string): Promise<SfnRow> {
   const dir = mkdtempSync(`${os.tmpdir()}/mailroom-bench-sfn-`);
-  const server = await startMailroomProcess(["--data-dir", dir]);
+  const server = await startMailroomProcess(["--data-dir", dir], "0", undefined, checkout);
   try {
     const arn = await createMachine(server.port, "standard10", "STANDARD");
     const conns = await Promise.all(Array.from({ length: connections }, () => SfnConnection.open(server.port)));
@@ -146,7 +160,7 @@ async function standardRow(): Promise<SfnRow> {
     } while (token);
     for (const c of conns) c.conn.close();
     return {
-      what: "StartExecution, 10-state Pass/Choice, until all ended", system: "Mailroom STANDARD", durability: "strict (fsync per commit)",
+      what: "StartExecution, 10-state Pass/Choice, until all ended", system: systemName("Mailroom STANDARD", checkout), durability: "strict (fsync per commit)",
       executionsPerSec: succeeded / total, transitionsPerSec: (succeeded * TRANSITIONS) / total,
       serverCpuPct: (window.serverCpu / window.elapsed) * 100, otherCpuPct: window.otherCpuPct,
       note: `${started} started in ${startWindow.toFixed(1)} s (${Math.round(started / startWindow)}/s accepted), ${succeeded} succeeded, all ended after ${total.toFixed(1)} s`,
@@ -176,6 +190,9 @@ const perCpu = (r: SfnRow) => (r.serverCpuPct ? r.transitionsPerSec / (r.serverC
  * Mailroom's interpreter alone, in this process like the peer: the pure step function EXPRESS executions run on,
  * without HTTP or storage (what the EXPRESS row adds on top is the request's own cost).
  */
+/** How jobs/express.ts steps: no history events, Pass/Choice steps chained in one call. */
+const EXPRESS_IO: StepIO = { history: false, chain: { steps: 100, events: Number.POSITIVE_INFINITY } };
+
 async function stepRow(): Promise<SfnRow> {
   const def = structuredClone(TEN_STATE_MACHINE) as unknown as Definition;
   const info = { arn: "arn", name: "n", input: '{"k":1}', roleArn: ROLE, startDate: 0, machineArn: "m", machineName: "m" };
@@ -183,8 +200,8 @@ async function stepRow(): Promise<SfnRow> {
     let pos: ExecutionPosition = startPosition(def, info.input, 0);
     let last = 1;
     for (;;) {
-      const r = await step(def, info, pos, last, 0);
-      last += r.events.length;
+      const r = await step(def, info, pos, last, 0, EXPRESS_IO);
+      last = r.lastEventId;
       if (r.status !== "RUNNING") return r;
       pos = r.position;
     }
@@ -204,9 +221,11 @@ export async function sfnSuite(args: string[]): Promise<string> {
   const want = (k: string) => args.length === 0 || args.includes(k);
   const rows: SfnRow[] = [];
   if (want("express")) rows.push(await expressRow());
+  if (want("express") && BASELINE) rows.push(await expressRow(BASELINE));
   if (want("peer")) rows.push(await peerRow());
   if (want("step")) rows.push(await stepRow());
   if (want("standard")) rows.push(await standardRow());
+  if (want("standard") && BASELINE) rows.push(await standardRow(BASELINE));
   const out = [
     `# bench sfn: ${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}; server on core 0, generator (and the in-process peer) on core 1; ${connections} connections, ${seconds} s windows`,
     `# host load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (other CPU % above ~10 means the row was disturbed)`,
@@ -216,9 +235,9 @@ export async function sfnSuite(args: string[]): Promise<string> {
     "",
     ...rows.filter((r) => r.note).map((r) => `- ${r.system}: ${r.note}`),
   ];
-  const express = rows.find((r) => r.system.startsWith("Mailroom EXPRESS"));
+  const express = rows.find((r) => r.system === "Mailroom EXPRESS");
   const peer = rows.find((r) => r.system.startsWith("aws-local"));
-  const standard = rows.find((r) => r.system.startsWith("Mailroom STANDARD"));
+  const standard = rows.find((r) => r.system === "Mailroom STANDARD");
   if (express && peer) {
     out.push(`- goal EXPRESS ≥ 1× the peer per transition: ${(express.transitionsPerSec / peer.transitionsPerSec).toFixed(2)}× — ${express.transitionsPerSec >= peer.transitionsPerSec ? "met" : "missed"}` +
       ` (per CPU-second: ${((perCpu(express) ?? 0) / (perCpu(peer) ?? 1)).toFixed(2)}×; the peer runs in process, without HTTP)`);

@@ -79,6 +79,25 @@ export function stepFunctionsStoreContract(name: string, factory: StepFunctionsS
       assert.deepEqual(await s.getExecution(e.arn), e);
     }));
 
+    test("a write's events come back one by one in id order, however many and however large (history rows batched)", withStore(async (s) => {
+      const m = machine("m-batch");
+      const ev = (id: number, text = ""): HistoryEventRecord => ({ id, previousEventId: id - 1, timestamp: T0 + id, type: "PassStateExited", detailsKey: "stateExitedEventDetails", details: { name: "P", output: JSON.stringify({ text }) } });
+      const e = execution(m, "e");
+      // A start with its first steps (StartExecution commits side-effect-free steps with the start).
+      const first = [started(), ...Array.from({ length: 20 }, (_, i) => ev(i + 2))];
+      await s.startExecution({ ...e, lastEventId: 21 }, first);
+      assert.deepEqual(await s.history(e.arn), first);
+      // A step of many events, three of them large enough that the write is split into several rows.
+      const big = "x".repeat(400_000);
+      const step = [ev(22), ev(23, big), ev(24, big), ev(25), ev(26, big), ev(27)];
+      assert.equal(await s.advance(e.arn, 0, { status: "RUNNING", position: e.position, lastEventId: 27 }, step), true);
+      // A lone event, as before.
+      assert.equal(await s.advance(e.arn, 1, { status: "SUCCEEDED", output: "{}", stopDate: T0 + 50, position: { ...e.position, dueAt: undefined }, lastEventId: 28 }, [ev(28)]), true);
+      const h = await s.history(e.arn);
+      assert.deepEqual(h.map((x) => x.id), Array.from({ length: 28 }, (_, i) => i + 1));
+      assert.deepEqual(h, [...first, ...step, ev(28)]);
+    }));
+
     test("advance commits a step with its events only at the expected version", withStore(async (s) => {
       const e = execution(machine("m2"), "e");
       await s.startExecution(e, [started()]);

@@ -6,13 +6,16 @@ import type {
 } from "../../services/stepfunctions/store.ts";
 import type { PgDb, Queryable } from "./db.ts";
 import { PgVersionAliasStore } from "./stepfunctions-versions.ts";
-import { type ActivityRow, completionColumns, type ExecRow, type MachineRow, toExecution, toMachine, type TaskRow, toActivity, toTask, type MapRunRow, toMapRun } from "../stepfunctions-rows.ts";
+import {
+  type ActivityRow, completionColumns, type ExecRow, historyEvents, historyRows, type MachineRow, toExecution, toMachine, type TaskRow, toActivity, toTask, type MapRunRow, toMapRun,
+} from "../stepfunctions-rows.ts";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 async function insertEvents(c: Queryable, arn: string, events: HistoryEventRecord[]) {
   if (events.length === 0) return;
+  const rows = historyRows(events);
   await c.query("INSERT INTO sfn_history (execution_arn, id, body) SELECT $1, * FROM unnest($2::bigint[], $3::text[])",
-    [arn, events.map((e) => e.id), events.map((e) => JSON.stringify(e))]);
+    [arn, rows.map((r) => r.id), rows.map((r) => r.body)]);
 }
 
 /** Makes a running execution due now and moves its version (a step computed before this change is retried). */
@@ -223,7 +226,7 @@ export class PgStepFunctionsStore extends PgVersionAliasStore implements StepFun
 
   async history(arn: string) {
     const r = await this.db.query("SELECT body FROM sfn_history WHERE execution_arn = $1 ORDER BY id", [arn]);
-    return r.rows.map((row) => JSON.parse(row.body) as HistoryEventRecord);
+    return historyEvents(r.rows.map((row) => row.body as string));
   }
 
   async dueExecutions(now: number, limit: number) {

@@ -8,7 +8,7 @@ import type Database from "better-sqlite3";
 import type { SqliteDb } from "./db.ts";
 import { SqliteVersionAliasStore } from "./stepfunctions-versions.ts";
 import {
-  type ActivityRow, completionColumns, type ExecRow, type MachineRow, type MapRunRow, type TaskRow, toActivity, toExecution, toMachine, toMapRun, toTask,
+  type ActivityRow, completionColumns, type ExecRow, historyEvents, historyRows, type MachineRow, type MapRunRow, type TaskRow, toActivity, toExecution, toMachine, toMapRun, toTask,
 } from "../stepfunctions-rows.ts";
 
 type Db = SqliteDb["db"];
@@ -79,7 +79,7 @@ export class SqliteStepFunctionsStore extends SqliteVersionAliasStore implements
 
   private insertEvents(db: SqliteDb["db"], arn: string, events: HistoryEventRecord[]) {
     const ins = this.p("INSERT INTO sfn_history (execution_arn, id, body) VALUES (?, ?, ?)");
-    for (const ev of events) ins.run(arn, ev.id, JSON.stringify(ev));
+    for (const row of historyRows(events)) ins.run(arn, row.id, row.body);
   }
 
   async getExecution(arn: string) {
@@ -231,8 +231,7 @@ export class SqliteStepFunctionsStore extends SqliteVersionAliasStore implements
   }
 
   async history(arn: string) {
-    const rows = this.p("SELECT body FROM sfn_history WHERE execution_arn = ? ORDER BY id").pluck().all(arn) as string[];
-    return rows.map((b) => JSON.parse(b) as HistoryEventRecord);
+    return historyEvents(this.p("SELECT body FROM sfn_history WHERE execution_arn = ? ORDER BY id").pluck().all(arn) as string[]);
   }
 
   async dueExecutions(now: number, limit: number) {

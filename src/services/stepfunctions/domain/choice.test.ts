@@ -65,7 +65,8 @@ test("StringMatches cannot be made to backtrack: a 7-star pattern against 60 and
   assert.equal(m("a".repeat(60), "*a*a*a*a*a*a*a*b"), false);
   assert.equal(m("a".repeat(100_000), "*a*a*a*a*a*a*a*b"), false);
   assert.equal(m(`${"a".repeat(100_000)}b`, "*a*a*a*a*a*a*a*b"), true);
-  assert.ok(performance.now() - t0 < 50, `took ${performance.now() - t0} ms`);
+  // A hang guard, not a speed figure: backtracking would take far longer than this; a loaded machine took 79 ms.
+  assert.ok(performance.now() - t0 < 2000, `took ${performance.now() - t0} ms`);
 });
 
 test("IsPresent does not need the variable; other operators fail on a missing one", () => {

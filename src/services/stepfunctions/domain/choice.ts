@@ -1,10 +1,10 @@
 // Choice rule evaluation (States Language "Choice Rules"): every comparison operator and its Path form,
 // StringMatches with "*" wildcards ("\*" and "\\" escapes), the type tests, And/Or/Not.
 import { parseTimestamp, type Json } from "./definition.ts";
-import { select, type Vars } from "./paths.ts";
+import { type Context, select, type Vars } from "./paths.ts";
 import { wildcardMatches } from "../../../patterns/wildcard.ts";
 
-function variable(path: string, input: Json, context: Json, vars?: Vars): { present: boolean; value?: Json } {
+function variable(path: string, input: Json, context: Context, vars?: Vars): { present: boolean; value?: Json } {
   try {
     return { present: true, value: select(path, input, context, vars) };
   } catch {
@@ -58,11 +58,27 @@ function compare(kind: string, rel: string, a: Json, b: Json): boolean {
   return false;
 }
 
-export function evaluateRule(rule: Record<string, Json>, input: Json, context: Json, vars?: Vars): boolean {
+/** A comparison rule read once: its operator, and for the comparison operators their kind, relation and Path form. */
+interface CompiledRule { op: string; kind?: string; rel?: string; path?: boolean }
+const compiledRules = new WeakMap<Record<string, Json>, CompiledRule>();
+
+function compileRule(rule: Record<string, Json>): CompiledRule {
+  let c = compiledRules.get(rule);
+  if (c) return c;
+  const op = Object.keys(rule).find((k) => k !== "Next" && k !== "Variable" && k !== "Comment" && k !== "Assign")!;
+  c = { op };
+  const m = /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals)(Path)?$/.exec(op);
+  if (m) c = { op, kind: m[1], rel: m[2], path: m[3] !== undefined };
+  compiledRules.set(rule, c);
+  return c;
+}
+
+export function evaluateRule(rule: Record<string, Json>, input: Json, context: Context, vars?: Vars): boolean {
   if (Array.isArray(rule.And)) return rule.And.every((r) => evaluateRule(r as Record<string, Json>, input, context, vars));
   if (Array.isArray(rule.Or)) return rule.Or.some((r) => evaluateRule(r as Record<string, Json>, input, context, vars));
   if (rule.Not !== undefined) return !evaluateRule(rule.Not as Record<string, Json>, input, context, vars);
-  const op = Object.keys(rule).find((k) => k !== "Next" && k !== "Variable" && k !== "Comment" && k !== "Assign")!;
+  const c = compileRule(rule);
+  const op = c.op;
   const v = variable(rule.Variable as string, input, context, vars);
   const arg = rule[op];
   if (op === "IsPresent") return v.present === arg;
@@ -79,7 +95,7 @@ export function evaluateRule(rule: Record<string, Json>, input: Json, context: J
     case "IsTimestamp": return (typeof value === "string" && parseTimestamp(value) !== undefined) === arg;
     case "StringMatches": return typeof value === "string" && matches(value, arg as string);
   }
-  const m = /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals)(Path)?$/.exec(op)!;
-  const other = m[3] ? select(arg as string, input, context, vars) : arg;
-  return compare(m[1], m[2], value, other);
+  if (c.kind === undefined) throw new Error(`Unknown Choice rule operator ${op}`);
+  const other = c.path ? select(arg as string, input, context, vars) : arg;
+  return compare(c.kind!, c.rel!, value, other);
 }

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { checkDefinition, type Definition, type Json } from "./definition.ts";
-import { errorMatches, parseResource, retryDelay, runInMemory } from "./step.ts";
+import { placeResult } from "./paths.ts";
+import { errorMatches, type NewEvent, parseResource, retryDelay, runInMemory, startPosition, step, type StepIO, type StepResult, type Thread } from "./step.ts";
 
 test("ErrorEquals matching", () => {
   const cases: [Json, string, boolean][] = [
@@ -109,4 +110,100 @@ test("variables: an Assign over 256 KiB fails with States.DataLimitExceeded", as
   }, undefined, 0);
   assert.equal(r.status, "FAILED");
   assert.equal(r.error, "States.DataLimitExceeded");
+});
+
+/** Runs an execution with `step` until it ends (Waits skipped ahead), with the given io; the events it kept. */
+async function runWith(def: Definition, input: string, io: StepIO): Promise<{ r: StepResult; events: NewEvent[]; entered: number; calls: number }> {
+  const x = { arn: "arn:aws:states:us-east-1:000000000000:execution:m:e", name: "e", input, roleArn: "r", startDate: 0, machineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:m", machineName: "m" };
+  let pos = startPosition(def, input, 0) as Thread;
+  let last = 1;
+  let now = 0;
+  let entered = 0;
+  let calls = 0;
+  const events: NewEvent[] = [];
+  for (;;) {
+    const r = await step(def, x, pos, last, now, io);
+    calls++;
+    events.push(...r.events);
+    entered += r.entered;
+    assert.equal(r.lastEventId, last + (io.history === false ? r.lastEventId - last : r.events.length), "lastEventId counts the events, kept or not");
+    last = r.lastEventId;
+    if (r.status !== "RUNNING") return { r, events, entered, calls };
+    pos = r.position;
+    now = Math.max(now, pos.dueAt ?? now);
+  }
+}
+
+test("chained steps (io.chain) and no history (io.history false) end as one step per call does, with the same events and transitions", async () => {
+  const def = JSON.parse(JSON.stringify({
+    StartAt: "P", States: {
+      P: { Type: "Pass", Parameters: { "n.$": "$.n", "id.$": "$$.Execution.Name", "sum.$": "States.MathAdd($.n, 1)" }, ResultPath: "$.p", Next: "C" },
+      C: { Type: "Choice", Choices: [{ And: [{ Variable: "$.p.n", NumericGreaterThan: 1 }, { Variable: "$.p.id", StringMatches: "e*" }], Next: "W" }], Default: "F" },
+      W: { Type: "Wait", Seconds: 5, Next: "Par" },
+      Par: { Type: "Parallel", Branches: [
+        { StartAt: "B1", States: { B1: { Type: "Pass", Result: 1, End: true } } },
+        { StartAt: "B2", States: { B2: { Type: "Pass", InputPath: "$.p", End: true } } },
+      ], ResultPath: "$.par", Next: "M" },
+      M: { Type: "Map", ItemsPath: "$.items", ItemProcessor: { StartAt: "I", States: { I: { Type: "Pass", End: true } } }, ResultPath: "$.m", Next: "S" },
+      S: { Type: "Succeed", OutputPath: "$" },
+      F: { Type: "Fail", Error: "E" },
+    },
+  })) as Definition;
+  const input = JSON.stringify({ n: 2, items: [1, 2, 3] });
+  const one = await runWith(def, input, {});
+  const chained = await runWith(def, input, { chain: { steps: 64, events: 256 } });
+  const bare = await runWith(def, input, { history: false, chain: { steps: 100, events: Number.POSITIVE_INFINITY } });
+  assert.equal(one.r.status, "SUCCEEDED");
+  assert.deepEqual(JSON.parse(one.r.output!), { n: 2, items: [1, 2, 3], p: { n: 2, id: "e", sum: 3 }, par: [1, { n: 2, id: "e", sum: 3 }], m: [1, 2, 3] });
+  for (const other of [chained, bare]) {
+    assert.equal(other.r.status, one.r.status);
+    assert.equal(other.r.output, one.r.output);
+    assert.equal(other.r.lastEventId, one.r.lastEventId);
+    assert.equal(other.entered, one.entered);
+  }
+  assert.equal(one.entered, one.events.filter((e) => e.type.endsWith("StateEntered")).length);
+  assert.deepEqual(chained.events, one.events, "the same events, ids and details");
+  assert.equal(bare.events.length, 0, "no history kept");
+  assert.ok(chained.calls < one.calls, `fewer calls when chained (${chained.calls} < ${one.calls})`);
+  // The Wait ends a chain (it is not due at the chain's `now`).
+  assert.ok(chained.calls >= 2);
+});
+
+test("a step does not change the position it was given (the runner and EXPRESS keep theirs)", async () => {
+  const def = { StartAt: "Par", States: { Par: { Type: "Parallel", Branches: [{ StartAt: "B", States: { B: { Type: "Wait", Seconds: 1, End: true } } }], End: true } } } as unknown as Definition;
+  const x = { arn: "a", name: "e", input: "{}", roleArn: "r", startDate: 0, machineArn: "m", machineName: "m" };
+  const r1 = await step(def, x, startPosition(def, "{}", 0), 1, 0);
+  const before = JSON.stringify(r1.position);
+  const r2 = await step(def, x, r1.position, r1.lastEventId, 1000);
+  assert.equal(JSON.stringify(r1.position), before);
+  assert.notEqual(JSON.stringify(r2.position), before);
+  const after = JSON.stringify(r2.position);
+  await step(def, x, r2.position, r2.lastEventId, 1000);
+  assert.equal(JSON.stringify(r2.position), after);
+});
+
+test("probe: ResultPath and Parameters named __proto__ make members, and never reach Object.prototype", async () => {
+  const def = JSON.parse(JSON.stringify({
+    StartAt: "A", States: {
+      A: { Type: "Pass", Result: "yes", ResultPath: "$.__proto__.polluted", Next: "B" },
+      B: { Type: "Pass", Parameters: { "__proto__.$": "$.__proto__", "plain": 1 }, ResultPath: "$.q", Next: "C" },
+      C: { Type: "Pass", Result: 7, ResultPath: "$.list[3]", End: true },
+    },
+  })) as Definition;
+  const r = await runInMemory(def, { arn: "a", name: "e", input: '{"list":[0]}', roleArn: "r", startDate: 0, machineArn: "m", machineName: "m" }, undefined, 0);
+  assert.equal(r.status, "SUCCEEDED", `${r.error} ${r.cause}`);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined, "Object.prototype untouched");
+  assert.equal(r.output, '{"list":[0,null,null,7],"__proto__":{"polluted":"yes"},"q":{"__proto__":{"polluted":"yes"},"plain":1}}');
+  assert.deepEqual(placeResult("$.__proto__.x", {}, 1), JSON.parse('{"__proto__":{"x":1}}'));
+  assert.equal(({} as Record<string, unknown>).x, undefined);
+});
+
+test("ResultPath copies the input along its path only, and leaves the input unchanged", () => {
+  const input = { a: { b: { c: 1 }, keep: { deep: [1, 2] } }, other: { z: 1 } };
+  const text = JSON.stringify(input);
+  const out = placeResult("$.a.b.d", input, 5) as Record<string, any>;
+  assert.equal(JSON.stringify(input), text, "input unchanged");
+  assert.deepEqual(out, { a: { b: { c: 1, d: 5 }, keep: { deep: [1, 2] } }, other: { z: 1 } });
+  assert.throws(() => placeResult("$.a", [1] as never, 5), /Unable to apply ResultPath/);
+  assert.throws(() => placeResult("$.a", 3, 5), /Unable to apply ResultPath/);
 });

@@ -11,7 +11,7 @@ import { evaluateRule } from "./choice.ts";
 import { parseTimestamp, type Definition, type Json, type State } from "./definition.ts";
 import { IntrinsicError } from "./intrinsics.ts";
 import { evaluate, evaluateTemplate, isExpression, QueryError } from "./jsonata.ts";
-import { applyInputPath, applyTemplate, PathError, placeResult, select, valueOf, type Vars } from "./paths.ts";
+import { applyInputPath, applyTemplate, type Context, PathError, placeResult, select, valueOf, type Vars } from "./paths.ts";
 import type { IntegrationPattern, TaskCall, TaskOutcome } from "./tasks.ts";
 
 export interface NewEvent {
@@ -109,10 +109,23 @@ export interface StepIO {
   startChild?: (req: ChildStart) => Promise<void>;
   /** Carries out a Task's resource (the runner persists the outcome under the task's token before it returns). */
   invoke?: (call: TaskCall, token: string) => Promise<TaskOutcome>;
+  /** false: build no history events (EXPRESS executions have none); ids, `lastEventId` and `entered` still count. */
+  history?: boolean;
+  /**
+   * Take further steps in the same call, up to `steps` in all and until `events` events, while each step touches
+   * nothing outside the execution (no task row, activity, map run or child execution) and the execution stays due
+   * at `now` (one clone of the position and one result for the lot). Absent: one step.
+   */
+  chain?: { steps: number; events: number };
 }
 
 export interface StepResult {
   events: NewEvent[];
+  /** The id of the newest event after this step (also without history), and the states entered in it. */
+  lastEventId: number;
+  entered: number;
+  /** Steps taken (more than one with io.chain). */
+  steps: number;
   status: ExecutionStatus;
   position: Thread;
   output?: string;
@@ -131,6 +144,14 @@ export interface StepResult {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Event type names per state type, built once. */
+const STATE_TYPES = ["Pass", "Wait", "Choice", "Succeed", "Fail", "Task", "Parallel", "Map"];
+const ENTERED: Record<string, string> = Object.fromEntries(STATE_TYPES.map((t) => [t, `${t}StateEntered`]));
+const EXITED: Record<string, string> = Object.fromEntries(STATE_TYPES.map((t) => [t, `${t}StateExited`]));
+/** Is a text over MAX_DATA bytes in UTF-8 (a UTF-16 unit is at most 3 bytes, so short texts need no count)? */
+const overLimit = (text: string) => text.length * 3 > MAX_DATA && Buffer.byteLength(text) > MAX_DATA;
+/** No variables in scope (shared; never mutated). */
+const NO_VARS: Vars = Object.freeze({}) as Vars;
 /** 256 KiB: state input and output, task results (Step Functions quotas, "Maximum input or output size"). */
 const MAX_DATA = 262_144;
 /** All of an execution's variables together (developer guide, variables: 10 MiB). */
@@ -202,6 +223,13 @@ export function childExecutions(t: Thread, out: string[] = []): string[] {
   return out;
 }
 
+/** Does the position wait for any task (openTokens without building the list)? */
+export function hasOpenTokens(t: Thread): boolean {
+  if (t.task && (t.phase === "task" || t.phase === "invoke")) return true;
+  if (t.kids) for (const k of t.kids) if (hasOpenTokens(k)) return true;
+  return false;
+}
+
 export function openTokens(t: Thread, out: string[] = []): string[] {
   if (t.task && (t.phase === "task" || t.phase === "invoke")) out.push(t.task.token);
   for (const k of t.kids ?? []) openTokens(k, out);
@@ -265,23 +293,41 @@ class Stepper {
   closeMapRuns: { arn: string; status: MapRunStatus; stopDate: number }[] = [];
   finished?: { status: ExecutionStatus; output?: string; error?: string; cause?: string };
   private nextId: number;
+  /** States entered in this step (state transitions, as Step Functions counts them). */
+  entered = 0;
+  /** Whether events are kept (EXPRESS executions have no history: ids still advance, nothing is built). */
+  readonly history: boolean;
   /** Parsed once per step: the execution's input ($$.Execution.Input) and each Map's items. */
   private executionInput?: Json;
-  private readonly parsedItems = new Map<string, Json[]>();
+  private parsedItemsMap?: Map<string, Json[]>;
+  private get parsedItems(): Map<string, Json[]> {
+    return (this.parsedItemsMap ??= new Map());
+  }
 
-  private readonly def: Definition;
   private readonly x: ExecutionInfo;
   readonly root: Thread;
   private readonly now: number;
   private readonly io: StepIO;
 
   constructor(def: Definition, x: ExecutionInfo, root: Thread, lastEventId: number, now: number, io: StepIO) {
-    this.def = def;
     this.x = x;
     this.root = root;
     this.now = now;
     this.io = io;
     this.nextId = lastEventId;
+    this.history = io.history !== false;
+    this.rootScope = { States: def.States, ql: (def as { QueryLanguage?: string }).QueryLanguage ?? "JSONPath" };
+  }
+  private readonly rootScope: Scope;
+  /** Did the steps so far touch nothing outside the execution (no task row, activity, map run or child execution)? */
+  pure(): boolean {
+    return this.openTasks.length === 0 && this.closeTasks.length === 0 && this.timedOutTasks.length === 0 && this.activities.length === 0
+      && this.openMapRuns.length === 0 && this.closeMapRuns.length === 0 && this.abortChildren.length === 0;
+  }
+
+  /** The id of the newest event so far. */
+  get lastEventId(): number {
+    return this.nextId;
   }
 
   emit(th: Thread, type: string, detailsKey?: string, details?: Record<string, unknown>): number {
@@ -289,14 +335,15 @@ class Stepper {
     // Each event names its thread's previous one; the first state's entered event names 0 (LocalStack snapshots
     // test_wait, test_base_scenarios: "id": 2, "previousEventId": 0).
     const previousEventId = th.last ?? (id === 2 ? 0 : id - 1);
-    this.events.push({ id, previousEventId, type, detailsKey, details });
+    if (this.history) this.events.push({ id, previousEventId, type, detailsKey, details });
+    if (detailsKey === "stateEnteredEventDetails") this.entered++;
     th.last = id;
     return id;
   }
 
   /** The scopes (states and query language) of a chain of threads, root first. */
   scopes(chain: Thread[]): Scope[] {
-    const out: Scope[] = [{ States: this.def.States, ql: (this.def as { QueryLanguage?: string }).QueryLanguage ?? "JSONPath" }];
+    const out: Scope[] = [this.rootScope];
     for (let i = 1; i < chain.length; i++) {
       const parent = out[i - 1];
       const s = parent.States[chain[i - 1].state];
@@ -327,11 +374,30 @@ class Stepper {
     return t.dueAt !== undefined && t.dueAt <= this.now ? c : undefined;
   }
 
+  /** The variables in scope (callers never mutate the object: a state's Assign replaces its thread's `vars`). */
   vars(chain: Thread[]): Vars {
+    if (chain.length === 1) return chain[0].vars ?? NO_VARS;
     const v: Vars = {};
     for (const t of chain) Object.assign(v, t.vars);
     return v;
   }
+
+  /** The context object as JSONPath evaluation takes it: built on first use (most paths never read "$$"). */
+  ctx(chain: Thread[], extra?: Record<string, Json>): () => Json {
+    let c: Json | undefined;
+    return () => (c ??= this.context(chain, extra));
+  }
+
+  /** A thread's input, parsed once per step (JSONPath processing never mutates it: ResultPath copies along its path). */
+  input(th: Thread): Json {
+    if (this.inputText !== th.stateInput) {
+      this.inputValue = JSON.parse(th.stateInput) as Json;
+      this.inputText = th.stateInput;
+    }
+    return this.inputValue as Json;
+  }
+  private inputText?: string;
+  private inputValue?: Json;
 
   context(chain: Thread[], extra: Record<string, Json> = {}): Record<string, Json> {
     const th = chain[chain.length - 1];
@@ -357,14 +423,15 @@ class Stepper {
    */
   async run(): Promise<void> {
     const done = new Set<Thread>();
-    for (let k = 0; k < MAX_THREADS_PER_STEP && !this.finished && this.events.length < MAX_EVENTS_PER_STEP; k++) {
+    const first = this.nextId;
+    for (let k = 0; k < MAX_THREADS_PER_STEP && !this.finished && this.nextId - first < MAX_EVENTS_PER_STEP; k++) {
       const chain = this.findDue(this.root, [], done);
       if (!chain) return;
       const th = chain[chain.length - 1];
       done.add(th);
-      const scope = this.scopes(chain)[chain.length - 1];
+      const scope = chain.length === 1 ? this.rootScope : this.scopes(chain)[chain.length - 1];
       try {
-        await this.advance(chain, scope);
+        if (!this.advanceSync(chain, scope)) await this.advance(chain, scope);
       } catch (e) {
         await this.fail(chain, scope, e);
       }
@@ -423,20 +490,44 @@ class Stepper {
 
   // ---- one state, one phase -------------------------------------------------------------------------------------
 
+  /** The thread enters its state: the *StateEntered event, and the state's retry counts start again. */
+  enter(th: Thread, type: string) {
+    th.enteredEventId = this.emit(th, ENTERED[type] ?? `${type}StateEntered`, "stateEnteredEventDetails", this.history ? { name: th.state, input: th.stateInput, inputDetails: { truncated: false } } : undefined);
+    th.enteredAt = this.now;
+    // Cleared only when set: adding absent members would give every thread object a new shape, step after step.
+    if (th.retries !== undefined) th.retries = undefined;
+    if (th.retryCount !== undefined) th.retryCount = undefined;
+  }
+
+  /**
+   * Entering a JSONPath Pass, Choice, Succeed or Fail state needs nothing asynchronous: done here without promises
+   * (the same code the asynchronous path runs for them). False when the thread is not at such a step.
+   */
+  advanceSync(chain: Thread[], scope: Scope): boolean {
+    const th = chain[chain.length - 1];
+    if (th.phase !== "enter" || th.child) return false;
+    const s = scope.States[th.state];
+    const type = s.Type as string;
+    if ((type !== "Pass" && type !== "Choice" && type !== "Succeed" && type !== "Fail") || this.isJsonata(scope, s)) return false;
+    this.enter(th, type);
+    if (type === "Pass") this.passPath(chain, scope, s);
+    else if (type === "Choice") this.choosePath(chain, scope, s);
+    else if (type === "Succeed") this.succeedPath(chain, scope, s);
+    else this.failPath(chain, s);
+    return true;
+  }
+
   async advance(chain: Thread[], scope: Scope): Promise<void> {
     const th = chain[chain.length - 1];
     if (th.child) return this.childStep(th);
     const s = scope.States[th.state];
     const type = s.Type as string;
     if (th.phase === "enter") {
-      th.enteredEventId = this.emit(th, `${type}StateEntered`, "stateEnteredEventDetails", { name: th.state, input: th.stateInput, inputDetails: { truncated: false } });
-      th.enteredAt = this.now;
-      th.retries = undefined;
-      th.retryCount = undefined;
+      this.enter(th, type);
       return this.begin(chain, scope);
     }
     if (th.phase === "retry") return this.begin(chain, scope);
-    if (th.phase === "wait") return this.complete(chain, scope, await this.effective(chain, scope), true);
+    if (th.phase === "wait") return this.complete(chain, scope, this.effective(chain, scope), true);
     if (th.phase === "invoke") return this.invoke(chain, scope);
     if (th.phase === "refill") return this.refill(chain, scope);
     if (th.phase === "task") return this.taskProgress(chain, scope);
@@ -452,28 +543,24 @@ class Stepper {
   }
 
   /** The state's effective input: InputPath (JSONPath), or its input (JSONata). */
-  async effective(chain: Thread[], scope: Scope): Promise<Json> {
+  effective(chain: Thread[], scope: Scope): Json {
     const th = chain[chain.length - 1];
     const s = scope.States[th.state];
-    const input = JSON.parse(th.stateInput) as Json;
-    if (this.isJsonata(scope, s)) return input;
-    return applyInputPath(s.InputPath, input, this.context(chain), this.vars(chain));
+    const input = this.input(th);
+    if (s.InputPath === undefined || this.isJsonata(scope, s)) return input;
+    return applyInputPath(s.InputPath, input, this.ctx(chain), this.vars(chain));
   }
 
   async begin(chain: Thread[], scope: Scope): Promise<void> {
     const th = chain[chain.length - 1];
     const s = scope.States[th.state];
     const jn = this.isJsonata(scope, s);
-    const input = JSON.parse(th.stateInput) as Json;
+    const input = this.input(th);
     const vars = this.vars(chain);
     switch (s.Type) {
       case "Pass": {
         if (jn) return this.complete(chain, scope, input);
-        const eff = await this.effective(chain, scope);
-        // Parameters shape the effective input; Result, when given, is the result; ResultPath places it in the raw
-        // input (States Language "Input and Output Processing").
-        const shaped = s.Parameters !== undefined ? applyTemplate(s.Parameters, eff, this.context(chain), vars) : eff;
-        return this.complete(chain, scope, s.Result !== undefined ? s.Result : shaped);
+        return this.passPath(chain, scope, s);
       }
       case "Wait": {
         const until = await this.waitUntil(chain, scope, s);
@@ -482,37 +569,53 @@ class Stepper {
           th.dueAt = until;
           return;
         }
-        return this.complete(chain, scope, await this.effective(chain, scope), true);
+        return this.complete(chain, scope, this.effective(chain, scope), true);
       }
-      case "Choice": return this.choose(chain, scope, s, jn);
+      case "Choice": return jn ? this.choose(chain, scope, s, jn) : this.choosePath(chain, scope, s);
       case "Succeed": {
-        const out = jn ? await this.jsonataOutput(chain, s, input, {}) : await this.effective(chain, scope);
-        return this.exit(chain, scope, jn ? out : this.outputPath(chain, s, out), true);
+        if (!jn) return this.succeedPath(chain, scope, s);
+        return this.exit(chain, scope, await this.jsonataOutput(chain, s, input, {}), true);
       }
       case "Fail": {
-        let error: string | undefined;
-        let cause: string | undefined;
-        if (jn) {
-          const b = this.bindings(chain, {});
-          error = s.Error === undefined ? undefined : asString(await evaluateTemplate(s.Error, b), "Error");
-          cause = s.Cause === undefined ? undefined : asString(await evaluateTemplate(s.Cause, b), "Cause");
-        } else {
-          const ctx = this.context(chain);
-          error = s.ErrorPath !== undefined ? stringAt(s.ErrorPath as string, input, ctx, vars) : (s.Error as string | undefined);
-          cause = s.CausePath !== undefined ? stringAt(s.CausePath as string, input, ctx, vars) : (s.Cause as string | undefined);
-        }
+        if (!jn) return this.failPath(chain, s);
+        const b = this.bindings(chain, {});
+        const error = s.Error === undefined ? undefined : asString(await evaluateTemplate(s.Error, b), "Error");
+        const cause = s.Cause === undefined ? undefined : asString(await evaluateTemplate(s.Cause, b), "Cause");
         return this.endThread(chain, false, undefined, error, cause);
       }
       case "Task": return this.schedule(chain, scope, s, jn);
       case "Parallel": return this.startParallel(chain, scope, s, jn);
       case "Map": return this.startMap(chain, scope, s, jn);
     }
+    void vars;
     throw new PathError(`State type ${String(s.Type)} is not supported`);
+  }
+
+  passPath(chain: Thread[], scope: Scope, s: State): void {
+    const eff = this.effective(chain, scope);
+    // Parameters shape the effective input; Result, when given, is the result; ResultPath places it in the raw
+    // input (States Language "Input and Output Processing").
+    const shaped = s.Parameters !== undefined ? applyTemplate(s.Parameters, eff, this.ctx(chain), this.vars(chain)) : eff;
+    this.completePath(chain, scope, s.Result !== undefined ? s.Result : shaped);
+  }
+
+  succeedPath(chain: Thread[], scope: Scope, s: State): void {
+    this.exit(chain, scope, this.outputPath(chain, s, this.effective(chain, scope)), true);
+  }
+
+  failPath(chain: Thread[], s: State): void {
+    const th = chain[chain.length - 1];
+    const input = this.input(th);
+    const ctx = this.ctx(chain);
+    const vars = this.vars(chain);
+    const error = s.ErrorPath !== undefined ? stringAt(s.ErrorPath as string, input, ctx, vars) : (s.Error as string | undefined);
+    const cause = s.CausePath !== undefined ? stringAt(s.CausePath as string, input, ctx, vars) : (s.Cause as string | undefined);
+    this.endThread(chain, false, undefined, error, cause);
   }
 
   async choose(chain: Thread[], scope: Scope, s: State, jn: boolean): Promise<void> {
     const th = chain[chain.length - 1];
-    const input = JSON.parse(th.stateInput) as Json;
+    const input = this.input(th);
     const rules = s.Choices as Record<string, Json>[];
     let rule: Record<string, Json> | undefined;
     if (jn) {
@@ -523,36 +626,44 @@ class Stepper {
         if (typeof v !== "boolean") throw new QueryError(`The Condition '${String(r.Condition)}' returned a non-boolean value: ${JSON.stringify(v)}`);
         if (v) { rule = r; break; }
       }
-    } else {
-      const eff = await this.effective(chain, scope);
-      const ctx = this.context(chain);
-      const vars = this.vars(chain);
-      rule = rules.find((r) => evaluateRule(r, eff, ctx, vars));
+    } else return this.choosePath(chain, scope, s);
+    const next = (rule?.Next ?? s.Default) as string | undefined;
+    // No rule matched and no Default: States.NoChoiceMatched (States Language "Choice State").
+    if (next === undefined) throw new StateFailure("States.NoChoiceMatched", "No Matches!");
+    const assign = (rule?.Assign ?? s.Assign) as Json | undefined;
+    const b = this.bindings(chain, {});
+    const assigned = assign === undefined ? undefined : await this.jsonataAssign(assign, b);
+    const o = (rule?.Output ?? s.Output) as Json | undefined;
+    const out = o === undefined ? input : ((await evaluateTemplate(o, b)) ?? null);
+    this.exit(chain, scope, out, false, next, assigned);
+  }
+
+  /** A JSONPath Choice: the first rule that matches, else Default; Assign and OutputPath over the effective input. */
+  choosePath(chain: Thread[], scope: Scope, s: State): void {
+    const rules = s.Choices as Record<string, Json>[];
+    const eff = this.effective(chain, scope);
+    const ctx = this.ctx(chain);
+    const vars = this.vars(chain);
+    let rule: Record<string, Json> | undefined;
+    for (const r of rules) {
+      if (evaluateRule(r, eff, ctx, vars)) {
+        rule = r;
+        break;
+      }
     }
     const next = (rule?.Next ?? s.Default) as string | undefined;
     // No rule matched and no Default: States.NoChoiceMatched (States Language "Choice State").
     if (next === undefined) throw new StateFailure("States.NoChoiceMatched", "No Matches!");
     const assign = (rule?.Assign ?? s.Assign) as Json | undefined;
-    let out: Json;
-    let assigned: Vars | undefined;
-    if (jn) {
-      const b = this.bindings(chain, {});
-      assigned = assign === undefined ? undefined : await this.jsonataAssign(assign, b);
-      const o = (rule?.Output ?? s.Output) as Json | undefined;
-      out = o === undefined ? input : ((await evaluateTemplate(o, b)) ?? null);
-    } else {
-      const eff = await this.effective(chain, scope);
-      assigned = assign === undefined ? undefined : this.jsonpathAssign(assign, eff, chain);
-      out = this.outputPath(chain, s, eff);
-    }
-    this.exit(chain, scope, out, false, next, assigned);
+    const assigned = assign === undefined ? undefined : this.jsonpathAssign(assign, eff, chain);
+    this.exit(chain, scope, this.outputPath(chain, s, eff), false, next, assigned);
   }
 
   // ---- JSONPath and JSONata output processing --------------------------------------------------------------------
 
   outputPath(chain: Thread[], s: State, out: Json): Json {
     if (s.OutputPath === undefined) return out;
-    return s.OutputPath === null ? {} : select(s.OutputPath as string, out, this.context(chain), this.vars(chain));
+    return s.OutputPath === null ? {} : select(s.OutputPath as string, out, this.ctx(chain), this.vars(chain));
   }
 
   async jsonataOutput(chain: Thread[], s: State, dflt: Json, extra: Record<string, unknown>): Promise<Json> {
@@ -569,7 +680,7 @@ class Stepper {
   /** Assign in a JSONPath state: "name.$" fields take a path or intrinsic over the state's result (developer guide, variables). */
   jsonpathAssign(assign: Json, result: Json, chain: Thread[]): Vars {
     const out: Vars = {};
-    const ctx = this.context(chain);
+    const ctx = this.ctx(chain);
     const vars = this.vars(chain);
     for (const [k, v] of Object.entries(assign as Record<string, Json>)) {
       if (k.endsWith(".$")) out[k.slice(0, -2)] = valueOf(v as string, result, ctx, vars);
@@ -585,32 +696,37 @@ class Stepper {
   async complete(chain: Thread[], scope: Scope, result: Json, inputIsResult = false): Promise<void> {
     const th = chain[chain.length - 1];
     const s = scope.States[th.state];
-    const jn = this.isJsonata(scope, s);
-    const raw = JSON.parse(th.stateInput) as Json;
+    if (!this.isJsonata(scope, s)) return this.completePath(chain, scope, result, inputIsResult);
+    const raw = this.input(th);
+    const producing = s.Type === "Task" || s.Type === "Parallel" || s.Type === "Map";
+    let assigned: Vars | undefined;
+    const extra = producing ? { result } : {};
+    const b = this.bindings(chain, extra);
+    if (s.Assign !== undefined) assigned = await this.jsonataAssign(s.Assign, b);
+    const out = s.Output === undefined ? (producing ? result : raw) : ((await evaluateTemplate(s.Output, b)) ?? null);
+    this.exit(chain, scope, out, s.Type === "Succeed", s.Next as string | undefined, assigned);
+  }
+
+  /** `complete` for a JSONPath state: ResultSelector, Assign, ResultPath, OutputPath (nothing asynchronous). */
+  completePath(chain: Thread[], scope: Scope, result: Json, inputIsResult = false): void {
+    const th = chain[chain.length - 1];
+    const s = scope.States[th.state];
+    const raw = this.input(th);
     const producing = s.Type === "Task" || s.Type === "Parallel" || s.Type === "Map";
     let out: Json;
     let assigned: Vars | undefined;
-    if (jn) {
-      const extra = producing ? { result } : {};
-      const b = this.bindings(chain, extra);
-      if (s.Assign !== undefined) assigned = await this.jsonataAssign(s.Assign, b);
-      out = s.Output === undefined ? (producing ? result : raw) : ((await evaluateTemplate(s.Output, b)) ?? null);
-    } else {
-      let r = result;
-      const ctx = this.context(chain);
-      const vars = this.vars(chain);
-      if (producing && s.ResultSelector !== undefined) r = applyTemplate(s.ResultSelector, r, ctx, vars);
-      if (s.Assign !== undefined) assigned = this.jsonpathAssign(s.Assign, r, chain);
-      // Wait and Choice have no ResultPath: their output is their effective input. A ResultPath that cannot be applied
-      // to the input (a scalar or an array) is States.ResultPathMatchFailure (States Language, error names).
-      try {
-        out = inputIsResult ? r : placeResult(s.ResultPath, raw, r);
-      } catch (e) {
-        if (!(e instanceof PathError)) throw e;
-        throw new StateFailure("States.ResultPathMatchFailure", this.runtimeCause(th, e.message));
-      }
-      out = this.outputPath(chain, s, out);
+    let r = result;
+    if (producing && s.ResultSelector !== undefined) r = applyTemplate(s.ResultSelector, r, this.ctx(chain), this.vars(chain));
+    if (s.Assign !== undefined) assigned = this.jsonpathAssign(s.Assign, r, chain);
+    // Wait and Choice have no ResultPath: their output is their effective input. A ResultPath that cannot be applied
+    // to the input (a scalar or an array) is States.ResultPathMatchFailure (States Language, error names).
+    try {
+      out = inputIsResult ? r : placeResult(s.ResultPath, raw, r);
+    } catch (e) {
+      if (!(e instanceof PathError)) throw e;
+      throw new StateFailure("States.ResultPathMatchFailure", this.runtimeCause(th, e.message));
     }
+    out = this.outputPath(chain, s, out);
     this.exit(chain, scope, out, s.Type === "Succeed", s.Next as string | undefined, assigned);
   }
 
@@ -620,10 +736,10 @@ class Stepper {
     const s = scope.States[th.state];
     const text = JSON.stringify(out ?? null);
     // A state's output is at most 256 KiB (Step Functions quotas); beyond it States.DataLimitExceeded (States Language, error names).
-    if (Buffer.byteLength(text) > MAX_DATA) {
+    if (overLimit(text)) {
       throw new StateFailure("States.DataLimitExceeded", `The state/task '${th.state}' returned a result with a size exceeding the maximum number of bytes service limit.`);
     }
-    const details: Record<string, unknown> = { name: th.state, output: text, outputDetails: { truncated: false } };
+    const details: Record<string, unknown> | undefined = this.history ? { name: th.state, output: text, outputDetails: { truncated: false } } : undefined;
     if (assigned) {
       // A variable is at most 256 KiB, one Assign's variables together too, and an execution's variables 10 MiB
       // (developer guide, "Passing data between states with variables", limits); beyond: States.DataLimitExceeded.
@@ -637,15 +753,17 @@ class Stepper {
       if (Buffer.byteLength(JSON.stringify(all)) > MAX_VARIABLES) throw new StateFailure("States.DataLimitExceeded", `The execution's variables would exceed the maximum total size of ${MAX_VARIABLES} bytes.`);
       th.vars = { ...th.vars, ...assigned };
       // The exited event lists the variables the state assigned (HistoryEvent StateExitedEventDetails.assignedVariables).
-      details.assignedVariables = Object.fromEntries(Object.entries(assigned).map(([k, v]) => [k, JSON.stringify(v)]));
-      details.assignedVariablesDetails = { truncated: false };
+      if (details) {
+        details.assignedVariables = Object.fromEntries(Object.entries(assigned).map(([k, v]) => [k, JSON.stringify(v)]));
+        details.assignedVariablesDetails = { truncated: false };
+      }
     }
-    this.emit(th, `${s.Type as string}StateExited`, "stateExitedEventDetails", details);
-    th.task = undefined;
-    th.kids = undefined;
-    th.fan = undefined;
-    th.retries = undefined;
-    th.retryCount = undefined;
+    this.emit(th, EXITED[s.Type as string] ?? `${s.Type as string}StateExited`, "stateExitedEventDetails", details);
+    if (th.task !== undefined) th.task = undefined;
+    if (th.kids !== undefined) th.kids = undefined;
+    if (th.fan !== undefined) th.fan = undefined;
+    if (th.retries !== undefined) th.retries = undefined;
+    if (th.retryCount !== undefined) th.retryCount = undefined;
     // An explicit next (a Choice rule, a Catcher) wins over End (a caught error goes to the Catcher's Next).
     if (next === undefined && (terminal || s.Type === "Succeed" || s.End === true)) return this.endThread(chain, true, text);
     th.state = next ?? (s.Next as string);
@@ -685,7 +803,7 @@ class Stepper {
       if (c) {
         const errorOutput: Record<string, Json> = { Error: error, Cause: cause ?? null };
         if (cause === undefined) delete errorOutput.Cause;
-        const raw = JSON.parse(th.stateInput) as Json;
+        const raw = this.input(th);
         let out: Json;
         let assigned: Vars | undefined;
         if (jn) {
@@ -725,11 +843,11 @@ class Stepper {
       timeout = s.TimeoutSeconds === undefined ? undefined : seconds(await evaluateTemplate(s.TimeoutSeconds, b), "TimeoutSeconds");
       heartbeat = s.HeartbeatSeconds === undefined ? undefined : seconds(await evaluateTemplate(s.HeartbeatSeconds, b), "HeartbeatSeconds");
     } else {
-      const eff = await this.effective(chain, scope);
-      const ctx = this.context(chain);
+      const eff = this.effective(chain, scope);
+      const ctx = this.ctx(chain);
       const vars = this.vars(chain);
       params = s.Parameters !== undefined ? applyTemplate(s.Parameters, eff, ctx, vars) : eff;
-      const raw = JSON.parse(th.stateInput) as Json;
+      const raw = this.input(th);
       timeout = s.TimeoutSecondsPath !== undefined ? seconds(select(s.TimeoutSecondsPath as string, raw, ctx, vars), "TimeoutSecondsPath") : (s.TimeoutSeconds as number | undefined);
       heartbeat = s.HeartbeatSecondsPath !== undefined ? seconds(select(s.HeartbeatSecondsPath as string, raw, ctx, vars), "HeartbeatSecondsPath") : (s.HeartbeatSeconds as number | undefined);
     }
@@ -854,10 +972,10 @@ class Stepper {
   async startParallel(chain: Thread[], scope: Scope, s: State, jn: boolean): Promise<void> {
     const th = chain[chain.length - 1];
     let eff: Json;
-    if (jn) eff = s.Arguments === undefined ? JSON.parse(th.stateInput) as Json : ((await evaluateTemplate(s.Arguments, this.bindings(chain, {}))) ?? null);
+    if (jn) eff = s.Arguments === undefined ? this.input(th) : ((await evaluateTemplate(s.Arguments, this.bindings(chain, {}))) ?? null);
     else {
-      eff = await this.effective(chain, scope);
-      if (s.Parameters !== undefined) eff = applyTemplate(s.Parameters, eff, this.context(chain), this.vars(chain));
+      eff = this.effective(chain, scope);
+      if (s.Parameters !== undefined) eff = applyTemplate(s.Parameters, eff, this.ctx(chain), this.vars(chain));
     }
     const branches = s.Branches as { StartAt: string }[];
     const started = this.emit(th, "ParallelStateStarted");
@@ -872,11 +990,11 @@ class Stepper {
     let items: Json;
     let eff: Json;
     if (jn) {
-      eff = JSON.parse(th.stateInput) as Json;
+      eff = this.input(th);
       items = s.Items === undefined ? eff : ((await evaluateTemplate(s.Items, this.bindings(chain, {}))) ?? null);
     } else {
-      eff = await this.effective(chain, scope);
-      items = s.ItemsPath === undefined ? eff : select(s.ItemsPath as string, eff, this.context(chain), this.vars(chain));
+      eff = this.effective(chain, scope);
+      items = s.ItemsPath === undefined ? eff : select(s.ItemsPath as string, eff, this.ctx(chain), this.vars(chain));
     }
     // The items must be an array (developer guide, Map state "ItemsPath": "must evaluate to a JSON array").
     if (!Array.isArray(items)) {
@@ -915,8 +1033,8 @@ class Stepper {
     fan.dist = { runArn, childMachineArn, definition };
     const batcher = s.ItemBatcher as Record<string, Json> | undefined;
     if (batcher !== undefined) {
-      const raw = JSON.parse(th.stateInput) as Json;
-      const num = (k: string) => (batcher[`${k}Path`] !== undefined ? seconds(select(batcher[`${k}Path`] as string, raw, this.context(chain), this.vars(chain)), `${k}Path`) : (batcher[k] as number | undefined));
+      const raw = this.input(th);
+      const num = (k: string) => (batcher[`${k}Path`] !== undefined ? seconds(select(batcher[`${k}Path`] as string, raw, this.ctx(chain), this.vars(chain)), `${k}Path`) : (batcher[k] as number | undefined));
       const maxItems = num("MaxItemsPerBatch") ?? Number.POSITIVE_INFINITY;
       // A batch is at most 256 KiB (developer guide, ItemBatcher "MaxInputBytesPerBatch").
       const maxBytes = Math.min(num("MaxInputBytesPerBatch") ?? MAX_DATA, MAX_DATA);
@@ -931,7 +1049,7 @@ class Stepper {
       });
       fan.dist.batches = starts;
       if (batcher.BatchInput !== undefined) {
-        const bi = this.isJsonata(scope, s) ? await evaluateTemplate(batcher.BatchInput, this.bindings(chain, {})) : applyTemplate(batcher.BatchInput, JSON.parse(fan.effective!) as Json, this.context(chain), this.vars(chain));
+        const bi = this.isJsonata(scope, s) ? await evaluateTemplate(batcher.BatchInput, this.bindings(chain, {})) : applyTemplate(batcher.BatchInput, JSON.parse(fan.effective!) as Json, this.ctx(chain), this.vars(chain));
         fan.dist.batchInput = JSON.stringify(bi ?? null);
       }
       fan.total = starts.length;
@@ -1004,7 +1122,7 @@ class Stepper {
     const fan = th.fan!;
     const jn = this.isJsonata(scope, s);
     let max = s.MaxConcurrency as number | undefined;
-    if (s.MaxConcurrencyPath !== undefined) max = seconds(select(s.MaxConcurrencyPath as string, JSON.parse(th.stateInput) as Json, this.context(chain), this.vars(chain)), "MaxConcurrencyPath");
+    if (s.MaxConcurrencyPath !== undefined) max = seconds(select(s.MaxConcurrencyPath as string, this.input(th), this.ctx(chain), this.vars(chain)), "MaxConcurrencyPath");
     if (jn && isExpression(s.MaxConcurrency)) max = seconds(await evaluate(s.MaxConcurrency, this.bindings(chain, {})), "MaxConcurrency");
     if (fan.dist?.maxConcurrency !== undefined) max = fan.dist.maxConcurrency;
     const cap = fan.dist ? DISTRIBUTED_CONCURRENCY : INLINE_CONCURRENCY;
@@ -1021,7 +1139,7 @@ class Stepper {
       if (selector === undefined) return items[index];
       // ItemSelector sees the Map's effective input and $$.Map.Item.Index/Value (developer guide, "ItemSelector").
       if (jn) return (await evaluateTemplate(selector, this.bindings(chain, {}, { Map: { Item: item } }))) ?? null;
-      return applyTemplate(selector, eff, this.context(chain, { Map: { Item: item } }), this.vars(chain));
+      return applyTemplate(selector, eff, this.ctx(chain, { Map: { Item: item } }), this.vars(chain));
     };
     while ((fan.retry?.length || fan.next < fan.total) && th.kids!.length < limit) {
       const index = fan.retry?.length ? fan.retry.shift()! : fan.next++;
@@ -1151,9 +1269,9 @@ class Stepper {
     }
     const has = ["ToleratedFailureCount", "ToleratedFailurePercentage", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"].some((k) => k in s);
     if (!has) return undefined;
-    const input = JSON.parse(th.stateInput) as Json;
+    const input = this.input(th);
     const read = async (k: string): Promise<number | undefined> => {
-      if (s[`${k}Path`] !== undefined) return seconds(select(s[`${k}Path`] as string, input, this.context(chain), this.vars(chain)), `${k}Path`);
+      if (s[`${k}Path`] !== undefined) return seconds(select(s[`${k}Path`] as string, input, this.ctx(chain), this.vars(chain)), `${k}Path`);
       const v = s[k];
       if (isExpression(v)) return seconds(await evaluate(v, this.bindings(chain, {})), k);
       return v as number | undefined;
@@ -1188,8 +1306,8 @@ class Stepper {
         until = t;
       }
     } else {
-      const input = await this.effective(chain, scope);
-      until = waitUntilPath(s, input, this.context(chain), now, this.vars(chain));
+      const input = this.effective(chain, scope);
+      until = waitUntilPath(s, input, this.ctx(chain), now, this.vars(chain));
     }
     // A Wait may last at most 2^31 - 1 seconds (LocalStack snapshot test_timestamp_too_far_in_future_boundary).
     if (until - now > MAX_WAIT_MS) throw new PathError("Wait state delay is too long.");
@@ -1232,7 +1350,7 @@ function seconds(v: Json | undefined, field: string): number {
   return v;
 }
 
-function stringAt(path: string, input: Json, ctx: Json, vars: Vars): string {
+function stringAt(path: string, input: Json, ctx: Context, vars: Vars): string {
   const v = valueOf(path, input, ctx, vars);
   if (typeof v !== "string") throw new PathError(`The value at path '${path}' must be a string, but was: ${JSON.stringify(v)}`);
   return v;
@@ -1242,7 +1360,7 @@ function stringAt(path: string, input: Json, ctx: Json, vars: Vars): string {
 const MAX_WAIT_MS = 2_147_483_647_000;
 
 /** When a JSONPath Wait ends (Seconds, Timestamp, SecondsPath, TimestampPath); runtime errors worded as AWS's (LocalStack test_wait snapshots). */
-function waitUntilPath(s: State, input: Json, ctx: Json, now: number, vars: Vars): number {
+function waitUntilPath(s: State, input: Json, ctx: Context, now: number, vars: Vars): number {
   if (typeof s.Seconds === "number") return now + s.Seconds * 1000;
   if (typeof s.Timestamp === "string") return parseTimestamp(s.Timestamp)!;
   if (typeof s.SecondsPath === "string") {
@@ -1273,18 +1391,48 @@ const show = (v: Json) => (typeof v === "string" ? v : JSON.stringify(v));
 
 /** Advances one thread by one step at `now`. `lastEventId` is the id of the newest event so far. */
 export async function step(def: Definition, x: ExecutionInfo, pos: ExecutionPosition, lastEventId: number, now: number, io: StepIO = {}): Promise<StepResult> {
-  const root = structuredClone(pos) as Thread;
+  const root = cloneThread(pos as Thread);
   const r = new Stepper(def, x, root, lastEventId, now, io);
-  await r.run();
-  while (r.pending.length > 0 && !r.finished) await r.pending.shift()!();
-  if (!r.finished && root.phase === "done") r.endExecution(root, root.end!.ok ? "SUCCEEDED" : "FAILED", root.end!.output, root.end!.error, root.end!.cause);
-  r.refreshDue(root);
-  const base = {
-    events: r.events, openTasks: r.openTasks, closeTasks: r.closeTasks, timedOutTasks: r.timedOutTasks, activities: r.activities,
-    openMapRuns: r.openMapRuns, closeMapRuns: r.closeMapRuns, abortChildren: r.abortChildren,
+  const maxSteps = io.chain?.steps ?? 1;
+  const maxEvents = io.chain?.events ?? Number.POSITIVE_INFINITY;
+  let steps = 0;
+  for (;;) {
+    await r.run();
+    while (r.pending.length > 0 && !r.finished) await r.pending.shift()!();
+    steps++;
+    if (!r.finished && root.phase === "done") r.endExecution(root, root.end!.ok ? "SUCCEEDED" : "FAILED", root.end!.output, root.end!.error, root.end!.cause);
+    r.refreshDue(root);
+    // Chained steps (io.chain): only while nothing outside the execution was touched and it stays due now.
+    if (r.finished || steps >= maxSteps || r.lastEventId - lastEventId >= maxEvents || !r.pure() || root.dueAt === undefined || root.dueAt > now || hasOpenTokens(root)) break;
+  }
+  // Built member by member: object spread here (of the result and of the position) cost more than the step itself.
+  const f = r.finished;
+  if (f) root.dueAt = undefined;
+  return {
+    events: r.events, lastEventId: r.lastEventId, entered: r.entered, steps, openTasks: r.openTasks, closeTasks: r.closeTasks, timedOutTasks: r.timedOutTasks,
+    activities: r.activities, openMapRuns: r.openMapRuns, closeMapRuns: r.closeMapRuns, abortChildren: r.abortChildren,
+    status: f ? f.status : "RUNNING", output: f?.output, error: f?.error, cause: f?.cause, position: root,
   };
-  if (r.finished) return { ...base, ...r.finished, position: { ...root, dueAt: undefined } };
-  return { ...base, status: "RUNNING", position: root };
+}
+
+/**
+ * A copy of a position that a step may change without touching the caller's: every thread, its task, retry counts
+ * and fan-out (their arrays) are copied; JSON values and strings, which a step replaces but never mutates, are shared.
+ */
+export function cloneThread(t: Thread): Thread {
+  const c: Thread = { ...t };
+  if (t.task) c.task = { ...t.task };
+  if (t.retries) c.retries = t.retries.slice();
+  if (t.end) c.end = { ...t.end };
+  if (t.fan) {
+    const f = t.fan;
+    c.fan = { ...f, results: f.results.slice() };
+    if (f.failedIdx) c.fan.failedIdx = f.failedIdx.slice();
+    if (f.retry) c.fan.retry = f.retry.slice();
+    if (f.dist) c.fan.dist = f.dist.batches ? { ...f.dist, batches: f.dist.batches.slice() } : { ...f.dist };
+  }
+  if (t.kids) c.kids = t.kids.map(cloneThread);
+  return c;
 }
 
 /**
@@ -1350,5 +1498,5 @@ export async function runInMemory(def: Definition, x: ExecutionInfo, invoke: Ste
     if (pos.dueAt === undefined) break;
     now = Math.max(now, pos.dueAt);
   }
-  return { events: [], openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], openMapRuns: [], closeMapRuns: [], abortChildren: [], position: pos as Thread, status: "FAILED", error: "States.Runtime", cause: "The in-memory run did not finish.", history };
+  return { events: [], lastEventId: last, entered: 0, steps: 0, openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], openMapRuns: [], closeMapRuns: [], abortChildren: [], position: pos as Thread, status: "FAILED", error: "States.Runtime", cause: "The in-memory run did not finish.", history };
 }

@@ -9,7 +9,7 @@ import type { Scheduler, Registration } from "../../../engine/scheduler.ts";
 import type { Logger } from "../../../util/log.ts";
 import { parseMachineArn } from "../domain/arns.ts";
 import { childCompletion } from "../domain/child.ts";
-import { parseDefinition } from "../domain/definition.ts";
+import { type Definition, parseDefinition } from "../domain/definition.ts";
 import { type ChildStart, childExecutions, deadlineOf, openTokens, startPosition, step, type StepResult, type Thread } from "../domain/step.ts";
 import type { TaskCall, TaskOutcome, TaskResources } from "../domain/tasks.ts";
 import type { ExecutionRecord, HistoryEventRecord, StepFunctionsStore, TaskRecord } from "../store.ts";
@@ -21,8 +21,7 @@ const STEPS_PER_ROUND = 100;
 const PURE_STEPS = 64;
 const PURE_EVENTS = 256;
 
-const pure = (r: StepResult) => r.openTasks.length === 0 && r.closeTasks.length === 0 && r.timedOutTasks.length === 0 && r.activities.length === 0
-  && r.openMapRuns.length === 0 && r.closeMapRuns.length === 0 && r.abortChildren.length === 0;
+const CHAIN = { steps: PURE_STEPS, events: PURE_EVENTS };
 const BATCH = 64;
 const MAX_EVENTS = 25_000;
 
@@ -134,8 +133,12 @@ export async function runExecution(deps: RunnerDeps, arn: string, now: number): 
 
 async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<void> {
   const { store } = deps;
+  // The execution as stored: read once, then kept in memory as each committed step leaves it (this runner is the
+  // only one advancing it, under its lease; anything else that changes the row — a stop, a callback — moves its
+  // version, so the next advance is refused and the row is read again).
+  let x: ExecutionRecord | undefined;
   for (let i = 0; i < STEPS_PER_ROUND; i++) {
-    const x = await store.getExecution(arn);
+    x ??= await store.getExecution(arn);
     if (!x || x.status !== "RUNNING" || x.position.dueAt === undefined || x.position.dueAt > now) return;
     const def = parseDefinition(x.definition);
     // A redriven execution's TimeoutSeconds counts from the redrive (Mailroom's reading; AWS documents none).
@@ -150,7 +153,7 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
       at = Math.max(deadline, x.startDate);
       r = {
         events: [{ id: x.lastEventId + 1, previousEventId: 0, type: "ExecutionTimedOut", detailsKey: "executionTimedOutEventDetails", details: { error: "States.Timeout" } }],
-        status: "TIMED_OUT", error: "States.Timeout", position: { ...pos, dueAt: undefined },
+        lastEventId: x.lastEventId + 1, entered: 0, steps: 1, status: "TIMED_OUT", error: "States.Timeout", position: { ...pos, dueAt: undefined },
         openTasks: [], closeTasks: [], timedOutTasks: [], activities: [], openMapRuns: [], closeMapRuns: [], abortChildren: childExecutions(pos),
       };
     } else {
@@ -160,16 +163,15 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
         arn: x.arn, name: x.name, input: x.input, roleArn: x.roleArn, startDate: x.startDate,
         machineArn: x.machineArn, machineName: m?.name ?? "", account: m?.account, region: m?.region, redriveCount: x.redriveCount,
       };
-      const io = { tasks, invoke: (call: TaskCall, token: string) => invokeDurably(deps, call, token, now), startChild: (req: ChildStart) => startChild(deps, x.roleArn, req, now) };
-      r = await step(def, info, pos, x.lastEventId, now, io);
       // Steps that touch nothing outside the execution (no task row, activity, map run or child execution) and leave
-      // it due now are taken together and committed at once (a Pass/Choice run costs one commit per PURE_STEPS
-      // transitions, not one each); a step that opens a task row always commits before the task is invoked.
-      for (let k = 1; k < PURE_STEPS && tasks === undefined && r.events.length < PURE_EVENTS && pure(r); k++) {
-        if (r.status !== "RUNNING" || r.position.dueAt === undefined || r.position.dueAt > now || openTokens(r.position).length > 0) break;
-        const more = await step(def, info, r.position, x.lastEventId + r.events.length, now, io);
-        r = { ...more, events: [...r.events, ...more.events] };
-      }
+      // it due now are taken together (io.chain) and committed at once (a Pass/Choice run costs one commit per
+      // PURE_STEPS transitions, not one each); a step that opens a task row always commits before the task is invoked.
+      const roleArn = x.roleArn;
+      const io = {
+        tasks, invoke: (call: TaskCall, token: string) => invokeDurably(deps, call, token, now), startChild: (req: ChildStart) => startChild(deps, roleArn, req, now),
+        chain: tasks === undefined ? CHAIN : undefined,
+      };
+      r = await step(def, info, pos, x.lastEventId, now, io);
       // A running execution is next due at its next step or its deadline, whichever comes first.
       if (r.status === "RUNNING" && deadline !== undefined) r.position = { ...r.position, dueAt: Math.min(r.position.dueAt ?? deadline, deadline) };
     }
@@ -191,10 +193,59 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
       openTasks: r.openTasks, closeTasks: r.closeTasks, timedOutTasks: r.timedOutTasks, openMapRuns: r.openMapRuns, closeMapRuns: r.closeMapRuns,
       completeParent: ended && x.parentToken ? { token: x.parentToken, completion: childCompletion(x, r.status, { ...r, stopDate: at }), now: at } : undefined,
     }, events);
-    if (!ok) continue;
+    if (!ok) {
+      x = undefined;
+      continue;
+    }
     if (deps.metrics) countStep(deps.metrics, x.machineArn, ended ? r.status : undefined, r, tasks);
     for (const a of r.activities) deps.notifier?.notify(activityKey(a), 1);
     for (const child of r.abortChildren) await abortExecution(store, child, at, "States.Runtime", "The Map Run that started this execution ended.", deps.metrics);
     if (ended && x.parentToken) deps.onParentCompleted?.();
+    // Updated in place (the record is this loop's own copy; a spread that adds members is slow in V8).
+    x.lastEventId += events.length;
+    x.version += 1;
+    x.status = r.status;
+    x.output = r.output;
+    x.error = r.error;
+    x.cause = r.cause;
+    x.stopDate = ended ? at : undefined;
+    x.position = r.position;
   }
+}
+
+const pureResult = (r: StepResult) => r.openTasks.length === 0 && r.closeTasks.length === 0 && r.timedOutTasks.length === 0 && r.activities.length === 0
+  && r.openMapRuns.length === 0 && r.closeMapRuns.length === 0 && r.abortChildren.length === 0 && openTokens(r.position).length === 0;
+
+/**
+ * A new execution's first steps, taken before it is stored so that they commit with its start (StartExecution):
+ * the steps the runner would take first, chained as it chains them, but only when they touch nothing outside the
+ * execution (no task row, activity, map run or child execution: then undefined, and the runner takes them as
+ * before). A Pass/Choice machine then costs one write from start to end instead of a start and a step. Nothing here
+ * is seen before the start commits, and a crash before it loses the start as before (it was never acknowledged).
+ */
+export async function firstSteps(record: ExecutionRecord, def: Definition, now: number): Promise<{ record: ExecutionRecord; events: HistoryEventRecord[] } | undefined> {
+  const m = parseMachineArn(record.machineArn);
+  const info = {
+    arn: record.arn, name: record.name, input: record.input, roleArn: record.roleArn, startDate: record.startDate,
+    machineArn: record.machineArn, machineName: m?.name ?? "", account: m?.account, region: m?.region,
+  };
+  // No invoke or startChild: a step that would need them is not pure, and its result is dropped.
+  const r = await step(def, info, record.position, record.lastEventId, now, { chain: CHAIN });
+  if (r.events.length === 0 || !pureResult(r)) return undefined;
+  const deadline = deadlineOf(def, record.startDate);
+  const ended = r.status !== "RUNNING";
+  const position = !ended && deadline !== undefined ? { ...r.position, dueAt: Math.min(r.position.dueAt ?? deadline, deadline) } : r.position;
+  // A copy with the members set one by one (a spread that adds members is slow in V8).
+  const next: ExecutionRecord = Object.assign({}, record);
+  next.status = r.status;
+  next.output = r.output;
+  next.error = r.error;
+  next.cause = r.cause;
+  next.stopDate = ended ? now : undefined;
+  next.position = position;
+  next.lastEventId = r.lastEventId;
+  return {
+    record: next,
+    events: r.events.map((e) => ({ id: e.id, previousEventId: e.previousEventId, timestamp: now, type: e.type, detailsKey: e.detailsKey, details: e.details })),
+  };
 }

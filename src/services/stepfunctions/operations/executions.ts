@@ -2,9 +2,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { RequestContext } from "../../types.ts";
 import { executionArn, parseExecutionArn, parseMachineArn, validName } from "../domain/arns.ts";
-import type { Definition } from "../domain/definition.ts";
+import { parseDefinition } from "../domain/definition.ts";
 import { childCompletion } from "../domain/child.ts";
-import { abortExecution } from "../jobs/runner.ts";
+import { abortExecution, firstSteps } from "../jobs/runner.ts";
 import { mapRunsOf, redrivePosition, startPosition, type Thread, updateMapRunLimits } from "../domain/step.ts";
 import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
 import { executionExists, executionNotFound, invalidArn, invalidInput, invalidName, invalidToken, sfnError, validation } from "../errors.ts";
@@ -92,8 +92,8 @@ function tokenName(token: string): string {
 export async function launchExecution(env: SfnEnv, m: StateMachineRecord, name: string, text: string, parentToken?: string) {
   const now = env.clock.now();
   const arn = executionArn(parseMachineArn(m.arn)!, name);
-  const def = JSON.parse(m.definition) as Definition;
-  const record: ExecutionRecord = {
+  const def = parseDefinition(m.definition);
+  let record: ExecutionRecord = {
     arn, machineArn: m.arn, name, status: "RUNNING", input: text, startDate: now, definition: m.definition, roleArn: m.roleArn, machineUpdatedAt: m.updatedAt ?? m.createdAt, machineRevisionId: m.revisionId,
     position: startPosition(def, text, now), lastEventId: 1, version: 0,
   };
@@ -102,7 +102,21 @@ export async function launchExecution(env: SfnEnv, m: StateMachineRecord, name: 
     id: 1, previousEventId: 0, timestamp: now, type: "ExecutionStarted", detailsKey: "executionStartedEventDetails",
     details: { input: text, inputDetails: { truncated: false }, roleArn: m.roleArn },
   };
-  const { execution, created } = await env.store.startExecution(record, [started]);
+  let events = [started];
+  // Steps that touch nothing outside the execution commit with its start (jobs/runner.ts firstSteps); a .sync child
+  // (parentToken) always starts plain, so its end completes the parent in the runner as before.
+  if (parentToken === undefined) {
+    try {
+      const first = await firstSteps(record, def, now);
+      if (first) {
+        record = first.record;
+        events = [started, ...first.events];
+      }
+    } catch {
+      // Whatever went wrong is the runner's to meet and record, at the execution's first step.
+    }
+  }
+  const { execution, created } = await env.store.startExecution(record, events);
   if (!created) {
     // The same name and input as a RUNNING execution answers that execution; otherwise ExecutionAlreadyExists
     // (StartExecution API reference: "Idempotent" for running executions with the same name and input).
@@ -110,7 +124,8 @@ export async function launchExecution(env: SfnEnv, m: StateMachineRecord, name: 
     return { executionArn: arn, startDate: new Date(execution.startDate) };
   }
   env.metrics?.startedOne(m.arn);
-  env.wake();
+  if (record.status !== "RUNNING") env.metrics?.ended(m.arn, record.status);
+  else env.wake();
   return { executionArn: arn, startDate: new Date(now) };
 }
 
