@@ -5,7 +5,7 @@
 // StopExecution's abort, and EXPRESS runs (StartExecution, StartSyncExecution) when they start and end. Activity
 // tasks (dimension ActivityArn) when the runner's step that schedules, completes or times them out commits, and when
 // GetActivityTask hands one to a worker.
-import type { Metrics, ResourceCounter, ResourceMetric } from "../../metrics/registry.ts";
+import type { Metrics, ResourceCounter, ResourceDistribution, ResourceMetric } from "../../metrics/registry.ts";
 import type { ExecutionStatus } from "./store.ts";
 
 const counter = (name: string, metric: string, help: string): ResourceMetric =>
@@ -27,11 +27,18 @@ export const STATES_SERIES = {
   activitiesTimedOut: activity("mailroom_states_activities_timed_out_total", "ActivitiesTimedOut", "Activity tasks that timed out (TimeoutSeconds or HeartbeatSeconds)."),
 };
 
+/** ExecutionTime: "the interval, in milliseconds, between the time the execution starts and the time it closes" (same guide). */
+export const EXECUTION_TIME: ResourceMetric = {
+  name: "mailroom_states_execution_time_milliseconds", help: "Time from an execution's start to its close.", resourceLabel: "state_machine_arn",
+  cloudwatch: { namespace: "AWS/States", metric: "ExecutionTime", dimension: "StateMachineArn", unit: "Milliseconds" },
+};
+const EXECUTION_TIME_BUCKETS = [1, 5, 10, 50, 100, 500, 1000, 5000, 10_000, 60_000, 300_000, 3_600_000, 86_400_000];
+
 type Series = { [K in keyof typeof STATES_SERIES]: ResourceCounter };
 
 export interface SfnMetrics extends Series {
-  /** One execution of `machineArn` ended with `status` (RUNNING: nothing is counted). */
-  ended(machineArn: string, status: ExecutionStatus): void;
+  /** One execution of `machineArn` ended with `status` (RUNNING: nothing is counted) after `ms` milliseconds when known. */
+  ended(machineArn: string, status: ExecutionStatus, ms?: number): void;
   /** One execution of `machineArn` started. */
   startedOne(machineArn: string): void;
   /** One activity task of `activityArn` (arn:aws:states:<region>:<account>:activity:<name>). */
@@ -43,6 +50,7 @@ const BY_STATUS: Partial<Record<ExecutionStatus, keyof Series>> = { SUCCEEDED: "
 export function sfnMetrics(metrics: Metrics): SfnMetrics {
   const s = {} as Series;
   for (const [k, m] of Object.entries(STATES_SERIES)) s[k as keyof Series] = metrics.counter(m);
+  const time: ResourceDistribution = metrics.distribution(EXECUTION_TIME, EXECUTION_TIME_BUCKETS);
   const add = (c: ResourceCounter, arn: string) => {
     // arn:aws:states:<region>:<account>:stateMachine:<name>[...]
     const p = arn.split(":", 5);
@@ -50,9 +58,12 @@ export function sfnMetrics(metrics: Metrics): SfnMetrics {
   };
   return {
     ...s,
-    ended(arn, status) {
+    ended(arn, status, ms) {
       const k = BY_STATUS[status];
-      if (k) add(s[k], arn);
+      if (!k) return;
+      add(s[k], arn);
+      const p = arn.split(":", 5);
+      if (ms !== undefined && p.length === 5) time.observe(p[4], p[3], arn, Math.max(0, ms));
     },
     startedOne(arn) {
       add(s.started, arn);

@@ -274,6 +274,10 @@ describe("metrics of EventBridge, Kinesis and Step Functions", () => {
     assert.equal(value(t, "mailroom_states_executions_started_total", machine(fast)), 1);
     assert.equal(value(t, "mailroom_states_executions_succeeded_total", machine(fast)), 1);
     assert.equal(value(t, "mailroom_states_executions_failed_total", machine(ok)), undefined);
+    // ExecutionTime: one observation per ended execution; the timed-out one took its 6 s of manual clock.
+    assert.equal(value(t, "mailroom_states_execution_time_milliseconds_count", machine(ok)), 2);
+    assert.equal(value(t, "mailroom_states_execution_time_milliseconds_count", machine(fast)), 1);
+    assert.ok((value(t, "mailroom_states_execution_time_milliseconds_sum", machine(late)) ?? 0) >= 5_000);
 
     await afterMinute("AWS/States", "ExecutionsSucceeded", [{ Name: "StateMachineArn", Value: ok }], 2);
     assert.equal(await sum("AWS/States", "ExecutionsStarted", [{ Name: "StateMachineArn", Value: ok }]), 2);
@@ -281,6 +285,14 @@ describe("metrics of EventBridge, Kinesis and Step Functions", () => {
     assert.equal(await sum("AWS/States", "ExecutionsAborted", [{ Name: "StateMachineArn", Value: slow }]), 1);
     assert.equal(await sum("AWS/States", "ExecutionsTimedOut", [{ Name: "StateMachineArn", Value: late }]), 1);
     assert.equal(await sum("AWS/States", "ExecutionsSucceeded", [{ Name: "StateMachineArn", Value: fast }]), 1);
+    // The distribution's minute is a statistic set: SampleCount 1 and the duration for the timed-out execution.
+    const et = await cw.send(new GetMetricStatisticsCommand({
+      Namespace: "AWS/States", MetricName: "ExecutionTime", Dimensions: [{ Name: "StateMachineArn", Value: late }], StartTime: new Date(T0 - 3_600_000),
+      EndTime: new Date(T0 + 3_600_000), Period: 3600, Statistics: ["SampleCount", "Maximum"], ExtendedStatistics: ["p50"],
+    }));
+    assert.equal(et.Datapoints?.[0]?.SampleCount, 1);
+    assert.ok((et.Datapoints?.[0]?.Maximum ?? 0) >= 5_000);
+    assert.equal(et.Datapoints?.[0]?.ExtendedStatistics?.p50, et.Datapoints?.[0]?.Maximum);
   });
 
   test("Step Functions: activity tasks scheduled, started and succeeded", async () => {

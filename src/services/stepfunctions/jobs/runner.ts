@@ -87,7 +87,7 @@ export async function abortExecution(store: StepFunctionsStore, arn: string, now
       completeParent: x.parentToken ? { token: x.parentToken, completion: childCompletion(x, "ABORTED", { error, cause, stopDate: now }), now } : undefined,
     }, [{ id: x.lastEventId + 1, previousEventId: 0, timestamp: now, type: "ExecutionAborted", detailsKey: "executionAbortedEventDetails", details }]);
     if (ok) {
-      metrics?.ended(x.machineArn, "ABORTED");
+      metrics?.ended(x.machineArn, "ABORTED", now - x.startDate);
       for (const child of childExecutions(x.position as Thread)) await abortExecution(store, child, now, error, cause, metrics);
       return { ...x, status: "ABORTED", stopDate: now };
     }
@@ -107,8 +107,8 @@ async function startChild(deps: RunnerDeps, roleArn: string, req: ChildStart, no
 }
 
 /** What a committed step did, for the metrics: the execution's end, activity tasks scheduled and ended. */
-function countStep(m: SfnMetrics, machineArn: string, ended: ExecutionRecord["status"] | undefined, r: StepResult, tasks: Map<string, TaskRecord> | undefined): void {
-  if (ended) m.ended(machineArn, ended);
+function countStep(m: SfnMetrics, machineArn: string, ended: ExecutionRecord["status"] | undefined, ms: number, r: StepResult, tasks: Map<string, TaskRecord> | undefined): void {
+  if (ended) m.ended(machineArn, ended, ms);
   for (const a of r.activities) m.activity("activitiesScheduled", a);
   if (!tasks) return;
   for (const token of r.closeTasks) {
@@ -197,7 +197,7 @@ async function runSteps(deps: RunnerDeps, arn: string, now: number): Promise<voi
       x = undefined;
       continue;
     }
-    if (deps.metrics) countStep(deps.metrics, x.machineArn, ended ? r.status : undefined, r, tasks);
+    if (deps.metrics) countStep(deps.metrics, x.machineArn, ended ? r.status : undefined, at - x.startDate, r, tasks);
     for (const a of r.activities) deps.notifier?.notify(activityKey(a), 1);
     for (const child of r.abortChildren) await abortExecution(store, child, at, "States.Runtime", "The Map Run that started this execution ended.", deps.metrics);
     if (ended && x.parentToken) deps.onParentCompleted?.();

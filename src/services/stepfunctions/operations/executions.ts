@@ -124,7 +124,7 @@ export async function launchExecution(env: SfnEnv, m: StateMachineRecord, name: 
     return { executionArn: arn, startDate: new Date(execution.startDate) };
   }
   env.metrics?.startedOne(m.arn);
-  if (record.status !== "RUNNING") env.metrics?.ended(m.arn, record.status);
+  if (record.status !== "RUNNING") env.metrics?.ended(m.arn, record.status, (record.stopDate ?? now) - record.startDate);
   else env.wake();
   return { executionArn: arn, startDate: new Date(now) };
 }

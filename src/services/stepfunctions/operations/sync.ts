@@ -114,7 +114,7 @@ export function runExpress(env: SfnEnv, t: StartTarget, name: string, text: stri
   const metrics = env.metrics;
   if (metrics) {
     metrics.startedOne(m.arn);
-    done.then((r) => metrics.ended(m.arn, r.status), () => metrics.ended(m.arn, "FAILED"));
+    done.then((r) => metrics.ended(m.arn, r.status, r.stopDate - startDate), () => metrics.ended(m.arn, "FAILED", env.clock.now() - startDate));
   }
   return { arn, startDate, done };
 }
