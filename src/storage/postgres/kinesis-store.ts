@@ -3,7 +3,7 @@
 // statement. A control-plane change locks the stream row and its shard rows (FOR UPDATE), so it waits for appends in
 // flight and appends after it see closed shards (and are routed again by the caller).
 import type {
-  AccountQuota, AccountUsage, ConsumerRecord, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamChange, StreamRecord,
+  AccountQuota, AccountUsage, ConsumerRecord, KinesisStore, NewRecord, RecordBatch, ShardRecord, StoredRecord, StreamChange, StreamRecord,
 } from "../../services/kinesis/store.ts";
 import {
   type ConsumerRow, toConsumer, type ShardRow, SETTINGS_COLUMNS, SHARD_COLUMNS, settingsOf, settingsValues, type StreamRow, toShard, toStream, toUsage, USAGE_SQL,
@@ -168,6 +168,26 @@ export class PgKinesisStore implements KinesisStore {
   async read(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<StoredRecord[]> {
     const r = await this.db.query(READ_SQL, [streamId, shardIndex, after, limit, maxBytes]);
     return r.rows.map((row) => ({ counter: Number(row.counter), partitionKey: row.partition_key, data: row.data as Buffer, arrivedAt: Number(row.arrived_at) }));
+  }
+
+  async readBatch(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<RecordBatch> {
+    const r = await this.db.queryArrays(READ_SQL, [streamId, shardIndex, after, limit, maxBytes]);
+    const n = r.rows.length;
+    const counters = new Array<number>(n);
+    const partitionKeys = new Array<string>(n);
+    const arrivedAt = new Array<number>(n);
+    const offsets = new Array<number>(n + 1);
+    const parts = new Array<Buffer>(n);
+    offsets[0] = 0;
+    for (let i = 0; i < n; i++) {
+      const row = r.rows[i] as [number, string, Buffer, number];
+      counters[i] = row[0];
+      partitionKeys[i] = row[1];
+      parts[i] = row[2];
+      arrivedAt[i] = row[3];
+      offsets[i + 1] = offsets[i] + row[2].length;
+    }
+    return { length: n, counters, partitionKeys, arrivedAt, offsets, data: Buffer.concat(parts, offsets[n]) };
   }
 
   async counterBefore(streamId: number, shardIndex: number, time: number): Promise<number> {

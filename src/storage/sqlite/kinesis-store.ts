@@ -3,12 +3,14 @@
 // and apply inside one write too (writes are serial, so nothing changes the stream in between).
 import type Database from "better-sqlite3";
 import type {
-  AccountQuota, AccountUsage, ConsumerRecord, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamChange, StreamRecord,
+  AccountQuota, AccountUsage, ConsumerRecord, KinesisStore, NewRecord, RecordBatch, ShardRecord, StoredRecord, StreamChange, StreamRecord,
 } from "../../services/kinesis/store.ts";
 import {
   type ConsumerRow, toConsumer, type ShardRow, SETTINGS_COLUMNS, SHARD_COLUMNS, settingsOf, settingsValues, type StreamRow, toShard, toStream, toUsage, USAGE_SQL,
 } from "../kinesis-rows.ts";
 import type { SqliteDb } from "./db.ts";
+
+const EMPTY = Buffer.alloc(0);
 
 /** Thrown inside a write to undo it: the stream is gone (undefined) or a shard was closed ("closed"). */
 class Undo {
@@ -36,6 +38,12 @@ function prepare(db: Database.Database) {
     bump: p("UPDATE kinesis_shards SET last_counter = last_counter + ? WHERE stream_id = ? AND shard_index = ? AND closed_at IS NULL RETURNING last_counter").pluck(),
     insertRecord: p("INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) VALUES (?, ?, ?, ?, ?, ?)"),
     read: p("SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND counter > ? ORDER BY counter LIMIT ?").raw(),
+    // GetRecords' batch (ADR 0033): the rows without their data (length() of a blob reads no overflow page), then all
+    // the data of the rows kept in one blob. A Buffer per blob cost more than the rest of the row together.
+    readMeta: p("SELECT counter, partition_key, arrived_at, length(data) FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND counter > ? ORDER BY counter LIMIT ?").raw(),
+    // group_concat appends each blob's bytes as they are (sqlite3_value_text of a blob in a UTF-8 database is its bytes,
+    // sqlite3_value_bytes its length), and CAST … AS BLOB keeps them: binary-safe, NUL bytes included (tested).
+    readData: p("SELECT CAST(group_concat(data, '' ORDER BY counter) AS BLOB) FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND counter > ? AND counter <= ?").pluck(),
     before: p("SELECT COALESCE(MAX(counter), 0) FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND arrived_at < ?").pluck(),
     nextStatus: p("SELECT MIN(status_until) FROM kinesis_streams WHERE status_until IS NOT NULL").pluck(),
     finishStatus: p("UPDATE kinesis_streams SET status = 'ACTIVE', status_until = NULL WHERE status_until IS NOT NULL AND status_until <= ?"),
@@ -199,6 +207,29 @@ export class SqliteKinesisStore implements KinesisStore {
       out.push({ counter: r[0], partitionKey: r[1], data, arrivedAt: r[3] });
     }
     return out;
+  }
+
+  async readBatch(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<RecordBatch> {
+    const rows = this.s.readMeta.all(streamId, shardIndex, after, limit) as [number, string, number, number][];
+    const counters: number[] = [];
+    const partitionKeys: string[] = [];
+    const arrivedAt: number[] = [];
+    const offsets: number[] = [0];
+    let bytes = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      if (i > 0 && bytes + r[3] > maxBytes) break;
+      bytes += r[3];
+      counters.push(r[0]);
+      partitionKeys.push(r[1]);
+      arrivedAt.push(r[2]);
+      offsets.push(bytes);
+    }
+    const n = counters.length;
+    // Both statements run in this one synchronous step: no write of this process commits in between.
+    const data = n === 0 || bytes === 0 ? EMPTY : (this.s.readData.get(streamId, shardIndex, after, counters[n - 1]) as Buffer | null) ?? EMPTY;
+    if (data.length !== bytes) throw new Error(`kinesis readBatch: ${data.length} bytes of data for rows of ${bytes}`);
+    return { length: n, counters, partitionKeys, arrivedAt, offsets, data };
   }
 
   private insertOf(n: number): Database.Statement {

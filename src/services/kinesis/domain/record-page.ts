@@ -1,0 +1,191 @@
+// A GetRecords answer written straight from the records read (ADR 0033). A catch-up read returns up to 10,000 records
+// per call; building an object per record (a sequence number string, a Date, a Buffer) for the generic encoders cost
+// more server CPU than reading them. `recordPage` answers the body for AWS JSON 1.1 (one string) and for CBOR (one
+// buffer, sized first) from the RecordBatch's columns, and the same answer as an ordinary object (`plain`) for every
+// other caller; test/integration/kinesis/record-page.test.ts checks that the fast bodies equal the generic encodings of
+// `plain` byte for byte. Member order and forms are the generic encoders': Records (SequenceNumber,
+// ApproximateArrivalTimestamp, Data, PartitionKey, EncryptionType), then NextShardIterator, MillisBehindLatest and
+// ChildShards; JSON timestamps as epoch seconds, CBOR timestamps as tag 1 epoch milliseconds.
+import { encodeCborValue } from "../../../protocol/cbor/codec.ts";
+import type { CodecName, PreEncodedOutput } from "../../../protocol/codec.ts";
+import { toJsonValue } from "../../../protocol/shapes.ts";
+import type { RecordBatch } from "../store.ts";
+import type { ChildShard } from "./resharding.ts";
+import { sequenceNumber } from "./sequence.ts";
+
+export interface RecordPage {
+  streamCreatedAt: number;
+  shardIndex: number;
+  batch: RecordBatch;
+  /** The indexes of the batch's records to return, in order (undefined: all of them). */
+  keep?: number[];
+  encryptionType?: "KMS";
+  nextShardIterator?: string;
+  millisBehindLatest: number;
+  childShards?: ChildShard[];
+}
+
+/** Digits of a sequence number's counter (sequence.ts: 25, zero-padded). */
+const COUNTER_DIGITS = 25;
+const ZEROS = "0".repeat(COUNTER_DIGITS);
+
+/** A sequence number's fixed part for the shard: everything but the counter. */
+function sequencePrefix(streamCreatedAt: number, shardIndex: number): string {
+  return sequenceNumber(streamCreatedAt, shardIndex, 0).slice(0, -COUNTER_DIGITS);
+}
+
+export function recordPage(p: RecordPage): PreEncodedOutput {
+  return {
+    body: (codec: CodecName) => (codec === "json" ? pageJson(p) : codec === "cbor" ? pageCbor(p) : undefined),
+    plain: () => pagePlain(p),
+  };
+}
+
+/** The members after Records, as the generic encoders write them (undefined ones left out). */
+function tail(p: RecordPage): Record<string, unknown> {
+  return { NextShardIterator: p.nextShardIterator, MillisBehindLatest: p.millisBehindLatest, ChildShards: p.childShards };
+}
+
+export function pagePlain(p: RecordPage): Record<string, unknown> {
+  const b = p.batch;
+  const records: Record<string, unknown>[] = [];
+  const n = p.keep ? p.keep.length : b.length;
+  for (let k = 0; k < n; k++) {
+    const i = p.keep ? p.keep[k] : k;
+    records.push({
+      SequenceNumber: sequenceNumber(p.streamCreatedAt, p.shardIndex, b.counters[i]),
+      ApproximateArrivalTimestamp: new Date(b.arrivedAt[i]),
+      Data: Buffer.from(b.data.subarray(b.offsets[i], b.offsets[i + 1])),
+      PartitionKey: b.partitionKeys[i],
+      EncryptionType: p.encryptionType,
+    });
+  }
+  return { Records: records, ...tail(p) };
+}
+
+function pageJson(p: RecordPage): string {
+  const b = p.batch;
+  const seq = `{"SequenceNumber":"${sequencePrefix(p.streamCreatedAt, p.shardIndex)}`;
+  const end = p.encryptionType ? `,"EncryptionType":${JSON.stringify(p.encryptionType)}}` : "}";
+  const n = p.keep ? p.keep.length : b.length;
+  let s = '{"Records":[';
+  for (let k = 0; k < n; k++) {
+    const i = p.keep ? p.keep[k] : k;
+    const c = String(b.counters[i]);
+    // Epoch seconds as a JSON number, as toJsonValue writes a Date (getTime() / 1000).
+    s += `${k === 0 ? "" : ","}${seq}${ZEROS.slice(c.length)}${c}","ApproximateArrivalTimestamp":${b.arrivedAt[i] / 1000},"Data":"${b.data.toString("base64", b.offsets[i], b.offsets[i + 1])}","PartitionKey":${JSON.stringify(b.partitionKeys[i])}${end}`;
+  }
+  const rest = JSON.stringify(toJsonValue(tail(p)));
+  return `${s}]${rest === "{}" ? "}" : `,${rest.slice(1)}`}`;
+}
+
+// CBOR (RFC 8949) as @smithy/core's encoder writes it: definite lengths, the shortest argument for every header.
+const MAJOR_UINT = 0;
+const MAJOR_BYTES = 2;
+const MAJOR_TEXT = 3;
+const MAJOR_ARRAY = 4;
+const MAJOR_MAP = 5;
+/** Tag 1, epoch-based date/time: Kinesis's CBOR carries epoch milliseconds (protocol/cbor/codec.ts MILLIS_FROM). */
+const TAG_EPOCH = 0xc1;
+
+const headerSize = (n: number) => (n < 24 ? 1 : n < 256 ? 2 : n < 65536 ? 3 : n < 4294967296 ? 5 : 9);
+
+function writeHeader(buf: Buffer, pos: number, major: number, n: number): number {
+  const m = major << 5;
+  if (n < 24) {
+    buf[pos] = m | n;
+    return pos + 1;
+  }
+  if (n < 256) {
+    buf[pos] = m | 24;
+    buf[pos + 1] = n;
+    return pos + 2;
+  }
+  if (n < 65536) {
+    buf[pos] = m | 25;
+    buf.writeUInt16BE(n, pos + 1);
+    return pos + 3;
+  }
+  if (n < 4294967296) {
+    buf[pos] = m | 26;
+    buf.writeUInt32BE(n, pos + 1);
+    return pos + 5;
+  }
+  buf[pos] = m | 27;
+  buf.writeUInt32BE(Math.floor(n / 4294967296), pos + 1);
+  buf.writeUInt32BE(n % 4294967296, pos + 5);
+  return pos + 9;
+}
+
+/** A text string's CBOR bytes (header and UTF-8). */
+function cborText(s: string): Buffer {
+  const bytes = Buffer.from(s, "utf8");
+  const out = Buffer.allocUnsafe(headerSize(bytes.length) + bytes.length);
+  bytes.copy(out, writeHeader(out, 0, MAJOR_TEXT, bytes.length));
+  return out;
+}
+
+const K_RECORDS = cborText("Records");
+const K_SEQUENCE = cborText("SequenceNumber");
+const K_ARRIVAL = cborText("ApproximateArrivalTimestamp");
+const K_DATA = cborText("Data");
+const K_PARTITION_KEY = cborText("PartitionKey");
+const K_ENCRYPTION = cborText("EncryptionType");
+
+/** UTF-8 length of a string: its length when it is ASCII (partition keys usually are), else Buffer.byteLength. */
+function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, "utf8");
+  return s.length;
+}
+
+function pageCbor(p: RecordPage): Buffer {
+  const b = p.batch;
+  const n = p.keep ? p.keep.length : b.length;
+  const seqText = cborText(sequencePrefix(p.streamCreatedAt, p.shardIndex) + ZEROS);
+  const encryption = p.encryptionType ? Buffer.concat([K_ENCRYPTION, cborText(p.encryptionType)]) : undefined;
+  const recordMap = p.encryptionType ? 5 : 4;
+  // The members after Records, encoded generically: a map of k < 24 members (one header byte) whose members follow.
+  const rest = encodeCborValue(tail(p));
+  const restMembers = rest[0] - (MAJOR_MAP << 5);
+  const fixed = 1 + K_SEQUENCE.length + seqText.length + K_ARRIVAL.length + 1 + K_DATA.length + K_PARTITION_KEY.length + (encryption?.length ?? 0);
+  const pkLengths = new Array<number>(n);
+  let size = 1 + K_RECORDS.length + headerSize(n) + rest.length - 1;
+  for (let k = 0; k < n; k++) {
+    const i = p.keep ? p.keep[k] : k;
+    const dataLength = b.offsets[i + 1] - b.offsets[i];
+    const pkLength = utf8Length(b.partitionKeys[i]);
+    pkLengths[k] = pkLength;
+    size += fixed + headerSize(b.arrivedAt[i]) + headerSize(dataLength) + dataLength + headerSize(pkLength) + pkLength;
+  }
+  const buf = Buffer.allocUnsafe(size);
+  let pos = writeHeader(buf, 0, MAJOR_MAP, restMembers + 1);
+  pos += K_RECORDS.copy(buf, pos);
+  pos = writeHeader(buf, pos, MAJOR_ARRAY, n);
+  for (let k = 0; k < n; k++) {
+    const i = p.keep ? p.keep[k] : k;
+    buf[pos++] = (MAJOR_MAP << 5) | recordMap;
+    pos += K_SEQUENCE.copy(buf, pos);
+    pos += seqText.copy(buf, pos);
+    // The counter's digits over the zeros, from the last.
+    for (let c = b.counters[i], at = pos - 1; c > 0; c = Math.floor(c / 10), at--) buf[at] = 48 + (c % 10);
+    pos += K_ARRIVAL.copy(buf, pos);
+    buf[pos++] = TAG_EPOCH;
+    pos = writeHeader(buf, pos, MAJOR_UINT, b.arrivedAt[i]);
+    pos += K_DATA.copy(buf, pos);
+    const from = b.offsets[i];
+    const to = b.offsets[i + 1];
+    pos = writeHeader(buf, pos, MAJOR_BYTES, to - from);
+    pos += b.data.copy(buf, pos, from, to);
+    pos += K_PARTITION_KEY.copy(buf, pos);
+    const pk = b.partitionKeys[i];
+    const pkLength = pkLengths[k];
+    pos = writeHeader(buf, pos, MAJOR_TEXT, pkLength);
+    if (pkLength === pk.length) for (let j = 0; j < pkLength; j++) buf[pos + j] = pk.charCodeAt(j);
+    else buf.write(pk, pos, pkLength, "utf8");
+    pos += pkLength;
+    if (encryption) pos += encryption.copy(buf, pos);
+  }
+  pos += rest.copy(buf, pos, 1);
+  if (pos !== size) throw new Error(`GetRecords CBOR body: wrote ${pos} of ${size} bytes`);
+  return buf;
+}
