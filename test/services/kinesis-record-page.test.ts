@@ -38,7 +38,7 @@ function harness(store: KinesisStore, clock: ManualClock) {
     const out = await call("GetRecords", input);
     const pre = preEncodedOf(out);
     assert.ok(pre, "GetRecords answers a pre-encoded output");
-    const plain = pre.plain();
+    const plain = pre.plain() as Out;
     const json = pre.body("json");
     assert.equal(typeof json, "string");
     assert.equal(json, JSON.stringify(toJsonValue(plain)));
