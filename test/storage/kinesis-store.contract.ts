@@ -101,7 +101,8 @@ export function kinesisStoreContract(name: string, factory: KinesisStoreFactory)
       const st = (await s.createStream(stream("batch"), ranges(2), q(10))) as StreamRecord;
       // Every byte value, NUL bytes, invalid UTF-8, empty data, a multi-byte partition key, and a record on another shard.
       const datas = [Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.alloc(0), Buffer.from([0, 0, 0xff, 0xfe, 0xc3]), Buffer.from("x"), Buffer.alloc(0), Buffer.alloc(3000, 7)];
-      await s.append(st.id, datas.map((data, i) => ({ shardIndex: 0, partitionKey: i === 2 ? "clé-€-😀" : `p${i}`, data })), T0);
+      const keys = ['q"uote\\', "clé-€-😀", "ctl\u0001\n\u2028", "[1,2]", "null", "p"];
+      await s.append(st.id, datas.map((data, i) => ({ shardIndex: 0, partitionKey: keys[i], data })), T0);
       await s.append(st.id, [rec(1, "other")], T0 + 5);
       await s.append(st.id, [rec(0, "later")], T0 + 7);
       const same = async (after: number, limit: number, maxBytes: number, shard = 0) => {
