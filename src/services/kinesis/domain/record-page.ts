@@ -159,31 +159,37 @@ function pageCbor(p: RecordPage): Buffer {
   }
   const buf = Buffer.allocUnsafe(size);
   let pos = writeHeader(buf, 0, MAJOR_MAP, restMembers + 1);
-  pos += K_RECORDS.copy(buf, pos);
+  buf.set(K_RECORDS, pos);
+  pos += K_RECORDS.length;
   pos = writeHeader(buf, pos, MAJOR_ARRAY, n);
+  // What every record starts with: its map header, SequenceNumber and the number with a zero counter, then the key
+  // ApproximateArrivalTimestamp and tag 1. One set() of it a record (TypedArray set, no copy() call per key).
+  const head = Buffer.concat([Buffer.from([(MAJOR_MAP << 5) | recordMap]), K_SEQUENCE, seqText, K_ARRIVAL, Buffer.from([TAG_EPOCH])]);
+  const digitsEnd = 1 + K_SEQUENCE.length + seqText.length;
   for (let k = 0; k < n; k++) {
     const i = p.keep ? p.keep[k] : k;
-    buf[pos++] = (MAJOR_MAP << 5) | recordMap;
-    pos += K_SEQUENCE.copy(buf, pos);
-    pos += seqText.copy(buf, pos);
+    buf.set(head, pos);
     // The counter's digits over the zeros, from the last.
-    for (let c = b.counters[i], at = pos - 1; c > 0; c = Math.floor(c / 10), at--) buf[at] = 48 + (c % 10);
-    pos += K_ARRIVAL.copy(buf, pos);
-    buf[pos++] = TAG_EPOCH;
-    pos = writeHeader(buf, pos, MAJOR_UINT, b.arrivedAt[i]);
-    pos += K_DATA.copy(buf, pos);
+    for (let c = b.counters[i], at = pos + digitsEnd - 1; c > 0; c = Math.floor(c / 10), at--) buf[at] = 48 + (c % 10);
+    pos = writeHeader(buf, pos + head.length, MAJOR_UINT, b.arrivedAt[i]);
+    buf.set(K_DATA, pos);
+    pos += K_DATA.length;
     const from = b.offsets[i];
     const to = b.offsets[i + 1];
     pos = writeHeader(buf, pos, MAJOR_BYTES, to - from);
     pos += b.data.copy(buf, pos, from, to);
-    pos += K_PARTITION_KEY.copy(buf, pos);
+    buf.set(K_PARTITION_KEY, pos);
+    pos += K_PARTITION_KEY.length;
     const pk = b.partitionKeys[i];
     const pkLength = pkLengths[k];
     pos = writeHeader(buf, pos, MAJOR_TEXT, pkLength);
     if (pkLength === pk.length) for (let j = 0; j < pkLength; j++) buf[pos + j] = pk.charCodeAt(j);
     else buf.write(pk, pos, pkLength, "utf8");
     pos += pkLength;
-    if (encryption) pos += encryption.copy(buf, pos);
+    if (encryption) {
+      buf.set(encryption, pos);
+      pos += encryption.length;
+    }
   }
   pos += rest.copy(buf, pos, 1);
   if (pos !== size) throw new Error(`GetRecords CBOR body: wrote ${pos} of ${size} bytes`);
