@@ -19,6 +19,14 @@ const READ_SQL =
   "SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = $1 AND shard_index = $2 AND counter > $3 ORDER BY counter LIMIT $4" +
   ") r WINDOW w AS (ORDER BY counter)) t WHERE n = 1 OR upto <= $5 ORDER BY counter";
 
+// GetRecords' batch (ADR 0033): the same rows as one row of aggregates, each column a JSON array (parsed by JSON.parse)
+// and all the data one bytea, instead of a row (and a Buffer) per record. The aggregates of one SELECT see the rows
+// in one order, so the columns agree; that order is the ordered subquery's (PostgreSQL: "supplying the input values
+// from a sorted subquery will usually work", Aggregate Expressions), checked in readBatch, which falls back to the rows.
+const READ_BATCH_SQL =
+  "SELECT count(*)::int AS n, json_agg(counter) AS c, json_agg(partition_key) AS k, json_agg(arrived_at) AS a, json_agg(octet_length(data)) AS l, " +
+  `string_agg(data, ''::bytea) AS d FROM (${READ_SQL}) b`;
+
 /** Thrown inside a transaction to roll it back: the stream is gone (undefined) or a shard was closed ("closed"). */
 class Undo {
   readonly answer: undefined | "closed";
@@ -171,6 +179,27 @@ export class PgKinesisStore implements KinesisStore {
   }
 
   async readBatch(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<RecordBatch> {
+    const r = await this.db.query(READ_BATCH_SQL, [streamId, shardIndex, after, limit, maxBytes]);
+    const row = r.rows[0] as { n: number; c: number[] | null; k: string[] | null; a: number[] | null; l: number[] | null; d: Buffer | null };
+    if (row.n === 0) return { length: 0, counters: [], partitionKeys: [], arrivedAt: [], offsets: [0], data: Buffer.alloc(0) };
+    const counters = row.c ?? [];
+    const lengths = row.l ?? [];
+    const offsets = new Array<number>(lengths.length + 1);
+    offsets[0] = 0;
+    let ordered = counters[0] > after;
+    for (let i = 0; i < lengths.length; i++) {
+      offsets[i + 1] = offsets[i] + lengths[i];
+      if (i > 0 && counters[i] <= counters[i - 1]) ordered = false;
+    }
+    const data = row.d ?? Buffer.alloc(0);
+    if (ordered && counters.length === row.n && data.length === offsets[lengths.length]) {
+      return { length: counters.length, counters, partitionKeys: row.k ?? [], arrivedAt: row.a ?? [], offsets, data };
+    }
+    return this.readRows(streamId, shardIndex, after, limit, maxBytes);
+  }
+
+  /** readBatch from a row per record (the statement's own order). */
+  private async readRows(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<RecordBatch> {
     const r = await this.db.queryArrays(READ_SQL, [streamId, shardIndex, after, limit, maxBytes]);
     const n = r.rows.length;
     const counters = new Array<number>(n);
