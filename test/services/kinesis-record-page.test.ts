@@ -77,7 +77,8 @@ function cases(backend: string, open: () => Promise<KinesisStore>) {
           Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.alloc(0), Buffer.from("a"), Buffer.from("ab"), Buffer.from("abc"),
           Buffer.alloc(23, 1), Buffer.alloc(24, 2), Buffer.alloc(255, 3), Buffer.alloc(256, 4), Buffer.alloc(65_535, 5), Buffer.alloc(65_536, 6),
         ];
-        const keys = ['q"uote', "back\\slash", "ctl\u0001\n\t", "clé-€-😀", "\u2028\u2029", "x".repeat(256), "</script>", "p"];
+        // A lone surrogate too: both paths write what the store gives back (UTF-8 has no lone surrogates).
+        const keys = ['q"uote', "back\\slash", "ctl\u0001\n\t", "clé-€-😀", "\u2028\u2029", "x".repeat(256), "</script>", "lone\ud800", "p"];
         const sequence: string[] = [];
         for (let i = 0; i < datas.length; i++) {
           const put = await call("PutRecord", {
@@ -91,7 +92,8 @@ function cases(backend: string, open: () => Promise<KinesisStore>) {
         const all = await getRecords({ ShardIterator: await iterator("s") });
         assert.deepEqual(all.Records.map((r: Out) => r.SequenceNumber), sequence);
         assert.deepEqual(all.Records.map((r: Out) => Buffer.compare(r.Data, datas[all.Records.indexOf(r)])), datas.map(() => 0));
-        assert.deepEqual(all.Records.map((r: Out) => r.PartitionKey), datas.map((_, i) => keys[i % keys.length]));
+        // (The lone surrogate comes back as the driver stored it, replacement characters; the two encodings still agree.)
+        assert.deepEqual(all.Records.map((r: Out) => (r.PartitionKey.startsWith("lone") ? "lone" : r.PartitionKey)), datas.map((_, i) => (i % keys.length === 7 ? "lone" : keys[i % keys.length])));
         assert.equal(all.Records[1].ApproximateArrivalTimestamp.getTime(), T0 + 1_001);
         assert.equal(all.MillisBehindLatest, 0);
 
