@@ -63,20 +63,166 @@ export function pagePlain(p: RecordPage): Record<string, unknown> {
   return { Records: records, ...tail(p) };
 }
 
-function pageJson(p: RecordPage): string {
+const BASE64 = Buffer.from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", "latin1");
+/** Above this many bytes Node's own base64 (one string, then copied) is cheaper than the loop below. */
+const NATIVE_BASE64_FROM = 384;
+
+/** Writes src[from, to) as base64 (the standard alphabet with padding, as Buffer's "base64") at pos; the new pos. */
+function writeBase64(src: Buffer, from: number, to: number, out: Buffer, pos: number): number {
+  const n = to - from;
+  if (n >= NATIVE_BASE64_FROM) return pos + out.write(src.toString("base64", from, to), pos, "latin1");
+  const whole = from + n - (n % 3);
+  let i = from;
+  for (; i < whole; i += 3) {
+    const v = (src[i] << 16) | (src[i + 1] << 8) | src[i + 2];
+    out[pos] = BASE64[v >> 18];
+    out[pos + 1] = BASE64[(v >> 12) & 63];
+    out[pos + 2] = BASE64[(v >> 6) & 63];
+    out[pos + 3] = BASE64[v & 63];
+    pos += 4;
+  }
+  if (i < to) {
+    const v = (src[i] << 16) | (i + 1 < to ? src[i + 1] << 8 : 0);
+    out[pos] = BASE64[v >> 18];
+    out[pos + 1] = BASE64[(v >> 12) & 63];
+    out[pos + 2] = i + 1 < to ? BASE64[(v >> 6) & 63] : 61;
+    out[pos + 3] = 61;
+    pos += 4;
+  }
+  return pos;
+}
+
+/** Whether JSON.stringify writes the string as it is between quotes: printable ASCII without `"` and `\`. */
+function plainJsonText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/**
+ * Epoch milliseconds as JSON writes the Date's getTime() / 1000 (Number-to-text: the shortest decimal that reads back
+ * as the same double), without making the string: for whole ms below 4e15 that decimal is exactly ms / 1000 with its
+ * trailing zeros dropped (the double's spacing is under 0.0005 there, so no shorter decimal rounds to it and no other
+ * 3-place one does). Other values (never stored; clocks are whole ms) take String().
+ */
+function secondsText(ms: number): string | undefined {
+  return Number.isSafeInteger(ms) && ms >= 0 && ms < 4e15 ? undefined : String(ms / 1000);
+}
+
+function secondsLength(ms: number): number {
+  const whole = Math.floor(ms / 1000);
+  let frac = ms - whole * 1000;
+  let n = whole < 10 ? 1 : Math.floor(Math.log10(whole)) + 1;
+  // log10 may land a hair low or high at powers of ten; settle it exactly.
+  if (n > 1 && whole < 10 ** (n - 1)) n--;
+  else if (whole >= 10 ** n) n++;
+  if (frac === 0) return n;
+  let places = 3;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    places--;
+  }
+  return n + 1 + places;
+}
+
+function writeSeconds(ms: number, out: Buffer, pos: number, length: number): number {
+  const whole = Math.floor(ms / 1000);
+  let frac = ms - whole * 1000;
+  const endPos = pos + length;
+  let at = endPos - 1;
+  if (frac !== 0) {
+    let places = 3;
+    while (frac % 10 === 0) {
+      frac /= 10;
+      places--;
+    }
+    for (let j = 0; j < places; j++, at--, frac = Math.floor(frac / 10)) out[at] = 48 + (frac % 10);
+    out[at--] = 0x2e;
+  }
+  let w = whole;
+  do {
+    out[at--] = 48 + (w % 10);
+    w = Math.floor(w / 10);
+  } while (w > 0);
+  return endPos;
+}
+
+/** Writes an ASCII string's characters at pos; the new pos. */
+function writeAscii(s: string, out: Buffer, pos: number): number {
+  for (let i = 0; i < s.length; i++) out[pos + i] = s.charCodeAt(i);
+  return pos + s.length;
+}
+
+/**
+ * The JSON body as UTF-8 bytes, sized first then written in one buffer (building a string and encoding it at write
+ * cost twice as much): ASCII parts byte by byte, small data base64-encoded straight into the buffer, partition keys
+ * that JSON escapes (or that are not ASCII) through JSON.stringify.
+ */
+function pageJson(p: RecordPage): Buffer {
   const b = p.batch;
-  const seq = `{"SequenceNumber":"${sequencePrefix(p.streamCreatedAt, p.shardIndex)}`;
-  const end = p.encryptionType ? `,"EncryptionType":${JSON.stringify(p.encryptionType)}}` : "}";
   const n = p.keep ? p.keep.length : b.length;
-  let s = '{"Records":[';
+  const ARRIVAL = '","ApproximateArrivalTimestamp":';
+  const head = Buffer.from(`{"SequenceNumber":"${sequencePrefix(p.streamCreatedAt, p.shardIndex)}${ZEROS}${ARRIVAL}`, "latin1");
+  const digitsEnd = head.length - ARRIVAL.length;
+  const DATA = ',"Data":"';
+  const KEY = '","PartitionKey":';
+  const end = Buffer.from(p.encryptionType ? `,"EncryptionType":${JSON.stringify(p.encryptionType)}}` : "}", "utf8");
+  const restJson = JSON.stringify(toJsonValue(tail(p)));
+  const rest = Buffer.from(restJson === "{}" ? "}" : `,${restJson.slice(1)}`, "utf8");
+  // Epoch seconds as a JSON number, as toJsonValue writes a Date (getTime() / 1000): see secondsText.
+  const times = new Array<string | undefined>(n);
+  const timeLengths = new Array<number>(n);
+  /** Partition keys JSON must escape, as JSON.stringify writes them (undefined: written as they are, in quotes). */
+  const escaped = new Array<string | undefined>(n);
+  const keyBytes = new Array<number>(n);
+  const fixed = head.length + DATA.length + KEY.length + end.length;
+  let size = '{"Records":['.length + Math.max(0, n - 1) + 1 + rest.length;
   for (let k = 0; k < n; k++) {
     const i = p.keep ? p.keep[k] : k;
-    const c = String(b.counters[i]);
-    // Epoch seconds as a JSON number, as toJsonValue writes a Date (getTime() / 1000).
-    s += `${k === 0 ? "" : ","}${seq}${ZEROS.slice(c.length)}${c}","ApproximateArrivalTimestamp":${b.arrivedAt[i] / 1000},"Data":"${b.data.toString("base64", b.offsets[i], b.offsets[i + 1])}","PartitionKey":${JSON.stringify(b.partitionKeys[i])}${end}`;
+    const t = secondsText(b.arrivedAt[i]);
+    times[k] = t;
+    const tLength = t === undefined ? secondsLength(b.arrivedAt[i]) : t.length;
+    timeLengths[k] = tLength;
+    const pk = b.partitionKeys[i];
+    let pkBytes = pk.length + 2;
+    if (!plainJsonText(pk)) {
+      const e = JSON.stringify(pk);
+      escaped[k] = e;
+      pkBytes = Buffer.byteLength(e, "utf8");
+    }
+    keyBytes[k] = pkBytes;
+    const dataLength = b.offsets[i + 1] - b.offsets[i];
+    size += fixed + tLength + 4 * Math.ceil(dataLength / 3) + pkBytes;
   }
-  const rest = JSON.stringify(toJsonValue(tail(p)));
-  return `${s}]${rest === "{}" ? "}" : `,${rest.slice(1)}`}`;
+  const buf = Buffer.allocUnsafe(size);
+  let pos = writeAscii('{"Records":[', buf, 0);
+  for (let k = 0; k < n; k++) {
+    const i = p.keep ? p.keep[k] : k;
+    if (k > 0) buf[pos++] = 0x2c;
+    buf.set(head, pos);
+    // The counter's digits over the zeros, from the last.
+    for (let c = b.counters[i], at = pos + digitsEnd - 1; c > 0; c = Math.floor(c / 10), at--) buf[at] = 48 + (c % 10);
+    const t = times[k];
+    pos = t === undefined ? writeSeconds(b.arrivedAt[i], buf, pos + head.length, timeLengths[k]) : writeAscii(t, buf, pos + head.length);
+    pos = writeAscii(DATA, buf, pos);
+    pos = writeBase64(b.data, b.offsets[i], b.offsets[i + 1], buf, pos);
+    pos = writeAscii(KEY, buf, pos);
+    const e = escaped[k];
+    if (e === undefined) {
+      buf[pos] = 0x22;
+      pos = writeAscii(b.partitionKeys[i], buf, pos + 1);
+      buf[pos++] = 0x22;
+    } else pos += buf.write(e, pos, keyBytes[k], "utf8");
+    buf.set(end, pos);
+    pos += end.length;
+  }
+  buf[pos++] = 0x5d;
+  buf.set(rest, pos);
+  pos += rest.length;
+  if (pos !== size) throw new Error(`GetRecords JSON body: wrote ${pos} of ${size} bytes`);
+  return buf;
 }
 
 // CBOR (RFC 8949) as @smithy/core's encoder writes it: definite lengths, the shortest argument for every header.
