@@ -44,7 +44,7 @@ export class RawConnection {
   }
 
   /** Sends a ready-made request head (ending in "\r\n", without content-length) plus body. */
-  request(head: string, body: string): Promise<RawResponse> {
+  request(head: string, body: string | Buffer): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       if (this.closedError) {
         reject(this.closedError);
@@ -52,7 +52,8 @@ export class RawConnection {
       }
       this.waiting = resolve;
       this.failed = reject;
-      this.socket.write(`${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      if (typeof body === "string") this.socket.write(`${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      else this.socket.write(Buffer.concat([Buffer.from(`${head}content-length: ${body.length}\r\n\r\n`, "latin1"), body]));
     });
   }
 

@@ -49,6 +49,33 @@ export interface StreamingOutput {
 export const STREAMING_OUTPUT = Symbol.for("mailroom.streamingOutput");
 
 /**
+ * An output that can encode itself for some codecs (ADR 0033): an operation whose answer is large and regular (Kinesis
+ * GetRecords: up to 10,000 records) writes the body straight from its rows for the wire formats it knows, instead of
+ * building an object per item for the generic encoder. `body` answers the complete body for a codec, or undefined for
+ * a codec it has no fast path for; `plain` is the same output as an ordinary object, which every other codec (and an
+ * in-process caller) encodes or reads as usual. Both must say the same thing: tests compare the two encodings byte
+ * for byte.
+ */
+export interface PreEncodedOutput {
+  body(codec: CodecName): string | Buffer | undefined;
+  plain(): Record<string, unknown>;
+}
+
+/** The key under which an operation's output carries a PreEncodedOutput. */
+export const PRE_ENCODED = Symbol.for("mailroom.preEncoded");
+
+/** The output's pre-encoded form, if the operation gave one. */
+export function preEncodedOf(output: Record<string, unknown> | undefined): PreEncodedOutput | undefined {
+  return output === undefined ? undefined : (output as { [PRE_ENCODED]?: PreEncodedOutput })[PRE_ENCODED];
+}
+
+/** The output as an ordinary object: a pre-encoded output's plain form, any other output as it is. */
+export function plainOutput(output: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const pre = preEncodedOf(output);
+  return pre ? pre.plain() : output;
+}
+
+/**
  * One request as detection found it: the codec, the service (undefined when none matched), the operation, and the
  * request parts the codec reads (carried here so the hot path allocates one object for both).
  */

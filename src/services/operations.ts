@@ -1,6 +1,7 @@
 // What every service's operation table shares: operations take the service's environment, the request context and
 // the decoded input; the model's operations a table does not carry out yet are answered with the service's error for
 // them (never accepted and ignored), and listed for docs/operations.md.
+import { plainOutput } from "../protocol/codec.ts";
 import type { ServiceModel } from "../protocol/model.ts";
 import { AwsError as AwsErrorClass, type AwsError } from "../protocol/errors.ts";
 import { readShape } from "../protocol/shapes.ts";
@@ -40,6 +41,7 @@ export function serviceCall(definition: ServiceDefinition): ServiceCall {
     const handler = definition.operations[operation];
     if (!op || !handler) throw new AwsErrorClass("UnsupportedOperation", `${operation} is not available`);
     const checked = op.input ? (readShape(definition.model, op.input, input, definition.inputErrors, "", false) as Record<string, unknown>) : {};
-    return (await handler({ ...ctx, operation }, checked ?? {})) ?? {};
+    // A pre-encoded output (ADR 0033) is read in-process in its plain form.
+    return plainOutput(await handler({ ...ctx, operation }, checked ?? {})) ?? {};
   };
 }

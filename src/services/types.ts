@@ -1,6 +1,6 @@
 // The contract between the server and a service: which codecs (wire formats) it speaks, its model, and a handler
 // per operation. Handlers receive the decoded, type-checked input and return the output object.
-import { type CodecName, type ProtocolService, STREAMING_OUTPUT, type StreamingOutput } from "../protocol/codec.ts";
+import { type CodecName, PRE_ENCODED, type PreEncodedOutput, type ProtocolService, STREAMING_OUTPUT, type StreamingOutput } from "../protocol/codec.ts";
 import type { AwsError } from "../protocol/errors.ts";
 import type { InputErrors } from "../protocol/shapes.ts";
 
@@ -29,6 +29,16 @@ export type { StreamingOutput } from "../protocol/codec.ts";
  */
 export function streamingOutput(s: StreamingOutput): Record<string, unknown> {
   return { [STREAMING_OUTPUT]: s } as unknown as Record<string, unknown>;
+}
+
+export type { PreEncodedOutput } from "../protocol/codec.ts";
+
+/**
+ * An operation's output that writes its own body for the codecs it knows (PreEncodedOutput, ADR 0033); every other
+ * codec and in-process callers (serviceCall) get its plain form.
+ */
+export function preEncodedOutput(p: PreEncodedOutput): Record<string, unknown> {
+  return { [PRE_ENCODED]: p } as unknown as Record<string, unknown>;
 }
 
 export type Handler = (ctx: RequestContext, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;

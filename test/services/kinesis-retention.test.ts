@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ManualClock } from "../../src/engine/clock.ts";
+import { plainOutput } from "../../src/protocol/codec.ts";
 import { createKinesisService } from "../../src/services/kinesis/index.ts";
 import type { RequestContext } from "../../src/services/types.ts";
 import { SqliteDb } from "../../src/storage/sqlite/db.ts";
@@ -20,7 +21,8 @@ test("a closed shard whose records retention deleted still ends with its ChildSh
     requestId: "r", accountId: "000000000000", region: "us-east-1", accessKeyId: "AKID", baseUrl: "http://localhost:4566",
     operation, signal: new AbortController().signal,
   });
-  const call = (op: string, input: Record<string, unknown>) => kinesis.operations[op](ctx(op), input) as Promise<Record<string, any>>;
+  // GetRecords answers a pre-encoded output (ADR 0033): its plain form is what an in-process caller reads.
+  const call = async (op: string, input: Record<string, unknown>) => plainOutput(await kinesis.operations[op](ctx(op), input)) as Record<string, any>;
   await call("CreateStream", { StreamName: "t", ShardCount: 1 });
   for (const v of ["a", "b"]) await call("PutRecord", { StreamName: "t", PartitionKey: "p", Data: Buffer.from(v) });
   clock.advance(HOUR);

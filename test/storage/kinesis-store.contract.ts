@@ -2,7 +2,7 @@
 // factory opens a Kinesis store on a database without Kinesis rows.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { KinesisStore, StreamRecord } from "../../src/services/kinesis/store.ts";
+import type { KinesisStore, RecordBatch, StreamRecord } from "../../src/services/kinesis/store.ts";
 
 export interface KinesisStoreFactory {
   open(): Promise<KinesisStore>;
@@ -95,6 +95,47 @@ export function kinesisStoreContract(name: string, factory: KinesisStoreFactory)
       const got = await s.read(st.id, 0, 0, 10_000, 1 << 20);
       assert.equal(got.length, 500);
       assert.deepEqual([...got[499].data], [0, 255, 1, 254]);
+    }));
+
+    test("readBatch returns what read returns, as columns with the data back to back (ADR 0033)", withStore(async (s) => {
+      const st = (await s.createStream(stream("batch"), ranges(2), q(10))) as StreamRecord;
+      // Every byte value, NUL bytes, invalid UTF-8, empty data, a multi-byte partition key, and a record on another shard.
+      const datas = [Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.alloc(0), Buffer.from([0, 0, 0xff, 0xfe, 0xc3]), Buffer.from("x"), Buffer.alloc(0), Buffer.alloc(3000, 7)];
+      const keys = ['q"uote\\', "clé-€-😀", "ctl\u0001\n\u2028", "[1,2]", "null", "p"];
+      await s.append(st.id, datas.map((data, i) => ({ shardIndex: 0, partitionKey: keys[i], data })), T0);
+      await s.append(st.id, [rec(1, "other")], T0 + 5);
+      await s.append(st.id, [rec(0, "later")], T0 + 7);
+      const same = async (after: number, limit: number, maxBytes: number, shard = 0) => {
+        const rows = await s.read(st.id, shard, after, limit, maxBytes);
+        const b = await s.readBatch(st.id, shard, after, limit, maxBytes);
+        assert.equal(b.length, rows.length);
+        assert.deepEqual(b.counters, rows.map((r) => r.counter));
+        assert.deepEqual(b.partitionKeys, rows.map((r) => r.partitionKey));
+        assert.deepEqual(b.arrivedAt, rows.map((r) => r.arrivedAt));
+        assert.equal(b.offsets.length, rows.length + 1);
+        assert.equal(b.offsets[rows.length], b.data.length);
+        for (let i = 0; i < rows.length; i++) assert.deepEqual(b.data.subarray(b.offsets[i], b.offsets[i + 1]), rows[i].data, `record ${i}`);
+        // The adapters' fallback paths (rows one by one) answer the same.
+        for (const fallback of ["readRows", "readCut"]) {
+          const f = (s as unknown as Record<string, (...a: number[]) => Promise<RecordBatch> | RecordBatch>)[fallback];
+          if (typeof f === "function") assert.deepEqual(await f.call(s, st.id, shard, after, limit, maxBytes), b, fallback);
+        }
+        return b;
+      };
+      assert.equal((await same(0, 100, 1 << 20)).length, 7);
+      assert.equal((await same(2, 3, 1 << 20)).length, 3);
+      // The byte budget: at least one record, then up to the budget (empty records cost nothing).
+      assert.deepEqual((await same(0, 100, 1)).counters, [1]);
+      assert.deepEqual((await same(0, 100, 256)).counters, [1, 2]);
+      assert.deepEqual((await same(0, 100, 261)).counters, [1, 2, 3]);
+      assert.deepEqual((await same(5, 100, 10)).counters, [6]);
+      assert.deepEqual((await same(4, 100, 10)).counters, [5]);
+      // Nothing after the counter, an empty shard range, and only empty records.
+      assert.equal((await same(7, 100, 1 << 20)).length, 0);
+      assert.equal((await same(7, 100, 1 << 20)).data.length, 0);
+      assert.deepEqual((await same(0, 100, 1 << 20, 1)).counters, [1]);
+      const empty = await same(1, 1, 1 << 20);
+      assert.deepEqual([empty.counters, empty.data.length, empty.offsets], [[2], 0, [0, 0]]);
     }));
 
     test("changeStream applies settings, closes and adds shards in one transaction; a throwing decision changes nothing", withStore(async (s) => {

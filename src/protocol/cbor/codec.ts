@@ -2,7 +2,7 @@
 // the body in CBOR (RFC 8949) — what the AWS Java SDKs send to Kinesis by default. Encoding and decoding are
 // @smithy/core's CBOR codec (maintained by the AWS SDK team); this file only maps values to and from it.
 import { cbor, tag, tagSymbol } from "@smithy/core/cbor";
-import type { Codec, Detected, ProtocolService, Reply } from "../codec.ts";
+import { type Codec, type Detected, plainOutput, preEncodedOf, type ProtocolService, type Reply } from "../codec.ts";
 import { AwsError } from "../errors.ts";
 import { MAX_DEPTH, serializationError, unknownOperationError } from "../json/codec.ts";
 import { setEntry } from "../shapes.ts";
@@ -87,7 +87,8 @@ export const cborCodec: Codec = {
   encode: (_found: Detected, _svc: ProtocolService, output, requestId) => ({
     status: 200,
     headers: { "content-type": CBOR, "x-amzn-requestid": requestId },
-    body: encodeBody(toCbor(output ?? {})),
+    // An output that writes its own CBOR (ADR 0033); else the generic encoding of its plain form.
+    body: (preEncodedOf(output)?.body("cbor") as Buffer | undefined) ?? encodeBody(toCbor(plainOutput(output) ?? {})),
   }),
   error: (_found, svc, err, requestId) => cborError(err, svc?.jsonNamespace ?? "", requestId),
   unknownOperation: () => unknownOperationError(),

@@ -2,7 +2,7 @@
 // EventBridge, Kinesis (1.1). Errors are {"__type", "message"}; awsQueryCompatible services (SQS) add the
 // x-amzn-query-error header with the query code (Smithy awsQueryCompatible trait).
 import { isUtf8 } from "node:buffer";
-import type { Codec, Detected, ProtocolService, Reply } from "../codec.ts";
+import { type Codec, type Detected, plainOutput, preEncodedOf, type ProtocolService, type Reply } from "../codec.ts";
 import { AwsError, jsonError } from "../errors.ts";
 import { toJsonValue } from "../shapes.ts";
 
@@ -61,11 +61,9 @@ export const jsonCodec: Codec = {
   stringScalars: false,
   decode: (found) => parseJsonBody(found.body),
   encode(found: Detected, _svc: ProtocolService, output: Record<string, unknown> | undefined, requestId: string): Reply {
-    return {
-      status: 200,
-      headers: { "content-type": found.contentType, "x-amzn-requestid": requestId },
-      body: JSON.stringify(toJsonValue(output ?? {})),
-    };
+    // An output that writes its own JSON (ADR 0033); else the generic encoding of its plain form.
+    const body = preEncodedOf(output)?.body("json") ?? JSON.stringify(toJsonValue(plainOutput(output) ?? {}));
+    return { status: 200, headers: { "content-type": found.contentType, "x-amzn-requestid": requestId }, body };
   },
   error: (found, svc, err, requestId) =>
     jsonError(err, svc?.jsonNamespace ?? "", requestId, found?.contentType ?? "application/x-amz-json-1.0", svc?.queryCompatible ?? false),

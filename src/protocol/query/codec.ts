@@ -1,6 +1,6 @@
 // The query protocol (form-encoded Action=…&Version=… in the body or the query string, answers in XML): SNS and
 // SQS. Detection has already parsed the parameters; the codec rebuilds the input structure from the model.
-import type { Codec } from "../codec.ts";
+import { type Codec, plainOutput } from "../codec.ts";
 import { AwsError, queryError } from "../errors.ts";
 import { decodeQuery } from "./decode.ts";
 import { encodeQueryResponse } from "./encode.ts";
@@ -37,7 +37,7 @@ export const queryCodec: Codec = {
   encode: (found, svc, output, requestId) => ({
     status: 200,
     headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
-    body: encodeQueryResponse(svc.model, found.operation, output, requestId),
+    body: encodeQueryResponse(svc.model, found.operation, plainOutput(output), requestId),
   }),
   error: (_found, svc, err, requestId) => queryError(err, svc?.model.metadata.xmlNamespace ?? "", requestId),
   unknownOperation: (operation) => invalidAction(operation),

@@ -2,7 +2,7 @@
 // members from the path labels, query string, headers and the JSON body (or a payload member) as the model's
 // HTTP bindings say; answers carry the operation's status code, bound output headers, and errors name their code
 // in the x-amzn-errortype header (Smithy restJson1 protocol).
-import type { Codec, Detected, ProtocolService, Reply } from "../codec.ts";
+import { type Codec, type Detected, plainOutput, type ProtocolService, type Reply } from "../codec.ts";
 import { AwsError } from "../errors.ts";
 import { parseJsonBody, serializationError } from "../json/codec.ts";
 import type { MemberRef, ServiceModel, Shape } from "../model.ts";
@@ -163,7 +163,7 @@ function encode(found: Detected, svc: ProtocolService, output: Record<string, un
   const shape = op?.output ? model.shapes[op.output] : undefined;
   let status = op?.http?.responseCode ?? 200;
   const headers: Record<string, string> = { "content-type": JSON_TYPE, "x-amzn-requestid": requestId };
-  const out = output ?? {};
+  const out = plainOutput(output) ?? {};
   let body: string | Buffer = "{}";
   if (shape) {
     for (const [name, ref] of Object.entries(shape.members ?? {})) {

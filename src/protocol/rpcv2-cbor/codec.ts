@@ -7,7 +7,7 @@
 // (GraniteServiceVersion20100801 for CloudWatch), so detection finds the service by the same table.
 import { tag } from "@smithy/core/cbor";
 import { decodeCborInput, encodeBody } from "../cbor/codec.ts";
-import type { Codec, Detected, ProtocolService, Reply } from "../codec.ts";
+import { type Codec, type Detected, plainOutput, type ProtocolService, type Reply } from "../codec.ts";
 import type { AwsError } from "../errors.ts";
 import { unknownOperationError } from "../json/codec.ts";
 import { setEntry } from "../shapes.ts";
@@ -48,7 +48,7 @@ export const rpcv2CborCodec: Codec = {
   stringScalars: false,
   decode: (found) => decodeCborInput(found.body),
   encode: (_found: Detected, _svc: ProtocolService, output, requestId) => ({
-    status: 200, headers: headers(requestId), body: encodeBody(toCbor(output ?? {})),
+    status: 200, headers: headers(requestId), body: encodeBody(toCbor(plainOutput(output) ?? {})),
   }),
   error: (_found, svc, err, requestId) => rpcv2CborError(err, svc, requestId),
   unknownOperation: () => unknownOperationError(),

@@ -94,6 +94,21 @@ export interface StoredRecord {
   arrivedAt: number;
 }
 
+/**
+ * A shard's records as GetRecords reads them, column by column (ADR 0033): no object per record, and the records'
+ * data back to back in one buffer. Record i is counters[i], partitionKeys[i], arrivedAt[i], and its data is
+ * data[offsets[i] .. offsets[i + 1]).
+ */
+export interface RecordBatch {
+  length: number;
+  counters: number[];
+  partitionKeys: string[];
+  arrivedAt: number[];
+  /** length + 1 entries: offsets[0] = 0, offsets[length] = data.length. */
+  offsets: number[];
+  data: Buffer;
+}
+
 /** A registered consumer (enhanced fan-out). Its status follows from the times (domain/consumers.ts consumerStatus). */
 export interface ConsumerRecord {
   id: number;
@@ -146,6 +161,8 @@ export interface KinesisStore {
   append(streamId: number, records: NewRecord[], now: number): Promise<number[] | undefined | "closed">;
   /** Records of a shard with a counter above `after`, oldest first, at most `limit` and about `maxBytes` of data (at least one). */
   read(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<StoredRecord[]>;
+  /** What `read` returns, as a RecordBatch (GetRecords' path: one buffer for all the data, no object per record). */
+  readBatch(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<RecordBatch>;
   /** The highest counter of a record of the shard that arrived before `time` (0 when none). */
   counterBefore(streamId: number, shardIndex: number, time: number): Promise<number>;
   /** The earliest time a CREATING or UPDATING stream becomes ACTIVE. */

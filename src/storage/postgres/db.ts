@@ -93,6 +93,16 @@ export class PgDb {
     return this.pool.query<R>({ name, text, values });
   }
 
+  /** `query` with each row as an array of its columns (no object per row; for large reads). */
+  queryArrays(text: string, values?: unknown[]): Promise<pg.QueryResult<unknown[]>> {
+    let name = this.statementNames.get(text);
+    if (!name) {
+      name = `mr${this.statementNames.size}`;
+      this.statementNames.set(text, name);
+    }
+    return this.pool.query<unknown[]>({ name, text, values, rowMode: "array" });
+  }
+
   /** Runs fn in one transaction; retried a few times on serialization failures and deadlocks. */
   async tx<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {

@@ -3,7 +3,7 @@
 // statement. A control-plane change locks the stream row and its shard rows (FOR UPDATE), so it waits for appends in
 // flight and appends after it see closed shards (and are routed again by the caller).
 import type {
-  AccountQuota, AccountUsage, ConsumerRecord, KinesisStore, NewRecord, ShardRecord, StoredRecord, StreamChange, StreamRecord,
+  AccountQuota, AccountUsage, ConsumerRecord, KinesisStore, NewRecord, RecordBatch, ShardRecord, StoredRecord, StreamChange, StreamRecord,
 } from "../../services/kinesis/store.ts";
 import {
   type ConsumerRow, toConsumer, type ShardRow, SETTINGS_COLUMNS, SHARD_COLUMNS, settingsOf, settingsValues, type StreamRow, toShard, toStream, toUsage, USAGE_SQL,
@@ -18,6 +18,14 @@ const READ_SQL =
   "SELECT counter, partition_key, data, arrived_at, row_number() OVER w AS n, sum(octet_length(data)) OVER w AS upto FROM (" +
   "SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = $1 AND shard_index = $2 AND counter > $3 ORDER BY counter LIMIT $4" +
   ") r WINDOW w AS (ORDER BY counter)) t WHERE n = 1 OR upto <= $5 ORDER BY counter";
+
+// GetRecords' batch (ADR 0033): the same rows as one row of aggregates, each column a JSON array (parsed by JSON.parse)
+// and all the data one bytea, instead of a row (and a Buffer) per record. The aggregates of one SELECT see the rows
+// in one order, so the columns agree; that order is the ordered subquery's (PostgreSQL: "supplying the input values
+// from a sorted subquery will usually work", Aggregate Expressions), checked in readBatch, which falls back to the rows.
+const READ_BATCH_SQL =
+  "SELECT count(*)::int AS n, json_agg(counter) AS c, json_agg(partition_key) AS k, json_agg(arrived_at) AS a, json_agg(octet_length(data)) AS l, " +
+  `string_agg(data, ''::bytea) AS d FROM (${READ_SQL}) b`;
 
 /** Thrown inside a transaction to roll it back: the stream is gone (undefined) or a shard was closed ("closed"). */
 class Undo {
@@ -168,6 +176,47 @@ export class PgKinesisStore implements KinesisStore {
   async read(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<StoredRecord[]> {
     const r = await this.db.query(READ_SQL, [streamId, shardIndex, after, limit, maxBytes]);
     return r.rows.map((row) => ({ counter: Number(row.counter), partitionKey: row.partition_key, data: row.data as Buffer, arrivedAt: Number(row.arrived_at) }));
+  }
+
+  async readBatch(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<RecordBatch> {
+    const r = await this.db.query(READ_BATCH_SQL, [streamId, shardIndex, after, limit, maxBytes]);
+    const row = r.rows[0] as { n: number; c: number[] | null; k: string[] | null; a: number[] | null; l: number[] | null; d: Buffer | null };
+    if (row.n === 0) return { length: 0, counters: [], partitionKeys: [], arrivedAt: [], offsets: [0], data: Buffer.alloc(0) };
+    const counters = row.c ?? [];
+    const lengths = row.l ?? [];
+    const offsets = new Array<number>(lengths.length + 1);
+    offsets[0] = 0;
+    let ordered = counters[0] > after;
+    for (let i = 0; i < lengths.length; i++) {
+      offsets[i + 1] = offsets[i] + lengths[i];
+      if (i > 0 && counters[i] <= counters[i - 1]) ordered = false;
+    }
+    const data = row.d ?? Buffer.alloc(0);
+    if (ordered && counters.length === row.n && data.length === offsets[lengths.length]) {
+      return { length: counters.length, counters, partitionKeys: row.k ?? [], arrivedAt: row.a ?? [], offsets, data };
+    }
+    return this.readRows(streamId, shardIndex, after, limit, maxBytes);
+  }
+
+  /** readBatch from a row per record (the statement's own order). */
+  private async readRows(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<RecordBatch> {
+    const r = await this.db.queryArrays(READ_SQL, [streamId, shardIndex, after, limit, maxBytes]);
+    const n = r.rows.length;
+    const counters = new Array<number>(n);
+    const partitionKeys = new Array<string>(n);
+    const arrivedAt = new Array<number>(n);
+    const offsets = new Array<number>(n + 1);
+    const parts = new Array<Buffer>(n);
+    offsets[0] = 0;
+    for (let i = 0; i < n; i++) {
+      const row = r.rows[i] as [number, string, Buffer, number];
+      counters[i] = row[0];
+      partitionKeys[i] = row[1];
+      parts[i] = row[2];
+      arrivedAt[i] = row[3];
+      offsets[i + 1] = offsets[i] + row[2].length;
+    }
+    return { length: n, counters, partitionKeys, arrivedAt, offsets, data: Buffer.concat(parts, offsets[n]) };
   }
 
   async counterBefore(streamId: number, shardIndex: number, time: number): Promise<number> {

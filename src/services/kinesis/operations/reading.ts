@@ -1,10 +1,11 @@
 // Reading: GetShardIterator and GetRecords. An iterator holds the shard and the counter after which it reads; each
 // GetRecords answers a fresh NextShardIterator from where it stopped, until a closed shard is read to its end: then
 // NextShardIterator is absent and ChildShards names the shards that continue its hash key range.
-import type { RequestContext } from "../../types.ts";
+import { preEncodedOutput, type RequestContext } from "../../types.ts";
 import { decodeIterator, encodeIterator, ITERATOR_TTL_MS } from "../domain/iterator.ts";
+import { recordPage } from "../domain/record-page.ts";
 import { type ChildShard, childShardsOf } from "../domain/resharding.ts";
-import { isSequenceNumberText, parseSequenceNumber, parseShardId, sequenceNumber, shardId } from "../domain/sequence.ts";
+import { isSequenceNumberText, parseSequenceNumber, parseShardId, shardId } from "../domain/sequence.ts";
 import { checkEnum, checkRange, checkShardIdText } from "../domain/streams.ts";
 import { arnOf } from "../domain/views.ts";
 import { GET_SHARD_ITERATOR_PER_SHARD } from "../domain/throughput.ts";
@@ -97,36 +98,45 @@ export async function getRecords(env: KinesisEnv, ctx: RequestContext, input: In
     env.metrics?.readThrottled.add(stream.account, stream.region, stream.name);
     throw provisionedThroughputExceeded(`Rate exceeded for shard ${shardId(shard.index)} in stream ${stream.name} under account ${stream.account}.`);
   }
-  const read = await env.store.read(stream.id, shard.index, it.after, limit, MAX_GET_BYTES);
+  const batch = await env.store.readBatch(stream.id, shard.index, it.after, limit, MAX_GET_BYTES);
   // Records past retention are no longer readable even before the trim job deletes them: the trim horizon moves.
   const horizon = trimHorizon(stream, now);
-  const records = read.filter((r) => r.arrivedAt >= horizon);
-  const last = read.length > 0 ? read[read.length - 1].counter : it.after;
-  env.limits?.readDone(stream.id, shard.index, records.reduce((n, r) => n + r.data.length, 0));
+  let keep: number[] | undefined;
+  for (let i = 0; i < batch.length; i++) {
+    if (batch.arrivedAt[i] >= horizon) keep?.push(i);
+    else keep ??= Array.from({ length: i }, (_, j) => j);
+  }
+  const returned = keep ? keep.length : batch.length;
+  const lastReturned = returned === 0 ? undefined : keep ? keep[returned - 1] : batch.length - 1;
+  let bytes = batch.data.length;
+  if (keep) {
+    bytes = 0;
+    for (const i of keep) bytes += batch.offsets[i + 1] - batch.offsets[i];
+  }
+  const last = batch.length > 0 ? batch.counters[batch.length - 1] : it.after;
+  env.limits?.readDone(stream.id, shard.index, bytes);
   // A closed shard read to its end: no NextShardIterator, and its ChildShards ("returned … only when the end of the
   // current shard is reached"; NextShardIterator "If set to null, the shard has been closed", GetRecords API reference).
   // A closed shard with nothing after the iterator is at its end too: retention may have deleted its last records
   // (the log keeps a suffix), and a closed shard takes no more.
-  const atEnd = shard.closedAt !== undefined && (last >= shard.lastCounter || read.length === 0);
+  const atEnd = shard.closedAt !== undefined && (last >= shard.lastCounter || batch.length === 0);
   // Caught up (nothing left after what is returned) is 0; otherwise how old the last record returned is.
-  const behind = atEnd || last >= shard.lastCounter || records.length === 0 ? 0 : Math.max(0, now - records[records.length - 1].arrivedAt);
-  const encryption = stream.encryptionType === "KMS" ? "KMS" : undefined;
+  const behind = atEnd || last >= shard.lastCounter || lastReturned === undefined ? 0 : Math.max(0, now - batch.arrivedAt[lastReturned]);
   const m = env.metrics;
   if (m) {
     m.getRecordsSuccess.add(stream.account, stream.region, stream.name);
-    m.getRecordsRecords.add(stream.account, stream.region, stream.name, records.length);
-    m.getRecordsBytes.add(stream.account, stream.region, stream.name, records.reduce((n, r) => n + r.data.length, 0));
+    m.getRecordsRecords.add(stream.account, stream.region, stream.name, returned);
+    m.getRecordsBytes.add(stream.account, stream.region, stream.name, bytes);
   }
-  return {
-    Records: records.map((r) => ({
-      SequenceNumber: sequenceNumber(stream.createdAt, shard.index, r.counter),
-      ApproximateArrivalTimestamp: new Date(r.arrivedAt),
-      Data: r.data,
-      PartitionKey: r.partitionKey,
-      EncryptionType: encryption,
-    })),
-    NextShardIterator: atEnd ? undefined : encodeIterator({ ...it, after: last, issuedAt: now }),
-    MillisBehindLatest: behind,
-    ChildShards: atEnd ? childShardsOf(shards, shard.index) : undefined,
-  };
+  // The body is written from the batch's columns for JSON and CBOR (ADR 0033); pagePlain is the same answer as objects.
+  return preEncodedOutput(recordPage({
+    streamCreatedAt: stream.createdAt,
+    shardIndex: shard.index,
+    batch,
+    keep,
+    encryptionType: stream.encryptionType === "KMS" ? "KMS" : undefined,
+    nextShardIterator: atEnd ? undefined : encodeIterator({ ...it, after: last, issuedAt: now }),
+    millisBehindLatest: behind,
+    childShards: atEnd ? childShardsOf(shards, shard.index) : undefined,
+  }));
 }

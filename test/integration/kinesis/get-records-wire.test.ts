@@ -1,0 +1,102 @@
+// GetRecords' pre-encoded bodies (ADR 0033) as the SDKs read them: records with every byte value, empty data,
+// partition keys that JSON escapes, multi-byte and astral ones, read back through @aws-sdk/client-kinesis over HTTP/2
+// and HTTP/1.1 (JSON 1.1), and as the Java SDK's CBOR (a signed application/x-amz-cbor-1.1 request), with a page
+// cut by Limit (MillisBehindLatest), KMS fields, and a closed shard's end (ChildShards); on the backend
+// MAILROOM_TEST_BACKEND names. test/services/kinesis-record-page.test.ts compares the bodies with the generic
+// encoders byte for byte.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand, SplitShardCommand, StartStreamEncryptionCommand,
+} from "@aws-sdk/client-kinesis";
+import { cbor } from "@smithy/core/cbor";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { ManualClock, type Mailroom } from "../../../src/index.ts";
+import { Sha256 } from "../../helpers/sha256.ts";
+import { startTestServer, TEST_BACKEND, TEST_CREDENTIALS } from "../../helpers/server.ts";
+
+const T0 = Date.UTC(2026, 11, 7, 2, 0, 0) + 123;
+// A NUL in a partition key is valid Unicode for AWS; PostgreSQL's text cannot hold it (the probe below is a todo there).
+const NUL_KEY = "\u0000nul";
+const KEYS = ['q"uote\\', "ctl\u0001\n\t\u007f", "clé-€", "😀 astral", "\u2028\u2029", "k".repeat(256), TEST_BACKEND === "postgres" ? "no-nul" : NUL_KEY];
+const DATAS = [Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.alloc(0), Buffer.from("a"), Buffer.from("ab"), Buffer.alloc(300, 0xff), Buffer.alloc(70_000, 0x80), Buffer.from([0])];
+
+describe("GetRecords' pre-encoded answers through the SDKs", () => {
+  let server: Mailroom;
+  const clock = new ManualClock(T0);
+  const clients: [string, KinesisClient][] = [];
+  const sequence: string[] = [];
+  before(async () => {
+    server = await startTestServer({ clock });
+    const base = { endpoint: server.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1 };
+    clients.push(["HTTP/2", new KinesisClient(base)], ["HTTP/1.1", new KinesisClient({ ...base, requestHandler: new NodeHttpHandler() })]);
+    const k = clients[1][1];
+    await k.send(new CreateStreamCommand({ StreamName: "w", ShardCount: 1 }));
+    for (let i = 0; i < DATAS.length; i++) {
+      const put = await k.send(new PutRecordCommand({ StreamName: "w", PartitionKey: KEYS[i], Data: DATAS[i], ...(i % 2 ? { ExplicitHashKey: "12345" } : {}) }));
+      sequence.push(put.SequenceNumber!);
+      clock.advance(1_500);
+    }
+  });
+  after(async () => {
+    for (const [, k] of clients) k.destroy();
+    await server.close();
+  });
+
+  test("JSON 1.1 over HTTP/2 and HTTP/1.1: bytes, keys, sequence numbers, timestamps, a cut page", async () => {
+    for (const [name, k] of clients) {
+      const it = (await k.send(new GetShardIteratorCommand({ StreamName: "w", ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" }))).ShardIterator;
+      const all = await k.send(new GetRecordsCommand({ ShardIterator: it }));
+      assert.deepEqual(all.Records!.map((r) => r.SequenceNumber), sequence, name);
+      assert.deepEqual(all.Records!.map((r) => r.PartitionKey), KEYS.slice(0, DATAS.length), name);
+      all.Records!.forEach((r, i) => assert.deepEqual(Buffer.from(r.Data!), DATAS[i], `${name} record ${i}`));
+      assert.deepEqual(all.Records!.map((r) => r.ApproximateArrivalTimestamp!.getTime()), DATAS.map((_, i) => T0 + i * 1_500), name);
+      assert.equal(all.MillisBehindLatest, 0);
+      const cut = await k.send(new GetRecordsCommand({ ShardIterator: it, Limit: 2 }));
+      assert.equal(cut.Records!.length, 2);
+      assert.equal(cut.MillisBehindLatest, clock.now() - (T0 + 1_500));
+      assert.ok(cut.NextShardIterator);
+    }
+  });
+
+  test("CBOR as the Java SDK reads it; KMS fields; a closed shard's end with ChildShards", async () => {
+    const signer = new SignatureV4({ credentials: TEST_CREDENTIALS, region: "us-east-1", service: "kinesis", sha256: Sha256 });
+    const call = async (operation: string, body: unknown) => {
+      const url = new URL(server.endpoint);
+      const payload = Buffer.from(cbor.serialize(body));
+      const req = await signer.sign({
+        method: "POST", protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: "/", query: {}, body: payload,
+        headers: { host: url.host, "content-type": "application/x-amz-cbor-1.1", "x-amz-target": `Kinesis_20131202.${operation}` },
+      });
+      const res = await fetch(`${server.endpoint}/`, { method: "POST", headers: req.headers as Record<string, string>, body: payload });
+      assert.equal(res.status, 200, operation);
+      return cbor.deserialize(new Uint8Array(await res.arrayBuffer())) as Record<string, any>;
+    };
+    const k = clients[1][1];
+    await k.send(new StartStreamEncryptionCommand({ StreamName: "w", EncryptionType: "KMS", KeyId: "alias/aws/kinesis" }));
+    const it = await call("GetShardIterator", { StreamName: "w", ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" });
+    const got = await call("GetRecords", { ShardIterator: it.ShardIterator });
+    assert.deepEqual(got.Records.map((r: any) => r.SequenceNumber), sequence);
+    assert.deepEqual(got.Records.map((r: any) => r.PartitionKey), KEYS.slice(0, DATAS.length));
+    got.Records.forEach((r: any, i: number) => assert.deepEqual(Buffer.from(r.Data), DATAS[i], `record ${i}`));
+    assert.deepEqual(got.Records.map((r: any) => [r.ApproximateArrivalTimestamp.tag, r.ApproximateArrivalTimestamp.value]), DATAS.map((_, i) => [1, T0 + i * 1_500]));
+    assert.ok(got.Records.every((r: any) => r.EncryptionType === "KMS"));
+    await k.send(new SplitShardCommand({ StreamName: "w", ShardToSplit: "shardId-000000000000", NewStartingHashKey: "1000" }));
+    const end = await call("GetRecords", { ShardIterator: got.NextShardIterator });
+    assert.deepEqual([end.Records, end.NextShardIterator, end.MillisBehindLatest], [[], undefined, 0]);
+    assert.deepEqual(end.ChildShards.map((c: any) => c.ShardId), ["shardId-000000000001", "shardId-000000000002"]);
+    // Through the SDK's JSON as well.
+    const sdkEnd = await k.send(new GetRecordsCommand({ ShardIterator: got.NextShardIterator }));
+    assert.deepEqual(sdkEnd.ChildShards!.map((c) => [c.ShardId, c.HashKeyRange!.StartingHashKey]), [["shardId-000000000001", "0"], ["shardId-000000000002", "1000"]]);
+  });
+
+  test("a partition key with U+0000 is stored and read back", { todo: TEST_BACKEND === "postgres" ? "PostgreSQL text cannot hold U+0000: PutRecord answers InternalFailure (found by this probe, not fixed yet)" : false }, async () => {
+    const k = clients[1][1];
+    await k.send(new CreateStreamCommand({ StreamName: "nul", ShardCount: 1 }));
+    await k.send(new PutRecordCommand({ StreamName: "nul", PartitionKey: NUL_KEY, Data: Buffer.from("x") }));
+    const it = (await k.send(new GetShardIteratorCommand({ StreamName: "nul", ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" }))).ShardIterator;
+    const got = await k.send(new GetRecordsCommand({ ShardIterator: it }));
+    assert.deepEqual(got.Records!.map((r) => r.PartitionKey), [NUL_KEY]);
+  });
+});
