@@ -3,7 +3,7 @@
 // labelled by account, region and stream_name (and consumer_name for enhanced fan-out); they are also the per-minute AWS/Kinesis datapoints (dimension
 // StreamName). Counted where the operation's records are committed (PutRecord, PutRecords) or read (GetRecords).
 // Bytes are the records' data blobs.
-import { OTHER, type Metrics, type ResourceCounter, type ResourceMetric } from "../../metrics/registry.ts";
+import { OTHER, type Metrics, type ResourceCounter, type ResourceDistribution, type ResourceMetric } from "../../metrics/registry.ts";
 
 const SEP = "\u0000";
 /** The resource a consumer's series count under: the stream and the consumer (names hold no NUL). */
@@ -45,10 +45,22 @@ export const KINESIS_SERIES = {
   subscribeBytes: consumerCounter("mailroom_kinesis_subscribe_to_shard_event_bytes_total", "SubscribeToShardEvent.Bytes", "Bytes of data pushed to SubscribeToShard subscribers.", "Bytes"),
 };
 
-export type KinesisMetrics = { [K in keyof typeof KINESIS_SERIES]: ResourceCounter };
+/**
+ * GetRecords.IteratorAgeMilliseconds: "the difference between the current time and when the last record of the
+ * GetRecords call was written to the stream"; "a value of zero indicates that the records being read are completely
+ * caught up" (Kinesis developer guide, stream-level metrics). Observed per GetRecords call, as MillisBehindLatest is.
+ */
+export const ITERATOR_AGE: ResourceMetric = {
+  name: "mailroom_kinesis_get_records_iterator_age_milliseconds", help: "Age of the last record of each GetRecords call (0 when caught up).",
+  resourceLabel: "stream_name", cloudwatch: { namespace: "AWS/Kinesis", metric: "GetRecords.IteratorAgeMilliseconds", dimension: "StreamName", unit: "Milliseconds" },
+};
+const AGE_BUCKETS = [0, 100, 1000, 10_000, 60_000, 600_000, 3_600_000, 86_400_000, 604_800_000];
+
+export type KinesisMetrics = { [K in keyof typeof KINESIS_SERIES]: ResourceCounter } & { iteratorAge: ResourceDistribution };
 
 export function kinesisMetrics(metrics: Metrics): KinesisMetrics {
   const out = {} as KinesisMetrics;
-  for (const [k, m] of Object.entries(KINESIS_SERIES)) out[k as keyof KinesisMetrics] = metrics.counter(m);
+  for (const [k, m] of Object.entries(KINESIS_SERIES)) (out as unknown as Record<string, ResourceCounter>)[k] = metrics.counter(m);
+  out.iteratorAge = metrics.distribution(ITERATOR_AGE, AGE_BUCKETS);
   return out;
 }

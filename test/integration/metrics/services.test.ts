@@ -189,6 +189,9 @@ describe("metrics of EventBridge, Kinesis and Step Functions", () => {
     assert.equal(value(t, "mailroom_kinesis_get_records_success_total", ks), 1);
     assert.equal(value(t, "mailroom_kinesis_get_records_records_total", ks), 4);
     assert.equal(value(t, "mailroom_kinesis_get_records_bytes_total", ks), 35);
+    // Read to the end: caught up, so the one GetRecords call's iterator age is 0 (Kinesis developer guide).
+    assert.equal(value(t, "mailroom_kinesis_get_records_iterator_age_milliseconds_count", ks), 1);
+    assert.equal(value(t, "mailroom_kinesis_get_records_iterator_age_milliseconds_sum", ks), 0);
 
     // Over the shard's 1,000 records a second: 10 records refused; over 5 GetRecords a second: the 6th refused.
     await kinesis.send(new CreateStreamCommand({ StreamName: "kt", ShardCount: 1 }));

@@ -127,6 +127,7 @@ export async function getRecords(env: KinesisEnv, ctx: RequestContext, input: In
     m.getRecordsSuccess.add(stream.account, stream.region, stream.name);
     m.getRecordsRecords.add(stream.account, stream.region, stream.name, returned);
     m.getRecordsBytes.add(stream.account, stream.region, stream.name, bytes);
+    m.iteratorAge.observe(stream.account, stream.region, stream.name, behind);
   }
   // The body is written from the batch's columns for JSON and CBOR (ADR 0033); pagePlain is the same answer as objects.
   return preEncodedOutput(recordPage({
