@@ -7,13 +7,24 @@
 import { createHash, createHmac } from "node:crypto";
 
 const SIGNED_HEADERS = "content-type;host;x-amz-date;x-amz-target";
-const CONTENT_TYPE = "application/x-amz-json-1.0";
 
 export interface Credentials {
   accessKeyId: string;
   secretAccessKey: string;
   region?: string;
 }
+
+/** The JSON protocol a signer speaks: SQS (the default) or another AWS JSON service such as Kinesis. */
+export interface JsonService {
+  /** SigV4 service name, e.g. "sqs", "kinesis". */
+  service: string;
+  /** X-Amz-Target prefix, e.g. "AmazonSQS", "Kinesis_20131202". */
+  targetPrefix: string;
+  contentType: string;
+}
+
+const SQS: JsonService = { service: "sqs", targetPrefix: "AmazonSQS", contentType: "application/x-amz-json-1.0" };
+export const KINESIS_JSON: JsonService = { service: "kinesis", targetPrefix: "Kinesis_20131202", contentType: "application/x-amz-json-1.1" };
 
 export class Signer {
   private readonly creds: Credentials;
@@ -28,9 +39,12 @@ export class Signer {
   /** Signatures computed (cache misses), for the generator's own accounting. */
   signed = 0;
 
-  constructor(creds: Credentials) {
+  private readonly api: JsonService;
+
+  constructor(creds: Credentials, api: JsonService = SQS) {
     this.creds = creds;
     this.region = creds.region ?? "us-east-1";
+    this.api = api;
   }
 
   private refresh(): void {
@@ -43,13 +57,13 @@ export class Signer {
     if (day !== this.day) {
       this.day = day;
       const h = (k: string | Buffer, d: string) => createHmac("sha256", k).update(d).digest();
-      this.key = h(h(h(h(`AWS4${this.creds.secretAccessKey}`, day), this.region), "sqs"), "aws4_request");
-      this.scope = `${day}/${this.region}/sqs/aws4_request`;
+      this.key = h(h(h(h(`AWS4${this.creds.secretAccessKey}`, day), this.region), this.api.service), "aws4_request");
+      this.scope = `${day}/${this.region}/${this.api.service}/aws4_request`;
     }
     this.cache = new Map();
   }
 
-  /** The request head (ending "\r\n", without content-length) for an SQS JSON call with this body. */
+  /** The request head (ending "\r\n", without content-length) for a JSON call (SQS unless told) with this body. */
   head(host: string, operation: string, body: string): string {
     this.refresh();
     const opKey = `${host} ${operation}`;
@@ -61,7 +75,8 @@ export class Signer {
     const hit = byBody.get(body);
     if (hit !== undefined) return hit;
     this.signed++;
-    const target = `AmazonSQS.${operation}`;
+    const target = `${this.api.targetPrefix}.${operation}`;
+    const CONTENT_TYPE = this.api.contentType;
     const payloadHash = createHash("sha256").update(body).digest("hex");
     const canonical = `POST\n/\n\ncontent-type:${CONTENT_TYPE}\nhost:${host}\nx-amz-date:${this.amzDate}\nx-amz-target:${target}\n\n${SIGNED_HEADERS}\n${payloadHash}`;
     const toSign = `AWS4-HMAC-SHA256\n${this.amzDate}\n${this.scope}\n${createHash("sha256").update(canonical).digest("hex")}`;
