@@ -16,6 +16,8 @@ const key = (name: string) => ({ account: "000000000000", region: "us-east-1", n
 
 type Op =
   | { k: "send"; q: number; n: number; delay: number }
+  | { k: "sendFifo"; group: number; dup: boolean; delay: number }
+  | { k: "receiveFifo"; max: number; vis: number }
   | { k: "receive"; q: number; max: number; vis: number; redrive: boolean }
   | { k: "change"; pick: number; to: number }
   | { k: "delete"; pick: number }
@@ -28,10 +30,12 @@ type Op =
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ k: fc.constant("send" as const), q: fc.integer({ min: 0, max: 1 }), n: fc.integer({ min: 1, max: 10 }), delay: fc.constantFrom(0, 0, 0, 1000, 20_000) }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant("sendFifo" as const), group: fc.integer({ min: 0, max: 2 }), dup: fc.boolean(), delay: fc.constantFrom(0, 0, 1000) }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant("receiveFifo" as const), max: fc.integer({ min: 1, max: 10 }), vis: fc.constantFrom(0, 500, 30_000) }) },
   { weight: 5, arbitrary: fc.record({ k: fc.constant("receive" as const), q: fc.integer({ min: 0, max: 1 }), max: fc.integer({ min: 1, max: 10 }), vis: fc.constantFrom(0, 500, 5000, 30_000), redrive: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant("change" as const), pick: fc.nat(), to: fc.constantFrom(0, 0, 700, 10_000) }) },
   { weight: 4, arbitrary: fc.record({ k: fc.constant("delete" as const), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant("purge" as const), q: fc.integer({ min: 0, max: 2 }) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant("purge" as const), q: fc.integer({ min: 0, max: 3 }) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("expire" as const) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("move" as const), n: fc.integer({ min: 1, max: 5 }) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("drop" as const) }) },
@@ -70,7 +74,7 @@ test("gauges stay equal to a recount of the rows through every kind of write", a
       const db = new SqliteDb(":memory:");
       const s = new SqliteSqsStore(db);
       try {
-        const names = ["src", "other", "dlq"];
+        const names = ["src", "other", "dlq", "f.fifo"];
         const ids: number[] = [];
         for (const n of names) ids.push((await s.createQueue(key(n), settings(), {}, T0)).queue.id);
         let now = T0;
@@ -83,6 +87,26 @@ test("gauges stay equal to a recount of the rows through every kind of write", a
             case "send": {
               const msgs = Array.from({ length: o.n }, () => ({ messageId: `m${++seq}`, body: "b", md5OfBody: "x", senderId: "A", visibleAt: now + o.delay }));
               await s.enqueue(ids[o.q], msgs, now);
+              break;
+            }
+            case "sendFifo": {
+              const id = o.dup ? `d${seq}` : `u${++seq}`;
+              await s.enqueueFifo(ids[3], [{
+                messageId: `m${++seq}`, body: "b", md5OfBody: "x", senderId: "A", visibleAt: now + o.delay,
+                messageGroupId: `g${o.group}`, deduplicationId: id, dedupKey: id,
+              }], now, 300_000);
+              break;
+            }
+            case "receiveFifo": {
+              const got = await s.receive(ids[3], {
+                max: o.max, visibilityMs: o.vis, now, expiredBefore: now - RETENTION,
+                nonces: Array.from({ length: o.max }, () => `n${++nonce}`.padEnd(16, "x")),
+                fifo: { attemptWindowMs: 300_000 },
+              });
+              for (const m of got) {
+                receipts.push({ rowId: m.rowId, nonce: m.receiptNonce });
+                queueOf.set(m.rowId, ids[3]);
+              }
               break;
             }
             case "receive": {

@@ -5,8 +5,9 @@
 // (rebuilt later) whenever a write is rolled back.
 import { Heap } from "./heap.ts";
 import { PerQueue } from "./per-queue.ts";
+import { type Counted, type Figures, RunningCounts } from "./running-counts.ts";
 
-export interface Entry {
+export interface Entry extends Counted {
   id: number;
   visibleAt: number;
   sentAt: number;
@@ -15,8 +16,6 @@ export interface Entry {
   group?: string;
   /** Bumped on every re-timing, so older heap nodes of the same entry go stale. */
   v?: number;
-  /** How the queue's running counts hold it (QueueIndex): 0 visible (or counts not kept yet), 1 delayed, 2 in flight. */
-  c?: 0 | 1 | 2;
 }
 
 interface Node {
@@ -46,8 +45,6 @@ interface Waiting {
   seq: number;
 }
 
-const sentBefore = (a: Entry, b: Entry) => a.sentAt < b.sentAt || (a.sentAt === b.sentAt && a.id < b.id);
-
 const waitingBefore = (a: Waiting, b: Waiting) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
 
 /**
@@ -64,19 +61,8 @@ export class QueueIndex {
   private rotationHead = 0;
   private nodes = 0;
   private seq = 0;
-  /**
-   * Running counts for the metrics gauges (issue 16), kept from the first counts() on: every entry is classified
-   * against `countedAt` (c: visible, delayed or in flight), entries not visible then wait in `future` by visibleAt
-   * and turn visible when a later counts() or add() passes their time. A scrape costs the entries that fell due
-   * since the last one, not a walk of the queue. Before the first counts() the writes pay nothing for them.
-   */
-  private counting = false;
-  private countedAt = Number.NEGATIVE_INFINITY;
-  private delayedN = 0;
-  private inFlightN = 0;
-  private future = new Heap<Node>(nodeBefore);
-  /** Entries by (sentAt, id), deleted ones dropped when they surface: the oldest message's send time. */
-  private oldest = new Heap<Entry>(sentBefore);
+  /** The metrics gauges' running counts (issue 16), kept from the first counts() on. */
+  private readonly running = new RunningCounts<Entry>((e) => this.entries.get(e.id) === e, () => this.entries.values(), () => this.entries.size);
 
   constructor(rows: Entry[]) {
     const byGroup = new Map<string, Node[]>();
@@ -133,75 +119,15 @@ export class QueueIndex {
     const was = this.entries.get(e.id);
     this.entries.set(e.id, e);
     this.push(e);
-    if (this.counting) {
-      if (was && was !== e) this.uncount(was);
-      // sentAt is never in the future, so entries due by then can be counted visible before e is classified.
-      this.advance(e.sentAt);
-      this.count(e);
-      this.oldest.push(e);
-      this.tidyCounts();
-    }
-  }
-
-  /** The counts' heaps hold stale nodes of re-timed and deleted entries too: rebuilt when those dominate. */
-  private tidyCounts(): void {
-    const limit = 2 * this.entries.size + 1024;
-    if (this.future.items.length > limit || this.oldest.items.length > limit) this.recount(this.countedAt);
+    if (was && was !== e) this.running.removed(was);
+    this.running.added(e);
   }
 
   remove(id: number): void {
     const e = this.entries.get(id);
     if (!e) return;
     this.entries.delete(id);
-    if (this.counting) this.uncount(e);
-  }
-
-  /** Classifies e against countedAt: visible, or delayed / in flight until its visibleAt passes. */
-  private count(e: Entry): void {
-    if (e.visibleAt <= this.countedAt) {
-      e.c = 0;
-      return;
-    }
-    if (e.receiveCount > 0) {
-      e.c = 2;
-      this.inFlightN++;
-    } else {
-      e.c = 1;
-      this.delayedN++;
-    }
-    this.future.push({ e, at: e.visibleAt, v: versionOf(e) });
-  }
-
-  private uncount(e: Entry): void {
-    if (e.c === 1) this.delayedN--;
-    else if (e.c === 2) this.inFlightN--;
-    e.c = 0;
-  }
-
-  /** Moves countedAt on to `now` (never back): entries whose visibleAt it passes are counted visible. */
-  private advance(now: number): void {
-    if (now <= this.countedAt) return;
-    for (let n = this.future.peek(); n && n.at <= now; n = this.future.peek()) {
-      this.future.pop();
-      if (this.entries.get(n.e.id) === n.e && n.v === versionOf(n.e)) this.uncount(n.e);
-    }
-    this.countedAt = now;
-  }
-
-  /** Starts (or restarts, when the clock went back) the running counts with one pass over the entries. */
-  private recount(now: number): void {
-    this.counting = true;
-    this.countedAt = now;
-    this.delayedN = 0;
-    this.inFlightN = 0;
-    this.future = new Heap<Node>(nodeBefore);
-    const all: Entry[] = [];
-    for (const e of this.entries.values()) {
-      e.c = 0;
-      this.count(e);
-      all.push(e);
-    }
-    this.oldest.rebuild(all);
+    this.running.removed(e);
   }
 
   get(id: number): Entry | undefined {
@@ -210,44 +136,24 @@ export class QueueIndex {
 
   /**
    * The queue's figures from memory (metrics gauges): receivable, in flight (received, not visible), delayed (never
-   * received, not visible yet), and the oldest send time. No storage read and no walk of the entries: the first call
-   * starts running counts (one pass), later ones pop only the entries that became visible since (issue 16).
+   * received, not visible yet), and the oldest send time. No storage read; after the first call no walk of the
+   * entries either (running-counts.ts).
    */
-  counts(now: number): { visible: number; notVisible: number; delayed: number; oldestSentAt?: number } {
-    if (!this.counting || now < this.countedAt) this.recount(now);
-    else this.advance(now);
-    let first = this.oldest.peek();
-    while (first && this.entries.get(first.id) !== first) {
-      this.oldest.pop();
-      first = this.oldest.peek();
-    }
-    return {
-      visible: this.entries.size - this.delayedN - this.inFlightN,
-      notVisible: this.inFlightN,
-      delayed: this.delayedN,
-      oldestSentAt: first?.sentAt,
-    };
+  counts(now: number): Figures {
+    return this.running.counts(now);
   }
 
   /** Records a new visibleAt; the old heap node goes stale and is skipped when it surfaces. */
   setVisibleAt(id: number, at: number): void {
     const e = this.entries.get(id);
     if (!e) return;
-    if (this.counting) this.uncount(e);
+    this.running.changing(e);
     e.visibleAt = at;
     e.v = versionOf(e) + 1;
     this.push(e);
-    if (this.counting) {
-      this.count(e);
-      this.tidyCounts();
-    }
+    this.running.changed(e);
     // Deleted and re-timed messages leave stale nodes behind; compact when they dominate.
     if (this.nodes > 2 * this.entries.size + 1024) this.compact();
-  }
-
-  /** The number of messages the index holds. */
-  get size(): number {
-    return this.entries.size;
   }
 
   private compact(): void {

@@ -50,7 +50,10 @@ export class SqliteSqsStore implements SqsStore {
       }
       return out;
     });
-    this.fifo = new FifoIndexes((queueId) => this.f.indexRows.all(queueId) as FifoEntry[]);
+    this.fifo = new FifoIndexes((queueId) => {
+      this.unindexed.delete(queueId);
+      return this.f.indexRows.all(queueId) as FifoEntry[];
+    });
     // A rolled-back write may have changed an index: rebuild them all from the database when next used.
     sql.onFailure = () => {
       this.ready.dropAll();
@@ -219,6 +222,7 @@ export class SqliteSqsStore implements SqsStore {
    */
   private appendFifoInTransaction(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number): FifoSendResult[] {
     const idx = this.fifo.loaded(queueId);
+    const counts = idx ? undefined : this.unindexed.get(queueId);
     const out: FifoSendResult[] = [];
     for (const m of messages) {
       const dup = this.f.dedupOf.get(queueId, m.dedupKey, now) as { message_id: string; sequence_number: number } | undefined;
@@ -232,6 +236,7 @@ export class SqliteSqsStore implements SqsStore {
       const info = this.f.insert.run(queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
         packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId, now, m.visibleAt, seq, m.deduplicationId);
       idx?.add({ id: Number(info.lastInsertRowid), seq, group: m.messageGroupId, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0 });
+      counts?.sent(m.visibleAt, now);
       out.push({ messageId: m.messageId, sequenceNumber: seq, duplicate: false });
     }
     return out;
@@ -347,21 +352,14 @@ export class SqliteSqsStore implements SqsStore {
   }
 
   async gauges(now: number): Promise<QueueGauge[]> {
-    // Standard queues: running counts, O(queues) per scrape and never an index built for it (issue 16): the ready
-    // index's when it is built, otherwise SentCounts, read from storage once and kept by the sends. FIFO queues: the
-    // counts query on their partial index.
+    // Running counts, O(queues) per scrape, and never an index built for it (issue 16): the queue's ready or FIFO
+    // index's when it is built, otherwise SentCounts, read from storage once and kept by the sends.
     const queues = this.s.gaugeQueues.all() as { id: number; account: string; region: string; name: string }[];
-    return queues.map((q) => {
-      const key = { account: q.account, region: q.region, name: q.name };
-      if (!q.name.endsWith(".fifo")) return { ...key, ...this.standardCounts(q.id, now) };
-      const c = this.s.counts.get(now, now, now, q.id, 0) as { v: number | null; nv: number | null; d: number | null };
-      const oldest = this.s.gaugeOldest.get(q.id) as number | null;
-      return { ...key, visible: c.v ?? 0, notVisible: c.nv ?? 0, delayed: c.d ?? 0, oldestSentAt: oldest ?? undefined };
-    });
+    return queues.map((q) => ({ account: q.account, region: q.region, name: q.name, ...this.queueFigures(q.id, now) }));
   }
 
-  private standardCounts(queueId: number, now: number) {
-    const idx = this.ready.loaded(queueId);
+  private queueFigures(queueId: number, now: number) {
+    const idx = this.ready.loaded(queueId) ?? this.fifo.loaded(queueId);
     if (idx) return idx.counts(now);
     const kept = this.unindexed.get(queueId)?.counts(now);
     if (kept) return kept;
@@ -374,14 +372,15 @@ export class SqliteSqsStore implements SqsStore {
     return counts.counts(now)!;
   }
 
-  /**
-   * The queue's ready index if it is built. A write through this to a queue without one also drops the queue's
-   * SentCounts, which only sends keep in step.
-   */
+  /** A write to the queue other than a send: SentCounts, which only sends keep, go when no index keeps the counts. */
+  private touch(queueId: number): void {
+    if (!this.ready.loaded(queueId) && !this.fifo.loaded(queueId)) this.unindexed.delete(queueId);
+  }
+
+  /** The queue's ready index if it is built, for a write to the queue other than a send (see touch). */
   private indexed(queueId: number): QueueIndex | undefined {
-    const idx = this.ready.loaded(queueId);
-    if (!idx) this.unindexed.delete(queueId);
-    return idx;
+    this.touch(queueId);
+    return this.ready.loaded(queueId);
   }
 
   async counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts> {
@@ -474,6 +473,7 @@ export class SqliteSqsStore implements SqsStore {
           // Into a FIFO queue the message takes the next sequence number, so moved messages keep their order.
           const seq = this.f.nextSeq.pluck().get(it.queueId) as number;
           this.s.setSequenceNumber.run(seq, it.rowId);
+          this.touch(it.queueId);
           this.fifo.loaded(it.queueId)?.add({ id: it.rowId, seq, group, visibleAt: now, sentAt: now, receiveCount: 0 });
         } else {
           this.indexed(it.queueId)?.add({ id: it.rowId, visibleAt: now, sentAt: now, receiveCount: 0, group });
@@ -564,7 +564,6 @@ function prepare(db: Database.Database) {
        SUM(visible_at > ? AND receive_count = 0) AS d FROM sqs_messages WHERE queue_id = ? AND sent_at >= ?`,
     ),
     gaugeQueues: db.prepare("SELECT id, account, region, name FROM sqs_queues"),
-    gaugeOldest: db.prepare("SELECT MIN(sent_at) FROM sqs_messages WHERE queue_id = ?").pluck(),
     gaugeTotals: db.prepare("SELECT count(*) AS n, MIN(sent_at) AS oldest FROM sqs_messages WHERE queue_id = ?"),
     gaugePending: db.prepare("SELECT visible_at, receive_count FROM sqs_messages WHERE queue_id = ? AND visible_at > ?").raw(true),
     peek: db.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND sent_at >= ? ORDER BY id LIMIT ?"),
