@@ -56,7 +56,7 @@ export class FifoQueueIndex {
   constructor(rows: FifoEntry[]) {
     for (const e of [...rows].sort((a, b) => (before(a, b) ? -1 : 1))) {
       const g = this.group(e.group);
-      const s: Slot = { ...e, g, gone: false };
+      const s: Slot = { ...e, g, gone: false, c: 0 };
       this.slots.set(s.id, s);
       g.slots.push(s);
       g.live++;
@@ -88,7 +88,7 @@ export class FifoQueueIndex {
     if (this.walking) throw new Error("FifoQueueIndex.add during a walk");
     this.remove(e.id);
     const g = this.group(e.group);
-    const s: Slot = { ...e, g, gone: false };
+    const s: Slot = { ...e, g, gone: false, c: 0 };
     this.slots.set(s.id, s);
     // Sends append (sequence numbers grow); anything else finds its place by binary search.
     let lo = g.start;

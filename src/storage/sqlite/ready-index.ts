@@ -14,7 +14,10 @@ export interface Entry extends Counted {
   receiveCount: number;
   /** MessageGroupId of a fair-queue message, or "" (messages without a group share one bucket). */
   group?: string;
-  /** Bumped on every re-timing, so older heap nodes of the same entry go stale. */
+  /**
+   * Bumped on every re-timing, so older heap nodes of the same entry go stale. The store creates entries with `v: 0`
+   * (and `c: 0`), so a claim does not add a property (a new hidden class and a property array per message).
+   */
   v?: number;
 }
 

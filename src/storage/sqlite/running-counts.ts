@@ -5,7 +5,10 @@
 // or add passes their time. Nothing is kept before the first counts(), so queues nobody scrapes pay nothing.
 import { Heap } from "./heap.ts";
 
-/** What the counts read of an index entry; `c` and `cv` belong to RunningCounts. */
+/**
+ * What the counts read of an index entry; `c` belongs to RunningCounts. Indexes create their entries with `c: 0`, so
+ * the field is part of the object from the start (added later, it costs a property array per entry: ≈ 40 bytes).
+ */
 export interface Counted {
   id: number;
   visibleAt: number;
@@ -13,14 +16,16 @@ export interface Counted {
   receiveCount: number;
   /** How the counts hold it: 0 visible (or not counted), 1 delayed (never received), 2 in flight. */
   c?: 0 | 1 | 2;
-  /** Bumped each time it is classified, so its older heap nodes go stale. */
-  cv?: number;
 }
 
+/**
+ * A counted entry waiting for its visibleAt. It is current while the entry is live, still counted and still due at
+ * `at`: an entry counted twice for the same time is made visible by whichever node pops first (the other then
+ * finds it uncounted), and every counted entry has a node at its current visibleAt.
+ */
 interface Pending<E> {
   e: E;
   at: number;
-  v: number;
 }
 
 export interface Figures {
@@ -87,8 +92,7 @@ export class RunningCounts<E extends Counted> {
       e.c = 1;
       this.delayedN++;
     }
-    e.cv = (e.cv ?? 0) + 1;
-    this.future.push({ e, at: e.visibleAt, v: e.cv });
+    this.future.push({ e, at: e.visibleAt });
   }
 
   private uncount(e: E): void {
@@ -102,7 +106,7 @@ export class RunningCounts<E extends Counted> {
     if (now <= this.countedAt) return;
     for (let n = this.future.peek(); n && n.at <= now; n = this.future.peek()) {
       this.future.pop();
-      if (n.v === n.e.cv && this.live(n.e)) this.uncount(n.e);
+      if (n.e.c !== 0 && n.e.visibleAt === n.at && this.live(n.e)) this.uncount(n.e);
     }
     this.countedAt = now;
   }
