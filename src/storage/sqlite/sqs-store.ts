@@ -26,8 +26,8 @@ export class SqliteSqsStore implements SqsStore {
   private readonly fifo: FifoIndexes;
   private readonly inserts = new Map<number, Database.Statement>();
   /**
-   * Gauge counts of standard queues without a built ready index (sent-counts.ts): kept by sends, dropped by any
-   * other write to the queue and whenever its index is built or dropped. Metrics only (issue 16).
+   * Gauge counts of queues without a built ready or FIFO index (sent-counts.ts): kept by sends, dropped by any other
+   * write to the queue (touch) and whenever its index is built or dropped. Metrics only (ADR 0035).
    */
   private readonly unindexed = new Map<number, SentCounts>();
   /**
