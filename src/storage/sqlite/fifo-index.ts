@@ -5,6 +5,7 @@
 // SQLite on first use, kept in step inside the same write transactions, and dropped whenever a write rolls back.
 import { Heap } from "./heap.ts";
 import { PerQueue } from "./per-queue.ts";
+import { type Counted, type Figures, RunningCounts } from "./running-counts.ts";
 
 export interface FifoEntry {
   id: number;
@@ -17,7 +18,7 @@ export interface FifoEntry {
   receiveCount: number;
 }
 
-interface Slot extends FifoEntry {
+interface Slot extends FifoEntry, Counted {
   g: Group;
   gone: boolean;
 }
@@ -49,11 +50,13 @@ export class FifoQueueIndex {
   private readonly groups = new Map<string, Group>();
   private readonly heap = new Heap<GroupNode>(before);
   private walking = false;
+  /** The metrics gauges' running counts (issue 16), kept from the first counts() on. */
+  private readonly running = new RunningCounts<Slot>((s) => this.slots.get(s.id) === s, () => this.slots.values(), () => this.slots.size);
 
   constructor(rows: FifoEntry[]) {
     for (const e of [...rows].sort((a, b) => (before(a, b) ? -1 : 1))) {
       const g = this.group(e.group);
-      const s: Slot = { ...e, g, gone: false };
+      const s: Slot = { ...e, g, gone: false, c: 0 };
       this.slots.set(s.id, s);
       g.slots.push(s);
       g.live++;
@@ -85,7 +88,7 @@ export class FifoQueueIndex {
     if (this.walking) throw new Error("FifoQueueIndex.add during a walk");
     this.remove(e.id);
     const g = this.group(e.group);
-    const s: Slot = { ...e, g, gone: false };
+    const s: Slot = { ...e, g, gone: false, c: 0 };
     this.slots.set(s.id, s);
     // Sends append (sequence numbers grow); anything else finds its place by binary search.
     let lo = g.start;
@@ -101,12 +104,14 @@ export class FifoQueueIndex {
     g.live++;
     if (s.receiveCount > 0) g.received.add(s);
     this.tidy(g);
+    this.running.added(s);
   }
 
   remove(id: number): void {
     const s = this.slots.get(id);
     if (!s) return;
     this.slots.delete(id);
+    this.running.removed(s);
     s.gone = true;
     const g = s.g;
     g.live--;
@@ -117,15 +122,25 @@ export class FifoQueueIndex {
 
   setVisibleAt(id: number, at: number): void {
     const s = this.slots.get(id);
-    if (s) s.visibleAt = at;
+    if (!s) return;
+    this.running.changing(s);
+    s.visibleAt = at;
+    this.running.changed(s);
+  }
+
+  /** The queue's figures for the metrics gauges, from running counts (running-counts.ts). */
+  counts(now: number): Figures {
+    return this.running.counts(now);
   }
 
   /** Records a claim (receive): the message's new visibility and receive count. */
   claimed(id: number, visibleAt: number, receiveCount: number): void {
     const s = this.slots.get(id);
     if (!s) return;
+    this.running.changing(s);
     s.visibleAt = visibleAt;
     s.receiveCount = receiveCount;
+    this.running.changed(s);
     if (receiveCount > 0) s.g.received.add(s);
   }
 

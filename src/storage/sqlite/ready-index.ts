@@ -5,15 +5,19 @@
 // (rebuilt later) whenever a write is rolled back.
 import { Heap } from "./heap.ts";
 import { PerQueue } from "./per-queue.ts";
+import { type Counted, type Figures, RunningCounts } from "./running-counts.ts";
 
-export interface Entry {
+export interface Entry extends Counted {
   id: number;
   visibleAt: number;
   sentAt: number;
   receiveCount: number;
   /** MessageGroupId of a fair-queue message, or "" (messages without a group share one bucket). */
   group?: string;
-  /** Bumped on every re-timing, so older heap nodes of the same entry go stale. */
+  /**
+   * Bumped on every re-timing, so older heap nodes of the same entry go stale. The store creates entries with `v: 0`
+   * (and `c: 0`), so a claim does not add a property (a new hidden class and a property array per message).
+   */
   v?: number;
 }
 
@@ -60,6 +64,8 @@ export class QueueIndex {
   private rotationHead = 0;
   private nodes = 0;
   private seq = 0;
+  /** The metrics gauges' running counts (issue 16), kept from the first counts() on. */
+  private readonly running = new RunningCounts<Entry>((e) => this.entries.get(e.id) === e, () => this.entries.values(), () => this.entries.size);
 
   constructor(rows: Entry[]) {
     const byGroup = new Map<string, Node[]>();
@@ -113,12 +119,18 @@ export class QueueIndex {
   }
 
   add(e: Entry): void {
+    const was = this.entries.get(e.id);
     this.entries.set(e.id, e);
     this.push(e);
+    if (was && was !== e) this.running.removed(was);
+    this.running.added(e);
   }
 
   remove(id: number): void {
+    const e = this.entries.get(id);
+    if (!e) return;
     this.entries.delete(id);
+    this.running.removed(e);
   }
 
   get(id: number): Entry | undefined {
@@ -127,29 +139,22 @@ export class QueueIndex {
 
   /**
    * The queue's figures from memory (metrics gauges): receivable, in flight (received, not visible), delayed (never
-   * received, not visible yet), and the oldest send time. One pass over the entries, no storage read.
+   * received, not visible yet), and the oldest send time. No storage read; after the first call no walk of the
+   * entries either (running-counts.ts).
    */
-  counts(now: number): { visible: number; notVisible: number; delayed: number; oldestSentAt?: number } {
-    let visible = 0;
-    let notVisible = 0;
-    let delayed = 0;
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const e of this.entries.values()) {
-      if (e.visibleAt <= now) visible++;
-      else if (e.receiveCount > 0) notVisible++;
-      else delayed++;
-      if (e.sentAt < oldest) oldest = e.sentAt;
-    }
-    return { visible, notVisible, delayed, oldestSentAt: oldest === Number.POSITIVE_INFINITY ? undefined : oldest };
+  counts(now: number): Figures {
+    return this.running.counts(now);
   }
 
   /** Records a new visibleAt; the old heap node goes stale and is skipped when it surfaces. */
   setVisibleAt(id: number, at: number): void {
     const e = this.entries.get(id);
     if (!e) return;
+    this.running.changing(e);
     e.visibleAt = at;
     e.v = versionOf(e) + 1;
     this.push(e);
+    this.running.changed(e);
     // Deleted and re-timed messages leave stale nodes behind; compact when they dominate.
     if (this.nodes > 2 * this.entries.size + 1024) this.compact();
   }

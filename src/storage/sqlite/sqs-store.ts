@@ -13,7 +13,8 @@ import {
 import type { SqliteDb } from "./db.ts";
 import { type DeadLettered, type FifoStatements, prepareFifo, receiveFifo } from "./fifo.ts";
 import { type FifoEntry, FifoIndexes } from "./fifo-index.ts";
-import { type Entry, ReadyIndex } from "./ready-index.ts";
+import { type Entry, type QueueIndex, ReadyIndex } from "./ready-index.ts";
+import { SentCounts } from "./sent-counts.ts";
 
 export class SqliteSqsStore implements SqsStore {
   /** A turn's writes share one transaction in order (SqliteDb group commit). */
@@ -24,6 +25,11 @@ export class SqliteSqsStore implements SqsStore {
   private readonly ready: ReadyIndex;
   private readonly fifo: FifoIndexes;
   private readonly inserts = new Map<number, Database.Statement>();
+  /**
+   * Gauge counts of queues without a built ready or FIFO index (sent-counts.ts): kept by sends, dropped by any other
+   * write to the queue (touch) and whenever its index is built or dropped. Metrics only (ADR 0035).
+   */
+  private readonly unindexed = new Map<number, SentCounts>();
   /**
    * The commit of the last write to queue records (sqs_queues, sqs_deleted_queues). Strict durability answers a read
    * of them only once that commit is durable (SqliteDb.whenSynced), so no answer shows a queue change a power cut
@@ -36,18 +42,23 @@ export class SqliteSqsStore implements SqsStore {
     this.s = prepare(sql.db);
     this.f = prepareFifo(sql.db);
     this.ready = new ReadyIndex((queueId) => {
+      this.unindexed.delete(queueId);
       // Rows are streamed as arrays: a deep backlog is never held twice (all rows as objects, then the entries).
       const out: Entry[] = [];
       for (const [id, visibleAt, sentAt, receiveCount, group] of this.s.indexRows.iterate(queueId) as Iterable<[number, number, number, number, string | null]>) {
-        out.push({ id, visibleAt, sentAt, receiveCount, group: group ?? "" });
+        out.push({ id, visibleAt, sentAt, receiveCount, group: group ?? "", v: 0, c: 0 });
       }
       return out;
     });
-    this.fifo = new FifoIndexes((queueId) => this.f.indexRows.all(queueId) as FifoEntry[]);
+    this.fifo = new FifoIndexes((queueId) => {
+      this.unindexed.delete(queueId);
+      return this.f.indexRows.all(queueId) as FifoEntry[];
+    });
     // A rolled-back write may have changed an index: rebuild them all from the database when next used.
     sql.onFailure = () => {
       this.ready.dropAll();
       this.fifo.dropAll();
+      this.unindexed.clear();
     };
   }
 
@@ -95,6 +106,7 @@ export class SqliteSqsStore implements SqsStore {
       this.queuesWrittenAt = this.sql.committing;
       this.ready.drop(id);
       this.fifo.drop(id);
+      this.unindexed.delete(id);
       this.s.deleteMessagesOfQueue.run(id);
       this.s.deleteQueue.run(id);
       this.s.rememberDeleted.run(q.account, q.region, q.name, now);
@@ -125,6 +137,7 @@ export class SqliteSqsStore implements SqsStore {
       this.queuesWrittenAt = this.sql.committing;
       this.ready.drop(id);
       this.fifo.drop(id);
+      this.unindexed.delete(id);
       this.s.purgeMessages.run(id, now);
       this.s.setPurgedAt.run(now, id);
     });
@@ -153,7 +166,11 @@ export class SqliteSqsStore implements SqsStore {
       values[j++] = now; values[j++] = m.visibleAt;
     }
     const add = (m: NewMessage, id: number) =>
-      idx?.add({ id, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0, group: m.messageGroupId ?? "" });
+      idx?.add({ id, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0, group: m.messageGroupId ?? "", v: 0, c: 0 });
+    if (!idx) {
+      const counts = this.unindexed.get(queueId);
+      if (counts) for (const m of messages) counts.sent(m.visibleAt, now);
+    }
     if (!idx || messages.length === 1) {
       // No index to feed, or one row: a plain insert (RETURNING costs more than lastInsertRowid).
       const info = this.insertStatement(messages.length, false).run(...values);
@@ -207,6 +224,7 @@ export class SqliteSqsStore implements SqsStore {
    */
   private appendFifoInTransaction(queueId: number, messages: NewFifoMessage[], now: number, dedupWindowMs: number): FifoSendResult[] {
     const idx = this.fifo.loaded(queueId);
+    const counts = idx ? undefined : this.unindexed.get(queueId);
     const out: FifoSendResult[] = [];
     for (const m of messages) {
       const dup = this.f.dedupOf.get(queueId, m.dedupKey, now) as { message_id: string; sequence_number: number } | undefined;
@@ -220,6 +238,7 @@ export class SqliteSqsStore implements SqsStore {
       const info = this.f.insert.run(queueId, m.messageId, m.body, m.md5OfBody, packAttrs(m.attributes), m.md5OfAttributes ?? null,
         packAttrs(m.systemAttributes), m.md5OfSystemAttributes ?? null, m.senderId, m.messageGroupId, now, m.visibleAt, seq, m.deduplicationId);
       idx?.add({ id: Number(info.lastInsertRowid), seq, group: m.messageGroupId, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0 });
+      counts?.sent(m.visibleAt, now);
       out.push({ messageId: m.messageId, sequenceNumber: seq, duplicate: false });
     }
     return out;
@@ -275,7 +294,7 @@ export class SqliteSqsStore implements SqsStore {
           this.s.moveToDeadLetter.run(o.redrive.deadLetterQueueId, o.now, o.redrive.sourceArn, e.id);
           if (counted) counted.n++;
           idx.remove(e.id);
-          this.ready.loaded(o.redrive.deadLetterQueueId)?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group });
+          this.indexed(o.redrive.deadLetterQueueId)?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group, v: 0, c: 0 });
           this.fifo.drop(o.redrive.deadLetterQueueId);
         } else {
           const row = this.s.claimRaw.get(o.now + o.visibilityMs, o.now, o.now, o.nonces[out.length], e.id) as unknown[] | undefined;
@@ -301,10 +320,10 @@ export class SqliteSqsStore implements SqsStore {
     const dlqId = o.redrive?.deadLetterQueueId;
     if (dlqId === undefined) return;
     const fifo = this.fifo.loaded(dlqId);
-    const ready = this.ready.loaded(dlqId);
+    const ready = this.indexed(dlqId);
     for (const { entry: e, seq } of moved) {
       fifo?.add({ id: e.id, seq, group: e.group, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0 });
-      ready?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group });
+      ready?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group, v: 0, c: 0 });
     }
   }
 
@@ -314,7 +333,7 @@ export class SqliteSqsStore implements SqsStore {
 
   private deleteOne(queueId: number, rowId: number, nonce: string, inFlightAt: number): ReceiptOutcome {
     if (this.s.deleteByReceipt.run(rowId, queueId, nonce, inFlightAt).changes === 1) {
-      this.ready.loaded(queueId)?.remove(rowId);
+      this.indexed(queueId)?.remove(rowId);
       this.fifo.loaded(queueId)?.remove(rowId);
       return "ok";
     }
@@ -328,23 +347,42 @@ export class SqliteSqsStore implements SqsStore {
       if (row.receipt_nonce !== nonce) return "stale";
       if (visibleAt > row.received_at + maxSinceReceiveMs) return "over-limit";
       this.s.setVisibleAt.run(visibleAt, rowId);
-      this.ready.loaded(queueId)?.setVisibleAt(rowId, visibleAt);
+      this.indexed(queueId)?.setVisibleAt(rowId, visibleAt);
       this.fifo.loaded(queueId)?.setVisibleAt(rowId, visibleAt);
       return "ok";
     });
   }
 
   async gauges(now: number): Promise<QueueGauge[]> {
-    // Standard queues: from the in-memory ready index the store keeps anyway (built on first use, as a receive
-    // would), one pass over its entries and no storage read. FIFO queues: the counts query on their partial index.
+    // Running counts, O(queues) per scrape, and never an index built for it (issue 16): the queue's ready or FIFO
+    // index's when it is built, otherwise SentCounts, read from storage once and kept by the sends.
     const queues = this.s.gaugeQueues.all() as { id: number; account: string; region: string; name: string }[];
-    return queues.map((q) => {
-      const key = { account: q.account, region: q.region, name: q.name };
-      if (!q.name.endsWith(".fifo")) return { ...key, ...this.ready.of(q.id).counts(now) };
-      const c = this.s.counts.get(now, now, now, q.id, 0) as { v: number | null; nv: number | null; d: number | null };
-      const oldest = this.s.gaugeOldest.get(q.id) as number | null;
-      return { ...key, visible: c.v ?? 0, notVisible: c.nv ?? 0, delayed: c.d ?? 0, oldestSentAt: oldest ?? undefined };
+    return queues.map((q) => ({ account: q.account, region: q.region, name: q.name, ...this.queueFigures(q.id, now) }));
+  }
+
+  private queueFigures(queueId: number, now: number) {
+    const idx = this.ready.loaded(queueId) ?? this.fifo.loaded(queueId);
+    if (idx) return idx.counts(now);
+    const kept = this.unindexed.get(queueId)?.counts(now);
+    if (kept) return kept;
+    const totals = this.s.gaugeTotals.get(queueId) as { n: number; oldest: number | null };
+    const counts = new SentCounts({
+      total: totals.n, oldestSentAt: totals.oldest, at: now,
+      pending: this.s.gaugePending.iterate(queueId, now) as Iterable<[number, number]>,
     });
+    this.unindexed.set(queueId, counts);
+    return counts.counts(now)!;
+  }
+
+  /** A write to the queue other than a send: SentCounts, which only sends keep, go when no index keeps the counts. */
+  private touch(queueId: number): void {
+    if (!this.ready.loaded(queueId) && !this.fifo.loaded(queueId)) this.unindexed.delete(queueId);
+  }
+
+  /** The queue's ready index if it is built, for a write to the queue other than a send (see touch). */
+  private indexed(queueId: number): QueueIndex | undefined {
+    this.touch(queueId);
+    return this.ready.loaded(queueId);
   }
 
   async counts(queueId: number, now: number, expiredBefore: number): Promise<QueueCounts> {
@@ -373,7 +411,7 @@ export class SqliteSqsStore implements SqsStore {
       // storage would otherwise keep its group blocked once the retention period is raised again).
       const gone = this.s.deleteExpired.raw().all(now) as [number, number][];
       for (const [id, queueId] of gone) {
-        this.ready.loaded(queueId)?.remove(id);
+        this.indexed(queueId)?.remove(id);
         this.fifo.loaded(queueId)?.remove(id);
       }
       return gone.length;
@@ -422,7 +460,7 @@ export class SqliteSqsStore implements SqsStore {
     return this.sql.write(() => {
       const task = this.s.moveTask.get(taskId) as MoveTaskRow | undefined;
       if (!task || task.status !== "RUNNING") return 0;
-      const from = this.ready.loaded(task.source_queue_id);
+      const from = this.indexed(task.source_queue_id);
       const fromFifo = this.fifo.loaded(task.source_queue_id);
       let moved = 0;
       for (const it of items) {
@@ -437,9 +475,10 @@ export class SqliteSqsStore implements SqsStore {
           // Into a FIFO queue the message takes the next sequence number, so moved messages keep their order.
           const seq = this.f.nextSeq.pluck().get(it.queueId) as number;
           this.s.setSequenceNumber.run(seq, it.rowId);
+          this.touch(it.queueId);
           this.fifo.loaded(it.queueId)?.add({ id: it.rowId, seq, group, visibleAt: now, sentAt: now, receiveCount: 0 });
         } else {
-          this.ready.loaded(it.queueId)?.add({ id: it.rowId, visibleAt: now, sentAt: now, receiveCount: 0, group });
+          this.indexed(it.queueId)?.add({ id: it.rowId, visibleAt: now, sentAt: now, receiveCount: 0, group, v: 0, c: 0 });
         }
       }
       if (moved > 0) this.s.addMoved.run(moved, taskId);
@@ -527,7 +566,8 @@ function prepare(db: Database.Database) {
        SUM(visible_at > ? AND receive_count = 0) AS d FROM sqs_messages WHERE queue_id = ? AND sent_at >= ?`,
     ),
     gaugeQueues: db.prepare("SELECT id, account, region, name FROM sqs_queues"),
-    gaugeOldest: db.prepare("SELECT MIN(sent_at) FROM sqs_messages WHERE queue_id = ?").pluck(),
+    gaugeTotals: db.prepare("SELECT count(*) AS n, MIN(sent_at) AS oldest FROM sqs_messages WHERE queue_id = ?"),
+    gaugePending: db.prepare("SELECT visible_at, receive_count FROM sqs_messages WHERE queue_id = ? AND visible_at > ?").raw(true),
     peek: db.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND sent_at >= ? ORDER BY id LIMIT ?"),
     nextVisibleFifo: db.prepare(
       "SELECT MIN(visible_at) FROM sqs_messages WHERE queue_id = ? AND visible_at > ? AND sequence_number IS NOT NULL",
