@@ -16,6 +16,10 @@ const CRLFCRLF = Buffer.from("\r\n\r\n");
 export class RawConnection {
   private readonly socket: net.Socket;
   private buf: Buffer = Buffer.alloc(0);
+  /** A response whose body is still arriving: its chunks so far, their length, and the length of head and body. */
+  private chunks: Buffer[] = [];
+  private have = 0;
+  private need = 0;
   private waiting: ((r: RawResponse) => void) | undefined;
   private failed: ((e: Error) => void) | undefined;
   private closedError: Error | undefined;
@@ -58,13 +62,30 @@ export class RawConnection {
   }
 
   private onData(d: Buffer): void {
+    // A large answer (a GetRecords page of megabytes) arrives in many chunks: they are kept in a list and joined once
+    // the whole body is there, not copied onto the buffer chunk by chunk (quadratic in the answer's size).
+    if (this.need > 0) {
+      this.chunks.push(d);
+      this.have += d.length;
+      if (this.have < this.need) return;
+      d = Buffer.concat(this.chunks, this.have);
+      this.chunks = [];
+      this.have = 0;
+      this.need = 0;
+    }
     this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
     const end = this.buf.indexOf(CRLFCRLF);
     if (end < 0) return;
     const head = this.buf.toString("latin1", 0, end);
     const m = /content-length:\s*(\d+)/i.exec(head);
     const len = m ? Number(m[1]) : 0;
-    if (this.buf.length < end + 4 + len) return;
+    if (this.buf.length < end + 4 + len) {
+      this.chunks = [this.buf];
+      this.have = this.buf.length;
+      this.need = end + 4 + len;
+      this.buf = Buffer.alloc(0);
+      return;
+    }
     const body = this.buf.subarray(end + 4, end + 4 + len);
     this.buf = this.buf.length === end + 4 + len ? Buffer.alloc(0) : this.buf.subarray(end + 4 + len);
     const status = Number(head.slice(9, 12));
