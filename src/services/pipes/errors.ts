@@ -6,12 +6,6 @@ export function validation(message: string): AwsError {
   return new AwsError("ValidationException", message, { status: 400 });
 }
 
-/** Coral's wording for a member that breaks a constraint of the model (as the other AWS JSON services word it). */
-export function constraint(value: unknown, path: string, what: string): AwsError {
-  const shown = typeof value === "object" ? JSON.stringify(value) : String(value);
-  return validation(`1 validation error detected: Value '${shown}' at '${path}' failed to satisfy constraint: Member must ${what}`);
-}
-
 export function notFound(name: string): AwsError {
   // DescribePipe, StartPipe, StopPipe, UpdatePipe, DeletePipe: NotFoundException, HTTP 404 (Pipes API reference).
   return new AwsError("NotFoundException", `Pipe ${name} does not exist.`, { status: 404 });

@@ -1,10 +1,10 @@
 // The EventBridge Scheduler service definition: its model (botocore scheduler 2021-06-30), the REST-JSON codec (the
 // route table of src/protocol/rest-json/ finds the operation from method and path), the model's constraints checked
-// on every input (domain/constraints.ts), and the operations table.
+// on every input (protocol/constraints.ts), and the operations table.
 import { schedulerModel } from "../../protocol/models/scheduler.gen.ts";
 import { bindOperations, type Operation, pendingOperations } from "../operations.ts";
 import type { ServiceDefinition } from "../types.ts";
-import { checkConstraints } from "./domain/constraints.ts";
+import { checkConstraints } from "../../protocol/constraints.ts";
 import type { SchedulerEnv } from "./env.ts";
 import { constraint, unsupported, validation } from "./errors.ts";
 import * as groups from "./operations/groups.ts";
@@ -37,7 +37,7 @@ export function createSchedulerService(env: SchedulerEnv): ServiceDefinition {
     const h = handlers[name];
     if (!input) continue;
     handlers[name] = (ctx, args) => {
-      checkConstraints(schedulerModel, input, args, "");
+      checkConstraints(schedulerModel, input, args, "", validation);
       return h(ctx, args);
     };
   }

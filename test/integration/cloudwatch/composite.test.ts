@@ -10,9 +10,11 @@ import {
 } from "@aws-sdk/client-cloudwatch";
 import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { CreateTopicCommand, SubscribeCommand } from "@aws-sdk/client-sns";
+import { ManualClock } from "../../../src/engine/clock.ts";
 import { TEST_CREDENTIALS, useTestServer } from "../../helpers/server.ts";
 
-const { server, sqs, sns } = useTestServer();
+const clock = new ManualClock(Date.UTC(2026, 0, 1, 0, 0, 5));
+const { server, sqs, sns } = useTestServer({ clock });
 let cw: CloudWatchClient;
 const ARN = "arn:aws:cloudwatch:us-east-1:000000000000:alarm:";
 
@@ -151,6 +153,23 @@ describe("CloudWatch composite alarms", () => {
     assert.equal(c.ActionsSuppressedBy, "Alarm");
     const history = await cw.send(new DescribeAlarmHistoryCommand({ AlarmName: "paged", AlarmTypes: ["CompositeAlarm"], HistoryItemType: "Action" }));
     assert.deepEqual(history.AlarmHistoryItems, []);
+  });
+
+  test("the minute job: a metric alarm it moves to ALARM moves its composite in the same minute", async () => {
+    await cw.send(new PutMetricAlarmCommand({
+      AlarmName: "silent", Namespace: "App", MetricName: "Heartbeat", Statistic: "Sum", Period: 60, EvaluationPeriods: 1, Threshold: 0,
+      ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "breaching",
+    }));
+    await cw.send(new PutCompositeAlarmCommand({ AlarmName: "outage", AlarmRule: "ALARM(silent)" }));
+    assert.equal((await composite("outage")).StateValue, "OK");
+    // Past two minute boundaries (PostgreSQL judges a minute one minute after it ended), each run to its end.
+    for (let round = 0; round < 2 && (await composite("outage")).StateValue !== "ALARM"; round++) {
+      clock.advance(60_000 - (clock.now() % 60_000) + 1_000);
+      for (let i = 0; i < 200 && (await composite("outage")).StateValue !== "ALARM"; i++) await new Promise((r) => setTimeout(r, 10));
+    }
+    const c = await composite("outage");
+    assert.equal(c.StateValue, "ALARM");
+    assert.match(c.StateReason!, new RegExp(`^${ARN}silent transitioned to ALARM at `));
   });
 
   test("hostile rules: deep nesting and the longest rule are refused or evaluated, never a crash", async () => {

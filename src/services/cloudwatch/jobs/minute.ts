@@ -66,26 +66,29 @@ function dimensionsOf(cw: CloudWatchMetric, resource: string): string {
 export async function evaluateAlarms(env: AlarmEnv, now: number, log: Logger): Promise<void> {
   // Periods are judged once every node's counters for them are in (settleMs); the state changes now.
   const asOf = now - env.settleMs;
-  let after: AlarmRecord | undefined;
-  for (;;) {
-    const page = await env.store.alarmsPage(after, 500);
-    for (const a of page) {
-      try {
-        await evaluateOne(env, a, asOf, now);
-      } catch (e) {
-        log.warn("alarm evaluation failed", { alarm: a.name, error: String(e) });
+  // Metric alarms first, then the composite alarms over their children's new states (a composite's own change
+  // re-evaluates the composites above it), so each composite is evaluated once a minute, not once per child change.
+  for (const composites of [false, true]) {
+    let after: AlarmRecord | undefined;
+    for (;;) {
+      const page = await env.store.alarmsPage(after, 500);
+      for (const a of page) {
+        if (isComposite(a) !== composites) continue;
+        try {
+          if (composites) await evaluateComposite(env, a, now);
+          else await evaluateOne(env, a, asOf, now);
+        } catch (e) {
+          log.warn("alarm evaluation failed", { alarm: a.name, error: String(e) });
+        }
       }
+      if (page.length < 500) break;
+      after = page[page.length - 1];
     }
-    if (page.length < 500) return;
-    after = page[page.length - 1];
   }
 }
 
 /** Evaluates one alarm over its last EvaluationPeriods complete periods and applies the state they call for. */
 export async function evaluateOne(env: AlarmEnv, a: AlarmRecord, asOf: number, now: number): Promise<void> {
-  // A composite alarm follows its children (evaluated when one changes); here only as a catch-up for changes made on
-  // other nodes or lost to a crash between a child's transition and its parents' evaluation.
-  if (isComposite(a)) return evaluateComposite(env, a, now);
   const c = a.config as unknown as AlarmConfig;
   const period = alarmPeriod(c);
   const periodMs = period * 1000;
@@ -116,5 +119,5 @@ export async function evaluateOne(env: AlarmEnv, a: AlarmRecord, asOf: number, n
     for (const n of counts.values()) if (lowSampleCount(c.ExtendedStatistic, n)) return;
   }
   const to = evaluateAlarm(c, periods, values, now, label, counts);
-  if (to) await applyState(env, a, to, now);
+  if (to) await applyState(env, a, to, now, false);
 }

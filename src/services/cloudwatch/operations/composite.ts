@@ -1,7 +1,7 @@
 // Composite alarms: PutCompositeAlarm, and their evaluation. A composite alarm lives in the same store as metric
 // alarms (its configuration carries AlarmRule); its state is its rule over its children's current states, computed
-// when it is saved, whenever a child changes state (applyState calls evaluateParents), and by the minute job as a
-// catch-up (another node's change). Sources: PutCompositeAlarm and DeleteAlarms API references; CloudWatch user guide,
+// when it is saved, when a child changes state outside the minute job (applyState calls evaluateParents), and by the
+// minute job after its metric alarms (jobs/minute.ts; also another node's changes). Sources: PutCompositeAlarm and DeleteAlarms API references; CloudWatch user guide,
 // "Create a composite alarm" and "Alarm suppression".
 import type { RequestContext } from "../../types.ts";
 import { alarmArn, checkActions, type Evaluation, isoMillis } from "../domain/alarms.ts";
@@ -35,12 +35,14 @@ export async function allAlarms(env: CloudWatchEnv, ctx: { accountId: string; re
  * then re-evaluates the composite alarms that name it. A change that is no change writes nothing. Returns whether it
  * changed the state. `to.suppressed`: a composite alarm's actions are suppressed (history only).
  */
-export async function applyState(env: AlarmEnv, a: AlarmRecord, to: Evaluation & { suppressed?: boolean }, at: number, seen = new Set<string>()): Promise<boolean> {
+export async function applyState(env: AlarmEnv, a: AlarmRecord, to: Evaluation & { suppressed?: boolean }, at: number, seen: Set<string> | false = new Set<string>()): Promise<boolean> {
   if (to.state === a.state) return false;
   const { history, outbox } = transitionWrites(to.suppressed ? { ...a, actionsEnabled: false } : a, to, at, env.topics);
   const done = await env.store.transition({ account: a.account, region: a.region, name: a.name }, a.version, { state: to.state, reason: to.reason, reasonData: to.reasonData, at }, history, outbox);
   if (done && outbox.length > 0) env.outboxChanged?.();
-  if (done) await evaluateParents(env, { ...a, state: to.state, stateUpdatedAt: at }, at, seen);
+  // `seen` false: the caller evaluates the composites itself afterwards (the minute job's second pass), so a burst of
+  // metric alarm transitions does not list every alarm once per transition.
+  if (done && seen) await evaluateParents(env, { ...a, state: to.state, stateUpdatedAt: at }, at, seen);
   return done;
 }
 

@@ -6,7 +6,7 @@ import { compileEventPattern, PatternError } from "../../../patterns/event-patte
 import { pipesModel } from "../../../protocol/models/pipes.gen.ts";
 import type { RequestContext } from "../../types.ts";
 import { parsePipeArn, parseResource, pipeArn } from "../domain/arns.ts";
-import { checkConstraints } from "../domain/constraints.ts";
+import { checkConstraints } from "../../../protocol/constraints.ts";
 import { checkTemplate } from "../domain/template.ts";
 import { MAX_PIPES, type PipesEnv } from "../env.ts";
 import { conflict, notFound, notSupported, quotaExceeded, validation } from "../errors.ts";
@@ -25,7 +25,7 @@ const TARGET_PARAMETERS_SUPPORTED = new Set(["InputTemplate", "SqsQueueParameter
 
 function check(operation: string, input: Input): void {
   const shape = pipesModel.operations[operation].input!;
-  checkConstraints(pipesModel, shape, input, "");
+  checkConstraints(pipesModel, shape, input, "", validation);
 }
 
 function keyOf(ctx: RequestContext, name: unknown): PipeKey {
