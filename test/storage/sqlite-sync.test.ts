@@ -1,5 +1,5 @@
-// Strict durability of the SQLite group commit off the event loop (ADR 0027): commits at synchronous=NORMAL, an
-// fdatasync of the WAL on the thread pool before the writes' promises settle, reads of queue records that wait for
+// Strict durability of the SQLite group commit (ADR 0027, ADR 0037): commits at synchronous=NORMAL, an fdatasync of
+// the WAL (inline on a fast disk with none in flight, else on the thread pool) before the writes' promises settle, reads of queue records that wait for
 // the sync covering the last queue change, and a failed fdatasync that fails its writes and every later one.
 import assert from "node:assert/strict";
 import { closeSync, mkdtempSync, rmSync } from "node:fs";
@@ -17,8 +17,18 @@ const key = { account: "000000000000", region: "us-east-1", name: "q" };
 const settings = { attributes: {}, retentionMs: 60_000 };
 const turn = () => new Promise((r) => setImmediate(r));
 
+/** A database whose syncs all go to the thread pool (MAILROOM_SYNC=pool, read at construction): ADR 0027's path. */
+function pooled(f: string): SqliteDb {
+  process.env.MAILROOM_SYNC = "pool";
+  try {
+    return new SqliteDb(f, "strict");
+  } finally {
+    delete process.env.MAILROOM_SYNC;
+  }
+}
+
 test("strict: commits at synchronous=NORMAL, and a write settles only after an fdatasync covering its commit", async () => {
-  const db = new SqliteDb(file(), "strict");
+  const db = pooled(file());
   assert.equal(db.db.pragma("synchronous", { simple: true }), 1);
   db.db.exec("CREATE TABLE t (v INTEGER)");
   const writes = Array.from({ length: 20 }, (_, i) => db.write((d) => d.prepare("INSERT INTO t (v) VALUES (?)").run(i)));
@@ -36,7 +46,7 @@ test("strict: commits at synchronous=NORMAL, and a write settles only after an f
 });
 
 test("strict: writes of later turns commit while a sync runs and settle in commit order", async () => {
-  const db = new SqliteDb(file(), "strict");
+  const db = pooled(file());
   db.db.exec("CREATE TABLE t (v INTEGER)");
   const order: number[] = [];
   const all: Promise<unknown>[] = [];
@@ -51,7 +61,7 @@ test("strict: writes of later turns commit while a sync runs and settle in commi
 });
 
 test("strict: a read of queue records waits for the sync covering the last queue change", async () => {
-  const store = new SqliteSqsStore(new SqliteDb(file(), "strict"));
+  const store = new SqliteSqsStore(pooled(file()));
   const order: string[] = [];
   const created = store.createQueue(key, settings, {}, 1).then(() => order.push("create answered"));
   await turn(); // committed, the sync is running
@@ -76,11 +86,58 @@ test("strict: close waits for the outstanding sync, and everything answered is t
 });
 
 test("strict: a failed fdatasync fails the writes it covered and refuses later ones (restart to recover)", async () => {
-  const db = new SqliteDb(file(), "strict");
+  const db = pooled(file());
   db.db.exec("CREATE TABLE t (v INTEGER)");
   // Take the WAL descriptor away: the next fdatasync fails with EBADF, as a failing disk would fail it.
   closeSync((db as unknown as { walFd: number }).walFd);
   await assert.rejects(db.write((d) => d.prepare("INSERT INTO t (v) VALUES (1)").run()), /fdatasync of the SQLite WAL failed.*restart Mailroom/);
+  await assert.rejects(db.write((d) => d.prepare("INSERT INTO t (v) VALUES (2)").run()), /restart Mailroom/);
+  (db as unknown as { walFd: undefined }).walFd = undefined;
+  db.db.close();
+});
+
+test("strict, fast disk, no sync in flight: the fdatasync runs inline in the turn that commits, before the writes settle (ADR 0037)", async () => {
+  const db = new SqliteDb(file(), "strict");
+  db.db.exec("CREATE TABLE t (v INTEGER)");
+  const writes = Array.from({ length: 5 }, (_, i) => db.write((d) => d.prepare("INSERT INTO t (v) VALUES (?)").run(i)));
+  let settled = 0;
+  for (const w of writes) void w.then(() => settled++);
+  await turn(); // the flush commits and syncs in the same callback; the answers follow in its microtasks
+  assert.equal(db.commits, 1);
+  assert.equal(db.stats.inlineSyncs, 1, "synced on the loop");
+  assert.equal(db.stats.syncMicros.count, 1);
+  assert.equal(settled, 5);
+  assert.equal(db.durable(), undefined);
+  await db.close();
+});
+
+test("strict: after slow syncs the next ones go to the thread pool, and come back inline once syncs are fast", async () => {
+  const db = new SqliteDb(file(), "strict");
+  db.db.exec("CREATE TABLE t (v INTEGER)");
+  const state = db as unknown as { syncEwmaMs: number };
+  state.syncEwmaMs = 50; // as after a run of 50 ms syncs
+  const w = db.write((d) => d.prepare("INSERT INTO t (v) VALUES (1)").run());
+  let settled = false;
+  void w.then(() => (settled = true));
+  await turn();
+  assert.equal(db.commits, 1);
+  assert.equal(settled, false, "committed, its sync on the pool: not settled yet");
+  assert.equal(db.stats.inlineSyncs, 0);
+  await w;
+  // Each sync moves the average a tenth of the way: fast syncs bring it under the threshold again.
+  for (let i = 0; i < 60 && state.syncEwmaMs >= 1; i++) await db.write((d) => d.prepare("INSERT INTO t (v) VALUES (2)").run());
+  assert.ok(state.syncEwmaMs < 1, `average ${state.syncEwmaMs} ms`);
+  await db.write((d) => d.prepare("INSERT INTO t (v) VALUES (3)").run());
+  assert.ok(db.stats.inlineSyncs >= 1);
+  await db.close();
+});
+
+test("strict: a failed inline fdatasync fails its writes and refuses later ones", async () => {
+  const db = new SqliteDb(file(), "strict");
+  db.db.exec("CREATE TABLE t (v INTEGER)");
+  closeSync((db as unknown as { walFd: number }).walFd);
+  await assert.rejects(db.write((d) => d.prepare("INSERT INTO t (v) VALUES (1)").run()), /fdatasync of the SQLite WAL failed.*restart Mailroom/);
+  assert.equal(db.stats.inlineSyncs, 1);
   await assert.rejects(db.write((d) => d.prepare("INSERT INTO t (v) VALUES (2)").run()), /restart Mailroom/);
   (db as unknown as { walFd: undefined }).walFd = undefined;
   db.db.close();

@@ -1,12 +1,13 @@
 // SQLite connection with group commit: writes issued during one event-loop turn run in one transaction, a failing
 // write does not undo the others (the batch is rerun with a savepoint per write), and every caller's promise settles
 // only once its commit is durable. Strict durability on a file: SQLite commits at synchronous=NORMAL (a write() to
-// the WAL) and an fdatasync of the WAL on libuv's thread pool makes the commit durable before its promises settle;
-// the event loop parses and answers other requests meanwhile, and later turns commit their own batches and start
-// their own sync (up to MAX_SYNCS in flight). ADR 0027 gives the durability argument. Reads run directly against committed state;
+// the WAL) and an fdatasync of the WAL makes the commit durable before its promises settle. The fdatasync runs
+// inline when no other is in flight and the disk is fast (ADR 0037), else on libuv's thread pool, where the event
+// loop parses and answers other requests meanwhile and later turns commit their own batches and start their own
+// sync (up to MAX_SYNCS in flight). ADR 0027 gives the durability argument. Reads run directly against committed state;
 // `whenSynced` lets a reader of rarely written data wait for the sync covering what it read.
 import Database from "better-sqlite3";
-import { closeSync, fdatasync, mkdirSync, openSync } from "node:fs";
+import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from "../migrations.ts";
 import { TurnStats } from "./turn-stats.ts";
@@ -40,6 +41,11 @@ const MAX_BATCH = 2000;
  * ahead on W1 and W3 on a slow, shared disk. Beyond the cap, commits wait for the next sync to start.
  */
 const MAX_SYNCS = 4;
+/**
+ * A moving average of sync times (ms) above which syncs go to the thread pool even when none is in flight (ADR 0037).
+ * This box syncs in 0.1–0.5 ms when quiet and 2–8 ms when shared with other work; inline syncs pay off on the first.
+ */
+const SLOW_SYNC_MS = 1;
 
 export class SqliteDb {
   readonly db: Database.Database;
@@ -58,6 +64,10 @@ export class SqliteDb {
   private walFd: number | undefined;
   /** Thread-pool fdatasyncs running (at most MAX_SYNCS). */
   private syncing = 0;
+  /** Moving average of recent sync times (ms): decides inline or thread-pool syncs. */
+  private syncEwmaMs = 0;
+  /** Every sync on the thread pool (MAILROOM_SYNC=pool: the bench's comparison with ADR 0027 alone). */
+  private readonly forcePool = process.env.MAILROOM_SYNC === "pool";
   /** The last commit a started sync covers. */
   private syncStartedUpTo = 0;
   /** Committed batches not yet durable, in commit order: each settles its callers' promises (with an error, if any). */
@@ -207,36 +217,60 @@ export class SqliteDb {
     this.startSync();
   }
 
-  /** An fdatasync of the WAL on the thread pool covering every commit so far; the batches it covers settle when it returns. */
+  /**
+   * An fdatasync of the WAL covering every commit so far; the batches it covers settle when it returns. With no
+   * sync in flight and a disk that syncs fast, it runs inline on the loop (ADR 0037): a thread-pool sync costs two
+   * thread wake-ups (pool thread, then the loop) on top of the sync itself, which at low load was most of a
+   * request's CPU. A slow disk (recent syncs over SLOW_SYNC_MS) or a sync already in flight sends it to the pool,
+   * where the loop goes on parsing and committing meanwhile (ADR 0027).
+   */
   private startSync(): void {
     if (this.walFd === undefined || this.syncing >= MAX_SYNCS || this.syncStartedUpTo >= this.commits || this.broken !== undefined) return;
-    this.syncing++;
     const upTo = this.commits;
     this.syncStartedUpTo = upTo;
     const t0 = performance.now();
+    if (this.syncing === 0 && this.syncEwmaMs < SLOW_SYNC_MS && !this.forcePool) {
+      let err: Error | undefined;
+      try {
+        fdatasyncSync(this.walFd);
+      } catch (e) {
+        err = e as Error;
+      }
+      this.stats.inlineSyncs++;
+      this.syncDone(upTo, t0, err);
+      return;
+    }
+    this.syncing++;
     fdatasync(this.walFd, (err) => {
       this.syncing--;
-      this.stats.syncMicros.add((performance.now() - t0) * 1000);
-      if (err) this.fail(err);
-      else if (upTo > this.synced) {
-        this.synced = upTo;
-        let n = 0;
-        while (n < this.unsynced.length && this.unsynced[n].seq <= upTo) this.unsynced[n++].settle();
-        this.unsynced.splice(0, n);
-        this.stats.commitsPerSync.add(n);
-        if (this.syncWaiters.length > 0) {
-          const waiting = this.syncWaiters;
-          this.syncWaiters = [];
-          for (const w of waiting) {
-            if (w.seq <= upTo) w.resolve();
-            else this.syncWaiters.push(w);
-          }
-        }
-      }
+      this.syncDone(upTo, t0, err ?? undefined);
       // Commits made while the cap was reached.
       this.startSync();
-      for (const f of this.idle.splice(0)) f();
     });
+  }
+
+  /** A sync covering commits up to `upTo` returned (with `err` if it failed): settle what it covers. */
+  private syncDone(upTo: number, t0: number, err: Error | undefined): void {
+    const ms = performance.now() - t0;
+    this.syncEwmaMs += (ms - this.syncEwmaMs) * 0.1;
+    this.stats.syncMicros.add(ms * 1000);
+    if (err) this.fail(err);
+    else if (upTo > this.synced) {
+      this.synced = upTo;
+      let n = 0;
+      while (n < this.unsynced.length && this.unsynced[n].seq <= upTo) this.unsynced[n++].settle();
+      this.unsynced.splice(0, n);
+      this.stats.commitsPerSync.add(n);
+      if (this.syncWaiters.length > 0) {
+        const waiting = this.syncWaiters;
+        this.syncWaiters = [];
+        for (const w of waiting) {
+          if (w.seq <= upTo) w.resolve();
+          else this.syncWaiters.push(w);
+        }
+      }
+    }
+    for (const f of this.idle.splice(0)) f();
   }
 
   /**

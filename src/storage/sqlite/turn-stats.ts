@@ -45,12 +45,14 @@ export class TurnStats {
   readonly syncMicros = new Log2Histogram();
   /** Commits one sync made durable. */
   readonly commitsPerSync = new Log2Histogram();
+  /** Syncs run inline on the loop (ADR 0037). */
+  inlineSyncs = 0;
   private readonly startedAt = performance.now();
 
   write(file: string): void {
     const seconds = (performance.now() - this.startedAt) / 1000;
     writeFileSync(file, `${JSON.stringify({
-      seconds, writesPerCommit: this.writesPerCommit, sqlMicros: this.sqlMicros, syncMicros: this.syncMicros, commitsPerSync: this.commitsPerSync,
+      seconds, inlineSyncs: this.inlineSyncs, writesPerCommit: this.writesPerCommit, sqlMicros: this.sqlMicros, syncMicros: this.syncMicros, commitsPerSync: this.commitsPerSync,
     }, null, 1)}\n`);
   }
 }
