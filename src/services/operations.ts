@@ -41,7 +41,8 @@ export function serviceCall(definition: ServiceDefinition): ServiceCall {
     const handler = definition.operations[operation];
     if (!op || !handler) throw new AwsErrorClass("UnsupportedOperation", `${operation} is not available`);
     const checked = op.input ? (readShape(definition.model, op.input, input, definition.inputErrors, "", false) as Record<string, unknown>) : {};
-    // A pre-encoded output (ADR 0033) is read in-process in its plain form.
-    return plainOutput(await handler({ ...ctx, operation }, checked ?? {})) ?? {};
+    // A pre-encoded output (ADR 0033) is read in-process in its plain form. The signal by name: a wire request's
+    // context has it as a getter on its class (server/handler.ts), which a spread does not copy.
+    return plainOutput(await handler({ ...ctx, operation, signal: ctx.signal }, checked ?? {})) ?? {};
   };
 }
