@@ -2,7 +2,7 @@
 // pinning processes we did not start (taskset -a -p, restorable), and reading CPU time and RSS from /proc,
 // so every row of a benchmark table reports the same resource figures.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 
@@ -108,6 +108,8 @@ export async function startNodeServer(script: string, args: (port: number) => st
   await new Promise<void>((resolve, reject) => {
     let out = "";
     proc.stdout?.on("data", (d: Buffer) => {
+      // SERVER_OUT=<file>: the server's stdout is appended there (--trace-gc and --trace-gc-nvp write to stdout).
+      if (process.env.SERVER_OUT) appendFileSync(process.env.SERVER_OUT, d);
       out += d.toString();
       if (out.includes("ready")) resolve();
     });

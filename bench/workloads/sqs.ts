@@ -168,11 +168,8 @@ export function sqsManyQueuesOpenLoop(port: number, signer: Signer | undefined, 
   };
   return {
     async start(onReceive) {
-      for (let i = 0; i < senders; i++) {
-        const c = await SqsConnection.open(port, signer);
-        free.push(c);
-        all.push(c);
-      }
+      // Senders last: a connection's first request must arrive within the server's headers timeout (10 s) of its
+      // connect, and opening 10,000 consumers takes longer, so senders opened first were closed before their first send.
       for (const queueUrl of queueUrls) {
         const receiveBody = JSON.stringify({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 20 });
         for (let i = 0; i < consumersPerQueue; i++) {
@@ -192,6 +189,11 @@ export function sqsManyQueuesOpenLoop(port: number, signer: Signer | undefined, 
             }
           })();
         }
+      }
+      for (let i = 0; i < senders; i++) {
+        const c = await SqsConnection.open(port, signer);
+        free.push(c);
+        all.push(c);
       }
     },
     async send(at) {
