@@ -6,13 +6,18 @@ import pg from "pg";
 const ADMIN_URL = process.env.MAILROOM_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
 
 export async function postgresAvailable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false;
+  // A server that is down refuses at once; one that is up can be slow to accept while the suite runs in parallel
+  // (each CREATE DATABASE forces a checkpoint): a timed-out attempt is tried again before it counts as absent.
+  for (let attempt = 1; ; attempt++) {
+    const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+    try {
+      await c.connect();
+      await c.end();
+      return true;
+    } catch (e) {
+      await c.end().catch(() => {});
+      if (attempt >= 4 || !/timeout/i.test(String((e as Error)?.message ?? e))) return false;
+    }
   }
 }
 
