@@ -138,6 +138,25 @@ export function kinesisStoreContract(name: string, factory: KinesisStoreFactory)
       assert.deepEqual([empty.counters, empty.data.length, empty.offsets], [[2], 0, [0, 0]]);
     }));
 
+    test("a partition key is any Unicode string: U+0000, every other control character, astral and multi-byte ones (ADR 0038)", withStore(async (s) => {
+      const st = (await s.createStream(stream("keys"), ranges(1), q(10))) as StreamRecord;
+      const controls = String.fromCharCode(...Array.from({ length: 32 }, (_, i) => i), 0x7f, ...Array.from({ length: 32 }, (_, i) => 0x80 + i));
+      const keys = ["\u0000", "\u0000nul", `a${controls}z`, "😀", "𝄞 clé € 😀\u0000", "\u0000".repeat(256), "😀".repeat(128), "plain", "é", "\uffff\u{10ffff}"];
+      await s.append(st.id, keys.map((partitionKey, i) => ({ shardIndex: 0, partitionKey, data: Buffer.from([i, 0]) })), T0);
+      // One ASCII-only page as well (the batch decoder's fast path), after the others.
+      await s.append(st.id, [{ shardIndex: 0, partitionKey: "\u0000\u0001ascii\u007f", data: Buffer.from("z") }], T0 + 1);
+      const all = [...keys, "\u0000\u0001ascii\u007f"];
+      assert.deepEqual((await s.read(st.id, 0, 0, 100, 1 << 20)).map((r) => r.partitionKey), all);
+      for (const [after, limit] of [[0, 100], [0, 1], [3, 4], [all.length - 1, 100]]) {
+        const b = await s.readBatch(st.id, 0, after, limit, 1 << 20);
+        assert.deepEqual(b.partitionKeys, all.slice(after, after + limit), `readBatch after ${after} limit ${limit}`);
+        for (const fallback of ["readRows", "readCut"]) {
+          const f = (s as unknown as Record<string, (...a: number[]) => Promise<RecordBatch> | RecordBatch>)[fallback];
+          if (typeof f === "function") assert.deepEqual((await f.call(s, st.id, 0, after, limit, 1 << 20)).partitionKeys, b.partitionKeys, fallback);
+        }
+      }
+    }));
+
     test("changeStream applies settings, closes and adds shards in one transaction; a throwing decision changes nothing", withStore(async (s) => {
       const st = (await s.createStream(stream("rs", ACCT, "us-east-1", { tags: { a: "1" } }), ranges(2), q(10))) as StreamRecord;
       await s.append(st.id, [rec(0, "a"), rec(0, "b")], T0);

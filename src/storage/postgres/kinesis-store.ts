@@ -1,7 +1,8 @@
 // The Kinesis store on PostgreSQL: an append locks each touched open shard row while it takes counters (UPDATE …
 // RETURNING), so appends to one shard from several nodes are numbered in commit order, and inserts the records in one
 // statement. A control-plane change locks the stream row and its shard rows (FOR UPDATE), so it waits for appends in
-// flight and appends after it see closed shards (and are routed again by the caller).
+// flight and appends after it see closed shards (and are routed again by the caller). Partition keys are stored as
+// their UTF-8 bytes (partition_key_utf8 BYTEA, ADR 0038): text cannot hold U+0000, which a partition key may contain.
 import type {
   AccountQuota, AccountUsage, ConsumerRecord, KinesisStore, NewRecord, RecordBatch, ShardRecord, StoredRecord, StreamChange, StreamRecord,
 } from "../../services/kinesis/store.ts";
@@ -14,18 +15,55 @@ import type { PgDb } from "./db.ts";
 // running total of data bytes passes the cap (the first row always; octet_length reads a TOASTed value's size
 // without fetching it, so rows past the cut are never detoasted).
 const READ_SQL =
-  "SELECT counter, partition_key, data, arrived_at FROM (" +
-  "SELECT counter, partition_key, data, arrived_at, row_number() OVER w AS n, sum(octet_length(data)) OVER w AS upto FROM (" +
-  "SELECT counter, partition_key, data, arrived_at FROM kinesis_records WHERE stream_id = $1 AND shard_index = $2 AND counter > $3 ORDER BY counter LIMIT $4" +
+  "SELECT counter, partition_key_utf8, data, arrived_at FROM (" +
+  "SELECT counter, partition_key_utf8, data, arrived_at, row_number() OVER w AS n, sum(octet_length(data)) OVER w AS upto FROM (" +
+  "SELECT counter, partition_key_utf8, data, arrived_at FROM kinesis_records WHERE stream_id = $1 AND shard_index = $2 AND counter > $3 ORDER BY counter LIMIT $4" +
   ") r WINDOW w AS (ORDER BY counter)) t WHERE n = 1 OR upto <= $5 ORDER BY counter";
 
-// GetRecords' batch (ADR 0033): the same rows as one row of aggregates, each column a JSON array (parsed by JSON.parse)
-// and all the data one bytea, instead of a row (and a Buffer) per record. The aggregates of one SELECT see the rows
-// in one order, so the columns agree; that order is the ordered subquery's (PostgreSQL: "supplying the input values
-// from a sorted subquery will usually work", Aggregate Expressions), checked in readBatch, which falls back to the rows.
+// GetRecords' batch (ADR 0033): the same rows as one row of aggregates, each numeric column a JSON array (parsed by
+// JSON.parse), all the partition keys' UTF-8 one bytea and all the data another, instead of a row (and Buffers) per
+// record. The aggregates of one SELECT see the rows in one order, so the columns agree; that order is the ordered
+// subquery's (PostgreSQL: "supplying the input values from a sorted subquery will usually work", Aggregate
+// Expressions), checked in readBatch, which falls back to the rows.
 const READ_BATCH_SQL =
-  "SELECT count(*)::int AS n, json_agg(counter) AS c, json_agg(partition_key) AS k, json_agg(arrived_at) AS a, json_agg(octet_length(data)) AS l, " +
-  `string_agg(data, ''::bytea) AS d FROM (${READ_SQL}) b`;
+  "SELECT count(*)::int AS n, json_agg(counter) AS c, json_agg(octet_length(partition_key_utf8)) AS kl, string_agg(partition_key_utf8, ''::bytea) AS k, " +
+  `json_agg(arrived_at) AS a, json_agg(octet_length(data)) AS l, string_agg(data, ''::bytea) AS d FROM (${READ_SQL}) b`;
+
+/** A partition key's UTF-8, as stored (JS strings from JSON or CBOR input: lone surrogates are already U+FFFD). */
+const keyBytes = (key: string) => Buffer.from(key, "utf8");
+
+/**
+ * The partition keys of a batch from their UTF-8 back to back (`lengths` in bytes): one decode of the whole buffer,
+ * then each key a slice of it. When every byte is ASCII the slices are the byte lengths; otherwise a key's length in
+ * UTF-16 units is counted from its bytes (one per lead byte, two for a 4-byte sequence). Undefined when the counts do
+ * not add up (bytes that are not UTF-8, which the store never writes).
+ */
+export function splitKeys(bytes: Buffer, lengths: number[]): string[] | undefined {
+  const all = bytes.toString("utf8");
+  const keys = new Array<string>(lengths.length);
+  let at = 0;
+  let pos = 0;
+  if (all.length === bytes.length) {
+    for (let i = 0; i < lengths.length; i++) {
+      keys[i] = all.slice(at, at + lengths[i]);
+      at += lengths[i];
+    }
+    pos = at;
+  } else {
+    for (let i = 0; i < lengths.length; i++) {
+      const end = pos + lengths[i];
+      if (end > bytes.length) return undefined;
+      let units = 0;
+      for (; pos < end; pos++) {
+        const b = bytes[pos];
+        if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
+      }
+      keys[i] = all.slice(at, at + units);
+      at += units;
+    }
+  }
+  return at === all.length && pos === bytes.length ? keys : undefined;
+}
 
 /** Thrown inside a transaction to roll it back: the stream is gone (undefined) or a shard was closed ("closed"). */
 class Undo {
@@ -161,9 +199,9 @@ export class PgKinesisStore implements KinesisStore {
           return counter;
         });
         await c.query(
-          "INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key, data, arrived_at) " +
-            "SELECT $1, s, n, k, d, $6 FROM unnest($2::int[], $3::bigint[], $4::text[], $5::bytea[]) AS t(s, n, k, d)",
-          [streamId, records.map((r) => r.shardIndex), counters, records.map((r) => r.partitionKey), records.map((r) => r.data), now],
+          "INSERT INTO kinesis_records (stream_id, shard_index, counter, partition_key_utf8, data, arrived_at) " +
+            "SELECT $1, s, n, k, d, $6 FROM unnest($2::int[], $3::bigint[], $4::bytea[], $5::bytea[]) AS t(s, n, k, d)",
+          [streamId, records.map((r) => r.shardIndex), counters, records.map((r) => keyBytes(r.partitionKey)), records.map((r) => r.data), now],
         );
         return counters;
       });
@@ -175,12 +213,12 @@ export class PgKinesisStore implements KinesisStore {
 
   async read(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<StoredRecord[]> {
     const r = await this.db.query(READ_SQL, [streamId, shardIndex, after, limit, maxBytes]);
-    return r.rows.map((row) => ({ counter: Number(row.counter), partitionKey: row.partition_key, data: row.data as Buffer, arrivedAt: Number(row.arrived_at) }));
+    return r.rows.map((row) => ({ counter: Number(row.counter), partitionKey: (row.partition_key_utf8 as Buffer).toString("utf8"), data: row.data as Buffer, arrivedAt: Number(row.arrived_at) }));
   }
 
   async readBatch(streamId: number, shardIndex: number, after: number, limit: number, maxBytes: number): Promise<RecordBatch> {
     const r = await this.db.query(READ_BATCH_SQL, [streamId, shardIndex, after, limit, maxBytes]);
-    const row = r.rows[0] as { n: number; c: number[] | null; k: string[] | null; a: number[] | null; l: number[] | null; d: Buffer | null };
+    const row = r.rows[0] as { n: number; c: number[] | null; kl: number[] | null; k: Buffer | null; a: number[] | null; l: number[] | null; d: Buffer | null };
     if (row.n === 0) return { length: 0, counters: [], partitionKeys: [], arrivedAt: [], offsets: [0], data: Buffer.alloc(0) };
     const counters = row.c ?? [];
     const lengths = row.l ?? [];
@@ -192,8 +230,10 @@ export class PgKinesisStore implements KinesisStore {
       if (i > 0 && counters[i] <= counters[i - 1]) ordered = false;
     }
     const data = row.d ?? Buffer.alloc(0);
-    if (ordered && counters.length === row.n && data.length === offsets[lengths.length]) {
-      return { length: counters.length, counters, partitionKeys: row.k ?? [], arrivedAt: row.a ?? [], offsets, data };
+    const keyLengths = row.kl ?? [];
+    if (ordered && counters.length === row.n && data.length === offsets[lengths.length] && keyLengths.length === row.n) {
+      const partitionKeys = splitKeys(row.k ?? Buffer.alloc(0), keyLengths);
+      if (partitionKeys) return { length: counters.length, counters, partitionKeys, arrivedAt: row.a ?? [], offsets, data };
     }
     return this.readRows(streamId, shardIndex, after, limit, maxBytes);
   }
@@ -209,9 +249,9 @@ export class PgKinesisStore implements KinesisStore {
     const parts = new Array<Buffer>(n);
     offsets[0] = 0;
     for (let i = 0; i < n; i++) {
-      const row = r.rows[i] as [number, string, Buffer, number];
+      const row = r.rows[i] as [number, Buffer, Buffer, number];
       counters[i] = row[0];
-      partitionKeys[i] = row[1];
+      partitionKeys[i] = row[1].toString("utf8");
       parts[i] = row[2];
       arrivedAt[i] = row[3];
       offsets[i + 1] = offsets[i] + row[2].length;
