@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { cbor } from "@smithy/core/cbor";
-import { cpuSeconds, startMailroomProcess } from "./lib/process.ts";
+import { cpuSeconds, SERVER_CORE, startMailroomProcess } from "./lib/process.ts";
 import { RawConnection } from "./lib/raw-http.ts";
 
 const records = Number(process.env.KREAD_RECORDS ?? 200_000);
@@ -22,7 +22,7 @@ const database = process.env.KREAD_DATABASE;
 const checkout = process.env.KREAD_CHECKOUT ?? ".";
 
 const dir = mkdtempSync(`${os.tmpdir()}/mailroom-kread-`);
-const server = await startMailroomProcess(database ? ["--database", database, "--durability", "relaxed"] : ["--data-dir", dir, "--durability", "relaxed"], "0", undefined, checkout);
+const server = await startMailroomProcess(database ? ["--database", database, "--durability", "relaxed"] : ["--data-dir", dir, "--durability", "relaxed"], SERVER_CORE, undefined, checkout);
 const host = `127.0.0.1:${server.port}`;
 const stream = `kread-${Date.now()}`;
 

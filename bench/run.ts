@@ -6,10 +6,11 @@
 // Prometheus scrape every second), sfn (a 10-state Pass/Choice machine: EXPRESS StartSyncExecution and durable STANDARD
 // executions on Mailroom, and aws-local-stepfunctions in process), events (EventBridge PutEvents with 1/100/1,000 rules
 // against SendMessageBatch as the floor, and EventBridge Scheduler firing 100,000 schedules due in one minute), kinesis (PutRecords, GetRecords catch-up and SubscribeToShard latency against
-// Mailroom, kinesalite and kinesis-local). The npm script pins this process
-// (the load generator) to core 1; the suites pin the servers they start to core 0.
+// Mailroom, kinesalite and kinesis-local). This process (the load generator) pins itself to GEN_CORE, and the suites pin
+// the servers they start to SERVER_CORE (cores 1 and 0 by default, lib/process.ts).
 import os from "node:os";
 import { table } from "./lib/measure.ts";
+import { pinGenerator } from "./lib/process.ts";
 import { patternsOk, patternsSuite } from "./patterns.ts";
 import { eventsSuite } from "./suites/events.ts";
 import { kinesisSuite } from "./suites/kinesis.ts";
@@ -18,6 +19,7 @@ import { sfnSuite } from "./suites/sfn.ts";
 import { sqsSuite } from "./suites/sqs.ts";
 import { metricsSuite } from "./suites/metrics.ts";
 
+pinGenerator();
 const name = process.argv[2] ?? "sqs";
 const args = process.argv.slice(3);
 let out: string;

@@ -4,6 +4,7 @@
 // busy, due messages queue in the generator and the wait counts as latency. The scheduler spins on
 // setImmediate (it yields to I/O every turn) so sends leave on time; the generator's CPU % is therefore
 // ~100 % by construction in this workload. The row also reports the send lag (dispatch − scheduled).
+import { writeFileSync } from "node:fs";
 import { CpuWindow, type Measured, RssSampler, type ServerPids, pct, rssOf, sleep, summarize } from "./measure.ts";
 
 /** Absolute time in ms (sub-ms resolution), comparable across this process. */
@@ -31,6 +32,9 @@ export interface OpenLoopOptions extends ServerPids {
 
 export async function openLoop(o: OpenLoopOptions, sys: OpenLoopSystem): Promise<Measured> {
   const latencies: number[] = [];
+  // BENCH_DUMP=<file>: each message's scheduled time (ms since the epoch) and latency, one per line, to line up with
+  // the server's loop stalls (bench/lib/stalls.mjs) or its GC trace.
+  const dump: string[] | undefined = process.env.BENCH_DUMP ? [] : undefined;
   const lags: number[] = [];
   let windowStart = 0;
   let windowEnd = 0;
@@ -39,6 +43,7 @@ export async function openLoop(o: OpenLoopOptions, sys: OpenLoopSystem): Promise
     const now = nowMs();
     if (at >= windowStart && at < windowEnd) {
       latencies.push(now - at);
+      dump?.push(`${at.toFixed(1)} ${(now - at).toFixed(2)}`);
       received++;
     }
   });
@@ -99,6 +104,7 @@ export async function openLoop(o: OpenLoopOptions, sys: OpenLoopSystem): Promise
   while (received < scheduledInWindow - sendErrors && nowMs() < deadline) await sleep(10);
   sampler?.stop();
   await sys.stop();
+  if (dump && process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, `${dump.join("\n")}\n`);
   const missing = scheduledInWindow - sendErrors - received;
   const lagSorted = Float64Array.from(lags).sort();
   const hasPids = o.serverPids.length + (o.cpuOnlyPids?.length ?? 0) > 0;

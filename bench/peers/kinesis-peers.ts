@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { connect } from "node:net";
 import os from "node:os";
 import { dirname } from "node:path";
-import { freePort, type Started } from "../lib/process.ts";
+import { freePort, SERVER_CORE, type Started } from "../lib/process.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -53,7 +53,7 @@ export interface KinesisPeer extends Started {
 }
 
 /** kinesalite on LevelDB in a fresh directory, CREATING for 0 ms, pinned to `core`. */
-export async function startKinesalite(core = "0"): Promise<KinesisPeer> {
+export async function startKinesalite(core = SERVER_CORE): Promise<KinesisPeer> {
   const port = await freePort();
   const dir = mkdtempSync(`${os.tmpdir()}/mailroom-bench-kinesalite-`);
   const cli = require.resolve("kinesalite/cli.js");
@@ -65,7 +65,7 @@ export async function startKinesalite(core = "0"): Promise<KinesisPeer> {
 }
 
 /** kinesis-local with its data persisted to a JSON file (every 5 s, its default), pinned to `core`. */
-export async function startKinesisLocal(core = "0"): Promise<KinesisPeer> {
+export async function startKinesisLocal(core = SERVER_CORE): Promise<KinesisPeer> {
   const port = await freePort();
   const tls = await freePort();
   const dir = mkdtempSync(`${os.tmpdir()}/mailroom-bench-kinesis-local-`);

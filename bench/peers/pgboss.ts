@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import pg from "pg";
 import PgBoss from "pg-boss";
 import { type OpenLoopSystem } from "../lib/open-loop.ts";
-import { pin } from "../lib/process.ts";
+import { pin, SERVER_CORE } from "../lib/process.ts";
 
 export async function pgBossWorkers(url: string, connections: number, batch: boolean, sendOnly = false) {
   const boss = new PgBoss({ connectionString: url, max: connections + 2, supervise: false, schedule: false });
@@ -40,7 +40,7 @@ export async function pgBossWorkers(url: string, connections: number, batch: boo
 }
 
 /** Backend pids of a database (pg-boss's pool), pinned to `core` when permitted. */
-export async function pgBackends(url: string, core = "0"): Promise<number[]> {
+export async function pgBackends(url: string, core = SERVER_CORE): Promise<number[]> {
   const db = new URL(url).pathname.slice(1);
   const c = new pg.Client({ connectionString: url });
   await c.connect();

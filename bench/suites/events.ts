@@ -1,12 +1,12 @@
 // Suite `events`: EventBridge PutEvents (10 entries of 1 KiB each) on a bus with 1, 100 and 1,000 rules, each event
 // matching exactly one rule whose target is an SQS queue, in events/s; and SendMessageBatch(10) of the same bodies
 // as the floor (what the same server does writing the same messages without routing), in one run. Mailroom runs
-// strict (fsync per commit) and anonymous (unsigned requests), pinned to core 0; the load generator on core 1.
+// strict (fsync per commit) and anonymous (unsigned requests), pinned to the server core; the load generator on the other (lib/process.ts).
 // Rules: rule i matches {"source": ["bench"], "detail-type": ["type-i"]}; each entry names a rule at random.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { closedLoop, type Row, table } from "../lib/measure.ts";
-import { startMailroomProcess } from "../lib/process.ts";
+import { GEN_CORE, SERVER_CORE, startMailroomProcess } from "../lib/process.ts";
 import { RawConnection } from "../lib/raw-http.ts";
 import { schedulerFiringRow } from "../workloads/scheduler.ts";
 import { createQueue, sendWorker } from "../workloads/sqs.ts";
@@ -22,7 +22,7 @@ const ONLY_SCHEDULER = process.env.BENCH_ONLY === "scheduler";
 const DETAIL = JSON.stringify({ data: "x".repeat(1024 - 11) });
 
 export const eventsHeader = [
-  `# server pinned to core 0 (taskset -c 0), load generator on core 1; ${connections} connections, ${seconds} s measured after 2 s warm-up; strict durability (fsync per commit).`,
+  `# server pinned to core ${SERVER_CORE} (taskset -c ${SERVER_CORE}), load generator on core ${GEN_CORE}; ${connections} connections, ${seconds} s measured after 2 s warm-up; strict durability (fsync per commit).`,
   "# msgs/s counts events (PutEvents rows: 10 entries per request, each routed to one SQS queue) or messages (SendMessageBatch, 10 per request).",
 ];
 

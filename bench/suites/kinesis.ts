@@ -1,6 +1,6 @@
 // Suite `kinesis`: Mailroom (SQLite, strict: fsync per commit) against kinesalite 3.3.3 (LevelDB) and kinesis-local
 // 0.6.2 in the same run, every system driven by the same client: @aws-sdk/client-kinesis over HTTP/1.1
-// (@smithy/node-http-handler; the peers speak no h2c), each server pinned to core 0, the generator on core 1.
+// (@smithy/node-http-handler; the peers speak no h2c), each server pinned to the server core, the generator on the other (lib/process.ts).
 //   K1 PutRecords, 500 records of 1 KiB per call, closed loop: records/s and latency per call.
 //   K2 GetRecords catch-up: a 1-shard stream prefilled with up to BENCH_K2_RECORDS records (1M; the prefill stops at
 //      BENCH_K2_PREFILL_S, and the note gives the shard's size), then read from TRIM_HORIZON to the end with
@@ -24,7 +24,7 @@ import { RawConnection } from "../lib/raw-http.ts";
 import { KINESIS_JSON, Signer } from "../lib/sigv4.ts";
 import { closedLoop, countedLoop, CpuWindow, notes, type Row, RssSampler, sleep, summarize, table } from "../lib/measure.ts";
 import { nowMs } from "../lib/open-loop.ts";
-import { startMailroomProcess, type Started } from "../lib/process.ts";
+import { GEN_CORE, SERVER_CORE, startMailroomProcess, type Started } from "../lib/process.ts";
 import { startKinesalite, startKinesisLocal } from "../peers/kinesis-peers.ts";
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -297,7 +297,7 @@ export async function kinesisSuite(args: string[]): Promise<string> {
     }
   }
   const header = [
-    `# bench kinesis: ${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}; servers pinned to core 0, generator (the JS SDK) on core 1.`,
+    `# bench kinesis: ${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}; servers pinned to core ${SERVER_CORE}, generator (the JS SDK) on core ${GEN_CORE}.`,
     `# ${seconds} s measured after ${warmupMs} ms warm-up; K1 ${k1Connections} calls in flight; K2 up to ${k2Records.toLocaleString("en-US")} records × ${k2RecordBytes} B; K3 ${k3Rate} PutRecord/s.`,
   ].join("\n");
   const goals = goalLines(rows);

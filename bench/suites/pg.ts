@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { freshDatabase } from "../../test/helpers/postgres.ts";
 import { closedLoop, type Row } from "../lib/measure.ts";
-import { startMailroomProcess } from "../lib/process.ts";
+import { GEN_CORE, SERVER_CORE, startMailroomProcess } from "../lib/process.ts";
 import { pgBossWorkers } from "../peers/pgboss.ts";
 import { createQueue, cycleWorker } from "../workloads/sqs.ts";
 
@@ -15,7 +15,7 @@ const loop = (serverPids: number[]) => ({ connections, warmupMs: 2000, measureMs
 const workload = (batch: boolean) => (batch ? "W3b cycle, batches of 10" : "W3 cycle, unbatched");
 
 export const pgHeader = [
-  `# server pinned to core 0 (taskset -c 0), load generator on core 1; PostgreSQL unpinned. ${connections} connections, ${seconds} s measured after 2 s warm-up.`,
+  `# server pinned to core ${SERVER_CORE} (taskset -c ${SERVER_CORE}), load generator on core ${GEN_CORE}; PostgreSQL unpinned. ${connections} connections, ${seconds} s measured after 2 s warm-up.`,
   "# msgs/s counts messages through the whole cycle; latency is per cycle (send+receive+delete). CPU and RSS are the Mailroom process's (PostgreSQL's own processes not included).",
 ];
 

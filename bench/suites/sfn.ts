@@ -8,7 +8,7 @@
 //   - Mailroom's pure step function on the same definition in the same process (the interpreter alone, like the peer).
 // Arguments pick rows: express, peer, step, standard (default all). BENCH_BASELINE=<dir>: another checkout of Mailroom
 // (say, main before a change, built) whose EXPRESS and STANDARD rows are measured in the same run, after this one's.
-// The Mailroom server runs anonymous (unsigned requests), pinned to core 0; the generator on core 1.
+// The Mailroom server runs anonymous (unsigned requests), pinned to the server core; the generator on the other (lib/process.ts).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -17,7 +17,7 @@ import type { Definition } from "../../src/services/stepfunctions/domain/definit
 import { startPosition, step, type StepIO } from "../../src/services/stepfunctions/domain/step.ts";
 import type { ExecutionPosition } from "../../src/services/stepfunctions/store.ts";
 import { closedLoop, CpuWindow, sleep, type Measured } from "../lib/measure.ts";
-import { startMailroomProcess } from "../lib/process.ts";
+import { GEN_CORE, SERVER_CORE, startMailroomProcess } from "../lib/process.ts";
 import { RawConnection } from "../lib/raw-http.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -102,7 +102,7 @@ function systemName(name: string, checkout?: string): string {
 
 async function expressRow(checkout?: string): Promise<SfnRow> {
   const dir = mkdtempSync(`${os.tmpdir()}/mailroom-bench-sfn-`);
-  const server = await startMailroomProcess(["--data-dir", dir], "0", undefined, checkout);
+  const server = await startMailroomProcess(["--data-dir", dir], SERVER_CORE, undefined, checkout);
   try {
     const arn = await createMachine(server.port, "express10", "EXPRESS");
     const m = await closedLoop({ connections, warmupMs: 2000, measureMs: seconds * 1000, serverPids: [server.pid] }, async () => {
@@ -122,7 +122,7 @@ async function expressRow(checkout?: string): Promise<SfnRow> {
 
 async function standardRow(checkout?: string): Promise<SfnRow> {
   const dir = mkdtempSync(`${os.tmpdir()}/mailroom-bench-sfn-`);
-  const server = await startMailroomProcess(["--data-dir", dir], "0", undefined, checkout);
+  const server = await startMailroomProcess(["--data-dir", dir], SERVER_CORE, undefined, checkout);
   try {
     const arn = await createMachine(server.port, "standard10", "STANDARD");
     const conns = await Promise.all(Array.from({ length: connections }, () => SfnConnection.open(server.port)));
@@ -227,7 +227,7 @@ export async function sfnSuite(args: string[]): Promise<string> {
   if (want("standard")) rows.push(await standardRow());
   if (want("standard") && BASELINE) rows.push(await standardRow(BASELINE));
   const out = [
-    `# bench sfn: ${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}; server on core 0, generator (and the in-process peer) on core 1; ${connections} connections, ${seconds} s windows`,
+    `# bench sfn: ${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}; server on core ${SERVER_CORE}, generator (and the in-process peer) on core ${GEN_CORE}; ${connections} connections, ${seconds} s windows`,
     `# host load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (other CPU % above ~10 means the row was disturbed)`,
     "| workload | system | durability | transitions/s | executions/s | p50 ms | p99 ms | server CPU % | transitions per server CPU-s | other CPU % |",
     "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",

@@ -10,7 +10,7 @@ import pg from "pg";
 import { freshDatabase, postgresAvailable } from "../../test/helpers/postgres.ts";
 import { closedLoop, countedLoop, type Measured, notes, type Row, type ServerPids, rssOf, sleep, table } from "../lib/measure.ts";
 import { openLoop } from "../lib/open-loop.ts";
-import { affinityOf, pidsOf, pin, startMailroomProcess, startNodeServer, startRedis, type Started } from "../lib/process.ts";
+import { affinityOf, diskIrqCore, GEN_CORE, pidsOf, pin, SERVER_CORE, startMailroomProcess, startNodeServer, startRedis, type Started } from "../lib/process.ts";
 import { Signer } from "../lib/sigv4.ts";
 import { bullBench } from "../peers/bullmq.ts";
 import { pgBackends, pgBossWorkers } from "../peers/pgboss.ts";
@@ -80,7 +80,7 @@ function row(spec: SystemSpec, w: Workload, m: Measured, label = LABEL[w]): Row 
 
 async function withMailroom<T>(mode: string, fn: (t: SqsTarget, s: Started) => Promise<T>, checkout?: string, extra: string[] = []): Promise<T> {
   const dir = mkdtempSync(`${os.tmpdir()}/mailroom-bench-`);
-  const s = await startMailroomProcess(["--data-dir", dir, "--durability", mode, "--access-keys", ACCESS_KEYS, ...extra], "0", undefined, checkout);
+  const s = await startMailroomProcess(["--data-dir", dir, "--durability", mode, "--access-keys", ACCESS_KEYS, ...extra], SERVER_CORE, undefined, checkout);
   try {
     const t = await createQueue(s.port, new Signer(KEY), "bench");
     return await fn(t, s);
@@ -206,8 +206,8 @@ function rabbitmq(version: string): SystemSpec {
       const beams = pidsOf("beam.smp");
       const original = beams.map((p) => affinityOf(p));
       if (pinRabbit) {
-        const ok = beams.length > 0 && beams.every((p) => pin(p, "0"));
-        rabbitPinned = ok ? `beam.smp (pid ${beams.join(",")}) pinned to core 0 with taskset -a -p for its rows, restored to ${original.join(",")} after` : "pinning failed: unpinned";
+        const ok = beams.length > 0 && beams.every((p) => pin(p, SERVER_CORE));
+        rabbitPinned = ok ? `beam.smp (pid ${beams.join(",")}) pinned to core ${SERVER_CORE} with taskset -a -p for its rows, restored to ${original.join(",")} after` : "pinning failed: unpinned";
       } else rabbitPinned = "unpinned (BENCH_PIN_RABBITMQ=0)";
       const pids = { serverPids: beams };
       const r = await rabbitBench();
@@ -444,7 +444,7 @@ export async function sqsSuite(args: string[]): Promise<string> {
     `# ${connections} connections per closed-loop row, ${seconds} s measured after ${warmupMs / 1000} s warm-up${QUICK ? " (BENCH_QUICK: smoke run, numbers meaningless)" : ""}; 1 KiB bodies; W4 ${w4Consumers} long-poll consumers; W5 ${w5Messages.toLocaleString("en-US")} messages`,
     `# Mailroom requests are SigV4-signed (node:crypto, cached key) and verified by the server (--access-keys).`,
     busyLine,
-    `# pinning: Mailroom and our Redis servers: taskset -c 0; load generator (this process, incl. peers' client libraries): CPUs ${genCpus}${genCpus === "1" ? "" : " — NOT pinned to core 1, run through `npm run bench`"}.`,
+    `# pinning: Mailroom and our Redis servers: taskset -c ${SERVER_CORE}; load generator (this process, incl. peers' client libraries): CPUs ${genCpus}${genCpus === GEN_CORE ? "" : ` — NOT pinned to core ${GEN_CORE}`}.`,
   ];
   console.log(header.join("\n"));
   const rows: Row[] = [];
@@ -474,9 +474,9 @@ export async function sqsSuite(args: string[]): Promise<string> {
   const pinning = [
     busyLine.replace("# ", "- "),
     `- host after the run: load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}, ${endBusy.toFixed(0)} % CPU busy over 0.5 s.`,
-    `- Pinning: Mailroom (node, all threads) and our redis-server instances ran under taskset -c 0; the generator on CPUs ${genCpus}.`,
+    `- Pinning: Mailroom (node, all threads) and our redis-server instances ran under taskset -c ${SERVER_CORE}; the generator on CPUs ${genCpus}; disk interrupts on core ${diskIrqCore() ?? "?"}.`,
     chosen.some((s) => s.id === "rabbitmq") ? `- RabbitMQ was already running (system service, not started by the bench): ${rabbitPinned}.` : "",
-    chosen.some((s) => s.id === "pgboss") ? "- PostgreSQL: pg-boss's backend processes pinned to core 0 after the warm-up and their CPU counted; postmaster, WAL writer and checkpointer unpinned and not counted; no RSS for PostgreSQL (shared buffers)." : "",
+    chosen.some((s) => s.id === "pgboss") ? `- PostgreSQL: pg-boss's backend processes pinned to core ${SERVER_CORE} after the warm-up and their CPU counted; postmaster, WAL writer and checkpointer unpinned and not counted; no RSS for PostgreSQL (shared buffers).` : "",
     "- msgs/s: W1/W2 acknowledged sends; W3/W3b completed cycles × messages; W4 messages received; latency per request (W1, W2), per whole cycle (W3, W3b), scheduled send → receive (W4).",
     "- server CPU-s / 1k msgs and peak RSS: the server processes only (RabbitMQ: beam.smp; BullMQ: redis-server). gen CPU %: the load generator's process, % of one core (W4 spins by design). other CPU %: everything else on the machine during the window, % of one core (PostgreSQL's shared processes in pg-boss rows; otherwise other users of the box — rows with more than ~10 % are disturbed).",
   ].filter(Boolean);
