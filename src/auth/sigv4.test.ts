@@ -1,12 +1,12 @@
 // Tests for SigV4 verification and access-key parsing, with the AWS SDK's own signer (@smithy/signature-v4)
 // producing the requests, so what is checked is agreement with real clients rather than with ourselves.
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { describe, test } from "node:test";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { AwsError } from "../protocol/errors.ts";
 import { CredentialStore, parseAccessKeys } from "./credentials.ts";
-import { readScope, type SigningInput, verifySigV4 } from "./sigv4.ts";
+import { HmacKey, readScope, type SigningInput, verifySigV4 } from "./sigv4.ts";
 import { Sha256 } from "../../test/helpers/sha256.ts";
 
 const AKID = "AKIDEXAMPLE";
@@ -311,5 +311,18 @@ describe("credentials", () => {
     assert.equal(CredentialStore.anonymousAccount("123456789012"), "123456789012");
     assert.equal(CredentialStore.anonymousAccount("12345678901a"), "000000000000");
     assert.equal(CredentialStore.anonymousAccount("test"), "000000000000");
+  });
+});
+
+describe("HmacKey", () => {
+  test("gives createHmac's bytes for keys and data of every size, reusing and growing its buffers", () => {
+    for (const keyLength of [0, 1, 32, 63, 64, 65, 200]) {
+      const key = Buffer.alloc(keyLength, 0xa7);
+      const h = new HmacKey(key);
+      // Long data grows the scratch buffer; short data after it must not see the longer data's bytes.
+      for (const data of ["", "a", "AWS4-HMAC-SHA256\n20261123T184100Z\n20261123/eu-west-1/sqs/aws4_request\n" + "f".repeat(64), "é€😀".repeat(200), "x"]) {
+        assert.deepEqual(h.sign(data), createHmac("sha256", key).update(data).digest(), `key ${keyLength}, data ${data.length}`);
+      }
+    }
   });
 });

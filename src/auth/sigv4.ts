@@ -272,6 +272,39 @@ function checkTime(sig: Signature, time: number, nowMs: number): void {
 
 const signingKeys = new Map<string, Buffer>();
 
+/**
+ * HMAC-SHA256 with a fixed key as two one-shot hashes over precomputed pad blocks (RFC 2104): the same bytes as
+ * createHmac, without constructing an Hmac object and its key schedule per request (which was most of SigV4's
+ * CPU in the server's profile, bench/sqs-profile.md, fourth pass). The scratch buffers are reused: hash() is
+ * synchronous and the loop is single-threaded.
+ */
+export class HmacKey {
+  private inner: Buffer;
+  private readonly outer = Buffer.alloc(64 + 32);
+
+  constructor(key: Buffer) {
+    // Keys longer than the block are hashed first (RFC 2104 §2); a SigV4 signing key is 32 bytes.
+    const k = key.length > 64 ? digest("sha256", key, "buffer") : key;
+    this.inner = Buffer.alloc(64 + 256);
+    for (let i = 0; i < 64; i++) {
+      const b = i < k.length ? k[i] : 0;
+      this.inner[i] = b ^ 0x36;
+      this.outer[i] = b ^ 0x5c;
+    }
+  }
+
+  sign(data: string): Buffer {
+    if (64 + data.length * 3 > this.inner.length) {
+      const grown = Buffer.alloc(64 + data.length * 3);
+      this.inner.copy(grown, 0, 0, 64);
+      this.inner = grown;
+    }
+    const n = this.inner.write(data, 64, "utf8");
+    digest("sha256", this.inner.subarray(0, 64 + n), "buffer").copy(this.outer, 64);
+    return digest("sha256", this.outer, "buffer");
+  }
+}
+
 function hmac(key: string | Buffer, data: string): Buffer {
   return createHmac("sha256", key).update(data).digest();
 }
@@ -294,7 +327,7 @@ interface Scope {
   region: string;
   service: string;
   accountId: string;
-  kSigning: Buffer;
+  kSigning: HmacKey;
   /** The credential scope as it goes into the string to sign (credential without the key id). */
   scope: string;
 }
@@ -327,7 +360,7 @@ function scopeFor(credential: string, date: string, creds: CredentialStore): Sco
   if (key === undefined) throw unknownKey();
   const scope: Scope = {
     accessKeyId, scopeDate, region, service, accountId: key.accountId,
-    kSigning: signingKey(key.secretAccessKey, scopeDate, region, service), scope: credential.slice(accessKeyId.length + 1),
+    kSigning: new HmacKey(signingKey(key.secretAccessKey, scopeDate, region, service)), scope: credential.slice(accessKeyId.length + 1),
   };
   if (cache.size >= 1000) cache.clear();
   cache.set(credential, scope);
@@ -390,7 +423,7 @@ export function verifySigV4(req: SigningInput, creds: CredentialStore, nowMs: nu
     const head = `${req.method}\n${canonicalUri(path)}${rest}`;
     for (const payload of payloads) {
       const hash = digest("sha256", head + payload, "hex");
-      const expected = createHmac("sha256", kSigning).update(stringToSignHead + hash).digest();
+      const expected = kSigning.sign(stringToSignHead + hash);
       if (timingSafeEqual(expected, provided)) return { accessKeyId, accountId, region, service, signed: true };
     }
   }
