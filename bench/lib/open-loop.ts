@@ -30,6 +30,9 @@ export interface OpenLoopOptions extends ServerPids {
   onStarted?: () => void;
 }
 
+/** Message i's scheduled time, in whole µs (what its body carries). */
+const scheduledAt = (t0: number, i: number, interval: number): number => Math.round((t0 + i * interval) * 1000) / 1000;
+
 export async function openLoop(o: OpenLoopOptions, sys: OpenLoopSystem): Promise<Measured> {
   const latencies: number[] = [];
   // BENCH_DUMP=<file>: each message's scheduled time (ms since the epoch) and latency, one per line, to line up with
@@ -71,7 +74,10 @@ export async function openLoop(o: OpenLoopOptions, sys: OpenLoopSystem): Promise
         sampler = new RssSampler(o);
       }
       if (cpu && !cpuResult && now >= windowEnd) cpuResult = cpu.end();
-      for (let at = t0 + next * interval; at <= now && at < windowEnd; at = t0 + next * interval) {
+      // Scheduled times are rounded to the µs the message bodies carry (toFixed(3)), so the window test here and the
+      // receiver's test of the parsed body agree: unrounded, a message at the window's edge could count as scheduled
+      // here and fall outside on receipt, and show as "1 of N messages not received".
+      for (let at = scheduledAt(t0, next, interval); at <= now && at < windowEnd; at = scheduledAt(t0, next, interval)) {
         due.push(at);
         next++;
         if (at >= windowStart) scheduledInWindow++;
