@@ -199,6 +199,13 @@ export function createHandler(deps: HandlerDeps): Handler {
         rec.errorCode = "ServiceUnavailable";
         return codec.error(found, svc, serviceUnavailable(), requestId);
       }
+      if (unstorableNul(e)) {
+        // A string the storage cannot hold is the caller's input, not a server failure: the service's own
+        // validation error (400), never a 500.
+        const err = svc.inputErrors.invalid("input", "\\u0000", "String without U+0000 (the PostgreSQL backend cannot store it)");
+        rec.errorCode = err.code;
+        return codec.error(found, svc, err, requestId);
+      }
       deps.log.error("request failed", { requestId, operation, error: e instanceof Error ? e.stack : String(e) });
       rec.errorCode = "InternalFailure";
       return codec.error(found, svc, internalError(), requestId);
@@ -254,6 +261,18 @@ export function storageUnavailable(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : "";
   return /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOSPC|EDQUOT|EIO|08|57P|53|3D000|SQLITE_FULL|SQLITE_IOERR)/.test(code) ||
     /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|database is closed/.test(msg);
+}
+
+/**
+ * PostgreSQL refusing U+0000: `text` cannot hold it (22021, "invalid byte sequence for encoding \"UTF8\": 0x00") nor
+ * can `jsonb` (22P05, "unsupported Unicode escape sequence", \u0000). Where AWS accepts the character and Mailroom
+ * stores it in such a column, the PostgreSQL backend answers a validation error instead (ADR 0038 lists the members).
+ */
+export function unstorableNul(e: unknown): boolean {
+  const code = String((e as { code?: unknown })?.code ?? "");
+  const msg = e instanceof Error ? e.message : "";
+  const detail = String((e as { detail?: unknown })?.detail ?? "");
+  return (code === "22021" && /0x00/.test(msg)) || (code === "22P05" && /\\u0000/.test(`${msg} ${detail}`));
 }
 
 /** AWS's temporary-failure answer (HTTP 503), which the SDKs retry (Common Errors, ServiceUnavailable). */
