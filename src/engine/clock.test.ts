@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ManualClock } from "./clock.ts";
 import { LocalNotifier } from "./notify.ts";
+import { Canceller, signalCancel } from "../util/cancel.ts";
 
 test("ManualClock fires due timers in order and not before", () => {
   const c = new ManualClock(1000);
@@ -34,9 +35,13 @@ test("wait ends on timeout by the clock, or on abort", async () => {
   c.advance(1000);
   await p;
   const ac = new AbortController();
-  const q = sub.wait(1000, ac.signal);
+  const q = sub.wait(1000, signalCancel(ac.signal));
   ac.abort();
   await q;
+  const cancel = new Canceller();
+  const r = sub.wait(1000, cancel);
+  cancel.abort();
+  await r;
   sub.close();
 });
 

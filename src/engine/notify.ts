@@ -1,10 +1,11 @@
 // Wake-ups for waiters (long polls) keyed by a string, in-process. A waiter subscribes before it checks for
 // work, so a notify between the check and the wait is not lost. PostgreSQL will put LISTEN/NOTIFY behind the same interface.
+import type { Cancel } from "../util/cancel.ts";
 import type { Clock } from "./clock.ts";
 
 export interface Subscription {
-  /** Resolves on notify, after ms by the clock, or when signal aborts. */
-  wait(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Resolves on notify, after ms by the clock, or when the client goes away. */
+  wait(ms: number, cancel?: Cancel): Promise<void>;
   close(): void;
 }
 
@@ -52,19 +53,18 @@ export class LocalNotifier implements Notifier {
     };
     return {
       close,
-      wait: (ms, signal) =>
+      wait: (ms, cancel) =>
         new Promise<void>((resolve) => {
-          if (listener.fired || signal?.aborted || ms <= 0) return resolve();
+          if (listener.fired || cancel?.aborted || ms <= 0) return resolve();
           const timer = this.clock.setTimer(ms, () => done());
-          const onAbort = () => done();
           const done = () => {
             timer.cancel();
-            signal?.removeEventListener("abort", onAbort);
+            off?.();
             wake = undefined;
             resolve();
           };
           wake = done;
-          signal?.addEventListener("abort", onAbort, { once: true });
+          const off = cancel?.onAbort(done);
         }),
     };
   }

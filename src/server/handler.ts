@@ -12,6 +12,7 @@ import { buildCodecTable, CODECS } from "../protocol/detect.ts";
 import { AwsError, internalError } from "../protocol/errors.ts";
 import { readShape } from "../protocol/shapes.ts";
 import type { RequestContext, ServiceDefinition } from "../services/types.ts";
+import type { Cancel } from "../util/cancel.ts";
 import type { Logger } from "../util/log.ts";
 import type { Metrics } from "../metrics/registry.ts";
 import { serveNode } from "./node-adapter.ts";
@@ -64,7 +65,8 @@ export interface ObservedRequest extends RequestRecord {
  * A request's context for its operation. A class, so every context shares one hidden class: an object literal with a
  * `get signal()` accessor gets a new hidden class per request (the accessor is a new closure each time), which kept
  * each request's objects alive through the scavenges until a full GC (bench/sqs-profile.md, third pass). The
- * AbortSignal is made only when an operation reads it (long polls).
+ * AbortSignal is made only when an operation reads it (streams); long polls hear of the client going away through
+ * `cancel`, the transport's own object, since every AbortSignal lives until a full GC (util/cancel.ts).
  */
 class WireContext implements RequestContext {
   readonly requestId: string;
@@ -75,12 +77,14 @@ class WireContext implements RequestContext {
   readonly accessKeyId: string;
   readonly codec: CodecName;
   readonly traceHeader: string | undefined;
+  readonly cancel: Cancel | undefined;
   private readonly makeSignal: () => AbortSignal;
-  constructor(requestId: string, baseUrl: string, operation: string, makeSignal: () => AbortSignal, accountId: string, region: string, accessKeyId: string, codec: CodecName, traceHeader: string | undefined) {
+  constructor(requestId: string, baseUrl: string, operation: string, makeSignal: () => AbortSignal, cancel: Cancel | undefined, accountId: string, region: string, accessKeyId: string, codec: CodecName, traceHeader: string | undefined) {
     this.requestId = requestId;
     this.baseUrl = baseUrl;
     this.operation = operation;
     this.makeSignal = makeSignal;
+    this.cancel = cancel;
     this.accountId = accountId;
     this.region = region;
     this.accessKeyId = accessKeyId;
@@ -126,7 +130,7 @@ export function createHandler(deps: HandlerDeps): Handler {
 
   async function serve(req: WireRequest, rec: RequestRecord): Promise<Reply> {
     const { requestId } = rec;
-    const { url, signal } = req;
+    const { url, signal, cancel } = req;
     const q = url.indexOf("?");
     const path = q >= 0 ? url.slice(0, q) : url;
     const query = q >= 0 ? url.slice(q + 1) : "";
@@ -180,7 +184,7 @@ export function createHandler(deps: HandlerDeps): Handler {
         ? (readShape(svc.model, opModel.input, rawInput ?? {}, svc.inputErrors, "", codec.stringScalars) as Record<string, unknown>)
         : {};
       const ctx = new WireContext(
-        requestId, baseUrl, operation, signal, caller.accountId, caller.region || DEFAULT_REGION, caller.accessKeyId, codec.name,
+        requestId, baseUrl, operation, signal, cancel, caller.accountId, caller.region || DEFAULT_REGION, caller.accessKeyId, codec.name,
         // X-Ray's trace header as sent (SQS keeps it as the AWSTraceHeader system attribute).
         rec.traceHeader,
       );

@@ -104,7 +104,7 @@ class RawClient {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A stub pipeline: echoes the request; ?delay=ms answers later; /signal records the abort of signal(). */
+/** A stub pipeline: echoes the request; ?delay=ms answers later; /signal and /cancel record the client going away. */
 const seen: WireRequest[] = [];
 const aborted: string[] = [];
 const stub: Handler = {
@@ -114,6 +114,12 @@ const stub: Handler = {
     if (req.url.startsWith("/signal")) {
       const signal = req.signal();
       signal.addEventListener("abort", () => aborted.push(req.url));
+      await sleep(2000);
+    }
+    if (req.url.startsWith("/cancel")) {
+      const cancel = req.cancel;
+      assert.ok(cancel, "the fast path hands over a cancel");
+      cancel.onAbort(() => aborted.push(`${req.url} ${cancel.aborted}`));
       await sleep(2000);
     }
     if (delay) await sleep(Number(delay[1]));
@@ -353,6 +359,15 @@ test("the client going away during a slow request aborts its signal()", async ()
   c.close();
   await sleep(100);
   assert.deepEqual(aborted, ["/signal-gone"]);
+});
+
+test("the client going away during a slow request fires its cancel (what long polls listen to)", async () => {
+  const c = new RawClient(port);
+  c.write(get("/cancel-gone"));
+  await sleep(100);
+  c.close();
+  await sleep(100);
+  assert.ok(aborted.includes("/cancel-gone true"), String(aborted));
 });
 
 test("http/1.1 over TLS takes the fast path (encrypted), and hands off to node there too", async () => {

@@ -13,6 +13,7 @@ import { STATUS_CODES } from "node:http";
 import type net from "node:net";
 import type { AwsError } from "../protocol/errors.ts";
 import { BodyBudget, bodyTimedOut, CLOSING_TIMEOUT_MS, Deadlines, MAX_BODY_BYTES, tooLarge, type Deadline } from "./deadlines.ts";
+import { type Cancel, Canceller } from "../util/cancel.ts";
 import type { Handler, Reply, WireRequest } from "./handler.ts";
 import { pumpStream } from "./stream.ts";
 
@@ -96,12 +97,12 @@ function encodeStreamHead(status: number, headers: Record<string, string>, close
 }
 
 /** One request on a connection, from its parse until its answer is written: the pipeline's WireRequest. */
-class Exchange implements WireRequest {
+class Exchange extends Canceller implements WireRequest {
   /** The encoded answer, once the pipeline has given it (a streamed answer: its head). */
   out: Buffer | undefined;
   /** A streamed answer's chunks (Reply.stream), written after `out` until they end. */
   stream: AsyncIterable<Uint8Array> | undefined;
-  abort: AbortController | undefined;
+  abortSignal: AbortController | undefined;
   readonly conn: Connection;
   readonly method: string;
   readonly url: string;
@@ -113,6 +114,7 @@ class Exchange implements WireRequest {
   /** Bytes of the body budget this request holds until answered. */
   reserved = 0;
   constructor(conn: Connection, method: string, url: string, rawHeaders: string[], body: Buffer, encrypted: boolean, close: boolean) {
+    super();
     this.conn = conn;
     this.method = method;
     this.url = url;
@@ -121,13 +123,17 @@ class Exchange implements WireRequest {
     this.encrypted = encrypted;
     this.close = close;
   }
+  /** The request itself tells its long poll that the client went away (onClose aborts it). */
+  get cancel(): Cancel {
+    return this;
+  }
   // Arrow properties: the pipeline destructures signal, and the promise calls done, without this.
   signal = (): AbortSignal => {
-    if (!this.abort) {
-      this.abort = new AbortController();
-      if (this.conn.closed) this.abort.abort();
+    if (!this.abortSignal) {
+      this.abortSignal = new AbortController();
+      if (this.conn.closed) this.abortSignal.abort();
     }
-    return this.abort.signal;
+    return this.abortSignal.signal;
   };
   done = (reply: Reply): void => {
     if (this.reserved !== 0) {
@@ -299,7 +305,10 @@ class Connection implements Deadline {
     // The client went away before these answers were written: abort what listens (long polls), drop the rest.
     // A client's FIN counts as going away too (the front's sockets are not half-open; node's http server treats
     // a FIN the same way by default), which is how a long poll learns its client closed the connection.
-    for (const x of this.queue) x.abort?.abort();
+    for (const x of this.queue) {
+      x.abort();
+      x.abortSignal?.abort();
+    }
     this.queue.length = 0;
     this.buf = EMPTY;
     this.body = undefined;

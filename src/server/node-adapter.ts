@@ -8,6 +8,7 @@ import http2 from "node:http2";
 import type net from "node:net";
 import { AwsError, internalError } from "../protocol/errors.ts";
 import { bodyTimedOut, CLOSING_TIMEOUT_MS, limitsOf, MAX_BODY_BYTES, tooLarge, type Deadline, type NodeLimits } from "./deadlines.ts";
+import { Canceller } from "../util/cancel.ts";
 import { pumpStream, type StreamSink } from "./stream.ts";
 import type { Handler, InternalHandler, RequestHead } from "./wire.ts";
 
@@ -85,16 +86,19 @@ export function serveNode(handler: Handler, internal: InternalHandler | undefine
     res.removeHeader("x-amzn-requestid");
   }
   const limits = limitsOf(req);
-  // The abort signal (client gone) is made only for the requests that ask for it: long polls.
+  // Client gone: the cancel for long polls, the abort signal made only for the requests that ask for it (streams).
+  const cancel = new Canceller();
+  if (req.socket?.destroyed) cancel.abort();
+  res.on("close", () => {
+    if (!res.writableEnded) cancel.abort();
+  });
   let abort: AbortController | undefined;
   const signal = () => {
     if (!abort) {
       const a = new AbortController();
       abort = a;
-      if (req.socket?.destroyed) a.abort();
-      res.on("close", () => {
-        if (!res.writableEnded) a.abort();
-      });
+      if (cancel.aborted) a.abort();
+      else cancel.onAbort(() => a.abort());
     }
     return abort.signal;
   };
@@ -103,7 +107,7 @@ export function serveNode(handler: Handler, internal: InternalHandler | undefine
   let refused = false;
   readBody(req, limits, held)
     .then(
-      (body) => handler.wire({ ...head, body, signal,
+      (body) => handler.wire({ ...head, body, signal, cancel,
         encrypted: (req.socket as { encrypted?: boolean } | null)?.encrypted === true }),
       (e: unknown) => {
         refused = e instanceof Refused;

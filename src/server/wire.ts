@@ -4,6 +4,7 @@ import type http from "node:http";
 import type http2 from "node:http2";
 import type { Reply } from "../protocol/codec.ts";
 import type { AwsError } from "../protocol/errors.ts";
+import type { Cancel } from "../util/cancel.ts";
 
 type Req = http.IncomingMessage | http2.Http2ServerRequest;
 type Res = http.ServerResponse | http2.Http2ServerResponse;
@@ -19,8 +20,10 @@ export interface WireRequest {
   body: Buffer;
   /** Came in over TLS (answers carry https:// URLs). */
   encrypted: boolean;
-  /** Aborted when the client goes away; made on demand (only long polls ask). */
+  /** Aborted when the client goes away; made on demand (streams ask; long polls use `cancel`, which costs less). */
   signal: () => AbortSignal;
+  /** Told when the client goes away (long polls); absent, they listen to `signal`. The transports set it. */
+  cancel?: Cancel;
 }
 
 export interface Handler {

@@ -3,6 +3,7 @@
 import { type CodecName, PRE_ENCODED, type PreEncodedOutput, type ProtocolService, STREAMING_OUTPUT, type StreamingOutput } from "../protocol/codec.ts";
 import type { AwsError } from "../protocol/errors.ts";
 import type { InputErrors } from "../protocol/shapes.ts";
+import type { Cancel } from "../util/cancel.ts";
 
 export interface RequestContext {
   requestId: string;
@@ -13,8 +14,10 @@ export interface RequestContext {
   baseUrl: string;
   /** The operation being called (e.g. "SendMessage"), for resource policies. */
   operation?: string;
-  /** Aborted when the client goes away (long polls stop waiting). */
+  /** Aborted when the client goes away (streams stop). */
   signal: AbortSignal;
+  /** Told when the client goes away, at less cost than `signal` (long polls stop waiting); absent outside the wire. */
+  cancel?: Cancel;
   /** The wire format the request came in (a streamed answer frames its events in the same one). */
   codec?: CodecName;
   /** The request's X-Amzn-Trace-Id header (AWS X-Ray trace context), if it carried one. */

@@ -237,6 +237,7 @@ export class SqliteDb {
         err = e as Error;
       }
       this.stats.inlineSyncs++;
+      this.stats.blocked("inline-sync", performance.now() - t0);
       this.syncDone(upTo, t0, err);
       return;
     }
@@ -326,6 +327,7 @@ export class SqliteDb {
     this.stats.writesPerCommit.add(batch.length);
     const sqlMs = performance.now() - t0;
     this.stats.sqlMicros.add(sqlMs * 1000);
+    this.stats.blocked("sql", sqlMs);
     return { values, failed, sqlMs };
   }
 

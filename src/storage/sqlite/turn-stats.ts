@@ -36,6 +36,9 @@ class Log2Histogram {
   }
 }
 
+/** Steps of the loop longer than this (ms) are listed with their times. */
+const SLOW_MS = 2;
+
 export class TurnStats {
   /** Writes per commit. */
   readonly writesPerCommit = new Log2Histogram();
@@ -47,12 +50,19 @@ export class TurnStats {
   readonly commitsPerSync = new Log2Histogram();
   /** Syncs run inline on the loop (ADR 0037). */
   inlineSyncs = 0;
+  /** Loop-blocking steps over SLOW_MS (a batch's SQL, an inline sync), with their start (ms since the epoch): W4 timelines. */
+  readonly slow: string[] = [];
   private readonly startedAt = performance.now();
+
+  /** Notes a step that held the loop for `ms` (kept when over SLOW_MS, up to 100,000 of them). */
+  blocked(kind: "sql" | "inline-sync", ms: number): void {
+    if (ms > SLOW_MS && this.slow.length < 100_000) this.slow.push(`${(performance.timeOrigin + performance.now() - ms).toFixed(1)} ${ms.toFixed(2)} ${kind}`);
+  }
 
   write(file: string): void {
     const seconds = (performance.now() - this.startedAt) / 1000;
     writeFileSync(file, `${JSON.stringify({
-      seconds, inlineSyncs: this.inlineSyncs, writesPerCommit: this.writesPerCommit, sqlMicros: this.sqlMicros, syncMicros: this.syncMicros, commitsPerSync: this.commitsPerSync,
+      seconds, inlineSyncs: this.inlineSyncs, slow: this.slow, writesPerCommit: this.writesPerCommit, sqlMicros: this.sqlMicros, syncMicros: this.syncMicros, commitsPerSync: this.commitsPerSync,
     }, null, 1)}\n`);
   }
 }

@@ -15,6 +15,7 @@ import { childShardsOf } from "../domain/resharding.ts";
 import type { KinesisEnv } from "../env.ts";
 import { trimHorizon } from "../operations/streams.ts";
 import type { StoredRecord, StreamRecord } from "../store.ts";
+import { signalCancel } from "../../../util/cancel.ts";
 
 /** Records per event at most, and about this much data (an event-stream message carries at most 16 MiB). */
 const EVENT_RECORDS = 10_000;
@@ -49,6 +50,7 @@ function recordView(stream: StreamRecord, shardIndex: number, r: StoredRecord, e
 
 export async function* subscriptionEvents(env: KinesisEnv, p: SubscriptionPlan): AsyncGenerator<Uint8Array, void, undefined> {
   const { stream, shardIndex, format, signal } = p;
+  const cancel = signalCancel(signal);
   const endAt = p.startedAt + SUBSCRIPTION_MS;
   const key = shardWakeKey(stream.id, shardIndex);
   let after = p.after;
@@ -114,7 +116,7 @@ export async function* subscriptionEvents(env: KinesisEnv, p: SubscriptionPlan):
         // Something was read: look again at once (more may have come meanwhile); else wait for an append.
         if (taken.length > 0) continue;
         const until = Math.min(endAt, lastEventAt + KEEP_ALIVE_MS);
-        if (wake) await wake.wait(until - env.clock.now(), signal);
+        if (wake) await wake.wait(until - env.clock.now(), cancel);
         else return; // no notifier (docs-only definition): nothing would wake it
       } finally {
         wake?.close();

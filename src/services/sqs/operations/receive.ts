@@ -2,6 +2,7 @@
 // to WaitTimeSeconds waking on sends and on delayed/in-flight messages falling due, and shapes each message
 // with the system and message attributes asked for.
 import type { RequestContext } from "../../types.ts";
+import { cancelOf } from "../../../util/cancel.ts";
 import { sqsError } from "../errors.ts";
 import { MAX_RECEIVE_MESSAGES, MAX_VISIBILITY_SECONDS, MAX_WAIT_SECONDS } from "../domain/limits.ts";
 import { RECEIVE_ATTEMPT_WINDOW_MS, checkFifoId, formatSequenceNumber, isFifo } from "../domain/fifo.ts";
@@ -43,6 +44,7 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
   // Nonces once per request: a look that claims nothing uses none, and one that claims returns at once, so a long
   // poll's repeated looks need no new ones.
   const nonces = Array.from({ length: max }, newNonce);
+  const cancel = cancelOf(ctx);
   for (;;) {
     // Subscribe before looking, so a send between the look and the wait still wakes us (short polls never wait).
     const sub = wait > 0 ? env.notifier.subscribe(wakeKey(q.id)) : undefined;
@@ -54,7 +56,7 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
       };
       const messages = await env.store.receive(q.id, opts);
       if (redrive) env.notifier.notify(wakeKey(redrive.deadLetterQueueId));
-      if (messages.length > 0 || wait === 0 || now >= deadline || ctx.signal.aborted) {
+      if (messages.length > 0 || wait === 0 || now >= deadline || cancel.aborted) {
         if (messages.length === 0) {
           env.metrics?.emptyReceives.add(q.account, q.region, q.name);
           return {};
@@ -64,7 +66,7 @@ export async function receiveMessage(env: SqsEnv, ctx: RequestContext, input: In
       }
       const next = await env.store.nextVisibleAt(q.id, now, fifo !== undefined);
       const wakeAt = Math.min(deadline, next ?? Number.POSITIVE_INFINITY);
-      await sub?.wait(wakeAt - now, ctx.signal);
+      await sub?.wait(wakeAt - now, cancel);
     } finally {
       sub?.close();
     }

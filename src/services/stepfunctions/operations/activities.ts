@@ -3,6 +3,7 @@
 // worker (a transaction claims it: SKIP LOCKED on PostgreSQL), long-polling up to 60 seconds and woken by the
 // notifier when the runner schedules a task for the activity (nothing is polled on a timer).
 import type { RequestContext } from "../../types.ts";
+import { cancelOf } from "../../../util/cancel.ts";
 import { validName } from "../domain/arns.ts";
 import { activityKey } from "../jobs/runner.ts";
 import { decodeToken, encodeToken, type SfnEnv } from "../env.ts";
@@ -91,8 +92,9 @@ export async function getActivityTask(env: SfnEnv, ctx: RequestContext, input: I
       const left = until - env.clock.now();
       // Nothing within 60 seconds: an empty answer (API reference: "taskToken ... is returned empty").
       if (left <= 0 || !sub) return {};
-      await sub.wait(left, ctx.signal);
-      if (ctx.signal?.aborted) return {};
+      const cancel = cancelOf(ctx);
+      await sub.wait(left, cancel);
+      if (cancel.aborted) return {};
     } finally {
       sub?.close();
     }
