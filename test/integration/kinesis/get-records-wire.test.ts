@@ -10,11 +10,9 @@ import {
   CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand, PutRecordsCommand, RegisterStreamConsumerCommand,
   SplitShardCommand, StartStreamEncryptionCommand, SubscribeToShardCommand,
 } from "@aws-sdk/client-kinesis";
-import { cbor } from "@smithy/core/cbor";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { ManualClock, type Mailroom } from "../../../src/index.ts";
-import { Sha256 } from "../../helpers/sha256.ts";
+import { kinesisCbor } from "../../helpers/cbor-call.ts";
 import { startTestServer, TEST_CREDENTIALS } from "../../helpers/server.ts";
 
 const T0 = Date.UTC(2026, 11, 7, 2, 0, 0) + 123;
@@ -70,16 +68,9 @@ describe("GetRecords' pre-encoded answers through the SDKs", () => {
 
   /** A signed application/x-amz-cbor-1.1 call, as the Java SDK makes it; the decoded answer. */
   const call = async (operation: string, body: unknown) => {
-    const signer = new SignatureV4({ credentials: TEST_CREDENTIALS, region: "us-east-1", service: "kinesis", sha256: Sha256 });
-    const url = new URL(server.endpoint);
-    const payload = Buffer.from(cbor.serialize(body));
-    const req = await signer.sign({
-      method: "POST", protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: "/", query: {}, body: payload,
-      headers: { host: url.host, "content-type": "application/x-amz-cbor-1.1", "x-amz-target": `Kinesis_20131202.${operation}` },
-    });
-    const res = await fetch(`${server.endpoint}/`, { method: "POST", headers: req.headers as Record<string, string>, body: payload });
-    assert.equal(res.status, 200, operation);
-    return cbor.deserialize(new Uint8Array(await res.arrayBuffer())) as Record<string, any>;
+    const r = await kinesisCbor(server.endpoint, operation, body);
+    assert.equal(r.status, 200, operation);
+    return r.value;
   };
 
   test("CBOR as the Java SDK reads it; KMS fields; a closed shard's end with ChildShards", async () => {

@@ -9,12 +9,11 @@ import {
   GetShardIteratorCommand, KinesisClient, ListShardsCommand, ListStreamsCommand, PutRecordCommand,
   PutRecordsCommand, UpdateStreamWarmThroughputCommand,
 } from "@aws-sdk/client-kinesis";
-import { cbor, tag } from "@smithy/core/cbor";
+import { tag } from "@smithy/core/cbor";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { ManualClock, type Mailroom } from "../../../src/index.ts";
 import { rejectsAws } from "../../helpers/aws-error.ts";
-import { Sha256 } from "../../helpers/sha256.ts";
+import { kinesisCbor } from "../../helpers/cbor-call.ts";
 import { startTestServer, TEST_CREDENTIALS } from "../../helpers/server.ts";
 
 const T0 = Date.UTC(2026, 11, 1, 12, 0, 0);
@@ -255,17 +254,7 @@ describe("Kinesis over CBOR (application/x-amz-cbor-1.1), as the Java SDK sends 
   });
   after(() => server.close());
 
-  const signer = new SignatureV4({ credentials: TEST_CREDENTIALS, region: "us-east-1", service: "kinesis", sha256: Sha256 });
-  async function call(operation: string, body: unknown) {
-    const url = new URL(server.endpoint);
-    const payload = Buffer.from(cbor.serialize(body));
-    const req = await signer.sign({
-      method: "POST", protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: "/", query: {}, body: payload,
-      headers: { host: url.host, "content-type": "application/x-amz-cbor-1.1", "x-amz-target": `Kinesis_20131202.${operation}` },
-    });
-    const res = await fetch(`${server.endpoint}/`, { method: "POST", headers: req.headers as Record<string, string>, body: payload });
-    return { status: res.status, type: res.headers.get("content-type"), value: cbor.deserialize(new Uint8Array(await res.arrayBuffer())) as Record<string, unknown> };
-  }
+  const call = (operation: string, body: unknown) => kinesisCbor(server.endpoint, operation, body);
 
   test("create, put and read back bytes and timestamps; errors are CBOR maps", async () => {
     assert.equal((await call("CreateStream", { StreamName: "c", ShardCount: 1 })).status, 200);
