@@ -57,3 +57,26 @@ test("a group whose messages are all in flight leaves the rotation and rejoins w
   q.setVisibleAt(3, 5); // visibility shortened again
   assert.equal(q.popReady(5)?.id, 3);
 });
+
+test("a long poll's cycle (send, receive, delete) keeps one wake-up per group, not one per receive (W4's promoted garbage)", () => {
+  // Each receive drains the queue and the claimed message's node moves 30 s out; the next send brings the group back.
+  // The group's wake-up is moved, not pushed again: 10,000 cycles leave at most one per group (bench/sqs-profile.md,
+  // fifth pass: one wake-up object per cycle lived 30 s and was promoted).
+  const q = new QueueIndex([]);
+  let now = 0;
+  for (let id = 1; id <= 10_000; id++) {
+    q.add(grouped(id, now, ""));
+    const e = q.popReady(now);
+    assert.equal(e?.id, id);
+    q.setVisibleAt(id, now + 30_000);
+    assert.equal(q.popReady(now), undefined);
+    if (id % 2 === 0) q.remove(id); // half are deleted, half left to time out
+    now += 1;
+  }
+  assert.ok(q.waitingGroups() <= 1, `${q.waitingGroups()} wake-ups outstanding`);
+  // The undeleted ones come back when their visibility timeout passes, in order.
+  assert.equal(q.nextAt(), 30_000);
+  assert.equal(q.popReady(30_000)?.id, 1);
+  assert.equal(q.popReady(30_001), undefined);
+  assert.equal(q.popReady(30_002)?.id, 3);
+});

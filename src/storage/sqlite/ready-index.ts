@@ -38,17 +38,95 @@ interface Group {
   heap: Heap<Node>;
   /** In the round-robin rotation of groups with a receivable head. */
   inRotation: boolean;
-  /** Earliest time of this group's outstanding node in the waiting heap (Infinity: none). */
-  waitingAt: number;
+  /** When the group is to be looked at again (its place in `Wakeups`; Infinity: not there). */
+  wakeAt: number;
+  /** Order among groups due at the same time: first asked, first looked at. */
+  wakeSeq: number;
+  /** The group's index in `Wakeups`' array, or -1. */
+  wakePos: number;
 }
 
-interface Waiting {
-  at: number;
-  g: Group;
-  seq: number;
-}
+/**
+ * The groups that are out of the rotation and have a message to look at later, by that time: a binary heap of the
+ * groups themselves, each knowing its position, so a group asked to wake earlier moves up instead of adding a node.
+ * One node per wait lived until its time, the visibility timeout for a drained group, and at W4's rate those
+ * nodes outlived the scavenges and made the full GCs that stalled the loop (bench/sqs-profile.md, fifth pass).
+ */
+class Wakeups {
+  private readonly h: Group[] = [];
+  private seq = 0;
 
-const waitingBefore = (a: Waiting, b: Waiting) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  get size(): number {
+    return this.h.length;
+  }
+
+  peek(): Group | undefined {
+    return this.h[0];
+  }
+
+  /** Wakes g by `at`: added, or moved earlier (never later). */
+  wake(g: Group, at: number): void {
+    if (at >= g.wakeAt) return;
+    g.wakeAt = at;
+    g.wakeSeq = this.seq++;
+    if (g.wakePos < 0) {
+      g.wakePos = this.h.length;
+      this.h.push(g);
+    }
+    this.up(g.wakePos);
+  }
+
+  pop(): Group | undefined {
+    const h = this.h;
+    const top = h[0];
+    if (!top) return undefined;
+    const last = h.pop() as Group;
+    if (last !== top) {
+      h[0] = last;
+      last.wakePos = 0;
+      this.down(0);
+    }
+    top.wakePos = -1;
+    top.wakeAt = Number.POSITIVE_INFINITY;
+    return top;
+  }
+
+  private before(a: Group, b: Group): boolean {
+    return a.wakeAt < b.wakeAt || (a.wakeAt === b.wakeAt && a.wakeSeq < b.wakeSeq);
+  }
+
+  private place(g: Group, i: number): void {
+    this.h[i] = g;
+    g.wakePos = i;
+  }
+
+  private up(i: number): void {
+    const h = this.h;
+    const g = h[i];
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.before(g, h[p])) break;
+      this.place(h[p], i);
+      i = p;
+    }
+    this.place(g, i);
+  }
+
+  private down(i: number): void {
+    const h = this.h;
+    const g = h[i];
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = l < h.length && this.before(h[l], g) ? l : -1;
+      if (r < h.length && this.before(h[r], m < 0 ? g : h[m])) m = r;
+      if (m < 0) break;
+      this.place(h[m], i);
+      i = m;
+    }
+    this.place(g, i);
+  }
+}
 
 /**
  * One queue's receivable messages, fair across message groups (SQS fair queues): each group keeps a heap by
@@ -59,11 +137,10 @@ const waitingBefore = (a: Waiting, b: Waiting) => a.at < b.at || (a.at === b.at 
 export class QueueIndex {
   private readonly entries = new Map<number, Entry>();
   private readonly groups = new Map<string, Group>();
-  private readonly waiting = new Heap<Waiting>(waitingBefore);
+  private readonly waiting = new Wakeups();
   private rotation: Group[] = [];
   private rotationHead = 0;
   private nodes = 0;
-  private seq = 0;
   /** The metrics gauges' running counts (issue 16), kept from the first counts() on. */
   private readonly running = new RunningCounts<Entry>((e) => this.entries.get(e.id) === e, () => this.entries.values(), () => this.entries.size);
 
@@ -87,7 +164,7 @@ export class QueueIndex {
   private group(key: string): Group {
     let g = this.groups.get(key);
     if (!g) {
-      g = { key, heap: new Heap<Node>(nodeBefore), inRotation: false, waitingAt: Number.POSITIVE_INFINITY };
+      g = { key, heap: new Heap<Node>(nodeBefore), inRotation: false, wakeAt: Number.POSITIVE_INFINITY, wakeSeq: 0, wakePos: -1 };
       this.groups.set(key, g);
     }
     return g;
@@ -95,9 +172,12 @@ export class QueueIndex {
 
   /** Makes sure a group not in the rotation is looked at again by `at`. */
   private wait(g: Group, at: number): void {
-    if (g.inRotation || at >= g.waitingAt) return;
-    g.waitingAt = at;
-    this.waiting.push({ at, g, seq: this.seq++ });
+    if (!g.inRotation) this.waiting.wake(g, at);
+  }
+
+  /** Groups with a wake-up outstanding (tests: never more than the groups). */
+  waitingGroups(): number {
+    return this.waiting.size;
   }
 
   private push(e: Entry): void {
@@ -181,7 +261,7 @@ export class QueueIndex {
    * never late; after a receive that found nothing it lies after that receive's `now`.
    */
   nextAt(): number | undefined {
-    let first = this.waiting.peek()?.at;
+    let first = this.waiting.peek()?.wakeAt;
     for (let i = this.rotationHead; i < this.rotation.length; i++) {
       const h = this.head(this.rotation[i]);
       if (h && (first === undefined || h.at < first)) first = h.at;
@@ -192,16 +272,13 @@ export class QueueIndex {
   /** Removes and returns the next entry receivable at `now`: the head of the next group in turn. */
   popReady(now: number): Entry | undefined {
     // Groups whose head has fallen due join the end of the rotation.
-    for (let w = this.waiting.peek(); w && w.at <= now; w = this.waiting.peek()) {
-      this.waiting.pop();
-      const g = w.g;
-      if (w.at === g.waitingAt) g.waitingAt = Number.POSITIVE_INFINITY;
+    for (let w = this.waiting.peek(); w && w.wakeAt <= now; w = this.waiting.peek()) {
+      const g = this.waiting.pop() as Group;
       if (g.inRotation) continue;
       const h = this.head(g);
       if (!h) continue;
       if (h.at <= now) {
         g.inRotation = true;
-        g.waitingAt = Number.POSITIVE_INFINITY;
         this.rotation.push(g);
       } else {
         this.wait(g, h.at);
@@ -217,7 +294,7 @@ export class QueueIndex {
       if (!h || h.at > now) {
         g.inRotation = false;
         if (h) this.wait(g, h.at);
-        else if (this.groups.get(g.key) === g && g.waitingAt === Number.POSITIVE_INFINITY) this.groups.delete(g.key);
+        else if (this.groups.get(g.key) === g && g.wakePos < 0) this.groups.delete(g.key);
         continue;
       }
       g.heap.pop();
