@@ -187,6 +187,9 @@ describe("console: queues", { skip: SKIP }, () => {
       const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: `${s.server.endpoint}/000000000000/orders`, AttributeNames: ["VisibilityTimeout"] }));
       return a.Attributes?.VisibilityTimeout === "45";
     }, "VisibilityTimeout 45");
+    // The form re-creates its fields when the reloaded attributes differ: wait for that before typing again, or the
+    // reload can land after the fill and put 45 back (seen under CI's parallel load: no change to save, no alert).
+    await eventually(async () => (await form.getByLabel("VisibilityTimeout").inputValue()) === "45", "the form showing 45");
     // A bad value gets the AWS error on the page, not a crash.
     await form.getByLabel("VisibilityTimeout").fill("99999");
     await form.getByRole("button", { name: "Save attributes" }).click();
