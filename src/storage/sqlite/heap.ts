@@ -1,24 +1,25 @@
 // A binary min-heap under a caller-given order, shared by the in-memory indexes of the SQLite adapter
-// (ready-index.ts, fifo-index.ts).
+// (ready-index.ts, fifo-index.ts, running-counts.ts). With `moved`, each item is told its index whenever it moves
+// (-1 when popped), so an item whose key decreased can be moved up in place (`raised`) instead of pushed again.
 
 export class Heap<T> {
   items: T[] = [];
   private readonly before: (a: T, b: T) => boolean;
+  private readonly moved: ((n: T, i: number) => void) | undefined;
 
-  constructor(before: (a: T, b: T) => boolean) {
+  constructor(before: (a: T, b: T) => boolean, moved?: (n: T, i: number) => void) {
     this.before = before;
+    this.moved = moved;
   }
 
   push(n: T): void {
-    const h = this.items;
-    h.push(n);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.before(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
-      i = p;
-    }
+    this.items.push(n);
+    this.up(this.items.length - 1);
+  }
+
+  /** The item at index i now sorts earlier than before (its key decreased): moves it up. */
+  raised(i: number): void {
+    this.up(i);
   }
 
   peek(): T | undefined {
@@ -29,25 +30,49 @@ export class Heap<T> {
     const h = this.items;
     const top = h[0];
     const last = h.pop();
-    if (h.length > 0 && last) {
+    if (h.length > 0 && last !== undefined) {
       h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.before(h[l], h[m])) m = l;
-        if (r < h.length && this.before(h[r], h[m])) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
+      this.down(0);
     }
+    if (top !== undefined) this.moved?.(top, -1);
     return top;
   }
 
   rebuild(nodes: T[]): void {
     nodes.sort((a, b) => (this.before(a, b) ? -1 : 1));
     this.items = nodes; // a sorted array is a valid heap
+    if (this.moved) nodes.forEach(this.moved);
+  }
+
+  private up(i: number): void {
+    const h = this.items;
+    const n = h[i];
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.before(n, h[p])) break;
+      this.place(h[p], i);
+      i = p;
+    }
+    this.place(n, i);
+  }
+
+  private down(i: number): void {
+    const h = this.items;
+    const n = h[i];
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = l < h.length && this.before(h[l], n) ? l : -1;
+      if (r < h.length && this.before(h[r], m < 0 ? n : h[m])) m = r;
+      if (m < 0) break;
+      this.place(h[m], i);
+      i = m;
+    }
+    this.place(n, i);
+  }
+
+  private place(n: T, i: number): void {
+    this.items[i] = n;
+    this.moved?.(n, i);
   }
 }

@@ -38,95 +38,25 @@ interface Group {
   heap: Heap<Node>;
   /** In the round-robin rotation of groups with a receivable head. */
   inRotation: boolean;
-  /** When the group is to be looked at again (its place in `Wakeups`; Infinity: not there). */
+  /** When the group is to be looked at again (its time in the waiting heap; Infinity: not there). */
   wakeAt: number;
   /** Order among groups due at the same time: first asked, first looked at. */
   wakeSeq: number;
-  /** The group's index in `Wakeups`' array, or -1. */
+  /** The group's index in the waiting heap, or -1. */
   wakePos: number;
 }
 
 /**
- * The groups that are out of the rotation and have a message to look at later, by that time: a binary heap of the
- * groups themselves, each knowing its position, so a group asked to wake earlier moves up instead of adding a node.
- * One node per wait lived until its time, the visibility timeout for a drained group, and at W4's rate those
- * nodes outlived the scavenges and made the full GCs that stalled the loop (bench/sqs-profile.md, fifth pass).
+ * Groups out of the rotation with a message to look at later sit in a heap of the groups themselves, by that time:
+ * each knows its place, so a group asked to wake earlier moves up instead of adding a node. One node per wait lived
+ * until its time, the visibility timeout for a drained group, and at W4's rate those nodes outlived the scavenges and
+ * made the full GCs that stalled the loop (bench/sqs-profile.md, fifth pass).
  */
-class Wakeups {
-  private readonly h: Group[] = [];
-  private seq = 0;
-
-  get size(): number {
-    return this.h.length;
-  }
-
-  peek(): Group | undefined {
-    return this.h[0];
-  }
-
-  /** Wakes g by `at`: added, or moved earlier (never later). */
-  wake(g: Group, at: number): void {
-    if (at >= g.wakeAt) return;
-    g.wakeAt = at;
-    g.wakeSeq = this.seq++;
-    if (g.wakePos < 0) {
-      g.wakePos = this.h.length;
-      this.h.push(g);
-    }
-    this.up(g.wakePos);
-  }
-
-  pop(): Group | undefined {
-    const h = this.h;
-    const top = h[0];
-    if (!top) return undefined;
-    const last = h.pop() as Group;
-    if (last !== top) {
-      h[0] = last;
-      last.wakePos = 0;
-      this.down(0);
-    }
-    top.wakePos = -1;
-    top.wakeAt = Number.POSITIVE_INFINITY;
-    return top;
-  }
-
-  private before(a: Group, b: Group): boolean {
-    return a.wakeAt < b.wakeAt || (a.wakeAt === b.wakeAt && a.wakeSeq < b.wakeSeq);
-  }
-
-  private place(g: Group, i: number): void {
-    this.h[i] = g;
-    g.wakePos = i;
-  }
-
-  private up(i: number): void {
-    const h = this.h;
-    const g = h[i];
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.before(g, h[p])) break;
-      this.place(h[p], i);
-      i = p;
-    }
-    this.place(g, i);
-  }
-
-  private down(i: number): void {
-    const h = this.h;
-    const g = h[i];
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = l < h.length && this.before(h[l], g) ? l : -1;
-      if (r < h.length && this.before(h[r], m < 0 ? g : h[m])) m = r;
-      if (m < 0) break;
-      this.place(h[m], i);
-      i = m;
-    }
-    this.place(g, i);
-  }
-}
+const wakeBefore = (a: Group, b: Group) => a.wakeAt < b.wakeAt || (a.wakeAt === b.wakeAt && a.wakeSeq < b.wakeSeq);
+const wakeMoved = (g: Group, i: number) => {
+  g.wakePos = i;
+  if (i < 0) g.wakeAt = Number.POSITIVE_INFINITY;
+};
 
 /**
  * One queue's receivable messages, fair across message groups (SQS fair queues): each group keeps a heap by
@@ -137,7 +67,8 @@ class Wakeups {
 export class QueueIndex {
   private readonly entries = new Map<number, Entry>();
   private readonly groups = new Map<string, Group>();
-  private readonly waiting = new Wakeups();
+  private readonly waiting = new Heap<Group>(wakeBefore, wakeMoved);
+  private wakeSeq = 0;
   private rotation: Group[] = [];
   private rotationHead = 0;
   private nodes = 0;
@@ -172,12 +103,16 @@ export class QueueIndex {
 
   /** Makes sure a group not in the rotation is looked at again by `at`. */
   private wait(g: Group, at: number): void {
-    if (!g.inRotation) this.waiting.wake(g, at);
+    if (g.inRotation || at >= g.wakeAt) return;
+    g.wakeAt = at;
+    g.wakeSeq = this.wakeSeq++;
+    if (g.wakePos < 0) this.waiting.push(g);
+    else this.waiting.raised(g.wakePos);
   }
 
   /** Groups with a wake-up outstanding (tests: never more than the groups). */
   waitingGroups(): number {
-    return this.waiting.size;
+    return this.waiting.items.length;
   }
 
   private push(e: Entry): void {

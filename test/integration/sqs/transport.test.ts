@@ -72,3 +72,18 @@ test("a long poll over HTTP/2 does not block other streams and wakes on a send",
   assert.equal(r.Messages?.[0].Body, "woke");
   assert.ok(performance.now() - started < 1000);
 });
+
+test("an abandoned long poll over HTTP/2 stops waiting: it does not swallow a message sent afterwards", async () => {
+  // The stream's cancel (node-adapter.ts) ends the wait; a poll left waiting would claim the message for a reader
+  // that is gone, and it would stay invisible for the visibility timeout.
+  const { QueueUrl } = await h1.send(new CreateQueueCommand({ QueueName: "h2-abandoned" }));
+  const abort = new AbortController();
+  const poll = h2.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5 }), { abortSignal: abort.signal });
+  await new Promise((r) => setTimeout(r, 150));
+  abort.abort();
+  await assert.rejects(poll);
+  await new Promise((r) => setTimeout(r, 100));
+  await h1.send(new SendMessageCommand({ QueueUrl, MessageBody: "not lost" }));
+  const r = await h1.send(new ReceiveMessageCommand({ QueueUrl }));
+  assert.equal(r.Messages?.[0].Body, "not lost");
+});

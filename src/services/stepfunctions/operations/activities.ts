@@ -79,6 +79,7 @@ export async function getActivityTask(env: SfnEnv, ctx: RequestContext, input: I
   // workerName: at most 80 characters (GetActivityTask API reference).
   if (worker !== undefined && worker.length > 80) throw validation("1 validation error detected: Value at 'workerName' failed to satisfy constraint: Member must have length less than or equal to 80");
   const until = env.clock.now() + POLL_MS;
+  const cancel = cancelOf(ctx);
   for (;;) {
     // Subscribe before looking, so a task scheduled between the look and the wait still wakes this poll.
     const sub = env.notifier?.subscribe(activityKey(a.arn));
@@ -92,7 +93,6 @@ export async function getActivityTask(env: SfnEnv, ctx: RequestContext, input: I
       const left = until - env.clock.now();
       // Nothing within 60 seconds: an empty answer (API reference: "taskToken ... is returned empty").
       if (left <= 0 || !sub) return {};
-      const cancel = cancelOf(ctx);
       await sub.wait(left, cancel);
       if (cancel.aborted) return {};
     } finally {
