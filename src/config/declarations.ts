@@ -3,13 +3,12 @@
 // through the modules' own operations, so they are validated exactly as requests are. Applying is idempotent: a
 // resource that exists is brought up to date with what is declared. Every problem names the file, the line and the
 // resource (ADR 0024).
-import { randomUUID } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { AwsError } from "../protocol/errors.ts";
 import type { DeclarationScope, OperationCall, ResourceKind, ServiceModule } from "../services/module.ts";
 import { serviceCall } from "../services/operations.ts";
-import type { ServiceDefinition } from "../services/types.ts";
+import { jobContext, type ServiceDefinition } from "../services/types.ts";
 import { DeclarationError } from "./declared.ts";
 
 export { DeclarationError, type Declarations } from "./declared.ts";
@@ -141,11 +140,8 @@ export function objectDeclarations(value: unknown, modules: ServiceModule[], def
 
 /** Calls a service's operations as the declarations' owner: input read against the model as a JSON request's is (serviceCall). */
 export function operationCaller(def: ServiceDefinition, scope: DeclarationScope, baseUrl: string): OperationCall {
-  const signal = new AbortController().signal;
   const call = serviceCall(def);
-  return (operation, input) => call({
-    requestId: randomUUID(), accountId: scope.account, region: scope.region, accessKeyId: "mailroom-declarations", baseUrl, signal,
-  }, operation, input);
+  return (operation, input) => call(jobContext(scope.account, scope.region, baseUrl, "mailroom-declarations"), operation, input);
 }
 
 /**

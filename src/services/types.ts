@@ -3,7 +3,8 @@
 import { type CodecName, PRE_ENCODED, type PreEncodedOutput, type ProtocolService, STREAMING_OUTPUT, type StreamingOutput } from "../protocol/codec.ts";
 import type { AwsError } from "../protocol/errors.ts";
 import type { InputErrors } from "../protocol/shapes.ts";
-import type { Cancel } from "../util/cancel.ts";
+import { randomUUID } from "node:crypto";
+import { type Cancel, NEVER_ABORTED } from "../util/cancel.ts";
 
 export interface RequestContext {
   requestId: string;
@@ -22,6 +23,14 @@ export interface RequestContext {
   codec?: CodecName;
   /** The request's X-Amzn-Trace-Id header (AWS X-Ray trace context), if it carried one. */
   traceHeader?: string;
+}
+
+/**
+ * The context of a call made outside the wire (a job's delivery, a schedule's target, a pipe, declarations): a fresh
+ * request id and the shared never-aborted signal (no client can go away).
+ */
+export function jobContext(accountId: string, region: string, baseUrl = "", accessKeyId = "", requestId: string = randomUUID()): RequestContext {
+  return { requestId, accountId, region, accessKeyId, baseUrl, signal: NEVER_ABORTED };
 }
 
 export type { StreamingOutput } from "../protocol/codec.ts";

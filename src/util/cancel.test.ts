@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Canceller, cancelOf, signalCancel } from "./cancel.ts";
+import { jobContext } from "../services/types.ts";
+import { Canceller, cancelOf, NEVER, NEVER_ABORTED, signalCancel } from "./cancel.ts";
 
 test("a Canceller fires each callback once, skips removed ones, and none registered after it fired", () => {
   const c = new Canceller();
@@ -57,4 +58,18 @@ test("an AbortController per call outlives the scavenges; a Canceller does not (
     ac.signal.removeEventListener("abort", noop);
   });
   assert.ok(signals > cheap, `full GCs: ${signals} with AbortControllers, ${cheap} with Cancellers`);
+});
+
+test("contexts made outside the wire share one never-aborted signal, and their Cancel adds no listener to it", () => {
+  const a = jobContext("111122223333", "us-east-1");
+  const b = jobContext("111122223333", "us-east-1", "http://127.0.0.1:4566", "key", "rid");
+  assert.equal(a.signal, NEVER_ABORTED);
+  assert.equal(b.signal, NEVER_ABORTED);
+  assert.notEqual(a.requestId, jobContext("111122223333", "us-east-1").requestId);
+  assert.deepEqual([b.requestId, b.baseUrl, b.accessKeyId], ["rid", "http://127.0.0.1:4566", "key"]);
+  const c = cancelOf(a);
+  assert.equal(c, NEVER);
+  c.onAbort(() => assert.fail("never fires"))();
+  assert.equal(c.aborted, false);
+  assert.equal(NEVER_ABORTED.aborted, false);
 });

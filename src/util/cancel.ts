@@ -49,7 +49,17 @@ export function signalCancel(signal: AbortSignal): Cancel {
   };
 }
 
+/**
+ * The signal of every context made outside the wire (jobs, deliveries, in-process calls): no client can go away, so
+ * one never-aborted signal serves them all instead of an AbortController per delivery, each of which would live
+ * until a full GC (see above). Nothing may add a listener to it: cancelOf answers NEVER for it.
+ */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
+/** The Cancel that never fires. */
+export const NEVER: Cancel = { aborted: false, onAbort: () => NOTHING };
+
 /** The request's Cancel: the transport's, else its signal's. */
 export function cancelOf(ctx: { cancel?: Cancel; signal: AbortSignal }): Cancel {
-  return ctx.cancel ?? signalCancel(ctx.signal);
+  return ctx.cancel ?? (ctx.signal === NEVER_ABORTED ? NEVER : signalCancel(ctx.signal));
 }

@@ -13,6 +13,7 @@ import { discoveryCounters, startDiscovery } from "./jobs/discovery.ts";
 import { discovererResources, registryResources } from "./resources.ts";
 import { createSchemasService, PENDING_OPERATIONS } from "./service.ts";
 import type { SchemasStore } from "./store.ts";
+import { jobContext } from "../types.ts";
 
 export { createSchemasService, PENDING_OPERATIONS } from "./service.ts";
 export type { SchemasStore } from "./store.ts";
@@ -38,7 +39,7 @@ export const schemasModule = defineService<SchemasStore, undefined>({
       busExists: async (account, region, name) => {
         try {
           await events.call(
-            { requestId: "schemas", accountId: account, region, accessKeyId: "", baseUrl: "", signal: new AbortController().signal },
+            jobContext(account, region, "", "", "schemas"),
             "DescribeEventBus", { Name: name },
           );
           return true;

@@ -4,12 +4,11 @@
 // RetryPolicy and sends what fails for good to its DeadLetterConfig queue, as for API destinations. The attempt is
 // the other service's own operation called in-process (PutRecord, StartExecution through its module api's `call`),
 // looked up when the attempt runs: EventBridge starts before Kinesis and Step Functions (src/services/index.ts).
-import { randomUUID } from "node:crypto";
 import type { AttemptResult, DestinationKind, OutboxRow, Resolved } from "../../../delivery/types.ts";
 import type { RuleRef } from "../metrics.ts";
 import { AwsError } from "../../../protocol/errors.ts";
 import type { ServiceCall } from "../../operations.ts";
-import type { RequestContext } from "../../types.ts";
+import { jobContext } from "../../types.ts";
 
 export const KINESIS_TARGET_KIND = "events.kinesis";
 export const STATES_TARGET_KIND = "events.states";
@@ -72,9 +71,7 @@ export function serviceTargetKind(service: "kinesis" | "states", call: () => Ser
       const fn = call();
       if (!fn) return { ok: false, code: "NO_RESOURCE", retryable: false, message: `The ${service === "kinesis" ? "Kinesis" : "Step Functions"} service is not running.`, deadLetterBody: p.body };
       const { region } = arnParts(row.target);
-      const ctx: RequestContext = {
-        requestId: randomUUID(), accountId: p.sender, region, accessKeyId: "", baseUrl: "", signal: new AbortController().signal,
-      };
+      const ctx = jobContext(p.sender, region);
       try {
         if (service === "kinesis") {
           await fn(ctx, "PutRecord", { StreamARN: row.target, PartitionKey: p.partitionKey ?? "", Data: Buffer.from(p.body, "utf8") });

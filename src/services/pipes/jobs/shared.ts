@@ -1,9 +1,8 @@
 // What the pipes runner's parts share (runner.ts, sqs-source.ts, kinesis-source.ts, deliver.ts): the node's in-memory
 // state, request contexts for the other modules' in-process operations, the filters and the targets' batch sizes.
-import { randomUUID } from "node:crypto";
 import { compileEventPattern, type EventPattern, matchesEvent } from "../../../patterns/event-pattern.ts";
 import type { Logger } from "../../../util/log.ts";
-import type { RequestContext } from "../../types.ts";
+import { jobContext, type RequestContext } from "../../types.ts";
 import { parseResource } from "../domain/arns.ts";
 import { type KinesisRecord, readable, type SqsRecord } from "../domain/records.ts";
 import type { PipesEnv } from "../env.ts";
@@ -46,7 +45,7 @@ export function reportFailure(env: PipesEnv, state: RunnerState, p: PipeRecord, 
 }
 
 export function context(p: PipeRecord, env: PipesEnv): RequestContext {
-  return { requestId: randomUUID(), accountId: p.account, region: p.region, accessKeyId: "", baseUrl: env.baseUrl(), signal: new AbortController().signal };
+  return jobContext(p.account, p.region, env.baseUrl());
 }
 
 export function call(env: PipesEnv, service: string) {

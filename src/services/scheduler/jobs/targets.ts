@@ -2,10 +2,11 @@
 // a TargetCall (module, operation, input), attempted by calling that module's operation in-process (its api's
 // `call`), under the schedule's RetryPolicy, and sent to its DeadLetterConfig queue when it fails for good. The
 // target modules start before this one (src/services/index.ts); their api is looked up at attempt time.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { AttemptResult, DestinationKind, OutboxRow, Resolved } from "../../../delivery/types.ts";
 import { AwsError } from "../../../protocol/errors.ts";
 import type { ServiceCall } from "../../operations.ts";
+import { jobContext } from "../../types.ts";
 import { targetCall, type TargetInput } from "../domain/targets.ts";
 
 export const SCHEDULER_TARGET_KIND = "scheduler.target";
@@ -61,7 +62,7 @@ export function schedulerTargetKind(call: (module: string) => ServiceCall | unde
       const fn = call(c.module);
       if (!fn) return { ok: false, code: "ResourceNotFoundException", message: `The ${c.module} service is not running.`, retryable: false, deadLetterBody: body };
       try {
-        await fn({ requestId: randomUUID(), accountId: p.account, region: c.region, accessKeyId: "", baseUrl: p.baseUrl, signal: new AbortController().signal }, c.operation, c.input);
+        await fn(jobContext(p.account, c.region, p.baseUrl), c.operation, c.input);
         return { ok: true };
       } catch (e) {
         // An unexpected failure of the target's handler is retried like a 5xx, never left to spin on its lease.

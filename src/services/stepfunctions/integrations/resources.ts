@@ -2,7 +2,6 @@
 // services in-process through their public api (services/<svc>/index.ts: the same operation handlers and input
 // checks an SDK request reaches), so a Task sees exactly the behaviour and errors a client would; Lambda functions
 // are local functions configured by URL (integrations/lambda.ts); a mock-config file can replace any task's result.
-import { randomUUID } from "node:crypto";
 import type { Clock } from "../../../engine/clock.ts";
 import { AwsError } from "../../../protocol/errors.ts";
 import type { ServiceModel } from "../../../protocol/model.ts";
@@ -12,7 +11,7 @@ import { snsModel } from "../../../protocol/models/sns.gen.ts";
 import { sqsModel } from "../../../protocol/models/sqs.gen.ts";
 import { stepfunctionsModel } from "../../../protocol/models/stepfunctions.gen.ts";
 import type { ServiceCall } from "../../operations.ts";
-import type { RequestContext } from "../../types.ts";
+import { jobContext, type RequestContext } from "../../types.ts";
 import type { Json } from "../domain/definition.ts";
 import {
   asText, fromServiceOutput, operationName, optimizedErrorCause, parseResource, sdkErrorCause, sdkErrorName, sdkMetadata, toServiceInput,
@@ -86,10 +85,7 @@ export function createTaskResources(deps: TaskResourceDeps): MockedTaskResources
   const invocations = new Map<string, number>();
 
   function context(call: TaskCall): RequestContext {
-    return {
-      requestId: randomUUID(), accountId: call.account, region: call.region, accessKeyId: "", baseUrl: deps.baseUrl(),
-      signal: new AbortController().signal,
-    };
+    return jobContext(call.account, call.region, deps.baseUrl());
   }
 
   async function invoke(call: TaskCall): Promise<TaskOutcome> {
