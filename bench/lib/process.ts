@@ -143,10 +143,10 @@ export function startMailroomProcess(args: string[], core: string | null = SERVE
 }
 
 /** Starts a node script that prints "ready" once it listens, pinned like startMailroomProcess. */
-export async function startNodeServer(script: string, args: (port: number) => string[], core: string | null = SERVER_CORE, port?: number): Promise<Started> {
+export async function startNodeServer(script: string, args: (port: number) => string[], core: string | null = SERVER_CORE, port?: number, scriptNodeArgs: string[] = []): Promise<Started> {
   const p = port ?? (await freePort());
   // BENCH_SERVER_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const nodeArgs = [...scriptNodeArgs, ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)];
   const argv = [process.execPath, ...nodeArgs, script, ...args(p)];
   const proc = core === null ? spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "inherit"] }) : spawn("taskset", ["-c", core, ...argv], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {

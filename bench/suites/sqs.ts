@@ -149,20 +149,27 @@ async function w6(spec: SystemSpec, t: SqsTarget, s: Started, pids: ServerPids):
   m.note = `${m.note}; ${w6Queues.toLocaleString("en-US")} queues × ${w6Consumers} long-polling consumers; RSS with them all connected and waiting, before the first send: ${m0.toFixed(0)} MB`;
   return [row(spec, "W6", m, `W6 e2e latency, ${w6Queues.toLocaleString("en-US")} queues × ${w6Consumers} consumers @ ${Math.round(rate).toLocaleString("en-US")} msgs/s`)];
 }
-/** The node:http floor (bench/peers/http-floor-server.mjs): W1 against a server that does nothing but answer. */
-function httpFloor(): SystemSpec {
+/**
+ * The zero-work floors: W1 and W3 against a server that answers fixed SQS-shaped JSON and does nothing else, on node:http
+ * (bench/peers/http-floor-server.mjs) or on Mailroom's own HTTP/1.1 fast path (bench/peers/transport-floor-server.ts).
+ * No server doing SigV4, JSON and a durable write per request can pass them on the same core and generator.
+ */
+function floor(id: "httpfloor" | "transportfloor"): SystemSpec {
   const spec: SystemSpec = {
-    id: "httpfloor",
-    system: "node:http floor (no work)",
+    id,
+    system: id === "httpfloor" ? "node:http floor (no work)" : "Mailroom's HTTP/1.1 transport floor (no work)",
     durability: "none (reference, stores nothing)",
     mode: "strict",
-    workloads: ["W1"],
+    workloads: ["W1", "W3"],
     available: async () => undefined,
     run: async (w) => {
-      const s = await startNodeServer("bench/peers/http-floor-server.mjs", (p) => [String(p)]);
+      const s = id === "httpfloor"
+        ? await startNodeServer("bench/peers/http-floor-server.mjs", (p) => [String(p)])
+        : await startNodeServer("bench/peers/transport-floor-server.ts", (p) => [String(p)], SERVER_CORE, undefined, ["--import", "tsx"]);
       try {
         const t = await createQueue(s.port, new Signer(KEY), "bench");
-        return [row(spec, w, await closedLoop(loop({ serverPids: [s.pid] }), sendWorker(t, false)))];
+        const worker = w === "W1" ? sendWorker(t, false) : cycleWorker(t, false);
+        return [row(spec, w, await closedLoop(loop({ serverPids: [s.pid] }), worker))];
       } finally {
         await s.stop();
       }
@@ -396,6 +403,15 @@ function targets(rows: Row[]): string[] {
   ratio("W1 ≥ 2× RabbitMQ persistent+confirms", m("W1"), get("rabbitmq", "W1"), 2);
   // Issue 19: the unbatched cycle at least 1.5× RabbitMQ's better W3 row (basic.get or basic.consume).
   ratio("W3 ≥ 1.5× RabbitMQ's better cycle", w3, get("rabbitmq", "W3"), 1.5);
+  // What the 1.5× asks for next to what answering alone costs: the floors' W3 rows, measured in the same run.
+  const rabbitW3 = get("rabbitmq", "W3");
+  const floors = (["httpfloor", "transportfloor"] as const).map((id) => [id, get(id, "W3")] as const).filter(([, r]) => r);
+  if (rabbitW3 && floors.length > 0) {
+    const need = 1.5 * rabbitW3.msgsPerSec;
+    out.push(`-      1.5× RabbitMQ is ${Math.round(need).toLocaleString("en-US")} cycles/s; the zero-work floors' W3: ${floors
+      .map(([id, r]) => `${id} ${v(r)} (${((100 * need) / r!.msgsPerSec).toFixed(0)} % of it needed${w3 ? `, Mailroom at ${((100 * w3.msgsPerSec) / r!.msgsPerSec).toFixed(0)} %` : ""})`)
+      .join("; ")}`);
+  }
   ratio("W3 ≥ 1× BullMQ appendfsync always", w3, get("bullmq-strict", "W3"), 1);
   if (!get("bullmq-strict", "W3")) ratio("  (stand-in) W3 vs Redis list queue, appendfsync always", w3, get("redislist-strict", "W3"), 1);
   ratio("W3 ≥ 10× pg-boss", w3, get("pgboss", "W3"), 10);
@@ -428,7 +444,7 @@ export async function sqsSuite(args: string[]): Promise<string> {
   const [rv, pgv] = await Promise.all([rabbitVersion().catch(() => "?"), pgServerVersion()]);
   redisVersion = /v=([\d.]+)/.exec(cmd("redis-server", ["--version"]))?.[1] ?? "?";
   const baseline = BASELINE ? [mailroom("strict", BASELINE), mailroom("relaxed", BASELINE)] : [];
-  const all = [mailroom("strict"), mailroom("relaxed"), ...baseline, httpFloor(), rabbitmq(rv), redisPeer("bullmq", "strict"), redisPeer("bullmq", "relaxed"), redisPeer("redislist", "strict"), redisPeer("redislist", "relaxed"), pgboss(pgv)];
+  const all = [mailroom("strict"), mailroom("relaxed"), ...baseline, floor("httpfloor"), floor("transportfloor"), rabbitmq(rv), redisPeer("bullmq", "strict"), redisPeer("bullmq", "relaxed"), redisPeer("redislist", "strict"), redisPeer("redislist", "relaxed"), pgboss(pgv)];
   for (const s of all) systemsById.set(s.id, s);
   const chosen = all.filter((s) => (names.length === 0 || names.some((n) => s.id.startsWith(n.toLowerCase()))) && (modes.length === 0 || modes.includes(s.mode)));
   if (chosen.length === 0) throw new Error(`no system matches ${names.join(" ")}; systems: ${all.map((s) => s.id).join(", ")}`);
