@@ -1,6 +1,7 @@
 // A binary min-heap under a caller-given order, shared by the in-memory indexes of the SQLite adapter
 // (ready-index.ts, fifo-index.ts, running-counts.ts). With `moved`, each item is told its index whenever it moves
-// (-1 when popped), so an item whose key decreased can be moved up in place (`raised`) instead of pushed again.
+// (-1 when popped or removed), so an item whose key changed moves in place (`raised`, `changed`) instead of being
+// pushed again, and an item can be taken out from the middle (`removeAt`).
 
 export class Heap<T> {
   items: T[] = [];
@@ -20,6 +21,25 @@ export class Heap<T> {
   /** The item at index i now sorts earlier than before (its key decreased): moves it up. */
   raised(i: number): void {
     this.up(i);
+  }
+
+  /** The item at index i changed its key either way: moves it up or down. */
+  changed(i: number): void {
+    const n = this.items[i];
+    this.up(i);
+    if (this.items[i] === n) this.down(i);
+  }
+
+  /** Takes out the item at index i (an index `moved` reported). */
+  removeAt(i: number): void {
+    const h = this.items;
+    const n = h[i];
+    const last = h.pop() as T;
+    if (i < h.length) {
+      h[i] = last;
+      this.changed(i);
+    }
+    this.moved?.(n, -1);
   }
 
   peek(): T | undefined {

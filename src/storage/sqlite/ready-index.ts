@@ -15,27 +15,27 @@ export interface Entry extends Counted {
   /** MessageGroupId of a fair-queue message, or "" (messages without a group share one bucket). */
   group?: string;
   /**
-   * Bumped on every re-timing, so older heap nodes of the same entry go stale. The store creates entries with `v: 0`
-   * (and `c: 0`), so a claim does not add a property (a new hidden class and a property array per message).
+   * The entry's index in its group's heap, or -1 while it is out of it (received and not re-timed yet). The store
+   * creates entries with `pos: -1` (and `c: 0`), so the heap does not add a property (a new hidden class and a
+   * property array per message).
    */
-  v?: number;
+  pos?: number;
 }
 
-interface Node {
-  e: Entry;
-  at: number;
-  /** The entry's version when this node was pushed: only the newest node of an entry counts. */
-  v: number;
-}
-
-const versionOf = (e: Entry) => e.v ?? 0;
-
-const nodeBefore = (a: Node, b: Node) => a.at < b.at || (a.at === b.at && a.e.id < b.e.id);
+/**
+ * A group's heap holds the entries themselves, each knowing its place: re-timing moves an entry in place and removing
+ * one takes it out, so nothing outlives its message. A node per re-timing, left behind by deletes until a compaction,
+ * held each message's entry past the young generation's scavenges at W4's rate (bench/sqs-profile.md, sixth pass).
+ */
+const entryBefore = (a: Entry, b: Entry) => a.visibleAt < b.visibleAt || (a.visibleAt === b.visibleAt && a.id < b.id);
+const entryMoved = (e: Entry, i: number) => {
+  e.pos = i;
+};
 
 /** One message group's messages (messages without a group form the group ""). */
 interface Group {
   key: string;
-  heap: Heap<Node>;
+  heap: Heap<Entry>;
   /** In the round-robin rotation of groups with a receivable head. */
   inRotation: boolean;
   /** When the group is to be looked at again (its time in the waiting heap; Infinity: not there). */
@@ -71,31 +71,29 @@ export class QueueIndex {
   private wakeSeq = 0;
   private rotation: Group[] = [];
   private rotationHead = 0;
-  private nodes = 0;
   /** The metrics gauges' running counts (issue 16), kept from the first counts() on. */
   private readonly running = new RunningCounts<Entry>((e) => this.entries.get(e.id) === e, () => this.entries.values(), () => this.entries.size);
 
   constructor(rows: Entry[]) {
-    const byGroup = new Map<string, Node[]>();
+    const byGroup = new Map<string, Entry[]>();
     for (const e of rows) {
       this.entries.set(e.id, e);
       const k = e.group ?? "";
       let list = byGroup.get(k);
       if (!list) byGroup.set(k, (list = []));
-      list.push({ e, at: e.visibleAt, v: versionOf(e) });
+      list.push(e);
     }
     for (const [k, list] of byGroup) {
       const g = this.group(k);
       g.heap.rebuild(list);
-      this.nodes += list.length;
-      this.wait(g, list[0].at);
+      this.wait(g, list[0].visibleAt);
     }
   }
 
   private group(key: string): Group {
     let g = this.groups.get(key);
     if (!g) {
-      g = { key, heap: new Heap<Node>(nodeBefore), inRotation: false, wakeAt: Number.POSITIVE_INFINITY, wakeSeq: 0, wakePos: -1 };
+      g = { key, heap: new Heap<Entry>(entryBefore, entryMoved), inRotation: false, wakeAt: Number.POSITIVE_INFINITY, wakeSeq: 0, wakePos: -1 };
       this.groups.set(key, g);
     }
     return g;
@@ -115,26 +113,35 @@ export class QueueIndex {
     return this.waiting.items.length;
   }
 
+  /** Entries in the groups' heaps (tests: never more than the entries). */
+  heapItems(): number {
+    let n = 0;
+    for (const g of this.groups.values()) n += g.heap.items.length;
+    return n;
+  }
+
+  /** Groups kept (tests: those with nothing left go). */
+  groupCount(): number {
+    return this.groups.size;
+  }
+
+  /** Puts an entry out of its heap back in at its visibleAt. */
   private push(e: Entry): void {
     const g = this.group(e.group ?? "");
-    g.heap.push({ e, at: e.visibleAt, v: versionOf(e) });
-    this.nodes++;
+    g.heap.push(e);
     this.wait(g, e.visibleAt);
   }
 
-  /** The group's earliest live node, dropping stale ones. */
-  private head(g: Group): Node | undefined {
-    for (;;) {
-      const n = g.heap.peek();
-      if (!n) return undefined;
-      if (this.entries.get(n.e.id) === n.e && n.v === versionOf(n.e)) return n;
-      g.heap.pop();
-      this.nodes--;
-    }
+  /** Takes an entry out of its group's heap, if it is in one. */
+  private unlink(e: Entry): void {
+    const i = e.pos ?? -1;
+    if (i >= 0) this.groups.get(e.group ?? "")?.heap.removeAt(i);
   }
 
   add(e: Entry): void {
     const was = this.entries.get(e.id);
+    if (was) this.unlink(was);
+    e.pos = -1;
     this.entries.set(e.id, e);
     this.push(e);
     if (was && was !== e) this.running.removed(was);
@@ -144,6 +151,7 @@ export class QueueIndex {
   remove(id: number): void {
     const e = this.entries.get(id);
     if (!e) return;
+    this.unlink(e);
     this.entries.delete(id);
     this.running.removed(e);
   }
@@ -161,33 +169,21 @@ export class QueueIndex {
     return this.running.counts(now);
   }
 
-  /** Records a new visibleAt; the old heap node goes stale and is skipped when it surfaces. */
+  /** Records a new visibleAt: the entry moves in its heap, or goes back in if it was out (received). */
   setVisibleAt(id: number, at: number): void {
     const e = this.entries.get(id);
     if (!e) return;
     this.running.changing(e);
     e.visibleAt = at;
-    e.v = versionOf(e) + 1;
-    this.push(e);
+    const i = e.pos ?? -1;
+    if (i >= 0) {
+      const g = this.group(e.group ?? "");
+      g.heap.changed(i);
+      this.wait(g, at);
+    } else {
+      this.push(e);
+    }
     this.running.changed(e);
-    // Deleted and re-timed messages leave stale nodes behind; compact when they dominate.
-    if (this.nodes > 2 * this.entries.size + 1024) this.compact();
-  }
-
-  private compact(): void {
-    const byGroup = new Map<string, Node[]>();
-    for (const x of this.entries.values()) {
-      const k = x.group ?? "";
-      let list = byGroup.get(k);
-      if (!list) byGroup.set(k, (list = []));
-      list.push({ e: x, at: x.visibleAt, v: versionOf(x) });
-    }
-    for (const [k, g] of this.groups) {
-      const list = byGroup.get(k) ?? [];
-      g.heap.rebuild(list);
-      if (list.length === 0 && !g.inRotation) this.groups.delete(k);
-    }
-    this.nodes = this.entries.size;
   }
 
   /**
@@ -198,8 +194,8 @@ export class QueueIndex {
   nextAt(): number | undefined {
     let first = this.waiting.peek()?.wakeAt;
     for (let i = this.rotationHead; i < this.rotation.length; i++) {
-      const h = this.head(this.rotation[i]);
-      if (h && (first === undefined || h.at < first)) first = h.at;
+      const h = this.rotation[i].heap.peek();
+      if (h && (first === undefined || h.visibleAt < first)) first = h.visibleAt;
     }
     return first;
   }
@@ -210,13 +206,16 @@ export class QueueIndex {
     for (let w = this.waiting.peek(); w && w.wakeAt <= now; w = this.waiting.peek()) {
       const g = this.waiting.pop() as Group;
       if (g.inRotation) continue;
-      const h = this.head(g);
-      if (!h) continue;
-      if (h.at <= now) {
+      const h = g.heap.peek();
+      if (!h) {
+        this.drop(g);
+        continue;
+      }
+      if (h.visibleAt <= now) {
         g.inRotation = true;
         this.rotation.push(g);
       } else {
-        this.wait(g, h.at);
+        this.wait(g, h.visibleAt);
       }
     }
     while (this.rotationHead < this.rotation.length) {
@@ -225,19 +224,23 @@ export class QueueIndex {
         this.rotation = this.rotation.slice(this.rotationHead);
         this.rotationHead = 0;
       }
-      const h = this.head(g);
-      if (!h || h.at > now) {
+      const h = g.heap.peek();
+      if (!h || h.visibleAt > now) {
         g.inRotation = false;
-        if (h) this.wait(g, h.at);
-        else if (this.groups.get(g.key) === g && g.wakePos < 0) this.groups.delete(g.key);
+        if (h) this.wait(g, h.visibleAt);
+        else if (g.wakePos < 0) this.drop(g);
         continue;
       }
       g.heap.pop();
-      this.nodes--;
       this.rotation.push(g); // its next message waits for the other groups' turns
-      return h.e;
+      return h;
     }
     return undefined;
+  }
+
+  /** Forgets a group with nothing in its heap, out of the rotation and the waiting heap (a later entry makes a new one). */
+  private drop(g: Group): void {
+    if (this.groups.get(g.key) === g) this.groups.delete(g.key);
   }
 }
 

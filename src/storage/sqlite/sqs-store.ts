@@ -46,7 +46,7 @@ export class SqliteSqsStore implements SqsStore {
       // Rows are streamed as arrays: a deep backlog is never held twice (all rows as objects, then the entries).
       const out: Entry[] = [];
       for (const [id, visibleAt, sentAt, receiveCount, group] of this.s.indexRows.iterate(queueId) as Iterable<[number, number, number, number, string | null]>) {
-        out.push({ id, visibleAt, sentAt, receiveCount, group: group ?? "", v: 0, c: 0 });
+        out.push({ id, visibleAt, sentAt, receiveCount, group: group ?? "", pos: -1, c: 0 });
       }
       return out;
     });
@@ -166,7 +166,7 @@ export class SqliteSqsStore implements SqsStore {
       values[j++] = now; values[j++] = m.visibleAt;
     }
     const add = (m: NewMessage, id: number) =>
-      idx?.add({ id, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0, group: m.messageGroupId ?? "", v: 0, c: 0 });
+      idx?.add({ id, visibleAt: m.visibleAt, sentAt: now, receiveCount: 0, group: m.messageGroupId ?? "", pos: -1, c: 0 });
     if (!idx) {
       const counts = this.unindexed.get(queueId);
       if (counts) for (const m of messages) counts.sent(m.visibleAt, now);
@@ -294,7 +294,7 @@ export class SqliteSqsStore implements SqsStore {
           this.s.moveToDeadLetter.run(o.redrive.deadLetterQueueId, o.now, o.redrive.sourceArn, e.id);
           if (counted) counted.n++;
           idx.remove(e.id);
-          this.indexed(o.redrive.deadLetterQueueId)?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group, v: 0, c: 0 });
+          this.indexed(o.redrive.deadLetterQueueId)?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group, pos: -1, c: 0 });
           this.fifo.drop(o.redrive.deadLetterQueueId);
         } else {
           const row = this.s.claimRaw.get(o.now + o.visibilityMs, o.now, o.now, o.nonces[out.length], e.id) as unknown[] | undefined;
@@ -323,7 +323,7 @@ export class SqliteSqsStore implements SqsStore {
     const ready = this.indexed(dlqId);
     for (const { entry: e, seq } of moved) {
       fifo?.add({ id: e.id, seq, group: e.group, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0 });
-      ready?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group, v: 0, c: 0 });
+      ready?.add({ id: e.id, visibleAt: o.now, sentAt: e.sentAt, receiveCount: 0, group: e.group, pos: -1, c: 0 });
     }
   }
 
@@ -478,7 +478,7 @@ export class SqliteSqsStore implements SqsStore {
           this.touch(it.queueId);
           this.fifo.loaded(it.queueId)?.add({ id: it.rowId, seq, group, visibleAt: now, sentAt: now, receiveCount: 0 });
         } else {
-          this.indexed(it.queueId)?.add({ id: it.rowId, visibleAt: now, sentAt: now, receiveCount: 0, group, v: 0, c: 0 });
+          this.indexed(it.queueId)?.add({ id: it.rowId, visibleAt: now, sentAt: now, receiveCount: 0, group, pos: -1, c: 0 });
         }
       }
       if (moved > 0) this.s.addMoved.run(moved, taskId);
