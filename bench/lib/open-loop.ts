@@ -7,8 +7,11 @@
 import { writeFileSync } from "node:fs";
 import { CpuWindow, type Measured, RssSampler, type ServerPids, pct, rssOf, sleep, summarize } from "./measure.ts";
 
+/** The process's time origin: a constant, read once (its getter allocates a number on every call, in the spin loop). */
+const ORIGIN = performance.timeOrigin;
+
 /** Absolute time in ms (sub-ms resolution), comparable across this process. */
-export const nowMs = (): number => performance.timeOrigin + performance.now();
+export const nowMs = (): number => ORIGIN + performance.now();
 
 export interface OpenLoopSystem {
   /** Starts the consumers; they call onReceive(scheduledAtMs) once per message received. */
