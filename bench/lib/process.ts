@@ -2,9 +2,10 @@
 // pinning processes we did not start (taskset -a -p, restorable), and reading CPU time and RSS from /proc,
 // so every row of a benchmark table reports the same resource figures.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
+import { join } from "node:path";
 
 export const CLOCK_TICKS = 100;
 
@@ -134,11 +135,49 @@ function started(proc: ChildProcess, port: number): Started {
   };
 }
 
+function newestFile(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestFile(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+const bundled = new Set<string>();
+
+/**
+ * Builds a checkout's bundle first when its src/ is newer. bin/mailroom.js would otherwise run the sources through tsx,
+ * whose loader and helpers cost CPU per request, and the rows would measure that instead of what users run.
+ */
+export function ensureBundle(checkout: string): void {
+  if (bundled.has(checkout)) return;
+  bundled.add(checkout);
+  const src = join(checkout, "src");
+  const bundle = join(checkout, "dist", "mailroom.mjs");
+  if (!existsSync(src) || (existsSync(bundle) && statSync(bundle).mtimeMs >= newestFile(src))) return;
+  process.stderr.write(`# ${checkout}: dist/ is older than src/ (or missing): building it before the rows\n`);
+  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: checkout, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+/**
+ * A bench script that imports Mailroom's sources, bundled as scripts/build.mjs bundles the server (esbuild, Node 20.19
+ * target, packages external) into a temporary .mjs, so it runs the code as users do rather than through tsx.
+ */
+export async function bundleScript(entry: string): Promise<string> {
+  const { build } = await import("esbuild");
+  const out = join(mkdtempSync(`${os.tmpdir()}/mailroom-bench-script-`), "script.mjs");
+  await build({ entryPoints: [entry], outfile: out, bundle: true, platform: "node", format: "esm", target: "node20.19", packages: "external", logLevel: "warning" });
+  return out;
+}
+
 /**
  * Starts bin/mailroom.js pinned to `core` (taskset -c; the pid is node's, taskset execs it), or unpinned with null.
  * `checkout`: another checkout's bin/mailroom.js (BENCH_BASELINE: the same rows for an earlier version, in one run).
+ * Its bundle is built first if its sources are newer (ensureBundle).
  */
 export function startMailroomProcess(args: string[], core: string | null = SERVER_CORE, port?: number, checkout = "."): Promise<Started> {
+  ensureBundle(checkout);
   return startNodeServer(`${checkout}/bin/mailroom.js`, (p) => ["--port", String(p), "--log-level", "warn", ...args], core, port);
 }
 

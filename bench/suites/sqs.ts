@@ -10,7 +10,7 @@ import pg from "pg";
 import { freshDatabase, postgresAvailable } from "../../test/helpers/postgres.ts";
 import { closedLoop, countedLoop, type Measured, notes, type Row, type ServerPids, rssOf, sleep, table } from "../lib/measure.ts";
 import { openLoop } from "../lib/open-loop.ts";
-import { affinityOf, diskIrqCore, GEN_CORE, pidsOf, pin, SERVER_CORE, startMailroomProcess, startNodeServer, startRedis, type Started } from "../lib/process.ts";
+import { affinityOf, bundleScript, diskIrqCore, GEN_CORE, pidsOf, pin, SERVER_CORE, startMailroomProcess, startNodeServer, startRedis, type Started } from "../lib/process.ts";
 import { Signer } from "../lib/sigv4.ts";
 import { bullBench } from "../peers/bullmq.ts";
 import { pgBackends, pgBossWorkers } from "../peers/pgboss.ts";
@@ -165,7 +165,7 @@ function floor(id: "httpfloor" | "transportfloor"): SystemSpec {
     run: async (w) => {
       const s = id === "httpfloor"
         ? await startNodeServer("bench/peers/http-floor-server.mjs", (p) => [String(p)])
-        : await startNodeServer("bench/peers/transport-floor-server.ts", (p) => [String(p)], SERVER_CORE, undefined, ["--import", "tsx"]);
+        : await startNodeServer(await bundleScript("bench/peers/transport-floor-server.ts"), (p) => [String(p)]);
       try {
         const t = await createQueue(s.port, new Signer(KEY), "bench");
         const worker = w === "W1" ? sendWorker(t, false) : cycleWorker(t, false);
