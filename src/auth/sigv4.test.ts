@@ -6,7 +6,7 @@ import { describe, test } from "node:test";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { AwsError } from "../protocol/errors.ts";
 import { CredentialStore, parseAccessKeys } from "./credentials.ts";
-import { HmacKey, readScope, type SigningInput, verifySigV4 } from "./sigv4.ts";
+import { HmacKey, readScope, sameSignature, type SigningInput, verifySigV4 } from "./sigv4.ts";
 import { Sha256 } from "../../test/helpers/sha256.ts";
 
 const AKID = "AKIDEXAMPLE";
@@ -321,8 +321,23 @@ describe("HmacKey", () => {
       const h = new HmacKey(key);
       // Long data grows the scratch buffer; short data after it must not see the longer data's bytes.
       for (const data of ["", "a", "AWS4-HMAC-SHA256\n20261123T184100Z\n20261123/eu-west-1/sqs/aws4_request\n" + "f".repeat(64), "é€😀".repeat(200), "x"]) {
-        assert.deepEqual(h.sign(data), createHmac("sha256", key).update(data).digest(), `key ${keyLength}, data ${data.length}`);
+        assert.equal(h.sign(data), createHmac("sha256", key).update(data).digest("hex"), `key ${keyLength}, data ${data.length}`);
       }
     }
+  });
+});
+
+describe("sameSignature", () => {
+  const expected = createHmac("sha256", "k").update("d").digest("hex");
+  test("takes the signature in either case, and nothing that is not 64 hex digits", () => {
+    assert.equal(sameSignature(expected, expected), true);
+    assert.equal(sameSignature(expected.toUpperCase(), expected), true);
+    const other = `${expected.slice(0, 63)}${expected[63] === "0" ? "1" : "0"}`;
+    assert.equal(sameSignature(other, expected), false);
+    assert.equal(sameSignature(expected.slice(1), expected), false);
+    assert.equal(sameSignature(`${expected}0`, expected), false);
+    // Characters that lower-case onto a hex digit under | 0x20 but are not hex digits themselves.
+    assert.equal(sameSignature(expected.replace(/0/g, "\u0010"), expected), expected.includes("0") ? false : true);
+    assert.equal(sameSignature("g".repeat(64), "g".repeat(64)), false);
   });
 });
