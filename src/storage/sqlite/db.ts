@@ -66,6 +66,8 @@ export class SqliteDb {
   private syncing = 0;
   /** Moving average of recent sync times (ms): decides inline or thread-pool syncs. */
   private syncEwmaMs = 0;
+  /** What sync times are read with, in ms (tests replace it to drive the average without a real disk's timing). */
+  private syncClock: () => number = () => performance.now();
   /** Every sync on the thread pool (MAILROOM_SYNC=pool: the bench's comparison with ADR 0027 alone). */
   private readonly forcePool = process.env.MAILROOM_SYNC === "pool";
   /** The last commit a started sync covers. */
@@ -228,7 +230,7 @@ export class SqliteDb {
     if (this.walFd === undefined || this.syncing >= MAX_SYNCS || this.syncStartedUpTo >= this.commits || this.broken !== undefined) return;
     const upTo = this.commits;
     this.syncStartedUpTo = upTo;
-    const t0 = performance.now();
+    const t0 = this.syncClock();
     if (this.syncing === 0 && this.syncEwmaMs < SLOW_SYNC_MS && !this.forcePool) {
       let err: Error | undefined;
       try {
@@ -237,7 +239,7 @@ export class SqliteDb {
         err = e as Error;
       }
       this.stats.inlineSyncs++;
-      this.stats.blocked("inline-sync", performance.now() - t0);
+      this.stats.blocked("inline-sync", this.syncClock() - t0);
       this.syncDone(upTo, t0, err);
       return;
     }
@@ -252,7 +254,7 @@ export class SqliteDb {
 
   /** A sync covering commits up to `upTo` returned (with `err` if it failed): settle what it covers. */
   private syncDone(upTo: number, t0: number, err: Error | undefined): void {
-    const ms = performance.now() - t0;
+    const ms = this.syncClock() - t0;
     this.syncEwmaMs += (ms - this.syncEwmaMs) * 0.1;
     this.stats.syncMicros.add(ms * 1000);
     if (err) this.fail(err);
