@@ -2,27 +2,17 @@
 // Entry of the `mailroom` command. In the installed package it runs the prebuilt bundle (dist/mailroom.mjs):
 // nothing is compiled at start. In a checkout whose src/ is newer than the bundle it loads the TypeScript sources
 // through tsx (a devDependency), so an edited checkout never runs stale code (ADR 0005, ADR 0024).
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { bundleState } from "./bundle-state.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bundle = join(root, "dist", "mailroom.mjs");
-const src = join(root, "src");
 
-function newestSource(dir) {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-const checkout = existsSync(src);
-if (existsSync(bundle) && (!checkout || statSync(bundle).mtimeMs >= newestSource(src))) {
+const state = bundleState(root);
+if (state === "current") {
   await import(pathToFileURL(bundle).href);
-} else if (checkout) {
+} else if (state === "stale") {
   let register;
   try {
     ({ register } = await import("tsx/esm/api"));

@@ -2,10 +2,11 @@
 // pinning processes we did not start (taskset -a -p, restorable), and reading CPU time and RSS from /proc,
 // so every row of a benchmark table reports the same resource figures.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import { join } from "node:path";
+import { bundleState } from "../../bin/bundle-state.mjs";
 
 export const CLOCK_TICKS = 100;
 
@@ -135,15 +136,6 @@ function started(proc: ChildProcess, port: number): Started {
   };
 }
 
-function newestFile(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestFile(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 const bundled = new Set<string>();
 
 /**
@@ -153,9 +145,7 @@ const bundled = new Set<string>();
 export function ensureBundle(checkout: string): void {
   if (bundled.has(checkout)) return;
   bundled.add(checkout);
-  const src = join(checkout, "src");
-  const bundle = join(checkout, "dist", "mailroom.mjs");
-  if (!existsSync(src) || (existsSync(bundle) && statSync(bundle).mtimeMs >= newestFile(src))) return;
+  if (bundleState(checkout) !== "stale") return;
   process.stderr.write(`# ${checkout}: dist/ is older than src/ (or missing): building it before the rows\n`);
   execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: checkout, stdio: ["ignore", "ignore", "inherit"] });
 }
